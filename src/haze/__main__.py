@@ -1,0 +1,3 @@
+from haze.cli import main
+
+main()

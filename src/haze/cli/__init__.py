@@ -1,0 +1,105 @@
+"""The ``haze`` command line: a thin layer that parses options, calls the
+library and prints. Every error becomes one line on stderr and the exit code
+of SPEC §7, in one place (:meth:`HazeGroup.invoke`)."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from typing import Any
+
+import click
+
+from haze import __version__
+from haze.errors import HazeError
+
+# command name -> "module:attribute"; modules import their heavy parts lazily.
+COMMANDS = {
+    "validate": "haze.cli.validate:validate",
+    "check": "haze.cli.check:check",
+    "activate": "haze.cli.lifecycle:activate",
+    "lift": "haze.cli.lifecycle:lift",
+    "status": "haze.cli.lifecycle:status",
+    "history": "haze.cli.lifecycle:history",
+    "plan": "haze.cli.plan:plan",
+    "import": "haze.cli.sheets:import_list",
+    "export": "haze.cli.sheets:export",
+}
+
+
+class HazeGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        target = COMMANDS.get(name)
+        if target is None:
+            return None
+        module, attr = target.split(":")
+        try:
+            return getattr(importlib.import_module(module), attr)
+        except (ImportError, AttributeError):  # a command still being built
+            return None
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from haze.cli.common import is_debug
+
+        try:
+            return super().invoke(ctx)
+        except HazeError as exc:
+            report_error(exc)
+            ctx.exit(exc.exit_code)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except KeyboardInterrupt:
+            click.echo("haze: interrupted; nothing was recorded", err=True)
+            ctx.exit(130)
+        except Exception as exc:  # a bug: one line, not a traceback, unless HAZE_DEBUG
+            if is_debug():
+                raise
+            click.echo(f"haze: internal error: {type(exc).__name__}: {exc} "
+                       "(set HAZE_DEBUG=1 for the traceback)", err=True)
+            ctx.exit(3)
+
+
+def report_error(exc: HazeError) -> None:
+    from haze.cli.common import print_findings
+    from haze.errors import ListError
+
+    if isinstance(exc, ListError):
+        print_findings(exc.findings)
+    click.echo(f"haze: error: {exc}", err=True)
+
+
+@click.group(cls=HazeGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="haze")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="Options file (default: haze.yaml in this or a parent directory).")
+@click.pass_context
+def cli(ctx: click.Context, config_path: Path | None) -> None:
+    """haze: heavy-pollution weather emergency curtailment (重污染天气应急减排).
+
+    \b
+    Before the season:  haze validate LIST        review a list
+                        haze plan orange          what extra cuts close a gap
+    On a warning:       haze check orange         compute, write nothing
+                        haze activate orange      notices + journal record
+                        haze lift                 lift the active warning
+    """
+    from haze.cli.common import defaults_for
+    from haze.config import find_config, read_config
+
+    path = config_path or find_config()
+    if path is None or ctx.resilient_parsing:
+        return
+    try:
+        config = read_config(path)
+    except HazeError as exc:
+        report_error(exc)
+        ctx.exit(exc.exit_code)
+    ctx.default_map = {name: defaults_for(cmd, config)
+                       for name in COMMANDS if (cmd := cli.get_command(ctx, name)) is not None}
+
+
+def main() -> None:
+    cli(prog_name="haze")

@@ -1,0 +1,41 @@
+"""``haze check LEVEL``: compute SPEC §4 and print it; writes nothing."""
+
+from __future__ import annotations
+
+import click
+
+from haze.cli.common import LEVEL, emit_json, list_options, print_findings
+from haze.model import Level
+
+
+@click.command()
+@click.argument("level", type=LEVEL)
+@list_options
+@click.option("--summary", is_flag=True, help="Only the per-pollutant table, not every enterprise.")
+@click.pass_context
+def check(ctx: click.Context, level: Level, list_path: str | None, policy: str | None, as_json: bool,
+          no_cache: bool, summary: bool) -> None:
+    """Compute every enterprise's curtailment at LEVEL and check the requirement.
+
+    Exit 0 when the requirement is met, 1 when not, 2 for bad input.
+    """
+    from haze.engine import compute
+    from haze.inputs import load_inputs
+
+    inputs = load_inputs(list_path, policy, cache=not no_cache)
+    print_findings(inputs.warnings)
+    result = compute(inputs.list, inputs.policy, level)
+    if as_json:
+        from haze.report import level_json
+
+        emit_json(level_json(result, inputs.list))
+    else:
+        from haze.cli.common import stdout_console
+        from haze.cli.render import enterprise_table, pollutant_table, verdict
+
+        console = stdout_console()
+        if not summary:
+            console.print(enterprise_table(result))
+        console.print(pollutant_table(result))
+        console.print(verdict(result))
+    ctx.exit(0 if result.ok else 1)

@@ -1,0 +1,124 @@
+"""What the commands share: option decorators, the level type, output helpers.
+
+Kept light on purpose: rich and the list machinery are imported inside the
+functions that need them, so ``haze --help`` starts fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+import click
+
+from haze.model import Level
+
+F = Callable[..., Any]
+
+
+class LevelType(click.ParamType):
+    """A warning level in any alias of SPEC §1 (orange, 橙色, II, Ⅱ, 2…)."""
+
+    name = "LEVEL"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Level:
+        level = Level.parse(value)
+        if level is None:
+            self.fail(f"unknown level {value!r}: use yellow, orange or red (黄色/橙色/红色, III/II/I, 3/2/1)",
+                      param, ctx)
+        return level
+
+
+LEVEL = LevelType()
+
+
+def _load_config_option(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Eager ``--config FILE``: its values become this command's defaults."""
+    if value is not None:
+        from haze.config import read_config
+
+        defaults = dict(ctx.default_map or {})
+        defaults.update(defaults_for(ctx.command, read_config(Path(value))))
+        ctx.default_map = defaults
+    return value
+
+
+def config_option(f: F) -> F:
+    return click.option("--config", "config", type=click.Path(dir_okay=False), is_eager=True,
+                        expose_value=False, callback=_load_config_option,
+                        help="Options file (default: haze.yaml in this or a parent directory).")(f)
+
+
+def list_option(f: F) -> F:
+    return click.option("--list", "-l", "list_path", type=click.Path(dir_okay=False), metavar="FILE",
+                        help="Enterprise list: .yaml, .csv or .xlsx (default from haze.yaml).")(f)
+
+
+def policy_option(f: F) -> F:
+    return click.option("--policy", "-p", metavar="NAME|FILE",
+                        help="Policy: shanxi-2024 (default), national-2019, or a policy file.")(f)
+
+
+def json_option(f: F) -> F:
+    return click.option("--json", "as_json", is_flag=True, help="Machine output (JSON) on stdout, nothing else.")(f)
+
+
+def cache_option(f: F) -> F:
+    return click.option("--no-cache", is_flag=True, help="Parse the list again instead of using the parse cache.")(f)
+
+
+def list_options(f: F) -> F:
+    """--list, --policy, --json, --no-cache, --config: the options every list command takes."""
+    for decorator in (config_option, cache_option, json_option, policy_option, list_option):
+        f = decorator(f)
+    return f
+
+
+# The context-settings keys in default_map come from haze.yaml: map them to parameter names.
+CONFIG_TO_PARAM = {"list": "list_path", "no_cache": "no_cache"}
+
+
+def defaults_for(command: click.Command, config: dict[str, Any]) -> dict[str, Any]:
+    names = {p.name for p in command.params}
+    result = {}
+    for key, value in config.items():
+        name = CONFIG_TO_PARAM.get(key, key)
+        if name in names:
+            result[name] = value
+    return result
+
+
+# -- output ------------------------------------------------------------------
+
+def stderr_console() -> Any:
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def stdout_console() -> Any:
+    from rich.console import Console
+
+    return Console(highlight=False)
+
+
+def emit_json(data: Any) -> None:
+    from haze.report import dumps
+
+    click.echo(dumps(data))
+
+
+def print_findings(findings: Iterable[Any]) -> None:
+    """One line per finding, as linters print them, to stderr."""
+    for f in findings:
+        click.echo(f.format(), err=True)
+
+
+def is_debug() -> bool:
+    return bool(os.environ.get("HAZE_DEBUG"))
+
+
+def stdin_is_terminal() -> bool:
+    return sys.stdin.isatty()

@@ -1,0 +1,51 @@
+"""One exception hierarchy; the CLI turns each into one line and an exit code."""
+
+from __future__ import annotations
+
+
+class HazeError(Exception):
+    """Base of every error haze reports to a user. ``exit_code`` follows SPEC §7."""
+
+    exit_code = 2
+
+
+class UsageError(HazeError):
+    """Bad option or argument value (unknown level, unreadable --start...)."""
+
+
+class ListError(HazeError):
+    """A list cannot be computed: blocking findings. ``findings`` holds them all."""
+
+    def __init__(self, message: str, findings: list | None = None) -> None:
+        super().__init__(message)
+        self.findings = list(findings or [])
+
+
+class PolicyError(HazeError):
+    """A policy cannot be found or is malformed."""
+
+
+class TemplateError(HazeError):
+    """A notice template is missing, broken or refused by the sandbox."""
+
+
+class JournalError(HazeError):
+    """The journal cannot be opened or written."""
+
+
+class NothingActive(HazeError):
+    """``lift`` with no active warning (SPEC §7: exit 1)."""
+
+    exit_code = 1
+
+
+class AlreadyActive(HazeError):
+    """``activate`` at the level already active, without ``--force``."""
+
+    exit_code = 1
+
+
+class RequirementNotMet(HazeError):
+    """``activate --strict`` refuses when the requirement is not met (exit 1)."""
+
+    exit_code = 1

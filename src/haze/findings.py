@@ -1,0 +1,107 @@
+"""Findings: located problems in a list, collected (never raised) as data.
+
+Each code is stable and means one problem; its default severity is in
+``CODES``. ``BLOCKING`` codes leave the computation undefined (SPEC §5), so
+``check``, ``activate``, ``plan`` and ``export`` refuse the list for them; any
+other error is reported there as a warning, because a typo must never stop an
+emergency.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Iterable
+
+ERROR = "error"
+WARNING = "warning"
+
+#: code -> (default severity, short title)
+CODES: dict[str, tuple[str, str]] = {
+    "E001": (ERROR, "unreadable file"),
+    "E002": (ERROR, "syntax error"),
+    "E003": (ERROR, "bad structure"),
+    "E004": (ERROR, "input too large or too deep"),
+    "E100": (ERROR, "missing required field"),
+    "E101": (ERROR, "wrong type"),
+    "E102": (ERROR, "bad credit code"),
+    "E103": (ERROR, "unknown key"),
+    "E104": (ERROR, "unknown value"),
+    "E105": (ERROR, "cut outside 0–1"),
+    "E106": (ERROR, "bad emission"),
+    "E107": (ERROR, "both emissions and lines"),
+    "E108": (ERROR, "duplicate enterprise id"),
+    "E109": (ERROR, "duplicate key"),
+    "E110": (ERROR, "measure weakens as the level rises"),
+    "E111": (ERROR, "bad operating days"),
+    "E201": (ERROR, "requirement not met"),
+    "W301": (WARNING, "measure weaker than the policy"),
+    "W302": (WARNING, "self-managed grade with a mandatory cut"),
+    "W303": (WARNING, "idle enterprise lists emissions"),
+    "W304": (WARNING, "missing contact"),
+    "W305": (WARNING, "operating days outside 1–366"),
+    "W306": (WARNING, "industry unknown to the policy"),
+    "W307": (WARNING, "unknown column"),
+    "W308": (WARNING, "value read as another type"),
+}
+
+BLOCKING = frozenset(
+    {"E001", "E002", "E003", "E004", "E100", "E101", "E103", "E104", "E105", "E106", "E107", "E108", "E109", "E111"}
+)
+
+
+@dataclass(frozen=True)
+class Finding:
+    severity: str
+    code: str
+    message: str
+    path: str = ""
+    line: int | None = None
+    enterprise: str | None = None
+    column: str | None = None
+
+    @property
+    def blocking(self) -> bool:
+        return self.code in BLOCKING
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == ERROR
+
+    def located(self) -> str:
+        """``PATH:LINE`` as linters print it (``PATH`` alone when no line is known)."""
+        if self.line is None:
+            return self.path
+        return f"{self.path}:{self.line}"
+
+    def format(self) -> str:
+        where = self.located()
+        col = f" [{self.column}]" if self.column else ""
+        return f"{where}: {self.severity} {self.code}{col} {self.message}"
+
+    def to_json(self) -> dict:
+        data: dict = {
+            "severity": self.severity,
+            "code": self.code,
+            "message": self.message,
+            "line": self.line,
+            "enterprise": self.enterprise,
+        }
+        if self.column:
+            data["column"] = self.column
+        return data
+
+
+def finding(code: str, message: str, path: str = "", line: int | None = None,
+            enterprise: str | None = None, column: str | None = None) -> Finding:
+    """Build a finding with the code's default severity."""
+    return Finding(CODES[code][0], code, message, path, line, enterprise, column)
+
+
+def as_warnings(findings: Iterable[Finding]) -> list[Finding]:
+    """Non-blocking errors become warnings for the commands that must go on (SPEC §5)."""
+    return [f if f.blocking or not f.is_error else replace(f, severity=WARNING) for f in findings]
+
+
+def strict(findings: Iterable[Finding]) -> list[Finding]:
+    """``--strict``: every warning becomes an error."""
+    return [replace(f, severity=ERROR) if not f.is_error else f for f in findings]

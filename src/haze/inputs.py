@@ -1,0 +1,52 @@
+"""Loading what every computing command needs: the list and its policy.
+
+``load_inputs`` applies SPEC §5's rule for ``check``, ``activate``, ``plan``
+and ``export``: only blocking findings refuse the list (``ListError``, exit 2);
+every other error is downgraded to a warning and returned, because a typo must
+never stop an emergency.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from haze.errors import ListError, UsageError
+from haze.findings import Finding, as_warnings
+from haze.lists import ListReport, read_list
+from haze.model import EnterpriseList
+from haze.policy import Policy, load_policy
+
+
+@dataclass
+class Inputs:
+    list: EnterpriseList
+    policy: Policy
+    warnings: list[Finding] = field(default_factory=list)
+
+
+def read(path: str | Path, *, cache: bool = True) -> ListReport:
+    """Read a list, through the parse cache unless ``cache`` is False."""
+    if cache:
+        try:
+            from haze.cache import cached_read_list
+        except ImportError:  # the cache is optional
+            return read_list(path)
+        return cached_read_list(path)
+    return read_list(path)
+
+
+def choose_policy(option: str | None, lst: EnterpriseList | None) -> Policy:
+    """``--policy`` wins; then the list's own ``policy``; then the default."""
+    return load_policy(option or (lst.info.policy if lst else None))
+
+
+def load_inputs(path: str | Path | None, policy: str | None = None, *, cache: bool = True) -> Inputs:
+    if not path:
+        raise UsageError("no list given: pass --list FILE or set 'list' in haze.yaml")
+    report = read(path, cache=cache)
+    if report.list is None or report.blocking:
+        blocking = report.blocking or [f for f in report.findings if f.is_error]
+        raise ListError(f"{report.path}: the list cannot be computed ({len(blocking)} "
+                        f"error{'s' if len(blocking) != 1 else ''})", blocking)
+    return Inputs(report.list, choose_policy(policy, report.list), as_warnings(report.findings))

@@ -1,0 +1,79 @@
+"""Reading enterprise lists: YAML (SPEC §2), CSV and XLSX (§9), into the model.
+
+``read_list`` never raises for bad content: it returns the list (or None) with
+every finding, located by file and line (or row). Commands decide what to do
+with blocking findings; see :data:`haze.findings.BLOCKING`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from haze.findings import Finding, finding
+from haze.model import EnterpriseList
+
+FORMATS = {".yaml": "yaml", ".yml": "yaml", ".csv": "csv", ".xlsx": "xlsx"}
+
+
+@dataclass
+class ListReport:
+    """A list as read: the model (None when unreadable) and what was found in it."""
+
+    path: str
+    list: EnterpriseList | None
+    findings: list[Finding] = field(default_factory=list)
+    sha256: str = ""
+
+    @property
+    def blocking(self) -> list[Finding]:
+        return [f for f in self.findings if f.blocking and f.is_error]
+
+
+def list_format(path: str | Path) -> str | None:
+    return FORMATS.get(Path(path).suffix.lower())
+
+
+def read_list(path: str | Path) -> ListReport:
+    """Read a list file of any supported format."""
+    name = str(path)
+    kind = list_format(path)
+    if kind is None:
+        return ListReport(name, None, [finding("E001", "unknown list format: use .yaml, .yml, .csv or .xlsx", name)])
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        return ListReport(name, None, [finding("E001", "no such file", name)])
+    except IsADirectoryError:
+        return ListReport(name, None, [finding("E001", "is a directory, not a list file", name)])
+    except OSError as exc:
+        return ListReport(name, None, [finding("E001", f"cannot read: {exc.strerror or exc}", name)])
+    return parse_list(data, name, kind)
+
+
+def parse_list(data: bytes, path: str, kind: str = "yaml") -> ListReport:
+    """Parse list bytes already read (``kind`` is yaml, csv or xlsx)."""
+    digest = hashlib.sha256(data).hexdigest()
+    if kind == "yaml":
+        from haze.lists.build import build
+        from haze.lists.yamlread import load_yaml
+
+        doc, findings = load_yaml(data, path)
+        if doc is None:
+            return ListReport(path, None, findings, digest)
+        result, more = build(doc, path)
+    elif kind == "csv":
+        from haze.lists.csvread import read_csv
+
+        result, more = read_csv(data, path)
+        findings = []
+    else:
+        from haze.lists.xlsxread import read_xlsx
+
+        result, more = read_xlsx(data, path)
+        findings = []
+    if result is not None:
+        result.sha256 = digest
+    found = sorted(findings + more, key=lambda f: f.line or 0)
+    return ListReport(path, result, found, digest)

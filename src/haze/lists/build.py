@@ -1,0 +1,488 @@
+"""Turn a parsed list document (SPEC §2) into the model, with located findings.
+
+The YAML reader gives :class:`LDict` mappings that know their lines; the CSV
+and XLSX readers build the same shape with row numbers (and column names), so
+one set of rules checks every format. Nothing here raises for bad data: each
+problem becomes a finding and the builder carries on, so that one run reports
+everything. Only policy-independent rules live here; those that need the
+policy (weaker than policy, unknown industry, requirement) are in
+:mod:`haze.validate`.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Callable, Mapping
+
+from haze import creditcode
+from haze.findings import Finding, finding
+from haze.lists.yamlread import LDict
+from haze.model import (
+    LEVELS,
+    Capacity,
+    Category,
+    Contact,
+    Enterprise,
+    EnterpriseList,
+    Grade,
+    Level,
+    Line,
+    ListInfo,
+    Measure,
+    OtherSource,
+    Pollutant,
+    Status,
+    parse_bool,
+    parse_cut,
+    parse_zone,
+)
+
+LIST_KEYS = {"region", "authority", "season", "policy", "doc_prefix", "baseline", "strict_ids"}
+ENTERPRISE_KEYS = {
+    "id", "name", "town", "industry", "grade", "zone", "category", "compliant", "status",
+    "operating_days", "contact", "capacity", "lines", "emissions", "measures",
+}
+LINE_KEYS = {"name", "emissions", "measures"}
+SOURCE_KEYS = {"name", "kind", "emissions", "measures"}
+MEASURE_KEYS = {"cut", "stop", "actions"}
+CONTACT_KEYS = {"name", "phone"}
+CAPACITY_KEYS = {"eia", "permit", "actual", "unit"}
+
+
+class Builder:
+    """Collects findings while reading one document; one instance per file."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.findings: list[Finding] = []
+        self.enterprise: str | None = None  # id of the enterprise being read
+
+    # -- reporting -------------------------------------------------------
+    def add(self, code: str, message: str, where: Any = None, key: Any = None) -> None:
+        line, column = _locate(where, key)
+        self.findings.append(finding(code, message, self.path, line, self.enterprise, column))
+
+    # -- generic fields --------------------------------------------------
+    def mapping(self, value: Any, what: str, where: Any, key: Any) -> LDict | None:
+        if isinstance(value, Mapping):
+            return value if isinstance(value, LDict) else _ldict(value, _locate(where, key)[0])
+        self.add("E101", f"{what} must be a mapping, not {_kind(value)}", where, key)
+        return None
+
+    def unknown_keys(self, data: LDict, allowed: set[str], what: str) -> None:
+        for key in data:
+            if key not in allowed:
+                hint = _closest(str(key), allowed)
+                self.add("E103", f"unknown key {key!r} in {what}" + (f" (did you mean {hint!r}?)" if hint else ""),
+                         data, key)
+
+    def text(self, data: LDict, key: str, what: str, required: bool = False) -> str:
+        value = data.get(key)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                self.add("E100", f"{what} has no {key}", data, key if key in data else None)
+            return ""
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            self.add("E101", f"{key} must be text, not {_kind(value)}", data, key)
+            return ""
+        if isinstance(value, float):
+            self.add("W308", f"{key} {value!r} was read as a number; quote it to keep it as written", data, key)
+            value = repr(value)
+        return str(value).strip()
+
+    def number(self, data: LDict, key: str, code: str = "E101") -> float | None:
+        value = data.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            value = _numeric_text(value)
+            if value is None:
+                self.add("E101", f"{key} must be a number, not {_kind(data.get(key))}", data, key)
+                return None
+        if not math.isfinite(value) or value < 0:
+            self.add(code, f"{key} must be a finite number ≥ 0, not {value!r}", data, key)
+            return None
+        return float(value)
+
+    def flag(self, data: LDict, key: str, default: bool) -> bool:
+        if key not in data or data[key] is None:
+            return default
+        value = parse_bool(data[key])
+        if value is None:
+            self.add("E104", f"{key} must be yes or no (是/否, true/false), not {data[key]!r}", data, key)
+            return default
+        return value
+
+    # -- emissions and measures ------------------------------------------
+    def emissions(self, value: Any, where: Any, key: Any) -> dict[Pollutant, float]:
+        data = self.mapping(value, "emissions", where, key)
+        result: dict[Pollutant, float] = {}
+        if data is None:
+            return result
+        for name, amount in data.items():
+            p = Pollutant.parse(name)
+            if p is None:
+                self.add("E103", f"unknown pollutant {name!r} (expected so2, nox, pm or vocs)", data, name)
+                continue
+            if p in result:
+                self.add("E109", f"pollutant {p.value} given twice", data, name)
+            if amount is None:
+                continue
+            if isinstance(amount, bool) or not isinstance(amount, (int, float)):
+                number = _numeric_text(amount)
+                if number is None:
+                    self.add("E101", f"emission of {p.value} must be a number in t/a, not {_kind(amount)} "
+                             f"{amount!r}", data, name)
+                    continue
+                amount = number
+            if not math.isfinite(amount) or amount < 0:
+                self.add("E106", f"emission of {p.value} must be finite and ≥ 0 t/a, not {amount!r}", data, name)
+                continue
+            result[p] = float(amount)
+        return result
+
+    def measures(self, value: Any, where: Any, key: Any) -> dict[Level, Measure]:
+        data = self.mapping(value, "measures", where, key)
+        result: dict[Level, Measure] = {}
+        if data is None:
+            return result
+        for name, raw in data.items():
+            level = Level.parse(name)
+            if level is None:
+                self.add("E103", f"unknown level {name!r} in measures (expected yellow, orange or red)", data, name)
+                continue
+            if level in result:
+                self.add("E109", f"measures for {level.value} given twice", data, name)
+            measure = self.measure(raw, data, name)
+            if measure is not None:
+                result[level] = measure
+        self.check_rising(result, data)
+        return result
+
+    def measure(self, raw: Any, where: Any, key: Any) -> Measure | None:
+        line = _locate(where, key)[0] or 0
+        if raw is None:
+            return None
+        if not isinstance(raw, Mapping):  # shorthand: ``orange: 0.5`` or ``red: 停产``
+            cut = self.cut_value(raw, where, key)
+            return None if cut is None else Measure(cut=cut, line=line)
+        data = raw if isinstance(raw, LDict) else _ldict(raw, line)
+        self.unknown_keys(data, MEASURE_KEYS, "a measure")
+        cut = self.cut_value(data["cut"], data, "cut") if data.get("cut") is not None else None
+        stop = self.flag(data, "stop", False)
+        actions = self.actions(data.get("actions"), data, "actions")
+        return Measure(cut=cut, stop=stop, actions=actions, line=data.line or line)
+
+    def cut_value(self, raw: Any, where: Any, key: Any) -> float | None:
+        cut = parse_cut(raw)
+        if cut is None:
+            self.add("E101", f"a cut must be a fraction, \"NN%\" or 停产/stop, not {raw!r}", where, key)
+            return None
+        if not (0.0 <= cut <= 1.0):  # NaN fails both comparisons
+            self.add("E105", f"cut {raw!r} is outside 0–1", where, key)
+            return None
+        return cut
+
+    def actions(self, raw: Any, where: Any, key: Any) -> tuple[str, ...]:
+        if raw is None:
+            return ()
+        if isinstance(raw, str):
+            raw = [raw]
+        if not isinstance(raw, list) or not all(isinstance(a, (str, int, float)) and not isinstance(a, bool)
+                                                for a in raw):
+            self.add("E101", "actions must be a list of sentences", where, key)
+            return ()
+        return tuple(dict.fromkeys(str(a).strip() for a in raw if str(a).strip()))
+
+    def check_rising(self, measures: dict[Level, Measure], where: LDict) -> None:
+        """Explicit cuts must not get weaker as the level rises (E110)."""
+        previous: tuple[Level, float] | None = None
+        for level in LEVELS:
+            m = measures.get(level)
+            if m is None or not m.sets_cut:
+                continue
+            if previous is not None and m.value < previous[1] - 1e-12:
+                self.findings.append(finding(
+                    "E110", f"{level.value} cut {_pct(m.value)} is weaker than {previous[0].value} cut "
+                    f"{_pct(previous[1])}", self.path, m.line or where.line, self.enterprise))
+            previous = (level, m.value)
+
+    # -- the document ----------------------------------------------------
+    def document(self, doc: Any) -> EnterpriseList | None:
+        if not isinstance(doc, Mapping):
+            self.add("E003", f"a list must be a mapping with 'list' and 'enterprises', not {_kind(doc)}", doc)
+            return None
+        doc = doc if isinstance(doc, LDict) else _ldict(doc, 1)
+        self.unknown_keys(doc, {"list", "enterprises", "other_sources"}, "the file")
+        info = self.list_info(doc)
+        enterprises = self.enterprises(doc)
+        sources = self.other_sources(doc)
+        return EnterpriseList(info=info, enterprises=enterprises, other_sources=sources, path=self.path)
+
+    def list_info(self, doc: LDict) -> ListInfo:
+        if "list" not in doc:
+            self.add("E100", "the file has no 'list' section (region, authority…)", doc)
+            return ListInfo()
+        data = self.mapping(doc["list"], "list", doc, "list")
+        if data is None:
+            return ListInfo()
+        self.unknown_keys(data, LIST_KEYS, "list")
+        info = ListInfo(
+            region=self.text(data, "region", "list", required=True),
+            authority=self.text(data, "authority", "list", required=True),
+            season=self.text(data, "season", "list"),
+            policy=self.text(data, "policy", "list") or None,
+            doc_prefix=self.text(data, "doc_prefix", "list"),
+            strict_ids=self.flag(data, "strict_ids", True),
+        )
+        if data.get("baseline") is not None:
+            info.baseline = self.emissions(data["baseline"], data, "baseline")
+        return info
+
+    def enterprises(self, doc: LDict) -> list[Enterprise]:
+        raw = doc.get("enterprises")
+        if raw is None:
+            self.add("E100", "the file has no 'enterprises'", doc, "enterprises" if "enterprises" in doc else None)
+            return []
+        if not isinstance(raw, list):
+            self.add("E101", f"enterprises must be a list, not {_kind(raw)}", doc, "enterprises")
+            return []
+        result: list[Enterprise] = []
+        seen: dict[str, int] = {}
+        strict_ids = True
+        list_data = doc.get("list")
+        if isinstance(list_data, Mapping) and parse_bool(list_data.get("strict_ids", True)) is False:
+            strict_ids = False
+        for item in raw:
+            e = self.enterprise_entry(item, doc, strict_ids)
+            if e is None:
+                continue
+            if e.id in seen:
+                self.add("E108", f"enterprise id {e.id} appears twice (first on line {seen[e.id]})", _at(e.line))
+            else:
+                seen[e.id] = e.line
+            result.append(e)
+        self.enterprise = None
+        return result
+
+    def enterprise_entry(self, item: Any, doc: LDict, strict_ids: bool) -> Enterprise | None:
+        self.enterprise = None
+        data = self.mapping(item, "an enterprise", doc, "enterprises")
+        if data is None:
+            return None
+        ident = self.text(data, "id", "an enterprise", required=True)
+        self.enterprise = ident or None
+        if ident:
+            why = creditcode.problem(ident)
+            if why:
+                f = finding("E102", f"bad credit code {ident} ({why})", self.path, data.line_of("id"), ident,
+                            data.column_of("id"))
+                self.findings.append(f if strict_ids else _warning(f))
+        self.unknown_keys(data, ENTERPRISE_KEYS, "an enterprise")
+        e = Enterprise(id=ident, name=self.text(data, "name", "an enterprise", required=True), line=data.line)
+        e.town = self.text(data, "town", "an enterprise")
+        e.industry = self.text(data, "industry", "an enterprise")
+        e.grade = self.choice(data, "grade", Grade.parse, Grade.UNRATED, required=True,
+                              expected="A, B, C, D, leading, nonleading or unrated")
+        ok, e.key_zone = parse_zone(data.get("zone"))
+        if not ok:
+            self.add("E104", f"zone must be 'key' or empty, not {data.get('zone')!r}", data, "zone")
+        e.category = self.choice(data, "category", Category.parse, Category.NORMAL, expected="normal or guarantee")
+        e.status = self.choice(data, "status", Status.parse, Status.OPERATING, expected="operating or idle")
+        e.compliant = self.flag(data, "compliant", True)
+        e.operating_days = self.operating_days(data)
+        e.contact = self.contact(data)
+        e.capacity = self.capacity(data)
+        self.production(e, data)
+        if "measures" in data and data["measures"] is not None:
+            e.measures = self.measures(data["measures"], data, "measures")
+        return e
+
+    def choice(self, data: LDict, key: str, parse: Callable[[Any], Any], default: Any, *,
+               required: bool = False, expected: str) -> Any:
+        raw = data.get(key)
+        if raw is None:
+            if required:
+                self.add("E100", f"an enterprise has no {key}", data)
+            return default
+        value = parse(raw)
+        if value is None:
+            self.add("E104", f"unknown {key} {raw!r} (expected {expected})", data, key)
+            return default
+        return value
+
+    def operating_days(self, data: LDict) -> float:
+        raw = data.get("operating_days")
+        if raw is None:
+            return 365
+        value = raw if isinstance(raw, (int, float)) and not isinstance(raw, bool) else _numeric_text(raw)
+        if value is None or not math.isfinite(value):
+            self.add("E101", f"operating_days must be a number of days, not {raw!r}", data, "operating_days")
+            return 365
+        if value <= 0:  # a daily figure would divide by zero: the computation is undefined
+            self.add("E111", f"operating_days must be positive, not {raw!r}", data, "operating_days")
+            return 365
+        if not 1 <= value <= 366:
+            self.add("W305", f"operating_days {raw!r} is outside 1–366", data, "operating_days")
+        return value
+
+    def contact(self, data: LDict) -> Contact | None:
+        raw = data.get("contact")
+        if raw is None:
+            return None
+        contact = self.mapping(raw, "contact", data, "contact")
+        if contact is None:
+            return None
+        self.unknown_keys(contact, CONTACT_KEYS, "contact")
+        result = Contact(name=self.text(contact, "name", "contact"), phone=self.text(contact, "phone", "contact"))
+        return result if (result.name or result.phone) else None
+
+    def capacity(self, data: LDict) -> Capacity | None:
+        raw = data.get("capacity")
+        if raw is None:
+            return None
+        cap = self.mapping(raw, "capacity", data, "capacity")
+        if cap is None:
+            return None
+        self.unknown_keys(cap, CAPACITY_KEYS, "capacity")
+        result = Capacity(eia=self.number(cap, "eia"), permit=self.number(cap, "permit"),
+                          actual=self.number(cap, "actual"), unit=self.text(cap, "unit", "capacity"))
+        return result if result.base is not None else None
+
+    def production(self, e: Enterprise, data: LDict) -> None:
+        """``emissions`` (one line named after the enterprise) or ``lines``, never both."""
+        has_emissions = data.get("emissions") is not None
+        has_lines = data.get("lines") is not None
+        if has_emissions and has_lines:
+            self.add("E107", "an enterprise has either emissions or lines, not both", data, "lines")
+        if has_lines:
+            e.has_lines = True
+            e.lines = self.lines(data["lines"], data)
+        elif has_emissions:
+            e.lines = [Line(name=e.name, emissions=self.emissions(data["emissions"], data, "emissions"),
+                            line=data.line_of("emissions"))]
+        elif e.operating:
+            self.add("E100", "an operating enterprise has neither emissions nor lines", data)
+        if e.status is Status.IDLE and any(line.total_emission > 0 for line in e.lines):
+            self.add("W303", "idle enterprise still lists emissions; they are not counted", data,
+                     "lines" if has_lines else "emissions")
+        if e.operating and e.contact is None:
+            self.add("W304", "no contact (name and phone) for the notice", data)
+
+    def lines(self, raw: Any, data: LDict) -> list[Line]:
+        if not isinstance(raw, list) or not raw:
+            self.add("E101", "lines must be a non-empty list of production lines", data, "lines")
+            return []
+        result = []
+        for item in raw:
+            entry = self.mapping(item, "a line", data, "lines")
+            if entry is None:
+                continue
+            self.unknown_keys(entry, LINE_KEYS, "a line")
+            line = Line(name=self.text(entry, "name", "a line", required=True), line=entry.line)
+            if entry.get("emissions") is not None:
+                line.emissions = self.emissions(entry["emissions"], entry, "emissions")
+            if entry.get("measures") is not None:
+                line.measures = self.measures(entry["measures"], entry, "measures")
+            result.append(line)
+        return result
+
+    def other_sources(self, doc: LDict) -> list[OtherSource]:
+        raw = doc.get("other_sources")
+        if raw is None:
+            return []
+        if not isinstance(raw, list):
+            self.add("E101", f"other_sources must be a list, not {_kind(raw)}", doc, "other_sources")
+            return []
+        result = []
+        for item in raw:
+            data = self.mapping(item, "an other source", doc, "other_sources")
+            if data is None:
+                continue
+            self.unknown_keys(data, SOURCE_KEYS, "an other source")
+            source = OtherSource(name=self.text(data, "name", "an other source", required=True),
+                                 kind=self.text(data, "kind", "an other source"), line=data.line)
+            if data.get("emissions") is not None:
+                source.emissions = self.emissions(data["emissions"], data, "emissions")
+            if data.get("measures") is not None:
+                source.measures = self.measures(data["measures"], data, "measures")
+            result.append(source)
+        return result
+
+
+def build(doc: Any, path: str) -> tuple[EnterpriseList | None, list[Finding]]:
+    """Build the model from a parsed document; returns ``(list or None, findings)``."""
+    builder = Builder(path)
+    result = builder.document(doc)
+    return result, builder.findings
+
+
+def parse_measure_table(raw: Any, path: str, where: Any, key: Any) -> tuple[dict[Level, Measure], list[Finding]]:
+    """Read a ``level -> measure`` mapping (used by policies as well as lists)."""
+    builder = Builder(path)
+    return builder.measures(raw, where, key), builder.findings
+
+
+# -- helpers ---------------------------------------------------------------
+
+def _ldict(mapping: Mapping, line: int | None) -> LDict:
+    data = LDict(mapping)
+    data.line = line or 0
+    return data
+
+
+def _at(line: int) -> LDict:
+    data = LDict()
+    data.line = line
+    return data
+
+
+def _locate(where: Any, key: Any) -> tuple[int | None, str | None]:
+    if isinstance(where, LDict):
+        if key is not None:
+            return (where.line_of(key) or None), where.column_of(key)
+        return (where.line or None), None
+    return None, None
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "yes/no"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, Mapping):
+        return "a mapping"
+    return type(value).__name__
+
+
+def _numeric_text(value: Any) -> float | None:
+    """Numbers typed as text ("12.5", "1,200") are accepted, as spreadsheets give them."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return float(value.strip().replace(",", ""))
+    except ValueError:
+        return None
+
+
+def _pct(value: float) -> str:
+    return "stop" if value >= 1 else f"{value * 100:g}%"
+
+
+def _closest(key: str, allowed: set[str]) -> str | None:
+    import difflib
+
+    matches = difflib.get_close_matches(key, sorted(allowed), n=1, cutoff=0.75)
+    return matches[0] if matches else None
+
+
+def _warning(f: Finding) -> Finding:
+    from dataclasses import replace
+
+    return replace(f, severity="warning")

@@ -1,0 +1,272 @@
+"""Safe, bounded, located YAML loading.
+
+- Only plain data: no tags that construct objects (``SafeConstructor``).
+- A YAML 1.2-like resolver: ``20:00``, ``no``, ``0356``, ``2024-12-01`` stay
+  strings instead of turning into 1200, False, 238 or a date (YAML 1.1 traps).
+- Mappings come back as :class:`LDict`, which remembers the line of the mapping
+  and of each key, so every finding can name its line.
+- Duplicate keys are findings (PyYAML would silently keep the last).
+- Size, nesting depth and alias expansion are bounded before anything is
+  built: a hostile file gets a finding, not a crash or memory exhaustion.
+- libyaml is used when present; garbage collection is paused while loading,
+  which more than halves load time on large lists.
+"""
+
+from __future__ import annotations
+
+import gc
+import re
+from typing import Any
+
+import yaml
+import yaml.reader
+from yaml.constructor import ConstructorError, SafeConstructor
+from yaml.resolver import BaseResolver
+
+from haze.findings import Finding, finding
+
+try:  # libyaml: about 3x faster on large lists
+    from yaml.cyaml import CParser as _Parser
+
+    LIBYAML = True
+except ImportError:  # pragma: no cover - depends on the PyYAML build
+    from yaml.composer import Composer
+    from yaml.parser import Parser
+    from yaml.reader import Reader
+    from yaml.scanner import Scanner
+
+    class _Parser(Reader, Scanner, Parser, Composer):  # type: ignore[no-redef]
+        def __init__(self, stream: Any) -> None:
+            Reader.__init__(self, stream)
+            Scanner.__init__(self)
+            Parser.__init__(self)
+            Composer.__init__(self)
+
+    LIBYAML = False
+
+MAX_BYTES = 512 * 1024 * 1024
+MAX_DEPTH = 64
+#: expanded nodes allowed beyond the document's own nodes (aliases re-use nodes)
+ALIAS_SLACK = 100_000
+
+
+class LDict(dict):
+    """A mapping that remembers where it and each of its keys stand in the source."""
+
+    __slots__ = ("line", "key_lines", "key_columns")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.line: int = 0
+        self.key_lines: dict = {}
+        self.key_columns: dict | None = None
+
+    def line_of(self, key: Any) -> int:
+        return self.key_lines.get(key, self.line)
+
+    def column_of(self, key: Any) -> str | None:
+        return self.key_columns.get(key) if self.key_columns else None
+
+
+class _Resolver(BaseResolver):
+    pass
+
+
+_Resolver.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+_Resolver.add_implicit_resolver(
+    "tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), list("-+0123456789")
+)
+_Resolver.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)(?:[eE][-+]?[0-9]+)?|[-+]?[0-9]+[eE][-+]?[0-9]+"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+    ),
+    list("-+0123456789."),
+)
+_Resolver.add_implicit_resolver("tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
+
+
+class _Loader(_Parser, SafeConstructor, _Resolver):  # type: ignore[misc, valid-type]
+    def __init__(self, stream: Any, path: str) -> None:
+        _Parser.__init__(self, stream)
+        SafeConstructor.__init__(self)
+        _Resolver.__init__(self)
+        self.path = path
+        self.findings: list[Finding] = []
+
+
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> Any:
+    data = LDict()
+    data.line = node.start_mark.line + 1
+    yield data
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=False)
+        line = key_node.start_mark.line + 1
+        try:
+            hash(key)
+        except TypeError:
+            raise ConstructorError(None, None, "a mapping key must be plain text", key_node.start_mark) from None
+        if key in data:
+            loader.findings.append(
+                finding("E109", f"duplicate key {key!r} (first on line {data.key_lines[key]}); "
+                        "it is ambiguous which value is meant", loader.path, line)
+            )
+        data[key] = loader.construct_object(value_node, deep=False)
+        data.key_lines[key] = line
+
+
+def _construct_string(loader: _Loader, node: yaml.ScalarNode) -> str:
+    return node.value
+
+
+_Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+# Explicit timestamps, binary, sets, ordered maps: read as their text or refuse.
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_string)
+
+
+def _line_of_offset(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
+def _depth_bound(data: bytes) -> int:
+    """A cheap upper bound on nesting depth: block indentation plus flow brackets.
+
+    Block nesting needs at least one more column of indentation (or ``- ``/``? ``
+    indicator) per level; flow nesting is bounded by the running count of open
+    brackets. Brackets inside quoted text only make the bound larger, never smaller.
+    """
+    prefixes = re.findall(rb"^[ ?-]*", data, re.M)
+    block = max(map(len, prefixes), default=0)
+    flow = depth = 0
+    for m in re.finditer(rb"[\[\]{}]", data):
+        if m.group() in (b"[", b"{"):
+            depth += 1
+            flow = max(flow, depth)
+        else:
+            depth = max(0, depth - 1)
+    return block + flow + 1
+
+
+def _exact_depth(data: bytes) -> tuple[int, int | None]:
+    """Nesting depth from the event stream, stopping once past MAX_DEPTH."""
+    depth = 0
+    loader = _Loader(data, "")
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return depth, event.start_mark.line + 1
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    finally:
+        loader.dispose()
+    return depth, None
+
+
+def _expansion(root: yaml.Node) -> tuple[int, int]:
+    """(unique nodes, nodes after expanding aliases); raises ValueError on a cycle."""
+    sizes: dict[int, int] = {}
+    on_stack: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if done:
+            on_stack.discard(key)
+            children = _children(node)
+            sizes[key] = 1 + sum(sizes[id(c)] for c in children)
+            continue
+        if key in sizes:
+            continue
+        if key in on_stack:
+            raise ValueError(node.start_mark.line + 1)
+        on_stack.add(key)
+        stack.append((node, True))
+        for child in _children(node):
+            if id(child) in on_stack:
+                raise ValueError(child.start_mark.line + 1)
+            if id(child) not in sizes:
+                stack.append((child, False))
+    return len(sizes), sizes[id(root)]
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    return []
+
+
+def _yaml_error(exc: yaml.YAMLError, path: str, data: bytes = b"") -> Finding:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    if isinstance(exc, yaml.reader.ReaderError) and data:
+        line = data.decode("utf-8", "replace")[: exc.position].count("\n") + 1
+        return finding("E002", f"YAML: {exc.reason}", path, line)
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    context = getattr(exc, "context", None)
+    if problem and "could not determine a constructor" in problem:
+        problem = "tags that construct objects are not allowed" + problem.split("constructor", 1)[1]
+    message = f"{context} {problem}" if context and "constructor" not in problem else problem
+    return finding("E002", f"YAML syntax: {message}", path, mark.line + 1 if mark else None)
+
+
+def load_yaml(data: bytes, path: str) -> tuple[Any, list[Finding]]:
+    """Parse YAML bytes. Returns ``(document or None, findings)``; never raises for bad input."""
+    if len(data) > MAX_BYTES:
+        return None, [finding("E004", f"file is {len(data)} bytes; the limit is {MAX_BYTES}", path)]
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+            return None, [finding("E001", "file is UTF-16; save it as UTF-8", path)]
+        line = _line_of_offset(data, exc.start)
+        return None, [finding("E001", f"not UTF-8 text (byte 0x{data[exc.start]:02X}); save the file as UTF-8",
+                              path, line)]
+    if not data.strip():
+        return None, [finding("E003", "the file is empty", path, 1)]
+    if _depth_bound(data) > MAX_DEPTH:
+        depth, line = _exact_depth_safe(data, path)
+        if isinstance(depth, Finding):
+            return None, [depth]
+        if line is not None:
+            return None, [finding("E004", f"nesting deeper than {MAX_DEPTH} levels", path, line)]
+    enabled = gc.isenabled()
+    gc.disable()
+    loader = None
+    try:
+        loader = _Loader(data, path)
+        node = loader.get_single_node()
+        if node is None:
+            return None, [finding("E003", "the file holds no document", path, 1)]
+        if b"*" in data:  # aliases need '*': only then can expansion explode
+            try:
+                unique, expanded = _expansion(node)
+            except ValueError as exc:
+                return None, [finding("E004", "recursive alias", path, exc.args[0])]
+            if expanded > 10 * unique + ALIAS_SLACK:
+                return None, [finding("E004", f"aliases expand the document to {expanded} nodes "
+                                      f"from {unique}; refusing (YAML bomb?)", path, node.start_mark.line + 1)]
+        document = loader.construct_document(node)
+    except yaml.YAMLError as exc:
+        return None, [_yaml_error(exc, path, data)]
+    except RecursionError:
+        return None, [finding("E004", "document nested too deeply", path)]
+    finally:
+        if loader is not None:
+            loader.dispose()
+        if enabled:
+            gc.enable()
+    return document, loader.findings
+
+
+def _exact_depth_safe(data: bytes, path: str) -> tuple[Any, int | None]:
+    try:
+        return _exact_depth(data)
+    except yaml.YAMLError as exc:
+        return _yaml_error(exc, path, data), None

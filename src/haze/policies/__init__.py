@@ -1,0 +1,1 @@
+"""Shipped policies (SPEC §3), read with importlib.resources."""

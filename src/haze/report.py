@@ -1,0 +1,85 @@
+"""Machine output: the JSON shapes of SPEC §7.1 built from engine results.
+
+Kept apart from the engine (which only computes) and from the CLI (which only
+prints), so that notices, export and tests use the very same dictionaries.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from haze.engine import EnterpriseResult, LevelResult, PollutantResult, SourceResult
+from haze.model import POLLUTANTS, EnterpriseList
+
+
+def dumps(data: Any) -> str:
+    """JSON as haze prints it: Chinese kept readable, stable key order."""
+    return json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False)
+
+
+def pollutant_json(r: PollutantResult) -> dict:
+    return {
+        "baseline": r.baseline,
+        "reduction": r.reduction,
+        "ratio": r.ratio,
+        "required": r.required,
+        "ok": r.ok,
+        "shortfall": r.shortfall,
+        "basis": r.basis,
+    }
+
+
+def enterprise_json(r: EnterpriseResult) -> dict:
+    e = r.enterprise
+    return {
+        "id": e.id,
+        "name": e.name,
+        "grade": e.grade.value,
+        "industry": e.industry,
+        "effective_level": r.effective_level.value,
+        "reason": r.reason,
+        "lines": [{"name": line.name, "cut": line.cut, "source": line.source} for line in r.lines],
+        "reduction": {p.value: r.reduction[p] for p in POLLUTANTS},
+        "actions": list(r.actions),
+        "cap": None if r.cap is None else {
+            "base": r.cap.base, "cut": r.cap.cut, "cap": r.cap.cap, "unit": r.cap.unit,
+        },
+    }
+
+
+def source_json(r: SourceResult) -> dict:
+    return {
+        "name": r.source.name,
+        "kind": r.source.kind,
+        "cut": r.cut,
+        "reduction": {p.value: r.reduction[p] for p in POLLUTANTS if r.source.emission(p) > 0},
+    }
+
+
+def level_json(result: LevelResult, lst: EnterpriseList) -> dict:
+    """``check --json`` (SPEC §7.1); ``activate --json`` adds activation and notices."""
+    return {
+        "level": result.level.value,
+        "policy": result.policy.name,
+        "requirement": result.policy.uniform_requirement(result.level),
+        "basis": result.basis,
+        "list": {"path": lst.path, "region": lst.info.region, "sha256": lst.sha256},
+        "pollutants": {p.value: pollutant_json(r) for p, r in result.pollutants.items()},
+        "ok": result.ok,
+        "enterprises": [enterprise_json(r) for r in result.enterprises],
+        "other_sources": [source_json(r) for r in result.other_sources],
+    }
+
+
+def levels_summary_json(results: list[LevelResult]) -> dict:
+    """Per level ``{"ok", "pollutants"}``, as ``validate --json`` shows the requirement."""
+    return {
+        r.level.value: {
+            "ok": r.ok,
+            "requirement": r.policy.uniform_requirement(r.level),
+            "basis": r.basis,
+            "pollutants": {p.value: pollutant_json(pr) for p, pr in r.pollutants.items()},
+        }
+        for r in results
+    }

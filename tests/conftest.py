@@ -1,0 +1,46 @@
+"""Shared fixtures: an isolated home and working directory, and a CLI runner."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+ROOT = Path(__file__).resolve().parent.parent
+COUNTY = ROOT / "enterprise_lists" / "example-county-2025.yaml"
+EXAMPLES = ROOT / "examples"
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test runs in its own directory with its own HOME and cache, bugs re-raised."""
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("HAZE_DEBUG", "1")
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    return work
+
+
+@pytest.fixture
+def run():
+    """Run ``haze ARGS…`` in-process; returns the click Result (stdout and stderr apart)."""
+    from haze.cli import cli
+
+    def _run(*args: str, input: str | None = None, env: dict | None = None) -> Result:
+        runner = CliRunner()
+        result = runner.invoke(cli, [str(a) for a in args], input=input, env=env, catch_exceptions=False)
+        return result
+
+    return _run
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
