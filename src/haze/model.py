@@ -43,6 +43,18 @@ class Level(str, enum.Enum):
             return NotImplemented
         return self.rank <= other.rank
 
+    # str defines > and >= too (alphabetical: yellow > red), and Python uses those
+    # before trying the reflected __lt__/__le__, so they must be overridden as well.
+    def __gt__(self, other: object) -> bool:  # type: ignore[override]
+        if not isinstance(other, Level):
+            return NotImplemented
+        return self.rank > other.rank
+
+    def __ge__(self, other: object) -> bool:  # type: ignore[override]
+        if not isinstance(other, Level):
+            return NotImplemented
+        return self.rank >= other.rank
+
     @property
     def zh(self) -> str:
         return {"yellow": "黄色", "orange": "橙色", "red": "红色"}[self.value]
