@@ -79,7 +79,8 @@ class Level(str, enum.Enum):
         if not isinstance(value, str):
             return None
         key = _norm(value)
-        for suffix in ("预警", "级", "响应", "级响应"):
+        # Outermost suffix first, so "Ⅱ级应急响应" and "橙色预警" both come down to the alias.
+        for suffix in ("预警", "响应", "应急", "级"):
             if key.endswith(suffix) and key != suffix:
                 key = key[: -len(suffix)]
         return _LEVEL_ALIASES.get(key)
