@@ -12,6 +12,7 @@ policy (weaker than policy, unknown industry, requirement) are in
 from __future__ import annotations
 
 import math
+import re
 from typing import Any, Callable, Mapping
 
 from haze import creditcode
@@ -47,6 +48,17 @@ SOURCE_KEYS = {"name", "kind", "emissions", "measures"}
 MEASURE_KEYS = {"cut", "stop", "actions"}
 CONTACT_KEYS = {"name", "phone"}
 CAPACITY_KEYS = {"eia", "permit", "actual", "unit"}
+
+#: Bounds that keep hostile values out of the arithmetic and the terminal. No real
+#: source emits 1e9 t/a of one pollutant (more than a whole country), and a text
+#: field of 1,000 characters is already far longer than any name or sentence.
+MAX_EMISSION = 1e9
+MIN_OPERATING_DAYS = 1e-3
+MAX_TEXT = 1000
+#: C0/C1 controls and bidirectional overrides: they can rewrite a duty officer's
+#: terminal (ANSI escapes) or make a name read backwards in a notice.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_BREAKS = re.compile("[\t\n\r\x0b\x0c]+")
 
 
 class Builder:
@@ -88,7 +100,18 @@ class Builder:
         if isinstance(value, float):
             self.add("W308", f"{key} {value!r} was read as a number; quote it to keep it as written", data, key)
             value = repr(value)
-        return str(value).strip()
+        return self.clean(str(value).strip(), data, key)
+
+    def clean(self, text: str, where: Any, key: Any) -> str:
+        """Refuse absurdly long text (E004); drop control characters with a warning (W309)."""
+        if len(text) > MAX_TEXT:
+            self.add("E004", f"{key} is {len(text)} characters long; the limit is {MAX_TEXT}", where, key)
+            return text[:MAX_TEXT]
+        if _CONTROL.search(text):
+            self.add("W309", f"{key} holds control characters (line breaks, escape codes…); they were removed",
+                     where, key)
+            text = _CONTROL.sub("", _BREAKS.sub(" ", text)).strip()
+        return text
 
     def number(self, data: LDict, key: str, code: str = "E101") -> float | None:
         value = data.get(key)
@@ -137,6 +160,10 @@ class Builder:
                 amount = number
             if not math.isfinite(amount) or amount < 0:
                 self.add("E106", f"emission of {p.value} must be finite and ≥ 0 t/a, not {amount!r}", data, name)
+                continue
+            if amount > MAX_EMISSION:
+                self.add("E106", f"emission of {p.value} {amount:g} t/a is beyond any real source "
+                         f"(limit {MAX_EMISSION:g}); check the unit", data, name)
                 continue
             result[p] = float(amount)
         return result
@@ -192,7 +219,7 @@ class Builder:
                                                 for a in raw):
             self.add("E101", "actions must be a list of sentences", where, key)
             return ()
-        return tuple(dict.fromkeys(str(a).strip() for a in raw if str(a).strip()))
+        return tuple(dict.fromkeys(self.clean(str(a).strip(), where, key) for a in raw if str(a).strip()))
 
     def check_rising(self, measures: dict[Level, Measure], where: LDict) -> None:
         """Explicit cuts must not get weaker as the level rises (E110)."""
@@ -207,10 +234,34 @@ class Builder:
                     f"{_pct(previous[1])}", self.path, m.line or where.line, self.enterprise))
             previous = (level, m.value)
 
+    def check_rising_across(self, e: Enterprise) -> None:
+        """E110 where a line's own measures and the enterprise's meet.
+
+        A line without its own measure at a level takes the enterprise's
+        (SPEC §4.1), so the cut a line gets may weaken across the two tables even
+        when each is rising on its own. Pairs within one table are left to
+        :meth:`check_rising`, so nothing is reported twice.
+        """
+        for line in e.lines:
+            if not line.measures:
+                continue
+            previous: tuple[Level, Measure, bool] | None = None
+            for level in LEVELS:
+                own = line.measures.get(level)
+                m, is_own = (own, True) if own is not None and own.sets_cut else (e.measures.get(level), False)
+                if m is None or not m.sets_cut:
+                    continue
+                if previous is not None and is_own != previous[2] and m.value < previous[1].value - 1e-12:
+                    self.findings.append(finding(
+                        "E110", f"{level.value} cut {_pct(m.value)} for line {line.name} is weaker than its "
+                        f"{previous[0].value} cut {_pct(previous[1].value)} (line and enterprise measures together)",
+                        self.path, m.line or e.line, self.enterprise))
+                previous = (level, m, is_own)
+
     # -- the document ----------------------------------------------------
     def document(self, doc: Any) -> EnterpriseList | None:
         if not isinstance(doc, Mapping):
-            self.add("E003", f"a list must be a mapping with 'list' and 'enterprises', not {_kind(doc)}", doc)
+            self.add("E003", f"a list must be a mapping with 'list' and 'enterprises', not {_kind(doc)}", _at(1))
             return None
         doc = doc if isinstance(doc, LDict) else _ldict(doc, 1)
         self.unknown_keys(doc, {"list", "enterprises", "other_sources"}, "the file")
@@ -296,6 +347,7 @@ class Builder:
         self.production(e, data)
         if "measures" in data and data["measures"] is not None:
             e.measures = self.measures(data["measures"], data, "measures")
+            self.check_rising_across(e)
         return e
 
     def choice(self, data: LDict, key: str, parse: Callable[[Any], Any], default: Any, *,
