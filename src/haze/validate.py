@@ -1,0 +1,251 @@
+"""``haze validate`` as a library: every finding of SPEC §5 for one or more lists.
+
+The list reader (:mod:`haze.lists`) already reports what can be known from the
+file alone. This module adds what needs the policy:
+
+- W301 an explicit measure weaker than the policy measure it overrides,
+- W302 an A or leading enterprise given a mandatory cut,
+- W306 an industry the policy does not know,
+- E201 a level whose requirement is not met (with a pointer to ``haze plan``),
+
+and the per-level requirement results. Findings are collected, never raised:
+one run reports everything in every file. Nothing here prints.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import AbstractSet, Iterable
+
+from haze.engine import LevelResult, compute, measure_chain
+from haze.errors import PolicyError
+from haze.findings import Finding, finding, strict as strict_findings
+from haze.inputs import read
+from haze.lists import ListReport
+from haze.model import LEVELS, Enterprise, EnterpriseList, Level, Measure
+from haze.policy import Policy, load_policy
+
+#: measure sources that the list itself sets (SPEC §4.1); the rest come from the policy
+EXPLICIT = ("line", "enterprise")
+TOLERANCE = 1e-9
+
+
+@dataclass
+class FileValidation:
+    """What ``validate`` found in one list file."""
+
+    path: str
+    findings: list[Finding] = field(default_factory=list)
+    #: requirement results per level; empty when blocking errors leave them undefined
+    levels: dict[Level, LevelResult] = field(default_factory=dict)
+    policy: str | None = None
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.is_error)
+
+    @property
+    def warnings(self) -> int:
+        return len(self.findings) - self.errors
+
+    @property
+    def ok(self) -> bool:
+        return self.errors == 0
+
+    @property
+    def computed(self) -> bool:
+        """True when the requirement could be computed at every level."""
+        return len(self.levels) == len(LEVELS)
+
+    def to_json(self) -> dict:
+        """One entry of ``files`` in ``validate --json`` (SPEC §5).
+
+        A level is ``null`` when blocking errors leave the computation undefined.
+        """
+        from haze.report import levels_summary_json
+
+        levels: dict = {level.value: None for level in LEVELS}
+        levels.update(levels_summary_json(list(self.levels.values())))
+        return {"path": self.path, "ok": self.ok, "errors": self.errors, "warnings": self.warnings,
+                "policy": self.policy, "findings": [f.to_json() for f in self.findings], "levels": levels}
+
+
+@dataclass
+class Validation:
+    """A ``validate`` run over several files; ``ok`` only when none has an error."""
+
+    files: list[FileValidation]
+
+    @property
+    def ok(self) -> bool:
+        return all(f.ok for f in self.files)
+
+    def to_json(self) -> dict:
+        return {"ok": self.ok, "files": [f.to_json() for f in self.files]}
+
+
+def validate_lists(paths: Iterable[str | Path], policy_name: str | None = None, strict: bool = False,
+                   cache: bool = True) -> Validation:
+    """Validate every list in ``paths``; an explicit ``policy_name`` is loaded once for all.
+
+    Raises :class:`PolicyError` only for a bad ``policy_name`` (a usage error);
+    a bad policy named inside a list is a finding of that list.
+    """
+    policy = load_policy(policy_name) if policy_name else None
+    return Validation([_validate(path, policy, strict, cache) for path in paths])
+
+
+def validate_list(path: str | Path, policy_name: str | None = None, strict: bool = False,
+                  cache: bool = True) -> FileValidation:
+    """Validate one list (SPEC §5): the reader's findings, the policy's, and the requirement."""
+    return validate_lists([path], policy_name, strict, cache).files[0]
+
+
+def _validate(path: str | Path, policy: Policy | None, strict: bool, cache: bool) -> FileValidation:
+    report = read(path, cache=cache)
+    result = FileValidation(report.path, sorted(report.findings, key=_line_key))
+    lst = report.list
+    if lst is None:
+        return _finish(result, strict)
+    if policy is None:
+        try:
+            policy = load_policy(lst.info.policy)
+        except PolicyError as exc:
+            # The list names a policy haze cannot load: the list's problem, reported like any other.
+            result.findings.append(finding("E104", f"list policy: {exc}", report.path))
+            return _finish(result, strict)
+    result.policy = policy.name
+    result.findings = sorted(result.findings + policy_findings(lst, policy, _doubtful(report)), key=_line_key)
+    if not report.blocking:
+        result.levels = {level: compute(lst, policy, level) for level in LEVELS}
+        result.findings += [requirement_finding(r, report.path) for r in result.levels.values() if not r.ok]
+    return _finish(result, strict)
+
+
+def _finish(result: FileValidation, strict: bool) -> FileValidation:
+    if strict:
+        result.findings = strict_findings(result.findings)
+    return result
+
+
+def _line_key(f: Finding) -> int:
+    return f.line or 0
+
+
+def _doubtful(report: ListReport) -> set[str]:
+    """Enterprises with blocking findings of their own: their grade or measures may be defaults."""
+    return {f.enterprise for f in report.blocking if f.enterprise}
+
+
+# -- the policy-dependent rules ---------------------------------------------------------
+
+def policy_findings(lst: EnterpriseList, policy: Policy, skip: AbstractSet[str] = frozenset()) -> list[Finding]:
+    """W301, W302 and W306 for every enterprise (those in ``skip`` only get W306)."""
+    found: list[Finding] = []
+    for e in lst.enterprises:
+        found += unknown_industry(e, policy, lst.path)
+        if e.id not in skip:
+            found += self_managed_cuts(e, lst.path)
+            found += weaker_than_policy(e, policy, lst.path)
+    return found
+
+
+def unknown_industry(e: Enterprise, policy: Policy, path: str) -> list[Finding]:
+    """W306: the grade measures apply, but an industry override may have been meant."""
+    if not e.industry or policy.industry_key(e.industry) is not None:
+        return []
+    known = sorted(set(policy.industries) | set(policy.industry_names))
+    hint = difflib.get_close_matches(e.industry.lower(), known, n=1, cutoff=0.75)
+    message = (f"industry {e.industry!r} is unknown to policy {policy.name}; the grade measures apply"
+               + (f" (did you mean {hint[0]!r}?)" if hint else ""))
+    return [finding("W306", message, path, e.line or None, e.id or None)]
+
+
+def self_managed_cuts(e: Enterprise, path: str) -> list[Finding]:
+    """W302: A and leading enterprises self-manage (自主减排); a mandatory cut contradicts the grade."""
+    if not e.grade.self_managed:
+        return []
+    found = []
+    for level, m in _explicit_measures(e):
+        if m.value > 0:
+            found.append(finding(
+                "W302", f"{e.grade.value}-grade enterprise {e.name} has a mandatory {level.value} cut of "
+                f"{cut_text(m.value)}; A and leading enterprises self-manage (自主减排)", path, m.line or e.line or None,
+                e.id or None))
+    return found
+
+
+def weaker_than_policy(e: Enterprise, policy: Policy, path: str) -> list[Finding]:
+    """W301: an explicit cut below what the policy would impose at the level it is used.
+
+    A measure written for level X is used when the enterprise's effective level
+    is X, so it is compared with the policy chain (category, industry, grade) at
+    X, for every X the enterprise can reach (a key-zone enterprise never uses its
+    yellow measure). Each measure is reported once, however many lines use it.
+    """
+    found: list[Finding] = []
+    seen: set[int] = set()
+    for level in _reachable_levels(e, policy):
+        for line in e.lines:
+            chain = measure_chain(e, line, level, policy)
+            explicit = _first_cut([m for source, m in chain if source in EXPLICIT])
+            if explicit is None or id(explicit) in seen:
+                continue
+            source, mandated = next(((s, m) for s, m in chain if s not in EXPLICIT and m.sets_cut), ("", None))
+            floor = mandated.value if mandated is not None else 0.0
+            if explicit.value < floor - TOLERANCE:
+                seen.add(id(explicit))
+                scope = f" in {policy.industry_label(e.industry)}" if source == "industry" else ""
+                found.append(finding(
+                    "W301", f"{level.value} cut {cut_text(explicit.value)} for {_what(e, line.name)} is weaker than "
+                    f"the policy's {cut_text(floor)} for grade {e.grade.value}{scope}", path,
+                    explicit.line or line.line or e.line or None, e.id or None))
+    return found
+
+
+def _reachable_levels(e: Enterprise, policy: Policy) -> list[Level]:
+    """Effective levels the enterprise would have at each declared level (zone escalation)."""
+    steps = policy.zone_escalation if e.key_zone else 0
+    return list(dict.fromkeys(level.raised(steps) for level in LEVELS))
+
+
+def _first_cut(measures: list[Measure]) -> Measure | None:
+    return next((m for m in measures if m.sets_cut), None)
+
+
+def _explicit_measures(e: Enterprise) -> list[tuple[Level, Measure]]:
+    tables = [e.measures] + [line.measures for line in e.lines]
+    return [(level, m) for table in tables for level, m in table.items() if m.sets_cut]
+
+
+def _what(e: Enterprise, line_name: str) -> str:
+    return e.name if not e.has_lines else f"{e.name} / {line_name}"
+
+
+# -- the requirement ----------------------------------------------------------------------
+
+def requirement_finding(result: LevelResult, path: str) -> Finding:
+    """E201 for a level that falls short: every failing pollutant, and where to look next."""
+    level = result.level
+    parts = [f"{p.label} {percent_down(result.pollutants[p].ratio)} < {percent(result.pollutants[p].required)}"
+             for p in result.failing]
+    return finding("E201", f"{level.value} ({level.zh}预警) requirement not met: {', '.join(parts)}; "
+                   f"run `haze plan {level.value}` for the added cuts that would meet it", path)
+
+
+def percent(share: float | None) -> str:
+    return "—" if share is None else f"{share * 100:.2f}%"
+
+
+def percent_down(share: float | None) -> str:
+    """A share rounded down, so that 29.996% short of 30% never prints as 30.00%."""
+    if share is None:
+        return "—"
+    return f"{math.floor(share * 10000 + TOLERANCE) / 100:.2f}%"
+
+
+def cut_text(cut: float) -> str:
+    return "stop" if cut >= 1.0 else f"{cut * 100:g}%"
