@@ -139,9 +139,9 @@ class _PolicyReader:
         else:
             policy.zone_escalation = escalation
         policy.grades = self.grade_tables(doc.get("grades") or {}, doc, "grades")
-        for industry, table in (doc.get("industries") or {}).items():
+        for industry, table in self.section(doc, "industries").items():
             policy.industries[str(industry).lower()] = self.grade_tables(table, doc.get("industries"), industry)
-        for category, table in (doc.get("categories") or {}).items():
+        for category, table in self.section(doc, "categories").items():
             parsed = Category.parse(category)
             if parsed is None:
                 self.fail(doc.get("categories"), f"unknown category {category!r}")
@@ -150,9 +150,19 @@ class _PolicyReader:
         noncompliant = doc.get("noncompliant") or {}
         policy.noncompliant_actions = self.builder.actions(noncompliant.get("actions"), noncompliant, "actions") \
             if isinstance(noncompliant, Mapping) else ()
-        names = doc.get("names") or {}
-        policy.industry_names = {str(k).lower(): str(v) for k, v in (names.get("industries") or {}).items()}
+        names = self.section(doc, "names")
+        policy.industry_names = {str(k).lower(): str(v) for k, v in self.section(names, "industries").items()}
         return policy
+
+    def section(self, doc: Mapping, key: str) -> Mapping:
+        """A part of the policy that must be a mapping; anything else is one finding, not a crash."""
+        value = doc.get(key)
+        if value is None:
+            return {}
+        if not isinstance(value, Mapping):
+            self.builder.add("E101", f"{key} must be a mapping, not {type(value).__name__}", doc, key)
+            return {}
+        return value
 
     def requirements(self, raw: Any, doc: Any) -> dict[Level, dict[Pollutant, float]]:
         if not isinstance(raw, Mapping):
