@@ -1,0 +1,552 @@
+"""Activating and lifting a warning (SPEC §7, §8, §10): the core of ``haze activate`` and ``haze lift``.
+
+One function each, no terminal: :func:`activate` loads and computes the
+list, decides what the journal allows (a new warning, an adjustment 升级/降级,
+a forced re-issue, or a refusal), renders the notices and records it all;
+:func:`lift` closes the active warning with lift notices (解除通知).
+
+How the guarantees of SPEC §10 are kept:
+
+* **One writer at a time, lock held while rendering.** The journal's write
+  transaction (``BEGIN IMMEDIATE``) is opened before the active warning is
+  read and committed only after the notices are rendered. A second duty
+  officer therefore waits (and is told so) until the first has finished, then
+  sees the first one's warning: the same level is refused, another level is an
+  adjustment. The alternative, reserving in one short transaction and
+  finalising in another, would leave a "reserved" row behind a killed process
+  that someone must clear; waiting a few seconds for the other officer is the
+  better trade. The wait is bounded by :data:`haze.journal.LOCK_WAIT`, far
+  above the rendering time of a province's list.
+* **Nothing half-done is ever visible.** Notices are rendered into a hidden
+  staging directory ``OUT/.<id>.pending/`` (haze.notices itself writes to a
+  hidden temporary directory inside it and renames when complete). The journal
+  is committed, and only then is ``OUT/.<id>.pending/<id>`` moved to
+  ``OUT/<id>``. A process killed before the commit leaves only the hidden
+  staging directory and no record; one killed between the commit and the move
+  leaves a record whose notices are still staged. The next ``activate`` or
+  ``lift`` on the same journal, holding the lock, finishes the move of
+  committed ones and deletes the others (:func:`recover`); no manual clean-up.
+
+Heavy modules (the list machinery, the engine, Jinja) are imported inside the
+functions, so ``haze status`` and ``haze history`` stay light.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable
+
+from haze.errors import AlreadyActive, JournalError, NothingActive, RequirementNotMet, UsageError
+from haze.journal import (
+    ACTIVATION,
+    ACTIVE,
+    ADJUSTMENT,
+    DEFAULT_JOURNAL,
+    EXPIRED,
+    LIFTED,
+    REISSUE,
+    SUPERSEDED,
+    ActivationRecord,
+    Event,
+    Journal,
+    LiftRecord,
+    NoticeRecord,
+    current_user,
+)
+from haze.model import Level
+
+if TYPE_CHECKING:
+    from haze.engine import LevelResult
+    from haze.findings import Finding
+    from haze.model import EnterpriseList
+    from haze.notices import Issue, NoticeSet
+
+DEFAULT_OUT = Path("notices")
+PENDING = ".pending"  # suffix of a staging directory: OUT/.<id>.pending/
+MARKER = "journal"  # file in a staging directory naming the journal it belongs to
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class ActivateOptions:
+    """What ``haze activate`` was asked to do (SPEC §7)."""
+
+    level: Level
+    list_path: str | Path | None
+    policy: str | None = None
+    cache: bool = True
+    start: datetime | None = None  # default: now
+    until: datetime | None = None
+    hours: float | None = None  # another way to give ``until``
+    out: Path = DEFAULT_OUT
+    lang: str = "zh"
+    fmt: str = "md"
+    templates: Path | None = None
+    journal: Path = DEFAULT_JOURNAL
+    force: bool = False
+    strict: bool = False
+    dry_run: bool = False
+
+
+@dataclass
+class Activated:
+    """The outcome of :func:`activate` (also of a dry run, which records nothing)."""
+
+    id: str
+    kind: str  # activation, adjustment or reissue
+    result: LevelResult
+    list: EnterpriseList
+    start: datetime
+    until: datetime | None
+    notices: NoticeSet  # its paths are final (under OUT/<id>/) even for a dry run, where nothing exists
+    numbers: tuple[str, str] | None  # first and last notice number; None when no enterprise operates
+    closed: ActivationRecord | None = None  # the warning this one superseded or found expired
+    warnings: list[Finding] = field(default_factory=list)
+    journal: Path = DEFAULT_JOURNAL
+    dry_run: bool = False
+
+    @property
+    def adjusted_from(self) -> str | None:
+        """The id of the warning this one replaced as an adjustment or re-issue."""
+        return self.closed.id if self.closed is not None and self.kind in (ADJUSTMENT, REISSUE) else None
+
+
+@dataclass
+class LiftOptions:
+    """What ``haze lift`` was asked to do."""
+
+    at: datetime | None = None  # default: now
+    out: Path = DEFAULT_OUT
+    lang: str = "zh"
+    fmt: str = "md"
+    templates: Path | None = None
+    journal: Path = DEFAULT_JOURNAL
+    dry_run: bool = False
+
+
+@dataclass
+class Lifted:
+    """The outcome of :func:`lift`."""
+
+    id: str
+    warning: ActivationRecord  # the warning lifted, as it was before
+    at: datetime
+    notices: NoticeSet
+    numbers: tuple[str, str] | None
+    journal: Path = DEFAULT_JOURNAL
+    dry_run: bool = False
+
+
+# -- activate ------------------------------------------------------------------
+
+def activate(opts: ActivateOptions, *, now: datetime | None = None, progress: Progress | None = None,
+             on_wait: Callable[[], None] | None = None) -> Activated:
+    """Compute ``opts.level`` for the list, issue the notices and record the warning.
+
+    Raises ``ListError`` (bad list, exit 2), ``UsageError``,
+    ``RequirementNotMet`` (``strict`` and not met), ``AlreadyActive``,
+    ``TemplateError`` or ``JournalError``; in every case nothing is recorded
+    and no notice directory appears.
+    """
+    from haze.engine import compute
+    from haze.inputs import load_inputs
+
+    now = _now(now)
+    # A warning starts on the minute, as the notices state it (2025年12月1日20时5分).
+    start = _shanghai(opts.start) if opts.start is not None else now.replace(second=0)
+    until = _until(start, opts.until, opts.hours)
+    inputs = load_inputs(opts.list_path, opts.policy, cache=opts.cache)
+    result = compute(inputs.list, inputs.policy, opts.level)
+    if opts.strict and not result.ok:
+        raise RequirementNotMet(f"{opts.level.value} requirement not met ({_shortfalls(result)}); "
+                                "--strict: no notice written, nothing recorded")
+    plan = _Plan(opts, inputs.list, result, start, until, now, inputs.warnings)
+    journal = Journal(opts.journal)
+    with journal:
+        if opts.dry_run:
+            return plan.dry_run(journal)
+        with journal.transaction(on_wait=on_wait):
+            recover(Path(opts.out), journal)
+            activated = plan.record(journal, progress)
+        _publish(Path(opts.out), activated.id)
+    return activated
+
+
+class _Plan:
+    """One activation being decided, rendered and recorded."""
+
+    def __init__(self, opts: ActivateOptions, lst: EnterpriseList, result: LevelResult, start: datetime,
+                 until: datetime | None, now: datetime, warnings: list[Finding]) -> None:
+        self.opts, self.list, self.result = opts, lst, result
+        self.start, self.until, self.now, self.warnings = start, until, now, warnings
+        self.out = Path(opts.out)
+        self.prefix = lst.info.doc_prefix
+        self.count = len(result.operating)
+
+    def decide(self, journal: Journal) -> tuple[str, ActivationRecord | None, str | None]:
+        """(kind, the active warning, what becomes of it): SPEC §10's rules."""
+        active = journal.active()
+        level = self.opts.level
+        if active is None:
+            return ACTIVATION, None, None
+        if active.ended_by(self.start):
+            # Its own end time has passed: this is a new warning, not a change of that one.
+            return ACTIVATION, active, EXPIRED
+        if active.level is not level:
+            return ADJUSTMENT, active, SUPERSEDED
+        if not self.opts.force:
+            raise AlreadyActive(
+                f"{level.value} warning {active.id} is already active (since {_show(active.start)}, recorded "
+                f"by {active.user}); use --force to issue it again, or `haze lift` first")
+        return REISSUE, active, SUPERSEDED
+
+    def issue(self, journal: Journal, kind: str, active: ActivationRecord | None, first: int) -> Issue:
+        from haze.notices import Issue
+
+        return Issue(id=_unique_id(journal, self.out, _stamp_id(self.start, self.opts.level.value)),
+                     kind="activation", level=self.opts.level, start=self.start, until=self.until,
+                     issued=self.now, first_number=first,
+                     previous_level=active.level if kind in (ADJUSTMENT, REISSUE) and active else None,
+                     user=current_user())
+
+    def dry_run(self, journal: Journal) -> Activated:
+        """Everything but writing and recording: the templates are rendered in memory."""
+        from haze.notices import render_activation
+
+        kind, active, fate = self.decide(journal)
+        issue = self.issue(journal, kind, active, journal.peek_number(self.prefix, self.now.year))
+        notices = render_activation(self.result, self.list, issue, self.out, lang=self.opts.lang,
+                                    fmt=self.opts.fmt, templates=self.opts.templates, dry_run=True)
+        return self._outcome(issue, kind, notices, active if fate else None, journal, dry_run=True)
+
+    def record(self, journal: Journal, progress: Progress | None) -> Activated:
+        """Inside the journal's write transaction: render into staging, then record."""
+        from haze.notices import render_activation
+
+        kind, active, fate = self.decide(journal)
+        first = journal.allocate_numbers(self.prefix, self.now.year, self.count)
+        issue = self.issue(journal, kind, active, first)
+        with _staging(self.out, issue.id, journal) as staging:
+            notices = render_activation(self.result, self.list, issue, staging, lang=self.opts.lang,
+                                        fmt=self.opts.fmt, templates=self.opts.templates, progress=progress)
+            notices = _final(notices, self.out, issue.id)
+            _check_count(notices, self.count)
+            if active is not None and fate is not None:
+                closed_at = active.until if fate == EXPIRED and active.until else self.start
+                journal.close_activation(active.id, fate, closed_at,
+                                         superseded_by=issue.id if fate == SUPERSEDED else None)
+            journal.insert_activation(self._record(issue, kind, active, notices))
+            journal.insert_notices(_notice_records(issue.id, notices))
+        return self._outcome(issue, kind, notices, active if fate else None, journal, dry_run=False)
+
+    def _record(self, issue: Issue, kind: str, active: ActivationRecord | None,
+                notices: NoticeSet) -> ActivationRecord:
+        from haze.report import pollutant_json
+
+        info = self.list.info
+        result = self.result
+        return ActivationRecord(
+            id=issue.id, kind=kind, state=ACTIVE, level=issue.level, start=issue.start, until=issue.until,
+            list_path=str(Path(self.list.path).resolve()) if self.list.path else "",
+            list_sha256=self.list.sha256,
+            list_info={"region": info.region, "authority": info.authority, "season": info.season,
+                       "doc_prefix": info.doc_prefix},
+            policy=result.policy.name, requirement=result.policy.uniform_requirement(result.level),
+            pollutants={p.value: pollutant_json(r) for p, r in result.pollutants.items()},
+            ok=result.ok, notice_dir=str(notices.directory.resolve()), manifest_sha256=notices.manifest_sha256,
+            notice_count=notices.count, user=issue.user, recorded=_recorded(),
+            previous_id=active.id if active else None, previous_level=issue.previous_level,
+        )
+
+    def _outcome(self, issue: Issue, kind: str, notices: NoticeSet, closed: ActivationRecord | None,
+                 journal: Journal, *, dry_run: bool) -> Activated:
+        return Activated(id=issue.id, kind=kind, result=self.result, list=self.list, start=self.start,
+                         until=self.until, notices=notices, numbers=_numbers(self.prefix, issue, notices.count),
+                         closed=closed, warnings=self.warnings, journal=journal.path, dry_run=dry_run)
+
+
+# -- lift ----------------------------------------------------------------------
+
+def lift(opts: LiftOptions, *, now: datetime | None = None, progress: Progress | None = None,
+         on_wait: Callable[[], None] | None = None) -> Lifted:
+    """Lift the active warning: a lift notice to every enterprise notified during it, and the record.
+
+    "During it" includes the warnings it superseded (an orange warning raised
+    to red is one episode): an enterprise told to cut at orange is told the
+    cut is over even if the red list no longer names it. Raises
+    ``NothingActive`` (exit 1) when no warning is active.
+    """
+    now = _now(now)
+    at = _shanghai(opts.at) if opts.at is not None else now
+    out = Path(opts.out)
+    journal = Journal(opts.journal)
+    with journal:
+        if opts.dry_run:
+            warning = _active_or_fail(journal)
+            issue = _lift_issue(journal, out, warning, at, now, journal.peek_number(_prefix(warning), now.year))
+            notices = _render_lift(journal, warning, issue, out, opts, dry_run=True)
+            return Lifted(issue.id, warning, at, notices, _numbers(_prefix(warning), issue, notices.count),
+                          journal.path, dry_run=True)
+        _active_or_fail(journal)  # first without the lock: "nothing active" creates no journal
+        with journal.transaction(on_wait=on_wait):
+            recover(out, journal)
+            warning = _active_or_fail(journal)  # again, under the lock: it may have changed meanwhile
+            recipients = _recipients(journal, warning)
+            first = journal.allocate_numbers(_prefix(warning), now.year, len(recipients))
+            issue = _lift_issue(journal, out, warning, at, now, first)
+            with _staging(out, issue.id, journal) as staging:
+                notices = _render_lift(journal, warning, issue, staging, opts, progress=progress,
+                                       recipients=recipients)
+                notices = _final(notices, out, issue.id)
+                _check_count(notices, len(recipients))
+                journal.close_activation(warning.id, LIFTED, at)
+                journal.insert_lift(LiftRecord(
+                    id=issue.id, activation_id=warning.id, at=at, notice_dir=str(notices.directory.resolve()),
+                    manifest_sha256=notices.manifest_sha256, notice_count=notices.count, user=issue.user,
+                    recorded=_recorded()))
+                journal.insert_notices(_notice_records(issue.id, notices))
+        _publish(out, issue.id)
+    return Lifted(issue.id, warning, at, notices, _numbers(_prefix(warning), issue, notices.count), journal.path)
+
+
+def _active_or_fail(journal: Journal) -> ActivationRecord:
+    warning = journal.active()
+    if warning is None:
+        raise NothingActive(f"no active warning to lift (journal {journal.path})")
+    return warning
+
+
+def _prefix(warning: ActivationRecord) -> str:
+    return str(warning.list_info.get("doc_prefix") or "")
+
+
+def _lift_issue(journal: Journal, out: Path, warning: ActivationRecord, at: datetime, now: datetime,
+                first: int) -> Issue:
+    from haze.notices import Issue
+
+    # The notices module reads a lift's ``start`` as the time it is lifted.
+    return Issue(id=_unique_id(journal, out, f"{_stamp_id(at, warning.level.value)}-lift"), kind="lift",
+                 level=warning.level, start=at, until=None, issued=now, first_number=first, user=current_user())
+
+
+def _recipients(journal: Journal, warning: ActivationRecord) -> list[dict[str, str]]:
+    """Everyone notified during the warning's episode, once each, with the latest number they got.
+
+    The last activation's order comes first; enterprises only its predecessors
+    notified follow in their order.
+    """
+    latest: dict[str, dict[str, str]] = {}
+    for record in reversed(journal.episode(warning.id)):
+        for n in journal.notices(record.id):
+            latest.setdefault(n.enterprise_id, {"id": n.enterprise_id, "name": n.name, "number": n.number})
+    return list(latest.values())
+
+
+def _render_lift(journal: Journal, warning: ActivationRecord, issue: Issue, parent: Path, opts: LiftOptions,
+                 *, dry_run: bool = False, progress: Progress | None = None,
+                 recipients: list[dict[str, str]] | None = None) -> NoticeSet:
+    from haze.notices import render_lift
+
+    info = dict(warning.list_info, path=warning.list_path, sha256=warning.list_sha256, policy=warning.policy)
+    notified = recipients if recipients is not None else _recipients(journal, warning)
+    return render_lift(notified, info, issue, parent, lang=opts.lang, fmt=opts.fmt, templates=opts.templates,
+                       dry_run=dry_run, progress=progress)
+
+
+# -- status and history ----------------------------------------------------------
+
+def status(journal: str | Path = DEFAULT_JOURNAL) -> ActivationRecord | None:
+    """The active warning, or None."""
+    with Journal(journal) as j:
+        return j.active()
+
+
+def history(journal: str | Path = DEFAULT_JOURNAL, limit: int | None = None) -> list[Event]:
+    """Every activation, adjustment, re-issue and lift in the order recorded (the last ``limit``)."""
+    if limit is not None and limit < 1:
+        raise UsageError(f"--limit must be at least 1, not {limit}")
+    with Journal(journal) as j:
+        return j.history(limit)
+
+
+# -- staging, publishing and recovery --------------------------------------------
+
+class _staging:
+    """``OUT/.<id>.pending/``: where notices wait for the journal's commit.
+
+    Marked with the journal's path, so that :func:`recover` only ever touches
+    staging directories of runs on the same journal (whose lock it holds).
+    Removed again if anything fails before the commit.
+    """
+
+    def __init__(self, out: Path, issue_id: str, journal: Journal) -> None:
+        self.path = _pending(out, issue_id)
+        self.journal = journal
+
+    def __enter__(self) -> Path:
+        try:
+            self.path.mkdir(parents=True)
+            (self.path / MARKER).write_text(_journal_key(self.journal), encoding="utf-8")
+        except OSError as exc:
+            shutil.rmtree(self.path, ignore_errors=True)
+            raise JournalError(f"cannot create {self.path}: {exc.strerror or exc}") from None
+        return self.path
+
+    def __exit__(self, kind: type | None, *rest: object) -> None:
+        if kind is not None:  # the transaction rolls back too: leave nothing behind
+            shutil.rmtree(self.path, ignore_errors=True)
+
+
+def _pending(out: Path, issue_id: str) -> Path:
+    return out / f".{issue_id}{PENDING}"
+
+
+def _journal_key(journal: Journal) -> str:
+    return str(journal.path.resolve())
+
+
+def _final(notices: NoticeSet, out: Path, issue_id: str) -> NoticeSet:
+    """The same set, with the paths it will have once published (OUT/<id>/...)."""
+    from dataclasses import replace
+
+    target = out / issue_id
+    return replace(notices, directory=target, files=[target / f.name for f in notices.files])
+
+
+def _publish(out: Path, issue_id: str) -> None:
+    """After the commit: move the staged notices into place (atomic rename)."""
+    staging = _pending(out, issue_id)
+    try:
+        _move_into_place(staging, out, issue_id)
+    except OSError as exc:
+        raise JournalError(f"recorded {issue_id}, but could not move its notices from {staging} to "
+                           f"{out / issue_id}: {exc.strerror or exc}; the next haze activate or lift "
+                           "will retry") from None
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def recover(out: Path, journal: Journal) -> list[str]:
+    """Finish or discard what killed runs left in ``out``; call holding the journal's write lock.
+
+    A staged set whose id the journal recorded is moved into place (the run
+    died between its commit and the move); any other staged set of this
+    journal is deleted (the run died before committing, so it recorded
+    nothing). Returns the ids moved into place.
+    """
+    if not out.is_dir():
+        return []
+    key = _journal_key(journal)
+    published = []
+    for staging in sorted(out.glob(f".*{PENDING}")):
+        issue_id = staging.name[1:-len(PENDING)]
+        try:
+            owner = (staging / MARKER).read_text(encoding="utf-8")
+        except OSError:
+            continue  # not ours to judge
+        if owner != key:
+            continue
+        if journal.id_taken(issue_id) and (staging / issue_id).is_dir() and not os.path.lexists(out / issue_id):
+            if _move_into_place(staging, out, issue_id):
+                published.append(issue_id)
+        shutil.rmtree(staging, ignore_errors=True)
+    return published
+
+
+def _move_into_place(staging: Path, out: Path, issue_id: str) -> bool:
+    """Rename ``staging/<id>`` to ``out/<id>``; False when another haze has just done it."""
+    try:
+        os.rename(staging / issue_id, out / issue_id)
+    except FileNotFoundError:
+        if (out / issue_id).is_dir():  # the run that committed it and a recovering run raced: fine
+            return False
+        raise
+    return True
+
+
+# -- small helpers -------------------------------------------------------------------
+
+def _now(now: datetime | None) -> datetime:
+    """``now`` in Asia/Shanghai; the current time (to the second: it names ids and notices) when None."""
+    from haze.timeparse import SHANGHAI
+
+    return datetime.now(SHANGHAI).replace(microsecond=0) if now is None else _shanghai(now)
+
+
+def _recorded() -> datetime:
+    """When a row is written, to the microsecond: history is ordered by it."""
+    from haze.timeparse import SHANGHAI
+
+    return datetime.now(SHANGHAI)
+
+
+def _shanghai(value: datetime) -> datetime:
+    from haze.timeparse import to_shanghai
+
+    return to_shanghai(value)
+
+
+def _until(start: datetime, until: datetime | None, hours: float | None) -> datetime | None:
+    if until is not None and hours is not None:
+        raise UsageError("give --until or --hours, not both")
+    if hours is not None:
+        if not hours > 0 or hours != hours or hours == float("inf"):
+            raise UsageError(f"--hours must be a positive number of hours, not {hours}")
+        until = start + timedelta(hours=hours)
+    if until is not None:
+        until = _shanghai(until)
+        if until <= start:
+            raise UsageError(f"the warning would end ({_show(until)}) before it starts ({_show(start)})")
+    return until
+
+
+def _show(moment: datetime) -> str:
+    return _shanghai(moment).strftime("%Y-%m-%d %H:%M")
+
+
+def _stamp_id(moment: datetime, suffix: str) -> str:
+    return f"{_shanghai(moment):%Y%m%d-%H%M%S}-{suffix}"
+
+
+def _unique_id(journal: Journal, out: Path, base: str) -> str:
+    """``base``, or ``base-2``, ``base-3``… : unused in the journal and in ``out``."""
+    candidate, n = base, 1
+    while journal.id_taken(candidate) or os.path.lexists(out / candidate) or \
+            os.path.lexists(_pending(out, candidate)):
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
+
+
+def _numbers(prefix: str, issue: Issue, count: int) -> tuple[str, str] | None:
+    from haze.notices import notice_number
+
+    if count == 0:
+        return None
+    year = issue.issued.year
+    return (notice_number(prefix, year, issue.first_number),
+            notice_number(prefix, year, issue.first_number + count - 1))
+
+
+def _check_count(notices: NoticeSet, expected: int) -> None:
+    # The numbers were reserved before rendering; a mismatch would give a number twice or skip one.
+    if notices.count != expected:
+        raise JournalError(f"rendered {notices.count} notices but reserved {expected} numbers; nothing recorded")
+
+
+def _notice_records(issue_id: str, notices: NoticeSet) -> list[NoticeRecord]:
+    return [NoticeRecord(issue_id, i, n["number"], n["id"], n["name"], n["file"])
+            for i, n in enumerate(notices.notices, start=1)]
+
+
+def _shortfalls(result: LevelResult) -> str:
+    parts = []
+    for p in result.failing:
+        r = result.pollutants[p]
+        parts.append(f"{p.label} {(r.ratio or 0) * 100:.1f}% < {r.required * 100:.0f}%")
+    return ", ".join(parts)
+

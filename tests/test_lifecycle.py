@@ -1,0 +1,556 @@
+"""``haze activate``, ``lift``, ``status``, ``history`` end to end (SPEC §7, §8, §10).
+
+Every test has its own working directory (conftest), so the default journal
+``.haze/journal.db`` and ``notices/`` are private to it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import COUNTY, EXAMPLES, write
+from haze.lifecycle import MARKER
+from haze.lists import read_list
+
+JOURNAL = Path(".haze/journal.db")
+OUT = Path("notices")
+FAILS_ORANGE = EXAMPLES / "small-fails-orange.yaml"
+
+
+def operating_ids(path: Path) -> list[str]:
+    """Credit codes of the list's operating enterprises, in list order: who must get a notice."""
+    lst = read_list(path).list
+    assert lst is not None
+    return [e.id for e in lst.enterprises if e.operating]
+
+
+def manifest(directory: Path) -> dict:
+    return json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
+
+
+def visible(out: Path = OUT) -> list[str]:
+    return sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) if out.exists() else []
+
+
+def journal_rows(sql: str) -> list[tuple]:
+    """Rows of the journal read directly; none when it does not exist or has no tables yet."""
+    if not JOURNAL.exists():
+        return []
+    with sqlite3.connect(JOURNAL) as conn:
+        if not conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+            return []
+        return conn.execute(sql).fetchall()
+
+
+def activate(run, level: str = "orange", *args: str, listfile: Path = COUNTY):
+    return run("activate", level, "--list", listfile, *args)
+
+
+def activate_json(run, level: str = "orange", *args: str, listfile: Path = COUNTY) -> dict:
+    result = activate(run, level, "--json", *args, listfile=listfile)
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def status_json(run) -> dict:
+    result = run("status", "--json")
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def history_json(run) -> list[dict]:
+    result = run("history", "--json")
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+# -- activate -------------------------------------------------------------------------
+
+def test_activate_writes_one_notice_per_operating_enterprise_and_records_it(run) -> None:
+    data = activate_json(run, "orange", "--start", "2025-12-01T20:00")
+    ids = operating_ids(COUNTY)
+    assert len(ids) == 47  # 49 in the list, 2 idle
+    assert data["activation"] == "20251201-200000-orange"
+    folder = OUT / "20251201-200000-orange"
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == sorted([f"{i:04d}-{cc}.md" for i, cc in enumerate(ids, start=1)] + ["index.md", "manifest.json"])
+    assert sorted(data["notices"]) == sorted(str(folder / n) for n in names)
+    # the manifest's hashes are those of the files, and the journal holds the manifest's hash
+    m = manifest(folder)
+    for name, digest in m["files"].items():
+        assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == digest
+    assert [n["id"] for n in m["notices"]] == ids
+    active = status_json(run)["active"]
+    assert active["id"] == "20251201-200000-orange"
+    assert active["level"] == "orange" and active["state"] == "active" and active["ok"] is True
+    assert active["notices"]["count"] == 47
+    assert active["notices"]["directory"] == str(folder.resolve())
+    assert active["notices"]["manifest_sha256"] == hashlib.sha256((folder / "manifest.json").read_bytes()).hexdigest()
+    assert active["list"]["sha256"] == hashlib.sha256(COUNTY.read_bytes()).hexdigest()
+    assert active["list"]["path"] == str(COUNTY)
+    assert active["policy"] == "shanxi-2024" and active["requirement"] == 0.3
+    assert active["pollutants"]["so2"]["ratio"] == pytest.approx(data["pollutants"]["so2"]["ratio"])
+    assert active["user"]
+    # the notified enterprises and their numbers, 示环应急〔2025〕1号 to 47号
+    numbers = journal_rows("SELECT number, enterprise_id FROM notices ORDER BY seq")
+    assert numbers == [(f"示环应急〔{m['issued'][:4]}〕{i}号", cc) for i, cc in enumerate(ids, start=1)]
+    events = history_json(run)
+    assert [(e["event"], e["id"], e["state"]) for e in events] == [("activation", "20251201-200000-orange", "active")]
+
+
+def test_activate_human_output_says_where_the_notices_are(run) -> None:
+    result = activate(run, "橙色", "--start", "2025年12月1日20时")
+    assert result.exit_code == 0, result.stderr
+    out = result.stdout
+    assert "activation 20251201-200000-orange" in out
+    assert "47 notices" in out and "notices/20251201-200000-orange/" in out
+    assert "MET" in out and "NOT MET" not in out
+    assert "recorded in .haze/journal.db" in out
+    assert "W304" in result.stderr  # the list's warnings are shown, not hidden
+
+
+def test_status_and_history_read_the_journal(run) -> None:
+    activate_json(run, "yellow", "--start", "2025-12-01 08:00", "--hours", "24")
+    result = run("status")
+    assert result.exit_code == 0
+    assert "ACTIVE: yellow" in result.stdout
+    assert "20251201-080000-yellow" in result.stdout
+    assert "2025-12-02 08:00" in result.stdout
+    result = run("history")
+    assert result.exit_code == 0
+    assert "20251201-080000-yellow" in result.stdout and "activation" in result.stdout
+
+
+def test_start_in_chinese_and_hours_are_recorded(run) -> None:
+    activate_json(run, "orange", "--start", "2025年12月1日20时30分", "--hours", "48")
+    active = status_json(run)["active"]
+    assert active["id"] == "20251201-203000-orange"
+    assert active["start"] == "2025-12-01T20:30:00+08:00"
+    assert active["until"] == "2025-12-03T20:30:00+08:00"
+    m = manifest(OUT / active["id"])
+    assert (m["start"], m["until"]) == (active["start"], active["until"])
+
+
+def test_until_is_recorded_and_must_follow_the_start(run) -> None:
+    activate_json(run, "red", "--start", "2025-12-01T20:00", "--until", "2025年12月3日24时")
+    assert status_json(run)["active"]["until"] == "2025-12-04T00:00:00+08:00"
+    result = activate(run, "red", "--force", "--start", "2025-12-05T20:00", "--until", "2025-12-05T08:00")
+    assert result.exit_code == 2
+    assert "before it starts" in result.stderr
+
+
+def test_until_and_hours_together_are_refused(run) -> None:
+    result = activate(run, "orange", "--until", "2025-12-03T20:00", "--hours", "5")
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == ["haze: error: give --until or --hours, not both"]
+    assert not JOURNAL.exists() and not OUT.exists()
+
+
+@pytest.mark.parametrize("hours", ["0", "-3", "nan"])
+def test_hours_must_be_positive(run, hours: str) -> None:
+    result = activate(run, "orange", "--hours", hours)
+    assert result.exit_code == 2
+    assert "--hours" in result.stderr
+    assert not JOURNAL.exists()
+
+
+def test_an_unreadable_start_is_one_line_and_exit_2(run) -> None:
+    result = activate(run, "orange", "--start", "明天晚上")
+    assert result.exit_code == 2
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not JOURNAL.exists() and not OUT.exists()
+
+
+# -- one active warning: same level, force, adjustment, expiry -----------------------------
+
+def test_same_level_again_is_refused_and_force_reissues(run) -> None:
+    first = activate_json(run, "orange", "--start", "2025-12-01T20:00")["activation"]
+    result = activate(run, "orange", "--start", "2025-12-01T22:00")
+    assert result.exit_code == 1
+    assert "already active" in result.stderr and first in result.stderr and "--force" in result.stderr
+    assert visible() == [first]
+    assert len(journal_rows("SELECT id FROM activations")) == 1
+
+    data = activate_json(run, "orange", "--force", "--start", "2025-12-01T22:00")
+    assert data["activation"] == "20251201-220000-orange"
+    assert data["adjusted_from"] == first
+    events = history_json(run)
+    assert [(e["event"], e["state"]) for e in events] == [("activation", "superseded"), ("reissue", "active")]
+    # the re-issued notices say they replace the earlier ones (same level: "adjust")
+    m = manifest(OUT / data["activation"])
+    assert m["previous_level"] == "orange"
+    # numbers continue: 47 then 48..94
+    assert m["first_number"] == 48
+
+
+def test_another_level_is_an_adjustment(run) -> None:
+    orange = activate_json(run, "orange", "--start", "2025-12-01T20:00")["activation"]
+    red = activate_json(run, "红色", "--start", "2025-12-02T08:00")
+    assert red["adjusted_from"] == orange
+    assert red["level"] == "red"
+    events = history_json(run)
+    assert [(e["event"], e["level"], e["previous_level"], e["state"]) for e in events] == [
+        ("activation", "orange", None, "superseded"),
+        ("adjustment", "red", "orange", "active"),
+    ]
+    m = manifest(OUT / red["activation"])
+    assert (m["level"], m["previous_level"]) == ("red", "orange")
+    notice = (OUT / red["activation"] / m["notices"][0]["file"]).read_text(encoding="utf-8")
+    assert "升级为红色预警" in notice
+    rows = journal_rows("SELECT state, closed_at, superseded_by FROM activations ORDER BY rowid")
+    assert rows[0] == ("superseded", "2025-12-02T08:00:00+08:00", red["activation"])
+    assert rows[1] == ("active", None, None)
+    # a lowered level is an adjustment too (降级)
+    yellow = activate_json(run, "yellow", "--start", "2025-12-03T08:00")
+    assert yellow["adjusted_from"] == red["activation"]
+    assert "降级为黄色预警" in (OUT / yellow["activation"] / manifest(OUT / yellow["activation"])["notices"][0]["file"]
+                          ).read_text(encoding="utf-8")
+
+
+def test_a_warning_past_its_end_is_closed_as_expired_not_adjusted(run) -> None:
+    old = activate_json(run, "orange", "--start", "2025-12-01T20:00", "--hours", "24")["activation"]
+    new = activate_json(run, "orange", "--start", "2025-12-10T20:00")
+    assert "adjusted_from" not in new
+    events = history_json(run)
+    assert [(e["id"], e["event"], e["state"]) for e in events] == [
+        (old, "activation", "expired"), (new["activation"], "activation", "active")]
+    assert journal_rows(f"SELECT closed_at FROM activations WHERE id = '{old}'") == [("2025-12-02T20:00:00+08:00",)]
+    assert manifest(OUT / new["activation"])["previous_level"] is None
+
+
+# -- strict, not met, bad input, dry run, template errors -------------------------------------
+
+def test_strict_refuses_a_level_that_is_not_met_and_writes_nothing(run) -> None:
+    result = activate(run, "orange", "--strict", listfile=FAILS_ORANGE)
+    assert result.exit_code == 1
+    assert "not met" in result.stderr and "PM" in result.stderr and "VOCs" in result.stderr
+    assert not OUT.exists() and not JOURNAL.exists()
+
+
+def test_not_met_is_issued_loudly_and_recorded(run) -> None:
+    result = activate(run, "orange", "--json", "--start", "2025-12-01T20:00", listfile=FAILS_ORANGE)
+    assert result.exit_code == 0
+    assert "REQUIREMENT NOT MET" in result.stderr
+    data = json.loads(result.stdout)  # stdout is only the JSON
+    assert data["ok"] is False
+    assert data["pollutants"]["pm"]["ok"] is False
+    assert data["pollutants"]["pm"]["shortfall"] == pytest.approx(20 / 365)
+    active = status_json(run)["active"]
+    assert active["ok"] is False
+    assert active["pollutants"]["vocs"]["shortfall"] == pytest.approx(10 / 365)
+    assert len(data["notices"]) == len(operating_ids(FAILS_ORANGE)) + 2
+    assert "NOT MET" in run("status").stdout
+
+
+def test_a_bad_list_is_exit_2_and_nothing_is_written(run) -> None:
+    bad = write(Path("bad.yaml"), "list:\n  region: 示例县\n  authority: 示例县生态环境局\nenterprises:\n"
+                                  "  - id: 911405251765819881\n    name: x\n    emissions: {so2: -1}\n")
+    result = activate(run, "orange", listfile=bad)
+    assert result.exit_code == 2
+    assert "bad.yaml:" in result.stderr
+    assert not OUT.exists() and not JOURNAL.exists()
+
+
+def test_dry_run_writes_and_records_nothing(run) -> None:
+    data = activate_json(run, "orange", "--dry-run", "--start", "2025-12-01T20:00")
+    assert data["dry_run"] is True and data["notices"] == []
+    assert data["activation"] == "20251201-200000-orange"
+    assert not OUT.exists() and not JOURNAL.exists() and not JOURNAL.parent.exists()
+    result = activate(run, "orange", "--dry-run")
+    assert result.exit_code == 0
+    assert "dry run" in result.stdout and "nothing written or recorded" in result.stdout
+    # with a warning active, a dry run reports the adjustment it would make and changes nothing
+    real = activate_json(run, "orange", "--start", "2025-12-01T20:00")["activation"]
+    before = JOURNAL.read_bytes()
+    data = activate_json(run, "red", "--dry-run", "--start", "2025-12-02T08:00")
+    assert data["adjusted_from"] == real
+    assert visible() == [real]
+    assert status_json(run)["active"]["id"] == real
+    assert JOURNAL.read_bytes() == before
+    assert activate(run, "orange", "--dry-run").exit_code == 1  # would be refused: already active
+
+
+def test_a_template_error_is_one_line_and_records_nothing(run) -> None:
+    templates = Path("mine")
+    write(templates / "notice.zh.md.j2", "{{ notice.number }}\n{{ enterprise.no_such_field }}\n")
+    result = activate(run, "orange", "--templates", templates)
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert lines[-1].startswith("haze: error: ")
+    assert "notice.zh.md.j2:2" in lines[-1] and "no_such_field" in lines[-1]
+    assert not [line for line in lines if not line.startswith(str(COUNTY)) and line != lines[-1]]
+    assert not OUT.exists() or not any(OUT.iterdir())  # not even a hidden leftover
+    assert journal_rows("SELECT id FROM activations") == []
+    # the numbers reserved for it were given back
+    data = activate_json(run, "orange")
+    assert manifest(OUT / data["activation"])["first_number"] == 1
+    # a dry run surfaces the same error without writing
+    result = activate(run, "red", "--dry-run", "--templates", templates)
+    assert result.exit_code == 2 and "no_such_field" in result.stderr
+
+
+def test_json_stdout_is_only_json(run) -> None:
+    result = activate(run, "orange", "--json")
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert {"level", "policy", "pollutants", "enterprises", "activation", "notices"} <= set(data)
+
+
+# -- lift ------------------------------------------------------------------------------------
+
+def test_lift_notifies_exactly_the_notified_enterprises(run) -> None:
+    act = activate_json(run, "orange", "--start", "2025-12-01T20:00")["activation"]
+    result = run("lift", "--at", "2025-12-03T12:00", "--json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["activation"] == act
+    assert data["lift"] == "20251203-120000-orange-lift"
+    folder = OUT / data["lift"]
+    m = manifest(folder)
+    assert [n["id"] for n in m["notices"]] == operating_ids(COUNTY)
+    assert data["count"] == 47
+    assert sorted(data["notices"]) == sorted(str(p) for p in folder.iterdir())
+    # each lift notice cites the activation notice it ends, and has its own new number
+    first = m["notices"][0]
+    assert first["activation_number"].endswith("〕1号")
+    assert first["number"].endswith("〕48号")
+    assert "解除" in (folder / first["file"]).read_text(encoding="utf-8")
+    assert status_json(run)["active"] is None
+    assert "no active warning" in run("status").stdout
+    events = history_json(run)
+    assert [(e["event"], e["state"]) for e in events] == [("activation", "lifted"), ("lift", None)]
+    assert events[1]["activation"] == act and events[1]["when"] == "2025-12-03T12:00:00+08:00"
+    # all numbers issued are distinct
+    numbers = [r[0] for r in journal_rows("SELECT number FROM notices")]
+    assert len(numbers) == len(set(numbers)) == 94
+
+
+def test_lift_with_nothing_active_is_exit_1(run) -> None:
+    result = run("lift")
+    assert result.exit_code == 1
+    assert "no active warning" in result.stderr
+    assert not OUT.exists() and not JOURNAL.exists()
+    activate_json(run, "orange")
+    assert run("lift").exit_code == 0
+    again = run("lift")
+    assert again.exit_code == 1 and "no active warning" in again.stderr
+
+
+def test_lift_after_an_adjustment_reaches_everyone_notified_during_the_warning(run, tmp_path: Path) -> None:
+    small = FAILS_ORANGE.read_text(encoding="utf-8")
+    everyone = operating_ids(FAILS_ORANGE)
+    gone = everyone[0]
+    # the red list no longer names the first enterprise (it closed down between the two)
+    start = small.index(f"  - id: {gone}")
+    end = small.index("  - id:", start + 5)
+    fewer = write(Path("fewer.yaml"), small[:start] + small[end:])
+    activate_json(run, "orange", "--start", "2025-12-01T20:00", listfile=FAILS_ORANGE)
+    red = activate_json(run, "red", "--start", "2025-12-02T08:00", listfile=fewer)
+    assert gone not in [e["id"] for e in red["enterprises"]]
+    data = json.loads(run("lift", "--json").stdout)
+    notified = manifest(OUT / data["lift"])["notices"]
+    assert sorted(n["id"] for n in notified) == sorted(everyone)
+    by_id = {n["id"]: n for n in notified}
+    assert by_id[gone]["activation_number"].endswith("〕1号")  # its orange notice
+    red_numbers = {n["id"]: n["number"] for n in manifest(OUT / red["activation"])["notices"]}
+    assert all(by_id[cc]["activation_number"] == number for cc, number in red_numbers.items())
+
+
+def test_lift_dry_run_changes_nothing(run) -> None:
+    act = activate_json(run, "orange")["activation"]
+    before = JOURNAL.read_bytes()
+    result = run("lift", "--dry-run")
+    assert result.exit_code == 0
+    assert "would lift" in result.stdout
+    assert visible() == [act]
+    assert JOURNAL.read_bytes() == before
+    assert status_json(run)["active"]["id"] == act
+
+
+# -- status and history without a journal, options from haze.yaml -------------------------------
+
+def test_status_and_history_without_a_journal_create_nothing(run) -> None:
+    assert run("status").stdout.strip() == "no active warning"
+    assert status_json(run) == {"journal": str(JOURNAL), "active": None}
+    assert run("history").stdout.strip() == "no warning recorded yet"
+    assert history_json(run) == []
+    assert not JOURNAL.parent.exists()
+
+
+def test_history_limit_keeps_the_latest(run) -> None:
+    activate_json(run, "yellow", "--start", "2025-12-01T08:00")
+    activate_json(run, "orange", "--start", "2025-12-01T20:00")
+    run("lift", "--at", "2025-12-02T20:00")
+    result = run("history", "--json", "--limit", "2")
+    assert [e["event"] for e in json.loads(result.stdout)] == ["adjustment", "lift"]
+    assert run("history", "--limit", "0").exit_code == 2
+
+
+def test_journal_and_out_come_from_haze_yaml(run) -> None:
+    write(Path("haze.yaml"), f"list: {COUNTY}\njournal: records/warnings.db\nout: issued\nformat: txt\n")
+    result = run("activate", "orange", "--json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert Path("records/warnings.db").is_file() and not JOURNAL.exists()
+    assert all(Path(p).resolve().is_relative_to(Path("issued").resolve()) for p in data["notices"])
+    assert any(p.endswith(".txt") for p in data["notices"])
+    assert json.loads(run("status", "--json").stdout)["active"]["id"] == data["activation"]
+
+
+def test_the_journal_option_isolates_warnings(run) -> None:
+    activate_json(run, "orange", "--journal", "a.db")
+    assert json.loads(run("status", "--json", "--journal", "b.db").stdout)["active"] is None
+    assert json.loads(run("status", "--json", "--journal", "a.db").stdout)["active"]["level"] == "orange"
+
+
+def test_a_broken_journal_is_one_line(run) -> None:
+    write(Path("broken.db"), "not sqlite at all\n" * 50)
+    for args in (["status"], ["history"], ["lift"], ["activate", "orange", "--list", str(COUNTY)]):
+        result = run(*args, "--journal", "broken.db")
+        assert result.exit_code == 2, args
+        assert result.stderr.strip().splitlines()[-1].startswith("haze: error: broken.db: not a haze journal")
+    assert not OUT.exists()
+
+
+# -- crash safety and recovery ----------------------------------------------------------------
+
+def haze_process(*args: str, cwd: Path) -> subprocess.Popen:
+    env = dict(os.environ, HAZE_DEBUG="", NO_COLOR="1")
+    return subprocess.Popen([sys.executable, "-m", "haze", *args], cwd=cwd, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def wait_for(predicate, what: str, limit: float = 60.0) -> None:
+    """Poll until ``predicate()``; the limit only stops a broken test from hanging."""
+    deadline = time.monotonic() + limit
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"gave up waiting for {what}")
+        time.sleep(0.01)
+
+
+# Renders the first notice, then loops (practically) forever on the second: a run stuck mid-way.
+STUCK = ("{{ notice.number }} {{ enterprise.name }}\n"
+         "{% if notice.index == 2 %}{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}"
+         "{% endfor %}{% endif %}\n")
+
+
+def test_killed_while_rendering_leaves_no_record_and_nothing_visible(run, isolated: Path) -> None:
+    write(Path("stuck/notice.zh.md.j2"), STUCK)
+    proc = haze_process("activate", "orange", "--list", str(COUNTY), "--templates", "stuck",
+                        "--start", "2025-12-01T20:00", cwd=isolated)
+    partial = OUT / ".20251201-200000-orange.pending"
+    wait_for(lambda: any(partial.glob(".*.tmp-*/0001-*.md")), "the first notice to be written")
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert visible() == []
+    assert journal_rows("SELECT id FROM activations") == []
+    assert status_json(run)["active"] is None
+    # the next activation works at once, gets the same id and numbers, and clears the leftovers
+    data = activate_json(run, "orange", "--start", "2025-12-01T20:00")
+    assert data["activation"] == "20251201-200000-orange"
+    assert manifest(OUT / data["activation"])["first_number"] == 1
+    assert sorted(p.name for p in OUT.iterdir()) == ["20251201-200000-orange"]
+
+
+def test_a_second_officer_waits_for_the_first_then_sees_its_warning(run, isolated: Path) -> None:
+    write(Path("stuck/notice.zh.md.j2"), STUCK)
+    first = haze_process("activate", "orange", "--list", str(COUNTY), "--templates", "stuck",
+                         "--start", "2025-12-01T20:00", cwd=isolated)
+    wait_for(lambda: any(OUT.glob(".*.pending/.*.tmp-*/0001-*.md")), "the first run to hold the journal")
+    second = haze_process("activate", "orange", "--list", str(COUNTY), "--start", "2025-12-01T20:00",
+                          cwd=isolated)
+    # the second says it waits; it cannot have recorded anything while the first holds the lock
+    line = second.stderr.readline()
+    assert "waiting" in line
+    first.send_signal(signal.SIGKILL)
+    first.wait()
+    _, err = second.communicate(timeout=120)
+    assert second.returncode == 0, err
+    assert [(e["event"], e["state"]) for e in history_json(run)] == [("activation", "active")]
+    assert visible() == ["20251201-200000-orange"]
+
+
+def test_committed_but_not_yet_moved_notices_are_published_by_the_next_run(run) -> None:
+    act = activate_json(run, "orange")["activation"]
+    # recreate the state of a run killed between its commit and the move into place
+    staging = OUT / f".{act}.pending"
+    staging.mkdir()
+    (OUT / act).rename(staging / act)
+    (staging / MARKER).write_text(str(JOURNAL.resolve()), encoding="utf-8")
+    assert "directory not found" in run("status").stdout
+    result = run("lift")
+    assert result.exit_code == 0, result.stderr
+    assert (OUT / act / "manifest.json").is_file()
+    assert not staging.exists()
+
+
+def test_recovery_leaves_other_journals_staging_alone(run) -> None:
+    other = OUT / ".20251201-200000-red.pending"
+    (other / "20251201-200000-red").mkdir(parents=True)
+    (other / MARKER).write_text("/somewhere/else/journal.db", encoding="utf-8")
+    activate_json(run, "orange")
+    assert other.is_dir()
+
+
+def test_officers_racing_leave_one_active_warning_and_a_consistent_history(run, isolated: Path) -> None:
+    levels = ["orange", "orange", "red", "yellow"]
+    procs = [haze_process("activate", level, "--list", str(COUNTY), "--json", cwd=isolated) for level in levels]
+    outcomes = [(p.wait(timeout=120), p.stdout.read(), p.stderr.read()) for p in procs]
+    issued = [json.loads(out) for code, out, _ in outcomes if code == 0]
+    refused = [err for code, _, err in outcomes if code == 1]
+    assert all(code in (0, 1) for code, _, _ in outcomes), outcomes
+    assert len(issued) + len(refused) == len(levels)
+    assert all("already active" in err for err in refused)
+    active = [r for r in journal_rows("SELECT id FROM activations WHERE state = 'active'")]
+    assert len(active) == 1
+    events = history_json(run)
+    assert len(events) == len(issued)
+    assert [e["id"] for e in events].count(active[0][0]) == 1
+    assert events[-1]["id"] == active[0][0]
+    assert all(e["state"] == "superseded" for e in events[:-1])
+    # each later one replaced the one before it
+    for before, after in zip(events, events[1:]):
+        assert after["event"] in ("adjustment", "reissue")
+        assert after["previous_level"] == before["level"]
+    # notice numbers: never repeated, none lost
+    numbers = [r[0] for r in journal_rows("SELECT number FROM notices")]
+    assert len(numbers) == len(set(numbers)) == 47 * len(issued)
+    assert sorted(visible()) == sorted(d["activation"] for d in issued)
+
+
+# -- start-up weight ---------------------------------------------------------------------------
+
+def test_status_and_history_import_nothing_heavy() -> None:
+    code = (
+        "import sys\n"
+        "from haze.cli import cli\n"
+        "import haze.cli.lifecycle\n"
+        "for args in (['status', '--json'], ['history', '--json']):\n"
+        "    try:\n"
+        "        cli(args, standalone_mode=False)\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        "heavy = [m for m in ('jinja2', 'rich', 'yaml', 'openpyxl', 'haze.lists', 'haze.notices', 'haze.inputs')\n"
+        "         if m in sys.modules]\n"
+        "print('heavy:', ','.join(heavy))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip().splitlines()[-1] == "heavy:"
+
+
+def test_every_command_has_help(run) -> None:
+    for name in ("activate", "lift", "status", "history"):
+        result = run(name, "--help")
+        assert result.exit_code == 0
+        assert "--journal" in result.stdout
