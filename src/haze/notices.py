@@ -1,0 +1,715 @@
+"""Notices (告知书) of SPEC §8: one per operating enterprise, an index and a manifest.
+
+The library half of ``haze activate`` and ``haze lift``: it knows nothing of
+the terminal or the journal. Templates are Jinja2, rendered in a sandbox with
+undefined variables as errors; the shipped ones come from the package
+``haze.templates`` (the top-level ``templates/`` directory of the repository),
+and a bureau's ``--templates DIR`` is searched first, file by file.
+
+A run writes into a fresh hidden directory ``parent/.<id>.tmp-<random>`` and
+renames it to ``parent/<id>`` only when every file is in it, so a reader (or
+the journal) never sees half a set. Any template problem is one
+:class:`~haze.errors.TemplateError` line naming the template file and line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import tempfile
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping
+
+from haze.errors import HazeError, TemplateError, UsageError
+from haze.model import POLLUTANTS, Level
+
+if TYPE_CHECKING:  # the engine and jinja2 are imported when rendering, not with this module
+    from importlib.resources.abc import Traversable
+
+    from jinja2 import Environment, Template
+
+    from haze.engine import EnterpriseResult, LevelResult, PollutantResult
+    from haze.model import EnterpriseList
+
+LANGS = ("zh", "en")
+FORMATS = ("md", "html", "txt")
+ACTIVATION, LIFT = "activation", "lift"
+MANIFEST = "manifest.json"
+
+# An issue id becomes a directory name: one plain path component, nothing to escape.
+_SAFE_ID = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]{0,99}$")
+
+
+@dataclass
+class Issue:
+    """What one activation or lift tells the notices."""
+
+    id: str  # activation id; also the output subdirectory name, e.g. "20251201-200000-orange"
+    kind: str  # "activation" or "lift"
+    level: Level  # declared level (for a lift: the level lifted)
+    start: datetime  # aware, Asia/Shanghai (for a lift: when it is lifted)
+    until: datetime | None  # None = 至预警解除时止
+    issued: datetime  # when issued (aware)
+    first_number: int  # sequence number of the first notice in this run (numbers run on per year)
+    previous_level: Level | None = None  # adjustment: the level it supersedes (升级/降级)
+    user: str = ""  # OS user who ran it
+
+    @property
+    def adjustment(self) -> str | None:
+        """``upgrade``, ``downgrade`` or ``adjust`` (same level again) for an adjustment; else None."""
+        if self.previous_level is None:
+            return None
+        if self.level > self.previous_level:
+            return "upgrade"
+        if self.level < self.previous_level:
+            return "downgrade"
+        return "adjust"
+
+
+@dataclass
+class NoticeSet:
+    directory: Path  # final directory (parent/<issue.id>)
+    files: list[Path]  # every file written: notices, index, manifest.json
+    manifest_sha256: str  # sha256 of manifest.json
+    count: int  # number of enterprise notices
+    # one entry per notice, as the journal records who was notified: id, name, number, file
+    notices: list[dict[str, str]] = field(default_factory=list)
+
+
+def notice_number(prefix: str, year: int, seq: int) -> str:
+    """``示环应急〔2025〕7号``; without a prefix ``〔2025〕7号``."""
+    return f"{prefix}〔{year}〕{seq}号"
+
+
+# -- the Jinja environment ----------------------------------------------------
+
+def package_templates() -> Traversable:
+    from importlib.resources import files
+
+    return files("haze.templates")
+
+
+def _loader_class() -> type:
+    """The loader class, built on first use so that jinja2 is imported only when rendering."""
+    from jinja2 import BaseLoader, TemplateNotFound
+    from jinja2.loaders import split_template_path
+
+    class RootedLoader(BaseLoader):
+        """Templates by file name from an ordered list of roots; first match wins.
+
+        Like copier's loader, it refuses anything that would leave a root:
+        ``..`` (split_template_path), absolute names, and in the user's
+        directory a symlink that resolves outside it.
+        """
+
+        def __init__(self, user: Path | None, package: Traversable) -> None:
+            self.user = user.resolve() if user is not None else None
+            self.package = package
+            self.filenames: set[str] = set()  # every template file loaded: to locate errors
+
+        def get_source(self, environment: Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+            if "\\" in template or template.startswith("/"):
+                raise TemplateNotFound(template)
+            pieces = split_template_path(template)
+            if self.user is not None:
+                candidate = self.user.joinpath(*pieces)
+                if candidate.is_file():
+                    resolved = candidate.resolve()
+                    if not resolved.is_relative_to(self.user):
+                        raise TemplateError(f"{candidate}: refused: the template resolves outside {self.user}")
+                    return self._source(resolved, str(candidate))
+            resource = self.package.joinpath(*pieces)
+            if resource.is_file():
+                return self._source(resource, str(resource))
+            raise TemplateNotFound(template)
+
+        def _source(self, file: Any, filename: str) -> tuple[str, str, Callable[[], bool]]:
+            try:
+                text = file.read_bytes().decode("utf-8-sig")  # tolerate Notepad's BOM
+            except UnicodeDecodeError as exc:
+                raise TemplateError(f"{filename}: not UTF-8 text (byte {exc.start})") from None
+            except OSError as exc:
+                raise TemplateError(f"{filename}: cannot read template: {exc.strerror or exc}") from None
+            self.filenames.add(filename)
+            return text, filename, lambda: True  # compiled once per run: never stale within it
+
+    return RootedLoader
+
+
+def _autoescape(name: str | None) -> bool:
+    # select_autoescape(['html']) would not match "notice.html.j2".
+    return bool(name) and (name.endswith("html.j2") or name.endswith(".html"))  # type: ignore[union-attr]
+
+
+def make_environment(*, lang: str = "zh", templates: Path | None = None) -> Environment:
+    """The one Jinja environment factory: sandboxed, strict, HTML escaped, user templates first."""
+    from jinja2 import StrictUndefined
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    if templates is not None and not Path(templates).is_dir():
+        raise TemplateError(f"{templates}: templates directory not found")
+    env = ImmutableSandboxedEnvironment(
+        loader=_loader_class()(Path(templates) if templates is not None else None, package_templates()),
+        undefined=StrictUndefined,
+        autoescape=_autoescape,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,
+    )
+    env.filters.update(_filters(lang))
+    return env
+
+
+def _filters(lang: str) -> dict[str, Callable[..., Any]]:
+    from haze import timeparse
+
+    zh = lang == "zh"
+    return {
+        "zh_date": timeparse.format_zh,
+        "zh_day": timeparse.format_zh_day,
+        "en_date": timeparse.format_en,
+        "en_day": timeparse.format_en_day,
+        "zh_end": timeparse.format_zh_end,
+        "date": timeparse.format_zh if zh else timeparse.format_en,
+        "end": timeparse.format_zh_end if zh else timeparse.format_en,
+        "day": timeparse.format_zh_day if zh else timeparse.format_en_day,
+        "pct": pct,
+        "tonnes": tonnes,
+        "num": num,
+        "cut": cut_zh if zh else cut_en,
+        "md": md_escape,
+        "pad": pad,
+        "width": display_width,
+        "table": text_table,
+    }
+
+
+# -- filters --------------------------------------------------------------------
+
+def _trim(text: str) -> str:
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def pct(value: float | None, digits: int = 2) -> str:
+    """``0.3`` -> ``30%``, ``0.38541`` -> ``38.54%``; None (not assessed) -> ``—``."""
+    if value is None:
+        return "—"
+    return _trim(f"{value * 100:.{digits}f}") + "%"
+
+
+def tonnes(value: float, digits: int = 4) -> str:
+    """Tonnes (per day) with a fixed number of decimals, so columns line up."""
+    return f"{value:.{digits}f}"
+
+
+def num(value: float, digits: int = 2) -> str:
+    """A quantity without needless zeros: ``117``, ``83.2``."""
+    return _trim(f"{value:.{digits}f}")
+
+
+def cut_zh(cut: float) -> str:
+    """``停产``, ``限产30%``; ``不限产`` for no cut (templates word self-management themselves)."""
+    if cut >= 1.0:
+        return "停产"
+    if cut > 0:
+        return f"限产{pct(cut, 1)}"
+    return "不限产"
+
+
+def cut_en(cut: float) -> str:
+    if cut >= 1.0:
+        return "stop"
+    if cut > 0:
+        return f"cut {pct(cut, 1)}"
+    return "no cut"
+
+
+# "#" only matters at the start of a line; "1#焦炉" is how lines are named, so it stays readable.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&]|^#)")
+
+
+def md_escape(text: Any) -> str:
+    """Backslash-escape Markdown punctuation, so list text never becomes markup, HTML or a table cell break."""
+    return _MD_SPECIAL.sub(r"\\\1", str(text))
+
+
+def display_width(text: str) -> int:
+    """Columns on a terminal or in a monospace print: CJK characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def pad(text: Any, width: int, align: str = "left") -> str:
+    """Pad to ``width`` display columns (``align`` left, right or center), for plain text."""
+    text = str(text)
+    room = max(0, width - display_width(text))
+    if align == "right":
+        return " " * room + text
+    if align == "center":
+        return " " * (room // 2) + text
+    return text + " " * room
+
+
+def text_table(rows: list[list[Any]], headers: list[str], right: tuple[int, ...] | list[int] = ()) -> str:
+    """A plain-text table (``rows|table(headers, right=[0])``) whose columns line up with CJK text.
+
+    ``right`` lists the columns (from 0) aligned right; no newline after the last row.
+    """
+    cells = [[str(c) for c in headers]] + [[str(c) for c in row] for row in rows]
+    widths = [max(display_width(row[i]) for row in cells if i < len(row)) for i in range(len(headers))]
+    rule = ["-" * w for w in widths]
+    lines = []
+    for row in [cells[0], rule] + cells[1:]:
+        out = []
+        for i, width in enumerate(widths):
+            cell = row[i] if i < len(row) else ""
+            last = i == len(widths) - 1
+            out.append(pad(cell, width, "right") if i in right else (cell if last else pad(cell, width)))
+        lines.append("  ".join(out).rstrip())
+    return "\n".join(lines)
+
+
+def one_line(text: Any) -> str:
+    """List text as one line: newlines and control characters would break a notice's layout."""
+    return " ".join("".join(" " if unicodedata.category(ch).startswith("C") else ch for ch in str(text)).split())
+
+
+# -- what templates see -------------------------------------------------------------
+
+_EN_GRADES = {"A": "A", "B": "B", "C": "C", "D": "D", "leading": "leading", "nonleading": "non-leading",
+              "unrated": "unrated"}
+_SOURCES = {
+    "zh": {"line": "一厂一策", "enterprise": "一厂一策", "category": "保障类措施", "industry": "行业措施",
+           "grade": "绩效分级措施", "noncompliant": "停产整治", None: "—"},
+    "en": {"line": "plant plan (line)", "enterprise": "plant plan", "category": "guarantee category",
+           "industry": "industry measure", "grade": "grade measure", "noncompliant": "stop for rectification",
+           None: "—"},
+}
+
+
+def level_context(level: Level | None, lang: str) -> dict[str, Any] | None:
+    if level is None:
+        return None
+    zh = lang == "zh"
+    return {
+        "value": level.value,
+        "zh": level.zh,
+        "response": level.response,
+        "roman": level.roman,
+        "rank": level.rank,
+        "name": level.zh if zh else level.value,
+        "response_name": f"{level.response}应急响应" if zh else f"Level {level.roman} response",
+    }
+
+
+def issue_context(issue: Issue, lang: str) -> dict[str, Any]:
+    return {
+        "id": issue.id,
+        "kind": issue.kind,
+        "level": level_context(issue.level, lang),
+        "previous_level": level_context(issue.previous_level, lang),
+        "adjustment": issue.adjustment,
+        "start": issue.start,
+        "until": issue.until,
+        "issued": issue.issued,
+        "year": issue.issued.year,
+        "user": issue.user,
+    }
+
+
+def _info(lst_info: Any) -> Mapping[str, Any]:
+    """List facts as a mapping, from a dict (the journal's record) or a ListInfo."""
+    if isinstance(lst_info, Mapping):
+        return lst_info
+    return vars(lst_info)
+
+
+def common_context(info: Mapping[str, Any], issue: Issue, lang: str, fmt: str,
+                   contact: Mapping[str, str] | None) -> dict[str, Any]:
+    contact = contact or {}
+    return {
+        "lang": lang,
+        "format": fmt,
+        "issue": issue_context(issue, lang),
+        "bureau": {
+            "name": one_line(info.get("authority") or ""),
+            "region": one_line(info.get("region") or ""),
+            "contact": one_line(contact.get("name") or ""),
+            "phone": one_line(contact.get("phone") or ""),
+        },
+        "list_info": {
+            "path": str(info.get("path") or ""),
+            "sha256": str(info.get("sha256") or ""),
+            "region": one_line(info.get("region") or ""),
+            "season": one_line(info.get("season") or ""),
+            "doc_prefix": one_line(info.get("doc_prefix") or ""),
+        },
+    }
+
+
+def line_text(cut: float, self_managed: bool, guarantee: bool, lang: str) -> str:
+    """What a line must do, in words: 停产 / 限产30% / 自主减排 / 以热定产 / 不限产."""
+    if cut <= 0 and self_managed:
+        return "自主减排" if lang == "zh" else "self-managed reduction"
+    if cut <= 0 and guarantee:
+        return "以热定产、以量定产" if lang == "zh" else "produce to heat/demand only"
+    return (cut_zh if lang == "zh" else cut_en)(cut)
+
+
+def enterprise_context(r: EnterpriseResult, declared: Level, policy_names: Mapping[str, str],
+                       lang: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(``enterprise``, ``measures``) for one notice."""
+    from haze.engine import NONCOMPLIANT
+
+    e = r.enterprise
+    self_managed = e.grade.self_managed and r.reason != NONCOMPLIANT
+    guarantee = e.category.value == "guarantee" and r.reason != NONCOMPLIANT
+    whole_plant = "全厂" if lang == "zh" else "whole plant"
+    lines = [{
+        "name": one_line(line.name) if e.has_lines else whole_plant,
+        "cut": line.cut,
+        "stop": line.cut >= 1.0,
+        "source": line.source,
+        "basis": _SOURCES[lang].get(line.source, line.source or "—"),
+        "text": line_text(line.cut, self_managed, guarantee, lang),
+    } for line in r.lines]
+    texts = {line["text"] for line in lines}
+    if len(texts) == 1:
+        summary = texts.pop()
+    elif lang == "zh":
+        summary = "；".join(f"{ln['name']}{ln['text']}" for ln in lines)
+    else:
+        summary = "; ".join(f"{ln['name']}: {ln['text']}" for ln in lines)
+    contact = e.contact
+    enterprise = {
+        "id": one_line(e.id),
+        "name": one_line(e.name),
+        "town": one_line(e.town),
+        "industry": one_line(policy_names.get(e.industry.lower(), e.industry) if lang == "zh" else e.industry),
+        "grade": {"value": e.grade.value, "zh": e.grade.zh, "self_managed": e.grade.self_managed,
+                  "name": e.grade.zh if lang == "zh" else _EN_GRADES[e.grade.value]},
+        "key_zone": e.key_zone,
+        "guarantee": e.category.value == "guarantee",
+        "compliant": e.compliant,
+        "operating_days": num(e.operating_days),
+        "contact": {"name": one_line(contact.name if contact else ""),
+                    "phone": one_line(contact.phone if contact else "")},
+    }
+    measures = {
+        "level": level_context(r.effective_level, lang),
+        "declared": level_context(declared, lang),
+        "reason": r.reason,
+        "raised_by": r.effective_level.rank - declared.rank if r.reason == "zone" else 0,
+        "stopped": r.stopped,
+        "self_managed": self_managed,
+        "guarantee": guarantee,
+        "plant_cut": r.plant_cut,
+        "summary": summary,
+        "lines": lines,
+        "actions": [one_line(a) for a in r.actions],
+        "cap": None if r.cap is None else {"base": r.cap.base, "cut": r.cap.cut, "cap": r.cap.cap,
+                                           "unit": one_line(r.cap.unit)},
+        "reductions": [_pollutant(p, lang) | {"value": r.reduction[p]} for p in POLLUTANTS],
+    }
+    return enterprise, measures
+
+
+def _pollutant(p: Any, lang: str) -> dict[str, Any]:
+    return {"code": p.value, "label": p.label, "zh": p.zh, "name": p.zh if lang == "zh" else p.label}
+
+
+def pollutant_context(r: PollutantResult, lang: str) -> dict[str, Any]:
+    return _pollutant(r.pollutant, lang) | {
+        "baseline": r.baseline, "reduction": r.reduction, "ratio": r.ratio, "required": r.required,
+        "ok": r.ok, "assessed": r.assessed, "shortfall": r.shortfall, "basis": r.basis,
+    }
+
+
+# -- rendering ---------------------------------------------------------------------
+
+class _Templates:
+    """The run's compiled templates; every Jinja failure becomes one TemplateError line."""
+
+    def __init__(self, env: Environment, names: dict[str, str]) -> None:
+        self.env = env
+        self.compiled: dict[str, Template] = {}
+        for role, name in names.items():
+            self.compiled[role] = self._guard(name, lambda n=name: env.get_template(n))
+
+    def render(self, role: str, context: dict[str, Any]) -> str:
+        template = self.compiled[role]
+        return self._guard(template.name or role, lambda: template.render(context))
+
+    def _guard(self, name: str, work: Callable[[], Any]) -> Any:
+        from jinja2 import TemplateNotFound, TemplateSyntaxError, UndefinedError
+        from jinja2.exceptions import SecurityError
+
+        try:
+            return work()
+        except TemplateError:
+            raise
+        except TemplateSyntaxError as exc:
+            raise TemplateError(f"{exc.filename or exc.name or name}:{exc.lineno}: "
+                                f"template syntax error: {exc.message}") from None
+        except TemplateNotFound as exc:
+            where = self._where(exc, name)
+            if where == name:
+                raise TemplateError(f"template {exc.name} not found{self._roots()}") from None
+            raise TemplateError(f"{where}: template {exc.name} not found{self._roots()}") from None
+        except SecurityError as exc:
+            raise TemplateError(f"{self._where(exc, name)}: refused by the template sandbox: {exc}") from None
+        except UndefinedError as exc:
+            raise TemplateError(f"{self._where(exc, name)}: undefined: {exc.message}") from None
+        except Exception as exc:  # a user template may fail any way a Python expression can
+            raise TemplateError(f"{self._where(exc, name)}: template error: {type(exc).__name__}: {exc}") from None
+
+    def _where(self, exc: BaseException, name: str) -> str:
+        """``FILE:LINE`` of the innermost template frame of the traceback (Jinja maps lines back)."""
+        known = getattr(self.env.loader, "filenames", set())
+        where = None
+        tb = exc.__traceback__
+        while tb is not None:
+            filename = tb.tb_frame.f_code.co_filename
+            if filename in known:
+                where = f"{filename}:{tb.tb_lineno}"
+            tb = tb.tb_next
+        if where is None:
+            compiled = next((t for t in self.compiled.values() if t.name == name), None)
+            return compiled.filename if compiled is not None and compiled.filename else name
+        return where
+
+    def _roots(self) -> str:
+        user = getattr(self.env.loader, "user", None)
+        return f" (looked in {user} and the shipped templates)" if user else ""
+
+
+def _check_options(issue: Issue, lang: str, fmt: str) -> None:
+    if lang not in LANGS:
+        raise UsageError(f"unknown language {lang!r}: use {' or '.join(LANGS)}")
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown notice format {fmt!r}: use {', '.join(FORMATS)}")
+    if not _SAFE_ID.match(issue.id):
+        raise UsageError(f"unusable activation id {issue.id!r}: letters, digits, '.', '_' and '-' only")
+
+
+def _file_stem(index: int, credit_code: str, width: int) -> str:
+    """``0007-91140525MA0K0XXXXX``: never the enterprise name, never a path separator."""
+    safe = re.sub(r"[^0-9A-Za-z]", "_", credit_code)[:40] or "unknown"
+    return f"{index:0{width}d}-{safe}"
+
+
+def _width(count: int) -> int:
+    return max(4, len(str(count)))
+
+
+def render_activation(result: LevelResult, lst: EnterpriseList, issue: Issue, parent: Path, *,
+                      lang: str = "zh", fmt: str = "md", templates: Path | None = None,
+                      dry_run: bool = False, progress: Callable[[int, int], None] | None = None,
+                      contact: Mapping[str, str] | None = None) -> NoticeSet:
+    """Write the notices of an activation (or adjustment) into ``parent/<issue.id>``.
+
+    One notice per operating enterprise in list order (idle ones get none),
+    numbered from ``issue.first_number``; then ``index.<fmt>`` and
+    ``manifest.json``. ``contact`` is the bureau's duty contact
+    (``{"name", "phone"}``); without it the notices leave blanks to fill in.
+    """
+    from haze.engine import IDLE
+
+    _check_options(issue, lang, fmt)
+    env = make_environment(lang=lang, templates=templates)
+    tpl = _Templates(env, {"notice": f"notice.{lang}.{fmt}.j2", "index": f"index.{lang}.{fmt}.j2"})
+    info = vars(lst.info) | {"path": lst.path, "sha256": lst.sha256}
+    base = common_context(info, issue, lang, fmt, contact)
+    base["policy"] = {"name": result.policy.name, "title": one_line(result.policy.title),
+                      "source": one_line(result.policy.source)}
+    operating = [r for r in result.enterprises if r.reason != IDLE]
+    width = _width(len(operating))
+    rows = []
+    for i, r in enumerate(operating):
+        enterprise, measures = enterprise_context(r, result.level, result.policy.industry_names, lang)
+        number = notice_number(lst.info.doc_prefix, issue.issued.year, issue.first_number + i)
+        rows.append({"index": i + 1, "seq": issue.first_number + i, "number": number,
+                     "file": f"{_file_stem(i + 1, r.enterprise.id, width)}.{fmt}",
+                     "enterprise": enterprise, "measures": measures})
+
+    def produce() -> Iterator[tuple[str, str]]:
+        for done, row in enumerate(rows, start=1):
+            notice = {k: row[k] for k in ("index", "seq", "number", "file")}
+            yield row["file"], tpl.render("notice", base | {"notice": notice, "enterprise": row["enterprise"],
+                                                            "measures": row["measures"]})
+            if progress is not None:
+                progress(done, len(rows))
+        yield f"index.{fmt}", tpl.render("index", base | {
+            "notices": rows,
+            "count": len(rows),
+            "summary": {
+                "ok": result.ok,
+                "basis": result.basis,
+                "pollutants": [pollutant_context(p, lang) for p in result.pollutants.values()],
+                "failing": [pollutant_context(result.pollutants[p], lang) for p in result.failing],
+            },
+            "idle": [{"id": one_line(r.enterprise.id), "name": one_line(r.enterprise.name)}
+                     for r in result.enterprises if r.reason == IDLE],
+            "other_sources": [{"name": one_line(s.source.name), "kind": one_line(s.source.kind), "cut": s.cut,
+                               "reductions": [_pollutant(p, lang) | {"value": s.reduction[p]}
+                                              for p in POLLUTANTS if s.reduction[p] > 0]}
+                              for s in result.other_sources],
+        })
+
+    notices = [{"id": row["enterprise"]["id"], "name": row["enterprise"]["name"], "number": row["number"],
+                "file": row["file"]} for row in rows]
+    head = _manifest_head(issue, lang, fmt, info, result.policy.name, notices)
+    return _publish(Path(parent), issue.id, produce(), head, len(rows), notices, dry_run)
+
+
+def render_lift(notified: list[dict], lst_info: Any, issue: Issue, parent: Path, *, lang: str = "zh",
+                fmt: str = "md", templates: Path | None = None, dry_run: bool = False,
+                progress: Callable[[int, int], None] | None = None,
+                contact: Mapping[str, str] | None = None) -> NoticeSet:
+    """Write lift notices (解除通知) to every enterprise ``notified`` by the warning lifted.
+
+    ``notified``: ``[{"id", "name", "number"}]`` as the journal recorded them
+    (``number`` is the activation notice's number; ``town`` is used if given).
+    ``lst_info``: a mapping (or ListInfo) with ``authority``, ``region``,
+    ``doc_prefix`` and, for the manifest, ``path`` and ``sha256``.
+    ``issue.start`` is the time the warning is lifted.
+    """
+    _check_options(issue, lang, fmt)
+    env = make_environment(lang=lang, templates=templates)
+    tpl = _Templates(env, {"notice": f"lift.{lang}.{fmt}.j2", "index": f"index.{lang}.{fmt}.j2"})
+    info = _info(lst_info)
+    base = common_context(info, issue, lang, fmt, contact)
+    base["policy"] = {"name": str(info.get("policy") or ""), "title": "", "source": ""}
+    width = _width(len(notified))
+    rows = []
+    for i, entry in enumerate(notified):
+        credit_code = one_line(entry.get("id") or "")
+        number = notice_number(one_line(info.get("doc_prefix") or ""), issue.issued.year, issue.first_number + i)
+        rows.append({"index": i + 1, "seq": issue.first_number + i, "number": number,
+                     "file": f"{_file_stem(i + 1, credit_code, width)}.{fmt}",
+                     "activation_number": one_line(entry.get("number") or ""),
+                     "enterprise": {"id": credit_code, "name": one_line(entry.get("name") or ""),
+                                    "town": one_line(entry.get("town") or "")}})
+
+    def produce() -> Iterator[tuple[str, str]]:
+        for done, row in enumerate(rows, start=1):
+            notice = {k: row[k] for k in ("index", "seq", "number", "file", "activation_number")}
+            yield row["file"], tpl.render("notice", base | {"notice": notice, "enterprise": row["enterprise"]})
+            if progress is not None:
+                progress(done, len(rows))
+        yield f"index.{fmt}", tpl.render("index", base | {"notices": rows, "count": len(rows), "summary": None,
+                                                          "idle": [], "other_sources": []})
+
+    notices = [{"id": row["enterprise"]["id"], "name": row["enterprise"]["name"], "number": row["number"],
+                "file": row["file"], "activation_number": row["activation_number"]} for row in rows]
+    head = _manifest_head(issue, lang, fmt, info, str(info.get("policy") or ""), notices)
+    return _publish(Path(parent), issue.id, produce(), head, len(rows), notices, dry_run)
+
+
+# -- writing ---------------------------------------------------------------------------
+
+def _manifest_head(issue: Issue, lang: str, fmt: str, info: Mapping[str, Any], policy: str,
+                   notices: list[dict[str, str]]) -> dict[str, Any]:
+    from haze import __version__
+
+    return {
+        "activation": issue.id,
+        "kind": issue.kind,
+        "level": issue.level.value,
+        "previous_level": issue.previous_level.value if issue.previous_level else None,
+        "start": issue.start.isoformat(),
+        "until": issue.until.isoformat() if issue.until else None,
+        "issued": issue.issued.isoformat(),
+        "user": issue.user,
+        "policy": policy,
+        "lang": lang,
+        "format": fmt,
+        "list": {"path": str(info.get("path") or ""), "sha256": str(info.get("sha256") or ""),
+                 "region": str(info.get("region") or "")},
+        "authority": str(info.get("authority") or ""),
+        "first_number": issue.first_number,
+        "count": len(notices),
+        "notices": notices,
+        "generator": f"haze {__version__}",
+    }
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _manifest_bytes(head: dict[str, Any], hashes: dict[str, str]) -> bytes:
+    from haze.report import dumps
+
+    return (dumps(head | {"files": hashes}) + "\n").encode("utf-8")
+
+
+def _publish(parent: Path, name: str, produce: Iterator[tuple[str, str]], head: dict[str, Any], count: int,
+             notices: list[dict[str, str]], dry_run: bool) -> NoticeSet:
+    """Render every file into a hidden directory beside the target, then rename it into place."""
+    target = parent / name
+    if os.path.lexists(target):
+        raise HazeError(f"{target} already exists: notices are never overwritten")
+    hashes: dict[str, str] = {}
+    if dry_run:
+        for filename, text in produce:
+            hashes[filename] = _sha256(text.encode("utf-8"))
+        manifest = _manifest_bytes(head, hashes)
+        return NoticeSet(target, [target / f for f in hashes] + [target / MANIFEST], _sha256(manifest), count,
+                         notices)
+    created_parent = _make_parent(parent)
+    work: Path | None = None
+    try:
+        work = Path(tempfile.mkdtemp(prefix=f".{name}.tmp-", dir=parent))
+        work.chmod(0o777 & ~_umask())  # mkdtemp makes it private; the notices are for the whole office
+        for filename, text in produce:
+            data = text.encode("utf-8")
+            (work / filename).write_bytes(data)
+            hashes[filename] = _sha256(data)
+        manifest = _manifest_bytes(head, hashes)
+        (work / MANIFEST).write_bytes(manifest)
+        if os.path.lexists(target):  # another run got there while we rendered
+            raise HazeError(f"{target} already exists: notices are never overwritten")
+        os.rename(work, target)
+        work = None
+    except OSError as exc:
+        raise HazeError(f"cannot write notices to {parent}: {exc.strerror or exc}") from None
+    finally:
+        if work is not None:
+            shutil.rmtree(work, ignore_errors=True)
+            if created_parent:
+                _remove_if_empty(parent)
+    return NoticeSet(target, [target / f for f in hashes] + [target / MANIFEST], _sha256(manifest), count, notices)
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)  # reading the umask means setting it: put it straight back
+    os.umask(mask)
+    return mask
+
+
+def _make_parent(parent: Path) -> bool:
+    """Create the output directory if needed; True when this run created it."""
+    if parent.is_dir():
+        return False
+    try:
+        parent.mkdir(parents=True)
+    except FileExistsError:
+        if not parent.is_dir():
+            raise HazeError(f"{parent} exists and is not a directory") from None
+        return False
+    except OSError as exc:
+        raise HazeError(f"cannot create {parent}: {exc.strerror or exc}") from None
+    return True
+
+
+def _remove_if_empty(folder: Path) -> None:
+    try:
+        folder.rmdir()
+    except OSError:
+        pass  # not empty (another run's files) or already gone: leave it

@@ -1,0 +1,1 @@
+"""Notice templates (Jinja2) shipped with haze; read with importlib.resources."""
