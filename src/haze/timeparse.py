@@ -122,6 +122,15 @@ def format_zh(value: datetime) -> str:
     return text + f"{t.minute}分" if t.minute else text
 
 
+def format_zh_end(value: datetime) -> str:
+    """An end time: midnight is written as the previous day's ``24时``, as notices do."""
+    t = _aware(value)
+    if t.hour == 0 and t.minute == 0:
+        day = t - timedelta(days=1)
+        return f"{day.year}年{day.month}月{day.day}日24时"
+    return format_zh(t)
+
+
 def format_zh_day(value: datetime) -> str:
     """``2025年12月1日``: the date a bureau writes under its seal."""
     t = _aware(value)
