@@ -141,13 +141,25 @@ def _loader_class() -> type:
     return RootedLoader
 
 
-def _autoescape(name: str | None) -> bool:
-    # select_autoescape(['html']) would not match "notice.html.j2".
-    return bool(name) and (name.endswith("html.j2") or name.endswith(".html"))  # type: ignore[union-attr]
+def _autoescaper(fmt: str | None) -> Callable[[str | None], bool]:
+    """Escape HTML templates by name (select_autoescape(['html']) would miss "notice.html.j2").
+
+    In an HTML run every template is escaped, the shared phrase macros
+    (``_phrases.zh.j2``) included: Jinja marks a macro's result safe when an
+    escaping template calls it, so list text inside it must be escaped there.
+    """
+    def autoescape(name: str | None) -> bool:
+        return fmt == "html" or bool(name) and (name.endswith("html.j2") or name.endswith(".html"))  # type: ignore
+
+    return autoescape
 
 
-def make_environment(*, lang: str = "zh", templates: Path | None = None) -> Environment:
-    """The one Jinja environment factory: sandboxed, strict, HTML escaped, user templates first."""
+def make_environment(*, lang: str = "zh", fmt: str | None = None, templates: Path | None = None) -> Environment:
+    """The one Jinja environment factory: sandboxed, strict, HTML escaped, user templates first.
+
+    One environment per run (``lang`` picks the date and cut filters, ``fmt``
+    the escaping), so every template is compiled once per run.
+    """
     from jinja2 import StrictUndefined
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
@@ -156,7 +168,7 @@ def make_environment(*, lang: str = "zh", templates: Path | None = None) -> Envi
     env = ImmutableSandboxedEnvironment(
         loader=_loader_class()(Path(templates) if templates is not None else None, package_templates()),
         undefined=StrictUndefined,
-        autoescape=_autoescape,
+        autoescape=_autoescaper(fmt),
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -521,7 +533,7 @@ def render_activation(result: LevelResult, lst: EnterpriseList, issue: Issue, pa
     from haze.engine import IDLE
 
     _check_options(issue, lang, fmt)
-    env = make_environment(lang=lang, templates=templates)
+    env = make_environment(lang=lang, fmt=fmt, templates=templates)
     tpl = _Templates(env, {"notice": f"notice.{lang}.{fmt}.j2", "index": f"index.{lang}.{fmt}.j2"})
     info = vars(lst.info) | {"path": lst.path, "sha256": lst.sha256}
     base = common_context(info, issue, lang, fmt, contact)
@@ -580,7 +592,7 @@ def render_lift(notified: list[dict], lst_info: Any, issue: Issue, parent: Path,
     ``issue.start`` is the time the warning is lifted.
     """
     _check_options(issue, lang, fmt)
-    env = make_environment(lang=lang, templates=templates)
+    env = make_environment(lang=lang, fmt=fmt, templates=templates)
     tpl = _Templates(env, {"notice": f"lift.{lang}.{fmt}.j2", "index": f"index.{lang}.{fmt}.j2"})
     info = _info(lst_info)
     base = common_context(info, issue, lang, fmt, contact)
