@@ -23,7 +23,7 @@ from typing import AbstractSet, Iterable
 from haze.engine import LevelResult, compute, measure_chain
 from haze.errors import PolicyError
 from haze.findings import Finding, finding, strict as strict_findings
-from haze.inputs import read
+from haze.inputs import choose_policy, read
 from haze.lists import ListReport
 from haze.model import LEVELS, Enterprise, EnterpriseList, Level, Measure
 from haze.policy import Policy, load_policy
@@ -112,10 +112,11 @@ def _validate(path: str | Path, policy: Policy | None, strict: bool, cache: bool
         return _finish(result, strict)
     if policy is None:
         try:
-            policy = load_policy(lst.info.policy)
+            policy = choose_policy(None, lst)
         except PolicyError as exc:
-            # The list names a policy haze cannot load: the list's problem, reported like any other.
-            result.findings.append(finding("E104", f"list policy: {exc}", report.path))
+            # The list names a policy haze cannot use: the list's problem, reported like any other.
+            message = str(exc).removeprefix(f"{report.path}: ")
+            result.findings.append(finding("E104", message, report.path))
             return _finish(result, strict)
     result.policy = policy.name
     result.findings = sorted(result.findings + policy_findings(lst, policy, _doubtful(report)), key=_line_key)
@@ -157,7 +158,8 @@ def unknown_industry(e: Enterprise, policy: Policy, path: str) -> list[Finding]:
     """W306: the grade measures apply, but an industry override may have been meant."""
     if not e.industry or policy.industry_key(e.industry) is not None:
         return []
-    known = sorted(set(policy.industries) | set(policy.industry_names))
+    # Keys and Chinese names alike: a list may use either (砖瓦 for 砖瓦窑, cemnt for cement).
+    known = sorted(set(policy.industries) | set(policy.industry_names) | set(policy.industry_names.values()))
     hint = difflib.get_close_matches(e.industry.lower(), known, n=1, cutoff=0.75)
     message = (f"industry {e.industry!r} is unknown to policy {policy.name}; the grade measures apply"
                + (f" (did you mean {hint[0]!r}?)" if hint else ""))
