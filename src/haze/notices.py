@@ -476,7 +476,10 @@ class _Templates:
         except SecurityError as exc:
             raise TemplateError(f"{self._where(exc, name)}: refused by the template sandbox: {exc}") from None
         except UndefinedError as exc:
-            raise TemplateError(f"{self._where(exc, name)}: undefined: {exc.message}") from None
+            # "'dict object' has no attribute 'nmae'" means a misspelt field to a bureau's template writer
+            what = re.sub(r"^'dict object' has no attribute ('.*')$", r"no field \1", exc.message or "")
+            raise TemplateError(f"{self._where(exc, name)}: undefined: {what} "
+                                "(the variables are listed in docs/notices.md)") from None
         except Exception as exc:  # a user template may fail any way a Python expression can
             raise TemplateError(f"{self._where(exc, name)}: template error: {type(exc).__name__}: {exc}") from None
 
