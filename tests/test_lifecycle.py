@@ -554,3 +554,18 @@ def test_every_command_has_help(run) -> None:
         result = run(name, "--help")
         assert result.exit_code == 0
         assert "--journal" in result.stdout
+
+
+def test_interrupted_while_rendering_records_nothing_and_cleans_up() -> None:
+    from haze.lifecycle import ActivateOptions, activate
+    from haze.model import Level
+
+    def interrupt(done: int, total: int) -> None:
+        if done == 2:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        activate(ActivateOptions(level=Level.ORANGE, list_path=COUNTY), progress=interrupt)
+    assert not OUT.exists() or not any(OUT.iterdir())
+    assert journal_rows("SELECT id FROM activations") == []
+    assert journal_rows("SELECT * FROM counters") == []

@@ -72,8 +72,20 @@ MARKER = "journal"  # file in a staging directory naming the journal it belongs 
 Progress = Callable[[int, int], None]
 
 
-@dataclass
-class ActivateOptions:
+@dataclass(kw_only=True)
+class NoticeOptions:
+    """Where and how notices are written, and which journal records them (activate and lift)."""
+
+    out: Path = DEFAULT_OUT
+    lang: str = "zh"
+    fmt: str = "md"
+    templates: Path | None = None
+    journal: Path = DEFAULT_JOURNAL
+    dry_run: bool = False
+
+
+@dataclass(kw_only=True)
+class ActivateOptions(NoticeOptions):
     """What ``haze activate`` was asked to do (SPEC §7)."""
 
     level: Level
@@ -83,14 +95,8 @@ class ActivateOptions:
     start: datetime | None = None  # default: now
     until: datetime | None = None
     hours: float | None = None  # another way to give ``until``
-    out: Path = DEFAULT_OUT
-    lang: str = "zh"
-    fmt: str = "md"
-    templates: Path | None = None
-    journal: Path = DEFAULT_JOURNAL
     force: bool = False
     strict: bool = False
-    dry_run: bool = False
 
 
 @dataclass
@@ -116,17 +122,11 @@ class Activated:
         return self.closed.id if self.closed is not None and self.kind in (ADJUSTMENT, REISSUE) else None
 
 
-@dataclass
-class LiftOptions:
+@dataclass(kw_only=True)
+class LiftOptions(NoticeOptions):
     """What ``haze lift`` was asked to do."""
 
     at: datetime | None = None  # default: now
-    out: Path = DEFAULT_OUT
-    lang: str = "zh"
-    fmt: str = "md"
-    templates: Path | None = None
-    journal: Path = DEFAULT_JOURNAL
-    dry_run: bool = False
 
 
 @dataclass
@@ -165,19 +165,19 @@ def activate(opts: ActivateOptions, *, now: datetime | None = None, progress: Pr
     if opts.strict and not result.ok:
         raise RequirementNotMet(f"{opts.level.value} requirement not met ({_shortfalls(result)}); "
                                 "--strict: no notice written, nothing recorded")
-    plan = _Plan(opts, inputs.list, result, start, until, now, inputs.warnings)
+    pending = _Activation(opts, inputs.list, result, start, until, now, inputs.warnings)
     journal = Journal(opts.journal)
     with journal:
         if opts.dry_run:
-            return plan.dry_run(journal)
+            return pending.dry_run(journal)
         with journal.transaction(on_wait=on_wait):
             recover(Path(opts.out), journal)
-            activated = plan.record(journal, progress)
+            activated = pending.record(journal, progress)
         _publish(Path(opts.out), activated.id)
     return activated
 
 
-class _Plan:
+class _Activation:
     """One activation being decided, rendered and recorded."""
 
     def __init__(self, opts: ActivateOptions, lst: EnterpriseList, result: LevelResult, start: datetime,
@@ -347,7 +347,7 @@ def _recipients(journal: Journal, warning: ActivationRecord) -> list[dict[str, s
     return list(latest.values())
 
 
-def _render_lift(journal: Journal, warning: ActivationRecord, issue: Issue, parent: Path, opts: LiftOptions,
+def _render_lift(journal: Journal, warning: ActivationRecord, issue: Issue, parent: Path, opts: NoticeOptions,
                  *, dry_run: bool = False, progress: Progress | None = None,
                  recipients: list[dict[str, str]] | None = None) -> NoticeSet:
     from haze.notices import render_lift

@@ -160,8 +160,9 @@ def shortfall_panel(outcome: Activated) -> None:
              for p in result.failing]
     did = "would be issued and recorded" if outcome.dry_run else "were issued and recorded"
     lines.append(f"The notices {did} anyway, marked not met. Close the gap: haze plan {result.level.value}")
+    # soft_wrap off: the panel's lines wrap inside it rather than being cut at its edge.
     stderr_console().print(Panel("\n".join(lines), title=f"REQUIREMENT NOT MET: {result.level.value}",
-                                 border_style="bold red", title_align="left"))
+                                 border_style="bold red", title_align="left"), soft_wrap=False)
 
 
 # -- lift ---------------------------------------------------------------------
@@ -313,10 +314,10 @@ def history_table(found: list[Event], wide: bool) -> Any:
 
     table = Table(title="history (oldest first)", title_justify="left", title_style="bold", box=box.SIMPLE_HEAD,
                   show_edge=False, pad_edge=False, collapse_padding=True)
-    columns = ["from", "event", "level", "now", "notices", "id"]
+    # The id starts with the date and time (20251201-200000-orange): 80 columns can do without "from".
+    columns = ["id", "event", "level", "now", "notices"]
     if wide:
-        columns[3:3] = ["until", "met"]
-        columns += ["by", "recorded"]
+        columns = ["from", "event", "level", "until", "met", "now", "notices", "id", "by", "recorded"]
     for name in columns:
         table.add_column(name, no_wrap=True, justify="right" if name == "notices" else "left")
     for e in found:
