@@ -1,0 +1,871 @@
+"""Spreadsheet lists (SPEC §9): header row -> canonical columns, rows -> the list document.
+
+The CSV and XLSX readers only turn their file into numbered rows of cells;
+what the cells mean is decided here, once. The result is the same
+:class:`~haze.lists.yamlread.LDict` document the YAML reader gives, so
+:func:`haze.lists.build.build` applies one set of rules and finding codes to
+every format. Each mapping remembers the spreadsheet row (``line``; the header
+is row 1 when it is the first row) and the column (``key_columns``) of every
+value, so a finding reads ``list.csv:7: error E104 [E 绩效等级] unknown grade 'Z'``.
+
+Layout: one row per production line; the enterprise columns repeat on every
+row of the same enterprise (or are left empty / merged below the first row).
+Rows are grouped by credit code over the whole sheet. A row without a
+生产线/line value is an enterprise without lines (its ``emissions``). A row
+without a credit code and grade but with a 类型/kind is another source
+(扬尘, 移动源…), as is every row of an XLSX sheet named ``other_sources``/``其他排放源``.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from typing import Any, Iterable, Iterator, Sequence
+
+from haze.findings import WARNING, Finding, finding
+from haze.lists.yamlread import LDict
+from haze.model import LEVELS, POLLUTANTS, STOP_WORDS, EnterpriseList, Level, parse_cut
+
+Cell = Any  # str | int | float | bool | datetime | None, as csv or openpyxl give them
+Row = tuple[int, Sequence[Cell]]  # (spreadsheet row number, cells)
+
+#: what a list without an authority (发布单位) gets, so that a notice can never
+#: go out silently unsigned; ``haze import`` refuses to write it.
+NO_AUTHORITY = "（发布单位未填写）"
+
+HEADER_SEARCH_ROWS = 10
+UNCALCULATED = ("a formula with no saved value (the file was written by a program and never saved by Excel): "
+                "open and save it in Excel, or type the value")  # a title or notes may stand above the header row
+
+# -- columns -------------------------------------------------------------------
+
+ENTERPRISE_COLUMNS = ("id", "name", "town", "industry", "grade", "zone", "category", "compliant", "status",
+                      "operating_days")
+CONTACT_COLUMNS = {"contact_name": "name", "contact_phone": "phone"}
+CAPACITY_COLUMNS = {"capacity_eia": "eia", "capacity_permit": "permit", "capacity_actual": "actual",
+                    "capacity_unit": "unit"}
+CUT_COLUMNS = {level: f"{level.value}_cut" for level in LEVELS}
+ACTION_COLUMNS = {level: f"{level.value}_actions" for level in LEVELS}
+POLLUTANT_COLUMNS = {p: p.value for p in POLLUTANTS}
+
+#: canonical column -> the header haze writes (and the first it reads)
+HEADERS_ZH = {
+    "id": "统一社会信用代码", "name": "企业名称", "town": "乡镇", "industry": "行业", "grade": "绩效等级",
+    "zone": "重点区域", "category": "类别", "compliant": "达标", "status": "状态", "line": "生产线",
+    "so2": "二氧化硫", "nox": "氮氧化物", "pm": "颗粒物", "vocs": "挥发性有机物",
+    "yellow_cut": "黄色预警限产比例", "orange_cut": "橙色预警限产比例", "red_cut": "红色预警限产比例",
+    "yellow_actions": "黄色预警减排措施", "orange_actions": "橙色预警减排措施", "red_actions": "红色预警减排措施",
+    "contact_name": "联系人", "contact_phone": "联系电话", "operating_days": "年生产天数",
+    "capacity_eia": "环评产能", "capacity_permit": "许可产能", "capacity_actual": "实际产能",
+    "capacity_unit": "产能单位", "kind": "类型",
+}
+
+_ALIASES: dict[str, tuple[str, ...]] = {
+    "id": ("id", "统一社会信用代码", "社会信用代码", "信用代码", "统一代码", "credit code", "uscc"),
+    "name": ("name", "企业名称", "单位名称", "企业", "名称", "enterprise", "company"),
+    "town": ("town", "乡镇", "所属乡镇", "所在乡镇", "乡镇街道", "乡镇(街道)"),
+    "industry": ("industry", "行业", "所属行业", "行业类别", "行业类型"),
+    "grade": ("grade", "绩效等级", "绩效分级", "绩效级别", "环保绩效等级", "等级"),
+    "zone": ("zone", "重点区域", "重点管控区域", "是否重点区域", "是否重点管控区域", "是否位于重点管控区域"),
+    "category": ("category", "类别", "企业类别", "保障类别"),
+    "compliant": ("compliant", "达标", "是否达标", "达标情况", "达标排放", "是否达标排放"),
+    "status": ("status", "状态", "生产状态", "运行状态", "生产状况"),
+    "line": ("line", "line name", "生产线", "生产线名称", "生产线/工序", "工序", "生产工序", "产线", "生产设施"),
+    "so2": ("so2", "二氧化硫"),
+    "nox": ("nox", "氮氧化物"),
+    "pm": ("pm", "颗粒物", "烟粉尘"),
+    "vocs": ("vocs", "voc", "挥发性有机物"),
+    "contact_name": ("contact name", "contact", "联系人", "联系人姓名", "企业联系人", "应急联系人"),
+    "contact_phone": ("contact phone", "phone", "tel", "联系电话", "电话", "联系方式", "手机", "联系人电话"),
+    "operating_days": ("operating days", "days", "年生产天数", "生产天数", "年运行天数", "运行天数"),
+    "capacity_eia": ("capacity eia", "eia", "环评产能", "设计产能"),
+    "capacity_permit": ("capacity permit", "permit", "许可产能", "排污许可产能"),
+    "capacity_actual": ("capacity actual", "actual", "实际产能"),
+    "capacity_unit": ("capacity unit", "unit", "产能单位"),
+    "kind": ("kind", "类型", "排放源类型", "源类型", "其他源类型"),
+}
+_LEVEL_WORDS = {Level.YELLOW: ("yellow", "黄色", "黄色预警"), Level.ORANGE: ("orange", "橙色", "橙色预警"),
+                Level.RED: ("red", "红色", "红色预警")}
+_CUT_WORDS = ("", "cut", "限产比例", "减产比例", "停限产比例", "限产", "减排比例", "限产减排比例")
+_ACTION_WORDS = ("actions", "措施", "减排措施", "管控措施", "应急减排措施", "应急措施")
+#: columns every bureau sheet has that carry nothing for haze: read silently
+IGNORED = ("序号", "编号", "no", "no.", "#", "备注", "说明", "remarks", "remark", "note", "notes")
+_UNIT_SUFFIXES = ("年排放量", "排放量", "ta", "td", "吨年", "吨", "%")
+
+FACT_ALIASES: dict[str, tuple[str, ...]] = {
+    "region": ("region", "地区", "区域", "行政区", "行政区域", "县区"),
+    "authority": ("authority", "发布单位", "发文单位", "印发单位", "发布机关", "发文机关"),
+    "season": ("season", "秋冬季", "年度", "季节", "采暖季", "清单年度"),
+    "policy": ("policy", "政策", "执行政策", "减排政策"),
+    "doc_prefix": ("doc prefix", "文号前缀", "发文字号前缀", "文号"),
+    "strict_ids": ("strict ids", "严格校验信用代码"),
+}
+_FACT_HEADERS = ("key", "项目", "字段", "参数", "名称", "item", "field")
+_BASELINE_WORDS = ("全社会排放量", "全社会", "baseline")
+
+_SQUASH = re.compile(r"[\s_\-*:/、.]+")
+_PLACEHOLDERS = frozenset({"/", "-", "—", "——", "–", "－", "无", "n/a", "na", "none"})
+_TOTAL_WORDS = frozenset({"合计", "总计", "小计", "total", "sum"})
+_SPLIT_ACTIONS = re.compile(r"\s*(?:\r?\n|；|;)\s*")
+_SCIENTIFIC = re.compile(r"^\d(?:\.\d+)?e\+?\d+$", re.I)
+
+
+def _squash(text: str) -> str:
+    return _SQUASH.sub("", text)
+
+
+def header_forms(text: str) -> list[str]:
+    """The ways a header may be meant: as written, without ``(units)``, without the brackets."""
+    base = unicodedata.normalize("NFKC", text).strip().lower()
+    forms: list[str] = []
+    for form in (base, re.sub(r"\([^)]*\)|\[[^\]]*\]", "", base), re.sub(r"[()\[\]]", "", base)):
+        form = _squash(form)
+        for candidate in (form, *(form[: -len(s)] for s in _UNIT_SUFFIXES if form.endswith(s) and form != s)):
+            if candidate and candidate not in forms:
+                forms.append(candidate)
+    return forms
+
+
+def _alias_table() -> dict[str, str]:
+    table: dict[str, str] = {}
+    for key, names in _ALIASES.items():
+        for name in names:
+            table[header_forms(name)[0]] = key
+    for level, words in _LEVEL_WORDS.items():
+        for word in words:
+            for suffix in _CUT_WORDS:
+                table[_squash(word + suffix)] = CUT_COLUMNS[level]
+            for suffix in _ACTION_WORDS:
+                table[_squash(word + suffix)] = ACTION_COLUMNS[level]
+    for name in IGNORED:
+        table[_squash(name)] = ""
+    return table
+
+
+_COLUMN_OF = _alias_table()
+
+
+def column_key(header: Any) -> str | None:
+    """The canonical column for a header ('' for columns read silently), or None if unknown."""
+    if header is None:
+        return None
+    for form in header_forms(str(header)):
+        if form in _COLUMN_OF:
+            return _COLUMN_OF[form]
+    return None
+
+
+def column_letter(index: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA: where the column stands when the file is opened in Excel."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+# -- cells -----------------------------------------------------------------------
+
+def _blank(value: Cell) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _integral_text(value: float) -> str:
+    return str(int(value)) if math.isfinite(value) and value.is_integer() else repr(value)
+
+
+@dataclass(frozen=True)
+class Column:
+    index: int
+    key: str  # canonical key, '' for an ignored column
+    header: str  # as written
+    label: str  # as findings show it: "E 绩效等级", "其他排放源!C 颗粒物"
+
+
+@dataclass
+class Table:
+    """One sheet, or a CSV file: rows numbered as the spreadsheet numbers them."""
+
+    rows: Iterable[Row]
+    sheet: str = ""  # named in findings for any sheet but the enterprises one
+    #: (row, column index) of formulas with no saved value: they read as empty but are not
+    uncalculated: frozenset[tuple[int, int]] | set[tuple[int, int]] = frozenset()
+
+
+@dataclass
+class _Row:
+    number: int
+    cells: dict[str, Any] = field(default_factory=dict)  # canonical key -> cleaned value
+    labels: dict[str, str] = field(default_factory=dict)  # canonical key -> column label
+
+    def has(self, *keys: str) -> bool:
+        return any(k in self.cells for k in keys)
+
+
+class TableReader:
+    """Reads the tables of one file into a list document; collects findings as it goes."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.findings: list[Finding] = []
+        self.numeric_ids: set[int] = set()  # rows whose credit code Excel stored as a number
+        self.unusable = False  # no header, no credit code column, no rows: nothing to build
+
+    def add(self, code: str, message: str, line: int | None = None, column: str | None = None,
+            enterprise: str | None = None, severity: str | None = None) -> None:
+        f = finding(code, message, self.path, line, enterprise, column)
+        self.findings.append(replace(f, severity=severity) if severity else f)
+
+    # -- header ------------------------------------------------------------
+    def header(self, rows: Iterator[Row], sheet: str, need: tuple[str, ...]) -> tuple[list[Column], list[Row], int]:
+        """Find the header row (a title may stand above it) and merge a sub-header row below it.
+
+        Returns the columns, the rows already read past the header (which are
+        data) and the header's row number. No header found: no columns.
+        """
+        seen: list[Row] = []
+        for row in rows:
+            seen.append(row)
+            if len(seen) >= HEADER_SEARCH_ROWS:
+                break
+        if sheet and not any(not _blank(c) for _, cells in seen for c in cells):
+            return [], [], 0  # an empty extra sheet (其他排放源 of a template) holds nothing: fine
+        start = None
+        for i, (_, cells) in enumerate(seen):
+            keys = {column_key(c) for c in cells if not _blank(c)}
+            keys.discard(None)
+            keys.discard("")
+            if len(keys) >= 2 and keys & set(need):
+                start = i
+                break
+        if start is None:
+            where = seen[0][0] if seen else None
+            first = ", ".join(str(c).strip() for c in (seen[0][1] if seen else []) if not _blank(c))[:120]
+            expected = " and ".join(f"{HEADERS_ZH[k]}/{k}" for k in need)
+            self.add("E003", f"no header row found in the first {HEADER_SEARCH_ROWS} rows{self._of(sheet)}: "
+                     f"expected columns such as {expected}" + (f" (first row: {first})" if first else ""), where)
+            self.unusable = True
+            return [], [], 0
+        number, cells = seen[start]
+        headers = [None if _blank(c) else str(c).strip() for c in cells]
+        keys = [column_key(h) for h in headers]
+        rest = seen[start + 1:]
+        if rest:  # a sub-header: 排放量(吨/年) above SO2, NOx…; 限产比例 above 黄色, 橙色, 红色
+            sub = [None if _blank(c) else str(c).strip() for c in rest[0][1]]
+            sub_keys = [column_key(h) for h in sub]
+            fills = [i for i, k in enumerate(sub_keys) if k and (i >= len(keys) or not keys[i])]
+            if fills:
+                headers += [None] * (len(sub) - len(headers))
+                keys += [None] * (len(sub) - len(keys))
+                for i in fills:
+                    headers[i], keys[i] = sub[i], sub_keys[i]
+                rest = rest[1:]
+        return self.columns(headers, keys, number, sheet), rest, number
+
+    def columns(self, headers: list[str | None], keys: list[str | None], number: int, sheet: str) -> list[Column]:
+        prefix = f"{sheet}!" if sheet else ""
+        result: list[Column] = []
+        first: dict[str, Column] = {}
+        for i, (header, key) in enumerate(zip(headers, keys)):
+            if header is None:
+                continue
+            label = f"{prefix}{column_letter(i)} {header}"
+            if key is None:
+                self.add("W307", f"unknown column {header!r}{self._of(sheet)}; its values are ignored",
+                         number, label)
+                continue
+            if key and key in first:
+                self.add("E109", f"column {header!r} means the same as column {first[key].label!r} "
+                         f"({key}); it is ambiguous which is meant", number, label)
+                continue
+            column = Column(i, key, header, label)
+            if key:
+                first[key] = column
+            result.append(column)
+        return result
+
+    @staticmethod
+    def _of(sheet: str) -> str:
+        return f" of sheet {sheet!r}" if sheet else ""
+
+    # -- cells ----------------------------------------------------------------
+    def row(self, number: int, cells: Sequence[Cell], columns: list[Column], table: Table) -> _Row | None:
+        """Clean one row's cells; None for a blank row or a totals (合计) row."""
+        result = _Row(number)
+        for col in columns:
+            if not col.key or col.index >= len(cells):
+                continue
+            value = self.cell(col.key, cells[col.index], number, col.label)
+            if value is not None:
+                result.cells[col.key] = value
+                result.labels[col.key] = col.label
+        if _is_total(cells, result):
+            return None
+        for col in columns:
+            if col.key and (number, col.index) in table.uncalculated:
+                self.add("E101", UNCALCULATED, number, col.label)
+        return result if result.cells else None
+
+    def cell(self, key: str, value: Cell, number: int, label: str) -> Any:
+        if _blank(value):
+            return None
+        if isinstance(value, (_dt.datetime, _dt.date, _dt.time)):
+            text = value.isoformat()
+            self.add("W308", f"{value!r} was read as a date by the spreadsheet; using {text!r} — format the "
+                     "column as text (文本) to keep what was typed", number, label)
+            return text
+        if key == "id":
+            return self.credit_code(value, number, label)
+        if key == "contact_phone":
+            return self.phone(value, number, label)
+        if key in POLLUTANTS_KEYS or key in NUMBER_KEYS:
+            return _number_cell(value)
+        if key in CUT_KEYS:
+            return _cut_cell(value)
+        if key in ACTION_KEYS:
+            return _actions_cell(value)
+        if isinstance(value, str):
+            return value.strip()
+        if isinstance(value, float) and key not in ENUM_KEYS:
+            return _integral_text(value)
+        if isinstance(value, int) and not isinstance(value, bool) and key not in ENUM_KEYS:
+            return str(value)
+        return value  # booleans and enum numbers go to the builder, which names the problem
+
+    def credit_code(self, value: Cell, number: int, label: str) -> Any:
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, float) or (isinstance(value, str) and _SCIENTIFIC.match(value.strip())):
+            # Excel keeps 15 significant digits: an 18-digit code typed as a number has lost its tail.
+            number_value = float(value)
+            if number_value >= 1e15 or not number_value.is_integer():
+                self.numeric_ids.add(number)
+            return _integral_text(number_value)
+        if isinstance(value, int):
+            return str(value)
+        return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(value))).upper()
+
+    def phone(self, value: Cell, number: int, label: str) -> Any:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            text = _integral_text(float(value))
+            if not (len(text) == 11 and text.startswith("1")):  # not a mobile number: a 0 may be gone
+                self.add("W308", f"phone {text} was stored as a number, so a leading 0 (area code) may be lost; "
+                         "format the column as text (文本)", number, label)
+            return text
+        return value.strip() if isinstance(value, str) else value
+
+    # -- tables -> document -------------------------------------------------------
+    def document(self, main: Table, sources: Table | None, facts: Table | None, region: str,
+                 overrides: dict[str, Any] | None) -> LDict:
+        doc = LDict()
+        doc.line = 1
+        enterprises, other = self.rows_of(main, need=("id", "name"))
+        if self.unusable:
+            return doc
+        if sources is not None:
+            other += self.rows_of(sources, need=("name",), all_sources=True)[1]
+        doc["list"] = self.list_facts(facts, region, overrides or {})
+        doc["enterprises"] = [self.enterprise(rows) for rows in enterprises]
+        if other:
+            doc["other_sources"] = [self.source(r) for r in other]
+        return doc
+
+    def rows_of(self, table: Table, need: tuple[str, ...],
+                all_sources: bool = False) -> tuple[list[list[_Row]], list[_Row]]:
+        """Data rows grouped by enterprise (credit code), and the rows of other sources."""
+        rows = iter(table.rows)
+        columns, pending, header_row = self.header(rows, table.sheet, need)
+        if not columns:
+            return [], []
+        if not all_sources and "id" not in {c.key for c in columns}:
+            self.add("E100", f"no credit code column (统一社会信用代码/id) in the header{self._of(table.sheet)}",
+                     header_row)
+            self.unusable = True
+            return [], []
+        groups: dict[str, list[_Row]] = {}
+        sources: list[_Row] = []
+        previous: list[_Row] | None = None
+        blank_ids = 0
+        for number, cells in _chain(pending, rows):
+            row = self.row(number, cells, columns, table)
+            if row is None:
+                continue
+            if all_sources or (not row.has("id", "grade") and row.has("kind")):
+                sources.append(row)
+                previous = None
+                continue
+            if not row.has("id", "name") and row.has("line") and previous is not None:
+                previous.append(row)  # merged enterprise cells: a further line of the row above
+                continue
+            key = row.cells.get("id")
+            if not isinstance(key, str):
+                blank_ids += 1
+                key = f"\x00{blank_ids}"  # no usable id: its own enterprise, which the builder reports
+            previous = groups.setdefault(key, [])
+            previous.append(row)
+        if not groups and not all_sources:
+            self.add("E003", f"no enterprise rows under the header{self._of(table.sheet)}", header_row)
+            self.unusable = True
+        return list(groups.values()), sources
+
+    def list_facts(self, facts: Table | None, region: str, overrides: dict[str, Any]) -> LDict:
+        data = LDict()
+        data.line = 0
+        data.key_columns = {}
+        if facts is not None:
+            self.fact_rows(facts, data)
+        for key, value in overrides.items():
+            if value is not None:
+                data[key] = value
+                data.key_lines.pop(key, None)
+                data.key_columns.pop(key, None)
+        if _blank(data.get("region")):
+            data["region"] = region
+        if _blank(data.get("authority")):
+            data["authority"] = NO_AUTHORITY
+            self.add("E100", "no authority (发布单位) for the notices: notices will read "
+                     f"{NO_AUTHORITY}; add it to a 清单信息/list sheet, or import with --authority",
+                     severity=WARNING)
+        return data
+
+    def fact_rows(self, facts: Table, data: LDict) -> None:
+        baseline = LDict()
+        baseline.key_columns = {}
+        for number, cells in facts.rows:
+            if not cells or _blank(cells[0]) or len(cells) < 2:
+                continue
+            raw_key = str(cells[0]).strip()
+            label = f"{facts.sheet}!B {raw_key}"
+            key, pollutant = fact_key(raw_key)
+            value = cells[1]
+            if key is None:
+                if not data and not baseline and _squash(raw_key.lower()) in _FACT_HEADERS:
+                    continue  # a header row: 项目 | 内容
+                self.add("W307", f"unknown list fact {raw_key!r} in sheet {facts.sheet!r}; ignored",
+                         number, f"{facts.sheet}!A {raw_key}")
+                continue
+            if _blank(value):
+                if (number, 1) in facts.uncalculated:
+                    self.add("E101", UNCALCULATED, number, label)
+                continue
+            target, name = (baseline, pollutant) if key == "baseline" else (data, key)
+            if key == "baseline":
+                value = _number_cell(value)
+            elif isinstance(value, float):
+                value = _integral_text(value)
+            elif isinstance(value, str):
+                value = value.strip()
+            if name in target:
+                self.add("E109", f"{raw_key!r} given twice in sheet {facts.sheet!r} "
+                         f"(first on row {target.key_lines[name]})", number, label)
+                continue
+            target[name] = value
+            target.key_lines[name] = number
+            target.key_columns[name] = label
+            if target is baseline and not baseline.line:
+                baseline.line = number
+        if baseline:
+            data["baseline"] = baseline
+            data.key_lines["baseline"] = baseline.line
+
+    def enterprise(self, rows: list[_Row]) -> LDict:
+        first = rows[0]
+        ident = first.cells.get("id")
+        ent = _ldict(first.number)
+        for key in ENTERPRISE_COLUMNS:
+            self.merge(ent, key, key, rows, ident)
+        for group, columns in (("contact", CONTACT_COLUMNS), ("capacity", CAPACITY_COLUMNS)):
+            sub = _ldict(first.number)
+            for column, key in columns.items():
+                self.merge(sub, key, column, rows, ident)
+            if sub:
+                ent[group] = sub
+                ent.key_lines[group] = sub.line
+        line_rows = [r for r in rows if r.has("line")]
+        plain = [r for r in rows if not r.has("line")]
+        producing = [r for r in plain if r.has(*POLLUTANTS_KEYS)]
+        if len(producing) > 1:
+            self.add("E108", f"enterprise {ident} has {len(producing)} rows without a 生产线/line "
+                     f"(rows {', '.join(str(r.number) for r in producing)}): name each line, or remove the "
+                     "duplicate row", producing[1].number, None, ident)
+        if producing:
+            ent["emissions"] = _emissions(producing[0])
+            ent.key_lines["emissions"] = producing[0].number
+        measured = [r for r in plain if r.has(*CUT_KEYS, *ACTION_KEYS)]
+        for extra in measured[1:]:
+            self.add("E109", f"enterprise {ident} has measures on rows {measured[0].number} and {extra.number}, "
+                     "neither naming a 生产线/line; it is ambiguous which are meant", extra.number, None, ident)
+        measures = self.measures(measured[0], ident) if measured else _ldict(first.number)
+        if line_rows:
+            lines = [self.line(r, ident) for r in line_rows]
+            self.hoist(measures, lines, line_rows)
+            ent["lines"] = lines
+            ent.key_lines["lines"] = line_rows[0].number
+        if measures:
+            ent["measures"] = measures
+            ent.key_lines["measures"] = measures.line
+        return ent
+
+    def merge(self, target: LDict, key: str, column: str, rows: list[_Row], ident: Any) -> None:
+        """Enterprise columns repeat on each row: take the first value; a different one is ambiguous."""
+        for r in rows:
+            if column not in r.cells:
+                continue
+            value = r.cells[column]
+            if key not in target:
+                target[key] = value
+                target.key_lines[key] = r.number
+                target.key_columns[key] = r.labels[column]
+            elif _same(target[key], value) is False:
+                code = "E108" if column == "name" else "E109"
+                what = "two enterprises" if column == "name" else f"{HEADERS_ZH[column]}/{column}"
+                self.add(code, f"credit code {ident} has {what}: {target[key]!r} on row {target.key_lines[key]} "
+                         f"and {value!r} on row {r.number}; it is ambiguous which is meant",
+                         r.number, r.labels[column], ident if isinstance(ident, str) else None)
+
+    def line(self, r: _Row, ident: Any) -> LDict:
+        line = _ldict(r.number)
+        line["name"] = r.cells["line"]
+        line.key_lines["name"] = r.number
+        line.key_columns["name"] = r.labels["line"]
+        line["emissions"] = _emissions(r)
+        line.key_lines["emissions"] = r.number
+        measures = self.measures(r, ident)
+        if measures:
+            line["measures"] = measures
+            line.key_lines["measures"] = r.number
+        return line
+
+    def source(self, r: _Row) -> LDict:
+        data = _ldict(r.number)
+        for key in ("name", "kind"):
+            if key in r.cells:
+                data[key] = r.cells[key]
+                data.key_lines[key] = r.number
+                data.key_columns[key] = r.labels[key]
+        data["emissions"] = _emissions(r)
+        data.key_lines["emissions"] = r.number
+        measures = self.measures(r, None)
+        if measures:
+            data["measures"] = measures
+        return data
+
+    def measures(self, r: _Row, ident: Any) -> LDict:
+        """The row's cut and actions cells as ``level -> measure``; checks they do not weaken."""
+        result = _ldict(r.number)
+        previous: tuple[Level, float] | None = None
+        for level in LEVELS:
+            cut_key, action_key = CUT_COLUMNS[level], ACTION_COLUMNS[level]
+            if not r.has(cut_key, action_key):
+                continue
+            m = _ldict(r.number)
+            if cut_key in r.cells:
+                raw = r.cells[cut_key]
+                m["stop" if raw is _STOP else "cut"] = True if raw is _STOP else raw
+                name = "stop" if raw is _STOP else "cut"
+                m.key_lines[name] = r.number
+                m.key_columns[name] = r.labels[cut_key]
+                value = 1.0 if raw is _STOP else parse_cut(raw)
+                if value is not None and 0 <= value <= 1:
+                    if previous is not None and value < previous[1] - 1e-12:
+                        self.add("E110", f"{level.value} cut {_pct(value)} is weaker than {previous[0].value} "
+                                 f"cut {_pct(previous[1])}", r.number, r.labels[cut_key],
+                                 ident if isinstance(ident, str) else None)
+                    previous = (level, value)
+            if action_key in r.cells:
+                m["actions"] = r.cells[action_key]
+                m.key_lines["actions"] = r.number
+                m.key_columns["actions"] = r.labels[action_key]
+                if cut_key not in r.cells and len(m["actions"]) == 1 and _cut_like(m["actions"][0]):
+                    self.add("W308", f"the {level.value} measures cell holds a cut ({m['actions'][0]!r}) but the "
+                             f"{HEADERS_ZH[cut_key]} cell is empty: it is read as a sentence for the notice, "
+                             "not as a cut", r.number, r.labels[action_key])
+            result[level.value] = m
+            result.key_lines[level.value] = r.number
+            result.key_columns[level.value] = m.key_columns.get("cut") or m.key_columns.get("stop") \
+                or m.key_columns.get("actions")
+        return result
+
+    def hoist(self, measures: LDict, lines: list[LDict], rows: list[_Row]) -> None:
+        """Give the enterprise the measure its lines share, as a list written in YAML would.
+
+        A cut moves up only when every line sets one at that level, so each
+        line's cut is exactly what its row says; the lines that differ keep
+        their own. Actions present on every line move up too. Nothing is
+        hoisted at a level the enterprise's own row (one without a line) sets.
+        """
+        for level in LEVELS:
+            key = level.value
+            if key in measures:
+                continue
+            own = [line.get("measures", {}).get(key) for line in lines]
+            shared = self.shared_cut(own, len(rows))
+            actions = _shared_actions(own)
+            if shared is None and not actions:
+                continue
+            m = _ldict(rows[0].number)
+            if shared is not None:
+                name, value, source = shared
+                m[name] = value
+                m.key_lines[name] = source.key_lines[name]
+                m.key_columns[name] = source.key_columns[name]
+            if actions:
+                m["actions"] = actions
+                first = own[0]
+                m.key_lines["actions"] = first.key_lines["actions"]
+                m.key_columns["actions"] = first.key_columns["actions"]
+            measures[key] = m
+            measures.key_lines[key] = m.line
+            for line, mine in zip(lines, own):
+                self.strip(line, key, mine, shared, actions)
+
+    @staticmethod
+    def shared_cut(own: list[LDict | None], count: int) -> tuple[str, Any, LDict] | None:
+        values: list[tuple[str, float] | None] = []
+        for m in own:
+            if m is None or not ("cut" in m or "stop" in m):
+                return None
+            value = 1.0 if "stop" in m else parse_cut(m["cut"])
+            if value is None or not 0 <= value <= 1:
+                return None
+            values.append(("stop" if "stop" in m else "cut", value))
+        ranked = Counter(values).most_common(2)
+        top, n = ranked[0]
+        if (len(ranked) > 1 and ranked[1][1] == n) or (n < 2 and count > 1):
+            return None
+        source = next(m for m, v in zip(own, values) if v == top and m is not None)
+        return top[0], source[top[0]], source
+
+    @staticmethod
+    def strip(line: LDict, key: str, mine: LDict | None, shared: tuple[str, Any, LDict] | None,
+              actions: list[str]) -> None:
+        if mine is None:
+            return
+        if shared is not None:
+            name = shared[0]
+            same = name in mine and (name == "stop" or parse_cut(mine["cut"]) == parse_cut(shared[1]))
+            if same:
+                mine.pop(name)
+        if actions and "actions" in mine:
+            rest = [a for a in mine["actions"] if a not in actions]
+            if rest:
+                mine["actions"] = rest
+            else:
+                mine.pop("actions")
+        if not ("cut" in mine or "stop" in mine or "actions" in mine):
+            line["measures"].pop(key)
+            if not line["measures"]:
+                line.pop("measures")
+
+
+# -- helpers ----------------------------------------------------------------------------
+
+class _Stop:
+    """A cut cell that says 停产/stop: written as ``stop: true``, not ``cut: 1``."""
+
+    def __repr__(self) -> str:
+        return "stop"
+
+
+_STOP = _Stop()
+POLLUTANTS_KEYS = tuple(POLLUTANT_COLUMNS.values())
+NUMBER_KEYS = frozenset({"operating_days", "capacity_eia", "capacity_permit", "capacity_actual"})
+CUT_KEYS = tuple(CUT_COLUMNS.values())
+ACTION_KEYS = tuple(ACTION_COLUMNS.values())
+ENUM_KEYS = frozenset({"grade", "zone", "category", "compliant", "status"})
+
+
+def _chain(first: list[Row], rest: Iterator[Row]) -> Iterator[Row]:
+    yield from first
+    yield from rest
+
+
+def _ldict(line: int) -> LDict:
+    data = LDict()
+    data.line = line
+    data.key_columns = {}
+    return data
+
+
+def _number_cell(value: Cell) -> Any:
+    if isinstance(value, str):
+        text = unicodedata.normalize("NFKC", value).strip()
+        return None if text.lower() in _PLACEHOLDERS else text
+    return value
+
+
+def _cut_cell(value: Cell) -> Any:
+    if isinstance(value, str):
+        text = unicodedata.normalize("NFKC", value).strip()
+        if text.lower() in _PLACEHOLDERS:
+            return None
+        return _STOP if text.lower() in STOP_WORDS else text
+    return value
+
+
+def _actions_cell(value: Cell) -> list[str] | None:
+    text = value if isinstance(value, str) else (_integral_text(value) if isinstance(value, float) else str(value))
+    items = [a for a in _SPLIT_ACTIONS.split(text.strip()) if a and a.lower() not in _PLACEHOLDERS]
+    return list(dict.fromkeys(items)) or None
+
+
+def _cut_like(text: str) -> bool:
+    return parse_cut(text) is not None
+
+
+def _emissions(r: _Row) -> LDict:
+    data = _ldict(r.number)
+    for key in POLLUTANTS_KEYS:
+        if key in r.cells:
+            data[key] = r.cells[key]
+            data.key_lines[key] = r.number
+            data.key_columns[key] = r.labels[key]
+    return data
+
+
+def _same(a: Any, b: Any) -> bool:
+    def norm(v: Any) -> Any:
+        return unicodedata.normalize("NFKC", v).strip().lower() if isinstance(v, str) else v
+    return norm(a) == norm(b)
+
+
+def _shared_actions(own: list[LDict | None]) -> list[str]:
+    if not own or any(m is None or "actions" not in m for m in own):
+        return []
+    first = own[0]["actions"]  # type: ignore[index]
+    return [a for a in first if all(a in m["actions"] for m in own)]  # type: ignore[index]
+
+
+def _is_total(cells: Sequence[Cell], row: _Row) -> bool:
+    """A 合计/总计 row under the table: not an enterprise, never counted."""
+    if row.has("id"):
+        return False
+    return any(isinstance(c, str) and _squash(c.strip().lower()) in _TOTAL_WORDS for c in cells[:4])
+
+
+def _pct(value: float) -> str:
+    return "stop" if value >= 1 else f"{value * 100:g}%"
+
+
+def fact_key(raw: str) -> tuple[str | None, str | None]:
+    """A list-sheet key -> (fact, pollutant): ``('baseline', 'so2')`` for SO2全社会排放量 / baseline_so2."""
+    from haze.model import Pollutant
+
+    for form in header_forms(raw):
+        for key, names in FACT_ALIASES.items():
+            if form in {_squash(n) for n in names}:
+                return key, None
+        if any(word in form for word in _BASELINE_WORDS):
+            rest = form
+            for word in _BASELINE_WORDS + ("全社会", "排放量"):
+                rest = rest.replace(word, "")
+            p = Pollutant.parse(rest)
+            if p is not None:
+                return "baseline", p.value
+    return None, None
+
+
+def read_tables(path: str, main: Table, *, sources: Table | None = None, facts: Table | None = None,
+                region: str = "", overrides: dict[str, Any] | None = None
+                ) -> tuple[EnterpriseList | None, list[Finding]]:
+    """Read spreadsheet tables into the model, with every finding located by row and column.
+
+    ``region`` is what the list is called without a region fact (the file's
+    stem); ``overrides`` are list facts given on the command line
+    (``haze import --authority …``), which win over the sheet's.
+    """
+    from haze.lists.build import build
+
+    reader = TableReader(path)
+    doc = reader.document(main, sources, facts, region, overrides)
+    if reader.unusable:
+        return None, reader.findings
+    result, found = build(doc, path)
+    return result, reader.findings + [_explain(f, reader.numeric_ids) for f in found if f.code != "E110"]
+
+
+def _explain(f: Finding, numeric_ids: set[int]) -> Finding:
+    """A credit code Excel turned into a number cannot be repaired: say so instead of 'bad check character'."""
+    if f.code == "E102" and f.line in numeric_ids:
+        return replace(f, message=f"credit code {f.enterprise} was stored as a number, and Excel keeps only 15 "
+                       "digits, so its last digits are lost; format the column as text (文本) and type the code "
+                       "again")
+    return f
+
+
+# -- the other way: a list as rows (the layout the reader reads) ----------------------
+
+def list_rows(lst: EnterpriseList) -> tuple[list[str], list[list[Any]]]:
+    """The list as one table in the layout above, Chinese headers; other sources last, with a 类型.
+
+    The cut cells of a line are what it cuts: its own measure's, else the
+    enterprise's; actions likewise (the line's, then the enterprise's).
+    """
+    keys = ["id", "name", "town", "industry", "grade", "zone", "category", "compliant", "status",
+            "operating_days", "contact_name", "contact_phone", *CAPACITY_COLUMNS, "line", *POLLUTANTS_KEYS,
+            *CUT_KEYS, *ACTION_KEYS, "kind"]
+    rows: list[list[Any]] = []
+    for e in lst.enterprises:
+        head = {
+            "id": e.id, "name": e.name, "town": e.town, "industry": e.industry, "grade": e.grade.value,
+            "zone": "key" if e.key_zone else "", "category": e.category.value, "compliant": "是" if e.compliant else "否",
+            "status": e.status.zh, "operating_days": _plain(e.operating_days),
+            "contact_name": e.contact.name if e.contact else "", "contact_phone": e.contact.phone if e.contact else "",
+        }
+        if e.capacity is not None:
+            head.update({"capacity_eia": e.capacity.eia, "capacity_permit": e.capacity.permit,
+                         "capacity_actual": e.capacity.actual, "capacity_unit": e.capacity.unit})
+        for line in e.lines or [None]:
+            row = dict(head)
+            if line is not None:
+                if e.has_lines:
+                    row["line"] = line.name
+                elif not line.emissions:  # ``emissions: {}``: a 0, since an empty row means "not given"
+                    row[POLLUTANTS_KEYS[0]] = 0
+                row.update({p.value: _plain(v) for p, v in line.emissions.items()})
+            row.update(_measure_cells(line.measures if line else {}, e.measures))
+            rows.append([row.get(k, "") for k in keys])
+    for s in lst.other_sources:
+        row = {"name": s.name, "kind": s.kind or "other"}
+        row.update({p.value: _plain(v) for p, v in s.emissions.items()})
+        row.update(_measure_cells(s.measures, {}))
+        rows.append([row.get(k, "") for k in keys])
+    return [HEADERS_ZH[k] for k in keys], [[("" if v is None else v) for v in row] for row in rows]
+
+
+def list_fact_rows(lst: EnterpriseList) -> list[list[Any]]:
+    """The list facts as the key/value rows of a 清单信息 sheet."""
+    info = lst.info
+    rows: list[list[Any]] = [["项目", "内容"], ["地区", info.region], ["发布单位", info.authority]]
+    for name, value in (("秋冬季", info.season), ("政策", info.policy), ("文号前缀", info.doc_prefix)):
+        if value:
+            rows.append([name, value])
+    for p, value in (info.baseline or {}).items():
+        rows.append([f"{p.label.replace('₂', '2')}全社会排放量", _plain(value)])
+    if not info.strict_ids:
+        rows.append(["严格校验信用代码", "否"])
+    return rows
+
+
+def _measure_cells(own: dict, plant: dict) -> dict[str, Any]:
+    cells: dict[str, Any] = {}
+    for level in LEVELS:
+        chain = [m for m in (own.get(level), plant.get(level)) if m is not None]
+        setter = next((m for m in chain if m.sets_cut), None)
+        if setter is not None:
+            cells[CUT_COLUMNS[level]] = "停产" if setter.stop else _plain(setter.cut)
+        actions = list(dict.fromkeys(a for m in chain for a in m.actions))
+        if actions:
+            cells[ACTION_COLUMNS[level]] = "\n".join(actions)
+    return cells
+
+
+def _plain(value: float | None) -> Any:
+    if value is None:
+        return ""
+    return int(value) if float(value).is_integer() and abs(value) < 1e15 else value
