@@ -1,15 +1,16 @@
-"""Human output: rich tables for level results (check, activate, validate).
+"""Human output: the tables of a level result (check, activate, validate).
 
-The tables are built when rich renders them, for the width they get: piped
-output (80 columns) gets a compact layout with every enterprise name whole,
-a wide terminal also gets the credit code and a separate "why" column. Nothing
-is coloured only: every fact (stop, key zone, not met) is also in words, so
-``NO_COLOR`` and printed output lose nothing.
+Tables are laid out when they are printed, for the width they get: piped
+output (80 columns) gets a compact layout with every enterprise name whole, a
+wide terminal also gets the credit code and separate level and why columns.
+Nothing is said by colour alone: stop, key zone, noncompliant and NOT MET are
+words too, so ``NO_COLOR`` and printed output lose nothing.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
 from haze.engine import IDLE, NONCOMPLIANT, ZONE, EnterpriseResult, LevelResult, PollutantResult
@@ -65,7 +66,7 @@ class _Fitted:
     """A renderable that picks the first layout whose natural width fits the console.
 
     Layouts go from the richest to the most compact; the last is used even when
-    too wide (rich then wraps its flexible columns rather than cutting them).
+    too wide (its folding column then wraps rather than anything being cut).
     """
 
     def __init__(self, layouts: list[Callable[[], Any]]) -> None:
@@ -91,17 +92,19 @@ class _Fitted:
         return Measurement.get(console, options, self.choose(console, options))
 
 
-def _table(title: str | None = None, caption: str | None = None, footer: bool = False) -> Any:
+def _table(title: str, caption: str | None = None) -> Any:
     from rich import box
     from rich.table import Table
 
     return Table(title=title, caption=caption, title_justify="left", caption_justify="left", box=box.SIMPLE_HEAD,
-                 show_edge=False, pad_edge=False, collapse_padding=True, show_footer=footer, title_style="bold", caption_style="dim")
+                 show_edge=False, pad_edge=False, collapse_padding=True, title_style="bold", caption_style="dim")
 
 
 def level_title(result: LevelResult) -> str:
-    level = result.level
-    return f"{level.value} ({level.zh}预警, {level.response}响应) — policy {result.policy.name}, t/d"
+    from rich.markup import escape
+
+    level = result.level  # a bureau's policy name is data: escaped, never read as markup
+    return f"{level.value} ({level.zh}预警, {level.response}响应) — policy {escape(result.policy.name)}, t/d"
 
 
 # -- per pollutant -------------------------------------------------------------
@@ -137,73 +140,185 @@ def _met(r: PollutantResult) -> str:
 
 # -- per enterprise --------------------------------------------------------------
 
+#: one line of a grid cell: its text and a rich style ("" for none)
+Span = tuple[str, str]
+
+
+@dataclass
+class GridColumn:
+    header: str
+    right: bool = False  # numbers are right-aligned
+    footer: str = ""
+    fold: bool = False  # the one column that wraps when the grid is too wide
+    min_width: int = 1
+
+
+class Grid:
+    """Columns of plain text, drawn line by line: a bold title, header, rule, rows,
+    a blank line between sections, then the footer (totals).
+
+    rich's Table measures, pads and wraps every cell through several layers, a
+    few milliseconds a row: a province's 20,000 enterprises would take minutes.
+    This draws the same simple layout for one ``cell_len`` per cell. Cells are
+    data, never markup, so an enterprise named "[B]…" prints as written.
+    """
+
+    GAP = 2
+
+    def __init__(self, title: str, columns: list[GridColumn]) -> None:
+        self.title = title
+        self.columns = columns
+        self.rows: list[tuple[list[list[Span]], str]] = []
+        self.breaks: set[int] = set()
+
+    def add_row(self, cells: list[str | list[Span]], style: str = "", end_section: bool = False) -> None:
+        self.rows.append(([[(c, "")] if isinstance(c, str) else c for c in cells], style))
+        if end_section:
+            self.breaks.add(len(self.rows) - 1)
+
+    def widths(self) -> list[int]:
+        from rich.cells import cell_len
+
+        widths = [max(cell_len(c.header), cell_len(c.footer)) for c in self.columns]
+        for cells, _ in self.rows:
+            for i, cell in enumerate(cells):
+                for text, _ in cell:
+                    widths[i] = max(widths[i], cell_len(text))
+        return widths
+
+    def fit(self, max_width: int) -> list[int]:
+        """Natural widths, the folding column narrowed (never below its minimum) to fit ``max_width``."""
+        widths = self.widths()
+        excess = sum(widths) + self.GAP * (len(widths) - 1) - max_width
+        for i, column in enumerate(self.columns):
+            if excess > 0 and column.fold:
+                narrower = max(column.min_width, widths[i] - excess)
+                excess -= widths[i] - narrower
+                widths[i] = narrower
+        return widths
+
+    def __rich_measure__(self, console: Any, options: Any) -> Any:
+        from rich.measure import Measurement
+
+        width = sum(self.widths()) + self.GAP * (len(self.columns) - 1)
+        return Measurement(width, width)
+
+    def __rich_console__(self, console: Any, options: Any) -> Iterable[Any]:
+        from rich.segment import Segment
+
+        widths = self.fit(options.max_width)
+        styles: dict[str, Any] = {}
+
+        def style(name: str) -> Any:
+            if name not in styles:
+                styles[name] = console.get_style(name) if name else None
+            return styles[name]
+
+        yield Segment(self.title, style("bold"))
+        yield Segment.line()
+        yield from self._row([[(c.header, "bold")] for c in self.columns], widths, "", style)
+        yield Segment("─" * (sum(widths) + self.GAP * (len(widths) - 1)))
+        yield Segment.line()
+        for index, (cells, row_style) in enumerate(self.rows):
+            yield from self._row(cells, widths, row_style, style)
+            if index in self.breaks:
+                yield Segment.line()
+        if any(c.footer for c in self.columns):
+            yield Segment.line()
+            yield from self._row([[(c.footer, "bold")] for c in self.columns], widths, "", style)
+
+    def _row(self, cells: list[list[Span]], widths: list[int], row_style: str,
+             style: Callable[[str], Any]) -> Iterable[Any]:
+        from rich.cells import cell_len, chop_cells, set_cell_size
+        from rich.segment import Segment
+
+        lines: list[list[Span]] = []
+        for cell, width in zip(cells, widths):
+            folded = [(piece, s) for text, s in cell
+                      for piece in (chop_cells(text, width) if cell_len(text) > width else [text])]
+            lines.append(folded)
+        for k in range(max(len(spans) for spans in lines)):
+            out: list[tuple[str, str]] = []
+            for i, (spans, width) in enumerate(zip(lines, widths)):
+                text, cell_style = spans[k] if k < len(spans) else ("", "")
+                room = width - cell_len(text)
+                padded = set_cell_size(text, width) if room < 0 or not self.columns[i].right \
+                    else " " * room + text
+                out.append((padded, " ".join(filter(None, (row_style, cell_style)))))
+            while out and not out[-1][0].strip():  # no trailing blanks when piped
+                out.pop()
+            for i, (text, cell_style) in enumerate(out):
+                if i:
+                    yield Segment(" " * self.GAP)
+                yield Segment(text.rstrip() if i == len(out) - 1 else text, style(cell_style))
+            yield Segment.line()
+
+
 def enterprise_table(result: LevelResult) -> Any:
-    """Each enterprise's grade, effective level and why, cut, and daily reductions; then totals."""
+    """Each enterprise's grade, effective level and why, cut, and daily reductions; then totals.
+
+    The widest layout that fits is used: credit code, level and why in columns
+    on a wide terminal; at 80 columns why goes under the name (only where the
+    level is not the declared one), then cuts of many lines take two per row,
+    then reductions drop to kilograms (3 decimals of t/d) rather than wrap names.
+    """
     return _Fitted([lambda: _enterprise_table(result, wide=True),
                     lambda: _enterprise_table(result, wide=False),
-                    lambda: _enterprise_table(result, wide=False, decimals=3)])
+                    lambda: _enterprise_table(result, wide=False, split=True),
+                    lambda: _enterprise_table(result, wide=False, split=True, decimals=3)])
 
 
-def _enterprise_table(result: LevelResult, wide: bool, decimals: int = 4) -> Any:
-    """The wide layout has the credit code, level and why in columns; the compact one
-    (80 columns) puts why under the name, only where the level is not the declared one,
-    and drops to kilogram precision (3 decimals of t/d) rather than wrap names."""
-    table = _table(f"reductions by enterprise, t/d ({result.level.value})", footer=True)
-    if wide:
-        table.add_column("#", justify="right", no_wrap=True)
-        table.add_column("credit code", no_wrap=True)
-    # The name may wrap but never shrinks below six characters: it is what staff look for.
-    table.add_column("enterprise", min_width=12, overflow="fold", footer="total")
-    table.add_column("grade", no_wrap=True)
-    if wide:
-        table.add_column("level", no_wrap=True)
-        table.add_column("why", no_wrap=True)
-    table.add_column("cut", no_wrap=True)
+def _enterprise_table(result: LevelResult, wide: bool, split: bool = False, decimals: int = 4) -> Grid:
     totals = _totals(result)
-    for p in POLLUTANTS:
-        table.add_column(p.label, justify="right", no_wrap=True, footer=f"{totals[p]:.{decimals}f}")
+    columns = [GridColumn("#", right=True), GridColumn("credit code")] if wide else []
+    # The name may wrap but never below six characters: it is what staff look for.
+    columns += [GridColumn("enterprise", footer="total", fold=True, min_width=12), GridColumn("grade")]
+    columns += [GridColumn("level"), GridColumn("why")] if wide else []
+    columns += [GridColumn("cut")]
+    columns += [GridColumn(p.label, right=True, footer=f"{totals[p]:.{decimals}f}") for p in POLLUTANTS]
+    grid = Grid(f"reductions by enterprise, t/d ({result.level.value})", columns)
     last = len(result.enterprises)
     for number, r in enumerate(result.enterprises, 1):
         e = r.enterprise
+        why = _why_cell(r, wide)
         if wide:
-            cells = [str(number), e.id, e.name, e.grade.value, _level_cell(r), _why_cell(r, wide)]
+            head: list[str | list[Span]] = [str(number), e.id, e.name, e.grade.value, _level_cell(r), [why]]
         else:
-            why = _why_cell(r, wide)
-            cells = [f"{e.name}\n{why}" if why else e.name, e.grade.value]
-        table.add_row(*cells, _cut_cell(r, wide), *(reduction_text(r.reduction[p], decimals) for p in POLLUTANTS),
-                      style="dim" if r.reason == IDLE else None, end_section=number == last)
+            head = [[(e.name, ""), why] if why[0] else e.name, e.grade.value]
+        grid.add_row([*head, _cut_cell(r, split), *(reduction_text(r.reduction[p], decimals) for p in POLLUTANTS)],
+                     style="dim" if r.reason == IDLE else "", end_section=number == last)
     for s in result.other_sources:
         name = f"{s.source.name} ({s.source.kind})" if s.source.kind else s.source.name
-        cells = ["", "", name, "—", result.level.value, "other source"] if wide else [name, "—"]
-        table.add_row(*cells, cut_text(s.cut), *(reduction_text(s.reduction[p], decimals) for p in POLLUTANTS))
-    return table
+        cells: list[str | list[Span]] = ["", "", name, "—", result.level.value, "other source"] if wide \
+            else [name, "—"]
+        grid.add_row([*cells, cut_text(s.cut), *(reduction_text(s.reduction[p], decimals) for p in POLLUTANTS)])
+    return grid
 
 
-def _cut_cell(r: EnterpriseResult, wide: bool) -> str:
+def _cut_cell(r: EnterpriseResult, split: bool) -> list[Span]:
     cuts = line_cuts(r)
-    if not wide:  # two lines' cuts per row of text keep the column narrow: "stop/50%/" "50%"
-        parts = cuts.split("/")
-        cuts = "/\n".join("/".join(parts[i:i + 2]) for i in range(0, len(parts), 2))
-    stopped = r.reason != IDLE and r.lines and all(line.cut >= 1.0 for line in r.lines)
-    return f"[bold red]{cuts}[/]" if stopped else cuts
+    style = "bold red" if r.stopped and r.reason != IDLE else ""
+    if not split:
+        return [(cuts, style)]
+    parts = cuts.split("/")  # two lines' cuts per row of text: "stop/50%/" then "50%"
+    return [("/".join(parts[i:i + 2]) + ("/" if i + 2 < len(parts) else ""), style) for i in range(0, len(parts), 2)]
 
 
-def _level_cell(r: EnterpriseResult) -> str:
-    level = r.effective_level.value
-    return f"[bold]{level}[/]" if r.reason == ZONE else level
+def _level_cell(r: EnterpriseResult) -> list[Span]:
+    return [(r.effective_level.value, "bold" if r.reason == ZONE else "")]
 
 
-def _why_cell(r: EnterpriseResult, wide: bool) -> str:
+def _why_cell(r: EnterpriseResult, wide: bool) -> Span:
     """Why the enterprise does what it does, when it is not simply the declared level."""
     if r.reason == ZONE:  # the compact layout has no level column: say where it was raised to
-        return "[bold]key zone ↑[/]" if wide else f"[bold]key zone ↑{r.effective_level.value}[/]"
+        return ("key zone ↑", "bold") if wide else (f"key zone ↑{r.effective_level.value}", "bold")
     if r.reason == NONCOMPLIANT:
-        return "[bold red]noncompliant: stops[/]"
+        return ("noncompliant: stops", "bold red")
     if r.reason == IDLE:
-        return "idle: not counted"
+        return ("idle: not counted", "")
     if r.enterprise.category is Category.GUARANTEE:
-        return "guarantee (保障类)"
-    return ""
+        return ("guarantee (保障类)", "")
+    return ("", "")
 
 
 def _totals(result: LevelResult) -> dict[Pollutant, float]:
