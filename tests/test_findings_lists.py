@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from conftest import write
 from haze.creditcode import CHARSET, check_character
-from haze.findings import BLOCKING, CODES, ERROR, WARNING
+from haze.findings import BLOCKING, CODES, ERROR, WARNING, Finding
 from haze.lists import parse_list, read_list
 from haze.model import Level, Pollutant
 
@@ -32,25 +32,26 @@ enterprises:
 """
 
 CONTACT = '    contact: {name: 张三, phone: "0356-2000001"}\n'
+#: HEAD and an enterprise's id, name, grade and contact: lines 5–8, so the next key is on line 9.
+ONE = HEAD + f"  - id: {A}\n    name: 甲\n    grade: B\n{CONTACT}"
+
+
+def findings_of(text: str | bytes, name: str = "list.yaml") -> list[Finding]:
+    path = Path(name)
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        write(path, text)
+    return read_list(path).findings
 
 
 def found(text: str | bytes, name: str = "list.yaml") -> list[str]:
     """The findings of a list file, formatted as validate prints them."""
-    path = Path(name)
-    if isinstance(text, bytes):
-        path.write_bytes(text)
-    else:
-        write(path, text)
-    return [f.format() for f in read_list(path).findings]
+    return [f.format() for f in findings_of(text, name)]
 
 
 def codes_at(text: str | bytes, name: str = "list.yaml") -> list[tuple[str, int | None]]:
-    path = Path(name)
-    if isinstance(text, bytes):
-        path.write_bytes(text)
-    else:
-        write(path, text)
-    return [(f.code, f.line) for f in read_list(path).findings]
+    return [(f.code, f.line) for f in findings_of(text, name)]
 
 
 def one(text: str | bytes, code: str, line: int | None, severity: str = ERROR, name: str = "list.yaml") -> str:
@@ -187,14 +188,14 @@ def test_e100_enterprise_without_name_grade_or_production() -> None:
 
 
 def test_e100_line_without_a_name() -> None:
-    text = HEAD + f"  - id: {A}\n    name: 甲\n    grade: B\n{CONTACT}    lines:\n      - emissions: {{so2: 1}}\n"
+    text = ONE + "    lines:\n      - emissions: {so2: 1}\n"
     assert one(text, "E100", 10).endswith("a line has no name")
 
 
 # -- E101 wrong type ----------------------------------------------------------------------------------
 
 def test_e101_emission_that_is_not_a_number() -> None:
-    text = HEAD + f"  - id: {A}\n    name: 甲\n    grade: B\n{CONTACT}    emissions:\n      so2: 很多\n"
+    text = ONE + "    emissions:\n      so2: 很多\n"
     assert "emission of so2 must be a number" in one(text, "E101", 10)
 
 
@@ -217,7 +218,7 @@ def test_e101_operating_days_and_actions() -> None:
 
 
 def test_e101_bad_cut_text() -> None:
-    text = HEAD + f"  - id: {A}\n    name: 甲\n    grade: B\n{CONTACT}    emissions: {{so2: 1}}\n" \
+    text = ONE + "    emissions: {so2: 1}\n" \
         "    measures:\n      red: {cut: 大部分}\n"
     assert "a cut must be a fraction" in one(text, "E101", 11)
 
@@ -276,16 +277,12 @@ def test_e103_unknown_key_suggests_the_close_one() -> None:
 
 
 def test_e103_unknown_pollutant_and_level() -> None:
-    text = HEAD + f"""\
-  - id: {A}
-    name: 甲
-    grade: B
-{CONTACT}\
+    text = ONE + """\
     emissions:
       so2: 1
       co2: 50
     measures:
-      purple: {{cut: 0.5}}
+      purple: {cut: 0.5}
 """
     assert codes_at(text) == [("E103", 11), ("E103", 13)]
     assert "unknown pollutant 'co2'" in found(text)[0]
@@ -314,7 +311,7 @@ def test_e104_unknown_grade_zone_category_status_and_compliant() -> None:
 
 @pytest.mark.parametrize("cut", ["1.5", '"150%"', "-0.1", ".nan"])
 def test_e105_cut_outside_zero_to_one(cut: str) -> None:
-    text = HEAD + f"  - id: {A}\n    name: 甲\n    grade: B\n{CONTACT}    emissions: {{so2: 1}}\n" \
+    text = ONE + f"    emissions: {{so2: 1}}\n" \
         f"    measures:\n      orange:\n        cut: {cut}\n"
     assert "is outside 0–1" in one(text, "E105", 12)
 
@@ -323,7 +320,7 @@ def test_e105_cut_outside_zero_to_one(cut: str) -> None:
 
 @pytest.mark.parametrize("amount", ["-3", ".nan", ".inf", "-.inf"])
 def test_e106_negative_nan_or_infinite_emission(amount: str) -> None:
-    text = HEAD + f"  - id: {A}\n    name: 甲\n    grade: B\n{CONTACT}    emissions:\n      so2: 1\n" \
+    text = ONE + f"    emissions:\n      so2: 1\n" \
         f"      pm: {amount}\n"
     assert "emission of pm must be finite and ≥ 0 t/a" in one(text, "E106", 11)
 
@@ -337,15 +334,11 @@ def test_e106_negative_baseline() -> None:
 # -- E107 both emissions and lines ------------------------------------------------------------------------
 
 def test_e107_both_emissions_and_lines_points_at_lines() -> None:
-    text = HEAD + f"""\
-  - id: {A}
-    name: 甲
-    grade: B
-{CONTACT}\
-    emissions: {{so2: 1}}
+    text = ONE + """\
+    emissions: {so2: 1}
     lines:
       - name: 1#炉
-        emissions: {{so2: 1}}
+        emissions: {so2: 1}
 """
     assert one(text, "E107", 10).endswith("an enterprise has either emissions or lines, not both")
 
@@ -366,13 +359,13 @@ def test_e109_duplicate_yaml_key() -> None:
 
 
 def test_e109_same_pollutant_under_two_names() -> None:
-    text = HEAD + f"  - id: {A}\n    name: 甲\n    grade: B\n{CONTACT}    emissions:\n      so2: 1\n" \
+    text = ONE + "    emissions:\n      so2: 1\n" \
         "      二氧化硫: 2\n"
     assert one(text, "E109", 11).endswith("pollutant so2 given twice")
 
 
 def test_e109_same_level_under_two_names() -> None:
-    text = HEAD + f"  - id: {A}\n    name: 甲\n    grade: B\n{CONTACT}    emissions: {{so2: 1}}\n" \
+    text = ONE + "    emissions: {so2: 1}\n" \
         "    measures:\n      orange: {cut: 0.3}\n      橙色: {cut: 0.4}\n"
     assert one(text, "E109", 12).endswith("measures for orange given twice")
 
@@ -380,47 +373,39 @@ def test_e109_same_level_under_two_names() -> None:
 # -- E110 measures weaken as the level rises ---------------------------------------------------------------------
 
 def test_e110_weaker_cut_at_a_higher_level_points_at_that_level() -> None:
-    text = HEAD + f"""\
-  - id: {A}
-    name: 甲
-    grade: B
-{CONTACT}\
+    text = ONE + """\
     lines:
       - name: 1#炉
-        emissions: {{so2: 1}}
+        emissions: {so2: 1}
         measures:
-          yellow: {{cut: 0.5}}
-          orange: {{actions: [加强巡查]}}
-          red: {{cut: 40%}}
+          yellow: {cut: 0.5}
+          orange: {actions: [加强巡查]}
+          red: {cut: 40%}
 """
     # orange sets no cut, so red (line 15) is compared with yellow.
     assert one(text, "E110", 15).endswith("red cut 40% is weaker than yellow cut 50%")
 
 
 def test_e110_stop_then_a_cut() -> None:
-    text = HEAD + f"  - id: {A}\n    name: 甲\n    grade: B\n{CONTACT}    emissions: {{so2: 1}}\n" \
+    text = ONE + "    emissions: {so2: 1}\n" \
         "    measures:\n      orange: {stop: true}\n      red: 0.9\n"
     assert one(text, "E110", 12).endswith("red cut 90% is weaker than orange cut stop")
 
 
 def test_e110_across_a_lines_measures_and_the_enterprises() -> None:
     """Each table rises on its own, but line 1#炉 gets 60% at yellow and then the enterprise's 50% at orange."""
-    text = HEAD + f"""\
-  - id: {A}
-    name: 甲
-    grade: B
-{CONTACT}\
+    text = ONE + """\
     lines:
       - name: 1#炉
-        emissions: {{so2: 1}}
+        emissions: {so2: 1}
         measures:
-          yellow: {{cut: 0.6}}
-          red: {{stop: true}}
+          yellow: {cut: 0.6}
+          red: {stop: true}
       - name: 2#炉
-        emissions: {{so2: 1}}
+        emissions: {so2: 1}
     measures:
-      yellow: {{cut: 0.3}}
-      orange: {{cut: 0.5}}
+      yellow: {cut: 0.3}
+      orange: {cut: 0.5}
 """
     # Reported at the enterprise's orange measure (line 19), naming the line; 2#炉 uses the enterprise's alone.
     assert one(text, "E110", 19).endswith("orange cut 50% for line 1#炉 is weaker than its yellow cut 60% "
@@ -428,22 +413,18 @@ def test_e110_across_a_lines_measures_and_the_enterprises() -> None:
 
 
 def test_e110_not_reported_twice_within_one_table() -> None:
-    text = HEAD + f"""\
-  - id: {A}
-    name: 甲
-    grade: B
-{CONTACT}\
+    text = ONE + """\
     lines:
       - name: 1#炉
-        emissions: {{so2: 1}}
-        measures: {{yellow: 0.6, orange: 0.4}}
-    measures: {{red: stop}}
+        emissions: {so2: 1}
+        measures: {yellow: 0.6, orange: 0.4}
+    measures: {red: stop}
 """
     assert codes_at(text) == [("E110", 12)]
 
 
 def test_e110_other_sources_too() -> None:
-    text = HEAD + f"  - id: {A}\n    name: 甲\n    grade: B\n{CONTACT}    emissions: {{so2: 1}}\n" \
+    text = ONE + "    emissions: {so2: 1}\n" \
         "other_sources:\n  - name: 工地扬尘\n    emissions: {pm: 9}\n    measures: {yellow: 0.5, orange: 0.3}\n"
     assert one(text, "E110", 13).endswith("orange cut 30% is weaker than yellow cut 50%")
 

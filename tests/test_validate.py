@@ -16,20 +16,8 @@ from conftest import COUNTY, EXAMPLES, write
 from haze.findings import ERROR, WARNING
 from haze.model import LEVELS, Level, Pollutant
 from haze.validate import percent_down, validate_list, validate_lists
+from test_findings_lists import CONTACT, HEAD, ONE, A, B, C  # fictional codes and the small lists' head
 
-A = "91140525MA0KT0001C"
-B = "91140525MA0KT0002F"
-C = "91140525MA0KT0003J"
-
-# Baseline equal to the listed emissions keeps every ratio the plain share cut.
-HEAD = """\
-list:
-  region: 示例县
-  authority: 示例县生态环境局
-enterprises:
-"""
-
-CONTACT = '    contact: {name: 张三, phone: "0356-2000001"}\n'
 SMALL = EXAMPLES / "small-fails-orange.yaml"
 
 
@@ -231,7 +219,7 @@ def test_w301_uses_the_chosen_policy_file(tmp_path: Path) -> None:
     strict_b = shipped.replace("name: shanxi-2024", "name: strict-b").replace(
         "  B:\n    yellow: {cut: 0.1}", "  B:\n    yellow: {cut: 0.2}")
     policy = write(tmp_path / "strict-b.yaml", strict_b)
-    path = write(Path("list.yaml"), HEAD + f"  - id: {A}\n    name: 甲\n    grade: B\n{CONTACT}"
+    path = write(Path("list.yaml"), ONE + ""
                  "    emissions: {so2: 1}\n    measures:\n      yellow: 0.15\n")
     assert only(path, "W301") == []
     assert only(path, "W301", str(policy)) == [
@@ -332,16 +320,12 @@ def test_w306_unknown_industry_points_at_the_enterprise_and_suggests() -> None:
 
 def test_e201_one_per_failing_level_on_listed_emissions() -> None:
     # No baseline: the share is of listed emissions. Grade B cuts 10/20/30%, other source 0/50/50%.
-    path = write(Path("list.yaml"), HEAD + f"""\
-  - id: {A}
-    name: 甲
-    grade: B
-{CONTACT}\
-    emissions: {{so2: 30}}
+    path = write(Path("list.yaml"), ONE + """\
+    emissions: {so2: 30}
 other_sources:
   - name: 扬尘
-    emissions: {{so2: 10}}
-    measures: {{orange: 0.5, red: 0.5}}
+    emissions: {so2: 10}
+    measures: {orange: 0.5, red: 0.5}
 """)
     result = validate_list(path)
     # yellow 3/40 = 7.5%; orange (6+5)/40 = 27.5%; red (9+5)/40 = 35%: all three short.
@@ -365,7 +349,7 @@ def test_percent_down_never_rounds_a_shortfall_up_to_the_requirement() -> None:
 
 
 def test_blocking_errors_mean_no_levels_and_say_so(run) -> None:
-    path = write(Path("list.yaml"), HEAD + f"  - id: {A}\n    name: 甲\n    grade: B\n{CONTACT}"
+    path = write(Path("list.yaml"), ONE + ""
                  "    emissions: {so2: -1}\n")
     result = run("validate", path)
     assert result.exit_code == 1
@@ -510,3 +494,19 @@ def test_docs_list_every_finding_code() -> None:
 
     docs = (Path(__file__).resolve().parent.parent / "docs" / "validation.md").read_text(encoding="utf-8")
     assert [code for code in CODES if f"`{code}`" not in docs] == []
+
+
+def test_a_csv_list_gets_the_same_findings_by_row(run) -> None:
+    Path("list.csv").write_text(
+        "企业名称,统一社会信用代码,行业,绩效等级,SO2,黄色预警限产比例,联系人,联系电话\n"
+        f"示例县甲厂,{A},casting,B,10,0.05,张三,0356-2000001\n"
+        f"示例县乙厂,{B},铸件,A,10,0.2,李四,0356-2000002\n", encoding="utf-8")
+    result = run("validate", "list.csv")
+    assert result.exit_code == 1  # yellow: (0.05 × 10 + 0.2 × 10) / 20 = 12.5% of listed SO₂, E201
+    out = result.stdout.splitlines()
+    assert "list.csv:2: warning W301 yellow cut 5% for 示例县甲厂 is weaker than the policy's 10% for grade B" in out
+    assert any(line.startswith("list.csv:3: warning W302 A-grade enterprise 示例县乙厂") for line in out)
+    assert any(line.startswith("list.csv:3: warning W306 industry '铸件'") for line in out)
+    assert "list.csv: error E201 yellow (黄色预警) requirement not met: SO₂ 12.50% < 20.00%; run `haze plan yellow` " \
+        "for the added cuts that would meet it" in out
+    assert "* share of listed emissions (no baseline)" in result.stdout

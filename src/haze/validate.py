@@ -16,13 +16,15 @@ from __future__ import annotations
 
 import difflib
 import math
+from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import AbstractSet, Iterable
 
 from haze.engine import LevelResult, compute, measure_chain
 from haze.errors import PolicyError
-from haze.findings import Finding, finding, strict as strict_findings
+from haze.findings import Finding, finding
+from haze.findings import strict as strict_findings
 from haze.inputs import choose_policy, read
 from haze.lists import ListReport
 from haze.model import LEVELS, Enterprise, EnterpriseList, Level, Measure

@@ -87,7 +87,7 @@ def requirement_table(result: Any) -> Any:
     listed = any(p.assessed and p.basis == "listed" for r in levels for p in r.pollutants.values())
     table = Table(title=f"requirement by level — policy {result.policy}", title_justify="left",
                   title_style="bold", box=box.SIMPLE, show_edge=False, pad_edge=False, show_footer=True,
-                  caption="* no baseline (全社会排放量) in the list: shares of listed emissions" if listed else None,
+                  caption="* share of listed emissions (no baseline)" if listed else None,
                   caption_justify="left", caption_style="dim")
     table.add_column("pollutant", no_wrap=True, footer="met")
     for r in levels:
