@@ -1,0 +1,153 @@
+"""``haze plan LEVEL``: the extra cuts that close a shortfall (SPEC §11)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from haze.cli.common import LEVEL, emit_json, list_options, print_findings
+from haze.errors import UsageError
+from haze.model import Level
+
+if TYPE_CHECKING:
+    from haze.plan import Plan
+
+
+@click.command()
+@click.argument("level", type=LEVEL)
+@list_options
+@click.option("--apply", "apply_plan", is_flag=True, help="Write the list with the added cuts (needs -o FILE).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="Where --apply writes the planned list (YAML); the original is never changed.")
+@click.option("--force", is_flag=True, help="Let --apply overwrite an existing FILE.")
+@click.option("--summary", is_flag=True, help="Only the tiers and the ratios, not every line raised.")
+@click.pass_context
+def plan(ctx: click.Context, level: Level, list_path: str | None, policy: str | None, as_json: bool,
+         no_cache: bool, apply_plan: bool, output: Path | None, force: bool, summary: bool) -> None:
+    """Propose added cuts, tier by tier, that make LEVEL meet the requirement.
+
+    \b
+    Tiers, in order: D; unrated and nonleading; C; B (never A, leading,
+    guarantee, noncompliant or idle). Each tier raises every line's cut as
+    cut + t × (1 − cut) with the smallest whole-percent t that meets every
+    pollutant; the next tier is asked only when t = 100% is not enough.
+
+    Exit 0 when LEVEL is met or a plan is found, 1 when no plan can meet it,
+    2 for bad input.
+    """
+    if apply_plan and output is None:
+        raise UsageError("--apply needs -o FILE: where to write the planned list")
+    if output is not None and not apply_plan:
+        raise UsageError("-o FILE is written only with --apply: haze plan LEVEL --apply -o FILE")
+    from haze.inputs import load_inputs
+    from haze.plan import make_plan, save_plan
+
+    inputs = load_inputs(list_path, policy, cache=not no_cache)
+    print_findings(inputs.warnings)
+    result = make_plan(inputs.list, inputs.policy, level)
+    written = None
+    if apply_plan and output is not None and result.feasible:
+        written = save_plan(inputs.list, result, inputs.policy, output, force=force)
+    if as_json:
+        from haze.plan import plan_json
+
+        emit_json(plan_json(result, inputs.list, None if written is None else str(written)))
+    else:
+        _print_plan(result, summary)
+        if written is not None:
+            _print_written(written, level, policy)
+    if apply_plan and written is None:
+        click.echo(f"haze: nothing written: no plan meets {level.value}", err=True)
+    ctx.exit(0 if result.ok else 1)
+
+
+def _print_plan(result: Plan, summary: bool) -> None:
+    from haze.cli.common import stdout_console
+
+    console = stdout_console()
+    if result.tiers:
+        console.print(_tier_table(result))
+        if not summary:
+            console.print(_change_table(result))
+    console.print(_ratio_table(result))
+    console.print(_verdict(result))
+
+
+def _print_written(path: Path, level: Level, policy: str | None) -> None:
+    # plain echo, not rich: a wrapped path could not be copied into the next command
+    option = f" --policy {policy}" if policy else ""
+    click.echo(f"wrote {path}; check it with: haze check {level.value} --list {path}{option}")
+
+
+def _tier_table(result: Plan) -> Any:
+    from rich.table import Table
+
+    from haze.cli.render import tonnes
+    from haze.model import POLLUTANTS
+
+    table = Table(title="tiers: each line's cut → cut + t × (1 − cut); added reduction t/d", title_justify="left")
+    for name in ("grades", "t", "ent.", "lines", *(p.label for p in POLLUTANTS)):
+        table.add_column(name, justify="left" if name == "grades" else "right")
+    for tier in result.tiers:
+        table.add_row("/".join(g.value for g in tier.grades), f"{tier.percent}%", str(tier.enterprises),
+                      str(len(tier.changes)), *(tonnes(tier.added(p)) for p in POLLUTANTS))
+    return table
+
+
+def _change_table(result: Plan) -> Any:
+    from rich.table import Table
+
+    from haze.cli.render import cut_text
+
+    table = Table(title="lines raised (— = the whole enterprise)", title_justify="left")
+    for name in ("id", "name", "line", "grade", "level", "cut"):
+        table.add_column(name, no_wrap=name in ("id", "cut"))
+    for tier in result.tiers:
+        for change in tier.changes:
+            r = result.before.enterprises[change.enterprise]
+            e = r.enterprise
+            line = r.lines[change.line].name if e.has_lines else "—"
+            table.add_row(e.id, e.name, line, e.grade.value, r.effective_level.value,
+                          f"{cut_text(change.old_cut)} → {cut_text(change.new_cut)}")
+    return table
+
+
+def _ratio_table(result: Plan) -> Any:
+    from rich.table import Table
+
+    from haze.cli.render import pct
+
+    level = result.level
+    table = Table(title=f"{level.value} ({level.zh}预警, {level.response}响应) — policy {result.before.policy.name}",
+                  title_justify="left")
+    for name in ("pollutant", "before", "after", "required", "met"):
+        table.add_column(name, justify="left" if name == "pollutant" else "right")
+    for p, before in result.before.pollutants.items():
+        after = result.after.pollutants[p]
+        met = "—" if not after.assessed else ("[green]yes[/]" if after.ok else "[bold red]NO[/]")
+        binding = " (binding)" if p in result.binding else ""
+        table.add_row(f"{p.label} {p.zh}{binding}", pct(before.ratio), pct(after.ratio), pct(after.required), met)
+    return table
+
+
+def _verdict(result: Plan) -> str:
+    from haze.cli.render import pct
+    from haze.plan import describe_tiers
+
+    level = result.level
+    head = f"{level.value} ({level.zh}预警 {level.response})"
+    binding = ", ".join(p.label for p in result.binding)
+    if result.already_met:
+        text = f"[bold green]MET[/]: {head} is already met; nothing to add"
+    elif result.feasible:
+        text = f"[bold green]PLAN[/]: {head} is met by raising {describe_tiers(result)} (binding: {binding})"
+    else:
+        best = "; ".join(f"{p.label} at most {pct(result.after.pollutants[p].ratio)} < "
+                         f"{pct(result.after.pollutants[p].required)}" for p in result.binding)
+        text = (f"[bold red]INFEASIBLE[/]: {head} cannot be met even by stopping every D, unrated, "
+                f"nonleading, C and B line: {best}")
+    if result.before.basis == "listed":
+        text += "\n[yellow]basis: listed[/] — the list gives no baseline (全社会排放量); ratios are of listed emissions"
+    return text
