@@ -142,7 +142,7 @@ def test_w301_enterprise_measure_is_reported_once_however_many_lines_use_it() ->
       yellow: 20%
 """)
     assert only(path, "W301") == [
-        "list.yaml:13: warning W301 yellow cut 20% for 甲砖厂 / 1#窑 is weaker than the policy's 30% for grade C"]
+        "list.yaml:13: warning W301 yellow cut 20% for 甲砖厂 is weaker than the policy's 30% for grade C"]
 
 
 def test_w301_compares_with_the_industry_override() -> None:
@@ -510,3 +510,26 @@ def test_a_csv_list_gets_the_same_findings_by_row(run) -> None:
     assert "list.csv: error E201 yellow (黄色预警) requirement not met: SO₂ 12.50% < 20.00%; run `haze plan yellow` " \
         "for the added cuts that would meet it" in out
     assert "* share of listed emissions (no baseline)" in result.stdout
+
+
+def test_a_reader_that_stops_early_ends_validate_quietly(tmp_path: Path) -> None:
+    """``haze validate big.yaml | head``: exit 141 like any Unix tool, no 'internal error' line."""
+    import subprocess
+    import sys
+
+    from haze.creditcode import check_character
+
+    entries = []
+    for i in range(1500):  # 1500 W304 lines, over 100 kB: more than a pipe buffer holds
+        first17 = f"91140525MA{i:07d}"
+        entries.append(f"  - id: {first17}{check_character(first17)}\n    name: 示例县{i}号厂\n    grade: B\n"
+                       "    emissions: {so2: 1}\n")
+    path = write(tmp_path / "big.yaml", HEAD + "".join(entries))
+    proc = subprocess.Popen([sys.executable, "-m", "haze", "validate", str(path)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    first = proc.stdout.readline()
+    proc.stdout.close()
+    stderr = proc.stderr.read()
+    assert proc.wait() == 141
+    assert b" W304 " in first
+    assert stderr == b""

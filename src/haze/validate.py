@@ -195,7 +195,7 @@ def weaker_than_policy(e: Enterprise, policy: Policy, path: str) -> list[Finding
     for level in _reachable_levels(e, policy):
         for line in e.lines:
             chain = measure_chain(e, line, level, policy)
-            explicit = _first_cut([m for source, m in chain if source in EXPLICIT])
+            where, explicit = next(((s, m) for s, m in chain if s in EXPLICIT and m.sets_cut), ("", None))
             if explicit is None or id(explicit) in seen:
                 continue
             source, mandated = next(((s, m) for s, m in chain if s not in EXPLICIT and m.sets_cut), ("", None))
@@ -204,7 +204,7 @@ def weaker_than_policy(e: Enterprise, policy: Policy, path: str) -> list[Finding
                 seen.add(id(explicit))
                 scope = f" in {policy.industry_label(e.industry)}" if source == "industry" else ""
                 found.append(finding(
-                    "W301", f"{level.value} cut {cut_text(explicit.value)} for {_what(e, line.name)} is weaker than "
+                    "W301", f"{level.value} cut {cut_text(explicit.value)} for {_what(e, line.name, where)} is weaker than "
                     f"the policy's {cut_text(floor)} for grade {e.grade.value}{scope}", path,
                     explicit.line or line.line or e.line or None, e.id or None))
     return found
@@ -216,17 +216,14 @@ def _reachable_levels(e: Enterprise, policy: Policy) -> list[Level]:
     return list(dict.fromkeys(level.raised(steps) for level in LEVELS))
 
 
-def _first_cut(measures: list[Measure]) -> Measure | None:
-    return next((m for m in measures if m.sets_cut), None)
-
-
 def _explicit_measures(e: Enterprise) -> list[tuple[Level, Measure]]:
     tables = [e.measures] + [line.measures for line in e.lines]
     return [(level, m) for table in tables for level, m in table.items() if m.sets_cut]
 
 
-def _what(e: Enterprise, line_name: str) -> str:
-    return e.name if not e.has_lines else f"{e.name} / {line_name}"
+def _what(e: Enterprise, line_name: str, source: str) -> str:
+    """The enterprise, and the line when the measure is the line's own."""
+    return f"{e.name} / {line_name}" if e.has_lines and source == "line" else e.name
 
 
 # -- the requirement ----------------------------------------------------------------------

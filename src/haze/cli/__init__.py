@@ -54,12 +54,26 @@ class HazeGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("haze: interrupted; nothing was recorded", err=True)
             ctx.exit(130)
+        except BrokenPipeError:  # the reader went away (haze validate big.yaml | head): stop quietly
+            _silence_stdout()
+            ctx.exit(141)  # 128 + SIGPIPE, as shells report a command cut off by its pipe
         except Exception as exc:  # a bug: one line, not a traceback, unless HAZE_DEBUG
             if is_debug():
                 raise
             click.echo(f"haze: internal error: {type(exc).__name__}: {exc} "
                        "(set HAZE_DEBUG=1 for the traceback)", err=True)
             ctx.exit(3)
+
+
+def _silence_stdout() -> None:
+    """Point stdout at devnull, so that flushing it at exit does not raise again."""
+    import os
+    import sys
+
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):  # no real file descriptor (a test runner's buffer)
+        pass
 
 
 def report_error(exc: HazeError) -> None:
