@@ -14,6 +14,7 @@ the journal) never sees half a set. Any template problem is one
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
@@ -194,7 +195,7 @@ def _filters(lang: str) -> dict[str, Callable[..., Any]]:
         "pct": pct,
         "tonnes": tonnes,
         "num": num,
-        "cut": cut_zh if zh else cut_en,
+        "cut": functools.partial(cut_text, lang=lang),
         "md": md_escape,
         "pad": pad,
         "width": display_width,
@@ -225,21 +226,17 @@ def num(value: float, digits: int = 2) -> str:
     return _trim(f"{value:.{digits}f}")
 
 
-def cut_zh(cut: float) -> str:
+_CUT_WORDS = {"zh": ("停产", "限产{}", "不限产"), "en": ("stop", "cut {}", "no cut")}
+
+
+def cut_text(cut: float, lang: str = "zh") -> str:
     """``停产``, ``限产30%``; ``不限产`` for no cut (templates word self-management themselves)."""
+    stop, partial, nothing = _CUT_WORDS[lang]
     if cut >= 1.0:
-        return "停产"
+        return stop
     if cut > 0:
-        return f"限产{pct(cut, 1)}"
-    return "不限产"
-
-
-def cut_en(cut: float) -> str:
-    if cut >= 1.0:
-        return "stop"
-    if cut > 0:
-        return f"cut {pct(cut, 1)}"
-    return "no cut"
+        return partial.format(pct(cut, 1))
+    return nothing
 
 
 # "#" only matters at the start of a line; "1#焦炉" is how lines are named, so it stays readable.
@@ -288,7 +285,10 @@ def text_table(rows: list[list[Any]], headers: list[str], right: tuple[int, ...]
 
 def one_line(text: Any) -> str:
     """List text as one line: newlines and control characters would break a notice's layout."""
-    return " ".join("".join(" " if unicodedata.category(ch).startswith("C") else ch for ch in str(text)).split())
+    text = str(text)
+    if not text.isprintable():  # rare: only then look at each character
+        text = "".join(" " if unicodedata.category(ch).startswith("C") else ch for ch in text)
+    return " ".join(text.split())
 
 
 # -- what templates see -------------------------------------------------------------
@@ -370,7 +370,7 @@ def line_text(cut: float, self_managed: bool, guarantee: bool, lang: str) -> str
         return "自主减排" if lang == "zh" else "self-managed reduction"
     if cut <= 0 and guarantee:
         return "以热定产、以量定产" if lang == "zh" else "produce to heat/demand only"
-    return (cut_zh if lang == "zh" else cut_en)(cut)
+    return cut_text(cut, lang)
 
 
 def enterprise_context(r: EnterpriseResult, declared: Level, policy_names: Mapping[str, str],
