@@ -92,12 +92,12 @@ class _Fitted:
         return Measurement.get(console, options, self.choose(console, options))
 
 
-def _table(title: str, caption: str | None = None) -> Any:
+def _table(title: str) -> Any:
     from rich import box
     from rich.table import Table
 
-    return Table(title=title, caption=caption, title_justify="left", caption_justify="left", box=box.SIMPLE_HEAD,
-                 show_edge=False, pad_edge=False, collapse_padding=True, title_style="bold", caption_style="dim")
+    return Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False,
+                 collapse_padding=True, title_style="bold")
 
 
 def level_title(result: LevelResult) -> str:
@@ -117,9 +117,7 @@ def pollutant_table(result: LevelResult, title: str | None = None) -> Any:
 
 
 def _pollutant_table(result: LevelResult, title: str, chinese: bool) -> Any:
-    listed = any(r.assessed and r.basis == "listed" for r in result.pollutants.values())
-    caption = "* listed: no baseline (全社会排放量) in the list; the share is of listed emissions" if listed else None
-    table = _table(title, caption)
+    table = _table(title)  # a "*" on a baseline (listed basis) is explained by the verdict
     table.add_column("pollutant", no_wrap=True)
     for name in ("baseline", "reduction", "ratio", "required", "shortfall"):
         table.add_column(name, justify="right", no_wrap=True)
@@ -328,7 +326,8 @@ def _totals(result: LevelResult) -> dict[Pollutant, float]:
 # -- verdict -------------------------------------------------------------------------
 
 def verdict(result: LevelResult) -> str:
-    """One line (two with a listed basis): met, or NOT MET with each failing pollutant's gap."""
+    """MET, or NOT MET with each failing pollutant's gap and where to look next;
+    then a note when any ratio is a share of listed emissions only."""
     level = result.level
     head = f"{level.value} ({level.zh}预警, {level.response}响应)"
     if result.ok:
@@ -340,7 +339,7 @@ def verdict(result: LevelResult) -> str:
             parts.append(f"{p.label} {ratio_text(r)} < {pct(r.required)}, short {tonnes(r.shortfall)} t/d")
         text = (f"[bold white on red] NOT MET [/] [bold red]{head}: " + "; ".join(parts) + "[/]"
                 + f"\n`haze plan {level.value}` proposes the added cuts that would meet it")
-    if result.basis == "listed" or any(r.assessed and r.basis == "listed" for r in result.pollutants.values()):
-        text += "\n[yellow]basis: listed[/] — the list gives no baseline (全社会排放量) for every pollutant; " \
-                "ratios marked * are shares of listed emissions"
+    if any(r.assessed and r.basis == "listed" for r in result.pollutants.values()):
+        text += ("\n[yellow]basis: listed[/] — the list gives no baseline (全社会排放量) for the pollutants "
+                 "marked *: their ratios are shares of the listed emissions only")
     return text
