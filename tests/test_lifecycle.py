@@ -473,6 +473,9 @@ def test_a_second_officer_waits_for_the_first_then_sees_its_warning(run, isolate
     # the second says it waits; it cannot have recorded anything while the first holds the lock
     line = second.stderr.readline()
     assert "waiting" in line
+    # reading never waits for a writer
+    assert status_json(run)["active"] is None
+    assert history_json(run) == []
     first.send_signal(signal.SIGKILL)
     first.wait()
     _, err = second.communicate(timeout=120)
@@ -569,3 +572,23 @@ def test_interrupted_while_rendering_records_nothing_and_cleans_up() -> None:
     assert not OUT.exists() or not any(OUT.iterdir())
     assert journal_rows("SELECT id FROM activations") == []
     assert journal_rows("SELECT * FROM counters") == []
+
+
+def test_an_out_that_cannot_be_a_directory_records_nothing(run) -> None:
+    write(Path("taken"), "a file, not a directory\n")
+    result = activate(run, "orange", "--out", "taken")
+    assert result.exit_code == 2 and "is a file" in result.stderr  # click's own check
+    result = activate(run, "orange", "--out", "taken/notices")
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines()[-1].startswith("haze: error: cannot write notices")
+    assert journal_rows("SELECT id FROM activations") == []
+
+
+def test_language_and_format_reach_activation_and_lift_notices(run) -> None:
+    data = activate_json(run, "orange", "--lang", "en", "--format", "html")
+    folder = OUT / data["activation"]
+    assert (folder / "index.html").is_file()
+    notice = (folder / manifest(folder)["notices"][0]["file"]).read_text(encoding="utf-8")
+    assert notice.lstrip().lower().startswith("<!doctype html") and "orange" in notice.lower()
+    lifted = json.loads(run("lift", "--json", "--lang", "en", "--format", "txt").stdout)
+    assert all(p.endswith((".txt", ".json")) for p in lifted["notices"])

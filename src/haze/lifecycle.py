@@ -40,7 +40,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from haze.errors import AlreadyActive, JournalError, NothingActive, RequirementNotMet, UsageError
+from haze.errors import AlreadyActive, HazeError, JournalError, NothingActive, RequirementNotMet, UsageError
 from haze.journal import (
     ACTIVATION,
     ACTIVE,
@@ -394,7 +394,7 @@ class _staging:
             (self.path / MARKER).write_text(_journal_key(self.journal), encoding="utf-8")
         except OSError as exc:
             shutil.rmtree(self.path, ignore_errors=True)
-            raise JournalError(f"cannot create {self.path}: {exc.strerror or exc}") from None
+            raise HazeError(f"cannot write notices to {self.path.parent}: {exc.strerror or exc}") from None
         return self.path
 
     def __exit__(self, kind: type | None, *rest: object) -> None:
@@ -424,9 +424,9 @@ def _publish(out: Path, issue_id: str) -> None:
     try:
         _move_into_place(staging, out, issue_id)
     except OSError as exc:
-        raise JournalError(f"recorded {issue_id}, but could not move its notices from {staging} to "
-                           f"{out / issue_id}: {exc.strerror or exc}; the next haze activate or lift "
-                           "will retry") from None
+        raise HazeError(f"recorded {issue_id}, but could not move its notices from {staging} to "
+                        f"{out / issue_id}: {exc.strerror or exc}; the next haze activate or lift "
+                        "will retry") from None
     shutil.rmtree(staging, ignore_errors=True)
 
 
@@ -450,10 +450,13 @@ def recover(out: Path, journal: Journal) -> list[str]:
             continue  # not ours to judge
         if owner != key:
             continue
-        if journal.id_taken(issue_id) and (staging / issue_id).is_dir() and not os.path.lexists(out / issue_id):
-            if _move_into_place(staging, out, issue_id):
-                published.append(issue_id)
-        shutil.rmtree(staging, ignore_errors=True)
+        try:
+            if journal.id_taken(issue_id) and (staging / issue_id).is_dir() and not os.path.lexists(out / issue_id):
+                if _move_into_place(staging, out, issue_id):
+                    published.append(issue_id)
+            shutil.rmtree(staging)
+        except OSError:
+            continue  # never let yesterday's leftovers stop tonight's warning; try again next time
     return published
 
 
