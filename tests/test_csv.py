@@ -345,33 +345,23 @@ def test_an_enterprise_header_row_gives_plant_measures_and_lines_their_own() -> 
     assert r.actions[:3] == ["延长结焦时间", "道路清扫", "车辆禁行"]
 
 
-def test_two_rows_without_a_line_for_one_enterprise_are_a_duplicate() -> None:
-    text = ("企业名称,统一社会信用代码,绩效等级,SO2\n"
-            f"示例县东方铸造有限公司,{A},B,10\n"
-            f"示例县东方铸造有限公司,{A},B,10\n")
+@pytest.mark.parametrize("second, code, column, words", [
+    # the same enterprise twice, neither row naming a line: a duplicate row
+    (f"示例县东方铸造有限公司,{A},B,,10", "E108", None, "rows 2, 3"),
+    # one credit code, two names: two enterprises, which is meant?
+    (f"示例县西方铸造有限公司,{A},B,2#,10", "E108", "A 企业名称", "row 2"),
+    # the same enterprise with two grades
+    (f"示例县东方铸造有限公司,{A},C,2#,10", "E109", "C 绩效等级", "row 2"),
+])
+def test_rows_of_one_credit_code_that_disagree_are_refused(second: str, code: str, column: str | None,
+                                                          words: str) -> None:
+    first = f"示例县东方铸造有限公司,{A},B,{'1#' if code != 'E108' or column else ''},10"
+    text = f"企业名称,统一社会信用代码,绩效等级,生产线,SO2\n{first}\n{second}\n"
     report = read_list(csv_file("x.csv", text.encode()))
-    [f] = [f for f in report.findings if f.code == "E108"]
-    assert f.line == 3 and "rows 2, 3" in f.message
+    [f] = [f for f in report.findings if f.code == code]
+    assert (f.line, f.column) == (3, column)
+    assert words in f.message
     assert report.blocking
-
-
-def test_one_credit_code_with_two_names_is_refused_naming_both_rows() -> None:
-    text = ("企业名称,统一社会信用代码,绩效等级,生产线,SO2\n"
-            f"示例县东方铸造有限公司,{A},B,1#,10\n"
-            f"示例县西方铸造有限公司,{A},B,2#,10\n")
-    report = read_list(csv_file("x.csv", text.encode()))
-    [f] = [f for f in report.findings if f.code == "E108"]
-    assert (f.line, f.column) == (3, "A 企业名称")
-    assert "row 2" in f.message and "row 3" in f.message
-    assert report.blocking
-
-
-def test_conflicting_enterprise_cells_are_ambiguous() -> None:
-    text = ("企业名称,统一社会信用代码,绩效等级,生产线,SO2\n"
-            f"示例县东方铸造有限公司,{A},B,1#,10\n"
-            f"示例县东方铸造有限公司,{A},C,2#,10\n")
-    [f] = [f for f in read_list(csv_file("x.csv", text.encode())).findings if f.code == "E109"]
-    assert (f.line, f.column) == (3, "C 绩效等级")
 
 
 def test_other_sources_are_rows_with_a_kind_and_no_credit_code() -> None:

@@ -352,3 +352,11 @@ def test_commands_have_help(run) -> None:
     for command in ("import", "export"):
         result = run(command, "--help")
         assert result.exit_code == 0 and "Exit" in result.stdout
+
+
+def test_export_to_an_unwritable_place_is_one_line(run) -> None:
+    Path("blocker").write_text("a file, not a folder\n", encoding="utf-8")
+    result = run("export", "orange", "--list", COUNTY, "-o", "blocker/out.xlsx")
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines()[-1].startswith("haze: error: blocker/out.xlsx: cannot write")
+    assert "Traceback" not in result.stderr

@@ -169,7 +169,7 @@ def test_dates_excel_made_are_read_as_text_with_a_warning() -> None:
     report = read_list(workbook("j.xlsx", {"Sheet1": rows}))
     [f] = [f for f in report.findings if f.code == "W308"]
     assert (f.line, f.column) == (2, "D 生产线")
-    assert report.list.enterprises[0].lines[0].name == "2025-01-02T00:00:00"
+    assert report.list.enterprises[0].lines[0].name == "2025-01-02"
 
 
 @pytest.mark.parametrize("data, words", [
@@ -250,3 +250,12 @@ def test_county_workbook_check_json_equals_the_yamls(run) -> None:
                   if [x["source"] for x in ea["lines"]] != [x["source"] for x in eb["lines"]]}
         assert differ <= {"示例县彩虹包装印刷有限公司"}
         assert without_sources(a) == without_sources(b)
+
+
+def test_a_first_data_row_is_never_taken_for_a_sub_header() -> None:
+    # "黄色" under an unknown column would look like a sub-header; the row has a name and code, so it is data.
+    rows = [["企业名称", "统一社会信用代码", "绩效等级", "SO2", "颜色标记"],
+            ["示例县东方铸造有限公司", A, "B", 100, "黄色"],
+            ["示例县南山焦化有限公司", B, "C", 300, None]]
+    report = read_list(workbook("n.xlsx", {"Sheet1": rows}))
+    assert [e.id for e in report.list.enterprises] == [A, B]

@@ -37,34 +37,39 @@ def write_atomic(out: Path, data: bytes, *, force: bool = True) -> None:
     Without ``force`` an existing ``out`` is never replaced: the final step is
     a hard link, which fails if the file appeared meanwhile.
     """
-    out.parent.mkdir(parents=True, exist_ok=True)
-    temp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    import tempfile
+
+    temp: Path | None = None
     try:
-        with open(temp, "xb") as handle:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+        temp = Path(name)
+        with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         if force:
             os.replace(temp, out)
-        else:
-            _link_new(temp, out)
-    except FileExistsError:
-        raise UsageError(f"{out}: already exists; pass --force to overwrite it") from None
+        elif not _link_new(temp, out):
+            raise UsageError(f"{out}: already exists; pass --force to overwrite it")
     except OSError as exc:
         raise HazeError(f"{out}: cannot write: {exc.strerror or exc}") from None
     finally:
-        temp.unlink(missing_ok=True)
+        if temp is not None:
+            temp.unlink(missing_ok=True)
 
 
-def _link_new(temp: Path, out: Path) -> None:
+def _link_new(temp: Path, out: Path) -> bool:
+    """Put ``temp`` at ``out`` unless ``out`` exists; False if it does."""
     try:
         os.link(temp, out)
     except FileExistsError:
-        raise
+        return False
     except OSError:  # no hard links on this file system: check, then move
         if out.exists():
-            raise FileExistsError(out) from None
+            return False
         os.replace(temp, out)
+    return True
 
 
 # -- the list as YAML (SPEC §2) -------------------------------------------------------

@@ -21,9 +21,9 @@ from haze.model import Level
 @config_option
 def import_list(file: str, output: str, region: str | None, authority: str | None, season: str | None,
                 doc_prefix: str | None, force: bool, as_json: bool) -> None:
-    """Turn a CSV or XLSX list (one row per production line) into the YAML list.
+    """Turn a CSV or XLSX list into the YAML list (SPEC §2).
 
-    Options win over the file's own 清单信息/list sheet. Nothing is written
+    FILE has one row per production line (see docs/spreadsheets.md). Options win over the file's own 清单信息/list sheet. Nothing is written
     when the file has errors that leave the list undefined.
 
     Exit 0 written, 2 bad input (nothing written).
@@ -43,9 +43,9 @@ def import_list(file: str, output: str, region: str | None, authority: str | Non
 
 @click.command()
 @click.argument("level", type=LEVEL)
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), metavar="FILE",
+              help="FILE.xlsx (three sheets) or FILE.csv (plus FILE-requirement.csv); replaced if it exists.")
 @list_options
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), metavar="FILE.xlsx|FILE.csv",
-              help="Where to write: .xlsx (3 sheets) or .csv (plus FILE-requirement.csv). Overwritten.")
 def export(level: Level, list_path: str | None, policy: str | None, as_json: bool, no_cache: bool,
            output: str) -> None:
     """Write the per-enterprise results at LEVEL for reporting upward.

@@ -204,7 +204,7 @@ class _Row:
     labels: dict[str, str] = field(default_factory=dict)  # canonical key -> column label
 
     def has(self, *keys: str) -> bool:
-        return any(k in self.cells for k in keys)
+        return not self.cells.keys().isdisjoint(keys)
 
 
 class TableReader:
@@ -258,8 +258,11 @@ class TableReader:
         if rest:  # a sub-header: 排放量(吨/年) above SO2, NOx…; 限产比例 above 黄色, 橙色, 红色
             sub = [None if _blank(c) else str(c).strip() for c in rest[0][1]]
             sub_keys = [column_key(h) for h in sub]
-            fills = [i for i, k in enumerate(sub_keys) if k and (i >= len(keys) or not keys[i])]
-            if fills:
+            fills = [i for i, k in enumerate(sub_keys) if k and (i >= len(keys) or keys[i] is None)]
+            # Under the columns already named the sub-header row is blank (merged cells);
+            # a data row is not, so it is never mistaken for one and skipped.
+            under_named = any(sub[i] is not None for i, k in enumerate(keys) if k and i < len(sub))
+            if fills and not under_named:
                 headers += [None] * (len(sub) - len(headers))
                 keys += [None] * (len(sub) - len(keys))
                 for i in fills:
@@ -297,43 +300,56 @@ class TableReader:
     def row(self, number: int, cells: Sequence[Cell], columns: list[Column], table: Table) -> _Row | None:
         """Clean one row's cells; None for a blank row or a totals (合计) row."""
         result = _Row(number)
+        width = len(cells)
         for col in columns:
-            if not col.key or col.index >= len(cells):
+            if col.index >= width or not col.key:
                 continue
-            value = self.cell(col.key, cells[col.index], number, col.label)
+            raw = cells[col.index]
+            if raw is None or raw == "":  # most cells of a wide sheet: skip them first
+                continue
+            if type(raw) is str and _KIND.get(col.key, "text") in ("text", "enum"):  # the common case, inline
+                raw = raw.strip()
+                if raw:
+                    result.cells[col.key] = raw
+                    result.labels[col.key] = col.label
+                continue
+            value = self.cell(col.key, raw, number, col.label)
             if value is not None:
                 result.cells[col.key] = value
                 result.labels[col.key] = col.label
-        if _is_total(cells, result):
+        if "id" not in result.cells and _is_total(cells):
             return None
-        for col in columns:
-            if col.key and (number, col.index) in table.uncalculated:
-                self.add("E101", UNCALCULATED, number, col.label)
+        if table.uncalculated:
+            for col in columns:
+                if col.key and (number, col.index) in table.uncalculated:
+                    self.add("E101", UNCALCULATED, number, col.label)
         return result if result.cells else None
 
     def cell(self, key: str, value: Cell, number: int, label: str) -> Any:
         if _blank(value):
             return None
         if isinstance(value, (_dt.datetime, _dt.date, _dt.time)):
-            text = value.isoformat()
+            midnight = isinstance(value, _dt.datetime) and value.time() == _dt.time()
+            text = value.date().isoformat() if midnight else value.isoformat()
             self.add("W308", f"{value!r} was read as a date by the spreadsheet; using {text!r} — format the "
                      "column as text (文本) to keep what was typed", number, label)
             return text
-        if key == "id":
+        kind = _KIND.get(key, "text")
+        if kind == "id":
             return self.credit_code(value, number, label)
-        if key == "contact_phone":
+        if kind == "phone":
             return self.phone(value, number, label)
-        if key in POLLUTANTS_KEYS or key in NUMBER_KEYS:
+        if kind == "number":
             return _number_cell(value)
-        if key in CUT_KEYS:
+        if kind == "cut":
             return _cut_cell(value)
-        if key in ACTION_KEYS:
+        if kind == "actions":
             return _actions_cell(value)
         if isinstance(value, str):
             return value.strip()
-        if isinstance(value, float) and key not in ENUM_KEYS:
+        if kind == "text" and isinstance(value, float):
             return _integral_text(value)
-        if isinstance(value, int) and not isinstance(value, bool) and key not in ENUM_KEYS:
+        if kind == "text" and isinstance(value, int) and not isinstance(value, bool):
             return str(value)
         return value  # booleans and enum numbers go to the builder, which names the problem
 
@@ -464,14 +480,11 @@ class TableReader:
                 self.add("E109", f"{raw_key!r} given twice in sheet {facts.sheet!r} "
                          f"(first on row {target.key_lines[name]})", number, label)
                 continue
-            target[name] = value
-            target.key_lines[name] = number
-            target.key_columns[name] = label
+            _put(target, name, value, number, label)
             if target is baseline and not baseline.line:
                 baseline.line = number
         if baseline:
-            data["baseline"] = baseline
-            data.key_lines["baseline"] = baseline.line
+            _put(data, "baseline", baseline, baseline.line)
 
     def enterprise(self, rows: list[_Row]) -> LDict:
         first = rows[0]
@@ -480,12 +493,13 @@ class TableReader:
         for key in ENTERPRISE_COLUMNS:
             self.merge(ent, key, key, rows, ident)
         for group, columns in (("contact", CONTACT_COLUMNS), ("capacity", CAPACITY_COLUMNS)):
+            if not any(r.has(*columns) for r in rows):
+                continue
             sub = _ldict(first.number)
             for column, key in columns.items():
                 self.merge(sub, key, column, rows, ident)
             if sub:
-                ent[group] = sub
-                ent.key_lines[group] = sub.line
+                _put(ent, group, sub, sub.line)
         line_rows = [r for r in rows if r.has("line")]
         plain = [r for r in rows if not r.has("line")]
         producing = [r for r in plain if r.has(*POLLUTANTS_KEYS)]
@@ -494,8 +508,7 @@ class TableReader:
                      f"(rows {', '.join(str(r.number) for r in producing)}): name each line, or remove the "
                      "duplicate row", producing[1].number, None, ident)
         if producing:
-            ent["emissions"] = _emissions(producing[0])
-            ent.key_lines["emissions"] = producing[0].number
+            _put(ent, "emissions", _emissions(producing[0]), producing[0].number)
         measured = [r for r in plain if r.has(*CUT_KEYS, *ACTION_KEYS)]
         for extra in measured[1:]:
             self.add("E109", f"enterprise {ident} has measures on rows {measured[0].number} and {extra.number}, "
@@ -504,11 +517,9 @@ class TableReader:
         if line_rows:
             lines = [self.line(r, ident) for r in line_rows]
             self.hoist(measures, lines, line_rows)
-            ent["lines"] = lines
-            ent.key_lines["lines"] = line_rows[0].number
+            _put(ent, "lines", lines, line_rows[0].number)
         if measures:
-            ent["measures"] = measures
-            ent.key_lines["measures"] = measures.line
+            _put(ent, "measures", measures, measures.line)
         return ent
 
     def merge(self, target: LDict, key: str, column: str, rows: list[_Row], ident: Any) -> None:
@@ -518,9 +529,7 @@ class TableReader:
                 continue
             value = r.cells[column]
             if key not in target:
-                target[key] = value
-                target.key_lines[key] = r.number
-                target.key_columns[key] = r.labels[column]
+                _put(target, key, value, r.number, r.labels[column])
             elif _same(target[key], value) is False:
                 code = "E108" if column == "name" else "E109"
                 what = "two enterprises" if column == "name" else f"{HEADERS_ZH[column]}/{column}"
@@ -529,30 +538,21 @@ class TableReader:
                          r.number, r.labels[column], ident if isinstance(ident, str) else None)
 
     def line(self, r: _Row, ident: Any) -> LDict:
-        line = _ldict(r.number)
-        line["name"] = r.cells["line"]
-        line.key_lines["name"] = r.number
-        line.key_columns["name"] = r.labels["line"]
-        line["emissions"] = _emissions(r)
-        line.key_lines["emissions"] = r.number
-        measures = self.measures(r, ident)
-        if measures:
-            line["measures"] = measures
-            line.key_lines["measures"] = r.number
-        return line
+        return self.production(r, ident, {"name": "line"})
 
     def source(self, r: _Row) -> LDict:
+        return self.production(r, None, {"name": "name", "kind": "kind"})
+
+    def production(self, r: _Row, ident: Any, fields: dict[str, str]) -> LDict:
+        """A line, or another source: its name(s), emissions and measures from one row."""
         data = _ldict(r.number)
-        for key in ("name", "kind"):
-            if key in r.cells:
-                data[key] = r.cells[key]
-                data.key_lines[key] = r.number
-                data.key_columns[key] = r.labels[key]
-        data["emissions"] = _emissions(r)
-        data.key_lines["emissions"] = r.number
-        measures = self.measures(r, None)
+        for key, column in fields.items():
+            if column in r.cells:
+                _put(data, key, r.cells[column], r.number, r.labels[column])
+        _put(data, "emissions", _emissions(r), r.number)
+        measures = self.measures(r, ident)
         if measures:
-            data["measures"] = measures
+            _put(data, "measures", measures, r.number)
         return data
 
     def measures(self, r: _Row, ident: Any) -> LDict:
@@ -566,10 +566,10 @@ class TableReader:
             m = _ldict(r.number)
             if cut_key in r.cells:
                 raw = r.cells[cut_key]
-                m["stop" if raw is _STOP else "cut"] = True if raw is _STOP else raw
-                name = "stop" if raw is _STOP else "cut"
-                m.key_lines[name] = r.number
-                m.key_columns[name] = r.labels[cut_key]
+                if raw is _STOP:
+                    _put(m, "stop", True, r.number, r.labels[cut_key])
+                else:
+                    _put(m, "cut", raw, r.number, r.labels[cut_key])
                 value = 1.0 if raw is _STOP else parse_cut(raw)
                 if value is not None and 0 <= value <= 1:
                     if previous is not None and value < previous[1] - 1e-12:
@@ -578,17 +578,13 @@ class TableReader:
                                  ident if isinstance(ident, str) else None)
                     previous = (level, value)
             if action_key in r.cells:
-                m["actions"] = r.cells[action_key]
-                m.key_lines["actions"] = r.number
-                m.key_columns["actions"] = r.labels[action_key]
+                _put(m, "actions", r.cells[action_key], r.number, r.labels[action_key])
                 if cut_key not in r.cells and len(m["actions"]) == 1 and _cut_like(m["actions"][0]):
                     self.add("W308", f"the {level.value} measures cell holds a cut ({m['actions'][0]!r}) but the "
                              f"{HEADERS_ZH[cut_key]} cell is empty: it is read as a sentence for the notice, "
                              "not as a cut", r.number, r.labels[action_key])
-            result[level.value] = m
-            result.key_lines[level.value] = r.number
-            result.key_columns[level.value] = m.key_columns.get("cut") or m.key_columns.get("stop") \
-                or m.key_columns.get("actions")
+            _put(result, level.value, m, r.number,
+                 m.key_columns.get("cut") or m.key_columns.get("stop") or m.key_columns.get("actions"))
         return result
 
     def hoist(self, measures: LDict, lines: list[LDict], rows: list[_Row]) -> None:
@@ -611,16 +607,11 @@ class TableReader:
             m = _ldict(rows[0].number)
             if shared is not None:
                 name, value, source = shared
-                m[name] = value
-                m.key_lines[name] = source.key_lines[name]
-                m.key_columns[name] = source.key_columns[name]
+                _put(m, name, value, source.key_lines[name], source.key_columns[name])
             if actions:
-                m["actions"] = actions
                 first = own[0]
-                m.key_lines["actions"] = first.key_lines["actions"]
-                m.key_columns["actions"] = first.key_columns["actions"]
-            measures[key] = m
-            measures.key_lines[key] = m.line
+                _put(m, "actions", actions, first.key_lines["actions"], first.key_columns["actions"])
+            _put(measures, key, m, m.line)
             for line, mine in zip(lines, own):
                 self.strip(line, key, mine, shared, actions)
 
@@ -678,11 +669,22 @@ NUMBER_KEYS = frozenset({"operating_days", "capacity_eia", "capacity_permit", "c
 CUT_KEYS = tuple(CUT_COLUMNS.values())
 ACTION_KEYS = tuple(ACTION_COLUMNS.values())
 ENUM_KEYS = frozenset({"grade", "zone", "category", "compliant", "status"})
+#: how a column's cells are cleaned (text by default)
+_KIND = {"id": "id", "contact_phone": "phone", **{k: "number" for k in (*POLLUTANTS_KEYS, *NUMBER_KEYS)},
+         **{k: "cut" for k in CUT_KEYS}, **{k: "actions" for k in ACTION_KEYS}, **{k: "enum" for k in ENUM_KEYS}}
 
 
 def _chain(first: list[Row], rest: Iterator[Row]) -> Iterator[Row]:
     yield from first
     yield from rest
+
+
+def _put(target: LDict, key: str, value: Any, line: int, column: str | None = None) -> None:
+    """Set ``key`` and remember the row (and column) it came from, for findings."""
+    target[key] = value
+    target.key_lines[key] = line
+    if column is not None:
+        target.key_columns[key] = column
 
 
 def _ldict(line: int) -> LDict:
@@ -722,16 +724,14 @@ def _emissions(r: _Row) -> LDict:
     data = _ldict(r.number)
     for key in POLLUTANTS_KEYS:
         if key in r.cells:
-            data[key] = r.cells[key]
-            data.key_lines[key] = r.number
-            data.key_columns[key] = r.labels[key]
+            _put(data, key, r.cells[key], r.number, r.labels[key])
     return data
 
 
 def _same(a: Any, b: Any) -> bool:
     def norm(v: Any) -> Any:
         return unicodedata.normalize("NFKC", v).strip().lower() if isinstance(v, str) else v
-    return norm(a) == norm(b)
+    return a == b or norm(a) == norm(b)
 
 
 def _shared_actions(own: list[LDict | None]) -> list[str]:
@@ -741,10 +741,8 @@ def _shared_actions(own: list[LDict | None]) -> list[str]:
     return [a for a in first if all(a in m["actions"] for m in own)]  # type: ignore[index]
 
 
-def _is_total(cells: Sequence[Cell], row: _Row) -> bool:
-    """A 合计/总计 row under the table: not an enterprise, never counted."""
-    if row.has("id"):
-        return False
+def _is_total(cells: Sequence[Cell]) -> bool:
+    """A 合计/总计 row under the table (no credit code): not an enterprise, never counted."""
     return any(isinstance(c, str) and _squash(c.strip().lower()) in _TOTAL_WORDS for c in cells[:4])
 
 
