@@ -42,6 +42,7 @@ CODES: dict[str, tuple[str, str]] = {
     "W306": (WARNING, "industry unknown to the policy"),
     "W307": (WARNING, "unknown column"),
     "W308": (WARNING, "value read as another type"),
+    "W309": (WARNING, "control characters removed from text"),
 }
 
 BLOCKING = frozenset(
