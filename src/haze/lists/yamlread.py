@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import gc
+import math
 import re
 from typing import Any
 
@@ -97,8 +98,24 @@ class _Loader(_Parser, SafeConstructor, _Resolver):  # type: ignore[misc, valid-
         self.path = path
         self.findings: list[Finding] = []
 
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        # An explicit tag on a value it cannot hold (``!!float abc``, ``!!bool maybe``)
+        # makes PyYAML raise plain Python errors: turn them into a located YAML error.
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, KeyError, TypeError, OverflowError):
+            text = node.value if isinstance(node.value, str) else node.id
+            raise ConstructorError(None, None, f"cannot read {_short(text)!r} as {node.tag}",
+                                   node.start_mark) from None
+
+
+def _short(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
 
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> Any:
+    if not isinstance(node, yaml.MappingNode):  # ``!!map [1]``
+        raise ConstructorError(None, None, f"expected a mapping, but found a {node.id}", node.start_mark)
     data = LDict()
     data.line = node.start_mark.line + 1
     yield data
@@ -122,31 +139,58 @@ def _construct_string(loader: _Loader, node: yaml.ScalarNode) -> str:
     return node.value
 
 
+_HUGE_DECIMAL = re.compile(r"[-+]?[0-9]{300,}")
+
+
+def _construct_int(loader: _Loader, node: yaml.ScalarNode) -> int | float:
+    """Integers beyond any float become ±inf, so the builder's finiteness checks catch them
+    (instead of Python's 4300-digit limit or an OverflowError escaping as a crash)."""
+    text = str(node.value).replace("_", "")
+    if _HUGE_DECIMAL.fullmatch(text):
+        return float(text)
+    value = SafeConstructor.construct_yaml_int(loader, node)
+    try:
+        float(value)
+    except OverflowError:
+        return math.inf if value > 0 else -math.inf
+    return value
+
+
 _Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 # Explicit timestamps, binary, sets, ordered maps: read as their text or refuse.
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_string)
+_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 
 
 def _line_of_offset(data: bytes, offset: int) -> int:
     return data.count(b"\n", 0, offset) + 1
 
 
+#: The start of every line as libyaml sees lines (\n, \r, \r\n, NEL, LS, PS; a BOM
+#: after any of them), then the run of indentation and block indicators (``- ``,
+#: ``? ``, ``: ``) that can open nested collections on that line. Missing any of
+#: these lets a deep document past the bound into libyaml's recursive composer,
+#: which crashes the process.
+_LINE_PREFIX = re.compile(rb"(?:\A|\r\n?|\n|\xc2\x85|\xe2\x80[\xa8\xa9])((?:[ \t?:-]|\xef\xbb\xbf)*)")
+
+
 def _depth_bound(data: bytes) -> int:
     """A cheap upper bound on nesting depth: block indentation plus flow brackets.
 
-    Block nesting needs at least one more column of indentation (or ``- ``/``? ``
-    indicator) per level; flow nesting is bounded by the running count of open
+    Block nesting needs at least one more column of indentation (or ``- ``/``? ``/``: ``
+    indicator) per level; flow nesting is bounded by twice the running count of open
     brackets. Brackets inside quoted text only make the bound larger, never smaller.
     """
-    prefixes = re.findall(rb"^[ ?-]*", data, re.M)
+    prefixes = _LINE_PREFIX.findall(data)
     block = max(map(len, prefixes), default=0)
     flow = depth = 0
     for m in re.finditer(rb"[\[\]{}]", data):
+        # Two per bracket: ``[a: b]`` opens a sequence and, inside it, a mapping.
         if m.group() in (b"[", b"{"):
-            depth += 1
+            depth += 2
             flow = max(flow, depth)
         else:
-            depth = max(0, depth - 1)
+            depth = max(0, depth - 2)
     return block + flow + 1
 
 
@@ -206,14 +250,19 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
 def _yaml_error(exc: yaml.YAMLError, path: str, data: bytes = b"") -> Finding:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     if isinstance(exc, yaml.reader.ReaderError) and data:
-        line = data.decode("utf-8", "replace")[: exc.position].count("\n") + 1
+        # libyaml counts the position in bytes, PyYAML's own reader in characters
+        text = data if LIBYAML else data.decode("utf-8", "replace")
+        line = text[: exc.position].count(b"\n" if LIBYAML else "\n") + 1
         return finding("E002", f"YAML: {exc.reason}", path, line)
     problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
     context = getattr(exc, "context", None)
     if problem and "could not determine a constructor" in problem:
         problem = "tags that construct objects are not allowed" + problem.split("constructor", 1)[1]
     message = f"{context} {problem}" if context and "constructor" not in problem else problem
-    return finding("E002", f"YAML syntax: {message}", path, mark.line + 1 if mark else None)
+    line = mark.line + 1 if mark else None
+    if line is not None and data:  # at the end of a file without a final newline libyaml counts one more
+        line = min(line, data.count(b"\n") + 1)
+    return finding("E002", f"YAML syntax: {message}", path, line)
 
 
 def load_yaml(data: bytes, path: str) -> tuple[Any, list[Finding]]:
