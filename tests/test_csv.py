@@ -126,7 +126,7 @@ def test_no_header_row_is_one_error_naming_what_was_expected() -> None:
 
 
 def test_header_without_credit_code_column_is_refused_once() -> None:
-    lines = findings_of(csv_file("x.csv", f"企业名称,绩效等级,SO2\n示例县甲厂,B,1\n示例县乙厂,C,2\n".encode()))
+    lines = findings_of(csv_file("x.csv", "企业名称,绩效等级,SO2\n示例县甲厂,B,1\n示例县乙厂,C,2\n".encode()))
     assert lines == ["x.csv:1: error E100 no credit code column (统一社会信用代码/id) in the header"]
 
 

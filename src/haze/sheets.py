@@ -215,12 +215,12 @@ def same_list(a: EnterpriseList, b: EnterpriseList) -> bool:
 class Imported:
     """What ``haze import`` did: the list read, where it went, what to tell the user."""
 
-    list: EnterpriseList
+    imported: EnterpriseList
     output: Path
     warnings: list[Finding] = field(default_factory=list)
 
     def to_json(self) -> dict:
-        lst = self.list
+        lst = self.imported
         return {
             "ok": True,
             "source": lst.path,

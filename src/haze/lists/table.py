@@ -28,7 +28,7 @@ from typing import Any, Iterable, Iterator, Sequence
 
 from haze.findings import WARNING, Finding, finding
 from haze.lists.yamlread import LDict
-from haze.model import LEVELS, POLLUTANTS, STOP_WORDS, EnterpriseList, Level, parse_cut
+from haze.model import LEVELS, POLLUTANTS, STOP_WORDS, EnterpriseList, Level, Line, parse_cut
 
 Cell = Any  # str | int | float | bool | datetime | None, as csv or openpyxl give them
 Row = tuple[int, Sequence[Cell]]  # (spreadsheet row number, cells)
@@ -237,10 +237,8 @@ class TableReader:
             return [], [], 0  # an empty extra sheet (其他排放源 of a template) holds nothing: fine
         start = None
         for i, (_, cells) in enumerate(seen):
-            keys = {column_key(c) for c in cells if not _blank(c)}
-            keys.discard(None)
-            keys.discard("")
-            if len(keys) >= 2 and keys & set(need):
+            found = {column_key(c) for c in cells if not _blank(c)} - {None, ""}
+            if len(found) >= 2 and found & set(need):
                 start = i
                 break
         if start is None:
@@ -329,8 +327,10 @@ class TableReader:
         if _blank(value):
             return None
         if isinstance(value, (_dt.datetime, _dt.date, _dt.time)):
-            midnight = isinstance(value, _dt.datetime) and value.time() == _dt.time()
-            text = value.date().isoformat() if midnight else value.isoformat()
+            if isinstance(value, _dt.datetime) and value.time() == _dt.time():
+                text = value.date().isoformat()  # a date Excel made of "1-2": no time was typed
+            else:
+                text = value.isoformat()
             self.add("W308", f"{value!r} was read as a date by the spreadsheet; using {text!r} — format the "
                      "column as text (文本) to keep what was typed", number, label)
             return text
@@ -469,7 +469,7 @@ class TableReader:
                 if (number, 1) in facts.uncalculated:
                     self.add("E101", UNCALCULATED, number, label)
                 continue
-            target, name = (baseline, pollutant) if key == "baseline" else (data, key)
+            target, name = (baseline, pollutant or "") if key == "baseline" else (data, key)
             if key == "baseline":
                 value = _number_cell(value)
             elif isinstance(value, float):
@@ -584,7 +584,7 @@ class TableReader:
                              f"{HEADERS_ZH[cut_key]} cell is empty: it is read as a sentence for the notice, "
                              "not as a cut", r.number, r.labels[action_key])
             _put(result, level.value, m, r.number,
-                 m.key_columns.get("cut") or m.key_columns.get("stop") or m.key_columns.get("actions"))
+                 m.column_of("cut") or m.column_of("stop") or m.column_of("actions"))
         return result
 
     def hoist(self, measures: LDict, lines: list[LDict], rows: list[_Row]) -> None:
@@ -607,17 +607,17 @@ class TableReader:
             m = _ldict(rows[0].number)
             if shared is not None:
                 name, value, source = shared
-                _put(m, name, value, source.key_lines[name], source.key_columns[name])
+                _put(m, name, value, source.line_of(name), source.column_of(name))
             if actions:
                 first = own[0]
-                _put(m, "actions", actions, first.key_lines["actions"], first.key_columns["actions"])
+                _put(m, "actions", actions, first.line_of("actions"), first.column_of("actions"))
             _put(measures, key, m, m.line)
             for line, mine in zip(lines, own):
                 self.strip(line, key, mine, shared, actions)
 
     @staticmethod
     def shared_cut(own: list[LDict | None], count: int) -> tuple[str, Any, LDict] | None:
-        values: list[tuple[str, float] | None] = []
+        values: list[tuple[str, float]] = []
         for m in own:
             if m is None or not ("cut" in m or "stop" in m):
                 return None
@@ -684,6 +684,8 @@ def _put(target: LDict, key: str, value: Any, line: int, column: str | None = No
     target[key] = value
     target.key_lines[key] = line
     if column is not None:
+        if target.key_columns is None:
+            target.key_columns = {}
         target.key_columns[key] = column
 
 
@@ -818,7 +820,8 @@ def list_rows(lst: EnterpriseList) -> tuple[list[str], list[list[Any]]]:
         if e.capacity is not None:
             head.update({"capacity_eia": e.capacity.eia, "capacity_permit": e.capacity.permit,
                          "capacity_actual": e.capacity.actual, "capacity_unit": e.capacity.unit})
-        for line in e.lines or [None]:
+        lines: list[Line | None] = list(e.lines) or [None]  # an idle plant without emissions is still a row
+        for line in lines:
             row = dict(head)
             if line is not None:
                 if e.has_lines:
@@ -843,8 +846,8 @@ def list_fact_rows(lst: EnterpriseList) -> list[list[Any]]:
     for name, value in (("秋冬季", info.season), ("政策", info.policy), ("文号前缀", info.doc_prefix)):
         if value:
             rows.append([name, value])
-    for p, value in (info.baseline or {}).items():
-        rows.append([f"{p.label.replace('₂', '2')}全社会排放量", _plain(value)])
+    for p, amount in (info.baseline or {}).items():
+        rows.append([f"{p.label.replace('₂', '2')}全社会排放量", _plain(amount)])
     if not info.strict_ids:
         rows.append(["严格校验信用代码", "否"])
     return rows

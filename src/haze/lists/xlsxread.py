@@ -133,12 +133,12 @@ def _read_book(book: Any, data: bytes, path: str, overrides: dict[str, Any] | No
     if main is None:
         return None, [finding("E003", "the workbook has no sheet of enterprises", path)]
 
-    def table(index: int | None, named: bool) -> Table | None:
-        if index is None:
-            return None
+    def table(index: int, named: bool) -> Table:
         sheet = sheets[index]
         return Table(_rows(sheet), sheet.title if named else "", _uncalculated(data, sheet))
 
-    return read_tables(path, table(main, False), sources=table(sources, True), facts=table(facts, True),
+    return read_tables(path, table(main, False),
+                       sources=None if sources is None else table(sources, True),
+                       facts=None if facts is None else table(facts, True),
                        region=Path(path).stem, overrides=overrides)
 
