@@ -11,11 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from haze.errors import ListError, UsageError
+from haze.errors import ListError, PolicyError, UsageError
 from haze.findings import Finding, as_warnings
 from haze.lists import ListReport, read_list
 from haze.model import EnterpriseList
-from haze.policy import Policy, load_policy
+from haze.policy import Policy, load_policy, shipped_policies
 
 
 @dataclass
@@ -37,8 +37,19 @@ def read(path: str | Path, *, cache: bool = True) -> ListReport:
 
 
 def choose_policy(option: str | None, lst: EnterpriseList | None) -> Policy:
-    """``--policy`` wins; then the list's own ``policy``; then the default."""
-    return load_policy(option or (lst.info.policy if lst else None))
+    """``--policy`` wins; then the list's own ``policy``; then the default.
+
+    A list is not trusted (it comes from many hands), so its ``policy`` may only
+    name a shipped policy: a policy file is the bureau's choice, through
+    ``--policy`` or haze.yaml, never a path written in the list (``/dev/zero``…).
+    """
+    if option:
+        return load_policy(option)
+    named = lst.info.policy if lst else None
+    if named and named not in shipped_policies():
+        raise PolicyError(f"{lst.path if lst else 'the list'}: policy {named!r} is not a shipped policy "
+                          f"({', '.join(shipped_policies())}); a policy file is chosen with --policy FILE")
+    return load_policy(named)
 
 
 def load_inputs(path: str | Path | None, policy: str | None = None, *, cache: bool = True) -> Inputs:
@@ -47,6 +58,9 @@ def load_inputs(path: str | Path | None, policy: str | None = None, *, cache: bo
     report = read(path, cache=cache)
     if report.list is None or report.blocking:
         blocking = report.blocking or [f for f in report.findings if f.is_error]
+        if report.list is None and len(blocking) == 1 and blocking[0].line is None:
+            # The file itself is the problem (missing, unreadable, a pipe, too large): one line says it.
+            raise ListError(f"{report.path}: {blocking[0].message}")
         raise ListError(f"{report.path}: the list cannot be computed ({len(blocking)} "
                         f"error{'s' if len(blocking) != 1 else ''})", blocking)
     return Inputs(report.list, choose_policy(policy, report.list), as_warnings(report.findings))

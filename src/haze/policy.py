@@ -18,6 +18,7 @@ from haze.findings import Finding
 from haze.model import LEVELS, POLLUTANTS, Category, Grade, Level, Measure, Pollutant
 
 DEFAULT_POLICY = "shanxi-2024"
+MAX_POLICY_BYTES = 16 * 1024 * 1024
 
 MeasureTable = dict[Level, Measure]
 
@@ -92,6 +93,11 @@ def load_policy(name_or_path: str | None) -> Policy:
     path = Path(name)
     if path.suffix.lower() in (".yaml", ".yml") or path.exists():
         try:
+            # A device or pipe (/dev/zero) would never end: only a regular file of sane size.
+            if path.exists() and not path.is_file():
+                raise PolicyError(f"{name}: a policy must be a regular file")
+            if path.exists() and path.stat().st_size > MAX_POLICY_BYTES:
+                raise PolicyError(f"{name}: a policy file is at most {MAX_POLICY_BYTES} bytes")
             data = path.read_bytes()
         except OSError as exc:
             raise PolicyError(f"{name}: cannot read policy: {exc.strerror or exc}") from None

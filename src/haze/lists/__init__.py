@@ -8,6 +8,7 @@ with blocking findings; see :data:`haze.findings.BLOCKING`.
 from __future__ import annotations
 
 import hashlib
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,7 +42,15 @@ def read_list(path: str | Path) -> ListReport:
     kind = list_format(path)
     if kind is None:
         return ListReport(name, None, [finding("E001", "unknown list format: use .yaml, .yml, .csv or .xlsx", name)])
+    from haze.lists.yamlread import MAX_BYTES
+
     try:
+        info = Path(path).stat()
+        if not (stat.S_ISREG(info.st_mode) or stat.S_ISDIR(info.st_mode)):  # a pipe would block forever
+            return ListReport(name, None, [finding("E001", "not a regular file (a pipe or device?)", name)])
+        if info.st_size > MAX_BYTES:  # refuse before reading: a huge file must not exhaust memory
+            return ListReport(name, None, [finding("E004", f"file is {info.st_size} bytes; the limit is {MAX_BYTES}",
+                                                   name)])
         data = Path(path).read_bytes()
     except FileNotFoundError:
         return ListReport(name, None, [finding("E001", "no such file", name)])

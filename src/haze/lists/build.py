@@ -374,6 +374,10 @@ class Builder:
         if value <= 0:  # a daily figure would divide by zero: the computation is undefined
             self.add("E111", f"operating_days must be positive, not {raw!r}", data, "operating_days")
             return 365
+        if value < MIN_OPERATING_DAYS:  # 1e-320 days: daily figures overflow to infinity
+            self.add("E111", f"operating_days {raw!r} is too small to divide by (at least {MIN_OPERATING_DAYS:g})",
+                     data, "operating_days")
+            return 365
         if not 1 <= value <= 366:
             self.add("W305", f"operating_days {raw!r} is outside 1–366", data, "operating_days")
         return value
