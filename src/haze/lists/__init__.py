@@ -61,9 +61,13 @@ def read_list(path: str | Path) -> ListReport:
     return parse_list(data, name, kind)
 
 
-def parse_list(data: bytes, path: str, kind: str = "yaml") -> ListReport:
-    """Parse list bytes already read (``kind`` is yaml, csv or xlsx)."""
-    digest = hashlib.sha256(data).hexdigest()
+def parse_list(data: bytes, path: str, kind: str = "yaml", digest: str | None = None) -> ListReport:
+    """Parse list bytes already read (``kind`` is yaml, csv or xlsx).
+
+    ``digest`` is the sha256 of ``data`` when the caller already has it (the
+    parse cache does), so a large file is hashed once.
+    """
+    digest = digest or hashlib.sha256(data).hexdigest()
     if kind == "yaml":
         from haze.lists.build import build
         from haze.lists.yamlread import load_yaml
