@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any, Callable, Mapping
+from collections.abc import Callable, Mapping  # not typing's: isinstance() through typing is twice as slow
+from typing import Any
 
 from haze import creditcode
 from haze.findings import Finding, finding
