@@ -26,11 +26,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from conftest import COUNTY
 
 from haze.cli import cli
 from haze.findings import BLOCKING
-
-from conftest import COUNTY
 
 SEEDS = range(240)
 ORIGINAL = COUNTY.read_bytes()

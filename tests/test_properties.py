@@ -16,6 +16,7 @@ level never cuts less" hold.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import math
 import random
 
@@ -184,7 +185,7 @@ def test_reductions_never_exceed_emissions(lst: EnterpriseList, policy: Policy, 
 @given(lst=enterprise_lists(), policy=policies())
 def test_raising_the_level_never_lowers_a_cut(lst: EnterpriseList, policy: Policy) -> None:
     results = [compute(lst, policy, level) for level in LEVELS]
-    for lower, higher in zip(results, results[1:]):
+    for lower, higher in itertools.pairwise(results):
         for a, b in zip(lower.enterprises, higher.enterprises):
             assert a.effective_level <= b.effective_level
             for la, lb in zip(a.lines, b.lines):
