@@ -369,30 +369,30 @@ def test_document_over_the_size_limit_is_refused_before_parsing(monkeypatch: pyt
     assert [(f.code, f.message) for f in findings] == [("E004", f"file is {len(data)} bytes; the limit is 100")]
 
 
+def with_and_without_cache(path: str, cwd: Path) -> dict[str, dict]:
+    """validate and check on PATH, through the parse cache (the default) and with --no-cache."""
+    commands = {"validate": ["validate", path], "validate --no-cache": ["validate", "--no-cache", path],
+                "check": ["check", "orange", "--list", path],
+                "check --no-cache": ["check", "orange", "--no-cache", "--list", path]}
+    proc = run_limited([sys.executable, "-c", DRIVER, json.dumps(commands)], cwd)
+    assert proc.returncode == 0, proc.stderr.decode(errors="replace")[-2000:]
+    return json.loads(proc.stdout)
+
+
 @pytest.mark.parametrize("size", [600 * 1024 * 1024, 4 * 1024 * 1024 * 1024])
 def test_huge_file_is_refused_without_reading_it(size: int, isolated: Path) -> None:
     """A sparse file (no disk used) larger than the limit: refused from its size alone,
     so a 4 GB file does not need 4 GB of memory (the child has 1.5 GB)."""
     with open(isolated / NAME, "wb") as fh:
         fh.truncate(size)
-    commands = {"validate": ["validate", "--no-cache", NAME],
-                "check": ["check", "orange", "--no-cache", "--list", NAME]}
-    proc = run_limited([sys.executable, "-c", DRIVER, json.dumps(commands)], isolated)
-    assert proc.returncode == 0, proc.stderr.decode(errors="replace")[-2000:]
-    report = json.loads(proc.stdout)
     message = f"file is {size} bytes; the limit is {yamlread.MAX_BYTES}"
-    assert report["validate"]["code"] == 1
-    assert f"{NAME}: error E004 {message}" in report["validate"]["stdout"]
-    assert report["check"]["code"] == 2
-    assert report["check"]["stderr"] == f"haze: error: {NAME}: {message}\n"
-
-
-def test_file_just_over_the_limit_through_the_cache(isolated: Path) -> None:
-    """The default path (with the parse cache) refuses a 600 MB file too, within 1.5 GB."""
-    with open(isolated / NAME, "wb") as fh:
-        fh.truncate(600 * 1024 * 1024)
-    report = both_commands(NAME, isolated)
-    assert_refused(report, NAME, "E004", None, "the limit is")
+    report = with_and_without_cache(NAME, isolated)
+    for name in ("validate", "validate --no-cache"):
+        assert report[name]["code"] == 1, name
+        assert f"{NAME}: error E004 {message}" in report[name]["stdout"], name
+    for name in ("check", "check --no-cache"):
+        assert report[name]["code"] == 2, name
+        assert report[name]["stderr"] == f"haze: error: {NAME}: {message}\n", name
 
 
 # -- the file itself: missing, unreadable, not a file ---------------------------------------
@@ -445,14 +445,13 @@ def test_directory_given_as_the_list(isolated: Path) -> None:
 def test_named_pipe_is_refused_instead_of_blocking(isolated: Path) -> None:
     """Nobody writes to the pipe: reading it would block forever."""
     os.mkfifo(isolated / NAME)
-    commands = {"validate": ["validate", "--no-cache", NAME],
-                "check": ["check", "orange", "--no-cache", "--list", NAME]}
-    proc = run_limited([sys.executable, "-c", DRIVER, json.dumps(commands)], isolated)
-    report = json.loads(proc.stdout)
-    assert report["validate"]["code"] == 1
-    assert f"{NAME}: error E001 not a regular file" in report["validate"]["stdout"]
-    assert report["check"]["code"] == 2
-    assert report["check"]["stderr"] == f"haze: error: {NAME}: not a regular file (a pipe or device?)\n"
+    report = with_and_without_cache(NAME, isolated)
+    for name in ("validate", "validate --no-cache"):
+        assert report[name]["code"] == 1, name
+        assert f"{NAME}: error E001 not a regular file" in report[name]["stdout"], name
+    for name in ("check", "check --no-cache"):
+        assert report[name]["code"] == 2, name
+        assert report[name]["stderr"] == f"haze: error: {NAME}: not a regular file (a pipe or device?)\n", name
 
 
 def test_unreadable_file(isolated: Path) -> None:
