@@ -53,6 +53,7 @@ def assert_reference(path: Path) -> None:
     assert lst is not None
     assert lst.info.region == path.stem
     assert lst.info.authority == NO_AUTHORITY
+    assert [f.code for f in report.findings if "authority" in f.message] == ["W311"]
     assert lst.info.baseline is None
     first, second = lst.enterprises
     assert (first.id, first.name, first.town, first.grade, first.has_lines) == (A, "示例县东方铸造有限公司", "城关镇",

@@ -178,13 +178,25 @@ def test_e100_empty_authority_points_at_its_key() -> None:
                "E100", 3).endswith("list has no authority")
 
 
-def test_e100_enterprise_without_name_grade_or_production() -> None:
+def test_e100_enterprise_without_name_or_production() -> None:
     text = HEAD + f"  - id: {A}\n{CONTACT}    town: 城关镇\n"
-    assert codes_at(text) == [("E100", 5), ("E100", 5), ("E100", 5)]
+    assert sorted(codes_at(text)) == [("E100", 5), ("E100", 5), ("W310", 5)]
     messages = found(text)
     assert any("has no name" in m for m in messages)
-    assert any("has no grade" in m for m in messages)
     assert any("neither emissions nor lines" in m for m in messages)
+
+
+def test_w310_missing_grade_is_unrated_and_does_not_block(run, tmp_path) -> None:
+    text = HEAD + f"  - id: {A}\n    name: 甲\n{CONTACT}    emissions: {{so2: 365}}\n"
+    assert one(text, "W310", 5, severity="warning").endswith("no grade: treated as unrated (未评级)")
+    path = tmp_path / "ungraded.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = run("check", "orange", "--list", path, "--json")
+    assert result.exit_code in (0, 1), result.stderr
+    import json
+    enterprise = json.loads(result.stdout)["enterprises"][0]
+    assert enterprise["grade"] == "unrated"
+    assert enterprise["lines"][0]["cut"] == 0.3  # unrated at orange
 
 
 def test_e100_line_without_a_name() -> None:

@@ -43,6 +43,8 @@ CODES: dict[str, tuple[str, str]] = {
     "W307": (WARNING, "unknown column"),
     "W308": (WARNING, "value read as another type"),
     "W309": (WARNING, "control characters removed from text"),
+    "W310": (WARNING, "no grade: treated as unrated"),
+    "W311": (WARNING, "no issuing authority in a spreadsheet list"),
 }
 
 BLOCKING = frozenset(

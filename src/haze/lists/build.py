@@ -334,7 +334,9 @@ class Builder:
         e = Enterprise(id=ident, name=self.text(data, "name", "an enterprise", required=True), line=data.line)
         e.town = self.text(data, "town", "an enterprise")
         e.industry = self.text(data, "industry", "an enterprise")
-        e.grade = self.choice(data, "grade", Grade.parse, Grade.UNRATED, required=True,
+        if data.get("grade") is None:  # not yet graded is what 未评级 means; a typo must not stop an emergency
+            self.add("W310", "no grade: treated as unrated (未评级)", data)
+        e.grade = self.choice(data, "grade", Grade.parse, Grade.UNRATED,
                               expected="A, B, C, D, leading, nonleading or unrated")
         ok, e.key_zone = parse_zone(data.get("zone"))
         if not ok:
