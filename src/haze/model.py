@@ -65,6 +65,11 @@ class Level(str, enum.Enum):
         return {"yellow": "Ⅲ级", "orange": "Ⅱ级", "red": "Ⅰ级"}[self.value]
 
     @property
+    def title(self) -> str:
+        """How the terminal names a level: ``orange (橙色预警, Ⅱ级响应)``."""
+        return f"{self.value} ({self.zh}预警, {self.response}响应)"
+
+    @property
     def roman(self) -> str:
         return {"yellow": "III", "orange": "II", "red": "I"}[self.value]
 
