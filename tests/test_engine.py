@@ -20,6 +20,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from haze.errors import PolicyError
 from haze.creditcode import check_character
 from haze.engine import LevelResult, compute
 from haze.lists import parse_list
@@ -482,7 +483,8 @@ def test_per_pollutant_requirements() -> None:
     assert {p: r.required for p, r in result.pollutants.items()} == {SO2: 0.1, NOX: 0.2, PM: 0.3, VOCS: 0.4}
     assert result.failing == [PM, VOCS]   # 25% each
     assert pol.uniform_requirement(ORANGE) == {"so2": 0.1, "nox": 0.2, "pm": 0.3, "vocs": 0.4}
-    assert pol.uniform_requirement(YELLOW) == 0.0  # a level the policy leaves out requires nothing
+    with pytest.raises(PolicyError, match="gives no requirement at yellow"):  # never a silent 0%
+        pol.uniform_requirement(YELLOW)
 
 
 # -- §4.4: production cap ---------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from haze.errors import PolicyError
 from haze.model import LEVELS, Category, Grade, Level, Pollutant
 from haze.policy import DEFAULT_POLICY, Policy, load_policy, parse_policy, shipped_policies
 
-from conftest import write
+from conftest import ROOT, write
 
 SHIPPED = ("shanxi-2024", "national-2019")
 TRUCKS = "停止使用国四及以下重型柴油货车（含燃气）进行物料运输"
@@ -100,8 +100,21 @@ def test_minimal_custom_policy(tmp_path: Path) -> None:
     assert isinstance(pol, Policy) and pol.name == "示例县-最简"
     assert pol.zone_escalation == 1  # the default
     assert pol.uniform_requirement(Level.ORANGE) == 0.25
-    assert pol.uniform_requirement(Level.RED) == 0.0   # a level left out requires nothing
+    with pytest.raises(PolicyError, match="gives no requirement at red"):  # never a silent 0%
+        pol.uniform_requirement(Level.RED)
     assert pol.grades == {} and pol.industries == {} and pol.categories == {}
+
+
+def test_a_pollutant_left_out_of_a_level_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(PolicyError, match="requirements at orange give no share for pm, vocs"):
+        load_policy(str(write(tmp_path / "partial.yaml", "requirements: {orange: {so2: 0.3, nox: 0.3}}\n")))
+
+
+def test_check_at_a_level_the_policy_leaves_out_is_one_line_exit_2(run, tmp_path: Path) -> None:
+    pol = write(tmp_path / "orange-only.yaml", "requirements: {orange: 0.3}\n")
+    result = run("check", "red", "--list", str(ROOT / "examples" / "worked-example.yaml"), "--policy", str(pol))
+    assert result.exit_code == 2
+    assert "gives no requirement at red" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_policy_name_defaults_to_the_file_stem(tmp_path: Path) -> None:

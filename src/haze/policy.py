@@ -38,7 +38,10 @@ class Policy:
     path: str = ""
 
     def requirement(self, level: Level, pollutant: Pollutant) -> float:
-        return self.requirements.get(level, {}).get(pollutant, 0.0)
+        """The share required; a level the policy leaves out cannot be computed (never 0%)."""
+        if level not in self.requirements:
+            raise PolicyError(f"{self.path or self.name}: policy {self.name!r} gives no requirement at {level.value}")
+        return self.requirements[level][pollutant]
 
     def uniform_requirement(self, level: Level) -> float | dict[str, float]:
         """The share required at ``level``: one number when every pollutant shares it."""
@@ -189,8 +192,10 @@ class _PolicyReader:
                     self.fail(raw, f"requirement {pname!r}: {share!r} at {key} must be a share from 0 to 1")
                     continue
                 result[level][p] = float(share)
-        for level in LEVELS:
-            result.setdefault(level, {p: 0.0 for p in POLLUTANTS})
+        for level, shares in result.items():  # a forgotten pollutant must not quietly require 0%
+            missing = [p.value for p in POLLUTANTS if p not in shares]
+            if missing:
+                self.fail(raw, f"requirements at {level.value} give no share for {', '.join(missing)}")
         return result
 
     def grade_tables(self, raw: Any, where: Any, what: Any) -> dict[Grade, MeasureTable]:
