@@ -105,7 +105,8 @@ def test_every_field_of_every_model_class_survives_the_round_trip(tmp_path: Path
     red = Measure(cut=None, stop=True, actions=(), line=43)
     lst = EnterpriseList(
         info=ListInfo(region="示例县", authority="示例县生态环境局", season="2025-2026秋冬季", policy="national-2019",
-                      doc_prefix="示环应急", baseline={Pollutant.SO2: 3000.5, Pollutant.VOCS: 0.1}, strict_ids=False),
+                      doc_prefix="示环应急", baseline={Pollutant.SO2: 3000.5, Pollutant.VOCS: 0.1}, strict_ids=False,
+                      contact=Contact(name="李明", phone="0356-2000000")),
         enterprises=[Enterprise(
             id=A, name="示例县宏达铸造有限公司", town="巴公镇", industry="casting", grade=Grade.NONLEADING, key_zone=True,
             category=Category.GUARANTEE, compliant=False, status=Status.IDLE, operating_days=300.5,
@@ -143,7 +144,7 @@ def test_the_model_layout_is_the_one_the_codec_knows() -> None:
         "Enterprise:id,name,town,industry,grade,key_zone,category,compliant,status,operating_days,contact,"
         "capacity,lines,measures,has_lines,line;"
         "OtherSource:name,kind,emissions,measures,line;"
-        "ListInfo:region,authority,season,policy,doc_prefix,baseline,strict_ids;"
+        "ListInfo:region,authority,season,policy,doc_prefix,baseline,strict_ids,contact;"
         "EnterpriseList:info,enterprises,other_sources,path,sha256;"
         "Finding:severity,code,message,path,line,enterprise,column"
     )

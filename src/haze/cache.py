@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import gc
 import hashlib
 import json
@@ -97,10 +98,26 @@ def schema() -> str:
     return ";".join(f"{cls.__name__}:" + ",".join(f.name for f in dataclasses.fields(cls)) for cls in _MODEL)
 
 
+@functools.lru_cache(maxsize=1)
+def reader_fingerprint() -> str:
+    """A hash of the code that turns bytes into a list and findings.
+
+    A changed rule (a new finding, another message) must not be hidden by an
+    entry made by the old code, even within one version during development.
+    """
+    package = Path(__file__).resolve().parent
+    sources = sorted((package / "lists").glob("*.py")) + [
+        package / name for name in ("model.py", "findings.py", "creditcode.py")]
+    digest = hashlib.sha256()
+    for source in sources:
+        digest.update(source.name.encode() + b"\0" + source.read_bytes())
+    return digest.hexdigest()
+
+
 def entry_key(digest: str, kind: str, stem: str) -> str:
     """The entry's name. The stem counts because a CSV/XLSX list without list facts
     takes its region from the file name (SPEC §9): same bytes, other name, other list."""
-    material = "\0".join((str(FORMAT), __version__, schema(), kind, stem, digest))
+    material = "\0".join((str(FORMAT), __version__, schema(), reader_fingerprint(), kind, stem, digest))
     return hashlib.sha256(material.encode("utf-8")).hexdigest()
 
 
@@ -234,16 +251,18 @@ def decode_report(data: dict[str, Any], path: str, digest: str) -> ListReport:
 def _encode_list(lst: EnterpriseList) -> list[Any]:
     i = lst.info
     info = [i.region, i.authority, i.season, i.policy, i.doc_prefix,
-            None if i.baseline is None else _encode_amounts(i.baseline), i.strict_ids]
+            None if i.baseline is None else _encode_amounts(i.baseline), i.strict_ids,
+            None if i.contact is None else [i.contact.name, i.contact.phone]]
     return [info, [_encode_enterprise(e) for e in lst.enterprises],
             [[s.name, s.kind, _encode_amounts(s.emissions), _encode_measures(s.measures), s.line]
              for s in lst.other_sources]]
 
 
 def _decode_list(raw: list[Any], path: str, digest: str) -> EnterpriseList:
-    (region, authority, season, policy, doc_prefix, baseline, strict_ids), enterprises, sources = raw
+    (region, authority, season, policy, doc_prefix, baseline, strict_ids, contact), enterprises, sources = raw
     info = ListInfo(region=region, authority=authority, season=season, policy=policy, doc_prefix=doc_prefix,
-                    baseline=None if baseline is None else _decode_amounts(baseline), strict_ids=strict_ids)
+                    baseline=None if baseline is None else _decode_amounts(baseline), strict_ids=strict_ids,
+                    contact=None if contact is None else Contact(*contact))
     return EnterpriseList(
         info=info,
         enterprises=[_decode_enterprise(e) for e in enterprises],

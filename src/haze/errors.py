@@ -29,6 +29,10 @@ class TemplateError(HazeError):
     """A notice template is missing, broken or refused by the sandbox."""
 
 
+class OutputError(HazeError):
+    """A file cannot be written (export, import, plan --apply) or fails its read-back check."""
+
+
 class JournalError(HazeError):
     """The journal cannot be opened or written."""
 

@@ -28,10 +28,8 @@ class Inputs:
 def read(path: str | Path, *, cache: bool = True) -> ListReport:
     """Read a list, through the parse cache unless ``cache`` is False."""
     if cache:
-        try:
-            from haze.cache import cached_read_list
-        except ImportError:  # the cache is optional
-            return read_list(path)
+        from haze.cache import cached_read_list
+
         return cached_read_list(path)
     return read_list(path)
 

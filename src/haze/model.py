@@ -389,6 +389,7 @@ class ListInfo:
     doc_prefix: str = ""
     baseline: dict[Pollutant, float] | None = None
     strict_ids: bool = True
+    contact: Contact | None = None  # the bureau's duty contact for the notices (an addition to SPEC §2)
 
 
 @dataclass

@@ -39,8 +39,8 @@ class HazeGroup(click.Group):
         module, attr = target.split(":")
         try:
             return getattr(importlib.import_module(module), attr)
-        except (ImportError, AttributeError):  # a command still being built
-            return None
+        except ImportError as exc:  # a broken install: say so when used, keep --help working
+            return _unavailable(name, exc)
 
     def invoke(self, ctx: click.Context) -> Any:
         from haze.cli.common import is_debug
@@ -52,8 +52,8 @@ class HazeGroup(click.Group):
             ctx.exit(exc.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
-        except KeyboardInterrupt:
-            click.echo("haze: interrupted; nothing was recorded", err=True)
+        except KeyboardInterrupt:  # the journal records a warning whole or not at all
+            click.echo("haze: interrupted; `haze status` shows whether a warning was recorded", err=True)
             ctx.exit(130)
         except BrokenPipeError:  # the reader went away (haze validate big.yaml | head): stop quietly
             _silence_stdout()
@@ -64,6 +64,17 @@ class HazeGroup(click.Group):
             click.echo(f"haze: internal error: {type(exc).__name__}: {exc} "
                        "(set HAZE_DEBUG=1 for the traceback)", err=True)
             ctx.exit(3)
+
+
+def _unavailable(name: str, exc: ImportError) -> click.Command:
+    """A stand-in for a command whose module cannot be imported (a missing dependency)."""
+
+    def fail() -> None:
+        click.echo(f"haze: internal error: command {name!r} cannot load: {exc} (reinstall haze)", err=True)
+        raise click.exceptions.Exit(3)
+
+    return click.Command(name, callback=fail, help=f"(unavailable: {exc})",
+                         context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
 
 
 def _silence_stdout() -> None:
@@ -82,7 +93,7 @@ def report_error(exc: HazeError) -> None:
     from haze.errors import ListError
 
     if isinstance(exc, ListError):
-        print_findings(exc.findings)
+        print_findings(exc.findings, limit=None)
     click.echo(f"haze: error: {exc}", err=True)
 
 

@@ -7,7 +7,6 @@ functions that need them, so ``haze --help`` starts fast.
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -110,15 +109,28 @@ def emit_json(data: Any) -> None:
     click.echo(dumps(data))
 
 
-def print_findings(findings: Iterable[Any]) -> None:
-    """One line per finding, as linters print them, to stderr."""
-    for f in findings:
+WARNINGS_SHOWN = 20
+
+
+def print_findings(findings: Iterable[Any], limit: int | None = WARNINGS_SHOWN) -> None:
+    """One line per finding, as linters print them, to stderr.
+
+    With ``limit``, the rest are counted by code instead: thousands of warnings on a
+    province list must not bury the verdict a duty officer is waiting for.
+    """
+    findings = list(findings)
+    shown = findings if limit is None else findings[:limit]
+    for f in shown:
         click.echo(f.format(), err=True)
+    rest = findings[len(shown):]
+    if rest:
+        counts: dict[str, int] = {}
+        for f in rest:
+            counts[f.code] = counts.get(f.code, 0) + 1
+        summary = ", ".join(f"{code} ×{n}" for code, n in sorted(counts.items()))
+        click.echo(f"… and {len(rest)} more ({summary}); `haze validate` lists them all", err=True)
 
 
 def is_debug() -> bool:
     return bool(os.environ.get("HAZE_DEBUG"))
 
-
-def stdin_is_terminal() -> bool:
-    return sys.stdin.isatty()

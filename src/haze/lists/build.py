@@ -39,7 +39,7 @@ from haze.model import (
     parse_zone,
 )
 
-LIST_KEYS = {"region", "authority", "season", "policy", "doc_prefix", "baseline", "strict_ids"}
+LIST_KEYS = {"region", "authority", "season", "policy", "doc_prefix", "baseline", "strict_ids", "contact"}
 ENTERPRISE_KEYS = {
     "id", "name", "town", "industry", "grade", "zone", "category", "compliant", "status",
     "operating_days", "contact", "capacity", "lines", "emissions", "measures",
@@ -289,6 +289,7 @@ class Builder:
         )
         if data.get("baseline") is not None:
             info.baseline = self.emissions(data["baseline"], data, "baseline")
+        info.contact = self.contact(data)  # the bureau's duty contact, printed on the notices
         return info
 
     def enterprises(self, doc: LDict) -> list[Enterprise]:
@@ -309,7 +310,9 @@ class Builder:
             e = self.enterprise_entry(item, doc, strict_ids)
             if e is None:
                 continue
-            if e.id in seen:
+            if not e.id:  # already E100; a second blank id is not a duplicate of the first
+                pass
+            elif e.id in seen:
                 self.add("E108", f"enterprise id {e.id} appears twice (first on line {seen[e.id]})", _at(e.line))
             else:
                 seen[e.id] = e.line

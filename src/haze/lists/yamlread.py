@@ -45,7 +45,7 @@ except ImportError:  # pragma: no cover - depends on the PyYAML build
 
     LIBYAML = False
 
-MAX_BYTES = 512 * 1024 * 1024
+MAX_BYTES = 128 * 1024 * 1024  # a province list is ~20 MB; Python objects take ~30x the bytes
 MAX_DEPTH = 64
 #: expanded nodes allowed beyond the document's own nodes (aliases re-use nodes)
 ALIAS_SLACK = 100_000
