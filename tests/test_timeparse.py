@@ -47,15 +47,45 @@ def test_forms_meaning_eight_pm_on_1_december(text: str) -> None:
     assert value.tzinfo is SHANGHAI
 
 
-def test_chinese_form_without_year_takes_the_year_of_now() -> None:
+def test_chinese_form_without_year_takes_the_year_nearest_now() -> None:
     assert parse_when("12月1日20时", NOW) == EIGHT_PM
-    assert parse_when("12月1日20时", datetime(2031, 1, 1, tzinfo=SHANGHAI)).year == 2031
+    assert parse_when("12月1日20时", datetime(2031, 8, 1, tzinfo=SHANGHAI)).year == 2031
+    assert parse_when("12月1日20时", datetime(2031, 1, 1, tzinfo=SHANGHAI)).year == 2030  # a month ago
 
 
-def test_year_of_now_is_read_in_shanghai_not_utc() -> None:
+def test_a_yearless_time_typed_just_after_new_year_is_last_year() -> None:
+    # Typed at 00:30 on 1 January, "22:00 on 31 December" was two and a half hours ago, not a year ahead.
+    just_after = datetime(2026, 1, 1, 0, 30, tzinfo=SHANGHAI)
+    assert parse_when("12月31日22时", just_after) == datetime(2025, 12, 31, 22, 0, tzinfo=SHANGHAI)
+    assert parse_when("12月31日24时", just_after) == datetime(2026, 1, 1, 0, 0, tzinfo=SHANGHAI)
+    # and the other way round: typed late on 31 December, "8:00 on 1 January" is tomorrow morning
+    just_before = datetime(2025, 12, 31, 23, 0, tzinfo=SHANGHAI)
+    assert parse_when("1月1日8时", just_before) == datetime(2026, 1, 1, 8, 0, tzinfo=SHANGHAI)
+
+
+def test_the_nearest_year_is_judged_on_the_moment_not_the_utc_calendar() -> None:
     # 2025-12-31 17:00 UTC is already 2026-01-01 01:00 in Shanghai.
     utc_now = datetime(2025, 12, 31, 17, 0, tzinfo=timezone.utc)
     assert parse_when("1月2日8时", utc_now) == datetime(2026, 1, 2, 8, 0, tzinfo=SHANGHAI)
+    assert parse_when("12月31日20时", utc_now) == datetime(2025, 12, 31, 20, 0, tzinfo=SHANGHAI)
+
+
+def test_29_february_without_a_year_exists_only_in_a_leap_year() -> None:
+    with pytest.raises(UsageError, match="day is out of range"):
+        parse_when("2月29日8时", datetime(2025, 3, 1, tzinfo=SHANGHAI))  # never moved to 2024
+    assert parse_when("2月29日8时", datetime(2028, 3, 1, tzinfo=SHANGHAI)) == datetime(2028, 2, 29, 8, 0,
+                                                                                    tzinfo=SHANGHAI)
+
+
+@given(st.datetimes(min_value=datetime(2001, 1, 1), max_value=datetime(2098, 12, 31)),
+       st.integers(min_value=1, max_value=12), st.integers(min_value=1, max_value=28),
+       st.integers(min_value=0, max_value=23))
+def test_a_yearless_time_is_never_more_than_half_a_year_from_now(now: datetime, month: int, day: int,
+                                                                 hour: int) -> None:
+    now = now.replace(tzinfo=SHANGHAI)
+    value = parse_when(f"{month}月{day}日{hour}时", now)
+    assert (value.month, value.day, value.hour) == (month, day, hour)
+    assert abs(value - now) <= timedelta(days=184)
 
 
 @pytest.mark.parametrize(

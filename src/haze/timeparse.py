@@ -6,8 +6,10 @@ Accepted (after NFKC, so full-width digits and ``：`` work):
   seconds, fractions or an offset (``+08:00``, ``Z``); a date alone is 00:00;
 * slash and dot forms, year first: ``2025/12/1 20:00``, ``2025.12.01 8:05``;
 * Chinese forms: ``2025年12月1日20时``, ``2025年12月1日 20时30分``,
-  ``2025年12月1日20点半``, ``2025年12月1日 20:30``, ``12月1日20时`` (this year),
-  and ``24时`` for the end of a day, as bureau documents write it.
+  ``2025年12月1日20点半``, ``2025年12月1日 20:30``, ``12月1日20时`` (in the year
+  that puts it nearest to now: typed at 00:30 on 1 January, ``12月31日22时`` is
+  two and a half hours ago, not a year ahead), and ``24时`` for the end of a
+  day, as bureau documents write it.
 
 The Chinese forms are read with a regular expression, everything else with
 ``dateutil.parser.isoparse``; never the fuzzy parser, which guesses silently
@@ -52,8 +54,8 @@ _COMPACT = re.compile(r"^\d{8}(?:T\d|$)")  # ISO basic format: 20251201T2000
 def parse_when(text: str, now: datetime | None = None) -> datetime:
     """``text`` as an aware datetime in Asia/Shanghai; ``UsageError`` (one line) if unreadable.
 
-    ``now`` supplies the year of Chinese forms that omit it (default: the
-    current time in Asia/Shanghai).
+    ``now`` decides the year of Chinese forms that omit it (default: the
+    current time in Asia/Shanghai): the year that puts the time nearest to it.
     """
     if not isinstance(text, str):
         raise UsageError(f"cannot read time {text!r}: {HINT}")
@@ -69,14 +71,26 @@ def parse_when(text: str, now: datetime | None = None) -> datetime:
 
 
 def _from_chinese(match: re.Match[str], text: str, now: datetime | None) -> datetime:
-    year = match["year"]
-    if year is None:
-        year = (now or datetime.now(SHANGHAI)).astimezone(SHANGHAI).year
     hour = match["hour"] or match["chour"] or "0"
     minute = match["minute"] or match["cminute"] or ("30" if match["half"] else "0")
+    if match["year"] is not None:
+        return _chinese_time(int(match["year"]), match, int(hour), int(minute), text)
+    # No year: the one nearest to now. Around New Year the current year is wrong either way
+    # (12月31日22时 typed at 00:30 on 1 January is last year; 1月1日8时 typed on 31 December is next).
+    here = (now or datetime.now(SHANGHAI)).astimezone(SHANGHAI)
+    # A date impossible this year (2月29日 in 2025) is a typo, refused, never moved to a leap year.
+    candidates = [_chinese_time(here.year, match, int(hour), int(minute), text)]
+    for year in (here.year - 1, here.year + 1):
+        try:
+            candidates.append(_chinese_time(year, match, int(hour), int(minute), text))
+        except UsageError:
+            continue  # 2月29日 of a leap year: next to it, only this year has one
+    return min(candidates, key=lambda moment: abs(moment - here))
+
+
+def _chinese_time(year: int, match: re.Match[str], hours: int, minutes: int, text: str) -> datetime:
     try:
-        day = date(int(year), int(match["month"]), int(match["day"]))
-        hours, minutes = int(hour), int(minute)
+        day = date(year, int(match["month"]), int(match["day"]))
         # 24时 is how a notice says "end of the day": the next day's 00:00.
         if hours == 24 and minutes == 0:
             return datetime.combine(day, datetime.min.time(), SHANGHAI) + timedelta(days=1)
