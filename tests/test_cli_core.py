@@ -42,7 +42,7 @@ def test_an_internal_error_is_one_line_without_haze_debug(monkeypatch: pytest.Mo
         raise ZeroDivisionError("boom")
 
     monkeypatch.delenv("HAZE_DEBUG")
-    monkeypatch.setattr(haze.engine, "compute", boom)
+    monkeypatch.setattr(haze.engine, "enterprise_result", boom)  # a bug deep in the computation
     result = CliRunner().invoke(cli, ["check", "orange", "--list", str(EXAMPLES / "worked-example.yaml")])
     assert result.exit_code == 3
     assert result.stderr.strip().splitlines()[-1].startswith("haze: internal error: ZeroDivisionError: boom")
@@ -75,6 +75,43 @@ def test_the_bureau_contact_is_read_from_the_list_section() -> None:
     text = ("list: {region: 示例县, authority: 示例县生态环境局, contact: {name: 值班室, phone: '0356-2000000'}}\n"
             "enterprises: []\n")
     report = parse_list(text.encode(), "l.yaml")
-    assert report.findings == []
+    assert [f.code for f in report.findings] == ["W314"]
     assert report.list is not None and report.list.info.contact is not None
     assert (report.list.info.contact.name, report.list.info.contact.phone) == ("值班室", "0356-2000000")
+
+
+HEAD = "list:\n  region: 示例县\n  authority: 示例县生态环境局\n"
+ONE = "  - {id: X1, name: 甲, grade: B, contact: {name: 张, phone: '1'}, emissions: {so2: 365, pm: 365}}\n"
+
+
+def codes(text: str) -> list[tuple[str, int | None]]:
+    return [(f.code, f.line) for f in parse_list(text.encode(), "l.yaml").findings if f.code != "E102"]
+
+
+def test_w312_a_partial_baseline_makes_the_report_listed(run, tmp_path: Path) -> None:
+    text = HEAD + "  baseline: {so2: 3650, nox: 3650}\nenterprises:\n" + ONE
+    assert codes(text) == [("W312", 4)]
+    result = run("check", "orange", "--list", write(tmp_path / "l.yaml", text), "--json")
+    import json
+
+    data = json.loads(result.stdout)
+    assert data["basis"] == "listed"  # one pollutant against listed emissions: the report says so
+    assert {p: v["basis"] for p, v in data["pollutants"].items()} == {
+        "so2": "baseline", "nox": "baseline", "pm": "listed", "vocs": "listed"}
+    assert data["pollutants"]["so2"]["baseline"] == 10.0          # 3650 / 365
+    assert data["pollutants"]["pm"]["baseline"] == 1.0            # the listed 365 t/a / 365
+
+
+def test_w313_stop_with_a_partial_cut_stops() -> None:
+    text = HEAD + "enterprises:\n" + ONE.replace("}}\n", "}, measures: {orange: {stop: true, cut: 0.3}}}\n")
+    assert codes(text) == [("W313", 5)]
+
+
+def test_w314_no_enterprises() -> None:
+    assert codes(HEAD + "enterprises: []\n") == [("W314", 4)]
+
+
+def test_e107_still_reports_the_emissions_own_problems() -> None:
+    text = HEAD + "enterprises:\n  - id: X1\n    name: 甲\n    grade: B\n    contact: {name: 张, phone: '1'}\n" \
+        "    emissions: {so2: .nan}\n    lines:\n      - {name: 1#, emissions: {so2: 1}}\n"
+    assert sorted(codes(text)) == [("E106", 9), ("E107", 10)]

@@ -402,7 +402,7 @@ other_sources:
 def test_baseline_basis_and_pollutants_it_omits_fall_back_to_listed() -> None:
     result = at(BASELINE, ORANGE, head=BASELINE_HEAD)
     so2, nox, vocs = result.pollutants[SO2], result.pollutants[NOX], result.pollutants[VOCS]
-    assert result.basis == "baseline"
+    assert result.basis == "listed"  # some pollutants fall back: the report must say listed (§4.3)
     assert (so2.basis, so2.baseline, so2.reduction) == ("baseline", 2.0, pytest.approx(0.2))  # 1 × 0.2
     assert so2.ratio == pytest.approx(0.1)
     assert (vocs.basis, vocs.baseline) == ("listed", pytest.approx(0.3))  # 0.2 + 0.1

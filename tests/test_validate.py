@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from conftest import COUNTY, EXAMPLES, write
 from haze.findings import ERROR, WARNING
 from haze.model import LEVELS, Level, Pollutant
-from haze.validate import percent_down, validate_list, validate_lists
+from haze.validate import validate_list, validate_lists
 from test_findings_lists import CONTACT, HEAD, ONE, A, B, C  # fictional codes and the small lists' head
 
 SMALL = EXAMPLES / "small-fails-orange.yaml"
@@ -64,9 +64,9 @@ def test_small_list_fails_orange_and_red_with_e201_and_a_plan_hint(run) -> None:
     assert result.exit_code == 1
     e201 = [line for line in result.stdout.splitlines() if " E201 " in line]
     assert e201 == [
-        f"{SMALL}: error E201 orange (橙色预警) requirement not met: PM 28.00% < 30.00%, VOCs 29.00% < 30.00%; "
+        f"{SMALL}: error E201 orange (橙色预警, Ⅱ级响应) requirement not met: PM 28.00% < 30.00%, VOCs 29.00% < 30.00%; "
         "run `haze plan orange` for the added cuts that would meet it",
-        f"{SMALL}: error E201 red (红色预警) requirement not met: PM 37.00% < 40.00%, VOCs 39.00% < 40.00%; "
+        f"{SMALL}: error E201 red (红色预警, Ⅰ级响应) requirement not met: PM 37.00% < 40.00%, VOCs 39.00% < 40.00%; "
         "run `haze plan red` for the added cuts that would meet it",
     ]
     assert f"{SMALL}: 2 errors, 0 warnings — NOT VALID" in result.stdout
@@ -330,11 +330,11 @@ other_sources:
     result = validate_list(path)
     # yellow 3/40 = 7.5%; orange (6+5)/40 = 27.5%; red (9+5)/40 = 35%: all three short.
     assert [f.format() for f in result.findings if f.code == "E201"] == [
-        "list.yaml: error E201 yellow (黄色预警) requirement not met: SO₂ 7.50% < 20.00%; "
+        "list.yaml: error E201 yellow (黄色预警, Ⅲ级响应) requirement not met: SO₂ 7.50% < 20.00%; "
         "run `haze plan yellow` for the added cuts that would meet it",
-        "list.yaml: error E201 orange (橙色预警) requirement not met: SO₂ 27.50% < 30.00%; "
+        "list.yaml: error E201 orange (橙色预警, Ⅱ级响应) requirement not met: SO₂ 27.50% < 30.00%; "
         "run `haze plan orange` for the added cuts that would meet it",
-        "list.yaml: error E201 red (红色预警) requirement not met: SO₂ 35.00% < 40.00%; "
+        "list.yaml: error E201 red (红色预警, Ⅰ级响应) requirement not met: SO₂ 35.00% < 40.00%; "
         "run `haze plan red` for the added cuts that would meet it",
     ]
     assert result.levels[Level.ORANGE].pollutants[Pollutant.SO2].basis == "listed"
@@ -342,10 +342,18 @@ other_sources:
     assert result.levels[Level.RED].failing == [Pollutant.SO2]
 
 
-def test_percent_down_never_rounds_a_shortfall_up_to_the_requirement() -> None:
-    assert percent_down(0.29996) == "29.99%"
-    assert percent_down(0.28) == "28.00%"
-    assert percent_down(None) == "—"
+def test_a_ratio_just_short_is_never_shown_as_reaching_the_requirement(run) -> None:
+    # Listed basis, one enterprise: orange cuts 29.996% of its SO₂, short of 30% by more than the
+    # 1e-9 tolerance. Rounded to the nearest it would print "30.00%" next to NOT met.
+    path = write(Path("list.yaml"), ONE + """\
+    emissions: {so2: 100}
+    measures: {yellow: {cut: 0.2}, orange: {cut: 0.29996}, red: {cut: 0.4}}
+""")
+    result = run("validate", str(path))
+    assert result.exit_code == 1
+    assert ("list.yaml: error E201 orange (橙色预警, Ⅱ级响应) requirement not met: SO₂ 29.99% < 30.00%; "
+            "run `haze plan orange` for the added cuts that would meet it") in result.stdout
+    assert "29.99%* ✗" in result.stdout and "30.00%" not in result.stdout.split("requirement by level")[1]
 
 
 def test_blocking_errors_mean_no_levels_and_say_so(run) -> None:
@@ -363,7 +371,7 @@ def test_blocking_errors_mean_no_levels_and_say_so(run) -> None:
 
 def test_non_blocking_errors_still_compute_the_levels() -> None:
     bad = A[:-1] + "D"
-    path = write(Path("list.yaml"), HEAD.replace("enterprises:", "  baseline: {so2: 10}\nenterprises:")
+    path = write(Path("list.yaml"), HEAD.replace("enterprises:", "  baseline: {so2: 10, nox: 0, pm: 0, vocs: 0}\nenterprises:")
                  + f"  - id: {bad}\n    name: 甲\n    grade: D\n{CONTACT}    emissions: {{so2: 10}}\n")
     result = validate_list(path)
     assert [(f.code, f.line, f.severity) for f in result.findings] == [("E102", 6, ERROR)]
@@ -507,7 +515,7 @@ def test_a_csv_list_gets_the_same_findings_by_row(run) -> None:
     assert "list.csv:2: warning W301 yellow cut 5% for 示例县甲厂 is weaker than the policy's 10% for grade B" in out
     assert any(line.startswith("list.csv:3: warning W302 A-grade enterprise 示例县乙厂") for line in out)
     assert any(line.startswith("list.csv:3: warning W306 industry '铸件'") for line in out)
-    assert "list.csv: error E201 yellow (黄色预警) requirement not met: SO₂ 12.50% < 20.00%; run `haze plan yellow` " \
+    assert "list.csv: error E201 yellow (黄色预警, Ⅲ级响应) requirement not met: SO₂ 12.50% < 20.00%; run `haze plan yellow` " \
         "for the added cuts that would meet it" in out
     assert "* share of listed emissions (no baseline)" in result.stdout
 

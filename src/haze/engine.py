@@ -220,7 +220,8 @@ def baselines(lst: EnterpriseList) -> tuple[str, dict[Pollutant, tuple[float, st
     """Daily baseline per pollutant with its basis (§4.3).
 
     A list baseline is used for each pollutant it gives; a pollutant it omits
-    falls back to the listed total, and says so in its own basis.
+    falls back to the listed total, and says so in its own basis. The overall
+    basis is ``baseline`` only when every pollutant has one.
     """
     given = lst.info.baseline
     listed = {p: 0.0 for p in POLLUTANTS}
@@ -240,7 +241,8 @@ def baselines(lst: EnterpriseList) -> tuple[str, dict[Pollutant, tuple[float, st
             result[p] = (given[p] / DAYS_PER_YEAR, "baseline")
         else:
             result[p] = (listed[p], "listed")
-    basis = "baseline" if given else "listed"
+    # One pollutant measured against listed emissions makes the whole report say so (§4.3).
+    basis = "baseline" if all(b == "baseline" for _, b in result.values()) else "listed"
     return basis, result
 
 

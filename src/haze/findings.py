@@ -45,6 +45,9 @@ CODES: dict[str, tuple[str, str]] = {
     "W309": (WARNING, "control characters removed from text"),
     "W310": (WARNING, "no grade: treated as unrated"),
     "W311": (WARNING, "no issuing authority in a spreadsheet list"),
+    "W312": (WARNING, "baseline leaves out a pollutant"),
+    "W313": (WARNING, "stop and a partial cut in one measure"),
+    "W314": (WARNING, "no enterprises"),
 }
 
 BLOCKING = frozenset(

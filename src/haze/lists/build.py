@@ -198,6 +198,8 @@ class Builder:
         self.unknown_keys(data, MEASURE_KEYS, "a measure")
         cut = self.cut_value(data["cut"], data, "cut") if data.get("cut") is not None else None
         stop = self.flag(data, "stop", False)
+        if stop and cut is not None and cut < 1.0:
+            self.add("W313", f"stop: true and cut {data['cut']!r} in one measure: the enterprise stops", data, "cut")
         actions = self.actions(data.get("actions"), data, "actions")
         return Measure(cut=cut, stop=stop, actions=actions, line=data.line or line)
 
@@ -289,6 +291,10 @@ class Builder:
         )
         if data.get("baseline") is not None:
             info.baseline = self.emissions(data["baseline"], data, "baseline")
+            missing = [p.value for p in Pollutant if p not in info.baseline]
+            if missing:
+                self.add("W312", f"baseline gives no {', '.join(missing)}: their ratios use the listed "
+                         "emissions instead of 全社会排放量", data, "baseline")
         info.contact = self.contact(data)  # the bureau's duty contact, printed on the notices
         return info
 
@@ -300,6 +306,8 @@ class Builder:
         if not isinstance(raw, list):
             self.add("E101", f"enterprises must be a list, not {_kind(raw)}", doc, "enterprises")
             return []
+        if not raw:
+            self.add("W314", "the list has no enterprises: nothing to curtail", doc, "enterprises")
         result: list[Enterprise] = []
         seen: dict[str, int] = {}
         strict_ids = True
@@ -417,6 +425,7 @@ class Builder:
         has_lines = data.get("lines") is not None
         if has_emissions and has_lines:
             self.add("E107", "an enterprise has either emissions or lines, not both", data, "lines")
+            self.emissions(data["emissions"], data, "emissions")  # its own problems are reported too
         if has_lines:
             e.has_lines = True
             e.lines = self.lines(data["lines"], data)
