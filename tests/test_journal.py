@@ -23,6 +23,8 @@ from haze.journal import (
     LiftRecord,
     NoticeRecord,
     current_user,
+    find_journal,
+    journal_path,
 )
 from haze.model import Level
 from haze.timeparse import SHANGHAI
@@ -59,6 +61,40 @@ def test_first_write_creates_directory_schema_and_version(tmp_path: Path) -> Non
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert {"activations", "lifts", "notices", "counters"} <= tables
+
+
+def test_the_journal_is_found_in_this_directory_or_the_nearest_parent(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path.resolve()
+    deep = root / "bureau" / "lists" / "2025"
+    deep.mkdir(parents=True)
+    # none anywhere: ./.haze/journal.db, where the first activation creates it
+    assert find_journal(deep) == deep / ".haze" / "journal.db"
+    # a .haze/ holding only a cache is not a journal
+    (root / "bureau" / ".haze").mkdir()
+    assert find_journal(deep) == deep / ".haze" / "journal.db"
+    outer = root / ".haze" / "journal.db"
+    outer.parent.mkdir()
+    outer.write_bytes(b"")
+    assert find_journal(deep) == outer
+    inner = root / "bureau" / ".haze" / "journal.db"
+    inner.write_bytes(b"")
+    assert find_journal(deep) == inner  # the nearest wins
+    monkeypatch.chdir(deep)
+    assert find_journal() == inner
+    assert journal_path(None) == inner
+    assert journal_path("mine.db") == deep / "mine.db"  # a named journal is used as given, made absolute
+    assert journal_path(outer) == outer
+
+
+def test_a_new_journal_says_it_was_created(tmp_path: Path) -> None:
+    path = tmp_path / "j.db"
+    with Journal(path) as j, j.transaction():
+        j.insert_activation(record())
+    assert j.created
+    with Journal(path) as j, j.transaction():
+        j.allocate_numbers("示环应急", 2025, 1)
+    assert not j.created
 
 
 def test_record_round_trips(tmp_path: Path) -> None:

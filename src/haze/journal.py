@@ -39,6 +39,7 @@ from haze.errors import JournalError
 from haze.model import Level
 
 SCHEMA_VERSION = 1
+#: where a journal is looked for, and created when none is found (relative to a directory)
 DEFAULT_JOURNAL = Path(".haze") / "journal.db"
 
 # Each statement waits this long for a lock before failing.
@@ -114,6 +115,29 @@ CREATE TABLE counters (
     PRIMARY KEY (prefix, year)
 );
 """
+
+
+def find_journal(start: Path | None = None) -> Path:
+    """The journal to use when none is named: found like ``haze.yaml``.
+
+    The nearest existing ``.haze/journal.db`` in ``start`` (default: the
+    current directory) or a parent, else ``start/.haze/journal.db`` (created
+    by the first activation). Searching the parents matters: a journal only
+    looked for in the current directory would make ``haze status`` from a
+    subdirectory say "no active warning", and ``haze activate`` there start a
+    second journal whose notice numbers begin again at 1.
+    """
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        candidate = folder / DEFAULT_JOURNAL
+        if candidate.is_file():
+            return candidate
+    return here / DEFAULT_JOURNAL
+
+
+def journal_path(given: str | Path | None) -> Path:
+    """The absolute path of the journal: ``given`` (``--journal``, ``haze.yaml``) or :func:`find_journal`."""
+    return Path(given).absolute() if given else find_journal()
 
 
 def current_user() -> str:
@@ -281,6 +305,7 @@ class Journal:
         self.path = Path(path)
         self._conn: sqlite3.Connection | None = None
         self.mode = ""  # the journal_mode in use: wal or delete
+        self.created = False  # True when this connection created the file (a new journal)
 
     # -- connection ---------------------------------------------------------
 
@@ -308,6 +333,7 @@ class Journal:
         try:
             if create:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
+                self.created = not self.path.exists()
             # isolation_level=None: transactions are begun and ended here, explicitly.
             conn = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT, isolation_level=None)
         except (OSError, sqlite3.Error) as exc:
