@@ -14,11 +14,13 @@ import sqlite3
 import subprocess
 import sys
 import time
+from functools import cache
 from pathlib import Path
 
 import pytest
 
 from conftest import COUNTY, EXAMPLES, write
+from test_notices import PM_JUST_SHORT  # PM at 29.999% of its baseline at orange: just short of 30%
 from haze.lifecycle import MARKER
 from haze.lists import read_list
 
@@ -27,11 +29,26 @@ OUT = Path("notices")
 FAILS_ORANGE = EXAMPLES / "small-fails-orange.yaml"
 
 
-def operating_ids(path: Path) -> list[str]:
-    """Credit codes of the list's operating enterprises, in list order: who must get a notice."""
+@cache
+def _operating(path: Path) -> tuple[str, ...]:
     lst = read_list(path).list
     assert lst is not None
-    return [e.id for e in lst.enterprises if e.operating]
+    return tuple(e.id for e in lst.enterprises if e.operating)
+
+
+def operating_ids(path: Path) -> list[str]:
+    """Credit codes of the list's operating enterprises, in list order: who must get a notice."""
+    return list(_operating(path))
+
+
+def county_count() -> int:
+    """Notices an activation of the county list writes: one per operating enterprise."""
+    return len(_operating(COUNTY))
+
+
+def journal_file() -> Path:
+    """The default journal, as haze names it: absolute, under the (resolved) working directory."""
+    return Path.cwd().resolve() / JOURNAL
 
 
 def manifest(directory: Path) -> dict:
@@ -68,10 +85,12 @@ def status_json(run) -> dict:
     return json.loads(result.stdout)
 
 
-def history_json(run) -> list[dict]:
+def history_json(run, journal: Path | None = None) -> list[dict]:
     result = run("history", "--json")
     assert result.exit_code == 0, result.stderr
-    return json.loads(result.stdout)
+    data = json.loads(result.stdout)
+    assert data["journal"] == str(journal or journal_file())
+    return data["events"]
 
 
 # -- activate -------------------------------------------------------------------------
@@ -79,7 +98,8 @@ def history_json(run) -> list[dict]:
 def test_activate_writes_one_notice_per_operating_enterprise_and_records_it(run) -> None:
     data = activate_json(run, "orange", "--start", "2025-12-01T20:00")
     ids = operating_ids(COUNTY)
-    assert len(ids) == 47  # 49 in the list, 2 idle
+    lst = read_list(COUNTY).list
+    assert lst is not None and len(ids) == len(lst.enterprises) - sum(not e.operating for e in lst.enterprises)
     assert data["activation"] == "20251201-200000-orange"
     folder = OUT / "20251201-200000-orange"
     names = sorted(p.name for p in folder.iterdir())
@@ -93,7 +113,7 @@ def test_activate_writes_one_notice_per_operating_enterprise_and_records_it(run)
     active = status_json(run)["active"]
     assert active["id"] == "20251201-200000-orange"
     assert active["level"] == "orange" and active["state"] == "active" and active["ok"] is True
-    assert active["notices"]["count"] == 47
+    assert active["notices"]["count"] == len(ids)
     assert active["notices"]["directory"] == str(folder.resolve())
     assert active["notices"]["manifest_sha256"] == hashlib.sha256((folder / "manifest.json").read_bytes()).hexdigest()
     assert active["list"]["sha256"] == hashlib.sha256(COUNTY.read_bytes()).hexdigest()
@@ -101,7 +121,7 @@ def test_activate_writes_one_notice_per_operating_enterprise_and_records_it(run)
     assert active["policy"] == "shanxi-2024" and active["requirement"] == 0.3
     assert active["pollutants"]["so2"]["ratio"] == pytest.approx(data["pollutants"]["so2"]["ratio"])
     assert active["user"]
-    # the notified enterprises and their numbers, 示环应急〔2025〕1号 to 47号
+    # the notified enterprises and their numbers, 示环应急〔YEAR〕1号 onwards
     numbers = journal_rows("SELECT number, enterprise_id FROM notices ORDER BY seq")
     assert numbers == [(f"示环应急〔{m['issued'][:4]}〕{i}号", cc) for i, cc in enumerate(ids, start=1)]
     events = history_json(run)
@@ -113,9 +133,11 @@ def test_activate_human_output_says_where_the_notices_are(run) -> None:
     assert result.exit_code == 0, result.stderr
     out = result.stdout
     assert "activation 20251201-200000-orange" in out
-    assert "47 notices" in out and "notices/20251201-200000-orange/" in out
+    assert f"{county_count()} notices" in out
+    assert f"{Path.cwd() / 'notices' / '20251201-200000-orange'}{os.sep}" in out  # absolute: where to look
     assert "MET" in out and "NOT MET" not in out
-    assert "recorded in .haze/journal.db" in out
+    assert f"recorded in {journal_file()}" in out
+    assert "a new journal" in out  # the first activation says it started one
     assert "W304" in result.stderr  # the list's warnings are shown, not hidden
 
 
@@ -185,12 +207,18 @@ def test_same_level_again_is_refused_and_force_reissues(run) -> None:
     assert data["activation"] == "20251201-220000-orange"
     assert data["adjusted_from"] == first
     events = history_json(run)
-    assert [(e["event"], e["state"]) for e in events] == [("activation", "superseded"), ("reissue", "active")]
-    # the re-issued notices say they replace the earlier ones (same level: "adjust")
+    assert [(e["event"], e["state"], e["previous_level"]) for e in events] == [
+        ("activation", "superseded", None), ("reissue", "active", None)]
+    # the re-issued notices say they are re-issued and which notice each replaces, never "orange adjusted to orange"
     m = manifest(OUT / data["activation"])
-    assert m["previous_level"] == "orange"
-    # numbers continue: 47 then 48..94
-    assert m["first_number"] == 48
+    assert (m["previous_level"], m["reissue"], m["replaces"]) == (None, True, first)
+    year = m["issued"][:4]
+    notice = (OUT / data["activation"] / m["notices"][0]["file"]).read_text(encoding="utf-8")
+    assert "告知书（重新下发）" in notice and f"原告知书（示环应急〔{year}〕1号）同时作废" in notice
+    assert "调整为" not in notice
+    assert m["notices"][0]["replaces"] == f"示环应急〔{year}〕1号"
+    # numbers continue after the first activation's
+    assert m["first_number"] == county_count() + 1
 
 
 def test_another_level_is_an_adjustment(run) -> None:
@@ -318,12 +346,12 @@ def test_lift_notifies_exactly_the_notified_enterprises(run) -> None:
     folder = OUT / data["lift"]
     m = manifest(folder)
     assert [n["id"] for n in m["notices"]] == operating_ids(COUNTY)
-    assert data["count"] == 47
+    assert data["count"] == county_count()
     assert sorted(data["notices"]) == sorted(str(p) for p in folder.iterdir())
     # each lift notice cites the activation notice it ends, and has its own new number
     first = m["notices"][0]
     assert first["activation_number"].endswith("〕1号")
-    assert first["number"].endswith("〕48号")
+    assert first["number"].endswith(f"〕{county_count() + 1}号")
     assert "解除" in (folder / first["file"]).read_text(encoding="utf-8")
     assert status_json(run)["active"] is None
     assert "no active warning" in run("status").stdout
@@ -332,7 +360,9 @@ def test_lift_notifies_exactly_the_notified_enterprises(run) -> None:
     assert events[1]["activation"] == act and events[1]["when"] == "2025-12-03T12:00:00+08:00"
     # all numbers issued are distinct
     numbers = [r[0] for r in journal_rows("SELECT number FROM notices")]
-    assert len(numbers) == len(set(numbers)) == 94
+    assert len(numbers) == len(set(numbers)) == 2 * county_count()
+    # the lift's manifest: its own id, and "activation" is the warning lifted
+    assert (m["id"], m["activation"], m["lifts"]) == (data["lift"], act, act)
 
 
 def test_lift_with_nothing_active_is_exit_1(run) -> None:
@@ -380,9 +410,9 @@ def test_lift_dry_run_changes_nothing(run) -> None:
 # -- status and history without a journal, options from haze.yaml -------------------------------
 
 def test_status_and_history_without_a_journal_create_nothing(run) -> None:
-    assert run("status").stdout.strip() == "no active warning"
-    assert status_json(run) == {"journal": str(JOURNAL), "active": None}
-    assert run("history").stdout.strip() == "no warning recorded yet"
+    assert run("status").stdout.strip() == f"no active warning (journal {journal_file()})"
+    assert status_json(run) == {"journal": str(journal_file()), "active": None}
+    assert run("history").stdout.strip() == f"no warning recorded yet (journal {journal_file()})"
     assert history_json(run) == []
     assert not JOURNAL.parent.exists()
 
@@ -392,7 +422,7 @@ def test_history_limit_keeps_the_latest(run) -> None:
     activate_json(run, "orange", "--start", "2025-12-01T20:00")
     run("lift", "--at", "2025-12-02T20:00")
     result = run("history", "--json", "--limit", "2")
-    assert [e["event"] for e in json.loads(result.stdout)] == ["adjustment", "lift"]
+    assert [e["event"] for e in json.loads(result.stdout)["events"]] == ["adjustment", "lift"]
     assert run("history", "--limit", "0").exit_code == 2
 
 
@@ -418,7 +448,8 @@ def test_a_broken_journal_is_one_line(run) -> None:
     for args in (["status"], ["history"], ["lift"], ["activate", "orange", "--list", str(COUNTY)]):
         result = run(*args, "--journal", "broken.db")
         assert result.exit_code == 2, args
-        assert result.stderr.strip().splitlines()[-1].startswith("haze: error: broken.db: not a haze journal")
+        assert result.stderr.strip().splitlines()[-1].startswith(
+            f"haze: error: {Path('broken.db').absolute()}: not a haze journal")
     assert not OUT.exists()
 
 
@@ -522,13 +553,15 @@ def test_officers_racing_leave_one_active_warning_and_a_consistent_history(run, 
     assert [e["id"] for e in events].count(active[0][0]) == 1
     assert events[-1]["id"] == active[0][0]
     assert all(e["state"] == "superseded" for e in events[:-1])
-    # each later one replaced the one before it
+    # each later one replaced the one before it: a change of level is an adjustment, the same level a re-issue
     for before, after in zip(events, events[1:]):
-        assert after["event"] in ("adjustment", "reissue")
-        assert after["previous_level"] == before["level"]
+        if after["level"] == before["level"]:
+            assert (after["event"], after["previous_level"]) == ("reissue", None)
+        else:
+            assert (after["event"], after["previous_level"]) == ("adjustment", before["level"])
     # notice numbers: never repeated, none lost
     numbers = [r[0] for r in journal_rows("SELECT number FROM notices")]
-    assert len(numbers) == len(set(numbers)) == 47 * len(issued)
+    assert len(numbers) == len(set(numbers)) == county_count() * len(issued)
     assert sorted(visible()) == sorted(d["activation"] for d in issued)
 
 
@@ -592,3 +625,214 @@ def test_language_and_format_reach_activation_and_lift_notices(run) -> None:
     assert notice.lstrip().lower().startswith("<!doctype html") and "orange" in notice.lower()
     lifted = json.loads(run("lift", "--json", "--lang", "en", "--format", "txt").stdout)
     assert all(p.endswith((".txt", ".json")) for p in lifted["notices"])
+
+
+# -- the journal is found like haze.yaml ----------------------------------------------------------
+
+def test_the_journal_is_found_from_a_subdirectory(run, isolated: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    act = activate_json(run, "orange", "--start", "2025-12-01T20:00")["activation"]
+    journal = journal_file()
+    sub = Path("lists/2025")
+    sub.mkdir(parents=True)
+    monkeypatch.chdir(sub)
+    data = status_json(run)
+    assert data["journal"] == str(journal) and data["active"]["id"] == act
+    status = run("status").stdout
+    assert "ACTIVE: orange" in status and f" journal     {journal}\n" in status
+    # an adjustment from here is recorded in the same journal: numbers run on, no second journal appears
+    result = activate(run, "red", "--start", "2025-12-02T08:00")
+    assert result.exit_code == 0, result.stderr
+    assert f"recorded in {journal}" in result.stdout and "a new journal" not in result.stdout
+    assert not Path(".haze").exists()
+    red = history_json(run, journal)[-1]
+    assert (red["event"], red["previous_level"]) == ("adjustment", "orange")
+    assert manifest(Path(red["notices"]["directory"]))["first_number"] == county_count() + 1
+    assert f"journal: {journal}" in run("history").stdout
+    assert run("lift").exit_code == 0
+    assert status_json(run)["active"] is None
+    monkeypatch.chdir(isolated)
+    assert status_json(run)["active"] is None and len(history_json(run, journal)) == 3
+
+
+def test_an_explicit_journal_wins_over_the_one_found(run, isolated: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    activate_json(run, "orange")
+    monkeypatch.chdir(write(Path("sub/x"), "").parent)
+    data = json.loads(run("status", "--json", "--journal", "other.db").stdout)
+    assert data == {"journal": str(Path("other.db").absolute()), "active": None}
+
+
+# -- data is never read as rich markup ---------------------------------------------------------------
+
+MARKUP = """\
+list:
+  region: "[bold red]示例县[/]"
+  authority: "示例县[/]生态环境局"
+  doc_prefix: "示环[/]应急"
+enterprises:
+  - id: 91140525MA0KLJY16T
+    name: "[bold red]示例县永丰[/]铸造有限公司"
+    grade: B
+    emissions: {so2: 73, nox: 146}
+"""
+
+
+def test_names_paths_ids_and_the_user_are_shown_as_written_never_as_markup(run) -> None:
+    listfile = write(Path("[bold red]lists[/]") / "county.yaml", MARKUP)
+    env = {"LOGNAME": "duty[/]", "USER": "duty[/]"}
+    journal, out = "rec[bold red]/j[/].db", "out[/]"
+    result = run("activate", "orange", "--list", listfile, "--journal", journal, "--out", out,
+                 "--start", "2025-12-01T20:00", env=env)
+    assert result.exit_code == 0, result.stderr
+    assert f"(示环[/]应急〔{datetime_year()}〕1号 – 示环[/]应急〔{datetime_year()}〕1号)" in result.stdout
+    assert f"{Path(out).absolute() / '20251201-200000-orange'}{os.sep}" in result.stdout
+    assert f"recorded in {Path(journal).absolute()}" in result.stdout
+    status = run("status", "--journal", journal, env=env)
+    assert status.exit_code == 0, status.stderr
+    assert "by duty[/]" in status.stdout and f"{Path(listfile).resolve()} (sha256" in status.stdout
+    lifted = run("lift", "--journal", journal, "--out", out, env=env)
+    assert lifted.exit_code == 0, lifted.stderr
+    assert "示环[/]应急〔" in lifted.stdout and f"in {Path(journal).absolute()}" in lifted.stdout
+    history = run("history", "--journal", journal, env=env)
+    assert history.exit_code == 0 and "20251201-200000-orange" in history.stdout
+
+
+def datetime_year() -> str:
+    from datetime import datetime
+
+    from haze.timeparse import SHANGHAI
+
+    return str(datetime.now(SHANGHAI).year)  # notices are numbered by the year they are issued
+
+
+# -- a ratio just short is never shown as reaching the requirement -------------------------------------
+
+def test_strict_refusal_and_the_shortfall_panel_never_round_29_999_up_to_30(run) -> None:
+    short = write(Path("short.yaml"), PM_JUST_SHORT)  # PM: 59998 × 50% / 100000 = 29.999% < 30%
+    refused = activate(run, "orange", "--strict", listfile=short)
+    assert refused.exit_code == 1
+    assert "PM 29.99% < 30.00%" in refused.stderr and "30.0%" not in refused.stderr
+    issued = activate(run, "orange", "--json", listfile=short)
+    assert issued.exit_code == 0
+    panel = " ".join(issued.stderr.split())
+    assert "PM 颗粒物: 29.99% of the required 30.00%" in panel
+    assert "30.00% of the required" not in panel
+
+
+# -- lifting before the start, a start far from now ---------------------------------------------------
+
+def test_a_lift_before_the_warning_started_is_refused_and_writes_nothing(run) -> None:
+    act = activate_json(run, "orange", "--start", "2025-12-01T20:00")["activation"]
+    before = JOURNAL.read_bytes()
+    for args in (["--at", "2025-12-01T19:59"], ["--at", "2025-12-01T19:59", "--dry-run"]):
+        result = run("lift", *args)
+        assert result.exit_code == 2, args
+        assert result.stderr.strip().splitlines() == [(
+            f"haze: error: cannot lift warning {act} at 2025-12-01 19:59: it starts at 2025-12-01 20:00; "
+            "give --at no earlier than that (nothing written or recorded)")]
+    assert visible() == [act] and not [p for p in OUT.iterdir() if p.name != act]
+    assert JOURNAL.read_bytes() == before
+    assert status_json(run)["active"]["id"] == act
+    assert run("lift", "--at", "2025-12-01T20:00").exit_code == 0  # at the start itself: allowed
+
+
+def test_a_start_far_from_now_is_warned_about(run) -> None:
+    from datetime import datetime, timedelta
+
+    from haze.timeparse import SHANGHAI
+
+    result = activate(run, "orange", "--json", "--start", "2025-12-01T20:00")
+    assert result.exit_code == 0
+    json.loads(result.stdout)  # stdout stays pure JSON
+    warning = [line for line in result.stderr.splitlines() if line.startswith("haze: warning: --start")]
+    assert len(warning) == 1 and "2025-12-01 20:00 is" in warning[0] and "before now" in warning[0]
+    soon = (datetime.now(SHANGHAI) + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")
+    result = activate(run, "red", "--start", soon)
+    assert result.exit_code == 0 and "haze: warning: --start" not in result.stderr
+    far = (datetime.now(SHANGHAI) + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
+    result = activate(run, "yellow", "--dry-run", "--start", far)
+    assert "haze: warning: --start" in result.stderr and "after now" in result.stderr
+
+
+# -- a failure after the commit says the warning IS recorded ----------------------------------------
+
+@pytest.mark.parametrize(("failure", "code", "says"), [
+    (PermissionError(13, "Permission denied"), 1, "IS recorded"),
+    (KeyboardInterrupt(), 130, "interrupted after recording"),
+])
+def test_a_failed_move_after_the_commit_says_the_warning_is_recorded(run, monkeypatch: pytest.MonkeyPatch,
+                                                                     failure: BaseException, code: int,
+                                                                     says: str) -> None:
+    import haze.lifecycle
+
+    def fail(*args: object) -> bool:
+        raise failure
+
+    real = haze.lifecycle._move_into_place
+    monkeypatch.setattr(haze.lifecycle, "_move_into_place", fail)
+    result = activate(run, "orange", "--start", "2025-12-01T20:00")
+    assert result.exit_code == code
+    (line,) = result.stderr.strip().splitlines()[-1:]
+    staged = OUT / ".20251201-200000-orange.pending" / "20251201-200000-orange"
+    assert says in line and str(staged) in line and "nothing" not in line
+    assert (staged / "manifest.json").is_file()  # complete, waiting
+    assert status_json(run)["active"]["id"] == "20251201-200000-orange"
+    monkeypatch.setattr(haze.lifecycle, "_move_into_place", real)
+    lifted = run("lift")
+    assert lifted.exit_code == 0, lifted.stderr  # the next run moves them into place
+    assert (OUT / "20251201-200000-orange" / "manifest.json").is_file() and not staged.exists()
+
+
+def test_notices_are_on_disk_before_the_journal_commits(run, monkeypatch: pytest.MonkeyPatch) -> None:
+    from contextlib import contextmanager
+
+    from haze.journal import Journal
+
+    events: list[object] = []
+    real_fsync, real_transaction = os.fsync, Journal.transaction
+
+    def fsync(fd: int) -> None:
+        st = os.fstat(fd)
+        events.append((st.st_dev, st.st_ino))
+        real_fsync(fd)
+
+    @contextmanager
+    def transaction(self, **options):
+        with real_transaction(self, **options) as journal:
+            yield journal
+        events.append("commit")
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(Journal, "transaction", transaction)
+    data = activate_json(run, "orange")
+    folder = OUT / data["activation"]
+    before = set(events[:events.index("commit")])
+    after = events[events.index("commit") + 1:]
+
+    def key(p: Path) -> tuple[int, int]:
+        return p.stat().st_dev, p.stat().st_ino
+
+    assert {key(folder / name) for name in os.listdir(folder)} <= before  # every file
+    assert key(folder) in before and key(OUT) in before  # its directory, and the staging entry in OUT
+    assert key(OUT) in after  # the move into place
+
+
+# -- the bureau's duty contact ------------------------------------------------------------------------
+
+def test_the_lists_duty_contact_reaches_activation_and_lift_notices(run) -> None:
+    text = (EXAMPLES / "worked-example.yaml").read_text(encoding="utf-8")
+    listfile = write(Path("contact.yaml"), text.replace("  doc_prefix: 示环应急\n",
+                                                         '  doc_prefix: 示环应急\n'
+                                                         '  contact: {name: 值班员赵敏, phone: "0356-2000100"}\n'))
+    act = activate_json(run, "orange", listfile=listfile)
+    notice = (OUT / act["activation"] / manifest(OUT / act["activation"])["notices"][0]["file"]).read_text(
+        encoding="utf-8")
+    assert "我局联系人：值班员赵敏　联系电话：0356-2000100" in notice
+    lifted = json.loads(run("lift", "--json").stdout)
+    folder = OUT / lifted["lift"]
+    notice = (folder / manifest(folder)["notices"][0]["file"]).read_text(encoding="utf-8")
+    assert "我局联系人：值班员赵敏　联系电话：0356-2000100" in notice
+    # without one, blanks to fill in by hand
+    plain = activate_json(run, "orange", listfile=EXAMPLES / "worked-example.yaml")
+    notice = (OUT / plain["activation"] / manifest(OUT / plain["activation"])["notices"][0]["file"]).read_text(
+        encoding="utf-8")
+    assert "我局联系人：＿＿＿＿＿＿　联系电话：＿＿＿＿＿＿" in notice

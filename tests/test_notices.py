@@ -143,7 +143,7 @@ def test_worked_example_notices(tmp_path: Path, lang: str, fmt: str) -> None:
     for number, name, credit_code in (("7", "示例县永丰铸造有限公司", YONGFENG), ("8", "示例县东昇焦化有限公司", DONGSHENG),
                                       ("9", "示例县青石砖厂", QINGSHI)):
         assert f"示环应急〔2025〕{number}号" in index and name in index and credit_code in index
-    for ratio in ("39.5%", "39.33%", "35.5%", "52%"):  # Σ reductions / baseline, worked by hand
+    for ratio in ("39.50%", "39.33%", "35.50%", "52.00%"):  # Σ reductions / baseline, worked by hand
         assert ratio in index
     for figure in ("1.5800", "2.3600", "1.4200", "1.0400", "4.0000", "6.0000", "2.0000"):
         assert figure in index
@@ -209,9 +209,10 @@ def test_county_one_notice_per_operating_enterprise_in_list_order(county_zh: Pat
 
 def test_county_production_cap(county_zh: Path) -> None:
     notice = read(county_zh, f"0001-{HONGSHENG}")
-    # plant cut = (830×0.4 + 830×0.4 + 120×0.2) / 1780 = 0.38652; cap = 130 × (1 − 0.38652) = 79.75
+    # plant cut = (830×0.4 + 830×0.4 + 120×0.2) / 1780 = 0.386516…: shown rounded up, never smaller;
+    # cap = 130 × (1 − 0.386516…) = 79.7528…: shown rounded down, never larger
     assert "核定产能130万吨/年" in notice
-    assert "全厂加权限产比例38.7%" in notice
+    assert "全厂加权限产比例38.66%" in notice
     assert "产量不得超过79.75万吨/年" in notice
 
 
@@ -533,3 +534,188 @@ def test_md_escape_leaves_no_bare_markup_and_loses_nothing(text: str) -> None:
     bare = re.sub(r"\\.", "", escaped)  # drop every escaped character
     assert not re.search(r"[<>|*_`\[\]~&\\]", bare)
     assert re.sub(r"\\(.)", r"\1", escaped) == text  # a Markdown reader shows exactly the name
+
+
+# -- numbers are never shown in the enterprise's favour (haze.fmt) ------------------------------------
+
+ROUNDING = f"""\
+list:
+  region: 示例县
+  authority: 示例县生态环境局
+  doc_prefix: 示环应急
+  baseline: {{so2: 1000, nox: 1000, pm: 1000, vocs: 1000}}
+enterprises:
+  - id: {YONGFENG}
+    name: 示例县永丰铸造有限公司
+    grade: B
+    capacity: {{eia: 100, unit: 吨/日}}
+    lines:
+      - name: 1#冲天炉
+        emissions: {{so2: 365, nox: 365, pm: 365}}
+        measures: {{orange: {{cut: 0.4305}}}}
+  - id: {DONGSHENG}
+    name: 示例县东昇焦化有限公司
+    grade: B
+    capacity: {{eia: 100, unit: 吨/日}}
+    emissions: {{so2: 365, nox: 365, pm: 365}}
+    measures: {{orange: {{cut: 0.33333}}}}
+  - id: {QINGSHI}
+    name: 示例县青石砖厂
+    grade: C
+    emissions: {{so2: 2000, nox: 2000, pm: 2000, vocs: 0.01}}
+"""
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_cut_is_never_shown_smaller_nor_a_cap_larger_than_computed(tmp_path: Path, fmt: str) -> None:
+    path = write(tmp_path / "rounding.yaml", ROUNDING)
+    zh = activate(path, tmp_path / "zh", fmt=fmt).directory
+    first = read(zh, "0001")
+    assert "限产43.05%" in first  # not 43% or 43.1%: the exact cut
+    second = read(zh, "0002")
+    assert "限产33.34%" in second and "33.3%" not in second  # 33.333% rounded up
+    # cap = 100 × (1 − 0.33333) = 66.667: rounded down, never 66.67
+    assert "不得超过66.66吨/日" in second and "66.67" not in second
+    assert "全厂加权限产比例33.34%" in second
+    third = read(zh, "0003")
+    # VOCs 0.01 t/a × 50% / 365 = 0.0000137 t/d: a real reduction, not "0.0000"
+    assert ("&lt;0.0001" if fmt == "html" else "<0.0001") in third
+    en = activate(path, tmp_path / "en", lang="en", fmt=fmt).directory
+    assert "cut 43.05%" in read(en, "0001")
+    assert "cut 33.34%" in read(en, "0002") and "must not exceed 66.66" in read(en, "0002")
+
+
+PM_JUST_SHORT = f"""\
+list:
+  region: 示例县
+  authority: 示例县生态环境局
+  doc_prefix: 示环应急
+  baseline: {{so2: 100, nox: 100, pm: 100000, vocs: 100}}
+enterprises:
+  - id: {YONGFENG}
+    name: 示例县永丰铸造有限公司
+    grade: C
+    emissions: {{so2: 100, nox: 100, pm: 59998, vocs: 100}}
+"""
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_ratio_just_short_of_the_requirement_never_reads_as_reaching_it(tmp_path: Path, lang: str,
+                                                                           fmt: str) -> None:
+    # PM: 59998 × 50% / 100000 = 29.999% against 30%: not met, and shown as 29.99%, never 30.00%
+    lst, result = computed(write(tmp_path / "short.yaml", PM_JUST_SHORT))
+    pm = result.pollutants[next(p for p in result.pollutants if p.value == "pm")]
+    assert pm.ratio == pytest.approx(0.29999) and not pm.ok
+    index = (render_activation(result, lst, issue(), tmp_path, lang=lang, fmt=fmt).directory
+             / f"index.{fmt}").read_text(encoding="utf-8")
+    assert "29.99%" in index
+    assert "30.00%" in index  # the requirement itself
+    assert index.count("30.00%") == 4 + 1  # required, for 4 pollutants and in the NOT MET line: never a ratio
+    assert "50.00%" in index  # SO2, NOx and VOCs: met, shown as they are
+
+
+# -- re-issue, adjustment and lift: who replaces what ------------------------------------------------
+
+def test_a_same_level_notice_is_a_reissue_not_an_adjustment(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="re-issue"):
+        issue(previous_level=Level.ORANGE)
+    lst, result = computed(WORKED)
+    again = issue(id="again", reissue=True, replaces="20251201-200000-orange",
+                  replaced_numbers={YONGFENG: "示环应急〔2025〕1号"})
+    zh = render_activation(result, lst, again, tmp_path / "zh").directory
+    first = read(zh, "0001")
+    assert "关于启动重污染天气橙色预警（Ⅱ级）应急响应的告知书（重新下发）" in first
+    assert "原告知书（示环应急〔2025〕1号）同时作废" in first
+    assert "调整为" not in first and "橙色预警（Ⅱ级）调整" not in first
+    assert "此前告知你单位的告知书同时作废" in read(zh, "0002")  # not notified before: no number to cite
+    assert "重新下发（替换20251201-200000-orange）" in read(zh, "index")
+    manifest = json.loads((zh / "manifest.json").read_bytes())
+    assert (manifest["reissue"], manifest["previous_level"], manifest["replaces"]) == \
+        (True, None, "20251201-200000-orange")
+    assert manifest["notices"][0]["replaces"] == "示环应急〔2025〕1号" and "replaces" not in manifest["notices"][1]
+    en = render_activation(result, lst, again, tmp_path / "en", lang="en", fmt="txt").directory
+    text = read(en, "0001")
+    assert "Warning (Level II Response), Re-issued" in text and "replaces notice 示环应急〔2025〕1号" in text
+    assert "Adjusted" not in text and "adjusted" not in text
+
+
+def test_an_adjustment_cites_the_notice_it_replaces(tmp_path: Path) -> None:
+    lst, red = computed(WORKED, Level.RED)
+    up = issue(id="up", level=Level.RED, previous_level=Level.ORANGE, replaces="o",
+               replaced_numbers={YONGFENG: "示环应急〔2025〕1号"})
+    folder = render_activation(red, lst, up, tmp_path).directory
+    assert "此前告知你单位的应急减排措施（示环应急〔2025〕1号）同时停止执行" in read(folder, "0001")
+    assert "此前告知你单位的应急减排措施同时停止执行" in read(folder, "0002")
+    manifest = json.loads((folder / "manifest.json").read_bytes())
+    assert (manifest["previous_level"], manifest["reissue"], manifest["replaces"]) == ("orange", False, "o")
+
+
+def test_manifest_ids_activation_means_the_warning(tmp_path: Path) -> None:
+    notices = activate(WORKED, tmp_path)
+    manifest = json.loads((notices.directory / "manifest.json").read_bytes())
+    assert manifest["id"] == manifest["activation"] == "20251201-200000-orange"
+    assert "lifts" not in manifest
+    lifted_at = datetime(2025, 12, 3, 8, 0, tzinfo=SHANGHAI)
+    lift = Issue(id="20251203-080000-orange-lift", kind="lift", level=Level.ORANGE, start=lifted_at, until=None,
+                 issued=lifted_at, first_number=4, lifts="20251201-200000-orange")
+    notified = [{"id": YONGFENG, "name": "示例县永丰铸造有限公司", "number": "示环应急〔2025〕7号"}]
+    done = render_lift(notified, {"authority": "示例县生态环境局", "region": "示例县"}, lift, tmp_path)
+    manifest = json.loads((done.directory / "manifest.json").read_bytes())
+    assert manifest["id"] == "20251203-080000-orange-lift"
+    assert manifest["activation"] == manifest["lifts"] == "20251201-200000-orange"
+    assert "replaces" not in manifest and "reissue" not in manifest
+
+
+# -- the bureau's duty contact ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_the_bureau_contact_of_the_list_is_on_every_notice(tmp_path: Path, fmt: str) -> None:
+    from haze.model import Contact
+
+    lst, result = computed(WORKED)
+    blank = render_activation(result, lst, issue(id="blank"), tmp_path, fmt=fmt).directory
+    assert "值班员赵敏" not in read(blank, "0001")
+    assert ("＿＿＿＿＿＿" if fmt == "md" else "blank" if fmt == "html" else "____________") in read(blank, "0001")
+    lst.info.contact = Contact(name="值班员赵敏", phone="0356-2000100")
+    given = render_activation(result, lst, issue(id="given"), tmp_path, fmt=fmt).directory
+    for n in ("0001", "0002", "0003"):
+        text = read(given, n)
+        assert "值班员赵敏" in text and "0356-2000100" in text
+    lifted_at = datetime(2025, 12, 3, 8, 0, tzinfo=SHANGHAI)
+    lift = Issue(id="lift", kind="lift", level=Level.ORANGE, start=lifted_at, until=None, issued=lifted_at,
+                 first_number=4, lifts="given")
+    info = {"authority": "示例县生态环境局", "region": "示例县", "contact": {"name": "值班员赵敏", "phone": "0356-2000100"}}
+    notified = [{"id": YONGFENG, "name": "示例县永丰铸造有限公司", "number": "示环应急〔2025〕7号"}]
+    text = read(render_lift(notified, info, lift, tmp_path, fmt=fmt).directory, "0001")
+    assert "值班员赵敏" in text and "0356-2000100" in text
+
+
+# -- durability ----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("path", [WORKED, COUNTY], ids=["few files", "many files (in threads)"])
+def test_every_file_and_both_directories_are_fsynced_before_the_rename(tmp_path: Path, path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    import haze.notices as notices_module
+
+    synced: list[tuple[int, int]] = []
+    real_fsync, real_rename = os.fsync, os.rename
+    renamed: list[int] = []
+
+    def fsync(fd: int) -> None:
+        st = os.fstat(fd)
+        synced.append((st.st_dev, st.st_ino))
+        real_fsync(fd)
+
+    def rename(src, dst) -> None:
+        renamed.append(len(synced))  # how many fsyncs had happened by the rename
+        real_rename(src, dst)
+
+    monkeypatch.setattr(notices_module.os, "fsync", fsync)
+    monkeypatch.setattr(notices_module.os, "rename", rename)
+    parent = tmp_path / "out"
+    notices = activate(path, parent)
+    identity = {(p.stat().st_dev, p.stat().st_ino): p for p in [*notices.files, notices.directory, parent]}
+    assert set(identity) <= set(synced), [identity[k].name for k in set(identity) - set(synced)]
+    assert renamed == [len(synced) - 1]  # one rename, after everything but the parent's own fsync
+    assert synced[-1] == (parent.stat().st_dev, parent.stat().st_ino)

@@ -26,6 +26,14 @@ How the guarantees of SPEC §10 are kept:
   leaves a record whose notices are still staged. The next ``activate`` or
   ``lift`` on the same journal, holding the lock, finishes the move of
   committed ones and deletes the others (:func:`recover`); no manual clean-up.
+  If that final move fails, :class:`PublishError` says the warning *is*
+  recorded and where its complete notices wait.
+* **Durable before recorded.** Every notice, the staging directory and its
+  parent are fsynced before the journal commits (``synchronous=FULL``), so
+  after a power cut the journal never points to empty files.
+
+The journal, when not named, is the nearest ``.haze/journal.db`` in the
+current directory or a parent (:func:`haze.journal.find_journal`).
 
 Heavy modules (the list machinery, the engine, Jinja) are imported inside the
 functions, so ``haze status`` and ``haze history`` stay light.
@@ -33,19 +41,19 @@ functions, so ``haze status`` and ``haze history`` stay light.
 
 from __future__ import annotations
 
+import builtins
 import os
 import shutil
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from haze.errors import AlreadyActive, HazeError, JournalError, NothingActive, RequirementNotMet, UsageError
 from haze.journal import (
     ACTIVATION,
     ACTIVE,
     ADJUSTMENT,
-    DEFAULT_JOURNAL,
     EXPIRED,
     LIFTED,
     REISSUE,
@@ -56,6 +64,7 @@ from haze.journal import (
     LiftRecord,
     NoticeRecord,
     current_user,
+    journal_path,
 )
 from haze.model import Level
 
@@ -68,20 +77,37 @@ if TYPE_CHECKING:
 DEFAULT_OUT = Path("notices")
 PENDING = ".pending"  # suffix of a staging directory: OUT/.<id>.pending/
 MARKER = "journal"  # file in a staging directory naming the journal it belongs to
+#: --start further than this from now is probably a mistyped date: activate warns
+START_WARNING = timedelta(hours=24)
 
 Progress = Callable[[int, int], None]
+
+
+class PublishError(HazeError):
+    """After the journal's commit, the notices could not be moved into place (exit 1).
+
+    Not "nothing written": the warning IS recorded and its notices are complete
+    in the staging directory; the next ``activate`` or ``lift`` on the same
+    journal and ``--out`` moves them into place.
+    """
+
+    exit_code = 1
 
 
 @dataclass(kw_only=True)
 class NoticeOptions:
     """Where and how notices are written, and which journal records them (activate and lift)."""
 
-    out: Path = DEFAULT_OUT
+    out: Path | None = None  # default DEFAULT_OUT
     lang: str = "zh"
     fmt: str = "md"
     templates: Path | None = None
-    journal: Path = DEFAULT_JOURNAL
+    journal: Path | None = None  # default: haze.journal.find_journal()
     dry_run: bool = False
+
+    @property
+    def out_dir(self) -> Path:
+        return Path(self.out) if self.out is not None else DEFAULT_OUT
 
 
 @dataclass(kw_only=True)
@@ -112,9 +138,12 @@ class Activated:
     notices: NoticeSet  # its paths are final (under OUT/<id>/) even for a dry run, where nothing exists
     numbers: tuple[str, str] | None  # first and last notice number; None when no enterprise operates
     closed: ActivationRecord | None = None  # the warning this one superseded or found expired
-    warnings: list[Finding] = field(default_factory=list)
-    journal: Path = DEFAULT_JOURNAL
+    # builtins.list: inside this class, "list" is the field above
+    warnings: builtins.list[Finding] = field(default_factory=builtins.list)
+    journal: Path = Path()  # absolute
+    new_journal: bool = False  # this activation created the journal file
     dry_run: bool = False
+    notes: builtins.list[str] = field(default_factory=builtins.list)  # cautions: a --start far from now
 
     @property
     def adjusted_from(self) -> str | None:
@@ -138,7 +167,7 @@ class Lifted:
     at: datetime
     notices: NoticeSet
     numbers: tuple[str, str] | None
-    journal: Path = DEFAULT_JOURNAL
+    journal: Path = Path()  # absolute
     dry_run: bool = False
 
 
@@ -151,7 +180,8 @@ def activate(opts: ActivateOptions, *, now: datetime | None = None, progress: Pr
     Raises ``ListError`` (bad list, exit 2), ``UsageError``,
     ``RequirementNotMet`` (``strict`` and not met), ``AlreadyActive``,
     ``TemplateError`` or ``JournalError``; in every case nothing is recorded
-    and no notice directory appears.
+    and no notice directory appears. ``PublishError`` (exit 1) only after the
+    record: the warning is recorded, its notices wait in staging.
     """
     from haze.engine import compute
     from haze.inputs import load_inputs
@@ -166,14 +196,14 @@ def activate(opts: ActivateOptions, *, now: datetime | None = None, progress: Pr
         raise RequirementNotMet(f"{opts.level.value} requirement not met ({_shortfalls(result)}); "
                                 "--strict: no notice written, nothing recorded")
     pending = _Activation(opts, inputs.list, result, start, until, now, inputs.warnings)
-    journal = Journal(opts.journal)
+    journal = Journal(journal_path(opts.journal))
     with journal:
         if opts.dry_run:
             return pending.dry_run(journal)
         with journal.transaction(on_wait=on_wait):
-            recover(Path(opts.out), journal)
+            recover(opts.out_dir, journal)
             activated = pending.record(journal, progress)
-        _publish(Path(opts.out), activated.id)
+        _publish(opts.out_dir, activated.id, journal)
     return activated
 
 
@@ -184,7 +214,7 @@ class _Activation:
                  until: datetime | None, now: datetime, warnings: list[Finding]) -> None:
         self.opts, self.list, self.result = opts, lst, result
         self.start, self.until, self.now, self.warnings = start, until, now, warnings
-        self.out = Path(opts.out)
+        self.out = opts.out_dir
         self.prefix = lst.info.doc_prefix
         self.count = len(result.operating)
 
@@ -208,11 +238,27 @@ class _Activation:
     def issue(self, journal: Journal, kind: str, active: ActivationRecord | None, first: int) -> Issue:
         from haze.notices import Issue
 
+        # An adjustment or a re-issue replaces the warning's notices: each new one cites the number it replaces.
+        replaced = active if kind in (ADJUSTMENT, REISSUE) else None
         return Issue(id=_unique_id(journal, self.out, _stamp_id(self.start, self.opts.level.value)),
                      kind="activation", level=self.opts.level, start=self.start, until=self.until,
                      issued=self.now, first_number=first,
-                     previous_level=active.level if kind in (ADJUSTMENT, REISSUE) and active else None,
+                     previous_level=replaced.level if replaced is not None and kind == ADJUSTMENT else None,
+                     reissue=kind == REISSUE, replaces=replaced.id if replaced is not None else None,
+                     replaced_numbers={r["id"]: r["number"] for r in _recipients(journal, replaced)}
+                     if replaced is not None else {},
                      user=current_user())
+
+    def notes(self) -> list[str]:
+        """Cautions the officer should see: a --start far from now is usually a mistyped date."""
+        if self.opts.start is None or abs(self.start - self.now) <= START_WARNING:
+            return []
+        hours = int(abs(self.start - self.now).total_seconds() // 3600)
+        span = f"{hours // 24} days {hours % 24} hours" if hours >= 48 else f"{hours} hours"
+        side = "before" if self.start < self.now else "after"
+        note = (f"--start {_show(self.start)} is {span} {side} now ({_show(self.now)}); check the date "
+                "(a time without a year takes the year nearest now)")
+        return [note]
 
     def dry_run(self, journal: Journal) -> Activated:
         """Everything but writing and recording: the templates are rendered in memory."""
@@ -250,12 +296,16 @@ class _Activation:
 
         info = self.list.info
         result = self.result
+        list_info: dict[str, Any] = {"region": info.region, "authority": info.authority, "season": info.season,
+                                     "doc_prefix": info.doc_prefix}
+        contact = getattr(info, "contact", None)
+        if contact is not None:  # the lift notices name the same duty contact
+            list_info["contact"] = {"name": contact.name, "phone": contact.phone}
         return ActivationRecord(
             id=issue.id, kind=kind, state=ACTIVE, level=issue.level, start=issue.start, until=issue.until,
             list_path=str(Path(self.list.path).resolve()) if self.list.path else "",
             list_sha256=self.list.sha256,
-            list_info={"region": info.region, "authority": info.authority, "season": info.season,
-                       "doc_prefix": info.doc_prefix},
+            list_info=list_info,
             policy=result.policy.name, requirement=result.policy.uniform_requirement(result.level),
             pollutants={p.value: pollutant_json(r) for p, r in result.pollutants.items()},
             ok=result.ok, notice_dir=str(notices.directory.resolve()), manifest_sha256=notices.manifest_sha256,
@@ -267,7 +317,8 @@ class _Activation:
                  journal: Journal, *, dry_run: bool) -> Activated:
         return Activated(id=issue.id, kind=kind, result=self.result, list=self.list, start=self.start,
                          until=self.until, notices=notices, numbers=_numbers(self.prefix, issue, notices.count),
-                         closed=closed, warnings=self.warnings, journal=journal.path, dry_run=dry_run)
+                         closed=closed, warnings=self.warnings, journal=journal.path,
+                         new_journal=journal.created, dry_run=dry_run, notes=self.notes())
 
 
 # -- lift ----------------------------------------------------------------------
@@ -279,23 +330,24 @@ def lift(opts: LiftOptions, *, now: datetime | None = None, progress: Progress |
     "During it" includes the warnings it superseded (an orange warning raised
     to red is one episode): an enterprise told to cut at orange is told the
     cut is over even if the red list no longer names it. Raises
-    ``NothingActive`` (exit 1) when no warning is active.
+    ``NothingActive`` (exit 1) when no warning is active, ``UsageError`` (exit
+    2) when ``at`` is before the warning started.
     """
     now = _now(now)
     at = _shanghai(opts.at) if opts.at is not None else now
-    out = Path(opts.out)
-    journal = Journal(opts.journal)
+    out = opts.out_dir
+    journal = Journal(journal_path(opts.journal))
     with journal:
         if opts.dry_run:
-            warning = _active_or_fail(journal)
+            warning = _liftable(journal, at)
             issue = _lift_issue(journal, out, warning, at, now, journal.peek_number(_prefix(warning), now.year))
             notices = _render_lift(journal, warning, issue, out, opts, dry_run=True)
             return Lifted(issue.id, warning, at, notices, _numbers(_prefix(warning), issue, notices.count),
                           journal.path, dry_run=True)
-        _active_or_fail(journal)  # first without the lock: "nothing active" creates no journal
+        _liftable(journal, at)  # first without the lock: "nothing active" creates no journal
         with journal.transaction(on_wait=on_wait):
             recover(out, journal)
-            warning = _active_or_fail(journal)  # again, under the lock: it may have changed meanwhile
+            warning = _liftable(journal, at)  # again, under the lock: it may have changed meanwhile
             recipients = _recipients(journal, warning)
             first = journal.allocate_numbers(_prefix(warning), now.year, len(recipients))
             issue = _lift_issue(journal, out, warning, at, now, first)
@@ -310,14 +362,18 @@ def lift(opts: LiftOptions, *, now: datetime | None = None, progress: Progress |
                     manifest_sha256=notices.manifest_sha256, notice_count=notices.count, user=issue.user,
                     recorded=_recorded()))
                 journal.insert_notices(_notice_records(issue.id, notices))
-        _publish(out, issue.id)
+        _publish(out, issue.id, journal)
     return Lifted(issue.id, warning, at, notices, _numbers(_prefix(warning), issue, notices.count), journal.path)
 
 
-def _active_or_fail(journal: Journal) -> ActivationRecord:
+def _liftable(journal: Journal, at: datetime) -> ActivationRecord:
+    """The active warning, if it can be lifted at ``at``: never before it started."""
     warning = journal.active()
     if warning is None:
         raise NothingActive(f"no active warning to lift (journal {journal.path})")
+    if at < warning.start:
+        raise UsageError(f"cannot lift warning {warning.id} at {_show(at)}: it starts at {_show(warning.start)}; "
+                         "give --at no earlier than that (nothing written or recorded)")
     return warning
 
 
@@ -331,7 +387,8 @@ def _lift_issue(journal: Journal, out: Path, warning: ActivationRecord, at: date
 
     # The notices module reads a lift's ``start`` as the time it is lifted.
     return Issue(id=_unique_id(journal, out, f"{_stamp_id(at, warning.level.value)}-lift"), kind="lift",
-                 level=warning.level, start=at, until=None, issued=now, first_number=first, user=current_user())
+                 level=warning.level, start=at, until=None, issued=now, first_number=first, user=current_user(),
+                 lifts=warning.id)
 
 
 def _recipients(journal: Journal, warning: ActivationRecord) -> list[dict[str, str]]:
@@ -360,17 +417,17 @@ def _render_lift(journal: Journal, warning: ActivationRecord, issue: Issue, pare
 
 # -- status and history ----------------------------------------------------------
 
-def status(journal: str | Path = DEFAULT_JOURNAL) -> ActivationRecord | None:
-    """The active warning, or None."""
-    with Journal(journal) as j:
+def status(journal: str | Path | None = None) -> ActivationRecord | None:
+    """The active warning, or None (``journal`` None: :func:`haze.journal.find_journal`)."""
+    with Journal(journal_path(journal)) as j:
         return j.active()
 
 
-def history(journal: str | Path = DEFAULT_JOURNAL, limit: int | None = None) -> list[Event]:
+def history(journal: str | Path | None = None, limit: int | None = None) -> list[Event]:
     """Every activation, adjustment, re-issue and lift in the order recorded (the last ``limit``)."""
     if limit is not None and limit < 1:
         raise UsageError(f"--limit must be at least 1, not {limit}")
-    with Journal(journal) as j:
+    with Journal(journal_path(journal)) as j:
         return j.history(limit)
 
 
@@ -389,9 +446,14 @@ class _staging:
         self.journal = journal
 
     def __enter__(self) -> Path:
+        from haze.notices import fsync_dir, write_synced
+
         try:
             self.path.mkdir(parents=True)
-            (self.path / MARKER).write_text(_journal_key(self.journal), encoding="utf-8")
+            write_synced(self.path / MARKER, _journal_key(self.journal).encode("utf-8"))
+            # Recovery after a power cut finds committed notices only through this directory's entry.
+            fsync_dir(self.path)
+            fsync_dir(self.path.parent)
         except OSError as exc:
             shutil.rmtree(self.path, ignore_errors=True)
             raise HazeError(f"cannot write notices to {self.path.parent}: {exc.strerror or exc}") from None
@@ -418,15 +480,26 @@ def _final(notices: NoticeSet, out: Path, issue_id: str) -> NoticeSet:
     return replace(notices, directory=target, files=[target / f.name for f in notices.files])
 
 
-def _publish(out: Path, issue_id: str) -> None:
-    """After the commit: move the staged notices into place (atomic rename)."""
+def _publish(out: Path, issue_id: str, journal: Journal) -> None:
+    """After the commit: move the staged notices into place (atomic rename), durably."""
+    from haze.notices import fsync_dir
+
     staging = _pending(out, issue_id)
+    recorded = f"{issue_id} IS recorded in {journal.path}"
+    retry = f"the next haze activate or lift with this journal and --out {out} moves them into place"
     try:
         _move_into_place(staging, out, issue_id)
+        fsync_dir(out)
     except OSError as exc:
-        raise HazeError(f"recorded {issue_id}, but could not move its notices from {staging} to "
-                        f"{out / issue_id}: {exc.strerror or exc}; the next haze activate or lift "
-                        "will retry") from None
+        raise PublishError(f"{recorded}, but its notices could not be moved from {staging / issue_id} to "
+                           f"{out / issue_id}: {exc.strerror or exc}; they are complete where they are, and "
+                           f"{retry}") from None
+    except KeyboardInterrupt:
+        error = PublishError(f"interrupted after recording: {recorded}; its notices are "
+                             + (f"in {out / issue_id}" if (out / issue_id).is_dir()
+                                else f"complete in {staging / issue_id}, and {retry}"))
+        error.exit_code = 130
+        raise error from None
     shutil.rmtree(staging, ignore_errors=True)
 
 
@@ -547,9 +620,9 @@ def _notice_records(issue_id: str, notices: NoticeSet) -> list[NoticeRecord]:
 
 
 def _shortfalls(result: LevelResult) -> str:
-    parts = []
-    for p in result.failing:
-        r = result.pollutants[p]
-        parts.append(f"{p.label} {(r.ratio or 0) * 100:.1f}% < {r.required * 100:.0f}%")
-    return ", ".join(parts)
+    from haze.fmt import pct, ratio_pct
+
+    # ratio_pct rounds a failing ratio down: 29.999% never reads "30.0% < 30%".
+    failing = [(p, result.pollutants[p]) for p in result.failing]
+    return ", ".join(f"{p.label} {ratio_pct(r.ratio, r.ok)} < {pct(r.required)}" for p, r in failing)
 

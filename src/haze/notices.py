@@ -8,8 +8,14 @@ and a bureau's ``--templates DIR`` is searched first, file by file.
 
 A run writes into a fresh hidden directory ``parent/.<id>.tmp-<random>`` and
 renames it to ``parent/<id>`` only when every file is in it, so a reader (or
-the journal) never sees half a set. Any template problem is one
+the journal) never sees half a set. Every file and both directories are
+fsynced before that rename, so a journal committed after it never points to
+files a power cut emptied. Any template problem is one
 :class:`~haze.errors.TemplateError` line naming the template file and line.
+
+Numbers are shown through :mod:`haze.fmt`, as on the terminal: a cut is never
+shown smaller than computed, a production cap never larger, and a failing
+ratio never as reaching its requirement.
 """
 
 from __future__ import annotations
@@ -57,19 +63,25 @@ class Issue:
     until: datetime | None  # None = 至预警解除时止
     issued: datetime  # when issued (aware)
     first_number: int  # sequence number of the first notice in this run (numbers run on per year)
-    previous_level: Level | None = None  # adjustment: the level it supersedes (升级/降级)
+    previous_level: Level | None = None  # adjustment (升级/降级): the level it supersedes, never the same one
     user: str = ""  # OS user who ran it
+    reissue: bool = False  # the same level issued again (--force): these notices replace the earlier ones
+    replaces: str | None = None  # adjustment or re-issue: the id of the warning it supersedes
+    # adjustment or re-issue: credit code -> number of the notice each enterprise got before (it is replaced)
+    replaced_numbers: Mapping[str, str] = field(default_factory=dict)
+    lifts: str | None = None  # a lift: the id of the warning it lifts
+
+    def __post_init__(self) -> None:
+        # "orange adjusted to orange" is not an adjustment: a same-level notice is a re-issue.
+        if self.previous_level is not None and (self.previous_level is self.level or self.reissue):
+            raise ValueError("the same level issued again is a re-issue (reissue=True, no previous_level)")
 
     @property
     def adjustment(self) -> str | None:
-        """``upgrade``, ``downgrade`` or ``adjust`` (same level again) for an adjustment; else None."""
+        """``upgrade`` (升级) or ``downgrade`` (降级) for an adjustment; else None."""
         if self.previous_level is None:
             return None
-        if self.level > self.previous_level:
-            return "upgrade"
-        if self.level < self.previous_level:
-            return "downgrade"
-        return "adjust"
+        return "upgrade" if self.level > self.previous_level else "downgrade"
 
 
 @dataclass
@@ -180,7 +192,7 @@ def make_environment(*, lang: str = "zh", fmt: str | None = None, templates: Pat
 
 
 def _filters(lang: str) -> dict[str, Callable[..., Any]]:
-    from haze import timeparse
+    from haze import fmt, timeparse
 
     zh = lang == "zh"
     return {
@@ -192,9 +204,11 @@ def _filters(lang: str) -> dict[str, Callable[..., Any]]:
         "date": timeparse.format_zh if zh else timeparse.format_en,
         "end": timeparse.format_zh_end if zh else timeparse.format_en,
         "day": timeparse.format_zh_day if zh else timeparse.format_en_day,
-        "pct": pct,
-        "tonnes": tonnes,
-        "num": num,
+        "pct": fmt.pct,
+        "ratio_pct": fmt.ratio_pct,
+        "cut_pct": fmt.cut_pct,
+        "tonnes": fmt.tonnes,
+        "num": fmt.cap_number,
         "cut": functools.partial(cut_text, lang=lang),
         "md": md_escape,
         "pad": pad,
@@ -205,37 +219,21 @@ def _filters(lang: str) -> dict[str, Callable[..., Any]]:
 
 # -- filters --------------------------------------------------------------------
 
-def _trim(text: str) -> str:
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
-def pct(value: float | None, digits: int = 2) -> str:
-    """``0.3`` -> ``30%``, ``0.38541`` -> ``38.54%``; None (not assessed) -> ``—``."""
-    if value is None:
-        return "—"
-    return _trim(f"{value * 100:.{digits}f}") + "%"
-
-
-def tonnes(value: float, digits: int = 4) -> str:
-    """Tonnes (per day) with a fixed number of decimals, so columns line up."""
-    return f"{value:.{digits}f}"
-
-
-def num(value: float, digits: int = 2) -> str:
-    """A quantity without needless zeros: ``117``, ``83.2``."""
-    return _trim(f"{value:.{digits}f}")
-
-
 _CUT_WORDS = {"zh": ("停产", "限产{}", "不限产"), "en": ("stop", "cut {}", "no cut")}
 
 
 def cut_text(cut: float, lang: str = "zh") -> str:
-    """``停产``, ``限产30%``; ``不限产`` for no cut (templates word self-management themselves)."""
+    """``停产``, ``限产43.05%`` (never rounded down); ``不限产`` for no cut.
+
+    Templates word self-management themselves.
+    """
+    from haze import fmt
+
     stop, partial, nothing = _CUT_WORDS[lang]
-    if cut >= 1.0:
+    if fmt.is_stop(cut):
         return stop
     if cut > 0:
-        return partial.format(pct(cut, 1))
+        return partial.format(fmt.cut_pct(cut))
     return nothing
 
 
@@ -326,6 +324,9 @@ def issue_context(issue: Issue, lang: str) -> dict[str, Any]:
         "level": level_context(issue.level, lang),
         "previous_level": level_context(issue.previous_level, lang),
         "adjustment": issue.adjustment,
+        "reissue": issue.reissue,
+        "replaces": issue.replaces,
+        "lifts": issue.lifts,
         "start": issue.start,
         "until": issue.until,
         "issued": issue.issued,
@@ -341,9 +342,18 @@ def _info(lst_info: Any) -> Mapping[str, Any]:
     return vars(lst_info)
 
 
-def common_context(info: Mapping[str, Any], issue: Issue, lang: str, fmt: str,
-                   contact: Mapping[str, str] | None) -> dict[str, Any]:
-    contact = contact or {}
+def _contact(value: Any) -> dict[str, str]:
+    """A contact as ``{"name", "phone"}``, from a mapping (the journal) or a Contact (the list); none -> blanks."""
+    if value is None:
+        return {"name": "", "phone": ""}
+    if isinstance(value, Mapping):
+        return {"name": one_line(value.get("name") or ""), "phone": one_line(value.get("phone") or "")}
+    return {"name": one_line(getattr(value, "name", "") or ""), "phone": one_line(getattr(value, "phone", "") or "")}
+
+
+def common_context(info: Mapping[str, Any], issue: Issue, lang: str, fmt: str, contact: Any) -> dict[str, Any]:
+    """What every template sees. ``contact`` is the bureau's duty contact (blanks to fill in by hand when None)."""
+    contact = _contact(contact)
     return {
         "lang": lang,
         "format": fmt,
@@ -351,8 +361,8 @@ def common_context(info: Mapping[str, Any], issue: Issue, lang: str, fmt: str,
         "bureau": {
             "name": one_line(info.get("authority") or ""),
             "region": one_line(info.get("region") or ""),
-            "contact": one_line(contact.get("name") or ""),
-            "phone": one_line(contact.get("phone") or ""),
+            "contact": contact["name"],
+            "phone": contact["phone"],
         },
         "list_info": {
             "path": str(info.get("path") or ""),
@@ -408,7 +418,7 @@ def enterprise_context(r: EnterpriseResult, declared: Level, policy_names: Mappi
         "key_zone": e.key_zone,
         "guarantee": e.category.value == "guarantee",
         "compliant": e.compliant,
-        "operating_days": num(e.operating_days),
+        "operating_days": f"{e.operating_days:g}",
         "contact": {"name": one_line(contact.name if contact else ""),
                     "phone": one_line(contact.phone if contact else "")},
     }
@@ -525,13 +535,14 @@ def _width(count: int) -> int:
 def render_activation(result: LevelResult, lst: EnterpriseList, issue: Issue, parent: Path, *,
                       lang: str = "zh", fmt: str = "md", templates: Path | None = None,
                       dry_run: bool = False, progress: Callable[[int, int], None] | None = None,
-                      contact: Mapping[str, str] | None = None) -> NoticeSet:
-    """Write the notices of an activation (or adjustment) into ``parent/<issue.id>``.
+                      contact: Any = None) -> NoticeSet:
+    """Write the notices of an activation (or adjustment, or re-issue) into ``parent/<issue.id>``.
 
     One notice per operating enterprise in list order (idle ones get none),
     numbered from ``issue.first_number``; then ``index.<fmt>`` and
-    ``manifest.json``. ``contact`` is the bureau's duty contact
-    (``{"name", "phone"}``); without it the notices leave blanks to fill in.
+    ``manifest.json``. ``contact`` is the bureau's duty contact (a
+    ``{"name", "phone"}`` mapping or a Contact); by default the list's own
+    (``list.contact``); without one the notices leave blanks to fill in.
     """
     from haze.engine import IDLE
 
@@ -539,6 +550,8 @@ def render_activation(result: LevelResult, lst: EnterpriseList, issue: Issue, pa
     env = make_environment(lang=lang, fmt=fmt, templates=templates)
     tpl = _Templates(env, {"notice": f"notice.{lang}.{fmt}.j2", "index": f"index.{lang}.{fmt}.j2"})
     info = vars(lst.info) | {"path": lst.path, "sha256": lst.sha256}
+    if contact is None:
+        contact = getattr(lst.info, "contact", None)
     base = common_context(info, issue, lang, fmt, contact)
     base["policy"] = {"name": result.policy.name, "title": one_line(result.policy.title),
                       "source": one_line(result.policy.source)}
@@ -550,11 +563,12 @@ def render_activation(result: LevelResult, lst: EnterpriseList, issue: Issue, pa
         number = notice_number(lst.info.doc_prefix, issue.issued.year, issue.first_number + i)
         rows.append({"index": i + 1, "seq": issue.first_number + i, "number": number,
                      "file": f"{_file_stem(i + 1, r.enterprise.id, width)}.{fmt}",
+                     "replaces": one_line(issue.replaced_numbers.get(r.enterprise.id, "")),
                      "enterprise": enterprise, "measures": measures})
 
     def produce() -> Iterator[tuple[str, str]]:
         for done, row in enumerate(rows, start=1):
-            notice = {k: row[k] for k in ("index", "seq", "number", "file")}
+            notice = {k: row[k] for k in ("index", "seq", "number", "file", "replaces")}
             yield row["file"], tpl.render("notice", base | {"notice": notice, "enterprise": row["enterprise"],
                                                             "measures": row["measures"]})
             if progress is not None:
@@ -577,28 +591,28 @@ def render_activation(result: LevelResult, lst: EnterpriseList, issue: Issue, pa
         })
 
     notices = [{"id": row["enterprise"]["id"], "name": row["enterprise"]["name"], "number": row["number"],
-                "file": row["file"]} for row in rows]
+                "file": row["file"]} | ({"replaces": row["replaces"]} if row["replaces"] else {}) for row in rows]
     head = _manifest_head(issue, lang, fmt, info, result.policy.name, notices)
     return _publish(Path(parent), issue.id, produce(), head, len(rows), notices, dry_run)
 
 
 def render_lift(notified: list[dict], lst_info: Any, issue: Issue, parent: Path, *, lang: str = "zh",
                 fmt: str = "md", templates: Path | None = None, dry_run: bool = False,
-                progress: Callable[[int, int], None] | None = None,
-                contact: Mapping[str, str] | None = None) -> NoticeSet:
+                progress: Callable[[int, int], None] | None = None, contact: Any = None) -> NoticeSet:
     """Write lift notices (解除通知) to every enterprise ``notified`` by the warning lifted.
 
     ``notified``: ``[{"id", "name", "number"}]`` as the journal recorded them
     (``number`` is the activation notice's number; ``town`` is used if given).
     ``lst_info``: a mapping (or ListInfo) with ``authority``, ``region``,
-    ``doc_prefix`` and, for the manifest, ``path`` and ``sha256``.
-    ``issue.start`` is the time the warning is lifted.
+    ``doc_prefix``, optionally ``contact`` (the bureau's duty contact, used
+    when ``contact`` is not given) and, for the manifest, ``path`` and
+    ``sha256``. ``issue.start`` is the time the warning is lifted.
     """
     _check_options(issue, lang, fmt)
     env = make_environment(lang=lang, fmt=fmt, templates=templates)
     tpl = _Templates(env, {"notice": f"lift.{lang}.{fmt}.j2", "index": f"index.{lang}.{fmt}.j2"})
     info = _info(lst_info)
-    base = common_context(info, issue, lang, fmt, contact)
+    base = common_context(info, issue, lang, fmt, contact if contact is not None else info.get("contact"))
     base["policy"] = {"name": str(info.get("policy") or ""), "title": "", "source": ""}
     width = _width(len(notified))
     rows = []
@@ -632,11 +646,17 @@ def _manifest_head(issue: Issue, lang: str, fmt: str, info: Mapping[str, Any], p
                    notices: list[dict[str, str]]) -> dict[str, Any]:
     from haze import __version__
 
+    # "activation" always means the warning: this one, or for a lift the one it lifts.
+    if issue.kind == LIFT:
+        which: dict[str, Any] = {"activation": issue.lifts, "lifts": issue.lifts}
+    else:
+        which = {"activation": issue.id, "previous_level": issue.previous_level.value if issue.previous_level
+                 else None, "reissue": issue.reissue, "replaces": issue.replaces}
     return {
-        "activation": issue.id,
+        "id": issue.id,
         "kind": issue.kind,
         "level": issue.level.value,
-        "previous_level": issue.previous_level.value if issue.previous_level else None,
+        **which,
         "start": issue.start.isoformat(),
         "until": issue.until.isoformat() if issue.until else None,
         "issued": issue.issued.isoformat(),
@@ -688,10 +708,13 @@ def _publish(parent: Path, name: str, produce: Iterator[tuple[str, str]], head: 
             hashes[filename] = _sha256(data)
         manifest = _manifest_bytes(head, hashes)
         (work / MANIFEST).write_bytes(manifest)
+        fsync_files([work / f for f in hashes] + [work / MANIFEST])
+        fsync_dir(work)  # the names of the files, before the directory is renamed into place
         if os.path.lexists(target):  # another run got there while we rendered
             raise HazeError(f"{target} already exists: notices are never overwritten")
         os.rename(work, target)
         work = None
+        fsync_dir(parent)  # the rename itself
     except OSError as exc:
         raise HazeError(f"cannot write notices to {parent}: {exc.strerror or exc}") from None
     finally:
@@ -700,6 +723,62 @@ def _publish(parent: Path, name: str, produce: Iterator[tuple[str, str]], head: 
             if created_parent:
                 _remove_if_empty(parent)
     return NoticeSet(target, [target / f for f in hashes] + [target / MANIFEST], _sha256(manifest), count, notices)
+
+
+def write_synced(path: Path, data: bytes) -> None:
+    """Write a new file and fsync it: on disk before anything (the journal) refers to it."""
+    with open(path, "xb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def fsync_files(paths: list[Path]) -> None:
+    """fsync every file, a few at a time in threads, once all are written.
+
+    One by one, each fsync waits for its own journal commit: 2,000 notices
+    took longer to sync than to render. Issued together, the file system
+    groups them into a few commits (see docs/notices.md for the cost).
+    """
+    if len(paths) < _FSYNC_THREADS:
+        for path in paths:
+            _fsync_file(path)
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=_FSYNC_THREADS) as pool:
+        for _ in pool.map(_fsync_file, paths):  # re-raises the first OSError
+            pass
+
+
+_FSYNC_THREADS = 16
+
+
+def _fsync_file(path: Path) -> None:
+    # Windows commits a file only through a handle open for writing.
+    fd = os.open(path, os.O_RDWR if os.name == "nt" else os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def fsync_dir(path: Path) -> None:
+    """Make a directory's entries (files created or renamed in it) durable.
+
+    Skipped where the OS refuses: Windows cannot open a directory, and some
+    file systems reject fsync on one; their own metadata journal is all there is.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def _umask() -> int:

@@ -5,10 +5,15 @@ Thin on purpose: each parses its options into the settings of
 prints. Only click and the light parts of haze are imported with this module,
 so ``status`` and ``history`` start fast; the list machinery, the engine and
 Jinja come in with ``activate`` and ``lift`` only.
+
+The defaults of ``--journal`` and ``--out`` live in the core (None here means
+"the core decides"), and every text that comes from data (names, paths, ids,
+the user) is escaped before rich reads markup in it.
 """
 
 from __future__ import annotations
 
+import os
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator
@@ -24,12 +29,10 @@ if TYPE_CHECKING:
     from haze.journal import ActivationRecord, Event
     from haze.lifecycle import Activated, Lifted
 
-DEFAULT_JOURNAL = ".haze/journal.db"  # = haze.journal.DEFAULT_JOURNAL, kept literal to import nothing
-
-
 def journal_option(f: F) -> F:
-    return click.option("--journal", type=click.Path(dir_okay=False), default=DEFAULT_JOURNAL, metavar="FILE",
-                        show_default=True, help="The journal of warnings (SQLite).")(f)
+    return click.option("--journal", type=click.Path(dir_okay=False), metavar="FILE",
+                        help="The journal of warnings (SQLite). Default: the nearest .haze/journal.db in this "
+                             "directory or a parent; ./.haze/journal.db when there is none.")(f)
 
 
 def notice_options(f: F) -> F:
@@ -43,8 +46,8 @@ def notice_options(f: F) -> F:
                      show_default=True, help="Notice file format."),
         click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
                      help="Notice language."),
-        click.option("--out", type=click.Path(file_okay=False), default="notices", metavar="DIR",
-                     show_default=True, help="Parent directory: each run writes its own OUT/<id>/."),
+        click.option("--out", type=click.Path(file_okay=False), metavar="DIR",
+                     help="Parent directory: each run writes its own DIR/<id>/ (default: notices)."),
     )
     for decorator in decorators:
         f = decorator(f)
@@ -74,8 +77,9 @@ def when(ctx: click.Context, param: click.Parameter, value: str | None) -> datet
 @click.option("--force", is_flag=True, help="Issue again although this level is already active.")
 @click.option("--strict", is_flag=True, help="Refuse (exit 1, nothing written) when the requirement is not met.")
 def activate(level: Level, list_path: str | None, policy: str | None, as_json: bool, no_cache: bool,
-             start: datetime | None, until: datetime | None, hours: float | None, out: str, lang: str,
-             format: str, templates: str | None, dry_run: bool, journal: str, force: bool, strict: bool) -> None:
+             start: datetime | None, until: datetime | None, hours: float | None, out: str | None, lang: str,
+             format: str, templates: str | None, dry_run: bool, journal: str | None, force: bool,
+             strict: bool) -> None:
     """Activate a warning at LEVEL: compute, write one notice per enterprise, record it.
 
     \b
@@ -83,18 +87,22 @@ def activate(level: Level, list_path: str | None, policy: str | None, as_json: b
     old warning is superseded and new notices go out. The same LEVEL again is
     refused unless --force.
     Exit 0 issued (also when the requirement is not met: it says so loudly),
-    1 refused (--strict, already active), 2 bad input (nothing written).
+    1 refused (--strict, already active; nothing written) or recorded but its
+    notices not moved into place (the message says where they wait),
+    2 bad input (nothing written).
     """
     from haze.lifecycle import ActivateOptions
     from haze.lifecycle import activate as run_activate
 
     opts = ActivateOptions(
         level=level, list_path=list_path, policy=policy, cache=not no_cache, start=start, until=until,
-        hours=hours, out=Path(out), lang=lang, fmt=format, templates=Path(templates) if templates else None,
-        journal=Path(journal), force=force, strict=strict, dry_run=dry_run)
+        hours=hours, out=_path(out), lang=lang, fmt=format, templates=_path(templates), journal=_path(journal),
+        force=force, strict=strict, dry_run=dry_run)
     with progress_bar(not as_json and not dry_run, "rendering notices") as progress:
         outcome = run_activate(opts, progress=progress, on_wait=tell_waiting)
     print_findings(outcome.warnings)
+    for note in outcome.notes:
+        click.echo(f"haze: warning: {note}", err=True)
     if not outcome.result.ok:
         shortfall_panel(outcome)
     if as_json:
@@ -126,25 +134,33 @@ def print_activation(outcome: Activated) -> None:
     console.print(verdict(outcome.result))
     level = outcome.result.level
     closed = outcome.closed
+    would = "would be" if outcome.dry_run else "is"
     if closed is not None and outcome.adjusted_from:
-        change = {1: "升级 raised", -1: "降级 lowered", 0: "re-issued"}[_sign(level.rank - closed.level.rank)]
-        say(console, f"{change}: {closed.level.value} → {level.value}; warning {closed.id} "
-                      f"{'would be' if outcome.dry_run else 'is'} superseded")
+        if closed.level is level:
+            say(console, f"re-issued: {level.value} again; warning {esc(closed.id)} {would} superseded and its "
+                          "notices replaced")
+        else:
+            change = "升级 raised" if level > closed.level else "降级 lowered"
+            say(console, f"{change}: {closed.level.value} → {level.value}; warning {esc(closed.id)} {would} superseded")
     elif closed is not None:
-        say(console, f"the previous warning {closed.id} ({closed.level.value}) ended at its end time "
-                      f"{_when(closed.until)}; {'it would be' if outcome.dry_run else ''} closed as expired")
+        say(console, f"the previous warning {esc(closed.id)} ({closed.level.value}) ended at its end time "
+                      f"{_when(closed.until)}; {'it would be' if outcome.dry_run else 'it is'} closed as expired")
     span = f"from {_when(outcome.start)} " + (f"until {_when(outcome.until)}" if outcome.until else "until lifted")
-    numbers = f" ({outcome.numbers[0]} – {outcome.numbers[1]})" if outcome.numbers else ""
+    numbers = f" ({esc(outcome.numbers[0])} – {esc(outcome.numbers[1])})" if outcome.numbers else ""
     head = f"{level.value} ({level.zh}预警, {level.response}响应) {span}"
+    directory = esc(f"{outcome.notices.directory.absolute()}{os.sep}")
     if outcome.dry_run:
         say(console, f"[bold]dry run[/]: would issue {outcome.notices.count} notices{numbers} into "
-                      f"{outcome.notices.directory}/ as {outcome.id}; nothing written or recorded")
+                      f"{directory} as {esc(outcome.id)}; nothing written or recorded")
         say(console, head)
+        say(console, f"journal: {esc(outcome.journal)}")
         return
-    say(console, f"[bold]{outcome.kind} {outcome.id}[/]: {head}")
-    say(console, f"{outcome.notices.count} notices{numbers} in {outcome.notices.directory}/ "
-                  f"(index and manifest.json beside them)")
-    say(console, f"recorded in {outcome.journal}")
+    say(console, f"[bold]{outcome.kind} {esc(outcome.id)}[/]: {head}")
+    say(console, f"{outcome.notices.count} notices{numbers} in {directory} (index and manifest.json beside them)")
+    say(console, f"recorded in {esc(outcome.journal)}")
+    if outcome.new_journal:
+        say(console, "[bold]a new journal[/]: no .haze/journal.db was found here or in a parent directory; "
+                     "if the bureau keeps one elsewhere, run haze from there or give --journal")
 
 
 def shortfall_panel(outcome: Activated) -> None:
@@ -152,12 +168,12 @@ def shortfall_panel(outcome: Activated) -> None:
     from rich.panel import Panel
 
     from haze.cli.common import stderr_console
-    from haze.cli.render import pct, tonnes
+    from haze.fmt import pct, ratio_pct, tonnes
 
     result = outcome.result
-    lines = [f"{p.label} {p.zh}: {pct(result.pollutants[p].ratio)} of the required "
-             f"{pct(result.pollutants[p].required)} (short {tonnes(result.pollutants[p].shortfall)} t/d)"
-             for p in result.failing]
+    # ratio_pct rounds a failing ratio down: a PM share of 29.999% never reads "30.00% of the required 30.00%".
+    lines = [f"{p.label} {p.zh}: {ratio_pct(r.ratio, r.ok)} of the required {pct(r.required)} "
+             f"(short {tonnes(r.shortfall)} t/d)" for p, r in ((p, result.pollutants[p]) for p in result.failing)]
     did = "would be issued and recorded" if outcome.dry_run else "were issued and recorded"
     lines.append(f"The notices {did} anyway, marked not met. Close the gap: haze plan {result.level.value}")
     # soft_wrap off: the panel's lines wrap inside it rather than being cut at its edge.
@@ -173,17 +189,18 @@ def shortfall_panel(outcome: Activated) -> None:
 @journal_option
 @click.option("--json", "as_json", is_flag=True, help="Machine output (JSON) on stdout, nothing else.")
 @config_option
-def lift(at: datetime | None, out: str, lang: str, format: str, templates: str | None, dry_run: bool,
-         journal: str, as_json: bool) -> None:
+def lift(at: datetime | None, out: str | None, lang: str, format: str, templates: str | None, dry_run: bool,
+         journal: str | None, as_json: bool) -> None:
     """Lift the active warning: a lift notice (解除通知) to every enterprise it notified.
 
-    Exit 0 lifted, 1 nothing active.
+    Exit 0 lifted, 1 nothing active (or recorded but its notices not moved into
+    place), 2 bad input (--at before the warning started; nothing written).
     """
     from haze.lifecycle import LiftOptions
     from haze.lifecycle import lift as run_lift
 
-    opts = LiftOptions(at=at, out=Path(out), lang=lang, fmt=format,
-                       templates=Path(templates) if templates else None, journal=Path(journal), dry_run=dry_run)
+    opts = LiftOptions(at=at, out=_path(out), lang=lang, fmt=format, templates=_path(templates),
+                       journal=_path(journal), dry_run=dry_run)
     with progress_bar(not as_json and not dry_run, "rendering lift notices") as progress:
         outcome = run_lift(opts, progress=progress, on_wait=tell_waiting)
     if as_json:
@@ -213,15 +230,17 @@ def print_lift(outcome: Lifted) -> None:
 
     w = outcome.warning
     console = stdout_console()
-    numbers = f" ({outcome.numbers[0]} – {outcome.numbers[1]})" if outcome.numbers else ""
-    what = f"{w.level.value} ({w.level.zh}预警) warning {w.id}, active since {_when(w.start)}"
+    numbers = f" ({esc(outcome.numbers[0])} – {esc(outcome.numbers[1])})" if outcome.numbers else ""
+    what = f"{w.level.value} ({w.level.zh}预警) warning {esc(w.id)}, active since {_when(w.start)}"
     if outcome.dry_run:
         say(console, f"[bold]dry run[/]: would lift the {what} at {_when(outcome.at)} and write "
                       f"{outcome.notices.count} lift notices{numbers}; nothing written or recorded")
+        say(console, f"journal: {esc(outcome.journal)}")
         return
     say(console, f"[bold]lifted[/] the {what}, at {_when(outcome.at)}")
-    say(console, f"{outcome.notices.count} lift notices{numbers} in {outcome.notices.directory}/")
-    say(console, f"recorded as {outcome.id} in {outcome.journal}")
+    say(console, f"{outcome.notices.count} lift notices{numbers} in "
+                  f"{esc(f'{outcome.notices.directory.absolute()}{os.sep}')}")
+    say(console, f"recorded as {esc(outcome.id)} in {esc(outcome.journal)}")
 
 
 # -- status and history -------------------------------------------------------------
@@ -230,18 +249,20 @@ def print_lift(outcome: Lifted) -> None:
 @journal_option
 @click.option("--json", "as_json", is_flag=True, help="Machine output (JSON) on stdout, nothing else.")
 @config_option
-def status(journal: str, as_json: bool) -> None:
+def status(journal: str | None, as_json: bool) -> None:
     """The active warning, if any (exit 0 either way)."""
+    from haze.journal import journal_path
     from haze.lifecycle import status as active_warning
 
-    record = active_warning(journal)
+    path = journal_path(journal)
+    record = active_warning(path)
     if as_json:
-        emit_json({"journal": journal, "active": None if record is None else status_json(record)})
+        emit_json({"journal": str(path), "active": None if record is None else status_json(record)})
         return
     if record is None:
-        click.echo("no active warning")
+        click.echo(f"no active warning (journal {path})")
         return
-    print_status(record)
+    print_status(record, path)
 
 
 def status_json(record: ActivationRecord) -> dict[str, Any]:
@@ -250,32 +271,29 @@ def status_json(record: ActivationRecord) -> dict[str, Any]:
     return data
 
 
-def print_status(record: ActivationRecord) -> None:
-    from rich.table import Table
-
+def print_status(record: ActivationRecord, journal: Path) -> None:
+    """One "key value" line per fact; not a table, whose cells would wrap or cut a long path."""
     from haze.cli.common import stdout_console
 
     level = record.level
-    table = Table(show_header=False, box=None, title=f"ACTIVE: {level.value} ({level.zh}预警, {level.response}响应)",
-                  title_justify="left", title_style="bold")
-    table.add_column(style="bold")
-    table.add_column()
+    kind = record.kind + (f" from {record.previous_level.value}" if record.previous_level else "")
     rows = [
-        ("id", f"{record.id} ({record.kind}"
-               + (f" from {record.previous_level.value})" if record.previous_level else ")")),
+        ("id", f"{esc(record.id)} ({kind})"),
         ("since", _when(record.start)),
         ("until", _when(record.until) + (" — this time has passed; `haze lift` records the lift"
                                           if record.ended_by(_now()) else "") if record.until else "until lifted"),
-        ("list", f"{record.list_path} (sha256 {record.list_sha256[:12]}…)"),
-        ("policy", record.policy),
+        ("list", f"{esc(record.list_path)} (sha256 {esc(record.list_sha256[:12])}…)"),
+        ("policy", esc(record.policy)),
         ("requirement", "met" if record.ok else "[bold red]NOT MET[/] (recorded so)"),
-        ("notices", f"{record.notice_count} in {record.notice_dir}"
+        ("notices", f"{record.notice_count} in {esc(record.notice_dir)}"
                     + ("" if Path(record.notice_dir).is_dir() else " [red](directory not found)[/]")),
-        ("recorded", f"{_when(record.recorded)} by {record.user}"),
+        ("recorded", f"{_when(record.recorded)} by {esc(record.user)}"),
+        ("journal", esc(journal)),
     ]
+    console = stdout_console()
+    say(console, f"[bold]ACTIVE: {level.value} ({level.zh}预警, {level.response}响应)[/]")
     for key, value in rows:
-        table.add_row(key, value)
-    stdout_console().print(table)
+        say(console, f" [bold]{key:<12}[/]{value}")
 
 
 @click.command()
@@ -283,25 +301,28 @@ def print_status(record: ActivationRecord) -> None:
 @click.option("--limit", type=click.IntRange(min=1), metavar="N", help="Only the last N events.")
 @click.option("--json", "as_json", is_flag=True, help="Machine output (JSON) on stdout, nothing else.")
 @config_option
-def history(journal: str, limit: int | None, as_json: bool) -> None:
+def history(journal: str | None, limit: int | None, as_json: bool) -> None:
     """Every activation, adjustment and lift, oldest first (exit 0)."""
+    from haze.journal import journal_path
     from haze.lifecycle import history as events
 
-    found = events(journal, limit)
+    path = journal_path(journal)
+    found = events(path, limit)
     if as_json:
-        emit_json([e.to_json() for e in found])
+        emit_json({"journal": str(path), "events": [event.to_json() for event in found]})
         return
     if not found:
-        click.echo("no warning recorded yet")
+        click.echo(f"no warning recorded yet (journal {path})")
         return
-    print_history(found)
+    print_history(found, path)
 
 
-def print_history(found: list[Event]) -> None:
+def print_history(found: list[Event], journal: Path) -> None:
     from haze.cli.common import stdout_console
 
     console = stdout_console()
     console.print(history_table(found, wide=console.width >= 120))
+    say(console, f"journal: {esc(journal)}")
 
 
 def history_table(found: list[Event], wide: bool) -> Any:
@@ -320,18 +341,19 @@ def history_table(found: list[Event], wide: bool) -> Any:
         columns = ["from", "event", "level", "until", "met", "now", "notices", "id", "by", "recorded"]
     for name in columns:
         table.add_column(name, no_wrap=True, justify="right" if name == "notices" else "left")
-    for e in found:
+    for event in found:
         cells = {
-            "from": _when(e.when, short=not wide),
-            "event": e.kind,
-            "level": f"{e.previous_level.value}→{e.level.value}" if e.previous_level else e.level.value,
-            "until": _when(e.until) if e.until else ("" if e.kind == "lift" else "—"),
-            "met": "" if e.ok is None else ("yes" if e.ok else "[bold red]NO[/]"),
-            "now": e.state or "",
-            "notices": str(e.notice_count),
-            "id": e.id,
-            "by": e.user,
-            "recorded": _when(e.recorded),
+            "from": _when(event.when, short=not wide),
+            "event": event.kind,
+            "level": f"{event.previous_level.value}→{event.level.value}" if event.previous_level
+            else event.level.value,
+            "until": _when(event.until) if event.until else ("" if event.kind == "lift" else "—"),
+            "met": "" if event.ok is None else ("yes" if event.ok else "[bold red]NO[/]"),
+            "now": event.state or "",
+            "notices": str(event.notice_count),
+            "id": esc(event.id),
+            "by": esc(event.user),
+            "recorded": _when(event.recorded),
         }
         table.add_row(*(cells[name] for name in columns))
     return table
@@ -381,10 +403,20 @@ def _when(moment: datetime | None, short: bool = False) -> str:
     return f"{to_shanghai(moment):{'%m-%d %H:%M' if short else '%Y-%m-%d %H:%M'}}"
 
 
-def _sign(value: int) -> int:
-    return (value > 0) - (value < 0)
+def _path(value: str | None) -> Path | None:
+    return Path(value) if value else None
+
+
+def esc(value: object) -> str:
+    """Data (a name, a path, an id, the user) made safe to put in rich markup: "[/]" stays text."""
+    from rich.markup import escape
+
+    return escape(str(value))
 
 
 def say(console: Any, text: str) -> None:
-    """A line of text, never broken at 80 columns (paths and ids must stay whole when piped)."""
+    """A line of markup, never broken at 80 columns (paths and ids must stay whole when piped).
+
+    Every piece of data in ``text`` must have gone through :func:`esc`.
+    """
     console.print(text, soft_wrap=True)
