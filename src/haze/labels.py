@@ -1,0 +1,43 @@
+"""What people read for the engine's codes: one table, so the terminal, the
+spreadsheets and the notices call a thing by the same name.
+
+Each value is ``(zh, en)``. The keys are the engine's own: a line's measure
+``source`` (SPEC §4.1, ``None`` when nothing sets a cut), an enterprise's
+``reason`` and its ``category``. Use :func:`label` to pick a language.
+"""
+
+from __future__ import annotations
+
+#: where a line's cut comes from (LineResult.source)
+SOURCE_LABELS: dict[str | None, tuple[str, str]] = {
+    "line": ("本生产线措施", "line measure"),
+    "enterprise": ("本企业措施", "enterprise measure"),
+    "category": ("保障类措施", "guarantee measure"),
+    "industry": ("行业绩效分级措施", "industry measure"),
+    "grade": ("绩效分级措施", "grade measure"),
+    "noncompliant": ("停产整治", "stop: noncompliant"),
+    "idle": ("已停产", "idle"),
+    None: ("无", "none"),
+}
+
+#: why an enterprise does what it does (EnterpriseResult.reason)
+REASON_LABELS: dict[str, tuple[str, str]] = {
+    "level": ("执行本级措施", "declared level"),
+    "zone": ("重点区域加严", "key zone"),
+    "noncompliant": ("未达标排放，停产整治", "noncompliant: stops"),
+    "idle": ("已停产，不计减排", "idle: not counted"),
+}
+
+#: Enterprise.category
+CATEGORY_LABELS: dict[str, tuple[str, str]] = {
+    "normal": ("一般", "normal"),
+    "guarantee": ("保障类", "guarantee"),
+}
+
+
+def label(table: dict, key: object, lang: str = "zh") -> str:
+    """``key``'s label in ``lang`` (``zh`` or ``en``); an unknown key is shown as itself."""
+    pair = table.get(key)
+    if pair is None:
+        return "—" if key is None else str(key)
+    return pair[0] if lang == "zh" else pair[1]
