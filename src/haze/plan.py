@@ -16,7 +16,8 @@ separate approximation of §4. The ratios only grow with ``t``, so the smallest
 ``save_plan`` writes the planned list (``--apply -o FILE``): the added cuts
 become explicit measures at each enterprise's effective level, the file is
 read back and checked before it is moved into place, and the original list is
-never touched. Nothing here knows about the terminal.
+never touched. :func:`plan_list` is what ``haze plan`` calls: load, plan and,
+when asked, write. Nothing here knows about the terminal.
 """
 
 from __future__ import annotations
@@ -41,6 +42,8 @@ from haze.engine import (
     plant_cut,
 )
 from haze.errors import UsageError
+from haze.findings import Finding
+from haze.fsio import OutputError, write_atomic
 from haze.model import (
     LEVELS,
     POLLUTANTS,
@@ -357,8 +360,7 @@ def save_plan(lst: EnterpriseList, plan: Plan, policy: Policy, out: Path, *, for
     list itself. The text is parsed back and computed before it is moved into
     place, so a file that ``haze check`` would not show met is never written.
     """
-    if out.suffix.lower() not in (".yaml", ".yml"):
-        raise UsageError(f"{out}: the planned list is written as YAML: name it .yaml or .yml")
+    _yaml_output(out)
     source = Path(lst.path) if lst.path else None
     if source is not None and out.exists() and source.exists() and out.samefile(source):
         raise UsageError(f"{out}: that is the list itself; the plan never changes the original, "
@@ -368,12 +370,16 @@ def save_plan(lst: EnterpriseList, plan: Plan, policy: Policy, out: Path, *, for
     header = (f"{lst.info.region} 应急减排清单 with the cuts of `haze plan {plan.level.value}` "
               f"(policy {policy.name}) as explicit measures.\n"
               f"Planned from {lst.path or 'the list'}: {describe_tiers(plan) or 'nothing to add'}.")
-    from haze.sheets import list_yaml, write_atomic  # the YAML writer of ``haze import``
+    from haze.lists.yamlwrite import list_yaml
 
     text = list_yaml(apply_plan(lst, plan, policy), header)
     _verify(text, str(out), policy, plan)
-    write_atomic(out, text.encode("utf-8"), force=force)
-    return out
+    return write_atomic(out, text.encode("utf-8"), overwrite=force)
+
+
+def _yaml_output(out: Path) -> None:
+    if out.suffix.lower() not in (".yaml", ".yml"):
+        raise UsageError(f"{out}: the planned list is written as YAML: name it .yaml or .yml")
 
 
 def _verify(text: str, path: str, policy: Policy, plan: Plan) -> None:
@@ -383,9 +389,37 @@ def _verify(text: str, path: str, policy: Policy, plan: Plan) -> None:
     report = parse_list(text.encode("utf-8"), path, "yaml")
     if report.list is None or report.blocking:
         problems = "; ".join(f.format() for f in report.blocking[:3])
-        raise RuntimeError(f"the planned list does not read back ({problems}); nothing written")
+        raise OutputError(f"{path}: the planned list does not read back ({problems}) — a haze bug: "
+                          "please report it with the list; nothing written")
     if plan.feasible and not compute(report.list, policy, plan.level).ok:
-        raise RuntimeError("the planned list does not meet the level when read back; nothing written")
+        raise OutputError(f"{path}: the planned list does not meet {plan.level.value} when read back — a haze "
+                          "bug: please report it with the list; nothing written")
+
+
+@dataclass(frozen=True)
+class Planned:
+    """What ``haze plan`` shows: the list read, the plan, the warnings, and the file written if any."""
+
+    lst: EnterpriseList
+    plan: Plan
+    warnings: list[Finding]
+    written: Path | None = None
+
+
+def plan_list(list_path: str | Path | None, policy: str | None, level: Level, *, cache: bool = True,
+              output: Path | None = None, force: bool = False) -> Planned:
+    """``haze plan``: load the list (SPEC §5's refusals), plan ``level``, and write the planned list to
+    ``output`` when one is given and the plan meets the level (an infeasible plan writes nothing)."""
+    from haze.inputs import load_inputs
+
+    if output is not None:
+        _yaml_output(output)  # a usage error is said before the list is read
+    inputs = load_inputs(list_path, policy, cache=cache)
+    plan = make_plan(inputs.list, inputs.policy, level)
+    written = None
+    if output is not None and plan.feasible:
+        written = save_plan(inputs.list, plan, inputs.policy, output, force=force)
+    return Planned(inputs.list, plan, inputs.warnings, written)
 
 
 # -- machine output --------------------------------------------------------

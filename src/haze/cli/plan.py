@@ -41,26 +41,21 @@ def plan(ctx: click.Context, level: Level, list_path: str | None, policy: str | 
         raise UsageError("--apply needs -o FILE: where to write the planned list")
     if output is not None and not apply_plan:
         raise UsageError("-o FILE is written only with --apply: haze plan LEVEL --apply -o FILE")
-    from haze.inputs import load_inputs
-    from haze.plan import make_plan, save_plan
+    from haze.plan import plan_json, plan_list
 
-    inputs = load_inputs(list_path, policy, cache=not no_cache)
-    print_findings(inputs.warnings)
-    result = make_plan(inputs.list, inputs.policy, level)
-    written = None
-    if apply_plan and output is not None and result.feasible:
-        written = save_plan(inputs.list, result, inputs.policy, output, force=force)
+    done = plan_list(list_path, policy, level, cache=not no_cache, output=output if apply_plan else None,
+                     force=force)
+    print_findings(done.warnings)
+    written = done.written
     if as_json:
-        from haze.plan import plan_json
-
-        emit_json(plan_json(result, inputs.list, None if written is None else str(written)))
+        emit_json(plan_json(done.plan, done.lst, None if written is None else str(written)))
     else:
-        _print_plan(result, summary)
+        _print_plan(done.plan, summary)
         if written is not None:
             _print_written(written, level, policy)
     if apply_plan and written is None:
         click.echo(f"haze: nothing written: no plan meets {level.value}", err=True)
-    ctx.exit(0 if result.ok else 1)
+    ctx.exit(0 if done.plan.ok else 1)
 
 
 def _print_plan(result: Plan, summary: bool) -> None:
@@ -84,7 +79,7 @@ def _print_written(path: Path, level: Level, policy: str | None) -> None:
 def _tier_table(result: Plan) -> Any:
     from rich.table import Table
 
-    from haze.cli.render import tonnes
+    from haze.fmt import tonnes
     from haze.model import POLLUTANTS
 
     table = Table(title="tiers: each line's cut → cut + t × (1 − cut); added reduction t/d", title_justify="left")
@@ -98,8 +93,9 @@ def _tier_table(result: Plan) -> Any:
 
 def _change_table(result: Plan) -> Any:
     from rich.table import Table
+    from rich.text import Text
 
-    from haze.cli.render import cut_text
+    from haze.fmt import cut_label
 
     table = Table(title="lines raised (— = the whole enterprise)", title_justify="left")
     for name in ("id", "name", "line", "grade", "level", "cut"):
@@ -109,43 +105,45 @@ def _change_table(result: Plan) -> Any:
             r = result.before.enterprises[change.enterprise]
             e = r.enterprise
             line = r.lines[change.line].name if e.has_lines else "—"
-            table.add_row(e.id, e.name, line, e.grade.value, r.effective_level.value,
-                          f"{cut_text(change.old_cut)} → {cut_text(change.new_cut)}")
+            # names, codes and line names are list data: Text, never parsed as markup
+            table.add_row(Text(e.id), Text(e.name), Text(line), e.grade.value, r.effective_level.value,
+                          f"{cut_label(change.old_cut)} → {cut_label(change.new_cut)}")
     return table
 
 
 def _ratio_table(result: Plan) -> Any:
+    from rich.markup import escape
     from rich.table import Table
 
-    from haze.cli.render import pct
+    from haze.fmt import pct, ratio_pct
 
-    level = result.level
-    table = Table(title=f"{level.value} ({level.zh}预警, {level.response}响应) — policy {result.before.policy.name}",
-                  title_justify="left")
+    table = Table(title=f"{result.level.title} — policy {escape(result.before.policy.name)}", title_justify="left")
     for name in ("pollutant", "before", "after", "required", "met"):
         table.add_column(name, justify="left" if name == "pollutant" else "right")
     for p, before in result.before.pollutants.items():
         after = result.after.pollutants[p]
         met = "—" if not after.assessed else ("[green]yes[/]" if after.ok else "[bold red]NO[/]")
         binding = " (binding)" if p in result.binding else ""
-        table.add_row(f"{p.label} {p.zh}{binding}", pct(before.ratio), pct(after.ratio), pct(after.required), met)
+        # a ratio short of the requirement is rounded down: it never reads as reaching it
+        table.add_row(f"{p.label} {p.zh}{binding}", ratio_pct(before.ratio, before.ok), ratio_pct(after.ratio, after.ok),
+                      pct(after.required), met)
     return table
 
 
 def _verdict(result: Plan) -> str:
-    from haze.cli.render import pct
+    from haze.fmt import pct, ratio_pct
     from haze.plan import describe_tiers
 
-    level = result.level
-    head = f"{level.value} ({level.zh}预警 {level.response})"
+    head = result.level.title
     binding = ", ".join(p.label for p in result.binding)
     if result.already_met:
         text = f"[bold green]MET[/]: {head} is already met; nothing to add"
     elif result.feasible:
         text = f"[bold green]PLAN[/]: {head} is met by raising {describe_tiers(result)} (binding: {binding})"
     else:
-        best = "; ".join(f"{p.label} at most {pct(result.after.pollutants[p].ratio)} < "
-                         f"{pct(result.after.pollutants[p].required)}" for p in result.binding)
+        after = result.after.pollutants
+        best = "; ".join(f"{p.label} at most {ratio_pct(after[p].ratio, after[p].ok)} < {pct(after[p].required)}"
+                         for p in result.binding)
         text = (f"[bold red]INFEASIBLE[/]: {head} cannot be met even by stopping every D, unrated, "
                 f"nonleading, C and B line: {best}")
     if result.before.basis == "listed":
