@@ -28,7 +28,8 @@ from haze.lists.table import list_fact_rows, list_rows
 from haze.model import (LEVELS, POLLUTANTS, Category, Enterprise, EnterpriseList, Grade, Level, Line, ListInfo,
                         Measure, Pollutant, Status)
 from haze.policy import load_policy
-from haze.sheets import RESULT_HEADERS, list_yaml, same_list
+from haze.lists.yamlwrite import list_yaml, same_list
+from haze.sheets import RESULT_HEADERS
 
 SHANXI = load_policy("shanxi-2024")
 SMALL = EXAMPLES / "small-fails-orange.yaml"
@@ -293,11 +294,11 @@ def test_export_rows_of_the_small_list_by_hand(run) -> None:
     assert run("export", "red", "--list", SMALL, "-o", "red.xlsx").exit_code == 0
     rows = {row[1]: row for row in rows_of("red.xlsx", "企业减排明细")[1:-1]}
     casting = rows["示例县东方铸造有限公司"]  # B at red: 30% of 300 t/a PM = 90/365 t/d
-    assert casting[7:11] == ("（全厂）", 0.3, "限产30%", "绩效分级")
+    assert casting[7:11] == ("（全厂）", 0.3, "限产30%", "绩效分级措施")
     assert casting[RESULT_HEADERS.index("颗粒物减排量(吨/日)")] == pytest.approx(90 / 365)
     assert rows["示例县北岭砖厂"][9] == "停产"
     assert rows["示例县西城彩印有限公司"][9] == "自主减排"
-    assert rows["示例县城关供热有限公司"][9:11] == ("保障类（以热定产/以量定产）", "保障类")
+    assert rows["示例县城关供热有限公司"][9:11] == ("保障类（以热定产/以量定产）", "保障类措施")
 
 
 def test_export_csv_is_utf8_with_bom_and_has_a_requirement_file(run) -> None:
@@ -360,3 +361,141 @@ def test_export_to_an_unwritable_place_is_one_line(run) -> None:
     assert result.exit_code == 2
     assert result.stderr.strip().splitlines()[-1].startswith("haze: error: blocker/out.xlsx: cannot write")
     assert "Traceback" not in result.stderr
+
+
+# -- what the exported files say, and that they say it safely ----------------------------------
+
+# One B enterprise whose list text looks like spreadsheet formulas, with an odd cut and a capacity.
+#   yellow: the line's own 12.3449% (above B's 10%); cap 100 × (1 − 0.123449) = 87.6551 吨/日.
+HOSTILE_TEXT = """\
+list:
+  region: 示例县
+  authority: 示例县生态环境局
+  baseline: {so2: 1000}
+enterprises:
+  - id: 91140525MA0KAY4C6U
+    name: '=HYPERLINK("http://example.invalid","示例")'
+    town: "@城关镇"
+    grade: B
+    contact: {name: 王建国, phone: "0356-2000101"}
+    capacity: {actual: 100, unit: 吨/日}
+    lines:
+      - name: "+1#窑"
+        emissions: {so2: 100}
+        measures: {yellow: {cut: 0.123449, actions: ["-停止投料"]}}
+"""
+FORMULA = '=HYPERLINK("http://example.invalid","示例")'
+
+
+def test_export_xlsx_keeps_list_text_as_text_never_formulas(run) -> None:
+    Path("list.yaml").write_text(HOSTILE_TEXT, encoding="utf-8")
+    assert run("export", "yellow", "--list", "list.yaml", "-o", "out.xlsx").exit_code == 0
+    import zipfile
+
+    with zipfile.ZipFile("out.xlsx") as archive:
+        sheets = [name for name in archive.namelist() if name.startswith("xl/worksheets/")]
+        assert sheets and all(b"<f>" not in archive.read(name) for name in sheets)  # no formula anywhere
+    book = openpyxl.load_workbook("out.xlsx")
+    row = [cell for cell in book["企业减排明细"][2]]
+    assert (row[1].value, row[1].data_type) == (FORMULA, "s")
+    assert (row[2].value, row[7].value) == ("@城关镇", "+1#窑")
+    assert row[RESULT_HEADERS.index("减排措施")].value == "-停止投料"
+
+
+def test_export_csv_prefixes_formula_text_with_a_quote(run) -> None:
+    Path("list.yaml").write_text(HOSTILE_TEXT, encoding="utf-8")
+    assert run("export", "yellow", "--list", "list.yaml", "-o", "out.csv").exit_code == 0
+    rows = list(csv.reader(io.StringIO(Path("out.csv").read_bytes().decode("utf-8-sig"))))
+    row = rows[1]
+    assert (row[1], row[2], row[7]) == ("'" + FORMULA, "'@城关镇", "'+1#窑")
+    assert row[RESULT_HEADERS.index("减排措施")] == "'-停止投料"
+    assert row[0] == "91140525MA0KAY4C6U"  # ordinary text is untouched
+    assert float(row[RESULT_HEADERS.index("二氧化硫减排量(吨/日)")]) == pytest.approx(100 * 0.123449 / 365)
+
+
+def test_export_shows_cuts_rounded_up_caps_rounded_down_and_the_shared_labels(run) -> None:
+    from haze.labels import SOURCE_LABELS
+
+    Path("list.yaml").write_text(HOSTILE_TEXT, encoding="utf-8")
+    assert run("export", "yellow", "--list", "list.yaml", "-o", "out.xlsx").exit_code == 0
+    book = openpyxl.load_workbook("out.xlsx")
+    row = [cell for cell in book["企业减排明细"][2]]
+    cut = row[RESULT_HEADERS.index("限产比例")]
+    assert cut.value == pytest.approx(0.123449) and cut.number_format == "0.000%"  # Excel shows 12.345%
+    assert row[RESULT_HEADERS.index("限产措施")].value == "限产12.35%"  # not 12.34%
+    assert row[RESULT_HEADERS.index("措施来源")].value == SOURCE_LABELS["line"][0] == "本生产线措施"
+    assert row[RESULT_HEADERS.index("限产后产能上限")].value == "87.65 吨/日"  # 87.6551 rounded down
+
+
+def test_excel_formats_never_show_a_cut_smaller_or_a_failing_ratio_as_met() -> None:
+    from haze.sheets import cut_format, ratio_format
+
+    assert [cut_format(c) for c in (0.3, 0.29, 0.545, 0.3349, 1.0)] == ["0%", "0%", "0%", "0.0%", "0%"]
+    assert ratio_format(0.29996, 0.3, False) == "0.000%"  # 0.00% would round it to 30.00%
+    assert ratio_format(0.2999999, 0.3, False) == "0.00000%"
+    assert ratio_format(0.28, 0.3, False) == ratio_format(0.31, 0.3, True) == "0.00%"
+
+
+def test_export_is_one_library_call() -> None:
+    from haze.sheets import export_level
+
+    done = export_level(SMALL, None, Level.ORANGE, "small.csv", cache=False)
+    assert [str(f) for f in done.files] == ["small.csv", "small-requirement.csv"]
+    assert done.result.failing == [Pollutant.PM, Pollutant.VOCS] and done.warnings == []
+    lines = list(csv.reader(io.StringIO(Path("small.csv").read_text("utf-8-sig"))))
+    assert done.rows == len(lines) - 2 and lines[-1][0] == "合计"  # rows: under the header, above 合计
+
+
+def test_export_names_a_bad_output_before_reading_the_list(run) -> None:
+    result = run("export", "orange", "--list", "missing.yaml", "-o", "out.pdf")
+    assert result.exit_code == 2 and "export writes .xlsx or .csv" in result.stderr
+
+
+def test_an_import_that_does_not_read_back_is_one_line_and_not_written(run, monkeypatch: pytest.MonkeyPatch) -> None:
+    import haze.lists.yamlwrite
+
+    write_csv("county.csv", county())
+    monkeypatch.setattr(haze.lists.yamlwrite, "same_list", lambda a, b: False)
+    result = run("import", "county.csv", "-o", "county.yaml", "--authority", "示例县生态环境局")
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines()[-1] == (
+        "haze: error: county.yaml: the YAML made from county.csv does not read back to the same list "
+        "(a haze bug: please report it with the file); nothing written")
+    assert sorted(p.name for p in Path(".").iterdir()) == ["county.csv"]
+
+
+def test_import_refuses_a_pipe_instead_of_waiting_on_it() -> None:
+    import os
+    import subprocess
+    import sys
+
+    os.mkfifo("list.csv")
+    # In a child, so that a regression (reading the pipe, which never ends) fails instead of hanging.
+    proc = subprocess.run([sys.executable, "-m", "haze", "import", "list.csv", "-o", "list.yaml",
+                           "--authority", "示例县生态环境局"], capture_output=True, text=True, timeout=120, check=False)
+    assert proc.returncode == 2
+    assert "list.csv: error E001 not a regular file" in proc.stderr
+    assert not Path("list.yaml").exists()
+
+
+# -- haze.fsio: the one way files are written --------------------------------------------------
+
+def test_write_atomic_never_replaces_a_file_without_overwrite() -> None:
+    from haze.errors import UsageError
+    from haze.fsio import write_atomic
+
+    assert write_atomic(Path("a/b/report.csv"), b"first", overwrite=False) == Path("a/b/report.csv")
+    with pytest.raises(UsageError, match="already exists; pass --force"):
+        write_atomic(Path("a/b/report.csv"), b"second", overwrite=False)
+    assert Path("a/b/report.csv").read_bytes() == b"first"
+    write_atomic(Path("a/b/report.csv"), b"third", overwrite=True)
+    assert Path("a/b/report.csv").read_bytes() == b"third"
+    assert [p.name for p in Path("a/b").iterdir()] == ["report.csv"]  # no temporary file left
+
+
+def test_write_atomic_failure_is_an_output_error_naming_the_file() -> None:
+    from haze.fsio import OutputError, write_atomic
+
+    Path("blocker").write_text("a file, not a folder\n", encoding="utf-8")
+    with pytest.raises(OutputError, match=r"^blocker/out\.csv: cannot write: .*; nothing written$"):
+        write_atomic(Path("blocker/out.csv"), b"x", overwrite=True)

@@ -2,214 +2,37 @@
 
 - :func:`import_list` reads a CSV or XLSX list and writes it as the readable
   YAML of SPEC §2, after checking that the YAML reads back to the same list.
-- :func:`export_level` writes a level's per-enterprise results for reporting
-  upward: one row per production line (so a reviewer can filter, pivot and
-  sum in Excel), a totals row, and the per-pollutant requirement table.
+- :func:`export_level` loads a list, computes a level and writes its
+  per-enterprise results for reporting upward (:func:`write_export`): one row
+  per production line (so a reviewer can filter, pivot and sum in Excel), a
+  totals row, and the per-pollutant requirement table.
 
-Every file is written whole to a hidden temporary file beside the target and
-moved into place, so a reader never sees half a file.
+Files are written whole through :func:`haze.fsio.write_atomic`. Every cell is
+data: list text that looks like a formula (``=HYPERLINK(…)``) is stored as
+text in a workbook and prefixed with ``'`` in a CSV, so the file sent upward
+never runs anything when opened.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import os
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from haze.engine import IDLE, EnterpriseResult, LevelResult, LineResult, SourceResult
-from haze.errors import HazeError, ListError, UsageError
+from haze.errors import ListError, UsageError
 from haze.findings import Finding, as_warnings, finding
-from haze.model import LEVELS, POLLUTANTS, Category, Enterprise, EnterpriseList, Line, Measure, OtherSource
+from haze.fmt import cap_number, cut_pct, is_stop
+from haze.fsio import OutputError, write_atomic
+from haze.labels import CATEGORY_LABELS, REASON_LABELS, SOURCE_LABELS, label
+from haze.model import POLLUTANTS, Category, EnterpriseList, Level
 
 LIST_SUFFIXES = (".yaml", ".yml")
 EXPORT_SUFFIXES = (".xlsx", ".csv")
 
-# -- writing files ----------------------------------------------------------------
-
-
-def write_atomic(out: Path, data: bytes, *, force: bool = True) -> None:
-    """Write ``data`` to ``out`` through a hidden temporary file beside it.
-
-    Without ``force`` an existing ``out`` is never replaced: the final step is
-    a hard link, which fails if the file appeared meanwhile.
-    """
-    import tempfile
-
-    temp: Path | None = None
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-        temp = Path(name)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if force:
-            os.replace(temp, out)
-        elif not _link_new(temp, out):
-            raise UsageError(f"{out}: already exists; pass --force to overwrite it")
-    except OSError as exc:
-        raise HazeError(f"{out}: cannot write: {exc.strerror or exc}") from None
-    finally:
-        if temp is not None:
-            temp.unlink(missing_ok=True)
-
-
-def _link_new(temp: Path, out: Path) -> bool:
-    """Put ``temp`` at ``out`` unless ``out`` exists; False if it does."""
-    try:
-        os.link(temp, out)
-    except FileExistsError:
-        return False
-    except OSError:  # no hard links on this file system: check, then move
-        if out.exists():
-            return False
-        os.replace(temp, out)
-    return True
-
-
-# -- the list as YAML (SPEC §2) -------------------------------------------------------
-
-class _Flow(dict):
-    """Written on one line, as SPEC §2 writes emissions, contacts, capacity and measures."""
-
-
-def _num(value: float) -> int | float:
-    return int(value) if float(value).is_integer() and abs(value) < 1e15 else value
-
-
-def _emissions(values: dict) -> _Flow:
-    return _Flow((p.value, _num(values[p])) for p in POLLUTANTS if p in values)
-
-
-def _measures(table: dict) -> dict[str, _Flow]:
-    result = {}
-    for level in LEVELS:
-        m: Measure | None = table.get(level)
-        if m is None:
-            continue
-        data = _Flow()
-        if m.cut is not None:
-            data["cut"] = _num(m.cut)
-        if m.stop:
-            data["stop"] = True
-        if m.actions:
-            data["actions"] = list(m.actions)
-        result[level.value] = data
-    return result
-
-
-def _enterprise_doc(e: Enterprise) -> dict[str, Any]:
-    doc: dict[str, Any] = {"id": e.id, "name": e.name}
-    optional = (("town", e.town), ("industry", e.industry))
-    doc.update((k, v) for k, v in optional if v)
-    doc["grade"] = e.grade.value
-    if e.key_zone:
-        doc["zone"] = "key"
-    if e.category is not Category.NORMAL:
-        doc["category"] = e.category.value
-    if not e.compliant:
-        doc["compliant"] = False
-    if not e.operating:
-        doc["status"] = e.status.value
-    if e.operating_days != 365:
-        doc["operating_days"] = _num(e.operating_days)
-    if e.contact is not None:
-        doc["contact"] = _Flow((k, v) for k, v in (("name", e.contact.name), ("phone", e.contact.phone)) if v)
-    if e.capacity is not None:
-        cap = e.capacity
-        doc["capacity"] = _Flow((k, _num(v)) for k, v in (("eia", cap.eia), ("permit", cap.permit),
-                                                           ("actual", cap.actual)) if v is not None)
-        if cap.unit:
-            doc["capacity"]["unit"] = cap.unit
-    if e.has_lines:
-        doc["lines"] = [_line_doc(line) for line in e.lines]
-    elif e.lines:
-        doc["emissions"] = _emissions(e.lines[0].emissions)
-    if e.measures:
-        doc["measures"] = _measures(e.measures)
-    return doc
-
-
-def _line_doc(line: Line) -> dict[str, Any]:
-    doc: dict[str, Any] = {"name": line.name, "emissions": _emissions(line.emissions)}
-    if line.measures:
-        doc["measures"] = _measures(line.measures)
-    return doc
-
-
-def _source_doc(s: OtherSource) -> dict[str, Any]:
-    doc: dict[str, Any] = {"name": s.name}
-    if s.kind:
-        doc["kind"] = s.kind
-    doc["emissions"] = _emissions(s.emissions)
-    if s.measures:
-        doc["measures"] = _measures(s.measures)
-    return doc
-
-
-def list_document(lst: EnterpriseList) -> dict[str, Any]:
-    """The list as the plain document of SPEC §2, keys in the SPEC's order, defaults left out."""
-    info = lst.info
-    head: dict[str, Any] = {"region": info.region, "authority": info.authority}
-    head.update((k, v) for k, v in (("season", info.season), ("policy", info.policy),
-                                    ("doc_prefix", info.doc_prefix)) if v)
-    if info.baseline:
-        head["baseline"] = {p.value: _num(info.baseline[p]) for p in POLLUTANTS if p in info.baseline}
-    if not info.strict_ids:
-        head["strict_ids"] = False
-    doc: dict[str, Any] = {"list": head, "enterprises": [_enterprise_doc(e) for e in lst.enterprises]}
-    if lst.other_sources:
-        doc["other_sources"] = [_source_doc(s) for s in lst.other_sources]
-    return doc
-
-
-def list_yaml(lst: EnterpriseList, comment: str = "") -> str:
-    """YAML text that haze reads back to the same list: Chinese as Chinese, one enterprise after another."""
-    import yaml
-
-    from haze.lists.yamlread import _Resolver  # how haze reads plain scalars (YAML 1.2-like)
-
-    ours = _Resolver()
-
-    class Dumper(yaml.SafeDumper):
-        def ignore_aliases(self, data: Any) -> bool:  # a repeated action list is written out, not &id001
-            return True
-
-        def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
-            super().increase_indent(flow, False)  # "  - id:" under "enterprises:", as SPEC §2 writes it
-
-    def text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-        # PyYAML quotes what YAML 1.1 would misread (true, 0356, 2024-12-01…);
-        # also quote what haze's own reader would (1e5).
-        plain = ours.resolve(yaml.ScalarNode, value, (True, False)) == "tag:yaml.org,2002:str"
-        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=None if plain else '"')
-
-    def flow(dumper: yaml.SafeDumper, value: _Flow) -> yaml.MappingNode:
-        return dumper.represent_mapping("tag:yaml.org,2002:map", value, flow_style=True)
-
-    Dumper.add_representer(str, text)
-    Dumper.add_representer(_Flow, flow)
-    body = yaml.dump(list_document(lst), Dumper=Dumper, allow_unicode=True, sort_keys=False,
-                     default_flow_style=False, width=100_000, indent=2)
-    head = "".join(f"# {line}".rstrip() + "\n" for line in comment.splitlines())
-    return head + body
-
-
-def same_list(a: EnterpriseList, b: EnterpriseList) -> bool:
-    """The same list, wherever its parts stand in their files (rows vs YAML lines)."""
-    def shape(lst: EnterpriseList) -> tuple:
-        return (lst.info,
-                [replace(e, line=0, lines=[replace(x, line=0) for x in e.lines]) for e in lst.enterprises],
-                [replace(s, line=0) for s in lst.other_sources])
-    return shape(a) == shape(b)
-
-
-# -- import ------------------------------------------------------------------------------
 
 @dataclass
 class Imported:
@@ -242,6 +65,7 @@ def import_list(source: str | Path, output: str | Path, facts: dict[str, str | N
     """
     from haze.lists import list_format, parse_list
     from haze.lists.table import NO_AUTHORITY
+    from haze.lists.yamlwrite import list_yaml, same_list
 
     source, output = Path(source), Path(output)
     kind = list_format(source)
@@ -264,15 +88,24 @@ def import_list(source: str | Path, output: str | Path, facts: dict[str, str | N
                           f"sha256 of {source.name}: {lst.sha256}")
     again = parse_list(text.encode("utf-8"), str(output), "yaml")
     if again.list is None or again.blocking or not same_list(lst, again.list):
-        raise RuntimeError(f"the YAML written for {source} does not read back to the same list; nothing written")
-    write_atomic(output, text.encode("utf-8"), force=force)
+        raise OutputError(f"{output}: the YAML made from {source} does not read back to the same list "
+                          "(a haze bug: please report it with the file); nothing written")
+    write_atomic(output, text.encode("utf-8"), overwrite=force)
     return Imported(lst, output, as_warnings(findings))
 
 
 def _read_sheet(source: Path, kind: str, facts: dict[str, str]) -> tuple[EnterpriseList | None, list[Finding]]:
     import hashlib
+    import stat
+
+    from haze.lists.yamlread import MAX_BYTES
 
     try:
+        info = source.stat()
+        if not stat.S_ISREG(info.st_mode):  # a pipe would block forever
+            return None, [finding("E001", "not a regular file (a directory, pipe or device?)", str(source))]
+        if info.st_size > MAX_BYTES:  # refused before it is read, as every list is
+            return None, [finding("E004", f"file is {info.st_size} bytes; the limit is {MAX_BYTES}", str(source))]
         data = source.read_bytes()
     except FileNotFoundError:
         return None, [finding("E001", "no such file", str(source))]
@@ -290,13 +123,9 @@ def _read_sheet(source: Path, kind: str, facts: dict[str, str]) -> tuple[Enterpr
 
 # -- export -------------------------------------------------------------------------------
 
-REASONS_ZH = {"level": "执行本级措施", "noncompliant": "未达标排放，停产整治", "idle": "已停产，不计减排"}
-SOURCES_ZH = {
-    "line": "一厂一策（生产线）", "enterprise": "一厂一策（企业）", "category": "保障类", "industry": "行业绩效分级",
-    "grade": "绩效分级", "noncompliant": "停产整治", "idle": "已停产", None: "无",
-}
 KINDS_ZH = {"dust": "扬尘源", "mobile": "移动源", "residential": "民用源", "agriculture": "农业源"}
 WHOLE_PLANT = "（全厂）"
+OTHER_SOURCE = "其他排放源"
 RESULT_HEADERS = (
     "统一社会信用代码", "企业名称", "乡镇", "行业", "绩效等级", "执行级别", "原因", "生产线", "限产比例", "限产措施",
     "措施来源", *(f"{p.zh}减排量(吨/日)" for p in POLLUTANTS), "减排措施", "限产后产能上限",
@@ -311,43 +140,44 @@ def level_label(result: LevelResult) -> str:
     return f"{result.level.zh}预警（{result.level.response}响应）"
 
 
-def _reason(r: EnterpriseResult, declared: Any) -> str:
+def _reason(r: EnterpriseResult, declared: Level) -> str:
     if r.reason == "zone":
-        return f"重点区域加严（{declared.zh}→{r.effective_level.zh}）"
-    return REASONS_ZH.get(r.reason, r.reason)
+        return f"{label(REASON_LABELS, r.reason)}（{declared.zh}→{r.effective_level.zh}）"
+    return label(REASON_LABELS, r.reason)
 
 
 def _cut_words(r: EnterpriseResult, line: LineResult) -> str:
+    """The cut as the notice says it: 停产, 限产N% (never rounded down), or why there is none."""
     if r.reason == IDLE:
         return "—"
-    if line.cut >= 1.0:
+    if is_stop(line.cut):
         return "停产"
     if line.cut > 0:
-        return f"限产{line.cut * 100:g}%"
+        return f"限产{cut_pct(line.cut)}"
     if r.enterprise.grade.self_managed:
         return "自主减排"
     if r.enterprise.category is Category.GUARANTEE:
-        return "保障类（以热定产/以量定产）"
+        return f"{label(CATEGORY_LABELS, Category.GUARANTEE)}（以热定产/以量定产）"
     return "不限产"
 
 
 def _enterprise_rows(r: EnterpriseResult, result: LevelResult) -> list[list[Any]]:
     e = r.enterprise
-    cap = "" if r.cap is None else f"{r.cap.cap:g} {r.cap.unit}".strip()
+    cap = "" if r.cap is None else f"{cap_number(r.cap.cap)} {r.cap.unit}".strip()
     head = [e.id, e.name, e.town, result.policy.industry_label(e.industry), e.grade.zh,
             f"{r.effective_level.zh}（{r.effective_level.response}）", _reason(r, result.level)]
     rows = []
     for line in r.lines or [LineResult(WHOLE_PLANT, 0.0, r.reason if r.reason == IDLE else None, {})]:
         name = line.name if e.has_lines else WHOLE_PLANT
-        rows.append([*head, name, line.cut, _cut_words(r, line), SOURCES_ZH.get(line.source, line.source),
+        rows.append([*head, name, line.cut, _cut_words(r, line), label(SOURCE_LABELS, line.source),
                      *(line.daily.get(p, 0.0) * line.cut for p in POLLUTANTS), "；".join(r.actions), cap])
     return rows
 
 
 def _source_row(s: SourceResult) -> list[Any]:
-    words = "停产" if s.cut >= 1 else (f"限产{s.cut * 100:g}%" if s.cut > 0 else "无")
+    words = "停产" if is_stop(s.cut) else (f"限产{cut_pct(s.cut)}" if s.cut > 0 else "无")
     kind = KINDS_ZH.get(s.source.kind, s.source.kind)
-    return ["", s.source.name, "", kind, "", "", "其他排放源", "", s.cut, words, "其他排放源措施",
+    return ["", s.source.name, "", kind, "", "", OTHER_SOURCE, "", s.cut, words, f"{OTHER_SOURCE}措施",
             *(s.reduction[p] for p in POLLUTANTS), "；".join(s.actions), ""]
 
 
@@ -389,44 +219,117 @@ def info_rows(result: LevelResult, lst: EnterpriseList, now: datetime | None = N
 
 @dataclass
 class Exported:
+    """What ``haze export`` did: the level computed, the files written, what to tell the user."""
+
     result: LevelResult
     files: list[Path]
     rows: int
+    warnings: list[Finding] = field(default_factory=list)
 
     def to_json(self) -> dict:
         return {"level": self.result.level.value, "ok": self.result.ok, "files": [str(f) for f in self.files],
                 "rows": self.rows, "enterprises": len(self.result.enterprises)}
 
 
-def export_level(result: LevelResult, lst: EnterpriseList, output: str | Path) -> Exported:
+def export_level(list_path: str | Path | None, policy: str | None, level: Level, output: str | Path, *,
+                 cache: bool = True) -> Exported:
+    """``haze export``: load the list (SPEC §5's refusals), compute ``level``, write the results.
+
+    Raises :class:`UsageError` for an output that is not .xlsx or .csv, before
+    anything is read; nothing is written when the list cannot be computed.
+    """
+    from haze.engine import compute
+    from haze.inputs import load_inputs
+
+    _export_suffix(Path(output))
+    inputs = load_inputs(list_path, policy, cache=cache)
+    done = write_export(compute(inputs.list, inputs.policy, level), inputs.list, output)
+    done.warnings = inputs.warnings
+    return done
+
+
+def write_export(result: LevelResult, lst: EnterpriseList, output: str | Path) -> Exported:
     """Write ``result`` as ``.xlsx`` (three sheets) or ``.csv`` (plus ``<name>-requirement.csv``)."""
     output = Path(output)
-    suffix = output.suffix.lower()
-    if suffix not in EXPORT_SUFFIXES:
-        raise UsageError(f"{output}: export writes .xlsx or .csv; name the file so")
+    suffix = _export_suffix(output)
     rows = result_rows(result)
     if suffix == ".xlsx":
-        write_atomic(output, _xlsx(result, lst, rows))
+        write_atomic(output, _xlsx(result, lst, rows), overwrite=True)
         return Exported(result, [output], len(rows) - 1)
     second = requirement_csv_path(output)
     first_data = _csv([list(RESULT_HEADERS), *rows])
     second_data = _csv([["预警级别", "政策", *REQUIREMENT_HEADERS],
                         *([result.level.value, result.policy.name, *row] for row in requirement_rows(result))])
-    write_atomic(output, first_data)
-    write_atomic(second, second_data)
+    write_atomic(output, first_data, overwrite=True)
+    write_atomic(second, second_data, overwrite=True)
     return Exported(result, [output, second], len(rows) - 1)
+
+
+def _export_suffix(output: Path) -> str:
+    suffix = output.suffix.lower()
+    if suffix not in EXPORT_SUFFIXES:
+        raise UsageError(f"{output}: export writes .xlsx or .csv; name the file so")
+    return suffix
 
 
 def requirement_csv_path(output: Path) -> Path:
     return output.with_name(f"{output.stem}-requirement.csv")
 
 
+#: what Excel (and LibreOffice) take for the start of a formula when a CSV is opened (CWE-1236)
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> Any:
+    """A text cell that Excel would run as a formula gets a leading ``'``: shown as the text, never run.
+
+    Numbers are left alone (they are haze's own, never negative); only text,
+    which comes from the list, can carry ``=HYPERLINK(…)``.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def _csv(rows: list[list[Any]]) -> bytes:
     """UTF-8 with a BOM and CRLF: what Excel opens as Chinese text without asking."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerows(rows)
+    writer.writerows([csv_cell(value) for value in row] for row in rows)
     return buffer.getvalue().encode("utf-8-sig")
+
+
+# Excel shows a number through its format, rounded half up: these pick the decimals
+# so that a cut (or a requirement) never shows smaller than it is, and a failing
+# ratio never shows as reaching its requirement (29.996% is not "30.00%").
+_SHOWN = 1e-9  # in percent: float noise such as 30.000000000000004
+
+
+def _excel_round(value: float, digits: int) -> float:
+    import math
+
+    scale = 10 ** digits
+    return math.floor(value * scale + 0.5) / scale
+
+
+def _percent_format(digits: int) -> str:
+    return "0%" if digits == 0 else "0." + "0" * digits + "%"
+
+
+def cut_format(cut: float) -> str:
+    """The fewest decimals (up to 4) at which Excel does not round the cut down."""
+    shown = cut * 100
+    digits = next((d for d in range(5) if _excel_round(shown, d) >= shown - _SHOWN), 4)
+    return _percent_format(digits)
+
+
+def ratio_format(ratio: float, required: float, ok: bool) -> str:
+    """Two decimals; more for a failing ratio until Excel's rounding no longer reaches the requirement."""
+    if ok:
+        return _percent_format(2)
+    shown, need = ratio * 100, required * 100
+    digits = next((d for d in range(2, 11) if _excel_round(shown, d) < need - _SHOWN), 10)
+    return _percent_format(digits)
 
 
 def _xlsx(result: LevelResult, lst: EnterpriseList, rows: list[list[Any]]) -> bytes:
@@ -436,9 +339,11 @@ def _xlsx(result: LevelResult, lst: EnterpriseList, rows: list[list[Any]]) -> by
 
     book = Workbook(write_only=True)
     bold = Font(bold=True)
+    tonnes = "0.0000"
 
     def sheet(title: str, headers: tuple[str, ...] | list[str], body: list[list[Any]],
-              formats: dict[int, str], widths: dict[int, int]) -> None:
+              formats: dict[int, Any], widths: dict[int, int]) -> None:
+        """``formats``: column -> number format, or a function of the row's index in ``body`` giving it."""
         ws = book.create_sheet(title)
         ws.freeze_panes = "A2"
         for index, width in widths.items():
@@ -455,21 +360,28 @@ def _xlsx(result: LevelResult, lst: EnterpriseList, rows: list[list[Any]]) -> by
             out = []
             for i, value in enumerate(row):
                 cell = WriteOnlyCell(ws, value)
-                if i in formats and isinstance(value, (int, float)):
-                    cell.number_format = formats[i]
+                if isinstance(value, str):
+                    cell.data_type = "s"  # list text is data: "=HYPERLINK(…)" must stay text, never a formula
+                elif i in formats and isinstance(value, (int, float)):
+                    number_format = formats[i]
+                    cell.number_format = number_format(n - 1) if callable(number_format) else number_format
                 if n == last and title == RESULT_SHEET:
                     cell.font = bold
                 out.append(cell)
             ws.append(out)
         ws.auto_filter.ref = f"A1:{_letter(len(headers) - 1)}{len(body) + 1}"
 
-    tonnes = "0.0000"
     sheet(RESULT_SHEET, RESULT_HEADERS, rows,
-          {_CUT_COLUMN: "0%", **{_FIRST_TONNES + i: tonnes for i in range(len(POLLUTANTS))}},
+          {_CUT_COLUMN: lambda n: cut_format(rows[n][_CUT_COLUMN]),
+           **{_FIRST_TONNES + i: tonnes for i in range(len(POLLUTANTS))}},
           {0: 21, 1: 30, 7: 16, 9: 12, 10: 16, **{_FIRST_TONNES + i: 14 for i in range(len(POLLUTANTS))},
            len(RESULT_HEADERS) - 2: 40, len(RESULT_HEADERS) - 1: 16})
+    pollutants = list(result.pollutants.values())  # in the order of requirement_rows
     sheet(REQUIREMENT_SHEET, REQUIREMENT_HEADERS, requirement_rows(result),
-          {1: tonnes, 3: tonnes, 4: "0.00%", 5: "0%", 6: tonnes}, {0: 22, 1: 16, 2: 16, 3: 14, 6: 12, 7: 16})
+          {1: tonnes, 3: tonnes, 6: tonnes,
+           4: lambda n: ratio_format(pollutants[n].ratio or 0.0, pollutants[n].required, pollutants[n].ok),
+           5: lambda n: cut_format(pollutants[n].required)},
+          {0: 22, 1: 16, 2: 16, 3: 14, 6: 12, 7: 16})
     sheet(INFO_SHEET, ("项目", "内容"), info_rows(result, lst), {}, {0: 14, 1: 70})
     buffer = io.BytesIO()
     book.save(buffer)

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import click
 
-from haze.cli.common import LEVEL, config_option, emit_json, list_options, print_findings
+from haze.cli.common import (
+    LEVEL,
+    config_option,
+    emit_json,
+    list_options,
+    print_findings,
+)
 from haze.model import Level
 
 
@@ -56,16 +62,13 @@ def export(level: Level, list_path: str | None, policy: str | None, as_json: boo
 
     Exit 0 written (whether or not the requirement is met), 2 bad input.
     """
-    from haze.engine import compute
-    from haze.inputs import load_inputs
     from haze.sheets import export_level
 
-    inputs = load_inputs(list_path, policy, cache=not no_cache)
-    print_findings(inputs.warnings)
-    done = export_level(compute(inputs.list, inputs.policy, level), inputs.list, output)
+    done = export_level(list_path, policy, level, output, cache=not no_cache)
+    print_findings(done.warnings)
     if as_json:
         emit_json(done.to_json())
         return
     verdict = "met" if done.result.ok else "NOT met: " + ", ".join(p.label for p in done.result.failing)
     click.echo(f"wrote {', '.join(str(f) for f in done.files)}: {done.rows} rows; "
-               f"{level.value} ({level.zh}预警) requirement {verdict}")
+               f"{level.title} requirement {verdict}")
