@@ -422,3 +422,30 @@ def test_check_json_of_the_csv_equals_the_yamls(run) -> None:
     orange = json.loads(run("check", "orange", "--list", "示例县.csv", "--json").stdout)
     assert orange["pollutants"]["pm"]["reduction"] == pytest.approx((0.2 * 300 + 0.2 * 100 + 0.5 * 100 + 150) / 365)
     assert orange["pollutants"]["pm"]["baseline"] == pytest.approx(750 / 365)
+
+
+@pytest.mark.parametrize("second_line", ["", f"示例县南山焦化有限公司,{B},C,2#焦炉,100,,60%\n"], ids=["one line", "two lines"])
+def test_a_cut_weakening_across_the_enterprise_row_and_a_line_row_is_e110_as_in_yaml(second_line: str) -> None:
+    """The plant's own row says yellow 50%, the line's row orange 30%: the line gets 50% at yellow and
+    30% at orange, which YAML reports; so must CSV (each row rises on its own: only the builder sees it)."""
+    text = ("企业名称,统一社会信用代码,绩效等级,生产线,SO2,黄色预警限产比例,橙色预警限产比例\n"
+            f"示例县南山焦化有限公司,{B},C,,,50%,\n"
+            f"示例县南山焦化有限公司,{B},C,1#焦炉,100,,30%\n" + second_line)
+    hits = [f for f in read_list(csv_file("list.csv", text.encode())).findings if f.code == "E110"]
+    assert [(f.line, f.enterprise, f.is_error) for f in hits] == [(3, B, True)]
+    assert "orange cut 30%" in hits[0].message and "yellow cut 50%" in hits[0].message
+    yaml_text = ("list: {region: 示例县, authority: 示例县生态环境局}\nenterprises:\n"
+                 f"  - id: {B}\n    name: 示例县南山焦化有限公司\n    grade: C\n"
+                 "    measures: {yellow: {cut: 0.5}}\n    lines:\n"
+                 "      - {name: 1#焦炉, emissions: {so2: 100}, measures: {orange: {cut: 0.3}}}\n"
+                 + ("      - {name: 2#焦炉, emissions: {so2: 100}, measures: {orange: {cut: 0.6}}}\n" if second_line
+                    else ""))
+    Path("list.yaml").write_text(yaml_text, encoding="utf-8")
+    assert [f.code for f in read_list("list.yaml").findings if f.code == "E110"] == ["E110"]
+
+
+def test_a_cut_in_an_e110_message_is_never_shown_smaller() -> None:
+    header = "企业名称,统一社会信用代码,绩效等级,SO2,黄色预警限产比例,橙色预警限产比例"
+    text = f"{header}\n示例县甲厂,{A},B,10,0.123449,0.1\n"
+    (f,) = [f for f in read_list(csv_file("cut.csv", text.encode())).findings if f.code == "E110"]
+    assert f.message == "orange cut 10% is weaker than yellow cut 12.35%"  # 12.3449% rounded up

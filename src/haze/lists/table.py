@@ -23,12 +23,22 @@ import math
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any
 
-from haze.findings import WARNING, Finding, finding
+from haze.findings import Finding, finding
+from haze.fmt import cut_label
 from haze.lists.yamlread import LDict
-from haze.model import LEVELS, POLLUTANTS, STOP_WORDS, EnterpriseList, Level, Line, parse_cut
+from haze.model import (
+    LEVELS,
+    POLLUTANTS,
+    STOP_WORDS,
+    EnterpriseList,
+    Level,
+    Line,
+    parse_cut,
+)
 
 Cell = Any  # str | int | float | bool | datetime | None, as csv or openpyxl give them
 Row = tuple[int, Sequence[Cell]]  # (spreadsheet row number, cells)
@@ -111,7 +121,7 @@ _SQUASH = re.compile(r"[\s_\-*:/、.]+")
 _PLACEHOLDERS = frozenset({"/", "-", "—", "——", "–", "－", "无", "n/a", "na", "none"})
 _TOTAL_WORDS = frozenset({"合计", "总计", "小计", "total", "sum"})
 _SPLIT_ACTIONS = re.compile(r"\s*(?:\r?\n|；|;)\s*")
-_SCIENTIFIC = re.compile(r"^\d(?:\.\d+)?e\+?\d+$", re.I)
+_SCIENTIFIC = re.compile(r"^\d(?:\.\d+)?e\+?\d+$", re.IGNORECASE)
 
 
 def _squash(text: str) -> str:
@@ -572,8 +582,8 @@ class TableReader:
                 value = 1.0 if raw is _STOP else parse_cut(raw)
                 if value is not None and 0 <= value <= 1:
                     if previous is not None and value < previous[1] - 1e-12:
-                        self.add("E110", f"{level.value} cut {_pct(value)} is weaker than {previous[0].value} "
-                                 f"cut {_pct(previous[1])}", r.number, r.labels[cut_key],
+                        self.add("E110", f"{level.value} cut {cut_label(value)} is weaker than {previous[0].value} "
+                                 f"cut {cut_label(previous[1])}", r.number, r.labels[cut_key],
                                  ident if isinstance(ident, str) else None)
                     previous = (level, value)
             if action_key in r.cells:
@@ -747,10 +757,6 @@ def _is_total(cells: Sequence[Cell]) -> bool:
     return any(isinstance(c, str) and _squash(c.strip().lower()) in _TOTAL_WORDS for c in cells[:4])
 
 
-def _pct(value: float) -> str:
-    return "stop" if value >= 1 else f"{value * 100:g}%"
-
-
 def fact_key(raw: str) -> tuple[str | None, str | None]:
     """A list-sheet key -> (fact, pollutant): ``('baseline', 'so2')`` for SO2全社会排放量 / baseline_so2."""
     from haze.model import Pollutant
@@ -785,7 +791,17 @@ def read_tables(path: str, main: Table, *, sources: Table | None = None, facts: 
     if reader.unusable:
         return None, reader.findings
     result, found = build(doc, path)
-    return result, reader.findings + [_explain(f, reader.numeric_ids) for f in found if f.code != "E110"]
+    # The reader reports a row whose own cut cells weaken (naming the column); the builder finds
+    # the same one again from the measures, and also what only it can see, such as a line row's
+    # orange weaker than the enterprise row's yellow. Only the repeats are dropped.
+    told = {_weakening(f) for f in reader.findings if f.code == "E110"}
+    return result, reader.findings + [_explain(f, reader.numeric_ids) for f in found
+                                       if f.code != "E110" or _weakening(f) not in told]
+
+
+def _weakening(f: Finding) -> tuple[int | None, str | None, str]:
+    """What an E110 is about: its row, enterprise and the level that weakens (its message's first word)."""
+    return f.line, f.enterprise, f.message.split(" ", 1)[0]
 
 
 def _explain(f: Finding, numeric_ids: set[int]) -> Finding:
