@@ -355,3 +355,36 @@ def test_human_output_prints_names_as_data_and_folds_only_what_cannot_fit(run, t
     row = next(i for i, line in enumerate(lines) if line.startswith("示例县[bold]红星[/]"))
     assert long_name == (lines[row].split("  ")[0] + lines[row + 1]).replace(" ", "")
     assert re.search(r"^示例县永丰铸造有限公司\s+B\s+40%/20%", "\n".join(lines), re.M)  # short names: one line
+
+
+def test_cuts_are_rounded_up_never_shown_smaller(run, tmp_path: Path) -> None:
+    # 12.3449% of the line: shown to two decimals it must read 12.35%, not 12.34% (fmt.cut_pct).
+    text = WORKED.read_text("utf-8").replace("yellow: {cut: 0.3}", "yellow: {cut: 0.1}") \
+        .replace('orange: {cut: "40%"}', "orange: {cut: 0.123449}")
+    path = write(tmp_path / "odd-cut.yaml", text)
+    code, lines = _human(run, "orange", "--list", path)
+    assert code == 0
+    assert re.search(r"^示例县永丰铸造有限公司\s+B\s+12\.35%/20%", "\n".join(lines), re.M)
+
+
+def _quiet_list(count: int) -> str:
+    """``count`` enterprises without a contact: one W304 warning each, nothing blocking."""
+    from haze.creditcode import check_character
+
+    rows = []
+    for n in range(count):
+        first = f"91140525MA0Q{n:05d}"
+        rows.append(f"  - id: {first + check_character(first)}\n    name: 示例县第{n}厂\n    grade: D\n"
+                    f"    emissions: {{so2: 10, nox: 10, pm: 10, vocs: 10}}\n")
+    return "list:\n  region: 示例县\n  authority: 示例县生态环境局\nenterprises:\n" + "".join(rows)
+
+
+@pytest.mark.parametrize("args", [["check", "orange"], ["plan", "orange"], ["export", "orange", "-o", "out.csv"]])
+def test_many_warnings_are_summarised_so_the_verdict_stays_in_sight(run, tmp_path: Path, args: list[str]) -> None:
+    path = write(tmp_path / "many.yaml", _quiet_list(30))
+    result = run(*args, "--list", path)
+    assert result.exit_code == 0, result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 21
+    assert all(" warning W304 " in line for line in lines[:20])
+    assert lines[20] == "… and 10 more (W304 ×10); `haze validate` lists them all"

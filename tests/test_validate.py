@@ -541,3 +541,17 @@ def test_a_reader_that_stops_early_ends_validate_quietly(tmp_path: Path) -> None
     assert proc.wait() == 141
     assert b" W304 " in first
     assert stderr == b""
+
+
+def test_names_with_brackets_are_printed_as_written_never_as_markup(run, tmp_path: Path) -> None:
+    # rich would read "[/]" as a closing tag (MarkupError, exit 3) and drop "[bold red]"
+    from importlib import resources
+
+    shipped = (resources.files("haze.policies") / "shanxi-2024.yaml").read_text(encoding="utf-8")
+    policy = write(tmp_path / "odd.yaml", shipped.replace("name: shanxi-2024", 'name: "示例[/]县[bold red]政策"'))
+    path = write(Path("list.yaml"), ONE.replace("name: 甲", 'name: "中兴[/]化工[bold red]"') + ""
+                 "    emissions: {so2: 1}\n    measures:\n      yellow: 0.05\n")
+    result = run("validate", str(path), "--policy", str(policy))
+    assert result.exit_code == 1, result.stderr  # E201 at every level: 5% / 20% / 30% of listed SO₂
+    assert "requirement by level — policy 示例[/]县[bold red]政策" in result.stdout
+    assert "warning W301 yellow cut 5% for 中兴[/]化工[bold red] is weaker" in result.stdout

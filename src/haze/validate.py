@@ -15,7 +15,6 @@ one run reports everything in every file. Nothing here prints.
 from __future__ import annotations
 
 import difflib
-import math
 from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
@@ -25,6 +24,7 @@ from haze.engine import LevelResult, compute, measure_chain
 from haze.errors import PolicyError
 from haze.findings import Finding, finding
 from haze.findings import strict as strict_findings
+from haze.fmt import cut_label, pct, ratio_pct
 from haze.inputs import choose_policy, read
 from haze.lists import ListReport
 from haze.model import LEVELS, Enterprise, EnterpriseList, Level, Measure
@@ -143,6 +143,29 @@ def _doubtful(report: ListReport) -> set[str]:
     return {f.enterprise for f in report.blocking if f.enterprise}
 
 
+# -- one level, as check computes it ------------------------------------------------------
+
+@dataclass
+class Checked:
+    """What ``haze check`` shows: the list read, the level computed, and the warnings that did not stop it."""
+
+    lst: EnterpriseList
+    result: LevelResult
+    warnings: list[Finding] = field(default_factory=list)
+
+
+def check_level(list_path: str | Path | None, policy: str | None, level: Level, *, cache: bool = True) -> Checked:
+    """``haze check``: load the list with SPEC §5's refusals (:class:`ListError`, exit 2) and compute ``level``.
+
+    Unlike :func:`validate_lists`, blocking errors refuse the list, and every
+    other error is a warning: a typo must never stop an emergency.
+    """
+    from haze.inputs import load_inputs
+
+    inputs = load_inputs(list_path, policy, cache=cache)
+    return Checked(inputs.list, compute(inputs.list, inputs.policy, level), inputs.warnings)
+
+
 # -- the policy-dependent rules ---------------------------------------------------------
 
 def policy_findings(lst: EnterpriseList, policy: Policy, skip: AbstractSet[str] = frozenset()) -> list[Finding]:
@@ -177,7 +200,7 @@ def self_managed_cuts(e: Enterprise, path: str) -> list[Finding]:
         if m.value > 0:
             found.append(finding(
                 "W302", f"{e.grade.value}-grade enterprise {e.name} has a mandatory {level.value} cut of "
-                f"{cut_text(m.value)}; A and leading enterprises self-manage (自主减排)", path, m.line or e.line or None,
+                f"{cut_label(m.value)}; A and leading enterprises self-manage (自主减排)", path, m.line or e.line or None,
                 e.id or None))
     return found
 
@@ -204,8 +227,8 @@ def weaker_than_policy(e: Enterprise, policy: Policy, path: str) -> list[Finding
                 seen.add(id(explicit))
                 scope = f" in {policy.industry_label(e.industry)}" if source == "industry" else ""
                 found.append(finding(
-                    "W301", f"{level.value} cut {cut_text(explicit.value)} for {_what(e, line.name, where)} is weaker than "
-                    f"the policy's {cut_text(floor)} for grade {e.grade.value}{scope}", path,
+                    "W301", f"{level.value} cut {cut_label(explicit.value)} for {_what(e, line.name, where)} is weaker than "
+                    f"the policy's {cut_label(floor)} for grade {e.grade.value}{scope}", path,
                     explicit.line or line.line or e.line or None, e.id or None))
     return found
 
@@ -231,22 +254,7 @@ def _what(e: Enterprise, line_name: str, source: str) -> str:
 def requirement_finding(result: LevelResult, path: str) -> Finding:
     """E201 for a level that falls short: every failing pollutant, and where to look next."""
     level = result.level
-    parts = [f"{p.label} {percent_down(result.pollutants[p].ratio)} < {percent(result.pollutants[p].required)}"
-             for p in result.failing]
-    return finding("E201", f"{level.value} ({level.zh}预警) requirement not met: {', '.join(parts)}; "
+    parts = [f"{p.label} {ratio_pct(r.ratio, r.ok)} < {pct(r.required)}"
+             for p, r in ((p, result.pollutants[p]) for p in result.failing)]
+    return finding("E201", f"{level.title} requirement not met: {', '.join(parts)}; "
                    f"run `haze plan {level.value}` for the added cuts that would meet it", path)
-
-
-def percent(share: float | None) -> str:
-    return "—" if share is None else f"{share * 100:.2f}%"
-
-
-def percent_down(share: float | None) -> str:
-    """A share rounded down, so that 29.996% short of 30% never prints as 30.00%."""
-    if share is None:
-        return "—"
-    return f"{math.floor(share * 10000 + TOLERANCE) / 100:.2f}%"
-
-
-def cut_text(cut: float) -> str:
-    return "stop" if cut >= 1.0 else f"{cut * 100:g}%"

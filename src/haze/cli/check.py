@@ -19,16 +19,15 @@ def check(ctx: click.Context, level: Level, list_path: str | None, policy: str |
 
     Exit 0 when the requirement is met, 1 when not, 2 for bad input.
     """
-    from haze.engine import compute
-    from haze.inputs import load_inputs
+    from haze.validate import check_level
 
-    inputs = load_inputs(list_path, policy, cache=not no_cache)
-    print_findings(inputs.warnings)
-    result = compute(inputs.list, inputs.policy, level)
+    checked = check_level(list_path, policy, level, cache=not no_cache)
+    print_findings(checked.warnings)
+    result = checked.result
     if as_json:
         from haze.report import level_json
 
-        emit_json(level_json(result, inputs.list))
+        emit_json(level_json(result, checked.lst))
     else:
         from haze.cli.common import stdout_console
         from haze.cli.render import enterprise_table, pollutant_table, verdict

@@ -9,57 +9,41 @@ words too, so ``NO_COLOR`` and printed output lose nothing.
 
 from __future__ import annotations
 
-import math
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable
+from typing import Any
 
-from haze.engine import IDLE, NONCOMPLIANT, ZONE, EnterpriseResult, LevelResult, PollutantResult
+from haze.engine import (
+    IDLE,
+    NONCOMPLIANT,
+    ZONE,
+    EnterpriseResult,
+    LevelResult,
+    PollutantResult,
+)
+from haze.fmt import cut_label, pct, ratio_pct, tonnes
+from haze.labels import CATEGORY_LABELS, REASON_LABELS, label
 from haze.model import POLLUTANTS, Category, Pollutant
 
-STOP = "stop"
-
-
-def pct(value: float | None) -> str:
-    """A share as a percentage with two decimals; ``—`` when not assessed."""
-    return "—" if value is None else f"{value * 100:.2f}%"
+__all__ = ["enterprise_table", "line_cuts", "pct", "pollutant_table", "ratio_text", "tonnes", "verdict"]
 
 
 def ratio_text(r: PollutantResult) -> str:
-    """The ratio, never shown as reaching the requirement when it does not.
-
-    A failing ratio is rounded down: 29.996% must not print as "30.00%" next to
-    "NO".
-    """
-    if r.ratio is None:
-        return "—"
-    if r.ok:
-        return pct(r.ratio)
-    # The tiny nudge keeps 0.29 (stored as 0.28999…) at "29.00%"; it is far below the 1e-9 tolerance.
-    return f"{math.floor(r.ratio * 10000 + 1e-6) / 100:.2f}%"
-
-
-def cut_text(cut: float) -> str:
-    """``stop`` for a full stop, else the cut in percent (``30%``, ``12.5%``)."""
-    if cut >= 1.0:
-        return STOP
-    return f"{cut * 100:.4g}%"
+    """The ratio, never shown as reaching the requirement when it does not (haze.fmt.ratio_pct)."""
+    return ratio_pct(r.ratio, r.ok)
 
 
 def line_cuts(r: EnterpriseResult) -> str:
     """One cut when every line has it, else the cuts line by line (``40%/stop``)."""
     if r.reason == IDLE or not r.lines:
         return "—"
-    cuts = [cut_text(line.cut) for line in r.lines]
+    cuts = [cut_label(line.cut) for line in r.lines]
     return cuts[0] if len(set(cuts)) == 1 else "/".join(cuts)
-
-
-def tonnes(value: float) -> str:
-    return f"{value:.4f}"
 
 
 def reduction_text(value: float, decimals: int = 4) -> str:
     """Per-enterprise reductions: a bare 0 when nothing is cut (less noise)."""
-    return "0" if value == 0 else f"{value:.{decimals}f}"
+    return "0" if value == 0 else tonnes(value, decimals)
 
 
 class _Fitted:
@@ -103,8 +87,8 @@ def _table(title: str) -> Any:
 def level_title(result: LevelResult) -> str:
     from rich.markup import escape
 
-    level = result.level  # a bureau's policy name is data: escaped, never read as markup
-    return f"{level.value} ({level.zh}预警, {level.response}响应) — policy {escape(result.policy.name)}, t/d"
+    # a bureau's policy name is data: escaped, never read as markup
+    return f"{result.level.title} — policy {escape(result.policy.name)}, t/d"
 
 
 # -- per pollutant -------------------------------------------------------------
@@ -273,7 +257,7 @@ def _enterprise_table(result: LevelResult, wide: bool, split: bool = False, deci
     columns += [GridColumn("enterprise", footer="total", fold=True, min_width=12), GridColumn("grade")]
     columns += [GridColumn("level"), GridColumn("why")] if wide else []
     columns += [GridColumn("cut")]
-    columns += [GridColumn(p.label, right=True, footer=f"{totals[p]:.{decimals}f}") for p in POLLUTANTS]
+    columns += [GridColumn(p.label, right=True, footer=tonnes(totals[p], decimals)) for p in POLLUTANTS]
     grid = Grid(f"reductions by enterprise, t/d ({result.level.value})", columns)
     last = len(result.enterprises)
     for number, r in enumerate(result.enterprises, 1):
@@ -289,7 +273,7 @@ def _enterprise_table(result: LevelResult, wide: bool, split: bool = False, deci
         name = f"{s.source.name} ({s.source.kind})" if s.source.kind else s.source.name
         cells: list[str | list[Span]] = ["", "", name, "—", result.level.value, "other source"] if wide \
             else [name, "—"]
-        grid.add_row([*cells, cut_text(s.cut), *(reduction_text(s.reduction[p], decimals) for p in POLLUTANTS)])
+        grid.add_row([*cells, cut_label(s.cut), *(reduction_text(s.reduction[p], decimals) for p in POLLUTANTS)])
     return grid
 
 
@@ -309,13 +293,13 @@ def _level_cell(r: EnterpriseResult) -> list[Span]:
 def _why_cell(r: EnterpriseResult, wide: bool) -> Span:
     """Why the enterprise does what it does, when it is not simply the declared level."""
     if r.reason == ZONE:  # the compact layout has no level column: say where it was raised to
-        return ("key zone ↑", "bold") if wide else (f"key zone ↑{r.effective_level.value}", "bold")
-    if r.reason == NONCOMPLIANT:
-        return ("noncompliant: stops", "bold red")
-    if r.reason == IDLE:
-        return ("idle: not counted", "")
-    if r.enterprise.category is Category.GUARANTEE:
-        return ("guarantee (保障类)", "")
+        zone = label(REASON_LABELS, ZONE, "en")
+        return (f"{zone} ↑", "bold") if wide else (f"{zone} ↑{r.effective_level.value}", "bold")
+    if r.reason in (NONCOMPLIANT, IDLE):
+        return (label(REASON_LABELS, r.reason, "en"), "bold red" if r.reason == NONCOMPLIANT else "")
+    category = r.enterprise.category
+    if category is Category.GUARANTEE:
+        return (f"{label(CATEGORY_LABELS, category, 'en')} ({label(CATEGORY_LABELS, category)})", "")
     return ("", "")
 
 
@@ -329,7 +313,7 @@ def verdict(result: LevelResult) -> str:
     """MET, or NOT MET with each failing pollutant's gap and where to look next;
     then a note when any ratio is a share of listed emissions only."""
     level = result.level
-    head = f"{level.value} ({level.zh}预警, {level.response}响应)"
+    head = level.title
     if result.ok:
         text = f"[bold green]MET[/]: {head} requirement reached for every pollutant"
     else:

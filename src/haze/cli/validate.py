@@ -79,13 +79,15 @@ def _print_human(run: Any) -> None:
 def requirement_table(result: Any) -> Any:
     """Ratio per pollutant (rows) and level (columns), ✓ or ✗, the requirement in each heading."""
     from rich import box
+    from rich.markup import escape
     from rich.table import Table
 
     from haze.model import POLLUTANTS
 
     levels = list(result.levels.values())
     listed = any(p.assessed and p.basis == "listed" for r in levels for p in r.pollutants.values())
-    table = Table(title=f"requirement by level — policy {result.policy}", title_justify="left",
+    # a policy file's name is data: escaped, never read as markup
+    table = Table(title=f"requirement by level — policy {escape(result.policy)}", title_justify="left",
                   title_style="bold", box=box.SIMPLE, show_edge=False, pad_edge=False, show_footer=True,
                   caption="* share of listed emissions (no baseline)" if listed else None,
                   caption_justify="left", caption_style="dim")
@@ -99,22 +101,26 @@ def requirement_table(result: Any) -> Any:
 
 
 def _level_heading(result: Any) -> str:
+    from haze.fmt import cut_pct
+
     required = result.policy.uniform_requirement(result.level)
-    return f"{result.level.value} ≥{required * 100:g}%" if isinstance(required, float) else result.level.value
+    # the requirement rounded up, like a cut: never shown as less than is asked
+    return f"{result.level.value} ≥{cut_pct(required)}" if isinstance(required, float) else result.level.value
 
 
 def _ratio_cell(result: Any, pollutant: Any) -> str:
     """``26.52% ✓``; a failing ratio is rounded down and carries its requirement when it differs by pollutant."""
-    from haze.validate import percent, percent_down
+    from haze.fmt import pct, ratio_pct
 
     r = result.pollutants[pollutant]
     if not r.assessed:
         return "[dim]—[/]"
     star = "*" if r.basis == "listed" else ""
+    shown = ratio_pct(r.ratio, r.ok)
     if r.ok:
-        return f"{percent(r.ratio)}{star} [green]✓[/]"
-    need = "" if isinstance(result.policy.uniform_requirement(result.level), float) else f" <{percent(r.required)}"
-    return f"[red]{percent_down(r.ratio)}{star}{need} ✗[/]"
+        return f"{shown}{star} [green]✓[/]"
+    need = "" if isinstance(result.policy.uniform_requirement(result.level), float) else f" <{pct(r.required)}"
+    return f"[red]{shown}{star}{need} ✗[/]"
 
 
 def file_verdict(result: Any) -> Any:
