@@ -647,11 +647,17 @@ def test_the_journal_is_found_from_a_subdirectory(run, isolated: Path, monkeypat
     red = history_json(run, journal)[-1]
     assert (red["event"], red["previous_level"]) == ("adjustment", "orange")
     assert manifest(Path(red["notices"]["directory"]))["first_number"] == county_count() + 1
+    # and its notices join the others beside the journal, not in a notices/ of this subdirectory
+    assert Path(red["notices"]["directory"]) == journal.parent.parent / "notices" / red["id"]
+    assert not Path("notices").exists()
     assert f"journal: {journal}" in run("history").stdout
     assert run("lift").exit_code == 0
     assert status_json(run)["active"] is None
+    assert not Path("notices").exists() and len(visible(journal.parent.parent / "notices")) == 3
+    # --out still wins, relative to where haze runs
+    assert activate(run, "yellow", "--out", "here").exit_code == 0 and len(visible(Path("here"))) == 1
     monkeypatch.chdir(isolated)
-    assert status_json(run)["active"] is None and len(history_json(run, journal)) == 3
+    assert status_json(run)["active"]["level"] == "yellow" and len(history_json(run, journal)) == 4
 
 
 def test_an_explicit_journal_wins_over_the_one_found(run, isolated: Path, monkeypatch: pytest.MonkeyPatch) -> None:

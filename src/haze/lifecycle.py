@@ -98,16 +98,29 @@ class PublishError(HazeError):
 class NoticeOptions:
     """Where and how notices are written, and which journal records them (activate and lift)."""
 
-    out: Path | None = None  # default DEFAULT_OUT
+    out: Path | None = None  # default: see out_dir()
     lang: str = "zh"
     fmt: str = "md"
     templates: Path | None = None
     journal: Path | None = None  # default: haze.journal.find_journal()
     dry_run: bool = False
 
-    @property
-    def out_dir(self) -> Path:
-        return Path(self.out) if self.out is not None else DEFAULT_OUT
+    def out_dir(self, journal: Path) -> Path:
+        """``out``; by default ``notices/`` beside the ``.haze/`` of the journal found (``journal``).
+
+        Run from a subdirectory, haze finds the bureau's journal in a parent
+        (:func:`haze.journal.find_journal`): its notices then go beside that
+        journal too, so one warning's notices never scatter over the
+        directories the officers happened to be in (and a run left half done
+        is finished by the next one, which looks there). A journal named
+        with --journal or in haze.yaml leaves the default ``./notices``.
+        """
+        if self.out is not None:
+            return Path(self.out)
+        home = journal.parent.parent
+        if self.journal is None and home != Path.cwd().resolve():
+            return home / DEFAULT_OUT
+        return DEFAULT_OUT
 
 
 @dataclass(kw_only=True)
@@ -195,15 +208,16 @@ def activate(opts: ActivateOptions, *, now: datetime | None = None, progress: Pr
     if opts.strict and not result.ok:
         raise RequirementNotMet(f"{opts.level.value} requirement not met ({_shortfalls(result)}); "
                                 "--strict: no notice written, nothing recorded")
-    pending = _Activation(opts, inputs.list, result, start, until, now, inputs.warnings)
     journal = Journal(journal_path(opts.journal))
+    out = opts.out_dir(journal.path)
+    pending = _Activation(opts, inputs.list, result, start, until, now, inputs.warnings, out)
     with journal:
         if opts.dry_run:
             return pending.dry_run(journal)
         with journal.transaction(on_wait=on_wait):
-            recover(opts.out_dir, journal)
+            recover(out, journal)
             activated = pending.record(journal, progress)
-        _publish(opts.out_dir, activated.id, journal)
+        _publish(out, activated.id, journal)
     return activated
 
 
@@ -211,10 +225,10 @@ class _Activation:
     """One activation being decided, rendered and recorded."""
 
     def __init__(self, opts: ActivateOptions, lst: EnterpriseList, result: LevelResult, start: datetime,
-                 until: datetime | None, now: datetime, warnings: list[Finding]) -> None:
+                 until: datetime | None, now: datetime, warnings: list[Finding], out: Path) -> None:
         self.opts, self.list, self.result = opts, lst, result
         self.start, self.until, self.now, self.warnings = start, until, now, warnings
-        self.out = opts.out_dir
+        self.out = out
         self.prefix = lst.info.doc_prefix
         self.count = len(result.operating)
 
@@ -335,8 +349,8 @@ def lift(opts: LiftOptions, *, now: datetime | None = None, progress: Progress |
     """
     now = _now(now)
     at = _shanghai(opts.at) if opts.at is not None else now
-    out = opts.out_dir
     journal = Journal(journal_path(opts.journal))
+    out = opts.out_dir(journal.path)
     with journal:
         if opts.dry_run:
             warning = _liftable(journal, at)

@@ -47,7 +47,8 @@ def notice_options(f: F) -> F:
         click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
                      help="Notice language."),
         click.option("--out", type=click.Path(file_okay=False), metavar="DIR",
-                     help="Parent directory: each run writes its own DIR/<id>/ (default: notices)."),
+                     help="Parent directory: each run writes its own DIR/<id>/ (default: notices, beside the "
+                          ".haze/ of the journal when it is found in a parent directory)."),
     )
     for decorator in decorators:
         f = decorator(f)
