@@ -13,15 +13,9 @@ import os
 import tempfile
 from pathlib import Path
 
-from haze.errors import HazeError, UsageError
+from haze.errors import OutputError, UsageError
 
-
-class OutputError(HazeError):
-    """A file haze writes could not be written, or failed haze's own check before it was.
-
-    Defined here until :mod:`haze.errors` has it (asked of the lead); exit 2
-    like every other refusal, with one line that says nothing was written.
-    """
+__all__ = ["OutputError", "write_atomic"]
 
 
 def write_atomic(path: str | Path, data: bytes, *, overwrite: bool) -> Path:

@@ -10,12 +10,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from haze.errors import ListError, PolicyError, UsageError
 from haze.findings import Finding, as_warnings
 from haze.lists import ListReport, read_list
-from haze.model import EnterpriseList
+from haze.model import EnterpriseList, Level
 from haze.policy import Policy, load_policy, shipped_policies
+
+if TYPE_CHECKING:
+    from haze.engine import LevelResult
 
 
 @dataclass
@@ -62,3 +66,24 @@ def load_inputs(path: str | Path | None, policy: str | None = None, *, cache: bo
         raise ListError(f"{report.path}: the list cannot be computed ({len(blocking)} "
                         f"error{'s' if len(blocking) != 1 else ''})", blocking)
     return Inputs(report.list, choose_policy(policy, report.list), as_warnings(report.findings))
+
+
+@dataclass
+class Checked:
+    """What ``haze check`` shows: the list read, the level computed, and the warnings that did not stop it."""
+
+    lst: EnterpriseList
+    result: LevelResult
+    warnings: list[Finding] = field(default_factory=list)
+
+
+def check_level(list_path: str | Path | None, policy: str | None, level: Level, *, cache: bool = True) -> Checked:
+    """``haze check``: load the list with SPEC §5's refusals (:class:`ListError`, exit 2) and compute ``level``.
+
+    Unlike :func:`haze.validate.validate_lists`, blocking errors refuse the list, and every
+    other error is a warning: a typo must never stop an emergency.
+    """
+    from haze.engine import compute
+
+    inputs = load_inputs(list_path, policy, cache=cache)
+    return Checked(inputs.list, compute(inputs.list, inputs.policy, level), inputs.warnings)

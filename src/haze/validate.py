@@ -145,27 +145,6 @@ def _doubtful(report: ListReport) -> set[str]:
 
 # -- one level, as check computes it ------------------------------------------------------
 
-@dataclass
-class Checked:
-    """What ``haze check`` shows: the list read, the level computed, and the warnings that did not stop it."""
-
-    lst: EnterpriseList
-    result: LevelResult
-    warnings: list[Finding] = field(default_factory=list)
-
-
-def check_level(list_path: str | Path | None, policy: str | None, level: Level, *, cache: bool = True) -> Checked:
-    """``haze check``: load the list with SPEC §5's refusals (:class:`ListError`, exit 2) and compute ``level``.
-
-    Unlike :func:`validate_lists`, blocking errors refuse the list, and every
-    other error is a warning: a typo must never stop an emergency.
-    """
-    from haze.inputs import load_inputs
-
-    inputs = load_inputs(list_path, policy, cache=cache)
-    return Checked(inputs.list, compute(inputs.list, inputs.policy, level), inputs.warnings)
-
-
 # -- the policy-dependent rules ---------------------------------------------------------
 
 def policy_findings(lst: EnterpriseList, policy: Policy, skip: AbstractSet[str] = frozenset()) -> list[Finding]:

@@ -19,7 +19,7 @@ def check(ctx: click.Context, level: Level, list_path: str | None, policy: str |
 
     Exit 0 when the requirement is met, 1 when not, 2 for bad input.
     """
-    from haze.validate import check_level
+    from haze.inputs import check_level
 
     checked = check_level(list_path, policy, level, cache=not no_cache)
     print_findings(checked.warnings)

@@ -18,6 +18,7 @@ from typing import Any
 
 from haze import creditcode
 from haze.findings import Finding, finding
+from haze.fmt import cut_label
 from haze.lists.yamlread import LDict
 from haze.model import (
     LEVELS,
@@ -233,8 +234,8 @@ class Builder:
                 continue
             if previous is not None and m.value < previous[1] - 1e-12:
                 self.findings.append(finding(
-                    "E110", f"{level.value} cut {_pct(m.value)} is weaker than {previous[0].value} cut "
-                    f"{_pct(previous[1])}", self.path, m.line or where.line, self.enterprise))
+                    "E110", f"{level.value} cut {cut_label(m.value)} is weaker than {previous[0].value} cut "
+                    f"{cut_label(previous[1])}", self.path, m.line or where.line, self.enterprise))
             previous = (level, m.value)
 
     def check_rising_across(self, e: Enterprise) -> None:
@@ -256,8 +257,8 @@ class Builder:
                     continue
                 if previous is not None and is_own != previous[2] and m.value < previous[1].value - 1e-12:
                     self.findings.append(finding(
-                        "E110", f"{level.value} cut {_pct(m.value)} for line {line.name} is weaker than its "
-                        f"{previous[0].value} cut {_pct(previous[1].value)} (line and enterprise measures together)",
+                        "E110", f"{level.value} cut {cut_label(m.value)} for line {line.name} is weaker than its "
+                        f"{previous[0].value} cut {cut_label(previous[1].value)} (line and enterprise measures together)",
                         self.path, m.line or e.line, self.enterprise))
                 previous = (level, m, is_own)
 
@@ -540,10 +541,6 @@ def _numeric_text(value: Any) -> float | None:
         return float(value.strip().replace(",", ""))
     except ValueError:
         return None
-
-
-def _pct(value: float) -> str:
-    return "stop" if value >= 1 else f"{value * 100:g}%"
 
 
 def _closest(key: str, allowed: set[str]) -> str | None:

@@ -69,17 +69,17 @@ class LDict(dict):
         return self.key_columns.get(key) if self.key_columns else None
 
 
-class _Resolver(BaseResolver):
-    pass
+class Resolver(BaseResolver):
+    """How haze reads plain scalars (YAML 1.2-like); the YAML writer quotes by it too."""
 
 
-_Resolver.add_implicit_resolver(
+Resolver.add_implicit_resolver(
     "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
 )
-_Resolver.add_implicit_resolver(
+Resolver.add_implicit_resolver(
     "tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), list("-+0123456789")
 )
-_Resolver.add_implicit_resolver(
+Resolver.add_implicit_resolver(
     "tag:yaml.org,2002:float",
     re.compile(
         r"^(?:[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)(?:[eE][-+]?[0-9]+)?|[-+]?[0-9]+[eE][-+]?[0-9]+"
@@ -87,14 +87,14 @@ _Resolver.add_implicit_resolver(
     ),
     list("-+0123456789."),
 )
-_Resolver.add_implicit_resolver("tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
+Resolver.add_implicit_resolver("tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
 
 
-class _Loader(_Parser, SafeConstructor, _Resolver):  # type: ignore[misc, valid-type]
+class _Loader(_Parser, SafeConstructor, Resolver):  # type: ignore[misc, valid-type]
     def __init__(self, stream: Any, path: str) -> None:
         _Parser.__init__(self, stream)
         SafeConstructor.__init__(self)
-        _Resolver.__init__(self)
+        Resolver.__init__(self)
         self.path = path
         self.findings: list[Finding] = []
 

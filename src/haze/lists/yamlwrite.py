@@ -121,11 +121,9 @@ def list_yaml(lst: EnterpriseList, comment: str = "") -> str:
     """YAML text that haze reads back to the same list: Chinese as Chinese, one enterprise after another."""
     import yaml
 
-    from haze.lists.yamlread import (
-        _Resolver,  # how haze reads plain scalars (YAML 1.2-like)
-    )
+    from haze.lists.yamlread import Resolver  # quote what haze would read as another type
 
-    ours = _Resolver()
+    ours = Resolver()
 
     class Dumper(yaml.SafeDumper):
         def ignore_aliases(self, data: Any) -> bool:  # a repeated action list is written out, not &id001
