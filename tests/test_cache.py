@@ -361,9 +361,21 @@ def test_concurrent_writers_leave_one_whole_entry(tmp_path: Path) -> None:
 
 def test_cache_lives_in_dot_haze_when_present(isolated: Path) -> None:
     (isolated / ".haze").mkdir()
-    assert cache.cache_dir() == isolated / ".haze" / "cache"
+    assert cache.cache_dir() == isolated.resolve() / ".haze" / "cache"
     cached_read_list(COUNTY)
     assert len(entries(isolated / ".haze" / "cache")) == 1
+
+
+def test_a_subdirectory_uses_the_cache_beside_the_journal_above_it(isolated: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    (isolated / ".haze").mkdir()
+    below = isolated / "lists" / "2025"
+    below.mkdir(parents=True)
+    monkeypatch.chdir(below)
+    assert cache.cache_dir() == isolated.resolve() / ".haze" / "cache"
+    cached_read_list(COUNTY)
+    assert len(entries(isolated / ".haze" / "cache")) == 1
+    assert not (below / ".haze").exists()
 
 
 def test_cache_lives_in_the_user_cache_dir_otherwise(isolated: Path, tmp_path: Path) -> None:

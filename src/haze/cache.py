@@ -6,8 +6,8 @@ edit to the file — even one byte — misses the cache and the list is parsed
 again. JSON, not pickle: reading a cache entry can never run code, and a
 curious officer can open one.
 
-Where: ``.haze/cache/`` when the current directory has a ``.haze/`` (where the
-journal lives by default), else the user cache directory
+Where: ``.haze/cache/`` beside the journal (the nearest ``.haze/`` in the
+current directory or a parent, found as the journal is), else the user cache directory
 (``$XDG_CACHE_HOME/haze``, ``~/.cache/haze``, or ``%LOCALAPPDATA%\\haze`` on
 Windows).
 
@@ -32,7 +32,6 @@ import json
 import os
 import stat
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any, Iterator
@@ -76,10 +75,16 @@ _STATUSES = {s.value: s for s in Status}
 # -- where and under which key -------------------------------------------------
 
 def cache_dir(cwd: Path | None = None) -> Path:
-    """``.haze/cache`` beside the journal when ``.haze/`` exists here, else the user cache dir."""
-    here = cwd or Path.cwd()
-    if (here / ".haze").is_dir():
-        return here / ".haze" / "cache"
+    """``.haze/cache`` beside the journal, else the user cache directory.
+
+    The ``.haze/`` folder is looked for in ``cwd`` and its parents, as the
+    journal is (:func:`haze.journal.find_journal`), so a command run from a
+    subdirectory uses the same cache as one run beside the journal.
+    """
+    here = (cwd or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / ".haze").is_dir():
+            return folder / ".haze" / "cache"
     return user_cache_dir()
 
 
@@ -178,6 +183,7 @@ def load_entry(entry: Path, key: str, path: str, digest: str) -> ListReport | No
 
 def store_entry(folder: Path, entry: Path, key: str, report: ListReport) -> None:
     """Write ``entry`` atomically; a cache that cannot be written is silently skipped."""
+    import tempfile  # only a miss writes: a warm start does without it
     payload = json.dumps(encode_report(report), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     header = json.dumps({"haze_cache": FORMAT, "key": key, "bytes": len(payload),
                          "sha256": hashlib.sha256(payload).hexdigest(), "haze": __version__})
