@@ -1,0 +1,257 @@
+"""Scale and start-up benchmarks for haze (issue 6, SPEC §12). Run on demand, never in pytest.
+
+    python benchmarks/run.py                      # 5,000 and 50,000 enterprises
+    python benchmarks/run.py --sizes 5000 --repeat 5
+    python benchmarks/run.py --human              # also time check's rich table (slow)
+
+Every figure is one command in a fresh process, as a duty officer runs it,
+measured by ``os.wait4``: CPU time (user + system), wall time and peak memory
+(``ru_maxrss``) of that process. The references run side by side with haze,
+interleaved round by round, so a busy machine slows both alike; each figure is
+the minimum over ``--repeat`` rounds. Ratios are taken on CPU time, which a
+shared machine disturbs far less than wall time; wall ratios are printed too.
+
+References:
+- start-up: ``benchmarks/bare_click.py --help`` (a bare click group);
+- parse: ``yaml.load(file, Loader=yaml.CSafeLoader)`` in a fresh interpreter
+  (libyaml alone, as the issue defines it). The same load with garbage
+  collection paused is printed for information.
+
+Children run with bytecode caching on (``PYTHONPYCACHEPREFIX`` in the work
+directory, warmed up first), as in any pip-installed haze: without it every
+run would compile haze's modules from source.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+LEVEL = "orange"
+TARGETS = {"check_cold": 1.3, "check_warm": 0.15, "activate": 2.5}
+PARSE = "import sys, yaml\nwith open(sys.argv[1], 'rb') as f:\n    yaml.load(f, Loader=yaml.CSafeLoader)"
+PARSE_NOGC = "import gc\ngc.disable()\n" + PARSE
+
+
+@dataclass
+class Sample:
+    cpu: float
+    wall: float
+    rss_mb: float
+
+
+@dataclass
+class Series:
+    """Repeated runs of one command; the minimum is the figure (least disturbed by other load)."""
+
+    samples: list[Sample] = field(default_factory=list)
+
+    @property
+    def cpu(self) -> float:
+        return min(s.cpu for s in self.samples)
+
+    @property
+    def wall(self) -> float:
+        return min(s.wall for s in self.samples)
+
+    @property
+    def rss_mb(self) -> float:
+        return max(s.rss_mb for s in self.samples)
+
+
+def measure(cmd: list[str], cwd: Path, env: dict[str, str], ok: tuple[int, ...] = (0,)) -> Sample:
+    """Run ``cmd`` once; CPU, wall time and peak memory of that process alone."""
+    start = time.perf_counter()
+    with open(os.devnull, "wb") as devnull, tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=devnull, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode not in ok:
+            err.seek(0)
+            tail = err.read().decode("utf-8", "replace").strip().splitlines()[-5:]
+            raise SystemExit(f"benchmark command failed (exit {proc.returncode}): {' '.join(cmd)}\n" + "\n".join(tail))
+    return Sample(usage.ru_utime + usage.ru_stime, wall, usage.ru_maxrss / 1024)
+
+
+def child_env(work: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(work / "pycache")
+    env["XDG_CACHE_HOME"] = str(work / "xdg-cache")  # never touch the user's own cache
+    env["NO_COLOR"] = "1"
+    env.pop("HAZE_DEBUG", None)
+    return env
+
+
+def haze_command() -> list[str]:
+    script = Path(sys.executable).with_name("haze")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "haze"]
+
+
+def startup(work: Path, env: dict[str, str], rounds: int) -> tuple[Series, Series, Series]:
+    bare, help_, status = Series(), Series(), Series()
+    haze = haze_command()
+    for _ in range(2):  # warm the bytecode cache and the file system cache
+        measure([sys.executable, str(HERE / "bare_click.py"), "--help"], work, env)
+        measure(haze + ["--help"], work, env)
+        measure(haze + ["status", "--journal", str(work / "startup.db")], work, env)
+    for _ in range(rounds):
+        bare.samples.append(measure([sys.executable, str(HERE / "bare_click.py"), "--help"], work, env))
+        help_.samples.append(measure(haze + ["--help"], work, env))
+        status.samples.append(measure(haze + ["status", "--journal", str(work / "startup.db")], work, env))
+    return bare, help_, status
+
+
+@dataclass
+class SizeResult:
+    size: int
+    mbytes: float
+    parse: Series = field(default_factory=Series)
+    parse_nogc: Series = field(default_factory=Series)
+    check_cold: Series = field(default_factory=Series)
+    check_first: Series = field(default_factory=Series)
+    check_warm: Series = field(default_factory=Series)
+    check_human: Series = field(default_factory=Series)
+    activate: Series = field(default_factory=Series)
+    activate_cold: Series = field(default_factory=Series)
+    notices: int = 0
+
+
+def run_size(size: int, work: Path, env: dict[str, str], repeat: int, seed: int, human: bool) -> SizeResult:
+    folder = work / f"n{size}"
+    folder.mkdir()
+    (folder / ".haze").mkdir()  # the cache then lives in .haze/cache, beside the journal
+    listfile = folder / f"synthetic-{size}.yaml"
+    subprocess.run([sys.executable, "-m", "haze.synth", str(size), "-o", str(listfile), "--seed", str(seed)],
+                   check=True, env=env, stderr=subprocess.DEVNULL)
+    result = SizeResult(size, listfile.stat().st_size / 1e6)
+    haze = haze_command()
+    check = haze + ["check", LEVEL, "--list", str(listfile), "--json"]
+    checked = (0, 1)  # met or not met: both are answers
+    cache = folder / ".haze" / "cache"
+    for round_ in range(repeat):
+        print(f"  {size}: round {round_ + 1}/{repeat}", file=sys.stderr, flush=True)
+        result.parse.samples.append(measure([sys.executable, "-c", PARSE, str(listfile)], folder, env))
+        result.parse_nogc.samples.append(measure([sys.executable, "-c", PARSE_NOGC, str(listfile)], folder, env))
+        result.check_cold.samples.append(measure(check + ["--no-cache"], folder, env, checked))
+        shutil.rmtree(cache, ignore_errors=True)
+        result.check_first.samples.append(measure(check, folder, env, checked))  # parses and writes the cache
+        result.check_warm.samples.append(measure(check, folder, env, checked))
+        if human:
+            result.check_human.samples.append(measure(haze + ["check", LEVEL, "--list", str(listfile)], folder, env,
+                                                      checked))
+        for series, extra in ((result.activate, []), (result.activate_cold, ["--no-cache"])):
+            out, journal = folder / "notices", folder / "journal.db"
+            series.samples.append(measure(haze + ["activate", LEVEL, "--list", str(listfile), "--json", "--out",
+                                                  str(out), "--journal", str(journal)] + extra,
+                                          folder, env))
+            result.notices = sum(1 for p in out.rglob("*-*") if p.is_file() and p.name.split("-")[0].isdigit())
+            shutil.rmtree(out, ignore_errors=True)
+            journal.unlink(missing_ok=True)
+    return result
+
+
+def verdict(ratio: float, target: float) -> str:
+    return "meets" if ratio <= target else "MISSES"
+
+
+def report(results: list[SizeResult], bare: Series, help_: Series, status: Series, repeat: int) -> str:
+    out = []
+    ratio = help_.cpu / bare.cpu
+    out.append("### Start-up (minimum of the rounds)\n")
+    out.append("| command | CPU s | wall s | peak MB | ratio to bare click (CPU / wall) | target |")
+    out.append("|---|---:|---:|---:|---:|---|")
+    out.append(f"| bare click `--help` | {bare.cpu:.3f} | {bare.wall:.3f} | {bare.rss_mb:.0f} | 1.00 | |")
+    out.append(f"| `haze --help` | {help_.cpu:.3f} | {help_.wall:.3f} | {help_.rss_mb:.0f} | "
+               f"{ratio:.2f} / {help_.wall / bare.wall:.2f} | ≤ 1.5: {verdict(ratio, 1.5)} |")
+    out.append(f"| `haze status` | {status.cpu:.3f} | {status.wall:.3f} | {status.rss_mb:.0f} | "
+               f"{status.cpu / bare.cpu:.2f} / {status.wall / bare.wall:.2f} | |")
+    for r in results:
+        ref = r.parse
+        out.append(f"\n### {r.size:,} enterprises ({r.mbytes:.1f} MB of YAML, {r.notices:,} notices; "
+                   f"minimum of {repeat} rounds)\n")
+        out.append("| command | CPU s | wall s | peak MB | ratio to libyaml parse (CPU / wall) | target |")
+        out.append("|---|---:|---:|---:|---:|---|")
+        rows = [
+            ("libyaml parse: `yaml.load(CSafeLoader)`", ref, None),
+            ("libyaml parse, gc paused (information)", r.parse_nogc, None),
+            ("`check --json --no-cache` (cold)", r.check_cold, "check_cold"),
+            ("`check --json`, first run (parses, writes the cache)", r.check_first, None),
+            ("`check --json`, warm cache", r.check_warm, "check_warm"),
+            ("`check` human table, warm cache", r.check_human, None),
+            ("`activate --json`, warm cache, all notices", r.activate, "activate"),
+            ("`activate --json --no-cache`, all notices", r.activate_cold, None),
+        ]
+        for label, series, target in rows:
+            if not series.samples:
+                continue
+            cpu_ratio, wall_ratio = series.cpu / ref.cpu, series.wall / ref.wall
+            goal = f"≤ {TARGETS[target]}: {verdict(cpu_ratio, TARGETS[target])}" if target else ""
+            out.append(f"| {label} | {series.cpu:.2f} | {series.wall:.2f} | {series.rss_mb:.0f} | "
+                       f"{cpu_ratio:.2f} / {wall_ratio:.2f} | {goal} |")
+    if len(results) > 1:
+        out.append("\n### Memory against list size\n")
+        out.append("Peak memory above `haze --help`'s, per enterprise: equal figures at every size mean linear.\n")
+        out.append("| enterprises | check cold KB/enterprise | check warm KB/enterprise | activate KB/enterprise |")
+        out.append("|---:|---:|---:|---:|")
+        base = help_.rss_mb
+        for r in results:
+            per = [(s.rss_mb - base) * 1024 / r.size for s in (r.check_cold, r.check_warm, r.activate)]
+            out.append(f"| {r.size:,} | {per[0]:.1f} | {per[1]:.1f} | {per[2]:.1f} |")
+    return "\n".join(out)
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    import yaml
+
+    load = " ".join(f"{x:.1f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
+    return (f"{cpu}, {os.cpu_count()} CPUs, {platform.system()} {platform.release()}; Python "
+            f"{platform.python_version()}, PyYAML {yaml.__version__} (libyaml: {yaml.__with_libyaml__}); "
+            f"load average {load}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="5000,50000", help="enterprise counts, comma-separated (default 5000,50000)")
+    parser.add_argument("--repeat", type=int, default=3, help="rounds per size; the minimum counts (default 3)")
+    parser.add_argument("--startup-rounds", type=int, default=15, help="rounds of the start-up pair (default 15)")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the synthetic lists (default 0)")
+    parser.add_argument("--human", action="store_true", help="also time check's human table (slow at 50,000)")
+    parser.add_argument("--work", type=Path, help="work directory (default: a temporary one, removed after)")
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    work = args.work or Path(tempfile.mkdtemp(prefix="haze-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    env = child_env(work)
+    try:
+        print(f"machine: {machine()}", file=sys.stderr)
+        bare, help_, status = startup(work, env, args.startup_rounds)
+        results = [run_size(n, work, env, args.repeat, args.seed, args.human) for n in sizes]
+        print(f"Machine: {machine()}\n")
+        print(report(results, bare, help_, status, args.repeat))
+    finally:
+        if args.work is None:
+            shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
