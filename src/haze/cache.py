@@ -182,7 +182,11 @@ def load_entry(entry: Path, key: str, path: str, digest: str) -> ListReport | No
 
 
 def store_entry(folder: Path, entry: Path, key: str, report: ListReport) -> None:
-    """Write ``entry`` atomically; a cache that cannot be written is silently skipped."""
+    """Write ``entry`` atomically; a cache that cannot be written is silently skipped.
+
+    Not through :func:`haze.fsio.write_atomic`, which fsyncs: an entry torn by a
+    power cut fails its checksum and is rebuilt, so waiting for the disk buys nothing.
+    """
     import tempfile  # only a miss writes: a warm start does without it
     payload = json.dumps(encode_report(report), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     header = json.dumps({"haze_cache": FORMAT, "key": key, "bytes": len(payload),

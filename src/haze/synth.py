@@ -16,14 +16,13 @@ at 50,000 enterprises and keeps the flow style bureau staff write
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import sys
-import tempfile
 from pathlib import Path
 from typing import Iterator, Sequence
 
 from haze.creditcode import CHARSET, check_character
+from haze.errors import HazeError
 
 POLLUTANT_KEYS = ("so2", "nox", "pm", "vocs")
 
@@ -204,18 +203,10 @@ def generate(count: int, seed: int = 0) -> Iterator[str]:
 
 
 def write_list(count: int, out: Path, seed: int = 0) -> Path:
-    """Write the list atomically (a reader never sees half a file)."""
-    text = "\n".join(generate(count, seed)) + "\n"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return out
+    """Write the list whole or not at all (a reader never sees half a file)."""
+    from haze.fsio import write_atomic
+
+    return write_atomic(out, ("\n".join(generate(count, seed)) + "\n").encode("utf-8"), overwrite=True)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -229,7 +220,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("N must be at least 1")
     if args.output.suffix.lower() not in (".yaml", ".yml"):
         parser.error("the output must be a .yaml file")
-    write_list(args.count, args.output, args.seed)
+    try:
+        write_list(args.count, args.output, args.seed)
+    except HazeError as exc:
+        parser.exit(2, f"{parser.prog}: error: {exc}\n")
     print(f"wrote {args.output} ({args.count} enterprises, seed {args.seed})", file=sys.stderr)
     return 0
 
