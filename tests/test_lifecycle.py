@@ -842,3 +842,20 @@ def test_the_lists_duty_contact_reaches_activation_and_lift_notices(run) -> None
     notice = (OUT / plain["activation"] / manifest(OUT / plain["activation"])["notices"][0]["file"]).read_text(
         encoding="utf-8")
     assert "我局联系人：＿＿＿＿＿＿　联系电话：＿＿＿＿＿＿" in notice
+
+
+def test_an_adjustment_starting_before_the_active_warning_is_refused_and_writes_nothing(run) -> None:
+    act = activate_json(run, "orange", "--start", "2025-12-01T20:00")["activation"]
+    before = JOURNAL.read_bytes()
+    for level, action, extra in (("red", "adjust", []), ("red", "adjust", ["--dry-run"]),
+                                 ("orange", "re-issue", ["--force"])):
+        result = activate(run, level, "--start", "2025-12-01T19:00", *extra)
+        assert result.exit_code == 2, (level, extra)
+        assert result.stderr.strip().splitlines() == [(
+            f"haze: error: cannot {action} warning {act} at 2025-12-01 19:00: it starts at 2025-12-01 20:00; "
+            "give --start no earlier than that (nothing written or recorded)")]
+    assert visible() == [act] and not [p for p in OUT.iterdir() if p.name != act]
+    assert JOURNAL.read_bytes() == before
+    assert [(e["event"], e["state"]) for e in history_json(run)] == [("activation", "active")]
+    # from the warning's own start on, the adjustment is allowed
+    assert activate_json(run, "red", "--start", "2025-12-01T20:00")["adjusted_from"] == act

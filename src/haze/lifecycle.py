@@ -242,11 +242,14 @@ class _Activation:
             # Its own end time has passed: this is a new warning, not a change of that one.
             return ACTIVATION, active, EXPIRED
         if active.level is not level:
+            # An adjustment supersedes the warning from its own start: never from before that warning began.
+            _not_before(active, self.start, "adjust", "--start")
             return ADJUSTMENT, active, SUPERSEDED
         if not self.opts.force:
             raise AlreadyActive(
                 f"{level.value} warning {active.id} is already active (since {_show(active.start)}, recorded "
                 f"by {active.user}); use --force to issue it again, or `haze lift` first")
+        _not_before(active, self.start, "re-issue", "--start")
         return REISSUE, active, SUPERSEDED
 
     def issue(self, journal: Journal, kind: str, active: ActivationRecord | None, first: int) -> Issue:
@@ -385,10 +388,15 @@ def _liftable(journal: Journal, at: datetime) -> ActivationRecord:
     warning = journal.active()
     if warning is None:
         raise NothingActive(f"no active warning to lift (journal {journal.path})")
-    if at < warning.start:
-        raise UsageError(f"cannot lift warning {warning.id} at {_show(at)}: it starts at {_show(warning.start)}; "
-                         "give --at no earlier than that (nothing written or recorded)")
+    _not_before(warning, at, "lift", "--at")
     return warning
+
+
+def _not_before(warning: ActivationRecord, moment: datetime, action: str, option: str) -> None:
+    """Refuse (exit 2) to lift, adjust or re-issue ``warning`` at a moment before it started."""
+    if moment < warning.start:
+        raise UsageError(f"cannot {action} warning {warning.id} at {_show(moment)}: it starts at "
+                         f"{_show(warning.start)}; give {option} no earlier than that (nothing written or recorded)")
 
 
 def _prefix(warning: ActivationRecord) -> str:
