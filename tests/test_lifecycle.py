@@ -476,8 +476,17 @@ STUCK = ("{{ notice.number }} {{ enterprise.name }}\n"
          "{% endfor %}{% endif %}\n")
 
 
+def empty_journal() -> None:
+    """An existing journal with nothing recorded: activate then renders under its lock, with no dry pass first."""
+    from haze.journal import Journal
+
+    with Journal(JOURNAL) as journal, journal.transaction():
+        pass
+
+
 def test_killed_while_rendering_leaves_no_record_and_nothing_visible(run, isolated: Path) -> None:
     write(Path("stuck/notice.zh.md.j2"), STUCK)
+    empty_journal()
     proc = haze_process("activate", "orange", "--list", str(COUNTY), "--templates", "stuck",
                         "--start", "2025-12-01T20:00", cwd=isolated)
     partial = OUT / ".20251201-200000-orange.pending"
@@ -496,6 +505,7 @@ def test_killed_while_rendering_leaves_no_record_and_nothing_visible(run, isolat
 
 def test_a_second_officer_waits_for_the_first_then_sees_its_warning(run, isolated: Path) -> None:
     write(Path("stuck/notice.zh.md.j2"), STUCK)
+    empty_journal()
     first = haze_process("activate", "orange", "--list", str(COUNTY), "--templates", "stuck",
                          "--start", "2025-12-01T20:00", cwd=isolated)
     wait_for(lambda: any(OUT.glob(".*.pending/.*.tmp-*/0001-*.md")), "the first run to hold the journal")
@@ -859,3 +869,25 @@ def test_an_adjustment_starting_before_the_active_warning_is_refused_and_writes_
     assert [(e["event"], e["state"]) for e in history_json(run)] == [("activation", "active")]
     # from the warning's own start on, the adjustment is allowed
     assert activate_json(run, "red", "--start", "2025-12-01T20:00")["adjusted_from"] == act
+
+
+def test_a_failed_activate_leaves_no_journal_and_no_out_directory(run) -> None:
+    journal, out = Path("t6.db"), Path("n6")
+    result = activate(run, "red", "--journal", journal, "--out", out, "--templates", "/nonexist")
+    assert result.exit_code == 2 and "templates directory not found" in result.stderr
+    assert not journal.exists() and not out.exists()
+    # an undefined variable in a user template: the same, with a new journal, a new .haze/ and a nested --out
+    templates = write(Path("mine") / "notice.zh.md.j2", "{{ notice.number }}\n{{ enterprise.no_such_field }}\n").parent
+    for args in (["--journal", journal, "--out", out / "deep"], ["--out", out]):
+        result = activate(run, "red", "--templates", templates, *args)
+        assert result.exit_code == 2 and "no_such_field" in result.stderr, args
+        assert not journal.exists() and not out.exists() and not JOURNAL.parent.exists(), args
+    # with a journal and an out directory already there, they stay (and nothing is added to them)
+    act = activate_json(run, "orange", "--journal", journal, "--out", out, "--start", "2025-12-01T20:00")["activation"]
+    before = journal.read_bytes()
+    result = activate(run, "red", "--journal", journal, "--out", out, "--templates", templates)
+    assert result.exit_code == 2
+    assert journal.read_bytes() == before and sorted(p.name for p in out.iterdir()) == [act]
+    # a fresh --out under an existing journal is removed again when the run fails before recording
+    result = activate(run, "red", "--journal", journal, "--out", Path("n7") / "x", "--templates", templates)
+    assert result.exit_code == 2 and not Path("n7").exists()

@@ -214,6 +214,12 @@ def activate(opts: ActivateOptions, *, now: datetime | None = None, progress: Pr
     with journal:
         if opts.dry_run:
             return pending.dry_run(journal)
+        if not journal.path.exists():
+            # The transaction below creates the journal (and its .haze/): a new journal is only made for
+            # notices that render. Render them all in memory first (numbers as they would be), so a missing
+            # templates directory or a template error writes nothing (SPEC §7). With a journal already there,
+            # a failure before the commit leaves it as it was and _staging removes what it created.
+            pending.dry_run(journal)
         with journal.transaction(on_wait=on_wait):
             recover(out, journal)
             activated = pending.record(journal, progress)
@@ -466,10 +472,15 @@ class _staging:
     def __init__(self, out: Path, issue_id: str, journal: Journal) -> None:
         self.path = _pending(out, issue_id)
         self.journal = journal
+        self.made: list[Path] = []  # directories above the staging one this run creates (OUT…), deepest first
 
     def __enter__(self) -> Path:
         from haze.notices import fsync_dir, write_synced
 
+        above = self.path.parent
+        while not os.path.lexists(above) and above != above.parent:
+            self.made.append(above)
+            above = above.parent
         try:
             self.path.mkdir(parents=True)
             write_synced(self.path / MARKER, _journal_key(self.journal).encode("utf-8"))
@@ -477,13 +488,22 @@ class _staging:
             fsync_dir(self.path)
             fsync_dir(self.path.parent)
         except OSError as exc:
-            shutil.rmtree(self.path, ignore_errors=True)
+            self._remove()
             raise HazeError(f"cannot write notices to {self.path.parent}: {exc.strerror or exc}") from None
         return self.path
 
     def __exit__(self, kind: type | None, *rest: object) -> None:
         if kind is not None:  # the transaction rolls back too: leave nothing behind
-            shutil.rmtree(self.path, ignore_errors=True)
+            self._remove()
+
+    def _remove(self) -> None:
+        """The staging directory, and OUT (and its parents) if this run created them and they are empty."""
+        shutil.rmtree(self.path, ignore_errors=True)
+        for folder in self.made:
+            try:
+                folder.rmdir()
+            except OSError:
+                break  # another run's notices, or gone already: leave it and what holds it
 
 
 def _pending(out: Path, issue_id: str) -> Path:
