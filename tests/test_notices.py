@@ -180,6 +180,31 @@ def test_index_flags_an_unmet_requirement(tmp_path: Path) -> None:
                 assert p.label in index
 
 
+
+# Closing punctuation (full-width or ASCII) right before a closing "**" that a CJK character follows:
+# CommonMark does not take that "**" as closing (it is not right-flanking), so the bold shows as asterisks.
+_BAD_BOLD = re.compile(r"[：:，。；、）)!！?？]\*\*[\u3400-\u9fff\uff00-\uffef]")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_unmet_index_md_renders_as_commonmark(tmp_path: Path, lang: str) -> None:
+    lst, result = computed(EXAMPLES / "small-fails-orange.yaml")
+    notices = render_activation(result, lst, issue(), tmp_path, lang=lang, fmt="md")
+    lines = (notices.directory / "index.md").read_text(encoding="utf-8").splitlines()
+    (quote,) = [i for i, line in enumerate(lines) if line.startswith("> **⚠")]
+    # a blank line ends the blockquote before the requirement table (else the table is inside the quote)
+    assert lines[quote + 1] == "" and lines[quote + 2].startswith("| ")
+    # the bold run ends before the colon: "**⚠ 未达到橙色预警减排要求**：…", never "要求：**颗粒物…"
+    assert not _BAD_BOLD.search(lines[quote])
+    assert re.match(r"> \*\*⚠ [^*]*[^*\s：:]\*\*[：:]", lines[quote])
+    markdown_it = pytest.importorskip("markdown_it")
+    html = markdown_it.MarkdownIt("commonmark").enable("table").render("\n".join(lines))
+    bq = html[html.index("<blockquote>"):html.index("</blockquote>")]
+    assert "<table>" not in bq and "|" not in bq and "**" not in bq
+    assert bq.count("<strong>") == 1 and "<strong>⚠ " in bq
+    assert html.index("</blockquote>") < html.index("<table>")
+
+
 # -- the county list ---------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
