@@ -232,6 +232,26 @@ def test_county_one_notice_per_operating_enterprise_in_list_order(county_zh: Pat
         assert idle in index.split("停产企业（不发告知书）")[1]
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_notices_use_the_terminals_and_spreadsheets_labels(tmp_path: Path, lang: str) -> None:
+    from haze.labels import REASON_LABELS, SOURCE_LABELS, label
+
+    lst, result = computed(COUNTY)
+    folder = render_activation(result, lst, issue(), tmp_path, lang=lang, fmt="md").directory
+    by_id = {r.enterprise.id: r for r in result.enterprises}
+    operating = [e for e in lst.enterprises if e.operating]
+    for i, e in enumerate(operating[:20], start=1):
+        notice = read(folder, f"{i:04d}-")
+        rows = [line.split(" | ") for line in notice.splitlines() if re.match(r"\| \d+ \| ", line)]
+        # the basis column of the lines table: the label of each line's source, in the notice's language
+        expected = [label(SOURCE_LABELS, line.source, lang) for line in by_id[e.id].lines]
+        assert [row[3].rstrip(" |") for row in rows[:len(expected)]] == expected, e.id
+    index = read(folder, "index")
+    for who, reason in ((DADONG, "noncompliant"), (JINTAI, "zone")):
+        (row,) = [line for line in index.splitlines() if who in line]
+        assert label(REASON_LABELS, reason, lang) in row
+
+
 def test_county_production_cap(county_zh: Path) -> None:
     notice = read(county_zh, f"0001-{HONGSHENG}")
     # plant cut = (830×0.4 + 830×0.4 + 120×0.2) / 1780 = 0.386516…: shown rounded up, never smaller;

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping
 
 from haze.errors import HazeError, TemplateError, UsageError
+from haze.labels import CATEGORY_LABELS, REASON_LABELS, SOURCE_LABELS, label
 from haze.model import POLLUTANTS, Level
 
 if TYPE_CHECKING:  # the engine and jinja2 are imported when rendering, not with this module
@@ -293,13 +294,6 @@ def one_line(text: Any) -> str:
 
 _EN_GRADES = {"A": "A", "B": "B", "C": "C", "D": "D", "leading": "leading", "nonleading": "non-leading",
               "unrated": "unrated"}
-_SOURCES = {
-    "zh": {"line": "一厂一策", "enterprise": "一厂一策", "category": "保障类措施", "industry": "行业措施",
-           "grade": "绩效分级措施", "noncompliant": "停产整治", None: "—"},
-    "en": {"line": "plant plan (line)", "enterprise": "plant plan", "category": "guarantee category",
-           "industry": "industry measure", "grade": "grade measure", "noncompliant": "stop for rectification",
-           None: "—"},
-}
 
 
 def level_context(level: Level | None, lang: str) -> dict[str, Any] | None:
@@ -397,7 +391,7 @@ def enterprise_context(r: EnterpriseResult, declared: Level, policy_names: Mappi
         "cut": line.cut,
         "stop": line.cut >= 1.0,
         "source": line.source,
-        "basis": _SOURCES[lang].get(line.source, line.source or "—"),
+        "basis": label(SOURCE_LABELS, line.source, lang),  # the terminal's and the spreadsheets' words
         "text": line_text(line.cut, self_managed, guarantee, lang),
     } for line in r.lines]
     texts = {line["text"] for line in lines}
@@ -417,6 +411,7 @@ def enterprise_context(r: EnterpriseResult, declared: Level, policy_names: Mappi
                   "name": e.grade.zh if lang == "zh" else _EN_GRADES[e.grade.value]},
         "key_zone": e.key_zone,
         "guarantee": e.category.value == "guarantee",
+        "category": label(CATEGORY_LABELS, e.category.value, lang),
         "compliant": e.compliant,
         "operating_days": f"{e.operating_days:g}",
         "contact": {"name": one_line(contact.name if contact else ""),
@@ -426,6 +421,7 @@ def enterprise_context(r: EnterpriseResult, declared: Level, policy_names: Mappi
         "level": level_context(r.effective_level, lang),
         "declared": level_context(declared, lang),
         "reason": r.reason,
+        "reason_name": label(REASON_LABELS, r.reason, lang),
         "raised_by": r.effective_level.rank - declared.rank if r.reason == "zone" else 0,
         "stopped": r.stopped,
         "self_managed": self_managed,
