@@ -489,14 +489,6 @@ def build(doc: Any, path: str) -> tuple[EnterpriseList | None, list[Finding]]:
     return result, builder.findings
 
 
-def parse_measure_table(raw: Any, path: str, where: Any, key: Any) -> tuple[dict[Level, Measure], list[Finding]]:
-    """Read a ``level -> measure`` mapping (used by policies as well as lists)."""
-    builder = Builder(path)
-    return builder.measures(raw, where, key), builder.findings
-
-
-# -- helpers ---------------------------------------------------------------
-
 def _ldict(mapping: Mapping, line: int | None) -> LDict:
     data = LDict(mapping)
     data.line = line or 0
