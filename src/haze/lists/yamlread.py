@@ -315,7 +315,28 @@ def load_yaml(data: bytes, path: str) -> tuple[Any, list[Finding]]:
 
 
 def _exact_depth_safe(data: bytes, path: str) -> tuple[Any, int | None]:
+    """The exact depth, or the finding for a parse error met while measuring it.
+
+    A parser may stop deep nesting itself (libyaml 0.2.6 limits flow levels, and
+    its scanner reads ahead of the events we count). Such an error is the depth
+    finding whichever layer raised it: when the text up to the error's line is
+    already deeper than the bound, report E004 there rather than a syntax error.
+    """
     try:
         return _exact_depth(data)
     except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = mark.line + 1 if mark is not None else data.count(b"\n") + 1
+        if _depth_bound(_first_lines(data, line)) > MAX_DEPTH:
+            return MAX_DEPTH + 1, line
         return _yaml_error(exc, path, data), None
+
+
+def _first_lines(data: bytes, count: int) -> bytes:
+    """The first ``count`` lines of ``data`` (all of it when it has fewer)."""
+    end = -1
+    for _ in range(count):
+        end = data.find(b"\n", end + 1)
+        if end < 0:
+            return data
+    return data[: end + 1]
