@@ -32,12 +32,12 @@ def phases(path: str, warm: bool, level_name: str) -> list[tuple[str, Callable[[
         state["data"] = Path(path).read_bytes()
 
     def parse(state: dict[str, Any]) -> None:
-        from haze.lists.yamlread import load_yaml
+        from haze.io.lists.yamlread import load_yaml
 
         state["doc"], _ = load_yaml(state.pop("data"), path)
 
     def build(state: dict[str, Any]) -> None:
-        from haze.lists.build import build as build_list
+        from haze.io.lists.build import build as build_list
 
         state["list"], _ = build_list(state["doc"], path)
 
@@ -45,33 +45,33 @@ def phases(path: str, warm: bool, level_name: str) -> list[tuple[str, Callable[[
         del state["doc"]
 
     def read_warm(state: dict[str, Any]) -> None:
-        from haze.cache import cached_read_list
+        from haze.io.cache import cached_read_list
 
         state["list"] = cached_read_list(path).list
 
     def policy(state: dict[str, Any]) -> None:
-        from haze.inputs import choose_policy
+        from haze.commands.inputs import choose_policy
 
         state["policy"] = choose_policy(None, state["list"])
 
     def compute(state: dict[str, Any]) -> None:
-        from haze.engine import compute as compute_level
-        from haze.model import Level
+        from haze.core.engine import compute as compute_level
+        from haze.core.model import Level
 
         state["result"] = compute_level(state["list"], state["policy"], Level.parse(level_name))
 
     def to_json(state: dict[str, Any]) -> None:
-        from haze.report import level_json
+        from haze.render.report import level_json
 
         state["json"] = level_json(state["result"], state["list"])
 
     def dumps(state: dict[str, Any]) -> None:
-        from haze.report import dumps as dump
+        from haze.render.report import dumps as dump
 
         state["text"] = dump(state["json"])
 
     def imports(state: dict[str, Any]) -> None:
-        for module in ("haze.cli.check", "haze.inputs"):  # what the command imports before it starts
+        for module in ("haze.cli.check", "haze.commands.inputs"):  # what the command imports before it starts
             importlib.import_module(module)
 
     reading = [("cache read (JSON + model)", read_warm)] if warm else [
@@ -90,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     gc.set_threshold(700, 10, 10_000)  # as haze.cli.main does
     if args.warm:
-        from haze.cache import cached_read_list
+        from haze.io.cache import cached_read_list
 
         cached_read_list(args.list)  # a miss fills the cache; a hit costs nothing here
         gc.collect()

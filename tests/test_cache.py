@@ -19,10 +19,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import COUNTY, EXAMPLES, write
-from haze import cache, creditcode, synth
-from haze.cache import cached_read_list
-from haze.lists import ListReport, read_list
-from haze.model import (
+from haze.io import cache
+from haze.core import creditcode
+from haze import synth
+from haze.io.cache import cached_read_list
+from haze.io.lists import ListReport, read_list
+from haze.core.model import (
     Capacity,
     Category,
     Contact,
@@ -131,7 +133,7 @@ def test_every_field_of_every_model_class_survives_the_round_trip(tmp_path: Path
 
 
 def test_the_model_layout_is_the_one_the_codec_knows() -> None:
-    """A tripwire: a field added to the model must be added to haze.cache's codec too.
+    """A tripwire: a field added to the model must be added to haze.io.cache's codec too.
 
     (Old entries are invalidated by the layout being part of every key; this
     test makes sure the new field is also written and read back.)
@@ -220,9 +222,9 @@ def test_files_that_cannot_be_read_are_reported_as_read_list_reports_them(tmp_pa
 
 def test_a_file_over_the_size_bound_is_refused_before_it_is_read(monkeypatch: pytest.MonkeyPatch,
                                                                   tmp_path: Path) -> None:
-    import haze.lists.yamlread
+    import haze.io.lists.yamlread
 
-    monkeypatch.setattr(haze.lists.yamlread, "MAX_BYTES", 1000)
+    monkeypatch.setattr(haze.io.lists.yamlread, "MAX_BYTES", 1000)
     monkeypatch.setattr(cache, "MAX_BYTES", 1000)
     report = cached_read_list(COUNTY, directory=tmp_path / "c")
     assert report.list is None
@@ -342,7 +344,7 @@ def test_concurrent_writers_leave_one_whole_entry(tmp_path: Path) -> None:
     folder = tmp_path / "c"
     listfile = tmp_path / "province.yaml"
     synth.write_list(300, listfile, seed=7)
-    script = ("import json, sys\nfrom pathlib import Path\nfrom haze.cache import cached_read_list\n"
+    script = ("import json, sys\nfrom pathlib import Path\nfrom haze.io.cache import cached_read_list\n"
               "r = cached_read_list(sys.argv[1], directory=Path(sys.argv[2]))\n"
               "print(json.dumps([r.sha256, len(r.list.enterprises), len(r.findings)]))\n")
     procs = [subprocess.Popen([sys.executable, "-c", script, str(listfile), str(folder)], stdout=subprocess.PIPE,

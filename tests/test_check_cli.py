@@ -369,7 +369,7 @@ def test_cuts_are_rounded_up_never_shown_smaller(run, tmp_path: Path) -> None:
 
 def _quiet_list(count: int) -> str:
     """``count`` enterprises without a contact: one W304 warning each, nothing blocking."""
-    from haze.creditcode import check_character
+    from haze.core.creditcode import check_character
 
     rows = []
     for n in range(count):

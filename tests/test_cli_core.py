@@ -9,8 +9,8 @@ import pytest
 
 from haze.cli import HazeGroup, cli
 from haze.cli.common import print_findings
-from haze.findings import finding
-from haze.lists import parse_list
+from haze.core.findings import finding
+from haze.io.lists import parse_list
 
 from conftest import EXAMPLES, write
 
@@ -36,13 +36,13 @@ def test_blocking_errors_are_all_printed(run, tmp_path: Path) -> None:
 def test_an_internal_error_is_one_line_without_haze_debug(monkeypatch: pytest.MonkeyPatch) -> None:
     from click.testing import CliRunner
 
-    import haze.engine
+    import haze.core.engine
 
     def boom(*args: object, **kwargs: object) -> None:
         raise ZeroDivisionError("boom")
 
     monkeypatch.delenv("HAZE_DEBUG")
-    monkeypatch.setattr(haze.engine, "enterprise_result", boom)  # a bug deep in the computation
+    monkeypatch.setattr(haze.core.engine, "enterprise_result", boom)  # a bug deep in the computation
     result = CliRunner().invoke(cli, ["check", "orange", "--list", str(EXAMPLES / "worked-example.yaml")])
     assert result.exit_code == 3
     assert result.stderr.strip().splitlines()[-1].startswith("haze: internal error: ZeroDivisionError: boom")

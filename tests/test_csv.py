@@ -14,13 +14,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import EXAMPLES
-from haze.engine import compute
-from haze.lists import read_list
-from haze.lists.table import NO_AUTHORITY, column_key, header_forms
-from haze.model import Category, Grade, Level, Pollutant, Status
-from haze.policy import load_policy
+from haze.core.engine import compute
+from haze.io.lists import read_list
+from haze.io.lists.table import NO_AUTHORITY, column_key, header_forms
+from haze.core.model import Category, Grade, Level, Pollutant, Status
+from haze.core.policy import load_policy
 
-# Fictional credit codes with valid check characters (haze.creditcode.check_character).
+# Fictional credit codes with valid check characters (haze.core.creditcode.check_character).
 A = "91140525MA0KAY4C6U"
 B = "91140525MA0KH3BJ1D"
 C = "91140525MA0KL12T2E"

@@ -20,12 +20,12 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from haze.errors import PolicyError
-from haze.creditcode import check_character
-from haze.engine import LevelResult, compute
-from haze.lists import parse_list
-from haze.model import LEVELS, EnterpriseList, Level, Pollutant
-from haze.policy import Policy, load_policy, parse_policy
+from haze.core.errors import PolicyError
+from haze.core.creditcode import check_character
+from haze.core.engine import LevelResult, compute
+from haze.io.lists import parse_list
+from haze.core.model import LEVELS, EnterpriseList, Level, Pollutant
+from haze.core.policy import Policy, load_policy, parse_policy
 
 from conftest import COUNTY, EXAMPLES
 
@@ -699,7 +699,7 @@ def list_docs(draw: Any) -> dict:
 
 @functools.cache
 def _shipped(name: str) -> dict:
-    return yaml.safe_load((resources.files("haze.policies") / f"{name}.yaml").read_text("utf-8"))
+    return yaml.safe_load((resources.files("haze.core.policies") / f"{name}.yaml").read_text("utf-8"))
 
 
 @functools.cache

@@ -14,12 +14,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import write
-from haze.creditcode import CHARSET, check_character
-from haze.findings import BLOCKING, CODES, ERROR, WARNING, Finding
-from haze.lists import parse_list, read_list
-from haze.model import Level, Pollutant
+from haze.core.creditcode import CHARSET, check_character
+from haze.core.findings import BLOCKING, CODES, ERROR, WARNING, Finding
+from haze.io.lists import parse_list, read_list
+from haze.core.model import Level, Pollutant
 
-# Fictional credit codes with valid check characters (haze.creditcode.check_character).
+# Fictional credit codes with valid check characters (haze.core.creditcode.check_character).
 A = "91140525MA0KT0001C"
 B = "91140525MA0KT0002F"
 C = "91140525MA0KT0003J"
@@ -511,7 +511,7 @@ def test_aliases_and_percent_cuts_are_read_as_the_model() -> None:
 
 
 def test_every_finding_code_is_tested() -> None:
-    """A new code in haze.findings must come with a test that produces it (W307 is the CSV reader's)."""
+    """A new code in haze.core.findings must come with a test that produces it (W307 is the CSV reader's)."""
     tests = "".join(p.read_text(encoding="utf-8") for p in Path(__file__).parent.glob("test_*.py"))
     untested = [code for code in CODES if f'"{code}"' not in tests]
     assert untested == []

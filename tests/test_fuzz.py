@@ -29,7 +29,7 @@ from click.testing import CliRunner, Result
 from conftest import COUNTY
 
 from haze.cli import cli
-from haze.findings import BLOCKING
+from haze.core.findings import BLOCKING
 
 SEEDS = range(240)
 ORIGINAL = COUNTY.read_bytes()
@@ -222,7 +222,7 @@ def test_the_seeds_reach_every_kind_of_answer(isolated: Path) -> None:
     """The seed set is neither all garbage nor all harmless: every mutation is used, and the
     mutants include lists that stay valid, lists with non-blocking findings only (computed
     anyway), and lists refused for blocking errors."""
-    from haze.validate import validate_list
+    from haze.commands.validate import validate_list
 
     used = {name for seed in SEEDS for name in mutate(seed)[1]}
     assert used == {op.__name__ for op in MUTATIONS}

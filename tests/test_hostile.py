@@ -30,7 +30,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from haze.lists import yamlread
+from haze.io.lists import yamlread
 
 #: address space of a child: far above what any case needs, far below the machine
 LIMIT_AS = 1536 * 1024 * 1024

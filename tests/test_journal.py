@@ -12,9 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from haze import journal as jmod
-from haze.errors import JournalError
-from haze.journal import (
+from haze.io import journal as jmod
+from haze.core.errors import JournalError
+from haze.io.journal import (
     ACTIVE,
     LIFTED,
     SUPERSEDED,
@@ -26,8 +26,8 @@ from haze.journal import (
     find_journal,
     journal_path,
 )
-from haze.model import Level
-from haze.timeparse import SHANGHAI
+from haze.core.model import Level
+from haze.core.timeparse import SHANGHAI
 
 T0 = datetime(2025, 12, 1, 20, 0, tzinfo=SHANGHAI)
 
@@ -270,7 +270,7 @@ def test_current_user_never_fails(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _claim(path: str, index: int, barrier, results) -> None:  # runs in a child process
-    from haze.journal import Journal
+    from haze.io.journal import Journal
 
     barrier.wait()
     try:

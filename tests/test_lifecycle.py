@@ -21,8 +21,8 @@ import pytest
 
 from conftest import COUNTY, EXAMPLES, write
 from test_notices import PM_JUST_SHORT  # PM at 29.999% of its baseline at orange: just short of 30%
-from haze.lifecycle import MARKER
-from haze.lists import read_list
+from haze.commands.lifecycle import MARKER
+from haze.io.lists import read_list
 
 JOURNAL = Path(".haze/journal.db")
 OUT = Path("notices")
@@ -478,7 +478,7 @@ STUCK = ("{{ notice.number }} {{ enterprise.name }}\n"
 
 def empty_journal() -> None:
     """An existing journal with nothing recorded: activate then renders under its lock, with no dry pass first."""
-    from haze.journal import Journal
+    from haze.io.journal import Journal
 
     with Journal(JOURNAL) as journal, journal.transaction():
         pass
@@ -587,7 +587,7 @@ def test_status_and_history_import_nothing_heavy() -> None:
         "        cli(args, standalone_mode=False)\n"
         "    except SystemExit:\n"
         "        pass\n"
-        "heavy = [m for m in ('jinja2', 'rich', 'yaml', 'openpyxl', 'haze.lists', 'haze.notices', 'haze.inputs')\n"
+        "heavy = [m for m in ('jinja2', 'rich', 'yaml', 'openpyxl', 'haze.io.lists', 'haze.render.notices', 'haze.commands.inputs')\n"
         "         if m in sys.modules]\n"
         "print('heavy:', ','.join(heavy))\n"
     )
@@ -603,8 +603,8 @@ def test_every_command_has_help(run) -> None:
 
 
 def test_interrupted_while_rendering_records_nothing_and_cleans_up() -> None:
-    from haze.lifecycle import ActivateOptions, activate
-    from haze.model import Level
+    from haze.commands.lifecycle import ActivateOptions, activate
+    from haze.core.model import Level
 
     def interrupt(done: int, total: int) -> None:
         if done == 2:
@@ -715,7 +715,7 @@ def test_names_paths_ids_and_the_user_are_shown_as_written_never_as_markup(run) 
 def datetime_year() -> str:
     from datetime import datetime
 
-    from haze.timeparse import SHANGHAI
+    from haze.core.timeparse import SHANGHAI
 
     return str(datetime.now(SHANGHAI).year)  # notices are numbered by the year they are issued
 
@@ -754,7 +754,7 @@ def test_a_lift_before_the_warning_started_is_refused_and_writes_nothing(run) ->
 def test_a_start_far_from_now_is_warned_about(run) -> None:
     from datetime import datetime, timedelta
 
-    from haze.timeparse import SHANGHAI
+    from haze.core.timeparse import SHANGHAI
 
     result = activate(run, "orange", "--json", "--start", "2025-12-01T20:00")
     assert result.exit_code == 0
@@ -778,13 +778,13 @@ def test_a_start_far_from_now_is_warned_about(run) -> None:
 def test_a_failed_move_after_the_commit_says_the_warning_is_recorded(run, monkeypatch: pytest.MonkeyPatch,
                                                                      failure: BaseException, code: int,
                                                                      says: str) -> None:
-    import haze.lifecycle
+    import haze.commands.lifecycle
 
     def fail(*args: object) -> bool:
         raise failure
 
-    real = haze.lifecycle._move_into_place
-    monkeypatch.setattr(haze.lifecycle, "_move_into_place", fail)
+    real = haze.commands.lifecycle._move_into_place
+    monkeypatch.setattr(haze.commands.lifecycle, "_move_into_place", fail)
     result = activate(run, "orange", "--start", "2025-12-01T20:00")
     assert result.exit_code == code
     (line,) = result.stderr.strip().splitlines()[-1:]
@@ -792,7 +792,7 @@ def test_a_failed_move_after_the_commit_says_the_warning_is_recorded(run, monkey
     assert says in line and str(staged) in line and "nothing" not in line
     assert (staged / "manifest.json").is_file()  # complete, waiting
     assert status_json(run)["active"]["id"] == "20251201-200000-orange"
-    monkeypatch.setattr(haze.lifecycle, "_move_into_place", real)
+    monkeypatch.setattr(haze.commands.lifecycle, "_move_into_place", real)
     lifted = run("lift")
     assert lifted.exit_code == 0, lifted.stderr  # the next run moves them into place
     assert (OUT / "20251201-200000-orange" / "manifest.json").is_file() and not staged.exists()
@@ -801,7 +801,7 @@ def test_a_failed_move_after_the_commit_says_the_warning_is_recorded(run, monkey
 def test_notices_are_on_disk_before_the_journal_commits(run, monkeypatch: pytest.MonkeyPatch) -> None:
     from contextlib import contextmanager
 
-    from haze.journal import Journal
+    from haze.io.journal import Journal
 
     events: list[object] = []
     real_fsync, real_transaction = os.fsync, Journal.transaction

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from haze.creditcode import CHARSET, WEIGHTS, check_character, is_valid, problem
-from haze.model import (
+from haze.core.creditcode import CHARSET, WEIGHTS, check_character, is_valid, problem
+from haze.core.model import (
     LEVELS,
     Capacity,
     Category,

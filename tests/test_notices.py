@@ -1,4 +1,4 @@
-"""haze.notices: what the notices say, how they are written, and what the sandbox refuses.
+"""haze.render.notices: what the notices say, how they are written, and what the sandbox refuses.
 
 Figures are the hand-worked ones of examples/worked-example.md (orange,
 shanxi-2024) and of the county list; files are read back from disk.
@@ -18,11 +18,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import COUNTY, EXAMPLES, write
-from haze.engine import compute
-from haze.errors import HazeError, TemplateError, UsageError
-from haze.inputs import load_inputs
-from haze.model import Level
-from haze.notices import (
+from haze.core.engine import compute
+from haze.core.errors import HazeError, TemplateError, UsageError
+from haze.commands.inputs import load_inputs
+from haze.core.model import Level
+from haze.render.notices import (
     FORMATS,
     LANGS,
     Issue,
@@ -35,7 +35,7 @@ from haze.notices import (
     render_lift,
     text_table,
 )
-from haze.timeparse import SHANGHAI
+from haze.core.timeparse import SHANGHAI
 
 WORKED = EXAMPLES / "worked-example.yaml"
 EIGHT_PM = datetime(2025, 12, 1, 20, 0, tzinfo=SHANGHAI)
@@ -234,7 +234,7 @@ def test_county_one_notice_per_operating_enterprise_in_list_order(county_zh: Pat
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_notices_use_the_terminals_and_spreadsheets_labels(tmp_path: Path, lang: str) -> None:
-    from haze.labels import REASON_LABELS, SOURCE_LABELS, label
+    from haze.core.labels import REASON_LABELS, SOURCE_LABELS, label
 
     lst, result = computed(COUNTY)
     folder = render_activation(result, lst, issue(), tmp_path, lang=lang, fmt="md").directory
@@ -581,7 +581,7 @@ def test_md_escape_leaves_no_bare_markup_and_loses_nothing(text: str) -> None:
     assert re.sub(r"\\(.)", r"\1", escaped) == text  # a Markdown reader shows exactly the name
 
 
-# -- numbers are never shown in the enterprise's favour (haze.fmt) ------------------------------------
+# -- numbers are never shown in the enterprise's favour (haze.core.fmt) ------------------------------------
 
 ROUNDING = f"""\
 list:
@@ -716,7 +716,7 @@ def test_manifest_ids_activation_means_the_warning(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_the_bureau_contact_of_the_list_is_on_every_notice(tmp_path: Path, fmt: str) -> None:
-    from haze.model import Contact
+    from haze.core.model import Contact
 
     lst, result = computed(WORKED)
     blank = render_activation(result, lst, issue(id="blank"), tmp_path, fmt=fmt).directory
@@ -741,7 +741,7 @@ def test_the_bureau_contact_of_the_list_is_on_every_notice(tmp_path: Path, fmt: 
 @pytest.mark.parametrize("path", [WORKED, COUNTY], ids=["few files", "many files (in threads)"])
 def test_every_file_and_both_directories_are_fsynced_before_the_rename(tmp_path: Path, path: Path,
                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    import haze.notices as notices_module
+    import haze.render.notices as notices_module
 
     synced: list[tuple[int, int]] = []
     real_fsync, real_rename = os.fsync, os.rename

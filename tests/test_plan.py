@@ -17,10 +17,10 @@ from conftest import COUNTY, EXAMPLES, write
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from haze.creditcode import check_character
-from haze.engine import compute
-from haze.lists import parse_list, read_list
-from haze.model import (
+from haze.core.creditcode import check_character
+from haze.core.engine import compute
+from haze.io.lists import parse_list, read_list
+from haze.core.model import (
     LEVELS,
     POLLUTANTS,
     Capacity,
@@ -37,7 +37,7 @@ from haze.model import (
     Pollutant,
     Status,
 )
-from haze.plan import (
+from haze.commands.plan import (
     PERCENT,
     TIERS,
     apply_plan,
@@ -45,8 +45,8 @@ from haze.plan import (
     plan_steps,
     raised_cut,
 )
-from haze.policy import Policy, load_policy
-from haze.lists.yamlwrite import list_document, list_yaml
+from haze.core.policy import Policy, load_policy
+from haze.io.lists.yamlwrite import list_document, list_yaml
 
 SHANXI = load_policy("shanxi-2024")
 PM, VOCS, SO2 = Pollutant.PM, Pollutant.VOCS, Pollutant.SO2
@@ -631,7 +631,7 @@ def test_names_with_brackets_are_printed_as_written_never_as_markup(run, tmp_pat
 
 
 def test_the_plan_command_is_one_library_call(tmp_path: Path) -> None:
-    from haze.plan import plan_list
+    from haze.commands.plan import plan_list
 
     lst = write(tmp_path / "list.yaml", TIER_C)
     out = tmp_path / "planned.yaml"
@@ -647,9 +647,9 @@ def test_the_plan_command_is_one_library_call(tmp_path: Path) -> None:
 def test_a_planned_list_that_fails_its_own_check_is_one_line_and_not_written(run, tmp_path: Path,
                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     """The read-back check is haze checking itself: a failure is a clear refusal (exit 2), not a crash."""
-    import haze.plan
+    import haze.commands.plan
 
-    monkeypatch.setattr(haze.plan, "apply_plan", lambda lst, plan, policy: lst)  # a plan that adds nothing
+    monkeypatch.setattr(haze.commands.plan, "apply_plan", lambda lst, plan, policy: lst)  # a plan that adds nothing
     lst = write(tmp_path / "in" / "list.yaml", TIER_C)
     out = tmp_path / "in" / "planned.yaml"
     result = run("plan", "orange", "--list", lst, "--apply", "-o", out)
@@ -668,7 +668,7 @@ def test_writing_a_plan_does_not_load_the_spreadsheet_module(tmp_path: Path) -> 
     script = ("import sys\nfrom haze.cli import cli\n"
               f"try:\n    cli(['plan', 'orange', '--list', {str(lst)!r}, '--apply', '-o', {str(tmp_path / 'p.yaml')!r},"
               " '--no-cache'])\nexcept SystemExit:\n    pass\n"
-              "print('SHEETS' if 'haze.sheets' in sys.modules else 'NO SHEETS', file=sys.stderr)")
+              "print('SHEETS' if 'haze.render.sheets' in sys.modules else 'NO SHEETS', file=sys.stderr)")
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path, check=False)
     assert (tmp_path / "p.yaml").exists(), proc.stderr
     assert proc.stderr.splitlines()[-1] == "NO SHEETS"

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from haze.errors import PolicyError
-from haze.model import LEVELS, Category, Grade, Level, Pollutant
-from haze.policy import DEFAULT_POLICY, Policy, load_policy, parse_policy, shipped_policies
+from haze.core.errors import PolicyError
+from haze.core.model import LEVELS, Category, Grade, Level, Pollutant
+from haze.core.policy import DEFAULT_POLICY, Policy, load_policy, parse_policy, shipped_policies
 
 from conftest import ROOT, write
 

@@ -1,6 +1,6 @@
 """Invariants of the engine (SPEC §4) on generated lists (issue 7).
 
-The lists are built straight from the :mod:`haze.model` dataclasses, not from
+The lists are built straight from the :mod:`haze.core.model` dataclasses, not from
 YAML, so that hypothesis explores the computation itself: grades, industries,
 categories, key zones, non-compliant and idle enterprises, lines with and
 without measures, other sources, lists with and without a baseline, under
@@ -24,9 +24,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from haze.creditcode import check_character
-from haze.engine import IDLE, NONCOMPLIANT, TOLERANCE, LevelResult, compute
-from haze.model import (
+from haze.core.creditcode import check_character
+from haze.core.engine import IDLE, NONCOMPLIANT, TOLERANCE, LevelResult, compute
+from haze.core.model import (
     LEVELS,
     POLLUTANTS,
     Category,
@@ -41,7 +41,7 @@ from haze.model import (
     Pollutant,
     Status,
 )
-from haze.policy import Policy, load_policy
+from haze.core.policy import Policy, load_policy
 
 SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 POLICIES = {name: load_policy(name) for name in ("shanxi-2024", "national-2019")}

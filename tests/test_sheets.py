@@ -21,15 +21,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import COUNTY, EXAMPLES
-from haze.creditcode import check_character
-from haze.engine import compute
-from haze.lists import parse_list, read_list
-from haze.lists.table import list_fact_rows, list_rows
-from haze.model import (LEVELS, POLLUTANTS, Category, Enterprise, EnterpriseList, Grade, Level, Line, ListInfo,
+from haze.core.creditcode import check_character
+from haze.core.engine import compute
+from haze.io.lists import parse_list, read_list
+from haze.io.lists.table import list_fact_rows, list_rows
+from haze.core.model import (LEVELS, POLLUTANTS, Category, Enterprise, EnterpriseList, Grade, Level, Line, ListInfo,
                         Measure, Pollutant, Status)
-from haze.policy import load_policy
-from haze.lists.yamlwrite import list_yaml, same_list
-from haze.sheets import RESULT_HEADERS
+from haze.core.policy import load_policy
+from haze.io.lists.yamlwrite import list_yaml, same_list
+from haze.render.sheets import RESULT_HEADERS
 
 SHANXI = load_policy("shanxi-2024")
 SMALL = EXAMPLES / "small-fails-orange.yaml"
@@ -414,7 +414,7 @@ def test_export_csv_prefixes_formula_text_with_a_quote(run) -> None:
 
 
 def test_export_shows_cuts_rounded_up_caps_rounded_down_and_the_shared_labels(run) -> None:
-    from haze.labels import SOURCE_LABELS
+    from haze.core.labels import SOURCE_LABELS
 
     Path("list.yaml").write_text(HOSTILE_TEXT, encoding="utf-8")
     assert run("export", "yellow", "--list", "list.yaml", "-o", "out.xlsx").exit_code == 0
@@ -428,7 +428,7 @@ def test_export_shows_cuts_rounded_up_caps_rounded_down_and_the_shared_labels(ru
 
 
 def test_excel_formats_never_show_a_cut_smaller_or_a_failing_ratio_as_met() -> None:
-    from haze.sheets import cut_format, ratio_format
+    from haze.render.sheets import cut_format, ratio_format
 
     assert [cut_format(c) for c in (0.3, 0.29, 0.545, 0.3349, 1.0)] == ["0%", "0%", "0%", "0.0%", "0%"]
     assert ratio_format(0.29996, 0.3, False) == "0.000%"  # 0.00% would round it to 30.00%
@@ -437,7 +437,7 @@ def test_excel_formats_never_show_a_cut_smaller_or_a_failing_ratio_as_met() -> N
 
 
 def test_export_is_one_library_call() -> None:
-    from haze.sheets import export_level
+    from haze.render.sheets import export_level
 
     done = export_level(SMALL, None, Level.ORANGE, "small.csv", cache=False)
     assert [str(f) for f in done.files] == ["small.csv", "small-requirement.csv"]
@@ -452,10 +452,10 @@ def test_export_names_a_bad_output_before_reading_the_list(run) -> None:
 
 
 def test_an_import_that_does_not_read_back_is_one_line_and_not_written(run, monkeypatch: pytest.MonkeyPatch) -> None:
-    import haze.lists.yamlwrite
+    import haze.io.lists.yamlwrite
 
     write_csv("county.csv", county())
-    monkeypatch.setattr(haze.lists.yamlwrite, "same_list", lambda a, b: False)
+    monkeypatch.setattr(haze.io.lists.yamlwrite, "same_list", lambda a, b: False)
     result = run("import", "county.csv", "-o", "county.yaml", "--authority", "示例县生态环境局")
     assert result.exit_code == 2
     assert result.stderr.strip().splitlines()[-1] == (
@@ -478,11 +478,11 @@ def test_import_refuses_a_pipe_instead_of_waiting_on_it() -> None:
     assert not Path("list.yaml").exists()
 
 
-# -- haze.fsio: the one way files are written --------------------------------------------------
+# -- haze.io.fsio: the one way files are written --------------------------------------------------
 
 def test_write_atomic_never_replaces_a_file_without_overwrite() -> None:
-    from haze.errors import UsageError
-    from haze.fsio import write_atomic
+    from haze.core.errors import UsageError
+    from haze.io.fsio import write_atomic
 
     assert write_atomic(Path("a/b/report.csv"), b"first", overwrite=False) == Path("a/b/report.csv")
     with pytest.raises(UsageError, match="already exists; pass --force"):
@@ -494,7 +494,7 @@ def test_write_atomic_never_replaces_a_file_without_overwrite() -> None:
 
 
 def test_write_atomic_failure_is_an_output_error_naming_the_file() -> None:
-    from haze.fsio import OutputError, write_atomic
+    from haze.io.fsio import OutputError, write_atomic
 
     Path("blocker").write_text("a file, not a folder\n", encoding="utf-8")
     with pytest.raises(OutputError, match=r"^blocker/out\.csv: cannot write: .*; nothing written$"):

@@ -20,11 +20,11 @@ from haze.cli import COMMANDS
 
 # Imported only by the commands that need them: templates, spreadsheets, the list
 # machinery, the engine, the notices, YAML itself, rich's terminal layer, dates.
-HEAVY = ("jinja2", "openpyxl", "python_calamine", "xlsxwriter", "yaml", "haze.lists.build", "haze.lists.yamlread",
-         "haze.engine", "haze.notices", "haze.validate", "haze.plan", "rich", "dateutil")
+HEAVY = ("jinja2", "openpyxl", "python_calamine", "xlsxwriter", "yaml", "haze.io.lists.build", "haze.io.lists.yamlread",
+         "haze.core.engine", "haze.render.notices", "haze.commands.validate", "haze.commands.plan", "rich", "dateutil")
 # Once a warning is recorded, status and history print rich tables and times: still no list, engine or templates.
-LIST_MACHINERY = ("jinja2", "openpyxl", "python_calamine", "yaml", "haze.lists.build", "haze.lists.yamlread",
-                  "haze.engine", "haze.notices", "haze.validate", "haze.plan")
+LIST_MACHINERY = ("jinja2", "openpyxl", "python_calamine", "yaml", "haze.io.lists.build", "haze.io.lists.yamlread",
+                  "haze.core.engine", "haze.render.notices", "haze.commands.validate", "haze.commands.plan")
 
 DRIVER = """
 import builtins, json, sys
@@ -111,6 +111,6 @@ def test_a_config_file_is_read_without_the_list_builder(isolated: Path) -> None:
         result = imported(isolated, *args)
         assert result["code"] == 0
         assert "yaml" in result["modules"]  # haze.yaml itself is YAML
-        assert culprits(result, tuple(m for m in LIST_MACHINERY if not m.startswith(("yaml", "haze.lists.yaml"))))\
+        assert culprits(result, tuple(m for m in LIST_MACHINERY if not m.startswith(("yaml", "haze.io.lists.yaml"))))\
             == []
     assert culprits(imported(isolated, "--help"), HEAVY) == []  # --help does not even read the config

@@ -1,4 +1,4 @@
-"""haze.timeparse: every accepted form of --start/--until, and clear refusals."""
+"""haze.core.timeparse: every accepted form of --start/--until, and clear refusals."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from haze.errors import UsageError
-from haze.timeparse import SHANGHAI, format_en, format_zh, format_zh_day, parse_when
+from haze.core.errors import UsageError
+from haze.core.timeparse import SHANGHAI, format_en, format_zh, format_zh_day, parse_when
 
 NOW = datetime(2025, 6, 15, 9, 0, tzinfo=SHANGHAI)
 EIGHT_PM = datetime(2025, 12, 1, 20, 0, tzinfo=SHANGHAI)

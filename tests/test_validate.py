@@ -13,9 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import COUNTY, EXAMPLES, write
-from haze.findings import ERROR, WARNING
-from haze.model import LEVELS, Level, Pollutant
-from haze.validate import validate_list, validate_lists
+from haze.core.findings import ERROR, WARNING
+from haze.core.model import LEVELS, Level, Pollutant
+from haze.commands.validate import validate_list, validate_lists
 from test_findings_lists import CONTACT, HEAD, ONE, A, B, C  # fictional codes and the small lists' head
 
 SMALL = EXAMPLES / "small-fails-orange.yaml"
@@ -215,7 +215,7 @@ def test_w301_not_for_guarantee_category_or_unused_enterprise_measures() -> None
 def test_w301_uses_the_chosen_policy_file(tmp_path: Path) -> None:
     from importlib import resources
 
-    shipped = (resources.files("haze.policies") / "shanxi-2024.yaml").read_text(encoding="utf-8")
+    shipped = (resources.files("haze.core.policies") / "shanxi-2024.yaml").read_text(encoding="utf-8")
     strict_b = shipped.replace("name: shanxi-2024", "name: strict-b").replace(
         "  B:\n    yellow: {cut: 0.1}", "  B:\n    yellow: {cut: 0.2}")
     policy = write(tmp_path / "strict-b.yaml", strict_b)
@@ -498,7 +498,7 @@ def test_help_names_the_exit_codes(run) -> None:
 
 
 def test_docs_list_every_finding_code() -> None:
-    from haze.findings import CODES
+    from haze.core.findings import CODES
 
     docs = (Path(__file__).resolve().parent.parent / "docs" / "validation.md").read_text(encoding="utf-8")
     assert [code for code in CODES if f"`{code}`" not in docs] == []
@@ -525,7 +525,7 @@ def test_a_reader_that_stops_early_ends_validate_quietly(tmp_path: Path) -> None
     import subprocess
     import sys
 
-    from haze.creditcode import check_character
+    from haze.core.creditcode import check_character
 
     entries = []
     for i in range(1500):  # 1500 W304 lines, over 100 kB: more than a pipe buffer holds
@@ -547,7 +547,7 @@ def test_names_with_brackets_are_printed_as_written_never_as_markup(run, tmp_pat
     # rich would read "[/]" as a closing tag (MarkupError, exit 3) and drop "[bold red]"
     from importlib import resources
 
-    shipped = (resources.files("haze.policies") / "shanxi-2024.yaml").read_text(encoding="utf-8")
+    shipped = (resources.files("haze.core.policies") / "shanxi-2024.yaml").read_text(encoding="utf-8")
     policy = write(tmp_path / "odd.yaml", shipped.replace("name: shanxi-2024", 'name: "示例[/]县[bold red]政策"'))
     path = write(Path("list.yaml"), ONE.replace("name: 甲", 'name: "中兴[/]化工[bold red]"') + ""
                  "    emissions: {so2: 1}\n    measures:\n      yellow: 0.05\n")

@@ -17,12 +17,12 @@ import openpyxl
 import pytest
 
 from conftest import COUNTY
-from haze.engine import compute
-from haze.lists import read_list
-from haze.lists.table import NO_AUTHORITY, list_fact_rows, list_rows
-from haze.model import LEVELS, Level, Pollutant
-from haze.policy import load_policy
-from haze.report import level_json
+from haze.core.engine import compute
+from haze.io.lists import read_list
+from haze.io.lists.table import NO_AUTHORITY, list_fact_rows, list_rows
+from haze.core.model import LEVELS, Level, Pollutant
+from haze.core.policy import load_policy
+from haze.render.report import level_json
 
 A = "91140525MA0KAY4C6U"
 B = "91140525MA0KH3BJ1D"

@@ -21,8 +21,8 @@ import sys
 from pathlib import Path
 from typing import Iterator, Sequence
 
-from haze.creditcode import CHARSET, check_character
-from haze.errors import HazeError
+from haze.core.creditcode import CHARSET, check_character
+from haze.core.errors import HazeError
 
 POLLUTANT_KEYS = ("so2", "nox", "pm", "vocs")
 
@@ -204,7 +204,7 @@ def generate(count: int, seed: int = 0) -> Iterator[str]:
 
 def write_list(count: int, out: Path, seed: int = 0) -> Path:
     """Write the list whole or not at all (a reader never sees half a file)."""
-    from haze.fsio import write_atomic
+    from haze.io.fsio import write_atomic
 
     return write_atomic(out, ("\n".join(generate(count, seed)) + "\n").encode("utf-8"), overwrite=True)
 

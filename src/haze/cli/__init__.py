@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from haze import __version__
-from haze.errors import HazeError
+from haze.core.errors import HazeError
 
 # command name -> "module:attribute"; modules import their heavy parts lazily.
 COMMANDS = {
@@ -90,7 +90,7 @@ def _silence_stdout() -> None:
 
 def report_error(exc: HazeError) -> None:
     from haze.cli.common import print_findings
-    from haze.errors import ListError
+    from haze.core.errors import ListError
 
     if isinstance(exc, ListError):
         print_findings(exc.findings, limit=None)
@@ -113,7 +113,7 @@ def cli(ctx: click.Context, config_path: Path | None) -> None:
                         haze lift                 lift the active warning
     """
     from haze.cli.common import defaults_for
-    from haze.config import find_config, read_config
+    from haze.io.config import find_config, read_config
 
     path = config_path or find_config()
     if path is None or ctx.resilient_parsing:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from haze.cli.common import LEVEL, emit_json, list_options, print_findings
-from haze.model import Level
+from haze.core.model import Level
 
 
 @click.command()
@@ -19,13 +19,13 @@ def check(ctx: click.Context, level: Level, list_path: str | None, policy: str |
 
     Exit 0 when the requirement is met, 1 when not, 2 for bad input.
     """
-    from haze.inputs import check_level
+    from haze.commands.inputs import check_level
 
     checked = check_level(list_path, policy, level, cache=not no_cache)
     print_findings(checked.warnings)
     result = checked.result
     if as_json:
-        from haze.report import level_json
+        from haze.render.report import level_json
 
         emit_json(level_json(result, checked.lst))
     else:

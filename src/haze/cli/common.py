@@ -12,7 +12,7 @@ from typing import Any, Callable, Iterable
 
 import click
 
-from haze.model import Level
+from haze.core.model import Level
 
 F = Callable[..., Any]
 
@@ -36,7 +36,7 @@ LEVEL = LevelType()
 def _load_config_option(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """Eager ``--config FILE``: its values become this command's defaults."""
     if value is not None:
-        from haze.config import read_config
+        from haze.io.config import read_config
 
         defaults = dict(ctx.default_map or {})
         defaults.update(defaults_for(ctx.command, read_config(Path(value))))
@@ -104,7 +104,7 @@ def stdout_console() -> Any:
 
 
 def emit_json(data: Any) -> None:
-    from haze.report import dumps
+    from haze.render.report import dumps
 
     click.echo(dumps(data))
 

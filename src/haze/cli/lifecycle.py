@@ -1,7 +1,7 @@
 """``haze activate``, ``lift``, ``status`` and ``history``: the duty officer's commands.
 
 Thin on purpose: each parses its options into the settings of
-:mod:`haze.lifecycle` (or reads the journal), calls one core function and
+:mod:`haze.commands.lifecycle` (or reads the journal), calls one core function and
 prints. Only click and the light parts of haze are imported with this module,
 so ``status`` and ``history`` start fast; the list machinery, the engine and
 Jinja come in with ``activate`` and ``lift`` only.
@@ -21,13 +21,13 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator
 import click
 
 from haze.cli.common import LEVEL, F, config_option, emit_json, list_options, print_findings
-from haze.model import Level
+from haze.core.model import Level
 
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from haze.journal import ActivationRecord, Event
-    from haze.lifecycle import Activated, Lifted
+    from haze.io.journal import ActivationRecord, Event
+    from haze.commands.lifecycle import Activated, Lifted
 
 def journal_option(f: F) -> F:
     return click.option("--journal", type=click.Path(dir_okay=False), metavar="FILE",
@@ -59,7 +59,7 @@ def when(ctx: click.Context, param: click.Parameter, value: str | None) -> datet
     """``--start``/``--until``/``--at``: ISO or 2025年12月1日20时, Asia/Shanghai."""
     if value is None:
         return None
-    from haze.timeparse import parse_when
+    from haze.core.timeparse import parse_when
 
     return parse_when(str(value))
 
@@ -92,8 +92,8 @@ def activate(level: Level, list_path: str | None, policy: str | None, as_json: b
     notices not moved into place (the message says where they wait),
     2 bad input (nothing written).
     """
-    from haze.lifecycle import ActivateOptions
-    from haze.lifecycle import activate as run_activate
+    from haze.commands.lifecycle import ActivateOptions
+    from haze.commands.lifecycle import activate as run_activate
 
     opts = ActivateOptions(
         level=level, list_path=list_path, policy=policy, cache=not no_cache, start=start, until=until,
@@ -114,7 +114,7 @@ def activate(level: Level, list_path: str | None, policy: str | None, as_json: b
 
 def activation_json(outcome: Activated) -> dict[str, Any]:
     """SPEC §7.1 plus ``activation`` and ``notices`` (and ``adjusted_from`` for an adjustment)."""
-    from haze.report import level_json
+    from haze.render.report import level_json
 
     data = level_json(outcome.result, outcome.list)
     data["activation"] = outcome.id
@@ -169,7 +169,7 @@ def shortfall_panel(outcome: Activated) -> None:
     from rich.panel import Panel
 
     from haze.cli.common import stderr_console
-    from haze.fmt import pct, ratio_pct, tonnes
+    from haze.core.fmt import pct, ratio_pct, tonnes
 
     result = outcome.result
     # ratio_pct rounds a failing ratio down: a PM share of 29.999% never reads "30.00% of the required 30.00%".
@@ -197,8 +197,8 @@ def lift(at: datetime | None, out: str | None, lang: str, format: str, templates
     Exit 0 lifted, 1 nothing active (or recorded but its notices not moved into
     place), 2 bad input (--at before the warning started; nothing written).
     """
-    from haze.lifecycle import LiftOptions
-    from haze.lifecycle import lift as run_lift
+    from haze.commands.lifecycle import LiftOptions
+    from haze.commands.lifecycle import lift as run_lift
 
     opts = LiftOptions(at=at, out=_path(out), lang=lang, fmt=format, templates=_path(templates),
                        journal=_path(journal), dry_run=dry_run)
@@ -252,8 +252,8 @@ def print_lift(outcome: Lifted) -> None:
 @config_option
 def status(journal: str | None, as_json: bool) -> None:
     """The active warning, if any (exit 0 either way)."""
-    from haze.journal import journal_path
-    from haze.lifecycle import status as active_warning
+    from haze.io.journal import journal_path
+    from haze.commands.lifecycle import status as active_warning
 
     path = journal_path(journal)
     record = active_warning(path)
@@ -304,8 +304,8 @@ def print_status(record: ActivationRecord, journal: Path) -> None:
 @config_option
 def history(journal: str | None, limit: int | None, as_json: bool) -> None:
     """Every activation, adjustment and lift, oldest first (exit 0)."""
-    from haze.journal import journal_path
-    from haze.lifecycle import history as events
+    from haze.io.journal import journal_path
+    from haze.commands.lifecycle import history as events
 
     path = journal_path(journal)
     found = events(path, limit)
@@ -390,7 +390,7 @@ def tell_waiting() -> None:
 def _now() -> datetime:
     from datetime import datetime
 
-    from haze.timeparse import SHANGHAI
+    from haze.core.timeparse import SHANGHAI
 
     return datetime.now(SHANGHAI)
 
@@ -399,7 +399,7 @@ def _when(moment: datetime | None, short: bool = False) -> str:
     """Beijing time as the officer reads it; ``short`` drops the year (history in 80 columns)."""
     if moment is None:
         return ""
-    from haze.timeparse import to_shanghai
+    from haze.core.timeparse import to_shanghai
 
     return f"{to_shanghai(moment):{'%m-%d %H:%M' if short else '%Y-%m-%d %H:%M'}}"
 

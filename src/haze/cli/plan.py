@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from haze.cli.common import LEVEL, emit_json, list_options, print_findings
-from haze.errors import UsageError
-from haze.model import Level
+from haze.core.errors import UsageError
+from haze.core.model import Level
 
 if TYPE_CHECKING:
-    from haze.plan import Plan
+    from haze.commands.plan import Plan
 
 
 @click.command()
@@ -41,7 +41,7 @@ def plan(ctx: click.Context, level: Level, list_path: str | None, policy: str | 
         raise UsageError("--apply needs -o FILE: where to write the planned list")
     if output is not None and not apply_plan:
         raise UsageError("-o FILE is written only with --apply: haze plan LEVEL --apply -o FILE")
-    from haze.plan import plan_json, plan_list
+    from haze.commands.plan import plan_json, plan_list
 
     done = plan_list(list_path, policy, level, cache=not no_cache, output=output if apply_plan else None,
                      force=force)
@@ -79,8 +79,8 @@ def _print_written(path: Path, level: Level, policy: str | None) -> None:
 def _tier_table(result: Plan) -> Any:
     from rich.table import Table
 
-    from haze.fmt import tonnes
-    from haze.model import POLLUTANTS
+    from haze.core.fmt import tonnes
+    from haze.core.model import POLLUTANTS
 
     table = Table(title="tiers: each line's cut → cut + t × (1 − cut); added reduction t/d", title_justify="left")
     for name in ("grades", "t", "ent.", "lines", *(p.label for p in POLLUTANTS)):
@@ -95,7 +95,7 @@ def _change_table(result: Plan) -> Any:
     from rich.table import Table
     from rich.text import Text
 
-    from haze.fmt import cut_label
+    from haze.core.fmt import cut_label
 
     table = Table(title="lines raised (— = the whole enterprise)", title_justify="left")
     for name in ("id", "name", "line", "grade", "level", "cut"):
@@ -115,7 +115,7 @@ def _ratio_table(result: Plan) -> Any:
     from rich.markup import escape
     from rich.table import Table
 
-    from haze.fmt import pct, ratio_pct
+    from haze.core.fmt import pct, ratio_pct
 
     table = Table(title=f"{result.level.title} — policy {escape(result.before.policy.name)}", title_justify="left")
     for name in ("pollutant", "before", "after", "required", "met"):
@@ -131,8 +131,8 @@ def _ratio_table(result: Plan) -> Any:
 
 
 def _verdict(result: Plan) -> str:
-    from haze.fmt import pct, ratio_pct
-    from haze.plan import describe_tiers
+    from haze.core.fmt import pct, ratio_pct
+    from haze.commands.plan import describe_tiers
 
     head = result.level.title
     binding = ", ".join(p.label for p in result.binding)

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from haze.engine import (
+from haze.core.engine import (
     IDLE,
     NONCOMPLIANT,
     ZONE,
@@ -21,15 +21,15 @@ from haze.engine import (
     LevelResult,
     PollutantResult,
 )
-from haze.fmt import cut_label, pct, ratio_pct, tonnes
-from haze.labels import CATEGORY_LABELS, REASON_LABELS, label
-from haze.model import POLLUTANTS, Category, Pollutant
+from haze.core.fmt import cut_label, pct, ratio_pct, tonnes
+from haze.core.labels import CATEGORY_LABELS, REASON_LABELS, label
+from haze.core.model import POLLUTANTS, Category, Pollutant
 
 __all__ = ["enterprise_table", "line_cuts", "pct", "pollutant_table", "ratio_text", "tonnes", "verdict"]
 
 
 def ratio_text(r: PollutantResult) -> str:
-    """The ratio, never shown as reaching the requirement when it does not (haze.fmt.ratio_pct)."""
+    """The ratio, never shown as reaching the requirement when it does not (haze.core.fmt.ratio_pct)."""
     return ratio_pct(r.ratio, r.ok)
 
 

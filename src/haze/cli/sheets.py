@@ -11,7 +11,7 @@ from haze.cli.common import (
     list_options,
     print_findings,
 )
-from haze.model import Level
+from haze.core.model import Level
 
 
 @click.command("import")
@@ -34,7 +34,7 @@ def import_list(file: str, output: str, region: str | None, authority: str | Non
 
     Exit 0 written, 2 bad input (nothing written).
     """
-    from haze.sheets import import_list as run_import
+    from haze.render.sheets import import_list as run_import
 
     facts = {"region": region, "authority": authority, "season": season, "doc_prefix": doc_prefix}
     done = run_import(file, output, facts, force=force)
@@ -62,7 +62,7 @@ def export(level: Level, list_path: str | None, policy: str | None, as_json: boo
 
     Exit 0 written (whether or not the requirement is met), 2 bad input.
     """
-    from haze.sheets import export_level
+    from haze.render.sheets import export_level
 
     done = export_level(list_path, policy, level, output, cache=not no_cache)
     print_findings(done.warnings)

@@ -31,7 +31,7 @@ def validate(ctx: click.Context, lists: tuple[str, ...], list_path: str | None, 
 
     Exit 0 when no list has errors, 1 when any has, 2 for a usage error.
     """
-    from haze.validate import validate_lists
+    from haze.commands.validate import validate_lists
 
     run = validate_lists(_paths(ctx, lists, list_path), policy, strict=strict, cache=not no_cache)
     if as_json:
@@ -45,7 +45,7 @@ def _paths(ctx: click.Context, lists: tuple[str, ...], list_path: str | None) ->
     """Positional lists, plus --list when typed on the command line; else --list's default (haze.yaml)."""
     from click.core import ParameterSource
 
-    from haze.errors import UsageError
+    from haze.core.errors import UsageError
 
     typed = ctx.get_parameter_source("list_path") is ParameterSource.COMMANDLINE
     paths = list(lists) + ([list_path] if list_path and (typed or not lists) else [])
@@ -82,7 +82,7 @@ def requirement_table(result: Any) -> Any:
     from rich.markup import escape
     from rich.table import Table
 
-    from haze.model import POLLUTANTS
+    from haze.core.model import POLLUTANTS
 
     levels = list(result.levels.values())
     listed = any(p.assessed and p.basis == "listed" for r in levels for p in r.pollutants.values())
@@ -101,7 +101,7 @@ def requirement_table(result: Any) -> Any:
 
 
 def _level_heading(result: Any) -> str:
-    from haze.fmt import cut_pct
+    from haze.core.fmt import cut_pct
 
     required = result.policy.uniform_requirement(result.level)
     # the requirement rounded up, like a cut: never shown as less than is asked
@@ -110,7 +110,7 @@ def _level_heading(result: Any) -> str:
 
 def _ratio_cell(result: Any, pollutant: Any) -> str:
     """``26.52% ✓``; a failing ratio is rounded down and carries its requirement when it differs by pollutant."""
-    from haze.fmt import pct, ratio_pct
+    from haze.core.fmt import pct, ratio_pct
 
     r = result.pollutants[pollutant]
     if not r.assessed:
@@ -127,7 +127,7 @@ def file_verdict(result: Any) -> Any:
     """``list.yaml: 0 errors, 3 warnings — valid`` (and why no table, when blocked)."""
     from rich.text import Text
 
-    from haze.findings import BLOCKING
+    from haze.core.findings import BLOCKING
 
     counts = f"{_plural(result.errors, 'error')}, {_plural(result.warnings, 'warning')}"
     text = Text(f"{result.path}: {counts} — ")

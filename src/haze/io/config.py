@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from haze.errors import UsageError
+from haze.core.errors import UsageError
 
 CONFIG_NAME = "haze.yaml"
 KEYS = {"list", "policy", "out", "journal", "lang", "format", "templates", "strict", "no_cache"}
@@ -27,7 +27,7 @@ def find_config(start: Path | None = None) -> Path | None:
 
 
 def read_config(path: Path) -> dict[str, Any]:
-    from haze.lists.yamlread import load_yaml
+    from haze.io.lists.yamlread import load_yaml
 
     try:
         data = path.read_bytes()

@@ -7,7 +7,7 @@
   per production line (so a reviewer can filter, pivot and sum in Excel), a
   totals row, and the per-pollutant requirement table.
 
-Files are written whole through :func:`haze.fsio.write_atomic`. Every cell is
+Files are written whole through :func:`haze.io.fsio.write_atomic`. Every cell is
 data: list text that looks like a formula (``=HYPERLINK(…)``) is stored as
 text in a workbook and prefixed with ``'`` in a CSV, so the file sent upward
 never runs anything when opened.
@@ -22,13 +22,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from haze.engine import IDLE, EnterpriseResult, LevelResult, LineResult, SourceResult
-from haze.errors import ListError, UsageError
-from haze.findings import Finding, as_warnings, finding
-from haze.fmt import cap_number, cut_pct, is_stop
-from haze.fsio import OutputError, write_atomic
-from haze.labels import CATEGORY_LABELS, REASON_LABELS, SOURCE_LABELS, label
-from haze.model import POLLUTANTS, Category, EnterpriseList, Level
+from haze.core.engine import IDLE, EnterpriseResult, LevelResult, LineResult, SourceResult
+from haze.core.errors import ListError, UsageError
+from haze.core.findings import Finding, as_warnings, finding
+from haze.core.fmt import cap_number, cut_pct, is_stop
+from haze.io.fsio import OutputError, write_atomic
+from haze.core.labels import CATEGORY_LABELS, REASON_LABELS, SOURCE_LABELS, label
+from haze.core.model import POLLUTANTS, Category, EnterpriseList, Level
 
 LIST_SUFFIXES = (".yaml", ".yml")
 EXPORT_SUFFIXES = (".xlsx", ".csv")
@@ -63,9 +63,9 @@ def import_list(source: str | Path, output: str | Path, facts: dict[str, str | N
     Raises :class:`ListError` (nothing written) for blocking findings, and
     :class:`UsageError` when the list has no authority or the output exists.
     """
-    from haze.lists import list_format, parse_list
-    from haze.lists.table import NO_AUTHORITY
-    from haze.lists.yamlwrite import list_yaml, same_list
+    from haze.io.lists import list_format, parse_list
+    from haze.io.lists.table import NO_AUTHORITY
+    from haze.io.lists.yamlwrite import list_yaml, same_list
 
     source, output = Path(source), Path(output)
     kind = list_format(source)
@@ -98,7 +98,7 @@ def _read_sheet(source: Path, kind: str, facts: dict[str, str]) -> tuple[Enterpr
     import hashlib
     import stat
 
-    from haze.lists.yamlread import MAX_BYTES
+    from haze.io.lists.yamlread import MAX_BYTES
 
     try:
         info = source.stat()
@@ -112,9 +112,9 @@ def _read_sheet(source: Path, kind: str, facts: dict[str, str]) -> tuple[Enterpr
     except OSError as exc:
         return None, [finding("E001", f"cannot read: {exc.strerror or exc}", str(source))]
     if kind == "csv":
-        from haze.lists.csvread import read_csv as reader
+        from haze.io.lists.csvread import read_csv as reader
     else:
-        from haze.lists.xlsxread import read_xlsx as reader
+        from haze.io.lists.xlsxread import read_xlsx as reader
     lst, findings = reader(data, str(source), overrides=facts)
     if lst is not None:
         lst.sha256 = hashlib.sha256(data).hexdigest()
@@ -204,7 +204,7 @@ def requirement_rows(result: LevelResult) -> list[list[Any]]:
 def info_rows(result: LevelResult, lst: EnterpriseList, now: datetime | None = None) -> list[list[Any]]:
     """The facts a reviewer needs to trust the numbers: which list, policy and level, when."""
     from haze import __version__
-    from haze.timeparse import SHANGHAI, format_zh
+    from haze.core.timeparse import SHANGHAI, format_zh
 
     failing = "、".join(p.zh for p in result.failing)
     verdict = "达标" if result.ok else f"未达标：{failing}"
@@ -238,8 +238,8 @@ def export_level(list_path: str | Path | None, policy: str | None, level: Level,
     Raises :class:`UsageError` for an output that is not .xlsx or .csv, before
     anything is read; nothing is written when the list cannot be computed.
     """
-    from haze.engine import compute
-    from haze.inputs import load_inputs
+    from haze.core.engine import compute
+    from haze.commands.inputs import load_inputs
 
     _export_suffix(Path(output))
     inputs = load_inputs(list_path, policy, cache=cache)
@@ -394,6 +394,6 @@ INFO_SHEET = "说明"
 
 
 def _letter(index: int) -> str:
-    from haze.lists.table import column_letter
+    from haze.io.lists.table import column_letter
 
     return column_letter(index)

@@ -1,4 +1,4 @@
-"""XLSX lists (SPEC §9) through openpyxl in read-only mode, rows handed to :mod:`haze.lists.table`.
+"""XLSX lists (SPEC §9) through openpyxl in read-only mode, rows handed to :mod:`haze.io.lists.table`.
 
 Sheets: enterprises on the sheet named ``企业清单``/``enterprises`` if there is
 one, else on the first sheet that is neither the list facts nor the other
@@ -20,10 +20,10 @@ import zipfile
 from pathlib import Path
 from typing import Any, Iterator
 
-from haze.findings import Finding, finding
-from haze.lists.table import Row, Table, read_tables
-from haze.lists.yamlread import MAX_BYTES
-from haze.model import EnterpriseList
+from haze.core.findings import Finding, finding
+from haze.io.lists.table import Row, Table, read_tables
+from haze.io.lists.yamlread import MAX_BYTES
+from haze.core.model import EnterpriseList
 
 ENTERPRISE_SHEETS = ("企业清单", "enterprises", "enterprise")
 FACT_SHEETS = ("list", "清单信息", "清单")

@@ -13,7 +13,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from haze.errors import OutputError, UsageError
+from haze.core.errors import OutputError, UsageError
 
 __all__ = ["OutputError", "write_atomic"]
 

@@ -2,7 +2,7 @@
 
 ``read_list`` never raises for bad content: it returns the list (or None) with
 every finding, located by file and line (or row). Commands decide what to do
-with blocking findings; see :data:`haze.findings.BLOCKING`.
+with blocking findings; see :data:`haze.core.findings.BLOCKING`.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from haze.findings import Finding, finding
-from haze.model import EnterpriseList
+from haze.core.findings import Finding, finding
+from haze.core.model import EnterpriseList
 
 FORMATS = {".yaml": "yaml", ".yml": "yaml", ".csv": "csv", ".xlsx": "xlsx"}
 
@@ -42,7 +42,7 @@ def read_list(path: str | Path) -> ListReport:
     kind = list_format(path)
     if kind is None:
         return ListReport(name, None, [finding("E001", "unknown list format: use .yaml, .yml, .csv or .xlsx", name)])
-    from haze.lists.yamlread import MAX_BYTES
+    from haze.io.lists.yamlread import MAX_BYTES
 
     try:
         info = Path(path).stat()
@@ -69,20 +69,20 @@ def parse_list(data: bytes, path: str, kind: str = "yaml", digest: str | None = 
     """
     digest = digest or hashlib.sha256(data).hexdigest()
     if kind == "yaml":
-        from haze.lists.build import build
-        from haze.lists.yamlread import load_yaml
+        from haze.io.lists.build import build
+        from haze.io.lists.yamlread import load_yaml
 
         doc, findings = load_yaml(data, path)
         if doc is None:
             return ListReport(path, None, findings, digest)
         result, more = build(doc, path)
     elif kind == "csv":
-        from haze.lists.csvread import read_csv
+        from haze.io.lists.csvread import read_csv
 
         result, more = read_csv(data, path)
         findings = []
     else:
-        from haze.lists.xlsxread import read_xlsx
+        from haze.io.lists.xlsxread import read_xlsx
 
         result, more = read_xlsx(data, path)
         findings = []

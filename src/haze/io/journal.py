@@ -19,7 +19,7 @@ Guarantees, and how they are kept:
   (network file systems), the journal falls back to ``journal_mode=DELETE``.
 
 Nothing here knows about the terminal; every failure is a one-line
-:class:`~haze.errors.JournalError`. Times are stored as ISO 8601 text with
+:class:`~haze.core.errors.JournalError`. Times are stored as ISO 8601 text with
 their offset (+08:00), so the file reads the same anywhere.
 """
 
@@ -35,8 +35,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from haze.errors import JournalError
-from haze.model import Level
+from haze.core.errors import JournalError
+from haze.core.model import Level
 
 SCHEMA_VERSION = 1
 #: where a journal is looked for, and created when none is found (relative to a directory)
@@ -45,7 +45,7 @@ DEFAULT_JOURNAL = Path(".haze") / "journal.db"
 # Each statement waits this long for a lock before failing.
 BUSY_TIMEOUT = 10.0
 # How long ``BEGIN IMMEDIATE`` waits for another activate/lift to finish. The
-# writer holds the lock while it renders notices (see haze.lifecycle), so this
+# writer holds the lock while it renders notices (see haze.commands.lifecycle), so this
 # must exceed the rendering time of the largest list a bureau runs.
 LOCK_WAIT = 600.0
 # The first attempt waits this long before telling the caller it is waiting.

@@ -9,11 +9,11 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from haze.model import POLLUTANTS
+from haze.core.model import POLLUTANTS
 
 if TYPE_CHECKING:  # annotations only: `status --json` and `history --json` need no engine
-    from haze.engine import EnterpriseResult, LevelResult, PollutantResult, SourceResult
-    from haze.model import EnterpriseList
+    from haze.core.engine import EnterpriseResult, LevelResult, PollutantResult, SourceResult
+    from haze.core.model import EnterpriseList
 
 
 def dumps(data: Any) -> str:

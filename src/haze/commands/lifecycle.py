@@ -15,10 +15,10 @@ How the guarantees of SPEC §10 are kept:
   adjustment. The alternative, reserving in one short transaction and
   finalising in another, would leave a "reserved" row behind a killed process
   that someone must clear; waiting a few seconds for the other officer is the
-  better trade. The wait is bounded by :data:`haze.journal.LOCK_WAIT`, far
+  better trade. The wait is bounded by :data:`haze.io.journal.LOCK_WAIT`, far
   above the rendering time of a province's list.
 * **Nothing half-done is ever visible.** Notices are rendered into a hidden
-  staging directory ``OUT/.<id>.pending/`` (haze.notices itself writes to a
+  staging directory ``OUT/.<id>.pending/`` (haze.render.notices itself writes to a
   hidden temporary directory inside it and renames when complete). The journal
   is committed, and only then is ``OUT/.<id>.pending/<id>`` moved to
   ``OUT/<id>``. A process killed before the commit leaves only the hidden
@@ -33,7 +33,7 @@ How the guarantees of SPEC §10 are kept:
   after a power cut the journal never points to empty files.
 
 The journal, when not named, is the nearest ``.haze/journal.db`` in the
-current directory or a parent (:func:`haze.journal.find_journal`).
+current directory or a parent (:func:`haze.io.journal.find_journal`).
 
 Heavy modules (the list machinery, the engine, Jinja) are imported inside the
 functions, so ``haze status`` and ``haze history`` stay light.
@@ -49,8 +49,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
-from haze.errors import AlreadyActive, HazeError, JournalError, NothingActive, RequirementNotMet, UsageError
-from haze.journal import (
+from haze.core.errors import AlreadyActive, HazeError, JournalError, NothingActive, RequirementNotMet, UsageError
+from haze.io.journal import (
     ACTIVATION,
     ACTIVE,
     ADJUSTMENT,
@@ -66,13 +66,13 @@ from haze.journal import (
     current_user,
     journal_path,
 )
-from haze.model import Level
+from haze.core.model import Level
 
 if TYPE_CHECKING:
-    from haze.engine import LevelResult
-    from haze.findings import Finding
-    from haze.model import EnterpriseList
-    from haze.notices import Issue, NoticeSet
+    from haze.core.engine import LevelResult
+    from haze.core.findings import Finding
+    from haze.core.model import EnterpriseList
+    from haze.render.notices import Issue, NoticeSet
 
 DEFAULT_OUT = Path("notices")
 PENDING = ".pending"  # suffix of a staging directory: OUT/.<id>.pending/
@@ -102,14 +102,14 @@ class NoticeOptions:
     lang: str = "zh"
     fmt: str = "md"
     templates: Path | None = None
-    journal: Path | None = None  # default: haze.journal.find_journal()
+    journal: Path | None = None  # default: haze.io.journal.find_journal()
     dry_run: bool = False
 
     def out_dir(self, journal: Path) -> Path:
         """``out``; by default ``notices/`` beside the ``.haze/`` of the journal found (``journal``).
 
         Run from a subdirectory, haze finds the bureau's journal in a parent
-        (:func:`haze.journal.find_journal`): its notices then go beside that
+        (:func:`haze.io.journal.find_journal`): its notices then go beside that
         journal too, so one warning's notices never scatter over the
         directories the officers happened to be in (and a run left half done
         is finished by the next one, which looks there). A journal named
@@ -196,8 +196,8 @@ def activate(opts: ActivateOptions, *, now: datetime | None = None, progress: Pr
     and no notice directory appears. ``PublishError`` (exit 1) only after the
     record: the warning is recorded, its notices wait in staging.
     """
-    from haze.engine import compute
-    from haze.inputs import load_inputs
+    from haze.core.engine import compute
+    from haze.commands.inputs import load_inputs
 
     now = _now(now)
     # A warning starts on the minute, as the notices state it (2025年12月1日20时5分).
@@ -259,7 +259,7 @@ class _Activation:
         return REISSUE, active, SUPERSEDED
 
     def issue(self, journal: Journal, kind: str, active: ActivationRecord | None, first: int) -> Issue:
-        from haze.notices import Issue
+        from haze.render.notices import Issue
 
         # An adjustment or a re-issue replaces the warning's notices: each new one cites the number it replaces.
         replaced = active if kind in (ADJUSTMENT, REISSUE) else None
@@ -285,7 +285,7 @@ class _Activation:
 
     def dry_run(self, journal: Journal) -> Activated:
         """Everything but writing and recording: the templates are rendered in memory."""
-        from haze.notices import render_activation
+        from haze.render.notices import render_activation
 
         kind, active, fate = self.decide(journal)
         issue = self.issue(journal, kind, active, journal.peek_number(self.prefix, self.now.year))
@@ -295,7 +295,7 @@ class _Activation:
 
     def record(self, journal: Journal, progress: Progress | None) -> Activated:
         """Inside the journal's write transaction: render into staging, then record."""
-        from haze.notices import render_activation
+        from haze.render.notices import render_activation
 
         kind, active, fate = self.decide(journal)
         first = journal.allocate_numbers(self.prefix, self.now.year, self.count)
@@ -315,7 +315,7 @@ class _Activation:
 
     def _record(self, issue: Issue, kind: str, active: ActivationRecord | None,
                 notices: NoticeSet) -> ActivationRecord:
-        from haze.report import pollutant_json
+        from haze.render.report import pollutant_json
 
         info = self.list.info
         result = self.result
@@ -411,7 +411,7 @@ def _prefix(warning: ActivationRecord) -> str:
 
 def _lift_issue(journal: Journal, out: Path, warning: ActivationRecord, at: datetime, now: datetime,
                 first: int) -> Issue:
-    from haze.notices import Issue
+    from haze.render.notices import Issue
 
     # The notices module reads a lift's ``start`` as the time it is lifted.
     return Issue(id=_unique_id(journal, out, f"{_stamp_id(at, warning.level.value)}-lift"), kind="lift",
@@ -435,7 +435,7 @@ def _recipients(journal: Journal, warning: ActivationRecord) -> list[dict[str, s
 def _render_lift(journal: Journal, warning: ActivationRecord, issue: Issue, parent: Path, opts: NoticeOptions,
                  *, dry_run: bool = False, progress: Progress | None = None,
                  recipients: list[dict[str, str]] | None = None) -> NoticeSet:
-    from haze.notices import render_lift
+    from haze.render.notices import render_lift
 
     info = dict(warning.list_info, path=warning.list_path, sha256=warning.list_sha256, policy=warning.policy)
     notified = recipients if recipients is not None else _recipients(journal, warning)
@@ -446,7 +446,7 @@ def _render_lift(journal: Journal, warning: ActivationRecord, issue: Issue, pare
 # -- status and history ----------------------------------------------------------
 
 def status(journal: str | Path | None = None) -> ActivationRecord | None:
-    """The active warning, or None (``journal`` None: :func:`haze.journal.find_journal`)."""
+    """The active warning, or None (``journal`` None: :func:`haze.io.journal.find_journal`)."""
     with Journal(journal_path(journal)) as j:
         return j.active()
 
@@ -475,7 +475,7 @@ class _staging:
         self.made: list[Path] = []  # directories above the staging one this run creates (OUT…), deepest first
 
     def __enter__(self) -> Path:
-        from haze.notices import fsync_dir, write_synced
+        from haze.render.notices import fsync_dir, write_synced
 
         above = self.path.parent
         while not os.path.lexists(above) and above != above.parent:
@@ -524,7 +524,7 @@ def _final(notices: NoticeSet, out: Path, issue_id: str) -> NoticeSet:
 
 def _publish(out: Path, issue_id: str, journal: Journal) -> None:
     """After the commit: move the staged notices into place (atomic rename), durably."""
-    from haze.notices import fsync_dir
+    from haze.render.notices import fsync_dir
 
     staging = _pending(out, issue_id)
     recorded = f"{issue_id} IS recorded in {journal.path}"
@@ -590,20 +590,20 @@ def _move_into_place(staging: Path, out: Path, issue_id: str) -> bool:
 
 def _now(now: datetime | None) -> datetime:
     """``now`` in Asia/Shanghai; the current time (to the second: it names ids and notices) when None."""
-    from haze.timeparse import SHANGHAI
+    from haze.core.timeparse import SHANGHAI
 
     return datetime.now(SHANGHAI).replace(microsecond=0) if now is None else _shanghai(now)
 
 
 def _recorded() -> datetime:
     """When a row is written, to the microsecond: history is ordered by it."""
-    from haze.timeparse import SHANGHAI
+    from haze.core.timeparse import SHANGHAI
 
     return datetime.now(SHANGHAI)
 
 
 def _shanghai(value: datetime) -> datetime:
-    from haze.timeparse import to_shanghai
+    from haze.core.timeparse import to_shanghai
 
     return to_shanghai(value)
 
@@ -641,7 +641,7 @@ def _unique_id(journal: Journal, out: Path, base: str) -> str:
 
 
 def _numbers(prefix: str, issue: Issue, count: int) -> tuple[str, str] | None:
-    from haze.notices import notice_number
+    from haze.render.notices import notice_number
 
     if count == 0:
         return None
@@ -662,7 +662,7 @@ def _notice_records(issue_id: str, notices: NoticeSet) -> list[NoticeRecord]:
 
 
 def _shortfalls(result: LevelResult) -> str:
-    from haze.fmt import pct, ratio_pct
+    from haze.core.fmt import pct, ratio_pct
 
     # ratio_pct rounds a failing ratio down: 29.999% never reads "30.0% < 30%".
     failing = [(p, result.pollutants[p]) for p in result.failing]

@@ -12,14 +12,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from haze.errors import ListError, PolicyError, UsageError
-from haze.findings import Finding, as_warnings
-from haze.lists import ListReport, read_list
-from haze.model import EnterpriseList, Level
-from haze.policy import Policy, load_policy, shipped_policies
+from haze.core.errors import ListError, PolicyError, UsageError
+from haze.core.findings import Finding, as_warnings
+from haze.io.lists import ListReport, read_list
+from haze.core.model import EnterpriseList, Level
+from haze.core.policy import Policy, load_policy, shipped_policies
 
 if TYPE_CHECKING:
-    from haze.engine import LevelResult
+    from haze.core.engine import LevelResult
 
 
 @dataclass
@@ -32,7 +32,7 @@ class Inputs:
 def read(path: str | Path, *, cache: bool = True) -> ListReport:
     """Read a list, through the parse cache unless ``cache`` is False."""
     if cache:
-        from haze.cache import cached_read_list
+        from haze.io.cache import cached_read_list
 
         return cached_read_list(path)
     return read_list(path)
@@ -80,10 +80,10 @@ class Checked:
 def check_level(list_path: str | Path | None, policy: str | None, level: Level, *, cache: bool = True) -> Checked:
     """``haze check``: load the list with SPEC §5's refusals (:class:`ListError`, exit 2) and compute ``level``.
 
-    Unlike :func:`haze.validate.validate_lists`, blocking errors refuse the list, and every
+    Unlike :func:`haze.commands.validate.validate_lists`, blocking errors refuse the list, and every
     other error is a warning: a typo must never stop an emergency.
     """
-    from haze.engine import compute
+    from haze.core.engine import compute
 
     inputs = load_inputs(list_path, policy, cache=cache)
     return Checked(inputs.list, compute(inputs.list, inputs.policy, level), inputs.warnings)

@@ -24,7 +24,7 @@ import unicodedata
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from haze.errors import UsageError
+from haze.core.errors import UsageError
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

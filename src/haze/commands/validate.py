@@ -1,6 +1,6 @@
 """``haze validate`` as a library: every finding of SPEC §5 for one or more lists.
 
-The list reader (:mod:`haze.lists`) already reports what can be known from the
+The list reader (:mod:`haze.io.lists`) already reports what can be known from the
 file alone. This module adds what needs the policy:
 
 - W301 an explicit measure weaker than the policy measure it overrides,
@@ -20,15 +20,15 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from haze.engine import LevelResult, compute, measure_chain
-from haze.errors import PolicyError
-from haze.findings import Finding, finding
-from haze.findings import strict as strict_findings
-from haze.fmt import cut_label, pct, ratio_pct
-from haze.inputs import choose_policy, read
-from haze.lists import ListReport
-from haze.model import LEVELS, Enterprise, EnterpriseList, Level, Measure
-from haze.policy import Policy, load_policy
+from haze.core.engine import LevelResult, compute, measure_chain
+from haze.core.errors import PolicyError
+from haze.core.findings import Finding, finding
+from haze.core.findings import strict as strict_findings
+from haze.core.fmt import cut_label, pct, ratio_pct
+from haze.commands.inputs import choose_policy, read
+from haze.io.lists import ListReport
+from haze.core.model import LEVELS, Enterprise, EnterpriseList, Level, Measure
+from haze.core.policy import Policy, load_policy
 
 #: measure sources that the list itself sets (SPEC §4.1); the rest come from the policy
 EXPLICIT = ("line", "enterprise")
@@ -67,7 +67,7 @@ class FileValidation:
 
         A level is ``null`` when blocking errors leave the computation undefined.
         """
-        from haze.report import levels_summary_json
+        from haze.render.report import levels_summary_json
 
         levels: dict = {level.value: None for level in LEVELS}
         levels.update(levels_summary_json(list(self.levels.values())))

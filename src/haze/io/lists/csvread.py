@@ -1,4 +1,4 @@
-"""CSV lists (SPEC §9): decode as Excel writes them, split into rows, hand them to :mod:`haze.lists.table`.
+"""CSV lists (SPEC §9): decode as Excel writes them, split into rows, hand them to :mod:`haze.io.lists.table`.
 
 Excel's "CSV UTF-8" starts with a BOM, its plain "CSV" on a Chinese Windows is
 GB18030 (GBK), and its "Unicode text" is UTF-16 with tabs. Decoding order
@@ -14,10 +14,10 @@ import io
 from pathlib import Path
 from typing import Any, Iterator
 
-from haze.findings import Finding, finding
-from haze.lists.table import Row, Table, column_key, read_tables
-from haze.lists.yamlread import MAX_BYTES
-from haze.model import EnterpriseList
+from haze.core.findings import Finding, finding
+from haze.io.lists.table import Row, Table, column_key, read_tables
+from haze.io.lists.yamlread import MAX_BYTES
+from haze.core.model import EnterpriseList
 
 DELIMITERS = (",", "\t", ";")
 SNIFF_LINES = 20

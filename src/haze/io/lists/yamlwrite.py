@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from haze.model import (
+from haze.core.model import (
     LEVELS,
     POLLUTANTS,
     Category,
@@ -121,7 +121,7 @@ def list_yaml(lst: EnterpriseList, comment: str = "") -> str:
     """YAML text that haze reads back to the same list: Chinese as Chinese, one enterprise after another."""
     import yaml
 
-    from haze.lists.yamlread import Resolver  # quote what haze would read as another type
+    from haze.io.lists.yamlread import Resolver  # quote what haze would read as another type
 
     ours = Resolver()
 

@@ -11,9 +11,9 @@ renames it to ``parent/<id>`` only when every file is in it, so a reader (or
 the journal) never sees half a set. Every file and both directories are
 fsynced before that rename, so a journal committed after it never points to
 files a power cut emptied. Any template problem is one
-:class:`~haze.errors.TemplateError` line naming the template file and line.
+:class:`~haze.core.errors.TemplateError` line naming the template file and line.
 
-Numbers are shown through :mod:`haze.fmt`, as on the terminal: a cut is never
+Numbers are shown through :mod:`haze.core.fmt`, as on the terminal: a cut is never
 shown smaller than computed, a production cap never larger, and a failing
 ratio never as reaching its requirement.
 """
@@ -32,17 +32,17 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping
 
-from haze.errors import HazeError, TemplateError, UsageError
-from haze.labels import CATEGORY_LABELS, REASON_LABELS, SOURCE_LABELS, label
-from haze.model import POLLUTANTS, Level
+from haze.core.errors import HazeError, TemplateError, UsageError
+from haze.core.labels import CATEGORY_LABELS, REASON_LABELS, SOURCE_LABELS, label
+from haze.core.model import POLLUTANTS, Level
 
 if TYPE_CHECKING:  # the engine and jinja2 are imported when rendering, not with this module
     from importlib.resources.abc import Traversable
 
     from jinja2 import Environment, Template
 
-    from haze.engine import EnterpriseResult, LevelResult, PollutantResult
-    from haze.model import EnterpriseList
+    from haze.core.engine import EnterpriseResult, LevelResult, PollutantResult
+    from haze.core.model import EnterpriseList
 
 LANGS = ("zh", "en")
 FORMATS = ("md", "html", "txt")
@@ -193,7 +193,7 @@ def make_environment(*, lang: str = "zh", fmt: str | None = None, templates: Pat
 
 
 def _filters(lang: str) -> dict[str, Callable[..., Any]]:
-    from haze import fmt, timeparse
+    from haze.core import fmt, timeparse
 
     zh = lang == "zh"
     return {
@@ -228,7 +228,7 @@ def cut_text(cut: float, lang: str = "zh") -> str:
 
     Templates word self-management themselves.
     """
-    from haze import fmt
+    from haze.core import fmt
 
     stop, partial, nothing = _CUT_WORDS[lang]
     if fmt.is_stop(cut):
@@ -380,7 +380,7 @@ def line_text(cut: float, self_managed: bool, guarantee: bool, lang: str) -> str
 def enterprise_context(r: EnterpriseResult, declared: Level, policy_names: Mapping[str, str],
                        lang: str) -> tuple[dict[str, Any], dict[str, Any]]:
     """(``enterprise``, ``measures``) for one notice."""
-    from haze.engine import NONCOMPLIANT
+    from haze.core.engine import NONCOMPLIANT
 
     e = r.enterprise
     self_managed = e.grade.self_managed and r.reason != NONCOMPLIANT
@@ -540,7 +540,7 @@ def render_activation(result: LevelResult, lst: EnterpriseList, issue: Issue, pa
     ``{"name", "phone"}`` mapping or a Contact); by default the list's own
     (``list.contact``); without one the notices leave blanks to fill in.
     """
-    from haze.engine import IDLE
+    from haze.core.engine import IDLE
 
     _check_options(issue, lang, fmt)
     env = make_environment(lang=lang, fmt=fmt, templates=templates)
@@ -675,7 +675,7 @@ def _sha256(data: bytes) -> str:
 
 
 def _manifest_bytes(head: dict[str, Any], hashes: dict[str, str]) -> bytes:
-    from haze.report import dumps
+    from haze.render.report import dumps
 
     return (dumps(head | {"files": hashes}) + "\n").encode("utf-8")
 

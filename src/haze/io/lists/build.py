@@ -6,7 +6,7 @@ one set of rules checks every format. Nothing here raises for bad data: each
 problem becomes a finding and the builder carries on, so that one run reports
 everything. Only policy-independent rules live here; those that need the
 policy (weaker than policy, unknown industry, requirement) are in
-:mod:`haze.validate`.
+:mod:`haze.commands.validate`.
 """
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ import re
 from collections.abc import Callable, Mapping  # not typing's: isinstance() through typing is twice as slow
 from typing import Any
 
-from haze import creditcode
-from haze.findings import Finding, finding
-from haze.fmt import cut_label
-from haze.lists.yamlread import LDict
-from haze.model import (
+from haze.core import creditcode
+from haze.core.findings import Finding, finding
+from haze.core.fmt import cut_label
+from haze.io.lists.yamlread import LDict
+from haze.core.model import (
     LEVELS,
     Capacity,
     Category,

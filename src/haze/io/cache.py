@@ -1,6 +1,6 @@
 """The parse cache (SPEC §12): ``check`` then ``activate`` on one list parses it once.
 
-A parsed list (the built :class:`~haze.model.EnterpriseList` and every finding)
+A parsed list (the built :class:`~haze.core.model.EnterpriseList` and every finding)
 is stored as compact JSON, keyed by the sha256 of the file's bytes, so any
 edit to the file — even one byte — misses the cache and the list is parsed
 again. JSON, not pickle: reading a cache entry can never run code, and a
@@ -18,7 +18,7 @@ payload; an entry that is truncated, corrupt, from another haze version or
 model layout, or unreadable for any reason is ignored and rebuilt — a cache
 must never stop a run nor change its result. The directory keeps the newest
 :data:`MAX_ENTRIES` entries. ``--no-cache`` bypasses all of this
-(:func:`haze.inputs.read`).
+(:func:`haze.commands.inputs.read`).
 """
 
 from __future__ import annotations
@@ -37,10 +37,10 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from haze import __version__
-from haze.findings import Finding
-from haze.lists import ListReport, list_format, parse_list, read_list
-from haze.lists.yamlread import MAX_BYTES
-from haze.model import (
+from haze.core.findings import Finding
+from haze.io.lists import ListReport, list_format, parse_list, read_list
+from haze.io.lists.yamlread import MAX_BYTES
+from haze.core.model import (
     Capacity,
     Category,
     Contact,
@@ -78,7 +78,7 @@ def cache_dir(cwd: Path | None = None) -> Path:
     """``.haze/cache`` beside the journal, else the user cache directory.
 
     The ``.haze/`` folder is looked for in ``cwd`` and its parents, as the
-    journal is (:func:`haze.journal.find_journal`), so a command run from a
+    journal is (:func:`haze.io.journal.find_journal`), so a command run from a
     subdirectory uses the same cache as one run beside the journal.
     """
     here = (cwd or Path.cwd()).resolve()
@@ -110,9 +110,10 @@ def reader_fingerprint() -> str:
     A changed rule (a new finding, another message) must not be hidden by an
     entry made by the old code, even within one version during development.
     """
-    package = Path(__file__).resolve().parent
-    sources = sorted((package / "lists").glob("*.py")) + [
-        package / name for name in ("model.py", "findings.py", "creditcode.py")]
+    io = Path(__file__).resolve().parent
+    core = io.parent / "core"
+    sources = sorted((io / "lists").glob("*.py")) + [
+        core / name for name in ("model.py", "findings.py", "creditcode.py")]
     digest = hashlib.sha256()
     for source in sources:
         digest.update(source.name.encode() + b"\0" + source.read_bytes())
@@ -129,7 +130,7 @@ def entry_key(digest: str, kind: str, stem: str) -> str:
 # -- the entry point ------------------------------------------------------------
 
 def cached_read_list(path: str | Path, *, directory: Path | None = None) -> ListReport:
-    """:func:`haze.lists.read_list` through the cache: the file is read and hashed once."""
+    """:func:`haze.io.lists.read_list` through the cache: the file is read and hashed once."""
     name = str(path)
     kind = list_format(path)
     if kind is None:
@@ -184,7 +185,7 @@ def load_entry(entry: Path, key: str, path: str, digest: str) -> ListReport | No
 def store_entry(folder: Path, entry: Path, key: str, report: ListReport) -> None:
     """Write ``entry`` atomically; a cache that cannot be written is silently skipped.
 
-    Not through :func:`haze.fsio.write_atomic`, which fsyncs: an entry torn by a
+    Not through :func:`haze.io.fsio.write_atomic`, which fsyncs: an entry torn by a
     power cut fails its checksum and is rebuilt, so waiting for the disk buys nothing.
     """
     import tempfile  # only a miss writes: a warm start does without it

@@ -7,7 +7,7 @@ cut rises as ``cut + t × (1 − cut)`` with one ``t`` for the whole tier, and t
 smallest whole percent that meets every pollutant is taken; the next tier is
 asked only when the whole tier at ``t = 1`` is not enough.
 
-Everything works on the engine's own result (:func:`haze.engine.compute`):
+Everything works on the engine's own result (:func:`haze.core.engine.compute`):
 the per-line daily emissions and cuts of the :class:`LevelResult`, checked with
 the engine's :class:`PollutantResult` (same tolerance), so the plan is never a
 separate approximation of §4. The ratios only grow with ``t``, so the smallest
@@ -29,7 +29,7 @@ from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 
-from haze.engine import (
+from haze.core.engine import (
     IDLE,
     NONCOMPLIANT,
     EnterpriseResult,
@@ -41,10 +41,10 @@ from haze.engine import (
     measure_chain,
     plant_cut,
 )
-from haze.errors import UsageError
-from haze.findings import Finding
-from haze.fsio import OutputError, write_atomic
-from haze.model import (
+from haze.core.errors import UsageError
+from haze.core.findings import Finding
+from haze.io.fsio import OutputError, write_atomic
+from haze.core.model import (
     LEVELS,
     POLLUTANTS,
     Category,
@@ -56,7 +56,7 @@ from haze.model import (
     Measure,
     Pollutant,
 )
-from haze.policy import Policy
+from haze.core.policy import Policy
 
 #: The order in which tiers are asked for more (SPEC §11).
 TIERS: tuple[tuple[Grade, ...], ...] = (
@@ -370,7 +370,7 @@ def save_plan(lst: EnterpriseList, plan: Plan, policy: Policy, out: Path, *, for
     header = (f"{lst.info.region} 应急减排清单 with the cuts of `haze plan {plan.level.value}` "
               f"(policy {policy.name}) as explicit measures.\n"
               f"Planned from {lst.path or 'the list'}: {describe_tiers(plan) or 'nothing to add'}.")
-    from haze.lists.yamlwrite import list_yaml
+    from haze.io.lists.yamlwrite import list_yaml
 
     text = list_yaml(apply_plan(lst, plan, policy), header)
     _verify(text, str(out), policy, plan)
@@ -384,7 +384,7 @@ def _yaml_output(out: Path) -> None:
 
 def _verify(text: str, path: str, policy: Policy, plan: Plan) -> None:
     """Read the text back as haze will; a plan that does not hold there is a bug, not a file."""
-    from haze.lists import parse_list
+    from haze.io.lists import parse_list
 
     report = parse_list(text.encode("utf-8"), path, "yaml")
     if report.list is None or report.blocking:
@@ -410,7 +410,7 @@ def plan_list(list_path: str | Path | None, policy: str | None, level: Level, *,
               output: Path | None = None, force: bool = False) -> Planned:
     """``haze plan``: load the list (SPEC §5's refusals), plan ``level``, and write the planned list to
     ``output`` when one is given and the plan meets the level (an infeasible plan writes nothing)."""
-    from haze.inputs import load_inputs
+    from haze.commands.inputs import load_inputs
 
     if output is not None:
         _yaml_output(output)  # a usage error is said before the list is read
@@ -426,7 +426,7 @@ def plan_list(list_path: str | Path | None, policy: str | None, level: Level, *,
 
 def plan_json(plan: Plan, lst: EnterpriseList, written: str | None = None) -> dict:
     """``plan --json`` (SPEC §11), with before, feasible, binding and the changes added."""
-    from haze.report import pollutant_json
+    from haze.render.report import pollutant_json
 
     policy = plan.before.policy
     return {

@@ -2,8 +2,8 @@
 
 The CSV and XLSX readers only turn their file into numbered rows of cells;
 what the cells mean is decided here, once. The result is the same
-:class:`~haze.lists.yamlread.LDict` document the YAML reader gives, so
-:func:`haze.lists.build.build` applies one set of rules and finding codes to
+:class:`~haze.io.lists.yamlread.LDict` document the YAML reader gives, so
+:func:`haze.io.lists.build.build` applies one set of rules and finding codes to
 every format. Each mapping remembers the spreadsheet row (``line``; the header
 is row 1 when it is the first row) and the column (``key_columns``) of every
 value, so a finding reads ``list.csv:7: error E104 [E 绩效等级] unknown grade 'Z'``.
@@ -27,10 +27,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from haze.findings import Finding, finding
-from haze.fmt import cut_label
-from haze.lists.yamlread import LDict
-from haze.model import (
+from haze.core.findings import Finding, finding
+from haze.core.fmt import cut_label
+from haze.io.lists.yamlread import LDict
+from haze.core.model import (
     LEVELS,
     POLLUTANTS,
     STOP_WORDS,
@@ -759,7 +759,7 @@ def _is_total(cells: Sequence[Cell]) -> bool:
 
 def fact_key(raw: str) -> tuple[str | None, str | None]:
     """A list-sheet key -> (fact, pollutant): ``('baseline', 'so2')`` for SO2全社会排放量 / baseline_so2."""
-    from haze.model import Pollutant
+    from haze.core.model import Pollutant
 
     for form in header_forms(raw):
         for key, names in FACT_ALIASES.items():
@@ -784,7 +784,7 @@ def read_tables(path: str, main: Table, *, sources: Table | None = None, facts: 
     stem); ``overrides`` are list facts given on the command line
     (``haze import --authority …``), which win over the sheet's.
     """
-    from haze.lists.build import build
+    from haze.io.lists.build import build
 
     reader = TableReader(path)
     doc = reader.document(main, sources, facts, region, overrides)

@@ -24,7 +24,7 @@ import yaml.reader
 from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.resolver import BaseResolver
 
-from haze.findings import Finding, finding
+from haze.core.findings import Finding, finding
 
 try:  # libyaml: about 3x faster on large lists
     from yaml.cyaml import CParser as _Parser

@@ -13,9 +13,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Mapping
 
-from haze.errors import PolicyError
-from haze.findings import Finding
-from haze.model import LEVELS, POLLUTANTS, Category, Grade, Level, Measure, Pollutant
+from haze.core.errors import PolicyError
+from haze.core.findings import Finding
+from haze.core.model import LEVELS, POLLUTANTS, Category, Grade, Level, Measure, Pollutant
 
 DEFAULT_POLICY = "shanxi-2024"
 MAX_POLICY_BYTES = 16 * 1024 * 1024
@@ -83,7 +83,7 @@ class Policy:
 
 def shipped_policies() -> list[str]:
     """Names of the policies that ship with haze."""
-    folder = resources.files("haze.policies")
+    folder = resources.files("haze.core.policies")
     return sorted(p.name[: -len(".yaml")] for p in folder.iterdir() if p.name.endswith(".yaml"))
 
 
@@ -91,7 +91,7 @@ def load_policy(name_or_path: str | None) -> Policy:
     """Load a shipped policy by name, or a policy file by path."""
     name = name_or_path or DEFAULT_POLICY
     if name in shipped_policies():
-        resource = resources.files("haze.policies") / f"{name}.yaml"
+        resource = resources.files("haze.core.policies") / f"{name}.yaml"
         return parse_policy(resource.read_bytes(), f"{name}.yaml")
     path = Path(name)
     if path.suffix.lower() in (".yaml", ".yml") or path.exists():
@@ -110,7 +110,7 @@ def load_policy(name_or_path: str | None) -> Policy:
 
 
 def parse_policy(data: bytes, path: str) -> Policy:
-    from haze.lists.yamlread import load_yaml
+    from haze.io.lists.yamlread import load_yaml
 
     doc, findings = load_yaml(data, path)
     _raise_on(findings)
@@ -124,7 +124,7 @@ def parse_policy(data: bytes, path: str) -> Policy:
 
 class _PolicyReader:
     def __init__(self, path: str) -> None:
-        from haze.lists.build import Builder
+        from haze.io.lists.build import Builder
 
         self.path = path
         self.builder = Builder(path)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from haze.model import (
+from haze.core.model import (
     POLLUTANTS,
     Enterprise,
     EnterpriseList,
@@ -20,7 +20,7 @@ from haze.model import (
     OtherSource,
     Pollutant,
 )
-from haze.policy import Policy
+from haze.core.policy import Policy
 
 TOLERANCE = 1e-9
 DAYS_PER_YEAR = 365

@@ -1,0 +1,1 @@
+"""One module per command: the library entry points the CLI calls."""

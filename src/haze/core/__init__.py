@@ -1,0 +1,1 @@
+"""The core: the domain model, findings, errors and the computation. Imports nothing above it."""

@@ -1,0 +1,1 @@
+"""Rendering: the Jinja environment, notices, spreadsheets and the JSON of results."""
