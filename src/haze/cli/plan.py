@@ -86,7 +86,7 @@ def _tier_table(result: Plan) -> Any:
     for name in ("grades", "t", "ent.", "lines", *(p.label for p in POLLUTANTS)):
         table.add_column(name, justify="left" if name == "grades" else "right")
     for tier in result.tiers:
-        table.add_row("/".join(g.value for g in tier.grades), f"{tier.percent}%", str(tier.enterprises),
+        table.add_row("/".join(tier.grades), f"{tier.percent}%", str(tier.enterprises),
                       str(len(tier.changes)), *(tonnes(tier.added(p)) for p in POLLUTANTS))
     return table
 
@@ -106,7 +106,7 @@ def _change_table(result: Plan) -> Any:
             e = r.enterprise
             line = r.lines[change.line].name if e.has_lines else "—"
             # names, codes and line names are list data: Text, never parsed as markup
-            table.add_row(Text(e.id), Text(e.name), Text(line), e.grade.value, r.effective_level.value,
+            table.add_row(Text(e.id), Text(e.name), Text(line), r.grade, r.effective_level.value,
                           f"{cut_label(change.old_cut)} → {cut_label(change.new_cut)}")
     return table
 

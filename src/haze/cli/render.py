@@ -22,8 +22,9 @@ from haze.core.engine import (
     PollutantResult,
 )
 from haze.core.fmt import cut_label, pct, ratio_pct, tonnes
-from haze.core.labels import CATEGORY_LABELS, REASON_LABELS, label
-from haze.core.model import POLLUTANTS, Category, Pollutant
+from haze.core.grades import NORMAL, CategoryDef
+from haze.core.labels import REASON_LABELS, label
+from haze.core.model import POLLUTANTS, Pollutant
 
 __all__ = ["enterprise_table", "line_cuts", "pct", "pollutant_table", "ratio_text", "tonnes", "verdict"]
 
@@ -262,11 +263,11 @@ def _enterprise_table(result: LevelResult, wide: bool, split: bool = False, deci
     last = len(result.enterprises)
     for number, r in enumerate(result.enterprises, 1):
         e = r.enterprise
-        why = _why_cell(r, wide)
+        why = _why_cell(r, wide, result.policy.categories.get(r.category))
         if wide:
-            head: list[str | list[Span]] = [str(number), e.id, e.name, e.grade.value, _level_cell(r), [why]]
+            head: list[str | list[Span]] = [str(number), e.id, e.name, r.grade, _level_cell(r), [why]]
         else:
-            head = [[(e.name, ""), why] if why[0] else e.name, e.grade.value]
+            head = [[(e.name, ""), why] if why[0] else e.name, r.grade]
         grid.add_row([*head, _cut_cell(r, split), *(reduction_text(r.reduction[p], decimals) for p in POLLUTANTS)],
                      style="dim" if r.reason == IDLE else "", end_section=number == last)
     for s in result.other_sources:
@@ -290,16 +291,19 @@ def _level_cell(r: EnterpriseResult) -> list[Span]:
     return [(r.effective_level.value, "bold" if r.reason == ZONE else "")]
 
 
-def _why_cell(r: EnterpriseResult, wide: bool) -> Span:
+def _why_cell(r: EnterpriseResult, wide: bool, category: CategoryDef | None = None) -> Span:
     """Why the enterprise does what it does, when it is not simply the declared level."""
     if r.reason == ZONE:  # the compact layout has no level column: say where it was raised to
         zone = label(REASON_LABELS, ZONE, "en")
         return (f"{zone} ↑", "bold") if wide else (f"{zone} ↑{r.effective_level.value}", "bold")
     if r.reason in (NONCOMPLIANT, IDLE):
         return (label(REASON_LABELS, r.reason, "en"), "bold red" if r.reason == NONCOMPLIANT else "")
-    category = r.enterprise.category
-    if category is Category.GUARANTEE:
-        return (f"{label(CATEGORY_LABELS, category, 'en')} ({label(CATEGORY_LABELS, category)})", "")
+    if r.category != NORMAL and category is not None:
+        # the category's name where its measure (or load limit) applied; above its ceiling it says so
+        if any(line.source == "category" for line in r.lines):
+            return (f"{category.en} ({category.zh})", "")
+        if category.exempt_up_to is not None and r.effective_level > category.exempt_up_to:
+            return (f"{category.en} above {category.exempt_up_to.value}", "")
     return ("", "")
 
 

@@ -9,6 +9,7 @@ from haze.cli.common import (
     config_option,
     emit_json,
     list_options,
+    policy_option,
     print_findings,
 )
 from haze.core.model import Level
@@ -24,9 +25,10 @@ from haze.core.model import Level
 @click.option("--doc-prefix", metavar="TEXT", help="Notice number prefix (文号前缀), e.g. 示环应急.")
 @click.option("--force", is_flag=True, help="Overwrite LIST.yaml if it exists.")
 @click.option("--json", "as_json", is_flag=True, help="Machine output (JSON) on stdout, nothing else.")
+@policy_option
 @config_option
 def import_list(file: str, output: str, region: str | None, authority: str | None, season: str | None,
-                doc_prefix: str | None, force: bool, as_json: bool) -> None:
+                doc_prefix: str | None, force: bool, as_json: bool, policy: str | None = None) -> None:
     """Turn a CSV or XLSX list into the YAML list (SPEC §2).
 
     FILE has one row per production line (see docs/spreadsheets.md). Options win over the file's own 清单信息/list sheet. Nothing is written
@@ -37,7 +39,7 @@ def import_list(file: str, output: str, region: str | None, authority: str | Non
     from haze.render.sheets import import_list as run_import
 
     facts = {"region": region, "authority": authority, "season": season, "doc_prefix": doc_prefix}
-    done = run_import(file, output, facts, force=force)
+    done = run_import(file, output, facts, force=force, policy=policy)
     print_findings(done.warnings)
     if as_json:
         emit_json(done.to_json())
