@@ -110,7 +110,7 @@ BUILTIN_GRADES: dict[str, tuple[str, str, float, bool, tuple[str, ...]]] = {
     "B": ("B级", "B", 2, False, ("B类",)),
     "C": ("C级", "C", 4, False, ("C类",)),
     UNRATED: ("未评级", "unrated", 5, False, ("未分级", "未定级", "无")),
-    "nonleading": ("非引领性", "non-leading", 5, False, ("non-leading", "非引领")),
+    "nonleading": ("非引领性", "non-leading", 5, False, ("non-leading",)),
     "D": ("D级", "D", 6, False, ("D类",)),
 }
 
@@ -155,18 +155,11 @@ def suggest(raw: str, defs: dict[str, GradeDef] | dict[str, CategoryDef]) -> str
     import difflib
 
     names: dict[str, str] = {}
-    for d in defs.values():  # the Chinese name first: a clerk wrote the list in Chinese
-        for n in (d.zh, d.key, *d.aliases):
-            names.setdefault(token(n), n)
+    for d in defs.values():
+        for n in d.names():
+            names.setdefault(token(n), d.zh)  # suggested by its Chinese name: a clerk wrote the list in Chinese
     match = difflib.get_close_matches(token(raw), list(names), n=1, cutoff=0.6)
-    if match:
-        return names[match[0]]
-    # One character off on a short name ("E" for nothing, "BB" for B): only when the stem is a name.
-    stem = token(raw).rstrip("-+")
-    for t, name in names.items():
-        if stem and t == stem:
-            return name
-    return None
+    return names[match[0]] if match else None
 
 
 def listing(defs: dict[str, GradeDef] | dict[str, CategoryDef]) -> str:

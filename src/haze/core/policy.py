@@ -173,7 +173,12 @@ class Policy:
         memo = (category, level, max_load if c.max_load else None)
         found = self._derived.get(memo)
         if found is None:
-            base = c.measures.get(level) or Measure(cut=0.0)
+            base = c.measures.get(level)
+            if c.exempt_up_to is not None and (base is None or not base.sets_cut):
+                # below its ceiling the category exempts (cut 0, 自主减排); its actions are kept
+                base = Measure(cut=0.0, actions=base.actions if base else (), line=base.line if base else 0)
+            if base is None:
+                return None
             if c.max_load and max_load is not None:
                 base = Measure(cut=1.0 - max_load, actions=base.actions, line=base.line)
             found = self._derived[memo] = base
