@@ -311,3 +311,15 @@ def test_notices_state_the_load_limit_the_ceiling_and_the_lowest_grade(tmp_path:
     assert "战略性新兴产业企业，红色及以下预警豁免减排" in red["乙战略厂"]
     assert "按本行业最低绩效等级（D级）措施执行" in red["戊焦化厂"]
     assert "B-级" in red["庚乙减厂"]
+
+
+@pytest.mark.parametrize("dash", ["—", "——", "/", "无", "-"])
+def test_a_dash_emission_means_none_in_yaml_as_in_csv(run, dash: str) -> None:
+    """Issue 18.6: `—` as an emission is no emission in a CSV cell; YAML refused it (E101)."""
+    path = write(Path("dash.yaml"), HEAD + enterprise(1, "示例县甲厂", "B").replace(
+        "emissions: {so2: 365}", f"emissions: {{so2: 365, pm: \"{dash}\"}}"))
+    Path("dash.csv").write_text(f"企业名称,统一社会信用代码,绩效等级,SO2,PM\n示例县甲厂,{code(1)},B,365,{dash}\n",
+                                encoding="utf-8")
+    for name in (path, Path("dash.csv")):
+        data = check_json(run, name, "orange")
+        assert data["pollutants"]["pm"]["baseline"] == 0.0 and data["pollutants"]["so2"]["baseline"] == 1.0

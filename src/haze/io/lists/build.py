@@ -56,6 +56,8 @@ CAPACITY_KEYS = {"eia", "permit", "actual", "unit"}
 MAX_EMISSION = 1e9
 MIN_OPERATING_DAYS = 1e-3
 MAX_TEXT = 1000
+#: what clerks write for "no emission of this pollutant" (the spreadsheet reader's placeholders)
+NO_AMOUNT = frozenset({"—", "——", "–", "-", "－", "/", "无", "n/a", "na", "none"})
 #: C0/C1 controls and bidirectional overrides: they can rewrite a duty officer's
 #: terminal (ANSI escapes) or make a name read backwards in a notice.
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -150,8 +152,8 @@ class Builder:
                 continue
             if p in result:
                 self.add("E109", f"pollutant {p.value} given twice", data, name)
-            if amount is None:
-                continue
+            if amount is None or (isinstance(amount, str) and _norm_text(amount) in NO_AMOUNT):
+                continue  # "—" means none, in YAML as in a spreadsheet cell (issue 18.6)
             if isinstance(amount, bool) or not isinstance(amount, (int, float)):
                 number = _numeric_text(amount)
                 if number is None:
