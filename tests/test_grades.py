@@ -323,3 +323,51 @@ def test_a_dash_emission_means_none_in_yaml_as_in_csv(run, dash: str) -> None:
     for name in (path, Path("dash.csv")):
         data = check_json(run, name, "orange")
         assert data["pollutants"]["pm"]["baseline"] == 0.0 and data["pollutants"]["so2"]["baseline"] == 1.0
+
+
+def test_import_checks_grades_against_the_policy_given(run, tmp_path: Path) -> None:
+    policy = write(tmp_path / "e-policy.yaml", "requirements: {orange: 0.3}\n"
+                   "grades:\n  E:\n    zh: E级\n    rank: 7\n    measures: {orange: stop}\n")
+    Path("e.csv").write_text(f"企业名称,统一社会信用代码,绩效等级,SO2\n示例县甲厂,{code(1)},E级,10\n", encoding="utf-8")
+    refused = run("import", "e.csv", "-o", "e.yaml", "--authority", "示例县生态环境局")
+    assert refused.exit_code == 2 and "unknown grade 'E级'" in refused.stderr and not Path("e.yaml").exists()
+    done = run("import", "e.csv", "-o", "e.yaml", "--authority", "示例县生态环境局", "--policy", str(policy))
+    assert done.exit_code == 0, done.stderr
+    data = check_json(run, Path("e.yaml"), "orange", "--policy", str(policy))
+    assert data["enterprises"][0]["grade"] == "E" and data["enterprises"][0]["lines"][0]["cut"] == 1.0
+    plan = json.loads(run("plan", "orange", "--list", "e.yaml", "--policy", str(policy), "--json").stdout)
+    assert plan["ok"]  # stopped already: nothing to raise
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("grades: {E: {measures: {orange: 0.5}}}", "grade 'E' is not built in: give it a rank"),
+    ("grades: {E: {orange: 0.5}}", "unknown grade 'E': not built in"),
+    ("grades: {E: {rank: 7, aliases: [B级]}}", "grade name 'B级' names both B and E"),
+    ("grades: {B: {rank: high}}", "rank of grade B must be a number"),
+    ("categories: {green: {exempt_up_to: purple}}", "exempt_up_to of category green must be yellow, orange, red"),
+    ("categories: {green: {exempt_up_to: orange, max_load: maybe}}", "max_load must be yes or no"),
+    ("categories: {green: {exempt_up_to: orange, ceiling: red}}", "unknown key 'ceiling' in category green"),
+    ("unrated_as: highest", "unrated_as must be 'lowest' or left out"),
+    ("industries: {cement: {E: {orange: 0.5}}}", "unknown grade 'E' in cement (the policy's grades: A ("),
+])
+def test_a_broken_grade_or_category_in_a_policy_is_one_clear_error(text: str, message: str) -> None:
+    from haze.core.errors import PolicyError
+    from haze.core.policy import parse_policy
+
+    with pytest.raises(PolicyError) as caught:
+        parse_policy(f"requirements: {{orange: 0.3}}\n{text}\n".encode("utf-8"), "city.yaml")
+    assert message in str(caught.value) and str(caught.value).startswith("city.yaml")
+
+
+def test_a_policy_written_before_b_minus_still_reads_its_lists(run, tmp_path: Path) -> None:
+    """The older grade -> level -> measure form: built-in grades all exist, B- is unknown to it."""
+    old = write(tmp_path / "old.yaml", "requirements: {orange: 0.3}\ngrades:\n  B级: {orange: 0.25}\n"
+                "categories:\n  保障类: {orange: {cut: 0, actions: [以热定产]}}\n")
+    path = write(Path("old-list.yaml"), HEAD + enterprise(1, "示例县甲厂", "b 级")
+                 + enterprise(2, "示例县乙厂", "引领性") + enterprise(3, "示例县丙厂", "C", extra="    category: 保障类\n"))
+    data = check_json(run, path, "orange", "--policy", str(old))
+    assert [(e["grade"], e["lines"][0]["cut"], e["lines"][0]["source"]) for e in data["enterprises"]] == [
+        ("B", 0.25, "grade"), ("leading", 0.0, None), ("C", 0.0, "category")]
+    b_minus = write(Path("b-minus.yaml"), HEAD + enterprise(1, "示例县甲厂", "B-"))
+    refused = run("check", "orange", "--list", str(b_minus), "--policy", str(old), "--no-cache")
+    assert refused.exit_code == 2 and "unknown grade 'B-'" in refused.stderr
