@@ -61,15 +61,16 @@ SHANXI_FORMS = ["B-", "B－", "B-级", "B（含B-）", "b-", "B级（含B-）", 
 
 def test_a_list_written_the_shanxi_way_loads_without_a_finding(run) -> None:
     """Issue 19's done-when: grade column "B（含B-）"/"B-" loads with no finding at all; --json says B-."""
-    text = HEAD + "".join(enterprise(i, f"示例县第{i}铸造厂", form) for i, form in enumerate(SHANXI_FORMS))
+    text = HEAD + "".join(enterprise(i, f"示例县第{i}铸造厂", form) for i, form in enumerate(SHANXI_FORMS)) \
+        + enterprise(99, "示例县丁级砖厂", "D级", so2=365 * len(SHANXI_FORMS))  # so that every level is met
     path = write(Path("shanxi.yaml"), text)
     validated = run("validate", str(path), "--json", "--no-cache")
-    findings = json.loads(validated.stdout)["files"][0]["findings"]
-    assert [f for f in findings if f["code"] != "E201"] == []
+    assert validated.exit_code == 0
+    assert json.loads(validated.stdout)["files"][0]["findings"] == []
     data = check_json(run, path, "orange")
-    assert {e["grade"] for e in data["enterprises"]} == {"B-"}
+    assert [e["grade"] for e in data["enterprises"]] == ["B-"] * len(SHANXI_FORMS) + ["D"]
     # B's measures by default: 20% at orange, from the grade table
-    assert {(ln["cut"], ln["source"]) for e in data["enterprises"] for ln in e["lines"]} == {(0.2, "grade")}
+    assert {(ln["cut"], ln["source"]) for e in data["enterprises"][:-1] for ln in e["lines"]} == {(0.2, "grade")}
 
 
 def test_shanxi_b_minus_in_csv_and_xlsx(run) -> None:
@@ -371,3 +372,21 @@ def test_a_policy_written_before_b_minus_still_reads_its_lists(run, tmp_path: Pa
     b_minus = write(Path("b-minus.yaml"), HEAD + enterprise(1, "示例县甲厂", "B-"))
     refused = run("check", "orange", "--list", str(b_minus), "--policy", str(old), "--no-cache")
     assert refused.exit_code == 2 and "unknown grade 'B-'" in refused.stderr
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("fmt", ["md", "html", "txt"])
+def test_category_notices_render_in_every_shipped_template(tmp_path: Path, lang: str, fmt: str) -> None:
+    policy = write(tmp_path / "bureau-policy.yaml", BUREAU)
+    inputs = load_inputs(bureau_list(), str(policy), cache=False)
+    eight = datetime(2026, 12, 1, 20, 0, tzinfo=SHANGHAI)
+    for level in (Level.YELLOW, Level.RED):
+        result = compute(inputs.list, inputs.policy, level)
+        issue = Issue(id=f"20261201-200000-{level.value}", kind="activation", level=level, start=eight, until=None,
+                      issued=eight, first_number=1, user="duty")
+        done = render_activation(result, inputs.list, issue, tmp_path / f"{lang}-{fmt}", lang=lang, fmt=fmt)
+        text = "".join(p.read_text(encoding="utf-8") for p in Path(done.directory).iterdir() if p.suffix == f".{fmt}")
+        limit = "核定最大允许生产负荷为70%" if lang == "zh" else "approved maximum production load is 70%"
+        assert limit in text
+        if level is Level.RED:
+            assert ("豁免减排仅适用于橙色及以下预警" if lang == "zh" else "exempt only up to the orange level") in text
