@@ -31,9 +31,9 @@ FAILS_ORANGE = EXAMPLES / "small-fails-orange.yaml"
 
 @cache
 def _operating(path: Path) -> tuple[str, ...]:
-    lst = read_list(path).list
-    assert lst is not None
-    return tuple(e.id for e in lst.enterprises if e.operating)
+    enterprise_list = read_list(path).enterprise_list
+    assert enterprise_list is not None
+    return tuple(e.id for e in enterprise_list.enterprises if e.operating)
 
 
 def operating_ids(path: Path) -> list[str]:
@@ -98,8 +98,8 @@ def history_json(run, journal: Path | None = None) -> list[dict]:
 def test_activate_writes_one_notice_per_operating_enterprise_and_records_it(run) -> None:
     data = activate_json(run, "orange", "--start", "2025-12-01T20:00")
     ids = operating_ids(COUNTY)
-    lst = read_list(COUNTY).list
-    assert lst is not None and len(ids) == len(lst.enterprises) - sum(not e.operating for e in lst.enterprises)
+    enterprise_list = read_list(COUNTY).enterprise_list
+    assert enterprise_list is not None and len(ids) == len(enterprise_list.enterprises) - sum(not e.operating for e in enterprise_list.enterprises)
     assert data["activation"] == "20251201-200000-orange"
     folder = OUT / "20251201-200000-orange"
     names = sorted(p.name for p in folder.iterdir())

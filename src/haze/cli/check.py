@@ -27,7 +27,7 @@ def check(ctx: click.Context, level: Level, list_path: str | None, policy: str |
     if as_json:
         from haze.render.report import level_json
 
-        emit_json(level_json(result, checked.lst))
+        emit_json(level_json(result, checked.enterprise_list))
     else:
         from haze.cli.common import stdout_console
         from haze.cli.render import enterprise_table, pollutant_table, verdict

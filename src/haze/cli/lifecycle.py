@@ -116,7 +116,7 @@ def activation_json(outcome: Activated) -> dict[str, Any]:
     """SPEC §7.1 plus ``activation`` and ``notices`` (and ``adjusted_from`` for an adjustment)."""
     from haze.render.report import level_json
 
-    data = level_json(outcome.result, outcome.list)
+    data = level_json(outcome.result, outcome.enterprise_list)
     data["activation"] = outcome.id
     data["notices"] = [] if outcome.dry_run else [str(p) for p in outcome.notices.files]
     if outcome.adjusted_from:

@@ -48,7 +48,7 @@ def plan(ctx: click.Context, level: Level, list_path: str | None, policy: str | 
     print_findings(done.warnings)
     written = done.written
     if as_json:
-        emit_json(plan_json(done.plan, done.lst, None if written is None else str(written)))
+        emit_json(plan_json(done.plan, done.enterprise_list, None if written is None else str(written)))
     else:
         _print_plan(done.plan, summary)
         if written is not None:

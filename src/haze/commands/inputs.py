@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 @dataclass
 class Inputs:
-    list: EnterpriseList
+    enterprise_list: EnterpriseList
     policy: Policy
     warnings: list[Finding] = field(default_factory=list)
 
@@ -38,7 +38,7 @@ def read(path: str | Path, *, cache: bool = True) -> ListReport:
     return read_list(path)
 
 
-def choose_policy(option: str | None, lst: EnterpriseList | None) -> Policy:
+def choose_policy(option: str | None, enterprise_list: EnterpriseList | None) -> Policy:
     """``--policy`` wins; then the list's own ``policy``; then the default.
 
     A list is not trusted (it comes from many hands), so its ``policy`` may only
@@ -47,9 +47,9 @@ def choose_policy(option: str | None, lst: EnterpriseList | None) -> Policy:
     """
     if option:
         return load_policy(option)
-    named = lst.info.policy if lst else None
+    named = enterprise_list.info.policy if enterprise_list else None
     if named and named not in shipped_policies():
-        raise PolicyError(f"{lst.path if lst else 'the list'}: policy {named!r} is not a shipped policy "
+        raise PolicyError(f"{enterprise_list.path if enterprise_list else 'the list'}: policy {named!r} is not a shipped policy "
                           f"({', '.join(shipped_policies())}); a policy file is chosen with --policy FILE")
     return load_policy(named)
 
@@ -58,21 +58,21 @@ def load_inputs(path: str | Path | None, policy: str | None = None, *, cache: bo
     if not path:
         raise UsageError("no list given: pass --list FILE or set 'list' in haze.yaml")
     report = read(path, cache=cache)
-    if report.list is None or report.blocking:
+    if report.enterprise_list is None or report.blocking:
         blocking = report.blocking or [f for f in report.findings if f.is_error]
-        if report.list is None and len(blocking) == 1 and blocking[0].line is None:
+        if report.enterprise_list is None and len(blocking) == 1 and blocking[0].line is None:
             # The file itself is the problem (missing, unreadable, a pipe, too large): one line says it.
             raise ListError(f"{report.path}: {blocking[0].message}")
         raise ListError(f"{report.path}: the list cannot be computed ({len(blocking)} "
                         f"error{'s' if len(blocking) != 1 else ''})", blocking)
-    return Inputs(report.list, choose_policy(policy, report.list), as_warnings(report.findings))
+    return Inputs(report.enterprise_list, choose_policy(policy, report.enterprise_list), as_warnings(report.findings))
 
 
 @dataclass
 class Checked:
     """What ``haze check`` shows: the list read, the level computed, and the warnings that did not stop it."""
 
-    lst: EnterpriseList
+    enterprise_list: EnterpriseList
     result: LevelResult
     warnings: list[Finding] = field(default_factory=list)
 
@@ -86,4 +86,4 @@ def check_level(list_path: str | Path | None, policy: str | None, level: Level, 
     from haze.core.engine import compute
 
     inputs = load_inputs(list_path, policy, cache=cache)
-    return Checked(inputs.list, compute(inputs.list, inputs.policy, level), inputs.warnings)
+    return Checked(inputs.enterprise_list, compute(inputs.enterprise_list, inputs.policy, level), inputs.warnings)

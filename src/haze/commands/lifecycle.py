@@ -41,7 +41,6 @@ functions, so ``haze status`` and ``haze history`` stay light.
 
 from __future__ import annotations
 
-import builtins
 import os
 import shutil
 from dataclasses import dataclass, field
@@ -145,18 +144,17 @@ class Activated:
     id: str
     kind: str  # activation, adjustment or reissue
     result: LevelResult
-    list: EnterpriseList
+    enterprise_list: EnterpriseList
     start: datetime
     until: datetime | None
     notices: NoticeSet  # its paths are final (under OUT/<id>/) even for a dry run, where nothing exists
     numbers: tuple[str, str] | None  # first and last notice number; None when no enterprise operates
     closed: ActivationRecord | None = None  # the warning this one superseded or found expired
-    # builtins.list: inside this class, "list" is the field above
-    warnings: builtins.list[Finding] = field(default_factory=builtins.list)
+    warnings: list[Finding] = field(default_factory=list)
     journal: Path = Path()  # absolute
     new_journal: bool = False  # this activation created the journal file
     dry_run: bool = False
-    notes: builtins.list[str] = field(default_factory=builtins.list)  # cautions: a --start far from now
+    notes: list[str] = field(default_factory=list)  # cautions: a --start far from now
 
     @property
     def adjusted_from(self) -> str | None:
@@ -204,13 +202,13 @@ def activate(opts: ActivateOptions, *, now: datetime | None = None, progress: Pr
     start = _shanghai(opts.start) if opts.start is not None else now.replace(second=0)
     until = _until(start, opts.until, opts.hours)
     inputs = load_inputs(opts.list_path, opts.policy, cache=opts.cache)
-    result = compute(inputs.list, inputs.policy, opts.level)
+    result = compute(inputs.enterprise_list, inputs.policy, opts.level)
     if opts.strict and not result.ok:
         raise RequirementNotMet(f"{opts.level.value} requirement not met ({_shortfalls(result)}); "
                                 "--strict: no notice written, nothing recorded")
     journal = Journal(journal_path(opts.journal))
     out = opts.out_dir(journal.path)
-    pending = _Activation(opts, inputs.list, result, start, until, now, inputs.warnings, out)
+    pending = _Activation(opts, inputs.enterprise_list, result, start, until, now, inputs.warnings, out)
     with journal:
         if opts.dry_run:
             return pending.dry_run(journal)
@@ -230,12 +228,12 @@ def activate(opts: ActivateOptions, *, now: datetime | None = None, progress: Pr
 class _Activation:
     """One activation being decided, rendered and recorded."""
 
-    def __init__(self, opts: ActivateOptions, lst: EnterpriseList, result: LevelResult, start: datetime,
+    def __init__(self, opts: ActivateOptions, enterprise_list: EnterpriseList, result: LevelResult, start: datetime,
                  until: datetime | None, now: datetime, warnings: list[Finding], out: Path) -> None:
-        self.opts, self.list, self.result = opts, lst, result
+        self.opts, self.enterprise_list, self.result = opts, enterprise_list, result
         self.start, self.until, self.now, self.warnings = start, until, now, warnings
         self.out = out
-        self.prefix = lst.info.doc_prefix
+        self.prefix = enterprise_list.info.doc_prefix
         self.count = len(result.operating)
 
     def decide(self, journal: Journal) -> tuple[str, ActivationRecord | None, str | None]:
@@ -289,7 +287,7 @@ class _Activation:
 
         kind, active, fate = self.decide(journal)
         issue = self.issue(journal, kind, active, journal.peek_number(self.prefix, self.now.year))
-        notices = render_activation(self.result, self.list, issue, self.out, lang=self.opts.lang,
+        notices = render_activation(self.result, self.enterprise_list, issue, self.out, lang=self.opts.lang,
                                     fmt=self.opts.fmt, templates=self.opts.templates, dry_run=True)
         return self._outcome(issue, kind, notices, active if fate else None, journal, dry_run=True)
 
@@ -301,7 +299,7 @@ class _Activation:
         first = journal.allocate_numbers(self.prefix, self.now.year, self.count)
         issue = self.issue(journal, kind, active, first)
         with _staging(self.out, issue.id, journal) as staging:
-            notices = render_activation(self.result, self.list, issue, staging, lang=self.opts.lang,
+            notices = render_activation(self.result, self.enterprise_list, issue, staging, lang=self.opts.lang,
                                         fmt=self.opts.fmt, templates=self.opts.templates, progress=progress)
             notices = _final(notices, self.out, issue.id)
             _check_count(notices, self.count)
@@ -317,7 +315,7 @@ class _Activation:
                 notices: NoticeSet) -> ActivationRecord:
         from haze.render.report import pollutant_json
 
-        info = self.list.info
+        info = self.enterprise_list.info
         result = self.result
         list_info: dict[str, Any] = {"region": info.region, "authority": info.authority, "season": info.season,
                                      "doc_prefix": info.doc_prefix}
@@ -326,8 +324,8 @@ class _Activation:
             list_info["contact"] = {"name": contact.name, "phone": contact.phone}
         return ActivationRecord(
             id=issue.id, kind=kind, state=ACTIVE, level=issue.level, start=issue.start, until=issue.until,
-            list_path=str(Path(self.list.path).resolve()) if self.list.path else "",
-            list_sha256=self.list.sha256,
+            list_path=str(Path(self.enterprise_list.path).resolve()) if self.enterprise_list.path else "",
+            list_sha256=self.enterprise_list.sha256,
             list_info=list_info,
             policy=result.policy.name, requirement=result.policy.uniform_requirement(result.level),
             pollutants={p.value: pollutant_json(r) for p, r in result.pollutants.items()},
@@ -338,7 +336,7 @@ class _Activation:
 
     def _outcome(self, issue: Issue, kind: str, notices: NoticeSet, closed: ActivationRecord | None,
                  journal: Journal, *, dry_run: bool) -> Activated:
-        return Activated(id=issue.id, kind=kind, result=self.result, list=self.list, start=self.start,
+        return Activated(id=issue.id, kind=kind, result=self.result, enterprise_list=self.enterprise_list, start=self.start,
                          until=self.until, notices=notices, numbers=_numbers(self.prefix, issue, notices.count),
                          closed=closed, warnings=self.warnings, journal=journal.path,
                          new_journal=journal.created, dry_run=dry_run, notes=self.notes())

@@ -247,26 +247,26 @@ def gc_paused() -> Iterator[None]:
 
 def encode_report(report: ListReport) -> dict[str, Any]:
     return {
-        "list": None if report.list is None else _encode_list(report.list),
+        "list": None if report.enterprise_list is None else _encode_list(report.enterprise_list),
         "findings": [[f.severity, f.code, f.message, f.line, f.enterprise, f.column] for f in report.findings],
     }
 
 
 def decode_report(data: dict[str, Any], path: str, digest: str) -> ListReport:
     raw = data["list"]
-    lst = None if raw is None else _decode_list(raw, path, digest)
+    enterprise_list = None if raw is None else _decode_list(raw, path, digest)
     findings = [Finding(s, c, m, path, line, e, col) for s, c, m, line, e, col in data["findings"]]
-    return ListReport(path, lst, findings, digest)
+    return ListReport(path, enterprise_list, findings, digest)
 
 
-def _encode_list(lst: EnterpriseList) -> list[Any]:
-    i = lst.info
+def _encode_list(enterprise_list: EnterpriseList) -> list[Any]:
+    i = enterprise_list.info
     info = [i.region, i.authority, i.season, i.policy, i.doc_prefix,
             None if i.baseline is None else _encode_amounts(i.baseline), i.strict_ids,
             None if i.contact is None else [i.contact.name, i.contact.phone]]
-    return [info, [_encode_enterprise(e) for e in lst.enterprises],
+    return [info, [_encode_enterprise(e) for e in enterprise_list.enterprises],
             [[s.name, s.kind, _encode_amounts(s.emissions), _encode_measures(s.measures), s.line]
-             for s in lst.other_sources]]
+             for s in enterprise_list.other_sources]]
 
 
 def _decode_list(raw: list[Any], path: str, digest: str) -> EnterpriseList:

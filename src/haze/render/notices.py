@@ -457,7 +457,7 @@ class _Templates:
         self.env = env
         self.compiled: dict[str, Template] = {}
         for role, name in names.items():
-            self.compiled[role] = self._guard(name, lambda n=name: env.get_template(n))
+            self.compiled[role] = self._guard(name, functools.partial(env.get_template, name))
 
     def render(self, role: str, context: dict[str, Any]) -> str:
         template = self.compiled[role]
@@ -491,7 +491,7 @@ class _Templates:
 
     def _where(self, exc: BaseException, name: str) -> str:
         """``FILE:LINE`` of the innermost template frame of the traceback (Jinja maps lines back)."""
-        known = getattr(self.env.loader, "filenames", set())
+        known: set[str] = getattr(self.env.loader, "filenames", set())
         where = None
         tb = exc.__traceback__
         while tb is not None:
@@ -528,7 +528,7 @@ def _width(count: int) -> int:
     return max(4, len(str(count)))
 
 
-def render_activation(result: LevelResult, lst: EnterpriseList, issue: Issue, parent: Path, *,
+def render_activation(result: LevelResult, enterprise_list: EnterpriseList, issue: Issue, parent: Path, *,
                       lang: str = "zh", fmt: str = "md", templates: Path | None = None,
                       dry_run: bool = False, progress: Callable[[int, int], None] | None = None,
                       contact: Any = None) -> NoticeSet:
@@ -545,18 +545,18 @@ def render_activation(result: LevelResult, lst: EnterpriseList, issue: Issue, pa
     _check_options(issue, lang, fmt)
     env = make_environment(lang=lang, fmt=fmt, templates=templates)
     tpl = _Templates(env, {"notice": f"notice.{lang}.{fmt}.j2", "index": f"index.{lang}.{fmt}.j2"})
-    info = vars(lst.info) | {"path": lst.path, "sha256": lst.sha256}
+    info = vars(enterprise_list.info) | {"path": enterprise_list.path, "sha256": enterprise_list.sha256}
     if contact is None:
-        contact = getattr(lst.info, "contact", None)
+        contact = getattr(enterprise_list.info, "contact", None)
     base = common_context(info, issue, lang, fmt, contact)
     base["policy"] = {"name": result.policy.name, "title": one_line(result.policy.title),
                       "source": one_line(result.policy.source)}
     operating = [r for r in result.enterprises if r.reason != IDLE]
     width = _width(len(operating))
-    rows = []
+    rows: list[dict[str, Any]] = []
     for i, r in enumerate(operating):
         enterprise, measures = enterprise_context(r, result.level, result.policy.industry_names, lang)
-        number = notice_number(lst.info.doc_prefix, issue.issued.year, issue.first_number + i)
+        number = notice_number(enterprise_list.info.doc_prefix, issue.issued.year, issue.first_number + i)
         rows.append({"index": i + 1, "seq": issue.first_number + i, "number": number,
                      "file": f"{_file_stem(i + 1, r.enterprise.id, width)}.{fmt}",
                      "replaces": one_line(issue.replaced_numbers.get(r.enterprise.id, "")),
@@ -611,7 +611,7 @@ def render_lift(notified: list[dict], lst_info: Any, issue: Issue, parent: Path,
     base = common_context(info, issue, lang, fmt, contact if contact is not None else info.get("contact"))
     base["policy"] = {"name": str(info.get("policy") or ""), "title": "", "source": ""}
     width = _width(len(notified))
-    rows = []
+    rows: list[dict[str, Any]] = []
     for i, entry in enumerate(notified):
         credit_code = one_line(entry.get("id") or "")
         number = notice_number(one_line(info.get("doc_prefix") or ""), issue.issued.year, issue.first_number + i)

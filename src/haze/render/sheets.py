@@ -38,20 +38,20 @@ EXPORT_SUFFIXES = (".xlsx", ".csv")
 class Imported:
     """What ``haze import`` did: the list read, where it went, what to tell the user."""
 
-    imported: EnterpriseList
+    enterprise_list: EnterpriseList
     output: Path
     warnings: list[Finding] = field(default_factory=list)
 
     def to_json(self) -> dict:
-        lst = self.imported
+        enterprise_list = self.enterprise_list
         return {
             "ok": True,
-            "source": lst.path,
+            "source": enterprise_list.path,
             "output": str(self.output),
-            "region": lst.info.region,
-            "enterprises": len(lst.enterprises),
-            "lines": sum(len(e.lines) for e in lst.enterprises if e.has_lines),
-            "other_sources": len(lst.other_sources),
+            "region": enterprise_list.info.region,
+            "enterprises": len(enterprise_list.enterprises),
+            "lines": sum(len(e.lines) for e in enterprise_list.enterprises if e.has_lines),
+            "other_sources": len(enterprise_list.other_sources),
             "warnings": [f.to_json() for f in self.warnings],
         }
 
@@ -75,23 +75,23 @@ def import_list(source: str | Path, output: str | Path, facts: dict[str, str | N
         raise UsageError(f"{output}: the imported list is YAML: name it .yaml or .yml")
     if output.exists() and not force:
         raise UsageError(f"{output}: already exists; pass --force to overwrite it")
-    lst, findings = _read_sheet(source, kind, {k: v for k, v in (facts or {}).items() if v})
+    enterprise_list, findings = _read_sheet(source, kind, {k: v for k, v in (facts or {}).items() if v})
     blocking = [f for f in findings if f.blocking and f.is_error]
-    if lst is None or blocking:
+    if enterprise_list is None or blocking:
         errors = blocking or [f for f in findings if f.is_error]
         raise ListError(f"{source}: cannot import ({len(errors)} error{'s' if len(errors) != 1 else ''}); "
                         "nothing written", errors)
-    if lst.info.authority == NO_AUTHORITY:
+    if enterprise_list.info.authority == NO_AUTHORITY:
         raise UsageError(f"{source}: no authority (发布单位) for the notices: pass --authority "
-                         f"(e.g. --authority {lst.info.region}生态环境局) or add it to a 清单信息 sheet; nothing written")
-    text = list_yaml(lst, f"{lst.info.region} 应急减排清单 — imported by `haze import` from {source.name}\n"
-                          f"sha256 of {source.name}: {lst.sha256}")
+                         f"(e.g. --authority {enterprise_list.info.region}生态环境局) or add it to a 清单信息 sheet; nothing written")
+    text = list_yaml(enterprise_list, f"{enterprise_list.info.region} 应急减排清单 — imported by `haze import` from {source.name}\n"
+                          f"sha256 of {source.name}: {enterprise_list.sha256}")
     again = parse_list(text.encode("utf-8"), str(output), "yaml")
-    if again.list is None or again.blocking or not same_list(lst, again.list):
+    if again.enterprise_list is None or again.blocking or not same_list(enterprise_list, again.enterprise_list):
         raise OutputError(f"{output}: the YAML made from {source} does not read back to the same list "
                           "(a haze bug: please report it with the file); nothing written")
     write_atomic(output, text.encode("utf-8"), overwrite=force)
-    return Imported(lst, output, as_warnings(findings))
+    return Imported(enterprise_list, output, as_warnings(findings))
 
 
 def _read_sheet(source: Path, kind: str, facts: dict[str, str]) -> tuple[EnterpriseList | None, list[Finding]]:
@@ -115,10 +115,10 @@ def _read_sheet(source: Path, kind: str, facts: dict[str, str]) -> tuple[Enterpr
         from haze.io.lists.csvread import read_csv as reader
     else:
         from haze.io.lists.xlsxread import read_xlsx as reader
-    lst, findings = reader(data, str(source), overrides=facts)
-    if lst is not None:
-        lst.sha256 = hashlib.sha256(data).hexdigest()
-    return lst, sorted(findings, key=lambda f: f.line or 0)
+    enterprise_list, findings = reader(data, str(source), overrides=facts)
+    if enterprise_list is not None:
+        enterprise_list.sha256 = hashlib.sha256(data).hexdigest()
+    return enterprise_list, sorted(findings, key=lambda f: f.line or 0)
 
 
 # -- export -------------------------------------------------------------------------------
@@ -201,7 +201,7 @@ def requirement_rows(result: LevelResult) -> list[list[Any]]:
     return rows
 
 
-def info_rows(result: LevelResult, lst: EnterpriseList, now: datetime | None = None) -> list[list[Any]]:
+def info_rows(result: LevelResult, enterprise_list: EnterpriseList, now: datetime | None = None) -> list[list[Any]]:
     """The facts a reviewer needs to trust the numbers: which list, policy and level, when."""
     from haze import __version__
     from haze.core.timeparse import SHANGHAI, format_zh
@@ -210,9 +210,9 @@ def info_rows(result: LevelResult, lst: EnterpriseList, now: datetime | None = N
     verdict = "达标" if result.ok else f"未达标：{failing}"
     basis = "全社会排放量" if result.basis == "baseline" else "清单排放量合计（清单未给出全社会排放量）"
     return [
-        ["地区", lst.info.region], ["发布单位", lst.info.authority], ["预警级别", level_label(result)],
+        ["地区", enterprise_list.info.region], ["发布单位", enterprise_list.info.authority], ["预警级别", level_label(result)],
         ["政策", f"{result.policy.name} {result.policy.title}".strip()], ["结论", verdict], ["基准", basis],
-        ["清单文件", lst.path], ["清单SHA-256", lst.sha256],
+        ["清单文件", enterprise_list.path], ["清单SHA-256", enterprise_list.sha256],
         ["生成时间", format_zh(now or datetime.now(SHANGHAI))], ["生成工具", f"haze {__version__}"],
     ]
 
@@ -243,18 +243,18 @@ def export_level(list_path: str | Path | None, policy: str | None, level: Level,
 
     _export_suffix(Path(output))
     inputs = load_inputs(list_path, policy, cache=cache)
-    done = write_export(compute(inputs.list, inputs.policy, level), inputs.list, output)
+    done = write_export(compute(inputs.enterprise_list, inputs.policy, level), inputs.enterprise_list, output)
     done.warnings = inputs.warnings
     return done
 
 
-def write_export(result: LevelResult, lst: EnterpriseList, output: str | Path) -> Exported:
+def write_export(result: LevelResult, enterprise_list: EnterpriseList, output: str | Path) -> Exported:
     """Write ``result`` as ``.xlsx`` (three sheets) or ``.csv`` (plus ``<name>-requirement.csv``)."""
     output = Path(output)
     suffix = _export_suffix(output)
     rows = result_rows(result)
     if suffix == ".xlsx":
-        write_atomic(output, _xlsx(result, lst, rows), overwrite=True)
+        write_atomic(output, _xlsx(result, enterprise_list, rows), overwrite=True)
         return Exported(result, [output], len(rows) - 1)
     second = requirement_csv_path(output)
     first_data = _csv([list(RESULT_HEADERS), *rows])
@@ -332,7 +332,7 @@ def ratio_format(ratio: float, required: float, ok: bool) -> str:
     return _percent_format(digits)
 
 
-def _xlsx(result: LevelResult, lst: EnterpriseList, rows: list[list[Any]]) -> bytes:
+def _xlsx(result: LevelResult, enterprise_list: EnterpriseList, rows: list[list[Any]]) -> bytes:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font
@@ -382,7 +382,7 @@ def _xlsx(result: LevelResult, lst: EnterpriseList, rows: list[list[Any]]) -> by
            4: lambda n: ratio_format(pollutants[n].ratio or 0.0, pollutants[n].required, pollutants[n].ok),
            5: lambda n: cut_format(pollutants[n].required)},
           {0: 22, 1: 16, 2: 16, 3: 14, 6: 12, 7: 16})
-    sheet(INFO_SHEET, ("项目", "内容"), info_rows(result, lst), {}, {0: 14, 1: 70})
+    sheet(INFO_SHEET, ("项目", "内容"), info_rows(result, enterprise_list), {}, {0: 14, 1: 70})
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

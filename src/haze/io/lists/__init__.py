@@ -23,7 +23,7 @@ class ListReport:
     """A list as read: the model (None when unreadable) and what was found in it."""
 
     path: str
-    list: EnterpriseList | None
+    enterprise_list: EnterpriseList | None
     findings: list[Finding] = field(default_factory=list)
     sha256: str = ""
 
