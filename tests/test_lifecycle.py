@@ -21,7 +21,7 @@ import pytest
 
 from conftest import COUNTY, EXAMPLES, write
 from test_notices import PM_JUST_SHORT  # PM at 29.999% of its baseline at orange: just short of 30%
-from haze.commands.lifecycle import MARKER
+from haze.commands.staging import MARKER
 from haze.io.lists import read_list
 
 JOURNAL = Path(".haze/journal.db")
@@ -581,7 +581,7 @@ def test_status_and_history_import_nothing_heavy() -> None:
     code = (
         "import sys\n"
         "from haze.cli import cli\n"
-        "import haze.cli.lifecycle\n"
+        "import haze.cli.status, haze.cli.history\n"
         "for args in (['status', '--json'], ['history', '--json']):\n"
         "    try:\n"
         "        cli(args, standalone_mode=False)\n"
@@ -603,7 +603,7 @@ def test_every_command_has_help(run) -> None:
 
 
 def test_interrupted_while_rendering_records_nothing_and_cleans_up() -> None:
-    from haze.commands.lifecycle import ActivateOptions, activate
+    from haze.commands import activate
     from haze.core.model import Level
 
     def interrupt(done: int, total: int) -> None:
@@ -611,7 +611,7 @@ def test_interrupted_while_rendering_records_nothing_and_cleans_up() -> None:
             raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        activate(ActivateOptions(level=Level.ORANGE, list_path=COUNTY), progress=interrupt)
+        activate.run(activate.Settings(level=Level.ORANGE, list_path=COUNTY), progress=interrupt)
     assert not OUT.exists() or not any(OUT.iterdir())
     assert journal_rows("SELECT id FROM activations") == []
     assert journal_rows("SELECT * FROM counters") == []
@@ -778,13 +778,13 @@ def test_a_start_far_from_now_is_warned_about(run) -> None:
 def test_a_failed_move_after_the_commit_says_the_warning_is_recorded(run, monkeypatch: pytest.MonkeyPatch,
                                                                      failure: BaseException, code: int,
                                                                      says: str) -> None:
-    import haze.commands.lifecycle
+    import haze.commands.staging
 
     def fail(*args: object) -> bool:
         raise failure
 
-    real = haze.commands.lifecycle._move_into_place
-    monkeypatch.setattr(haze.commands.lifecycle, "_move_into_place", fail)
+    real = haze.commands.staging.move_into_place
+    monkeypatch.setattr(haze.commands.staging, "move_into_place", fail)
     result = activate(run, "orange", "--start", "2025-12-01T20:00")
     assert result.exit_code == code
     (line,) = result.stderr.strip().splitlines()[-1:]
@@ -792,7 +792,7 @@ def test_a_failed_move_after_the_commit_says_the_warning_is_recorded(run, monkey
     assert says in line and str(staged) in line and "nothing" not in line
     assert (staged / "manifest.json").is_file()  # complete, waiting
     assert status_json(run)["active"]["id"] == "20251201-200000-orange"
-    monkeypatch.setattr(haze.commands.lifecycle, "_move_into_place", real)
+    monkeypatch.setattr(haze.commands.staging, "move_into_place", real)
     lifted = run("lift")
     assert lifted.exit_code == 0, lifted.stderr  # the next run moves them into place
     assert (OUT / "20251201-200000-orange" / "manifest.json").is_file() and not staged.exists()

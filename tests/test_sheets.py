@@ -437,9 +437,9 @@ def test_excel_formats_never_show_a_cut_smaller_or_a_failing_ratio_as_met() -> N
 
 
 def test_export_is_one_library_call() -> None:
-    from haze.render.sheets import export_level
+    from haze.commands import export
 
-    done = export_level(SMALL, None, Level.ORANGE, "small.csv", cache=False)
+    done = export.run(export.Settings(level=Level.ORANGE, list_path=SMALL, output=Path("small.csv"), cache=False))
     assert [str(f) for f in done.files] == ["small.csv", "small-requirement.csv"]
     assert done.result.failing == [Pollutant.PM, Pollutant.VOCS] and done.warnings == []
     lines = list(csv.reader(io.StringIO(Path("small.csv").read_text("utf-8-sig"))))

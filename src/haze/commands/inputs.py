@@ -1,4 +1,4 @@
-"""Loading what every computing command needs: the list and its policy.
+"""Loading what every computing command needs: the list and its policy (check, activate, plan, export).
 
 ``load_inputs`` applies SPEC §5's rule for ``check``, ``activate``, ``plan``
 and ``export``: only blocking findings refuse the list (``ListError``, exit 2);
@@ -10,16 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from haze.core.errors import ListError, PolicyError, UsageError
 from haze.core.findings import Finding, as_warnings
 from haze.io.lists import ListReport, read_list
-from haze.core.model import EnterpriseList, Level
+from haze.core.model import EnterpriseList
 from haze.core.policy import Policy, load_policy, shipped_policies
-
-if TYPE_CHECKING:
-    from haze.core.engine import LevelResult
 
 
 @dataclass
@@ -66,24 +62,3 @@ def load_inputs(path: str | Path | None, policy: str | None = None, *, cache: bo
         raise ListError(f"{report.path}: the list cannot be computed ({len(blocking)} "
                         f"error{'s' if len(blocking) != 1 else ''})", blocking)
     return Inputs(report.enterprise_list, choose_policy(policy, report.enterprise_list), as_warnings(report.findings))
-
-
-@dataclass
-class Checked:
-    """What ``haze check`` shows: the list read, the level computed, and the warnings that did not stop it."""
-
-    enterprise_list: EnterpriseList
-    result: LevelResult
-    warnings: list[Finding] = field(default_factory=list)
-
-
-def check_level(list_path: str | Path | None, policy: str | None, level: Level, *, cache: bool = True) -> Checked:
-    """``haze check``: load the list with SPEC §5's refusals (:class:`ListError`, exit 2) and compute ``level``.
-
-    Unlike :func:`haze.commands.validate.validate_lists`, blocking errors refuse the list, and every
-    other error is a warning: a typo must never stop an emergency.
-    """
-    from haze.core.engine import compute
-
-    inputs = load_inputs(list_path, policy, cache=cache)
-    return Checked(inputs.enterprise_list, compute(inputs.enterprise_list, inputs.policy, level), inputs.warnings)

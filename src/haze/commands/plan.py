@@ -396,6 +396,16 @@ def _verify(text: str, path: str, policy: Policy, plan: Plan) -> None:
                           "bug: please report it with the list; nothing written")
 
 
+@dataclass(kw_only=True)
+class Settings:
+    level: Level
+    list_path: str | Path | None
+    policy: str | None = None
+    cache: bool = True
+    output: Path | None = None  # --apply -o FILE: where the planned list is written
+    force: bool = False  # let it overwrite FILE
+
+
 @dataclass(frozen=True)
 class Planned:
     """What ``haze plan`` shows: the list read, the plan, the warnings, and the file written if any."""
@@ -404,6 +414,22 @@ class Planned:
     plan: Plan
     warnings: list[Finding]
     written: Path | None = None
+
+    @property
+    def ok(self) -> bool:
+        """The level is met, or a plan meets it (exit 0); infeasible is exit 1."""
+        return self.plan.ok
+
+    def to_json(self) -> dict:
+        return plan_json(self.plan, self.enterprise_list, None if self.written is None else str(self.written))
+
+
+Outcome = Planned
+
+
+def run(settings: Settings) -> Outcome:
+    return plan_list(settings.list_path, settings.policy, settings.level, cache=settings.cache,
+                     output=settings.output, force=settings.force)
 
 
 def plan_list(list_path: str | Path | None, policy: str | None, level: Level, *, cache: bool = True,

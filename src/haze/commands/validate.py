@@ -89,6 +89,21 @@ class Validation:
         return {"ok": self.ok, "files": [f.to_json() for f in self.files]}
 
 
+@dataclass(kw_only=True)
+class Settings:
+    paths: list[str]  # every list to validate, in order
+    policy: str | None = None
+    strict: bool = False  # warnings count as errors
+    cache: bool = True
+
+
+Outcome = Validation  # ``ok`` only when no file has an error; ``to_json()`` is SPEC §5's
+
+
+def run(settings: Settings) -> Outcome:
+    return validate_lists(settings.paths, settings.policy, strict=settings.strict, cache=settings.cache)
+
+
 def validate_lists(paths: Iterable[str | Path], policy_name: str | None = None, strict: bool = False,
                    cache: bool = True) -> Validation:
     """Validate every list in ``paths``; an explicit ``policy_name`` is loaded once for all.

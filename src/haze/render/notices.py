@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping
 from haze.core.errors import HazeError, TemplateError, UsageError
 from haze.core.labels import CATEGORY_LABELS, REASON_LABELS, SOURCE_LABELS, label
 from haze.core.model import POLLUTANTS, Level
+from haze.io.fsio import fsync_directory, fsync_files
 
 if TYPE_CHECKING:  # the engine and jinja2 are imported when rendering, not with this module
     from importlib.resources.abc import Traversable
@@ -589,7 +590,7 @@ def render_activation(result: LevelResult, enterprise_list: EnterpriseList, issu
     notices = [{"id": row["enterprise"]["id"], "name": row["enterprise"]["name"], "number": row["number"],
                 "file": row["file"]} | ({"replaces": row["replaces"]} if row["replaces"] else {}) for row in rows]
     head = _manifest_head(issue, lang, fmt, info, result.policy.name, notices)
-    return _publish(Path(parent), issue.id, produce(), head, len(rows), notices, dry_run)
+    return write_notice_set(Path(parent), issue.id, produce(), head, len(rows), notices, dry_run)
 
 
 def render_lift(notified: list[dict], lst_info: Any, issue: Issue, parent: Path, *, lang: str = "zh",
@@ -633,7 +634,7 @@ def render_lift(notified: list[dict], lst_info: Any, issue: Issue, parent: Path,
     notices = [{"id": row["enterprise"]["id"], "name": row["enterprise"]["name"], "number": row["number"],
                 "file": row["file"], "activation_number": row["activation_number"]} for row in rows]
     head = _manifest_head(issue, lang, fmt, info, str(info.get("policy") or ""), notices)
-    return _publish(Path(parent), issue.id, produce(), head, len(rows), notices, dry_run)
+    return write_notice_set(Path(parent), issue.id, produce(), head, len(rows), notices, dry_run)
 
 
 # -- writing ---------------------------------------------------------------------------
@@ -680,9 +681,9 @@ def _manifest_bytes(head: dict[str, Any], hashes: dict[str, str]) -> bytes:
     return (dumps(head | {"files": hashes}) + "\n").encode("utf-8")
 
 
-def _publish(parent: Path, name: str, produce: Iterator[tuple[str, str]], head: dict[str, Any], count: int,
+def write_notice_set(parent: Path, name: str, produce: Iterator[tuple[str, str]], head: dict[str, Any], count: int,
              notices: list[dict[str, str]], dry_run: bool) -> NoticeSet:
-    """Render every file into a hidden directory beside the target, then rename it into place."""
+    """Render every file into a hidden directory beside the target, fsync them all, then rename it into place."""
     target = parent / name
     if os.path.lexists(target):
         raise HazeError(f"{target} already exists: notices are never overwritten")
@@ -705,12 +706,12 @@ def _publish(parent: Path, name: str, produce: Iterator[tuple[str, str]], head: 
         manifest = _manifest_bytes(head, hashes)
         (work / MANIFEST).write_bytes(manifest)
         fsync_files([work / f for f in hashes] + [work / MANIFEST])
-        fsync_dir(work)  # the names of the files, before the directory is renamed into place
+        fsync_directory(work)  # the names of the files, before the directory is renamed into place
         if os.path.lexists(target):  # another run got there while we rendered
             raise HazeError(f"{target} already exists: notices are never overwritten")
         os.rename(work, target)
         work = None
-        fsync_dir(parent)  # the rename itself
+        fsync_directory(parent)  # the rename itself
     except OSError as exc:
         raise HazeError(f"cannot write notices to {parent}: {exc.strerror or exc}") from None
     finally:
@@ -721,60 +722,13 @@ def _publish(parent: Path, name: str, produce: Iterator[tuple[str, str]], head: 
     return NoticeSet(target, [target / f for f in hashes] + [target / MANIFEST], _sha256(manifest), count, notices)
 
 
-def write_synced(path: Path, data: bytes) -> None:
-    """Write a new file and fsync it: on disk before anything (the journal) refers to it."""
-    with open(path, "xb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
 
 
-def fsync_files(paths: list[Path]) -> None:
-    """fsync every file, a few at a time in threads, once all are written.
-
-    One by one, each fsync waits for its own journal commit: 2,000 notices
-    took longer to sync than to render. Issued together, the file system
-    groups them into a few commits (see docs/notices.md for the cost).
-    """
-    if len(paths) < _FSYNC_THREADS:
-        for path in paths:
-            _fsync_file(path)
-        return
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(max_workers=_FSYNC_THREADS) as pool:
-        for _ in pool.map(_fsync_file, paths):  # re-raises the first OSError
-            pass
 
 
-_FSYNC_THREADS = 16
 
 
-def _fsync_file(path: Path) -> None:
-    # Windows commits a file only through a handle open for writing.
-    fd = os.open(path, os.O_RDWR if os.name == "nt" else os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
-
-def fsync_dir(path: Path) -> None:
-    """Make a directory's entries (files created or renamed in it) durable.
-
-    Skipped where the OS refuses: Windows cannot open a directory, and some
-    file systems reject fsync on one; their own metadata journal is all there is.
-    """
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def _umask() -> int:

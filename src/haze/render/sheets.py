@@ -1,11 +1,9 @@
-"""Spreadsheets in and out (SPEC §9): ``haze import`` and ``haze export`` without the terminal.
+"""Writing the spreadsheets of ``haze export`` (SPEC §9): a level's results for reporting upward.
 
-- :func:`import_list` reads a CSV or XLSX list and writes it as the readable
-  YAML of SPEC §2, after checking that the YAML reads back to the same list.
-- :func:`export_level` loads a list, computes a level and writes its
-  per-enterprise results for reporting upward (:func:`write_export`): one row
-  per production line (so a reviewer can filter, pivot and sum in Excel), a
-  totals row, and the per-pollutant requirement table.
+:func:`write_export` writes one row per production line (so a reviewer can
+filter, pivot and sum in Excel), a totals row, and the per-pollutant
+requirement table. The command itself (load, compute, write) is
+:mod:`haze.commands.export`; ``haze import`` is :mod:`haze.commands.import_`.
 
 Files are written whole through :func:`haze.io.fsio.write_atomic`. Every cell is
 data: list text that looks like a formula (``=HYPERLINK(…)``) is stored as
@@ -23,102 +21,20 @@ from pathlib import Path
 from typing import Any
 
 from haze.core.engine import IDLE, EnterpriseResult, LevelResult, LineResult, SourceResult
-from haze.core.errors import ListError, UsageError
-from haze.core.findings import Finding, as_warnings, finding
+from haze.core.errors import UsageError
+from haze.core.findings import Finding
 from haze.core.fmt import cap_number, cut_pct, is_stop
-from haze.io.fsio import OutputError, write_atomic
+from haze.io.fsio import write_atomic
 from haze.core.labels import CATEGORY_LABELS, REASON_LABELS, SOURCE_LABELS, label
 from haze.core.model import POLLUTANTS, Category, EnterpriseList, Level
 
-LIST_SUFFIXES = (".yaml", ".yml")
 EXPORT_SUFFIXES = (".xlsx", ".csv")
 
 
-@dataclass
-class Imported:
-    """What ``haze import`` did: the list read, where it went, what to tell the user."""
-
-    enterprise_list: EnterpriseList
-    output: Path
-    warnings: list[Finding] = field(default_factory=list)
-
-    def to_json(self) -> dict:
-        enterprise_list = self.enterprise_list
-        return {
-            "ok": True,
-            "source": enterprise_list.path,
-            "output": str(self.output),
-            "region": enterprise_list.info.region,
-            "enterprises": len(enterprise_list.enterprises),
-            "lines": sum(len(e.lines) for e in enterprise_list.enterprises if e.has_lines),
-            "other_sources": len(enterprise_list.other_sources),
-            "warnings": [f.to_json() for f in self.warnings],
-        }
 
 
-def import_list(source: str | Path, output: str | Path, facts: dict[str, str | None] | None = None, *,
-                force: bool = False) -> Imported:
-    """Read a CSV or XLSX list and write it as YAML. ``facts`` (region, authority…) win over the file's.
-
-    Raises :class:`ListError` (nothing written) for blocking findings, and
-    :class:`UsageError` when the list has no authority or the output exists.
-    """
-    from haze.io.lists import list_format, parse_list
-    from haze.io.lists.table import NO_AUTHORITY
-    from haze.io.lists.yamlwrite import list_yaml, same_list
-
-    source, output = Path(source), Path(output)
-    kind = list_format(source)
-    if kind not in ("csv", "xlsx"):
-        raise UsageError(f"{source}: import reads .csv and .xlsx lists (a YAML list needs no import)")
-    if output.suffix.lower() not in LIST_SUFFIXES:
-        raise UsageError(f"{output}: the imported list is YAML: name it .yaml or .yml")
-    if output.exists() and not force:
-        raise UsageError(f"{output}: already exists; pass --force to overwrite it")
-    enterprise_list, findings = _read_sheet(source, kind, {k: v for k, v in (facts or {}).items() if v})
-    blocking = [f for f in findings if f.blocking and f.is_error]
-    if enterprise_list is None or blocking:
-        errors = blocking or [f for f in findings if f.is_error]
-        raise ListError(f"{source}: cannot import ({len(errors)} error{'s' if len(errors) != 1 else ''}); "
-                        "nothing written", errors)
-    if enterprise_list.info.authority == NO_AUTHORITY:
-        raise UsageError(f"{source}: no authority (发布单位) for the notices: pass --authority "
-                         f"(e.g. --authority {enterprise_list.info.region}生态环境局) or add it to a 清单信息 sheet; nothing written")
-    text = list_yaml(enterprise_list, f"{enterprise_list.info.region} 应急减排清单 — imported by `haze import` from {source.name}\n"
-                          f"sha256 of {source.name}: {enterprise_list.sha256}")
-    again = parse_list(text.encode("utf-8"), str(output), "yaml")
-    if again.enterprise_list is None or again.blocking or not same_list(enterprise_list, again.enterprise_list):
-        raise OutputError(f"{output}: the YAML made from {source} does not read back to the same list "
-                          "(a haze bug: please report it with the file); nothing written")
-    write_atomic(output, text.encode("utf-8"), overwrite=force)
-    return Imported(enterprise_list, output, as_warnings(findings))
 
 
-def _read_sheet(source: Path, kind: str, facts: dict[str, str]) -> tuple[EnterpriseList | None, list[Finding]]:
-    import hashlib
-    import stat
-
-    from haze.io.lists.yamlread import MAX_BYTES
-
-    try:
-        info = source.stat()
-        if not stat.S_ISREG(info.st_mode):  # a pipe would block forever
-            return None, [finding("E001", "not a regular file (a directory, pipe or device?)", str(source))]
-        if info.st_size > MAX_BYTES:  # refused before it is read, as every list is
-            return None, [finding("E004", f"file is {info.st_size} bytes; the limit is {MAX_BYTES}", str(source))]
-        data = source.read_bytes()
-    except FileNotFoundError:
-        return None, [finding("E001", "no such file", str(source))]
-    except OSError as exc:
-        return None, [finding("E001", f"cannot read: {exc.strerror or exc}", str(source))]
-    if kind == "csv":
-        from haze.io.lists.csvread import read_csv as reader
-    else:
-        from haze.io.lists.xlsxread import read_xlsx as reader
-    enterprise_list, findings = reader(data, str(source), overrides=facts)
-    if enterprise_list is not None:
-        enterprise_list.sha256 = hashlib.sha256(data).hexdigest()
-    return enterprise_list, sorted(findings, key=lambda f: f.line or 0)
 
 
 # -- export -------------------------------------------------------------------------------
@@ -219,7 +135,7 @@ def info_rows(result: LevelResult, enterprise_list: EnterpriseList, now: datetim
 
 @dataclass
 class Exported:
-    """What ``haze export`` did: the level computed, the files written, what to tell the user."""
+    """What :func:`write_export` wrote: the level's result, the files, the number of rows."""
 
     result: LevelResult
     files: list[Path]
@@ -231,27 +147,12 @@ class Exported:
                 "rows": self.rows, "enterprises": len(self.result.enterprises)}
 
 
-def export_level(list_path: str | Path | None, policy: str | None, level: Level, output: str | Path, *,
-                 cache: bool = True) -> Exported:
-    """``haze export``: load the list (SPEC §5's refusals), compute ``level``, write the results.
-
-    Raises :class:`UsageError` for an output that is not .xlsx or .csv, before
-    anything is read; nothing is written when the list cannot be computed.
-    """
-    from haze.core.engine import compute
-    from haze.commands.inputs import load_inputs
-
-    _export_suffix(Path(output))
-    inputs = load_inputs(list_path, policy, cache=cache)
-    done = write_export(compute(inputs.enterprise_list, inputs.policy, level), inputs.enterprise_list, output)
-    done.warnings = inputs.warnings
-    return done
 
 
 def write_export(result: LevelResult, enterprise_list: EnterpriseList, output: str | Path) -> Exported:
     """Write ``result`` as ``.xlsx`` (three sheets) or ``.csv`` (plus ``<name>-requirement.csv``)."""
     output = Path(output)
-    suffix = _export_suffix(output)
+    suffix = check_export_name(output)
     rows = result_rows(result)
     if suffix == ".xlsx":
         write_atomic(output, _xlsx(result, enterprise_list, rows), overwrite=True)
@@ -265,7 +166,7 @@ def write_export(result: LevelResult, enterprise_list: EnterpriseList, output: s
     return Exported(result, [output, second], len(rows) - 1)
 
 
-def _export_suffix(output: Path) -> str:
+def check_export_name(output: Path) -> str:
     suffix = output.suffix.lower()
     if suffix not in EXPORT_SUFFIXES:
         raise UsageError(f"{output}: export writes .xlsx or .csv; name the file so")
