@@ -327,6 +327,42 @@ def test_a_template_error_is_one_line_and_records_nothing(run) -> None:
     assert result.exit_code == 2 and "no_such_field" in result.stderr
 
 
+def _count_renders(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Count the notice sets rendered (each call renders every notice of a set)."""
+    import haze.render.notices
+
+    calls: list[int] = []
+    real = haze.render.notices.render_activation
+
+    def counted(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(haze.render.notices, "render_activation", counted)
+    return calls
+
+
+def test_a_new_journal_renders_the_notices_once(run, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = _count_renders(monkeypatch)
+    assert not JOURNAL.exists()
+    data = activate_json(run, "orange")
+    assert len(calls) == 1  # rendered before the journal existed, recorded as rendered
+    assert JOURNAL.exists() and journal_rows("SELECT id FROM activations") == [(data["activation"],)]
+    assert manifest(OUT / data["activation"])["first_number"] == 1
+    assert not [p for p in OUT.iterdir() if p.name.startswith(".")]  # no staging left behind
+    activate_json(run, "red")  # an existing journal renders once too, under its lock
+    assert len(calls) == 2
+
+
+def test_a_template_error_on_a_new_journal_creates_no_journal(run) -> None:
+    templates = Path("mine")
+    write(templates / "notice.zh.md.j2", "{{ notice.number }}\n{{ enterprise.no_such_field }}\n")
+    result = activate(run, "orange", "--templates", templates)
+    assert result.exit_code == 2 and "no_such_field" in result.stderr
+    assert not JOURNAL.exists() and not JOURNAL.parent.exists()
+    assert not OUT.exists() or not any(OUT.iterdir())
+
+
 def test_json_stdout_is_only_json(run) -> None:
     result = activate(run, "orange", "--json")
     assert result.exit_code == 0

@@ -20,10 +20,11 @@ the notices and records it all. How SPEC §10's guarantees are kept:
   record; the next ``activate`` or ``lift`` on the same journal finishes or
   deletes what it finds (:func:`haze.commands.staging.recover`).
 * **A template error creates no journal.** Where no journal exists yet, the
-  notices are rendered into staging *before* the journal is created, with the
-  numbers a new journal gives; the journal is then created and the numbers
-  reserved, and the staged set is recorded as it is (rendered once). Only if
-  another officer created the journal in between (other numbers) is it
+  notices are rendered *before* the journal is created, into this run's own
+  hidden directory (``OUT/.<id>.<token>.prerender/``), with the numbers a new
+  journal gives; the journal is then created, the numbers reserved, and the set
+  moved into staging and recorded as it is: rendered once. Only if another
+  officer created the journal in between (other numbers, another id) is it
   rendered again.
 * **Durable before recorded.** Every notice, the staging directory and its
   parent are fsynced before the journal commits (``synchronous=FULL``).
@@ -167,7 +168,7 @@ def run(settings: Settings, *, now: datetime | None = None, progress: Progress |
         staged = pending.stage(journal, progress) if not journal.path.exists() else None
         try:
             with journal.transaction(on_wait=on_wait):
-                recover(out, journal, keep=staged.issue.id if staged else None)
+                recover(out, journal)
                 activated = pending.record(journal, progress, staged)
         except BaseException:
             if staged is not None:
@@ -219,13 +220,12 @@ class _Activation:
         not_before(active, self.start, "re-issue", "--start")
         return REISSUE, active, SUPERSEDED
 
-    def issue(self, journal: Journal, kind: str, active: ActivationRecord | None, first: int,
-              own: str | None = None) -> Issue:
+    def issue(self, journal: Journal, kind: str, active: ActivationRecord | None, first: int) -> Issue:
         from haze.render.notices import Issue
 
         # An adjustment or a re-issue replaces the warning's notices: each new one cites the number it replaces.
         replaced = active if kind in (ADJUSTMENT, REISSUE) else None
-        return Issue(id=unique_id(journal, self.out, stamp_id(self.start, self.settings.level.value), own),
+        return Issue(id=unique_id(journal, self.out, stamp_id(self.start, self.settings.level.value)),
                      kind="activation", level=self.settings.level, start=self.start, until=self.until,
                      issued=self.now, first_number=first,
                      previous_level=replaced.level if replaced is not None and kind == ADJUSTMENT else None,
@@ -261,10 +261,10 @@ class _Activation:
         return self._outcome(issue, kind, notices, active if fate else None, journal, dry_run=True)
 
     def stage(self, journal: Journal, progress: Progress | None) -> _Staged:
-        """Before a new journal is created: render into staging with the numbers it will give."""
+        """Before a new journal is created: render into this run's own directory with the numbers it will give."""
         kind, active, _ = self.decide(journal)
         issue = self.issue(journal, kind, active, journal.peek_number(self.prefix, self.now.year))
-        staging = Staging(self.out, issue.id, journal)
+        staging = Staging(self.out, issue.id, journal, prerender=True)
         with staging as folder:
             notices = self.render(issue, folder, progress=progress)
         return _Staged(issue, kind, staging, notices)
@@ -273,13 +273,17 @@ class _Activation:
         """Inside the journal's write transaction: render into staging (unless staged already), then record."""
         kind, active, fate = self.decide(journal)
         first = journal.allocate_numbers(self.prefix, self.now.year, self.count)
-        issue = self.issue(journal, kind, active, first, staged.issue.id if staged is not None else None)
+        issue = self.issue(journal, kind, active, first)
         if staged is not None and (staged.issue, staged.kind) != (issue, kind):
             staged.staging.remove()  # another officer made the journal meanwhile: other numbers, render again
             staged = None
-        staging = staged.staging if staged is not None else Staging(self.out, issue.id, journal)
-        with staging.guard() if staged is not None else staging as folder:
-            notices = staged.notices if staged is not None else self.render(issue, folder, progress=progress)
+        staging = Staging(self.out, issue.id, journal)
+        with staging as folder:
+            if staged is not None:
+                staging.adopt(staged.staging)  # rendered before the journal existed: moved, not rendered again
+                notices = staged.notices
+            else:
+                notices = self.render(issue, folder, progress=progress)
             notices = final_paths(notices, self.out, issue.id)
             check_count(notices, self.count)
             if active is not None and fate is not None:

@@ -76,15 +76,11 @@ def stamp_id(moment: datetime, suffix: str) -> str:
     return f"{to_shanghai(moment):%Y%m%d-%H%M%S}-{suffix}"
 
 
-def unique_id(journal: Journal, out: Path, base: str, own: str | None = None) -> str:
-    """``base``, or ``base-2``, ``base-3``… : unused in the journal and in ``out``.
-
-    ``own`` is an id this run has already staged (its staging directory is no
-    reason to pick another).
-    """
+def unique_id(journal: Journal, out: Path, base: str) -> str:
+    """``base``, or ``base-2``, ``base-3``… : unused in the journal and in ``out``."""
     candidate, n = base, 1
     while journal.id_taken(candidate) or os.path.lexists(out / candidate) or \
-            (candidate != own and os.path.lexists(pending_dir(out, candidate))):
+            os.path.lexists(pending_dir(out, candidate)):
         n += 1
         candidate = f"{base}-{n}"
     return candidate

@@ -12,19 +12,25 @@ SPEC §10's "nothing half-done is ever visible" rests on this module.
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
+import time
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from haze.core.errors import HazeError
 from haze.io.fsio import fsync_directory, write_new_synced
-from haze.io.journal import Journal
+from haze.io.journal import LOCK_WAIT, Journal
 
 if TYPE_CHECKING:
     from haze.render.notices import NoticeSet
 
 PENDING = ".pending"  # suffix of a staging directory: OUT/.<id>.pending/
+#: suffix of a set rendered before its journal existed: OUT/.<id>.<token>.prerender/ (one per run, never shared)
+PRERENDER = ".prerender"
+#: a pre-rendered set older than this belongs to a run that died: recover() removes it
+STALE_PRERENDER = 2 * LOCK_WAIT
 MARKER = "journal"  # file in a staging directory naming the journal it belongs to
 
 
@@ -47,9 +53,11 @@ class Staging:
     as the journal's transaction rolls back.
     """
 
-    def __init__(self, out: Path, issue_id: str, journal: Journal) -> None:
+    def __init__(self, out: Path, issue_id: str, journal: Journal, *, prerender: bool = False) -> None:
         self.out, self.issue_id = out, issue_id
-        self.path = pending_dir(out, issue_id)
+        # Rendered outside the journal's lock, a set goes to a directory of this run's own: two officers
+        # starting the first warning at once must not share one, and recover() leaves it to its run.
+        self.path = out / f".{issue_id}.{secrets.token_hex(4)}{PRERENDER}" if prerender else pending_dir(out, issue_id)
         self.journal = journal
         self.made: list[Path] = []  # directories above the staging one this run creates (OUT…), deepest first
 
@@ -75,6 +83,12 @@ class Staging:
     def __exit__(self, kind: type | None, *rest: object) -> None:
         if kind is not None:  # the transaction rolls back too: leave nothing behind
             self.remove()
+
+    def adopt(self, prerendered: Staging) -> None:
+        """Move the set of ``prerendered`` (same issue id) into this staging directory, durably."""
+        os.rename(prerendered.path / self.issue_id, self.path / self.issue_id)
+        fsync_directory(self.path)
+        prerendered.remove()
 
     def guard(self) -> _Guard:
         """A context that removes the (already created) staging directory if its body fails."""
@@ -137,23 +151,22 @@ def publish_staged(out: Path, issue_id: str, journal: Journal) -> None:
     shutil.rmtree(staging, ignore_errors=True)
 
 
-def recover(out: Path, journal: Journal, *, keep: str | None = None) -> list[str]:
+def recover(out: Path, journal: Journal) -> list[str]:
     """Finish or discard what killed runs left in ``out``; call holding the journal's write lock.
 
     A staged set whose id the journal recorded is moved into place (the run
     died between its commit and the move); any other staged set of this
     journal is deleted (the run died before committing, so it recorded
-    nothing), except ``keep``: this run's own set, staged before the journal
-    existed. Returns the ids moved into place.
+    nothing); a pre-rendered set is left to its run unless that run is long dead.
+    Returns the ids moved into place.
     """
     if not out.is_dir():
         return []
     key = journal_key(journal)
+    _remove_stale_prerenders(out, key)
     published = []
     for staging in sorted(out.glob(f".*{PENDING}")):
         issue_id = staging.name[1:-len(PENDING)]
-        if issue_id == keep:
-            continue
         try:
             owner = (staging / MARKER).read_text(encoding="utf-8")
         except OSError:
@@ -168,6 +181,17 @@ def recover(out: Path, journal: Journal, *, keep: str | None = None) -> list[str
         except OSError:
             continue  # never let yesterday's leftovers stop tonight's warning; try again next time
     return published
+
+
+def _remove_stale_prerenders(out: Path, key: str) -> None:
+    """Pre-rendered sets of this journal whose run died (older than any run waits for the lock)."""
+    now = time.time()
+    for folder in out.glob(f".*{PRERENDER}"):
+        try:
+            if (folder / MARKER).read_text(encoding="utf-8") == key and now - folder.stat().st_mtime > STALE_PRERENDER:
+                shutil.rmtree(folder)
+        except OSError:
+            continue
 
 
 def move_into_place(staging: Path, out: Path, issue_id: str) -> bool:

@@ -227,8 +227,8 @@ class TableReader:
         self.unusable = False  # no header, no credit code column, no rows: nothing to build
 
     def add(self, code: str, message: str, line: int | None = None, column: str | None = None,
-            enterprise: str | None = None, severity: str | None = None) -> None:
-        f = finding(code, message, self.path, line, enterprise, column)
+            enterprise: str | None = None, severity: str | None = None, level: str | None = None) -> None:
+        f = finding(code, message, self.path, line, enterprise, column, level)
         self.findings.append(replace(f, severity=severity) if severity else f)
 
     # -- header ------------------------------------------------------------
@@ -584,7 +584,7 @@ class TableReader:
                     if previous is not None and value < previous[1] - 1e-12:
                         self.add("E110", f"{level.value} cut {cut_label(value)} is weaker than {previous[0].value} "
                                  f"cut {cut_label(previous[1])}", r.number, r.labels[cut_key],
-                                 ident if isinstance(ident, str) else None)
+                                 ident if isinstance(ident, str) else None, level=level.value)
                     previous = (level, value)
             if action_key in r.cells:
                 _put(m, "actions", r.cells[action_key], r.number, r.labels[action_key])
@@ -799,9 +799,9 @@ def read_tables(path: str, main: Table, *, sources: Table | None = None, facts: 
                                        if f.code != "E110" or _weakening(f) not in told]
 
 
-def _weakening(f: Finding) -> tuple[int | None, str | None, str]:
-    """What an E110 is about: its row, enterprise and the level that weakens (its message's first word)."""
-    return f.line, f.enterprise, f.message.split(" ", 1)[0]
+def _weakening(f: Finding) -> tuple[int | None, str | None, str | None]:
+    """What an E110 is about: its row, enterprise and the level that weakens."""
+    return f.line, f.enterprise, f.level
 
 
 def _explain(f: Finding, numeric_ids: set[int]) -> Finding:
