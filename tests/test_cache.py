@@ -148,7 +148,7 @@ def test_the_model_layout_is_the_one_the_codec_knows() -> None:
         "OtherSource:name,kind,emissions,measures,line;"
         "ListInfo:region,authority,season,policy,doc_prefix,baseline,strict_ids,contact;"
         "EnterpriseList:info,enterprises,other_sources,path,sha256;"
-        "Finding:severity,code,message,path,line,enterprise,column"
+        "Finding:severity,code,message,path,line,enterprise,column,level"
     )
 
 

@@ -232,14 +232,14 @@ def gc_paused() -> Iterator[None]:
 def encode_report(report: ListReport) -> dict[str, Any]:
     return {
         "list": None if report.enterprise_list is None else _encode_list(report.enterprise_list),
-        "findings": [[f.severity, f.code, f.message, f.line, f.enterprise, f.column] for f in report.findings],
+        "findings": [[f.severity, f.code, f.message, f.line, f.enterprise, f.column, f.level] for f in report.findings],
     }
 
 
 def decode_report(data: dict[str, Any], path: str, digest: str) -> ListReport:
     raw = data["list"]
     enterprise_list = None if raw is None else _decode_list(raw, path, digest)
-    findings = [Finding(s, c, m, path, line, e, col) for s, c, m, line, e, col in data["findings"]]
+    findings = [Finding(s, c, m, path, line, e, col, lvl) for s, c, m, line, e, col, lvl in data["findings"]]
     return ListReport(path, enterprise_list, findings, digest)
 
 
