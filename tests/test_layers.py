@@ -85,3 +85,20 @@ def test_commands_are_one_module_each_with_settings_run_and_outcome() -> None:
         assert callable(module.run), name
         assert hasattr(module, "Settings") and hasattr(module, "Outcome"), name
         assert callable(module.Outcome.to_json) and isinstance(module.Outcome.ok, property), name
+
+
+def test_every_command_and_option_has_help_and_the_command_is_in_the_readme() -> None:
+    import click
+
+    from haze.cli import COMMANDS, cli
+
+    readme = (SRC.parent.parent / "README.md").read_text("utf-8")
+    ctx = click.Context(cli)
+    missing = []
+    for name in COMMANDS:
+        command = cli.get_command(ctx, name)
+        assert command is not None and (command.help or "").strip(), name
+        missing += [f"{name} {p.opts[0]}" for p in command.params
+                    if isinstance(p, click.Option) and not (p.help or "").strip()]
+        assert f"`haze {name}" in readme, f"haze {name} is not in the README's command table"
+    assert missing == []
