@@ -8,10 +8,13 @@ stderr in both modes and are printed by the CLI commands themselves.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from haze.commands.outcome import Outcome
 
 
-def report(outcome: Any, as_json: bool, **options: Any) -> None:
+def report(outcome: Outcome, as_json: bool, **options: Any) -> None:
     if as_json:
         from haze.cli.reporters.json import report as emit
     else:
