@@ -290,13 +290,13 @@ def test_import_keeps_max_load_and_the_grade_as_written(run) -> None:
 
 def notices(tmp_path: Path, policy: Path, level: Level) -> dict[str, str]:
     inputs = load_inputs(bureau_list(), str(policy), cache=False)
-    result = compute(inputs.list, inputs.policy, level)
+    result = compute(inputs.enterprise_list, inputs.policy, level)
     eight = datetime(2026, 12, 1, 20, 0, tzinfo=SHANGHAI)
     issue = Issue(id=f"20261201-200000-{level.value}", kind="activation", level=level, start=eight, until=None,
                   issued=eight, first_number=1, user="duty")
-    folder = render_activation(result, inputs.list, issue, tmp_path / f"out-{level.value}", fmt="txt").directory
+    folder = render_activation(result, inputs.enterprise_list, issue, tmp_path / f"out-{level.value}", fmt="txt").directory
     texts = {}
-    for e in inputs.list.enterprises:
+    for e in inputs.enterprise_list.enterprises:
         (match,) = [p for p in Path(folder).iterdir() if e.id in p.name]
         texts[e.name] = match.read_text(encoding="utf-8")
     return texts
@@ -381,10 +381,10 @@ def test_category_notices_render_in_every_shipped_template(tmp_path: Path, lang:
     inputs = load_inputs(bureau_list(), str(policy), cache=False)
     eight = datetime(2026, 12, 1, 20, 0, tzinfo=SHANGHAI)
     for level in (Level.YELLOW, Level.RED):
-        result = compute(inputs.list, inputs.policy, level)
+        result = compute(inputs.enterprise_list, inputs.policy, level)
         issue = Issue(id=f"20261201-200000-{level.value}", kind="activation", level=level, start=eight, until=None,
                       issued=eight, first_number=1, user="duty")
-        done = render_activation(result, inputs.list, issue, tmp_path / f"{lang}-{fmt}", lang=lang, fmt=fmt)
+        done = render_activation(result, inputs.enterprise_list, issue, tmp_path / f"{lang}-{fmt}", lang=lang, fmt=fmt)
         text = "".join(p.read_text(encoding="utf-8") for p in Path(done.directory).iterdir() if p.suffix == f".{fmt}")
         limit = "核定最大允许生产负荷为70%" if lang == "zh" else "approved maximum production load is 70%"
         assert limit in text

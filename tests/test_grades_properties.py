@@ -361,7 +361,7 @@ def reference_plan(lst: dict, level: str, lowest: bool) -> tuple[list[tuple[list
 def test_plan_agrees_with_the_reference(tmp_path: Path, lst: dict, lowest: bool, level: str) -> None:
     path, policy = write_inputs(lst, lowest, tmp_path / "plan")
     inputs = load_inputs(path, str(policy), cache=False)
-    plan = make_plan(inputs.list, inputs.policy, Level(level))
+    plan = make_plan(inputs.enterprise_list, inputs.policy, Level(level))
     steps, reduced = reference_plan(lst, level, lowest)
     assert [(list(t.grades), t.percent) for t in plan.tiers] == steps
     for p in POLLUTANTS:

@@ -17,7 +17,7 @@ from haze.core import grades as _g
 from haze.core.errors import PolicyError
 from haze.core.findings import Finding
 from haze.core.grades import NORMAL, UNRATED, CategoryDef, GradeDef
-from haze.core.model import LEVELS, POLLUTANTS, Level, Measure, Pollutant
+from haze.core.model import POLLUTANTS, Level, Measure, Pollutant
 
 DEFAULT_POLICY = "shanxi-2024"
 MAX_POLICY_BYTES = 16 * 1024 * 1024
@@ -328,7 +328,7 @@ class _PolicyReader:
             self.fail(raw, f"grade name {clash}")
         return result
 
-    def grade_fields(self, grade: GradeDef, value: Mapping) -> None:
+    def grade_fields(self, grade: GradeDef, value: Any) -> None:  # an LDict from the YAML reader
         if "rank" in value:
             rank = value["rank"]
             if isinstance(rank, bool) or not isinstance(rank, (int, float)) or rank != rank or abs(rank) > 1e6:
@@ -366,7 +366,7 @@ class _PolicyReader:
             self.fail(raw, f"category name {clash}")
         return result
 
-    def category_fields(self, category: CategoryDef, value: Mapping) -> None:
+    def category_fields(self, category: CategoryDef, value: Any) -> None:
         category.zh = self.name(value, "zh", category.zh)
         category.en = self.name(value, "en", category.en)
         category.aliases = tuple(dict.fromkeys(category.aliases + self.aliases(value)))
@@ -382,7 +382,7 @@ class _PolicyReader:
         if "max_load" in value:
             category.max_load = self.builder.flag(value, "max_load", category.max_load)
 
-    def name(self, value: Mapping, key: str, default: str) -> str:
+    def name(self, value: Any, key: str, default: str) -> str:
         return self.builder.text(value, key, "a grade or category") or default
 
     def aliases(self, value: Mapping) -> tuple[str, ...]:
