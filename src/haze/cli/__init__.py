@@ -25,6 +25,8 @@ COMMANDS = {
     "plan": "haze.cli.plan:plan",
     "import": "haze.cli.import_:import_list",
     "export": "haze.cli.export:export",
+    "ozone": "haze.cli.ozone:ozone",
+    "stagger": "haze.cli.stagger:stagger",
 }
 
 

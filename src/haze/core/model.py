@@ -246,6 +246,8 @@ class Line:
     emissions: dict[Pollutant, float] = field(default_factory=dict)
     measures: dict[Level, Measure] = field(default_factory=dict)
     line: int = 0  # where it stands in the source file
+    #: 涉VOCs工序 (SPEC §14): True/False as the list says; None = decided by the policy's ozone industries
+    vocs_process: bool | None = None
 
     def emission(self, p: Pollutant) -> float:
         return self.emissions.get(p, 0.0)
@@ -299,6 +301,8 @@ class Enterprise:
     max_load: float | None = None
     #: where grade, category and max_load stand: key -> (line, column), for findings made later
     spots: dict[str, tuple[int, str | None]] = field(default_factory=dict, compare=False)
+    #: 臭氧豁免 (SPEC §14): the reason this enterprise takes no part in 错时生产 ("" = not exempt)
+    ozone_exempt: str = ""
 
     @property
     def operating(self) -> bool:

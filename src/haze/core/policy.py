@@ -43,6 +43,9 @@ class Policy:
     #: ``lowest``: an unrated enterprise takes the worst grade its industry table defines (SPEC §19)
     unrated_as: str | None = None
     path: str = ""
+    #: SPEC §14 (夏季错时生产) and §15 (秋冬季错峰生产): haze.core.season sections, None when the policy has none
+    ozone: Any = None
+    staggered: Any = None
     # Resolving the text a list gives (B（含B-）, b, 保障类) to a key, memoised per text:
     # a province's list has tens of thousands of enterprises and a handful of spellings.
     # init=False: dataclasses.replace() makes a fresh memo, never one of another policy's tables.
@@ -262,6 +265,10 @@ class _PolicyReader:
             if isinstance(noncompliant, Mapping) else ()
         names = self.section(doc, "names")
         policy.industry_names = {str(k).lower(): str(v) for k, v in self.section(names, "industries").items()}
+        from haze.core.season import read_ozone, read_stagger
+
+        policy.ozone = read_ozone(doc.get("ozone"), self.path)
+        policy.staggered = read_stagger(doc.get("staggered"), self.path)
         return policy
 
     def section(self, doc: Mapping, key: str) -> Mapping:

@@ -270,24 +270,25 @@ def _encode_enterprise(e: Enterprise) -> list[Any]:
             e.status.value, e.operating_days,
             None if c is None else [c.name, c.phone],
             None if cap is None else [cap.eia, cap.permit, cap.actual, cap.unit],
-            [[ln.name, _encode_amounts(ln.emissions), _encode_measures(ln.measures), ln.line] for ln in e.lines],
+            [[ln.name, _encode_amounts(ln.emissions), _encode_measures(ln.measures), ln.line, ln.vocs_process]
+             for ln in e.lines],
             _encode_measures(e.measures), e.has_lines, e.line, e.max_load,
-            {k: list(v) for k, v in e.spots.items()}]
+            {k: list(v) for k, v in e.spots.items()}, e.ozone_exempt]
 
 
 def _decode_enterprise(raw: list[Any]) -> Enterprise:
     # Positional, in field order (the schema fingerprint in the key guards the order):
     # this runs once per enterprise on every warm start.
     (ident, name, town, industry, grade, key_zone, category, compliant, status, days, contact, capacity,
-     lines, measures, has_lines, line, max_load, spots) = raw
+     lines, measures, has_lines, line, max_load, spots, ozone_exempt) = raw
     return Enterprise(
         ident, name, town, industry, grade, key_zone, category, compliant,
         _STATUSES[status], days,
         None if contact is None else Contact(*contact),
         None if capacity is None else Capacity(*capacity),
-        [Line(n, _decode_amounts(em), _decode_measures(m) if m else {}, ln) for n, em, m, ln in lines],
+        [Line(n, _decode_amounts(em), _decode_measures(m) if m else {}, ln, vp) for n, em, m, ln, vp in lines],
         _decode_measures(measures) if measures else {}, has_lines, line, max_load,
-        {k: (v[0], v[1]) for k, v in spots.items()},
+        {k: (v[0], v[1]) for k, v in spots.items()}, ozone_exempt,
     )
 
 

@@ -108,6 +108,29 @@ CREATE TABLE notices (
     PRIMARY KEY (issue_id, enterprise_id)
 );
 
+-- Season controls (SPEC §14, §15): ozone episodes and 错峰 season plans. Their own state: they
+-- never supersede or block a warning. Kept in SEASON_SCHEMA too, for journals made before it.
+CREATE TABLE IF NOT EXISTS seasons (
+    id              TEXT PRIMARY KEY,
+    kind            TEXT NOT NULL CHECK (kind IN ('ozone', 'stagger')),
+    state           TEXT NOT NULL CHECK (state IN ('issued', 'current', 'superseded')),
+    season          TEXT,            -- stagger: 2025-2026
+    start           TEXT NOT NULL,   -- first day (ISO date)
+    until           TEXT NOT NULL,   -- last day, inclusive
+    list_path       TEXT NOT NULL,
+    list_sha256     TEXT NOT NULL,
+    list_info       TEXT NOT NULL,
+    policy          TEXT NOT NULL,
+    summary         TEXT NOT NULL,   -- JSON: the figures of the --json
+    plan            TEXT NOT NULL,   -- JSON: stagger: credit code -> [first, last] stop day (ozone: {})
+    notice_dir      TEXT NOT NULL,
+    manifest_sha256 TEXT NOT NULL,
+    notice_count    INTEGER NOT NULL,
+    user            TEXT NOT NULL,
+    recorded        TEXT NOT NULL,
+    superseded_by   TEXT
+);
+
 -- Last notice number used, per document prefix and year.
 CREATE TABLE counters (
     prefix          TEXT NOT NULL,
@@ -116,6 +139,52 @@ CREATE TABLE counters (
     PRIMARY KEY (prefix, year)
 );
 """
+
+
+SEASON_SCHEMA = _SCHEMA[_SCHEMA.index("CREATE TABLE IF NOT EXISTS seasons"):_SCHEMA.index("-- Last notice number")]
+OZONE, STAGGER = "ozone", "stagger"
+ISSUED, CURRENT = "issued", "current"
+
+
+@dataclass(frozen=True)
+class SeasonRecord:
+    """An ozone episode (kind ``ozone``) or a 错峰 season plan (kind ``stagger``)."""
+
+    id: str
+    kind: str
+    state: str
+    season: str | None
+    start: str  # ISO date
+    until: str  # ISO date, inclusive
+    list_path: str
+    list_sha256: str
+    list_info: dict[str, Any]
+    policy: str
+    summary: dict[str, Any]
+    plan: dict[str, Any]
+    notice_dir: str
+    manifest_sha256: str
+    notice_count: int
+    user: str
+    recorded: datetime
+    superseded_by: str | None = None
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> "SeasonRecord":
+        return cls(id=row["id"], kind=row["kind"], state=row["state"], season=row["season"], start=row["start"],
+                   until=row["until"], list_path=row["list_path"], list_sha256=row["list_sha256"],
+                   list_info=json.loads(row["list_info"]), policy=row["policy"], summary=json.loads(row["summary"]),
+                   plan=json.loads(row["plan"]), notice_dir=row["notice_dir"], manifest_sha256=row["manifest_sha256"],
+                   notice_count=row["notice_count"], user=row["user"], recorded=datetime.fromisoformat(row["recorded"]),
+                   superseded_by=row["superseded_by"])
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "kind": self.kind, "state": self.state, "season": self.season, "start": self.start,
+                "until": self.until, "list": {"path": self.list_path, "sha256": self.list_sha256, **self.list_info},
+                "policy": self.policy, "summary": self.summary,
+                "notices": {"directory": self.notice_dir, "count": self.notice_count,
+                            "manifest_sha256": self.manifest_sha256},
+                "user": self.user, "recorded": _stamp(self.recorded), "superseded_by": self.superseded_by}
 
 
 def find_journal(start: Path | None = None) -> Path:
@@ -260,7 +329,7 @@ class Event:
 
     kind: str
     id: str
-    level: Level
+    level: Level | None  # None for an ozone episode or a 错峰 plan (kind ozone, stagger)
     when: datetime  # the start of an activation, the time of a lift
     recorded: datetime
     user: str
@@ -276,7 +345,7 @@ class Event:
         return {
             "event": self.kind,
             "id": self.id,
-            "level": self.level.value,
+            "level": self.level.value if self.level else None,
             "previous_level": self.previous_level.value if self.previous_level else None,
             "when": _stamp(self.when),
             "until": _stamp(self.until),
@@ -389,6 +458,8 @@ class Journal:
                     if statement.strip():
                         conn.execute(statement)
                 conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            else:
+                conn.execute(SEASON_SCHEMA)  # a journal made before season controls: add their table
             yield self
         except BaseException as exc:
             try:
@@ -489,6 +560,33 @@ class Journal:
              _stamp(r.recorded)),
         )
 
+    def insert_season(self, r: SeasonRecord) -> None:
+        self._execute(
+            "INSERT INTO seasons (id, kind, state, season, start, until, list_path, list_sha256, list_info, policy,"
+            " summary, plan, notice_dir, manifest_sha256, notice_count, user, recorded, superseded_by)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (r.id, r.kind, r.state, r.season, r.start, r.until, r.list_path, r.list_sha256, _dumps(r.list_info),
+             r.policy, _dumps(r.summary), _dumps(r.plan), r.notice_dir, r.manifest_sha256, r.notice_count, r.user,
+             _stamp(r.recorded), r.superseded_by))
+
+    def supersede_season(self, old_id: str, new_id: str) -> None:
+        """A new 错峰 plan for the same season replaces the old one (SPEC §15)."""
+        self._execute("UPDATE seasons SET state = 'superseded', superseded_by = ? WHERE id = ? AND state = 'current'",
+                      (new_id, old_id))
+
+    def seasons(self, kind: str | None = None) -> list[SeasonRecord]:
+        """Ozone episodes and 错峰 plans, in the order recorded; none in a journal made before them."""
+        if not self._query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'seasons'"):
+            return []
+        rows = self._query("SELECT * FROM seasons ORDER BY rowid" if kind is None else
+                           "SELECT * FROM seasons WHERE kind = ? ORDER BY rowid", () if kind is None else (kind,))
+        return [SeasonRecord.from_row(r) for r in rows]
+
+    def current_plan(self, season: str) -> SeasonRecord | None:
+        """The 错峰 plan in force for ``season`` (2025-2026), if one is recorded."""
+        plans = [s for s in self.seasons(STAGGER) if s.state == CURRENT and s.season == season]
+        return plans[-1] if plans else None
+
     def insert_notices(self, notices: list[NoticeRecord]) -> None:
         assert self._conn is not None and self._conn.in_transaction
         self._conn.executemany(
@@ -532,6 +630,8 @@ class Journal:
 
     def id_taken(self, issue_id: str) -> bool:
         """True when an activation or a lift already has this id."""
+        if any(s.id == issue_id for s in self.seasons()):
+            return True
         return bool(self._query("SELECT 1 FROM activations WHERE id = ? UNION ALL SELECT 1 FROM lifts WHERE id = ?",
                                 (issue_id, issue_id)))
 
@@ -554,6 +654,7 @@ class Journal:
         events = [_activation_event(a) for a in self.activations()]
         levels = {e.id: e.level for e in events}
         events += [_lift_event(lift, levels[lift.activation_id]) for lift in self.lifts()]
+        events += [_season_event(s) for s in self.seasons()]
         # Writes are serialised by the lock, so the recording times are in order; the
         # index is a tie-break for equal stamps (an activation before its own lift).
         ordered = [e for _, _, e in sorted((e.recorded, i, e) for i, e in enumerate(events))]
@@ -569,6 +670,12 @@ def _activation_event(a: ActivationRecord) -> Event:
 def _lift_event(lift: LiftRecord, level: Level) -> Event:
     return Event(kind=LIFT, id=lift.id, level=level, when=lift.at, recorded=lift.recorded, user=lift.user,
                  notice_dir=lift.notice_dir, notice_count=lift.notice_count, activation_id=lift.activation_id)
+
+
+def _season_event(s: SeasonRecord) -> Event:
+    return Event(kind=s.kind, id=s.id, level=None, when=datetime.fromisoformat(f"{s.start}T00:00:00+08:00"),
+                 recorded=s.recorded, user=s.user, notice_dir=s.notice_dir, notice_count=s.notice_count,
+                 until=datetime.fromisoformat(f"{s.until}T23:59:00+08:00"), state=s.state)
 
 
 def _dumps(value: Any) -> str:

@@ -758,7 +758,7 @@ def write_notice_set(parent: Path, name: str, produce: Iterator[tuple[str, str]]
     hashes: dict[str, str] = {}
     if dry_run:
         for filename, text in produce:
-            hashes[filename] = _sha256(text.encode("utf-8"))
+            hashes[filename] = _sha256(text if isinstance(text, bytes) else text.encode("utf-8"))
         manifest = _manifest_bytes(head, hashes)
         return NoticeSet(target, [target / f for f in hashes] + [target / MANIFEST], _sha256(manifest), count,
                          notices)
@@ -768,7 +768,7 @@ def write_notice_set(parent: Path, name: str, produce: Iterator[tuple[str, str]]
         work = Path(tempfile.mkdtemp(prefix=f".{name}.tmp-", dir=parent))
         work.chmod(0o777 & ~_umask())  # mkdtemp makes it private; the notices are for the whole office
         for filename, text in produce:
-            data = text.encode("utf-8")
+            data = text if isinstance(text, bytes) else text.encode("utf-8")  # a calendar.xlsx is bytes
             (work / filename).write_bytes(data)
             hashes[filename] = _sha256(data)
         manifest = _manifest_bytes(head, hashes)

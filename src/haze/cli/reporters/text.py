@@ -186,8 +186,8 @@ def history_table(found: list[Event], wide: bool) -> Any:
         cells = {
             "from": when(event.when, short=not wide),
             "event": event.kind,
-            "level": f"{event.previous_level.value}→{event.level.value}" if event.previous_level
-            else event.level.value,
+            "level": f"{event.previous_level.value}→{event.level.value}" if event.previous_level and event.level
+            else (event.level.value if event.level else "—"),  # an ozone episode or 错峰 plan has no level
             "until": when(event.until) if event.until else ("" if event.kind == "lift" else "—"),
             "met": "" if event.ok is None else ("yes" if event.ok else "[bold red]NO[/]"),
             "now": event.state or "",
@@ -258,6 +258,50 @@ def print_export(outcome: ExportOutcome) -> None:
                f"{result.level.title} requirement {verdict}")
 
 
+def print_ozone(outcome: Any) -> None:
+    """What an ozone episode issued: the days, the window, the enterprises, the VOCs moved."""
+    from haze.cli.common import stdout_console
+    from haze.core.fmt import pct, tonnes
+
+    r = outcome.result
+    console = stdout_console()
+    days = f"{outcome.dates[0].isoformat()}" + (f" – {outcome.dates[-1].isoformat()}" if len(outcome.dates) > 1 else "")
+    window = "–".join(outcome.policy.ozone.window)
+    share = "—" if r.vocs_share is None else pct(r.vocs_share)
+    say(console, f"ozone 错时生产 {days}, {window}: {len(r.taking_part)} enterprises take part, "
+                 f"{len(r.excluded)} excluded")
+    say(console, f"VOCs shifted {tonnes(r.vocs_shifted)} t/d ({share} of daily VOCs), NOx {tonnes(r.nox_shifted)} t/d")
+    if outcome.dry_run:
+        say(console, "[bold]dry run[/]: nothing written or recorded")
+        return
+    say(console, f"{outcome.notices.count} notices in {esc(f'{outcome.notices.directory.absolute()}{os.sep}')}")
+    say(console, f"recorded as {esc(outcome.id)} in {esc(outcome.journal)}")
+
+
+def print_stagger(outcome: Any) -> None:
+    """What a 错峰 plan issued: the season, the peaks per industry, the daily reductions."""
+    from haze.cli.common import stdout_console
+    from haze.core.fmt import tonnes
+
+    s = outcome.schedule
+    console = stdout_console()
+    say(console, f"错峰 season {outcome.season} ({s.first.isoformat()} – {s.last.isoformat()}, {s.length} days): "
+                 f"{len(s.participants)} enterprises stop, {len(s.exempt)} exempt")
+    for industry, peak in s.peak.items():
+        say(console, f"  {esc(industry)}: peak {peak} stopped on one day (bound {s.bounds[industry]})")
+    mean, low = outcome.reduction()
+    say(console, "daily reduction, mean / min (t/d): " + ", ".join(
+        f"{p} {tonnes(mean[p])} / {tonnes(low[p])}" for p in mean))
+    if outcome.superseded:
+        say(console, f"supersedes plan {esc(outcome.superseded)}")
+    if outcome.dry_run:
+        say(console, "[bold]dry run[/]: nothing written or recorded")
+        return
+    say(console, f"{outcome.notices.count} notices and the calendar in "
+                 f"{esc(f'{outcome.notices.directory.absolute()}{os.sep}')}")
+    say(console, f"recorded as {esc(outcome.id)} in {esc(outcome.journal)}")
+
+
 PRINTERS: dict[str, Callable[..., None]] = {
     "check": print_check,
     "validate": print_validation,
@@ -268,4 +312,6 @@ PRINTERS: dict[str, Callable[..., None]] = {
     "history": print_history,
     "import_": print_import,
     "export": print_export,
+    "ozone": print_ozone,
+    "stagger": print_stagger,
 }

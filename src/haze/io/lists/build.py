@@ -43,8 +43,9 @@ LIST_KEYS = {"region", "authority", "season", "policy", "doc_prefix", "baseline"
 ENTERPRISE_KEYS = {
     "id", "name", "town", "industry", "grade", "zone", "category", "compliant", "status",
     "operating_days", "contact", "capacity", "lines", "emissions", "measures", "max_load",
+    "ozone_exempt", "vocs_process",  # SPEC §14; vocs_process here is that of an enterprise without lines
 }
-LINE_KEYS = {"name", "emissions", "measures"}
+LINE_KEYS = {"name", "emissions", "measures", "vocs_process"}
 SOURCE_KEYS = {"name", "kind", "emissions", "measures"}
 MEASURE_KEYS = {"cut", "stop", "actions"}
 CONTACT_KEYS = {"name", "phone"}
@@ -362,7 +363,12 @@ class Builder:
         e.operating_days = self.operating_days(data)
         e.contact = self.contact(data)
         e.capacity = self.capacity(data)
+        e.ozone_exempt = self.ozone_exempt(data)
         self.production(e, data)
+        plant_vocs = self.tristate(data, "vocs_process")
+        for line in e.lines:  # the enterprise's vocs_process is the default of its lines (one, without lines)
+            if line.vocs_process is None:
+                line.vocs_process = plant_vocs
         if "measures" in data and data["measures"] is not None:
             e.measures = self.measures(data["measures"], data, "measures")
             self.check_rising_across(e)
@@ -413,6 +419,31 @@ class Builder:
             self.add("E112", f"max_load {raw!r} is outside 0–1{_percent_hint(raw, value)}", data, "max_load")
             return None
         return value
+
+    def tristate(self, data: LDict, key: str) -> bool | None:
+        """A yes/no key whose absence means "not said" (None), as ``vocs_process`` (SPEC §14)."""
+        if data.get(key) is None:
+            return None
+        value = parse_bool(data[key])
+        if value is None:
+            self.add("E104", f"{key} must be yes or no (是/否, true/false), not {data[key]!r}", data, key)
+        return value
+
+    def ozone_exempt(self, data: LDict) -> str:
+        """臭氧豁免 (SPEC §14): the reason (text); yes gives a generic reason, no or empty none."""
+        raw = data.get("ozone_exempt")
+        if raw is None or raw == "":
+            return ""
+        if isinstance(raw, bool):
+            return "豁免" if raw else ""
+        if not isinstance(raw, str):
+            self.add("E101", f"ozone_exempt must be the reason of the exemption (text such as "
+                     f"低VOCs含量原辅材料替代), not {_kind(raw)}", data, "ozone_exempt")
+            return ""
+        said = parse_bool(raw)
+        if said is not None:
+            return "豁免" if said else ""
+        return self.clean(raw.strip(), data, "ozone_exempt")
 
     def operating_days(self, data: LDict) -> float:
         raw = data.get("operating_days")
@@ -488,6 +519,7 @@ class Builder:
                 continue
             self.unknown_keys(entry, LINE_KEYS, "a line")
             line = Line(name=self.text(entry, "name", "a line", required=True), line=entry.line)
+            line.vocs_process = self.tristate(entry, "vocs_process")
             if entry.get("emissions") is not None:
                 line.emissions = self.emissions(entry["emissions"], entry, "emissions")
             if entry.get("measures") is not None:

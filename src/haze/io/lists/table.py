@@ -54,7 +54,7 @@ UNCALCULATED = ("a formula with no saved value (the file was written by a progra
 # -- columns -------------------------------------------------------------------
 
 ENTERPRISE_COLUMNS = ("id", "name", "town", "industry", "grade", "zone", "category", "compliant", "status",
-                      "operating_days", "max_load")
+                      "operating_days", "max_load", "ozone_exempt")
 CONTACT_COLUMNS = {"contact_name": "name", "contact_phone": "phone"}
 CAPACITY_COLUMNS = {"capacity_eia": "eia", "capacity_permit": "permit", "capacity_actual": "actual",
                     "capacity_unit": "unit"}
@@ -72,6 +72,7 @@ HEADERS_ZH = {
     "contact_name": "联系人", "contact_phone": "联系电话", "operating_days": "年生产天数",
     "capacity_eia": "环评产能", "capacity_permit": "许可产能", "capacity_actual": "实际产能",
     "capacity_unit": "产能单位", "kind": "类型", "max_load": "最大允许生产负荷",
+    "vocs_process": "涉VOCs工序", "ozone_exempt": "臭氧豁免",
 }
 
 _ALIASES: dict[str, tuple[str, ...]] = {
@@ -98,6 +99,8 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "capacity_unit": ("capacity unit", "unit", "产能单位"),
     "kind": ("kind", "类型", "排放源类型", "源类型", "其他源类型"),
     "max_load": ("max load", "最大允许生产负荷", "核定最大允许生产负荷", "最大生产负荷", "允许生产负荷"),
+    "vocs_process": ("vocs process", "涉VOCs工序", "涉voc工序", "vocs工序"),
+    "ozone_exempt": ("ozone exempt", "臭氧豁免", "错时生产豁免", "臭氧豁免原因"),
 }
 _LEVEL_WORDS = {Level.YELLOW: ("yellow", "黄色", "黄色预警"), Level.ORANGE: ("orange", "橙色", "橙色预警"),
                 Level.RED: ("red", "红色", "红色预警")}
@@ -524,6 +527,8 @@ class TableReader:
             self.add("E109", f"enterprise {ident} has measures on rows {measured[0].number} and {extra.number}, "
                      "neither naming a 生产线/line; it is ambiguous which are meant", extra.number, None, ident)
         measures = self.measures(measured[0], ident) if measured else _ldict(first.number)
+        if not line_rows:  # one line: its 涉VOCs工序 cell is the enterprise's (SPEC §14)
+            self.merge(ent, "vocs_process", "vocs_process", rows, ident)
         if line_rows:
             lines = [self.line(r, ident) for r in line_rows]
             self.hoist(measures, lines, line_rows)
@@ -548,7 +553,7 @@ class TableReader:
                          r.number, r.labels[column], ident if isinstance(ident, str) else None)
 
     def line(self, r: _Row, ident: Any) -> LDict:
-        return self.production(r, ident, {"name": "line"})
+        return self.production(r, ident, {"name": "line", "vocs_process": "vocs_process"})
 
     def source(self, r: _Row) -> LDict:
         return self.production(r, None, {"name": "name", "kind": "kind"})
@@ -682,7 +687,7 @@ ENUM_KEYS = frozenset({"grade", "zone", "category", "compliant", "status"})
 #: how a column's cells are cleaned (text by default)
 _KIND = {"id": "id", "contact_phone": "phone", **{k: "number" for k in (*POLLUTANTS_KEYS, *NUMBER_KEYS)},
          **{k: "cut" for k in CUT_KEYS}, **{k: "actions" for k in ACTION_KEYS}, **{k: "enum" for k in ENUM_KEYS},
-         "max_load": "number"}
+         "max_load": "number", "vocs_process": "enum"}
 
 
 def _chain(first: list[Row], rest: Iterator[Row]) -> Iterator[Row]:
@@ -824,7 +829,8 @@ def list_rows(enterprise_list: EnterpriseList) -> tuple[list[str], list[list[Any
     enterprise's; actions likewise (the line's, then the enterprise's).
     """
     keys = ["id", "name", "town", "industry", "grade", "zone", "category", "compliant", "status",
-            "operating_days", "max_load", "contact_name", "contact_phone", *CAPACITY_COLUMNS, "line", *POLLUTANTS_KEYS,
+            "operating_days", "max_load", "ozone_exempt", "contact_name", "contact_phone", *CAPACITY_COLUMNS, "line",
+            "vocs_process", *POLLUTANTS_KEYS,
             *CUT_KEYS, *ACTION_KEYS, "kind"]
     rows: list[list[Any]] = []
     for e in enterprise_list.enterprises:
@@ -832,7 +838,7 @@ def list_rows(enterprise_list: EnterpriseList) -> tuple[list[str], list[list[Any
             "id": e.id, "name": e.name, "town": e.town, "industry": e.industry, "grade": e.grade or "unrated",
             "zone": "key" if e.key_zone else "", "category": e.category or "normal", "compliant": "是" if e.compliant else "否",
             "status": e.status.zh, "operating_days": _plain(e.operating_days),
-            "max_load": "" if e.max_load is None else _plain(e.max_load),
+            "max_load": "" if e.max_load is None else _plain(e.max_load), "ozone_exempt": e.ozone_exempt,
             "contact_name": e.contact.name if e.contact else "", "contact_phone": e.contact.phone if e.contact else "",
         }
         if e.capacity is not None:
@@ -847,6 +853,8 @@ def list_rows(enterprise_list: EnterpriseList) -> tuple[list[str], list[list[Any
                 elif not line.emissions:  # ``emissions: {}``: a 0, since an empty row means "not given"
                     row[POLLUTANTS_KEYS[0]] = 0
                 row.update({p.value: _plain(v) for p, v in line.emissions.items()})
+                if line.vocs_process is not None:
+                    row["vocs_process"] = "是" if line.vocs_process else "否"
             row.update(_measure_cells(line.measures if line else {}, e.measures))
             rows.append([row.get(k, "") for k in keys])
     for s in enterprise_list.other_sources:

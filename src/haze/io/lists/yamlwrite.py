@@ -63,6 +63,10 @@ def _enterprise_doc(e: Enterprise) -> dict[str, Any]:
         doc["category"] = e.category
     if e.max_load is not None:
         doc["max_load"] = _num(e.max_load)
+    if e.ozone_exempt:
+        doc["ozone_exempt"] = e.ozone_exempt
+    if not e.has_lines and e.lines and e.lines[0].vocs_process is not None:
+        doc["vocs_process"] = e.lines[0].vocs_process
     if not e.compliant:
         doc["compliant"] = False
     if not e.operating:
@@ -88,6 +92,8 @@ def _enterprise_doc(e: Enterprise) -> dict[str, Any]:
 
 def _line_doc(line: Line) -> dict[str, Any]:
     doc: dict[str, Any] = {"name": line.name, "emissions": _emissions(line.emissions)}
+    if line.vocs_process is not None:
+        doc["vocs_process"] = line.vocs_process
     if line.measures:
         doc["measures"] = _measures(line.measures)
     return doc

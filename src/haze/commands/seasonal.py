@@ -1,0 +1,100 @@
+"""What ``haze ozone`` and ``haze stagger`` share: issuing a numbered notice set under the journal.
+
+The same guarantees as ``activate`` (:mod:`haze.commands.activate`): numbers
+reserved from the journal's yearly counter inside its write transaction, the
+set rendered into staging (:mod:`haze.commands.staging`), recorded, committed,
+then published; a run killed half-way leaves nothing visible and nothing
+recorded. Where no journal exists yet, the templates are first rendered in
+memory, so a template error creates no journal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable
+
+from haze.commands.issuing import (
+    NoticeSettings,
+    check_count,
+    notice_records,
+    recorded_now,
+    unique_id,
+)
+from haze.commands.staging import Staging, final_paths, publish_staged, recover
+from haze.io.journal import Journal, SeasonRecord, current_user, journal_path
+
+if TYPE_CHECKING:
+    from haze.core.model import EnterpriseList
+    from haze.render.notices import NoticeSet
+    from haze.render.season import SeasonIssue
+
+#: (journal, issue id, first number) -> the issue the notices tell
+MakeIssue = Callable[[Journal, str, int], "SeasonIssue"]
+#: (issue, parent directory, dry run) -> the set written
+Render = Callable[["SeasonIssue", Path, bool], "NoticeSet"]
+
+
+@dataclass
+class Issued:
+    issue: SeasonIssue
+    notices: NoticeSet
+    journal: Path
+    dry_run: bool
+    superseded: str | None = None  # stagger: the plan this one replaced
+
+
+def issue_set(settings: NoticeSettings, *, base_id: str, prefix: str, year: int, count: int, make_issue: MakeIssue,
+              render: Render, record: Callable[[SeasonIssue, NoticeSet], SeasonRecord],
+              supersede: Callable[[Journal], str | None] | None = None) -> Issued:
+    """Reserve ``count`` numbers, render, record and publish one set (or only render it, for a dry run)."""
+    journal = Journal(journal_path(settings.journal))
+    out = settings.out_dir(journal.path)
+    with journal:
+        if settings.dry_run:
+            issue = make_issue(journal, unique_id(journal, out, base_id), journal.peek_number(prefix, year))
+            return Issued(issue, render(issue, out, True), journal.path, True)
+        if not journal.path.exists():  # the transaction below creates it: find template errors first
+            render(make_issue(journal, base_id, journal.peek_number(prefix, year)), out, True)
+        with journal.transaction():
+            recover(out, journal)
+            first = journal.allocate_numbers(prefix, year, count)
+            issue = make_issue(journal, unique_id(journal, out, base_id), first)
+            staging = Staging(out, issue.id, journal)
+            with staging as folder:
+                notices = final_paths(render(issue, folder, False), out, issue.id)
+                check_count(notices, count)
+                old = supersede(journal) if supersede is not None else None
+                if old is not None:
+                    journal.supersede_season(old, issue.id)
+                journal.insert_season(record(issue, notices))
+                journal.insert_notices(notice_records(issue.id, notices))
+        publish_staged(out, issue.id, journal)
+    return Issued(issue, notices, journal.path, False, old)
+
+
+def season_record(issue: SeasonIssue, notices: NoticeSet, enterprise_list: EnterpriseList, policy: str, *,
+                  state: str, summary: dict[str, Any], plan: dict[str, Any]) -> SeasonRecord:
+    info = enterprise_list.info
+    list_info: dict[str, Any] = {"region": info.region, "authority": info.authority, "season": info.season,
+                                 "doc_prefix": info.doc_prefix}
+    return SeasonRecord(
+        id=issue.id, kind=issue.kind, state=state, season=issue.season or None, start=issue.first.isoformat(),
+        until=issue.last.isoformat(),
+        list_path=str(Path(enterprise_list.path).resolve()) if enterprise_list.path else "",
+        list_sha256=enterprise_list.sha256, list_info=list_info, policy=policy, summary=summary, plan=plan,
+        notice_dir=str(notices.directory.resolve()), manifest_sha256=notices.manifest_sha256,
+        notice_count=notices.count, user=issue.user, recorded=recorded_now())
+
+
+def new_issue(kind: str, now: datetime, **fields: Any) -> MakeIssue:
+    from haze.render.season import SeasonIssue
+
+    def make(journal: Journal, issue_id: str, first: int) -> SeasonIssue:
+        extra = dict(fields)
+        replaces = extra.pop("replaces", None)
+        return SeasonIssue(id=issue_id, kind=kind, issued=now, first_number=first, user=current_user(),
+                           replaces=replaces(journal) if callable(replaces) else replaces, **extra)
+
+    return make

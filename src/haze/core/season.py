@@ -1,0 +1,517 @@
+"""Season controls (SPEC §14, §15): the policy's ``ozone`` and ``staggered`` sections and their rules.
+
+Pure functions over the model, like :mod:`haze.core.engine`:
+
+* :func:`compute_ozone` — 夏季错时生产: which lines move out of the 10:00–16:00
+  window, and the VOCs and NOx that moves with them (t/d, SPEC §14).
+* :func:`build_schedule` — 秋冬季错峰生产: one contiguous stop block per
+  enterprise taking part, per industry the peak number stopped on one day as
+  low as it can be made (SPEC §15).
+
+Why the schedule is bin packing: blocks placed in one season overlap in at
+most P on every day exactly when they can be laid out on P "tracks" with no
+two blocks of a track overlapping (interval graphs are perfect: the largest
+overlap equals the fewest tracks). So the smallest peak is the fewest tracks
+of the season's length that hold every block, which is searched from a lower
+bound upwards with first-fit decreasing (a segment tree finds the first track
+with room in O(log P), so several thousand enterprises take milliseconds).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any, Mapping
+
+from haze.core.errors import PolicyError
+from haze.core.model import POLLUTANTS, Enterprise, EnterpriseList, Pollutant
+
+SEASON = "season"  # stop days "season": the whole season
+
+# -- the policy sections ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OzoneIndustry:
+    key: str
+    zh: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class OzoneSection:
+    """``ozone`` of a policy (SPEC §14)."""
+
+    months: tuple[int, ...] = (5, 6, 7, 8, 9)
+    window: tuple[str, str] = ("10:00", "16:00")
+    industries: tuple[OzoneIndustry, ...] = ()
+    actions: tuple[str, ...] = ()
+    source: str = ""
+
+    def industry_of(self, text: str) -> str | None:
+        """The ozone industry key of an enterprise's industry (key, Chinese name or alias); None if none."""
+        token = _token(text)
+        if not token:
+            return None
+        for ind in self.industries:
+            if token in {_token(ind.key), _token(ind.zh), *(_token(a) for a in ind.aliases)}:
+                return ind.key
+        return None
+
+    def name(self, key: str, lang: str) -> str:
+        for ind in self.industries:
+            if ind.key == key:
+                return ind.zh if lang == "zh" else ind.key
+        return key
+
+
+@dataclass(frozen=True)
+class StaggerSection:
+    """``staggered`` of a policy (SPEC §15)."""
+
+    start: tuple[int, int] = (11, 15)  # month, day
+    end: tuple[int, int] = (3, 15)  # inclusive
+    #: industry key -> grade key -> stop days (an int, or "season")
+    industries: Mapping[str, Mapping[str, int | str]] = field(default_factory=dict)
+    #: industry key -> the largest share of its taking-part enterprises stopped on one day
+    max_stopped_share: Mapping[str, float] = field(default_factory=dict)
+    #: key zone: grade -> the grade one step stricter (by default the next rank of the policy's grades)
+    escalation: Mapping[str, str] = field(default_factory=dict)
+    source: str = ""
+
+    def dates(self, first_year: int) -> tuple[date, date]:
+        """The season starting in ``first_year``: its first and last day (inclusive)."""
+        start = date(first_year, *self.start)
+        end_year = first_year if self.end >= self.start else first_year + 1
+        return start, _safe_date(end_year, *self.end)
+
+    def share(self, industry: str) -> float:
+        return float(self.max_stopped_share.get(industry, 1.0))
+
+
+def read_ozone(raw: Any, where: str) -> OzoneSection | None:
+    """The ``ozone`` section as written in a policy file; one PolicyError line for anything wrong."""
+    if raw is None:
+        return None
+    if not isinstance(raw, Mapping):
+        raise PolicyError(f"{where}: ozone must be a mapping (months, window, industries, actions)")
+    months = raw.get("months", [5, 6, 7, 8, 9])
+    if not isinstance(months, list) or not months or any(
+            isinstance(m, bool) or not isinstance(m, int) or not 1 <= m <= 12 for m in months):
+        raise PolicyError(f"{where}: ozone.months must be a list of months 1–12, not {months!r}")
+    window = raw.get("window", ["10:00", "16:00"])
+    if not (isinstance(window, list) and len(window) == 2 and all(_is_clock(w) for w in window)) \
+            or str(window[0]) >= str(window[1]):
+        raise PolicyError(f"{where}: ozone.window must be [\"HH:MM\", \"HH:MM\"], start before end, not {window!r}")
+    industries = []
+    table = raw.get("industries") or {}
+    if not isinstance(table, Mapping):
+        raise PolicyError(f"{where}: ozone.industries must map industry keys to their names")
+    for key, value in table.items():
+        if isinstance(value, str):
+            industries.append(OzoneIndustry(str(key), value))
+        elif isinstance(value, Mapping):
+            aliases = value.get("aliases") or []
+            if not isinstance(aliases, list):
+                raise PolicyError(f"{where}: ozone.industries.{key}.aliases must be a list")
+            industries.append(OzoneIndustry(str(key), str(value.get("zh") or key), tuple(str(a) for a in aliases)))
+        else:
+            raise PolicyError(f"{where}: ozone.industries.{key} must be a name or {{zh, aliases}}")
+    actions = raw.get("actions") or []
+    if not isinstance(actions, list):
+        raise PolicyError(f"{where}: ozone.actions must be a list of sentences")
+    return OzoneSection(tuple(sorted(set(months))), (str(window[0]), str(window[1])), tuple(industries),
+                        tuple(str(a) for a in actions), str(raw.get("source") or ""))
+
+
+def read_stagger(raw: Any, where: str) -> StaggerSection | None:
+    """The ``staggered`` section as written in a policy file."""
+    if raw is None:
+        return None
+    if not isinstance(raw, Mapping):
+        raise PolicyError(f"{where}: staggered must be a mapping (season, industries, max_stopped_share)")
+    season = raw.get("season") or {"start": "11-15", "end": "03-15"}
+    if not isinstance(season, Mapping):
+        raise PolicyError(f"{where}: staggered.season must be {{start: \"11-15\", end: \"03-15\"}}")
+    start, end = _month_day(season.get("start"), where), _month_day(season.get("end"), where)
+    industries: dict[str, dict[str, int | str]] = {}
+    for industry, grades in (raw.get("industries") or {}).items():
+        if not isinstance(grades, Mapping):
+            raise PolicyError(f"{where}: staggered.industries.{industry} must map grades to stop days")
+        row: dict[str, int | str] = {}
+        for grade, days in grades.items():
+            if days == SEASON:
+                row[str(grade)] = SEASON
+            elif isinstance(days, bool) or not isinstance(days, int) or days < 0:
+                raise PolicyError(f"{where}: staggered.industries.{industry}.{grade}: stop days must be a whole "
+                                  f"number ≥ 0 or \"season\", not {days!r}")
+            else:
+                row[str(grade)] = days
+        industries[str(industry).lower()] = row
+    shares: dict[str, float] = {}
+    for industry, share in (raw.get("max_stopped_share") or {}).items():
+        if isinstance(share, bool) or not isinstance(share, (int, float)) or not 0 < share <= 1:
+            raise PolicyError(f"{where}: staggered.max_stopped_share.{industry} must be a share in (0, 1], "
+                              f"not {share!r}")
+        shares[str(industry).lower()] = float(share)
+    escalation = {str(k): str(v) for k, v in (raw.get("escalation") or {}).items()}
+    return StaggerSection(start, end, industries, shares, escalation, str(raw.get("source") or ""))
+
+
+# -- ozone (SPEC §14) -------------------------------------------------------------
+
+
+@dataclass
+class OzoneLine:
+    name: str
+    vocs: float  # t/d
+    nox: float  # t/d
+
+
+@dataclass
+class OzoneEnterprise:
+    enterprise: Enterprise
+    industry: str | None  # the ozone industry key, if its industry is one
+    lines: list[OzoneLine]
+
+    @property
+    def vocs(self) -> float:
+        return sum(line.vocs for line in self.lines)
+
+    @property
+    def nox(self) -> float:
+        return sum(line.nox for line in self.lines)
+
+
+@dataclass
+class OzoneResult:
+    taking_part: list[OzoneEnterprise]
+    excluded: list[tuple[Enterprise, str]]  # (enterprise, "exempt" | "idle" | "no_vocs_process")
+    vocs_shifted: float
+    vocs_total: float
+    nox_shifted: float
+
+    @property
+    def vocs_share(self) -> float | None:
+        return self.vocs_shifted / self.vocs_total if self.vocs_total > 0 else None
+
+
+def compute_ozone(enterprise_list: EnterpriseList, section: OzoneSection) -> OzoneResult:
+    """SPEC §14: the lines that take part, and the daily VOCs/NOx they move out of the window."""
+    taking: list[OzoneEnterprise] = []
+    excluded: list[tuple[Enterprise, str]] = []
+    vocs_total = 0.0
+    for e in enterprise_list.enterprises:
+        industry = section.industry_of(e.industry)
+        days = e.operating_days
+        if e.operating:
+            vocs_total += sum(line.emission(Pollutant.VOCS) for line in e.lines) / days
+        concerned = industry is not None or bool(e.ozone_exempt) or any(
+            line.vocs_process is not None for line in e.lines)
+        if not e.operating:
+            if concerned:
+                excluded.append((e, "idle"))
+            continue
+        if e.ozone_exempt:
+            excluded.append((e, "exempt"))
+            continue
+        lines = [OzoneLine(line.name, line.emission(Pollutant.VOCS) / days, line.emission(Pollutant.NOX) / days)
+                 for line in e.lines if _takes_part(line.vocs_process, line.emission(Pollutant.VOCS), industry)]
+        if lines:
+            taking.append(OzoneEnterprise(e, industry, lines))
+        elif concerned:
+            excluded.append((e, "no_vocs_process"))
+    vocs_total += sum(s.emission(Pollutant.VOCS) for s in enterprise_list.other_sources) / 365
+    vocs = sum(t.vocs for t in taking)
+    nox = sum(t.nox for t in taking)
+    return OzoneResult(taking, excluded, vocs, vocs_total, nox)
+
+
+def _takes_part(flag: bool | None, vocs: float, industry: str | None) -> bool:
+    if flag is not None:
+        return flag
+    return vocs > 0 and industry is not None
+
+
+# -- 错峰 (SPEC §15) -----------------------------------------------------------------
+
+# exempt reasons
+EX_IDLE, EX_CATEGORY, EX_GRADE = "idle", "category", "grade"
+
+
+@dataclass
+class Participant:
+    enterprise: Enterprise
+    industry: str  # the staggered industry key
+    grade: str  # the grade whose stop days apply (after key-zone escalation)
+    own_grade: str
+    days: int
+    rule: str  # "grade", "zone" (one grade stricter), "noncompliant"
+    start: int = 0  # day index in the season (0 = first day), set by build_schedule
+
+    @property
+    def end(self) -> int:
+        """The last stop day's index (inclusive)."""
+        return self.start + self.days - 1
+
+
+@dataclass
+class Infeasible:
+    industry: str
+    enterprises: int
+    bound: int  # the largest peak allowed
+    excess_days: int  # enterprise-days that do not fit under it
+
+
+@dataclass
+class Schedule:
+    first: date
+    last: date
+    participants: list[Participant]
+    exempt: list[tuple[Enterprise, str]]
+    peak: dict[str, int]
+    bounds: dict[str, int]
+    infeasible: list[Infeasible]
+
+    @property
+    def length(self) -> int:
+        return (self.last - self.first).days + 1
+
+    def day(self, index: int) -> date:
+        return self.first + timedelta(days=index)
+
+    def stopped_on(self, when: date) -> list[Participant]:
+        i = (when - self.first).days
+        return [p for p in self.participants if p.start <= i <= p.end]
+
+    def daily_counts(self, industry: str | None = None) -> list[int]:
+        diff = [0] * (self.length + 1)
+        for p in self.participants:
+            if industry is None or p.industry == industry:
+                diff[p.start] += 1
+                diff[p.end + 1] -= 1
+        counts, running = [], 0
+        for d in diff[:-1]:
+            running += d
+            counts.append(running)
+        return counts
+
+    def daily_reductions(self) -> dict[Pollutant, list[float]]:
+        """Per pollutant, per day: Σ daily emissions of the enterprises stopped that day (t/d)."""
+        result = {}
+        for p in POLLUTANTS:
+            diff = [0.0] * (self.length + 1)
+            for part in self.participants:
+                daily = part.enterprise.emission(p) / part.enterprise.operating_days
+                diff[part.start] += daily
+                diff[part.end + 1] -= daily
+            series, running = [], 0.0
+            for d in diff[:-1]:
+                running += d
+                series.append(running)
+            result[p] = series
+        return result
+
+
+def escalate(grade: str, policy: Any, section: StaggerSection) -> str:
+    """One grade stricter (SPEC §15 key zone): the section's ``escalation``, else the next rank of the policy."""
+    if grade in section.escalation:
+        return section.escalation[grade]
+    own = policy.grades[grade].rank
+    worse = sorted((g.rank, i, k) for i, (k, g) in enumerate(policy.grades.items()) if g.rank > own)
+    return worse[0][2] if worse else grade
+
+
+def participants(enterprise_list: EnterpriseList, policy: Any, section: StaggerSection,
+                 length: int) -> tuple[list[Participant], list[tuple[Enterprise, str]]]:
+    """Who takes part and for how many days; the exempt ones of a listed industry with their reason."""
+    from haze.core.grades import UNRATED
+
+    taking: list[Participant] = []
+    exempt: list[tuple[Enterprise, str]] = []
+    for e in enterprise_list.enterprises:
+        industry = _stagger_industry(e.industry, policy, section)
+        if industry is None:
+            continue  # only enterprises of a listed industry take part
+        if not e.operating:
+            exempt.append((e, EX_IDLE))
+            continue
+        own = policy.grade_key(e.grade) or UNRATED
+        if not e.compliant:  # whatever its category: the whole season
+            taking.append(Participant(e, industry, own, own, length, "noncompliant"))
+            continue
+        if policy.category_key(e.category) == "guarantee":
+            exempt.append((e, EX_CATEGORY))
+            continue
+        grade, rule = own, "grade"
+        if e.key_zone:
+            grade, rule = escalate(own, policy, section), "zone"
+        days = section.industries[industry].get(grade, 0)
+        count = length if days == SEASON else min(int(days), length)
+        if count <= 0:
+            exempt.append((e, EX_GRADE))
+            continue
+        taking.append(Participant(e, industry, grade, own, count, rule))
+    return taking, exempt
+
+
+def _stagger_industry(text: str, policy: Any, section: StaggerSection) -> str | None:
+    if not text:
+        return None
+    lowered = text.strip().lower()
+    if lowered in section.industries:
+        return lowered
+    key = policy.industry_key(text)
+    return key if key in section.industries else None
+
+
+def build_schedule(enterprise_list: EnterpriseList, policy: Any, section: StaggerSection,
+                   first_year: int) -> Schedule:
+    """SPEC §15's schedule for the season starting in ``first_year``."""
+    first, last = section.dates(first_year)
+    length = (last - first).days + 1
+    taking, exempt = participants(enterprise_list, policy, section, length)
+    by_industry: dict[str, list[Participant]] = {}
+    for p in taking:
+        by_industry.setdefault(p.industry, []).append(p)
+    peak: dict[str, int] = {}
+    bounds: dict[str, int] = {}
+    infeasible: list[Infeasible] = []
+    for industry, group in by_industry.items():
+        total = sum(p.days for p in group)
+        bound = min(math.ceil(total / length) + 1, math.floor(section.share(industry) * len(group) + 1e-9))
+        bounds[industry] = bound
+        tracks, left = _pack(group, length, bound)
+        if left:
+            infeasible.append(Infeasible(industry, len(group), bound, sum(p.days for p in left)))
+            continue
+        peak[industry] = _lay_out(tracks, length)
+    return Schedule(first, last, taking, exempt, peak, bounds, infeasible)
+
+
+def lower_bound(days: list[int], length: int) -> int:
+    """No schedule has a smaller peak: the days must fit, and blocks longer than half the season all overlap."""
+    if not days:
+        return 0
+    return max(math.ceil(sum(days) / length), sum(1 for d in days if 2 * d > length), 1)
+
+
+def _pack(group: list[Participant], length: int, bound: int) -> tuple[list[list[Participant]], list[Participant]]:
+    """The fewest tracks (≤ bound) that hold every block; (tracks, blocks left over at ``bound``)."""
+    ordered = sorted(group, key=lambda p: (-p.days, p.enterprise.id))
+    start = lower_bound([p.days for p in group], length)
+    for count in range(max(start, 1), max(bound, 0) + 1):
+        tracks, left = _first_fit(ordered, length, count)
+        if not left:
+            return tracks, []
+    if bound < 1:
+        return [], list(ordered)
+    return _first_fit(ordered, length, bound)
+
+
+def _first_fit(ordered: list[Participant], length: int, count: int) -> tuple[list[list[Participant]], list[Participant]]:
+    """First-fit decreasing into ``count`` tracks of ``length`` days, with a max segment tree over room left."""
+    size = 1
+    while size < count:
+        size *= 2
+    tree = [0] * (2 * size)
+    for i in range(count):
+        tree[size + i] = length
+    for i in range(size - 1, 0, -1):
+        tree[i] = max(tree[2 * i], tree[2 * i + 1])
+    tracks: list[list[Participant]] = [[] for _ in range(count)]
+    left: list[Participant] = []
+    for p in ordered:
+        if tree[1] < p.days:
+            left.append(p)
+            continue
+        i = 1
+        while i < size:  # the leftmost track with room
+            i = 2 * i if tree[2 * i] >= p.days else 2 * i + 1
+        tracks[i - size].append(p)
+        tree[i] -= p.days
+        i //= 2
+        while i:
+            tree[i] = max(tree[2 * i], tree[2 * i + 1])
+            i //= 2
+    return tracks, left
+
+
+def _lay_out(tracks: list[list[Participant]], length: int) -> int:
+    """Set each block's start: a track's blocks end to end, the track shifted into its spare days.
+
+    Track k of n starts ``spare × k / n`` days in (never past its spare days, so
+    every block stays inside the season): the daily count then varies less
+    than with every track starting on the season's first day.
+    """
+    n = len(tracks)
+    for k, track in enumerate(tracks):
+        spare = length - sum(p.days for p in track)
+        position = (spare * k) // max(n, 1)
+        for p in track:
+            p.start = position
+            position += p.days
+    counts = [0] * (length + 1)
+    for track in tracks:
+        for p in track:
+            counts[p.start] += 1
+            counts[p.end + 1] -= 1
+    peak, running = 0, 0
+    for c in counts[:-1]:
+        running += c
+        peak = max(peak, running)
+    return peak
+
+
+def parse_season(text: str) -> int:
+    """``2025-2026`` (or ``2025``, ``2025-26``, ``2025-2026秋冬季``) -> 2025, the year the season starts."""
+    import re
+
+    m = re.match(r"^\s*(\d{4})(?:\s*[-–/至]\s*(\d{2}|\d{4}))?\s*(?:年)?\s*(?:秋冬季)?\s*$", text or "")
+    if not m:
+        raise ValueError(f"season {text!r}: give it as 2025-2026 (the season starting in 2025)")
+    year = int(m.group(1))
+    if m.group(2):
+        second = int(m.group(2))
+        second = second if second >= 1000 else (year // 100) * 100 + second
+        if second != year + 1:
+            raise ValueError(f"season {text!r}: the second year must follow the first (2025-2026)")
+    return year
+
+
+def season_label(first_year: int) -> str:
+    return f"{first_year}-{first_year + 1}"
+
+
+def _token(text: Any) -> str:
+    import unicodedata
+
+    return "".join(unicodedata.normalize("NFKC", str(text or "")).lower().split())
+
+
+def _is_clock(value: Any) -> bool:
+    import re
+
+    return isinstance(value, str) and re.match(r"^([01]\d|2[0-3]):[0-5]\d$", value) is not None
+
+
+def _month_day(value: Any, where: str) -> tuple[int, int]:
+    import re
+
+    m = re.match(r"^(\d{1,2})-(\d{1,2})$", str(value or ""))
+    if not m:
+        raise PolicyError(f"{where}: staggered.season dates are \"MM-DD\", not {value!r}")
+    month, day = int(m.group(1)), int(m.group(2))
+    try:
+        date(2024, month, day)  # a leap year: 02-29 is a day
+    except ValueError:
+        raise PolicyError(f"{where}: staggered.season: {value!r} is not a day of the year") from None
+    return month, day
+
+
+def _safe_date(year: int, month: int, day: int) -> date:
+    try:
+        return date(year, month, day)
+    except ValueError:  # 02-29 in a common year: the season ends the day before
+        return date(year, month, day - 1)

@@ -1,0 +1,347 @@
+"""Notices of the season controls (SPEC §14, §15): 错时生产告知书 and 错峰生产告知书, their index,
+the 错峰 calendar (CSV, XLSX) and its Gantt chart (SVG).
+
+Built on :mod:`haze.render.notices`: the same sandboxed Jinja environment, the
+same common context, numbering and file names, and the one set writer
+(:func:`~haze.render.notices.write_notice_set`), so a season set is staged,
+fsynced, published and recovered exactly as a warning's.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Iterator, cast
+
+from haze.core.model import POLLUTANTS, Level
+from haze.render.notices import (
+    Issue,
+    NoticeSet,
+    _check_options,
+    _file_stem,
+    _Templates,
+    _width,
+    common_context,
+    make_environment,
+    notice_number,
+    one_line,
+    write_notice_set,
+)
+
+if TYPE_CHECKING:
+    from haze.core.model import EnterpriseList
+    from haze.core.policy import Policy
+    from haze.core.season import OzoneResult, Schedule
+
+OZONE, STAGGER = "ozone", "stagger"
+STOP_MARK = "停"
+
+
+@dataclass
+class SeasonIssue:
+    """What one ozone episode or 错峰 plan tells its notices."""
+
+    id: str
+    kind: str  # ozone or stagger
+    first: date
+    last: date
+    issued: datetime
+    first_number: int
+    user: str = ""
+    season: str = ""  # stagger: 2025-2026
+    replaces: str | None = None  # stagger: the plan this one supersedes
+
+    def as_issue(self) -> Issue:
+        # The common context wants an Issue; a season control has no level (level_context(None) is None).
+        return Issue(id=self.id, kind=self.kind, level=cast(Level, None), start=_midnight(self.first, self.issued),
+                     until=_midnight(self.last, self.issued), issued=self.issued, first_number=self.first_number,
+                     user=self.user, replaces=self.replaces)
+
+
+def _midnight(day: date, like: datetime) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=like.tzinfo)
+
+
+def _base(enterprise_list: EnterpriseList, policy: Policy, issue: SeasonIssue, lang: str, fmt: str) -> dict[str, Any]:
+    info = vars(enterprise_list.info) | {"path": enterprise_list.path, "sha256": enterprise_list.sha256}
+    base = common_context(info, issue.as_issue(), lang, fmt, getattr(enterprise_list.info, "contact", None))
+    base["policy"] = {"name": policy.name, "title": one_line(policy.title), "source": one_line(policy.source)}
+    base["season_issue"] = {"kind": issue.kind, "first": _midnight(issue.first, issue.issued),
+                            "last": _midnight(issue.last, issue.issued), "season": issue.season,
+                            "days": (issue.last - issue.first).days + 1, "replaces": issue.replaces}
+    return base
+
+
+def _head(issue: SeasonIssue, lang: str, fmt: str, enterprise_list: EnterpriseList, policy: str,
+          notices: list[dict[str, str]]) -> dict[str, Any]:
+    from haze import __version__
+
+    return {"id": issue.id, "kind": issue.kind, "season": issue.season or None, "start": issue.first.isoformat(),
+            "until": issue.last.isoformat(), "issued": issue.issued.isoformat(), "user": issue.user,
+            "policy": policy, "lang": lang, "format": fmt, "replaces": issue.replaces,
+            "list": {"path": str(enterprise_list.path or ""), "sha256": enterprise_list.sha256,
+                     "region": enterprise_list.info.region},
+            "authority": enterprise_list.info.authority, "first_number": issue.first_number,
+            "count": len(notices), "notices": notices, "generator": f"haze {__version__}"}
+
+
+def _enterprise(e: Any, industry: str, lang: str) -> dict[str, Any]:
+    contact = e.contact
+    return {"id": one_line(e.id), "name": one_line(e.name), "town": one_line(e.town), "industry": one_line(industry),
+            "key_zone": e.key_zone,
+            "contact": {"name": one_line(contact.name if contact else ""),
+                        "phone": one_line(contact.phone if contact else "")}}
+
+
+def render_ozone(result: OzoneResult, dates: list[date], enterprise_list: EnterpriseList, policy: Policy,
+                 issue: SeasonIssue, parent: Path, *, lang: str = "zh", fmt: str = "md",
+                 templates: Path | None = None, dry_run: bool = False,
+                 progress: Callable[[int, int], None] | None = None) -> NoticeSet:
+    """One 错时生产告知书 per enterprise taking part, ``index.<fmt>`` and ``manifest.json`` in ``parent/<id>``."""
+    section = policy.ozone
+    _check_options(issue.as_issue(), lang, fmt)
+    env = make_environment(lang=lang, fmt=fmt, templates=templates)
+    tpl = _Templates(env, {"notice": f"ozone.{lang}.{fmt}.j2", "index": f"season_index.{lang}.{fmt}.j2"})
+    base = _base(enterprise_list, policy, issue, lang, fmt)
+    base["ozone"] = {"dates": [_midnight(d, issue.issued) for d in dates], "window": list(section.window), "actions": [one_line(a) for a in section.actions],
+                     "months": list(section.months), "source": one_line(section.source)}
+    width = _width(len(result.taking_part))
+    rows = []
+    for i, t in enumerate(result.taking_part):
+        e = t.enterprise
+        name = section.name(t.industry, lang) if t.industry else (policy.industry_label(e.industry) if lang == "zh"
+                                                                  else e.industry)
+        rows.append({"index": i + 1, "seq": issue.first_number + i,
+                     "number": notice_number(enterprise_list.info.doc_prefix, issue.issued.year, issue.first_number + i),
+                     "file": f"{_file_stem(i + 1, e.id, width)}.{fmt}",
+                     "enterprise": _enterprise(e, name, lang),
+                     "lines": [{"name": one_line(line.name) if e.has_lines else ("全厂" if lang == "zh" else "whole plant"),
+                                "vocs": line.vocs, "nox": line.nox} for line in t.lines],
+                     "vocs": t.vocs, "nox": t.nox})
+    summary = {"vocs_shifted": result.vocs_shifted, "vocs_share": result.vocs_share, "nox_shifted": result.nox_shifted,
+               "excluded": [{"id": one_line(e.id), "name": one_line(e.name), "reason": reason,
+                             "exempt": one_line(e.ozone_exempt)} for e, reason in result.excluded]}
+
+    def produce() -> Iterator[tuple[str, str | bytes]]:
+        for done, row in enumerate(rows, start=1):
+            notice = {k: row[k] for k in ("index", "seq", "number", "file")}
+            yield row["file"], tpl.render("notice", base | {"notice": notice, "enterprise": row["enterprise"],
+                                                            "lines": row["lines"],
+                                                            "totals": {"vocs": row["vocs"], "nox": row["nox"]}})
+            if progress is not None:
+                progress(done, len(rows))
+        yield f"index.{fmt}", tpl.render("index", base | {"notices": rows, "count": len(rows), "summary": summary,
+                                                          "stagger": None, "chart": ""})
+
+    notices = [{"id": r["enterprise"]["id"], "name": r["enterprise"]["name"], "number": r["number"], "file": r["file"]}
+               for r in rows]
+    head = _head(issue, lang, fmt, enterprise_list, policy.name, notices)
+    return write_notice_set(Path(parent), issue.id, cast(Any, produce()), head, len(rows), notices, dry_run)
+
+
+RULE_WORDS = {"zh": {"grade": "按绩效等级执行", "zone": "位于重点管控区域，加严一个等级执行",
+                     "noncompliant": "未达标排放，全季停产"},
+              "en": {"grade": "by its performance grade", "zone": "in the key control zone: one grade stricter",
+                     "noncompliant": "not compliant: stops the whole season"}}
+
+
+def render_stagger(schedule: Schedule, enterprise_list: EnterpriseList, policy: Policy, issue: SeasonIssue,
+                   parent: Path, *, lang: str = "zh", fmt: str = "md", templates: Path | None = None,
+                   dry_run: bool = False, progress: Callable[[int, int], None] | None = None) -> NoticeSet:
+    """One 错峰生产告知书 per enterprise taking part, the calendar (CSV, XLSX, SVG), the index, the manifest."""
+    _check_options(issue.as_issue(), lang, fmt)
+    env = make_environment(lang=lang, fmt=fmt, templates=templates)
+    tpl = _Templates(env, {"notice": f"stagger.{lang}.{fmt}.j2", "index": f"season_index.{lang}.{fmt}.j2"})
+    base = _base(enterprise_list, policy, issue, lang, fmt)
+    ordered = ordered_participants(schedule)
+    width = _width(len(ordered))
+    rows = []
+    for i, p in enumerate(ordered):
+        e = p.enterprise
+        grade, own = policy.grades[p.grade], policy.grades[p.own_grade]
+        rows.append({"index": i + 1, "seq": issue.first_number + i,
+                     "number": notice_number(enterprise_list.info.doc_prefix, issue.issued.year, issue.first_number + i),
+                     "file": f"{_file_stem(i + 1, e.id, width)}.{fmt}",
+                     "enterprise": _enterprise(e, policy.industry_label(p.industry) if lang == "zh" else p.industry,
+                                               lang),
+                     "stop": {"first": _midnight(schedule.day(p.start), issue.issued),
+                              "last": _midnight(schedule.day(p.end), issue.issued), "days": p.days,
+                              "whole_season": p.days == schedule.length},
+                     "grade": {"own": own.label(lang), "applied": grade.label(lang)},
+                     "rule": p.rule, "rule_text": RULE_WORDS[lang][p.rule]})
+    reductions = schedule.daily_reductions()
+    figures = [{"code": p.value, "label": p.label, "zh": p.zh,
+                "mean": sum(reductions[p]) / schedule.length, "min": min(reductions[p])} for p in POLLUTANTS]
+    chart = gantt_svg(schedule, policy, lang)
+    summary = {"excluded": [{"id": one_line(e.id), "name": one_line(e.name), "reason": reason, "exempt": ""}
+                            for e, reason in schedule.exempt]}
+    stagger = {"peak": [{"industry": policy.industry_label(k) if lang == "zh" else k, "peak": v,
+                         "bound": schedule.bounds[k]} for k, v in schedule.peak.items()],
+               "reductions": figures}
+
+    def produce() -> Iterator[tuple[str, str | bytes]]:
+        for done, row in enumerate(rows, start=1):
+            notice = {k: row[k] for k in ("index", "seq", "number", "file")}
+            yield row["file"], tpl.render("notice", base | {"notice": notice, "enterprise": row["enterprise"],
+                                                            "stop": row["stop"], "grade": row["grade"],
+                                                            "rule": row["rule"], "rule_text": row["rule_text"]})
+            if progress is not None:
+                progress(done, len(rows))
+        yield "calendar.csv", calendar_csv(schedule, policy)
+        yield "calendar.xlsx", calendar_xlsx(schedule, policy)
+        yield "calendar.svg", chart
+        yield f"index.{fmt}", tpl.render("index", base | {"notices": rows, "count": len(rows), "summary": summary,
+                                                          "stagger": stagger, "chart": chart})
+
+    notices = [{"id": r["enterprise"]["id"], "name": r["enterprise"]["name"], "number": r["number"], "file": r["file"]}
+               for r in rows]
+    head = _head(issue, lang, fmt, enterprise_list, policy.name, notices)
+    return write_notice_set(Path(parent), issue.id, cast(Any, produce()), head, len(rows), notices, dry_run)
+
+
+def ordered_participants(schedule: Schedule) -> list[Any]:
+    """Grouped by industry (in the order the list first names them), then by stop start, then by list order."""
+    first_seen: dict[str, int] = {}
+    for i, p in enumerate(schedule.participants):
+        first_seen.setdefault(p.industry, i)
+    index = {id(p): i for i, p in enumerate(schedule.participants)}
+    return sorted(schedule.participants, key=lambda p: (first_seen[p.industry], p.start, index[id(p)]))
+
+
+def calendar_rows(schedule: Schedule, policy: Policy) -> tuple[list[str], list[list[str]]]:
+    """The calendar: one row per enterprise taking part, one column per day, 停 on its stop days."""
+    days = [schedule.day(i) for i in range(schedule.length)]
+    header = ["统一社会信用代码", "企业名称", "行业", "绩效等级", "停产天数", "停产起", "停产止",
+              *(d.isoformat() for d in days)]
+    rows = []
+    for p in ordered_participants(schedule):
+        cells = ["" if not p.start <= i <= p.end else STOP_MARK for i in range(schedule.length)]
+        rows.append([p.enterprise.id, p.enterprise.name, policy.industry_label(p.industry),
+                     policy.grades[p.grade].zh, str(p.days), schedule.day(p.start).isoformat(),
+                     schedule.day(p.end).isoformat(), *cells])
+    return header, rows
+
+
+def calendar_csv(schedule: Schedule, policy: Policy) -> bytes:
+    header, rows = calendar_rows(schedule, policy)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8-sig")  # Excel opens Chinese UTF-8 only with the BOM
+
+
+def calendar_xlsx(schedule: Schedule, policy: Policy) -> bytes:
+    """The calendar as a workbook: frozen header and names, narrow day columns, landscape A3 fit to width."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    header, rows = calendar_rows(schedule, policy)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "错峰生产日历"
+    ws.append(header)
+    fill = PatternFill("solid", fgColor="C0504D")
+    white = Font(color="FFFFFF", bold=True)
+    fixed = 7
+    for row in rows:
+        ws.append(row)
+    for r in ws.iter_rows(min_row=2, min_col=fixed + 1):
+        for cell in r:
+            if cell.value == STOP_MARK:
+                cell.fill, cell.font = fill, white
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(text_rotation=90 if cell.column > fixed else 0, horizontal="center")
+    widths = [20, 28, 8, 8, 8, 11, 11]
+    for i, w in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = w
+    for i in range(fixed + 1, len(header) + 1):
+        ws.column_dimensions[get_column_letter(i)].width = 3
+    ws.freeze_panes = ws.cell(row=2, column=3)  # the header row and the code and name stay in view
+    ws.print_title_rows = "1:1"
+    ws.print_title_cols = "A:B"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A3
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+PALETTE = ("#c0504d", "#4f81bd", "#9bbb59", "#8064a2", "#f79646", "#4bacc6", "#7f6000", "#d16ba5")
+
+
+def gantt_svg(schedule: Schedule, policy: Policy, lang: str = "zh") -> str:
+    """A Gantt chart of the plan: a row per enterprise grouped by industry, a coloured bar per stop block
+    (one colour per industry), month ticks, and the number stopped each day drawn under it."""
+    from xml.sax.saxutils import escape
+
+    ordered = ordered_participants(schedule)
+    n_days = schedule.length
+    label_w, day_w, row_h, top = 220, max(2.0, min(6.0, 720 / max(n_days, 1))), 14, 40
+    plot_w = n_days * day_w
+    counts = schedule.daily_counts()
+    peak = max(counts) if counts else 0
+    chart_h = 90
+    height = top + len(ordered) * row_h + 30 + chart_h + 30
+    width = label_w + plot_w + 20
+    colours: dict[str, str] = {}
+    for p in ordered:
+        colours.setdefault(p.industry, PALETTE[len(colours) % len(PALETTE)])
+    title = ("错峰生产计划 " if lang == "zh" else "Staggered production plan ") + \
+        f"{schedule.first.isoformat()} – {schedule.last.isoformat()}"
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height:.0f}" '
+           f'viewBox="0 0 {width:.0f} {height:.0f}" font-family="SimSun, Noto Sans CJK SC, sans-serif" font-size="11">',
+           f'<rect width="100%" height="100%" fill="#fff"/>',
+           f'<text x="10" y="18" font-size="14" font-weight="bold">{escape(title)}</text>']
+    # month ticks
+    for i in range(n_days):
+        d = schedule.day(i)
+        if d.day == 1 or i == 0:
+            x = label_w + i * day_w
+            out.append(f'<line x1="{x:.1f}" y1="{top - 6}" x2="{x:.1f}" y2="{top + len(ordered) * row_h}" '
+                       f'stroke="#ccc"/>')
+            out.append(f'<text x="{x + 2:.1f}" y="{top - 8}" fill="#555">{d.month}月</text>' if lang == "zh" else
+                       f'<text x="{x + 2:.1f}" y="{top - 8}" fill="#555">{d:%b}</text>')
+    current = None
+    for row, p in enumerate(ordered):
+        y = top + row * row_h
+        if p.industry != current:
+            current = p.industry
+            out.append(f'<line x1="0" y1="{y}" x2="{width:.0f}" y2="{y}" stroke="#888"/>')
+        name = f"{policy.industry_label(p.industry)} · {p.enterprise.name}"
+        out.append(f'<text x="6" y="{y + row_h - 3}">{escape(name[:24])}</text>')
+        x = label_w + p.start * day_w
+        out.append(f'<rect x="{x:.1f}" y="{y + 2}" width="{p.days * day_w:.1f}" height="{row_h - 4}" '
+                   f'fill="{colours[p.industry]}"><title>{escape(p.enterprise.name)}: '
+                   f'{schedule.day(p.start).isoformat()} – {schedule.day(p.end).isoformat()} ({p.days})</title></rect>')
+    # the daily number stopped, as a step chart under the bars
+    base_y = top + len(ordered) * row_h + 30 + chart_h
+    scale = chart_h / peak if peak else 0
+    caption = "每日停产企业数（峰值 " if lang == "zh" else "enterprises stopped per day (peak "
+    out.append(f'<text x="6" y="{base_y - chart_h + 10}">{escape(caption)}{peak}{"）" if lang == "zh" else ")"}</text>')
+    points = []
+    for i, c in enumerate(counts):
+        x0, x1 = label_w + i * day_w, label_w + (i + 1) * day_w
+        y = base_y - c * scale
+        points += [f"{x0:.1f},{y:.1f}", f"{x1:.1f},{y:.1f}"]
+    if points:
+        out.append(f'<polygon points="{label_w:.1f},{base_y} {" ".join(points)} {label_w + plot_w:.1f},{base_y}" '
+                   f'fill="#4f81bd" fill-opacity="0.35" stroke="#4f81bd"/>')
+    out.append(f'<line x1="{label_w}" y1="{base_y}" x2="{label_w + plot_w:.1f}" y2="{base_y}" stroke="#000"/>')
+    # legend
+    x = label_w
+    for industry, colour in colours.items():
+        label = policy.industry_label(industry) if lang == "zh" else industry
+        out.append(f'<rect x="{x}" y="{base_y + 10}" width="10" height="10" fill="{colour}"/>'
+                   f'<text x="{x + 14}" y="{base_y + 19}">{escape(label)}</text>')
+        x += 20 + 12 * len(label)
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
