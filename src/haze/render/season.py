@@ -325,7 +325,7 @@ def gantt_svg(schedule: Schedule, policy: Policy, lang: str = "zh") -> str:
     # the daily number stopped, as a step chart under the bars
     base_y = top + len(ordered) * row_h + 30 + chart_h
     scale = chart_h / peak if peak else 0
-    caption = "每日停产企业数（峰值 " if lang == "zh" else "enterprises stopped per day (peak "
+    caption = "每日停产企业数，全部行业（峰值 " if lang == "zh" else "enterprises stopped per day, all industries (peak "
     out.append(f'<text x="6" y="{base_y - chart_h + 10}">{escape(caption)}{peak}{"）" if lang == "zh" else ")"}</text>')
     points = []
     for i, c in enumerate(counts):

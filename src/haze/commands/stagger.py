@@ -1,0 +1,151 @@
+"""``haze stagger SEASON`` (SPEC §15): the 秋冬季错峰生产 schedule, its notices, calendar and chart.
+
+Each enterprise that takes part gets its stop days as one contiguous block in
+the season; per industry the peak number stopped on one day is the smallest a
+schedule can have (see :mod:`haze.core.season`), within SPEC §15's bound. An
+industry that cannot fit is exit 1, naming it and the enterprise-days over.
+The plan is recorded (kind ``stagger``); a new plan for the same season
+supersedes the old one, and ``activate``/``check --at`` read the plan in force.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from haze.commands.inputs import load_inputs
+from haze.commands.issuing import NoticeSettings, notice_paths, now_shanghai
+from haze.commands.seasonal import issue_set, new_issue, season_record
+from haze.core.errors import HazeError, UsageError
+from haze.core.model import POLLUTANTS
+from haze.io.journal import CURRENT, STAGGER, Journal
+
+if TYPE_CHECKING:
+    from haze.core.findings import Finding
+    from haze.core.model import EnterpriseList
+    from haze.core.policy import Policy
+    from haze.core.season import Schedule
+    from haze.render.notices import NoticeSet
+
+
+class Infeasible(HazeError):
+    """An industry's enterprises cannot stop their days under SPEC §15's peak bound (exit 1)."""
+
+    exit_code = 1
+
+
+@dataclass(kw_only=True)
+class Settings(NoticeSettings):
+    season: str
+    list_path: str | Path | None = None
+    policy: str | None = None
+    cache: bool = True
+
+
+@dataclass
+class Outcome:
+    id: str
+    season: str
+    schedule: Schedule
+    enterprise_list: EnterpriseList
+    policy: Policy
+    notices: NoticeSet
+    journal: Path
+    dry_run: bool = False
+    superseded: str | None = None
+    warnings: list[Finding] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return True
+
+    def reduction(self) -> tuple[dict[str, float], dict[str, float]]:
+        """The season's mean and minimum daily reduction per pollutant (t/d)."""
+        series = self.schedule.daily_reductions()
+        n = self.schedule.length
+        return ({p.value: sum(series[p]) / n for p in POLLUTANTS}, {p.value: min(series[p]) for p in POLLUTANTS})
+
+    def to_json(self) -> dict[str, Any]:
+        from haze.render.season import ordered_participants
+
+        s = self.schedule
+        mean, low = self.reduction()
+        data: dict[str, Any] = {
+            "kind": "stagger", "season": self.season, "start": s.first.isoformat(), "end": s.last.isoformat(),
+            "enterprises": [{"id": p.enterprise.id, "name": p.enterprise.name, "industry": p.industry,
+                             "grade": p.grade, "days": p.days,
+                             "stop": [[s.day(p.start).isoformat(), s.day(p.end).isoformat()]]}
+                            for p in ordered_participants(s)],
+            "exempt": [{"id": e.id, "reason": reason} for e, reason in s.exempt],
+            "peak": dict(s.peak),
+            "reduction": {"mean": mean, "min": low},
+            "plan": self.id,
+            "notices": notice_paths(self.notices, self.dry_run),
+        }
+        if self.superseded:
+            data["supersedes"] = self.superseded
+        if self.dry_run:
+            data["dry_run"] = True
+        return data
+
+
+def schedule_for(enterprise_list: EnterpriseList, policy: Policy, season: str) -> tuple[str, Schedule]:
+    """The season's label and its schedule; raises Infeasible naming each industry that cannot fit."""
+    from haze.core.season import build_schedule, parse_season, season_label
+
+    if policy.staggered is None:
+        raise UsageError(f"policy {policy.name} has no staggered section (SPEC §15): add one to the policy file")
+    try:
+        year = parse_season(season)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    schedule = build_schedule(enterprise_list, policy, policy.staggered, year)
+    if schedule.infeasible:
+        parts = [f"{policy.industry_label(x.industry)} ({x.industry}): {x.enterprises} enterprises cannot stop "
+                 f"their days with at most {x.bound} stopped on one day — {x.excess_days} enterprise-days do not fit"
+                 for x in schedule.infeasible]
+        raise Infeasible("no schedule: " + "; ".join(parts) + " (raise max_stopped_share or lower the stop days; "
+                         "nothing written or recorded)")
+    return season_label(year), schedule
+
+
+def run(settings: Settings, *, now: datetime | None = None) -> Outcome:
+    from haze.render.season import render_stagger
+
+    now = now_shanghai(now)
+    inputs = load_inputs(settings.list_path, settings.policy, cache=settings.cache)
+    policy, enterprise_list = inputs.policy, inputs.enterprise_list
+    label, schedule = schedule_for(enterprise_list, policy, settings.season)
+    s = settings
+
+    def current(journal: Journal) -> str | None:
+        plan = journal.current_plan(label)
+        return plan.id if plan is not None else None
+
+    def render(issue: Any, parent: Path, dry_run: bool) -> NoticeSet:
+        return render_stagger(schedule, enterprise_list, policy, issue, parent, lang=s.lang, fmt=s.fmt,
+                              templates=s.templates, dry_run=dry_run)
+
+    def record(issue: Any, notices: NoticeSet) -> Any:
+        plan = {p.enterprise.id: [schedule.day(p.start).isoformat(), schedule.day(p.end).isoformat()]
+                for p in schedule.participants}
+        mean, low = outcome_reduction(schedule)
+        summary = {"peak": dict(schedule.peak), "enterprises": len(schedule.participants),
+                   "reduction": {"mean": mean, "min": low}}
+        return season_record(issue, notices, enterprise_list, policy.name, state=CURRENT, summary=summary, plan=plan)
+
+    issued = issue_set(settings, base_id=f"{now:%Y%m%d-%H%M%S}-stagger-{label}",
+                       prefix=enterprise_list.info.doc_prefix, year=now.year, count=len(schedule.participants),
+                       make_issue=new_issue(STAGGER, now, first=schedule.first, last=schedule.last, season=label,
+                                            replaces=current),
+                       render=render, record=record, supersede=current)
+    return Outcome(issued.issue.id, label, schedule, enterprise_list, policy, issued.notices, issued.journal,
+                   issued.dry_run, issued.superseded or issued.issue.replaces, inputs.warnings)
+
+
+def outcome_reduction(schedule: Schedule) -> tuple[dict[str, float], dict[str, float]]:
+    series = schedule.daily_reductions()
+    n = schedule.length
+    return ({p.value: sum(series[p]) / n for p in POLLUTANTS}, {p.value: min(series[p]) for p in POLLUTANTS})
