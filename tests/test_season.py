@@ -1,0 +1,408 @@
+"""Season controls (SPEC §14 ozone 错时生产, §15 错峰生产): numbers against hand-worked examples and
+independent computations, the documents read back, the journal records."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import xml.etree.ElementTree as ET
+from datetime import date
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from haze.core.creditcode import check_character
+from haze.core.model import Enterprise, EnterpriseList, Line, ListInfo, OtherSource, Pollutant, Status
+from haze.core.policy import load_policy
+from haze.core.season import build_schedule, compute_ozone, lower_bound, parse_season
+
+from conftest import write
+
+JOURNAL = ".haze/journal.db"
+
+
+def code(n: int) -> str:
+    base = f"91140525MA0K{n:05d}"
+    return base + check_character(base)
+
+
+HEAD = "list:\n  region: 示例县\n  authority: 示例县生态环境局\n  doc_prefix: 示环应急\n"
+
+# The worked example of docs/season.md (§14): numbers below are worked by hand there.
+OZONE_LIST = HEAD + f"""enterprises:
+  - id: {code(1)}
+    name: 示例县化工有限公司
+    industry: chemical
+    grade: B
+    contact: {{name: 张三, phone: "0356-1"}}
+    lines:
+      - name: 1#反应釜
+        emissions: {{vocs: 36.5, nox: 7.3}}
+      - name: 锅炉
+        emissions: {{nox: 73}}
+  - id: {code(2)}
+    name: 示例县印刷厂
+    industry: 包装印刷
+    grade: C
+    ozone_exempt: 低VOCs含量原辅材料替代
+    contact: {{name: 李四, phone: "0356-2"}}
+    emissions: {{vocs: 10}}
+  - id: {code(3)}
+    name: 示例县铸造厂
+    industry: casting
+    grade: C
+    vocs_process: true
+    operating_days: 300
+    contact: {{name: 王五, phone: "0356-3"}}
+    emissions: {{vocs: 30, nox: 60}}
+  - id: {code(4)}
+    name: 示例县涂装厂
+    industry: coating
+    grade: C
+    status: idle
+    contact: {{name: 赵六, phone: "0356-4"}}
+    emissions: {{vocs: 0}}
+  - id: {code(5)}
+    name: 示例县家具厂
+    industry: coating
+    grade: B
+    contact: {{name: 钱七, phone: "0356-5"}}
+    lines:
+      - name: 喷涂线
+        vocs_process: false
+        emissions: {{vocs: 73}}
+other_sources:
+  - name: 机动车
+    emissions: {{vocs: 365}}
+"""
+
+
+def ozone(run, *args: str):
+    return run("ozone", *args, "--list", "county.yaml", "--journal", JOURNAL)
+
+
+def test_ozone_worked_example(run) -> None:
+    write(Path("county.yaml"), OZONE_LIST)
+    result = ozone(run, "2025-07-15", "--days", "2", "--json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["kind"] == "ozone" and data["dates"] == ["2025-07-15", "2025-07-16"]
+    assert data["window"] == ["10:00", "16:00"] and data["policy"] == "shanxi-2024"
+    # 化工 1#反应釜 36.5/365 = 0.1 VOCs, 7.3/365 = 0.02 NOx; the boiler has no VOCs: not a VOCs process.
+    # 铸造 vocs_process: true: 30/300 = 0.1 VOCs, 60/300 = 0.2 NOx.
+    assert [(e["id"], [ln["name"] for ln in e["lines"]]) for e in data["enterprises"]] == [
+        (code(1), ["1#反应釜"]), (code(3), ["示例县铸造厂"])]
+    assert data["vocs_shifted"] == pytest.approx(0.2, abs=1e-12)
+    assert data["nox_shifted"] == pytest.approx(0.22, abs=1e-12)
+    # all daily VOCs: 0.1 + 10/365 + 0.1 + 73/365 + 365/365 (the idle plant emits nothing)
+    assert data["vocs_share"] == pytest.approx(0.2 / (1.2 + 83 / 365), abs=1e-12)
+    assert data["excluded"] == [
+        {"id": code(2), "name": "示例县印刷厂", "reason": "exempt"},
+        {"id": code(4), "name": "示例县涂装厂", "reason": "idle"},
+        {"id": code(5), "name": "示例县家具厂", "reason": "no_vocs_process"}]
+    folder = Path("notices") / data["episode"]
+    assert sorted(p.name for p in folder.iterdir()) == [
+        f"0001-{code(1)}.md", f"0002-{code(3)}.md", "index.md", "manifest.json"]
+    text = (folder / f"0001-{code(1)}.md").read_text("utf-8")
+    assert "错时生产告知书" in text and "2025年7月15日、2025年7月16日" in text and "10:00至16:00" in text
+    assert "1#反应釜" in text and "锅炉" not in text and "禁止户外涂装作业" in text
+    assert "1小时内" in text and "24小时内" in text
+    manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
+    assert [n["number"] for n in manifest["notices"]] == ["示环应急〔%d〕1号" % manifest_year(manifest),
+                                                        "示环应急〔%d〕2号" % manifest_year(manifest)]
+    index = (folder / "index.md").read_text("utf-8")
+    assert "低VOCs含量原辅材料替代" in index and "0.2000" in index
+
+
+def manifest_year(manifest: dict) -> int:
+    return int(manifest["issued"][:4])
+
+
+def test_ozone_never_blocks_a_warning_and_shares_the_counter(run) -> None:
+    write(Path("county.yaml"), OZONE_LIST)
+    assert run("activate", "orange", "--list", "county.yaml", "--journal", JOURNAL, "--json").exit_code == 0
+    result = ozone(run, "2025-07-15", "--json")
+    assert result.exit_code == 0, result.stderr
+    status = json.loads(run("status", "--journal", JOURNAL, "--json").stdout)
+    assert status["active"]["level"] == "orange"  # still the active warning
+    history = json.loads(run("history", "--journal", JOURNAL, "--json").stdout)
+    assert [e["event"] for e in history["events"]] == ["activation", "ozone"]
+    numbers = []
+    for folder in sorted(Path("notices").iterdir()):
+        numbers += [n["number"] for n in json.loads((folder / "manifest.json").read_text("utf-8"))["notices"]]
+    seqs = sorted(int(n.split("〕")[1][:-1]) for n in numbers)
+    assert seqs == list(range(1, len(numbers) + 1))  # one counter, no number twice
+
+
+def test_ozone_outside_the_months_is_refused_unless_forced(run) -> None:
+    write(Path("county.yaml"), OZONE_LIST)
+    result = ozone(run, "2025-11-15")
+    assert result.exit_code == 2 and "outside the ozone months" in result.stderr
+    assert not Path("notices").exists() and not Path(JOURNAL).exists()
+    forced = ozone(run, "2025-11-15", "--force", "--json")
+    assert forced.exit_code == 0 and "--force" in forced.stderr
+
+
+def test_ozone_dry_run_writes_nothing(run) -> None:
+    write(Path("county.yaml"), OZONE_LIST)
+    result = ozone(run, "2025-07-15", "--dry-run", "--json", "--format", "html", "--lang", "en")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["notices"] == []
+    assert not Path("notices").exists() and not Path(JOURNAL).exists()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("fmt", ["md", "html", "txt"])
+def test_ozone_renders_every_shipped_template(run, lang: str, fmt: str) -> None:
+    write(Path("county.yaml"), OZONE_LIST.replace("示例县化工有限公司", "示例县<化工>&{{x}}有限公司"))
+    result = ozone(run, "2025-07-15", "--json", "--format", fmt, "--lang", lang)
+    assert result.exit_code == 0, result.stderr
+    folder = Path("notices") / json.loads(result.stdout)["episode"]
+    text = (folder / f"0001-{code(1)}.{fmt}").read_text("utf-8")
+    assert "{{x}}" in text.replace("\\", "")
+    if fmt == "html":
+        assert "&lt;化工&gt;&amp;" in text
+
+
+def test_ozone_keys_in_csv_with_located_findings(run) -> None:
+    header = "统一社会信用代码,企业名称,行业,绩效等级,生产线,涉VOCs工序,臭氧豁免,VOCs,联系人,联系电话\n"
+    rows = (f"{code(1)},示例县化工有限公司,化工,B,1#反应釜,是,,36.5,张三,1\n"
+            f"{code(1)},示例县化工有限公司,化工,B,2#反应釜,否,,73,张三,1\n"
+            f"{code(2)},示例县印刷厂,包装印刷,C,,,原料替代,10,李四,2\n")
+    write(Path("county.csv"), header + rows)
+    result = run("ozone", "2025-07-15", "--list", "county.csv", "--journal", JOURNAL, "--json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert [ln["name"] for e in data["enterprises"] for ln in e["lines"]] == ["1#反应釜"]
+    assert data["excluded"] == [{"id": code(2), "name": "示例县印刷厂", "reason": "exempt"}]
+    write(Path("bad.csv"), header + rows.replace(",是,", ",也许,"))
+    bad = run("validate", "bad.csv")
+    assert bad.exit_code == 1 and "bad.csv:2:" in bad.stdout + bad.stderr and "vocs_process" in bad.stdout + bad.stderr
+
+
+def test_ozone_keys_in_yaml_located(run) -> None:
+    write(Path("bad.yaml"), OZONE_LIST.replace("ozone_exempt: 低VOCs含量原辅材料替代", "ozone_exempt: [1]")
+          .replace("vocs_process: false", "vocs_process: maybe"))
+    out = run("validate", "bad.yaml")
+    text = out.stdout + out.stderr
+    lines = OZONE_LIST.splitlines()
+    exempt_line = next(i for i, ln in enumerate(lines, 1) if "ozone_exempt" in ln)
+    vocs_line = next(i for i, ln in enumerate(lines, 1) if "vocs_process: false" in ln)
+    assert f"bad.yaml:{exempt_line}:" in text and f"bad.yaml:{vocs_line}:" in text
+
+
+# -- ozone sums against an independent computation (SPEC §14) ------------------------------
+
+OZONE_INDUSTRIES = ["chemical", "化工", "coating", "包装印刷", "casting", "cement", ""]
+
+
+@st.composite
+def ozone_lists(draw: st.DrawFn) -> EnterpriseList:
+    enterprises = []
+    for i in range(draw(st.integers(0, 12))):
+        lines = [Line(name=f"线{j}", emissions={Pollutant.VOCS: draw(st.floats(0, 500)),
+                                                  Pollutant.NOX: draw(st.floats(0, 500))},
+                      vocs_process=draw(st.sampled_from([None, None, True, False])))
+                 for j in range(draw(st.integers(1, 3)))]
+        enterprises.append(Enterprise(id=code(i), name=f"企业{i}", industry=draw(st.sampled_from(OZONE_INDUSTRIES)),
+                                      status=draw(st.sampled_from([Status.OPERATING] * 4 + [Status.IDLE])),
+                                      operating_days=draw(st.integers(1, 366)), lines=lines, has_lines=True,
+                                      ozone_exempt=draw(st.sampled_from(["", "", "", "替代"]))))
+    sources = [OtherSource(name="s", emissions={Pollutant.VOCS: draw(st.floats(0, 1000))})
+               for _ in range(draw(st.integers(0, 2)))]
+    return EnterpriseList(info=ListInfo(region="示例县"), enterprises=enterprises, other_sources=sources)
+
+
+@settings(max_examples=150, deadline=None)
+@given(ozone_lists())
+def test_ozone_sums_match_an_independent_computation(lst: EnterpriseList) -> None:
+    section = load_policy("shanxi-2024").ozone
+    result = compute_ozone(lst, section)
+    ozone_keys = {"chemical", "化工", "coating", "包装印刷"}
+    shifted = nox = total = 0.0
+    taking = []
+    for e in lst.enterprises:
+        if e.status is Status.OPERATING:
+            total += sum(ln.emissions[Pollutant.VOCS] for ln in e.lines) / e.operating_days
+        if e.status is not Status.OPERATING or e.ozone_exempt:
+            continue
+        mine = [ln for ln in e.lines if ln.vocs_process is True or
+                (ln.vocs_process is None and ln.emissions[Pollutant.VOCS] > 0 and e.industry in ozone_keys)]
+        if mine:
+            taking.append(e.id)
+        shifted += sum(ln.emissions[Pollutant.VOCS] / e.operating_days for ln in mine)
+        nox += sum(ln.emissions[Pollutant.NOX] / e.operating_days for ln in mine)
+    total += sum(s.emissions[Pollutant.VOCS] for s in lst.other_sources) / 365
+    assert [t.enterprise.id for t in result.taking_part] == taking
+    assert result.vocs_shifted == pytest.approx(shifted, abs=1e-6)
+    assert result.nox_shifted == pytest.approx(nox, abs=1e-6)
+    if total > 0:
+        assert result.vocs_share == pytest.approx(shifted / total, abs=1e-6)
+    else:
+        assert result.vocs_share is None
+
+
+# -- 错峰 (SPEC §15) ---------------------------------------------------------------------------
+
+STAGGER_SPECS = [  # industry, grade, key zone, compliant, category
+    ("casting", "C", False, True, ""), ("casting", "C", False, True, ""), ("casting", "C", True, True, ""),
+    ("casting", "B", False, True, ""), ("casting", "D", False, True, ""), ("brick", "C", False, True, ""),
+    ("brick", "unrated", False, True, ""), ("brick", "B", True, True, ""), ("cement", "C", False, True, ""),
+    ("casting", "C", False, False, "guarantee"), ("coking", "C", False, True, ""),
+    ("casting", "C", False, True, "guarantee"), ("steel", "D", False, True, ""),
+]
+
+
+def stagger_list(specs=STAGGER_SPECS) -> str:
+    out = [HEAD + "enterprises:"]
+    for i, (industry, grade, key, compliant, category) in enumerate(specs, start=10):
+        extra = ("\n    zone: key" if key else "") + ("\n    compliant: false" if not compliant else "") + \
+            (f"\n    category: {category}" if category else "")
+        out.append(f"""  - id: {code(i)}
+    name: 示例县{industry}{i}厂
+    industry: {industry}
+    grade: {grade}{extra}
+    contact: {{name: 张{i}, phone: "0356-{i}"}}
+    emissions: {{so2: {i * 3.65}, nox: {i * 7.3}, pm: 3.65}}""")
+    return "\n".join(out) + "\n"
+
+
+def stagger(run, *args: str):
+    return run("stagger", *args, "--list", "county.yaml", "--journal", JOURNAL)
+
+
+def test_stagger_worked_example(run) -> None:
+    write(Path("county.yaml"), stagger_list())
+    result = stagger(run, "2025-2026", "--json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert (data["kind"], data["season"], data["start"], data["end"]) == ("stagger", "2025-2026", "2025-11-15",
+                                                                          "2026-03-15")
+    days = {e["id"]: e["days"] for e in data["enterprises"]}
+    # 121 days in the season. casting C 30; key-zone C -> D: season; D: season; noncompliant (even guarantee):
+    # season; brick C, unrated 60; key-zone brick B -> C: 60; cement C 121; coking C 30.
+    assert days == {code(10): 30, code(11): 30, code(12): 121, code(14): 121, code(15): 60, code(16): 60,
+                    code(17): 60, code(18): 121, code(19): 121, code(20): 30}
+    assert sorted(data["exempt"], key=lambda x: x["id"]) == [{"id": code(13), "reason": "grade"},
+                                                             {"id": code(21), "reason": "category"}]
+    # casting: 121+121+121+30+30 = 423 enterprise-days over 121 days: at least ceil(3.5) = 4 on one day
+    assert data["peak"] == {"casting": 4, "brick": 2, "cement": 1, "coking": 1}
+    for e in data["enterprises"]:
+        (first, last), = e["stop"]
+        assert (date.fromisoformat(last) - date.fromisoformat(first)).days + 1 == e["days"]
+        assert "2025-11-15" <= first <= last <= "2026-03-15"
+    # daily reduction: the three season-long casting plants always stop, with cement: SO2 (12+14+18+19)×3.65/365
+    mean, low = data["reduction"]["mean"], data["reduction"]["min"]
+    total_so2_days = sum(d * (int(i[12:17]) * 3.65 / 365) for i, d in days.items())
+    assert mean["so2"] == pytest.approx(total_so2_days / 121, abs=1e-9)
+    assert low["so2"] >= (12 + 14 + 18 + 19) * 0.01 - 1e-9
+    folder = Path("notices") / data["plan"]
+    notice = (folder / f"0001-{data['enterprises'][0]['id']}.md").read_text("utf-8")
+    assert "错峰生产告知书" in notice and "停产期间" in notice
+
+
+def test_stagger_calendar_and_chart_read_back(run) -> None:
+    import openpyxl
+
+    write(Path("county.yaml"), stagger_list())
+    data = json.loads(stagger(run, "2025-2026", "--json", "--format", "html").stdout)
+    folder = Path("notices") / data["plan"]
+    rows = list(csv.reader(io.StringIO((folder / "calendar.csv").read_text("utf-8-sig"))))
+    assert rows[0][7] == "2025-11-15" and rows[0][-1] == "2026-03-15" and len(rows[0]) == 7 + 121
+    stops = {e["id"]: e for e in data["enterprises"]}
+    for row in rows[1:]:
+        marks = [i for i, cell in enumerate(row[7:]) if cell == "停"]
+        assert len(marks) == stops[row[0]]["days"] and marks == list(range(marks[0], marks[0] + len(marks)))
+        assert rows[0][7 + marks[0]] == stops[row[0]]["stop"][0][0]
+    ws = openpyxl.load_workbook(folder / "calendar.xlsx").active
+    assert ws.freeze_panes == "C2"
+    assert [c.value for c in ws[1]][:8] == rows[0][:8]
+    assert sum(1 for r in ws.iter_rows(min_row=2, values_only=True) for v in r if v == "停") == \
+        sum(e["days"] for e in data["enterprises"])
+    svg = ET.fromstring((folder / "calendar.svg").read_text("utf-8"))
+    bars = [r for r in svg.iter("{http://www.w3.org/2000/svg}rect") if r.find("{http://www.w3.org/2000/svg}title") is not None]
+    assert len(bars) == len(data["enterprises"])
+    index = (folder / "index.html").read_text("utf-8")
+    assert "<svg" in index and "calendar.xlsx" in index
+
+
+def test_a_new_plan_supersedes_the_old_one(run) -> None:
+    write(Path("county.yaml"), stagger_list())
+    first = json.loads(stagger(run, "2025-2026", "--json").stdout)
+    second = json.loads(stagger(run, "2025-2026", "--json").stdout)
+    assert second["supersedes"] == first["plan"]
+    history = json.loads(run("history", "--journal", JOURNAL, "--json").stdout)["events"]
+    assert [(e["event"], e["state"]) for e in history] == [("stagger", "superseded"), ("stagger", "current")]
+    other = json.loads(stagger(run, "2026-2027", "--json").stdout)
+    assert "supersedes" not in other
+
+
+def test_an_industry_that_cannot_fit_is_named(run, tmp_path: Path) -> None:
+    write(Path("county.yaml"), stagger_list())
+    policy = (Path(__file__).parent.parent / "src/haze/core/policies/shanxi-2024.yaml").read_text("utf-8")
+    write(Path("policy.yaml"), policy.replace("max_stopped_share: {}", "max_stopped_share: {casting: 0.4}"))
+    result = stagger(run, "2025-2026", "--policy", "policy.yaml")
+    # 5 casting enterprises, at most floor(0.4 × 5) = 2 on one day: 2 tracks of 121 days hold 121+121;
+    # 121 + 30 + 30 enterprise-days are left over.
+    assert result.exit_code == 1
+    assert "casting" in result.stderr and "181 enterprise-days" in result.stderr
+    assert not Path("notices").exists() and not Path(JOURNAL).exists()
+
+
+def test_bad_season_is_usage(run) -> None:
+    write(Path("county.yaml"), stagger_list())
+    assert stagger(run, "2025-2027").exit_code == 2
+    assert parse_season("2025-26") == 2025 and parse_season("2025-2026秋冬季") == 2025
+
+
+# -- schedule invariants (hypothesis) --------------------------------------------------------
+
+@st.composite
+def stagger_cases(draw: st.DrawFn) -> tuple[EnterpriseList, float]:
+    enterprises = []
+    for i in range(draw(st.integers(1, 40))):
+        enterprises.append(Enterprise(
+            id=code(i), name=f"企业{i}", industry=draw(st.sampled_from(["casting", "brick", "cement", "coking"])),
+            grade=draw(st.sampled_from(["B", "C", "D", "unrated", "nonleading", "A"])),
+            key_zone=draw(st.booleans()), compliant=draw(st.sampled_from([True] * 5 + [False])),
+            lines=[Line(name="x", emissions={Pollutant.SO2: draw(st.floats(0, 100))})]))
+    return EnterpriseList(info=ListInfo(region="示例县"), enterprises=enterprises), draw(st.sampled_from([1.0, 0.8, 0.5]))
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(stagger_cases(), st.sampled_from([2024, 2025, 2027]))
+def test_schedule_invariants(case: tuple[EnterpriseList, float], year: int) -> None:
+    from dataclasses import replace
+
+    lst, share = case
+    policy = load_policy("shanxi-2024")
+    section = replace(policy.staggered, max_stopped_share={k: share for k in policy.staggered.industries})
+    schedule = build_schedule(lst, policy, section, year)
+    length = schedule.length
+    assert length == (date(year + 1, 3, 15) - date(year, 11, 15)).days + 1
+    by_industry: dict[str, list] = {}
+    for p in schedule.participants:
+        by_industry.setdefault(p.industry, []).append(p)
+    failed = {x.industry for x in schedule.infeasible}
+    for industry, group in by_industry.items():
+        total = sum(p.days for p in group)
+        bound = min(math.ceil(total / length) + 1, math.floor(share * len(group) + 1e-9))
+        assert schedule.bounds[industry] == bound
+        if industry in failed:
+            assert lower_bound([p.days for p in group], length) > 0
+            continue
+        counts = [0] * length
+        for p in group:
+            assert 0 <= p.start and p.end <= length - 1  # inside the season, one contiguous block
+            assert p.end - p.start + 1 == p.days  # exactly its days
+            for d in range(p.start, p.end + 1):
+                counts[d] += 1
+        assert max(counts) == schedule.peak[industry]
+        assert lower_bound([p.days for p in group], length) <= max(counts) <= bound
+        assert max(counts) <= share * len(group) + 1e-9
+    for x in schedule.infeasible:
+        assert x.excess_days > 0
