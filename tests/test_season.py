@@ -406,3 +406,39 @@ def test_schedule_invariants(case: tuple[EnterpriseList, float], year: int) -> N
         assert max(counts) <= share * len(group) + 1e-9
     for x in schedule.infeasible:
         assert x.excess_days > 0
+
+
+def test_activation_inside_a_season_plan_keeps_the_stopped_stopped(run) -> None:
+    write(Path("county.yaml"), stagger_list())
+    plan = json.loads(stagger(run, "2025-2026", "--json").stdout)
+    short = [e for e in plan["enterprises"] if e["days"] == 30 and e["industry"] == "casting"]
+    first, last = short[0]["stop"][0]
+    at = f"{first}T20:00"
+    stopped = {e["id"] for e in plan["enterprises"] if e["stop"][0][0] <= first <= e["stop"][0][1]}
+    assert short[0]["id"] in stopped
+    check = json.loads(run("check", "yellow", "--list", "county.yaml", "--at", at, "--journal", JOURNAL,
+                           "--json").stdout)
+    by_id = {e["id"]: e for e in check["enterprises"]}
+    for ident in stopped:
+        assert by_id[ident]["reason"] == "stagger"
+        assert {ln["source"] for ln in by_id[ident]["lines"]} == {"stagger"}
+        assert {ln["cut"] for ln in by_id[ident]["lines"]} == {1.0}
+    # the other casting C enterprise is not in its stop that day: its grade's yellow cut (0.3)
+    other = next(e["id"] for e in short if e["id"] not in stopped)
+    assert by_id[other]["reason"] == "level" and by_id[other]["lines"][0]["cut"] == pytest.approx(0.3)
+    # stopped: the whole daily SO2 of the stopped enterprises counts, as SPEC §4.2 with cut 1
+    assert sum(by_id[i]["reduction"]["so2"] for i in stopped) == pytest.approx(
+        sum(int(i[12:17]) * 3.65 / 365 for i in stopped), abs=1e-9)
+    # without --at, check reads no plan
+    plain = json.loads(run("check", "yellow", "--list", "county.yaml", "--json").stdout)
+    assert all(e["reason"] != "stagger" for e in plain["enterprises"])
+    # a day after the season: nobody is in a 错峰 stop
+    after = json.loads(run("check", "yellow", "--list", "county.yaml", "--at", "2026-04-01T20:00", "--journal",
+                           JOURNAL, "--json").stdout)
+    assert all(e["reason"] != "stagger" for e in after["enterprises"])
+    activated = run("activate", "yellow", "--list", "county.yaml", "--start", at, "--journal", JOURNAL, "--json")
+    assert activated.exit_code == 0, activated.stderr
+    data = json.loads(activated.stdout)
+    assert {e["id"] for e in data["enterprises"] if e["reason"] == "stagger"} == stopped
+    notice = next(Path(p) for p in data["notices"] if short[0]["id"] in p)
+    assert "错峰生产停产期间" in notice.read_text("utf-8")

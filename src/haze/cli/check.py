@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import click
 
+from datetime import datetime
+
 from haze.cli.common import LEVEL, list_options, print_findings
+from haze.cli.journal_options import journal_option, optional_path, when_option
 from haze.cli.reporters import report
 from haze.core.model import Level
 
@@ -13,16 +16,20 @@ from haze.core.model import Level
 @click.argument("level", type=LEVEL)
 @list_options
 @click.option("--summary", is_flag=True, help="Only the per-pollutant table, not every enterprise.")
+@click.option("--at", "at", callback=when_option, metavar="WHEN",
+              help="Compute as at WHEN: enterprises in their 错峰 stop then (the journal's season plan) stay stopped.")
+@journal_option
 @click.pass_context
 def check(ctx: click.Context, level: Level, list_path: str | None, policy: str | None, as_json: bool,
-          no_cache: bool, summary: bool) -> None:
+          no_cache: bool, summary: bool, at: datetime | None, journal: str | None) -> None:
     """Compute every enterprise's curtailment at LEVEL and check the requirement.
 
     Exit 0 when the requirement is met, 1 when not, 2 for bad input.
     """
     from haze.commands import check as command
 
-    outcome = command.run(command.Settings(level=level, list_path=list_path, policy=policy, cache=not no_cache))
+    outcome = command.run(command.Settings(level=level, list_path=list_path, policy=policy, cache=not no_cache,
+                                           at=at, journal=optional_path(journal)))
     print_findings(outcome.warnings)
     report(outcome, as_json, summary=summary)
     ctx.exit(0 if outcome.ok else 1)

@@ -154,7 +154,10 @@ def run(settings: Settings, *, now: datetime | None = None, progress: Progress |
     start = to_shanghai(settings.start) if settings.start is not None else now.replace(second=0)
     until = _until(start, settings.until, settings.hours)
     inputs = load_inputs(settings.list_path, settings.policy, cache=settings.cache)
-    result = compute(inputs.enterprise_list, inputs.policy, settings.level)
+    from haze.commands.seasonal import stopped_on
+
+    # Enterprises in their 错峰 stop on the start day stay stopped (SPEC §15).
+    result = compute(inputs.enterprise_list, inputs.policy, settings.level, stopped_on(settings.journal, start))
     if settings.strict and not result.ok:
         raise RequirementNotMet(f"{settings.level.value} requirement not met ({_shortfalls(result)}); "
                                 "--strict: no notice written, nothing recorded")

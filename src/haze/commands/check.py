@@ -8,6 +8,7 @@ warning: a typo must never stop an emergency (SPEC §5).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +26,9 @@ class Settings:
     list_path: str | Path | None
     policy: str | None = None
     cache: bool = True
+    #: --at WHEN: compute as on that moment, with the 错峰 plan in force then (SPEC §15); None = no plan read
+    at: datetime | None = None
+    journal: Path | None = None
 
 
 @dataclass
@@ -50,5 +54,10 @@ def run(settings: Settings) -> Outcome:
     from haze.core.engine import compute
 
     inputs = load_inputs(settings.list_path, settings.policy, cache=settings.cache)
-    return Outcome(inputs.enterprise_list, compute(inputs.enterprise_list, inputs.policy, settings.level),
+    stopped: frozenset[str] = frozenset()
+    if settings.at is not None:
+        from haze.commands.seasonal import stopped_on
+
+        stopped = stopped_on(settings.journal, settings.at)
+    return Outcome(inputs.enterprise_list, compute(inputs.enterprise_list, inputs.policy, settings.level, stopped),
                    inputs.warnings)

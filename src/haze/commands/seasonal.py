@@ -98,3 +98,19 @@ def new_issue(kind: str, now: datetime, **fields: Any) -> MakeIssue:
                            replaces=replaces(journal) if callable(replaces) else replaces, **extra)
 
     return make
+
+
+def stopped_on(journal: Path | str | None, moment: datetime) -> frozenset[str]:
+    """Credit codes the season plans in force stop on ``moment``'s day (SPEC §15); empty without a journal.
+
+    Only plans in force (``current``) count: a superseded plan no longer stops anyone.
+    """
+    from haze.core.timeparse import to_shanghai
+
+    path = journal_path(journal)
+    if not path.exists():
+        return frozenset()
+    day = to_shanghai(moment).date().isoformat()
+    with Journal(path) as opened:
+        plans = [p for p in opened.seasons("stagger") if p.state == "current" and p.start <= day <= p.until]
+    return frozenset(ident for plan in plans for ident, (first, last) in plan.plan.items() if first <= day <= last)

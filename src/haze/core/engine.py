@@ -28,6 +28,8 @@ DAYS_PER_YEAR = 365
 
 # reasons (SPEC §4.1)
 LEVEL, ZONE, NONCOMPLIANT, IDLE = "level", "zone", "noncompliant", "idle"
+#: in its 错峰 stop on the warning's start day (SPEC §15): reason and source of every line
+STAGGER = "stagger"
 
 
 @dataclass
@@ -197,12 +199,15 @@ def _add_actions(actions: dict[str, None], measures: list[Measure] | tuple[str, 
             actions.setdefault(action, None)
 
 
-def enterprise_result(e: Enterprise, level: Level, policy: Policy) -> EnterpriseResult:
+def enterprise_result(e: Enterprise, level: Level, policy: Policy, staggered: bool = False) -> EnterpriseResult:
     effective, reason = effective_level(e, level, policy)
     days = e.operating_days
     actions: dict[str, None] = {}
     lines: list[LineResult] = []
-    if reason == IDLE:
+    if staggered and reason != IDLE:  # stopped by the season plan that day: it stays stopped (SPEC §15)
+        reason = STAGGER
+        lines = [LineResult(line.name, 1.0, STAGGER, line_daily(line, days)) for line in e.lines]
+    elif reason == IDLE:
         lines = [LineResult(line.name, 0.0, IDLE, {p: 0.0 for p in POLLUTANTS}) for line in e.lines]
     elif reason == NONCOMPLIANT:
         _add_actions(actions, policy.noncompliant_actions)
@@ -269,9 +274,14 @@ def baselines(enterprise_list: EnterpriseList) -> tuple[str, dict[Pollutant, tup
     return basis, result
 
 
-def compute(enterprise_list: EnterpriseList, policy: Policy, level: Level) -> LevelResult:
-    """Everything §4 says about ``enterprise_list`` at declared ``level``."""
-    enterprises = [enterprise_result(e, level, policy) for e in enterprise_list.enterprises]
+def compute(enterprise_list: EnterpriseList, policy: Policy, level: Level,
+            stopped: frozenset[str] | set[str] = frozenset()) -> LevelResult:
+    """Everything §4 says about ``enterprise_list`` at declared ``level``.
+
+    ``stopped``: credit codes in their 错峰 stop on the day (SPEC §15), computed as stopped.
+    """
+    enterprises = [enterprise_result(e, level, policy, e.id in stopped) if stopped else
+                   enterprise_result(e, level, policy) for e in enterprise_list.enterprises]
     sources = [source_result(s, level) for s in enterprise_list.other_sources]
     return assess(enterprise_list, policy, level, enterprises, sources)
 

@@ -18,6 +18,7 @@ SOURCE_LABELS: dict[str | None, tuple[str, str]] = {
     "grade": ("绩效分级措施", "grade measure"),
     "noncompliant": ("停产整治", "stop: noncompliant"),
     "idle": ("已停产", "idle"),
+    "stagger": ("错峰生产停产", "staggered-production stop"),  # SPEC §15: in its 错峰 stop that day
     None: ("无", "none"),
 }
 
@@ -27,6 +28,7 @@ REASON_LABELS: dict[str, tuple[str, str]] = {
     "zone": ("重点区域加严", "key zone"),
     "noncompliant": ("未达标排放，停产整治", "noncompliant: stops"),
     "idle": ("已停产，不计减排", "idle: not counted"),
+    "stagger": ("错峰停产期间，保持停产", "in its staggered-production stop"),
 }
 
 
