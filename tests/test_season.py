@@ -442,3 +442,16 @@ def test_activation_inside_a_season_plan_keeps_the_stopped_stopped(run) -> None:
     assert {e["id"] for e in data["enterprises"] if e["reason"] == "stagger"} == stopped
     notice = next(Path(p) for p in data["notices"] if short[0]["id"] in p)
     assert "错峰生产停产期间" in notice.read_text("utf-8")
+
+
+def test_status_shows_season_controls_beside_the_warning(run) -> None:
+    from datetime import datetime, timedelta
+
+    write(Path("county.yaml"), OZONE_LIST)
+    soon = (datetime.now() + timedelta(days=1)).date().isoformat()
+    assert ozone(run, soon, "--force", "--json").exit_code == 0
+    status = run("status", "--journal", JOURNAL, "--json")
+    data = json.loads(status.stdout)
+    assert data["active"] is None and [s["kind"] for s in data["seasons"]] == ["ozone"]
+    text = run("status", "--journal", JOURNAL).stdout
+    assert "ozone episode" in text and "no active warning" in text

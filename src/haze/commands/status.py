@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from haze.io.journal import ActivationRecord, Journal, journal_path
+from haze.io.journal import ActivationRecord, Journal, SeasonRecord, journal_path
 
 
 @dataclass(kw_only=True)
@@ -23,6 +23,8 @@ class Outcome:
     active: ActivationRecord | None
     now: datetime
     notices_found: bool = False  # its notice directory exists
+    #: ozone episodes and 错峰 plans in force today or later (SPEC §14, §15): they have their own state
+    seasons: list[SeasonRecord] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -38,14 +40,20 @@ class Outcome:
         if self.active is not None:
             active = self.active.to_json()
             active["ended"] = self.ended
-        return {"journal": str(self.journal), "active": active}
+        data: dict[str, Any] = {"journal": str(self.journal), "active": active}
+        if self.seasons:  # an addition to SPEC §7's shape, only when there is something to say
+            data["seasons"] = [s.to_json() for s in self.seasons]
+        return data
 
 
 def run(settings: Settings) -> Outcome:
     from haze.core.timeparse import SHANGHAI
 
     path = journal_path(settings.journal)
+    now = datetime.now(SHANGHAI)
+    today = now.date().isoformat()
     with Journal(path) as journal:
         record = journal.active()
+        seasons = [s for s in journal.seasons() if s.state != "superseded" and s.until >= today]
     found = record is not None and Path(record.notice_dir).is_dir()
-    return Outcome(path, record, datetime.now(SHANGHAI), found)
+    return Outcome(path, record, now, found, seasons)

@@ -129,6 +129,9 @@ def print_status(outcome: StatusOutcome) -> None:
     """One "key value" line per fact; not a table, whose cells would wrap or cut a long path."""
     from haze.cli.common import stdout_console
 
+    for s in getattr(outcome, "seasons", []):  # ozone episodes and 错峰 plans: beside any warning, never instead
+        what = "ozone episode" if s.kind == "ozone" else f"错峰 plan {s.season}"
+        click.echo(f"{what} {s.id}: {s.start} – {s.until}, {s.notice_count} notices ({s.notice_dir})")
     record = outcome.active
     if record is None:
         click.echo(f"no active warning (journal {outcome.journal})")
