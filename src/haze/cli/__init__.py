@@ -25,6 +25,10 @@ COMMANDS = {
     "plan": "haze.cli.plan:plan",
     "import": "haze.cli.sheets:import_list",
     "export": "haze.cli.sheets:export",
+    "advise": "haze.cli.advise:advise",
+    "receipt": "haze.cli.receipt:receipt",
+    "overdue": "haze.cli.receipt:overdue",
+    "verify": "haze.cli.verify:verify",
 }
 
 

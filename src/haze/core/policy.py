@@ -16,6 +16,7 @@ from typing import Any, Mapping
 from haze.core.errors import PolicyError
 from haze.core.findings import Finding
 from haze.core.model import LEVELS, POLLUTANTS, Category, Grade, Level, Measure, Pollutant
+from haze.core.response import Duties, Triggers, parse_duties, parse_triggers
 
 DEFAULT_POLICY = "shanxi-2024"
 MAX_POLICY_BYTES = 16 * 1024 * 1024
@@ -36,6 +37,8 @@ class Policy:
     noncompliant_actions: tuple[str, ...] = ()
     industry_names: dict[str, str] = field(default_factory=dict)
     path: str = ""
+    triggers: Triggers = field(default_factory=Triggers)  # SPEC §18: when a forecast calls for a level
+    duties: Duties = field(default_factory=Duties)  # SPEC §18: receipt and report deadlines the notices state
 
     def requirement(self, level: Level, pollutant: Pollutant) -> float:
         """The share required; a level the policy leaves out cannot be computed (never 0%)."""
@@ -161,6 +164,11 @@ class _PolicyReader:
             if isinstance(noncompliant, Mapping) else ()
         names = self.section(doc, "names")
         policy.industry_names = {str(k).lower(): str(v) for k, v in self.section(names, "industries").items()}
+        problems: list[str] = []
+        policy.triggers = parse_triggers(doc.get("triggers"), problems)
+        policy.duties = parse_duties(doc.get("duties"), problems)
+        for problem in problems:
+            self.fail(doc, problem)
         return policy
 
     def section(self, doc: Mapping, key: str) -> Mapping:
