@@ -190,13 +190,13 @@ def _rule(level: Level, item: Any, problems: list[str]) -> Rule | None:
 
 @dataclass(frozen=True)
 class Duties:
-    """Hours within which a notified enterprise must answer; None = the policy sets no such duty."""
+    """Hours within which a notified enterprise returns its receipt (回执) and its execution report."""
 
-    receipt: float | None = DEFAULT_RECEIPT_HOURS
-    report: float | None = DEFAULT_REPORT_HOURS
+    receipt: float = DEFAULT_RECEIPT_HOURS
+    report: float = DEFAULT_REPORT_HOURS
     source: str = ""
 
-    def hours(self, kind: str) -> float | None:
+    def hours(self, kind: str) -> float:
         return self.receipt if kind == "receipt" else self.report
 
 
@@ -210,20 +210,20 @@ def parse_duties(raw: Any, problems: list[str]) -> Duties:
     unknown = set(raw) - {"receipt_hours", "report_hours", "source"}
     if unknown:
         problems.append(f"duties: unknown key {sorted(map(str, unknown))[0]!r}")
-    values: dict[str, float | None] = {}
+    values: dict[str, float] = {}
     for key, default in (("receipt_hours", DEFAULT_RECEIPT_HOURS), ("report_hours", DEFAULT_REPORT_HOURS)):
         value = raw.get(key, default)
-        if value is None or (_number(value) and 0 < value <= 24 * 30):
-            values[key] = None if value is None else float(value)
+        # A notice must name a time: a duty without one would read "return the receipt within hours".
+        if _number(value) and 0 < value <= 24 * 30:
+            values[key] = float(value)
         else:
-            problems.append(f"duties: {key} must be a number of hours > 0 (or null for no such duty), "
-                            f"not {value!r}")
+            problems.append(f"duties: {key} must be a number of hours above 0 (at most 720), not {value!r}")
             values[key] = default
     return Duties(values["receipt_hours"], values["report_hours"], str(raw.get("source") or ""))
 
 
-def due(base: datetime, hours: float | None) -> datetime | None:
-    return None if hours is None else base + timedelta(hours=hours)
+def due(base: datetime, hours: float) -> datetime:
+    return base + timedelta(hours=hours)
 
 
 def duty_base(start: datetime, recorded: datetime) -> datetime:

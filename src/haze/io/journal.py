@@ -37,8 +37,10 @@ from typing import Any, Callable, Iterator
 
 from haze.core.errors import JournalError
 from haze.core.model import Level
+from haze.io import receipts
 
-SCHEMA_VERSION = 1
+# 2: the follow-up tables of haze.io.receipts (SPEC §18), added to a schema-1 journal by its next write
+SCHEMA_VERSION = 2
 #: where a journal is looked for, and created when none is found (relative to a directory)
 DEFAULT_JOURNAL = Path(".haze") / "journal.db"
 
@@ -357,7 +359,7 @@ class Journal:
 
     def _schema_ready(self, conn: sqlite3.Connection) -> bool:
         """True when the schema exists; raise when the file is some other database."""
-        if conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION:
+        if conn.execute("PRAGMA user_version").fetchone()[0] in (1, SCHEMA_VERSION):
             return True
         tables = conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0]
         if tables:
@@ -392,6 +394,8 @@ class Journal:
                 for statement in _SCHEMA.split(";"):
                     if statement.strip():
                         conn.execute(statement)
+            if conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+                receipts.create(conn)
                 conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             yield self
         except BaseException as exc:
