@@ -255,15 +255,18 @@ def status(journal: str | None, as_json: bool) -> None:
     from haze.io.journal import journal_path
     from haze.commands.lifecycle import status as active_warning
 
+    from haze.commands.receipt import status_counts
+
     path = journal_path(journal)
     record = active_warning(path)
+    counts = status_counts(path, record) if record is not None else {}  # SPEC §18: the follow-up
     if as_json:
-        emit_json({"journal": str(path), "active": None if record is None else status_json(record)})
+        emit_json({"journal": str(path), "active": None if record is None else status_json(record) | counts})
         return
     if record is None:
         click.echo(f"no active warning (journal {path})")
         return
-    print_status(record, path)
+    print_status(record, path, counts)
 
 
 def status_json(record: ActivationRecord) -> dict[str, Any]:
@@ -272,7 +275,7 @@ def status_json(record: ActivationRecord) -> dict[str, Any]:
     return data
 
 
-def print_status(record: ActivationRecord, journal: Path) -> None:
+def print_status(record: ActivationRecord, journal: Path, counts: dict[str, int] | None = None) -> None:
     """One "key value" line per fact; not a table, whose cells would wrap or cut a long path."""
     from haze.cli.common import stdout_console
 
@@ -291,6 +294,10 @@ def print_status(record: ActivationRecord, journal: Path) -> None:
         ("recorded", f"{_when(record.recorded)} by {esc(record.user)}"),
         ("journal", esc(journal)),
     ]
+    if counts:
+        overdue = f"[bold red]{counts['overdue']} overdue[/] (haze overdue)" if counts["overdue"] else "0 overdue"
+        rows.insert(-1, ("follow-up", f"{counts['notified']} notified, {counts['receipts']} receipts, "
+                                      f"{counts['reports']} reports, {overdue}"))
     console = stdout_console()
     say(console, f"[bold]ACTIVE: {level.value} ({level.zh}预警, {level.response}响应)[/]")
     for key, value in rows:
