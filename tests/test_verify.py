@@ -291,3 +291,15 @@ def test_compare_follows_the_spec(production: dict, treatment: dict, expected: f
     if flag is None and tobs is not None and tobs > obs + tolerance:
         flag = "treatment"
     assert got.flag == flag
+
+
+@pytest.mark.parametrize("stamp", ["2026-01-{d:02d} 12:00", "2026/1/{d} 12:00", "2026/1/{d}", "2026年1月{d}日 12时",
+                                   "2026年1月{d}日12时", "202601{d:02d}12", "2026-01-{d:02d}T12:00:00",
+                                   "2026.1.{d}"])
+def test_time_stamps_as_exports_write_them(run, tmp_path: Path, activation, stamp: str) -> None:
+    journal, _ = activation
+    rows = [(IDS[3], stamp.format(d=d), 100.0 if d < 10 else 70.0, "") for d in range(3, 15)]
+    result = run("verify", write_csv(tmp_path / "p.csv", rows), "--journal", journal, "--json")
+    assert result.exit_code in (0, 1), result.output
+    [e] = json.loads(result.stdout)["enterprises"]
+    assert (e["baseline"], e["during"]) == (100.0, 70.0)
