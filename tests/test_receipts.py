@@ -93,6 +93,7 @@ def test_the_hand_worked_timeline(warning) -> None:
     status = json.loads(haze("status", "--json").stdout)["active"]
     assert {k: status[k] for k in ("notified", "receipts", "reports", "overdue")} == \
         {"notified": 3, "receipts": 2, "reports": 1, "overdue": 3}
+    assert "3 notified, 2 receipts, 1 reports, 3 overdue" in haze("status").stdout
     human = haze("overdue", "--at", "2026-01-11 21:00").stdout
     assert "李娜 0356-2222222" in human and human.index("乙焦化") < human.index("丙铸造")
 
