@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import click
 
@@ -77,8 +77,10 @@ def print_verified(outcome: Verified) -> None:
     say(console, f"[bold]verify {esc(outcome.activation)}[/] ({outcome.level}): baseline {first}…{last} "
                  f"({w.baseline_days} days), during {when_text(w.start)} → {end}, tolerance {outcome.tolerance:.0%}")
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, title_justify="left")
-    for name, justify in (("#", "right"), ("enterprise", "left"), ("expected", "right"), ("observed", "right"),
-                          ("observed █  expected │", "left"), ("flag", "left")):
+    columns: tuple[tuple[str, Literal["left", "right"]], ...] = (
+        ("#", "right"), ("enterprise", "left"), ("expected", "right"), ("observed", "right"),
+        ("observed █  expected │", "left"), ("flag", "left"))
+    for name, justify in columns:
         table.add_column(name, justify=justify, no_wrap=name != "enterprise",
                          overflow="fold" if name == "enterprise" else "ellipsis")
     for n, c in enumerate(outcome.compared, 1):

@@ -173,7 +173,9 @@ def _rule(level: Level, item: Any, problems: list[str]) -> Rule | None:
     if unknown:
         problems.append(f"{where}: unknown key {sorted(map(str, unknown))[0]!r}")
         return None
-    above, days, peak = item.get("above"), item.get("days", 1), item.get("peak_above")
+    above: Any = item.get("above")
+    days: Any = item.get("days", 1)
+    peak: Any = item.get("peak_above")
     if not _number(above) or above < 0:
         problems.append(f"{where}: 'above' must be an AQI value ≥ 0, not {above!r}")
         return None

@@ -45,7 +45,8 @@ ALIASES = {
     "meter": ("meter", "meter type", "表计类型", "计量点类型", "电表类型", "用途", "类型", "计量点"),
 }
 METER_WORDS = {"production": ("production", "生产", "生产用电", "生产设施", "主表", "总表"),
-               "treatment": ("treatment", "治污", "治污设施", "污染治理", "污染治理设施", "环保", "环保设施", "治理设施")}
+               "treatment": ("treatment", "治污", "治污设施", "污染治理", "污染治理设施", "环保", "环保设施",
+                             "治理设施")}
 HEADER_SEARCH_ROWS = 10
 SHOWN_BAD_ROWS = 20
 CHUNK = 8 << 20
@@ -158,7 +159,7 @@ def _columns(names: list[str], keys: list[str | None], cells: list[Any], path: s
              ) -> tuple[dict[str, str], list[Finding]]:
     columns: dict[str, str] = {}
     seen: dict[str, Any] = {}
-    for column, key, cell in zip(names, keys, cells):
+    for column, key, cell in zip(names, keys, cells, strict=False):
         if key is None:
             continue
         if key in seen:

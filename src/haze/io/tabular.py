@@ -102,7 +102,7 @@ def _blank(value: Any) -> bool:
 def _grid(raw: list[tuple[int, Sequence[Any]]], path: str, forms: Mapping[str, str], required: Sequence[str],
           uncalculated: set[tuple[int, int]]) -> tuple[Rows | None, list[Finding]]:
     header_at = None
-    for position, (number, cells) in enumerate(raw[:HEADER_SEARCH_ROWS]):
+    for position, (_, cells) in enumerate(raw[:HEADER_SEARCH_ROWS]):
         keys = {column_of(c, forms) for c in cells}
         if all(k in keys for k in required):
             header_at = position

@@ -81,7 +81,7 @@ def _xlsx(body: list[list[Any]], compared: list[Comparison]) -> bytes:
             cells[index].number_format = "#,##0.0"
         if row[5] in (FLAG_WORDS[SHORT], FLAG_WORDS[TREATMENT]):
             cells[5].fill = red
-    for column, width in zip("ABCDEFGHIJKLMN", (6, 21, 30, 10, 15, 16, 10, 10, 10, 12, 14, 16, 18, 14)):
+    for column, width in zip("ABCDEFGHIJKLMN", (6, 21, 30, 10, 15, 16, 10, 10, 10, 12, 14, 16, 18, 14), strict=True):
         ws.column_dimensions[column].width = width
     ws.freeze_panes = "D2"
     ws.auto_filter.ref = f"A1:N{len(body) + 1}"
