@@ -205,3 +205,14 @@ def test_action_reads_the_active_warning_from_the_journal(run, tmp_path: Path) -
     for f, action in ((calm, "lift"), (worse, "adjust"), (same, "keep")):
         data = json.loads(run("advise", f, "--journal", journal, "--json").stdout)
         assert data["active"] == "yellow" and data["action"] == action
+
+
+def test_a_warning_past_its_end_time_is_not_active(run, tmp_path: Path) -> None:
+    from conftest import COUNTY
+
+    journal = tmp_path / "journal.db"
+    assert run("activate", "yellow", "--list", COUNTY, "--journal", journal, "--out", tmp_path / "n",
+               "--start", "2026-01-10T20:00", "--hours", "24").exit_code == 0
+    f = write(tmp_path / "f.csv", "date,aqi\n2026-12-01,201\n")
+    data = json.loads(run("advise", f, "--journal", journal, "--json").stdout)
+    assert (data["active"], data["action"]) == (None, "activate")  # as activate itself would treat it

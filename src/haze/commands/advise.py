@@ -57,6 +57,14 @@ def run_advise(opts: AdviseOptions, *, now: datetime | None = None) -> Advised:
     path = journal_path(opts.journal)
     with Journal(path) as journal:
         active = journal.active() if path.exists() else None
+    if active is not None and active.ended_by(_now(now)):
+        active = None  # its end time has passed: activate would start a new warning, not adjust this one
     advice = advise(forecast.days, policy.triggers, active.level if active else None)
     region = opts.region or (forecast.regions[0] if forecast.regions else None)
     return Advised(advice, policy.triggers, region, forecast.path, path, active.id if active else None)
+
+
+def _now(now: datetime | None) -> datetime:
+    from haze.core.timeparse import SHANGHAI, to_shanghai
+
+    return datetime.now(SHANGHAI) if now is None else to_shanghai(now)
