@@ -42,7 +42,7 @@ enterprises:
 @pytest.fixture
 def warning(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """An orange warning from 20:00 whose notices were recorded at 20:30; returns a runner with --journal."""
-    monkeypatch.setattr("haze.commands.lifecycle._recorded", lambda: RECORDED)
+    monkeypatch.setattr("haze.commands.activate.recorded_now", lambda: RECORDED)
     listfile = write(tmp_path / "list.yaml", LIST)
     journal = tmp_path / "j" / "journal.db"
 
@@ -99,7 +99,7 @@ def test_the_hand_worked_timeline(warning) -> None:
 
 
 def test_deadlines_run_from_the_start_when_it_is_later(run, tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr("haze.commands.lifecycle._recorded", lambda: RECORDED)  # 20:30
+    monkeypatch.setattr("haze.commands.activate.recorded_now", lambda: RECORDED)  # 20:30
     listfile = write(tmp_path / "list.yaml", LIST)
     journal = tmp_path / "journal.db"
     assert run("activate", "orange", "--list", listfile, "--start", "2026-01-10T22:00", "--journal", journal,

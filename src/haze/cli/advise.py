@@ -1,24 +1,13 @@
-"""``haze advise FORECAST``: the level the forecast calls for and the action (SPEC §18)."""
+"""``haze advise FORECAST``: click wiring for :mod:`haze.commands.advise` (SPEC §18; writes nothing)."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
-from haze.cli.common import config_option, emit_json, json_option, policy_option
-
-if TYPE_CHECKING:
-    from haze.commands.advise import Advised
-
-_NEXT = {
-    "activate": "start a warning: haze activate {level}",
-    "adjust": "change the level (升级/降级): haze activate {level}",
-    "keep": "keep the active {active} warning",
-    "lift": "no rule holds on the forecast: consider haze lift",
-    "none": "no warning is called for",
-}
+from haze.cli.common import config_option, json_option, policy_option
+from haze.cli.reporters import report
 
 
 @click.command()
@@ -38,33 +27,6 @@ def advise(forecast: Path, policy: str | None, region: str | None, journal: Path
     activate, keep, adjust, lift or none. Writes nothing.
     Exit 0, 2 bad input (every bad row named).
     """
-    from haze.commands.advise import AdviseOptions, run_advise
+    from haze.commands import advise as command
 
-    outcome = run_advise(AdviseOptions(forecast=forecast, policy=policy, region=region, journal=journal))
-    if as_json:
-        emit_json(outcome.advice.to_json())
-    else:
-        print_advice(outcome)
-
-
-def print_advice(outcome: Advised) -> None:
-    from haze.cli.common import stdout_console
-    from haze.cli.lifecycle import esc, say
-
-    a = outcome.advice
-    console = stdout_console()
-    where = f" for {esc(outcome.region)}" if outcome.region else ""
-    if a.level is None:
-        say(console, f"[bold]no warning level[/]{where}: no rule of the policy holds on the forecast")
-    else:
-        say(console, f"[bold]recommended{where}: {a.level.title}[/]")
-        assert a.rule is not None
-        quoted = f" — {esc(a.rule.text)}" if a.rule.text else ""
-        source = f" ({esc(outcome.triggers.source)})" if outcome.triggers.source else ""
-        say(console, f" rule    {esc(a.rule.describe())}{quoted}{source}")
-        days = ", ".join(f"{d.date.isoformat()} (AQI {d.aqi:g})" for d in a.days)
-        say(console, f" days    {days}")
-    active = f"{a.active.value} ({esc(outcome.active_id)})" if a.active else "none"
-    say(console, f" active  {active}")
-    hint = _NEXT[a.action].format(level=a.level.value if a.level else "", active=a.active.value if a.active else "")
-    say(console, f" action  [bold]{a.action}[/]: {hint}")
+    report(command.run(command.Settings(forecast=forecast, policy=policy, region=region, journal=journal)), as_json)

@@ -10,13 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from haze.core.errors import ListError, UsageError
 from haze.core.response import Advice, Triggers, advise
 
 
 @dataclass(kw_only=True)
-class AdviseOptions:
+class Settings:
     forecast: Path
     policy: str | None = None
     region: str | None = None
@@ -24,7 +25,7 @@ class AdviseOptions:
 
 
 @dataclass
-class Advised:
+class Outcome:
     advice: Advice
     triggers: Triggers
     region: str | None
@@ -32,8 +33,15 @@ class Advised:
     journal: Path
     active_id: str | None
 
+    @property
+    def ok(self) -> bool:
+        return True  # SPEC §18: exit 0 whatever the advice
 
-def run_advise(opts: AdviseOptions, *, now: datetime | None = None) -> Advised:
+    def to_json(self) -> dict[str, Any]:
+        return self.advice.to_json()
+
+
+def run(opts: Settings, *, now: datetime | None = None) -> Outcome:
     """Raise ``ListError`` (exit 2, every bad row located) or ``UsageError``; else the advice."""
     from haze.core.policy import load_policy
     from haze.io.forecast import read_forecast
@@ -61,7 +69,7 @@ def run_advise(opts: AdviseOptions, *, now: datetime | None = None) -> Advised:
         active = None  # its end time has passed: activate would start a new warning, not adjust this one
     advice = advise(forecast.days, policy.triggers, active.level if active else None)
     region = opts.region or (forecast.regions[0] if forecast.regions else None)
-    return Advised(advice, policy.triggers, region, forecast.path, path, active.id if active else None)
+    return Outcome(advice, policy.triggers, region, forecast.path, path, active.id if active else None)
 
 
 def _now(now: datetime | None) -> datetime:

@@ -16,9 +16,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from haze.core.errors import HazeError, ListError, NothingActive, UsageError
+from haze.core.errors import ListError, NothingActive, UsageError
 from haze.core.findings import Finding, finding
-from haze.io.receipts import KINDS, RECEIPT, REPORT, Notified, Receipt
+from haze.commands.overdue import deadlines
+from haze.io.receipts import RECEIPT, REPORT, Notified, Receipt
 
 if TYPE_CHECKING:
     from haze.io.journal import ActivationRecord, Journal
@@ -33,12 +34,6 @@ FILE_COLUMNS = {
     "at": ("at", "time", "时间", "回执时间", "签收时间", "反馈时间", "报送时间", "日期时间"),
     "kind": ("kind", "类型", "类别", "type"),
 }
-
-
-class SomeUnknown(HazeError):
-    """Some ids were not notified by the warning; the others were recorded (exit 1)."""
-
-    exit_code = 1
 
 
 @dataclass(frozen=True)
@@ -62,7 +57,7 @@ class Result:
 
 
 @dataclass
-class Recorded:
+class Outcome:
     activation: ActivationRecord
     results: list[Result] = field(default_factory=list)
     journal: Path = Path()
@@ -71,9 +66,23 @@ class Recorded:
     def unknown(self) -> list[Result]:
         return [r for r in self.results if r.status == "unknown"]
 
+    @property
+    def ok(self) -> bool:
+        """Exit 1 when some ids were not notified (the others are recorded all the same)."""
+        return not self.unknown
+
+    def to_json(self) -> dict[str, Any]:
+        return {"activation": self.activation.id, "results": [_result_json(r) for r in self.results]}
+
+
+def _result_json(r: Result) -> dict[str, Any]:
+    return {"given": r.entry.given, "kind": r.entry.kind, "at": r.entry.at.isoformat(), "status": r.status,
+            "id": r.enterprise.enterprise_id if r.enterprise else None,
+            "first_at": r.first.at.isoformat() if r.first else None}
+
 
 @dataclass(kw_only=True)
-class ReceiptOptions:
+class Settings:
     ids: list[str] = field(default_factory=list)
     file: Path | None = None
     at: datetime | None = None
@@ -84,8 +93,8 @@ class ReceiptOptions:
 
 # -- recording ---------------------------------------------------------------------------
 
-def run_receipt(opts: ReceiptOptions, *, now: datetime | None = None) -> Recorded:
-    """Record the receipts; ``SomeUnknown`` (exit 1) after recording the others when some ids are unknown."""
+def run(opts: Settings, *, now: datetime | None = None) -> Outcome:
+    """Record the receipts; ids the warning did not notify are left in ``unknown`` (the others record)."""
     from haze.io.journal import Journal, current_user, journal_path
     from haze.io.receipts import insert_receipt
 
@@ -103,13 +112,13 @@ def run_receipt(opts: ReceiptOptions, *, now: datetime | None = None) -> Recorde
     if not path.exists():
         raise NothingActive(f"no journal at {path}: no warning has notified anyone (nothing recorded)")
     with Journal(path) as journal:
-        warning = _warning(journal, opts.activation)
+        warning = warning_of(journal, opts.activation)
         _check_times(entries, warning, now, opts.file)
         with journal.transaction():
-            outcome = Recorded(warning, journal=path)
+            outcome = Outcome(warning, journal=path)
             resolved = _resolver(journal, warning)
             user = current_user()
-            base = _duty_base(journal, warning)
+            base = deadlines(journal, warning)
             for entry in entries:
                 enterprise, problem = resolved(entry.given)
                 if enterprise is None:
@@ -119,22 +128,10 @@ def run_receipt(opts: ReceiptOptions, *, now: datetime | None = None) -> Recorde
                 first = insert_receipt(journal, warning.id, receipt)
                 outcome.results.append(Result(entry, "kept" if first else "recorded", enterprise, first,
                                               base[entry.kind]))
-    if outcome.unknown:
-        raise SomeUnknownAfter(outcome)
     return outcome
 
 
-class SomeUnknownAfter(SomeUnknown):
-    """Carries the outcome, so the CLI prints what was recorded before the error lines."""
-
-    def __init__(self, outcome: Recorded) -> None:
-        n = len(outcome.unknown)
-        super().__init__(f"{n} of {len(outcome.results)} not recorded: not notified by warning "
-                         f"{outcome.activation.id}; the others are recorded")
-        self.outcome = outcome
-
-
-def _warning(journal: Journal, activation: str | None) -> ActivationRecord:
+def warning_of(journal: Journal, activation: str | None) -> ActivationRecord:
     if activation:
         record = journal.activation(activation)
         if record is None:
@@ -248,98 +245,6 @@ def _time(value: Any, now: datetime) -> datetime | None:
         return parse_when(value, now)
     except UsageError:
         return None
-
-
-# -- overdue and the counts of status ------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Missing:
-    enterprise: Notified
-    kind: str
-    due: datetime
-
-    def to_json(self) -> dict[str, Any]:
-        """SPEC §18: ``{"id", "name", "phone", "missing", "due"}``."""
-        e = self.enterprise
-        return {"id": e.enterprise_id, "name": e.name, "phone": e.contact_phone, "missing": self.kind,
-                "due": self.due.isoformat()}
-
-
-@dataclass
-class FollowUp:
-    activation: ActivationRecord | None
-    at: datetime
-    notified: int = 0
-    receipts: int = 0
-    reports: int = 0
-    overdue: list[Missing] = field(default_factory=list)
-    journal: Path = Path()
-
-    def counts(self) -> dict[str, int]:
-        return {"notified": self.notified, "receipts": self.receipts, "reports": self.reports,
-                "overdue": len(self.overdue)}
-
-    def to_json(self) -> dict[str, Any]:
-        return {"activation": self.activation.id if self.activation else None, "at": self.at.isoformat(),
-                "overdue": [m.to_json() for m in self.overdue]}
-
-
-def follow_up(journal: Journal, warning: ActivationRecord, at: datetime) -> FollowUp:
-    """Counts and the overdue items of ``warning`` at ``at`` (receipts dated after ``at`` do not count yet)."""
-    from haze.io.receipts import notified, receipts, summarise
-
-    people = notified(journal, warning.id)
-    got = summarise(receipts(journal, warning.id), at)
-    base = _duty_base(journal, warning)
-    result = FollowUp(warning, at, notified=len(people),
-                      receipts=sum(1 for (_, k) in got if k == RECEIPT),
-                      reports=sum(1 for (_, k) in got if k == REPORT))
-    # Most emitting first: whom to phone first. Ties keep notice order.
-    for person in sorted(people, key=lambda p: (-p.daily, p.seq)):
-        for kind in KINDS:
-            if (person.enterprise_id, kind) not in got and at > base[kind]:
-                result.overdue.append(Missing(person, kind, base[kind]))
-    return result
-
-
-def _duty_base(journal: Journal, warning: ActivationRecord) -> dict[str, datetime]:
-    """kind -> its deadline for ``warning``."""
-    from haze.core.response import due, duty_base
-    from haze.io.receipts import duties
-
-    owed = duties(journal, warning.id)
-    base = duty_base(warning.start, warning.recorded.replace(microsecond=0))
-    return {kind: due(base, owed.hours(kind)) for kind in KINDS}
-
-
-@dataclass(kw_only=True)
-class OverdueOptions:
-    at: datetime | None = None
-    activation: str | None = None
-    journal: Path | None = None
-
-
-def run_overdue(opts: OverdueOptions, *, now: datetime | None = None) -> FollowUp:
-    """Who is past a deadline at ``opts.at`` (default now); an empty answer when nothing is active."""
-    from haze.io.journal import Journal, journal_path
-
-    at = _shanghai(opts.at) if opts.at is not None else _now(now)
-    path = journal_path(opts.journal)
-    with Journal(path) as journal:
-        if opts.activation is None and (not path.exists() or journal.active() is None):
-            return FollowUp(None, at, journal=path)
-        warning = _warning(journal, opts.activation)
-        result = follow_up(journal, warning, at)
-    result.journal = path
-    return result
-
-
-def status_counts(path: Path, warning: ActivationRecord, now: datetime | None = None) -> dict[str, int]:
-    """``haze status``'s notified / receipts / reports / overdue for the active warning."""
-    from haze.io.journal import Journal
-
-    with Journal(path) as journal:
-        return follow_up(journal, warning, _now(now)).counts()
 
 
 # -- helpers -------------------------------------------------------------------------------------------

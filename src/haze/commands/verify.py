@@ -19,7 +19,7 @@ from haze.core.response import Comparison, Window, compare, inspection_order
 
 
 @dataclass(kw_only=True)
-class VerifyOptions:
+class Settings:
     power: Path
     activation: str | None = None
     baseline_days: int = 7
@@ -30,7 +30,7 @@ class VerifyOptions:
 
 
 @dataclass
-class Verified:
+class Outcome:
     activation: str
     level: str
     window: Window
@@ -45,6 +45,11 @@ class Verified:
     def flagged(self) -> list[Comparison]:
         return [c for c in self.compared if c.flag]
 
+    @property
+    def ok(self) -> bool:
+        """SPEC §18: exit 0 none flagged, 1 some flagged."""
+        return not self.flagged
+
     def to_json(self) -> dict:
         """SPEC §18: ``{"activation", "enterprises": [...], "missing": [...]}``."""
         return {"activation": self.activation,
@@ -52,7 +57,7 @@ class Verified:
                 "missing": [{"id": c.id, "name": c.name, "reason": c.missing} for c in self.missing]}
 
 
-def run_verify(opts: VerifyOptions) -> Verified:
+def run(opts: Settings) -> Outcome:
     """Compare; raise ``ListError`` (exit 2) for a bad file, ``UsageError`` for bad options."""
     from haze.io.journal import Journal, journal_path
     from haze.io.power import day_range, read_power
@@ -88,7 +93,7 @@ def run_verify(opts: VerifyOptions) -> Verified:
     results = [compare(p.enterprise_id, p.name, p.plant_cut or 0.0, data.meters.get(p.enterprise_id), window,
                        opts.tolerance, p.daily) for p in people]
     ordered = inspection_order(results)
-    outcome = Verified(warning.id, warning.level.value, window, opts.tolerance,
+    outcome = Outcome(warning.id, warning.level.value, window, opts.tolerance,
                        compared=[c for c in ordered if c.missing is None],
                        missing=[c for c in ordered if c.missing is not None],
                        unknown_ids=data.unknown_ids, rows=data.rows)

@@ -38,6 +38,7 @@ from typing import Any, Callable, Iterator
 from haze.core.errors import JournalError
 from haze.core.model import Level
 from haze.io import receipts
+from haze.io.fsio import find_upward
 
 # 2: the follow-up tables of haze.io.receipts (SPEC §18), added to a schema-1 journal by its next write
 SCHEMA_VERSION = 2
@@ -47,7 +48,7 @@ DEFAULT_JOURNAL = Path(".haze") / "journal.db"
 # Each statement waits this long for a lock before failing.
 BUSY_TIMEOUT = 10.0
 # How long ``BEGIN IMMEDIATE`` waits for another activate/lift to finish. The
-# writer holds the lock while it renders notices (see haze.commands.lifecycle), so this
+# writer holds the lock while it renders notices (see haze.commands.activate), so this
 # must exceed the rendering time of the largest list a bureau runs.
 LOCK_WAIT = 600.0
 # The first attempt waits this long before telling the caller it is waiting.
@@ -129,12 +130,7 @@ def find_journal(start: Path | None = None) -> Path:
     subdirectory say "no active warning", and ``haze activate`` there start a
     second journal whose notice numbers begin again at 1.
     """
-    here = (start or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
-        candidate = folder / DEFAULT_JOURNAL
-        if candidate.is_file():
-            return candidate
-    return here / DEFAULT_JOURNAL
+    return find_upward(DEFAULT_JOURNAL, start) or (start or Path.cwd()).resolve() / DEFAULT_JOURNAL
 
 
 def journal_path(given: str | Path | None) -> Path:
