@@ -23,6 +23,7 @@ class Outcome:
     active: ActivationRecord | None
     now: datetime
     notices_found: bool = False  # its notice directory exists
+    follow_up: dict[str, int] = field(default_factory=dict)  # SPEC §18: notified, receipts, reports, overdue
     #: ozone episodes and 错峰 plans in force today or later (SPEC §14, §15): they have their own state
     seasons: list[SeasonRecord] = field(default_factory=list)
 
@@ -40,6 +41,7 @@ class Outcome:
         if self.active is not None:
             active = self.active.to_json()
             active["ended"] = self.ended
+            active.update(self.follow_up)
         data: dict[str, Any] = {"journal": str(self.journal), "active": active}
         if self.seasons:  # an addition to SPEC §7's shape, only when there is something to say
             data["seasons"] = [s.to_json() for s in self.seasons]
@@ -55,5 +57,10 @@ def run(settings: Settings) -> Outcome:
     with Journal(path) as journal:
         record = journal.active()
         seasons = [s for s in journal.seasons() if s.state != "superseded" and s.until >= today]
+        counts = {}
+        if record is not None:
+            from haze.commands.overdue import follow_up
+
+            counts = follow_up(journal, record, now.replace(microsecond=0)).counts()
     found = record is not None and Path(record.notice_dir).is_dir()
-    return Outcome(path, record, now, found, seasons)
+    return Outcome(path, record, now, found, counts, seasons)
