@@ -655,7 +655,7 @@ class Journal:
     def history(self, limit: int | None = None) -> list[Event]:
         """Every activation, adjustment, re-issue and lift, in the order recorded (the last ``limit``)."""
         events = [_activation_event(a) for a in self.activations()]
-        levels = {e.id: e.level for e in events}
+        levels = {a.id: a.level for a in self.activations()}
         events += [_lift_event(lift, levels[lift.activation_id]) for lift in self.lifts()]
         events += [_season_event(s) for s in self.seasons()]
         # Writes are serialised by the lock, so the recording times are in order; the

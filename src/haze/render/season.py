@@ -106,10 +106,11 @@ def render_ozone(result: OzoneResult, dates: list[date], enterprise_list: Enterp
     env = make_environment(lang=lang, fmt=fmt, templates=templates)
     tpl = _Templates(env, {"notice": f"ozone.{lang}.{fmt}.j2", "index": f"season_index.{lang}.{fmt}.j2"})
     base = _base(enterprise_list, policy, issue, lang, fmt)
-    base["ozone"] = {"dates": [_midnight(d, issue.issued) for d in dates], "window": list(section.window), "actions": [one_line(a) for a in section.actions],
-                     "months": list(section.months), "source": one_line(section.source)}
+    base["ozone"] = {"dates": [_midnight(d, issue.issued) for d in dates], "window": list(section.window),
+                     "actions": [one_line(a) for a in section.actions], "months": list(section.months),
+                     "source": one_line(section.source)}
     width = _width(len(result.taking_part))
-    rows = []
+    rows: list[dict[str, Any]] = []
     for i, t in enumerate(result.taking_part):
         e = t.enterprise
         name = section.name(t.industry, lang) if t.industry else (policy.industry_label(e.industry) if lang == "zh"
@@ -158,7 +159,7 @@ def render_stagger(schedule: Schedule, enterprise_list: EnterpriseList, policy: 
     base = _base(enterprise_list, policy, issue, lang, fmt)
     ordered = ordered_participants(schedule)
     width = _width(len(ordered))
-    rows = []
+    rows: list[dict[str, Any]] = []
     for i, p in enumerate(ordered):
         e = p.enterprise
         grade, own = policy.grades[p.grade], policy.grades[p.own_grade]
@@ -299,7 +300,7 @@ def gantt_svg(schedule: Schedule, policy: Policy, lang: str = "zh") -> str:
         f"{schedule.first.isoformat()} – {schedule.last.isoformat()}"
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height:.0f}" '
            f'viewBox="0 0 {width:.0f} {height:.0f}" font-family="SimSun, Noto Sans CJK SC, sans-serif" font-size="11">',
-           f'<rect width="100%" height="100%" fill="#fff"/>',
+           '<rect width="100%" height="100%" fill="#fff"/>',
            f'<text x="10" y="18" font-size="14" font-weight="bold">{escape(title)}</text>']
     # month ticks
     for i in range(n_days):
@@ -330,8 +331,8 @@ def gantt_svg(schedule: Schedule, policy: Policy, lang: str = "zh") -> str:
     points = []
     for i, c in enumerate(counts):
         x0, x1 = label_w + i * day_w, label_w + (i + 1) * day_w
-        y = base_y - c * scale
-        points += [f"{x0:.1f},{y:.1f}", f"{x1:.1f},{y:.1f}"]
+        level = base_y - c * scale
+        points += [f"{x0:.1f},{level:.1f}", f"{x1:.1f},{level:.1f}"]
     if points:
         out.append(f'<polygon points="{label_w:.1f},{base_y} {" ".join(points)} {label_w + plot_w:.1f},{base_y}" '
                    f'fill="#4f81bd" fill-opacity="0.35" stroke="#4f81bd"/>')
