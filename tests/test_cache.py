@@ -113,9 +113,10 @@ def test_every_field_of_every_model_class_survives_the_round_trip(tmp_path: Path
             contact=Contact(name="张伟", phone="0356-1234567"),
             capacity=Capacity(eia=120.0, permit=None, actual=100.0, unit="吨/日"),
             lines=[Line(name="1#冲天炉", emissions={Pollutant.NOX: 30.0, Pollutant.SO2: 12.5},
-                        measures={Level.YELLOW: yellow, Level.RED: red}, line=40)],
+                        measures={Level.YELLOW: yellow, Level.RED: red}, line=40, vocs_process=True)],
             measures={Level.ORANGE: Measure(cut=0.5, actions=("停止使用国四及以下重型柴油货车",), line=50)},
-            has_lines=True, line=30, max_load=0.8, spots={"grade": (33, None), "max_load": (35, "Q")})],
+            has_lines=True, line=30, max_load=0.8, spots={"grade": (33, None), "max_load": (35, "Q")},
+            ozone_exempt="低VOCs含量原辅材料替代")],
         other_sources=[OtherSource(name="道路扬尘", kind="dust", emissions={Pollutant.PM: 700.0},
                                    measures={Level.ORANGE: Measure(cut=0.4, line=61)}, line=60)],
         path="old/place.yaml", sha256="0" * 64,
@@ -138,11 +139,11 @@ def test_the_model_layout_is_the_one_the_codec_knows() -> None:
     """
     assert cache.schema() == (
         "Measure:cut,stop,actions,line;"
-        "Line:name,emissions,measures,line;"
+        "Line:name,emissions,measures,line,vocs_process;"
         "Contact:name,phone;"
         "Capacity:eia,permit,actual,unit;"
         "Enterprise:id,name,town,industry,grade,key_zone,category,compliant,status,operating_days,contact,"
-        "capacity,lines,measures,has_lines,line,max_load,spots;"
+        "capacity,lines,measures,has_lines,line,max_load,spots,ozone_exempt;"
         "OtherSource:name,kind,emissions,measures,line;"
         "ListInfo:region,authority,season,policy,doc_prefix,baseline,strict_ids,contact;"
         "EnterpriseList:info,enterprises,other_sources,path,sha256;"
