@@ -79,10 +79,16 @@ def list_options(f: F) -> F:
 CONFIG_TO_PARAM = {"list": "list_path", "no_cache": "no_cache"}
 
 
+#: haze.yaml keys only activate takes: import's options of the same name would replace a 清单信息 sheet's facts.
+ACTIVATE_ONLY = {"authority", "region", "doc_prefix"}
+
+
 def defaults_for(command: click.Command, config: dict[str, Any]) -> dict[str, Any]:
     names = {p.name for p in command.params}
     result = {}
     for key, value in config.items():
+        if key in ACTIVATE_ONLY and command.name != "activate":
+            continue
         name = CONFIG_TO_PARAM.get(key, key)
         if name in names:
             result[name] = value

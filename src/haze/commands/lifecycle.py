@@ -136,6 +136,10 @@ class ActivateOptions(NoticeOptions):
     hours: float | None = None  # another way to give ``until``
     force: bool = False
     strict: bool = False
+    # List facts for a list that lacks them (a CSV/XLSX without a 清单信息 sheet): haze.commands.listfacts
+    authority: str | None = None
+    region: str | None = None
+    doc_prefix: str | None = None
 
 
 @dataclass
@@ -198,12 +202,18 @@ def activate(opts: ActivateOptions, *, now: datetime | None = None, progress: Pr
     """
     from haze.core.engine import compute
     from haze.commands.inputs import load_inputs
+    from haze.commands.listfacts import supply_facts, require_authority
 
     now = _now(now)
     # A warning starts on the minute, as the notices state it (2025年12月1日20时5分).
     start = _shanghai(opts.start) if opts.start is not None else now.replace(second=0)
     until = _until(start, opts.until, opts.hours)
     inputs = load_inputs(opts.list_path, opts.policy, cache=opts.cache)
+    supplied = supply_facts(inputs.list, authority=opts.authority, region=opts.region, doc_prefix=opts.doc_prefix)
+    inputs.list = supplied.list
+    if opts.authority:  # W311 says the notices would be unsigned: no longer true
+        inputs.warnings = [w for w in inputs.warnings if w.code != "W311"]
+    require_authority(inputs.list)  # before any number is reserved: an unsigned notice must never go out
     result = compute(inputs.list, inputs.policy, opts.level)
     if opts.strict and not result.ok:
         raise RequirementNotMet(f"{opts.level.value} requirement not met ({_shortfalls(result)}); "
@@ -211,6 +221,7 @@ def activate(opts: ActivateOptions, *, now: datetime | None = None, progress: Pr
     journal = Journal(journal_path(opts.journal))
     out = opts.out_dir(journal.path)
     pending = _Activation(opts, inputs.list, result, start, until, now, inputs.warnings, out)
+    pending.facts_notes = supplied.notes
     with journal:
         if opts.dry_run:
             return pending.dry_run(journal)
@@ -237,6 +248,7 @@ class _Activation:
         self.out = out
         self.prefix = lst.info.doc_prefix
         self.count = len(result.operating)
+        self.facts_notes: list[str] = []  # what --authority/--region/--doc-prefix replaced
 
     def decide(self, journal: Journal) -> tuple[str, ActivationRecord | None, str | None]:
         """(kind, the active warning, what becomes of it): SPEC §10's rules."""
@@ -273,7 +285,14 @@ class _Activation:
                      user=current_user())
 
     def notes(self) -> list[str]:
-        """Cautions the officer should see: a --start far from now is usually a mistyped date."""
+        """Cautions the officer should see: list facts replaced or missing, a --start far from now."""
+        from haze.commands.listfacts import missing_prefix_note
+
+        facts = self.facts_notes + missing_prefix_note(self.list, self.now.year)
+        return facts + self._start_notes()
+
+    def _start_notes(self) -> list[str]:
+        """A --start far from now is usually a mistyped date."""
         if self.opts.start is None or abs(self.start - self.now) <= START_WARNING:
             return []
         hours = int(abs(self.start - self.now).total_seconds() // 3600)

@@ -122,6 +122,7 @@ def _validate(path: str | Path, policy: Policy | None, strict: bool, cache: bool
             return _finish(result, strict)
     result.policy = policy.name
     result.findings = sorted(result.findings + policy_findings(lst, policy, _doubtful(report)), key=_line_key)
+    result.findings += list_facts_findings(lst)  # about the whole list: after the located findings
     if not report.blocking:
         result.levels = {level: compute(lst, policy, level) for level in LEVELS}
         result.findings += [requirement_finding(r, report.path) for r in result.levels.values() if not r.ok]
@@ -226,6 +227,19 @@ def _explicit_measures(e: Enterprise) -> list[tuple[Level, Measure]]:
 def _what(e: Enterprise, line_name: str, source: str) -> str:
     """The enterprise, and the line when the measure is the line's own."""
     return f"{e.name} / {line_name}" if e.has_lines and source == "line" else e.name
+
+
+def list_facts_findings(lst: EnterpriseList) -> list[Finding]:
+    """W320: no doc_prefix (文号前缀), so notice numbers would read 〔2026〕1号 with nothing before them.
+
+    A review finding, not the reader's: check and activate need no prefix to compute, and activate
+    takes --doc-prefix (or haze.yaml's doc_prefix) for a list without one.
+    """
+    if lst.info.doc_prefix.strip():
+        return []
+    return [finding("W320", "no doc_prefix (文号前缀): notice numbers would read 〔YEAR〕N号 with nothing "
+                    "before them; give doc_prefix in the list (文号前缀 in an XLSX's 清单信息 sheet), or "
+                    "activate with --doc-prefix 示环应急", lst.path)]
 
 
 # -- the requirement ----------------------------------------------------------------------
