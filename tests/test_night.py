@@ -161,3 +161,141 @@ def test_validate_warns_w320_on_a_list_without_doc_prefix(run) -> None:
     # The county list has a doc_prefix: no W320.
     county = json.loads(run("validate", COUNTY, "--json").stdout)["files"][0]["findings"]
     assert "W320" not in [f["code"] for f in county]
+
+
+# -- 18.10: notice wording -----------------------------------------------------------------------------
+
+WORDING = """\
+list:
+  region: 示例县
+  authority: 示例县生态环境局
+  doc_prefix: 示环应急
+  baseline: {so2: 100, nox: 100, pm: 100, vocs: 100}
+enterprises:
+  - id: 91140525MA0KT0001C
+    name: 示例县停产铸造有限公司
+    grade: D
+    contact: {name: 张三, phone: "0356-2000001"}
+    capacity: {eia: 120, permit: 110, actual: 100, unit: 万吨/年}
+    emissions: {so2: 30, nox: 30, pm: 30, vocs: 30}
+  - id: 91140525MA0KT0002A
+    name: 示例县保障热电有限公司
+    grade: B
+    category: guarantee
+    contact: {name: 李四, phone: "0356-2000002"}
+    capacity: {eia: 640, permit: 640, actual: 640, unit: 蒸吨/小时}
+    emissions: {so2: 10, nox: 10, pm: 10, vocs: 10}
+  - id: 91140525MA0KT00038
+    name: 示例县自律化工有限公司
+    grade: A
+    contact: {name: 王五, phone: "0356-2000003"}
+    capacity: {eia: 50, permit: 50, actual: 50, unit: 万吨/年}
+    emissions: {so2: 5, nox: 5, pm: 5, vocs: 5}
+    measures:
+      orange: {actions: [自主采取减排措施，加强无组织排放管控]}
+other_sources:
+  - name: 建筑工地扬尘
+    kind: dust
+    emissions: {pm: 900}
+    measures: {orange: {cut: 0.5}}
+  - name: 机动车
+    kind: mobile
+    emissions: {nox: 900}
+    measures: {orange: {cut: 0.4}}
+  - name: 散煤燃烧
+    kind: residential
+    emissions: {so2: 900}
+    measures: {orange: {cut: 0.4}}
+"""
+
+
+def _issued(run, lang: str, fmt: str) -> dict[str, str]:
+    """Activate orange on WORDING; the notices by credit code, and the index."""
+    lst = write(Path("wording.yaml"), WORDING)
+    out = Path(f"n-{lang}-{fmt}")
+    result = run("activate", "orange", "--list", lst, "--journal", f"j-{lang}-{fmt}.db", "--out", out,
+                 "--lang", lang, "--format", fmt)
+    assert result.exit_code in (0, 1) and "Traceback" not in result.stderr, result.stderr
+    (folder,) = [p for p in out.iterdir() if not p.name.startswith(".")]
+    texts = {p.name.split("-", 1)[1].split(".")[0]: p.read_text(encoding="utf-8") for p in folder.glob(f"0*.{fmt}")}
+    texts["index"] = (folder / f"index.{fmt}").read_text(encoding="utf-8")
+    return texts
+
+
+STOPPED, GUARANTEE, SELF = "91140525MA0KT0001C", "91140525MA0KT0002A", "91140525MA0KT00038"
+
+
+@pytest.mark.parametrize("fmt", ["md", "html", "txt"])
+def test_a_stopped_plant_is_told_it_stops_not_capped_at_zero(run, fmt: str) -> None:
+    zh = _issued(run, "zh", fmt)[STOPPED]
+    assert "全厂停产" in zh
+    assert "限产比例100%" not in zh and "不得超过0" not in zh
+    en = _issued(run, "en", fmt)[STOPPED]
+    assert "The whole plant stops" in en
+    assert "must not exceed 0" not in en
+
+
+@pytest.mark.parametrize("fmt", ["md", "html", "txt"])
+def test_a_guarantee_plant_gets_no_cap_of_its_full_capacity_and_a_reason_that_agrees(run, fmt: str) -> None:
+    zh = _issued(run, "zh", fmt)[GUARANTEE]
+    assert "640蒸吨/小时" not in zh  # a "cap" equal to the full capacity is no cap
+    assert "生产负荷" not in zh
+    assert "按你单位绩效等级" not in zh  # the grade's cut does not apply to it
+    assert "以热定产、以量定产，不执行绩效分级限产措施" in zh
+    en = _issued(run, "en", fmt)[GUARANTEE]
+    assert "must not exceed" not in en and "measures of performance grade" not in en
+    assert "the production cuts of its grade do not apply" in en
+
+
+def test_a_guarantee_plant_with_a_cut_of_its_own_is_told_which_lines_follow_it(run) -> None:
+    text = WORDING.replace("    category: guarantee\n", "    category: guarantee\n    measures: {orange: {cut: 0.2}}\n")
+    write(Path("wording.yaml"), text)
+    lst = Path("wording.yaml")
+    result = run("activate", "orange", "--list", lst, "--journal", "j.db", "--out", "n")
+    assert result.exit_code in (0, 1), result.stderr
+    (notice,) = Path("n").glob(f"*/0*-{GUARANTEE}.md")
+    body = notice.read_text(encoding="utf-8")
+    assert "限产20%" in body and "不执行绩效分级限产措施" not in body
+    assert "生产线按下表所列措施执行" in body
+    assert "应急期间产量不得超过512蒸吨/小时" in body  # 640 × (1 − 20%): a real cap is still stated
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_self_managed_plant_gets_each_action_once(run, lang: str) -> None:
+    body = _issued(run, lang, "md")[SELF]
+    import re
+
+    # The grade's 自主采取减排措施 is said in full by the list's longer action: one action, not two.
+    actions = re.findall(r"^\d+\. (.*)$", body, re.MULTILINE)
+    assert [a for a in actions if "自主采取减排措施" in a] == ["自主采取减排措施，加强无组织排放管控"]
+    assert "自主采取减排措施，加强无组织排放管控" in body
+    assert "生产负荷" not in body and "Production cap" not in body  # it cuts nothing: no cap
+
+
+def test_distinct_actions_keeps_order_and_drops_only_what_another_says() -> None:
+    from haze.render.notices import distinct_actions
+
+    assert distinct_actions(["自主采取减排措施", "自主采取减排措施，加强无组织排放管控"]) == [
+        "自主采取减排措施，加强无组织排放管控"]
+    assert distinct_actions(["停止运输", "停止运输。", "加强洒水"]) == ["停止运输", "加强洒水"]
+    assert distinct_actions(["以热定产，保障供暖", "以热定产、以量定产"]) == ["以热定产，保障供暖", "以热定产、以量定产"]
+    assert distinct_actions(["", "  "]) == []
+
+
+@pytest.mark.parametrize("fmt", ["md", "html", "txt"])
+def test_the_chinese_index_names_other_sources_kinds_in_chinese(run, fmt: str) -> None:
+    index = _issued(run, "zh", fmt)["index"]
+    for zh in ("扬尘源", "移动源", "民用源"):
+        assert zh in index
+    for en in ("dust", "mobile", "residential"):
+        assert en not in index
+    english = _issued(run, "en", fmt)["index"]
+    assert "dust" in english and "扬尘源" not in english
+
+
+def test_an_unknown_kind_stays_as_the_list_wrote_it() -> None:
+    from haze.core.labels import kind_label
+
+    assert kind_label("扬尘") == "扬尘"
+    assert kind_label("Dust ") == "扬尘源"
+    assert kind_label("dust", "en") == "dust"
