@@ -299,3 +299,32 @@ def test_an_unknown_kind_stays_as_the_list_wrote_it() -> None:
     assert kind_label("扬尘") == "扬尘"
     assert kind_label("Dust ") == "扬尘源"
     assert kind_label("dust", "en") == "dust"
+
+
+# -- 18.9: terminal details ----------------------------------------------------------------------------
+
+SHORT = """\
+list:
+  region: 示例县
+  authority: 示例县生态环境局
+  doc_prefix: 示环应急
+  baseline: {so2: 36500, nox: 36500, pm: 36500, vocs: 36500}
+enterprises:
+  - id: 91140525MA0KT0001C
+    name: 示例县甲铸造有限公司
+    grade: C
+    contact: {name: 张三, phone: "0356-2000001"}
+    emissions: {so2: 36500, nox: 36500, pm: 20440, vocs: 36500}
+"""
+
+
+def test_the_not_met_panel_says_reached_required_and_short(run) -> None:
+    # Orange, C grade: cut 50%. PM 20440 t/a = 56 t/d, cut 28 t/d of a 100 t/d baseline: 28.00% < 30.00%,
+    # short 30 − 28 = 2 t/d. The other pollutants cut 50 of 100 t/d: met.
+    lst = write(Path("short.yaml"), SHORT)
+    result = run("activate", "orange", "--list", lst, "--journal", "j.db", "--out", "n")
+    assert result.exit_code == 0, result.stderr
+    panel = " ".join(result.stderr.split())
+    assert "PM 颗粒物: reached 28.00%, required 30.00%, short 2.0000 t/d" in panel
+    assert "of the required" not in panel
+    assert "SO₂" not in panel

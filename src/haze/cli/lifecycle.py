@@ -189,9 +189,10 @@ def shortfall_panel(outcome: Activated) -> None:
     from haze.core.fmt import pct, ratio_pct, tonnes
 
     result = outcome.result
-    # ratio_pct rounds a failing ratio down: a PM share of 29.999% never reads "30.00% of the required 30.00%".
-    lines = [f"{p.label} {p.zh}: {ratio_pct(r.ratio, r.ok)} of the required {pct(r.required)} "
-             f"(short {tonnes(r.shortfall)} t/d)" for p, r in ((p, result.pollutants[p]) for p in result.failing)]
+    # ratio_pct rounds a failing ratio down: a PM share of 29.999% never reads "reached 30.00%, required 30.00%".
+    # "28.00% of the required 30.00%" read as 28% OF 30%: say what was reached and what is required, apart.
+    lines = [f"{p.label} {p.zh}: reached {ratio_pct(r.ratio, r.ok)}, required {pct(r.required)}, "
+             f"short {tonnes(r.shortfall)} t/d" for p, r in ((p, result.pollutants[p]) for p in result.failing)]
     did = "would be issued and recorded" if outcome.dry_run else "were issued and recorded"
     lines.append(f"The notices {did} anyway, marked not met. Close the gap: haze plan {result.level.value}")
     # soft_wrap off: the panel's lines wrap inside it rather than being cut at its edge.
