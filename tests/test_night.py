@@ -328,3 +328,14 @@ def test_the_not_met_panel_says_reached_required_and_short(run) -> None:
     assert "PM 颗粒物: reached 28.00%, required 30.00%, short 2.0000 t/d" in panel
     assert "of the required" not in panel
     assert "SO₂" not in panel
+
+
+def test_an_unwritable_out_is_named_absolutely_with_the_way_out(run) -> None:
+    from conftest import COUNTY
+
+    write(Path("taken"), "a file, not a directory\n")
+    result = run("activate", "orange", "--list", COUNTY, "--out", "taken/notices", "--journal", "j.db")
+    assert result.exit_code == 2
+    (line,) = [ln for ln in result.stderr.splitlines() if ln.startswith("haze: error")]
+    assert f"cannot write notices to {Path.cwd() / 'taken' / 'notices'}/" in line
+    assert "--out DIR" in line

@@ -750,7 +750,8 @@ def _publish(parent: Path, name: str, produce: Iterator[tuple[str, str]], head: 
         work = None
         fsync_dir(parent)  # the rename itself
     except OSError as exc:
-        raise HazeError(f"cannot write notices to {parent}: {exc.strerror or exc}") from None
+        raise HazeError(f"cannot write notices to {Path(parent).absolute()}{os.sep}: {exc.strerror or exc}; "
+                        "give a directory you can write with --out DIR") from None
     finally:
         if work is not None:
             shutil.rmtree(work, ignore_errors=True)
