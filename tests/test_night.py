@@ -339,3 +339,22 @@ def test_an_unwritable_out_is_named_absolutely_with_the_way_out(run) -> None:
     (line,) = [ln for ln in result.stderr.splitlines() if ln.startswith("haze: error")]
     assert f"cannot write notices to {Path.cwd() / 'taken' / 'notices'}/" in line
     assert "--out DIR" in line
+
+
+def test_a_bad_value_in_haze_yaml_names_the_file_and_the_key(run) -> None:
+    from conftest import COUNTY
+
+    config = write(Path("haze.yaml"), f"list: {COUNTY}\nformat: docx\n")
+    result = run("activate", "orange", "--dry-run")
+    assert result.exit_code == 2
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith(f"haze: error: {config.resolve()}: format: ")
+    assert "Invalid value for '--format'" not in line  # an option nobody typed
+    # A command without --format is not stopped by it.
+    assert run("check", "orange", "--summary").exit_code == 0
+    # The same through --config.
+    config.unlink()
+    other = write(Path("other.yaml"), "lang: fr\n")
+    result = run("activate", "orange", "--list", COUNTY, "--config", other, "--dry-run")
+    assert result.exit_code == 2
+    assert "other.yaml: lang: " in result.stderr and "Invalid value" not in result.stderr

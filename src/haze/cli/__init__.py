@@ -125,6 +125,22 @@ def cli(ctx: click.Context, config_path: Path | None) -> None:
         ctx.exit(exc.exit_code)
     ctx.default_map = {name: defaults_for(cmd, config)
                        for name in COMMANDS if (cmd := cli.get_command(ctx, name)) is not None}
+    _check_config(ctx, path)
+
+
+def _check_config(ctx: click.Context, path: Path) -> None:
+    """A bad value in haze.yaml for the command being run: one line naming haze.yaml and the key (exit 2)."""
+    from haze.cli.common import check_defaults
+
+    name = ctx.invoked_subcommand
+    command = cli.get_command(ctx, name) if name else None
+    if command is None:
+        return
+    try:
+        check_defaults(command, (ctx.default_map or {}).get(name, {}), path)
+    except HazeError as exc:
+        report_error(exc)
+        ctx.exit(exc.exit_code)
 
 
 def main() -> None:

@@ -39,7 +39,9 @@ def _load_config_option(ctx: click.Context, param: click.Parameter, value: str |
         from haze.io.config import read_config
 
         defaults = dict(ctx.default_map or {})
-        defaults.update(defaults_for(ctx.command, read_config(Path(value))))
+        own = defaults_for(ctx.command, read_config(Path(value)))
+        check_defaults(ctx.command, own, Path(value))
+        defaults.update(own)
         ctx.default_map = defaults
     return value
 
@@ -93,6 +95,28 @@ def defaults_for(command: click.Command, config: dict[str, Any]) -> dict[str, An
         if name in names:
             result[name] = value
     return result
+
+
+def check_defaults(command: click.Command, defaults: dict[str, Any], path: Path) -> None:
+    """Refuse (exit 2) a haze.yaml value the option would refuse, naming the file and the key.
+
+    click would report it as "Invalid value for '--format'", pointing at an option nobody typed.
+    """
+    from haze.core.errors import UsageError
+
+    params = {p.name: p for p in command.params}
+    keys = {v: k for k, v in CONFIG_TO_PARAM.items()}
+    for name, value in defaults.items():
+        param = params.get(name)
+        if param is None or value is None:
+            continue
+        try:
+            param.type_cast_value(click.Context(command), value)
+        except click.BadParameter as exc:
+            key = keys.get(name, name)
+            message = exc.message.rstrip(".")
+            raise UsageError(f"{path}: {key}: {message} (the default of `haze {command.name} "
+                             f"--{key.replace('_', '-')}`; correct or remove it in {path.name})") from None
 
 
 # -- output ------------------------------------------------------------------
