@@ -358,3 +358,31 @@ def test_a_bad_value_in_haze_yaml_names_the_file_and_the_key(run) -> None:
     result = run("activate", "orange", "--list", COUNTY, "--config", other, "--dry-run")
     assert result.exit_code == 2
     assert "other.yaml: lang: " in result.stderr and "Invalid value" not in result.stderr
+
+
+@pytest.mark.parametrize("command", ["validate", "check"])
+def test_ctrl_c_in_a_command_that_never_records_says_so_once(run, monkeypatch, command: str) -> None:
+    from conftest import COUNTY
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    # Interrupted while reading the list, where a big list spends its seconds.
+    monkeypatch.setattr("haze.commands.inputs.read", interrupted)
+    monkeypatch.setattr("haze.commands.validate.read", interrupted)
+    args = ["validate", COUNTY] if command == "validate" else ["check", "orange", "--list", COUNTY]
+    result = run(*args)
+    assert result.exit_code == 130
+    assert result.stderr.splitlines() == [f"haze: interrupted ({command} writes nothing)"]
+
+
+def test_ctrl_c_in_activate_still_points_to_status(run, monkeypatch) -> None:
+    from conftest import COUNTY
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("haze.commands.inputs.read", interrupted)
+    result = run("activate", "orange", "--list", COUNTY, "--journal", "j.db")
+    assert result.exit_code == 130
+    assert result.stderr.splitlines() == ["haze: interrupted; `haze status` shows whether a warning was recorded"]
