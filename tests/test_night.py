@@ -386,3 +386,34 @@ def test_ctrl_c_in_activate_still_points_to_status(run, monkeypatch) -> None:
     result = run("activate", "orange", "--list", COUNTY, "--journal", "j.db")
     assert result.exit_code == 130
     assert result.stderr.splitlines() == ["haze: interrupted; `haze status` shows whether a warning was recorded"]
+
+
+BAD_AND_WARNED = """\
+list:
+  region: 示例县
+  authority: 示例县生态环境局
+  doc_prefix: 示环应急
+enterprises:
+  - id: 91140525MA0KT0001D
+    name: 甲
+    grade: C
+    emissions: {so2: 10}
+"""
+
+
+@pytest.mark.parametrize("command", ["validate", "check"])
+def test_findings_are_coloured_by_severity_on_a_terminal_only(run, monkeypatch, command: str) -> None:
+    lst = write(Path("list.yaml"), BAD_AND_WARNED)  # E102 (bad check character) and W304 (no contact)
+    args = ["validate", lst] if command == "validate" else ["check", "orange", "--list", lst, "--summary"]
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    plain = run(*args)  # a pipe: no escape codes
+    assert "\x1b[" not in plain.stdout + plain.stderr
+    # check reports a non-blocking error as a warning (a typo must never stop an emergency)
+    e102 = "error E102" if command == "validate" else "warning E102"
+    assert e102 in plain.output and "warning W304" in plain.output
+    coloured = run(*args, env={"FORCE_COLOR": "1"})  # as on a terminal
+    out = coloured.stdout if command == "validate" else coloured.stderr
+    assert ("\x1b[31m\x1b[1merror E102\x1b[0m" if command == "validate" else "\x1b[33mwarning E102\x1b[0m") in out
+    assert "\x1b[33mwarning W304\x1b[0m" in out
+    no_colour = run(*args, env={"FORCE_COLOR": "1", "NO_COLOR": "1"})
+    assert "\x1b[31m" not in no_colour.stdout + no_colour.stderr

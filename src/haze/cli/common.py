@@ -150,8 +150,9 @@ def print_findings(findings: Iterable[Any], limit: int | None = WARNINGS_SHOWN) 
     """
     findings = list(findings)
     shown = findings if limit is None else findings[:limit]
+    colour = stderr_colour()
     for f in shown:
-        click.echo(f.format(), err=True)
+        click.echo(coloured_finding(f) if colour else f.format(), err=True, color=colour)
     rest = findings[len(shown):]
     if rest:
         counts: dict[str, int] = {}
@@ -159,6 +160,34 @@ def print_findings(findings: Iterable[Any], limit: int | None = WARNINGS_SHOWN) 
             counts[f.code] = counts.get(f.code, 0) + 1
         summary = ", ".join(f"{code} ×{n}" for code, n in sorted(counts.items()))
         click.echo(f"… and {len(rest)} more ({summary}); `haze validate` lists them all", err=True)
+
+
+#: severity -> click style: an error among forty warnings must stand out on the officer's terminal
+SEVERITY_STYLES = {"error": {"fg": "red", "bold": True}, "warning": {"fg": "yellow"}}
+
+
+def stderr_colour(stdout: bool = False) -> bool:
+    """Colour on stderr (or stdout): on a terminal only (FORCE_COLOR forces it), never with NO_COLOR, as rich."""
+    import sys
+
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    try:
+        return (sys.stdout if stdout else sys.stderr).isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def coloured_finding(f: Any) -> str:
+    """The finding's line with its severity and code coloured; the words stay, so nothing is said by colour alone."""
+    text = f.format()
+    head = f"{f.severity} {f.code}"
+    style = SEVERITY_STYLES.get(f.severity)
+    if style is None or head not in text:
+        return text
+    return text.replace(head, click.style(head, **style), 1)
 
 
 def is_debug() -> bool:

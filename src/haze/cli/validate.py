@@ -57,14 +57,15 @@ def _paths(ctx: click.Context, lists: tuple[str, ...], list_path: str | None) ->
 # -- human output ---------------------------------------------------------------------------
 
 def _print_human(run: Any) -> None:
-    from haze.cli.common import stdout_console
+    from haze.cli.common import coloured_finding, stderr_colour, stdout_console
 
     console = stdout_console()
+    colour = stderr_colour(stdout=True)
     for number, result in enumerate(run.files):
         if number:
             console.print()
         for f in result.findings:
-            click.echo(f.format())
+            click.echo(coloured_finding(f) if colour else f.format(), color=colour)
         if result.computed:
             if result.findings:
                 console.print()
