@@ -417,3 +417,22 @@ def test_findings_are_coloured_by_severity_on_a_terminal_only(run, monkeypatch, 
     assert "\x1b[33mwarning W304\x1b[0m" in out
     no_colour = run(*args, env={"FORCE_COLOR": "1", "NO_COLOR": "1"})
     assert "\x1b[31m" not in no_colour.stdout + no_colour.stderr
+
+
+def test_history_never_cuts_a_cell_at_any_width_from_80_to_160(run) -> None:
+    from conftest import COUNTY
+
+    common = ["--list", COUNTY, "--journal", "j.db", "--out", "n"]
+    assert run("activate", "orange", *common, "--start", "2025-12-01T20:00", "--until", "2025-12-03T20:00").exit_code == 0
+    assert run("activate", "red", *common, "--start", "2025-12-02T08:00").exit_code == 0
+    assert run("lift", "--journal", "j.db", "--out", "n", "--at", "2025-12-02T20:00").exit_code == 0
+    ids = [e["id"] for e in json.loads(run("history", "--journal", "j.db", "--json").stdout)["events"]]
+    assert len(ids) == 3
+    for width in (80, 100, 110, 119, 120, 125, 134, 160):
+        result = run("history", "--journal", "j.db", env={"COLUMNS": str(width)})
+        assert result.exit_code == 0
+        assert "…" not in result.stdout, (width, result.stdout)
+        assert all(i in result.stdout for i in ids), width
+        assert max(len(line.rstrip()) for line in result.stdout.splitlines()[:-1]) <= width
+    wide = run("history", "--journal", "j.db", env={"COLUMNS": "160"}).stdout
+    assert "2025-12-03 20:00" in wide and "recorded" in wide  # the wide layout when it fits

@@ -339,15 +339,26 @@ def history(journal: str | None, limit: int | None, as_json: bool) -> None:
 def print_history(found: list[Event], journal: Path) -> None:
     from haze.cli.common import stdout_console
 
+    from haze.cli.render import _Fitted
+
     console = stdout_console()
-    console.print(history_table(found, wide=console.width >= 120))
+    # The widest layout whose every cell fits whole: a fixed threshold (120 columns) cut every cell of
+    # the wide one to "…" between 120 and its real width, which grows with the ids and user names.
+    console.print(_Fitted([lambda: history_table(found, wide=True),
+                           lambda: history_table(found, wide=True, columns=HISTORY_MEDIUM),
+                           lambda: history_table(found, wide=False)]))
     say(console, f"journal: {esc(journal)}")
 
 
-def history_table(found: list[Event], wide: bool) -> Any:
+#: the wide layout without who recorded it and when: 100–130 columns
+HISTORY_MEDIUM = ["from", "event", "level", "until", "met", "now", "notices", "id"]
+
+
+def history_table(found: list[Event], wide: bool, columns: list[str] | None = None) -> Any:
     """One row per event; a wide terminal also gets the end time, the verdict, the user and when recorded.
 
-    The compact layout fits 80 columns (piped output) without wrapping.
+    The compact layout fits 80 columns (piped output) without wrapping; ``columns`` picks a
+    layout between (full dates, as ``wide``).
     """
     from rich import box
     from rich.table import Table
@@ -355,9 +366,10 @@ def history_table(found: list[Event], wide: bool) -> Any:
     table = Table(title="history (oldest first)", title_justify="left", title_style="bold", box=box.SIMPLE_HEAD,
                   show_edge=False, pad_edge=False, collapse_padding=True)
     # The id starts with the date and time (20251201-200000-orange): 80 columns can do without "from".
-    columns = ["id", "event", "level", "now", "notices"]
-    if wide:
-        columns = ["from", "event", "level", "until", "met", "now", "notices", "id", "by", "recorded"]
+    if columns is None:
+        columns = ["id", "event", "level", "now", "notices"]
+        if wide:
+            columns = ["from", "event", "level", "until", "met", "now", "notices", "id", "by", "recorded"]
     for name in columns:
         table.add_column(name, no_wrap=True, justify="right" if name == "notices" else "left")
     for event in found:
