@@ -267,14 +267,35 @@ def _enterprise_table(result: LevelResult, wide: bool, split: bool = False, deci
             head: list[str | list[Span]] = [str(number), e.id, e.name, e.grade.value, _level_cell(r), [why]]
         else:
             head = [[(e.name, ""), why] if why[0] else e.name, e.grade.value]
-        grid.add_row([*head, _cut_cell(r, split), *(reduction_text(r.reduction[p], decimals) for p in POLLUTANTS)],
-                     style="dim" if r.reason == IDLE else "", end_section=number == last)
+        by_line = _cuts_differ(r)
+        cut = [("by line", "")] if by_line else _cut_cell(r, split)
+        grid.add_row([*head, cut, *(reduction_text(r.reduction[p], decimals) for p in POLLUTANTS)],
+                     style="dim" if r.reason == IDLE else "", end_section=number == last and not by_line)
+        if by_line:
+            _add_line_rows(grid, r, wide, decimals, end_section=number == last)
     for s in result.other_sources:
         name = f"{s.source.name} ({s.source.kind})" if s.source.kind else s.source.name
         cells: list[str | list[Span]] = ["", "", name, "—", result.level.value, "other source"] if wide \
             else [name, "—"]
         grid.add_row([*cells, cut_label(s.cut), *(reduction_text(s.reduction[p], decimals) for p in POLLUTANTS)])
     return grid
+
+
+def _cuts_differ(r: EnterpriseResult) -> bool:
+    """The lines are cut differently: "40%/40%/20%" would not say which line cuts what."""
+    return r.reason != IDLE and len({cut_label(line.cut) for line in r.lines}) > 1
+
+
+def _add_line_rows(grid: Grid, r: EnterpriseResult, wide: bool, decimals: int, end_section: bool) -> None:
+    """One row per production line under its enterprise: the line's name beside its cut and reductions."""
+    for k, line in enumerate(r.lines):
+        blank: list[str | list[Span]] = ["", ""] if wide else []
+        name: list[Span] = [(f"  └ {line.name}", "")]
+        middle: list[str | list[Span]] = ["", "", ""] if wide else [""]
+        style = "bold red" if line.cut >= 1 else ""
+        cells = [*blank, name, *middle, [(cut_label(line.cut), style)],
+                 *(reduction_text(line.daily.get(p, 0.0) * line.cut, decimals) for p in POLLUTANTS)]
+        grid.add_row(cells, end_section=end_section and k == len(r.lines) - 1)
 
 
 def _cut_cell(r: EnterpriseResult, split: bool) -> list[Span]:
