@@ -436,3 +436,23 @@ def test_history_never_cuts_a_cell_at_any_width_from_80_to_160(run) -> None:
         assert max(len(line.rstrip()) for line in result.stdout.splitlines()[:-1]) <= width
     wide = run("history", "--journal", "j.db", env={"COLUMNS": "160"}).stdout
     assert "2025-12-03 20:00" in wide and "recorded" in wide  # the wide layout when it fits
+
+
+def test_plan_folds_names_at_80_columns_never_cuts_them(run) -> None:
+    from conftest import EXAMPLES
+    from haze.io.lists import read_list
+
+    result = run("plan", "orange", "--list", EXAMPLES / "small-fails-orange.yaml", env={"COLUMNS": "80"})
+    assert result.exit_code == 0
+    assert "…" not in result.stdout
+    # The "lines raised" table: a row and its continuation rows (empty id) make the name whole.
+    names: list[str] = []
+    for line in result.stdout.splitlines():
+        cells = [c.strip() for c in line.split("│")]
+        if len(cells) == 8 and cells[1] != "id":
+            if cells[1]:
+                names.append(cells[2])
+            elif names:
+                names[-1] += cells[2]
+    listed = {e.name for e in read_list(EXAMPLES / "small-fails-orange.yaml").list.enterprises}
+    assert names and set(names) <= listed

@@ -99,7 +99,9 @@ def _change_table(result: Plan) -> Any:
 
     table = Table(title="lines raised (— = the whole enterprise)", title_justify="left")
     for name in ("id", "name", "line", "grade", "level", "cut"):
-        table.add_column(name, no_wrap=name in ("id", "cut"))
+        # A name or line is folded onto the next line, never cut to "示例县中兴化工 …": it is what staff look for.
+        table.add_column(name, no_wrap=name in ("id", "cut"), overflow="fold" if name in ("name", "line") else "ellipsis",
+                         min_width=8 if name == "name" else None)
     for tier in result.tiers:
         for change in tier.changes:
             r = result.before.enterprises[change.enterprise]
