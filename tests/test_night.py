@@ -456,3 +456,81 @@ def test_plan_folds_names_at_80_columns_never_cuts_them(run) -> None:
                 names[-1] += cells[2]
     listed = {e.name for e in read_list(EXAMPLES / "small-fails-orange.yaml").list.enterprises}
     assert names and set(names) <= listed
+
+
+def test_activate_tells_each_phase_as_it_starts(tmp_path: Path) -> None:
+    from conftest import COUNTY
+    from haze.commands.lifecycle import ActivateOptions, activate
+    from haze.core.model import Level
+
+    seen: list[str] = []
+    counts: list[tuple[int, int]] = []
+    opts = ActivateOptions(level=Level.ORANGE, list_path=COUNTY, journal=tmp_path / "j.db", out=tmp_path / "n")
+    activate(opts, phase=seen.append, progress=lambda done, total: counts.append((done, total)))
+    assert seen == ["reading the list", "computing", "rendering notices", "writing"]
+    assert counts and counts[-1][0] == counts[-1][1]  # the count reaches the last notice
+    dry: list[str] = []
+    activate(ActivateOptions(level=Level.RED, list_path=COUNTY, journal=tmp_path / "j.db", out=tmp_path / "n",
+                             dry_run=True), phase=dry.append)
+    assert dry == ["reading the list", "computing", "rendering notices"]
+
+
+def _recorded_phases(monkeypatch) -> list:
+    from haze.cli import progress
+
+    made: list = []
+    original = progress.Phases.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        made.append(self)
+
+    monkeypatch.setattr(progress.Phases, "__init__", init)
+    monkeypatch.setattr(progress, "on_terminal", lambda: True)
+    return made
+
+
+@pytest.mark.parametrize("args, expected", [
+    (["check", "orange"], ["reading the list", "computing"]),
+    (["validate"], ["reading the list", "reading {list}"]),
+    (["activate", "orange", "--dry-run"], ["reading the list", "computing", "rendering notices"]),
+])
+def test_check_validate_and_dry_run_show_their_phases_on_a_terminal(run, monkeypatch, args, expected) -> None:
+    from conftest import COUNTY
+
+    made = _recorded_phases(monkeypatch)
+    result = run(*args, "--list", COUNTY, "--journal", "j.db") if args[0] == "activate" else run(*args, "--list", COUNTY)
+    assert result.exit_code in (0, 1), result.stderr
+    (bar,) = made
+    assert bar.seen == [text.format(list=COUNTY) for text in expected]
+
+
+def test_no_progress_in_a_pipe_or_with_json(run, monkeypatch) -> None:
+    from conftest import COUNTY
+    from haze.cli import progress
+
+    made = _recorded_phases(monkeypatch)
+    assert run("check", "orange", "--list", COUNTY, "--json").exit_code == 0
+    monkeypatch.setattr(progress, "on_terminal", lambda: False)
+    assert run("check", "orange", "--list", COUNTY).exit_code == 0
+    assert made == []
+
+
+def test_the_notice_count_never_sits_at_100_percent_silently() -> None:
+    from haze.cli.progress import Phases
+
+    class Bar:
+        def __init__(self) -> None:
+            self.updates: list[dict] = []
+
+        def update(self, task, **kwargs) -> None:
+            self.updates.append(kwargs)
+
+    bar = Bar()
+    progress = Phases(bar, 0)
+    progress(1, 3)
+    progress(2, 3)
+    progress(3, 3)
+    assert bar.updates[-1]["description"] == "writing the notices to disk"
+    assert bar.updates[-1]["total"] is None  # an indeterminate pulse, not a full bar
+    assert all(u.get("completed", 0) < 3 for u in bar.updates)

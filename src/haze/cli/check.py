@@ -19,9 +19,12 @@ def check(ctx: click.Context, level: Level, list_path: str | None, policy: str |
 
     Exit 0 when the requirement is met, 1 when not, 2 for bad input.
     """
+    from haze.cli.progress import phases
     from haze.commands.inputs import check_level
 
-    checked = check_level(list_path, policy, level, cache=not no_cache)
+    with phases(not as_json, "reading the list") as progress:
+        checked = check_level(list_path, policy, level, cache=not no_cache,
+                              phase=progress.phase if progress is not None else None)
     print_findings(checked.warnings)
     result = checked.result
     if as_json:

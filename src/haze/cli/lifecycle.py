@@ -116,8 +116,10 @@ def activate(level: Level, list_path: str | None, policy: str | None, as_json: b
         level=level, list_path=list_path, policy=policy, cache=not no_cache, start=start, until=until,
         hours=hours, out=_path(out), lang=lang, fmt=format, templates=_path(templates), journal=_path(journal),
         force=force, strict=strict, dry_run=dry_run, authority=authority, region=region, doc_prefix=doc_prefix)
-    with progress_bar(not as_json and not dry_run, "rendering notices") as progress:
-        outcome = run_activate(opts, progress=progress, on_wait=tell_waiting)
+    # --dry-run too: it reads and renders everything, which takes as long on a big list.
+    with progress_bar(not as_json, "reading the list") as progress:
+        outcome = run_activate(opts, progress=progress, on_wait=tell_waiting,
+                               phase=progress.phase if progress is not None else None)
     print_findings(outcome.warnings)
     for note in outcome.notes:
         click.echo(f"haze: warning: {note}", err=True)
@@ -221,7 +223,7 @@ def lift(at: datetime | None, out: str | None, lang: str, format: str, templates
     opts = LiftOptions(at=at, out=_path(out), lang=lang, fmt=format, templates=_path(templates),
                        journal=_path(journal), dry_run=dry_run)
     with progress_bar(not as_json and not dry_run, "rendering lift notices") as progress:
-        outcome = run_lift(opts, progress=progress, on_wait=tell_waiting)
+        outcome = run_lift(opts, progress=progress, on_wait=tell_waiting)  # reads no list: one phase
     if as_json:
         emit_json(lift_json(outcome))
     else:
@@ -339,14 +341,21 @@ def history(journal: str | None, limit: int | None, as_json: bool) -> None:
 def print_history(found: list[Event], journal: Path) -> None:
     from haze.cli.common import stdout_console
 
-    from haze.cli.render import _Fitted
+    from rich.measure import Measurement
 
     console = stdout_console()
     # The widest layout whose every cell fits whole: a fixed threshold (120 columns) cut every cell of
     # the wide one to "…" between 120 and its real width, which grows with the ids and user names.
-    console.print(_Fitted([lambda: history_table(found, wide=True),
-                           lambda: history_table(found, wide=True, columns=HISTORY_MEDIUM),
-                           lambda: history_table(found, wide=False)]))
+    # (haze.cli.render has a fitter too, but it brings the engine in: history stays light.)
+    free = console.options.update_width(10_000)  # measured unconstrained: rich clamps to the width given
+    table = history_table(found, wide=False)
+    for build in (lambda: history_table(found, wide=True),
+                  lambda: history_table(found, wide=True, columns=HISTORY_MEDIUM)):
+        candidate = build()
+        if Measurement.get(console, free, candidate).maximum <= console.width:
+            table = candidate
+            break
+    console.print(table)
     say(console, f"journal: {esc(journal)}")
 
 
@@ -393,24 +402,15 @@ def history_table(found: list[Event], wide: bool, columns: list[str] | None = No
 # -- shared ---------------------------------------------------------------------------
 
 @contextmanager
-def progress_bar(wanted: bool, description: str) -> Iterator[Callable[[int, int], None] | None]:
-    """A progress bar on stderr, only on a terminal (never with --json or in a pipe)."""
-    import sys
+def progress_bar(wanted: bool, description: str) -> Iterator[Any]:
+    """Progress on stderr, only on a terminal (never with --json or in a pipe): :mod:`haze.cli.progress`.
 
-    if not wanted or not sys.stderr.isatty():
-        yield None
-        return
-    from rich.progress import Progress
+    What it yields is called with the notice count and has ``phase(text)`` for the phases before it.
+    """
+    from haze.cli.progress import phases
 
-    from haze.cli.common import stderr_console
-
-    with Progress(console=stderr_console(), transient=True) as bar:
-        task = bar.add_task(description, total=None)
-
-        def update(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
-
-        yield update
+    with phases(wanted, description) as progress:
+        yield progress
 
 
 def tell_waiting() -> None:

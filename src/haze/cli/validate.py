@@ -31,9 +31,13 @@ def validate(ctx: click.Context, lists: tuple[str, ...], list_path: str | None, 
 
     Exit 0 when no list has errors, 1 when any has, 2 for a usage error.
     """
+    from haze.cli.progress import phases
     from haze.commands.validate import validate_lists
 
-    run = validate_lists(_paths(ctx, lists, list_path), policy, strict=strict, cache=not no_cache)
+    paths = _paths(ctx, lists, list_path)
+    with phases(not as_json, "reading the list") as progress:
+        run = validate_lists(paths, policy, strict=strict, cache=not no_cache,
+                             phase=progress.phase if progress is not None else None)
     if as_json:
         emit_json(run.to_json())
     else:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from haze.core.errors import ListError, PolicyError, UsageError
 from haze.core.findings import Finding, as_warnings
@@ -77,7 +77,8 @@ class Checked:
     warnings: list[Finding] = field(default_factory=list)
 
 
-def check_level(list_path: str | Path | None, policy: str | None, level: Level, *, cache: bool = True) -> Checked:
+def check_level(list_path: str | Path | None, policy: str | None, level: Level, *, cache: bool = True,
+                phase: Callable[[str], None] | None = None) -> Checked:
     """``haze check``: load the list with SPEC §5's refusals (:class:`ListError`, exit 2) and compute ``level``.
 
     Unlike :func:`haze.commands.validate.validate_lists`, blocking errors refuse the list, and every
@@ -86,4 +87,6 @@ def check_level(list_path: str | Path | None, policy: str | None, level: Level, 
     from haze.core.engine import compute
 
     inputs = load_inputs(list_path, policy, cache=cache)
+    if phase is not None:  # a terminal says what a long run is doing
+        phase("computing")
     return Checked(inputs.list, compute(inputs.list, inputs.policy, level), inputs.warnings)

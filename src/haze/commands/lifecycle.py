@@ -191,7 +191,7 @@ class Lifted:
 # -- activate ------------------------------------------------------------------
 
 def activate(opts: ActivateOptions, *, now: datetime | None = None, progress: Progress | None = None,
-             on_wait: Callable[[], None] | None = None) -> Activated:
+             on_wait: Callable[[], None] | None = None, phase: Callable[[str], None] | None = None) -> Activated:
     """Compute ``opts.level`` for the list, issue the notices and record the warning.
 
     Raises ``ListError`` (bad list, exit 2), ``UsageError``,
@@ -199,7 +199,11 @@ def activate(opts: ActivateOptions, *, now: datetime | None = None, progress: Pr
     ``TemplateError`` or ``JournalError``; in every case nothing is recorded
     and no notice directory appears. ``PublishError`` (exit 1) only after the
     record: the warning is recorded, its notices wait in staging.
+
+    ``phase`` is told each phase as it starts (reading the list, computing, rendering notices,
+    writing), so a terminal can say what a long run is doing; ``progress`` counts the notices.
     """
+    say = phase or (lambda text: None)
     from haze.core.engine import compute
     from haze.commands.inputs import load_inputs
     from haze.commands.listfacts import supply_facts, require_authority
@@ -208,12 +212,14 @@ def activate(opts: ActivateOptions, *, now: datetime | None = None, progress: Pr
     # A warning starts on the minute, as the notices state it (2025年12月1日20时5分).
     start = _shanghai(opts.start) if opts.start is not None else now.replace(second=0)
     until = _until(start, opts.until, opts.hours)
+    say("reading the list")
     inputs = load_inputs(opts.list_path, opts.policy, cache=opts.cache)
     supplied = supply_facts(inputs.list, authority=opts.authority, region=opts.region, doc_prefix=opts.doc_prefix)
     inputs.list = supplied.list
     if opts.authority:  # W311 says the notices would be unsigned: no longer true
         inputs.warnings = [w for w in inputs.warnings if w.code != "W311"]
     require_authority(inputs.list)  # before any number is reserved: an unsigned notice must never go out
+    say("computing")
     result = compute(inputs.list, inputs.policy, opts.level)
     if opts.strict and not result.ok:
         raise RequirementNotMet(f"{opts.level.value} requirement not met ({_shortfalls(result)}); "
@@ -222,6 +228,7 @@ def activate(opts: ActivateOptions, *, now: datetime | None = None, progress: Pr
     out = opts.out_dir(journal.path)
     pending = _Activation(opts, inputs.list, result, start, until, now, inputs.warnings, out)
     pending.facts_notes = supplied.notes
+    say("rendering notices")
     with journal:
         if opts.dry_run:
             return pending.dry_run(journal)
@@ -234,6 +241,7 @@ def activate(opts: ActivateOptions, *, now: datetime | None = None, progress: Pr
         with journal.transaction(on_wait=on_wait):
             recover(out, journal)
             activated = pending.record(journal, progress)
+            say("writing")  # the journal's commit and the move into place
         _publish(out, activated.id, journal)
     return activated
 

@@ -15,7 +15,7 @@ one run reports everything in every file. Nothing here prints.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -90,14 +90,19 @@ class Validation:
 
 
 def validate_lists(paths: Iterable[str | Path], policy_name: str | None = None, strict: bool = False,
-                   cache: bool = True) -> Validation:
+                   cache: bool = True, phase: Callable[[str], None] | None = None) -> Validation:
     """Validate every list in ``paths``; an explicit ``policy_name`` is loaded once for all.
 
     Raises :class:`PolicyError` only for a bad ``policy_name`` (a usage error);
     a bad policy named inside a list is a finding of that list.
     """
     policy = load_policy(policy_name) if policy_name else None
-    return Validation([_validate(path, policy, strict, cache) for path in paths])
+    files = []
+    for path in paths:
+        if phase is not None:  # a terminal says what a long run is doing
+            phase(f"reading {path}")
+        files.append(_validate(path, policy, strict, cache))
+    return Validation(files)
 
 
 def validate_list(path: str | Path, policy_name: str | None = None, strict: bool = False,
