@@ -51,12 +51,18 @@ def phases(wanted: bool, first: str, finished: str = "writing the notices to dis
     if not wanted or not on_terminal():
         yield None
         return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    from rich.progress import BarColumn, Progress, ProgressColumn, SpinnerColumn, TextColumn, TimeElapsedColumn
+    from rich.text import Text
 
     from haze.cli.common import stderr_console
 
-    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-               TimeElapsedColumn())
+    class Count(ProgressColumn):
+        """``12/47`` while notices are counted; nothing during a phase without a count (not "0/?")."""
+
+        def render(self, task: Any) -> Text:
+            return Text(f"{int(task.completed)}/{int(task.total)}" if task.total else "")
+
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), Count(), TimeElapsedColumn())
     with Progress(*columns, console=stderr_console(), transient=True) as bar:
         task = bar.add_task(first, total=None)
         progress = Phases(bar, task, finished)
