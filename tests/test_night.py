@@ -467,10 +467,17 @@ def test_activate_tells_each_phase_as_it_starts(tmp_path: Path) -> None:
     counts: list[tuple[int, int]] = []
     opts = ActivateOptions(level=Level.ORANGE, list_path=COUNTY, journal=tmp_path / "j.db", out=tmp_path / "n")
     activate(opts, phase=seen.append, progress=lambda done, total: counts.append((done, total)))
-    assert seen == ["reading the list", "computing", "rendering notices", "writing"]
+    # A new journal: every notice is rendered in memory before the journal is created, then for real.
+    assert seen == ["reading the list", "computing",
+                    "rendering notices in memory (a new journal: before it is created)", "rendering notices",
+                    "writing"]
     assert counts and counts[-1][0] == counts[-1][1]  # the count reaches the last notice
+    again: list[str] = []
+    opts.level = Level.RED  # an adjustment on the journal that now exists
+    activate(opts, phase=again.append)
+    assert again == ["reading the list", "computing", "rendering notices", "writing"]
     dry: list[str] = []
-    activate(ActivateOptions(level=Level.RED, list_path=COUNTY, journal=tmp_path / "j.db", out=tmp_path / "n",
+    activate(ActivateOptions(level=Level.ORANGE, list_path=COUNTY, journal=tmp_path / "j.db", out=tmp_path / "n",
                              dry_run=True), phase=dry.append)
     assert dry == ["reading the list", "computing", "rendering notices"]
 

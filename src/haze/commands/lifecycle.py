@@ -228,18 +228,20 @@ def activate(opts: ActivateOptions, *, now: datetime | None = None, progress: Pr
     out = opts.out_dir(journal.path)
     pending = _Activation(opts, inputs.list, result, start, until, now, inputs.warnings, out)
     pending.facts_notes = supplied.notes
-    say("rendering notices")
     with journal:
         if opts.dry_run:
+            say("rendering notices")
             return pending.dry_run(journal)
         if not journal.path.exists():
             # The transaction below creates the journal (and its .haze/): a new journal is only made for
             # notices that render. Render them all in memory first (numbers as they would be), so a missing
             # templates directory or a template error writes nothing (SPEC §7). With a journal already there,
             # a failure before the commit leaves it as it was and _staging removes what it created.
+            say("rendering notices in memory (a new journal: before it is created)")
             pending.dry_run(journal)
         with journal.transaction(on_wait=on_wait):
             recover(out, journal)
+            say("rendering notices")
             activated = pending.record(journal, progress)
             say("writing")  # the journal's commit and the move into place
         _publish(out, activated.id, journal)
