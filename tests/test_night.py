@@ -454,23 +454,21 @@ def test_plan_folds_names_at_80_columns_never_cuts_them(run) -> None:
                 names.append(cells[2])
             elif names:
                 names[-1] += cells[2]
-    listed = {e.name for e in read_list(EXAMPLES / "small-fails-orange.yaml").list.enterprises}
+    listed = {e.name for e in read_list(EXAMPLES / "small-fails-orange.yaml").enterprise_list.enterprises}
     assert names and set(names) <= listed
 
 
 def test_activate_tells_each_phase_as_it_starts(tmp_path: Path) -> None:
     from conftest import COUNTY
-    from haze.commands.lifecycle import ActivateOptions, activate
+    from haze.commands.activate import Settings as ActivateOptions
+    from haze.commands.activate import run as activate
     from haze.core.model import Level
 
     seen: list[str] = []
     counts: list[tuple[int, int]] = []
     opts = ActivateOptions(level=Level.ORANGE, list_path=COUNTY, journal=tmp_path / "j.db", out=tmp_path / "n")
     activate(opts, phase=seen.append, progress=lambda done, total: counts.append((done, total)))
-    # A new journal: every notice is rendered in memory before the journal is created, then for real.
-    assert seen == ["reading the list", "computing",
-                    "rendering notices in memory (a new journal: before it is created)", "rendering notices",
-                    "writing"]
+    assert seen == ["reading the list", "computing", "rendering notices", "writing"]
     assert counts and counts[-1][0] == counts[-1][1]  # the count reaches the last notice
     again: list[str] = []
     opts.level = Level.RED  # an adjustment on the journal that now exists
