@@ -162,7 +162,7 @@ def _check_config(ctx: click.Context, path: Path) -> None:
 
     name = ctx.invoked_subcommand
     command = cli.get_command(ctx, name) if name else None
-    if command is None:
+    if command is None or name is None:
         return
     try:
         check_defaults(command, (ctx.default_map or {}).get(name, {}), path)

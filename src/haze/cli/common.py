@@ -164,7 +164,7 @@ def print_findings(findings: Iterable[Any], limit: int | None = WARNINGS_SHOWN) 
 
 
 #: severity -> click style: an error among forty warnings must stand out on the officer's terminal
-SEVERITY_STYLES = {"error": {"fg": "red", "bold": True}, "warning": {"fg": "yellow"}}
+SEVERITY_STYLES: dict[str, dict[str, Any]] = {"error": {"fg": "red", "bold": True}, "warning": {"fg": "yellow"}}
 
 
 def stderr_colour(stdout: bool = False) -> bool:

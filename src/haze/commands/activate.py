@@ -167,7 +167,7 @@ def run(settings: Settings, *, now: datetime | None = None, progress: Progress |
     inputs = load_inputs(settings.list_path, settings.policy, cache=settings.cache)
     supplied = supply_facts(inputs.enterprise_list, authority=settings.authority, region=settings.region,
                             doc_prefix=settings.doc_prefix)
-    inputs.enterprise_list = supplied.list
+    inputs.enterprise_list = supplied.enterprise_list
     if settings.authority:  # W311 says the notices would be unsigned: no longer true
         inputs.warnings = [w for w in inputs.warnings if w.code != "W311"]
     require_authority(inputs.enterprise_list)  # before any number is reserved: an unsigned notice must never go out

@@ -11,6 +11,7 @@ any number is reserved, when nothing does.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from haze.core.errors import UsageError
 from haze.core.model import EnterpriseList
@@ -23,7 +24,7 @@ FACTS = {"authority": "authority", "region": "region", "doc_prefix": "doc_prefix
 class Supplied:
     """The list with the facts given, and what was replaced (the officer should know)."""
 
-    list: EnterpriseList
+    enterprise_list: EnterpriseList
     notes: list[str] = field(default_factory=list)
 
 
@@ -38,7 +39,7 @@ def supply_facts(lst: EnterpriseList, *, authority: str | None = None, region: s
     from haze.io.lists.table import NO_AUTHORITY
 
     given = {"authority": authority, "region": region, "doc_prefix": doc_prefix}
-    changes: dict[str, str] = {}
+    changes: dict[str, Any] = {}
     notes: list[str] = []
     for option, value in given.items():
         if value is None or not str(value).strip():
