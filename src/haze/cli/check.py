@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import click
-
 from datetime import datetime
+
+import click
 
 from haze.cli.common import LEVEL, list_options, print_findings
 from haze.cli.journal_options import journal_option, optional_path, when_option
@@ -26,10 +26,13 @@ def check(ctx: click.Context, level: Level, list_path: str | None, policy: str |
 
     Exit 0 when the requirement is met, 1 when not, 2 for bad input.
     """
+    from haze.cli.progress import phases
     from haze.commands import check as command
 
-    outcome = command.run(command.Settings(level=level, list_path=list_path, policy=policy, cache=not no_cache,
-                                           at=at, journal=optional_path(journal)))
+    settings = command.Settings(level=level, list_path=list_path, policy=policy, cache=not no_cache,
+                                at=at, journal=optional_path(journal))
+    with phases(not as_json, "reading the list") as progress:
+        outcome = command.run(settings, phase=progress.phase if progress is not None else None)
     print_findings(outcome.warnings)
     report(outcome, as_json, summary=summary)
     ctx.exit(0 if outcome.ok else 1)

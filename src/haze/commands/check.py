@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from haze.commands.inputs import load_inputs
 from haze.core.findings import Finding
@@ -50,10 +50,13 @@ class Outcome:
         return level_json(self.result, self.enterprise_list)
 
 
-def run(settings: Settings) -> Outcome:
+def run(settings: Settings, *, phase: Callable[[str], None] | None = None) -> Outcome:
+    """``phase`` is told when computing starts (after reading the list), for a terminal's progress line."""
     from haze.core.engine import compute
 
     inputs = load_inputs(settings.list_path, settings.policy, cache=settings.cache)
+    if phase is not None:
+        phase("computing")
     stopped: frozenset[str] = frozenset()
     if settings.at is not None:
         from haze.commands.seasonal import stopped_on
