@@ -98,7 +98,7 @@ def run(settings: Settings, *, now: datetime | None = None) -> Outcome:
     policy, enterprise_list = inputs.policy, inputs.enterprise_list
     section = policy.ozone
     if section is None:
-        raise UsageError(f"policy {policy.name} has no ozone section (SPEC §14): add one to the policy file")
+        raise UsageError(f"policy {policy.name} has no ozone section: add one to the policy file (docs/season.md)")
     outside = [d for d in dates if d.month not in section.months]
     notes = []
     if outside:

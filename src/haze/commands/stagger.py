@@ -96,7 +96,7 @@ def schedule_for(enterprise_list: EnterpriseList, policy: Policy, season: str) -
     from haze.core.season import build_schedule, parse_season, season_label
 
     if policy.staggered is None:
-        raise UsageError(f"policy {policy.name} has no staggered section (SPEC §15): add one to the policy file")
+        raise UsageError(f"policy {policy.name} has no staggered section: add one to the policy file (docs/season.md)")
     try:
         year = parse_season(season)
     except ValueError as exc:
