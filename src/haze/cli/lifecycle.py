@@ -42,8 +42,9 @@ def notice_options(f: F) -> F:
                      help="Do everything but write notices and record: templates are rendered in memory."),
         click.option("--templates", type=click.Path(file_okay=False), metavar="DIR",
                      help="Your own templates, used before the shipped ones (by file name)."),
-        click.option("--format", "format", type=click.Choice(["md", "html", "txt"]), default="md",
-                     show_default=True, help="Notice file format."),
+        click.option("--format", "format", type=click.Choice(["md", "html", "txt", "docx", "pdf"]), default="md",
+                     show_default=True, help="Notice file format (docx and pdf in 公文 layout for printing; "
+                                             "pdf also writes all.pdf)."),
         click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
                      help="Notice language."),
         click.option("--out", type=click.Path(file_okay=False), metavar="DIR",

@@ -1,0 +1,116 @@
+"""DOCX notices (SPEC §16) from .docx templates a bureau edits in Word or WPS.
+
+The shipped ``notice.zh.docx``, ``lift.zh.docx`` and ``index.zh.docx`` (and
+``.en``) are built by ``templates/build_docx.py`` from the PDF layout
+templates, so both formats say the same; a bureau opens one in Word, changes
+its letterhead or wording, keeps the ``{{ … }}`` and ``{%p … %}`` tags (the
+docxtpl syntax), and passes its directory with ``--templates DIR``.
+
+Rendering uses docxtpl's own clean-up of the XML Word writes (tags split
+across runs are joined; ``{%p``/``{%tr`` tags take their paragraph or table
+row with them), but compiles each part once per run in haze's sandboxed,
+strict, escaping environment, and then only renders the XML and writes the
+zip for each notice: opening and saving a document per notice through
+python-docx costs ten times more. Every value is XML-escaped (a name with
+``<``, ``&`` or ``{{`` stays text), and each rendered part must parse as XML,
+so a broken template is one error line, never a document Word cannot open.
+Inside a DOCX template ``t`` is the phrase module (``_phrases.zh.j2``), as
+the text templates import it.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from haze.core.errors import TemplateError
+
+# The parts that may hold tags: the body, headers and footers.
+_TEMPLATED = re.compile(r"^word/(document|header\d*|footer\d*)\.xml$")
+_STAMP = (1980, 1, 1, 0, 0, 0)  # zip entries dated as a constant: the same notice gives the same bytes
+
+
+class DocxTemplates:
+    """The run's DOCX templates: each part compiled once, each notice rendered and zipped."""
+
+    def __init__(self, env: Any, lang: str, kinds: dict[str, str], guard: Any) -> None:
+        self.env = env
+        self.lang = lang
+        self.guard = guard  # a haze.render.notices._Templates: turns Jinja failures into TemplateError lines
+        self.docs = {role: self._load(f"{kind}.{lang}.docx") for role, kind in kinds.items()}
+
+    def _find(self, name: str) -> tuple[bytes, str]:
+        """The template's bytes from the user's directory first, then the shipped ones (as the loader does)."""
+        loader = self.env.loader
+        user: Path | None = getattr(loader, "user", None)
+        try:
+            if user is not None:
+                candidate = user / name
+                if candidate.is_file():
+                    resolved = candidate.resolve()
+                    if not resolved.is_relative_to(user):
+                        raise TemplateError(f"{candidate}: refused: the template resolves outside {user}")
+                    return resolved.read_bytes(), str(candidate)
+            resource = loader.package.joinpath(name)
+            if resource.is_file():
+                return resource.read_bytes(), str(resource)
+        except OSError as exc:
+            raise TemplateError(f"{name}: cannot read template: {exc.strerror or exc}") from None
+        looked = f" (looked in {user} and the shipped templates)" if user is not None else ""
+        raise TemplateError(f"template {name} not found{looked}")
+
+    def _load(self, name: str) -> dict[str, Any]:
+        from docxtpl import DocxTemplate
+
+        data, filename = self._find(name)
+        try:
+            archive = zipfile.ZipFile(io.BytesIO(data))
+            parts = [(info.filename, archive.read(info)) for info in archive.infolist()]
+        except (zipfile.BadZipFile, OSError, EOFError) as exc:
+            raise TemplateError(f"{filename}: not a .docx file (a zip archive): {exc}") from None
+        if not any(part == "word/document.xml" for part, _ in parts):
+            raise TemplateError(f"{filename}: not a .docx file (no word/document.xml)")
+        compiled = {}
+        for part, content in parts:
+            if not _TEMPLATED.match(part):
+                continue
+            try:
+                xml = content.decode("utf-8")
+            except UnicodeDecodeError:
+                raise TemplateError(f"{filename}: {part} is not UTF-8 XML") from None
+            if "{" not in xml:
+                continue
+            # docxtpl's clean-up of what Word wrote: tags split over runs joined, {%p/{%tr tags take their element
+            source = DocxTemplate.patch_xml(None, re.sub(r"<w:p([ >])", r"\n<w:p\1", xml))  # type: ignore[arg-type]
+            source = f'{{% import "_phrases.{self.lang}.j2" as t %}}' + source
+            compiled[part] = self.guard._guard(f"{filename} ({part})",
+                                               lambda s=source: self.env.from_string(s))
+        return {"filename": filename, "parts": parts, "compiled": compiled}
+
+    def render(self, role: str, context: dict[str, Any]) -> bytes:
+        from lxml import etree
+
+        doc = self.docs[role]
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
+            for part, content in doc["parts"]:
+                template = doc["compiled"].get(part)
+                if template is not None:
+                    where = f"{doc['filename']} ({part})"
+                    xml = self.guard._guard(where, lambda t=template: t.render(context))
+                    content = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml).encode("utf-8")
+                    try:
+                        etree.fromstring(content)
+                    except etree.XMLSyntaxError as exc:
+                        raise TemplateError(f"{where}: the rendered XML is broken ({exc}); check the tags "
+                                            "around tables and paragraphs ({%p …%}, {%tr …%})") from None
+                info = zipfile.ZipInfo(part, date_time=_STAMP)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                archive.writestr(info, content)
+        return out.getvalue()
+
+    def extras(self) -> Any:
+        return iter(())
