@@ -71,7 +71,7 @@ def add_style(doc, name: str, *, font: str = FANGSONG, size: float = BODY, align
     return style
 
 
-def make_styles(doc, lang: str) -> dict[str, str]:
+def make_styles(doc, lang: str, landscape: bool = False) -> dict[str, str]:
     normal = doc.styles["Normal"]
     normal.font.size = Pt(BODY)
     normal.font.name = LATIN
@@ -93,8 +93,9 @@ def make_styles(doc, lang: str) -> dict[str, str]:
     add_style(doc, "回执栏目", after=4)
     add_style(doc, "警示", color=RED, after=6)
     add_style(doc, "审核签发", before=2 * LEADING)
-    add_style(doc, "表格文字", size=14, leading=20)
-    add_style(doc, "表头", font=HEI, size=14, leading=20, align=center)
+    table = 12 if landscape else 14  # a landscape index has many columns: 小四
+    add_style(doc, "表格文字", size=table, leading=table + 5)
+    add_style(doc, "表头", font=HEI, size=table, leading=table + 5, align=center)
     add_style(doc, "模板指令", size=8, leading=None, color=RGBColor(0x80, 0x80, 0x80))
     return {"masthead": "发文机关标志", "number": "发文字号", "title": "公文标题", "to": "主送机关", "p": "公文正文",
             "h1": "一级标题", "last": "正文末段", "sign": "发文机关署名", "date": "成文日期", "cut": "裁剪线",
@@ -177,7 +178,7 @@ def setup(doc, landscape: bool) -> float:
 class Builder:
     def __init__(self, lang: str, landscape: bool) -> None:
         self.doc = Document()
-        self.styles = make_styles(self.doc, lang)
+        self.styles = make_styles(self.doc, lang, landscape)
         self.width = setup(self.doc, landscape)
         alt_names(self.doc)
         body = self.doc.element.body

@@ -147,7 +147,10 @@ class Typesetter:
                             spaceBefore=LEADING, spaceAfter=LEADING),
             "cell": style("cell", fontSize=14, leading=20, alignment=TA_LEFT),
             "head": style("head", fontName=HEADING, fontSize=14, leading=20, alignment=TA_CENTER),
+            "cell_small": style("cell_small", fontSize=12, leading=16, alignment=TA_LEFT),
+            "head_small": style("head_small", fontName=HEADING, fontSize=12, leading=16, alignment=TA_CENTER),
         }
+        self.small = False
 
     def typeset(self, text: str, source: str) -> bytes:
         from reportlab.platypus import SimpleDocTemplate
@@ -161,6 +164,7 @@ class Typesetter:
                                 topMargin=margins["top"], bottomMargin=margins["bottom"],
                                 title=_plain(_first(blocks, "title")), author=_plain(_first(blocks, "masthead")),
                                 creator="haze", invariant=1)
+        self.small = landscape  # a landscape index has many columns: 小四 (12 pt) in its tables
         story = self.flowables(blocks, doc.width)
         from reportlab.platypus.doctemplate import LayoutError
 
@@ -236,10 +240,10 @@ class Typesetter:
                 total = sum(shares) or 1
                 widths = [width * s / total for s in shares]
             elif block.kind == "th":
-                rows.append([Paragraph(c, self.styles["head"]) for c in block.cells])
+                rows.append([Paragraph(c, self.styles["head_small" if self.small else "head"]) for c in block.cells])
                 header = 1 if len(rows) == 1 else header
             else:
-                rows.append([Paragraph(c, self.styles["cell"]) for c in block.cells])
+                rows.append([Paragraph(c, self.styles["cell_small" if self.small else "cell"]) for c in block.cells])
         columns = max(len(r) for r in rows) if rows else 1
         rows = [r + [""] * (columns - len(r)) for r in rows]
         if widths is None or len(widths) != columns:
@@ -250,6 +254,8 @@ class Typesetter:
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("TOPPADDING", (0, 0), (-1, -1), 3),
             ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+            ("LEFTPADDING", (0, 0), (-1, -1), 3),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 3),
         ]))
         return table
 
