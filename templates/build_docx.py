@@ -217,10 +217,18 @@ class Builder:
             self.widths = [float(c) for c in cells]
             return
         if kind == "th" or self.table is None:
+            body = self.doc.element.body
+            if len(body) > 1 and body[-2].tag == qn("w:tbl"):
+                # Word joins two tables with nothing between them into one: a small paragraph keeps them apart
+                self.doc.add_paragraph("", style="表格文字")
             self.table = self.doc.add_table(rows=0, cols=len(cells))
             self.table.style = "Table Grid"
             self.table.alignment = WD_TABLE_ALIGNMENT.CENTER
+            self.table.autofit = False
             self.columns = len(cells)
+            widths = self.widths if self.widths and len(self.widths) == self.columns else [1.0] * self.columns
+            for column, share in zip(self.table.columns, widths):
+                column.width = Mm(self.width * share / sum(widths))  # w:gridCol, which LibreOffice and WPS read
         row = self.table.add_row()
         trpr = row._tr.get_or_add_trPr()
         trpr.append(OxmlElement("w:cantSplit"))  # a row never splits across pages
