@@ -56,6 +56,28 @@ def notice_options(f: F) -> F:
     return f
 
 
+class NoPhone:
+    """Hears who sms.csv leaves out for want of a phone, and tells it once on stderr (SPEC §16)."""
+
+    SHOWN = 20  # a county list without phones would otherwise bury the terminal
+
+    def __init__(self) -> None:
+        self.missing: list[dict[str, str]] = []
+
+    def __call__(self, missing: list[dict[str, str]]) -> None:
+        self.missing = missing  # a new journal renders twice (in memory first): keep the last
+
+    def tell(self) -> None:
+        if not self.missing:
+            return
+        click.echo(f"haze: warning: {len(self.missing)} notified enterprises have no contact phone and are not "
+                   "in sms.csv; send them their notice another way:", err=True)
+        for entry in self.missing[:self.SHOWN]:
+            click.echo(f"  {entry['number']}  {entry['id']}  {entry['name']}", err=True)
+        if len(self.missing) > self.SHOWN:
+            click.echo(f"  … and {len(self.missing) - self.SHOWN} more (the index lists every notice)", err=True)
+
+
 def when(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime | None:
     """``--start``/``--until``/``--at``: ISO or 2025年12月1日20时, Asia/Shanghai."""
     if value is None:
@@ -99,10 +121,11 @@ def activate(level: Level, list_path: str | None, policy: str | None, as_json: b
     opts = ActivateOptions(
         level=level, list_path=list_path, policy=policy, cache=not no_cache, start=start, until=until,
         hours=hours, out=_path(out), lang=lang, fmt=format, templates=_path(templates), journal=_path(journal),
-        force=force, strict=strict, dry_run=dry_run)
+        force=force, strict=strict, dry_run=dry_run, on_missing=(no_phone := NoPhone()))
     with progress_bar(not as_json and not dry_run, "rendering notices") as progress:
         outcome = run_activate(opts, progress=progress, on_wait=tell_waiting)
     print_findings(outcome.warnings)
+    no_phone.tell()
     for note in outcome.notes:
         click.echo(f"haze: warning: {note}", err=True)
     if not outcome.result.ok:
@@ -202,9 +225,10 @@ def lift(at: datetime | None, out: str | None, lang: str, format: str, templates
     from haze.commands.lifecycle import lift as run_lift
 
     opts = LiftOptions(at=at, out=_path(out), lang=lang, fmt=format, templates=_path(templates),
-                       journal=_path(journal), dry_run=dry_run)
+                       journal=_path(journal), dry_run=dry_run, on_missing=(no_phone := NoPhone()))
     with progress_bar(not as_json and not dry_run, "rendering lift notices") as progress:
         outcome = run_lift(opts, progress=progress, on_wait=tell_waiting)
+    no_phone.tell()
     if as_json:
         emit_json(lift_json(outcome))
     else:

@@ -104,6 +104,8 @@ class NoticeOptions:
     templates: Path | None = None
     journal: Path | None = None  # default: haze.io.journal.find_journal()
     dry_run: bool = False
+    # told the enterprises left out of sms.csv for want of a phone (id, name, number); may be called twice
+    on_missing: Callable[[list[dict[str, str]]], None] | None = None
 
     def out_dir(self, journal: Path) -> Path:
         """``out``; by default ``notices/`` beside the ``.haze/`` of the journal found (``journal``).
@@ -290,7 +292,8 @@ class _Activation:
         kind, active, fate = self.decide(journal)
         issue = self.issue(journal, kind, active, journal.peek_number(self.prefix, self.now.year))
         notices = render_activation(self.result, self.list, issue, self.out, lang=self.opts.lang,
-                                    fmt=self.opts.fmt, templates=self.opts.templates, dry_run=True)
+                                    fmt=self.opts.fmt, templates=self.opts.templates, dry_run=True,
+                                    on_missing=self.opts.on_missing)
         return self._outcome(issue, kind, notices, active if fate else None, journal, dry_run=True)
 
     def record(self, journal: Journal, progress: Progress | None) -> Activated:
@@ -302,7 +305,8 @@ class _Activation:
         issue = self.issue(journal, kind, active, first)
         with _staging(self.out, issue.id, journal) as staging:
             notices = render_activation(self.result, self.list, issue, staging, lang=self.opts.lang,
-                                        fmt=self.opts.fmt, templates=self.opts.templates, progress=progress)
+                                        fmt=self.opts.fmt, templates=self.opts.templates, progress=progress,
+                                        on_missing=self.opts.on_missing)
             notices = _final(notices, self.out, issue.id)
             _check_count(notices, self.count)
             if active is not None and fate is not None:
@@ -439,8 +443,19 @@ def _render_lift(journal: Journal, warning: ActivationRecord, issue: Issue, pare
 
     info = dict(warning.list_info, path=warning.list_path, sha256=warning.list_sha256, policy=warning.policy)
     notified = recipients if recipients is not None else _recipients(journal, warning)
+    notified = _with_phones(journal, warning, notified)
     return render_lift(notified, info, issue, parent, lang=opts.lang, fmt=opts.fmt, templates=opts.templates,
-                       dry_run=dry_run, progress=progress)
+                       dry_run=dry_run, progress=progress, on_missing=opts.on_missing)
+
+
+def _with_phones(journal: Journal, warning: ActivationRecord, notified: list[dict[str, str]]) -> list[dict[str, str]]:
+    """The recipients with the phones their activation's sms.csv gave them (the lift's sms.csv texts them too)."""
+    from haze.render.sms import read_phones
+
+    phones: dict[str, str] = {}
+    for record in journal.episode(warning.id):  # later records win: the latest phone
+        phones.update(read_phones(record.notice_dir))
+    return [entry | {"phone": phones[entry["id"]]} if entry["id"] in phones else entry for entry in notified]
 
 
 # -- status and history ----------------------------------------------------------

@@ -64,12 +64,15 @@ def texts(authority: str, issue: dict[str, Any], number: str, lang: str) -> list
                 f"{head}{short}{when}起，见{number}告知书。",
                 f"{head}{short}{when}起，见{number}"]
     head = f"[{authority}] "
+    colour = issue["level"]["value"]
     if lift:
         return [f"{head}{full} lifted {when}; see notice {number}.",
-                f"{head}{short} lifted {when}: {number}"]
+                f"{head}{short} lifted {when}: {number}",
+                f"{head}{colour} off {when} {number}"]
     return [f"{head}{full} from {when}: carry out notice {number}, receipt in 1 h.",
             f"{head}{full} from {when}: see notice {number}.",
-            f"{head}{short} from {when}: {number}"]
+            f"{head}{short} from {when}: {number}",
+            f"{head}{colour} {when} {number}"]
 
 
 def sms_text(authority: str, issue: dict[str, Any], number: str, lang: str = "zh") -> str:
@@ -107,3 +110,23 @@ def sms_csv(base: dict[str, Any], rows: list[dict[str, Any]], lang: str) -> tupl
         writer.writerow([phone, _cell(enterprise["id"]), _cell(enterprise["name"]),
                          sms_text(authority, issue, row["number"], lang)])
     return "\ufeff" + out.getvalue(), missing
+
+
+def read_phones(directory: str) -> dict[str, str]:
+    """credit code -> phone, from the ``sms.csv`` an earlier run wrote in ``directory`` (none: empty).
+
+    A lift notice goes to everyone the warning notified; the journal keeps who, and the
+    activation's own sms.csv keeps their phones, so a lift texts the same numbers.
+    """
+    from pathlib import Path
+
+    try:
+        text = (Path(directory) / SMS_FILE).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return {}
+    phones = {}
+    for row in csv.DictReader(io.StringIO(text)):
+        phone, credit_code = (row.get("phone") or "").strip(), (row.get("id") or "").strip()
+        if phone and credit_code:
+            phones[credit_code.lstrip("'")] = phone
+    return phones
