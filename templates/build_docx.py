@@ -97,9 +97,10 @@ def make_styles(doc, lang: str, landscape: bool = False) -> dict[str, str]:
     add_style(doc, "表格文字", size=table, leading=table + 5)
     add_style(doc, "表头", font=HEI, size=table, leading=table + 5, align=center)
     add_style(doc, "模板指令", size=8, leading=None, color=RGBColor(0x80, 0x80, 0x80))
+    doc.styles.add_style("分页", WD_STYLE_TYPE.PARAGRAPH).paragraph_format.page_break_before = True
     return {"masthead": "发文机关标志", "number": "发文字号", "title": "公文标题", "to": "主送机关", "p": "公文正文",
             "h1": "一级标题", "last": "正文末段", "sign": "发文机关署名", "date": "成文日期", "cut": "裁剪线",
-            "rtitle": "回执标题", "field": "回执栏目", "alert": "警示", "approve": "审核签发"}
+            "rtitle": "回执标题", "field": "回执栏目", "alert": "警示", "approve": "审核签发", "newpage": "分页"}
 
 
 def border(paragraph, side: str, val: str, size: int, color: str, space: int) -> None:
@@ -191,7 +192,7 @@ class Builder:
     # -- paragraphs ---------------------------------------------------------------
     def paragraph(self, kind: str, text: str) -> None:
         self.table = None
-        p = self.doc.add_paragraph(text, style=self.styles[kind])
+        p = self.doc.add_paragraph("" if kind == "newpage" else text, style=self.styles[kind])
         if kind == "number":  # the red rule 4 mm under the 发文字号 (GB/T 9704 §7.2.5)
             border(p, "bottom", "single", 18, "E60012", 11)
         elif kind == "cut":  # the 回执 on its own page, under a cut line

@@ -309,3 +309,47 @@ def test_txt_notices_have_a_bom_and_md_does_not(tmp_path: Path) -> None:
     assert (txt / "index.txt").read_bytes().startswith(b"\xef\xbb\xbf")
     md = activate(WORKED, tmp_path / "m", fmt="md").directory
     assert first(md).read_bytes().startswith(b"# ")  # Markdown tools read a BOM as text: none
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "docx"])
+def test_the_index_has_a_dispatch_sheet_per_town(tmp_path: Path, fmt: str) -> None:
+    index = text_of(activate(WORKED, tmp_path, fmt=fmt).directory / f"index.{fmt}")
+    # worked example: 永丰 in 巴公镇, 东昇 in 城关镇, 青石 in 南村镇, one notice each
+    for town in ("巴公镇", "城关镇", "南村镇"):
+        assert f"{town}告知书签收单" in index
+    assert index.count("本乡镇（街道）送达1份") == 3
+    if fmt == "pdf":  # one page per town, each with its own enterprise and the blanks to sign
+        from pypdf import PdfReader
+
+        pages = [p.extract_text() for p in PdfReader(str(tmp_path / "20251201-200000-orange" / "index.pdf")).pages]
+        sheet = next(p for p in pages if "巴公镇告知书签收单" in p)
+        assert "示例县永丰铸造有限公司" in sheet and "签收人" in sheet and "示例县青石砖厂" not in sheet
+
+
+# -- --first-number -----------------------------------------------------------------------
+
+def test_first_number_starts_the_run_there_and_refuses_numbers_already_given(run, tmp_path: Path) -> None:
+    import json
+
+    done = run("activate", "orange", "--list", WORKED, "--start", "2025-12-01T20:00", "--first-number", "41",
+               "--json")
+    assert done.exit_code == 0, done.stderr
+    data = json.loads(done.stdout)
+    manifest = json.loads((Path(data["notices"][0]).parent / "manifest.json").read_text(encoding="utf-8"))
+    year = manifest["issued"][:4]
+    assert [n["number"] for n in manifest["notices"]] == [f"示环应急〔{year}〕{n}号" for n in (41, 42, 43)]
+    # a number this journal already gave is refused, before anything is written or recorded
+    history = run("history", "--json").stdout
+    for given in ("43", "1"):
+        refused = run("lift", "--at", "2025-12-03T08:00", "--first-number", given)
+        assert refused.exit_code == 2 and "already recorded" in refused.stderr
+        assert run("history", "--json").stdout == history
+    lifted = run("lift", "--at", "2025-12-03T08:00", "--first-number", "44", "--json")
+    assert lifted.exit_code == 0, lifted.stderr
+    folder = Path(json.loads(lifted.stdout)["notices"][0]).parent
+    assert "示环应急〔" + year + "〕44号" in text_of(next(folder.glob("0001-*")))
+    # without it, numbering runs on from the last number given
+    again = run("activate", "red", "--list", WORKED, "--start", "2025-12-04T20:00", "--json")
+    assert again.exit_code == 0, again.stderr
+    folder = Path(json.loads(again.stdout)["notices"][0]).parent
+    assert f"示环应急〔{year}〕47号" in text_of(next(folder.glob("0001-*")))

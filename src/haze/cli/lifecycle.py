@@ -38,6 +38,9 @@ def journal_option(f: F) -> F:
 def notice_options(f: F) -> F:
     """--out, --lang, --format, --templates, --dry-run: how notices are written."""
     decorators = (
+        click.option("--first-number", type=int, metavar="N",
+                     help="Number the notices from N (文号 …〔year〕N号 on): the bureau's sequence is shared with "
+                          "its other documents. Refused if this journal already gave N."),
         click.option("--dry-run", is_flag=True,
                      help="Do everything but write notices and record: templates are rendered in memory."),
         click.option("--templates", type=click.Path(file_okay=False), metavar="DIR",
@@ -103,7 +106,7 @@ def when(ctx: click.Context, param: click.Parameter, value: str | None) -> datet
 def activate(level: Level, list_path: str | None, policy: str | None, as_json: bool, no_cache: bool,
              start: datetime | None, until: datetime | None, hours: float | None, out: str | None, lang: str,
              format: str, templates: str | None, dry_run: bool, journal: str | None, force: bool,
-             strict: bool) -> None:
+             strict: bool, first_number: int | None = None) -> None:
     """Activate a warning at LEVEL: compute, write one notice per enterprise, record it.
 
     \b
@@ -121,7 +124,7 @@ def activate(level: Level, list_path: str | None, policy: str | None, as_json: b
     opts = ActivateOptions(
         level=level, list_path=list_path, policy=policy, cache=not no_cache, start=start, until=until,
         hours=hours, out=_path(out), lang=lang, fmt=format, templates=_path(templates), journal=_path(journal),
-        force=force, strict=strict, dry_run=dry_run, on_missing=(no_phone := NoPhone()))
+        force=force, strict=strict, dry_run=dry_run, first_number=first_number, on_missing=(no_phone := NoPhone()))
     with progress_bar(not as_json and not dry_run, "rendering notices") as progress:
         outcome = run_activate(opts, progress=progress, on_wait=tell_waiting)
     print_findings(outcome.warnings)
@@ -215,7 +218,7 @@ def shortfall_panel(outcome: Activated) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Machine output (JSON) on stdout, nothing else.")
 @config_option
 def lift(at: datetime | None, out: str | None, lang: str, format: str, templates: str | None, dry_run: bool,
-         journal: str | None, as_json: bool) -> None:
+         journal: str | None, as_json: bool, first_number: int | None = None) -> None:
     """Lift the active warning: a lift notice (解除通知) to every enterprise it notified.
 
     Exit 0 lifted, 1 nothing active (or recorded but its notices not moved into
@@ -225,7 +228,8 @@ def lift(at: datetime | None, out: str | None, lang: str, format: str, templates
     from haze.commands.lifecycle import lift as run_lift
 
     opts = LiftOptions(at=at, out=_path(out), lang=lang, fmt=format, templates=_path(templates),
-                       journal=_path(journal), dry_run=dry_run, on_missing=(no_phone := NoPhone()))
+                       journal=_path(journal), dry_run=dry_run, first_number=first_number,
+                       on_missing=(no_phone := NoPhone()))
     with progress_bar(not as_json and not dry_run, "rendering lift notices") as progress:
         outcome = run_lift(opts, progress=progress, on_wait=tell_waiting)
     no_phone.tell()

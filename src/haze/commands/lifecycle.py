@@ -104,6 +104,7 @@ class NoticeOptions:
     templates: Path | None = None
     journal: Path | None = None  # default: haze.io.journal.find_journal()
     dry_run: bool = False
+    first_number: int | None = None  # --first-number: the run's first 文号 sequence number (default: the next)
     # told the enterprises left out of sms.csv for want of a phone (id, name, number); may be called twice
     on_missing: Callable[[list[dict[str, str]]], None] | None = None
 
@@ -290,7 +291,8 @@ class _Activation:
         from haze.render.notices import render_activation
 
         kind, active, fate = self.decide(journal)
-        issue = self.issue(journal, kind, active, journal.peek_number(self.prefix, self.now.year))
+        issue = self.issue(journal, kind, active, journal.peek_number(self.prefix, self.now.year,
+                                                                           self.opts.first_number))
         notices = render_activation(self.result, self.list, issue, self.out, lang=self.opts.lang,
                                     fmt=self.opts.fmt, templates=self.opts.templates, dry_run=True,
                                     on_missing=self.opts.on_missing)
@@ -301,7 +303,7 @@ class _Activation:
         from haze.render.notices import render_activation
 
         kind, active, fate = self.decide(journal)
-        first = journal.allocate_numbers(self.prefix, self.now.year, self.count)
+        first = journal.allocate_numbers(self.prefix, self.now.year, self.count, self.opts.first_number)
         issue = self.issue(journal, kind, active, first)
         with _staging(self.out, issue.id, journal) as staging:
             notices = render_activation(self.result, self.list, issue, staging, lang=self.opts.lang,
@@ -367,7 +369,8 @@ def lift(opts: LiftOptions, *, now: datetime | None = None, progress: Progress |
     with journal:
         if opts.dry_run:
             warning = _liftable(journal, at)
-            issue = _lift_issue(journal, out, warning, at, now, journal.peek_number(_prefix(warning), now.year))
+            issue = _lift_issue(journal, out, warning, at, now, journal.peek_number(_prefix(warning), now.year,
+                                                                                      opts.first_number))
             notices = _render_lift(journal, warning, issue, out, opts, dry_run=True)
             return Lifted(issue.id, warning, at, notices, _numbers(_prefix(warning), issue, notices.count),
                           journal.path, dry_run=True)
@@ -376,7 +379,7 @@ def lift(opts: LiftOptions, *, now: datetime | None = None, progress: Progress |
             recover(out, journal)
             warning = _liftable(journal, at)  # again, under the lock: it may have changed meanwhile
             recipients = _recipients(journal, warning)
-            first = journal.allocate_numbers(_prefix(warning), now.year, len(recipients))
+            first = journal.allocate_numbers(_prefix(warning), now.year, len(recipients), opts.first_number)
             issue = _lift_issue(journal, out, warning, at, now, first)
             with _staging(out, issue.id, journal) as staging:
                 notices = _render_lift(journal, warning, issue, staging, opts, progress=progress,

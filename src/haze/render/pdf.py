@@ -50,7 +50,7 @@ BODY, HEADING, TITLE = "FangSong", "SimHei", "SimSun"
 # 3号 = 16 pt; 22 lines in 225 mm (GB/T 9704 §5.2.2): 28.95 pt a line.
 BODY_SIZE, LEADING = 16, 28.95
 KINDS = ("masthead", "number", "title", "to", "p", "h1", "last", "sign", "date", "cut", "rtitle", "field",
-         "tw", "th", "tr", "alert", "approve", "page")
+         "tw", "th", "tr", "alert", "approve", "page", "newpage")
 
 
 # Adobe-GB1 has no subscript digits: SO₂ is set as SO<sub>2</sub> (and copies back as SO2).
@@ -198,6 +198,8 @@ class Typesetter:
             text = block.cells[0]
             if kind == "page":
                 pass
+            elif kind == "newpage":  # e.g. each township's 签收单 on a page of its own
+                story.append(PageBreak())
             elif kind == "number":
                 story.append(Paragraph(text, self.styles["number"]))
                 # GB/T 9704 §7.2.5: the red rule 4 mm under the 发文字号, as wide as the type area
