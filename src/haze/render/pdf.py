@@ -115,7 +115,10 @@ class Typesetter:
         from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
         from reportlab.lib.styles import ParagraphStyle
 
+        from reportlab import rl_config
+
         _register_fonts()
+        rl_config.useA85 = 0  # binary (compressed) streams: ASCII85 only makes the file bigger and slower
         self.lang = lang
         wrap = "CJK" if lang == "zh" else None
         indent = 2 * BODY_SIZE if lang == "zh" else 0
