@@ -43,7 +43,8 @@ def issue(**changes) -> Issue:
 
 def activate(path: Path, parent: Path, **options):
     inputs = load_inputs(path, cache=False)
-    return render_activation(compute(inputs.list, inputs.policy, Level.ORANGE), inputs.list, issue(), parent,
+    return render_activation(compute(inputs.enterprise_list, inputs.policy, Level.ORANGE), inputs.enterprise_list,
+                             issue(), parent,
                              **options)
 
 
@@ -340,8 +341,8 @@ def test_first_number_starts_the_run_there_and_refuses_numbers_already_given(run
     assert [n["number"] for n in manifest["notices"]] == [f"示环应急〔{year}〕{n}号" for n in (41, 42, 43)]
     # a number this journal already gave is refused, before anything is written or recorded
     history = run("history", "--json").stdout
-    for given in ("43", "1"):
-        refused = run("lift", "--at", "2025-12-03T08:00", "--first-number", given)
+    for taken in ("43", "1"):
+        refused = run("lift", "--at", "2025-12-03T08:00", "--first-number", taken)
         assert refused.exit_code == 2 and "already recorded" in refused.stderr
         assert run("history", "--json").stdout == history
     lifted = run("lift", "--at", "2025-12-03T08:00", "--first-number", "44", "--json")
