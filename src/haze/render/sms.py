@@ -47,8 +47,9 @@ def _level(issue: dict[str, Any], lang: str, short: bool) -> str:
     return word
 
 
-def texts(authority: str, issue: dict[str, Any], number: str, lang: str) -> list[str]:
-    """The wordings of one SMS, longest first."""
+def texts(authority: str, issue: dict[str, Any], number: str, lang: str, receipt: str = "") -> list[str]:
+    """The wordings of one SMS, longest first; ``receipt``: the policy's receipt time (1小时 / 1 hour)."""
+    receipt = receipt or ("1小时" if lang == "zh" else "1 hour")
     when = _when(issue["start"], lang)
     lift = issue["kind"] == "lift"
     full, short = _level(issue, lang, False), _level(issue, lang, True)
@@ -59,7 +60,7 @@ def texts(authority: str, issue: dict[str, Any], number: str, lang: str) -> list
                     f"{head}{short}于{when}解除，见{number}通知。",
                     f"{head}{short}{when}解除，见{number}"]
         again = "（重新下发）" if issue.get("reissue") else ""
-        return [f"{head}{full}{when}起执行，请按{number}告知书{again}落实应急减排措施，1小时内反馈回执。",
+        return [f"{head}{full}{when}起执行，请按{number}告知书{again}落实应急减排措施，{receipt}内反馈回执。",
                 f"{head}{full}{when}起，请按{number}告知书{again}落实减排措施。",
                 f"{head}{short}{when}起，见{number}告知书。",
                 f"{head}{short}{when}起，见{number}"]
@@ -69,22 +70,22 @@ def texts(authority: str, issue: dict[str, Any], number: str, lang: str) -> list
         return [f"{head}{full} lifted {when}; see notice {number}.",
                 f"{head}{short} lifted {when}: {number}",
                 f"{head}{colour} off {when} {number}"]
-    return [f"{head}{full} from {when}: carry out notice {number}, receipt in 1 h.",
+    return [f"{head}{full} from {when}: carry out notice {number}, receipt within {receipt}.",
             f"{head}{full} from {when}: see notice {number}.",
             f"{head}{short} from {when}: {number}",
             f"{head}{colour} {when} {number}"]
 
 
-def sms_text(authority: str, issue: dict[str, Any], number: str, lang: str = "zh") -> str:
+def sms_text(authority: str, issue: dict[str, Any], number: str, lang: str = "zh", receipt: str = "") -> str:
     """The longest wording within :data:`LIMIT`; the authority shortened when none fits."""
-    candidates = texts(authority, issue, number, lang)
+    candidates = texts(authority, issue, number, lang, receipt)
     for text in candidates:
         if len(text) <= LIMIT:
             return text
     shortest = candidates[-1]
     room = len(authority) - (len(shortest) - LIMIT) - 1
     if room > 0:
-        return texts(authority[:room] + "…", issue, number, lang)[-1]
+        return texts(authority[:room] + "…", issue, number, lang, receipt)[-1]
     return shortest[:LIMIT]  # an absurd notice number: the platform would split the message anyway
 
 
@@ -96,6 +97,7 @@ def sms_csv(base: dict[str, Any], rows: list[dict[str, Any]], lang: str) -> tupl
     """(the file's text, the enterprises without a phone: ``id``, ``name``, ``number``)."""
     authority = base["bureau"]["name"]
     issue = base["issue"]
+    receipt = str((base.get("duties") or {}).get("receipt") or "")
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(HEADER)
@@ -108,7 +110,7 @@ def sms_csv(base: dict[str, Any], rows: list[dict[str, Any]], lang: str) -> tupl
             continue
         phone = phone if not phone.startswith(("=", "@", "\t", "\r")) else "'" + phone  # +86… stays a phone
         writer.writerow([phone, _cell(enterprise["id"]), _cell(enterprise["name"]),
-                         sms_text(authority, issue, row["number"], lang)])
+                         sms_text(authority, issue, row["number"], lang, receipt)])
     return "\ufeff" + out.getvalue(), missing
 
 
