@@ -48,20 +48,45 @@ def import_list(file: str, output: str, region: str | None, authority: str | Non
 
 
 @click.command()
-@click.argument("level", type=LEVEL)
+@click.argument("level", type=LEVEL, required=False)
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), metavar="FILE",
               help="FILE.xlsx (three sheets) or FILE.csv (plus FILE-requirement.csv); replaced if it exists.")
+@click.option("--as-list", is_flag=True,
+              help="Write the list itself (one row per line, a 清单信息 sheet) for editing and `haze import`, "
+                   "instead of a level's results; give no LEVEL.")
 @list_options
-def export(level: Level, list_path: str | None, policy: str | None, as_json: bool, no_cache: bool,
-           output: str) -> None:
-    """Write the per-enterprise results at LEVEL for reporting upward.
+def export(level: Level | None, list_path: str | None, policy: str | None, as_json: bool, no_cache: bool,
+           output: str, as_list: bool) -> None:
+    """Write the per-enterprise results at LEVEL for reporting upward, or (--as-list) the list itself.
 
     One row per production line (credit code, name, town, industry, grade,
     effective level and why, cut, reductions in t/d, actions), a 合计 row, and
     the per-pollutant requirement table (a second sheet, or FILE-requirement.csv).
 
+    With --as-list: the list in the spreadsheet layout of docs/spreadsheets.md
+    (企业清单 and 清单信息 sheets; in a CSV the list facts stand above the
+    header), which `haze import` reads back to the same list.
+
     Exit 0 written (whether or not the requirement is met), 2 bad input.
     """
+    from haze.core.errors import UsageError
+
+    if as_list:
+        if level is not None:
+            raise UsageError("export --as-list writes the list itself, not a level's results: leave out LEVEL")
+        from haze.render.sheets import export_list
+
+        listed = export_list(list_path, policy, output, cache=not no_cache)
+        print_findings(listed.warnings)
+        if as_json:
+            emit_json(listed.to_json())
+            return
+        data = listed.to_json()
+        click.echo(f"wrote {output}: {data['enterprises']} enterprises, {listed.rows} rows "
+                   f"(`haze import {output} -o LIST.yaml` reads it back)")
+        return
+    if level is None:
+        raise UsageError("export needs a LEVEL (yellow, orange or red), or --as-list to write the list itself")
     from haze.render.sheets import export_level
 
     done = export_level(list_path, policy, level, output, cache=not no_cache)

@@ -265,6 +265,78 @@ def write_export(result: LevelResult, lst: EnterpriseList, output: str | Path) -
     return Exported(result, [output, second], len(rows) - 1)
 
 
+@dataclass
+class ListExported:
+    """What ``haze export --as-list`` did: the list written as a spreadsheet ``haze import`` reads back."""
+
+    lst: EnterpriseList
+    files: list[Path]
+    rows: int
+    warnings: list[Finding] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        lst = self.lst
+        return {"list": lst.path, "region": lst.info.region, "files": [str(f) for f in self.files],
+                "rows": self.rows, "enterprises": len(lst.enterprises),
+                "lines": sum(len(e.lines) for e in lst.enterprises if e.has_lines),
+                "other_sources": len(lst.other_sources)}
+
+
+def export_list(list_path: str | Path | None, policy: str | None, output: str | Path, *,
+                cache: bool = True) -> ListExported:
+    """``haze export --as-list``: the list itself in the layout of SPEC §9, for a clerk to edit and import.
+
+    The same refusals as any computing command (SPEC §5): a list with blocking
+    errors is not written out.
+    """
+    from haze.commands.inputs import load_inputs
+
+    _export_suffix(Path(output))
+    inputs = load_inputs(list_path, policy, cache=cache)
+    done = write_list(inputs.list, output)
+    done.warnings = inputs.warnings
+    return done
+
+
+LIST_SHEET = "企业清单"
+FACTS_SHEET = "清单信息"
+
+
+def write_list(lst: EnterpriseList, output: str | Path) -> ListExported:
+    """Write the list as ``.xlsx`` (企业清单 + 清单信息 sheets) or ``.csv`` (the facts above the header).
+
+    Both read back, through :func:`haze.io.lists.parse_list` or ``haze import``,
+    to the same list (:func:`haze.io.lists.yamlwrite.same_list`).
+    """
+    from haze.io.lists.table import list_fact_rows, list_rows
+
+    output = Path(output)
+    suffix = _export_suffix(output)
+    headers, rows = list_rows(lst)
+    facts = list_fact_rows(lst)
+    if suffix == ".xlsx":
+        rows = [[_exact(v) for v in row] for row in rows]
+        facts = [[_exact(v) for v in row] for row in facts]
+        widths = {0: 21, 1: 30, headers.index("生产线"): 16}
+        data = workbook_bytes([(LIST_SHEET, headers, rows, {}, widths, False),
+                               (FACTS_SHEET, facts[0], facts[1:], {}, {0: 24, 1: 40}, False)])
+    else:  # a CSV has one table: the facts are key/value rows above the header, which the reader takes as such
+        data = _csv([*facts[1:], headers, *rows])
+    write_atomic(output, data, overwrite=True)
+    return ListExported(lst, [output], len(rows))
+
+
+def _exact(value: Any) -> Any:
+    """A float xlsxwriter would not write back exactly (it writes 16 significant digits), as its text.
+
+    The list's own numbers are mostly short decimals and stay numbers; one such
+    as 0.30000000000000004 is kept whole as text, which the reader parses back.
+    """
+    if type(value) is float and float(f"{value:.16G}") != value:
+        return repr(value)
+    return value
+
+
 def _export_suffix(output: Path) -> str:
     suffix = output.suffix.lower()
     if suffix not in EXPORT_SUFFIXES:
