@@ -55,7 +55,7 @@ def test_the_county_list_round_trips_to_the_identical_list(run, suffix: str) -> 
     back = round_trip(run, COUNTY, suffix)
     original = read_list(COUNTY)
     again = read_list(back)
-    assert same_list(original.list, again.list)
+    assert same_list(original.enterprise_list, again.enterprise_list)
     assert [f.code for f in again.findings] == [f.code for f in original.findings]
     for level in LEVELS:
         assert check_json(run, back, level.value) == check_json(run, COUNTY, level.value)
@@ -67,10 +67,10 @@ def test_synthesized_lists_round_trip_to_the_identical_list(run, suffix: str, co
     source = synthesized(count, seed)
     sheet = Path(f"s{suffix}")
     assert run("export", "--as-list", "--list", str(source), "-o", str(sheet)).exit_code == 0
-    original = read_list(source).list
-    assert same_list(original, read_list(sheet).list)  # read directly, as check does
+    original = read_list(source).enterprise_list
+    assert same_list(original, read_list(sheet).enterprise_list)  # read directly, as check does
     back = round_trip(run, source, suffix)
-    assert same_list(original, read_list(back).list)
+    assert same_list(original, read_list(back).enterprise_list)
     for level in ("yellow", "red"):
         assert check_json(run, back, level) == check_json(run, source, level)
 
@@ -101,7 +101,7 @@ enterprises:
 def test_formula_text_long_floats_and_the_duty_contact_survive_the_round_trip(run, suffix: str) -> None:
     Path("hostile.yaml").write_text(HOSTILE, encoding="utf-8")
     back = round_trip(run, Path("hostile.yaml"), suffix)
-    original, again = read_list(Path("hostile.yaml")).list, read_list(back).list
+    original, again = read_list(Path("hostile.yaml")).enterprise_list, read_list(back).enterprise_list
     assert same_list(original, again)
     assert again.info.contact.phone == "0356-2000000"
     assert again.enterprises[0].lines[1].measures  # each line's own cut stays the line's, not the plant's
@@ -128,7 +128,7 @@ def test_the_workbook_has_the_list_and_facts_sheets(run) -> None:
     assert rows[0][:2] == ["统一社会信用代码", "企业名称"]
     # One row per line, an own row above the lines of a plant whose lines have their own measures,
     # then the other sources.
-    lst = read_list(COUNTY).list
+    lst = read_list(COUNTY).enterprise_list
     own = sum(1 for e in lst.enterprises if e.has_lines and any(line.measures for line in e.lines))
     assert own > 0
     assert len(rows) - 1 == sum(max(1, len(e.lines)) for e in lst.enterprises) + own + len(lst.other_sources)

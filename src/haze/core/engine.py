@@ -1,6 +1,6 @@
 """The computation of SPEC §4 as pure functions over the model.
 
-``compute(lst, policy, level)`` gives a :class:`LevelResult`: every
+``compute(enterprise_list, policy, level)`` gives a :class:`LevelResult`: every
 enterprise's effective level, per-line cut and its source, actions, daily
 reductions and production cap, and the per-pollutant requirement check.
 Units are tonnes per day, unrounded.
@@ -20,6 +20,7 @@ from haze.core.model import (
     OtherSource,
     Pollutant,
 )
+from haze.core.grades import NORMAL, UNRATED
 from haze.core.policy import Policy
 
 TOLERANCE = 1e-9
@@ -59,6 +60,12 @@ class EnterpriseResult:
     reduction: dict[Pollutant, float]
     actions: list[str]
     cap: Cap | None
+    #: the policy's keys for the enterprise's grade and category (SPEC §19); ``grade`` is
+    #: what ``--json`` shows ("B-"); ``measure_grade`` the grade whose measures apply
+    #: (another one only for ``unrated_as: lowest``)
+    grade: str = UNRATED
+    category: str = NORMAL
+    measure_grade: str = UNRATED
 
     @property
     def plant_cut(self) -> float:
@@ -149,14 +156,29 @@ def effective_level(e: Enterprise, level: Level, policy: Policy) -> tuple[Level,
     return level, LEVEL
 
 
+def grade_of(e: Enterprise, policy: Policy) -> tuple[str, str, str]:
+    """(grade, category, grade whose measures apply) as the policy names them.
+
+    Unknown names were refused before computing (haze.core.resolve); should one
+    get here it counts as unrated / normal rather than crash.
+    """
+    grade = policy.grade_key(e.grade) or UNRATED
+    return grade, policy.category_key(e.category) or NORMAL, policy.measure_grade(grade, e.industry)
+
+
 def measure_chain(e: Enterprise, line: Line, level: Level, policy: Policy) -> list[tuple[str, Measure]]:
-    """The measures that apply to ``line`` at ``level``, most specific first (§4.1 step 3)."""
+    """The measures that apply to ``line`` at ``level``, most specific first (§4.1 step 3, §19).
+
+    The category's measure takes part only up to its ``exempt_up_to`` and, with a
+    load limit, cuts ``1 − max_load``; ``unrated_as: lowest`` picks the grade.
+    """
+    _, category, grade = grade_of(e, policy)
     candidates = (
         ("line", line.measures.get(level)),
         ("enterprise", e.measures.get(level)),
-        ("category", policy.category_measure(e.category, level)),
-        ("industry", policy.industry_measure(e.industry, e.grade, level)),
-        ("grade", policy.grade_measure(e.grade, level)),
+        ("category", policy.category_measure(category, level, e.max_load)),
+        ("industry", policy.industry_measure(e.industry, grade, level)),
+        ("grade", policy.grade_measure(grade, level)),
     )
     return [(source, m) for source, m in candidates if m is not None]
 
@@ -195,7 +217,8 @@ def enterprise_result(e: Enterprise, level: Level, policy: Policy) -> Enterprise
     cap = None
     if e.capacity is not None and e.capacity.base is not None and reason != IDLE:
         cap = Cap(e.capacity.base, plant_cut(lines), e.capacity.unit)
-    return EnterpriseResult(e, effective, reason, lines, reduction, list(actions), cap)
+    grade, category, measured = grade_of(e, policy)
+    return EnterpriseResult(e, effective, reason, lines, reduction, list(actions), cap, grade, category, measured)
 
 
 def plant_cut(lines: list[LineResult]) -> float:
@@ -216,23 +239,23 @@ def source_result(source: OtherSource, level: Level) -> SourceResult:
     return SourceResult(source, cut, reduction, list(measure.actions) if measure else [])
 
 
-def baselines(lst: EnterpriseList) -> tuple[str, dict[Pollutant, tuple[float, str]]]:
+def baselines(enterprise_list: EnterpriseList) -> tuple[str, dict[Pollutant, tuple[float, str]]]:
     """Daily baseline per pollutant with its basis (§4.3).
 
     A list baseline is used for each pollutant it gives; a pollutant it omits
     falls back to the listed total, and says so in its own basis. The overall
     basis is ``baseline`` only when every pollutant has one.
     """
-    given = lst.info.baseline
+    given = enterprise_list.info.baseline
     listed = {p: 0.0 for p in POLLUTANTS}
-    for e in lst.enterprises:
+    for e in enterprise_list.enterprises:
         if e.operating:
             days = e.operating_days
             for line in e.lines:  # hot on large lists: daily() inlined, same sums in the same order
                 emissions = line.emissions
                 for p in POLLUTANTS:
                     listed[p] += emissions.get(p, 0.0) / days
-    for s in lst.other_sources:
+    for s in enterprise_list.other_sources:
         for p in POLLUTANTS:
             listed[p] += daily(s.emission(p), DAYS_PER_YEAR)
     result = {}
@@ -246,17 +269,17 @@ def baselines(lst: EnterpriseList) -> tuple[str, dict[Pollutant, tuple[float, st
     return basis, result
 
 
-def compute(lst: EnterpriseList, policy: Policy, level: Level) -> LevelResult:
-    """Everything §4 says about ``lst`` at declared ``level``."""
-    enterprises = [enterprise_result(e, level, policy) for e in lst.enterprises]
-    sources = [source_result(s, level) for s in lst.other_sources]
-    return assess(lst, policy, level, enterprises, sources)
+def compute(enterprise_list: EnterpriseList, policy: Policy, level: Level) -> LevelResult:
+    """Everything §4 says about ``enterprise_list`` at declared ``level``."""
+    enterprises = [enterprise_result(e, level, policy) for e in enterprise_list.enterprises]
+    sources = [source_result(s, level) for s in enterprise_list.other_sources]
+    return assess(enterprise_list, policy, level, enterprises, sources)
 
 
-def assess(lst: EnterpriseList, policy: Policy, level: Level, enterprises: list[EnterpriseResult],
+def assess(enterprise_list: EnterpriseList, policy: Policy, level: Level, enterprises: list[EnterpriseResult],
            sources: list[SourceResult]) -> LevelResult:
     """Sum reductions and check them against the requirement (§4.3)."""
-    basis, base = baselines(lst)
+    basis, base = baselines(enterprise_list)
     pollutants = {}
     for p in POLLUTANTS:
         total = sum(r.reduction[p] for r in enterprises) + sum(s.reduction[p] for s in sources)

@@ -33,6 +33,8 @@ CODES: dict[str, tuple[str, str]] = {
     "E109": (ERROR, "duplicate key"),
     "E110": (ERROR, "measure weakens as the level rises"),
     "E111": (ERROR, "bad operating days"),
+    "E112": (ERROR, "max_load outside 0–1"),
+    "E113": (ERROR, "max_load on a category that takes none"),
     "E201": (ERROR, "requirement not met"),
     "W301": (WARNING, "measure weaker than the policy"),
     "W302": (WARNING, "self-managed grade with a mandatory cut"),
@@ -51,7 +53,8 @@ CODES: dict[str, tuple[str, str]] = {
 }
 
 BLOCKING = frozenset(
-    {"E001", "E002", "E003", "E004", "E100", "E101", "E103", "E104", "E105", "E106", "E107", "E108", "E109", "E111"}
+    {"E001", "E002", "E003", "E004", "E100", "E101", "E103", "E104", "E105", "E106", "E107", "E108", "E109", "E111",
+     "E112"}
 )
 
 
@@ -64,6 +67,8 @@ class Finding:
     line: int | None = None
     enterprise: str | None = None
     column: str | None = None
+    #: the level a finding is about, where it is about one (E110: the level whose cut weakens); not in the JSON
+    level: str | None = None
 
     @property
     def blocking(self) -> bool:
@@ -98,9 +103,9 @@ class Finding:
 
 
 def finding(code: str, message: str, path: str = "", line: int | None = None,
-            enterprise: str | None = None, column: str | None = None) -> Finding:
+            enterprise: str | None = None, column: str | None = None, level: str | None = None) -> Finding:
     """Build a finding with the code's default severity."""
-    return Finding(CODES[code][0], code, message, path, line, enterprise, column)
+    return Finding(CODES[code][0], code, message, path, line, enterprise, column, level)
 
 
 def as_warnings(findings: Iterable[Finding]) -> list[Finding]:

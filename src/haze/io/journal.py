@@ -37,6 +37,7 @@ from typing import Any, Callable, Iterator
 
 from haze.core.errors import JournalError
 from haze.core.model import Level
+from haze.io.fsio import find_upward
 
 SCHEMA_VERSION = 1
 #: where a journal is looked for, and created when none is found (relative to a directory)
@@ -127,12 +128,7 @@ def find_journal(start: Path | None = None) -> Path:
     subdirectory say "no active warning", and ``haze activate`` there start a
     second journal whose notice numbers begin again at 1.
     """
-    here = (start or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
-        candidate = folder / DEFAULT_JOURNAL
-        if candidate.is_file():
-            return candidate
-    return here / DEFAULT_JOURNAL
+    return find_upward(DEFAULT_JOURNAL, start) or (start or Path.cwd()).resolve() / DEFAULT_JOURNAL
 
 
 def journal_path(given: str | Path | None) -> Path:

@@ -33,8 +33,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping
 
 from haze.core.errors import HazeError, TemplateError, UsageError
-from haze.core.labels import CATEGORY_LABELS, REASON_LABELS, SOURCE_LABELS, label
+from haze.core.labels import REASON_LABELS, SOURCE_LABELS, label
 from haze.core.model import POLLUTANTS, Level
+from haze.io.fsio import fsync_directory, fsync_files
 
 if TYPE_CHECKING:  # the engine and jinja2 are imported when rendering, not with this module
     from importlib.resources.abc import Traversable
@@ -292,8 +293,6 @@ def one_line(text: Any) -> str:
 
 # -- what templates see -------------------------------------------------------------
 
-_EN_GRADES = {"A": "A", "B": "B", "C": "C", "D": "D", "leading": "leading", "nonleading": "non-leading",
-              "unrated": "unrated"}
 
 
 def level_context(level: Level | None, lang: str) -> dict[str, Any] | None:
@@ -368,23 +367,92 @@ def common_context(info: Mapping[str, Any], issue: Issue, lang: str, fmt: str, c
     }
 
 
-def line_text(cut: float, self_managed: bool, guarantee: bool, lang: str) -> str:
-    """What a line must do, in words: 停产 / 限产30% / 自主减排 / 以热定产 / 不限产."""
+def line_text(cut: float, self_managed: bool, guarantee: bool, lang: str, exempt: bool = False) -> str:
+    """What a line must do, in words: 停产 / 限产30% / 自主减排 / 以热定产 / 豁免减排 / 不限产."""
     if cut <= 0 and self_managed:
         return "自主减排" if lang == "zh" else "self-managed reduction"
     if cut <= 0 and guarantee:
         return "以热定产、以量定产" if lang == "zh" else "produce to heat/demand only"
+    if cut <= 0 and exempt:
+        return "豁免减排（自主减排）" if lang == "zh" else "exempt (self-managed reduction)"
     return cut_text(cut, lang)
 
 
+def category_context(r: EnterpriseResult, policy: Any, lang: str) -> dict[str, Any] | None:
+    """The enterprise's category as its notice states it (SPEC §19): its measure, load limit or ceiling, and why.
+
+    ``text`` is the sentence the shipped templates print; the other keys let a bureau's
+    own template say it its way.
+    """
+    from haze.core import fmt
+    from haze.core.engine import NONCOMPLIANT
+    from haze.core.grades import NORMAL
+
+    if policy is None or r.category == NORMAL or r.reason == NONCOMPLIANT:
+        return None
+    c = policy.categories[r.category]
+    applied = any(line.source == "category" for line in r.lines)
+    load = r.enterprise.max_load if applied and c.max_load else None
+    ceiling = c.exempt_up_to
+    above = ceiling is not None and r.effective_level > ceiling
+    name, level = c.label(lang), r.effective_level
+    if lang == "zh":
+        if load is not None:
+            text = (f"你单位为{name}企业，核定最大允许生产负荷为{fmt.cap_pct(load)}，应急期间"
+                    f"生产负荷不得超过核定最大允许生产负荷（以热定产、以量定产），即限产{fmt.cut_pct(1 - load)}。")
+        elif above:
+            text = (f"你单位为{name}企业，豁免减排仅适用于{ceiling.zh}及以下预警；本次执行{level.zh}预警"
+                    f"（{level.response}），按绩效等级措施执行。")
+        elif applied and ceiling is not None:
+            text = f"你单位为{name}企业，{ceiling.zh}及以下预警豁免减排（自主减排），本次{level.zh}预警不限产。"
+        else:
+            text = ""
+    else:
+        if load is not None:
+            text = (f"As a {name} enterprise, its approved maximum production load is "
+                    f"{fmt.cap_pct(load)}: during the emergency it must not produce above it "
+                    f"(a cut of {fmt.cut_pct(1 - load)}).")
+        elif above:
+            text = (f"As a {name} enterprise it is exempt only up to the {ceiling.value} level; at this "
+                    f"{level.value} level it takes the measures of its performance grade.")
+        elif applied and ceiling is not None:
+            text = (f"As a {name} enterprise it is exempt up to the {ceiling.value} level "
+                    "(self-managed reduction): no cut at this level.")
+        else:
+            text = ""
+    return {
+        "key": c.key, "name": name, "applied": applied, "above_ceiling": above,
+        "max_load": load,
+        "exempt_up_to": level_context(ceiling, lang), "text": text,
+    }
+
+
+def grade_context(r: EnterpriseResult, policy: Any, lang: str) -> dict[str, Any]:
+    """The grade as the policy names it; ``as`` is the grade whose measures apply (``unrated_as: lowest``)."""
+    from haze.core.grades import builtin_grade
+
+    own = policy.grades[r.grade] if policy is not None else builtin_grade(r.grade)
+    used = policy.grades[r.measure_grade] if policy is not None else own
+    context = {"value": own.key, "zh": own.zh, "self_managed": own.self_managed, "name": own.label(lang),
+               "as": None, "text": ""}
+    if used.key != own.key:
+        context["as"] = {"value": used.key, "zh": used.zh, "name": used.label(lang)}
+        context["text"] = (f"你单位{own.zh}，按本行业最低绩效等级（{used.zh}）措施执行。" if lang == "zh" else
+                           f"Being {own.en}, it takes the measures of its industry's lowest grade ({used.en}).")
+    return context
+
+
 def enterprise_context(r: EnterpriseResult, declared: Level, policy_names: Mapping[str, str],
-                       lang: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    """(``enterprise``, ``measures``) for one notice."""
+                       lang: str, policy: Any = None) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(``enterprise``, ``measures``) for one notice; ``policy`` names grades and categories (SPEC §19)."""
     from haze.core.engine import NONCOMPLIANT
 
     e = r.enterprise
-    self_managed = e.grade.self_managed and r.reason != NONCOMPLIANT
-    guarantee = e.category.value == "guarantee" and r.reason != NONCOMPLIANT
+    grade = grade_context(r, policy, lang)
+    category = category_context(r, policy, lang)
+    used = policy.grades[r.measure_grade] if policy is not None else None
+    self_managed = (used.self_managed if used is not None else grade["self_managed"]) and r.reason != NONCOMPLIANT
+    guarantee = r.category == "guarantee" and r.reason != NONCOMPLIANT
     whole_plant = "全厂" if lang == "zh" else "whole plant"
     lines = [{
         "name": one_line(line.name) if e.has_lines else whole_plant,
@@ -392,7 +460,7 @@ def enterprise_context(r: EnterpriseResult, declared: Level, policy_names: Mappi
         "stop": line.cut >= 1.0,
         "source": line.source,
         "basis": label(SOURCE_LABELS, line.source, lang),  # the terminal's and the spreadsheets' words
-        "text": line_text(line.cut, self_managed, guarantee, lang),
+        "text": line_text(line.cut, self_managed, guarantee, lang, line.source == "category"),
     } for line in r.lines]
     texts = {line["text"] for line in lines}
     if len(texts) == 1:
@@ -407,11 +475,10 @@ def enterprise_context(r: EnterpriseResult, declared: Level, policy_names: Mappi
         "name": one_line(e.name),
         "town": one_line(e.town),
         "industry": one_line(policy_names.get(e.industry.lower(), e.industry) if lang == "zh" else e.industry),
-        "grade": {"value": e.grade.value, "zh": e.grade.zh, "self_managed": e.grade.self_managed,
-                  "name": e.grade.zh if lang == "zh" else _EN_GRADES[e.grade.value]},
+        "grade": grade,
         "key_zone": e.key_zone,
-        "guarantee": e.category.value == "guarantee",
-        "category": label(CATEGORY_LABELS, e.category.value, lang),
+        "guarantee": r.category == "guarantee",
+        "category": (policy.categories[r.category].label(lang) if policy is not None else r.category),
         "compliant": e.compliant,
         "operating_days": f"{e.operating_days:g}",
         "contact": {"name": one_line(contact.name if contact else ""),
@@ -426,6 +493,7 @@ def enterprise_context(r: EnterpriseResult, declared: Level, policy_names: Mappi
         "stopped": r.stopped,
         "self_managed": self_managed,
         "guarantee": guarantee,
+        "category": category,
         "plant_cut": r.plant_cut,
         "summary": summary,
         "lines": lines,
@@ -457,7 +525,7 @@ class _Templates:
         self.env = env
         self.compiled: dict[str, Template] = {}
         for role, name in names.items():
-            self.compiled[role] = self._guard(name, lambda n=name: env.get_template(n))
+            self.compiled[role] = self._guard(name, functools.partial(env.get_template, name))
 
     def render(self, role: str, context: dict[str, Any]) -> str:
         template = self.compiled[role]
@@ -491,7 +559,7 @@ class _Templates:
 
     def _where(self, exc: BaseException, name: str) -> str:
         """``FILE:LINE`` of the innermost template frame of the traceback (Jinja maps lines back)."""
-        known = getattr(self.env.loader, "filenames", set())
+        known: set[str] = getattr(self.env.loader, "filenames", set())
         where = None
         tb = exc.__traceback__
         while tb is not None:
@@ -528,7 +596,7 @@ def _width(count: int) -> int:
     return max(4, len(str(count)))
 
 
-def render_activation(result: LevelResult, lst: EnterpriseList, issue: Issue, parent: Path, *,
+def render_activation(result: LevelResult, enterprise_list: EnterpriseList, issue: Issue, parent: Path, *,
                       lang: str = "zh", fmt: str = "md", templates: Path | None = None,
                       dry_run: bool = False, progress: Callable[[int, int], None] | None = None,
                       contact: Any = None) -> NoticeSet:
@@ -545,18 +613,19 @@ def render_activation(result: LevelResult, lst: EnterpriseList, issue: Issue, pa
     _check_options(issue, lang, fmt)
     env = make_environment(lang=lang, fmt=fmt, templates=templates)
     tpl = _Templates(env, {"notice": f"notice.{lang}.{fmt}.j2", "index": f"index.{lang}.{fmt}.j2"})
-    info = vars(lst.info) | {"path": lst.path, "sha256": lst.sha256}
+    info = vars(enterprise_list.info) | {"path": enterprise_list.path, "sha256": enterprise_list.sha256}
     if contact is None:
-        contact = getattr(lst.info, "contact", None)
+        contact = getattr(enterprise_list.info, "contact", None)
     base = common_context(info, issue, lang, fmt, contact)
     base["policy"] = {"name": result.policy.name, "title": one_line(result.policy.title),
                       "source": one_line(result.policy.source)}
     operating = [r for r in result.enterprises if r.reason != IDLE]
     width = _width(len(operating))
-    rows = []
+    rows: list[dict[str, Any]] = []
     for i, r in enumerate(operating):
-        enterprise, measures = enterprise_context(r, result.level, result.policy.industry_names, lang)
-        number = notice_number(lst.info.doc_prefix, issue.issued.year, issue.first_number + i)
+        enterprise, measures = enterprise_context(r, result.level, result.policy.industry_names, lang,
+                                                 policy=result.policy)
+        number = notice_number(enterprise_list.info.doc_prefix, issue.issued.year, issue.first_number + i)
         rows.append({"index": i + 1, "seq": issue.first_number + i, "number": number,
                      "file": f"{_file_stem(i + 1, r.enterprise.id, width)}.{fmt}",
                      "replaces": one_line(issue.replaced_numbers.get(r.enterprise.id, "")),
@@ -589,7 +658,7 @@ def render_activation(result: LevelResult, lst: EnterpriseList, issue: Issue, pa
     notices = [{"id": row["enterprise"]["id"], "name": row["enterprise"]["name"], "number": row["number"],
                 "file": row["file"]} | ({"replaces": row["replaces"]} if row["replaces"] else {}) for row in rows]
     head = _manifest_head(issue, lang, fmt, info, result.policy.name, notices)
-    return _publish(Path(parent), issue.id, produce(), head, len(rows), notices, dry_run)
+    return write_notice_set(Path(parent), issue.id, produce(), head, len(rows), notices, dry_run)
 
 
 def render_lift(notified: list[dict], lst_info: Any, issue: Issue, parent: Path, *, lang: str = "zh",
@@ -611,7 +680,7 @@ def render_lift(notified: list[dict], lst_info: Any, issue: Issue, parent: Path,
     base = common_context(info, issue, lang, fmt, contact if contact is not None else info.get("contact"))
     base["policy"] = {"name": str(info.get("policy") or ""), "title": "", "source": ""}
     width = _width(len(notified))
-    rows = []
+    rows: list[dict[str, Any]] = []
     for i, entry in enumerate(notified):
         credit_code = one_line(entry.get("id") or "")
         number = notice_number(one_line(info.get("doc_prefix") or ""), issue.issued.year, issue.first_number + i)
@@ -633,7 +702,7 @@ def render_lift(notified: list[dict], lst_info: Any, issue: Issue, parent: Path,
     notices = [{"id": row["enterprise"]["id"], "name": row["enterprise"]["name"], "number": row["number"],
                 "file": row["file"], "activation_number": row["activation_number"]} for row in rows]
     head = _manifest_head(issue, lang, fmt, info, str(info.get("policy") or ""), notices)
-    return _publish(Path(parent), issue.id, produce(), head, len(rows), notices, dry_run)
+    return write_notice_set(Path(parent), issue.id, produce(), head, len(rows), notices, dry_run)
 
 
 # -- writing ---------------------------------------------------------------------------
@@ -680,9 +749,9 @@ def _manifest_bytes(head: dict[str, Any], hashes: dict[str, str]) -> bytes:
     return (dumps(head | {"files": hashes}) + "\n").encode("utf-8")
 
 
-def _publish(parent: Path, name: str, produce: Iterator[tuple[str, str]], head: dict[str, Any], count: int,
+def write_notice_set(parent: Path, name: str, produce: Iterator[tuple[str, str]], head: dict[str, Any], count: int,
              notices: list[dict[str, str]], dry_run: bool) -> NoticeSet:
-    """Render every file into a hidden directory beside the target, then rename it into place."""
+    """Render every file into a hidden directory beside the target, fsync them all, then rename it into place."""
     target = parent / name
     if os.path.lexists(target):
         raise HazeError(f"{target} already exists: notices are never overwritten")
@@ -705,12 +774,12 @@ def _publish(parent: Path, name: str, produce: Iterator[tuple[str, str]], head: 
         manifest = _manifest_bytes(head, hashes)
         (work / MANIFEST).write_bytes(manifest)
         fsync_files([work / f for f in hashes] + [work / MANIFEST])
-        fsync_dir(work)  # the names of the files, before the directory is renamed into place
+        fsync_directory(work)  # the names of the files, before the directory is renamed into place
         if os.path.lexists(target):  # another run got there while we rendered
             raise HazeError(f"{target} already exists: notices are never overwritten")
         os.rename(work, target)
         work = None
-        fsync_dir(parent)  # the rename itself
+        fsync_directory(parent)  # the rename itself
     except OSError as exc:
         raise HazeError(f"cannot write notices to {parent}: {exc.strerror or exc}") from None
     finally:
@@ -721,60 +790,13 @@ def _publish(parent: Path, name: str, produce: Iterator[tuple[str, str]], head: 
     return NoticeSet(target, [target / f for f in hashes] + [target / MANIFEST], _sha256(manifest), count, notices)
 
 
-def write_synced(path: Path, data: bytes) -> None:
-    """Write a new file and fsync it: on disk before anything (the journal) refers to it."""
-    with open(path, "xb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
 
 
-def fsync_files(paths: list[Path]) -> None:
-    """fsync every file, a few at a time in threads, once all are written.
-
-    One by one, each fsync waits for its own journal commit: 2,000 notices
-    took longer to sync than to render. Issued together, the file system
-    groups them into a few commits (see docs/notices.md for the cost).
-    """
-    if len(paths) < _FSYNC_THREADS:
-        for path in paths:
-            _fsync_file(path)
-        return
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(max_workers=_FSYNC_THREADS) as pool:
-        for _ in pool.map(_fsync_file, paths):  # re-raises the first OSError
-            pass
 
 
-_FSYNC_THREADS = 16
 
 
-def _fsync_file(path: Path) -> None:
-    # Windows commits a file only through a handle open for writing.
-    fd = os.open(path, os.O_RDWR if os.name == "nt" else os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
-
-def fsync_dir(path: Path) -> None:
-    """Make a directory's entries (files created or renamed in it) durable.
-
-    Skipped where the OS refuses: Windows cannot open a directory, and some
-    file systems reject fsync on one; their own metadata journal is all there is.
-    """
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def _umask() -> int:

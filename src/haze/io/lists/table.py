@@ -54,7 +54,7 @@ UNCALCULATED = ("a formula with no saved value (the file was written by a progra
 # -- columns -------------------------------------------------------------------
 
 ENTERPRISE_COLUMNS = ("id", "name", "town", "industry", "grade", "zone", "category", "compliant", "status",
-                      "operating_days")
+                      "operating_days", "max_load")
 CONTACT_COLUMNS = {"contact_name": "name", "contact_phone": "phone"}
 CAPACITY_COLUMNS = {"capacity_eia": "eia", "capacity_permit": "permit", "capacity_actual": "actual",
                     "capacity_unit": "unit"}
@@ -71,7 +71,7 @@ HEADERS_ZH = {
     "yellow_actions": "黄色预警减排措施", "orange_actions": "橙色预警减排措施", "red_actions": "红色预警减排措施",
     "contact_name": "联系人", "contact_phone": "联系电话", "operating_days": "年生产天数",
     "capacity_eia": "环评产能", "capacity_permit": "许可产能", "capacity_actual": "实际产能",
-    "capacity_unit": "产能单位", "kind": "类型",
+    "capacity_unit": "产能单位", "kind": "类型", "max_load": "最大允许生产负荷",
 }
 
 _ALIASES: dict[str, tuple[str, ...]] = {
@@ -97,6 +97,7 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "capacity_actual": ("capacity actual", "actual", "实际产能"),
     "capacity_unit": ("capacity unit", "unit", "产能单位"),
     "kind": ("kind", "类型", "排放源类型", "源类型", "其他源类型"),
+    "max_load": ("max load", "最大允许生产负荷", "核定最大允许生产负荷", "最大生产负荷", "允许生产负荷"),
 }
 _LEVEL_WORDS = {Level.YELLOW: ("yellow", "黄色", "黄色预警"), Level.ORANGE: ("orange", "橙色", "橙色预警"),
                 Level.RED: ("red", "红色", "红色预警")}
@@ -231,8 +232,8 @@ class TableReader:
         self.unusable = False  # no header, no credit code column, no rows: nothing to build
 
     def add(self, code: str, message: str, line: int | None = None, column: str | None = None,
-            enterprise: str | None = None, severity: str | None = None) -> None:
-        f = finding(code, message, self.path, line, enterprise, column)
+            enterprise: str | None = None, severity: str | None = None, level: str | None = None) -> None:
+        f = finding(code, message, self.path, line, enterprise, column, level)
         self.findings.append(replace(f, severity=severity) if severity else f)
 
     # -- header ------------------------------------------------------------
@@ -597,7 +598,7 @@ class TableReader:
                     if previous is not None and value < previous[1] - 1e-12:
                         self.add("E110", f"{level.value} cut {cut_label(value)} is weaker than {previous[0].value} "
                                  f"cut {cut_label(previous[1])}", r.number, r.labels[cut_key],
-                                 ident if isinstance(ident, str) else None)
+                                 ident if isinstance(ident, str) else None, level=level.value)
                     previous = (level, value)
             if action_key in r.cells:
                 _put(m, "actions", r.cells[action_key], r.number, r.labels[action_key])
@@ -693,7 +694,8 @@ ACTION_KEYS = tuple(ACTION_COLUMNS.values())
 ENUM_KEYS = frozenset({"grade", "zone", "category", "compliant", "status"})
 #: how a column's cells are cleaned (text by default)
 _KIND = {"id": "id", "contact_phone": "phone", **{k: "number" for k in (*POLLUTANTS_KEYS, *NUMBER_KEYS)},
-         **{k: "cut" for k in CUT_KEYS}, **{k: "actions" for k in ACTION_KEYS}, **{k: "enum" for k in ENUM_KEYS}}
+         **{k: "cut" for k in CUT_KEYS}, **{k: "actions" for k in ACTION_KEYS}, **{k: "enum" for k in ENUM_KEYS},
+         "max_load": "number"}
 
 
 def _chain(first: list[Row], rest: Iterator[Row]) -> Iterator[Row]:
@@ -812,9 +814,9 @@ def read_tables(path: str, main: Table, *, sources: Table | None = None, facts: 
                                        if f.code != "E110" or _weakening(f) not in told]
 
 
-def _weakening(f: Finding) -> tuple[int | None, str | None, str]:
-    """What an E110 is about: its row, enterprise and the level that weakens (its message's first word)."""
-    return f.line, f.enterprise, f.message.split(" ", 1)[0]
+def _weakening(f: Finding) -> tuple[int | None, str | None, str | None]:
+    """What an E110 is about: its row, enterprise and the level that weakens."""
+    return f.line, f.enterprise, f.level
 
 
 def _explain(f: Finding, numeric_ids: set[int]) -> Finding:
@@ -828,21 +830,22 @@ def _explain(f: Finding, numeric_ids: set[int]) -> Finding:
 
 # -- the other way: a list as rows (the layout the reader reads) ----------------------
 
-def list_rows(lst: EnterpriseList) -> tuple[list[str], list[list[Any]]]:
+def list_rows(enterprise_list: EnterpriseList) -> tuple[list[str], list[list[Any]]]:
     """The list as one table in the layout above, Chinese headers; other sources last, with a 类型.
 
     The cut cells of a line are what it cuts: its own measure's, else the
     enterprise's; actions likewise (the line's, then the enterprise's).
     """
     keys = ["id", "name", "town", "industry", "grade", "zone", "category", "compliant", "status",
-            "operating_days", "contact_name", "contact_phone", *CAPACITY_COLUMNS, "line", *POLLUTANTS_KEYS,
+            "operating_days", "max_load", "contact_name", "contact_phone", *CAPACITY_COLUMNS, "line", *POLLUTANTS_KEYS,
             *CUT_KEYS, *ACTION_KEYS, "kind"]
     rows: list[list[Any]] = []
-    for e in lst.enterprises:
+    for e in enterprise_list.enterprises:
         head = {
-            "id": e.id, "name": e.name, "town": e.town, "industry": e.industry, "grade": e.grade.value,
-            "zone": "key" if e.key_zone else "", "category": e.category.value, "compliant": "是" if e.compliant else "否",
+            "id": e.id, "name": e.name, "town": e.town, "industry": e.industry, "grade": e.grade or "unrated",
+            "zone": "key" if e.key_zone else "", "category": e.category or "normal", "compliant": "是" if e.compliant else "否",
             "status": e.status.zh, "operating_days": _plain(e.operating_days),
+            "max_load": "" if e.max_load is None else _plain(e.max_load),
             "contact_name": e.contact.name if e.contact else "", "contact_phone": e.contact.phone if e.contact else "",
         }
         if e.capacity is not None:
@@ -865,7 +868,7 @@ def list_rows(lst: EnterpriseList) -> tuple[list[str], list[list[Any]]]:
                 row.update({p.value: _plain(v) for p, v in line.emissions.items()})
             row.update(_measure_cells(line.measures if line else {}, {} if own_row else e.measures))
             rows.append([row.get(k, "") for k in keys])
-    for s in lst.other_sources:
+    for s in enterprise_list.other_sources:
         row = {"name": s.name, "kind": s.kind or "other"}
         row.update({p.value: _plain(v) for p, v in s.emissions.items()})
         row.update(_measure_cells(s.measures, {}))
@@ -873,9 +876,9 @@ def list_rows(lst: EnterpriseList) -> tuple[list[str], list[list[Any]]]:
     return [HEADERS_ZH[k] for k in keys], [[("" if v is None else v) for v in row] for row in rows]
 
 
-def list_fact_rows(lst: EnterpriseList) -> list[list[Any]]:
+def list_fact_rows(enterprise_list: EnterpriseList) -> list[list[Any]]:
     """The list facts as the key/value rows of a 清单信息 sheet."""
-    info = lst.info
+    info = enterprise_list.info
     rows: list[list[Any]] = [["项目", "内容"], ["地区", info.region], ["发布单位", info.authority]]
     for name, value in (("秋冬季", info.season), ("政策", info.policy), ("文号前缀", info.doc_prefix)):
         if value:

@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from haze.core.grades import says_normal
 from haze.core.model import (
     LEVELS,
     POLLUTANTS,
-    Category,
     Enterprise,
     EnterpriseList,
     Line,
@@ -56,11 +56,13 @@ def _enterprise_doc(e: Enterprise) -> dict[str, Any]:
     doc: dict[str, Any] = {"id": e.id, "name": e.name}
     optional = (("town", e.town), ("industry", e.industry))
     doc.update((k, v) for k, v in optional if v)
-    doc["grade"] = e.grade.value
+    doc["grade"] = e.grade or "unrated"  # as written: the policy resolves it (SPEC §19)
     if e.key_zone:
         doc["zone"] = "key"
-    if e.category is not Category.NORMAL:
-        doc["category"] = e.category.value
+    if not says_normal(e.category):
+        doc["category"] = e.category
+    if e.max_load is not None:
+        doc["max_load"] = _num(e.max_load)
     if not e.compliant:
         doc["compliant"] = False
     if not e.operating:
@@ -101,9 +103,9 @@ def _source_doc(s: OtherSource) -> dict[str, Any]:
     return doc
 
 
-def list_document(lst: EnterpriseList) -> dict[str, Any]:
+def list_document(enterprise_list: EnterpriseList) -> dict[str, Any]:
     """The list as the plain document of SPEC §2, keys in the SPEC's order, defaults left out."""
-    info = lst.info
+    info = enterprise_list.info
     head: dict[str, Any] = {"region": info.region, "authority": info.authority}
     head.update((k, v) for k, v in (("season", info.season), ("policy", info.policy),
                                     ("doc_prefix", info.doc_prefix)) if v)
@@ -114,13 +116,13 @@ def list_document(lst: EnterpriseList) -> dict[str, Any]:
     if info.contact is not None:  # the bureau's duty contact, printed on every notice
         head["contact"] = _Flow((k, v) for k, v in (("name", info.contact.name), ("phone", info.contact.phone))
                                 if v)
-    doc: dict[str, Any] = {"list": head, "enterprises": [_enterprise_doc(e) for e in lst.enterprises]}
-    if lst.other_sources:
-        doc["other_sources"] = [_source_doc(s) for s in lst.other_sources]
+    doc: dict[str, Any] = {"list": head, "enterprises": [_enterprise_doc(e) for e in enterprise_list.enterprises]}
+    if enterprise_list.other_sources:
+        doc["other_sources"] = [_source_doc(s) for s in enterprise_list.other_sources]
     return doc
 
 
-def list_yaml(lst: EnterpriseList, comment: str = "") -> str:
+def list_yaml(enterprise_list: EnterpriseList, comment: str = "") -> str:
     """YAML text that haze reads back to the same list: Chinese as Chinese, one enterprise after another."""
     import yaml
 
@@ -146,7 +148,7 @@ def list_yaml(lst: EnterpriseList, comment: str = "") -> str:
 
     Dumper.add_representer(str, text)
     Dumper.add_representer(_Flow, flow)
-    body = yaml.dump(list_document(lst), Dumper=Dumper, allow_unicode=True, sort_keys=False,
+    body = yaml.dump(list_document(enterprise_list), Dumper=Dumper, allow_unicode=True, sort_keys=False,
                      default_flow_style=False, width=100_000, indent=2)
     head = "".join(f"# {line}".rstrip() + "\n" for line in comment.splitlines())
     return head + body
@@ -154,8 +156,11 @@ def list_yaml(lst: EnterpriseList, comment: str = "") -> str:
 
 def same_list(a: EnterpriseList, b: EnterpriseList) -> bool:
     """The same list, wherever its parts stand in their files (rows vs YAML lines)."""
-    def shape(lst: EnterpriseList) -> tuple:
-        return (lst.info,
-                [replace(e, line=0, lines=[replace(x, line=0) for x in e.lines]) for e in lst.enterprises],
-                [replace(s, line=0) for s in lst.other_sources])
+    def shape(enterprise_list: EnterpriseList) -> tuple:
+        return (enterprise_list.info,
+                # no grade is written as unrated, which it means (SPEC §2); a normal category is left out
+                [replace(e, line=0, grade=e.grade or "unrated", category="" if says_normal(e.category) else e.category,
+                         lines=[replace(x, line=0) for x in e.lines])
+                 for e in enterprise_list.enterprises],
+                [replace(s, line=0) for s in enterprise_list.other_sources])
     return shape(a) == shape(b)
