@@ -273,8 +273,9 @@ def report(results: list[SizeResult], bare: Series, help_: Series, status: Serie
         out.append("|---:|---:|---:|---:|")
         base = help_.rss_mb
         for r in results:
-            per = [(s.rss_mb - base) * 1024 / r.size for s in (r.check_cold, r.check_warm, r.activate)]
-            out.append(f"| {r.size:,} | {per[0]:.1f} | {per[1]:.1f} | {per[2]:.1f} |")
+            per = [f"{(s.rss_mb - base) * 1024 / r.size:.1f}" if s.samples else "—"
+                   for s in (r.check_cold, r.check_warm, r.activate)]  # activate is absent with --no-activate
+            out.append(f"| {r.size:,} | {per[0]} | {per[1]} | {per[2]} |")
     return "\n".join(out)
 
 
