@@ -53,7 +53,7 @@ from haze.core.engine import compute
 from haze.core.model import Level
 from haze.core.policy import load_policy
 from haze.io.cache import cached_read_list
-lst = cached_read_list(sys.argv[2]).list  # through the parse cache: not timed
+lst = cached_read_list(sys.argv[2]).enterprise_list  # through the parse cache: not timed
 policy = load_policy("shanxi-2024")
 c1, w1 = time.process_time(), time.perf_counter()
 compute(lst, policy, Level.parse(sys.argv[3]))
