@@ -254,3 +254,33 @@ def _read_sheets(sheets: list[tuple[str, list[list[Any]], set[tuple[int, int]]]]
                        sources=None if sources is None else table(sources, True),
                        facts=None if facts is None else table(facts, True),
                        region=Path(path).stem, overrides=overrides)
+
+
+def sheet_rows(data: bytes, path: str, names: tuple[str, ...] = ()
+               ) -> tuple[list[Row] | None, set[tuple[int, int]], list[Finding]]:
+    """The rows of one sheet (the first named one of ``names``, else the first), for tables other than lists.
+
+    Same checks as a list workbook (zip bomb, damage); also the cells holding a
+    formula with no saved value, which read as empty but are not.
+    """
+    if len(data) > MAX_BYTES:
+        return None, set(), [finding("E004", f"file is {len(data)} bytes; the limit is {MAX_BYTES}", path)]
+    problem = _archive_problem(data, path)
+    if problem is not None:
+        return None, set(), [problem]
+    from python_calamine import CalamineWorkbook, SheetTypeEnum
+
+    try:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        worksheets = [i for i, m in enumerate(book.sheets_metadata) if m.typ == SheetTypeEnum.WorkSheet]
+        if not worksheets:
+            return None, set(), [finding("E003", "the workbook has no sheet", path)]
+        wanted = {_name(n) for n in names}
+        index = next((i for i in worksheets if _name(book.sheets_metadata[i].name) in wanted), worksheets[0])
+        cells = book.get_sheet_by_index(index).to_python(skip_empty_area=False)
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            parts = sheet_parts(archive)
+            uncalculated = _uncalculated(archive, parts[index] if index < len(parts) else "")
+    except Exception as exc:  # noqa: BLE001 - calamine raises several kinds for a damaged file
+        return None, set(), [finding("E001", f"cannot open the workbook: {type(exc).__name__}: {exc}", path)]
+    return list(_rows(cells)), uncalculated, []
