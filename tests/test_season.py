@@ -455,3 +455,10 @@ def test_status_shows_season_controls_beside_the_warning(run) -> None:
     assert data["active"] is None and [s["kind"] for s in data["seasons"]] == ["ozone"]
     text = run("status", "--journal", JOURNAL).stdout
     assert "ozone episode" in text and "no active warning" in text
+
+
+def test_ozone_takes_first_number_as_activate(run) -> None:
+    write(Path("county.yaml"), OZONE_LIST)
+    data = json.loads(ozone(run, "2025-07-15", "--first-number", "7", "--json").stdout)
+    manifest = json.loads((Path("notices") / data["episode"] / "manifest.json").read_text("utf-8"))
+    assert [n["number"].split("〕")[1] for n in manifest["notices"]] == ["7号", "8号"]

@@ -20,7 +20,7 @@ from haze.cli.reporters import report
 @click.option("--force", is_flag=True, help="Issue although DATE is outside the policy's ozone months.")
 def ozone(date: datetime, days: int, list_path: str | None, policy: str | None, as_json: bool, no_cache: bool,
           out: str | None, lang: str, format: str, templates: str | None, dry_run: bool, journal: str | None,
-          force: bool) -> None:
+          force: bool, first_number: int | None = None) -> None:
     """Summer ozone 错时生产: one notice per enterprise whose VOCs processes leave the window.
 
     \b
@@ -34,7 +34,8 @@ def ozone(date: datetime, days: int, list_path: str | None, policy: str | None, 
 
     settings = command.Settings(date=date, days=days, list_path=list_path, policy=policy, cache=not no_cache,
                                 out=optional_path(out), lang=lang, fmt=format, templates=optional_path(templates),
-                                journal=optional_path(journal), force=force, dry_run=dry_run)
+                                journal=optional_path(journal), force=force, dry_run=dry_run,
+                                first_number=first_number)
     outcome = command.run(settings)
     print_findings(outcome.warnings)
     for note in outcome.notes:

@@ -15,7 +15,8 @@ from haze.cli.reporters import report
 @notice_options
 @journal_option
 def stagger(season: str, list_path: str | None, policy: str | None, as_json: bool, no_cache: bool, out: str | None,
-            lang: str, format: str, templates: str | None, dry_run: bool, journal: str | None) -> None:
+            lang: str, format: str, templates: str | None, dry_run: bool, journal: str | None,
+            first_number: int | None = None) -> None:
     """Autumn–winter 错峰生产: schedule each enterprise's stop days, notices, calendar and chart.
 
     \b
@@ -29,7 +30,7 @@ def stagger(season: str, list_path: str | None, policy: str | None, as_json: boo
 
     settings = command.Settings(season=season, list_path=list_path, policy=policy, cache=not no_cache,
                                 out=optional_path(out), lang=lang, fmt=format, templates=optional_path(templates),
-                                journal=optional_path(journal), dry_run=dry_run)
+                                journal=optional_path(journal), dry_run=dry_run, first_number=first_number)
     outcome = command.run(settings)
     print_findings(outcome.warnings)
     report(outcome, as_json)

@@ -53,13 +53,13 @@ def issue_set(settings: NoticeSettings, *, base_id: str, prefix: str, year: int,
     out = settings.out_dir(journal.path)
     with journal:
         if settings.dry_run:
-            issue = make_issue(journal, unique_id(journal, out, base_id), journal.peek_number(prefix, year))
+            issue = make_issue(journal, unique_id(journal, out, base_id), journal.peek_number(prefix, year, settings.first_number))
             return Issued(issue, render(issue, out, True), journal.path, True)
         if not journal.path.exists():  # the transaction below creates it: find template errors first
-            render(make_issue(journal, base_id, journal.peek_number(prefix, year)), out, True)
+            render(make_issue(journal, base_id, journal.peek_number(prefix, year, settings.first_number)), out, True)
         with journal.transaction():
             recover(out, journal)
-            first = journal.allocate_numbers(prefix, year, count)
+            first = journal.allocate_numbers(prefix, year, count, settings.first_number)
             issue = make_issue(journal, unique_id(journal, out, base_id), first)
             staging = Staging(out, issue.id, journal)
             with staging as folder:
