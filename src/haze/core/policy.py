@@ -138,9 +138,12 @@ class _PolicyReader:
         self.builder.add("E104", message, where if line else None)
 
     def read(self, doc: Mapping) -> Policy:
-        name = str(doc.get("name") or Path(self.path).stem)
-        policy = Policy(name=name, title=str(doc.get("title") or ""), source=str(doc.get("source") or ""),
-                        path=self.path)
+        from haze.core.text import clean
+
+        # A policy's name and title reach the terminal, notices and the journal: no escape codes (17.19).
+        name = clean(str(doc.get("name") or "")) or Path(self.path).stem
+        policy = Policy(name=name, title=clean(str(doc.get("title") or "")),
+                        source=clean(str(doc.get("source") or "")), path=self.path)
         policy.requirements = self.requirements(doc.get("requirements"), doc)
         escalation = doc.get("zone_escalation", 1)
         if isinstance(escalation, bool) or not isinstance(escalation, int) or escalation < 0:
@@ -160,7 +163,7 @@ class _PolicyReader:
         policy.noncompliant_actions = self.builder.actions(noncompliant.get("actions"), noncompliant, "actions") \
             if isinstance(noncompliant, Mapping) else ()
         names = self.section(doc, "names")
-        policy.industry_names = {str(k).lower(): str(v) for k, v in self.section(names, "industries").items()}
+        policy.industry_names = {str(k).lower(): clean(str(v)) for k, v in self.section(names, "industries").items()}
         return policy
 
     def section(self, doc: Mapping, key: str) -> Mapping:

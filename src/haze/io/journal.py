@@ -402,6 +402,10 @@ class Journal:
             if isinstance(exc, sqlite3.IntegrityError) and "activations.state" in str(exc):
                 # the partial unique index refused a second active warning
                 raise JournalError(f"{self.path}: another warning is already active; nothing recorded") from None
+            if isinstance(exc, sqlite3.IntegrityError):
+                # SQLite's text ("UNIQUE constraint failed: notices…") means nothing to a duty officer
+                raise JournalError(f"{self.path}: the journal refused a record that would repeat an id or a "
+                                   "notice number; nothing recorded") from None
             if isinstance(exc, sqlite3.Error):
                 raise self._fail(exc, "write") from None
             raise
@@ -495,6 +499,12 @@ class Journal:
 
     def insert_notices(self, notices: list[NoticeRecord]) -> None:
         assert self._conn is not None and self._conn.in_transaction
+        seen: dict[str, str] = {}
+        for n in notices:  # say who, instead of SQLite's "UNIQUE constraint failed" (issue 17.10)
+            if n.enterprise_id in seen:
+                raise JournalError(f"{self.path}: enterprise {n.enterprise_id} ({n.name}) would get two notices "
+                                   f"in {n.issue_id} ({seen[n.enterprise_id]} and {n.number}); nothing recorded")
+            seen[n.enterprise_id] = n.number
         self._conn.executemany(
             "INSERT INTO notices (issue_id, seq, number, enterprise_id, name, file) VALUES (?, ?, ?, ?, ?, ?)",
             [(n.issue_id, n.seq, n.number, n.enterprise_id, n.name, n.file) for n in notices],
