@@ -175,11 +175,13 @@ def make_environment(*, lang: str = "zh", fmt: str | None = None, templates: Pat
     the escaping), so every template is compiled once per run.
     """
     from jinja2 import StrictUndefined
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    from haze.render.sandbox import bounded_environment_class
 
     if templates is not None and not Path(templates).is_dir():
         raise TemplateError(f"{templates}: templates directory not found")
-    env = ImmutableSandboxedEnvironment(
+    # ImmutableSandboxedEnvironment with bounded sizes (issue 17.13: "x" * 10**10 took 12 GB)
+    env = bounded_environment_class()(
         loader=_loader_class()(Path(templates) if templates is not None else None, package_templates()),
         undefined=StrictUndefined,
         autoescape=_autoescaper(fmt),
@@ -242,9 +244,31 @@ def cut_text(cut: float, lang: str = "zh") -> str:
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&]|^#)")
 
 
+#: Block syntax at the start of a value (issue 17.18): a rule or setext underline (``---``, ``===``),
+#: a list marker (``+ x``, ``- x``, ``1. x``, ``1) x``); "#" and ">" are escaped anywhere already.
+_MD_BLOCK_START = re.compile(r"^(\s*)(?:([-+=])(?=[-=\s]|$)|(\d{1,9})([.)])(?=\s|$))")
+#: Bare URLs (GFM autolinks, markdown-it linkify): escaping the ":" of "://" and the "." of "www."
+#: splits the text so no renderer sees a link; it still reads as written.
+_MD_AUTOLINK = re.compile(r"(?i)(?<=[a-z0-9])(:)(?=//)|(?<![\w.])(www)(\.)")
+
+
 def md_escape(text: Any) -> str:
-    """Backslash-escape Markdown punctuation, so list text never becomes markup, HTML or a table cell break."""
-    return _MD_SPECIAL.sub(r"\\\1", str(text))
+    """Backslash-escape Markdown punctuation, so list text never becomes markup, HTML or a table cell break.
+
+    Also the block syntax a value could start (a rule, a nested list) and bare
+    URLs: an action ``---`` or ``1. x`` stays one sentence of the notice, and a
+    URL a list carries is text, never a link an enterprise is invited to follow.
+    """
+    escaped = _MD_SPECIAL.sub(r"\\\1", str(text))
+    escaped = _MD_BLOCK_START.sub(_block_escape, escaped, count=1)
+    return _MD_AUTOLINK.sub(lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\{m[3]}", escaped)
+
+
+def _block_escape(match: re.Match[str]) -> str:
+    lead = match[1]
+    if match[2]:
+        return f"{lead}\\{match[2]}"
+    return f"{lead}{match[3]}\\{match[4]}"
 
 
 def display_width(text: str) -> int:
@@ -467,8 +491,11 @@ class _Templates:
         from jinja2 import TemplateNotFound, TemplateSyntaxError, UndefinedError
         from jinja2.exceptions import SecurityError
 
+        from haze.render.sandbox import time_limit
+
         try:
-            return work()
+            with time_limit(name):  # a looping template fails in seconds and the journal's lock is released
+                return work()
         except TemplateError:
             raise
         except TemplateSyntaxError as exc:
