@@ -22,6 +22,7 @@ COMMANDS = {
     "lift": "haze.cli.lifecycle:lift",
     "status": "haze.cli.lifecycle:status",
     "history": "haze.cli.lifecycle:history",
+    "void": "haze.cli.void:void",
     "plan": "haze.cli.plan:plan",
     "import": "haze.cli.sheets:import_list",
     "export": "haze.cli.sheets:export",

@@ -59,8 +59,10 @@ def when(ctx: click.Context, param: click.Parameter, value: str | None) -> datet
     """``--start``/``--until``/``--at``: ISO or 2025年12月1日20时, Asia/Shanghai."""
     if value is None:
         return None
-    from haze.core.timeparse import parse_when
+    from haze.core.timeparse import is_now, parse_when
 
+    if param.name in ("start", "at") and is_now(str(value)):
+        return None  # "now" is the default: taken when the journal's lock is held (issue 17.11)
     return parse_when(str(value))
 
 
@@ -70,7 +72,8 @@ def when(ctx: click.Context, param: click.Parameter, value: str | None) -> datet
 @click.argument("level", type=LEVEL)
 @list_options
 @click.option("--start", callback=when, metavar="WHEN",
-              help="When the warning starts (default now, Beijing time): 2025-12-01T20:00 or 2025年12月1日20时.")
+              help="When the warning starts (default now, Beijing time): 2026-12-01T20:00, 2026年12月1日20时, 20:00, "
+                   "明天8时, 今晚20时 or now.")
 @click.option("--until", callback=when, metavar="WHEN", help="When it ends (default: until lifted).")
 @click.option("--hours", type=float, metavar="N", help="It ends N hours after the start (instead of --until).")
 @notice_options
@@ -292,7 +295,10 @@ def print_status(record: ActivationRecord, journal: Path) -> None:
         ("journal", esc(journal)),
     ]
     console = stdout_console()
-    say(console, f"[bold]ACTIVE: {level.value} ({level.zh}预警, {level.response}响应)[/]")
+    # Past its own end the warning is over for the enterprises (their notices said so): EXPIRED, not
+    # ACTIVE, although the journal keeps it open until the next lift or activation closes it (18.7).
+    state = "EXPIRED" if record.ended_by(_now()) else "ACTIVE"
+    say(console, f"[bold]{state}: {level.value} ({level.zh}预警, {level.response}响应)[/]")
     for key, value in rows:
         say(console, f" [bold]{key:<12}[/]{value}")
 
@@ -348,7 +354,7 @@ def history_table(found: list[Event], wide: bool) -> Any:
             "event": event.kind,
             "level": f"{event.previous_level.value}→{event.level.value}" if event.previous_level
             else event.level.value,
-            "until": _when(event.until) if event.until else ("" if event.kind == "lift" else "—"),
+            "until": _when(event.until) if event.until else ("" if event.kind in ("lift", "void") else "—"),
             "met": "" if event.ok is None else ("yes" if event.ok else "[bold red]NO[/]"),
             "now": event.state or "",
             "notices": str(event.notice_count),

@@ -199,11 +199,15 @@ def activate(opts: ActivateOptions, *, now: datetime | None = None, progress: Pr
     from haze.core.engine import compute
     from haze.commands.inputs import load_inputs
 
+    clock = now is None  # "now" is read again once the journal's lock is held (issue 17.11)
     now = _now(now)
-    # A warning starts on the minute, as the notices state it (2025年12月1日20时5分).
-    start = _shanghai(opts.start) if opts.start is not None else now.replace(second=0)
+    # A warning starts on the minute, as the notices state it (2025年12月1日20时5分): an explicit
+    # --start with seconds too, so its id and its notices name the same minute (issue 17.22).
+    start = _minute(opts.start) if opts.start is not None else now.replace(second=0)
     until = _until(start, opts.until, opts.hours)
     inputs = load_inputs(opts.list_path, opts.policy, cache=opts.cache)
+    check_horizon(start, now, inputs.policy.activation_horizon_hours, opts.force, "--start",
+                  f"policy {inputs.policy.name}")
     result = compute(inputs.list, inputs.policy, opts.level)
     if opts.strict and not result.ok:
         raise RequirementNotMet(f"{opts.level.value} requirement not met ({_shortfalls(result)}); "
@@ -221,6 +225,8 @@ def activate(opts: ActivateOptions, *, now: datetime | None = None, progress: Pr
             # a failure before the commit leaves it as it was and _staging removes what it created.
             pending.dry_run(journal)
         with journal.transaction(on_wait=on_wait):
+            if clock and opts.start is None:
+                pending.retime(_now(None))  # B waited for A: B's warning starts when B holds the journal
             recover(out, journal)
             activated = pending.record(journal, progress)
         _publish(out, activated.id, journal)
@@ -238,8 +244,19 @@ class _Activation:
         self.prefix = lst.info.doc_prefix
         self.count = len(result.operating)
 
+    def retime(self, now: datetime) -> None:
+        """A default start is the time the journal's lock is held, not when this run began waiting."""
+        self.now = now
+        self.start = now.replace(second=0)
+        self.until = _until(self.start, self.opts.until, self.opts.hours)
+
     def decide(self, journal: Journal) -> tuple[str, ActivationRecord | None, str | None]:
-        """(kind, the active warning, what becomes of it): SPEC §10's rules."""
+        """(kind, the active warning, what becomes of it): SPEC §10's rules, then the journal's order."""
+        decided = self._decide(journal)
+        not_before_last_event(journal, self.start, "start a warning", "--start")
+        return decided
+
+    def _decide(self, journal: Journal) -> tuple[str, ActivationRecord | None, str | None]:
         active = journal.active()
         level = self.opts.level
         if active is None:
@@ -356,11 +373,16 @@ def lift(opts: LiftOptions, *, now: datetime | None = None, progress: Progress |
     ``NothingActive`` (exit 1) when no warning is active, ``UsageError`` (exit
     2) when ``at`` is before the warning started.
     """
+    from haze.core.policy import DEFAULT_HORIZON_HOURS
+
+    clock = now is None
     now = _now(now)
-    at = _shanghai(opts.at) if opts.at is not None else now
+    at = _minute(opts.at) if opts.at is not None else now.replace(second=0)  # on the minute, as notices say
+    check_horizon(at, now, DEFAULT_HORIZON_HOURS, False, "--at", "the default activation_horizon_hours")
     journal = Journal(journal_path(opts.journal))
     out = opts.out_dir(journal.path)
     with journal:
+        at = _lift_time(journal, at, explicit=opts.at is not None)
         if opts.dry_run:
             warning = _liftable(journal, at)
             issue = _lift_issue(journal, out, warning, at, now, journal.peek_number(_prefix(warning), now.year))
@@ -369,6 +391,9 @@ def lift(opts: LiftOptions, *, now: datetime | None = None, progress: Progress |
                           journal.path, dry_run=True)
         _liftable(journal, at)  # first without the lock: "nothing active" creates no journal
         with journal.transaction(on_wait=on_wait):
+            if opts.at is None and clock:  # "now" is when this haze holds the journal (issue 17.11)
+                now = _now(None)
+                at = _lift_time(journal, now.replace(second=0), explicit=False)
             recover(out, journal)
             warning = _liftable(journal, at)  # again, under the lock: it may have changed meanwhile
             recipients = _recipients(journal, warning)
@@ -387,6 +412,49 @@ def lift(opts: LiftOptions, *, now: datetime | None = None, progress: Progress |
                 journal.insert_notices(_notice_records(issue.id, notices))
         _publish(out, issue.id, journal)
     return Lifted(issue.id, warning, at, notices, _numbers(_prefix(warning), issue, notices.count), journal.path)
+
+
+def _lift_time(journal: Journal, at: datetime, *, explicit: bool) -> datetime:
+    """When the lift is dated (issue 18.7): a warning whose own end has passed ended then.
+
+    Its notices told the enterprises it ends at ``until``; a lift dated later
+    would contradict them. Without ``--at`` the lift is dated at that end; an
+    ``--at`` after it is refused.
+    """
+    warning = journal.active()
+    if warning is None or warning.until is None or warning.until > at:
+        return at
+    if explicit and at > warning.until:
+        raise UsageError(f"warning {warning.id} already ended at its end time {_show(warning.until)}; give --at "
+                         "no later than that, or leave --at out to date the lift at its end "
+                         "(nothing written or recorded)")
+    return warning.until
+
+
+def check_horizon(moment: datetime, now: datetime, hours: float, force: bool, option: str, source: str) -> None:
+    """Refuse (exit 2) a time further ahead than the horizon: usually a mistyped date (issue 17.7)."""
+    if force or moment - now <= timedelta(hours=hours):
+        return
+    ahead = moment - now
+    span = f"{ahead.days} days {ahead.seconds // 3600} hours" if ahead.days else f"{ahead.seconds // 3600} hours"
+    again = "give --force to issue it anyway" if option == "--start" else "lift it when it is lifted"
+    raise UsageError(f"{option} {_show(moment)} is {span} after now ({_show(now)}), beyond the {hours:g} hours "
+                     f"{source} allows (activation_horizon_hours); check the date, or {again} "
+                     "(nothing written or recorded)")
+
+
+def not_before_last_event(journal: Journal, moment: datetime, action: str, option: str) -> None:
+    """Refuse to begin anything before the latest time the journal records (issue 17.8).
+
+    Events are recorded in order; one dated before the last would overlap it
+    (two warnings at once on paper). A default start there means the
+    computer's clock was set back.
+    """
+    last = journal.last_event_time()
+    if last is not None and moment < _minute(last):  # to the minute: what the notices state
+        raise UsageError(f"cannot {action} at {_show(moment)}: the journal already records an event at "
+                         f"{_show(last)}; if the computer's clock is wrong, set it right, else give {option} no "
+                         "earlier than that (nothing written or recorded)")
 
 
 def _liftable(journal: Journal, at: datetime) -> ActivationRecord:
@@ -588,18 +656,21 @@ def _move_into_place(staging: Path, out: Path, issue_id: str) -> bool:
 
 # -- small helpers -------------------------------------------------------------------
 
-def _now(now: datetime | None) -> datetime:
-    """``now`` in Asia/Shanghai; the current time (to the second: it names ids and notices) when None."""
-    from haze.core.timeparse import SHANGHAI
-
-    return datetime.now(SHANGHAI).replace(microsecond=0) if now is None else _shanghai(now)
-
-
-def _recorded() -> datetime:
-    """When a row is written, to the microsecond: history is ordered by it."""
+def _clock() -> datetime:
+    """The computer's time in Asia/Shanghai (one place, so tests can step it back)."""
     from haze.core.timeparse import SHANGHAI
 
     return datetime.now(SHANGHAI)
+
+
+def _now(now: datetime | None) -> datetime:
+    """``now`` in Asia/Shanghai; the current time (to the second: it names ids and notices) when None."""
+    return _clock().replace(microsecond=0) if now is None else _shanghai(now)
+
+
+def _recorded() -> datetime:
+    """When a row is written, to the microsecond (history follows the journal's sequence, not this)."""
+    return _clock()
 
 
 def _shanghai(value: datetime) -> datetime:
@@ -608,17 +679,27 @@ def _shanghai(value: datetime) -> datetime:
     return to_shanghai(value)
 
 
+def _minute(value: datetime) -> datetime:
+    """``value`` in Shanghai time on its minute: notices state times to the minute, and so do ids."""
+    return _shanghai(value).replace(second=0, microsecond=0)
+
+
 def _until(start: datetime, until: datetime | None, hours: float | None) -> datetime | None:
+    from haze.core.timeparse import MAX_HOURS, check_hours
+
     if until is not None and hours is not None:
         raise UsageError("give --until or --hours, not both")
     if hours is not None:
         if not hours > 0 or hours != hours or hours == float("inf"):
             raise UsageError(f"--hours must be a positive number of hours, not {hours}")
-        until = start + timedelta(hours=hours)
+        until = start + timedelta(hours=check_hours(hours))  # bounded: 1e12 hours would overflow (17.12)
     if until is not None:
-        until = _shanghai(until)
+        until = _minute(until)
         if until <= start:
             raise UsageError(f"the warning would end ({_show(until)}) before it starts ({_show(start)})")
+        if until - start > timedelta(hours=MAX_HOURS):
+            raise UsageError(f"the warning would last from {_show(start)} to {_show(until)}, more than "
+                             f"{MAX_HOURS / 24:g} days; check --until (a longer one is lifted and issued again)")
     return until
 
 

@@ -18,6 +18,8 @@ from haze.core.findings import Finding
 from haze.core.model import LEVELS, POLLUTANTS, Category, Grade, Level, Measure, Pollutant
 
 DEFAULT_POLICY = "shanxi-2024"
+#: Default of ``activation_horizon_hours``: three days, the span of a forecast a warning is issued on.
+DEFAULT_HORIZON_HOURS = 72.0
 MAX_POLICY_BYTES = 16 * 1024 * 1024
 
 MeasureTable = dict[Level, Measure]
@@ -36,6 +38,9 @@ class Policy:
     noncompliant_actions: tuple[str, ...] = ()
     industry_names: dict[str, str] = field(default_factory=dict)
     path: str = ""
+    #: How far from now a warning may start (or be lifted) without --force: a start beyond it is
+    #: usually a mistyped date (2062 for 2026) that would go on official notices (issue 17.7).
+    activation_horizon_hours: float = DEFAULT_HORIZON_HOURS
 
     def requirement(self, level: Level, pollutant: Pollutant) -> float:
         """The share required; a level the policy leaves out cannot be computed (never 0%)."""
@@ -150,6 +155,11 @@ class _PolicyReader:
             self.fail(doc, f"zone_escalation must be a whole number ≥ 0, not {escalation!r}")
         else:
             policy.zone_escalation = escalation
+        horizon = doc.get("activation_horizon_hours", DEFAULT_HORIZON_HOURS)
+        if isinstance(horizon, bool) or not isinstance(horizon, (int, float)) or not 1 <= horizon <= 24 * 366:
+            self.fail(doc, f"activation_horizon_hours must be a number of hours from 1 to 8784, not {horizon!r}")
+        else:
+            policy.activation_horizon_hours = float(horizon)
         policy.grades = self.grade_tables(doc.get("grades") or {}, doc, "grades")
         for industry, table in self.section(doc, "industries").items():
             policy.industries[str(industry).lower()] = self.grade_tables(table, doc.get("industries"), industry)

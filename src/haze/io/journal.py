@@ -53,6 +53,10 @@ FIRST_WAIT = 1.0
 
 # States of an activation.
 ACTIVE, SUPERSEDED, EXPIRED, LIFTED = "active", "superseded", "expired", "lifted"
+#: An activation an officer voided (作废): recorded in ``voids``; read back as this state. In the
+#: ``activations`` table a voided active warning is closed as superseded by the void's id (the table's
+#: CHECK constraint predates voids, and a journal is never rewritten to change it).
+VOID = "void"
 # Kinds of an activation: a new warning, a change of level, a forced re-issue.
 ACTIVATION, ADJUSTMENT, REISSUE = "activation", "adjustment", "reissue"
 LIFT = "lift"
@@ -114,6 +118,27 @@ CREATE TABLE counters (
     last            INTEGER NOT NULL,
     PRIMARY KEY (prefix, year)
 );
+"""
+
+# Added to journals of schema 1 when first written by a haze that knows them (CREATE … IF NOT EXISTS):
+# older haze versions ignore them, so the schema version stays 1.
+_EXTRA_SCHEMA = """
+-- The journal's own order of events (issue 17.8): history follows it, not the wall clock, which an
+-- officer's computer may step back.
+CREATE TABLE IF NOT EXISTS events (
+    seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+    id              TEXT NOT NULL UNIQUE,
+    kind            TEXT NOT NULL
+);
+-- Activations voided (作废) by an officer: a mistyped start, a wrong list. Numbers are never reused.
+CREATE TABLE IF NOT EXISTS voids (
+    id              TEXT PRIMARY KEY,
+    activation_id   TEXT NOT NULL UNIQUE REFERENCES activations(id),
+    at              TEXT NOT NULL,
+    reason          TEXT NOT NULL,
+    user            TEXT NOT NULL,
+    recorded        TEXT NOT NULL
+)
 """
 
 
@@ -393,6 +418,9 @@ class Journal:
                     if statement.strip():
                         conn.execute(statement)
                 conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            for statement in _EXTRA_SCHEMA.split(";"):
+                if statement.strip():
+                    conn.execute(statement)
             yield self
         except BaseException as exc:
             try:
@@ -478,6 +506,7 @@ class Journal:
              _dumps(r.pollutants), int(r.ok), r.notice_dir, r.manifest_sha256, r.notice_count, r.user,
              _stamp(r.recorded), _stamp(r.closed_at), r.superseded_by),
         )
+        self._sequence(r.id, r.kind)
 
     def close_activation(self, activation_id: str, state: str, at: datetime,
                          superseded_by: str | None = None) -> None:
@@ -496,6 +525,19 @@ class Journal:
             (r.id, r.activation_id, _stamp(r.at), r.notice_dir, r.manifest_sha256, r.notice_count, r.user,
              _stamp(r.recorded)),
         )
+        self._sequence(r.id, LIFT)
+
+    def insert_void(self, record: "VoidRecord") -> None:
+        """Record that an activation is void; close it (as superseded by the void) if it is active."""
+        r = record
+        self._execute("INSERT INTO voids (id, activation_id, at, reason, user, recorded) VALUES (?, ?, ?, ?, ?, ?)",
+                      (r.id, r.activation_id, _stamp(r.at), r.reason, r.user, _stamp(r.recorded)))
+        self._execute("UPDATE activations SET state = 'superseded', closed_at = ?, superseded_by = ?"
+                      " WHERE id = ? AND state = 'active'", (_stamp(r.at), r.id, r.activation_id))
+        self._sequence(r.id, VOID)
+
+    def _sequence(self, event_id: str, kind: str) -> None:
+        self._execute("INSERT INTO events (id, kind) VALUES (?, ?)", (event_id, kind))
 
     def insert_notices(self, notices: list[NoticeRecord]) -> None:
         assert self._conn is not None and self._conn.in_transaction
@@ -527,10 +569,41 @@ class Journal:
 
     def activation(self, activation_id: str) -> ActivationRecord | None:
         rows = self._query("SELECT * FROM activations WHERE id = ?", (activation_id,))
-        return ActivationRecord.from_row(rows[0]) if rows else None
+        return self._voided(ActivationRecord.from_row(rows[0])) if rows else None
 
     def activations(self) -> list[ActivationRecord]:
-        return [ActivationRecord.from_row(r) for r in self._query("SELECT * FROM activations ORDER BY rowid")]
+        return [self._voided(ActivationRecord.from_row(r))
+                for r in self._query("SELECT * FROM activations ORDER BY rowid")]
+
+    def _has(self, table: str) -> bool:
+        return bool(self._query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)))
+
+    def voids(self) -> list["VoidRecord"]:
+        if not self._has("voids"):
+            return []
+        return [VoidRecord(id=r["id"], activation_id=r["activation_id"], at=datetime.fromisoformat(r["at"]),
+                           reason=r["reason"], user=r["user"], recorded=datetime.fromisoformat(r["recorded"]))
+                for r in self._query("SELECT * FROM voids ORDER BY rowid")]
+
+    def void_of(self, activation_id: str) -> "VoidRecord | None":
+        return next((v for v in self.voids() if v.activation_id == activation_id), None)
+
+    def _voided(self, record: ActivationRecord) -> ActivationRecord:
+        from dataclasses import replace
+
+        if record.state == ACTIVE or record.superseded_by is None or not self._has("voids"):
+            return record
+        if self._query("SELECT 1 FROM voids WHERE activation_id = ?", (record.id,)):
+            return replace(record, state=VOID)
+        return record
+
+    def last_event_time(self) -> datetime | None:
+        """The latest time any recorded event names (a start, a lift, a void): nothing may begin before it."""
+        events = self.history()
+        void = {e.id for e in events if e.kind != LIFT and e.kind != VOID and e.state == VOID}
+        # A voided activation's times are the mistake being corrected (a start in 2062): they bind nothing.
+        times = [e.when for e in events if e.id not in void and e.activation_id not in void]
+        return max(times) if times else None
 
     def lifts(self) -> list[LiftRecord]:
         return [LiftRecord.from_row(r) for r in self._query("SELECT * FROM lifts ORDER BY rowid")]
@@ -568,9 +641,15 @@ class Journal:
         events = [_activation_event(a) for a in self.activations()]
         levels = {e.id: e.level for e in events}
         events += [_lift_event(lift, levels[lift.activation_id]) for lift in self.lifts()]
-        # Writes are serialised by the lock, so the recording times are in order; the
-        # index is a tie-break for equal stamps (an activation before its own lift).
-        ordered = [e for _, _, e in sorted((e.recorded, i, e) for i, e in enumerate(events))]
+        events += [_void_event(v, levels[v.activation_id]) for v in self.voids()]
+        # The journal's own sequence (table events) decides the order, never the wall clock, which
+        # may have been stepped back (issue 17.8). Events recorded before the sequence existed come
+        # first, by recording time (writes are serialised, so those stamps were in order then).
+        sequence = {r["id"]: r["seq"] for r in self._query("SELECT id, seq FROM events")} \
+            if self._has("events") else {}
+        ordered = [e for *_, e in sorted(
+            ((1, sequence[e.id], e.recorded, i) if e.id in sequence else (0, 0, e.recorded, i)) + (e,)
+            for i, e in enumerate(events))]
         return ordered[-limit:] if limit else ordered
 
 
@@ -583,6 +662,23 @@ def _activation_event(a: ActivationRecord) -> Event:
 def _lift_event(lift: LiftRecord, level: Level) -> Event:
     return Event(kind=LIFT, id=lift.id, level=level, when=lift.at, recorded=lift.recorded, user=lift.user,
                  notice_dir=lift.notice_dir, notice_count=lift.notice_count, activation_id=lift.activation_id)
+
+
+@dataclass(frozen=True)
+class VoidRecord:
+    """An activation declared void (作废) by an officer, with why."""
+
+    id: str
+    activation_id: str
+    at: datetime
+    reason: str
+    user: str
+    recorded: datetime
+
+
+def _void_event(void: VoidRecord, level: Level) -> Event:
+    return Event(kind=VOID, id=void.id, level=level, when=void.at, recorded=void.recorded, user=void.user,
+                 notice_dir="", notice_count=0, activation_id=void.activation_id)
 
 
 def _dumps(value: Any) -> str:
