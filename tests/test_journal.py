@@ -150,7 +150,7 @@ def test_a_notice_number_can_never_be_recorded_twice(tmp_path: Path) -> None:
     with Journal(tmp_path / "j.db") as j:
         with j.transaction():
             j.insert_notices([n])
-        with pytest.raises(JournalError, match="UNIQUE"):
+        with pytest.raises(JournalError, match="repeat an id or a notice number"):
             with j.transaction():
                 j.insert_notices([replace(n, issue_id="b")])
         assert j.notices("a") == [n]

@@ -60,7 +60,7 @@ def void(opts: VoidOptions, *, now: datetime | None = None) -> Voided:
     from haze.commands.lifecycle import _now, _recorded, _stamp_id, _unique_id
     from haze.core.text import clean
 
-    reason = clean(opts.reason or "")
+    reason = clean(opts.reason or "").strip()
     if not reason:
         raise UsageError("give --reason: why the activation is void goes into the journal and the void record")
     if len(reason) > MAX_REASON:
