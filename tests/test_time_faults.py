@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 from conftest import EXAMPLES, write
 from haze.commands import lifecycle
 from haze.core.errors import UsageError
-from haze.core.timeparse import MAX_HOURS, MIN_HOURS, SHANGHAI, check_hours, parse_when
+from haze.core.timeparse import SHANGHAI, parse_when
+from haze.core import timeparse
 
 LIST = EXAMPLES / "small-fails-orange.yaml"
 NOW = datetime(2026, 12, 1, 23, 10, tzinfo=SHANGHAI)
@@ -81,11 +82,11 @@ def test_times_outside_the_sane_range_are_refused(text: str) -> None:
 
 @given(st.floats(allow_nan=True, allow_infinity=True))
 def test_hours_are_accepted_only_within_bounds(hours: float) -> None:
-    if MIN_HOURS <= hours <= MAX_HOURS:
-        assert check_hours(hours) == hours
+    if timeparse.MIN_HOURS <= hours <= timeparse.MAX_HOURS:
+        assert timeparse.check_hours(hours) == hours
     else:
         with pytest.raises(UsageError):
-            check_hours(hours)
+            timeparse.check_hours(hours)
 
 
 @pytest.mark.parametrize("args", [("--hours", "1e12"), ("--hours", "1e9"), ("--hours", "0.0001"),
