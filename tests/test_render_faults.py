@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 
 from conftest import write
-from haze.render import sandbox
 from haze.render.notices import make_environment, md_escape
 
 A = "91140525MA0KAY4C6U"
@@ -114,6 +113,8 @@ def test_ordinary_arithmetic_and_formatting_still_work() -> None:
 
 def test_a_looping_template_fails_in_seconds_and_releases_the_journal(run, tmp_path: Path,
                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from haze.render import sandbox
+
     monkeypatch.setattr(sandbox, "RENDER_SECONDS", 0.5)
     templates = tmp_path / "tpl"
     write(templates / "notice.zh.md.j2", "{% for i in range(100000) %}{% for j in range(100000) %}"
