@@ -145,7 +145,7 @@ def test_status_and_history_read_the_journal(run) -> None:
     activate_json(run, "yellow", "--start", "2025-12-01 08:00", "--hours", "24")
     result = run("status")
     assert result.exit_code == 0
-    assert "ACTIVE: yellow" in result.stdout
+    assert "EXPIRED: yellow" in result.stdout  # its 24 hours are long past (issue 18.7: not ACTIVE)
     assert "20251201-080000-yellow" in result.stdout
     assert "2025-12-02 08:00" in result.stdout
     result = run("history")
