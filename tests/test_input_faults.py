@@ -63,7 +63,7 @@ def test_a_yaml_list_sees_one_enterprise_behind_each_spelling_of_a_code(twin: st
                  + enterprise(twin, 示例 + "二"))
     report = read_list(path)
     assert "E108" in codes(report), [f.format() for f in report.findings]
-    assert report.list is not None and report.list.enterprises[1].id == A
+    assert report.enterprise_list is not None and report.enterprise_list.enterprises[1].id == A
 
 
 def test_csv_and_yaml_agree_on_a_code_with_a_zero_width_space() -> None:
@@ -77,7 +77,7 @@ def test_a_valid_code_with_invisible_characters_is_warned_and_kept_clean() -> No
     report = read_list(path)
     assert report.blocking == []
     assert "W309" in codes(report)
-    assert report.list is not None and report.list.enterprises[0].id == A
+    assert report.enterprise_list is not None and report.enterprise_list.enterprises[0].id == A
 
 
 def test_activate_names_the_enterprise_instead_of_leaking_sql(run, tmp_path: Path) -> None:
@@ -142,7 +142,7 @@ def test_unambiguous_number_text_is_read(cell: str, value: float) -> None:
     path = write(Path("list.csv"), header + f"甲厂,{A},C,\"{cell}\",1,1,1\n")
     report = read_list(path)
     assert report.blocking == []
-    assert report.list is not None and report.list.enterprises[0].lines[0].emissions[Pollutant.SO2] == value
+    assert report.enterprise_list is not None and report.enterprise_list.enterprises[0].lines[0].emissions[Pollutant.SO2] == value
 
 
 def test_yaml_number_text_follows_the_same_rule() -> None:
@@ -158,8 +158,8 @@ def test_a_dash_as_an_emission_means_none_in_yaml_as_in_csv() -> None:
     for path in (yaml_path, csv_path):
         report = read_list(path)
         assert report.blocking == [], [f.format() for f in report.findings]
-        assert report.list is not None
-        assert report.list.enterprises[0].lines[0].emissions.get(Pollutant.SO2, 0.0) == 0.0
+        assert report.enterprise_list is not None
+        assert report.enterprise_list.enterprises[0].lines[0].emissions.get(Pollutant.SO2, 0.0) == 0.0
 
 
 def test_a_cut_with_an_underscore_is_not_a_number() -> None:

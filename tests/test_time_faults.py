@@ -1,7 +1,7 @@
 """Issue 17/18, time side: bounded times, the times duty officers type, the horizon, void,
 the journal's own order, "now" taken under the lock, and expired warnings.
 
-Clocks are stepped by replacing ``haze.commands.lifecycle._clock`` (the one place
+Clocks are stepped by replacing ``haze.commands.issuing.clock`` (the one place
 haze reads the computer's time for activate and lift), never by sleeping.
 """
 
@@ -17,7 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import EXAMPLES, write
-from haze.commands import lifecycle
+from haze.commands import issuing
 from haze.core.errors import UsageError
 from haze.core.timeparse import SHANGHAI, parse_when
 from haze.core import timeparse
@@ -199,7 +199,7 @@ class Clock:
 def test_a_clock_stepped_back_cannot_overlap_warnings_and_history_keeps_the_journal_order(
         run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     clock = Clock(at("2026-03-01T20:00:05"))
-    monkeypatch.setattr(lifecycle, "_clock", clock)
+    monkeypatch.setattr(issuing, "clock", clock)
     journal = tmp_path / "j.db"
     first = json.loads(run("activate", "orange", "--list", LIST, "--journal", journal, "--json").stdout)
     clock.now = at("2026-03-01T23:00:05")
@@ -222,7 +222,7 @@ def test_a_clock_stepped_back_cannot_overlap_warnings_and_history_keeps_the_jour
 def test_a_default_start_is_the_time_the_lock_is_held(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     journal = tmp_path / "j.db"
     clock = Clock(at("2026-03-01T23:00:10"))
-    monkeypatch.setattr(lifecycle, "_clock", clock)
+    monkeypatch.setattr(issuing, "clock", clock)
     # officer A's orange warning starts at 23:00
     assert run("activate", "orange", "--list", LIST, "--journal", journal, "--start", "2026-03-01T23:00").exit_code == 0
     # officer B typed `activate red` at 22:59:50 and waited; by the time B holds the lock it is 23:00:30
@@ -231,7 +231,7 @@ def test_a_default_start_is_the_time_the_lock_is_held(run, tmp_path: Path, monke
     def stepping() -> datetime:
         return next(reads, at("2026-03-01T23:00:30"))
 
-    monkeypatch.setattr(lifecycle, "_clock", stepping)
+    monkeypatch.setattr(issuing, "clock", stepping)
     result = run("activate", "red", "--list", LIST, "--journal", journal, "--json")
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)

@@ -1,17 +1,12 @@
-"""``haze void``: declare a mistaken activation void (作废); see :mod:`haze.commands.void`."""
+"""``haze void``: click wiring for :mod:`haze.commands.void`."""
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
 import click
 
-from haze.cli.common import config_option, emit_json
-from haze.cli.lifecycle import esc, journal_option, say
-
-if TYPE_CHECKING:
-    from haze.commands.void import Voided
+from haze.cli.common import config_option
+from haze.cli.journal_options import journal_option, optional_path
+from haze.cli.reporters import report
 
 
 @click.command()
@@ -33,41 +28,8 @@ def void(activation: str | None, reason: str, dry_run: bool, journal: str | None
     directory; the voided notices themselves are left as issued.
     Exit 0 voided, 1 nothing active, 2 bad input.
     """
-    from haze.commands.void import VoidOptions
-    from haze.commands.void import void as run_void
+    from haze.commands import void as command
 
-    outcome = run_void(VoidOptions(activation=activation, reason=reason,
-                                   journal=Path(journal) if journal else None, dry_run=dry_run))
-    if as_json:
-        emit_json(void_json(outcome))
-    else:
-        print_void(outcome)
-
-
-def void_json(outcome: Voided) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "void": outcome.id, "activation": outcome.warning.id, "level": outcome.warning.level.value,
-        "at": outcome.at.isoformat(), "reason": outcome.reason,
-        "notices": [n.number for n in outcome.notices],
-        "record": None if outcome.record_dir is None else str(outcome.record_dir),
-        "journal": str(outcome.journal),
-    }
-    if outcome.dry_run:
-        data["dry_run"] = True
-    return data
-
-
-def print_void(outcome: Voided) -> None:
-    from haze.cli.common import stdout_console
-
-    console = stdout_console()
-    w = outcome.warning
-    numbers = f" ({esc(outcome.notices[0].number)} – {esc(outcome.notices[-1].number)})" if outcome.notices else ""
-    what = f"{w.level.value} ({w.level.zh}预警) activation {esc(w.id)} and its {len(outcome.notices)} notices{numbers}"
-    if outcome.dry_run:
-        say(console, f"[bold]dry run[/]: would void the {what}; nothing written or recorded")
-        return
-    say(console, f"[bold]voided[/] the {what}: recorded as {esc(outcome.id)} in {esc(outcome.journal)}")
-    say(console, "their numbers are not given again; tell the enterprises the notices are void (作废)")
-    if outcome.record_dir is not None:
-        say(console, f"void record: {esc(outcome.record_dir.absolute())}/void.md")
+    settings = command.Settings(activation=activation, reason=reason, journal=optional_path(journal),
+                                dry_run=dry_run)
+    report(command.run(settings), as_json)

@@ -27,6 +27,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from haze.core.errors import HazeError, NothingActive, UsageError
 from haze.io.journal import ACTIVE, VOID, ActivationRecord, Journal, NoticeRecord, VoidRecord, current_user, \
@@ -36,7 +37,9 @@ MAX_REASON = 500
 
 
 @dataclass(kw_only=True)
-class VoidOptions:
+class Settings:
+    """What ``haze void`` was asked to do."""
+
     activation: str | None = None  # default: the active warning
     reason: str
     journal: Path | None = None
@@ -44,7 +47,9 @@ class VoidOptions:
 
 
 @dataclass
-class Voided:
+class Outcome:
+    """What :func:`run` did (a dry run records and writes nothing)."""
+
     id: str
     warning: ActivationRecord  # as it was before
     at: datetime
@@ -54,10 +59,27 @@ class Voided:
     journal: Path = Path()
     dry_run: bool = False
 
+    @property
+    def ok(self) -> bool:
+        return True  # nothing to void is NothingActive (exit 1), raised before any outcome
 
-def void(opts: VoidOptions, *, now: datetime | None = None) -> Voided:
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "void": self.id, "activation": self.warning.id, "level": self.warning.level.value,
+            "at": self.at.isoformat(), "reason": self.reason, "notices": [n.number for n in self.notices],
+            "record": None if self.record_dir is None else str(self.record_dir), "journal": str(self.journal),
+        }
+        if self.dry_run:
+            data["dry_run"] = True
+        return data
+
+
+def run(opts: Settings, *, now: datetime | None = None) -> Outcome:
     """Record ``opts.activation`` (default: the active warning) as void; write the void record."""
-    from haze.commands.lifecycle import _now, _recorded, _stamp_id, _unique_id
+    from haze.commands.issuing import now_shanghai as _now
+    from haze.commands.issuing import recorded_now as _recorded
+    from haze.commands.issuing import stamp_id as _stamp_id
+    from haze.commands.issuing import unique_id as _unique_id
     from haze.core.text import clean
 
     reason = clean(opts.reason or "").strip()
@@ -73,7 +95,7 @@ def void(opts: VoidOptions, *, now: datetime | None = None) -> Voided:
         now = _now(now)
         out = Path(target.notice_dir).parent
         if opts.dry_run:
-            return Voided(_unique_id(journal, out, _stamp_id(now, "void")), target, now, reason,
+            return Outcome(_unique_id(journal, out, _stamp_id(now, "void")), target, now, reason,
                           journal.notices(target.id), None, journal.path, dry_run=True)
         with journal.transaction():
             target = _target(journal, opts.activation)  # again, under the lock
@@ -89,7 +111,7 @@ def void(opts: VoidOptions, *, now: datetime | None = None) -> Voided:
                               f"could not be written: {exc}")
             error.exit_code = 1
             raise error from None
-    return Voided(void_id, target, now, reason, notices, directory, journal.path)
+    return Outcome(void_id, target, now, reason, notices, directory, journal.path)
 
 
 def _target(journal: Journal, activation: str | None) -> ActivationRecord:

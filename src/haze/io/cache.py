@@ -30,7 +30,6 @@ import gc
 import hashlib
 import json
 import os
-import stat
 import sys
 import time
 from pathlib import Path
@@ -38,8 +37,8 @@ from typing import Any, Iterator
 
 from haze import __version__
 from haze.core.findings import Finding
-from haze.io.lists import ListReport, list_format, parse_list, read_list
-from haze.io.lists.yamlread import MAX_BYTES
+from haze.io.fsio import TEMP_SUFFIX, OutputError, write_atomic
+from haze.io.lists import ListReport, list_format, parse_list, read_list, read_list_bytes
 from haze.core.model import (
     Capacity,
     Category,
@@ -135,15 +134,9 @@ def cached_read_list(path: str | Path, *, directory: Path | None = None) -> List
     kind = list_format(path)
     if kind is None:
         return read_list(path)
-    try:
-        info = os.stat(path)
-        # Only a regular file within the size bound is read here; anything else (missing,
-        # a directory, a pipe that would block, a huge file) is read_list's to word.
-        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES:
-            return read_list(path)
-        data = Path(path).read_bytes()
-    except OSError:
-        return read_list(path)
+    data, problem = read_list_bytes(path)
+    if data is None:
+        return ListReport(name, None, [problem] if problem is not None else [])
     digest = hashlib.sha256(data).hexdigest()
     key = entry_key(digest, kind, Path(path).stem)
     folder = directory if directory is not None else cache_dir()
@@ -183,27 +176,17 @@ def load_entry(entry: Path, key: str, path: str, digest: str) -> ListReport | No
 
 
 def store_entry(folder: Path, entry: Path, key: str, report: ListReport) -> None:
-    """Write ``entry`` atomically; a cache that cannot be written is silently skipped.
+    """Write ``entry`` atomically (:func:`haze.io.fsio.write_atomic`); a cache that cannot be written is skipped.
 
-    Not through :func:`haze.io.fsio.write_atomic`, which fsyncs: an entry torn by a
-    power cut fails its checksum and is rebuilt, so waiting for the disk buys nothing.
+    Without fsync (``sync=False``): an entry torn by a power cut fails its
+    checksum and is rebuilt, so waiting for the disk buys nothing.
     """
-    import tempfile  # only a miss writes: a warm start does without it
     payload = json.dumps(encode_report(report), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     header = json.dumps({"haze_cache": FORMAT, "key": key, "bytes": len(payload),
                          "sha256": hashlib.sha256(payload).hexdigest(), "haze": __version__})
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=SUFFIX, dir=folder)
-    except OSError:
-        return
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(header.encode("ascii") + b"\n" + payload)
-        os.replace(tmp, entry)
-    except OSError:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
+        write_atomic(entry, header.encode("ascii") + b"\n" + payload, overwrite=True, sync=False)
+    except OutputError:
         return
     prune(folder)
 
@@ -216,7 +199,8 @@ def prune(folder: Path, keep: int = MAX_ENTRIES) -> None:
         for item in folder.iterdir():
             with contextlib.suppress(OSError):
                 mtime = item.stat().st_mtime
-                if item.name.startswith(".tmp-"):
+                # write_atomic's hidden ".NAME.XXXX.tmp", and ".tmp-*" of haze before it wrote through fsio
+                if item.name.startswith(".tmp-") or (item.name.startswith(".") and item.name.endswith(TEMP_SUFFIX)):
                     if now - mtime > STALE_TEMP:
                         item.unlink()
                 elif item.suffix == SUFFIX:
@@ -247,26 +231,26 @@ def gc_paused() -> Iterator[None]:
 
 def encode_report(report: ListReport) -> dict[str, Any]:
     return {
-        "list": None if report.list is None else _encode_list(report.list),
-        "findings": [[f.severity, f.code, f.message, f.line, f.enterprise, f.column] for f in report.findings],
+        "list": None if report.enterprise_list is None else _encode_list(report.enterprise_list),
+        "findings": [[f.severity, f.code, f.message, f.line, f.enterprise, f.column, f.level] for f in report.findings],
     }
 
 
 def decode_report(data: dict[str, Any], path: str, digest: str) -> ListReport:
     raw = data["list"]
-    lst = None if raw is None else _decode_list(raw, path, digest)
-    findings = [Finding(s, c, m, path, line, e, col) for s, c, m, line, e, col in data["findings"]]
-    return ListReport(path, lst, findings, digest)
+    enterprise_list = None if raw is None else _decode_list(raw, path, digest)
+    findings = [Finding(s, c, m, path, line, e, col, lvl) for s, c, m, line, e, col, lvl in data["findings"]]
+    return ListReport(path, enterprise_list, findings, digest)
 
 
-def _encode_list(lst: EnterpriseList) -> list[Any]:
-    i = lst.info
+def _encode_list(enterprise_list: EnterpriseList) -> list[Any]:
+    i = enterprise_list.info
     info = [i.region, i.authority, i.season, i.policy, i.doc_prefix,
             None if i.baseline is None else _encode_amounts(i.baseline), i.strict_ids,
             None if i.contact is None else [i.contact.name, i.contact.phone]]
-    return [info, [_encode_enterprise(e) for e in lst.enterprises],
+    return [info, [_encode_enterprise(e) for e in enterprise_list.enterprises],
             [[s.name, s.kind, _encode_amounts(s.emissions), _encode_measures(s.measures), s.line]
-             for s in lst.other_sources]]
+             for s in enterprise_list.other_sources]]
 
 
 def _decode_list(raw: list[Any], path: str, digest: str) -> EnterpriseList:

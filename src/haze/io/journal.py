@@ -37,6 +37,7 @@ from typing import Any, Callable, Iterator
 
 from haze.core.errors import JournalError
 from haze.core.model import Level
+from haze.io.fsio import find_upward
 
 SCHEMA_VERSION = 1
 #: where a journal is looked for, and created when none is found (relative to a directory)
@@ -152,12 +153,7 @@ def find_journal(start: Path | None = None) -> Path:
     subdirectory say "no active warning", and ``haze activate`` there start a
     second journal whose notice numbers begin again at 1.
     """
-    here = (start or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
-        candidate = folder / DEFAULT_JOURNAL
-        if candidate.is_file():
-            return candidate
-    return here / DEFAULT_JOURNAL
+    return find_upward(DEFAULT_JOURNAL, start) or (start or Path.cwd()).resolve() / DEFAULT_JOURNAL
 
 
 def journal_path(given: str | Path | None) -> Path:
@@ -647,9 +643,11 @@ class Journal:
         # first, by recording time (writes are serialised, so those stamps were in order then).
         sequence = {r["id"]: r["seq"] for r in self._query("SELECT id, seq FROM events")} \
             if self._has("events") else {}
-        ordered = [e for *_, e in sorted(
-            ((1, sequence[e.id], e.recorded, i) if e.id in sequence else (0, 0, e.recorded, i)) + (e,)
-            for i, e in enumerate(events))]
+        def order(item: tuple[int, Event]) -> tuple[int, int, datetime, int]:
+            i, e = item
+            return (1, sequence[e.id], e.recorded, i) if e.id in sequence else (0, 0, e.recorded, i)
+
+        ordered = [e for _, e in sorted(enumerate(events), key=order)]
         return ordered[-limit:] if limit else ordered
 
 

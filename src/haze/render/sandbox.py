@@ -90,7 +90,7 @@ def bounded_environment_class() -> type:
             super().__init__(*args, **kwargs)
             self.globals["namespace"] = BoundedNamespace
             lipsum = self.globals.get("lipsum")
-            if lipsum is not None:
+            if callable(lipsum):
                 self.globals["lipsum"] = _bounded_lipsum(lipsum)
             for name in ("center", "indent", "format", "replace"):
                 if name in self.filters:
