@@ -172,22 +172,34 @@ def _bounded_lipsum(function: Callable[..., str]) -> Callable[..., str]:
     return lipsum
 
 
+_timing: list[tuple[str, float]] = []  # the render being timed (name, seconds); empty when none
+
+
+def _expire(signum: int, frame: Any) -> None:
+    if not _timing:
+        return  # a stray alarm after the render finished: nothing to stop
+    name, seconds = _timing[-1]
+    raise RenderTimeout(f"{name}: the template took more than {seconds:g} s to render one document; "
+                        "it loops or builds too much (nothing written or recorded)")
+
+
 @contextmanager
 def time_limit(name: str, seconds: float | None = None) -> Iterator[None]:
-    """Raise :class:`RenderTimeout` if the block runs longer than ``seconds`` (main thread, POSIX)."""
+    """Raise :class:`RenderTimeout` if the block runs longer than ``seconds`` (main thread, POSIX).
+
+    The handler is installed once and left in place (inert when nothing is
+    timed): installing it per render cost more than a small render itself.
+    """
     seconds = RENDER_SECONDS if seconds is None else seconds
     if seconds <= 0 or not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
         yield
         return
-
-    def expire(signum: int, frame: Any) -> None:
-        raise RenderTimeout(f"{name}: the template took more than {seconds:g} s to render one document; "
-                            "it loops or builds too much (nothing written or recorded)")
-
-    previous = signal.signal(signal.SIGALRM, expire)
+    if not _timing and signal.getsignal(signal.SIGALRM) is not _expire:  # outermost render only
+        signal.signal(signal.SIGALRM, _expire)
+    _timing.append((name, seconds))
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        _timing.pop()
