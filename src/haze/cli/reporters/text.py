@@ -149,6 +149,8 @@ def print_status(outcome: StatusOutcome) -> None:
         ("recorded", f"{when(record.recorded)} by {esc(record.user)}"),
         ("journal", esc(outcome.journal)),
     ]
+    if outcome.follow_up:
+        rows.insert(-1, ("follow-up", follow_up_line(outcome.follow_up)))
     console = stdout_console()
     # Past its own end the warning is over for the enterprises (their notices said so): EXPIRED, not
     # ACTIVE, although the journal keeps it open until the next lift or activation closes it (18.7).
@@ -278,6 +280,22 @@ def print_void(outcome: VoidOutcome) -> None:
         say(console, f"void record: {esc(outcome.record_dir.absolute())}/void.md")
 
 
+def follow_up_line(counts: dict[str, int]) -> str:
+    overdue = f"[bold red]{counts['overdue']} overdue[/] (haze overdue)" if counts["overdue"] else "0 overdue"
+    return f"{counts['notified']} notified, {counts['receipts']} receipts, {counts['reports']} reports, {overdue}"
+
+
+def _followup(name: str) -> Callable[..., None]:
+    """A printer of haze.cli.reporters.followup (advise, receipt, overdue, verify), imported when used."""
+
+    def printer(outcome: Any, **options: Any) -> None:
+        from haze.cli.reporters import followup
+
+        getattr(followup, name)(outcome, **options)
+
+    return printer
+
+
 PRINTERS: dict[str, Callable[..., None]] = {
     "check": print_check,
     "validate": print_validation,
@@ -289,4 +307,8 @@ PRINTERS: dict[str, Callable[..., None]] = {
     "import_": print_import,
     "export": print_export,
     "void": print_void,
+    "advise": _followup("print_advise"),
+    "receipt": _followup("print_receipt"),
+    "overdue": _followup("print_overdue"),
+    "verify": _followup("print_verify"),
 }
