@@ -43,3 +43,39 @@ def write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def text_of(path: Path) -> str:
+    """A notice's text read back as a reader would: python-docx for .docx, pypdf for .pdf, else UTF-8.
+
+    DOCX: every paragraph and table cell, one a line (headers and footers too). PDF: the
+    extracted text of every page with the line breaks the typesetter made taken out (a
+    Chinese line breaks between any two characters, an English one at a space).
+    A txt notice's BOM (for WPS and old Notepad) is not part of its text.
+    """
+    path = Path(path)
+    if path.suffix == ".docx":
+        from docx import Document
+
+        doc = Document(str(path))
+        parts = [p.text for p in doc.paragraphs]
+        for table in doc.tables:
+            for row in table.rows:
+                parts.append("\t".join(cell.text for cell in row.cells))
+        return "\n".join(parts)
+    if path.suffix == ".pdf":
+        from pypdf import PdfReader
+
+        pages = [page.extract_text() or "" for page in PdfReader(str(path)).pages]
+        text = "\n".join(pages)
+        return _unwrap(text)
+    return path.read_bytes().decode("utf-8-sig")
+
+
+def _unwrap(text: str) -> str:
+    import re
+
+    # a break between two CJK (or full-width) characters or digits joins them; elsewhere it was a space
+    wide = r"[\u2E80-\uFFEF0-9.%（）]"
+    text = re.sub(rf"(?<={wide})[ \t]*\n\s*(?={wide})", "", text)
+    return re.sub(r"\s*\n\s*", " ", text)

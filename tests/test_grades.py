@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import write
+from conftest import text_of, write
 from haze.commands.inputs import load_inputs
 from haze.core.creditcode import check_character
 from haze.core.engine import compute
@@ -375,7 +375,7 @@ def test_a_policy_written_before_b_minus_still_reads_its_lists(run, tmp_path: Pa
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-@pytest.mark.parametrize("fmt", ["md", "html", "txt"])
+@pytest.mark.parametrize("fmt", ["md", "html", "txt", "docx", "pdf"])
 def test_category_notices_render_in_every_shipped_template(tmp_path: Path, lang: str, fmt: str) -> None:
     policy = write(tmp_path / "bureau-policy.yaml", BUREAU)
     inputs = load_inputs(bureau_list(), str(policy), cache=False)
@@ -385,7 +385,7 @@ def test_category_notices_render_in_every_shipped_template(tmp_path: Path, lang:
         issue = Issue(id=f"20261201-200000-{level.value}", kind="activation", level=level, start=eight, until=None,
                       issued=eight, first_number=1, user="duty")
         done = render_activation(result, inputs.enterprise_list, issue, tmp_path / f"{lang}-{fmt}", lang=lang, fmt=fmt)
-        text = "".join(p.read_text(encoding="utf-8") for p in Path(done.directory).iterdir() if p.suffix == f".{fmt}")
+        text = "".join(text_of(p) for p in Path(done.directory).iterdir() if p.suffix == f".{fmt}")
         limit = "核定最大允许生产负荷为70%" if lang == "zh" else "approved maximum production load is 70%"
         assert limit in text
         if level is Level.RED:

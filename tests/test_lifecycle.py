@@ -103,7 +103,8 @@ def test_activate_writes_one_notice_per_operating_enterprise_and_records_it(run)
     assert data["activation"] == "20251201-200000-orange"
     folder = OUT / "20251201-200000-orange"
     names = sorted(p.name for p in folder.iterdir())
-    assert names == sorted([f"{i:04d}-{cc}.md" for i, cc in enumerate(ids, start=1)] + ["index.md", "manifest.json"])
+    assert names == sorted([f"{i:04d}-{cc}.md" for i, cc in enumerate(ids, start=1)]
+                           + ["index.md", "manifest.json", "sms.csv"])
     assert sorted(data["notices"]) == sorted(str(folder / n) for n in names)
     # the manifest's hashes are those of the files, and the journal holds the manifest's hash
     m = manifest(folder)
@@ -276,7 +277,7 @@ def test_not_met_is_issued_loudly_and_recorded(run) -> None:
     active = status_json(run)["active"]
     assert active["ok"] is False
     assert active["pollutants"]["vocs"]["shortfall"] == pytest.approx(10 / 365)
-    assert len(data["notices"]) == len(operating_ids(FAILS_ORANGE)) + 2
+    assert len(data["notices"]) == len(operating_ids(FAILS_ORANGE)) + 3  # index, manifest.json, sms.csv
     assert "NOT MET" in run("status").stdout
 
 
@@ -670,7 +671,7 @@ def test_language_and_format_reach_activation_and_lift_notices(run) -> None:
     notice = (folder / manifest(folder)["notices"][0]["file"]).read_text(encoding="utf-8")
     assert notice.lstrip().lower().startswith("<!doctype html") and "orange" in notice.lower()
     lifted = json.loads(run("lift", "--json", "--lang", "en", "--format", "txt").stdout)
-    assert all(p.endswith((".txt", ".json")) for p in lifted["notices"])
+    assert all(p.endswith((".txt", ".json", "sms.csv")) for p in lifted["notices"])
 
 
 # -- the journal is found like haze.yaml ----------------------------------------------------------

@@ -344,7 +344,7 @@ def test_an_unwritable_out_is_named_absolutely_with_the_way_out(run) -> None:
 def test_a_bad_value_in_haze_yaml_names_the_file_and_the_key(run) -> None:
     from conftest import COUNTY
 
-    config = write(Path("haze.yaml"), f"list: {COUNTY}\nformat: docx\n")
+    config = write(Path("haze.yaml"), f"list: {COUNTY}\nformat: doc\n")  # docx is a format; doc is not
     result = run("activate", "orange", "--dry-run")
     assert result.exit_code == 2
     (line,) = result.stderr.strip().splitlines()

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import COUNTY, EXAMPLES, write
+from conftest import COUNTY, EXAMPLES, text_of, write
 from haze.core.engine import compute
 from haze.core.errors import HazeError, TemplateError, UsageError
 from haze.commands.inputs import load_inputs
@@ -70,7 +70,7 @@ def activate(path: Path, parent: Path, level: Level = Level.ORANGE, **options):
 
 def read(folder: Path, prefix: str) -> str:
     (match,) = [p for p in folder.iterdir() if p.name.startswith(prefix)]
-    return match.read_text(encoding="utf-8")
+    return text_of(match)
 
 
 def listing(folder: Path) -> list[str]:
@@ -108,8 +108,8 @@ def test_worked_example_notices(tmp_path: Path, lang: str, fmt: str) -> None:
     folder = tmp_path / "out" / "20251201-200000-orange"
     assert notices.directory == folder
     assert notices.count == 3
-    assert listing(folder) == [f"0001-{YONGFENG}.{fmt}", f"0002-{DONGSHENG}.{fmt}", f"0003-{QINGSHI}.{fmt}",
-                               f"index.{fmt}", "manifest.json"]
+    assert listing(folder) == sorted([f"0001-{YONGFENG}.{fmt}", f"0002-{DONGSHENG}.{fmt}", f"0003-{QINGSHI}.{fmt}",
+                                      f"index.{fmt}", "manifest.json", "sms.csv"] + (["all.pdf"] if fmt == "pdf" else []))
     assert sorted(p.name for p in notices.files) == listing(folder)
     w = WORDS[lang]
 
@@ -174,7 +174,7 @@ def test_index_flags_an_unmet_requirement(tmp_path: Path) -> None:
     for lang, words in (("zh", "未达到橙色预警减排要求"), ("en", "requirement is NOT met")):
         for fmt in FORMATS:
             notices = render_activation(result, enterprise_list, issue(id=f"x-{lang}-{fmt}"), tmp_path, lang=lang, fmt=fmt)
-            index = (notices.directory / f"index.{fmt}").read_text(encoding="utf-8")
+            index = text_of(notices.directory / f"index.{fmt}")
             assert words in index
             for p in result.failing:
                 assert p.label in index
@@ -190,7 +190,7 @@ _BAD_BOLD = re.compile(r"[：:，。；、）)!！?？]\*\*[\u3400-\u9fff\uff00-
 def test_unmet_index_md_renders_as_commonmark(tmp_path: Path, lang: str) -> None:
     enterprise_list, result = computed(EXAMPLES / "small-fails-orange.yaml")
     notices = render_activation(result, enterprise_list, issue(), tmp_path, lang=lang, fmt="md")
-    lines = (notices.directory / "index.md").read_text(encoding="utf-8").splitlines()
+    lines = text_of(notices.directory / "index.md").splitlines()
     (quote,) = [i for i, line in enumerate(lines) if line.startswith("> **⚠")]
     # a blank line ends the blockquote before the requirement table (else the table is inside the quote)
     assert lines[quote + 1] == "" and lines[quote + 2].startswith("| ")
@@ -279,7 +279,7 @@ def test_county_key_zone_noncompliant_and_self_managed(county_zh: Path) -> None:
 def test_county_english_self_managed_and_noncompliant(tmp_path: Path) -> None:
     folder = activate(COUNTY, tmp_path, lang="en", fmt="txt").directory
     assert "self-managed reduction" in read(folder, f"0003-{YONGXING}")
-    dadong = next(p.read_text(encoding="utf-8") for p in folder.iterdir() if DADONG in p.name)
+    dadong = next(text_of(p) for p in folder.iterdir() if DADONG in p.name)
     assert "stops for rectification" in dadong
 
 
@@ -319,8 +319,8 @@ def test_lift_notices(tmp_path: Path, lang: str, fmt: str) -> None:
                  issued=lifted_at, first_number=10)
     notices = render_lift(notified, info, lift, tmp_path, lang=lang, fmt=fmt)
     assert notices.count == 2
-    assert listing(notices.directory) == [f"0001-{YONGFENG}.{fmt}", f"0002-{DONGSHENG}.{fmt}", f"index.{fmt}",
-                                          "manifest.json"]
+    assert listing(notices.directory) == sorted([f"0001-{YONGFENG}.{fmt}", f"0002-{DONGSHENG}.{fmt}", f"index.{fmt}",
+                                                 "manifest.json", "sms.csv"] + (["all.pdf"] if fmt == "pdf" else []))
     first = read(notices.directory, "0001")
     assert "示环应急〔2025〕10号" in first and "示环应急〔2025〕7号" in first  # its number, and the one it ends
     assert "示例县永丰铸造有限公司" in first
@@ -387,6 +387,9 @@ def test_every_shipped_template_compiles_and_ships_as_package_data() -> None:
     for kind in ("notice", "lift", "index"):
         for lang in LANGS:
             for fmt in FORMATS:
+                if fmt == "docx":  # a .docx file, built from the PDF layout by templates/build_docx.py
+                    assert f"{kind}.{lang}.docx" in shipped
+                    continue
                 name = f"{kind}.{lang}.{fmt}.j2"
                 assert name in shipped
                 assert env.get_template(name).name == name
@@ -472,7 +475,7 @@ def test_bad_language_format_or_id(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="language"):
         render_activation(result, enterprise_list, issue(), parent, lang="fr")
     with pytest.raises(UsageError, match="format"):
-        render_activation(result, enterprise_list, issue(), parent, fmt="docx")
+        render_activation(result, enterprise_list, issue(), parent, fmt="odt")
     with pytest.raises(UsageError, match="activation id"):
         render_activation(result, enterprise_list, issue(id="../escape"), parent)
     assert not parent.exists() and listing(tmp_path) == ["work"]
@@ -505,7 +508,7 @@ def test_stale_hidden_directory_from_a_killed_run_does_not_disturb(tmp_path: Pat
     stale = write(tmp_path / ".20251201-200000-orange.tmp-k1lled" / "0001-junk.md", "half a notice")
     notices = activate(WORKED, tmp_path)
     assert listing(notices.directory) == [f"0001-{YONGFENG}.md", f"0002-{DONGSHENG}.md", f"0003-{QINGSHI}.md",
-                                          "index.md", "manifest.json"]
+                                          "index.md", "manifest.json", "sms.csv"]
     assert stale.read_text(encoding="utf-8") == "half a notice"
 
 
@@ -537,7 +540,7 @@ def test_html_is_self_contained_and_printable(tmp_path: Path) -> None:
     for lang in LANGS:
         folder = activate(WORKED, tmp_path / lang, lang=lang, fmt="html").directory
         for page in folder.glob("*.html"):
-            text = page.read_text(encoding="utf-8")
+            text = text_of(page)
             assert '<meta charset="utf-8">' in text and "@page" in text
             assert not re.search(r"https?://|<script|<link|<img|url\(|@import", text)
         assert "break-before: page" in read(folder, "0001")
@@ -652,8 +655,8 @@ def test_a_ratio_just_short_of_the_requirement_never_reads_as_reaching_it(tmp_pa
     enterprise_list, result = computed(write(tmp_path / "short.yaml", PM_JUST_SHORT))
     pm = result.pollutants[next(p for p in result.pollutants if p.value == "pm")]
     assert pm.ratio == pytest.approx(0.29999) and not pm.ok
-    index = (render_activation(result, enterprise_list, issue(), tmp_path, lang=lang, fmt=fmt).directory
-             / f"index.{fmt}").read_text(encoding="utf-8")
+    index = text_of(render_activation(result, enterprise_list, issue(), tmp_path, lang=lang, fmt=fmt).directory
+                    / f"index.{fmt}")
     assert "29.99%" in index
     assert "30.00%" in index  # the requirement itself
     assert index.count("30.00%") == 4 + 1  # required, for 4 pollutants and in the NOT MET line: never a ratio
@@ -721,7 +724,7 @@ def test_the_bureau_contact_of_the_list_is_on_every_notice(tmp_path: Path, fmt: 
     enterprise_list, result = computed(WORKED)
     blank = render_activation(result, enterprise_list, issue(id="blank"), tmp_path, fmt=fmt).directory
     assert "值班员赵敏" not in read(blank, "0001")
-    assert ("＿＿＿＿＿＿" if fmt == "md" else "blank" if fmt == "html" else "____________") in read(blank, "0001")
+    assert ("＿＿＿＿＿＿" if fmt in ("md", "docx", "pdf") else "blank" if fmt == "html" else "____________") in read(blank, "0001")
     enterprise_list.info.contact = Contact(name="值班员赵敏", phone="0356-2000100")
     given = render_activation(result, enterprise_list, issue(id="given"), tmp_path, fmt=fmt).directory
     for n in ("0001", "0002", "0003"):

@@ -20,7 +20,8 @@ from haze.cli import COMMANDS
 
 # Imported only by the commands that need them: templates, spreadsheets, the list
 # machinery, the engine, the notices, YAML itself, rich's terminal layer, dates.
-HEAVY = ("jinja2", "openpyxl", "python_calamine", "xlsxwriter", "yaml", "haze.io.lists.build", "haze.io.lists.yamlread",
+HEAVY = ("jinja2", "openpyxl", "python_calamine", "xlsxwriter", "yaml", "docxtpl", "docx", "lxml", "reportlab", "pypdf",
+         "haze.render.docx", "haze.render.pdf", "haze.io.lists.build", "haze.io.lists.yamlread",
          "haze.core.engine", "haze.render.notices", "haze.commands.validate", "haze.commands.plan", "rich", "dateutil")
 # Once a warning is recorded, status and history print rich tables and times: still no list, engine or templates.
 LIST_MACHINERY = ("jinja2", "openpyxl", "python_calamine", "yaml", "haze.io.lists.build", "haze.io.lists.yamlread",

@@ -262,3 +262,55 @@ def test_a_first_data_row_is_never_taken_for_a_sub_header() -> None:
             ["示例县南山焦化有限公司", B, "C", 300, None]]
     report = read_list(workbook("n.xlsx", {"Sheet1": rows}))
     assert [e.id for e in report.enterprise_list.enterprises] == [A, B]
+
+
+# -- which sheet is which: by content, names only breaking ties (issue 18 item 1) -------------
+
+def test_a_single_enterprise_sheet_named_qingdan_is_the_list_of_enterprises(run) -> None:
+    # 清单 is the natural name for the list: it used to be taken for the list-facts sheet,
+    # leaving "the workbook has no sheet of enterprises".
+    path = workbook("q.xlsx", {"清单": [HEAD, *BODY]})
+    report = read_list(path)
+    assert [e.id for e in report.enterprise_list.enterprises] == [A, B]
+    assert report.enterprise_list.info.region == "q"  # no facts sheet: the file's stem
+    result = run("check", "orange", "--list", "q.xlsx", "--json")
+    assert result.exit_code in (0, 1), result.stderr
+    assert [e["id"] for e in json.loads(result.stdout)["enterprises"]] == [A, B]
+
+
+def test_facts_and_enterprises_are_told_apart_by_content_whatever_their_names() -> None:
+    # The facts sheet comes first and is called 清单; the enterprises are on "Sheet2".
+    path = workbook("r.xlsx", {"清单": FACTS, "Sheet2": [HEAD, *BODY]})
+    report = read_list(path)
+    assert [e.id for e in report.enterprise_list.enterprises] == [A, B]
+    assert (report.enterprise_list.info.region, report.enterprise_list.info.authority) == ("示例县", "示例县生态环境局")
+    # Facts on a sheet with any name, enterprises on one named 清单信息 by mistake.
+    path = workbook("s.xlsx", {"清单信息": [HEAD, *BODY], "基本信息": FACTS})
+    report = read_list(path)
+    assert [e.id for e in report.enterprise_list.enterprises] == [A, B]
+    assert report.enterprise_list.info.doc_prefix == "示环应急"
+
+
+def test_a_notes_sheet_listing_the_columns_is_neither_facts_nor_enterprises() -> None:
+    notes = [["填表说明"], ["统一社会信用代码", "18位"], ["绩效等级", "A、B、C、D"], ["地区", "填写县名"],
+             ["联系电话", "座机加区号"]]
+    path = workbook("t.xlsx", {"填表说明": notes, "清单": [HEAD, *BODY]})
+    report = read_list(path)
+    assert [e.id for e in report.enterprise_list.enterprises] == [A, B]
+    assert report.enterprise_list.info.region == "t"  # the notes' 地区 row is not a list fact
+
+
+def test_of_two_enterprise_sheets_the_named_one_wins_and_other_sources_are_found_by_header() -> None:
+    other = [["示例县东方铸造有限公司", A, "A", None, 1, 1, 1, 1, "王建国", "0356-2000101"]]
+    sources = [["名称", "类型", "颗粒物"], ["建筑工地扬尘", "dust", 900]]
+    path = workbook("u.xlsx", {"旧表": [HEAD, *other], "企业清单": [HEAD, *BODY], "扬尘": sources})
+    report = read_list(path)
+    assert [e.id for e in report.enterprise_list.enterprises] == [A, B]
+    assert [(s.name, s.emissions[Pollutant.PM]) for s in report.enterprise_list.other_sources] == [("建筑工地扬尘", 900)]
+
+
+def test_a_sheet_without_a_credit_code_column_still_says_what_is_missing() -> None:
+    path = workbook("v.xlsx", {"清单": [["企业名称", "绩效等级", "SO2"], ["示例县东方铸造有限公司", "B", 100]]})
+    report = read_list(path)
+    assert report.enterprise_list is None
+    assert [f.code for f in report.findings] == ["E100"]

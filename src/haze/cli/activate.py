@@ -8,6 +8,7 @@ import click
 
 from haze.cli.common import LEVEL, F, list_options, print_findings
 from haze.cli.journal_options import (
+    NoPhone,
     journal_option,
     notice_options,
     optional_path,
@@ -49,7 +50,8 @@ def list_facts_options(f: F) -> F:
 def activate(level: Level, list_path: str | None, policy: str | None, as_json: bool, no_cache: bool,
              start: datetime | None, until: datetime | None, hours: float | None, out: str | None, lang: str,
              format: str, templates: str | None, dry_run: bool, journal: str | None, force: bool,
-             strict: bool, authority: str | None, region: str | None, doc_prefix: str | None) -> None:
+             strict: bool, authority: str | None, region: str | None, doc_prefix: str | None,
+             first_number: int | None = None) -> None:
     """Activate a warning at LEVEL: compute, write one notice per enterprise, record it.
 
     \b
@@ -70,12 +72,13 @@ def activate(level: Level, list_path: str | None, policy: str | None, as_json: b
         level=level, list_path=list_path, policy=policy, cache=not no_cache, start=start, until=until,
         hours=hours, out=optional_path(out), lang=lang, fmt=format, templates=optional_path(templates),
         journal=optional_path(journal), force=force, strict=strict, dry_run=dry_run, authority=authority,
-        region=region, doc_prefix=doc_prefix)
+        region=region, doc_prefix=doc_prefix, first_number=first_number, on_missing=(no_phone := NoPhone()))
     # --dry-run too: it reads and renders everything, which takes as long on a big list.
     with progress_bar(not as_json, "reading the list") as progress:
         outcome = command.run(settings, progress=progress, on_wait=tell_waiting,
                               phase=progress.phase if progress is not None else None)
     print_findings(outcome.warnings)
+    no_phone.tell()
     for note in outcome.notes:
         click.echo(f"haze: warning: {note}", err=True)
     if not outcome.ok:

@@ -1,4 +1,5 @@
-"""``haze export LEVEL -o FILE.xlsx|.csv`` (SPEC §9): click wiring for :mod:`haze.commands.export`."""
+"""``haze export LEVEL -o FILE.xlsx|.csv`` (SPEC §9) and ``haze export --as-list -o FILE``:
+click wiring for :mod:`haze.commands.export` and :mod:`haze.commands.export_list`."""
 
 from __future__ import annotations
 
@@ -8,28 +9,47 @@ import click
 
 from haze.cli.common import LEVEL, list_options, print_findings
 from haze.cli.reporters import report
+from haze.core.errors import UsageError
 from haze.core.model import Level
 
 
 @click.command()
-@click.argument("level", type=LEVEL)
+@click.argument("level", type=LEVEL, required=False)
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), metavar="FILE",
               help="FILE.xlsx (three sheets) or FILE.csv (plus FILE-requirement.csv); replaced if it exists.")
+@click.option("--as-list", is_flag=True,
+              help="Write the list itself (one row per line, a 清单信息 sheet) for editing and `haze import`, "
+                   "instead of a level's results; give no LEVEL.")
 @list_options
-def export(level: Level, list_path: str | None, policy: str | None, as_json: bool, no_cache: bool,
-           output: str) -> None:
-    """Write the per-enterprise results at LEVEL for reporting upward.
+def export(level: Level | None, list_path: str | None, policy: str | None, as_json: bool, no_cache: bool,
+           output: str, as_list: bool) -> None:
+    """Write the per-enterprise results at LEVEL for reporting upward, or (--as-list) the list itself.
 
     One row per production line (credit code, name, town, industry, grade,
     effective level and why, cut, reductions in t/d, actions), a 合计 row, and
     the per-pollutant requirement table (a second sheet, or FILE-requirement.csv).
 
+    With --as-list: the list in the spreadsheet layout of docs/spreadsheets.md
+    (企业清单 and 清单信息 sheets; in a CSV the list facts stand above the
+    header), which `haze import` reads back to the same list.
+
     Exit 0 written (whether or not the requirement is met), 2 bad input.
     """
+    if as_list:
+        if level is not None:
+            raise UsageError("export --as-list writes the list itself, not a level's results: leave out LEVEL")
+        from haze.commands import export_list
+
+        listed = export_list.run(export_list.Settings(list_path=list_path, policy=policy, output=Path(output),
+                                                      cache=not no_cache))
+        print_findings(listed.warnings)
+        report(listed, as_json)
+        return
+    if level is None:
+        raise UsageError("export needs a LEVEL (yellow, orange or red), or --as-list to write the list itself")
     from haze.commands import export as command
 
     outcome = command.run(command.Settings(level=level, list_path=list_path, policy=policy, output=Path(output),
                                            cache=not no_cache))
     print_findings(outcome.warnings)
     report(outcome, as_json)
-

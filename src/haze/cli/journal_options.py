@@ -24,14 +24,18 @@ def journal_option(f: F) -> F:
 
 
 def notice_options(f: F) -> F:
-    """--out, --lang, --format, --templates, --dry-run: how notices are written."""
+    """--out, --lang, --format, --templates, --first-number, --dry-run: how notices are written."""
     decorators = (
+        click.option("--first-number", type=int, metavar="N",
+                     help="Number the notices from N (文号 …〔year〕N号 on): the bureau's sequence is shared with "
+                          "its other documents. Refused if this journal already gave N."),
         click.option("--dry-run", is_flag=True,
                      help="Do everything but write notices and record: templates are rendered in memory."),
         click.option("--templates", type=click.Path(file_okay=False), metavar="DIR",
                      help="Your own templates, used before the shipped ones (by file name)."),
-        click.option("--format", "format", type=click.Choice(["md", "html", "txt"]), default="md",
-                     show_default=True, help="Notice file format."),
+        click.option("--format", "format", type=click.Choice(["md", "html", "txt", "docx", "pdf"]), default="md",
+                     show_default=True, help="Notice file format (docx and pdf in 公文 layout for printing; "
+                                             "pdf also writes all.pdf)."),
         click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
                      help="Notice language."),
         click.option("--out", type=click.Path(file_okay=False), metavar="DIR",
@@ -68,6 +72,28 @@ def progress_bar(wanted: bool, description: str) -> Iterator[Any]:
 
 def tell_waiting() -> None:
     click.echo("haze: another haze activate or lift is writing the journal; waiting for it to finish…", err=True)
+
+
+class NoPhone:
+    """Hears who sms.csv leaves out for want of a phone, and tells it once on stderr (SPEC §16)."""
+
+    SHOWN = 20  # a county list without phones would otherwise bury the terminal
+
+    def __init__(self) -> None:
+        self.missing: list[dict[str, str]] = []
+
+    def __call__(self, missing: list[dict[str, str]]) -> None:
+        self.missing = missing  # rendered more than once (a dry run first): keep the last
+
+    def tell(self) -> None:
+        if not self.missing:
+            return
+        click.echo(f"haze: warning: {len(self.missing)} notified enterprises have no contact phone and are not "
+                   "in sms.csv; send them their notice another way:", err=True)
+        for entry in self.missing[:self.SHOWN]:
+            click.echo(f"  {entry['number']}  {entry['id']}  {entry['name']}", err=True)
+        if len(self.missing) > self.SHOWN:
+            click.echo(f"  … and {len(self.missing) - self.SHOWN} more (the index lists every notice)", err=True)
 
 
 def optional_path(value: str | None) -> Path | None:

@@ -8,6 +8,7 @@ import click
 
 from haze.cli.common import config_option
 from haze.cli.journal_options import (
+    NoPhone,
     journal_option,
     notice_options,
     optional_path,
@@ -25,7 +26,7 @@ from haze.cli.reporters import report
 @click.option("--json", "as_json", is_flag=True, help="Machine output (JSON) on stdout, nothing else.")
 @config_option
 def lift(at: datetime | None, out: str | None, lang: str, format: str, templates: str | None, dry_run: bool,
-         journal: str | None, as_json: bool) -> None:
+         journal: str | None, as_json: bool, first_number: int | None = None) -> None:
     """Lift the active warning: a lift notice (解除通知) to every enterprise it notified.
 
     Exit 0 lifted, 1 nothing active (or recorded but its notices not moved into
@@ -34,7 +35,9 @@ def lift(at: datetime | None, out: str | None, lang: str, format: str, templates
     from haze.commands import lift as command
 
     settings = command.Settings(at=at, out=optional_path(out), lang=lang, fmt=format,
-                                templates=optional_path(templates), journal=optional_path(journal), dry_run=dry_run)
+                                templates=optional_path(templates), journal=optional_path(journal), dry_run=dry_run,
+                                first_number=first_number, on_missing=(no_phone := NoPhone()))
     with progress_bar(not as_json and not dry_run, "rendering lift notices") as progress:
         outcome = command.run(settings, progress=progress, on_wait=tell_waiting)
+    no_phone.tell()
     report(outcome, as_json)

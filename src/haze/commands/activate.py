@@ -305,19 +305,22 @@ class _Activation:
 
         s = self.settings
         return render_activation(self.result, self.enterprise_list, issue, parent, lang=s.lang, fmt=s.fmt,
-                                 templates=s.templates, dry_run=dry_run, progress=progress)
+                                 templates=s.templates, dry_run=dry_run, progress=progress,
+                                 on_missing=s.on_missing)
 
     def dry_run(self, journal: Journal) -> Outcome:
         """Everything but writing and recording: the templates are rendered in memory."""
         kind, active, fate = self.decide(journal)
-        issue = self.issue(journal, kind, active, journal.peek_number(self.prefix, self.now.year))
+        issue = self.issue(journal, kind, active, journal.peek_number(self.prefix, self.now.year,
+                                                                           self.settings.first_number))
         notices = self.render(issue, self.out, dry_run=True)
         return self._outcome(issue, kind, notices, active if fate else None, journal, dry_run=True)
 
     def stage(self, journal: Journal, progress: Progress | None) -> _Staged:
         """Before a new journal is created: render into this run's own directory with the numbers it will give."""
         kind, active, _ = self.decide(journal)
-        issue = self.issue(journal, kind, active, journal.peek_number(self.prefix, self.now.year))
+        issue = self.issue(journal, kind, active, journal.peek_number(self.prefix, self.now.year,
+                                                                           self.settings.first_number))
         staging = Staging(self.out, issue.id, journal, prerender=True)
         with staging as folder:
             notices = self.render(issue, folder, progress=progress)
@@ -326,7 +329,7 @@ class _Activation:
     def record(self, journal: Journal, progress: Progress | None, staged: _Staged | None) -> Outcome:
         """Inside the journal's write transaction: render into staging (unless staged already), then record."""
         kind, active, fate = self.decide(journal)
-        first = journal.allocate_numbers(self.prefix, self.now.year, self.count)
+        first = journal.allocate_numbers(self.prefix, self.now.year, self.count, self.settings.first_number)
         issue = self.issue(journal, kind, active, first)
         if staged is not None and (staged.issue, staged.kind) != (issue, kind):
             staged.staging.remove()  # another officer made the journal meanwhile: other numbers, render again

@@ -39,6 +39,9 @@ class NoticeSettings:
     templates: Path | None = None
     journal: Path | None = None  # default: haze.io.journal.find_journal()
     dry_run: bool = False
+    first_number: int | None = None  # --first-number: the run's first 文号 sequence number (default: the next)
+    # told the enterprises left out of sms.csv for want of a phone (id, name, number)
+    on_missing: Callable[[list[dict[str, str]]], None] | None = None
 
     def out_dir(self, journal: Path) -> Path:
         """``out``; by default ``notices/`` beside the ``.haze/`` of the journal found (``journal``).

@@ -96,7 +96,8 @@ def run(settings: Settings, *, now: datetime | None = None, progress: Progress |
         at = _lift_time(journal, at, explicit=settings.at is not None)
         if settings.dry_run:
             warning = _liftable(journal, at)
-            issue = _lift_issue(journal, out, warning, at, now, journal.peek_number(_prefix(warning), now.year))
+            issue = _lift_issue(journal, out, warning, at, now, journal.peek_number(_prefix(warning), now.year,
+                                                                                      settings.first_number))
             notices = _render_lift(journal, warning, issue, out, settings, dry_run=True)
             return Outcome(issue.id, warning, at, notices, number_range(_prefix(warning), issue, notices.count),
                            journal.path, dry_run=True)
@@ -108,7 +109,7 @@ def run(settings: Settings, *, now: datetime | None = None, progress: Progress |
             recover(out, journal)
             warning = _liftable(journal, at)  # again, under the lock: it may have changed meanwhile
             notified = recipients(journal, warning)
-            first = journal.allocate_numbers(_prefix(warning), now.year, len(notified))
+            first = journal.allocate_numbers(_prefix(warning), now.year, len(notified), settings.first_number)
             issue = _lift_issue(journal, out, warning, at, now, first)
             with Staging(out, issue.id, journal) as staging:
                 notices = _render_lift(journal, warning, issue, staging, settings, progress=progress,
@@ -173,5 +174,16 @@ def _render_lift(journal: Journal, warning: ActivationRecord, issue: Issue, pare
 
     info = dict(warning.list_info, path=warning.list_path, sha256=warning.list_sha256, policy=warning.policy)
     notified = notified if notified is not None else recipients(journal, warning)
-    return render_lift(notified, info, issue, parent, lang=settings.lang, fmt=settings.fmt,
-                       templates=settings.templates, dry_run=dry_run, progress=progress)
+    return render_lift(_with_phones(journal, warning, notified), info, issue, parent, lang=settings.lang,
+                       fmt=settings.fmt, templates=settings.templates, dry_run=dry_run, progress=progress,
+                       on_missing=settings.on_missing)
+
+
+def _with_phones(journal: Journal, warning: ActivationRecord, notified: list[dict[str, str]]) -> list[dict[str, str]]:
+    """The recipients with the phones their activation's sms.csv gave them (the lift's sms.csv texts them too)."""
+    from haze.render.sms import read_phones
+
+    phones: dict[str, str] = {}
+    for record in journal.episode(warning.id):  # later records win: the latest phone
+        phones.update(read_phones(record.notice_dir))
+    return [entry | {"phone": phones[entry["id"]]} if entry["id"] in phones else entry for entry in notified]

@@ -475,23 +475,29 @@ class Journal:
         assert self._conn is not None and self._conn.in_transaction, "write outside a transaction"
         return self._conn.execute(sql, params)
 
-    def allocate_numbers(self, prefix: str, year: int, count: int) -> int:
-        """Reserve ``count`` consecutive notice numbers; returns the first. Inside a transaction."""
+    def allocate_numbers(self, prefix: str, year: int, count: int, first: int | None = None) -> int:
+        """Reserve ``count`` consecutive notice numbers; returns the first. Inside a transaction.
+
+        ``first`` (``--first-number``): the bureau's 文号 sequence is shared with its other
+        documents, so the run may start further on; never at a number this journal already gave.
+        """
         row = self._execute("SELECT last FROM counters WHERE prefix = ? AND year = ?", (prefix, year)).fetchone()
         last = row["last"] if row else 0
+        if first is not None:
+            last = _skip_to(prefix, year, last, first)
         if row:
             self._execute("UPDATE counters SET last = ? WHERE prefix = ? AND year = ?", (last + count, prefix, year))
         else:
-            self._execute("INSERT INTO counters (prefix, year, last) VALUES (?, ?, ?)", (prefix, year, count))
+            self._execute("INSERT INTO counters (prefix, year, last) VALUES (?, ?, ?)", (prefix, year, last + count))
         return last + 1
 
-    def peek_number(self, prefix: str, year: int) -> int:
-        """The next notice number, without reserving it (for ``--dry-run``)."""
+    def peek_number(self, prefix: str, year: int, first: int | None = None) -> int:
+        """The next notice number, without reserving it (for ``--dry-run``); ``first`` as in allocate_numbers."""
         conn = self._reader()
-        if conn is None:
-            return 1
-        row = conn.execute("SELECT last FROM counters WHERE prefix = ? AND year = ?", (prefix, year)).fetchone()
-        return (row["last"] if row else 0) + 1
+        row = None if conn is None else conn.execute("SELECT last FROM counters WHERE prefix = ? AND year = ?",
+                                                     (prefix, year)).fetchone()
+        last = row["last"] if row else 0
+        return (last if first is None else _skip_to(prefix, year, last, first)) + 1
 
     def insert_activation(self, record: ActivationRecord) -> None:
         r = record
@@ -704,3 +710,15 @@ def _set_journal_mode(conn: sqlite3.Connection) -> str:
         return str(conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0]).lower()
     except sqlite3.OperationalError:
         return mode or "unknown"
+
+
+def _skip_to(prefix: str, year: int, last: int, first: int) -> int:
+    """The counter's new last number for a run starting at ``first``; refused if ``first`` was given already."""
+    from haze.core.errors import UsageError
+
+    if first < 1:
+        raise UsageError(f"--first-number must be 1 or more, not {first}")
+    if first <= last:
+        raise UsageError(f"--first-number {first}: {prefix}〔{year}〕1号 to {prefix}〔{year}〕{last}号 are already "
+                         f"recorded in this journal; give {last + 1} or more (nothing written or recorded)")
+    return first - 1

@@ -46,7 +46,8 @@ if TYPE_CHECKING:  # the engine and jinja2 are imported when rendering, not with
     from haze.core.model import EnterpriseList
 
 LANGS = ("zh", "en")
-FORMATS = ("md", "html", "txt")
+FORMATS = ("md", "html", "txt", "docx", "pdf")
+BINARY_FORMATS = ("docx", "pdf")  # rendered to bytes by haze.render.docx and haze.render.pdf
 ACTIVATION, LIFT = "activation", "lift"
 MANIFEST = "manifest.json"
 
@@ -164,7 +165,7 @@ def _autoescaper(fmt: str | None) -> Callable[[str | None], bool]:
     escaping template calls it, so list text inside it must be escaped there.
     """
     def autoescape(name: str | None) -> bool:
-        return fmt == "html" or bool(name) and (name.endswith("html.j2") or name.endswith(".html"))  # type: ignore
+        return fmt in ("html", "docx", "pdf") or bool(name) and (name.endswith("html.j2") or name.endswith(".html"))  # type: ignore
 
     return autoescape
 
@@ -657,6 +658,45 @@ class _Templates:
         return f" (looked in {user} and the shipped templates)" if user else ""
 
 
+class _TextTemplates(_Templates):
+    """md, html, txt: the rendered text is the file (txt with a BOM, which WPS and old Notepad need)."""
+
+    def __init__(self, env: Environment, lang: str, fmt: str, kinds: dict[str, str]) -> None:
+        super().__init__(env, {role: f"{kind}.{lang}.{fmt}.j2" for role, kind in kinds.items()})
+        self.bom = "\ufeff" if fmt == "txt" else ""
+
+    def render(self, role: str, context: dict[str, Any]) -> str:  # type: ignore[override]
+        return self.bom + super().render(role, context)
+
+    def extras(self) -> Iterator[tuple[str, str | bytes]]:
+        return iter(())
+
+
+def templates_for(env: Environment, lang: str, fmt: str, kinds: dict[str, str]) -> Any:
+    """The run's templates for ``fmt``: ``render(role, context)`` gives a file's content, ``extras()``
+    the files written after the index (all.pdf). ``kinds`` maps a role to a template kind (notice, lift, index)."""
+    if fmt == "docx":
+        from haze.render.docx import DocxTemplates
+
+        return DocxTemplates(env, lang, kinds, _Templates(env, {}))
+    if fmt == "pdf":
+        from haze.render.pdf import PdfTemplates
+
+        return PdfTemplates(env, lang, kinds, _Templates)
+    return _TextTemplates(env, lang, fmt, kinds)
+
+
+def _sms(base: dict[str, Any], rows: list[dict[str, Any]], lang: str,
+         on_missing: Callable[[list[dict[str, str]]], None] | None) -> Iterator[tuple[str, str]]:
+    """``sms.csv`` beside every notice set (haze.render.sms); ``on_missing`` hears who has no phone."""
+    from haze.render.sms import SMS_FILE, sms_csv
+
+    text, missing = sms_csv(base, rows, lang)
+    if missing and on_missing is not None:
+        on_missing(missing)
+    yield SMS_FILE, text
+
+
 def _check_options(issue: Issue, lang: str, fmt: str) -> None:
     if lang not in LANGS:
         raise UsageError(f"unknown language {lang!r}: use {' or '.join(LANGS)}")
@@ -679,7 +719,8 @@ def _width(count: int) -> int:
 def render_activation(result: LevelResult, enterprise_list: EnterpriseList, issue: Issue, parent: Path, *,
                       lang: str = "zh", fmt: str = "md", templates: Path | None = None,
                       dry_run: bool = False, progress: Callable[[int, int], None] | None = None,
-                      contact: Any = None) -> NoticeSet:
+                      contact: Any = None, on_missing: Callable[[list[dict[str, str]]], None] | None = None
+                      ) -> NoticeSet:
     """Write the notices of an activation (or adjustment, or re-issue) into ``parent/<issue.id>``.
 
     One notice per operating enterprise in list order (idle ones get none),
@@ -692,7 +733,7 @@ def render_activation(result: LevelResult, enterprise_list: EnterpriseList, issu
 
     _check_options(issue, lang, fmt)
     env = make_environment(lang=lang, fmt=fmt, templates=templates)
-    tpl = _Templates(env, {"notice": f"notice.{lang}.{fmt}.j2", "index": f"index.{lang}.{fmt}.j2"})
+    tpl = templates_for(env, lang, fmt, {"notice": "notice", "index": "index"})
     info = vars(enterprise_list.info) | {"path": enterprise_list.path, "sha256": enterprise_list.sha256}
     if contact is None:
         contact = getattr(enterprise_list.info, "contact", None)
@@ -712,7 +753,7 @@ def render_activation(result: LevelResult, enterprise_list: EnterpriseList, issu
                      "replaces": one_line(issue.replaced_numbers.get(r.enterprise.id, "")),
                      "enterprise": enterprise, "measures": measures})
 
-    def produce() -> Iterator[tuple[str, str]]:
+    def produce() -> Iterator[tuple[str, str | bytes]]:
         for done, row in enumerate(rows, start=1):
             notice = {k: row[k] for k in ("index", "seq", "number", "file", "replaces")}
             yield row["file"], tpl.render("notice", base | {"notice": notice, "enterprise": row["enterprise"],
@@ -736,6 +777,8 @@ def render_activation(result: LevelResult, enterprise_list: EnterpriseList, issu
                                               for p in POLLUTANTS if s.reduction[p] > 0]}
                               for s in result.other_sources],
         })
+        yield from tpl.extras()
+        yield from _sms(base, rows, lang, on_missing)
 
     notices = [{"id": row["enterprise"]["id"], "name": row["enterprise"]["name"], "number": row["number"],
                 "file": row["file"]} | ({"replaces": row["replaces"]} if row["replaces"] else {}) for row in rows]
@@ -745,7 +788,8 @@ def render_activation(result: LevelResult, enterprise_list: EnterpriseList, issu
 
 def render_lift(notified: list[dict], lst_info: Any, issue: Issue, parent: Path, *, lang: str = "zh",
                 fmt: str = "md", templates: Path | None = None, dry_run: bool = False,
-                progress: Callable[[int, int], None] | None = None, contact: Any = None) -> NoticeSet:
+                progress: Callable[[int, int], None] | None = None, contact: Any = None,
+                on_missing: Callable[[list[dict[str, str]]], None] | None = None) -> NoticeSet:
     """Write lift notices (解除通知) to every enterprise ``notified`` by the warning lifted.
 
     ``notified``: ``[{"id", "name", "number"}]`` as the journal recorded them
@@ -757,7 +801,7 @@ def render_lift(notified: list[dict], lst_info: Any, issue: Issue, parent: Path,
     """
     _check_options(issue, lang, fmt)
     env = make_environment(lang=lang, fmt=fmt, templates=templates)
-    tpl = _Templates(env, {"notice": f"lift.{lang}.{fmt}.j2", "index": f"index.{lang}.{fmt}.j2"})
+    tpl = templates_for(env, lang, fmt, {"notice": "lift", "index": "index"})
     info = _info(lst_info)
     base = common_context(info, issue, lang, fmt, contact if contact is not None else info.get("contact"))
     base["policy"] = {"name": str(info.get("policy") or ""), "title": "", "source": ""}
@@ -770,9 +814,10 @@ def render_lift(notified: list[dict], lst_info: Any, issue: Issue, parent: Path,
                      "file": f"{_file_stem(i + 1, credit_code, width)}.{fmt}",
                      "activation_number": one_line(entry.get("number") or ""),
                      "enterprise": {"id": credit_code, "name": one_line(entry.get("name") or ""),
-                                    "town": one_line(entry.get("town") or "")}})
+                                    "town": one_line(entry.get("town") or ""),
+                                    "contact": {"name": "", "phone": one_line(entry.get("phone") or "")}}})
 
-    def produce() -> Iterator[tuple[str, str]]:
+    def produce() -> Iterator[tuple[str, str | bytes]]:
         for done, row in enumerate(rows, start=1):
             notice = {k: row[k] for k in ("index", "seq", "number", "file", "activation_number")}
             yield row["file"], tpl.render("notice", base | {"notice": notice, "enterprise": row["enterprise"]})
@@ -780,6 +825,8 @@ def render_lift(notified: list[dict], lst_info: Any, issue: Issue, parent: Path,
                 progress(done, len(rows))
         yield f"index.{fmt}", tpl.render("index", base | {"notices": rows, "count": len(rows), "summary": None,
                                                           "idle": [], "other_sources": []})
+        yield from tpl.extras()
+        yield from _sms(base, rows, lang, on_missing)
 
     notices = [{"id": row["enterprise"]["id"], "name": row["enterprise"]["name"], "number": row["number"],
                 "file": row["file"], "activation_number": row["activation_number"]} for row in rows]
@@ -831,16 +878,21 @@ def _manifest_bytes(head: dict[str, Any], hashes: dict[str, str]) -> bytes:
     return (dumps(head | {"files": hashes}) + "\n").encode("utf-8")
 
 
-def write_notice_set(parent: Path, name: str, produce: Iterator[tuple[str, str]], head: dict[str, Any], count: int,
-             notices: list[dict[str, str]], dry_run: bool) -> NoticeSet:
+def _bytes(content: str | bytes) -> bytes:
+    """A file's bytes: binary formats (docx, pdf) come as bytes, text as str (UTF-8)."""
+    return content if isinstance(content, bytes) else content.encode("utf-8")
+
+
+def write_notice_set(parent: Path, name: str, produce: Iterator[tuple[str, str | bytes]], head: dict[str, Any],
+                     count: int, notices: list[dict[str, str]], dry_run: bool) -> NoticeSet:
     """Render every file into a hidden directory beside the target, fsync them all, then rename it into place."""
     target = parent / name
     if os.path.lexists(target):
         raise HazeError(f"{target} already exists: notices are never overwritten")
     hashes: dict[str, str] = {}
     if dry_run:
-        for filename, text in produce:
-            hashes[filename] = _sha256(text.encode("utf-8"))
+        for filename, content in produce:
+            hashes[filename] = _sha256(_bytes(content))
         manifest = _manifest_bytes(head, hashes)
         return NoticeSet(target, [target / f for f in hashes] + [target / MANIFEST], _sha256(manifest), count,
                          notices)
@@ -849,8 +901,8 @@ def write_notice_set(parent: Path, name: str, produce: Iterator[tuple[str, str]]
     try:
         work = Path(tempfile.mkdtemp(prefix=f".{name}.tmp-", dir=parent))
         work.chmod(0o777 & ~_umask())  # mkdtemp makes it private; the notices are for the whole office
-        for filename, text in produce:
-            data = text.encode("utf-8")
+        for filename, content in produce:
+            data = _bytes(content)
             (work / filename).write_bytes(data)
             hashes[filename] = _sha256(data)
         manifest = _manifest_bytes(head, hashes)

@@ -38,6 +38,8 @@ def _layout(value: Any, depth: int) -> str:
     if isinstance(value, dict):
         items = [f"{pad}{_ONE_LINE.encode(_key(k))}: {_layout(v, depth + 1)}" for k, v in value.items()]
         return "{\n" + ",\n".join(items) + "\n" + pad[2:] + "}"
+    if depth == 1:  # the enterprises: one line each, encoded straight (a fifth of dumps at 50,000)
+        return "[\n" + pad + (",\n" + pad).join(map(_ONE_LINE.encode, value)) + "\n" + pad[2:] + "]"
     items = [pad + _layout(v, depth + 1) for v in value]
     return "[\n" + ",\n".join(items) + "\n" + pad[2:] + "]"
 
@@ -51,6 +53,10 @@ def _key(key: Any) -> str:
     if isinstance(key, (int, float)):
         return _ONE_LINE.encode(key)
     raise TypeError(f"keys must be str, int, float, bool or None, not {type(key).__name__}")
+
+
+#: (pollutant, its JSON key): an enum's ``.value`` is a Python-level property, read 200,000 times at 50,000
+_POLLUTANT_KEYS = tuple((p, p.value) for p in POLLUTANTS)
 
 
 def pollutant_json(r: PollutantResult) -> dict:
@@ -75,7 +81,7 @@ def enterprise_json(r: EnterpriseResult) -> dict:
         "effective_level": r.effective_level.value,
         "reason": r.reason,
         "lines": [{"name": line.name, "cut": line.cut, "source": line.source} for line in r.lines],
-        "reduction": {p.value: r.reduction[p] for p in POLLUTANTS},
+        "reduction": {key: r.reduction[p] for p, key in _POLLUTANT_KEYS},
         "actions": list(r.actions),
         "cap": None if r.cap is None else {
             "base": r.cap.base, "cut": r.cap.cut, "cap": r.cap.cap, "unit": r.cap.unit,

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from haze.commands.activate import Outcome as ActivateOutcome
     from haze.commands.check import Outcome as CheckOutcome
     from haze.commands.export import Outcome as ExportOutcome
+    from haze.commands.export_list import Outcome as ExportListOutcome
     from haze.commands.history import Outcome as HistoryOutcome
     from haze.commands.import_ import Outcome as ImportOutcome
     from haze.commands.lift import Outcome as LiftOutcome
@@ -302,6 +303,13 @@ def print_void(outcome: VoidOutcome) -> None:
         say(console, f"void record: {esc(outcome.record_dir.absolute())}/void.md")
 
 
+def print_list_export(outcome: ExportListOutcome) -> None:
+    data = outcome.to_json()
+    output = outcome.files[0]
+    click.echo(f"wrote {output}: {data['enterprises']} enterprises, {outcome.rows} rows "
+               f"(`haze import {output} -o LIST.yaml` reads it back)")
+
+
 def follow_up_line(counts: dict[str, int]) -> str:
     overdue = f"[bold red]{counts['overdue']} overdue[/] (haze overdue)" if counts["overdue"] else "0 overdue"
     return f"{counts['notified']} notified, {counts['receipts']} receipts, {counts['reports']} reports, {overdue}"
@@ -329,6 +337,7 @@ PRINTERS: dict[str, Callable[..., None]] = {
     "import_": print_import,
     "export": print_export,
     "void": print_void,
+    "export_list": print_list_export,
     "advise": _followup("print_advise"),
     "receipt": _followup("print_receipt"),
     "overdue": _followup("print_overdue"),

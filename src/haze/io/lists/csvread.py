@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from haze.core.findings import Finding, finding
-from haze.io.lists.table import Row, Table, column_key, read_tables
+from haze.io.lists.table import Row, Table, column_key, fact_key, read_tables
 from haze.io.lists.yamlread import MAX_BYTES
 from haze.core.model import EnterpriseList
 
@@ -71,7 +71,29 @@ def _rows(text: str, delimiter: str, path: str, problems: list[Finding]) -> Iter
         except csv.Error as exc:
             problems.append(finding("E002", f"CSV syntax: {exc}", path, number))
             return
-        yield number, cells
+        yield number, [_unquoted(c) for c in cells] if "'" in "".join(cells) else cells
+
+
+#: what haze's own CSV writer protects with a leading ' (a cell Excel would run as a formula)
+_FORMULA_STARTS = ("'=", "'+", "'-", "'@", "'\t", "'\r")
+
+
+def _unquoted(cell: str) -> str:
+    """``'=A1`` -> ``=A1``: the quote haze (and Excel users) put before text that looks like a formula."""
+    return cell[1:] if cell.startswith(_FORMULA_STARTS) else cell
+
+
+def _facts_above(rows: Iterator[Row]) -> tuple[list[Row], list[Row]]:
+    """Leading key/value rows that are list facts (地区, 发布单位…: what ``export --as-list`` writes
+    above the header), and the rows read past them."""
+    facts: list[Row] = []
+    for number, cells in rows:
+        filled = [c for c in cells if c.strip()]
+        if len(filled) == 2 and cells[0].strip() and cells[1].strip() and fact_key(cells[0].strip())[0]:
+            facts.append((number, cells))
+            continue
+        return facts, [(number, cells)]
+    return facts, []
 
 
 def decode_csv(data: bytes, path: str) -> tuple[str | None, str, list[Finding]]:
@@ -110,8 +132,16 @@ def read_csv(data: bytes, path: str, *, overrides: dict[str, Any] | None = None
     if text is None:
         return None, unreadable
     problems: list[Finding] = []
-    result, findings = read_tables(path, Table(csv_rows(text, encoding, path, problems)),
+    rows = csv_rows(text, encoding, path, problems)
+    facts, first = _facts_above(rows)
+    result, findings = read_tables(path, Table(_chain(first, rows)),
+                                   facts=Table(iter(facts)) if facts else None,
                                    region=Path(path).stem, overrides=overrides)
     if problems:
         return None, findings + problems
     return result, findings
+
+
+def _chain(first: list[Row], rest: Iterator[Row]) -> Iterator[Row]:
+    yield from first
+    yield from rest

@@ -114,7 +114,11 @@ FACT_ALIASES: dict[str, tuple[str, ...]] = {
     "policy": ("policy", "政策", "执行政策", "减排政策"),
     "doc_prefix": ("doc prefix", "文号前缀", "发文字号前缀", "文号"),
     "strict_ids": ("strict ids", "严格校验信用代码"),
+    # the bureau's duty contact printed on every notice (list.contact)
+    "contact_name": ("duty contact", "contact name", "值班联系人", "应急值班联系人"),
+    "contact_phone": ("duty phone", "contact phone", "值班电话", "应急值班电话"),
 }
+CONTACT_FACTS = {"contact_name": "name", "contact_phone": "phone"}
 _FACT_HEADERS = ("key", "项目", "字段", "参数", "名称", "item", "field")
 _BASELINE_WORDS = ("全社会排放量", "全社会", "baseline")
 
@@ -462,24 +466,28 @@ class TableReader:
     def fact_rows(self, facts: Table, data: LDict) -> None:
         baseline = LDict()
         baseline.key_columns = {}
+        contact = _ldict(0)
+        prefix = f"{facts.sheet}!" if facts.sheet else ""  # a CSV's facts stand above its header
+        where = f"in sheet {facts.sheet!r}" if facts.sheet else "above the header"
         for number, cells in facts.rows:
             if not cells or _blank(cells[0]) or len(cells) < 2:
                 continue
             raw_key = str(cells[0]).strip()
-            label = f"{facts.sheet}!B {raw_key}"
+            label = f"{prefix}B {raw_key}"
             key, pollutant = fact_key(raw_key)
             value = cells[1]
             if key is None:
                 if not data and not baseline and _squash(raw_key.lower()) in _FACT_HEADERS:
                     continue  # a header row: 项目 | 内容
-                self.add("W307", f"unknown list fact {raw_key!r} in sheet {facts.sheet!r}; ignored",
-                         number, f"{facts.sheet}!A {raw_key}")
+                self.add("W307", f"unknown list fact {raw_key!r} {where}; ignored", number, f"{prefix}A {raw_key}")
                 continue
             if _blank(value):
                 if (number, 1) in facts.uncalculated:
                     self.add("E101", UNCALCULATED, number, label)
                 continue
             target, name = (baseline, pollutant or "") if key == "baseline" else (data, key)
+            if key in CONTACT_FACTS:
+                target, name = contact, CONTACT_FACTS[key]
             if key == "baseline":
                 value = _number_cell(value)
             elif isinstance(value, float):
@@ -487,14 +495,18 @@ class TableReader:
             elif isinstance(value, str):
                 value = value.strip()
             if name in target:
-                self.add("E109", f"{raw_key!r} given twice in sheet {facts.sheet!r} "
+                self.add("E109", f"{raw_key!r} given twice {where} "
                          f"(first on row {target.key_lines[name]})", number, label)
                 continue
             _put(target, name, value, number, label)
             if target is baseline and not baseline.line:
                 baseline.line = number
+            if target is contact and not contact.line:
+                contact.line = number
         if baseline:
             _put(data, "baseline", baseline, baseline.line)
+        if contact:
+            _put(data, "contact", contact, contact.line)
 
     def enterprise(self, rows: list[_Row]) -> LDict:
         first = rows[0]
@@ -526,7 +538,8 @@ class TableReader:
         measures = self.measures(measured[0], ident) if measured else _ldict(first.number)
         if line_rows:
             lines = [self.line(r, ident) for r in line_rows]
-            self.hoist(measures, lines, line_rows)
+            if len(producing) == len(plain):  # an own row (no line, no emissions) says what the plant's are
+                self.hoist(measures, lines, line_rows)
             _put(ent, "lines", lines, line_rows[0].number)
         if measures:
             _put(ent, "measures", measures, measures.line)
@@ -839,6 +852,12 @@ def list_rows(enterprise_list: EnterpriseList) -> tuple[list[str], list[list[Any
             head.update({"capacity_eia": e.capacity.eia, "capacity_permit": e.capacity.permit,
                          "capacity_actual": e.capacity.actual, "capacity_unit": e.capacity.unit})
         lines: list[Line | None] = list(e.lines) or [None]  # an idle plant without emissions is still a row
+        # Lines with measures of their own: the plant's stand on an own row above them (no line, no
+        # emissions), each line row holding only its own, because a cut every line row shows alike
+        # would otherwise read back as the plant's (see TableReader.hoist).
+        own_row = e.has_lines and any(line.measures for line in e.lines)
+        if own_row:
+            rows.append([{**head, **_measure_cells(e.measures, {})}.get(k, "") for k in keys])
         for line in lines:
             row = dict(head)
             if line is not None:
@@ -847,7 +866,7 @@ def list_rows(enterprise_list: EnterpriseList) -> tuple[list[str], list[list[Any
                 elif not line.emissions:  # ``emissions: {}``: a 0, since an empty row means "not given"
                     row[POLLUTANTS_KEYS[0]] = 0
                 row.update({p.value: _plain(v) for p, v in line.emissions.items()})
-            row.update(_measure_cells(line.measures if line else {}, e.measures))
+            row.update(_measure_cells(line.measures if line else {}, {} if own_row else e.measures))
             rows.append([row.get(k, "") for k in keys])
     for s in enterprise_list.other_sources:
         row = {"name": s.name, "kind": s.kind or "other"}
@@ -868,6 +887,8 @@ def list_fact_rows(enterprise_list: EnterpriseList) -> list[list[Any]]:
         rows.append([f"{p.label.replace('₂', '2')}全社会排放量", _plain(amount)])
     if not info.strict_ids:
         rows.append(["严格校验信用代码", "否"])
+    if info.contact is not None:
+        rows += [["值班联系人", info.contact.name], ["值班电话", info.contact.phone]]
     return rows
 
 

@@ -113,6 +113,9 @@ def list_document(enterprise_list: EnterpriseList) -> dict[str, Any]:
         head["baseline"] = {p.value: _num(info.baseline[p]) for p in POLLUTANTS if p in info.baseline}
     if not info.strict_ids:
         head["strict_ids"] = False
+    if info.contact is not None:  # the bureau's duty contact, printed on every notice
+        head["contact"] = _Flow((k, v) for k, v in (("name", info.contact.name), ("phone", info.contact.phone))
+                                if v)
     doc: dict[str, Any] = {"list": head, "enterprises": [_enterprise_doc(e) for e in enterprise_list.enterprises]}
     if enterprise_list.other_sources:
         doc["other_sources"] = [_source_doc(s) for s in enterprise_list.other_sources]

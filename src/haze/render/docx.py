@@ -1,0 +1,143 @@
+"""DOCX notices (SPEC §16) from .docx templates a bureau edits in Word or WPS.
+
+The shipped ``notice.zh.docx``, ``lift.zh.docx`` and ``index.zh.docx`` (and
+``.en``) are built by ``templates/build_docx.py`` from the PDF layout
+templates, so both formats say the same; a bureau opens one in Word, changes
+its letterhead or wording, keeps the ``{{ … }}`` and ``{%p … %}`` tags (the
+docxtpl syntax), and passes its directory with ``--templates DIR``.
+
+Rendering uses docxtpl's own clean-up of the XML Word writes (tags split
+across runs are joined; ``{%p``/``{%tr`` tags take their paragraph or table
+row with them), but compiles each part once per run in haze's sandboxed,
+strict, escaping environment, and then only renders the XML and writes the
+zip for each notice: opening and saving a document per notice through
+python-docx costs ten times more. Every value is XML-escaped (a name with
+``<``, ``&`` or ``{{`` stays text), and each rendered part must parse as XML,
+so a broken template is one error line, never a document Word cannot open.
+Inside a DOCX template ``t`` is the phrase module (``_phrases.zh.j2``), as
+the text templates import it.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import struct
+import zipfile
+import zlib
+from pathlib import Path
+from typing import Any
+
+from haze.core.errors import TemplateError
+
+# The parts that may hold tags: the body, headers and footers.
+_TEMPLATED = re.compile(r"^word/(document|header\d*|footer\d*)\.xml$")
+
+
+class DocxTemplates:
+    """The run's DOCX templates: each part compiled once, each notice rendered and zipped."""
+
+    def __init__(self, env: Any, lang: str, kinds: dict[str, str], guard: Any) -> None:
+        self.env = env
+        self.lang = lang
+        self.guard = guard  # a haze.render.notices._Templates: turns Jinja failures into TemplateError lines
+        self.docs = {role: self._load(f"{kind}.{lang}.docx") for role, kind in kinds.items()}
+
+    def _find(self, name: str) -> tuple[bytes, str]:
+        """The template's bytes from the user's directory first, then the shipped ones (as the loader does)."""
+        loader = self.env.loader
+        user: Path | None = getattr(loader, "user", None)
+        try:
+            if user is not None:
+                candidate = user / name
+                if candidate.is_file():
+                    resolved = candidate.resolve()
+                    if not resolved.is_relative_to(user):
+                        raise TemplateError(f"{candidate}: refused: the template resolves outside {user}")
+                    return resolved.read_bytes(), str(candidate)
+            resource = loader.package.joinpath(name)
+            if resource.is_file():
+                return resource.read_bytes(), str(resource)
+        except OSError as exc:
+            raise TemplateError(f"{name}: cannot read template: {exc.strerror or exc}") from None
+        looked = f" (looked in {user} and the shipped templates)" if user is not None else ""
+        raise TemplateError(f"template {name} not found{looked}")
+
+    def _load(self, name: str) -> dict[str, Any]:
+        from docxtpl import DocxTemplate
+
+        data, filename = self._find(name)
+        try:
+            archive = zipfile.ZipFile(io.BytesIO(data))
+            parts = [(info.filename, archive.read(info)) for info in archive.infolist()]
+        except (zipfile.BadZipFile, OSError, EOFError) as exc:
+            raise TemplateError(f"{filename}: not a .docx file (a zip archive): {exc}") from None
+        if not any(part == "word/document.xml" for part, _ in parts):
+            raise TemplateError(f"{filename}: not a .docx file (no word/document.xml)")
+        compiled = {}
+        for part, content in parts:
+            if not _TEMPLATED.match(part):
+                continue
+            try:
+                xml = content.decode("utf-8")
+            except UnicodeDecodeError:
+                raise TemplateError(f"{filename}: {part} is not UTF-8 XML") from None
+            if "{" not in xml:
+                continue
+            # docxtpl's clean-up of what Word wrote: tags split over runs joined, {%p/{%tr tags take their element
+            source = DocxTemplate.patch_xml(None, re.sub(r"<w:p([ >])", r"\n<w:p\1", xml))  # type: ignore[arg-type]
+            source = f'{{% import "_phrases.{self.lang}.j2" as t %}}' + source
+            compiled[part] = self.guard._guard(f"{filename} ({part})",
+                                               lambda s=source: self.env.from_string(s))
+        # The parts without tags are the same in every notice: compressed once, here, not 5,000 times.
+        packed = {part: _deflate(content) for part, content in parts if part not in compiled}
+        return {"filename": filename, "parts": parts, "compiled": compiled, "packed": packed}
+
+    def render(self, role: str, context: dict[str, Any]) -> bytes:
+        from lxml import etree
+
+        doc = self.docs[role]
+        entries = []
+        for part, _ in doc["parts"]:
+            template = doc["compiled"].get(part)
+            if template is None:
+                entries.append((part, doc["packed"][part]))
+                continue
+            where = f"{doc['filename']} ({part})"
+            xml = self.guard._guard(where, lambda t=template: t.render(context))
+            content = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml).encode("utf-8")
+            try:
+                etree.fromstring(content)
+            except etree.XMLSyntaxError as exc:
+                raise TemplateError(f"{where}: the rendered XML is broken ({exc}); check the tags "
+                                    "around tables and paragraphs ({%p …%}, {%tr …%})") from None
+            entries.append((part, _deflate(content)))
+        return _zip(entries)
+
+    def extras(self) -> Any:
+        return iter(())
+
+
+def _deflate(data: bytes) -> tuple[bytes, int, int]:
+    """(raw deflate stream, crc32, size): one zip entry's data."""
+    packer = zlib.compressobj(6, zlib.DEFLATED, -15)
+    return packer.compress(data) + packer.flush(), zlib.crc32(data), len(data)
+
+
+# 1980-01-01 00:00 in MS-DOS form: every entry dated alike, so the same notice gives the same bytes
+_DOS_TIME, _DOS_DATE = 0, (1 << 5) | 1
+
+
+def _zip(entries: list[tuple[str, tuple[bytes, int, int]]]) -> bytes:
+    """A zip archive of already deflated entries (zipfile can only compress them again, which is
+    most of the time a notice takes). UTF-8 names, no extra fields, no zip64 (a notice is small)."""
+    body, directory = bytearray(), bytearray()
+    for name, (data, crc, size) in entries:
+        encoded = name.encode("utf-8")
+        offset = len(body)
+        body += struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0x0800, 8, _DOS_TIME, _DOS_DATE, crc, len(data),
+                            size, len(encoded), 0) + encoded + data
+        directory += struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0x0800, 8, _DOS_TIME, _DOS_DATE, crc,
+                                 len(data), size, len(encoded), 0, 0, 0, 0, 0, offset) + encoded
+    end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(entries), len(entries), len(directory), len(body), 0)
+    return bytes(body + directory + end)

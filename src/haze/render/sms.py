@@ -1,0 +1,134 @@
+"""``sms.csv`` beside every notice set (SPEC §16): what the bureau's SMS platform sends.
+
+One row per notified enterprise with a contact phone: ``phone, id, name,
+text``. The text is at most :data:`LIMIT` characters (one SMS of 70 Chinese
+characters, the count the platforms bill by), names the authority in 【】,
+the level, the start (or the lift time) and the notice number. When the full
+wording does not fit, shorter wordings are tried; the authority is shortened
+only when even the shortest does not fit.
+
+The file is UTF-8 with a BOM, so Excel and WPS open it without 乱码, and a cell
+that would start a formula is prefixed with ``'`` (as ``haze export`` does).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+from typing import Any
+
+SMS_FILE = "sms.csv"
+LIMIT = 70
+HEADER = ("phone", "id", "name", "text")
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _when(moment: datetime, lang: str) -> str:
+    """``12月1日20时`` / ``1 Dec 20:00``: the year is the notice's, and every character counts."""
+    from haze.core.timeparse import to_shanghai
+
+    t = to_shanghai(moment)
+    if lang == "zh":
+        return f"{t.month}月{t.day}日{t.hour}时" + (f"{t.minute}分" if t.minute else "")
+    return f"{t.day} {t:%b %H:%M}"
+
+
+def _level(issue: dict[str, Any], lang: str, short: bool) -> str:
+    lv = issue["level"]
+    if lang == "zh":
+        word = f"{lv['zh']}预警" if short else f"{lv['zh']}预警（{lv['response']}）"
+        pv = issue.get("previous_level")
+        if pv and not short:
+            verb = "升级" if issue.get("adjustment") == "upgrade" else "降级"
+            return f"{pv['zh']}预警{verb}为{word}"
+        return word
+    word = f"{lv['value']} warning" if short else f"{lv['value']} warning (Level {lv['roman']})"
+    return word
+
+
+def texts(authority: str, issue: dict[str, Any], number: str, lang: str, receipt: str = "") -> list[str]:
+    """The wordings of one SMS, longest first; ``receipt``: the policy's receipt time (1小时 / 1 hour)."""
+    receipt = receipt or ("1小时" if lang == "zh" else "1 hour")
+    when = _when(issue["start"], lang)
+    lift = issue["kind"] == "lift"
+    full, short = _level(issue, lang, False), _level(issue, lang, True)
+    if lang == "zh":
+        head = f"【{authority}】"
+        if lift:
+            return [f"{head}{full}于{when}解除，请按{number}通知有序恢复生产并报告。",
+                    f"{head}{short}于{when}解除，见{number}通知。",
+                    f"{head}{short}{when}解除，见{number}"]
+        again = "（重新下发）" if issue.get("reissue") else ""
+        return [f"{head}{full}{when}起执行，请按{number}告知书{again}落实应急减排措施，{receipt}内反馈回执。",
+                f"{head}{full}{when}起，请按{number}告知书{again}落实减排措施。",
+                f"{head}{short}{when}起，见{number}告知书。",
+                f"{head}{short}{when}起，见{number}"]
+    head = f"[{authority}] "
+    colour = issue["level"]["value"]
+    if lift:
+        return [f"{head}{full} lifted {when}; see notice {number}.",
+                f"{head}{short} lifted {when}: {number}",
+                f"{head}{colour} off {when} {number}"]
+    return [f"{head}{full} from {when}: carry out notice {number}, receipt within {receipt}.",
+            f"{head}{full} from {when}: see notice {number}.",
+            f"{head}{short} from {when}: {number}",
+            f"{head}{colour} {when} {number}"]
+
+
+def sms_text(authority: str, issue: dict[str, Any], number: str, lang: str = "zh", receipt: str = "") -> str:
+    """The longest wording within :data:`LIMIT`; the authority shortened when none fits."""
+    candidates = texts(authority, issue, number, lang, receipt)
+    for text in candidates:
+        if len(text) <= LIMIT:
+            return text
+    shortest = candidates[-1]
+    room = len(authority) - (len(shortest) - LIMIT) - 1
+    if room > 0:
+        return texts(authority[:room] + "…", issue, number, lang, receipt)[-1]
+    return shortest[:LIMIT]  # an absurd notice number: the platform would split the message anyway
+
+
+def _cell(value: str) -> str:
+    return "'" + value if value.startswith(_FORMULA) else value
+
+
+def sms_csv(base: dict[str, Any], rows: list[dict[str, Any]], lang: str) -> tuple[str, list[dict[str, str]]]:
+    """(the file's text, the enterprises without a phone: ``id``, ``name``, ``number``)."""
+    authority = base["bureau"]["name"]
+    issue = base["issue"]
+    receipt = str((base.get("duties") or {}).get("receipt") or "")
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(HEADER)
+    missing = []
+    for row in rows:
+        enterprise = row["enterprise"]
+        phone = (enterprise.get("contact") or {}).get("phone", "").strip()
+        if not phone:
+            missing.append({"id": enterprise["id"], "name": enterprise["name"], "number": row["number"]})
+            continue
+        phone = phone if not phone.startswith(("=", "@", "\t", "\r")) else "'" + phone  # +86… stays a phone
+        writer.writerow([phone, _cell(enterprise["id"]), _cell(enterprise["name"]),
+                         sms_text(authority, issue, row["number"], lang, receipt)])
+    return "\ufeff" + out.getvalue(), missing
+
+
+def read_phones(directory: str) -> dict[str, str]:
+    """credit code -> phone, from the ``sms.csv`` an earlier run wrote in ``directory`` (none: empty).
+
+    A lift notice goes to everyone the warning notified; the journal keeps who, and the
+    activation's own sms.csv keeps their phones, so a lift texts the same numbers.
+    """
+    from pathlib import Path
+
+    try:
+        text = (Path(directory) / SMS_FILE).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return {}
+    phones = {}
+    for row in csv.DictReader(io.StringIO(text)):
+        phone, credit_code = (row.get("phone") or "").strip(), (row.get("id") or "").strip()
+        if phone and credit_code:
+            phones[credit_code.lstrip("'")] = phone
+    return phones

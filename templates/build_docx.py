@@ -1,0 +1,302 @@
+"""Build the shipped .docx templates from the PDF layout templates (run after editing a ``*.pdf.j2``).
+
+    python templates/build_docx.py            # writes templates/{notice,lift,index}.{zh,en}.docx
+
+Each ``KIND<TAB>text`` line of ``notice.zh.pdf.j2`` becomes a paragraph (or a
+table row) with the GB/T 9704-2012 style of its kind, named in Chinese so a
+bureau finds them in Word's style pane (发文机关标志, 发文字号, 公文标题, 公文正文,
+一级标题, 发文机关署名, 成文日期, 回执标题 …); Jinja control lines become docxtpl
+``{%p … %}`` paragraphs, or ``{%tr … %}`` rows inside a table. Needs
+python-docx (a test dependency of haze, not a runtime one).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, RGBColor
+
+HERE = Path(__file__).resolve().parent
+RED = RGBColor(0xE6, 0x00, 0x12)
+# Fonts of GB/T 9704-2012, with the face Word or WPS uses where they are missing (w:altName in fontTable).
+FANGSONG, HEI, XBS, SONG, LATIN = "仿宋_GB2312", "黑体", "方正小标宋简体", "宋体", "Times New Roman"
+ALT_NAMES = {FANGSONG: "仿宋", XBS: "宋体", HEI: "SimHei", SONG: "SimSun"}
+BODY, LEADING = 16, 28.95  # 3号; 22 lines in the 225 mm type area
+CONTROL = re.compile(r"^\s*\{%-?\s*(\w+)(.*?)-?%\}\s*$")
+OPENS, CLOSES, MIDDLES = {"for", "if"}, {"endfor", "endif"}, {"else", "elif"}
+
+
+def set_fonts(rpr_owner, east_asia: str, latin: str = LATIN) -> None:
+    """w:rFonts with w:eastAsia: without it Word sets Chinese text in the Latin font's fallback."""
+    rpr = rpr_owner.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr, value in (("w:ascii", latin), ("w:hAnsi", latin), ("w:eastAsia", east_asia), ("w:cs", latin)):
+        fonts.set(qn(attr), value)
+
+
+def add_style(doc, name: str, *, font: str = FANGSONG, size: float = BODY, align=None, indent: bool = False,
+              leading: float | None = LEADING, color: RGBColor | None = None, before: float = 0, after: float = 0,
+              keep: bool = False, right: float = 0):
+    style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+    style.base_style = doc.styles["Normal"]
+    style.font.size = Pt(size)
+    style.font.name = LATIN
+    set_fonts(style.element, font)
+    if color is not None:
+        style.font.color.rgb = color
+    fmt = style.paragraph_format
+    if align is not None:
+        fmt.alignment = align
+    if indent:
+        fmt.first_line_indent = Pt(2 * size)  # 首行缩进两字
+    if leading is not None:
+        fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        fmt.line_spacing = Pt(leading)
+    fmt.space_before, fmt.space_after = Pt(before), Pt(after)
+    fmt.right_indent = Pt(right)
+    fmt.keep_with_next = keep
+    fmt.widow_control = True
+    return style
+
+
+def make_styles(doc, lang: str, landscape: bool = False) -> dict[str, str]:
+    normal = doc.styles["Normal"]
+    normal.font.size = Pt(BODY)
+    normal.font.name = LATIN
+    set_fonts(normal.element, FANGSONG)
+    normal.paragraph_format.space_after = Pt(0)
+    center, right = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.RIGHT
+    indent = lang == "zh"
+    add_style(doc, "发文机关标志", font=XBS, size=30, align=center, leading=None, color=RED, after=2 * LEADING)
+    add_style(doc, "发文字号", align=center)
+    add_style(doc, "公文标题", font=XBS, size=22, align=center, leading=33, before=LEADING, after=LEADING)
+    add_style(doc, "主送机关")
+    add_style(doc, "公文正文", indent=indent)
+    add_style(doc, "一级标题", font=HEI, indent=indent, keep=True)
+    add_style(doc, "正文末段", indent=indent, keep=True)  # kept with the signature and date
+    add_style(doc, "发文机关署名", align=right, right=3 * BODY, before=2 * LEADING, keep=True)  # room for the seal
+    add_style(doc, "成文日期", align=right, right=4 * BODY)  # 右空四字
+    add_style(doc, "裁剪线", font=SONG, size=12, align=center, leading=18, color=RGBColor(0x55, 0x55, 0x55))
+    add_style(doc, "回执标题", font=XBS, size=22, align=center, leading=33, before=LEADING, after=LEADING)
+    add_style(doc, "回执栏目", after=4)
+    add_style(doc, "警示", color=RED, after=6)
+    add_style(doc, "审核签发", before=2 * LEADING)
+    table = 12 if landscape else 14  # a landscape index has many columns: 小四
+    add_style(doc, "表格文字", size=table, leading=table + 5)
+    add_style(doc, "表头", font=HEI, size=table, leading=table + 5, align=center)
+    add_style(doc, "模板指令", size=8, leading=None, color=RGBColor(0x80, 0x80, 0x80))
+    doc.styles.add_style("分页", WD_STYLE_TYPE.PARAGRAPH).paragraph_format.page_break_before = True
+    return {"masthead": "发文机关标志", "number": "发文字号", "title": "公文标题", "to": "主送机关", "p": "公文正文",
+            "h1": "一级标题", "last": "正文末段", "sign": "发文机关署名", "date": "成文日期", "cut": "裁剪线",
+            "rtitle": "回执标题", "field": "回执栏目", "alert": "警示", "approve": "审核签发", "newpage": "分页"}
+
+
+def border(paragraph, side: str, val: str, size: int, color: str, space: int) -> None:
+    ppr = paragraph._p.get_or_add_pPr()
+    borders = ppr.find(qn("w:pBdr"))
+    if borders is None:
+        borders = OxmlElement("w:pBdr")
+        ppr.append(borders)
+    edge = OxmlElement(f"w:{side}")
+    for attr, value in (("w:val", val), ("w:sz", str(size)), ("w:space", str(space)), ("w:color", color)):
+        edge.set(qn(attr), value)
+    borders.append(edge)
+
+
+def alt_names(doc) -> None:
+    """fontTable: the face to use where 仿宋_GB2312 or 方正小标宋简体 is not installed."""
+    for rel in doc.part.rels.values():
+        if rel.reltype.endswith("/fontTable"):
+            table = rel.target_part
+            from lxml import etree
+
+            root = etree.fromstring(table.blob)
+            for name, alt in ALT_NAMES.items():
+                font = etree.SubElement(root, qn("w:font"))
+                font.set(qn("w:name"), name)
+                alt_el = etree.SubElement(font, qn("w:altName"))
+                alt_el.set(qn("w:val"), alt)
+                charset = etree.SubElement(font, qn("w:charset"))
+                charset.set(qn("w:val"), "86")  # GB2312
+            table._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def page_numbers(doc, section) -> None:
+    """— 1 —: 4号 宋体, odd pages right, even pages left, one character in (GB/T 9704 §7.5)."""
+    doc.settings.odd_and_even_pages_header_footer = True
+    for footer, align in ((section.footer, WD_ALIGN_PARAGRAPH.RIGHT), (section.even_page_footer,
+                                                                       WD_ALIGN_PARAGRAPH.LEFT)):
+        p = footer.paragraphs[0]
+        p.alignment = align
+        p.paragraph_format.left_indent = p.paragraph_format.right_indent = Pt(14)
+        for text, field in (("— ", None), (None, "PAGE"), (" —", None)):
+            run = p.add_run()
+            run.font.size = Pt(14)
+            set_fonts(run._r, SONG, SONG)
+            if field is None:
+                run.text = text
+            else:
+                for kind, instr in (("begin", None), (None, f" {field} "), ("end", None)):
+                    if kind:
+                        el = OxmlElement("w:fldChar")
+                        el.set(qn("w:fldCharType"), kind)
+                    else:
+                        el = OxmlElement("w:instrText")
+                        el.set(qn("xml:space"), "preserve")
+                        el.text = instr
+                    run._r.append(el)
+
+
+def setup(doc, landscape: bool) -> float:
+    """A4, the 156 × 225 mm type area (GB/T 9704 §5.2); returns the type area's width in mm."""
+    section = doc.sections[0]
+    if landscape:
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = Mm(297), Mm(210)
+        section.top_margin, section.bottom_margin, section.left_margin, section.right_margin = (
+            Mm(28), Mm(26), Mm(37), Mm(35))
+    else:
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.top_margin, section.bottom_margin, section.left_margin, section.right_margin = (
+            Mm(37), Mm(35), Mm(28), Mm(26))
+    section.footer_distance = Mm(18)
+    page_numbers(doc, section)
+    return 225 if landscape else 156
+
+
+class Builder:
+    def __init__(self, lang: str, landscape: bool) -> None:
+        self.doc = Document()
+        self.styles = make_styles(self.doc, lang, landscape)
+        self.width = setup(self.doc, landscape)
+        alt_names(self.doc)
+        body = self.doc.element.body
+        for p in list(body.iterchildren(qn("w:p"))):
+            body.remove(p)  # python-docx's empty first paragraph
+        self.table = None
+        self.widths: list[float] | None = None
+        self.stack: list[str] = []  # where each open for/if went: "p" or "tr"
+
+    # -- paragraphs ---------------------------------------------------------------
+    def paragraph(self, kind: str, text: str) -> None:
+        self.table = None
+        p = self.doc.add_paragraph("" if kind == "newpage" else text, style=self.styles[kind])
+        if kind == "number":  # the red rule 4 mm under the 发文字号 (GB/T 9704 §7.2.5)
+            border(p, "bottom", "single", 18, "E60012", 11)
+        elif kind == "cut":  # the 回执 on its own page, under a cut line
+            p.paragraph_format.page_break_before = True
+            border(p, "bottom", "dashed", 8, "555555", 4)
+        elif kind == "alert":
+            for side in ("top", "left", "bottom", "right"):
+                border(p, side, "single", 8, "E60012", 4)
+
+    def control(self, line: str, where: str) -> None:
+        tag = line.strip()[2:-2].strip().lstrip("-").rstrip("-").strip()
+        if where == "tr":
+            row = self.table.add_row()
+            row.cells[0].text = f"{{%tr {tag} %}}"
+        else:
+            self.table = None if where == "p" else self.table
+            self.doc.add_paragraph(f"{{%p {tag} %}}", style="模板指令")
+
+    # -- tables ----------------------------------------------------------------------
+    def row(self, kind: str, cells: list[str]) -> None:
+        if kind == "tw":
+            self.table = None
+            self.widths = [float(c) for c in cells]
+            return
+        if kind == "th" or self.table is None:
+            body = self.doc.element.body
+            if len(body) > 1 and body[-2].tag == qn("w:tbl"):
+                # Word joins two tables with nothing between them into one: a small paragraph keeps them apart
+                self.doc.add_paragraph("", style="表格文字")
+            self.table = self.doc.add_table(rows=0, cols=len(cells))
+            self.table.style = "Table Grid"
+            self.table.alignment = WD_TABLE_ALIGNMENT.CENTER
+            self.table.autofit = False
+            self.columns = len(cells)
+            widths = self.widths if self.widths and len(self.widths) == self.columns else [1.0] * self.columns
+            for column, share in zip(self.table.columns, widths):
+                column.width = Mm(self.width * share / sum(widths))  # w:gridCol, which LibreOffice and WPS read
+        row = self.table.add_row()
+        trpr = row._tr.get_or_add_trPr()
+        trpr.append(OxmlElement("w:cantSplit"))  # a row never splits across pages
+        if kind == "th":
+            trpr.append(OxmlElement("w:tblHeader"))  # repeated at the top of every page
+        widths = self.widths if self.widths and len(self.widths) == self.columns else [1.0] * self.columns
+        total = sum(widths)
+        for cell, text, share in zip(row.cells, cells + [""] * (self.columns - len(cells)), widths):
+            cell.width = Mm(self.width * share / total)
+            cell.paragraphs[0].text = text
+            cell.paragraphs[0].style = self.doc.styles["表头" if kind == "th" else "表格文字"]
+        if kind == "th":
+            self.widths = None
+
+    def save(self, path: Path) -> None:
+        self.doc.core_properties.title = path.stem
+        self.doc.core_properties.author = "haze"
+        self.doc.save(path)
+
+
+def lines(source: str) -> list[str]:
+    """The layout lines without Jinja comments and the phrase import (DOCX templates get ``t`` from haze)."""
+    source = re.sub(r"\{#.*?#\}", "", source, flags=re.DOTALL)
+    return [ln for ln in source.splitlines() if ln.strip() and not re.match(r"^\s*\{%-?\s*import\b", ln)]
+
+
+def build(layout: Path, out: Path, lang: str) -> None:
+    text = lines(layout.read_text(encoding="utf-8"))
+    landscape = any(ln.split("\t")[0] == "page" and ln.split("\t")[1:2] == ["landscape"] for ln in text)
+    builder = Builder(lang, landscape)
+    for i, line in enumerate(text):
+        control = CONTROL.match(line)
+        if control:
+            word = control.group(1)
+            if word in OPENS or word == "set":
+                nxt = next((ln for ln in text[i + 1:] if not CONTROL.match(ln)), "")
+                in_table = builder.table is not None and nxt.split("\t")[0] == "tr"
+                where = "tr" if in_table and word != "set" else "p"
+                if word in OPENS:
+                    builder.stack.append(where)
+            elif word in MIDDLES:
+                where = builder.stack[-1]
+            elif word in CLOSES:
+                where = builder.stack.pop()
+            else:
+                where = "p"
+            builder.control(line, where)
+            continue
+        kind, _, rest = line.partition("\t")
+        if kind == "page":
+            continue
+        if kind in ("tw", "th", "tr"):
+            builder.row(kind, rest.split("\t"))
+        else:
+            builder.paragraph(kind, rest)
+    builder.save(out)
+
+
+def main(argv: list[str]) -> int:
+    folder = Path(argv[1]) if len(argv) > 1 else HERE
+    for layout in sorted(folder.glob("*.pdf.j2")):
+        kind, lang = layout.name.split(".")[:2]
+        out = folder / f"{kind}.{lang}.docx"
+        build(layout, out, lang)
+        print(f"{layout.name} -> {out.name}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
