@@ -18,6 +18,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import COUNTY, EXAMPLES, write
+
+# activate needs a journal made on purpose (SPEC §10): conftest.journal, as `haze init` makes it
+pytestmark = pytest.mark.usefixtures("journal")
 from haze.core.engine import compute
 from haze.core.errors import HazeError, TemplateError, UsageError
 from haze.commands.inputs import load_inputs

@@ -16,6 +16,9 @@ from pathlib import Path
 import pytest
 
 from conftest import COUNTY, write
+
+# activate needs a journal made on purpose (SPEC §10): conftest.journal, as `haze init` makes it
+pytestmark = pytest.mark.usefixtures("journal")
 from haze.cli import COMMANDS
 
 # Imported only by the commands that need them: templates, spreadsheets, the list

@@ -25,6 +25,7 @@ COMMANDS = {
     "plan": "haze.cli.plan:plan",
     "import": "haze.cli.sheets:import_list",
     "export": "haze.cli.sheets:export",
+    "init": "haze.cli.init:init",
 }
 
 
@@ -88,6 +89,12 @@ def _silence_stdout() -> None:
         pass
 
 
+def disclose_config(path: Path) -> None:
+    """One line on stderr naming the options file in use: a haze.yaml found in a parent directory
+    changes the policy, templates, journal and --out, and must never do it silently (issue 17 item 3)."""
+    click.echo(f"haze: options from {path.resolve()}", err=True)
+
+
 def report_error(exc: HazeError) -> None:
     from haze.cli.common import print_findings
     from haze.core.errors import ListError
@@ -123,6 +130,7 @@ def cli(ctx: click.Context, config_path: Path | None) -> None:
     except HazeError as exc:
         report_error(exc)
         ctx.exit(exc.exit_code)
+    disclose_config(path)
     ctx.default_map = {name: defaults_for(cmd, config)
                        for name in COMMANDS if (cmd := cli.get_command(ctx, name)) is not None}
 

@@ -98,7 +98,7 @@ def activate(level: Level, list_path: str | None, policy: str | None, as_json: b
     opts = ActivateOptions(
         level=level, list_path=list_path, policy=policy, cache=not no_cache, start=start, until=until,
         hours=hours, out=_path(out), lang=lang, fmt=format, templates=_path(templates), journal=_path(journal),
-        force=force, strict=strict, dry_run=dry_run)
+        force=force, strict=strict, dry_run=dry_run, new_journal=may_create_journal(journal, dry_run, as_json))
     with progress_bar(not as_json and not dry_run, "rendering notices") as progress:
         outcome = run_activate(opts, progress=progress, on_wait=tell_waiting)
     print_findings(outcome.warnings)
@@ -110,6 +110,36 @@ def activate(level: Level, list_path: str | None, policy: str | None, as_json: b
         emit_json(activation_json(outcome))
     else:
         print_activation(outcome)
+
+
+def may_create_journal(journal: str | None, dry_run: bool, as_json: bool) -> bool:
+    """The explicit act SPEC §10 asks before a new journal: --journal naming a new file, or a confirmation.
+
+    A journal named in haze.yaml that does not exist is not one (the USB stick
+    may simply not be plugged in); neither is a pipe or a script: activate then
+    refuses, saying where it looked (haze.commands.init.refuse_missing).
+    """
+    from click.core import ParameterSource
+
+    from haze.io.journal import journal_path
+
+    path = journal_path(journal)
+    if dry_run or path.exists():
+        return False
+    if journal and click.get_current_context().get_parameter_source("journal") is ParameterSource.COMMANDLINE:
+        return True
+    if as_json or not interactive():
+        return False
+    looked = "" if journal else f" (none in {Path.cwd()} or any parent directory)"
+    click.echo(f"haze: no journal at {path}{looked}.", err=True)
+    return click.confirm("Start a NEW journal there? Its notice numbers begin at 1", default=False, err=True)
+
+
+def interactive() -> bool:
+    """A person at a terminal, who can answer a question (tests replace it)."""
+    import sys
+
+    return sys.stdin.isatty() and sys.stderr.isatty()
 
 
 def activation_json(outcome: Activated) -> dict[str, Any]:
@@ -160,8 +190,7 @@ def print_activation(outcome: Activated) -> None:
     say(console, f"{outcome.notices.count} notices{numbers} in {directory} (index and manifest.json beside them)")
     say(console, f"recorded in {esc(outcome.journal)}")
     if outcome.new_journal:
-        say(console, "[bold]a new journal[/]: no .haze/journal.db was found here or in a parent directory; "
-                     "if the bureau keeps one elsewhere, run haze from there or give --journal")
+        say(console, f"[bold]a new journal[/]: {esc(outcome.journal)}; its notice numbers began at 1")
 
 
 def shortfall_panel(outcome: Activated) -> None:

@@ -42,6 +42,7 @@ functions, so ``haze status`` and ``haze history`` stay light.
 from __future__ import annotations
 
 import builtins
+import contextlib
 import os
 import shutil
 from dataclasses import dataclass, field
@@ -104,6 +105,8 @@ class NoticeOptions:
     templates: Path | None = None
     journal: Path | None = None  # default: haze.io.journal.find_journal()
     dry_run: bool = False
+    #: an explicit act allows a new journal (--journal naming a new file, a confirmation): SPEC §10
+    new_journal: bool = False
 
     def out_dir(self, journal: Path) -> Path:
         """``out``; by default ``notices/`` beside the ``.haze/`` of the journal found (``journal``).
@@ -203,12 +206,16 @@ def activate(opts: ActivateOptions, *, now: datetime | None = None, progress: Pr
     # A warning starts on the minute, as the notices state it (2025年12月1日20时5分).
     start = _shanghai(opts.start) if opts.start is not None else now.replace(second=0)
     until = _until(start, opts.until, opts.hours)
+    journal = Journal(journal_path(opts.journal), create=opts.new_journal)
+    if not opts.dry_run and not opts.new_journal and not journal.path.exists():
+        from haze.commands.init import refuse_missing
+
+        raise refuse_missing(journal.path, named=opts.journal is not None)  # before anything is read or written
     inputs = load_inputs(opts.list_path, opts.policy, cache=opts.cache)
     result = compute(inputs.list, inputs.policy, opts.level)
     if opts.strict and not result.ok:
         raise RequirementNotMet(f"{opts.level.value} requirement not met ({_shortfalls(result)}); "
                                 "--strict: no notice written, nothing recorded")
-    journal = Journal(journal_path(opts.journal))
     out = opts.out_dir(journal.path)
     pending = _Activation(opts, inputs.list, result, start, until, now, inputs.warnings, out)
     with journal:
@@ -220,9 +227,13 @@ def activate(opts: ActivateOptions, *, now: datetime | None = None, progress: Pr
             # templates directory or a template error writes nothing (SPEC §7). With a journal already there,
             # a failure before the commit leaves it as it was and _staging removes what it created.
             pending.dry_run(journal)
-        with journal.transaction(on_wait=on_wait):
-            recover(out, journal)
-            activated = pending.record(journal, progress)
+        try:
+            with journal.transaction(on_wait=on_wait):
+                recover(out, journal)
+                activated = pending.record(journal, progress)
+        except BaseException:
+            journal.discard_new()  # a failed first activation leaves no empty journal behind
+            raise
         _publish(out, activated.id, journal)
     return activated
 
@@ -329,7 +340,7 @@ class _Activation:
             list_path=str(Path(self.list.path).resolve()) if self.list.path else "",
             list_sha256=self.list.sha256,
             list_info=list_info,
-            policy=result.policy.name, requirement=result.policy.uniform_requirement(result.level),
+            policy=result.policy.record, requirement=result.policy.uniform_requirement(result.level),
             pollutants={p.value: pollutant_json(r) for p, r in result.pollutants.items()},
             ok=result.ok, notice_dir=str(notices.directory.resolve()), manifest_sha256=notices.manifest_sha256,
             notice_count=notices.count, user=issue.user, recorded=_recorded(),
@@ -489,8 +500,14 @@ class _staging:
             fsync_dir(self.path.parent)
         except OSError as exc:
             self._remove()
-            raise HazeError(f"cannot write notices to {self.path.parent}: {exc.strerror or exc}") from None
+            raise HazeError(_unwritable(self.path.parent, exc)) from None
+        # A commit that fails after rendering must not leave the set in OUT/.<id>.pending/ (issue 17 item 16).
+        self.journal.on_rollback(self._remove_unless_recorded)
         return self.path
+
+    def _remove_unless_recorded(self) -> None:
+        if not self.journal.id_taken(self.path.name[1:-len(PENDING)]):  # unreadable: kept for recover()
+            self._remove()
 
     def __exit__(self, kind: type | None, *rest: object) -> None:
         if kind is not None:  # the transaction rolls back too: leave nothing behind
@@ -504,6 +521,17 @@ class _staging:
                 folder.rmdir()
             except OSError:
                 break  # another run's notices, or gone already: leave it and what holds it
+
+
+def _unwritable(folder: Path, exc: OSError) -> str:
+    """One clear line for a notice directory that cannot be made, never the bare errno text."""
+    where = f"cannot write notices to {folder.absolute()}"
+    for above in (folder, *folder.parents):
+        if os.path.islink(above) and not above.exists():
+            return f"{where}: {above} is a symbolic link to {os.readlink(above)}, which does not exist; give --out DIR"
+        if os.path.lexists(above) and not above.is_dir():
+            return f"{where}: {above} is a file, not a directory; give --out DIR"
+    return f"{where}: {exc.strerror or exc}; give --out DIR"
 
 
 def _pending(out: Path, issue_id: str) -> Path:
@@ -562,6 +590,9 @@ def recover(out: Path, journal: Journal) -> list[str]:
         try:
             owner = (staging / MARKER).read_text(encoding="utf-8")
         except OSError:
+            # A kill right after publishing leaves the staging directory empty: nothing to judge, nothing lost.
+            with contextlib.suppress(OSError):
+                staging.rmdir()  # fails unless empty
             continue  # not ours to judge
         if owner != key:
             continue

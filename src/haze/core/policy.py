@@ -36,6 +36,19 @@ class Policy:
     noncompliant_actions: tuple[str, ...] = ()
     industry_names: dict[str, str] = field(default_factory=dict)
     path: str = ""
+    sha256: str = ""  # of a policy file's bytes (empty for a shipped policy)
+    shipped: bool = False
+
+    @property
+    def record(self) -> str:
+        """How the journal and a notice set's manifest name this policy.
+
+        A shipped one by its name; a bureau's file by its path and the sha256
+        of its bytes, never by a name it gives itself (issue 17 item 3).
+        """
+        if self.shipped:
+            return self.name
+        return f"{self.name} (file {self.path}, sha256 {self.sha256})"
 
     def requirement(self, level: Level, pollutant: Pollutant) -> float:
         """The share required; a level the policy leaves out cannot be computed (never 0%)."""
@@ -92,7 +105,9 @@ def load_policy(name_or_path: str | None) -> Policy:
     name = name_or_path or DEFAULT_POLICY
     if name in shipped_policies():
         resource = resources.files("haze.core.policies") / f"{name}.yaml"
-        return parse_policy(resource.read_bytes(), f"{name}.yaml")
+        shipped = parse_policy(resource.read_bytes(), f"{name}.yaml")
+        shipped.shipped = True
+        return shipped
     path = Path(name)
     if path.suffix.lower() in (".yaml", ".yml") or path.exists():
         try:
@@ -104,9 +119,28 @@ def load_policy(name_or_path: str | None) -> Policy:
             data = path.read_bytes()
         except OSError as exc:
             raise PolicyError(f"{name}: cannot read policy: {exc.strerror or exc}") from None
-        return parse_policy(data, str(path))
+        return _policy_file(data, path)
     known = ", ".join(shipped_policies())
     raise PolicyError(f"unknown policy {name!r}: use one of {known}, or a policy file")
+
+
+def _policy_file(data: bytes, path: Path) -> Policy:
+    """A bureau's policy file: parsed, refused if it takes a shipped policy's name, recorded by path and hash."""
+    import hashlib
+
+    policy = parse_policy(data, str(path))
+    taken = {_name_key(n): n for n in shipped_policies()}
+    if _name_key(policy.name) in taken:
+        raise PolicyError(f"{path}: a policy file may not take the name of the shipped policy "
+                          f"{taken[_name_key(policy.name)]!r} (its name: {policy.name!r}); give it a name of its own "
+                          "(name: …) so that no notice or journal entry can pass it off as the shipped one")
+    policy.path = str(path.resolve())
+    policy.sha256 = hashlib.sha256(data).hexdigest()
+    return policy
+
+
+def _name_key(name: str) -> str:
+    return unicodedata.normalize("NFKC", name).strip().casefold()
 
 
 def parse_policy(data: bytes, path: str) -> Policy:
@@ -147,13 +181,21 @@ class _PolicyReader:
             self.fail(doc, f"zone_escalation must be a whole number ≥ 0, not {escalation!r}")
         else:
             policy.zone_escalation = escalation
+        if not doc.get("grades"):
+            # Without grades every enterprise would be cut 0 with no message (issue 17 item 5).
+            self.fail(doc, "a policy needs 'grades': grade -> level -> measure (without it nobody is cut)")
         policy.grades = self.grade_tables(doc.get("grades") or {}, doc, "grades")
         for industry, table in self.section(doc, "industries").items():
+            if self.duplicate(str(industry).lower(), policy.industries, doc.get("industries"), industry,
+                              "industries"):
+                continue
             policy.industries[str(industry).lower()] = self.grade_tables(table, doc.get("industries"), industry)
         for category, table in self.section(doc, "categories").items():
             parsed = Category.parse(category)
             if parsed is None:
                 self.fail(doc.get("categories"), f"unknown category {category!r}")
+                continue
+            if self.duplicate(parsed, policy.categories, doc.get("categories"), category, "categories"):
                 continue
             policy.categories[parsed] = self.table(table, doc.get("categories"), category)
         noncompliant = doc.get("noncompliant") or {}
@@ -162,6 +204,18 @@ class _PolicyReader:
         names = self.section(doc, "names")
         policy.industry_names = {str(k).lower(): str(v) for k, v in self.section(names, "industries").items()}
         return policy
+
+    def duplicate(self, canonical: Any, seen: Mapping, where: Any, key: Any, what: str) -> bool:
+        """E109 when ``key`` means a key already read (``orange`` and ``橙色``, ``C`` and ``C级``).
+
+        The same rule as lists: one silently overriding the other would change
+        a cut or a requirement with no message (issue 17 item 5).
+        """
+        if canonical not in seen:
+            return False
+        name = getattr(canonical, "value", canonical)
+        self.builder.add("E109", f"{key!r} in {what} means {name!r}, which is given already", where, key)
+        return True
 
     def section(self, doc: Mapping, key: str) -> Mapping:
         """A part of the policy that must be a mapping; anything else is one finding, not a crash."""
@@ -183,10 +237,15 @@ class _PolicyReader:
             if level is None:
                 self.fail(raw, f"unknown level {key!r} in requirements")
                 continue
+            if self.duplicate(level, result, raw, key, "requirements"):
+                continue
             shares = value if isinstance(value, Mapping) else {p.value: value for p in POLLUTANTS}
             result[level] = {}
             for pname, share in shares.items():
                 p = Pollutant.parse(pname)
+                if p is not None and isinstance(value, Mapping) and \
+                        self.duplicate(p, result[level], shares, pname, f"requirements at {level.value}"):
+                    continue
                 if p is None or isinstance(share, bool) or not isinstance(share, (int, float)) \
                         or not 0 <= share <= 1:
                     self.fail(raw, f"requirement {pname!r}: {share!r} at {key} must be a share from 0 to 1")
@@ -207,6 +266,8 @@ class _PolicyReader:
             grade = Grade.parse(key)
             if grade is None:
                 self.fail(raw, f"unknown grade {key!r} in {what}")
+                continue
+            if self.duplicate(grade, result, raw, key, str(what)):
                 continue
             result[grade] = self.table(table, raw, key)
         return result
