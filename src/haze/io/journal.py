@@ -735,39 +735,62 @@ def _check_file(path: Path) -> None:
 
 
 def open_journal(path: Path, *, write: bool) -> sqlite3.Connection:
-    """A checked connection to the journal at ``path``; ``write`` False opens it read-only.
+    """A checked connection to the journal at ``path``; ``write`` False never writes it.
 
     The first read is the probe: it fails where the file system cannot give
-    WAL its shared memory. A writer then switches the journal to the rollback
-    journal for good (:func:`_without_shared_memory`); a reader reads in
-    exclusive locking mode, which needs no shared memory.
+    WAL its shared memory (FAT on a USB stick, some FUSE and network mounts),
+    and where the medium is read-only or full. Then, in turn: a reader opens
+    read-only; either opens in exclusive locking mode, which needs no shared
+    memory, and a writer switches the journal to the rollback journal for good
+    (:func:`_switch_to_delete`); a reader of a read-only medium whose ``-wal``
+    holds nothing reads the main file as it is (``immutable``). What still
+    fails is said in the officer's words (:func:`explain_failure`).
     """
-    try:
-        conn = _sqlite(path, "rw" if write else "ro")
+    attempts = [("rw", False)] + ([] if write else [("ro", False)]) + [("rw" if write else "ro", True)]
+    first: sqlite3.OperationalError | None = None
+    for mode, exclusive in attempts:
         try:
-            _probe(conn, path)
+            conn = _sqlite(path, mode, exclusive=exclusive)
         except sqlite3.OperationalError as exc:
-            conn.close()
             if _is_busy(exc):
-                raise
-            conn = _without_shared_memory(path, write, exc)
-    except sqlite3.DatabaseError as exc:
-        if isinstance(exc, sqlite3.OperationalError):
-            raise JournalError(f"{path}: cannot open the journal: {explain_failure(path, exc)}") from None
-        raise JournalError(f"{path}: not a haze journal ({exc})") from None
-    return conn
+                raise JournalError(f"{path}: the journal is busy (another haze holds it); try again") from None
+            first = first or exc
+            continue
+        except sqlite3.DatabaseError as exc:
+            raise JournalError(f"{path}: not a haze journal ({exc})") from None
+        if exclusive and write:
+            try:
+                _switch_to_delete(conn, path)
+            except sqlite3.OperationalError as exc:
+                conn.close()
+                first = exc
+                break
+        return conn
+    if not write and _wal_is_empty(path):
+        with contextlib.suppress(sqlite3.OperationalError):
+            return _sqlite(path, "ro", "&immutable=1")
+    assert first is not None
+    raise JournalError(f"{path}: cannot open the journal: {explain_failure(path, first)}")
 
 
-def _sqlite(path: Path, mode: str, extra: str = "") -> sqlite3.Connection:
+def _sqlite(path: Path, mode: str, extra: str = "", *, exclusive: bool = False) -> sqlite3.Connection:
+    """Connect and probe; the connection is closed again if anything fails."""
     from urllib.parse import quote
 
     uri = f"file:{quote(str(path.absolute()))}?mode={mode}{extra}{_URI_EXTRA}"
     # isolation_level=None: transactions are begun and ended here, explicitly.
     conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT, isolation_level=None)
-    conn.row_factory = sqlite3.Row
-    conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
-    conn.execute("PRAGMA synchronous = FULL")  # a recorded warning survives a power cut
-    conn.execute("PRAGMA foreign_keys = ON")
+    try:
+        conn.row_factory = sqlite3.Row
+        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
+        if exclusive:  # before anything reads the file: WAL's index then lives in this process's memory
+            conn.execute("PRAGMA locking_mode = EXCLUSIVE")
+        conn.execute("PRAGMA synchronous = FULL")  # a recorded warning survives a power cut
+        conn.execute("PRAGMA foreign_keys = ON")
+        _probe(conn, path)
+    except BaseException:
+        conn.close()
+        raise
     return conn
 
 
@@ -776,44 +799,26 @@ def _probe(conn: sqlite3.Connection, path: Path) -> None:
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     if version > SCHEMA_VERSION:
-        conn.close()
         raise JournalError(f"{path}: written by a newer haze (journal schema {version}, this haze "
                            f"knows {SCHEMA_VERSION}); upgrade haze")
     if version == SCHEMA_VERSION and {"activations", "lifts", "notices", "counters"} <= tables:
         return
-    conn.close()
     what = "an SQLite database with other tables" if tables else "an SQLite database with no haze tables"
     raise JournalError(f"{path}: not a haze journal ({what}); it is never taken as a new journal")
 
 
-def _without_shared_memory(path: Path, write: bool, first: sqlite3.OperationalError) -> sqlite3.Connection:
-    """Open a WAL journal where shared memory does not work (FAT, some FUSE/network file systems).
+def _switch_to_delete(conn: sqlite3.Connection, path: Path) -> None:
+    """WAL without shared memory: checkpoint it into the main file and use the rollback journal from now on.
 
-    In exclusive locking mode SQLite keeps WAL's index in its own memory, so
-    the journal can be read, and a writer checkpoints it into the main file and
-    turns WAL off (``journal_mode=DELETE``): later runs need no shared memory.
-    The ``-shm`` file left behind is removed then, as no WAL user can remain.
+    Holding the exclusive lock, no other WAL user can exist, so the ``-shm``
+    file left behind is removed too. Later runs need no shared memory at all.
     """
-    try:
-        conn = _sqlite(path, "rw" if write else "ro")
-        conn.execute("PRAGMA locking_mode = EXCLUSIVE")
-        _probe(conn, path)
-    except sqlite3.OperationalError:
-        if write or not _wal_is_empty(path):
-            raise first from None
-        # read-only medium, no pending WAL content: the main file is the whole journal
-        conn = _sqlite(path, "ro", "&immutable=1")
-        _probe(conn, path)
-        return conn
-    if not write:
-        return conn
     mode = str(conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0]).lower()
     conn.execute("PRAGMA locking_mode = NORMAL")
     conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # releases the exclusive lock
     if mode == "delete":
         with contextlib.suppress(OSError):
             os.unlink(f"{path}-shm")
-    return conn
 
 
 def _wal_is_empty(path: Path) -> bool:
