@@ -325,14 +325,20 @@ def test_written_files_honour_the_umask_and_keep_an_existing_mode(tmp_path: Path
         os.umask(old)
 
 
-def test_import_writes_with_the_umask(run) -> None:
-    old = os.umask(0o002)
+def test_import_export_and_plan_apply_write_with_the_umask(run) -> None:
+    from test_csv import SMALL_CSV
+
+    Path("示例县.csv").write_bytes(SMALL_CSV.encode("gb18030"))
+    old = os.umask(0o002)  # a shared group's umask: the bureau's colleagues may edit the files
     try:
-        assert run("export", "orange", "--list", WORKED, "-o", "cuts.csv").exit_code == 0
-        assert run("import", "cuts.csv", "-o", "back.yaml").exit_code in (0, 2)
+        results = [run("import", "示例县.csv", "-o", "imported.yaml", "--authority", "示例县生态环境局"),
+                   run("export", "orange", "--list", WORKED, "-o", "cuts.xlsx"),
+                   run("plan", "orange", "--list", EXAMPLES / "small-fails-orange.yaml", "--apply", "-o", "planned.yaml")]
     finally:
         os.umask(old)
-    assert stat.S_IMODE(Path("cuts.csv").stat().st_mode) == 0o664
+    assert [r.exit_code for r in results] == [0, 0, 0], [r.stderr for r in results]
+    for name in ("imported.yaml", "cuts.xlsx", "planned.yaml"):
+        assert stat.S_IMODE(Path(name).stat().st_mode) == 0o664, name
 
 
 # -- 17.3: haze.yaml is disclosed; a policy file is recorded by path and sha256 ------------------------

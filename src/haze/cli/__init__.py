@@ -113,6 +113,7 @@ def cli(ctx: click.Context, config_path: Path | None) -> None:
     """haze: heavy-pollution weather emergency curtailment (重污染天气应急减排).
 
     \b
+    Once:               haze init                 start the bureau's journal
     Before the season:  haze validate LIST        review a list
                         haze plan orange          what extra cuts close a gap
     On a warning:       haze check orange         compute, write nothing

@@ -368,15 +368,23 @@ class Journal:
         """
         if not self.created:
             return
-        try:
-            if self.activations() or self.lifts():
-                return
-        except JournalError:
-            pass  # unreadable: it holds nothing either
         self.close()
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            with contextlib.suppress(OSError):
-                os.unlink(f"{self.path}{suffix}")
+        try:
+            # Exclusively, so that no other haze can be inside a transaction on it while it goes.
+            conn = sqlite3.connect(str(self.path), timeout=0, isolation_level=None)
+        except sqlite3.Error:
+            return
+        try:
+            conn.execute("BEGIN EXCLUSIVE")
+            if conn.execute("SELECT (SELECT count(*) FROM activations) + (SELECT count(*) FROM lifts)").fetchone()[0]:
+                return
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                with contextlib.suppress(OSError):
+                    os.unlink(f"{self.path}{suffix}")
+        except sqlite3.Error:
+            return  # busy or unreadable: leave it
+        finally:
+            conn.close()
         with contextlib.suppress(OSError):
             self.path.parent.rmdir()  # .haze/, if this run made it and nothing else is in it
         self.created = False
