@@ -264,9 +264,30 @@ def test_a_failed_commit_leaves_no_pending_directory(run, journal: Path, monkeyp
     monkeypatch.setattr(jmod, "open_journal", lambda path, write: FailingCommit(real(path, write=write)))
     result = activate(run)
     assert result.exit_code == 2 and "disk" in one_line(result.stderr)
-    monkeypatch.undo()
+    monkeypatch.setattr(jmod, "open_journal", real)  # the disk has room again (not undo(): it would leave the cwd)
     assert active_id(run) is None
     assert not Path("notices").exists()  # no .<id>.pending/ left, nor the notices/ this run made
+    assert activate(run).exit_code == 0 and active_id(run) == "20251201-200000-orange"
+
+
+def test_a_disk_that_fills_while_notices_are_written_records_nothing(run, journal: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    real = Path.write_bytes
+
+    def full(self: Path, data: bytes) -> int:
+        if ".pending" in str(self) and self.name.startswith("0002-"):  # the second notice: mid-set
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", full)
+    result = activate(run)
+    assert result.exit_code == 2 and "No space left on device" in one_line(result.stderr)
+    monkeypatch.setattr(Path, "write_bytes", real)
+    assert active_id(run) is None and not Path("notices").exists()
+    data = json.loads(activate(run, "--json").stdout)  # the numbers were not used up
+    assert json.loads((Path(data["notices"][0]).parent / "manifest.json").read_text())["first_number"] == 1
 
 
 @pytest.mark.no_journal
