@@ -32,7 +32,8 @@ if TYPE_CHECKING:
 def journal_option(f: F) -> F:
     return click.option("--journal", type=click.Path(dir_okay=False), metavar="FILE",
                         help="The journal of warnings (SQLite). Default: the nearest .haze/journal.db in this "
-                             "directory or a parent; ./.haze/journal.db when there is none.")(f)
+                             "directory or a parent (`haze init` starts one; activate --journal naming a new "
+                             "file starts it there).")(f)
 
 
 def notice_options(f: F) -> F:

@@ -15,8 +15,17 @@ Guarantees, and how they are kept:
 * **No half-recorded activation.** The activation row, its notified
   enterprises and the counter move together in one transaction; a process
   killed before ``COMMIT`` leaves nothing (SQLite rolls the rest back).
-* **Works on a network share.** WAL is asked for; where it cannot work
-  (network file systems), the journal falls back to ``journal_mode=DELETE``.
+* **Works on a USB stick or a network share.** A new journal uses WAL where a
+  trial write and read succeed, else ``journal_mode=DELETE``; an existing WAL
+  journal whose first read fails for want of shared memory (FAT, some FUSE
+  and network mounts) is read in exclusive locking mode and switched to
+  DELETE by the next writer (:func:`open_journal`).
+* **Made only on purpose, never over something else.** :func:`create_journal`
+  builds the whole schema in a hidden file and links it into place; nothing
+  here creates a journal unless asked (``Journal(path, create=True)``), and an
+  existing file that is not a haze journal — an empty one included — is
+  refused (SPEC §10). Failures say what is wrong: a full disk, a read-only
+  medium, no permission (:func:`explain_failure`).
 
 Nothing here knows about the terminal; every failure is a one-line
 :class:`~haze.core.errors.JournalError`. Times are stored as ISO 8601 text with
@@ -41,7 +50,7 @@ from haze.core.errors import JournalError
 from haze.core.model import Level
 
 SCHEMA_VERSION = 1
-#: where a journal is looked for, and created when none is found (relative to a directory)
+#: where a journal is looked for, and where `haze init` creates one (relative to a directory)
 DEFAULT_JOURNAL = Path(".haze") / "journal.db"
 
 # Each statement waits this long for a lock before failing.
@@ -123,11 +132,11 @@ def find_journal(start: Path | None = None) -> Path:
     """The journal to use when none is named: found like ``haze.yaml``.
 
     The nearest existing ``.haze/journal.db`` in ``start`` (default: the
-    current directory) or a parent, else ``start/.haze/journal.db`` (created
-    by the first activation). Searching the parents matters: a journal only
-    looked for in the current directory would make ``haze status`` from a
-    subdirectory say "no active warning", and ``haze activate`` there start a
-    second journal whose notice numbers begin again at 1.
+    current directory) or a parent, else ``start/.haze/journal.db`` (which
+    only ``haze init`` or an explicit act creates). Searching the parents
+    matters: a journal only looked for in the current directory would make
+    ``haze status`` from a subdirectory say "no active warning". An empty
+    file there is found too, and then refused: never skipped for another.
     """
     here = (start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
