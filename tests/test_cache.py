@@ -60,10 +60,10 @@ def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return calls
 
 
-def measure_lines(lst: EnterpriseList) -> list[int]:
+def measure_lines(enterprise_list: EnterpriseList) -> list[int]:
     """``Measure.line`` is left out of equality (compare=False): collect it to compare it too."""
-    tables = [e.measures for e in lst.enterprises] + [ln.measures for e in lst.enterprises for ln in e.lines]
-    tables += [s.measures for s in lst.other_sources]
+    tables = [e.measures for e in enterprise_list.enterprises] + [ln.measures for e in enterprise_list.enterprises for ln in e.lines]
+    tables += [s.measures for s in enterprise_list.other_sources]
     return [m.line for table in tables for m in table.values()]
 
 
@@ -71,11 +71,11 @@ def assert_same(cached: ListReport, fresh: ListReport) -> None:
     assert cached.path == fresh.path
     assert cached.sha256 == fresh.sha256
     assert cached.findings == fresh.findings
-    assert cached.list == fresh.list
-    if fresh.list is not None:
-        assert cached.list is not None
-        assert measure_lines(cached.list) == measure_lines(fresh.list)
-        assert (cached.list.path, cached.list.sha256) == (fresh.list.path, fresh.list.sha256)
+    assert cached.enterprise_list == fresh.enterprise_list
+    if fresh.enterprise_list is not None:
+        assert cached.enterprise_list is not None
+        assert measure_lines(cached.enterprise_list) == measure_lines(fresh.enterprise_list)
+        assert (cached.enterprise_list.path, cached.enterprise_list.sha256) == (fresh.enterprise_list.path, fresh.enterprise_list.sha256)
 
 
 def entries(folder: Path) -> list[Path]:
@@ -105,7 +105,7 @@ def test_every_field_of_every_model_class_survives_the_round_trip(tmp_path: Path
     """A list with a non-default value in every field, written by hand (not through YAML)."""
     yellow = Measure(cut=0.25, stop=False, actions=("错峰生产", "道路洒水"), line=41)
     red = Measure(cut=None, stop=True, actions=(), line=43)
-    lst = EnterpriseList(
+    enterprise_list = EnterpriseList(
         info=ListInfo(region="示例县", authority="示例县生态环境局", season="2025-2026秋冬季", policy="national-2019",
                       doc_prefix="示环应急", baseline={Pollutant.SO2: 3000.5, Pollutant.VOCS: 0.1}, strict_ids=False,
                       contact=Contact(name="李明", phone="0356-2000000")),
@@ -123,11 +123,11 @@ def test_every_field_of_every_model_class_survives_the_round_trip(tmp_path: Path
         path="old/place.yaml", sha256="0" * 64,
     )
     findings = [cache.Finding("warning", "W304", "no contact", "old/place.yaml", 31, A, "联系人")]
-    data = json.loads(json.dumps(cache.encode_report(ListReport("old/place.yaml", lst, findings, "0" * 64))))
+    data = json.loads(json.dumps(cache.encode_report(ListReport("old/place.yaml", enterprise_list, findings, "0" * 64))))
     back = cache.decode_report(data, "now/here.yaml", "f" * 64)
-    assert back.list == dataclasses.replace(lst, path="now/here.yaml", sha256="f" * 64)
-    assert measure_lines(back.list) == [50, 41, 43, 61]
-    assert list(back.list.enterprises[0].lines[0].emissions) == [Pollutant.NOX, Pollutant.SO2]  # order kept
+    assert back.enterprise_list == dataclasses.replace(enterprise_list, path="now/here.yaml", sha256="f" * 64)
+    assert measure_lines(back.enterprise_list) == [50, 41, 43, 61]
+    assert list(back.enterprise_list.enterprises[0].lines[0].emissions) == [Pollutant.NOX, Pollutant.SO2]  # order kept
     assert back.findings == [dataclasses.replace(findings[0], path="now/here.yaml")]
     assert (back.path, back.sha256) == ("now/here.yaml", "f" * 64)
 
@@ -148,7 +148,7 @@ def test_the_model_layout_is_the_one_the_codec_knows() -> None:
         "OtherSource:name,kind,emissions,measures,line;"
         "ListInfo:region,authority,season,policy,doc_prefix,baseline,strict_ids,contact;"
         "EnterpriseList:info,enterprises,other_sources,path,sha256;"
-        "Finding:severity,code,message,path,line,enterprise,column"
+        "Finding:severity,code,message,path,line,enterprise,column,level"
     )
 
 
@@ -163,7 +163,7 @@ def test_the_path_is_the_one_being_read_now(parses: list[str], tmp_path: Path) -
     cached_read_list(one, directory=folder)
     report = cached_read_list(two, directory=folder)
     assert parses == [str(one)]  # same bytes, same name: the second is a hit
-    assert report.path == report.list.path == str(two)
+    assert report.path == report.enterprise_list.path == str(two)
     assert report.findings and all(f.path == str(two) for f in report.findings)
 
 
@@ -176,8 +176,8 @@ def test_same_bytes_under_another_csv_name_is_another_list(parses: list[str], tm
     for name in ("示例县", "示例市"):
         path = tmp_path / f"{name}.csv"
         path.write_bytes(text.encode("utf-8"))
-        regions.append(cached_read_list(path, directory=folder).list.info.region)
-        regions.append(cached_read_list(path, directory=folder).list.info.region)
+        regions.append(cached_read_list(path, directory=folder).enterprise_list.info.region)
+        regions.append(cached_read_list(path, directory=folder).enterprise_list.info.region)
     assert regions == ["示例县", "示例县", "示例市", "示例市"]
     assert len(parses) == 2
 
@@ -191,7 +191,7 @@ def test_a_list_with_errors_is_cached_with_its_findings(parses: list[str], tmp_p
         first = cached_read_list(path, directory=folder)
         assert_same(cached_read_list(path, directory=folder), first)
         assert_same(first, read_list(path))
-    assert cached_read_list(broken, directory=folder).list is None
+    assert cached_read_list(broken, directory=folder).enterprise_list is None
     assert [f.code for f in cached_read_list(bad_id, directory=folder).findings] == ["E102", "W304"]
     assert len(parses) == 2
 
@@ -204,8 +204,8 @@ def test_one_changed_byte_is_a_miss(parses: list[str], tmp_path: Path) -> None:
     path.write_bytes(COUNTY.read_bytes().replace(b"so2: 3000", b"so2: 3001", 1))
     after = cached_read_list(path, directory=folder)
     assert len(parses) == 2
-    assert before.list.info.baseline[Pollutant.SO2] == 3000.0
-    assert after.list.info.baseline[Pollutant.SO2] == 3001.0
+    assert before.enterprise_list.info.baseline[Pollutant.SO2] == 3000.0
+    assert after.enterprise_list.info.baseline[Pollutant.SO2] == 3001.0
     assert after.sha256 != before.sha256
 
 
@@ -216,7 +216,7 @@ def test_files_that_cannot_be_read_are_reported_as_read_list_reports_them(tmp_pa
         path = tmp_path / name
         cached = cached_read_list(path, directory=tmp_path / "c")
         assert [f.format() for f in cached.findings] == [f.format() for f in read_list(path).findings]
-        assert cached.list is None
+        assert cached.enterprise_list is None
     assert entries(tmp_path / "c") == []
 
 
@@ -224,10 +224,9 @@ def test_a_file_over_the_size_bound_is_refused_before_it_is_read(monkeypatch: py
                                                                   tmp_path: Path) -> None:
     import haze.io.lists.yamlread
 
-    monkeypatch.setattr(haze.io.lists.yamlread, "MAX_BYTES", 1000)
-    monkeypatch.setattr(cache, "MAX_BYTES", 1000)
+    monkeypatch.setattr(haze.io.lists.yamlread, "MAX_BYTES", 1000)  # the one bound: read_list_bytes reads it
     report = cached_read_list(COUNTY, directory=tmp_path / "c")
-    assert report.list is None
+    assert report.enterprise_list is None
     assert [f.code for f in report.findings] == ["E004"]
     assert entries(tmp_path / "c") == []
 
@@ -277,7 +276,7 @@ def test_a_bad_entry_is_ignored_and_rebuilt(damage, parses: list[str], tmp_path:
     report = cached_read_list(COUNTY, directory=folder)
     assert_same(report, read_list(COUNTY))
     assert len(parses) == 2  # the damaged entry was not trusted
-    assert cached_read_list(COUNTY, directory=folder).list == report.list
+    assert cached_read_list(COUNTY, directory=folder).enterprise_list == report.enterprise_list
     assert len(parses) == 2  # ...and it was rewritten whole
     assert only_entry(folder) == entry
 
@@ -346,7 +345,7 @@ def test_concurrent_writers_leave_one_whole_entry(tmp_path: Path) -> None:
     synth.write_list(300, listfile, seed=7)
     script = ("import json, sys\nfrom pathlib import Path\nfrom haze.io.cache import cached_read_list\n"
               "r = cached_read_list(sys.argv[1], directory=Path(sys.argv[2]))\n"
-              "print(json.dumps([r.sha256, len(r.list.enterprises), len(r.findings)]))\n")
+              "print(json.dumps([r.sha256, len(r.enterprise_list.enterprises), len(r.findings)]))\n")
     procs = [subprocess.Popen([sys.executable, "-c", script, str(listfile), str(folder)], stdout=subprocess.PIPE,
                               text=True) for _ in range(4)]
     outputs = [json.loads(p.communicate(timeout=300)[0]) for p in procs]
@@ -354,7 +353,7 @@ def test_concurrent_writers_leave_one_whole_entry(tmp_path: Path) -> None:
     fresh = read_list(listfile)
     assert outputs == [[fresh.sha256, 300, len(fresh.findings)]] * 4
     entry = only_entry(folder)
-    assert not list(folder.glob(".tmp-*"))
+    assert not list(folder.glob(".tmp-*")) and not list(folder.glob(".*.tmp"))
     key = entry.name[: -len(cache.SUFFIX)]
     assert_same(cache.load_entry(entry, key, str(listfile), fresh.sha256), fresh)
 
@@ -431,24 +430,24 @@ def test_synth_is_deterministic_by_seed(tmp_path: Path) -> None:
 
 def test_synth_list_is_a_clean_realistic_mix(tmp_path: Path) -> None:
     report = read_list(synth.write_list(1500, tmp_path / "province.yaml", seed=0))
-    lst = report.list
-    assert lst is not None and len(lst.enterprises) == 1500
+    enterprise_list = report.enterprise_list
+    assert enterprise_list is not None and len(enterprise_list.enterprises) == 1500
     # Only the warnings real lists carry: idle plants still listing emissions, a few missing contacts.
     assert {f.code for f in report.findings} <= {"W303", "W304"}
-    assert all(creditcode.is_valid(e.id) for e in lst.enterprises)
-    assert len({e.id for e in lst.enterprises}) == 1500
-    assert all(e.name.startswith("示例") for e in lst.enterprises)
-    assert {e.grade for e in lst.enterprises} == set(Grade)
-    assert {e.category for e in lst.enterprises} == set(Category)
-    assert {e.status for e in lst.enterprises} == set(Status)
-    assert any(e.key_zone for e in lst.enterprises) and not all(e.key_zone for e in lst.enterprises)
-    assert any(not e.compliant for e in lst.enterprises)
-    assert any(e.has_lines and len(e.lines) > 1 for e in lst.enterprises)
-    assert any(ln.measures for e in lst.enterprises for ln in e.lines)
-    assert any(e.measures for e in lst.enterprises)
-    assert any(e.capacity for e in lst.enterprises)
-    assert len({e.industry for e in lst.enterprises}) >= 15
-    assert len(lst.other_sources) == 4
+    assert all(creditcode.is_valid(e.id) for e in enterprise_list.enterprises)
+    assert len({e.id for e in enterprise_list.enterprises}) == 1500
+    assert all(e.name.startswith("示例") for e in enterprise_list.enterprises)
+    assert {e.grade for e in enterprise_list.enterprises} == set(Grade)
+    assert {e.category for e in enterprise_list.enterprises} == set(Category)
+    assert {e.status for e in enterprise_list.enterprises} == set(Status)
+    assert any(e.key_zone for e in enterprise_list.enterprises) and not all(e.key_zone for e in enterprise_list.enterprises)
+    assert any(not e.compliant for e in enterprise_list.enterprises)
+    assert any(e.has_lines and len(e.lines) > 1 for e in enterprise_list.enterprises)
+    assert any(ln.measures for e in enterprise_list.enterprises for ln in e.lines)
+    assert any(e.measures for e in enterprise_list.enterprises)
+    assert any(e.capacity for e in enterprise_list.enterprises)
+    assert len({e.industry for e in enterprise_list.enterprises}) >= 15
+    assert len(enterprise_list.other_sources) == 4
 
 
 def test_synth_command_line(tmp_path: Path) -> None:

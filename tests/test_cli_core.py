@@ -76,8 +76,8 @@ def test_the_bureau_contact_is_read_from_the_list_section() -> None:
             "enterprises: []\n")
     report = parse_list(text.encode(), "l.yaml")
     assert [f.code for f in report.findings] == ["W314"]
-    assert report.list is not None and report.list.info.contact is not None
-    assert (report.list.info.contact.name, report.list.info.contact.phone) == ("值班室", "0356-2000000")
+    assert report.enterprise_list is not None and report.enterprise_list.info.contact is not None
+    assert (report.enterprise_list.info.contact.name, report.enterprise_list.info.contact.phone) == ("值班室", "0356-2000000")
 
 
 HEAD = "list:\n  region: 示例县\n  authority: 示例县生态环境局\n"

@@ -49,13 +49,13 @@ def assert_reference(path: Path) -> None:
     """The three rows above, read in full: what every encoding must give."""
     report = read_list(path)
     assert report.blocking == []
-    lst = report.list
-    assert lst is not None
-    assert lst.info.region == path.stem
-    assert lst.info.authority == NO_AUTHORITY
+    enterprise_list = report.enterprise_list
+    assert enterprise_list is not None
+    assert enterprise_list.info.region == path.stem
+    assert enterprise_list.info.authority == NO_AUTHORITY
     assert [f.code for f in report.findings if "authority" in f.message] == ["W311"]
-    assert lst.info.baseline is None
-    first, second = lst.enterprises
+    assert enterprise_list.info.baseline is None
+    first, second = enterprise_list.enterprises
     assert (first.id, first.name, first.town, first.grade, first.has_lines) == (A, "示例县东方铸造有限公司", "城关镇",
                                                                                 Grade.B, False)
     assert first.lines[0].emissions == {Pollutant.SO2: 100, Pollutant.NOX: 200, Pollutant.PM: 300, Pollutant.VOCS: 100}
@@ -86,8 +86,8 @@ def test_every_excel_encoding_and_delimiter_reads_the_same_list(name: str, data:
 
 def test_gb18030_is_not_mistaken_for_utf8_and_utf8_not_for_gb18030() -> None:
     # The same Chinese text in both encodings: each must come back as written.
-    gbk = read_list(csv_file("gbk.csv", TEXT.encode("gb18030"))).list
-    utf = read_list(csv_file("utf.csv", TEXT.encode("utf-8"))).list
+    gbk = read_list(csv_file("gbk.csv", TEXT.encode("gb18030"))).enterprise_list
+    utf = read_list(csv_file("utf.csv", TEXT.encode("utf-8"))).enterprise_list
     assert gbk is not None and utf is not None
     assert [e.name for e in gbk.enterprises] == [e.name for e in utf.enterprises] == ["示例县东方铸造有限公司",
                                                                                        "示例县南山焦化有限公司"]
@@ -96,7 +96,7 @@ def test_gb18030_is_not_mistaken_for_utf8_and_utf8_not_for_gb18030() -> None:
 def test_an_undecodable_file_is_one_clear_error(run) -> None:
     path = csv_file("broken.csv", b"\x80\xff\xfe\x81" * 10)
     report = read_list(path)
-    assert report.list is None
+    assert report.enterprise_list is None
     assert len(report.findings) == 1
     f = report.findings[0]
     assert f.code == "E001" and f.is_error
@@ -116,7 +116,7 @@ def test_an_undecodable_file_is_one_clear_error(run) -> None:
 ])
 def test_files_that_are_not_csv_text_say_what_they_are(data: bytes, words: str) -> None:
     report = read_list(csv_file("x.csv", data))
-    assert report.list is None
+    assert report.enterprise_list is None
     assert len(report.findings) == 1 and words in report.findings[0].message
 
 
@@ -133,7 +133,7 @@ def test_header_without_credit_code_column_is_refused_once() -> None:
 
 def test_header_without_rows_is_refused() -> None:
     report = read_list(csv_file("x.csv", (HEADER + "\n").encode()))
-    assert report.list is None
+    assert report.enterprise_list is None
     assert [f.code for f in report.findings] == ["E003"]
 
 
@@ -176,11 +176,11 @@ def test_columns_in_any_order_with_unknown_column_warned_once(tmp_path: Path) ->
             f"300,B,张三,{A},示例县东方铸造有限公司,王建国,0356-2000101\n"
             f"50,C,李四,{C},示例县华美家具有限公司,李海燕,0356-2000102\n")
     report = read_list(csv_file("x.csv", text.encode()))
-    assert report.list is not None
+    assert report.enterprise_list is not None
     unknown = [f for f in report.findings if f.code == "W307"]
     assert len(unknown) == 1
     assert unknown[0].format() == "x.csv:1: warning W307 [C 法人代表] unknown column '法人代表'; its values are ignored"
-    assert [e.lines[0].emissions for e in report.list.enterprises] == [{Pollutant.PM: 300}, {Pollutant.PM: 50}]
+    assert [e.lines[0].emissions for e in report.enterprise_list.enterprises] == [{Pollutant.PM: 300}, {Pollutant.PM: 50}]
 
 
 def test_title_row_above_the_header_and_totals_row_below() -> None:
@@ -190,8 +190,8 @@ def test_title_row_above_the_header_and_totals_row_below() -> None:
             "合计,,,100\n")
     report = read_list(csv_file("x.csv", text.encode()))
     assert report.blocking == []
-    assert report.list is not None and len(report.list.enterprises) == 1
-    assert report.list.enterprises[0].line == 3
+    assert report.enterprise_list is not None and len(report.enterprise_list.enterprises) == 1
+    assert report.enterprise_list.enterprises[0].line == 3
 
 
 # -- cells ---------------------------------------------------------------------------
@@ -206,7 +206,7 @@ def one(cells: str, header: str = "企业名称,统一社会信用代码,绩效�
 def test_yes_no_cells(compliant: str, expected: bool) -> None:
     report = one(f"示例县甲厂,{A},B,10,{compliant},,,,,,,张三,13900000000")
     assert report.blocking == []
-    assert report.list.enterprises[0].compliant is expected
+    assert report.enterprise_list.enterprises[0].compliant is expected
 
 
 @pytest.mark.parametrize("zone, category, status, key, guarantee, idle", [
@@ -220,7 +220,7 @@ def test_zone_category_and_status_cells(zone: str, category: str, status: str, k
                                         idle: bool) -> None:
     report = one(f"示例县甲厂,{A},B,10,是,{zone},{category},{status},,,,张三,13900000000")
     assert report.blocking == []
-    e = report.list.enterprises[0]
+    e = report.enterprise_list.enterprises[0]
     assert e.key_zone is key
     assert (e.category is Category.GUARANTEE) is guarantee
     assert (e.status is Status.IDLE) is idle
@@ -236,7 +236,7 @@ def test_zone_category_and_status_cells(zone: str, category: str, status: str, k
 def test_cut_cells(cells: str, yellow, orange, red) -> None:
     report = one(f"示例县甲厂,{A},C,10,是,,,,{cells},张三,13900000000")
     assert report.blocking == []
-    measures = report.list.enterprises[0].measures
+    measures = report.enterprise_list.enterprises[0].measures
     for level, expected in ((Level.YELLOW, yellow), (Level.ORANGE, orange), (Level.RED, red)):
         if expected is None:
             assert level not in measures
@@ -250,18 +250,18 @@ def test_cut_cells(cells: str, yellow, orange, red) -> None:
 def test_empty_cut_falls_back_to_the_policy() -> None:
     # C grade, no explicit measures: shanxi-2024 gives 0.3 / 0.5 / stop (SPEC §3).
     report = one(f"示例县甲厂,{A},C,365,是,,,,,,,张三,13900000000")
-    lst = report.list
-    cuts = [compute(lst, SHANXI, level).enterprises[0].lines[0].cut for level in Level]
+    enterprise_list = report.enterprise_list
+    cuts = [compute(enterprise_list, SHANXI, level).enterprises[0].lines[0].cut for level in Level]
     assert cuts == [0.3, 0.5, 1.0]
     # 365 t/a over 365 days = 1 t/d; a 30% cut at yellow = 0.3 t/d.
-    assert compute(lst, SHANXI, Level.YELLOW).enterprises[0].reduction[Pollutant.SO2] == pytest.approx(0.3)
+    assert compute(enterprise_list, SHANXI, Level.YELLOW).enterprises[0].reduction[Pollutant.SO2] == pytest.approx(0.3)
 
 
 @pytest.mark.parametrize("so2, expected", [("1,200", 1200.0), (" 12.5 ", 12.5), ("１２", 12.0), ("0", 0.0)])
 def test_emission_numbers_as_text(so2: str, expected: float) -> None:
     report = one(f'示例县甲厂,{A},B,"{so2}",是,,,,,,,张三,13900000000')
     assert report.blocking == []
-    assert report.list.enterprises[0].lines[0].emissions == {Pollutant.SO2: expected}
+    assert report.enterprise_list.enterprises[0].lines[0].emissions == {Pollutant.SO2: expected}
 
 
 @pytest.mark.parametrize("cells, code, column", [
@@ -309,7 +309,7 @@ def test_credit_code_saved_by_excel_in_scientific_notation_says_digits_are_lost(
 def test_credit_code_cells_are_normalised() -> None:
     report = one(f"示例县甲厂, {A.lower()} ,B,10,是,,,,,,,张三,13900000000")
     assert report.blocking == []
-    assert report.list.enterprises[0].id == A
+    assert report.enterprise_list.enterprises[0].id == A
     assert not [f for f in report.findings if f.code == "E102"]
 
 
@@ -323,7 +323,7 @@ def test_rows_of_one_enterprise_are_grouped_even_when_apart_and_merged_cells_con
             f"示例县南山焦化有限公司,{B},C,焦油回收,30,张志刚,0356-2000103\n")
     report = read_list(csv_file("x.csv", text.encode()))
     assert report.blocking == []
-    south, east = report.list.enterprises
+    south, east = report.enterprise_list.enterprises
     assert [(line.name, line.emissions[Pollutant.SO2], line.line) for line in south.lines] == [
         ("1#焦炉", 10, 2), ("2#焦炉", 20, 3), ("焦油回收", 30, 5)]
     assert not east.has_lines and east.lines[0].name == "示例县东方铸造有限公司"
@@ -336,12 +336,12 @@ def test_an_enterprise_header_row_gives_plant_measures_and_lines_their_own() -> 
             f",,,2#焦炉,20,,,,\n")
     report = read_list(csv_file("x.csv", text.encode()))
     assert report.blocking == []
-    e = report.list.enterprises[0]
+    e = report.enterprise_list.enterprises[0]
     assert e.measures[Level.YELLOW].cut == 0.2
     assert e.measures[Level.YELLOW].actions == ("道路清扫", "车辆禁行")
     assert e.lines[0].measures[Level.YELLOW].cut == 0.5
     assert e.lines[1].measures == {}
-    r = compute(report.list, SHANXI, Level.YELLOW).enterprises[0]
+    r = compute(report.enterprise_list, SHANXI, Level.YELLOW).enterprises[0]
     assert [line.cut for line in r.lines] == [0.5, 0.2]
     assert r.actions[:3] == ["延长结焦时间", "道路清扫", "车辆禁行"]
 
@@ -371,11 +371,11 @@ def test_other_sources_are_rows_with_a_kind_and_no_credit_code() -> None:
             "建筑工地扬尘,,,dust,900,0.3,停产,,\n")
     report = read_list(csv_file("x.csv", text.encode()))
     assert report.blocking == []
-    [source] = report.list.other_sources
+    [source] = report.enterprise_list.other_sources
     assert (source.name, source.kind, source.emissions) == ("建筑工地扬尘", "dust", {Pollutant.PM: 900})
     assert source.measures[Level.RED].stop
     # 900 t/a / 365 × 0.3 at yellow
-    assert compute(report.list, SHANXI, Level.YELLOW).other_sources[0].reduction[Pollutant.PM] == \
+    assert compute(report.enterprise_list, SHANXI, Level.YELLOW).other_sources[0].reduction[Pollutant.PM] == \
         pytest.approx(900 / 365 * 0.3)
 
 

@@ -48,8 +48,8 @@ def load(body: str, head: str = HEAD) -> EnterpriseList:
     for n in range(9, 0, -1):
         text = text.replace(f"ID{n}", credit(n))
     report = parse_list(text.encode("utf-8"), "test.yaml")
-    assert report.list is not None and not report.blocking, [f.format() for f in report.findings]
-    return report.list
+    assert report.enterprise_list is not None and not report.blocking, [f.format() for f in report.findings]
+    return report.enterprise_list
 
 
 def policy(body: str) -> Policy:
@@ -449,13 +449,13 @@ def test_ratio_tolerance_and_shortfall(cut: str, ok: bool, shortfall: float) -> 
 
 def test_shortfall_of_the_small_example() -> None:
     # examples/small-fails-orange.yaml: PM 280/1000 and VOCs 290/1000 at orange (30% required)
-    lst = _read(EXAMPLES / "small-fails-orange.yaml")
-    orange = compute(lst, load_policy("shanxi-2024"), ORANGE)
+    enterprise_list = _read(EXAMPLES / "small-fails-orange.yaml")
+    orange = compute(enterprise_list, load_policy("shanxi-2024"), ORANGE)
     assert not orange.ok and orange.failing == [PM, VOCS]
     assert orange.pollutants[PM].shortfall == pytest.approx(20 / 365, rel=1e-9)   # (300 − 280) t/a
     assert orange.pollutants[VOCS].shortfall == pytest.approx(10 / 365, rel=1e-9)
     assert orange.pollutants[SO2].shortfall == 0.0
-    red = compute(lst, load_policy("shanxi-2024"), RED)
+    red = compute(enterprise_list, load_policy("shanxi-2024"), RED)
     assert red.pollutants[PM].shortfall == pytest.approx(30 / 365, rel=1e-9)
     assert red.pollutants[VOCS].shortfall == pytest.approx(10 / 365, rel=1e-9)
 
@@ -547,8 +547,8 @@ def test_production_cap() -> None:
 
 def _read(path: Any) -> EnterpriseList:
     report = parse_list(path.read_bytes(), str(path))
-    assert report.list is not None and not report.blocking
-    return report.list
+    assert report.enterprise_list is not None and not report.blocking
+    return report.enterprise_list
 
 
 @pytest.mark.parametrize(("level", "stated"), [
@@ -711,8 +711,8 @@ def _policy(name: str) -> Policy:
 @given(doc=list_docs(), level=st.sampled_from(ORDER), name=st.sampled_from(["shanxi-2024", "national-2019"]))
 def test_engine_agrees_with_an_independent_reading_of_section_4(doc: dict, level: str, name: str) -> None:
     report = parse_list(yaml.safe_dump(doc, allow_unicode=True).encode("utf-8"), "random.yaml")
-    assert report.list is not None and not report.blocking, [f.format() for f in report.blocking]
-    result = compute(report.list, _policy(name), Level(level))
+    assert report.enterprise_list is not None and not report.blocking, [f.format() for f in report.blocking]
+    result = compute(report.enterprise_list, _policy(name), Level(level))
     expected = reference(doc, _shipped(name), level)
     for p in Pollutant:
         got, want = result.pollutants[p], expected[p.value]
@@ -735,9 +735,9 @@ def test_without_explicit_measures_reductions_never_fall_as_the_level_rises(doc:
             line.pop("measures", None)
     for s in doc["other_sources"]:
         s.pop("measures", None)
-    lst = parse_list(yaml.safe_dump(doc, allow_unicode=True).encode("utf-8"), "random.yaml").list
-    assert lst is not None
-    results = [compute(lst, _policy("shanxi-2024"), level) for level in LEVELS]
+    enterprise_list = parse_list(yaml.safe_dump(doc, allow_unicode=True).encode("utf-8"), "random.yaml").enterprise_list
+    assert enterprise_list is not None
+    results = [compute(enterprise_list, _policy("shanxi-2024"), level) for level in LEVELS]
     for lower, higher in zip(results, results[1:]):
         for a, b in zip(lower.enterprises, higher.enterprises):
             for p in Pollutant:

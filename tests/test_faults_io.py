@@ -27,7 +27,7 @@ from haze.io.fsio import write_atomic
 from haze.io.journal import DEFAULT_JOURNAL, Journal, create_journal
 from haze.io.lists import read_list
 
-from conftest import COUNTY, EXAMPLES, ROOT, write
+from conftest import EXAMPLES, ROOT, write
 
 WORKED = EXAMPLES / "worked-example.yaml"
 JOURNAL = DEFAULT_JOURNAL
@@ -133,7 +133,7 @@ def test_journal_option_naming_a_new_file_creates_it(run) -> None:
 @pytest.mark.parametrize("answer, created", [("y\n", True), ("n\n", False), ("\n", False)])
 def test_on_a_terminal_the_officer_confirms_the_path(run, isolated: Path, monkeypatch: pytest.MonkeyPatch,
                                                      answer: str, created: bool) -> None:
-    from haze.cli import lifecycle
+    from haze.cli import journal_options as lifecycle
 
     monkeypatch.setattr(lifecycle, "interactive", lambda: True)
     result = run("activate", "orange", "--list", WORKED, input=answer)
@@ -444,8 +444,8 @@ def test_a_tampered_entry_with_a_recomputed_checksum_is_not_trusted(tmp_path: Pa
     (entry,) = folder.glob("*.json")
     entry.write_bytes(_tamper(entry.read_bytes()))
     report = cached_read_list(WORKED, directory=folder)
-    grades = {e.name: e.grade.value for e in report.list.enterprises}
-    assert grades == {e.name: e.grade.value for e in read_list(WORKED).list.enterprises}
+    grades = {e.name: e.grade.value for e in report.enterprise_list.enterprises}
+    assert grades == {e.name: e.grade.value for e in read_list(WORKED).enterprise_list.enterprises}
     assert "C" in grades.values()
 
 
@@ -469,7 +469,7 @@ def test_without_a_usable_key_the_cache_is_not_used(tmp_path: Path) -> None:
     key.parent.mkdir(parents=True, exist_ok=True)
     key.write_bytes(b"short")
     report = cached_read_list(WORKED, directory=tmp_path / "c")
-    assert report.list == read_list(WORKED).list and not (tmp_path / "c").exists()
+    assert report.enterprise_list == read_list(WORKED).enterprise_list and not (tmp_path / "c").exists()
 
 
 # -- 17.6: pruning never follows symbolic links and deletes only its own files ------------------------
@@ -526,7 +526,7 @@ def test_an_entry_that_is_a_device_pipe_or_huge_file_is_a_miss(tmp_path: Path, d
         with open(entry, "wb") as handle:
             handle.truncate(cache.MAX_ENTRY_BYTES + 1)
     report = cached_read_list(WORKED, directory=folder)  # returns at once: no hang, no MemoryError
-    assert report.list == read_list(WORKED).list
+    assert report.enterprise_list == read_list(WORKED).enterprise_list
 
 
 @pytest.mark.parametrize("number", [b"NaN", b"Infinity", b"-Infinity", b"1e400"])

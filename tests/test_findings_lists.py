@@ -87,16 +87,16 @@ def test_a_clean_list_reads_without_findings() -> None:
     clean = CLEAN.replace("so2: 100, 二氧化硫: 0", "so2: 100")
     assert found(clean) == []
     report = read_list("list.yaml")
-    assert [e.id for e in report.list.enterprises] == [A, B]
-    assert report.list.enterprises[1].key_zone is True
-    assert report.list.enterprises[1].lines[0].emission(Pollutant.SO2) == 100.0
+    assert [e.id for e in report.enterprise_list.enterprises] == [A, B]
+    assert report.enterprise_list.enterprises[1].key_zone is True
+    assert report.enterprise_list.enterprises[1].lines[0].emission(Pollutant.SO2) == 100.0
 
 
 # -- E001 unreadable file ----------------------------------------------------------------
 
 def test_e001_missing_file_names_the_file_without_a_line() -> None:
     report = read_list("absent.yaml")
-    assert report.list is None
+    assert report.enterprise_list is None
     assert [f.format() for f in report.findings] == ["absent.yaml: error E001 no such file"]
 
 
@@ -124,7 +124,7 @@ def test_e002_yaml_syntax_error_names_its_line() -> None:
     text = HEAD + f"  - id: {A}\n    name: [示例县甲厂\n    grade: B\n"
     # The bracket opened on line 6 is found unclosed on line 7, where the parser stops.
     assert "while parsing a flow sequence" in one(text, "E002", 7)
-    assert read_list("list.yaml").list is None
+    assert read_list("list.yaml").enterprise_list is None
 
 
 def test_e002_object_constructing_tags_are_refused() -> None:
@@ -481,7 +481,7 @@ def test_w309_control_characters_are_removed_from_text() -> None:
     # An escape code pasted into a name would reach the notices and the terminal.
     text = HEAD + f'  - id: {A}\n    name: "示例县\\x1b[31m甲厂"\n    grade: B\n{CONTACT}    emissions: {{so2: 1}}\n'
     one(text, "W309", 6, WARNING)
-    assert read_list("list.yaml").list.enterprises[0].name == "示例县[31m甲厂"
+    assert read_list("list.yaml").enterprise_list.enterprises[0].name == "示例县[31m甲厂"
 
 
 # -- what the reader gives the engine --------------------------------------------------------------------------------
@@ -501,7 +501,7 @@ def test_aliases_and_percent_cuts_are_read_as_the_model() -> None:
 """
     report = read_list(write(Path("list.yaml"), text))
     assert report.findings == []
-    e = report.list.enterprises[0]
+    e = report.enterprise_list.enterprises[0]
     assert (e.grade.value, e.category.value, e.operating_days) == ("nonleading", "guarantee", 300)
     line = e.lines[0]
     assert line.emissions == {Pollutant.SO2: 12.5, Pollutant.VOCS: 3.0}

@@ -20,12 +20,12 @@ from pathlib import Path
 import pytest
 
 from conftest import COUNTY, EXAMPLES, write
+from test_notices import PM_JUST_SHORT  # PM at 29.999% of its baseline at orange: just short of 30%
+from haze.commands.staging import MARKER
+from haze.io.lists import read_list
 
 # activate needs a journal made on purpose (SPEC §10): conftest.journal, as `haze init` makes it
 pytestmark = pytest.mark.usefixtures("journal")
-from test_notices import PM_JUST_SHORT  # PM at 29.999% of its baseline at orange: just short of 30%
-from haze.commands.lifecycle import MARKER
-from haze.io.lists import read_list
 
 JOURNAL = Path(".haze/journal.db")
 OUT = Path("notices")
@@ -34,9 +34,9 @@ FAILS_ORANGE = EXAMPLES / "small-fails-orange.yaml"
 
 @cache
 def _operating(path: Path) -> tuple[str, ...]:
-    lst = read_list(path).list
-    assert lst is not None
-    return tuple(e.id for e in lst.enterprises if e.operating)
+    enterprise_list = read_list(path).enterprise_list
+    assert enterprise_list is not None
+    return tuple(e.id for e in enterprise_list.enterprises if e.operating)
 
 
 def operating_ids(path: Path) -> list[str]:
@@ -106,8 +106,8 @@ def history_json(run, journal: Path | None = None) -> list[dict]:
 def test_activate_writes_one_notice_per_operating_enterprise_and_records_it(run) -> None:
     data = activate_json(run, "orange", "--start", "2025-12-01T20:00")
     ids = operating_ids(COUNTY)
-    lst = read_list(COUNTY).list
-    assert lst is not None and len(ids) == len(lst.enterprises) - sum(not e.operating for e in lst.enterprises)
+    enterprise_list = read_list(COUNTY).enterprise_list
+    assert enterprise_list is not None and len(ids) == len(enterprise_list.enterprises) - sum(not e.operating for e in enterprise_list.enterprises)
     assert data["activation"] == "20251201-200000-orange"
     folder = OUT / "20251201-200000-orange"
     names = sorted(p.name for p in folder.iterdir())
@@ -333,6 +333,44 @@ def test_a_template_error_is_one_line_and_records_nothing(run) -> None:
     # a dry run surfaces the same error without writing
     result = activate(run, "red", "--dry-run", "--templates", templates)
     assert result.exit_code == 2 and "no_such_field" in result.stderr
+
+
+def _count_renders(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Count the notice sets rendered (each call renders every notice of a set)."""
+    import haze.render.notices
+
+    calls: list[int] = []
+    real = haze.render.notices.render_activation
+
+    def counted(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(haze.render.notices, "render_activation", counted)
+    return calls
+
+
+@pytest.mark.no_journal
+def test_a_new_journal_renders_the_notices_once(run, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = _count_renders(monkeypatch)
+    assert not JOURNAL.exists()
+    data = activate_json(run, "orange", "--journal", JOURNAL)  # naming a new file: the explicit act of SPEC §10
+    assert len(calls) == 1  # rendered before the journal existed, recorded as rendered
+    assert JOURNAL.exists() and journal_rows("SELECT id FROM activations") == [(data["activation"],)]
+    assert manifest(OUT / data["activation"])["first_number"] == 1
+    assert not [p for p in OUT.iterdir() if p.name.startswith(".")]  # no staging left behind
+    activate_json(run, "red")  # an existing journal renders once too, under its lock
+    assert len(calls) == 2
+
+
+@pytest.mark.no_journal
+def test_a_template_error_on_a_new_journal_creates_no_journal(run) -> None:
+    templates = Path("mine")
+    write(templates / "notice.zh.md.j2", "{{ notice.number }}\n{{ enterprise.no_such_field }}\n")
+    result = activate(run, "orange", "--templates", templates, "--journal", JOURNAL)
+    assert result.exit_code == 2 and "no_such_field" in result.stderr
+    assert not JOURNAL.exists() and not JOURNAL.parent.exists()
+    assert not OUT.exists() or not any(OUT.iterdir())
 
 
 def test_json_stdout_is_only_json(run) -> None:
@@ -595,7 +633,7 @@ def test_status_and_history_import_nothing_heavy() -> None:
     code = (
         "import sys\n"
         "from haze.cli import cli\n"
-        "import haze.cli.lifecycle\n"
+        "import haze.cli.status, haze.cli.history\n"
         "for args in (['status', '--json'], ['history', '--json']):\n"
         "    try:\n"
         "        cli(args, standalone_mode=False)\n"
@@ -617,7 +655,7 @@ def test_every_command_has_help(run) -> None:
 
 
 def test_interrupted_while_rendering_records_nothing_and_cleans_up() -> None:
-    from haze.commands.lifecycle import ActivateOptions, activate
+    from haze.commands import activate
     from haze.core.model import Level
 
     def interrupt(done: int, total: int) -> None:
@@ -625,7 +663,7 @@ def test_interrupted_while_rendering_records_nothing_and_cleans_up() -> None:
             raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        activate(ActivateOptions(level=Level.ORANGE, list_path=COUNTY), progress=interrupt)
+        activate.run(activate.Settings(level=Level.ORANGE, list_path=COUNTY), progress=interrupt)
     assert not OUT.exists() or not any(OUT.iterdir())
     assert journal_rows("SELECT id FROM activations") == []
     assert journal_rows("SELECT * FROM counters") == []
@@ -792,13 +830,13 @@ def test_a_start_far_from_now_is_warned_about(run) -> None:
 def test_a_failed_move_after_the_commit_says_the_warning_is_recorded(run, monkeypatch: pytest.MonkeyPatch,
                                                                      failure: BaseException, code: int,
                                                                      says: str) -> None:
-    import haze.commands.lifecycle
+    import haze.commands.staging
 
     def fail(*args: object) -> bool:
         raise failure
 
-    real = haze.commands.lifecycle._move_into_place
-    monkeypatch.setattr(haze.commands.lifecycle, "_move_into_place", fail)
+    real = haze.commands.staging.move_into_place
+    monkeypatch.setattr(haze.commands.staging, "move_into_place", fail)
     result = activate(run, "orange", "--start", "2025-12-01T20:00")
     assert result.exit_code == code
     (line,) = result.stderr.strip().splitlines()[-1:]
@@ -806,7 +844,7 @@ def test_a_failed_move_after_the_commit_says_the_warning_is_recorded(run, monkey
     assert says in line and str(staged) in line and "nothing" not in line
     assert (staged / "manifest.json").is_file()  # complete, waiting
     assert status_json(run)["active"]["id"] == "20251201-200000-orange"
-    monkeypatch.setattr(haze.commands.lifecycle, "_move_into_place", real)
+    monkeypatch.setattr(haze.commands.staging, "move_into_place", real)
     lifted = run("lift")
     assert lifted.exit_code == 0, lifted.stderr  # the next run moves them into place
     assert (OUT / "20251201-200000-orange" / "manifest.json").is_file() and not staged.exists()
@@ -893,7 +931,7 @@ def test_a_failed_activate_leaves_no_journal_and_no_out_directory(run, monkeypat
     assert not journal.exists() and not out.exists()
     # an undefined variable in a user template: the same, with a new journal, a new .haze/ and a nested --out
     templates = write(Path("mine") / "notice.zh.md.j2", "{{ notice.number }}\n{{ enterprise.no_such_field }}\n").parent
-    from haze.cli import lifecycle as cli_lifecycle
+    from haze.cli import journal_options as cli_lifecycle
 
     monkeypatch.setattr(cli_lifecycle, "interactive", lambda: True)  # the officer confirms a new .haze/journal.db
     for args in (["--journal", journal, "--out", out / "deep"], ["--out", out]):

@@ -18,9 +18,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import COUNTY, EXAMPLES, write
-
-# activate needs a journal made on purpose (SPEC §10): conftest.journal, as `haze init` makes it
-pytestmark = pytest.mark.usefixtures("journal")
 from haze.core.engine import compute
 from haze.core.errors import HazeError, TemplateError, UsageError
 from haze.commands.inputs import load_inputs
@@ -40,6 +37,9 @@ from haze.render.notices import (
 )
 from haze.core.timeparse import SHANGHAI
 
+# activate needs a journal made on purpose (SPEC §10): conftest.journal, as `haze init` makes it
+pytestmark = pytest.mark.usefixtures("journal")
+
 WORKED = EXAMPLES / "worked-example.yaml"
 EIGHT_PM = datetime(2025, 12, 1, 20, 0, tzinfo=SHANGHAI)
 TRUCKS = "停止使用国四及以下重型柴油货车（含燃气）进行物料运输"
@@ -56,7 +56,7 @@ IDLE_IDS = ("91140525MA0K1DFYXK", "911405256215634391")
 
 def computed(path: Path, level: Level = Level.ORANGE):
     inputs = load_inputs(path, cache=False)
-    return inputs.list, compute(inputs.list, inputs.policy, level)
+    return inputs.enterprise_list, compute(inputs.enterprise_list, inputs.policy, level)
 
 
 def issue(id: str = "20251201-200000-orange", level: Level = Level.ORANGE, **changes) -> Issue:
@@ -67,8 +67,8 @@ def issue(id: str = "20251201-200000-orange", level: Level = Level.ORANGE, **cha
 
 
 def activate(path: Path, parent: Path, level: Level = Level.ORANGE, **options):
-    lst, result = computed(path, level)
-    return render_activation(result, lst, issue(level=level), parent, **options)
+    enterprise_list, result = computed(path, level)
+    return render_activation(result, enterprise_list, issue(level=level), parent, **options)
 
 
 def read(folder: Path, prefix: str) -> str:
@@ -172,11 +172,11 @@ def test_manifest_hashes_match_the_bytes(tmp_path: Path, lang: str, fmt: str) ->
 
 
 def test_index_flags_an_unmet_requirement(tmp_path: Path) -> None:
-    lst, result = computed(EXAMPLES / "small-fails-orange.yaml")
+    enterprise_list, result = computed(EXAMPLES / "small-fails-orange.yaml")
     assert not result.ok
     for lang, words in (("zh", "未达到橙色预警减排要求"), ("en", "requirement is NOT met")):
         for fmt in FORMATS:
-            notices = render_activation(result, lst, issue(id=f"x-{lang}-{fmt}"), tmp_path, lang=lang, fmt=fmt)
+            notices = render_activation(result, enterprise_list, issue(id=f"x-{lang}-{fmt}"), tmp_path, lang=lang, fmt=fmt)
             index = (notices.directory / f"index.{fmt}").read_text(encoding="utf-8")
             assert words in index
             for p in result.failing:
@@ -191,8 +191,8 @@ _BAD_BOLD = re.compile(r"[：:，。；、）)!！?？]\*\*[\u3400-\u9fff\uff00-
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_unmet_index_md_renders_as_commonmark(tmp_path: Path, lang: str) -> None:
-    lst, result = computed(EXAMPLES / "small-fails-orange.yaml")
-    notices = render_activation(result, lst, issue(), tmp_path, lang=lang, fmt="md")
+    enterprise_list, result = computed(EXAMPLES / "small-fails-orange.yaml")
+    notices = render_activation(result, enterprise_list, issue(), tmp_path, lang=lang, fmt="md")
     lines = (notices.directory / "index.md").read_text(encoding="utf-8").splitlines()
     (quote,) = [i for i, line in enumerate(lines) if line.startswith("> **⚠")]
     # a blank line ends the blockquote before the requirement table (else the table is inside the quote)
@@ -217,9 +217,9 @@ def county_zh(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_county_one_notice_per_operating_enterprise_in_list_order(county_zh: Path) -> None:
-    lst, result = computed(COUNTY)
-    operating = [e for e in lst.enterprises if e.operating]
-    assert len(lst.enterprises) == 49 and len(operating) == 47
+    enterprise_list, result = computed(COUNTY)
+    operating = [e for e in enterprise_list.enterprises if e.operating]
+    assert len(enterprise_list.enterprises) == 49 and len(operating) == 47
     names = [n for n in listing(county_zh) if n.startswith("0")]
     assert names == [f"{i:04d}-{e.id}.md" for i, e in enumerate(operating, start=1)]
     for idle in IDLE_IDS:  # idle enterprises get none
@@ -239,10 +239,10 @@ def test_county_one_notice_per_operating_enterprise_in_list_order(county_zh: Pat
 def test_notices_use_the_terminals_and_spreadsheets_labels(tmp_path: Path, lang: str) -> None:
     from haze.core.labels import REASON_LABELS, SOURCE_LABELS, label
 
-    lst, result = computed(COUNTY)
-    folder = render_activation(result, lst, issue(), tmp_path, lang=lang, fmt="md").directory
+    enterprise_list, result = computed(COUNTY)
+    folder = render_activation(result, enterprise_list, issue(), tmp_path, lang=lang, fmt="md").directory
     by_id = {r.enterprise.id: r for r in result.enterprises}
-    operating = [e for e in lst.enterprises if e.operating]
+    operating = [e for e in enterprise_list.enterprises if e.operating]
     for i, e in enumerate(operating[:20], start=1):
         notice = read(folder, f"{i:04d}-")
         rows = [line.split(" | ") for line in notice.splitlines() if re.match(r"\| \d+ \| ", line)]
@@ -295,8 +295,8 @@ def test_progress_counts_every_notice(tmp_path: Path) -> None:
 # -- adjustments and lifts ------------------------------------------------------------------
 
 def test_adjustment_titles_say_up_or_down(tmp_path: Path) -> None:
-    lst, red = computed(WORKED, Level.RED)
-    up = render_activation(red, lst, issue(id="up", level=Level.RED, previous_level=Level.ORANGE,
+    enterprise_list, red = computed(WORKED, Level.RED)
+    up = render_activation(red, enterprise_list, issue(id="up", level=Level.RED, previous_level=Level.ORANGE,
                                            until=datetime(2025, 12, 4, 0, 0, tzinfo=SHANGHAI)), tmp_path)
     text = read(up.directory, "0001")
     assert "关于重污染天气橙色预警（Ⅱ级）升级为红色预警（Ⅰ级）应急响应的告知书" in text
@@ -304,8 +304,8 @@ def test_adjustment_titles_say_up_or_down(tmp_path: Path) -> None:
     assert "至2025年12月3日24时止" in text  # midnight is the previous day's 24时
     assert "调整（升级，原为橙色预警）" in read(up.directory, "index")
 
-    lst, yellow = computed(WORKED, Level.YELLOW)
-    down = render_activation(yellow, lst, issue(id="down", level=Level.YELLOW, previous_level=Level.ORANGE),
+    enterprise_list, yellow = computed(WORKED, Level.YELLOW)
+    down = render_activation(yellow, enterprise_list, issue(id="down", level=Level.YELLOW, previous_level=Level.ORANGE),
                              tmp_path, lang="en")
     assert "Downgraded from Orange (Level II) to Yellow (Level III Response)" in read(down.directory, "0001")
 
@@ -470,14 +470,14 @@ def test_missing_templates_directory_is_one_clear_error(tmp_path: Path) -> None:
 
 
 def test_bad_language_format_or_id(tmp_path: Path) -> None:
-    lst, result = computed(WORKED)
+    enterprise_list, result = computed(WORKED)
     parent = tmp_path / "out"
     with pytest.raises(UsageError, match="language"):
-        render_activation(result, lst, issue(), parent, lang="fr")
+        render_activation(result, enterprise_list, issue(), parent, lang="fr")
     with pytest.raises(UsageError, match="format"):
-        render_activation(result, lst, issue(), parent, fmt="docx")
+        render_activation(result, enterprise_list, issue(), parent, fmt="docx")
     with pytest.raises(UsageError, match="activation id"):
-        render_activation(result, lst, issue(id="../escape"), parent)
+        render_activation(result, enterprise_list, issue(id="../escape"), parent)
     assert not parent.exists() and listing(tmp_path) == ["work"]
 
 
@@ -652,10 +652,10 @@ enterprises:
 def test_a_ratio_just_short_of_the_requirement_never_reads_as_reaching_it(tmp_path: Path, lang: str,
                                                                            fmt: str) -> None:
     # PM: 59998 × 50% / 100000 = 29.999% against 30%: not met, and shown as 29.99%, never 30.00%
-    lst, result = computed(write(tmp_path / "short.yaml", PM_JUST_SHORT))
+    enterprise_list, result = computed(write(tmp_path / "short.yaml", PM_JUST_SHORT))
     pm = result.pollutants[next(p for p in result.pollutants if p.value == "pm")]
     assert pm.ratio == pytest.approx(0.29999) and not pm.ok
-    index = (render_activation(result, lst, issue(), tmp_path, lang=lang, fmt=fmt).directory
+    index = (render_activation(result, enterprise_list, issue(), tmp_path, lang=lang, fmt=fmt).directory
              / f"index.{fmt}").read_text(encoding="utf-8")
     assert "29.99%" in index
     assert "30.00%" in index  # the requirement itself
@@ -668,10 +668,10 @@ def test_a_ratio_just_short_of_the_requirement_never_reads_as_reaching_it(tmp_pa
 def test_a_same_level_notice_is_a_reissue_not_an_adjustment(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="re-issue"):
         issue(previous_level=Level.ORANGE)
-    lst, result = computed(WORKED)
+    enterprise_list, result = computed(WORKED)
     again = issue(id="again", reissue=True, replaces="20251201-200000-orange",
                   replaced_numbers={YONGFENG: "示环应急〔2025〕1号"})
-    zh = render_activation(result, lst, again, tmp_path / "zh").directory
+    zh = render_activation(result, enterprise_list, again, tmp_path / "zh").directory
     first = read(zh, "0001")
     assert "关于启动重污染天气橙色预警（Ⅱ级）应急响应的告知书（重新下发）" in first
     assert "原告知书（示环应急〔2025〕1号）同时作废" in first
@@ -682,17 +682,17 @@ def test_a_same_level_notice_is_a_reissue_not_an_adjustment(tmp_path: Path) -> N
     assert (manifest["reissue"], manifest["previous_level"], manifest["replaces"]) == \
         (True, None, "20251201-200000-orange")
     assert manifest["notices"][0]["replaces"] == "示环应急〔2025〕1号" and "replaces" not in manifest["notices"][1]
-    en = render_activation(result, lst, again, tmp_path / "en", lang="en", fmt="txt").directory
+    en = render_activation(result, enterprise_list, again, tmp_path / "en", lang="en", fmt="txt").directory
     text = read(en, "0001")
     assert "Warning (Level II Response), Re-issued" in text and "replaces notice 示环应急〔2025〕1号" in text
     assert "Adjusted" not in text and "adjusted" not in text
 
 
 def test_an_adjustment_cites_the_notice_it_replaces(tmp_path: Path) -> None:
-    lst, red = computed(WORKED, Level.RED)
+    enterprise_list, red = computed(WORKED, Level.RED)
     up = issue(id="up", level=Level.RED, previous_level=Level.ORANGE, replaces="o",
                replaced_numbers={YONGFENG: "示环应急〔2025〕1号"})
-    folder = render_activation(red, lst, up, tmp_path).directory
+    folder = render_activation(red, enterprise_list, up, tmp_path).directory
     assert "此前告知你单位的应急减排措施（示环应急〔2025〕1号）同时停止执行" in read(folder, "0001")
     assert "此前告知你单位的应急减排措施同时停止执行" in read(folder, "0002")
     manifest = json.loads((folder / "manifest.json").read_bytes())
@@ -721,12 +721,12 @@ def test_manifest_ids_activation_means_the_warning(tmp_path: Path) -> None:
 def test_the_bureau_contact_of_the_list_is_on_every_notice(tmp_path: Path, fmt: str) -> None:
     from haze.core.model import Contact
 
-    lst, result = computed(WORKED)
-    blank = render_activation(result, lst, issue(id="blank"), tmp_path, fmt=fmt).directory
+    enterprise_list, result = computed(WORKED)
+    blank = render_activation(result, enterprise_list, issue(id="blank"), tmp_path, fmt=fmt).directory
     assert "值班员赵敏" not in read(blank, "0001")
     assert ("＿＿＿＿＿＿" if fmt == "md" else "blank" if fmt == "html" else "____________") in read(blank, "0001")
-    lst.info.contact = Contact(name="值班员赵敏", phone="0356-2000100")
-    given = render_activation(result, lst, issue(id="given"), tmp_path, fmt=fmt).directory
+    enterprise_list.info.contact = Contact(name="值班员赵敏", phone="0356-2000100")
+    given = render_activation(result, enterprise_list, issue(id="given"), tmp_path, fmt=fmt).directory
     for n in ("0001", "0002", "0003"):
         text = read(given, n)
         assert "值班员赵敏" in text and "0356-2000100" in text

@@ -131,8 +131,8 @@ enterprises:
 
 
 def test_d_tier_then_unrated_at_35_percent(run, tmp_path: Path) -> None:
-    lst = write(tmp_path / "list.yaml", D_THEN_UNRATED)
-    result = run("plan", "orange", "--list", lst, "--json")
+    enterprise_list = write(tmp_path / "list.yaml", D_THEN_UNRATED)
+    result = run("plan", "orange", "--list", enterprise_list, "--json")
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["ok"] is True and data["feasible"] is True and data["already_met"] is False
@@ -151,17 +151,17 @@ def test_d_tier_then_unrated_at_35_percent(run, tmp_path: Path) -> None:
 
 def test_one_percent_less_falls_short(tmp_path: Path) -> None:
     """The chosen t is minimal: 34% instead of 35% leaves PM at 29.72%."""
-    lst = read_list(write(tmp_path / "list.yaml", D_THEN_UNRATED)).list
-    plan = make_plan(lst, SHANXI, Level.ORANGE)
+    enterprise_list = read_list(write(tmp_path / "list.yaml", D_THEN_UNRATED)).enterprise_list
+    plan = make_plan(enterprise_list, SHANXI, Level.ORANGE)
     assert plan.steps() == [(0, 100), (1, 35)]
-    lower = plan_steps(lst, plan.before, [(0, 100), (1, 34)])
+    lower = plan_steps(enterprise_list, plan.before, [(0, 100), (1, 34)])
     assert not lower.feasible
     assert lower.after.pollutants[PM].ratio == pytest.approx(0.2972)
 
 
 def test_tier_c_needed_and_the_excluded_are_untouched(run, tmp_path: Path) -> None:
-    lst = write(tmp_path / "list.yaml", TIER_C)
-    result = run("plan", "橙色", "--list", lst, "--json")
+    enterprise_list = write(tmp_path / "list.yaml", TIER_C)
+    result = run("plan", "橙色", "--list", enterprise_list, "--json")
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
     assert [(t["grades"], t["t"]) for t in data["tiers"]] == [(["unrated", "nonleading"], 1.0), (["C"], 0.2)]
@@ -181,8 +181,8 @@ def test_tier_c_needed_and_the_excluded_are_untouched(run, tmp_path: Path) -> No
 
 
 def test_infeasible_reports_the_best_reachable_ratios(run, tmp_path: Path) -> None:
-    lst = write(tmp_path / "list.yaml", INFEASIBLE)
-    result = run("plan", "orange", "--list", lst, "--json")
+    enterprise_list = write(tmp_path / "list.yaml", INFEASIBLE)
+    result = run("plan", "orange", "--list", enterprise_list, "--json")
     assert result.exit_code == 1
     data = json.loads(result.stdout)
     assert data["ok"] is False and data["feasible"] is False
@@ -195,8 +195,8 @@ def test_infeasible_reports_the_best_reachable_ratios(run, tmp_path: Path) -> No
 
 
 def test_infeasible_human_output_names_the_binding_pollutant(run, tmp_path: Path) -> None:
-    lst = write(tmp_path / "list.yaml", INFEASIBLE)
-    result = run("plan", "orange", "--list", lst)
+    enterprise_list = write(tmp_path / "list.yaml", INFEASIBLE)
+    result = run("plan", "orange", "--list", enterprise_list)
     assert result.exit_code == 1
     assert "INFEASIBLE" in result.stdout
     assert "SO₂ at most 10.00% < 30.00%" in result.stdout
@@ -204,9 +204,9 @@ def test_infeasible_human_output_names_the_binding_pollutant(run, tmp_path: Path
 
 
 def test_infeasible_apply_writes_nothing(run, tmp_path: Path) -> None:
-    lst = write(tmp_path / "list.yaml", INFEASIBLE)
+    enterprise_list = write(tmp_path / "list.yaml", INFEASIBLE)
     out = tmp_path / "planned.yaml"
-    result = run("plan", "orange", "--list", lst, "--apply", "-o", out)
+    result = run("plan", "orange", "--list", enterprise_list, "--apply", "-o", out)
     assert result.exit_code == 1
     assert "nothing written" in result.stderr
     assert not out.exists()
@@ -251,7 +251,7 @@ def test_small_fails_orange_apply_then_check_passes(run, tmp_path: Path) -> None
     assert check.exit_code == 0, check.stdout
     pm = json.loads(check.stdout)["pollutants"]["pm"]
     assert pm["ratio"] == pytest.approx(0.3) and pm["ok"] is True
-    planned = read_list(out).list
+    planned = read_list(out).enterprise_list
     by_id = {e.id: e for e in planned.enterprises}
     # emissions-only enterprises get enterprise-level measures; red is raised with orange
     assert by_id["91140525MA0K272H7L"].measures[Level.ORANGE] == Measure(stop=True)
@@ -272,12 +272,12 @@ def test_red_plan_for_small_fails_orange(run) -> None:
 
 
 def test_key_zone_measure_goes_on_the_effective_level(run, tmp_path: Path) -> None:
-    lst = write(tmp_path / "list.yaml", TIER_C)
+    enterprise_list = write(tmp_path / "list.yaml", TIER_C)
     out = tmp_path / "planned.yaml"
-    result = run("plan", "orange", "--list", lst, "--apply", "-o", out)
+    result = run("plan", "orange", "--list", enterprise_list, "--apply", "-o", out)
     assert result.exit_code == 0, result.stderr
     assert f"wrote {out}" in result.stdout
-    planned = {e.id: e for e in read_list(out).list.enterprises}
+    planned = {e.id: e for e in read_list(out).enterprise_list.enterprises}
     key_zone = planned[code(13)]
     assert [line.measures for line in key_zone.lines] == [{Level.RED: Measure(stop=True)}] * 2
     assert key_zone.measures == {}
@@ -305,14 +305,14 @@ enterprises:
 def test_explicit_stricter_levels_are_raised_too(tmp_path: Path) -> None:
     """Raising orange above an explicit red would make red weaker than orange (E110)."""
     text = one_unrated_line("{orange: {cut: 0.3, actions: [停止投料]}, red: {cut: 0.4}}")
-    lst = read_list(write(tmp_path / "list.yaml", text)).list
-    plan = make_plan(lst, SHANXI, Level.ORANGE)
+    enterprise_list = read_list(write(tmp_path / "list.yaml", text)).enterprise_list
+    plan = make_plan(enterprise_list, SHANXI, Level.ORANGE)
     # 400 × 0.7 × t ≥ 300 − 120 → t = 0.65 (0.64 gives 299.2); cut 0.3 + 0.65 × 0.7 = 0.755
     assert plan.steps() == [(1, 65)]
-    measures = apply_plan(lst, plan, SHANXI).enterprises[0].lines[0].measures
+    measures = apply_plan(enterprise_list, plan, SHANXI).enterprises[0].lines[0].measures
     assert measures == {Level.ORANGE: Measure(cut=0.755, actions=("停止投料",)), Level.RED: Measure(cut=0.755)}
-    assert lst.enterprises[0].lines[0].measures[Level.RED] == Measure(cut=0.4)  # the original is untouched
-    reread = parse_list(list_yaml(apply_plan(lst, plan, SHANXI)).encode(), "planned.yaml")
+    assert enterprise_list.enterprises[0].lines[0].measures[Level.RED] == Measure(cut=0.4)  # the original is untouched
+    reread = parse_list(list_yaml(apply_plan(enterprise_list, plan, SHANXI)).encode(), "planned.yaml")
     assert [f.code for f in reread.findings if f.is_error] == []
 
 
@@ -320,12 +320,12 @@ def test_an_explicit_lower_level_cut_is_a_floor(tmp_path: Path) -> None:
     """An explicit yellow 80% above orange's 30% (from the grade): writing orange below 80%
     would be E110, so even t = 1% plans orange at 80%: 400 × 0.8 = 320 ≥ 300."""
     text = one_unrated_line("{yellow: {cut: 0.8}}")
-    lst = read_list(write(tmp_path / "list.yaml", text)).list
-    plan = make_plan(lst, SHANXI, Level.ORANGE)
+    enterprise_list = read_list(write(tmp_path / "list.yaml", text)).enterprise_list
+    plan = make_plan(enterprise_list, SHANXI, Level.ORANGE)
     assert plan.steps() == [(1, 1)]
     assert [(c.old_cut, c.new_cut) for c in plan.tiers[0].changes] == [(0.3, 0.8)]
     assert plan.after.pollutants[PM].ratio == pytest.approx(0.32)
-    measures = apply_plan(lst, plan, SHANXI).enterprises[0].lines[0].measures
+    measures = apply_plan(enterprise_list, plan, SHANXI).enterprises[0].lines[0].measures
     assert measures[Level.ORANGE] == Measure(cut=0.8)
 
 
@@ -355,12 +355,12 @@ def test_human_output_shows_tiers_lines_and_ratios(run) -> None:
 
 
 def test_bad_list_exits_2_and_writes_nothing(run, tmp_path: Path) -> None:
-    lst = write(tmp_path / "list.yaml", HEAD + f"enterprises:\n  - {{id: {code(1)}, name: 示例县砖厂, grade: Z, "
+    enterprise_list = write(tmp_path / "list.yaml", HEAD + f"enterprises:\n  - {{id: {code(1)}, name: 示例县砖厂, grade: Z, "
                                             "emissions: {pm: 1}}\n")
     out = tmp_path / "planned.yaml"
-    result = run("plan", "orange", "--list", lst, "--apply", "-o", out)
+    result = run("plan", "orange", "--list", enterprise_list, "--apply", "-o", out)
     assert result.exit_code == 2
-    assert f"{lst}:5: error E104" in result.stderr
+    assert f"{enterprise_list}:5: error E104" in result.stderr
     assert not out.exists()
     assert result.stdout == ""
 
@@ -395,17 +395,17 @@ def test_existing_output_needs_force(run, tmp_path: Path) -> None:
 
 
 def test_never_overwrites_the_list_itself(run, tmp_path: Path) -> None:
-    lst = write(tmp_path / "list.yaml", D_THEN_UNRATED)
-    result = run("plan", "orange", "--list", lst, "--apply", "-o", lst, "--force")
+    enterprise_list = write(tmp_path / "list.yaml", D_THEN_UNRATED)
+    result = run("plan", "orange", "--list", enterprise_list, "--apply", "-o", enterprise_list, "--force")
     assert result.exit_code == 2 and "that is the list itself" in result.stderr
-    assert lst.read_text(encoding="utf-8") == D_THEN_UNRATED
+    assert enterprise_list.read_text(encoding="utf-8") == D_THEN_UNRATED
 
 
 def test_apply_when_already_met_writes_an_equivalent_copy(run, tmp_path: Path) -> None:
     out = tmp_path / "copy.yaml"
     result = run("plan", "orange", "--list", COUNTY, "--apply", "-o", out)
     assert result.exit_code == 0
-    assert list_document(read_list(out).list) == list_document(read_list(COUNTY).list)
+    assert list_document(read_list(out).enterprise_list) == list_document(read_list(COUNTY).enterprise_list)
 
 
 def test_config_supplies_the_list(run, tmp_path: Path) -> None:
@@ -429,12 +429,12 @@ def test_a_stricter_level_can_need_less_under_differentiated_cuts() -> None:
     """The issue's "a stricter level never needs a smaller plan" does not hold for shipped policies:
     C cuts 50% at orange but stops at red. Half the PM from A, half from C:
     orange 0.5 × 0.5 = 25% < 30% needs C at t = 0.2; red 0.5 × 1 = 50% ≥ 40% needs nothing."""
-    lst = EnterpriseList(ListInfo(region="示例县", authority="示例县生态环境局"), [
+    enterprise_list = EnterpriseList(ListInfo(region="示例县", authority="示例县生态环境局"), [
         Enterprise(code(41), "示例县焦化有限公司", grade=Grade.C, lines=[Line("焦炉", {PM: 100})]),
         Enterprise(code(42), "示例县彩印有限公司", grade=Grade.A, lines=[Line("印刷", {PM: 100})]),
     ])
-    assert make_plan(lst, SHANXI, Level.ORANGE).steps() == [(2, 20)]
-    assert make_plan(lst, SHANXI, Level.RED).already_met
+    assert make_plan(enterprise_list, SHANXI, Level.ORANGE).steps() == [(2, 20)]
+    assert make_plan(enterprise_list, SHANXI, Level.RED).already_met
 
 
 TRICKY = ["1e5", "123", "0356", "true", "no", "null", "~", "2024-12-01", "20:00", ".5", "- a", "a: b",
@@ -502,10 +502,10 @@ PROPERTY = settings(max_examples=100, deadline=None, suppress_health_check=[Heal
 
 
 @PROPERTY
-@given(lst=lists(), level=st.sampled_from(LEVELS))
-def test_plan_meets_the_level_and_is_minimal(lst: EnterpriseList, level: Level) -> None:
-    plan = make_plan(lst, SHANXI, level)
-    applied = compute(apply_plan(lst, plan, SHANXI), SHANXI, level)
+@given(enterprise_list=lists(), level=st.sampled_from(LEVELS))
+def test_plan_meets_the_level_and_is_minimal(enterprise_list: EnterpriseList, level: Level) -> None:
+    plan = make_plan(enterprise_list, SHANXI, level)
+    applied = compute(apply_plan(enterprise_list, plan, SHANXI), SHANXI, level)
     # what the engine computes on the planned list is what the plan says
     assert applied.ok == plan.feasible
     for p in POLLUTANTS:
@@ -521,49 +521,49 @@ def test_plan_meets_the_level_and_is_minimal(lst: EnterpriseList, level: Level) 
         return
     last = plan.tiers[-1]
     lower = [*plan.steps()[:-1], (last.index, last.percent - 1)]
-    smaller = plan_steps(lst, plan.before, lower)
+    smaller = plan_steps(enterprise_list, plan.before, lower)
     assert not smaller.feasible
-    assert not compute(apply_plan(lst, smaller, SHANXI), SHANXI, level).ok
+    assert not compute(apply_plan(enterprise_list, smaller, SHANXI), SHANXI, level).ok
     assert set(plan.binding) == set(smaller.after.failing) and plan.binding
 
 
 @PROPERTY
-@given(lst=lists(), level=st.sampled_from(LEVELS), shares=st.tuples(st.integers(0, 60), st.integers(0, 60)))
-def test_a_stricter_requirement_never_needs_a_smaller_plan(lst: EnterpriseList, level: Level,
+@given(enterprise_list=lists(), level=st.sampled_from(LEVELS), shares=st.tuples(st.integers(0, 60), st.integers(0, 60)))
+def test_a_stricter_requirement_never_needs_a_smaller_plan(enterprise_list: EnterpriseList, level: Level,
                                                            shares: tuple[int, int]) -> None:
     low, high = sorted(shares)
-    plans = [make_plan(lst, with_requirement(SHANXI, share / 100), level) for share in (low, high)]
+    plans = [make_plan(enterprise_list, with_requirement(SHANXI, share / 100), level) for share in (low, high)]
     assert plans[0].reach <= plans[1].reach
 
 
 @PROPERTY
-@given(lst=lists(explicit=False))
+@given(enterprise_list=lists(explicit=False))
 def test_red_never_needs_a_smaller_plan_than_orange_when_cuts_do_not_depend_on_the_level(
-        lst: EnterpriseList) -> None:
+        enterprise_list: EnterpriseList) -> None:
     policy = level_independent(SHANXI)
-    orange, red = (make_plan(lst, policy, level) for level in (Level.ORANGE, Level.RED))
+    orange, red = (make_plan(enterprise_list, policy, level) for level in (Level.ORANGE, Level.RED))
     assert orange.reach <= red.reach
 
 
 @PROPERTY
-@given(lst=lists())
-def test_the_yaml_reads_back_as_the_same_list(lst: EnterpriseList) -> None:
-    report = parse_list(list_yaml(lst, "示例 header\nsecond line").encode("utf-8"), "copy.yaml")
-    assert report.list is not None and report.blocking == []
-    assert list_document(report.list) == list_document(lst)
+@given(enterprise_list=lists())
+def test_the_yaml_reads_back_as_the_same_list(enterprise_list: EnterpriseList) -> None:
+    report = parse_list(list_yaml(enterprise_list, "示例 header\nsecond line").encode("utf-8"), "copy.yaml")
+    assert report.enterprise_list is not None and report.blocking == []
+    assert list_document(report.enterprise_list) == list_document(enterprise_list)
     for level in LEVELS:
-        original, copy = compute(lst, SHANXI, level), compute(report.list, SHANXI, level)
+        original, copy = compute(enterprise_list, SHANXI, level), compute(report.enterprise_list, SHANXI, level)
         assert {p: r.reduction for p, r in copy.pollutants.items()} == \
             {p: r.reduction for p, r in original.pollutants.items()}
 
 
 @settings(max_examples=60, deadline=None)
-@given(lst=lists(), level=st.sampled_from(LEVELS), order=st.randoms(use_true_random=False))
-def test_the_plan_does_not_depend_on_the_order_of_the_list(lst: EnterpriseList, level: Level, order) -> None:
+@given(enterprise_list=lists(), level=st.sampled_from(LEVELS), order=st.randoms(use_true_random=False))
+def test_the_plan_does_not_depend_on_the_order_of_the_list(enterprise_list: EnterpriseList, level: Level, order) -> None:
     """The same enterprises in another order get the same tiers, t and raised cuts (the
     plan is decided by grade and emissions, never by where a row stands in the file)."""
-    shuffled = replace(lst, enterprises=order.sample(lst.enterprises, len(lst.enterprises)))
-    a, b = make_plan(lst, SHANXI, level), make_plan(shuffled, SHANXI, level)
+    shuffled = replace(enterprise_list, enterprises=order.sample(enterprise_list.enterprises, len(enterprise_list.enterprises)))
+    a, b = make_plan(enterprise_list, SHANXI, level), make_plan(shuffled, SHANXI, level)
 
     def raised(plan) -> list[tuple[int, str, str, float, float]]:
         return sorted((tier.index, plan.before.enterprises[c.enterprise].enterprise.id,
@@ -608,10 +608,10 @@ enterprises:
 
 
 def test_an_infeasible_plan_never_shows_a_failing_ratio_as_reaching_the_requirement(run, tmp_path: Path) -> None:
-    lst = write(tmp_path / "list.yaml", HAIR_SHORT)
-    data = json.loads(run("plan", "orange", "--list", lst, "--json").stdout)
+    enterprise_list = write(tmp_path / "list.yaml", HAIR_SHORT)
+    data = json.loads(run("plan", "orange", "--list", enterprise_list, "--json").stdout)
     assert data["feasible"] is False and data["after"]["so2"]["ratio"] == pytest.approx(0.29996)
-    result = run("plan", "orange", "--list", lst, env={"COLUMNS": "200"})
+    result = run("plan", "orange", "--list", enterprise_list, env={"COLUMNS": "200"})
     assert result.exit_code == 1
     assert "SO₂ at most 29.99% < 30.00%" in result.stdout
     row = next(line for line in result.stdout.splitlines() if "SO₂ 二氧化硫" in line)
@@ -623,8 +623,8 @@ def test_names_with_brackets_are_printed_as_written_never_as_markup(run, tmp_pat
     # rich would read "[/]" as a closing tag (MarkupError: exit 3) and swallow "[bold red]"
     text = TIER_C.replace("name: 示例县中兴化工有限公司", 'name: "中兴[/]化工"') \
         .replace("{name: 1#窑,", '{name: "[bold red]1#窑",')
-    lst = write(tmp_path / "list.yaml", text)
-    result = run("plan", "orange", "--list", lst, env={"COLUMNS": "200"})
+    enterprise_list = write(tmp_path / "list.yaml", text)
+    result = run("plan", "orange", "--list", enterprise_list, env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.stderr
     assert "中兴[/]化工" in result.stdout
     assert "[bold red]1#窑" in result.stdout
@@ -633,15 +633,15 @@ def test_names_with_brackets_are_printed_as_written_never_as_markup(run, tmp_pat
 def test_the_plan_command_is_one_library_call(tmp_path: Path) -> None:
     from haze.commands.plan import plan_list
 
-    lst = write(tmp_path / "list.yaml", TIER_C)
+    enterprise_list = write(tmp_path / "list.yaml", TIER_C)
     out = tmp_path / "planned.yaml"
-    done = plan_list(lst, None, Level.ORANGE, cache=False, output=out)
+    done = plan_list(enterprise_list, None, Level.ORANGE, cache=False, output=out)
     assert done.written == out and out.exists()
     assert done.plan.steps() == [(1, 100), (2, 20)]
     # no contact for the notices (the idle 16 gets none): warned, not refused
     assert [f.enterprise for f in done.warnings if f.code == "W304"] == [code(n) for n in (11, 12, 13, 14, 15, 17, 18, 19)]
-    assert done.lst.path == str(lst)
-    assert compute(read_list(out).list, SHANXI, Level.ORANGE).ok
+    assert done.enterprise_list.path == str(enterprise_list)
+    assert compute(read_list(out).enterprise_list, SHANXI, Level.ORANGE).ok
 
 
 def test_a_planned_list_that_fails_its_own_check_is_one_line_and_not_written(run, tmp_path: Path,
@@ -649,24 +649,24 @@ def test_a_planned_list_that_fails_its_own_check_is_one_line_and_not_written(run
     """The read-back check is haze checking itself: a failure is a clear refusal (exit 2), not a crash."""
     import haze.commands.plan
 
-    monkeypatch.setattr(haze.commands.plan, "apply_plan", lambda lst, plan, policy: lst)  # a plan that adds nothing
-    lst = write(tmp_path / "in" / "list.yaml", TIER_C)
+    monkeypatch.setattr(haze.commands.plan, "apply_plan", lambda enterprise_list, plan, policy: enterprise_list)  # a plan that adds nothing
+    enterprise_list = write(tmp_path / "in" / "list.yaml", TIER_C)
     out = tmp_path / "in" / "planned.yaml"
-    result = run("plan", "orange", "--list", lst, "--apply", "-o", out)
+    result = run("plan", "orange", "--list", enterprise_list, "--apply", "-o", out)
     assert result.exit_code == 2
     assert result.stderr.strip().splitlines()[-1] == (
         f"haze: error: {out}: the planned list does not meet orange when read back — a haze bug: "
         "please report it with the list; nothing written")
-    assert list(lst.parent.iterdir()) == [lst]  # no planned list, no temporary file
+    assert list(enterprise_list.parent.iterdir()) == [enterprise_list]  # no planned list, no temporary file
 
 
 def test_writing_a_plan_does_not_load_the_spreadsheet_module(tmp_path: Path) -> None:
     import subprocess
     import sys
 
-    lst = write(tmp_path / "list.yaml", TIER_C)
+    enterprise_list = write(tmp_path / "list.yaml", TIER_C)
     script = ("import sys\nfrom haze.cli import cli\n"
-              f"try:\n    cli(['plan', 'orange', '--list', {str(lst)!r}, '--apply', '-o', {str(tmp_path / 'p.yaml')!r},"
+              f"try:\n    cli(['plan', 'orange', '--list', {str(enterprise_list)!r}, '--apply', '-o', {str(tmp_path / 'p.yaml')!r},"
               " '--no-cache'])\nexcept SystemExit:\n    pass\n"
               "print('SHEETS' if 'haze.render.sheets' in sys.modules else 'NO SHEETS', file=sys.stderr)")
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path, check=False)

@@ -164,9 +164,9 @@ def cuts_by_line(result: LevelResult) -> dict[str, list[float]]:
 # -- the properties --------------------------------------------------------------------------
 
 @SETTINGS
-@given(lst=enterprise_lists(), policy=policies(), level=levels)
-def test_reductions_never_exceed_emissions(lst: EnterpriseList, policy: Policy, level: Level) -> None:
-    result = compute(lst, policy, level)
+@given(enterprise_list=enterprise_lists(), policy=policies(), level=levels)
+def test_reductions_never_exceed_emissions(enterprise_list: EnterpriseList, policy: Policy, level: Level) -> None:
+    result = compute(enterprise_list, policy, level)
     for r in result.enterprises:
         for p in POLLUTANTS:
             assert 0.0 <= r.reduction[p] <= daily_emission(r.enterprise, p)
@@ -176,15 +176,15 @@ def test_reductions_never_exceed_emissions(lst: EnterpriseList, policy: Policy, 
         for p in POLLUTANTS:
             assert 0.0 <= s.reduction[p] <= s.source.emission(p) / 365
     for p in POLLUTANTS:
-        operating = sum(daily_emission(e, p) for e in lst.enterprises if e.operating)
-        others = sum(s.emission(p) / 365 for s in lst.other_sources)
+        operating = sum(daily_emission(e, p) for e in enterprise_list.enterprises if e.operating)
+        others = sum(s.emission(p) / 365 for s in enterprise_list.other_sources)
         assert result.pollutants[p].reduction <= (operating + others) * (1 + 1e-12)
 
 
 @SETTINGS
-@given(lst=enterprise_lists(), policy=policies())
-def test_raising_the_level_never_lowers_a_cut(lst: EnterpriseList, policy: Policy) -> None:
-    results = [compute(lst, policy, level) for level in LEVELS]
+@given(enterprise_list=enterprise_lists(), policy=policies())
+def test_raising_the_level_never_lowers_a_cut(enterprise_list: EnterpriseList, policy: Policy) -> None:
+    results = [compute(enterprise_list, policy, level) for level in LEVELS]
     for lower, higher in itertools.pairwise(results):
         for a, b in zip(lower.enterprises, higher.enterprises):
             assert a.effective_level <= b.effective_level
@@ -195,10 +195,10 @@ def test_raising_the_level_never_lowers_a_cut(lst: EnterpriseList, policy: Polic
 
 
 @SETTINGS
-@given(lst=enterprise_lists(min_enterprises=1), policy=policies(), level=levels)
-def test_zone_escalation_never_lowers_a_cut(lst: EnterpriseList, policy: Policy, level: Level) -> None:
-    plain = dataclasses.replace(lst, enterprises=[dataclasses.replace(e, key_zone=False) for e in lst.enterprises])
-    key = dataclasses.replace(lst, enterprises=[dataclasses.replace(e, key_zone=True) for e in lst.enterprises])
+@given(enterprise_list=enterprise_lists(min_enterprises=1), policy=policies(), level=levels)
+def test_zone_escalation_never_lowers_a_cut(enterprise_list: EnterpriseList, policy: Policy, level: Level) -> None:
+    plain = dataclasses.replace(enterprise_list, enterprises=[dataclasses.replace(e, key_zone=False) for e in enterprise_list.enterprises])
+    key = dataclasses.replace(enterprise_list, enterprises=[dataclasses.replace(e, key_zone=True) for e in enterprise_list.enterprises])
     outside, inside = compute(plain, policy, level), compute(key, policy, level)
     for a, b in zip(outside.enterprises, inside.enterprises):
         assert b.effective_level >= a.effective_level
@@ -210,9 +210,9 @@ def test_zone_escalation_never_lowers_a_cut(lst: EnterpriseList, policy: Policy,
 
 
 @SETTINGS
-@given(lst=enterprise_lists(min_enterprises=1), policy=policies(), level=levels)
-def test_noncompliant_always_stops(lst: EnterpriseList, policy: Policy, level: Level) -> None:
-    result = compute(lst, policy, level)
+@given(enterprise_list=enterprise_lists(min_enterprises=1), policy=policies(), level=levels)
+def test_noncompliant_always_stops(enterprise_list: EnterpriseList, policy: Policy, level: Level) -> None:
+    result = compute(enterprise_list, policy, level)
     for r in result.enterprises:
         e = r.enterprise
         if e.operating and not e.compliant:
@@ -225,16 +225,16 @@ def test_noncompliant_always_stops(lst: EnterpriseList, policy: Policy, level: L
 
 
 @SETTINGS
-@given(lst=enterprise_lists(min_enterprises=1), policy=policies(), level=levels, data=st.data())
-def test_adding_a_stopped_line_never_lowers_a_ratio(lst: EnterpriseList, policy: Policy, level: Level,
+@given(enterprise_list=enterprise_lists(min_enterprises=1), policy=policies(), level=levels, data=st.data())
+def test_adding_a_stopped_line_never_lowers_a_ratio(enterprise_list: EnterpriseList, policy: Policy, level: Level,
                                                    data: st.DataObject) -> None:
-    index = data.draw(st.integers(0, len(lst.enterprises) - 1))
+    index = data.draw(st.integers(0, len(enterprise_list.enterprises) - 1))
     stopped = Line(name="新增停产线", emissions=data.draw(emissions()),
                    measures={lv: Measure(stop=True) for lv in LEVELS})
     grown = [dataclasses.replace(e, lines=e.lines + [stopped]) if i == index else e
-             for i, e in enumerate(lst.enterprises)]
-    before = compute(lst, policy, level)
-    after = compute(dataclasses.replace(lst, enterprises=grown), policy, level)
+             for i, e in enumerate(enterprise_list.enterprises)]
+    before = compute(enterprise_list, policy, level)
+    after = compute(dataclasses.replace(enterprise_list, enterprises=grown), policy, level)
     for p in POLLUTANTS:
         old, new = before.pollutants[p].ratio, after.pollutants[p].ratio
         if old is not None:
@@ -243,13 +243,13 @@ def test_adding_a_stopped_line_never_lowers_a_ratio(lst: EnterpriseList, policy:
 
 
 @SETTINGS
-@given(lst=enterprise_lists(), policy=policies(), level=levels, seed=st.integers(0, 2**32 - 1))
-def test_results_do_not_depend_on_enterprise_order(lst: EnterpriseList, policy: Policy, level: Level,
+@given(enterprise_list=enterprise_lists(), policy=policies(), level=levels, seed=st.integers(0, 2**32 - 1))
+def test_results_do_not_depend_on_enterprise_order(enterprise_list: EnterpriseList, policy: Policy, level: Level,
                                                    seed: int) -> None:
-    shuffled = list(lst.enterprises)
+    shuffled = list(enterprise_list.enterprises)
     random.Random(seed).shuffle(shuffled)
-    a = compute(lst, policy, level)
-    b = compute(dataclasses.replace(lst, enterprises=shuffled), policy, level)
+    a = compute(enterprise_list, policy, level)
+    b = compute(dataclasses.replace(enterprise_list, enterprises=shuffled), policy, level)
     for p in POLLUTANTS:
         assert close(a.pollutants[p].reduction, b.pollutants[p].reduction)
         assert close(a.pollutants[p].baseline, b.pollutants[p].baseline)
@@ -265,24 +265,24 @@ def test_results_do_not_depend_on_enterprise_order(lst: EnterpriseList, policy: 
 
 
 @SETTINGS
-@given(lst=enterprise_lists(), policy=policies(), level=levels, data=st.data())
-def test_idle_enterprises_never_change_totals(lst: EnterpriseList, policy: Policy, level: Level,
+@given(enterprise_list=enterprise_lists(), policy=policies(), level=levels, data=st.data())
+def test_idle_enterprises_never_change_totals(enterprise_list: EnterpriseList, policy: Policy, level: Level,
                                               data: st.DataObject) -> None:
     extra = data.draw(st.lists(enterprises(900), min_size=1, max_size=3))
     idle = [dataclasses.replace(e, id=credit(900 + i), status=Status.IDLE) for i, e in enumerate(extra)]
-    before = compute(lst, policy, level)
-    after = compute(dataclasses.replace(lst, enterprises=lst.enterprises + idle), policy, level)
+    before = compute(enterprise_list, policy, level)
+    after = compute(dataclasses.replace(enterprise_list, enterprises=enterprise_list.enterprises + idle), policy, level)
     for p in POLLUTANTS:
         a, b = before.pollutants[p], after.pollutants[p]
         assert (a.baseline, a.reduction, a.ratio, a.ok, a.basis) == (b.baseline, b.reduction, b.ratio, b.ok, b.basis)
-    for r in after.enterprises[len(lst.enterprises):]:
+    for r in after.enterprises[len(enterprise_list.enterprises):]:
         assert r.reason == IDLE and all(v == 0.0 for v in r.reduction.values()) and r.cap is None
 
 
 @SETTINGS
-@given(lst=enterprise_lists(), policy=policies(), level=levels)
-def test_ratios_are_shares_when_the_basis_is_listed(lst: EnterpriseList, policy: Policy, level: Level) -> None:
-    result = compute(dataclasses.replace(lst, info=dataclasses.replace(lst.info, baseline=None)), policy, level)
+@given(enterprise_list=enterprise_lists(), policy=policies(), level=levels)
+def test_ratios_are_shares_when_the_basis_is_listed(enterprise_list: EnterpriseList, policy: Policy, level: Level) -> None:
+    result = compute(dataclasses.replace(enterprise_list, info=dataclasses.replace(enterprise_list.info, baseline=None)), policy, level)
     assert result.basis == "listed"
     for r in result.pollutants.values():
         assert r.basis == "listed"
@@ -293,10 +293,10 @@ def test_ratios_are_shares_when_the_basis_is_listed(lst: EnterpriseList, policy:
 
 
 @SETTINGS
-@given(lst=enterprise_lists(), policy=policies(), level=levels)
-def test_ok_exactly_when_every_assessed_ratio_reaches_the_requirement(lst: EnterpriseList, policy: Policy,
+@given(enterprise_list=enterprise_lists(), policy=policies(), level=levels)
+def test_ok_exactly_when_every_assessed_ratio_reaches_the_requirement(enterprise_list: EnterpriseList, policy: Policy,
                                                                       level: Level) -> None:
-    result = compute(lst, policy, level)
+    result = compute(enterprise_list, policy, level)
     assessed = [r for r in result.pollutants.values() if r.assessed]
     assert result.ok == all(r.ratio >= r.required - 1e-9 for r in assessed)
     assert set(result.failing) == {r.pollutant for r in assessed if r.ratio < r.required - 1e-9}

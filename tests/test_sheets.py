@@ -36,11 +36,11 @@ SMALL = EXAMPLES / "small-fails-orange.yaml"
 
 
 def county() -> EnterpriseList:
-    return read_list(COUNTY).list
+    return read_list(COUNTY).enterprise_list
 
 
-def write_csv(path: str, lst: EnterpriseList, encoding: str = "utf-8-sig") -> Path:
-    headers, rows = list_rows(lst)
+def write_csv(path: str, enterprise_list: EnterpriseList, encoding: str = "utf-8-sig") -> Path:
+    headers, rows = list_rows(enterprise_list)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(headers)
@@ -49,15 +49,15 @@ def write_csv(path: str, lst: EnterpriseList, encoding: str = "utf-8-sig") -> Pa
     return Path(path)
 
 
-def write_xlsx(path: str, lst: EnterpriseList) -> Path:
-    headers, rows = list_rows(lst)
+def write_xlsx(path: str, enterprise_list: EnterpriseList) -> Path:
+    headers, rows = list_rows(enterprise_list)
     book = openpyxl.Workbook()
     book.active.title = "企业清单"
     book.active.append(headers)
     for row in rows:
         book.active.append(row)
     facts = book.create_sheet("清单信息")
-    for row in list_fact_rows(lst):
+    for row in list_fact_rows(enterprise_list):
         facts.append(row)
     book.save(path)
     return Path(path)
@@ -85,11 +85,11 @@ def test_import_xlsx_writes_yaml_that_reads_back_to_the_same_list(run) -> None:
     result = run("import", "county.xlsx", "-o", "county.yaml")
     assert result.exit_code == 0, result.stderr
     assert "wrote county.yaml: 49 enterprises" in result.stdout
-    sheet = read_list("county.xlsx").list
+    sheet = read_list("county.xlsx").enterprise_list
     back = read_list("county.yaml")
     assert back.blocking == []
-    assert same_list(back.list, sheet)
-    assert_computes_identically(county(), back.list)
+    assert same_list(back.enterprise_list, sheet)
+    assert_computes_identically(county(), back.enterprise_list)
 
 
 def test_import_csv_with_facts_on_the_command_line(run) -> None:
@@ -97,7 +97,7 @@ def test_import_csv_with_facts_on_the_command_line(run) -> None:
     result = run("import", "county.csv", "-o", "list.yaml", "--region", "示例县", "--authority", "示例县生态环境局",
                  "--season", "2025-2026秋冬季", "--doc-prefix", "示环应急")
     assert result.exit_code == 0, result.stderr
-    back = read_list("list.yaml").list
+    back = read_list("list.yaml").enterprise_list
     info = back.info
     assert (info.region, info.authority, info.season, info.doc_prefix, info.baseline) == (
         "示例县", "示例县生态环境局", "2025-2026秋冬季", "示环应急", None)
@@ -131,7 +131,7 @@ def test_import_refuses_to_overwrite_without_force(run) -> None:
     assert "already exists" in result.stderr and "--force" in result.stderr
     assert Path("county.yaml").read_text(encoding="utf-8") == "mine\n"
     assert run("import", "county.xlsx", "-o", "county.yaml", "--force").exit_code == 0
-    assert read_list("county.yaml").list is not None
+    assert read_list("county.yaml").enterprise_list is not None
     assert [p.name for p in Path(".").iterdir() if p.name.startswith(".")] == []  # no temporary file left
 
 
@@ -225,15 +225,15 @@ def lists(draw: Any) -> EnterpriseList:
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(lists())
-def test_any_list_the_layout_holds_reads_back_computing_the_same(lst: EnterpriseList) -> None:
-    headers, rows = list_rows(lst)
+def test_any_list_the_layout_holds_reads_back_computing_the_same(enterprise_list: EnterpriseList) -> None:
+    headers, rows = list_rows(enterprise_list)
     buffer = io.StringIO()
     csv.writer(buffer).writerows([headers, *rows])
     report = parse_list(buffer.getvalue().encode("utf-8"), "random.csv", "csv")
     assert report.blocking == [], [f.format() for f in report.blocking]
-    assert_computes_identically(lst, report.list, ratios=False)
-    again = parse_list(list_yaml(report.list).encode("utf-8"), "random.yaml", "yaml")
-    assert same_list(again.list, report.list)
+    assert_computes_identically(enterprise_list, report.enterprise_list, ratios=False)
+    again = parse_list(list_yaml(report.enterprise_list).encode("utf-8"), "random.yaml", "yaml")
+    assert same_list(again.enterprise_list, report.enterprise_list)
 
 
 # -- export -----------------------------------------------------------------------------------
@@ -437,9 +437,9 @@ def test_excel_formats_never_show_a_cut_smaller_or_a_failing_ratio_as_met() -> N
 
 
 def test_export_is_one_library_call() -> None:
-    from haze.render.sheets import export_level
+    from haze.commands import export
 
-    done = export_level(SMALL, None, Level.ORANGE, "small.csv", cache=False)
+    done = export.run(export.Settings(level=Level.ORANGE, list_path=SMALL, output=Path("small.csv"), cache=False))
     assert [str(f) for f in done.files] == ["small.csv", "small-requirement.csv"]
     assert done.result.failing == [Pollutant.PM, Pollutant.VOCS] and done.warnings == []
     lines = list(csv.reader(io.StringIO(Path("small.csv").read_text("utf-8-sig"))))

@@ -16,9 +16,6 @@ from pathlib import Path
 import pytest
 
 from conftest import COUNTY, write
-
-# activate needs a journal made on purpose (SPEC §10): conftest.journal, as `haze init` makes it
-pytestmark = pytest.mark.usefixtures("journal")
 from haze.cli import COMMANDS
 
 # Imported only by the commands that need them: templates, spreadsheets, the list
@@ -31,6 +28,9 @@ LIST_MACHINERY = ("jinja2", "openpyxl", "python_calamine", "yaml", "haze.io.list
 
 DRIVER = """
 import builtins, json, sys
+
+# activate needs a journal made on purpose (SPEC §10): conftest.journal, as `haze init` makes it
+pytestmark = pytest.mark.usefixtures("journal")
 first = {}
 real_import = builtins.__import__
 def tracing(name, globals=None, *args, **kwargs):

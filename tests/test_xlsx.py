@@ -54,11 +54,11 @@ def test_list_sheet_gives_region_authority_and_baseline() -> None:
     path = workbook("清单.xlsx", {"企业": [HEAD, *BODY], "清单信息": FACTS})
     report = read_list(path)
     assert report.findings == [] or all(not f.is_error for f in report.findings)
-    info = report.list.info
+    info = report.enterprise_list.info
     assert (info.region, info.authority, info.season, info.doc_prefix) == ("示例县", "示例县生态环境局",
                                                                            "2025-2026秋冬季", "示环应急")
     assert info.baseline == {Pollutant.SO2: 1000, Pollutant.NOX: 1250, Pollutant.PM: 1000, Pollutant.VOCS: 1000}
-    result = compute(report.list, SHANXI, Level.ORANGE)
+    result = compute(report.enterprise_list, SHANXI, Level.ORANGE)
     assert result.basis == "baseline"
     # B: 0.2 × 100 t/a SO2; C 1#焦炉: 0.5 × 300 → (20 + 150) / 1000 of the baseline
     assert result.pollutants[Pollutant.SO2].ratio == pytest.approx(0.17)
@@ -67,19 +67,19 @@ def test_list_sheet_gives_region_authority_and_baseline() -> None:
 def test_without_list_facts_region_is_the_stem_and_basis_listed() -> None:
     path = workbook("示例县清单.xlsx", {"Sheet1": [HEAD, *BODY]})
     report = read_list(path)
-    info = report.list.info
+    info = report.enterprise_list.info
     assert info.region == "示例县清单"
     assert info.authority == NO_AUTHORITY
     [warning] = [f for f in report.findings if "authority" in f.message]
     assert not warning.is_error and "--authority" in warning.message
-    assert compute(report.list, SHANXI, Level.YELLOW).basis == "listed"
+    assert compute(report.enterprise_list, SHANXI, Level.YELLOW).basis == "listed"
 
 
 def test_the_enterprises_sheet_is_found_by_name_or_as_the_first_other_sheet() -> None:
     named = workbook("a.xlsx", {"说明": [["填表说明"]], "清单信息": FACTS, "企业清单": [HEAD, *BODY]})
-    assert [e.id for e in read_list(named).list.enterprises] == [A, B]
+    assert [e.id for e in read_list(named).enterprise_list.enterprises] == [A, B]
     first = workbook("b.xlsx", {"清单信息": FACTS, "Sheet2": [HEAD, *BODY]})
-    assert [e.id for e in read_list(first).list.enterprises] == [A, B]
+    assert [e.id for e in read_list(first).enterprise_list.enterprises] == [A, B]
 
 
 def test_other_sources_sheet() -> None:
@@ -88,7 +88,7 @@ def test_other_sources_sheet() -> None:
     path = workbook("c.xlsx", {"企业清单": [HEAD, *BODY], "其他排放源": sources})
     report = read_list(path)
     assert report.blocking == []
-    [s] = report.list.other_sources
+    [s] = report.enterprise_list.other_sources
     assert (s.name, s.kind, s.emissions[Pollutant.PM]) == ("建筑工地扬尘", "dust", 900)
     assert s.measures[Level.RED].stop and s.measures[Level.RED].actions == ("所有建筑工地停止室外施工",)
 
@@ -96,7 +96,7 @@ def test_other_sources_sheet() -> None:
 def test_an_empty_other_sources_sheet_is_fine() -> None:
     path = workbook("d.xlsx", {"企业清单": [HEAD, *BODY], "其他排放源": []})
     report = read_list(path)
-    assert report.blocking == [] and report.list.other_sources == []
+    assert report.blocking == [] and report.enterprise_list.other_sources == []
 
 
 def test_numbers_excel_made_of_codes_and_phones() -> None:
@@ -109,7 +109,7 @@ def test_numbers_excel_made_of_codes_and_phones() -> None:
     assert "stored as a number" in code.message and "15 digits" in code.message
     [phone] = [f for f in report.findings if f.code == "W308"]
     assert (phone.line, phone.column) == (2, "J 联系电话") and "leading 0" in phone.message
-    first, second = report.list.enterprises
+    first, second = report.enterprise_list.enterprises
     assert first.contact.phone == "3562000101"
     assert second.contact.phone == "13903561234"
     assert second.lines[0].name == "1"  # a line named by a number is still a name
@@ -147,7 +147,7 @@ def test_two_row_header_with_merged_group_titles() -> None:
     report = read_list(Path("h.xlsx"))
     assert [f.code for f in report.findings if f.is_error] == []
     assert not [f for f in report.findings if f.code == "W307"]  # 排放量/限产比例 are group titles, filled below
-    e = report.list.enterprises[0]
+    e = report.enterprise_list.enterprises[0]
     assert e.line == 4
     assert e.lines[0].emissions == {Pollutant.SO2: 100, Pollutant.PM: 300}
     assert (e.measures[Level.YELLOW].cut, e.measures[Level.ORANGE].cut, e.measures[Level.RED].stop) == (0.1, 0.2, True)
@@ -169,7 +169,7 @@ def test_dates_excel_made_are_read_as_text_with_a_warning() -> None:
     report = read_list(workbook("j.xlsx", {"Sheet1": rows}))
     [f] = [f for f in report.findings if f.code == "W308"]
     assert (f.line, f.column) == (2, "D 生产线")
-    assert report.list.enterprises[0].lines[0].name == "2025-01-02"
+    assert report.enterprise_list.enterprises[0].lines[0].name == "2025-01-02"
 
 
 @pytest.mark.parametrize("data, words", [
@@ -179,7 +179,7 @@ def test_dates_excel_made_are_read_as_text_with_a_warning() -> None:
 def test_a_file_that_is_not_a_workbook_is_one_error(data: bytes, words: str) -> None:
     Path("k.xlsx").write_bytes(data)
     report = read_list(Path("k.xlsx"))
-    assert report.list is None
+    assert report.enterprise_list is None
     assert [f.code for f in report.findings] == ["E001"]
     assert words in report.findings[0].message
 
@@ -201,15 +201,15 @@ def test_a_truncated_workbook_is_one_error() -> None:
     data = Path("m.xlsx").read_bytes()
     Path("m.xlsx").write_bytes(data[: len(data) // 2])
     report = read_list(Path("m.xlsx"))
-    assert report.list is None and [f.code for f in report.findings] == ["E001"]
+    assert report.enterprise_list is None and [f.code for f in report.findings] == ["E001"]
 
 
 # -- the county list as a workbook ----------------------------------------------------
 
 def county_workbook(path: str) -> Path:
-    lst = read_list(COUNTY).list
-    headers, rows = list_rows(lst)
-    return workbook(path, {"企业清单": [headers, *rows], "清单信息": list_fact_rows(lst)})
+    enterprise_list = read_list(COUNTY).enterprise_list
+    headers, rows = list_rows(enterprise_list)
+    return workbook(path, {"企业清单": [headers, *rows], "清单信息": list_fact_rows(enterprise_list)})
 
 
 def without_sources(data: dict) -> dict:
@@ -222,12 +222,12 @@ def without_sources(data: dict) -> dict:
 
 
 def test_county_workbook_computes_exactly_as_the_yaml_at_every_level() -> None:
-    original = read_list(COUNTY).list
+    original = read_list(COUNTY).enterprise_list
     report = read_list(county_workbook("county.xlsx"))
     assert report.blocking == []
     assert [f.code for f in report.findings] == [f.code for f in read_list(COUNTY).findings]
     for level in LEVELS:
-        a, b = compute(original, SHANXI, level), compute(report.list, SHANXI, level)
+        a, b = compute(original, SHANXI, level), compute(report.enterprise_list, SHANXI, level)
         for p in Pollutant:
             assert b.pollutants[p].reduction == pytest.approx(a.pollutants[p].reduction, abs=1e-12)
             assert b.pollutants[p].baseline == pytest.approx(a.pollutants[p].baseline, abs=1e-12)
@@ -236,7 +236,7 @@ def test_county_workbook_computes_exactly_as_the_yaml_at_every_level() -> None:
             assert eb.actions == ea.actions
             for p in Pollutant:
                 assert eb.reduction[p] == pytest.approx(ea.reduction[p], abs=1e-12)
-        assert without_sources(level_json(b, report.list)) == without_sources(level_json(a, original))
+        assert without_sources(level_json(b, report.enterprise_list)) == without_sources(level_json(a, original))
 
 
 def test_county_workbook_check_json_equals_the_yamls(run) -> None:
@@ -258,4 +258,4 @@ def test_a_first_data_row_is_never_taken_for_a_sub_header() -> None:
             ["示例县东方铸造有限公司", A, "B", 100, "黄色"],
             ["示例县南山焦化有限公司", B, "C", 300, None]]
     report = read_list(workbook("n.xlsx", {"Sheet1": rows}))
-    assert [e.id for e in report.list.enterprises] == [A, B]
+    assert [e.id for e in report.enterprise_list.enterprises] == [A, B]

@@ -18,13 +18,13 @@ from haze.core.errors import HazeError
 COMMANDS = {
     "validate": "haze.cli.validate:validate",
     "check": "haze.cli.check:check",
-    "activate": "haze.cli.lifecycle:activate",
-    "lift": "haze.cli.lifecycle:lift",
-    "status": "haze.cli.lifecycle:status",
-    "history": "haze.cli.lifecycle:history",
+    "activate": "haze.cli.activate:activate",
+    "lift": "haze.cli.lift:lift",
+    "status": "haze.cli.status:status",
+    "history": "haze.cli.history:history",
     "plan": "haze.cli.plan:plan",
-    "import": "haze.cli.sheets:import_list",
-    "export": "haze.cli.sheets:export",
+    "import": "haze.cli.import_:import_list",
+    "export": "haze.cli.export:export",
     "init": "haze.cli.init:init",
 }
 

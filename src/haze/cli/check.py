@@ -1,10 +1,11 @@
-"""``haze check LEVEL``: compute SPEC §4 and print it; writes nothing."""
+"""``haze check LEVEL``: click wiring for :mod:`haze.commands.check` (SPEC §4; writes nothing)."""
 
 from __future__ import annotations
 
 import click
 
-from haze.cli.common import LEVEL, emit_json, list_options, print_findings
+from haze.cli.common import LEVEL, list_options, print_findings
+from haze.cli.reporters import report
 from haze.core.model import Level
 
 
@@ -19,22 +20,9 @@ def check(ctx: click.Context, level: Level, list_path: str | None, policy: str |
 
     Exit 0 when the requirement is met, 1 when not, 2 for bad input.
     """
-    from haze.commands.inputs import check_level
+    from haze.commands import check as command
 
-    checked = check_level(list_path, policy, level, cache=not no_cache)
-    print_findings(checked.warnings)
-    result = checked.result
-    if as_json:
-        from haze.render.report import level_json
-
-        emit_json(level_json(result, checked.lst))
-    else:
-        from haze.cli.common import stdout_console
-        from haze.cli.render import enterprise_table, pollutant_table, verdict
-
-        console = stdout_console()
-        if not summary:
-            console.print(enterprise_table(result))
-        console.print(pollutant_table(result))
-        console.print(verdict(result))
-    ctx.exit(0 if result.ok else 1)
+    outcome = command.run(command.Settings(level=level, list_path=list_path, policy=policy, cache=not no_cache))
+    print_findings(outcome.warnings)
+    report(outcome, as_json, summary=summary)
+    ctx.exit(0 if outcome.ok else 1)

@@ -106,9 +106,10 @@ def stdout_console() -> Any:
 
 
 def emit_json(data: Any) -> None:
-    from haze.render.report import dumps
+    """JSON on stdout: the output layer's (:func:`haze.cli.reporters.json.emit_json`); kept for new commands."""
+    from haze.cli.reporters.json import emit_json as emit
 
-    click.echo(dumps(data))
+    emit(data)
 
 
 WARNINGS_SHOWN = 20

@@ -1,4 +1,4 @@
-"""``haze init [--journal PATH]``: start the bureau's journal on purpose (SPEC §10)."""
+"""``haze init [--journal PATH]``: click wiring for :mod:`haze.commands.init` (SPEC §10)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from haze.cli.common import config_option, emit_json
+from haze.cli.common import config_option
+from haze.cli.reporters import report
 
 
 @click.command()
@@ -22,13 +23,6 @@ def init(journal: Path | None, as_json: bool) -> None:
     haze journal is refused (exit 2), never replaced. Run it once, where the
     bureau keeps its journal; activate refuses to start one silently.
     """
-    from haze.commands.init import init as run_init
+    from haze.commands import init as command
 
-    done = run_init(journal)
-    if as_json:
-        emit_json({"journal": str(done.journal), "created": done.created, "activations": done.activations})
-    elif done.created:
-        click.echo(f"a new journal: {done.journal}; notice numbers begin at 1")
-    else:
-        click.echo(f"the journal {done.journal} is already there ({done.activations} activations); "
-                   "left as it was")
+    report(command.run(command.Settings(journal=journal)), as_json)

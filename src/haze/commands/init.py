@@ -12,28 +12,44 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from haze.core.errors import UsageError
 from haze.io.journal import DEFAULT_JOURNAL, Journal, create_journal, find_journal
 
 
 @dataclass(frozen=True)
-class Initialised:
-    """The outcome of :func:`init`."""
+class Settings:
+    """What ``haze init`` was asked: where (default ``./.haze/journal.db``)."""
+
+    journal: Path | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What :func:`run` did."""
 
     journal: Path  # absolute
     created: bool  # False: a journal was already there, and is left as it was
     activations: int  # how many the journal holds (0 for a new one)
 
+    @property
+    def ok(self) -> bool:
+        return True  # a journal is there, new or kept; anything else raised
 
-def init(journal: Path | None = None, *, cwd: Path | None = None) -> Initialised:
-    """Create the journal at ``journal`` (default ``./.haze/journal.db``); an existing one is kept.
+    def to_json(self) -> dict[str, Any]:
+        return {"journal": str(self.journal), "created": self.created, "activations": self.activations}
+
+
+def run(settings: Settings, *, cwd: Path | None = None) -> Outcome:
+    """Create the journal at ``settings.journal`` (default ``./.haze/journal.db``); an existing one is kept.
 
     Without ``journal``, a journal found in a parent directory (the one haze
     would use from here) is not shadowed by a second one: that would split the
     bureau's numbering in two. Naming the path with ``--journal`` does it anyway.
     """
     here = (cwd or Path.cwd()).resolve()
+    journal = settings.journal
     if journal is None:
         found = find_journal(here)
         if found.exists() and found != here / DEFAULT_JOURNAL:
@@ -47,7 +63,7 @@ def init(journal: Path | None = None, *, cwd: Path | None = None) -> Initialised
     created = create_journal(path)
     with Journal(path) as j:
         count = len(j.activations())
-    return Initialised(path, created, count)
+    return Outcome(path, created, count)
 
 
 def refuse_missing(path: Path, *, named: bool, cwd: Path | None = None) -> UsageError:

@@ -1,4 +1,4 @@
-"""Loading what every computing command needs: the list and its policy.
+"""Loading what every computing command needs: the list and its policy (check, activate, plan, export).
 
 ``load_inputs`` applies SPEC §5's rule for ``check``, ``activate``, ``plan``
 and ``export``: only blocking findings refuse the list (``ListError``, exit 2);
@@ -10,21 +10,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from haze.core.errors import ListError, PolicyError, UsageError
 from haze.core.findings import Finding, as_warnings
 from haze.io.lists import ListReport, read_list
-from haze.core.model import EnterpriseList, Level
+from haze.core.model import EnterpriseList
 from haze.core.policy import Policy, load_policy, shipped_policies
-
-if TYPE_CHECKING:
-    from haze.core.engine import LevelResult
 
 
 @dataclass
 class Inputs:
-    list: EnterpriseList
+    enterprise_list: EnterpriseList
     policy: Policy
     warnings: list[Finding] = field(default_factory=list)
 
@@ -38,7 +34,7 @@ def read(path: str | Path, *, cache: bool = True) -> ListReport:
     return read_list(path)
 
 
-def choose_policy(option: str | None, lst: EnterpriseList | None) -> Policy:
+def choose_policy(option: str | None, enterprise_list: EnterpriseList | None) -> Policy:
     """``--policy`` wins; then the list's own ``policy``; then the default.
 
     A list is not trusted (it comes from many hands), so its ``policy`` may only
@@ -47,9 +43,9 @@ def choose_policy(option: str | None, lst: EnterpriseList | None) -> Policy:
     """
     if option:
         return load_policy(option)
-    named = lst.info.policy if lst else None
+    named = enterprise_list.info.policy if enterprise_list else None
     if named and named not in shipped_policies():
-        raise PolicyError(f"{lst.path if lst else 'the list'}: policy {named!r} is not a shipped policy "
+        raise PolicyError(f"{enterprise_list.path if enterprise_list else 'the list'}: policy {named!r} is not a shipped policy "
                           f"({', '.join(shipped_policies())}); a policy file is chosen with --policy FILE")
     return load_policy(named)
 
@@ -58,32 +54,11 @@ def load_inputs(path: str | Path | None, policy: str | None = None, *, cache: bo
     if not path:
         raise UsageError("no list given: pass --list FILE or set 'list' in haze.yaml")
     report = read(path, cache=cache)
-    if report.list is None or report.blocking:
+    if report.enterprise_list is None or report.blocking:
         blocking = report.blocking or [f for f in report.findings if f.is_error]
-        if report.list is None and len(blocking) == 1 and blocking[0].line is None:
+        if report.enterprise_list is None and len(blocking) == 1 and blocking[0].line is None:
             # The file itself is the problem (missing, unreadable, a pipe, too large): one line says it.
             raise ListError(f"{report.path}: {blocking[0].message}")
         raise ListError(f"{report.path}: the list cannot be computed ({len(blocking)} "
                         f"error{'s' if len(blocking) != 1 else ''})", blocking)
-    return Inputs(report.list, choose_policy(policy, report.list), as_warnings(report.findings))
-
-
-@dataclass
-class Checked:
-    """What ``haze check`` shows: the list read, the level computed, and the warnings that did not stop it."""
-
-    lst: EnterpriseList
-    result: LevelResult
-    warnings: list[Finding] = field(default_factory=list)
-
-
-def check_level(list_path: str | Path | None, policy: str | None, level: Level, *, cache: bool = True) -> Checked:
-    """``haze check``: load the list with SPEC §5's refusals (:class:`ListError`, exit 2) and compute ``level``.
-
-    Unlike :func:`haze.commands.validate.validate_lists`, blocking errors refuse the list, and every
-    other error is a warning: a typo must never stop an emergency.
-    """
-    from haze.core.engine import compute
-
-    inputs = load_inputs(list_path, policy, cache=cache)
-    return Checked(inputs.list, compute(inputs.list, inputs.policy, level), inputs.warnings)
+    return Inputs(report.enterprise_list, choose_policy(policy, report.enterprise_list), as_warnings(report.findings))

@@ -254,7 +254,7 @@ def search(before: LevelResult) -> list[Step]:
     return steps
 
 
-def raise_tiers(lst: EnterpriseList, before: LevelResult, steps: Sequence[Step]) -> tuple[list[Tier], LevelResult]:
+def raise_tiers(enterprise_list: EnterpriseList, before: LevelResult, steps: Sequence[Step]) -> tuple[list[Tier], LevelResult]:
     """Apply ``steps`` to the computed level: the tiers with their changes, and the level after."""
     tiers: list[Tier] = []
     new_cuts: dict[int, dict[int, float]] = {}
@@ -270,7 +270,7 @@ def raise_tiers(lst: EnterpriseList, before: LevelResult, steps: Sequence[Step])
             new_cuts.setdefault(i, {})[j] = new
         tiers.append(Tier(index, percent, tuple(changes)))
     enterprises = [_with_cuts(r, new_cuts[i]) if i in new_cuts else r for i, r in enumerate(before.enterprises)]
-    after = assess(lst, before.policy, before.level, enterprises, before.other_sources)
+    after = assess(enterprise_list, before.policy, before.level, enterprises, before.other_sources)
     return tiers, after
 
 
@@ -283,32 +283,32 @@ def _with_cuts(r: EnterpriseResult, cuts: dict[int, float]) -> EnterpriseResult:
     return replace(r, lines=lines, reduction=reduction, cap=cap)
 
 
-def plan_steps(lst: EnterpriseList, before: LevelResult, steps: Sequence[Step]) -> Plan:
+def plan_steps(enterprise_list: EnterpriseList, before: LevelResult, steps: Sequence[Step]) -> Plan:
     """A plan from chosen steps (``make_plan`` chooses them; tests try others)."""
-    tiers, after = raise_tiers(lst, before, steps)
+    tiers, after = raise_tiers(enterprise_list, before, steps)
     if not after.ok:
         binding = after.failing
     elif steps:
         last_index, last_percent = steps[-1]
-        _, lower = raise_tiers(lst, before, [*steps[:-1], (last_index, last_percent - 1)])
+        _, lower = raise_tiers(enterprise_list, before, [*steps[:-1], (last_index, last_percent - 1)])
         binding = lower.failing
     else:
         binding = []
     return Plan(before.level, before, after, tuple(tiers), tuple(binding))
 
 
-def make_plan(lst: EnterpriseList, policy: Policy, level: Level) -> Plan:
+def make_plan(enterprise_list: EnterpriseList, policy: Policy, level: Level) -> Plan:
     """SPEC §11: the smallest tier-by-tier raise that meets ``level``; deterministic."""
-    before = compute(lst, policy, level)
+    before = compute(enterprise_list, policy, level)
     if before.ok:
         return Plan(level, before, before, (), ())
-    return plan_steps(lst, before, search(before))
+    return plan_steps(enterprise_list, before, search(before))
 
 
 # -- applying the plan to the list ------------------------------------------
 
-def apply_plan(lst: EnterpriseList, plan: Plan, policy: Policy) -> EnterpriseList:
-    """A copy of the list with the planned cuts as explicit measures; ``lst`` is not changed.
+def apply_plan(enterprise_list: EnterpriseList, plan: Plan, policy: Policy) -> EnterpriseList:
+    """A copy of the list with the planned cuts as explicit measures; ``enterprise_list`` is not changed.
 
     A measure goes on the line (or, for an enterprise given by ``emissions``,
     on the enterprise) at the enterprise's *effective* level, since that is
@@ -316,12 +316,12 @@ def apply_plan(lst: EnterpriseList, plan: Plan, policy: Policy) -> EnterpriseLis
     computed at red). Stricter levels are raised to at least the same cut, so
     the list stays monotone (no E110) and no stricter warning asks less.
     """
-    copy = replace(lst, enterprises=list(lst.enterprises))
+    copy = replace(enterprise_list, enterprises=list(enterprise_list.enterprises))
     copied: set[int] = set()
     for tier in plan.tiers:
         for change in tier.changes:
             if change.enterprise not in copied:
-                copy.enterprises[change.enterprise] = deepcopy(lst.enterprises[change.enterprise])
+                copy.enterprises[change.enterprise] = deepcopy(enterprise_list.enterprises[change.enterprise])
                 copied.add(change.enterprise)
             e = copy.enterprises[change.enterprise]
             level = plan.before.enterprises[change.enterprise].effective_level
@@ -353,7 +353,7 @@ def describe_tiers(plan: Plan) -> str:
     return ", ".join(f"{'/'.join(g.value for g in tier.grades)} {tier.percent}%" for tier in plan.tiers)
 
 
-def save_plan(lst: EnterpriseList, plan: Plan, policy: Policy, out: Path, *, force: bool = False) -> Path:
+def save_plan(enterprise_list: EnterpriseList, plan: Plan, policy: Policy, out: Path, *, force: bool = False) -> Path:
     """Write the planned list to ``out`` (YAML), atomically; returns the path written.
 
     Refuses to overwrite ``out`` without ``force`` and never writes over the
@@ -361,18 +361,18 @@ def save_plan(lst: EnterpriseList, plan: Plan, policy: Policy, out: Path, *, for
     place, so a file that ``haze check`` would not show met is never written.
     """
     _yaml_output(out)
-    source = Path(lst.path) if lst.path else None
+    source = Path(enterprise_list.path) if enterprise_list.path else None
     if source is not None and out.exists() and source.exists() and out.samefile(source):
         raise UsageError(f"{out}: that is the list itself; the plan never changes the original, "
                          "choose another -o FILE")
     if out.exists() and not force:
         raise UsageError(f"{out}: already exists; pass --force to overwrite it")
-    header = (f"{lst.info.region} 应急减排清单 with the cuts of `haze plan {plan.level.value}` "
+    header = (f"{enterprise_list.info.region} 应急减排清单 with the cuts of `haze plan {plan.level.value}` "
               f"(policy {policy.name}) as explicit measures.\n"
-              f"Planned from {lst.path or 'the list'}: {describe_tiers(plan) or 'nothing to add'}.")
+              f"Planned from {enterprise_list.path or 'the list'}: {describe_tiers(plan) or 'nothing to add'}.")
     from haze.io.lists.yamlwrite import list_yaml
 
-    text = list_yaml(apply_plan(lst, plan, policy), header)
+    text = list_yaml(apply_plan(enterprise_list, plan, policy), header)
     _verify(text, str(out), policy, plan)
     return write_atomic(out, text.encode("utf-8"), overwrite=force)
 
@@ -387,23 +387,49 @@ def _verify(text: str, path: str, policy: Policy, plan: Plan) -> None:
     from haze.io.lists import parse_list
 
     report = parse_list(text.encode("utf-8"), path, "yaml")
-    if report.list is None or report.blocking:
+    if report.enterprise_list is None or report.blocking:
         problems = "; ".join(f.format() for f in report.blocking[:3])
         raise OutputError(f"{path}: the planned list does not read back ({problems}) — a haze bug: "
                           "please report it with the list; nothing written")
-    if plan.feasible and not compute(report.list, policy, plan.level).ok:
+    if plan.feasible and not compute(report.enterprise_list, policy, plan.level).ok:
         raise OutputError(f"{path}: the planned list does not meet {plan.level.value} when read back — a haze "
                           "bug: please report it with the list; nothing written")
+
+
+@dataclass(kw_only=True)
+class Settings:
+    level: Level
+    list_path: str | Path | None
+    policy: str | None = None
+    cache: bool = True
+    output: Path | None = None  # --apply -o FILE: where the planned list is written
+    force: bool = False  # let it overwrite FILE
 
 
 @dataclass(frozen=True)
 class Planned:
     """What ``haze plan`` shows: the list read, the plan, the warnings, and the file written if any."""
 
-    lst: EnterpriseList
+    enterprise_list: EnterpriseList
     plan: Plan
     warnings: list[Finding]
     written: Path | None = None
+
+    @property
+    def ok(self) -> bool:
+        """The level is met, or a plan meets it (exit 0); infeasible is exit 1."""
+        return self.plan.ok
+
+    def to_json(self) -> dict:
+        return plan_json(self.plan, self.enterprise_list, None if self.written is None else str(self.written))
+
+
+Outcome = Planned
+
+
+def run(settings: Settings) -> Outcome:
+    return plan_list(settings.list_path, settings.policy, settings.level, cache=settings.cache,
+                     output=settings.output, force=settings.force)
 
 
 def plan_list(list_path: str | Path | None, policy: str | None, level: Level, *, cache: bool = True,
@@ -415,16 +441,16 @@ def plan_list(list_path: str | Path | None, policy: str | None, level: Level, *,
     if output is not None:
         _yaml_output(output)  # a usage error is said before the list is read
     inputs = load_inputs(list_path, policy, cache=cache)
-    plan = make_plan(inputs.list, inputs.policy, level)
+    plan = make_plan(inputs.enterprise_list, inputs.policy, level)
     written = None
     if output is not None and plan.feasible:
-        written = save_plan(inputs.list, plan, inputs.policy, output, force=force)
-    return Planned(inputs.list, plan, inputs.warnings, written)
+        written = save_plan(inputs.enterprise_list, plan, inputs.policy, output, force=force)
+    return Planned(inputs.enterprise_list, plan, inputs.warnings, written)
 
 
 # -- machine output --------------------------------------------------------
 
-def plan_json(plan: Plan, lst: EnterpriseList, written: str | None = None) -> dict:
+def plan_json(plan: Plan, enterprise_list: EnterpriseList, written: str | None = None) -> dict:
     """``plan --json`` (SPEC §11), with before, feasible, binding and the changes added."""
     from haze.render.report import pollutant_json
 
@@ -435,7 +461,7 @@ def plan_json(plan: Plan, lst: EnterpriseList, written: str | None = None) -> di
         "policy": policy.name,
         "requirement": policy.uniform_requirement(plan.level),
         "basis": plan.before.basis,
-        "list": {"path": lst.path, "region": lst.info.region, "sha256": lst.sha256},
+        "list": {"path": enterprise_list.path, "region": enterprise_list.info.region, "sha256": enterprise_list.sha256},
         "feasible": plan.feasible,
         "already_met": plan.already_met,
         "tiers": [_tier_json(plan, tier) for tier in plan.tiers],

@@ -89,6 +89,21 @@ class Validation:
         return {"ok": self.ok, "files": [f.to_json() for f in self.files]}
 
 
+@dataclass(kw_only=True)
+class Settings:
+    paths: list[str]  # every list to validate, in order
+    policy: str | None = None
+    strict: bool = False  # warnings count as errors
+    cache: bool = True
+
+
+Outcome = Validation  # ``ok`` only when no file has an error; ``to_json()`` is SPEC §5's
+
+
+def run(settings: Settings) -> Outcome:
+    return validate_lists(settings.paths, settings.policy, strict=settings.strict, cache=settings.cache)
+
+
 def validate_lists(paths: Iterable[str | Path], policy_name: str | None = None, strict: bool = False,
                    cache: bool = True) -> Validation:
     """Validate every list in ``paths``; an explicit ``policy_name`` is loaded once for all.
@@ -109,21 +124,21 @@ def validate_list(path: str | Path, policy_name: str | None = None, strict: bool
 def _validate(path: str | Path, policy: Policy | None, strict: bool, cache: bool) -> FileValidation:
     report = read(path, cache=cache)
     result = FileValidation(report.path, sorted(report.findings, key=_line_key))
-    lst = report.list
-    if lst is None:
+    enterprise_list = report.enterprise_list
+    if enterprise_list is None:
         return _finish(result, strict)
     if policy is None:
         try:
-            policy = choose_policy(None, lst)
+            policy = choose_policy(None, enterprise_list)
         except PolicyError as exc:
             # The list names a policy haze cannot use: the list's problem, reported like any other.
             message = str(exc).removeprefix(f"{report.path}: ")
             result.findings.append(finding("E104", message, report.path))
             return _finish(result, strict)
     result.policy = policy.name
-    result.findings = sorted(result.findings + policy_findings(lst, policy, _doubtful(report)), key=_line_key)
+    result.findings = sorted(result.findings + policy_findings(enterprise_list, policy, _doubtful(report)), key=_line_key)
     if not report.blocking:
-        result.levels = {level: compute(lst, policy, level) for level in LEVELS}
+        result.levels = {level: compute(enterprise_list, policy, level) for level in LEVELS}
         result.findings += [requirement_finding(r, report.path) for r in result.levels.values() if not r.ok]
     return _finish(result, strict)
 
@@ -147,14 +162,14 @@ def _doubtful(report: ListReport) -> set[str]:
 
 # -- the policy-dependent rules ---------------------------------------------------------
 
-def policy_findings(lst: EnterpriseList, policy: Policy, skip: AbstractSet[str] = frozenset()) -> list[Finding]:
+def policy_findings(enterprise_list: EnterpriseList, policy: Policy, skip: AbstractSet[str] = frozenset()) -> list[Finding]:
     """W301, W302 and W306 for every enterprise (those in ``skip`` only get W306)."""
     found: list[Finding] = []
-    for e in lst.enterprises:
-        found += unknown_industry(e, policy, lst.path)
+    for e in enterprise_list.enterprises:
+        found += unknown_industry(e, policy, enterprise_list.path)
         if e.id not in skip:
-            found += self_managed_cuts(e, lst.path)
-            found += weaker_than_policy(e, policy, lst.path)
+            found += self_managed_cuts(e, enterprise_list.path)
+            found += weaker_than_policy(e, policy, enterprise_list.path)
     return found
 
 

@@ -1,6 +1,6 @@
 """The computation of SPEC §4 as pure functions over the model.
 
-``compute(lst, policy, level)`` gives a :class:`LevelResult`: every
+``compute(enterprise_list, policy, level)`` gives a :class:`LevelResult`: every
 enterprise's effective level, per-line cut and its source, actions, daily
 reductions and production cap, and the per-pollutant requirement check.
 Units are tonnes per day, unrounded.
@@ -216,23 +216,23 @@ def source_result(source: OtherSource, level: Level) -> SourceResult:
     return SourceResult(source, cut, reduction, list(measure.actions) if measure else [])
 
 
-def baselines(lst: EnterpriseList) -> tuple[str, dict[Pollutant, tuple[float, str]]]:
+def baselines(enterprise_list: EnterpriseList) -> tuple[str, dict[Pollutant, tuple[float, str]]]:
     """Daily baseline per pollutant with its basis (§4.3).
 
     A list baseline is used for each pollutant it gives; a pollutant it omits
     falls back to the listed total, and says so in its own basis. The overall
     basis is ``baseline`` only when every pollutant has one.
     """
-    given = lst.info.baseline
+    given = enterprise_list.info.baseline
     listed = {p: 0.0 for p in POLLUTANTS}
-    for e in lst.enterprises:
+    for e in enterprise_list.enterprises:
         if e.operating:
             days = e.operating_days
             for line in e.lines:  # hot on large lists: daily() inlined, same sums in the same order
                 emissions = line.emissions
                 for p in POLLUTANTS:
                     listed[p] += emissions.get(p, 0.0) / days
-    for s in lst.other_sources:
+    for s in enterprise_list.other_sources:
         for p in POLLUTANTS:
             listed[p] += daily(s.emission(p), DAYS_PER_YEAR)
     result = {}
@@ -246,17 +246,17 @@ def baselines(lst: EnterpriseList) -> tuple[str, dict[Pollutant, tuple[float, st
     return basis, result
 
 
-def compute(lst: EnterpriseList, policy: Policy, level: Level) -> LevelResult:
-    """Everything §4 says about ``lst`` at declared ``level``."""
-    enterprises = [enterprise_result(e, level, policy) for e in lst.enterprises]
-    sources = [source_result(s, level) for s in lst.other_sources]
-    return assess(lst, policy, level, enterprises, sources)
+def compute(enterprise_list: EnterpriseList, policy: Policy, level: Level) -> LevelResult:
+    """Everything §4 says about ``enterprise_list`` at declared ``level``."""
+    enterprises = [enterprise_result(e, level, policy) for e in enterprise_list.enterprises]
+    sources = [source_result(s, level) for s in enterprise_list.other_sources]
+    return assess(enterprise_list, policy, level, enterprises, sources)
 
 
-def assess(lst: EnterpriseList, policy: Policy, level: Level, enterprises: list[EnterpriseResult],
+def assess(enterprise_list: EnterpriseList, policy: Policy, level: Level, enterprises: list[EnterpriseResult],
            sources: list[SourceResult]) -> LevelResult:
     """Sum reductions and check them against the requirement (§4.3)."""
-    basis, base = baselines(lst)
+    basis, base = baselines(enterprise_list)
     pollutants = {}
     for p in POLLUTANTS:
         total = sum(r.reduction[p] for r in enterprises) + sum(s.reduction[p] for s in sources)

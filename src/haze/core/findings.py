@@ -64,6 +64,8 @@ class Finding:
     line: int | None = None
     enterprise: str | None = None
     column: str | None = None
+    #: the level a finding is about, where it is about one (E110: the level whose cut weakens); not in the JSON
+    level: str | None = None
 
     @property
     def blocking(self) -> bool:
@@ -98,9 +100,9 @@ class Finding:
 
 
 def finding(code: str, message: str, path: str = "", line: int | None = None,
-            enterprise: str | None = None, column: str | None = None) -> Finding:
+            enterprise: str | None = None, column: str | None = None, level: str | None = None) -> Finding:
     """Build a finding with the code's default severity."""
-    return Finding(CODES[code][0], code, message, path, line, enterprise, column)
+    return Finding(CODES[code][0], code, message, path, line, enterprise, column, level)
 
 
 def as_warnings(findings: Iterable[Finding]) -> list[Finding]:

@@ -65,7 +65,7 @@ class Level(str, enum.Enum):
         return {"yellow": "Ⅲ级", "orange": "Ⅱ级", "red": "Ⅰ级"}[self.value]
 
     @property
-    def title(self) -> str:
+    def title(self) -> str:  # type: ignore[override]  # a Level is never title-cased as text
         """How the terminal names a level: ``orange (橙色预警, Ⅱ级响应)``."""
         return f"{self.value} ({self.zh}预警, {self.response}响应)"
 
@@ -93,6 +93,7 @@ class Level(str, enum.Enum):
 
 _LEVEL_ORDER = [Level.YELLOW, Level.ORANGE, Level.RED]
 _LEVEL_ALIASES: dict[str, Level] = {}
+_names: tuple[str, ...]  # alias tuples of any length, in the loops below
 for _lvl, _names in {
     Level.YELLOW: ("yellow", "黄色", "黄", "iii", "ⅲ", "3", "三"),
     Level.ORANGE: ("orange", "橙色", "橙", "ii", "ⅱ", "2", "二"),

@@ -15,7 +15,7 @@ from typing import Any, Mapping
 
 from haze.core.errors import PolicyError
 from haze.core.findings import Finding
-from haze.core.model import LEVELS, POLLUTANTS, Category, Grade, Level, Measure, Pollutant
+from haze.core.model import POLLUTANTS, Category, Grade, Level, Measure, Pollutant
 
 DEFAULT_POLICY = "shanxi-2024"
 MAX_POLICY_BYTES = 16 * 1024 * 1024

@@ -53,7 +53,8 @@ from typing import Any, Iterator
 
 from haze import __version__
 from haze.core.findings import Finding
-from haze.io.lists import ListReport, list_format, parse_list, read_list
+from haze.io.fsio import OutputError, write_atomic
+from haze.io.lists import ListReport, list_format, parse_list, read_list, read_list_bytes
 from haze.io.lists.yamlread import MAX_BYTES
 from haze.core.model import (
     Capacity,
@@ -83,7 +84,7 @@ MAX_ENTRY_BYTES = 2 * MAX_BYTES
 KEY_FILE = "cache.key"
 #: names the cache writes: entries (sha256 hex) and mkstemp temporaries; pruning touches nothing else
 _ENTRY_NAME = re.compile(r"[0-9a-f]{64}\.json")
-_TEMP_NAME = re.compile(r"\.tmp-[A-Za-z0-9_]{1,32}\.json")
+_TEMP_NAME = re.compile(r"\.[0-9a-f]{64}\.json\.[A-Za-z0-9_]{1,32}\.tmp|\.tmp-[A-Za-z0-9_]{1,32}\.json")
 _HEADER_START = b'{"haze_cache":'
 
 _MODEL = (Measure, Line, Contact, Capacity, Enterprise, OtherSource, ListInfo, EnterpriseList, Finding)
@@ -157,15 +158,9 @@ def cached_read_list(path: str | Path, *, directory: Path | None = None) -> List
     kind = list_format(path)
     if kind is None:
         return read_list(path)
-    try:
-        info = os.stat(path)
-        # Only a regular file within the size bound is read here; anything else (missing,
-        # a directory, a pipe that would block, a huge file) is read_list's to word.
-        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES:
-            return read_list(path)
-        data = Path(path).read_bytes()
-    except OSError:
-        return read_list(path)
+    data, problem = read_list_bytes(path)
+    if data is None:
+        return ListReport(name, None, [problem] if problem is not None else [])
     digest = hashlib.sha256(data).hexdigest()
     secret = secret_key()
     if secret is None:  # no private key to sign with: no entry can be trusted, so none is read or written
@@ -270,12 +265,11 @@ def load_entry(entry: Path, key: str, path: str, digest: str) -> ListReport | No
 
 
 def store_entry(folder: Path, entry: Path, key: str, report: ListReport) -> None:
-    """Write ``entry`` atomically; a cache that cannot be written is silently skipped.
+    """Write ``entry`` atomically (:func:`haze.io.fsio.write_atomic`); a cache that cannot be written is skipped.
 
-    Not through :func:`haze.io.fsio.write_atomic`, which fsyncs: an entry torn by a
-    power cut fails its checksum and is rebuilt, so waiting for the disk buys nothing.
+    Without fsync (``sync=False``): an entry torn by a power cut fails its
+    checksum and is rebuilt, so waiting for the disk buys nothing.
     """
-    import tempfile  # only a miss writes: a warm start does without it
     secret = secret_key()
     if secret is None:
         return
@@ -287,20 +281,11 @@ def store_entry(folder: Path, entry: Path, key: str, report: ListReport) -> None
     header = json.dumps({"haze_cache": FORMAT, "key": key, "bytes": len(payload),
                          "sha256": hashlib.sha256(payload).hexdigest(), "mac": _mac(secret, key, payload),
                          "haze": __version__})
-    try:
-        if folder.is_symlink():  # never write (or prune) through a symbolic link someone put there
-            return
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=SUFFIX, dir=folder)
-    except OSError:
+    if folder.is_symlink():  # never write (or prune) through a symbolic link someone put there
         return
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(header.encode("ascii") + b"\n" + payload)
-        os.replace(tmp, entry)
-    except OSError:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
+        write_atomic(entry, header.encode("ascii") + b"\n" + payload, overwrite=True, sync=False)
+    except OutputError:
         return
     prune(folder)
 
@@ -332,10 +317,10 @@ def prune(folder: Path, keep: int = MAX_ENTRIES) -> None:
     except OSError:
         return
     entries.sort(reverse=True)
-    for _, item in entries[keep:]:
+    for _, old in entries[keep:]:
         with contextlib.suppress(OSError):  # another process may have removed it first
-            if _written_here(item):
-                os.unlink(item)
+            if _written_here(old):
+                os.unlink(old)
 
 
 def _written_here(path: Path, empty_ok: bool = False) -> bool:
@@ -380,26 +365,26 @@ def gc_paused() -> Iterator[None]:
 
 def encode_report(report: ListReport) -> dict[str, Any]:
     return {
-        "list": None if report.list is None else _encode_list(report.list),
-        "findings": [[f.severity, f.code, f.message, f.line, f.enterprise, f.column] for f in report.findings],
+        "list": None if report.enterprise_list is None else _encode_list(report.enterprise_list),
+        "findings": [[f.severity, f.code, f.message, f.line, f.enterprise, f.column, f.level] for f in report.findings],
     }
 
 
 def decode_report(data: dict[str, Any], path: str, digest: str) -> ListReport:
     raw = data["list"]
-    lst = None if raw is None else _decode_list(raw, path, digest)
-    findings = [Finding(s, c, m, path, line, e, col) for s, c, m, line, e, col in data["findings"]]
-    return ListReport(path, lst, findings, digest)
+    enterprise_list = None if raw is None else _decode_list(raw, path, digest)
+    findings = [Finding(s, c, m, path, line, e, col, lvl) for s, c, m, line, e, col, lvl in data["findings"]]
+    return ListReport(path, enterprise_list, findings, digest)
 
 
-def _encode_list(lst: EnterpriseList) -> list[Any]:
-    i = lst.info
+def _encode_list(enterprise_list: EnterpriseList) -> list[Any]:
+    i = enterprise_list.info
     info = [i.region, i.authority, i.season, i.policy, i.doc_prefix,
             None if i.baseline is None else _encode_amounts(i.baseline), i.strict_ids,
             None if i.contact is None else [i.contact.name, i.contact.phone]]
-    return [info, [_encode_enterprise(e) for e in lst.enterprises],
+    return [info, [_encode_enterprise(e) for e in enterprise_list.enterprises],
             [[s.name, s.kind, _encode_amounts(s.emissions), _encode_measures(s.measures), s.line]
-             for s in lst.other_sources]]
+             for s in enterprise_list.other_sources]]
 
 
 def _decode_list(raw: list[Any], path: str, digest: str) -> EnterpriseList:

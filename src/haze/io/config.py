@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from haze.core.errors import UsageError
+from haze.io.fsio import find_upward
 
 CONFIG_NAME = "haze.yaml"
 KEYS = {"list", "policy", "out", "journal", "lang", "format", "templates", "strict", "no_cache"}
@@ -18,12 +19,7 @@ PATH_KEYS = {"list", "out", "journal", "templates"}
 
 
 def find_config(start: Path | None = None) -> Path | None:
-    here = (start or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
-        candidate = folder / CONFIG_NAME
-        if candidate.is_file():
-            return candidate
-    return None
+    return find_upward(CONFIG_NAME, start)
 
 
 def read_config(path: Path) -> dict[str, Any]:

@@ -48,6 +48,7 @@ from typing import Any, Callable, Iterator
 
 from haze.core.errors import JournalError
 from haze.core.model import Level
+from haze.io.fsio import find_upward
 
 SCHEMA_VERSION = 1
 #: where a journal is looked for, and where `haze init` creates one (relative to a directory)
@@ -56,7 +57,7 @@ DEFAULT_JOURNAL = Path(".haze") / "journal.db"
 # Each statement waits this long for a lock before failing.
 BUSY_TIMEOUT = 10.0
 # How long ``BEGIN IMMEDIATE`` waits for another activate/lift to finish. The
-# writer holds the lock while it renders notices (see haze.commands.lifecycle), so this
+# writer holds the lock while it renders notices (see haze.commands.activate), so this
 # must exceed the rendering time of the largest list a bureau runs.
 LOCK_WAIT = 600.0
 # The first attempt waits this long before telling the caller it is waiting.
@@ -138,12 +139,7 @@ def find_journal(start: Path | None = None) -> Path:
     ``haze status`` from a subdirectory say "no active warning". An empty
     file there is found too, and then refused: never skipped for another.
     """
-    here = (start or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
-        candidate = folder / DEFAULT_JOURNAL
-        if candidate.is_file():
-            return candidate
-    return here / DEFAULT_JOURNAL
+    return find_upward(DEFAULT_JOURNAL, start) or (start or Path.cwd()).resolve() / DEFAULT_JOURNAL
 
 
 def journal_path(given: str | Path | None) -> Path:

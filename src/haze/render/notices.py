@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping
 from haze.core.errors import HazeError, TemplateError, UsageError
 from haze.core.labels import CATEGORY_LABELS, REASON_LABELS, SOURCE_LABELS, label
 from haze.core.model import POLLUTANTS, Level
+from haze.io.fsio import fsync_directory, fsync_files
 
 if TYPE_CHECKING:  # the engine and jinja2 are imported when rendering, not with this module
     from importlib.resources.abc import Traversable
@@ -457,7 +458,7 @@ class _Templates:
         self.env = env
         self.compiled: dict[str, Template] = {}
         for role, name in names.items():
-            self.compiled[role] = self._guard(name, lambda n=name: env.get_template(n))
+            self.compiled[role] = self._guard(name, functools.partial(env.get_template, name))
 
     def render(self, role: str, context: dict[str, Any]) -> str:
         template = self.compiled[role]
@@ -491,7 +492,7 @@ class _Templates:
 
     def _where(self, exc: BaseException, name: str) -> str:
         """``FILE:LINE`` of the innermost template frame of the traceback (Jinja maps lines back)."""
-        known = getattr(self.env.loader, "filenames", set())
+        known: set[str] = getattr(self.env.loader, "filenames", set())
         where = None
         tb = exc.__traceback__
         while tb is not None:
@@ -528,7 +529,7 @@ def _width(count: int) -> int:
     return max(4, len(str(count)))
 
 
-def render_activation(result: LevelResult, lst: EnterpriseList, issue: Issue, parent: Path, *,
+def render_activation(result: LevelResult, enterprise_list: EnterpriseList, issue: Issue, parent: Path, *,
                       lang: str = "zh", fmt: str = "md", templates: Path | None = None,
                       dry_run: bool = False, progress: Callable[[int, int], None] | None = None,
                       contact: Any = None) -> NoticeSet:
@@ -545,19 +546,19 @@ def render_activation(result: LevelResult, lst: EnterpriseList, issue: Issue, pa
     _check_options(issue, lang, fmt)
     env = make_environment(lang=lang, fmt=fmt, templates=templates)
     tpl = _Templates(env, {"notice": f"notice.{lang}.{fmt}.j2", "index": f"index.{lang}.{fmt}.j2"})
-    info = vars(lst.info) | {"path": lst.path, "sha256": lst.sha256}
+    info = vars(enterprise_list.info) | {"path": enterprise_list.path, "sha256": enterprise_list.sha256}
     if contact is None:
-        contact = getattr(lst.info, "contact", None)
+        contact = getattr(enterprise_list.info, "contact", None)
     base = common_context(info, issue, lang, fmt, contact)
     # a bureau's policy file is named by path and sha256 (Policy.record), never by the name it gives itself
     base["policy"] = {"name": result.policy.record, "title": one_line(result.policy.title),
                       "source": one_line(result.policy.source)}
     operating = [r for r in result.enterprises if r.reason != IDLE]
     width = _width(len(operating))
-    rows = []
+    rows: list[dict[str, Any]] = []
     for i, r in enumerate(operating):
         enterprise, measures = enterprise_context(r, result.level, result.policy.industry_names, lang)
-        number = notice_number(lst.info.doc_prefix, issue.issued.year, issue.first_number + i)
+        number = notice_number(enterprise_list.info.doc_prefix, issue.issued.year, issue.first_number + i)
         rows.append({"index": i + 1, "seq": issue.first_number + i, "number": number,
                      "file": f"{_file_stem(i + 1, r.enterprise.id, width)}.{fmt}",
                      "replaces": one_line(issue.replaced_numbers.get(r.enterprise.id, "")),
@@ -590,7 +591,7 @@ def render_activation(result: LevelResult, lst: EnterpriseList, issue: Issue, pa
     notices = [{"id": row["enterprise"]["id"], "name": row["enterprise"]["name"], "number": row["number"],
                 "file": row["file"]} | ({"replaces": row["replaces"]} if row["replaces"] else {}) for row in rows]
     head = _manifest_head(issue, lang, fmt, info, result.policy.record, notices)
-    return _publish(Path(parent), issue.id, produce(), head, len(rows), notices, dry_run)
+    return write_notice_set(Path(parent), issue.id, produce(), head, len(rows), notices, dry_run)
 
 
 def render_lift(notified: list[dict], lst_info: Any, issue: Issue, parent: Path, *, lang: str = "zh",
@@ -612,7 +613,7 @@ def render_lift(notified: list[dict], lst_info: Any, issue: Issue, parent: Path,
     base = common_context(info, issue, lang, fmt, contact if contact is not None else info.get("contact"))
     base["policy"] = {"name": str(info.get("policy") or ""), "title": "", "source": ""}
     width = _width(len(notified))
-    rows = []
+    rows: list[dict[str, Any]] = []
     for i, entry in enumerate(notified):
         credit_code = one_line(entry.get("id") or "")
         number = notice_number(one_line(info.get("doc_prefix") or ""), issue.issued.year, issue.first_number + i)
@@ -634,7 +635,7 @@ def render_lift(notified: list[dict], lst_info: Any, issue: Issue, parent: Path,
     notices = [{"id": row["enterprise"]["id"], "name": row["enterprise"]["name"], "number": row["number"],
                 "file": row["file"], "activation_number": row["activation_number"]} for row in rows]
     head = _manifest_head(issue, lang, fmt, info, str(info.get("policy") or ""), notices)
-    return _publish(Path(parent), issue.id, produce(), head, len(rows), notices, dry_run)
+    return write_notice_set(Path(parent), issue.id, produce(), head, len(rows), notices, dry_run)
 
 
 # -- writing ---------------------------------------------------------------------------
@@ -681,9 +682,9 @@ def _manifest_bytes(head: dict[str, Any], hashes: dict[str, str]) -> bytes:
     return (dumps(head | {"files": hashes}) + "\n").encode("utf-8")
 
 
-def _publish(parent: Path, name: str, produce: Iterator[tuple[str, str]], head: dict[str, Any], count: int,
+def write_notice_set(parent: Path, name: str, produce: Iterator[tuple[str, str]], head: dict[str, Any], count: int,
              notices: list[dict[str, str]], dry_run: bool) -> NoticeSet:
-    """Render every file into a hidden directory beside the target, then rename it into place."""
+    """Render every file into a hidden directory beside the target, fsync them all, then rename it into place."""
     target = parent / name
     if os.path.lexists(target):
         raise HazeError(f"{target} already exists: notices are never overwritten")
@@ -706,12 +707,12 @@ def _publish(parent: Path, name: str, produce: Iterator[tuple[str, str]], head: 
         manifest = _manifest_bytes(head, hashes)
         (work / MANIFEST).write_bytes(manifest)
         fsync_files([work / f for f in hashes] + [work / MANIFEST])
-        fsync_dir(work)  # the names of the files, before the directory is renamed into place
+        fsync_directory(work)  # the names of the files, before the directory is renamed into place
         if os.path.lexists(target):  # another run got there while we rendered
             raise HazeError(f"{target} already exists: notices are never overwritten")
         os.rename(work, target)
         work = None
-        fsync_dir(parent)  # the rename itself
+        fsync_directory(parent)  # the rename itself
     except OSError as exc:
         raise HazeError(f"cannot write notices to {parent}: {exc.strerror or exc}") from None
     finally:
@@ -722,60 +723,13 @@ def _publish(parent: Path, name: str, produce: Iterator[tuple[str, str]], head: 
     return NoticeSet(target, [target / f for f in hashes] + [target / MANIFEST], _sha256(manifest), count, notices)
 
 
-def write_synced(path: Path, data: bytes) -> None:
-    """Write a new file and fsync it: on disk before anything (the journal) refers to it."""
-    with open(path, "xb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
 
 
-def fsync_files(paths: list[Path]) -> None:
-    """fsync every file, a few at a time in threads, once all are written.
-
-    One by one, each fsync waits for its own journal commit: 2,000 notices
-    took longer to sync than to render. Issued together, the file system
-    groups them into a few commits (see docs/notices.md for the cost).
-    """
-    if len(paths) < _FSYNC_THREADS:
-        for path in paths:
-            _fsync_file(path)
-        return
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(max_workers=_FSYNC_THREADS) as pool:
-        for _ in pool.map(_fsync_file, paths):  # re-raises the first OSError
-            pass
 
 
-_FSYNC_THREADS = 16
 
 
-def _fsync_file(path: Path) -> None:
-    # Windows commits a file only through a handle open for writing.
-    fd = os.open(path, os.O_RDWR if os.name == "nt" else os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
-
-def fsync_dir(path: Path) -> None:
-    """Make a directory's entries (files created or renamed in it) durable.
-
-    Skipped where the OS refuses: Windows cannot open a directory, and some
-    file systems reject fsync on one; their own metadata journal is all there is.
-    """
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def _umask() -> int:

@@ -92,14 +92,14 @@ def source_json(r: SourceResult) -> dict:
     }
 
 
-def level_json(result: LevelResult, lst: EnterpriseList) -> dict:
+def level_json(result: LevelResult, enterprise_list: EnterpriseList) -> dict:
     """``check --json`` (SPEC §7.1); ``activate --json`` adds activation and notices."""
     return {
         "level": result.level.value,
         "policy": result.policy.name,
         "requirement": result.policy.uniform_requirement(result.level),
         "basis": result.basis,
-        "list": {"path": lst.path, "region": lst.info.region, "sha256": lst.sha256},
+        "list": {"path": enterprise_list.path, "region": enterprise_list.info.region, "sha256": enterprise_list.sha256},
         "pollutants": {p.value: pollutant_json(r) for p, r in result.pollutants.items()},
         "ok": result.ok,
         "enterprises": [enterprise_json(r) for r in result.enterprises],

@@ -1,11 +1,9 @@
-"""Spreadsheets in and out (SPEC §9): ``haze import`` and ``haze export`` without the terminal.
+"""Writing the spreadsheets of ``haze export`` (SPEC §9): a level's results for reporting upward.
 
-- :func:`import_list` reads a CSV or XLSX list and writes it as the readable
-  YAML of SPEC §2, after checking that the YAML reads back to the same list.
-- :func:`export_level` loads a list, computes a level and writes its
-  per-enterprise results for reporting upward (:func:`write_export`): one row
-  per production line (so a reviewer can filter, pivot and sum in Excel), a
-  totals row, and the per-pollutant requirement table.
+:func:`write_export` writes one row per production line (so a reviewer can
+filter, pivot and sum in Excel), a totals row, and the per-pollutant
+requirement table. The command itself (load, compute, write) is
+:mod:`haze.commands.export`; ``haze import`` is :mod:`haze.commands.import_`.
 
 Files are written whole through :func:`haze.io.fsio.write_atomic`. Every cell is
 data: list text that looks like a formula (``=HYPERLINK(…)``) is stored as
@@ -23,102 +21,20 @@ from pathlib import Path
 from typing import Any
 
 from haze.core.engine import IDLE, EnterpriseResult, LevelResult, LineResult, SourceResult
-from haze.core.errors import ListError, UsageError
-from haze.core.findings import Finding, as_warnings, finding
+from haze.core.errors import UsageError
+from haze.core.findings import Finding
 from haze.core.fmt import cap_number, cut_pct, is_stop
-from haze.io.fsio import OutputError, write_atomic
+from haze.io.fsio import write_atomic
 from haze.core.labels import CATEGORY_LABELS, REASON_LABELS, SOURCE_LABELS, label
 from haze.core.model import POLLUTANTS, Category, EnterpriseList, Level
 
-LIST_SUFFIXES = (".yaml", ".yml")
 EXPORT_SUFFIXES = (".xlsx", ".csv")
 
 
-@dataclass
-class Imported:
-    """What ``haze import`` did: the list read, where it went, what to tell the user."""
-
-    imported: EnterpriseList
-    output: Path
-    warnings: list[Finding] = field(default_factory=list)
-
-    def to_json(self) -> dict:
-        lst = self.imported
-        return {
-            "ok": True,
-            "source": lst.path,
-            "output": str(self.output),
-            "region": lst.info.region,
-            "enterprises": len(lst.enterprises),
-            "lines": sum(len(e.lines) for e in lst.enterprises if e.has_lines),
-            "other_sources": len(lst.other_sources),
-            "warnings": [f.to_json() for f in self.warnings],
-        }
 
 
-def import_list(source: str | Path, output: str | Path, facts: dict[str, str | None] | None = None, *,
-                force: bool = False) -> Imported:
-    """Read a CSV or XLSX list and write it as YAML. ``facts`` (region, authority…) win over the file's.
-
-    Raises :class:`ListError` (nothing written) for blocking findings, and
-    :class:`UsageError` when the list has no authority or the output exists.
-    """
-    from haze.io.lists import list_format, parse_list
-    from haze.io.lists.table import NO_AUTHORITY
-    from haze.io.lists.yamlwrite import list_yaml, same_list
-
-    source, output = Path(source), Path(output)
-    kind = list_format(source)
-    if kind not in ("csv", "xlsx"):
-        raise UsageError(f"{source}: import reads .csv and .xlsx lists (a YAML list needs no import)")
-    if output.suffix.lower() not in LIST_SUFFIXES:
-        raise UsageError(f"{output}: the imported list is YAML: name it .yaml or .yml")
-    if output.exists() and not force:
-        raise UsageError(f"{output}: already exists; pass --force to overwrite it")
-    lst, findings = _read_sheet(source, kind, {k: v for k, v in (facts or {}).items() if v})
-    blocking = [f for f in findings if f.blocking and f.is_error]
-    if lst is None or blocking:
-        errors = blocking or [f for f in findings if f.is_error]
-        raise ListError(f"{source}: cannot import ({len(errors)} error{'s' if len(errors) != 1 else ''}); "
-                        "nothing written", errors)
-    if lst.info.authority == NO_AUTHORITY:
-        raise UsageError(f"{source}: no authority (发布单位) for the notices: pass --authority "
-                         f"(e.g. --authority {lst.info.region}生态环境局) or add it to a 清单信息 sheet; nothing written")
-    text = list_yaml(lst, f"{lst.info.region} 应急减排清单 — imported by `haze import` from {source.name}\n"
-                          f"sha256 of {source.name}: {lst.sha256}")
-    again = parse_list(text.encode("utf-8"), str(output), "yaml")
-    if again.list is None or again.blocking or not same_list(lst, again.list):
-        raise OutputError(f"{output}: the YAML made from {source} does not read back to the same list "
-                          "(a haze bug: please report it with the file); nothing written")
-    write_atomic(output, text.encode("utf-8"), overwrite=force)
-    return Imported(lst, output, as_warnings(findings))
 
 
-def _read_sheet(source: Path, kind: str, facts: dict[str, str]) -> tuple[EnterpriseList | None, list[Finding]]:
-    import hashlib
-    import stat
-
-    from haze.io.lists.yamlread import MAX_BYTES
-
-    try:
-        info = source.stat()
-        if not stat.S_ISREG(info.st_mode):  # a pipe would block forever
-            return None, [finding("E001", "not a regular file (a directory, pipe or device?)", str(source))]
-        if info.st_size > MAX_BYTES:  # refused before it is read, as every list is
-            return None, [finding("E004", f"file is {info.st_size} bytes; the limit is {MAX_BYTES}", str(source))]
-        data = source.read_bytes()
-    except FileNotFoundError:
-        return None, [finding("E001", "no such file", str(source))]
-    except OSError as exc:
-        return None, [finding("E001", f"cannot read: {exc.strerror or exc}", str(source))]
-    if kind == "csv":
-        from haze.io.lists.csvread import read_csv as reader
-    else:
-        from haze.io.lists.xlsxread import read_xlsx as reader
-    lst, findings = reader(data, str(source), overrides=facts)
-    if lst is not None:
-        lst.sha256 = hashlib.sha256(data).hexdigest()
-    return lst, sorted(findings, key=lambda f: f.line or 0)
 
 
 # -- export -------------------------------------------------------------------------------
@@ -201,7 +117,7 @@ def requirement_rows(result: LevelResult) -> list[list[Any]]:
     return rows
 
 
-def info_rows(result: LevelResult, lst: EnterpriseList, now: datetime | None = None) -> list[list[Any]]:
+def info_rows(result: LevelResult, enterprise_list: EnterpriseList, now: datetime | None = None) -> list[list[Any]]:
     """The facts a reviewer needs to trust the numbers: which list, policy and level, when."""
     from haze import __version__
     from haze.core.timeparse import SHANGHAI, format_zh
@@ -210,16 +126,16 @@ def info_rows(result: LevelResult, lst: EnterpriseList, now: datetime | None = N
     verdict = "达标" if result.ok else f"未达标：{failing}"
     basis = "全社会排放量" if result.basis == "baseline" else "清单排放量合计（清单未给出全社会排放量）"
     return [
-        ["地区", lst.info.region], ["发布单位", lst.info.authority], ["预警级别", level_label(result)],
+        ["地区", enterprise_list.info.region], ["发布单位", enterprise_list.info.authority], ["预警级别", level_label(result)],
         ["政策", f"{result.policy.name} {result.policy.title}".strip()], ["结论", verdict], ["基准", basis],
-        ["清单文件", lst.path], ["清单SHA-256", lst.sha256],
+        ["清单文件", enterprise_list.path], ["清单SHA-256", enterprise_list.sha256],
         ["生成时间", format_zh(now or datetime.now(SHANGHAI))], ["生成工具", f"haze {__version__}"],
     ]
 
 
 @dataclass
 class Exported:
-    """What ``haze export`` did: the level computed, the files written, what to tell the user."""
+    """What :func:`write_export` wrote: the level's result, the files, the number of rows."""
 
     result: LevelResult
     files: list[Path]
@@ -231,30 +147,15 @@ class Exported:
                 "rows": self.rows, "enterprises": len(self.result.enterprises)}
 
 
-def export_level(list_path: str | Path | None, policy: str | None, level: Level, output: str | Path, *,
-                 cache: bool = True) -> Exported:
-    """``haze export``: load the list (SPEC §5's refusals), compute ``level``, write the results.
-
-    Raises :class:`UsageError` for an output that is not .xlsx or .csv, before
-    anything is read; nothing is written when the list cannot be computed.
-    """
-    from haze.core.engine import compute
-    from haze.commands.inputs import load_inputs
-
-    _export_suffix(Path(output))
-    inputs = load_inputs(list_path, policy, cache=cache)
-    done = write_export(compute(inputs.list, inputs.policy, level), inputs.list, output)
-    done.warnings = inputs.warnings
-    return done
 
 
-def write_export(result: LevelResult, lst: EnterpriseList, output: str | Path) -> Exported:
+def write_export(result: LevelResult, enterprise_list: EnterpriseList, output: str | Path) -> Exported:
     """Write ``result`` as ``.xlsx`` (three sheets) or ``.csv`` (plus ``<name>-requirement.csv``)."""
     output = Path(output)
-    suffix = _export_suffix(output)
+    suffix = check_export_name(output)
     rows = result_rows(result)
     if suffix == ".xlsx":
-        write_atomic(output, _xlsx(result, lst, rows), overwrite=True)
+        write_atomic(output, _xlsx(result, enterprise_list, rows), overwrite=True)
         return Exported(result, [output], len(rows) - 1)
     second = requirement_csv_path(output)
     first_data = _csv([list(RESULT_HEADERS), *rows])
@@ -265,7 +166,7 @@ def write_export(result: LevelResult, lst: EnterpriseList, output: str | Path) -
     return Exported(result, [output, second], len(rows) - 1)
 
 
-def _export_suffix(output: Path) -> str:
+def check_export_name(output: Path) -> str:
     suffix = output.suffix.lower()
     if suffix not in EXPORT_SUFFIXES:
         raise UsageError(f"{output}: export writes .xlsx or .csv; name the file so")
@@ -332,7 +233,7 @@ def ratio_format(ratio: float, required: float, ok: bool) -> str:
     return _percent_format(digits)
 
 
-def _xlsx(result: LevelResult, lst: EnterpriseList, rows: list[list[Any]]) -> bytes:
+def _xlsx(result: LevelResult, enterprise_list: EnterpriseList, rows: list[list[Any]]) -> bytes:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font
@@ -382,7 +283,7 @@ def _xlsx(result: LevelResult, lst: EnterpriseList, rows: list[list[Any]]) -> by
            4: lambda n: ratio_format(pollutants[n].ratio or 0.0, pollutants[n].required, pollutants[n].ok),
            5: lambda n: cut_format(pollutants[n].required)},
           {0: 22, 1: 16, 2: 16, 3: 14, 6: 12, 7: 16})
-    sheet(INFO_SHEET, ("项目", "内容"), info_rows(result, lst), {}, {0: 14, 1: 70})
+    sheet(INFO_SHEET, ("项目", "内容"), info_rows(result, enterprise_list), {}, {0: 14, 1: 70})
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

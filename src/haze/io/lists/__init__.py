@@ -23,7 +23,7 @@ class ListReport:
     """A list as read: the model (None when unreadable) and what was found in it."""
 
     path: str
-    list: EnterpriseList | None
+    enterprise_list: EnterpriseList | None
     findings: list[Finding] = field(default_factory=list)
     sha256: str = ""
 
@@ -42,23 +42,36 @@ def read_list(path: str | Path) -> ListReport:
     kind = list_format(path)
     if kind is None:
         return ListReport(name, None, [finding("E001", "unknown list format: use .yaml, .yml, .csv or .xlsx", name)])
+    data, problem = read_list_bytes(path)
+    if data is None:
+        return ListReport(name, None, [problem] if problem is not None else [])
+    return parse_list(data, name, kind)
+
+
+def read_list_bytes(path: str | Path) -> tuple[bytes | None, Finding | None]:
+    """The bytes of a list file, read safely; else None and the one finding (E001/E004) that says why.
+
+    The one place a list file is opened (read_list, the parse cache and ``haze
+    import`` all come here): a pipe or device is refused before it is opened (it
+    would block forever), a file over the size bound before it is read (it must
+    not exhaust memory).
+    """
     from haze.io.lists.yamlread import MAX_BYTES
 
+    name = str(path)
     try:
         info = Path(path).stat()
-        if not (stat.S_ISREG(info.st_mode) or stat.S_ISDIR(info.st_mode)):  # a pipe would block forever
-            return ListReport(name, None, [finding("E001", "not a regular file (a pipe or device?)", name)])
-        if info.st_size > MAX_BYTES:  # refuse before reading: a huge file must not exhaust memory
-            return ListReport(name, None, [finding("E004", f"file is {info.st_size} bytes; the limit is {MAX_BYTES}",
-                                                   name)])
-        data = Path(path).read_bytes()
+        if not (stat.S_ISREG(info.st_mode) or stat.S_ISDIR(info.st_mode)):
+            return None, finding("E001", "not a regular file (a pipe or device?)", name)
+        if info.st_size > MAX_BYTES:
+            return None, finding("E004", f"file is {info.st_size} bytes; the limit is {MAX_BYTES}", name)
+        return Path(path).read_bytes(), None
     except FileNotFoundError:
-        return ListReport(name, None, [finding("E001", "no such file", name)])
+        return None, finding("E001", "no such file", name)
     except IsADirectoryError:
-        return ListReport(name, None, [finding("E001", "is a directory, not a list file", name)])
+        return None, finding("E001", "is a directory, not a list file", name)
     except OSError as exc:
-        return ListReport(name, None, [finding("E001", f"cannot read: {exc.strerror or exc}", name)])
-    return parse_list(data, name, kind)
+        return None, finding("E001", f"cannot read: {exc.strerror or exc}", name)
 
 
 def parse_list(data: bytes, path: str, kind: str = "yaml", digest: str | None = None) -> ListReport:

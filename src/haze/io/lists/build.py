@@ -235,7 +235,7 @@ class Builder:
             if previous is not None and m.value < previous[1] - 1e-12:
                 self.findings.append(finding(
                     "E110", f"{level.value} cut {cut_label(m.value)} is weaker than {previous[0].value} cut "
-                    f"{cut_label(previous[1])}", self.path, m.line or where.line, self.enterprise))
+                    f"{cut_label(previous[1])}", self.path, m.line or where.line, self.enterprise, level=level.value))
             previous = (level, m.value)
 
     def check_rising_across(self, e: Enterprise) -> None:
@@ -259,7 +259,7 @@ class Builder:
                     self.findings.append(finding(
                         "E110", f"{level.value} cut {cut_label(m.value)} for line {line.name} is weaker than its "
                         f"{previous[0].value} cut {cut_label(previous[1].value)} (line and enterprise measures together)",
-                        self.path, m.line or e.line, self.enterprise))
+                        self.path, m.line or e.line, self.enterprise, level=level.value))
                 previous = (level, m, is_own)
 
     # -- the document ----------------------------------------------------

@@ -227,8 +227,8 @@ class TableReader:
         self.unusable = False  # no header, no credit code column, no rows: nothing to build
 
     def add(self, code: str, message: str, line: int | None = None, column: str | None = None,
-            enterprise: str | None = None, severity: str | None = None) -> None:
-        f = finding(code, message, self.path, line, enterprise, column)
+            enterprise: str | None = None, severity: str | None = None, level: str | None = None) -> None:
+        f = finding(code, message, self.path, line, enterprise, column, level)
         self.findings.append(replace(f, severity=severity) if severity else f)
 
     # -- header ------------------------------------------------------------
@@ -584,7 +584,7 @@ class TableReader:
                     if previous is not None and value < previous[1] - 1e-12:
                         self.add("E110", f"{level.value} cut {cut_label(value)} is weaker than {previous[0].value} "
                                  f"cut {cut_label(previous[1])}", r.number, r.labels[cut_key],
-                                 ident if isinstance(ident, str) else None)
+                                 ident if isinstance(ident, str) else None, level=level.value)
                     previous = (level, value)
             if action_key in r.cells:
                 _put(m, "actions", r.cells[action_key], r.number, r.labels[action_key])
@@ -799,9 +799,9 @@ def read_tables(path: str, main: Table, *, sources: Table | None = None, facts: 
                                        if f.code != "E110" or _weakening(f) not in told]
 
 
-def _weakening(f: Finding) -> tuple[int | None, str | None, str]:
-    """What an E110 is about: its row, enterprise and the level that weakens (its message's first word)."""
-    return f.line, f.enterprise, f.message.split(" ", 1)[0]
+def _weakening(f: Finding) -> tuple[int | None, str | None, str | None]:
+    """What an E110 is about: its row, enterprise and the level that weakens."""
+    return f.line, f.enterprise, f.level
 
 
 def _explain(f: Finding, numeric_ids: set[int]) -> Finding:
@@ -815,7 +815,7 @@ def _explain(f: Finding, numeric_ids: set[int]) -> Finding:
 
 # -- the other way: a list as rows (the layout the reader reads) ----------------------
 
-def list_rows(lst: EnterpriseList) -> tuple[list[str], list[list[Any]]]:
+def list_rows(enterprise_list: EnterpriseList) -> tuple[list[str], list[list[Any]]]:
     """The list as one table in the layout above, Chinese headers; other sources last, with a 类型.
 
     The cut cells of a line are what it cuts: its own measure's, else the
@@ -825,7 +825,7 @@ def list_rows(lst: EnterpriseList) -> tuple[list[str], list[list[Any]]]:
             "operating_days", "contact_name", "contact_phone", *CAPACITY_COLUMNS, "line", *POLLUTANTS_KEYS,
             *CUT_KEYS, *ACTION_KEYS, "kind"]
     rows: list[list[Any]] = []
-    for e in lst.enterprises:
+    for e in enterprise_list.enterprises:
         head = {
             "id": e.id, "name": e.name, "town": e.town, "industry": e.industry, "grade": e.grade.value,
             "zone": "key" if e.key_zone else "", "category": e.category.value, "compliant": "是" if e.compliant else "否",
@@ -846,7 +846,7 @@ def list_rows(lst: EnterpriseList) -> tuple[list[str], list[list[Any]]]:
                 row.update({p.value: _plain(v) for p, v in line.emissions.items()})
             row.update(_measure_cells(line.measures if line else {}, e.measures))
             rows.append([row.get(k, "") for k in keys])
-    for s in lst.other_sources:
+    for s in enterprise_list.other_sources:
         row = {"name": s.name, "kind": s.kind or "other"}
         row.update({p.value: _plain(v) for p, v in s.emissions.items()})
         row.update(_measure_cells(s.measures, {}))
@@ -854,9 +854,9 @@ def list_rows(lst: EnterpriseList) -> tuple[list[str], list[list[Any]]]:
     return [HEADERS_ZH[k] for k in keys], [[("" if v is None else v) for v in row] for row in rows]
 
 
-def list_fact_rows(lst: EnterpriseList) -> list[list[Any]]:
+def list_fact_rows(enterprise_list: EnterpriseList) -> list[list[Any]]:
     """The list facts as the key/value rows of a 清单信息 sheet."""
-    info = lst.info
+    info = enterprise_list.info
     rows: list[list[Any]] = [["项目", "内容"], ["地区", info.region], ["发布单位", info.authority]]
     for name, value in (("秋冬季", info.season), ("政策", info.policy), ("文号前缀", info.doc_prefix)):
         if value:

@@ -27,7 +27,7 @@ from yaml.resolver import BaseResolver
 from haze.core.findings import Finding, finding
 
 try:  # libyaml: about 3x faster on large lists
-    from yaml.cyaml import CParser as _Parser
+    from yaml.cyaml import CParser as _Parser  # type: ignore[attr-defined]
 
     LIBYAML = True
 except ImportError:  # pragma: no cover - depends on the PyYAML build
@@ -104,7 +104,7 @@ class _Loader(_Parser, SafeConstructor, Resolver):  # type: ignore[misc, valid-t
         try:
             return super().construct_object(node, deep)
         except (ValueError, KeyError, TypeError, OverflowError):
-            text = node.value if isinstance(node.value, str) else node.id
+            text = node.value if isinstance(node.value, str) else node.id  # type: ignore[attr-defined]
             raise ConstructorError(None, None, f"cannot read {_short(text)!r} as {node.tag}",
                                    node.start_mark) from None
 
@@ -156,10 +156,10 @@ def _construct_int(loader: _Loader, node: yaml.ScalarNode) -> int | float:
     return value
 
 
-_Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+_Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)  # type: ignore[type-var]
 # Explicit timestamps, binary, sets, ordered maps: read as their text or refuse.
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_string)
-_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_string)  # type: ignore[type-var]
+_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)  # type: ignore[type-var]
 
 
 def _line_of_offset(data: bytes, offset: int) -> int:
@@ -204,7 +204,7 @@ def _exact_depth(data: bytes) -> tuple[int, int | None]:
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    return depth, event.start_mark.line + 1
+                    return depth, event.start_mark.line + 1  # type: ignore[union-attr]
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
     finally:
@@ -251,18 +251,20 @@ def _yaml_error(exc: yaml.YAMLError, path: str, data: bytes = b"") -> Finding:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     if isinstance(exc, yaml.reader.ReaderError) and data:
         # libyaml counts the position in bytes, PyYAML's own reader in characters
-        text = data if LIBYAML else data.decode("utf-8", "replace")
-        line = text[: exc.position].count(b"\n" if LIBYAML else "\n") + 1
+        if LIBYAML:
+            line = data[: exc.position].count(b"\n") + 1
+        else:
+            line = data.decode("utf-8", "replace")[: exc.position].count("\n") + 1
         return finding("E002", f"YAML: {exc.reason}", path, line)
     problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
     context = getattr(exc, "context", None)
     if problem and "could not determine a constructor" in problem:
         problem = "tags that construct objects are not allowed" + problem.split("constructor", 1)[1]
     message = f"{context} {problem}" if context and "constructor" not in problem else problem
-    line = mark.line + 1 if mark else None
-    if line is not None and data:  # at the end of a file without a final newline libyaml counts one more
-        line = min(line, data.count(b"\n") + 1)
-    return finding("E002", f"YAML syntax: {message}", path, line)
+    at: int | None = mark.line + 1 if mark else None
+    if at is not None and data:  # at the end of a file without a final newline libyaml counts one more
+        at = min(at, data.count(b"\n") + 1)
+    return finding("E002", f"YAML syntax: {message}", path, at)
 
 
 def load_yaml(data: bytes, path: str) -> tuple[Any, list[Finding]]:
@@ -274,9 +276,8 @@ def load_yaml(data: bytes, path: str) -> tuple[Any, list[Finding]]:
     except UnicodeDecodeError as exc:
         if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
             return None, [finding("E001", "file is UTF-16; save it as UTF-8", path)]
-        line = _line_of_offset(data, exc.start)
         return None, [finding("E001", f"not UTF-8 text (byte 0x{data[exc.start]:02X}); save the file as UTF-8",
-                              path, line)]
+                              path, _line_of_offset(data, exc.start))]
     if not data.strip():
         return None, [finding("E003", "the file is empty", path, 1)]
     if _depth_bound(data) > MAX_DEPTH:

@@ -101,9 +101,9 @@ def _source_doc(s: OtherSource) -> dict[str, Any]:
     return doc
 
 
-def list_document(lst: EnterpriseList) -> dict[str, Any]:
+def list_document(enterprise_list: EnterpriseList) -> dict[str, Any]:
     """The list as the plain document of SPEC §2, keys in the SPEC's order, defaults left out."""
-    info = lst.info
+    info = enterprise_list.info
     head: dict[str, Any] = {"region": info.region, "authority": info.authority}
     head.update((k, v) for k, v in (("season", info.season), ("policy", info.policy),
                                     ("doc_prefix", info.doc_prefix)) if v)
@@ -111,13 +111,13 @@ def list_document(lst: EnterpriseList) -> dict[str, Any]:
         head["baseline"] = {p.value: _num(info.baseline[p]) for p in POLLUTANTS if p in info.baseline}
     if not info.strict_ids:
         head["strict_ids"] = False
-    doc: dict[str, Any] = {"list": head, "enterprises": [_enterprise_doc(e) for e in lst.enterprises]}
-    if lst.other_sources:
-        doc["other_sources"] = [_source_doc(s) for s in lst.other_sources]
+    doc: dict[str, Any] = {"list": head, "enterprises": [_enterprise_doc(e) for e in enterprise_list.enterprises]}
+    if enterprise_list.other_sources:
+        doc["other_sources"] = [_source_doc(s) for s in enterprise_list.other_sources]
     return doc
 
 
-def list_yaml(lst: EnterpriseList, comment: str = "") -> str:
+def list_yaml(enterprise_list: EnterpriseList, comment: str = "") -> str:
     """YAML text that haze reads back to the same list: Chinese as Chinese, one enterprise after another."""
     import yaml
 
@@ -143,7 +143,7 @@ def list_yaml(lst: EnterpriseList, comment: str = "") -> str:
 
     Dumper.add_representer(str, text)
     Dumper.add_representer(_Flow, flow)
-    body = yaml.dump(list_document(lst), Dumper=Dumper, allow_unicode=True, sort_keys=False,
+    body = yaml.dump(list_document(enterprise_list), Dumper=Dumper, allow_unicode=True, sort_keys=False,
                      default_flow_style=False, width=100_000, indent=2)
     head = "".join(f"# {line}".rstrip() + "\n" for line in comment.splitlines())
     return head + body
@@ -151,8 +151,8 @@ def list_yaml(lst: EnterpriseList, comment: str = "") -> str:
 
 def same_list(a: EnterpriseList, b: EnterpriseList) -> bool:
     """The same list, wherever its parts stand in their files (rows vs YAML lines)."""
-    def shape(lst: EnterpriseList) -> tuple:
-        return (lst.info,
-                [replace(e, line=0, lines=[replace(x, line=0) for x in e.lines]) for e in lst.enterprises],
-                [replace(s, line=0) for s in lst.other_sources])
+    def shape(enterprise_list: EnterpriseList) -> tuple:
+        return (enterprise_list.info,
+                [replace(e, line=0, lines=[replace(x, line=0) for x in e.lines]) for e in enterprise_list.enterprises],
+                [replace(s, line=0) for s in enterprise_list.other_sources])
     return shape(a) == shape(b)

@@ -1,4 +1,4 @@
-"""Human output: the tables of a level result (check, activate, validate).
+"""The rich tables of the human output: a level result (check, activate), validate's levels, plan.
 
 Tables are laid out when they are printed, for the width they get: piped
 output (80 columns) gets a compact layout with every enterprise name whole, a
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from haze.core.engine import (
     IDLE,
@@ -21,11 +21,13 @@ from haze.core.engine import (
     LevelResult,
     PollutantResult,
 )
-from haze.core.fmt import cut_label, pct, ratio_pct, tonnes
+from haze.core.findings import BLOCKING
+from haze.core.fmt import cut_label, cut_pct, pct, ratio_pct, tonnes
 from haze.core.labels import CATEGORY_LABELS, REASON_LABELS, label
 from haze.core.model import POLLUTANTS, Category, Pollutant
 
-__all__ = ["enterprise_table", "line_cuts", "pct", "pollutant_table", "ratio_text", "tonnes", "verdict"]
+if TYPE_CHECKING:
+    from haze.commands.plan import Plan
 
 
 def ratio_text(r: PollutantResult) -> str:
@@ -326,4 +328,137 @@ def verdict(result: LevelResult) -> str:
     if any(r.assessed and r.basis == "listed" for r in result.pollutants.values()):
         text += ("\n[yellow]basis: listed[/] — the list gives no baseline (全社会排放量) for the pollutants "
                  "marked *: their ratios are shares of the listed emissions only")
+    return text
+
+
+# -- validate: the requirement at every level --------------------------------------
+
+def requirement_table(result: Any) -> Any:
+    """Ratio per pollutant (rows) and level (columns), ✓ or ✗, the requirement in each heading."""
+    from rich import box
+    from rich.markup import escape
+    from rich.table import Table
+
+    levels = list(result.levels.values())
+    listed = any(p.assessed and p.basis == "listed" for r in levels for p in r.pollutants.values())
+    # a policy file's name is data: escaped, never read as markup
+    table = Table(title=f"requirement by level — policy {escape(result.policy)}", title_justify="left",
+                  title_style="bold", box=box.SIMPLE, show_edge=False, pad_edge=False, show_footer=True,
+                  caption="* share of listed emissions (no baseline)" if listed else None,
+                  caption_justify="left", caption_style="dim")
+    table.add_column("pollutant", no_wrap=True, footer="met")
+    for r in levels:
+        table.add_column(_level_heading(r), justify="right", no_wrap=True,
+                         footer="[green]yes[/]" if r.ok else "[bold red]NO[/]")
+    for p in POLLUTANTS:
+        table.add_row(f"{p.label} {p.zh}", *(_ratio_cell(r, p) for r in levels))
+    return table
+
+
+def _level_heading(result: Any) -> str:
+
+    required = result.policy.uniform_requirement(result.level)
+    # the requirement rounded up, like a cut: never shown as less than is asked
+    return f"{result.level.value} ≥{cut_pct(required)}" if isinstance(required, float) else result.level.value
+
+
+def _ratio_cell(result: Any, pollutant: Any) -> str:
+    """``26.52% ✓``; a failing ratio is rounded down and carries its requirement when it differs by pollutant."""
+
+    r = result.pollutants[pollutant]
+    if not r.assessed:
+        return "[dim]—[/]"
+    star = "*" if r.basis == "listed" else ""
+    shown = ratio_pct(r.ratio, r.ok)
+    if r.ok:
+        return f"{shown}{star} [green]✓[/]"
+    need = "" if isinstance(result.policy.uniform_requirement(result.level), float) else f" <{pct(r.required)}"
+    return f"[red]{shown}{star}{need} ✗[/]"
+
+
+def file_verdict(result: Any) -> Any:
+    """``list.yaml: 0 errors, 3 warnings — valid`` (and why no table, when blocked)."""
+    from rich.text import Text
+
+    counts = f"{_plural(result.errors, 'error')}, {_plural(result.warnings, 'warning')}"
+    text = Text(f"{result.path}: {counts} — ")
+    text.append("valid" if result.ok else "NOT VALID", style="bold green" if result.ok else "bold red")
+    if not result.computed and any(f.code in BLOCKING and f.is_error for f in result.findings):
+        text.append(" (levels not computed: fix the blocking errors first)")
+    return text
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+
+# -- plan -------------------------------------------------------------------------------
+
+def tier_table(result: Plan) -> Any:
+    from rich.table import Table
+
+    from haze.core.model import POLLUTANTS
+
+    table = Table(title="tiers: each line's cut → cut + t × (1 − cut); added reduction t/d", title_justify="left")
+    for name in ("grades", "t", "ent.", "lines", *(p.label for p in POLLUTANTS)):
+        table.add_column(name, justify="left" if name == "grades" else "right")
+    for tier in result.tiers:
+        table.add_row("/".join(g.value for g in tier.grades), f"{tier.percent}%", str(tier.enterprises),
+                      str(len(tier.changes)), *(tonnes(tier.added(p)) for p in POLLUTANTS))
+    return table
+
+
+def change_table(result: Plan) -> Any:
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title="lines raised (— = the whole enterprise)", title_justify="left")
+    for name in ("id", "name", "line", "grade", "level", "cut"):
+        table.add_column(name, no_wrap=name in ("id", "cut"))
+    for tier in result.tiers:
+        for change in tier.changes:
+            r = result.before.enterprises[change.enterprise]
+            e = r.enterprise
+            line = r.lines[change.line].name if e.has_lines else "—"
+            # names, codes and line names are list data: Text, never parsed as markup
+            table.add_row(Text(e.id), Text(e.name), Text(line), e.grade.value, r.effective_level.value,
+                          f"{cut_label(change.old_cut)} → {cut_label(change.new_cut)}")
+    return table
+
+
+def plan_ratio_table(result: Plan) -> Any:
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table(title=f"{result.level.title} — policy {escape(result.before.policy.name)}", title_justify="left")
+    for name in ("pollutant", "before", "after", "required", "met"):
+        table.add_column(name, justify="left" if name == "pollutant" else "right")
+    for p, before in result.before.pollutants.items():
+        after = result.after.pollutants[p]
+        met = "—" if not after.assessed else ("[green]yes[/]" if after.ok else "[bold red]NO[/]")
+        binding = " (binding)" if p in result.binding else ""
+        # a ratio short of the requirement is rounded down: it never reads as reaching it
+        table.add_row(f"{p.label} {p.zh}{binding}", ratio_pct(before.ratio, before.ok), ratio_pct(after.ratio, after.ok),
+                      pct(after.required), met)
+    return table
+
+
+def plan_verdict(result: Plan) -> str:
+    from haze.commands.plan import describe_tiers
+
+    head = result.level.title
+    binding = ", ".join(p.label for p in result.binding)
+    if result.already_met:
+        text = f"[bold green]MET[/]: {head} is already met; nothing to add"
+    elif result.feasible:
+        text = f"[bold green]PLAN[/]: {head} is met by raising {describe_tiers(result)} (binding: {binding})"
+    else:
+        after = result.after.pollutants
+        best = "; ".join(f"{p.label} at most {ratio_pct(after[p].ratio, after[p].ok)} < {pct(after[p].required)}"
+                         for p in result.binding)
+        text = (f"[bold red]INFEASIBLE[/]: {head} cannot be met even by stopping every D, unrated, "
+                f"nonleading, C and B line: {best}")
+    if result.before.basis == "listed":
+        text += "\n[yellow]basis: listed[/] — the list gives no baseline (全社会排放量); ratios are of listed emissions"
     return text

@@ -1,0 +1,112 @@
+"""Options and helpers the journal commands share (activate, lift, status, history).
+
+The defaults of ``--journal`` and ``--out`` live in the commands (None here
+means "the command decides": :mod:`haze.commands.issuing`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+from haze.cli.common import F
+
+
+def journal_option(f: F) -> F:
+    return click.option("--journal", type=click.Path(dir_okay=False), metavar="FILE",
+                        help="The journal of warnings (SQLite). Default: the nearest .haze/journal.db in this "
+                             "directory or a parent (`haze init` starts one; activate --journal naming a new "
+                             "file starts it there).")(f)
+
+
+def notice_options(f: F) -> F:
+    """--out, --lang, --format, --templates, --dry-run: how notices are written."""
+    decorators = (
+        click.option("--dry-run", is_flag=True,
+                     help="Do everything but write notices and record: templates are rendered in memory."),
+        click.option("--templates", type=click.Path(file_okay=False), metavar="DIR",
+                     help="Your own templates, used before the shipped ones (by file name)."),
+        click.option("--format", "format", type=click.Choice(["md", "html", "txt"]), default="md",
+                     show_default=True, help="Notice file format."),
+        click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+                     help="Notice language."),
+        click.option("--out", type=click.Path(file_okay=False), metavar="DIR",
+                     help="Parent directory: each run writes its own DIR/<id>/ (default: notices, beside the "
+                          ".haze/ of the journal when it is found in a parent directory)."),
+    )
+    for decorator in decorators:
+        f = decorator(f)
+    return f
+
+
+def when_option(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime | None:
+    """``--start``/``--until``/``--at``: ISO or 2025年12月1日20时, Asia/Shanghai."""
+    if value is None:
+        return None
+    from haze.core.timeparse import parse_when
+
+    return parse_when(str(value))
+
+
+@contextmanager
+def progress_bar(wanted: bool, description: str) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar on stderr, only on a terminal (never with --json or in a pipe)."""
+    import sys
+
+    if not wanted or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import Progress
+
+    from haze.cli.common import stderr_console
+
+    with Progress(console=stderr_console(), transient=True) as bar:
+        task = bar.add_task(description, total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
+
+
+def tell_waiting() -> None:
+    click.echo("haze: another haze activate or lift is writing the journal; waiting for it to finish…", err=True)
+
+
+def may_create_journal(journal: str | None, dry_run: bool, as_json: bool) -> bool:
+    """The explicit act SPEC §10 asks before a new journal: --journal naming a new file, or a confirmation.
+
+    A journal named in haze.yaml that does not exist is not one (the USB stick
+    may simply not be plugged in); neither is a pipe or a script: activate then
+    refuses, saying where it looked (haze.commands.init.refuse_missing).
+    """
+    from click.core import ParameterSource
+
+    from haze.io.journal import journal_path
+
+    path = journal_path(journal)
+    if dry_run or path.exists():
+        return False
+    if journal and click.get_current_context().get_parameter_source("journal") is ParameterSource.COMMANDLINE:
+        return True
+    if as_json or not interactive():
+        return False
+    looked = "" if journal else f" (none in {Path.cwd()} or any parent directory)"
+    click.echo(f"haze: no journal at {path}{looked}.", err=True)
+    return click.confirm("Start a NEW journal there? Its notice numbers begin at 1", default=False, err=True)
+
+
+def interactive() -> bool:
+    """A person at a terminal, who can answer a question (tests replace it)."""
+    import sys
+
+    return sys.stdin.isatty() and sys.stderr.isatty()
+
+
+def optional_path(value: str | None) -> Path | None:
+    return Path(value) if value else None
+

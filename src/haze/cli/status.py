@@ -1,0 +1,20 @@
+"""``haze status``: click wiring for :mod:`haze.commands.status` (light: no list machinery, no Jinja)."""
+
+from __future__ import annotations
+
+import click
+
+from haze.cli.common import config_option
+from haze.cli.journal_options import journal_option, optional_path
+from haze.cli.reporters import report
+
+
+@click.command()
+@journal_option
+@click.option("--json", "as_json", is_flag=True, help="Machine output (JSON) on stdout, nothing else.")
+@config_option
+def status(journal: str | None, as_json: bool) -> None:
+    """The active warning, if any (exit 0 either way)."""
+    from haze.commands import status as command
+
+    report(command.run(command.Settings(journal=optional_path(journal))), as_json)

@@ -1,0 +1,355 @@
+"""``haze activate LEVEL`` (SPEC §7, §10): compute, issue the notices, record the warning.
+
+:func:`run` loads and computes the list, decides what the journal allows (a
+new warning, an adjustment 升级/降级, a forced re-issue, or a refusal), renders
+the notices and records it all. How SPEC §10's guarantees are kept:
+
+* **One writer at a time, lock held while rendering.** The journal's write
+  transaction (``BEGIN IMMEDIATE``) is opened before the active warning is
+  read and committed only after the notices are rendered. A second duty
+  officer therefore waits (and is told so) until the first has finished, then
+  sees the first one's warning: the same level is refused, another level is an
+  adjustment. The alternative, reserving in one short transaction and
+  finalising in another, would leave a "reserved" row behind a killed process
+  that someone must clear; waiting a few seconds for the other officer is the
+  better trade. The wait is bounded by :data:`haze.io.journal.LOCK_WAIT`.
+* **Nothing half-done is ever visible.** Notices are rendered into a hidden
+  staging directory ``OUT/.<id>.pending/`` (:mod:`haze.commands.staging`); the
+  journal is committed, and only then is the set moved to ``OUT/<id>``. A run
+  killed before the commit leaves only the hidden staging directory and no
+  record; the next ``activate`` or ``lift`` on the same journal finishes or
+  deletes what it finds (:func:`haze.commands.staging.recover`).
+* **A template error creates no journal.** Where no journal exists yet, the
+  notices are rendered *before* the journal is created, into this run's own
+  hidden directory (``OUT/.<id>.<token>.prerender/``), with the numbers a new
+  journal gives; the journal is then created, the numbers reserved, and the set
+  moved into staging and recorded as it is: rendered once. Only if another
+  officer created the journal in between (other numbers, another id) is it
+  rendered again.
+* **Durable before recorded.** Every notice, the staging directory and its
+  parent are fsynced before the journal commits (``synchronous=FULL``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable
+
+from haze.commands.inputs import load_inputs
+from haze.commands.issuing import (
+    NoticeSettings,
+    Progress,
+    check_count,
+    not_before,
+    notice_paths,
+    notice_records,
+    now_shanghai,
+    number_range,
+    recipients,
+    recorded_now,
+    show,
+    stamp_id,
+    unique_id,
+)
+from haze.commands.staging import Staging, final_paths, publish_staged, recover
+from haze.core.errors import AlreadyActive, RequirementNotMet, UsageError
+from haze.core.model import EnterpriseList, Level
+from haze.core.timeparse import to_shanghai
+from haze.io.journal import (
+    ACTIVATION,
+    ACTIVE,
+    ADJUSTMENT,
+    EXPIRED,
+    REISSUE,
+    SUPERSEDED,
+    ActivationRecord,
+    Journal,
+    current_user,
+    journal_path,
+)
+
+if TYPE_CHECKING:
+    from haze.core.engine import LevelResult
+    from haze.core.findings import Finding
+    from haze.render.notices import Issue, NoticeSet
+
+#: --start further than this from now is probably a mistyped date: activate warns
+START_WARNING = timedelta(hours=24)
+
+
+@dataclass(kw_only=True)
+class Settings(NoticeSettings):
+    """What ``haze activate`` was asked to do (SPEC §7)."""
+
+    level: Level
+    list_path: str | Path | None
+    policy: str | None = None
+    cache: bool = True
+    start: datetime | None = None  # default: now
+    until: datetime | None = None
+    hours: float | None = None  # another way to give ``until``
+    force: bool = False
+    strict: bool = False
+    #: an explicit act allows a new journal (--journal naming a new file, a confirmation): SPEC §10
+    new_journal: bool = False
+
+
+@dataclass
+class Outcome:
+    """What :func:`run` did (also a dry run, which records nothing)."""
+
+    id: str
+    kind: str  # activation, adjustment or reissue
+    result: LevelResult
+    enterprise_list: EnterpriseList
+    start: datetime
+    until: datetime | None
+    notices: NoticeSet  # its paths are final (under OUT/<id>/) even for a dry run, where nothing exists
+    numbers: tuple[str, str] | None  # first and last notice number; None when no enterprise operates
+    closed: ActivationRecord | None = None  # the warning this one superseded or found expired
+    warnings: list[Finding] = field(default_factory=list)
+    journal: Path = Path()  # absolute
+    new_journal: bool = False  # this activation created the journal file
+    dry_run: bool = False
+    notes: list[str] = field(default_factory=list)  # cautions: a --start far from now
+
+    @property
+    def ok(self) -> bool:
+        """The requirement is met (the notices went out either way; SPEC §7 exits 0 for both)."""
+        return self.result.ok
+
+    @property
+    def adjusted_from(self) -> str | None:
+        """The id of the warning this one replaced as an adjustment or re-issue."""
+        return self.closed.id if self.closed is not None and self.kind in (ADJUSTMENT, REISSUE) else None
+
+    def to_json(self) -> dict[str, Any]:
+        """SPEC §7.1 plus ``activation`` and ``notices`` (and ``adjusted_from`` for an adjustment)."""
+        from haze.render.report import level_json
+
+        data = level_json(self.result, self.enterprise_list)
+        data["activation"] = self.id
+        data["notices"] = notice_paths(self.notices, self.dry_run)
+        if self.adjusted_from:
+            data["adjusted_from"] = self.adjusted_from
+        if self.dry_run:
+            data["dry_run"] = True
+        return data
+
+
+def run(settings: Settings, *, now: datetime | None = None, progress: Progress | None = None,
+        on_wait: Callable[[], None] | None = None) -> Outcome:
+    """Compute ``settings.level`` for the list, issue the notices and record the warning.
+
+    Raises ``ListError`` (bad list, exit 2), ``UsageError``,
+    ``RequirementNotMet`` (``strict`` and not met), ``AlreadyActive``,
+    ``TemplateError`` or ``JournalError``; in every case nothing is recorded
+    and no notice directory appears. ``PublishError`` (exit 1) only after the
+    record: the warning is recorded, its notices wait in staging.
+    """
+    from haze.core.engine import compute
+
+    now = now_shanghai(now)
+    # A warning starts on the minute, as the notices state it (2025年12月1日20时5分).
+    start = to_shanghai(settings.start) if settings.start is not None else now.replace(second=0)
+    until = _until(start, settings.until, settings.hours)
+    journal = Journal(journal_path(settings.journal), create=settings.new_journal)
+    if not settings.dry_run and not settings.new_journal and not journal.path.exists():
+        from haze.commands.init import refuse_missing
+
+        raise refuse_missing(journal.path, named=settings.journal is not None)  # before anything is read or written
+    inputs = load_inputs(settings.list_path, settings.policy, cache=settings.cache)
+    result = compute(inputs.enterprise_list, inputs.policy, settings.level)
+    if settings.strict and not result.ok:
+        raise RequirementNotMet(f"{settings.level.value} requirement not met ({_shortfalls(result)}); "
+                                "--strict: no notice written, nothing recorded")
+    out = settings.out_dir(journal.path)
+    pending = _Activation(settings, inputs.enterprise_list, result, start, until, now, inputs.warnings, out)
+    with journal:
+        if settings.dry_run:
+            return pending.dry_run(journal)
+        # No journal yet: the transaction below creates it (and its .haze/), so render first, outside it.
+        staged = pending.stage(journal, progress) if not journal.path.exists() else None
+        try:
+            with journal.transaction(on_wait=on_wait):
+                recover(out, journal)
+                activated = pending.record(journal, progress, staged)
+        except BaseException:
+            if staged is not None:
+                staged.staging.remove()
+            journal.discard_new()  # a failed first activation leaves no empty journal behind
+            raise
+        publish_staged(out, activated.id, journal)
+    return activated
+
+
+@dataclass
+class _Staged:
+    """A set rendered into staging before the journal existed, with the issue (numbers) it assumed."""
+
+    issue: Issue
+    kind: str
+    staging: Staging
+    notices: NoticeSet
+
+
+class _Activation:
+    """One activation being decided, rendered and recorded."""
+
+    def __init__(self, settings: Settings, enterprise_list: EnterpriseList, result: LevelResult,
+                 start: datetime, until: datetime | None, now: datetime, warnings: list[Finding],
+                 out: Path) -> None:
+        self.settings, self.enterprise_list, self.result = settings, enterprise_list, result
+        self.start, self.until, self.now, self.warnings = start, until, now, warnings
+        self.out = out
+        self.prefix = enterprise_list.info.doc_prefix
+        self.count = len(result.operating)
+
+    def decide(self, journal: Journal) -> tuple[str, ActivationRecord | None, str | None]:
+        """(kind, the active warning, what becomes of it): SPEC §10's rules."""
+        active = journal.active()
+        level = self.settings.level
+        if active is None:
+            return ACTIVATION, None, None
+        if active.ended_by(self.start):
+            # Its own end time has passed: this is a new warning, not a change of that one.
+            return ACTIVATION, active, EXPIRED
+        if active.level is not level:
+            # An adjustment supersedes the warning from its own start: never from before that warning began.
+            not_before(active, self.start, "adjust", "--start")
+            return ADJUSTMENT, active, SUPERSEDED
+        if not self.settings.force:
+            raise AlreadyActive(
+                f"{level.value} warning {active.id} is already active (since {show(active.start)}, recorded "
+                f"by {active.user}); use --force to issue it again, or `haze lift` first")
+        not_before(active, self.start, "re-issue", "--start")
+        return REISSUE, active, SUPERSEDED
+
+    def issue(self, journal: Journal, kind: str, active: ActivationRecord | None, first: int) -> Issue:
+        from haze.render.notices import Issue
+
+        # An adjustment or a re-issue replaces the warning's notices: each new one cites the number it replaces.
+        replaced = active if kind in (ADJUSTMENT, REISSUE) else None
+        return Issue(id=unique_id(journal, self.out, stamp_id(self.start, self.settings.level.value)),
+                     kind="activation", level=self.settings.level, start=self.start, until=self.until,
+                     issued=self.now, first_number=first,
+                     previous_level=replaced.level if replaced is not None and kind == ADJUSTMENT else None,
+                     reissue=kind == REISSUE, replaces=replaced.id if replaced is not None else None,
+                     replaced_numbers={r["id"]: r["number"] for r in recipients(journal, replaced)}
+                     if replaced is not None else {},
+                     user=current_user())
+
+    def notes(self) -> list[str]:
+        """Cautions the officer should see: a --start far from now is usually a mistyped date."""
+        if self.settings.start is None or abs(self.start - self.now) <= START_WARNING:
+            return []
+        hours = int(abs(self.start - self.now).total_seconds() // 3600)
+        span = f"{hours // 24} days {hours % 24} hours" if hours >= 48 else f"{hours} hours"
+        side = "before" if self.start < self.now else "after"
+        note = (f"--start {show(self.start)} is {span} {side} now ({show(self.now)}); check the date "
+                "(a time without a year takes the year nearest now)")
+        return [note]
+
+    def render(self, issue: Issue, parent: Path, *, dry_run: bool = False,
+               progress: Progress | None = None) -> NoticeSet:
+        from haze.render.notices import render_activation
+
+        s = self.settings
+        return render_activation(self.result, self.enterprise_list, issue, parent, lang=s.lang, fmt=s.fmt,
+                                 templates=s.templates, dry_run=dry_run, progress=progress)
+
+    def dry_run(self, journal: Journal) -> Outcome:
+        """Everything but writing and recording: the templates are rendered in memory."""
+        kind, active, fate = self.decide(journal)
+        issue = self.issue(journal, kind, active, journal.peek_number(self.prefix, self.now.year))
+        notices = self.render(issue, self.out, dry_run=True)
+        return self._outcome(issue, kind, notices, active if fate else None, journal, dry_run=True)
+
+    def stage(self, journal: Journal, progress: Progress | None) -> _Staged:
+        """Before a new journal is created: render into this run's own directory with the numbers it will give."""
+        kind, active, _ = self.decide(journal)
+        issue = self.issue(journal, kind, active, journal.peek_number(self.prefix, self.now.year))
+        staging = Staging(self.out, issue.id, journal, prerender=True)
+        with staging as folder:
+            notices = self.render(issue, folder, progress=progress)
+        return _Staged(issue, kind, staging, notices)
+
+    def record(self, journal: Journal, progress: Progress | None, staged: _Staged | None) -> Outcome:
+        """Inside the journal's write transaction: render into staging (unless staged already), then record."""
+        kind, active, fate = self.decide(journal)
+        first = journal.allocate_numbers(self.prefix, self.now.year, self.count)
+        issue = self.issue(journal, kind, active, first)
+        if staged is not None and (staged.issue, staged.kind) != (issue, kind):
+            staged.staging.remove()  # another officer made the journal meanwhile: other numbers, render again
+            staged = None
+        staging = Staging(self.out, issue.id, journal)
+        with staging as folder:
+            if staged is not None:
+                staging.adopt(staged.staging)  # rendered before the journal existed: moved, not rendered again
+                notices = staged.notices
+            else:
+                notices = self.render(issue, folder, progress=progress)
+            notices = final_paths(notices, self.out, issue.id)
+            check_count(notices, self.count)
+            if active is not None and fate is not None:
+                closed_at = active.until if fate == EXPIRED and active.until else self.start
+                journal.close_activation(active.id, fate, closed_at,
+                                         superseded_by=issue.id if fate == SUPERSEDED else None)
+            journal.insert_activation(self._record(issue, kind, active, notices))
+            journal.insert_notices(notice_records(issue.id, notices))
+        return self._outcome(issue, kind, notices, active if fate else None, journal, dry_run=False)
+
+    def _record(self, issue: Issue, kind: str, active: ActivationRecord | None,
+                notices: NoticeSet) -> ActivationRecord:
+        from haze.render.report import pollutant_json
+
+        info = self.enterprise_list.info
+        result = self.result
+        list_info: dict[str, Any] = {"region": info.region, "authority": info.authority, "season": info.season,
+                                     "doc_prefix": info.doc_prefix}
+        contact = getattr(info, "contact", None)
+        if contact is not None:  # the lift notices name the same duty contact
+            list_info["contact"] = {"name": contact.name, "phone": contact.phone}
+        return ActivationRecord(
+            id=issue.id, kind=kind, state=ACTIVE, level=issue.level, start=issue.start, until=issue.until,
+            list_path=str(Path(self.enterprise_list.path).resolve()) if self.enterprise_list.path else "",
+            list_sha256=self.enterprise_list.sha256,
+            list_info=list_info,
+            policy=result.policy.record, requirement=result.policy.uniform_requirement(result.level),
+            pollutants={p.value: pollutant_json(r) for p, r in result.pollutants.items()},
+            ok=result.ok, notice_dir=str(notices.directory.resolve()), manifest_sha256=notices.manifest_sha256,
+            notice_count=notices.count, user=issue.user, recorded=recorded_now(),
+            previous_id=active.id if active else None, previous_level=issue.previous_level,
+        )
+
+    def _outcome(self, issue: Issue, kind: str, notices: NoticeSet, closed: ActivationRecord | None,
+                 journal: Journal, *, dry_run: bool) -> Outcome:
+        return Outcome(id=issue.id, kind=kind, result=self.result, enterprise_list=self.enterprise_list,
+                       start=self.start, until=self.until, notices=notices,
+                       numbers=number_range(self.prefix, issue, notices.count), closed=closed,
+                       warnings=self.warnings, journal=journal.path, new_journal=journal.created,
+                       dry_run=dry_run, notes=self.notes())
+
+
+def _until(start: datetime, until: datetime | None, hours: float | None) -> datetime | None:
+    if until is not None and hours is not None:
+        raise UsageError("give --until or --hours, not both")
+    if hours is not None:
+        if not hours > 0 or hours != hours or hours == float("inf"):
+            raise UsageError(f"--hours must be a positive number of hours, not {hours}")
+        until = start + timedelta(hours=hours)
+    if until is not None:
+        until = to_shanghai(until)
+        if until <= start:
+            raise UsageError(f"the warning would end ({show(until)}) before it starts ({show(start)})")
+    return until
+
+
+def _shortfalls(result: LevelResult) -> str:
+    from haze.core.fmt import pct, ratio_pct
+
+    # ratio_pct rounds a failing ratio down: 29.999% never reads "30.0% < 30%".
+    failing = [(p, result.pollutants[p]) for p in result.failing]
+    return ", ".join(f"{p.label} {ratio_pct(r.ratio, r.ok)} < {pct(r.required)}" for p, r in failing)

@@ -1,0 +1,54 @@
+"""``haze check LEVEL`` (SPEC §4, §7): load the list, compute the level, write nothing.
+
+Unlike :mod:`haze.commands.validate`, blocking errors refuse the list
+(:class:`~haze.core.errors.ListError`, exit 2), and every other error is a
+warning: a typo must never stop an emergency (SPEC §5).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from haze.commands.inputs import load_inputs
+from haze.core.findings import Finding
+from haze.core.model import EnterpriseList, Level
+
+if TYPE_CHECKING:
+    from haze.core.engine import LevelResult
+
+
+@dataclass(kw_only=True)
+class Settings:
+    level: Level
+    list_path: str | Path | None
+    policy: str | None = None
+    cache: bool = True
+
+
+@dataclass
+class Outcome:
+    """The list read, the level computed, and the warnings that did not stop it."""
+
+    enterprise_list: EnterpriseList
+    result: LevelResult
+    warnings: list[Finding] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.result.ok
+
+    def to_json(self) -> dict[str, Any]:
+        """SPEC §7.1."""
+        from haze.render.report import level_json
+
+        return level_json(self.result, self.enterprise_list)
+
+
+def run(settings: Settings) -> Outcome:
+    from haze.core.engine import compute
+
+    inputs = load_inputs(settings.list_path, settings.policy, cache=settings.cache)
+    return Outcome(inputs.enterprise_list, compute(inputs.enterprise_list, inputs.policy, settings.level),
+                   inputs.warnings)

@@ -1,0 +1,59 @@
+"""``haze export LEVEL -o FILE`` (SPEC §9): a level's per-enterprise results as XLSX or CSV, for reporting upward.
+
+Loads the list with SPEC §5's refusals, computes the level and writes through
+:func:`haze.render.sheets.write_export` (atomically). The output name is
+checked before anything is read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from haze.commands.inputs import load_inputs
+from haze.core.findings import Finding
+from haze.core.model import Level
+
+if TYPE_CHECKING:
+    from haze.core.engine import LevelResult
+
+
+@dataclass(kw_only=True)
+class Settings:
+    level: Level
+    list_path: str | Path | None
+    output: Path  # FILE.xlsx or FILE.csv (plus FILE-requirement.csv); replaced if it exists
+    policy: str | None = None
+    cache: bool = True
+
+
+@dataclass
+class Outcome:
+    """What ``haze export`` did: the level computed, the files written."""
+
+    result: LevelResult
+    files: list[Path]
+    rows: int
+    warnings: list[Finding] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return True  # written whether or not the requirement is met (exit 0)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"level": self.result.level.value, "ok": self.result.ok, "files": [str(f) for f in self.files],
+                "rows": self.rows, "enterprises": len(self.result.enterprises)}
+
+
+def run(settings: Settings) -> Outcome:
+    """Raises :class:`UsageError` for an output that is not .xlsx or .csv, before anything is read;
+    nothing is written when the list cannot be computed."""
+    from haze.core.engine import compute
+    from haze.render.sheets import check_export_name, write_export
+
+    check_export_name(Path(settings.output))
+    inputs = load_inputs(settings.list_path, settings.policy, cache=settings.cache)
+    written = write_export(compute(inputs.enterprise_list, inputs.policy, settings.level), inputs.enterprise_list,
+                           settings.output)
+    return Outcome(written.result, written.files, written.rows, inputs.warnings)

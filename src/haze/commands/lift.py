@@ -1,0 +1,150 @@
+"""``haze lift`` (SPEC §8, §10): close the active warning with a lift notice (解除通知) to everyone it notified.
+
+The same guarantees as :mod:`haze.commands.activate`: numbers reserved and
+notices rendered into staging under the journal's write lock, recorded, then
+published. "Everyone it notified" includes the warnings it superseded (an
+orange warning raised to red is one episode).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable
+
+from haze.commands.issuing import (
+    NoticeSettings,
+    Progress,
+    check_count,
+    not_before,
+    notice_paths,
+    notice_records,
+    now_shanghai,
+    number_range,
+    recipients,
+    recorded_now,
+    stamp_id,
+    unique_id,
+)
+from haze.commands.staging import Staging, final_paths, publish_staged, recover
+from haze.core.errors import NothingActive
+from haze.core.timeparse import to_shanghai
+from haze.io.journal import LIFTED, ActivationRecord, Journal, LiftRecord, current_user, journal_path
+
+if TYPE_CHECKING:
+    from haze.render.notices import Issue, NoticeSet
+
+
+@dataclass(kw_only=True)
+class Settings(NoticeSettings):
+    """What ``haze lift`` was asked to do."""
+
+    at: datetime | None = None  # default: now
+
+
+@dataclass
+class Outcome:
+    """What :func:`run` did."""
+
+    id: str
+    warning: ActivationRecord  # the warning lifted, as it was before
+    at: datetime
+    notices: NoticeSet
+    numbers: tuple[str, str] | None
+    journal: Path = Path()  # absolute
+    dry_run: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return True  # nothing to lift is NothingActive (exit 1), raised before any outcome
+
+    def to_json(self) -> dict[str, Any]:
+        w = self.warning
+        data: dict[str, Any] = {
+            "lift": self.id,
+            "activation": w.id,
+            "level": w.level.value,
+            "start": w.start.isoformat(),
+            "at": self.at.isoformat(),
+            "notices": notice_paths(self.notices, self.dry_run),
+            "count": self.notices.count,
+        }
+        if self.dry_run:
+            data["dry_run"] = True
+        return data
+
+
+def run(settings: Settings, *, now: datetime | None = None, progress: Progress | None = None,
+        on_wait: Callable[[], None] | None = None) -> Outcome:
+    """Lift the active warning: a lift notice to every enterprise notified during it, and the record.
+
+    Raises ``NothingActive`` (exit 1) when no warning is active, ``UsageError``
+    (exit 2) when ``at`` is before the warning started.
+    """
+    now = now_shanghai(now)
+    at = to_shanghai(settings.at) if settings.at is not None else now
+    journal = Journal(journal_path(settings.journal))
+    out = settings.out_dir(journal.path)
+    with journal:
+        if settings.dry_run:
+            warning = _liftable(journal, at)
+            issue = _lift_issue(journal, out, warning, at, now, journal.peek_number(_prefix(warning), now.year))
+            notices = _render_lift(journal, warning, issue, out, settings, dry_run=True)
+            return Outcome(issue.id, warning, at, notices, number_range(_prefix(warning), issue, notices.count),
+                           journal.path, dry_run=True)
+        _liftable(journal, at)  # first without the lock: "nothing active" creates no journal
+        with journal.transaction(on_wait=on_wait):
+            recover(out, journal)
+            warning = _liftable(journal, at)  # again, under the lock: it may have changed meanwhile
+            notified = recipients(journal, warning)
+            first = journal.allocate_numbers(_prefix(warning), now.year, len(notified))
+            issue = _lift_issue(journal, out, warning, at, now, first)
+            with Staging(out, issue.id, journal) as staging:
+                notices = _render_lift(journal, warning, issue, staging, settings, progress=progress,
+                                       notified=notified)
+                notices = final_paths(notices, out, issue.id)
+                check_count(notices, len(notified))
+                journal.close_activation(warning.id, LIFTED, at)
+                journal.insert_lift(LiftRecord(
+                    id=issue.id, activation_id=warning.id, at=at, notice_dir=str(notices.directory.resolve()),
+                    manifest_sha256=notices.manifest_sha256, notice_count=notices.count, user=issue.user,
+                    recorded=recorded_now()))
+                journal.insert_notices(notice_records(issue.id, notices))
+        publish_staged(out, issue.id, journal)
+    return Outcome(issue.id, warning, at, notices, number_range(_prefix(warning), issue, notices.count),
+                   journal.path)
+
+
+def _liftable(journal: Journal, at: datetime) -> ActivationRecord:
+    """The active warning, if it can be lifted at ``at``: never before it started."""
+    warning = journal.active()
+    if warning is None:
+        raise NothingActive(f"no active warning to lift (journal {journal.path})")
+    not_before(warning, at, "lift", "--at")
+    return warning
+
+
+def _prefix(warning: ActivationRecord) -> str:
+    return str(warning.list_info.get("doc_prefix") or "")
+
+
+def _lift_issue(journal: Journal, out: Path, warning: ActivationRecord, at: datetime, now: datetime,
+                first: int) -> Issue:
+    from haze.render.notices import Issue
+
+    # The notices module reads a lift's ``start`` as the time it is lifted.
+    return Issue(id=unique_id(journal, out, f"{stamp_id(at, warning.level.value)}-lift"), kind="lift",
+                 level=warning.level, start=at, until=None, issued=now, first_number=first, user=current_user(),
+                 lifts=warning.id)
+
+
+def _render_lift(journal: Journal, warning: ActivationRecord, issue: Issue, parent: Path,
+                 settings: NoticeSettings, *, dry_run: bool = False, progress: Progress | None = None,
+                 notified: list[dict[str, str]] | None = None) -> NoticeSet:
+    from haze.render.notices import render_lift
+
+    info = dict(warning.list_info, path=warning.list_path, sha256=warning.list_sha256, policy=warning.policy)
+    notified = notified if notified is not None else recipients(journal, warning)
+    return render_lift(notified, info, issue, parent, lang=settings.lang, fmt=settings.fmt,
+                       templates=settings.templates, dry_run=dry_run, progress=progress)
