@@ -18,6 +18,9 @@ import pytest
 from conftest import COUNTY, write
 from haze.cli import COMMANDS
 
+# activate needs a journal made on purpose (SPEC §10): conftest.journal, as `haze init` makes it
+pytestmark = pytest.mark.usefixtures("journal")
+
 # Imported only by the commands that need them: templates, spreadsheets, the list
 # machinery, the engine, the notices, YAML itself, rich's terminal layer, dates.
 HEAVY = ("jinja2", "openpyxl", "python_calamine", "xlsxwriter", "yaml", "haze.io.lists.build", "haze.io.lists.yamlread",
@@ -29,8 +32,6 @@ LIST_MACHINERY = ("jinja2", "openpyxl", "python_calamine", "yaml", "haze.io.list
 DRIVER = """
 import builtins, json, sys
 
-# activate needs a journal made on purpose (SPEC §10): conftest.journal, as `haze init` makes it
-pytestmark = pytest.mark.usefixtures("journal")
 first = {}
 real_import = builtins.__import__
 def tracing(name, globals=None, *args, **kwargs):
