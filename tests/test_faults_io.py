@@ -412,6 +412,8 @@ def test_the_journal_and_manifest_record_a_policy_file_by_path_and_sha256(run, j
      "means 'so2'"),
     ("requirements: {orange: 0.3}\ngrades: {C: {orange: 0.5}}\nindustries: {cement: {C: {orange: 1}}, "
      "Cement: {C: {orange: 0}}}\n", "means 'cement'"),
+    ("requirements: {orange: 0.3}\ngrades: {C: {orange: 0.5}}\ncategories: {guarantee: {orange: 0}, "
+     "保障类: {orange: 0.5}}\n", "'保障类' in categories means 'guarantee'"),
 ])
 def test_duplicate_keys_in_a_policy_are_e109(tmp_path: Path, text: str, canonical: str) -> None:
     with pytest.raises(PolicyError, match="E109") as caught:
