@@ -446,8 +446,8 @@ def test_a_tampered_entry_with_a_recomputed_checksum_is_not_trusted(tmp_path: Pa
     (entry,) = folder.glob("*.json")
     entry.write_bytes(_tamper(entry.read_bytes()))
     report = cached_read_list(WORKED, directory=folder)
-    grades = {e.name: e.grade.value for e in report.enterprise_list.enterprises}
-    assert grades == {e.name: e.grade.value for e in read_list(WORKED).enterprise_list.enterprises}
+    grades = {e.name: e.grade for e in report.enterprise_list.enterprises}
+    assert grades == {e.name: e.grade for e in read_list(WORKED).enterprise_list.enterprises}
     assert "C" in grades.values()
 
 
