@@ -18,6 +18,7 @@ from haze.core.errors import PolicyError
 from haze.core.findings import Finding
 from haze.core.grades import NORMAL, UNRATED, CategoryDef, GradeDef
 from haze.core.model import POLLUTANTS, Level, Measure, Pollutant
+from haze.core.response import Duties, Triggers, parse_duties, parse_triggers
 
 DEFAULT_POLICY = "shanxi-2024"
 MAX_POLICY_BYTES = 16 * 1024 * 1024
@@ -56,6 +57,8 @@ class Policy:
         if self.shipped:
             return self.name
         return f"{self.name} (file {self.path}, sha256 {self.sha256})"
+    triggers: Triggers = field(default_factory=Triggers)  # SPEC §18: when a forecast calls for a level
+    duties: Duties = field(default_factory=Duties)  # SPEC §18: receipt and report deadlines the notices state
     # Resolving the text a list gives (B（含B-）, b, 保障类) to a key, memoised per text:
     # a province's list has tens of thousands of enterprises and a handful of spellings.
     # init=False: dataclasses.replace() makes a fresh memo, never one of another policy's tables.
@@ -302,6 +305,11 @@ class _PolicyReader:
             if isinstance(noncompliant, Mapping) else ()
         names = self.section(doc, "names")
         policy.industry_names = {str(k).lower(): str(v) for k, v in self.section(names, "industries").items()}
+        problems: list[str] = []
+        policy.triggers = parse_triggers(doc.get("triggers"), problems)
+        policy.duties = parse_duties(doc.get("duties"), problems)
+        for problem in problems:
+            self.fail(doc, problem)
         return policy
 
     def duplicate(self, canonical: Any, seen: Mapping, where: Any, key: Any, what: str) -> bool:

@@ -48,9 +48,11 @@ from typing import Any, Callable, Iterator
 
 from haze.core.errors import JournalError
 from haze.core.model import Level
+from haze.io import receipts
 from haze.io.fsio import find_upward
 
-SCHEMA_VERSION = 1
+# 2: the follow-up tables of haze.io.receipts (SPEC §18), added to a schema-1 journal by its next write
+SCHEMA_VERSION = 2
 #: where a journal is looked for, and where `haze init` creates one (relative to a directory)
 DEFAULT_JOURNAL = Path(".haze") / "journal.db"
 
@@ -410,6 +412,9 @@ class Journal:
         self._rollback_hooks = []
         self._begin(conn, wait, on_wait)
         try:
+            if conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:  # a schema-1 journal
+                receipts.create(conn)
+                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             yield self
         except BaseException as exc:
             try:
@@ -689,6 +694,7 @@ def _build(temp: Path) -> None:
             for statement in _SCHEMA.split(";"):
                 if statement.strip():
                     conn.execute(statement)
+            receipts.create(conn)
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             conn.execute("COMMIT")
             conn.execute("SELECT count(*) FROM activations").fetchone()
@@ -814,8 +820,8 @@ def _probe(conn: sqlite3.Connection, path: Path) -> None:
     if version > SCHEMA_VERSION:
         raise JournalError(f"{path}: written by a newer haze (journal schema {version}, this haze "
                            f"knows {SCHEMA_VERSION}); upgrade haze")
-    if version == SCHEMA_VERSION and {"activations", "lifts", "notices", "counters"} <= tables:
-        return
+    if 1 <= version <= SCHEMA_VERSION and {"activations", "lifts", "notices", "counters"} <= tables:
+        return  # a schema-1 journal gains the follow-up tables at its next write (Journal.transaction)
     what = "an SQLite database with other tables" if tables else "an SQLite database with no haze tables"
     raise JournalError(f"{path}: not a haze journal ({what}); it is never taken as a new journal")
 

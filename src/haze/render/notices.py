@@ -216,7 +216,22 @@ def _filters(lang: str) -> dict[str, Callable[..., Any]]:
         "pad": pad,
         "width": display_width,
         "table": text_table,
+        "duty": duty_text,
     }
+
+
+def duties_context(duties: Any, lang: str) -> dict[str, Any]:
+    """The policy's duties as notices state them: ``{"receipt": "1小时", "report": "24小时", …_hours}``."""
+    from haze.core.response import Duties, hours_text
+
+    duties = duties if duties is not None else Duties()
+    return {"receipt": hours_text(duties.receipt, lang), "report": hours_text(duties.report, lang),
+            "receipt_hours": duties.receipt, "report_hours": duties.report}
+
+
+def duty_text(item: str, duties: Mapping[str, Any]) -> str:
+    """A duty sentence with its hours filled in: ``{receipt}`` and ``{report}`` from the policy's duties."""
+    return str(item).replace("{receipt}", str(duties["receipt"])).replace("{report}", str(duties["report"]))
 
 
 # -- filters --------------------------------------------------------------------
@@ -364,6 +379,7 @@ def common_context(info: Mapping[str, Any], issue: Issue, lang: str, fmt: str, c
             "season": one_line(info.get("season") or ""),
             "doc_prefix": one_line(info.get("doc_prefix") or ""),
         },
+        "duties": duties_context(None, lang),  # an activation states its policy's (render_activation)
     }
 
 
@@ -620,6 +636,7 @@ def render_activation(result: LevelResult, enterprise_list: EnterpriseList, issu
     # a bureau's policy file is named by path and sha256 (Policy.record), never by the name it gives itself
     base["policy"] = {"name": result.policy.record, "title": one_line(result.policy.title),
                       "source": one_line(result.policy.source)}
+    base["duties"] = duties_context(result.policy.duties, lang)
     operating = [r for r in result.enterprises if r.reason != IDLE]
     width = _width(len(operating))
     rows: list[dict[str, Any]] = []

@@ -147,6 +147,8 @@ def print_status(outcome: StatusOutcome) -> None:
         ("recorded", f"{when(record.recorded)} by {esc(record.user)}"),
         ("journal", esc(outcome.journal)),
     ]
+    if outcome.follow_up:
+        rows.insert(-1, ("follow-up", follow_up_line(outcome.follow_up)))
     console = stdout_console()
     say(console, f"[bold]ACTIVE: {level.value} ({level.zh}预警, {level.response}响应)[/]")
     for key, value in rows:
@@ -265,6 +267,22 @@ def print_init(outcome: Any) -> None:
                    "left as it was")
 
 
+def follow_up_line(counts: dict[str, int]) -> str:
+    overdue = f"[bold red]{counts['overdue']} overdue[/] (haze overdue)" if counts["overdue"] else "0 overdue"
+    return f"{counts['notified']} notified, {counts['receipts']} receipts, {counts['reports']} reports, {overdue}"
+
+
+def _followup(name: str) -> Callable[..., None]:
+    """A printer of haze.cli.reporters.followup (advise, receipt, overdue, verify), imported when used."""
+
+    def printer(outcome: Any, **options: Any) -> None:
+        from haze.cli.reporters import followup
+
+        getattr(followup, name)(outcome, **options)
+
+    return printer
+
+
 PRINTERS: dict[str, Callable[..., None]] = {
     "check": print_check,
     "validate": print_validation,
@@ -276,4 +294,8 @@ PRINTERS: dict[str, Callable[..., None]] = {
     "import_": print_import,
     "export": print_export,
     "init": print_init,
+    "advise": _followup("print_advise"),
+    "receipt": _followup("print_receipt"),
+    "overdue": _followup("print_overdue"),
+    "verify": _followup("print_verify"),
 }
