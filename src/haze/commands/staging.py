@@ -125,14 +125,18 @@ class _Guard:
 
 
 def _unwritable(folder: Path, exc: OSError) -> str:
-    """One clear line for a notice directory that cannot be made, never the bare errno text (issue 17 item 17)."""
-    where = f"cannot write notices to {folder.absolute()}"
+    """One clear line for a notice directory that cannot be made, never the bare errno text (issue 17 item 17).
+
+    Absolute: "cannot write notices to notices" did not say where that was, nor what to do.
+    """
+    where = f"cannot write notices to {folder.absolute()}{os.sep}"
+    way_out = "give a directory you can write with --out DIR (nothing written or recorded)"
     for above in (folder, *folder.parents):
         if os.path.islink(above) and not above.exists():
-            return f"{where}: {above} is a symbolic link to {os.readlink(above)}, which does not exist; give --out DIR"
+            return f"{where}: {above} is a symbolic link to {os.readlink(above)}, which does not exist; {way_out}"
         if os.path.lexists(above) and not above.is_dir():
-            return f"{where}: {above} is a file, not a directory; give --out DIR"
-    return f"{where}: {exc.strerror or exc}; give --out DIR"
+            return f"{where}: {above} is a file, not a directory; {way_out}"
+    return f"{where}: {exc.strerror or exc}; {way_out}"
 
 
 def pending_dir(out: Path, issue_id: str) -> Path:
