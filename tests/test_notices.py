@@ -37,6 +37,9 @@ from haze.render.notices import (
 )
 from haze.core.timeparse import SHANGHAI
 
+# activate needs a journal made on purpose (SPEC §10): conftest.journal, as `haze init` makes it
+pytestmark = pytest.mark.usefixtures("journal")
+
 WORKED = EXAMPLES / "worked-example.yaml"
 EIGHT_PM = datetime(2025, 12, 1, 20, 0, tzinfo=SHANGHAI)
 TRUCKS = "停止使用国四及以下重型柴油货车（含燃气）进行物料运输"

@@ -19,6 +19,9 @@ from haze.core.timeparse import SHANGHAI
 
 from conftest import write
 
+# activate needs a journal made on purpose (SPEC §10): conftest.journal, as `haze init` makes it
+pytestmark = pytest.mark.usefixtures("journal")
+
 pytest.importorskip("polars")
 
 

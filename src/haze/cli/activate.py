@@ -10,6 +10,7 @@ from haze.cli.common import LEVEL, F, list_options, print_findings
 from haze.cli.journal_options import (
     NoPhone,
     journal_option,
+    may_create_journal,
     notice_options,
     optional_path,
     progress_bar,
@@ -72,7 +73,8 @@ def activate(level: Level, list_path: str | None, policy: str | None, as_json: b
         level=level, list_path=list_path, policy=policy, cache=not no_cache, start=start, until=until,
         hours=hours, out=optional_path(out), lang=lang, fmt=format, templates=optional_path(templates),
         journal=optional_path(journal), force=force, strict=strict, dry_run=dry_run, authority=authority,
-        region=region, doc_prefix=doc_prefix, first_number=first_number, on_missing=(no_phone := NoPhone()))
+        region=region, doc_prefix=doc_prefix, first_number=first_number, on_missing=(no_phone := NoPhone()),
+        new_journal=may_create_journal(journal, dry_run, as_json))
     # --dry-run too: it reads and renders everything, which takes as long on a big list.
     with progress_bar(not as_json, "reading the list") as progress:
         outcome = command.run(settings, progress=progress, on_wait=tell_waiting,

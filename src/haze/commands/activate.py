@@ -94,6 +94,8 @@ class Settings(NoticeSettings):
     hours: float | None = None  # another way to give ``until``
     force: bool = False
     strict: bool = False
+    #: an explicit act allows a new journal (--journal naming a new file, a confirmation): SPEC §10
+    new_journal: bool = False
     # List facts for a list that lacks them (a CSV/XLSX without a 清单信息 sheet): haze.commands.listfacts
     authority: str | None = None
     region: str | None = None
@@ -167,6 +169,11 @@ def run(settings: Settings, *, now: datetime | None = None, progress: Progress |
     # --start with seconds too, so its id and its notices name the same minute (issue 17.22).
     start = minute(settings.start) if settings.start is not None else now.replace(second=0)
     until = _until(start, settings.until, settings.hours)
+    journal = Journal(journal_path(settings.journal), create=settings.new_journal)
+    if not settings.dry_run and not settings.new_journal and not journal.path.exists():
+        from haze.commands.init import refuse_missing
+
+        raise refuse_missing(journal.path, named=settings.journal is not None)  # before anything is read or written
     say("reading the list")
     inputs = load_inputs(settings.list_path, settings.policy, cache=settings.cache)
     check_horizon(start, now, inputs.policy.activation_horizon_hours, settings.force, "--start",
@@ -182,7 +189,6 @@ def run(settings: Settings, *, now: datetime | None = None, progress: Progress |
     if settings.strict and not result.ok:
         raise RequirementNotMet(f"{settings.level.value} requirement not met ({_shortfalls(result)}); "
                                 "--strict: no notice written, nothing recorded")
-    journal = Journal(journal_path(settings.journal))
     out = settings.out_dir(journal.path)
     pending = _Activation(settings, inputs.enterprise_list, result, start, until, now, inputs.warnings, out)
     pending.facts_notes = supplied.notes
@@ -202,6 +208,7 @@ def run(settings: Settings, *, now: datetime | None = None, progress: Progress |
         except BaseException:
             if staged is not None:
                 staged.staging.remove()
+            journal.discard_new()  # a failed first activation leaves no empty journal behind
             raise
         publish_staged(out, activated.id, journal)
     return activated
@@ -371,7 +378,7 @@ class _Activation:
             list_path=str(Path(self.enterprise_list.path).resolve()) if self.enterprise_list.path else "",
             list_sha256=self.enterprise_list.sha256,
             list_info=list_info,
-            policy=result.policy.name, requirement=result.policy.uniform_requirement(result.level),
+            policy=result.policy.record, requirement=result.policy.uniform_requirement(result.level),
             pollutants={p.value: pollutant_json(r) for p, r in result.pollutants.items()},
             ok=result.ok, notice_dir=str(notices.directory.resolve()), manifest_sha256=notices.manifest_sha256,
             notice_count=notices.count, user=issue.user, recorded=recorded_now(),

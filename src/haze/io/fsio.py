@@ -17,6 +17,7 @@ Nothing here knows about the terminal.
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 from haze.core.errors import OutputError, UsageError
@@ -44,6 +45,10 @@ def write_atomic(path: str | Path, data: bytes, *, overwrite: bool, sync: bool =
         out.parent.mkdir(parents=True, exist_ok=True)
         fd, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=TEMP_SUFFIX, dir=out.parent)
         temp = Path(name)
+        # mkstemp makes the file 0600; the file a user asked for gets the mode any tool gives it:
+        # the existing file's mode when overwriting, else 0666 less the umask.
+        if hasattr(os, "fchmod"):  # POSIX; on Windows a new file takes the directory's ACL
+            os.fchmod(fd, _mode_for(out))
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             if sync:
@@ -61,6 +66,21 @@ def write_atomic(path: str | Path, data: bytes, *, overwrite: bool, sync: bool =
         if temp is not None:
             temp.unlink(missing_ok=True)
     return out
+
+
+def _mode_for(out: Path) -> int:
+    """The permission bits ``out`` should get: kept when it exists, else 0666 less the umask."""
+    try:
+        return stat.S_IMODE(os.stat(out).st_mode)
+    except OSError:
+        return 0o666 & ~current_umask()
+
+
+def current_umask() -> int:
+    """The process umask (read by setting it and setting it back: POSIX has no getter)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _link_new(temp: Path, out: Path) -> bool:

@@ -15,8 +15,17 @@ Guarantees, and how they are kept:
 * **No half-recorded activation.** The activation row, its notified
   enterprises and the counter move together in one transaction; a process
   killed before ``COMMIT`` leaves nothing (SQLite rolls the rest back).
-* **Works on a network share.** WAL is asked for; where it cannot work
-  (network file systems), the journal falls back to ``journal_mode=DELETE``.
+* **Works on a USB stick or a network share.** A new journal uses WAL where a
+  trial write and read succeed, else ``journal_mode=DELETE``; an existing WAL
+  journal whose first read fails for want of shared memory (FAT, some FUSE
+  and network mounts) is read in exclusive locking mode and switched to
+  DELETE by the next writer (:func:`open_journal`).
+* **Made only on purpose, never over something else.** :func:`create_journal`
+  builds the whole schema in a hidden file and links it into place; nothing
+  here creates a journal unless asked (``Journal(path, create=True)``), and an
+  existing file that is not a haze journal — an empty one included — is
+  refused (SPEC §10). Failures say what is wrong: a full disk, a read-only
+  medium, no permission (:func:`explain_failure`).
 
 Nothing here knows about the terminal; every failure is a one-line
 :class:`~haze.core.errors.JournalError`. Times are stored as ISO 8601 text with
@@ -25,9 +34,11 @@ their offset (+08:00), so the file reads the same anywhere.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
+import stat
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -42,7 +53,7 @@ from haze.io.fsio import find_upward
 
 # 2: the follow-up tables of haze.io.receipts (SPEC §18), added to a schema-1 journal by its next write
 SCHEMA_VERSION = 2
-#: where a journal is looked for, and created when none is found (relative to a directory)
+#: where a journal is looked for, and where `haze init` creates one (relative to a directory)
 DEFAULT_JOURNAL = Path(".haze") / "journal.db"
 
 # Each statement waits this long for a lock before failing.
@@ -149,11 +160,11 @@ def find_journal(start: Path | None = None) -> Path:
     """The journal to use when none is named: found like ``haze.yaml``.
 
     The nearest existing ``.haze/journal.db`` in ``start`` (default: the
-    current directory) or a parent, else ``start/.haze/journal.db`` (created
-    by the first activation). Searching the parents matters: a journal only
-    looked for in the current directory would make ``haze status`` from a
-    subdirectory say "no active warning", and ``haze activate`` there start a
-    second journal whose notice numbers begin again at 1.
+    current directory) or a parent, else ``start/.haze/journal.db`` (which
+    only ``haze init`` or an explicit act creates). Searching the parents
+    matters: a journal only looked for in the current directory would make
+    ``haze status`` from a subdirectory say "no active warning". An empty
+    file there is found too, and then refused: never skipped for another.
     """
     return find_upward(DEFAULT_JOURNAL, start) or (start or Path.cwd()).resolve() / DEFAULT_JOURNAL
 
@@ -320,15 +331,21 @@ class Journal:
     """A connection to one journal file.
 
     Reading never creates anything: a journal that does not exist yet reads as
-    empty. The file, its directory and the schema are created by the first
-    :meth:`transaction`.
+    empty. Nothing writes a journal that does not exist either, unless asked
+    to: ``Journal(path, create=True)`` makes one (whole, with its schema,
+    :func:`create_journal`) at the first :meth:`transaction`. An existing file
+    that is not a haze journal — an empty file included — is refused, never
+    taken as a new journal (SPEC §10).
     """
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, create: bool = False) -> None:
         self.path = Path(path)
         self._conn: sqlite3.Connection | None = None
+        self._writable = False
         self.mode = ""  # the journal_mode in use: wal or delete
         self.created = False  # True when this connection created the file (a new journal)
+        self.create = create
+        self._rollback_hooks: list[Callable[[], None]] = []
 
     # -- connection ---------------------------------------------------------
 
@@ -344,58 +361,65 @@ class Journal:
             self._conn = None
 
     def _fail(self, exc: BaseException, doing: str) -> JournalError:
-        return JournalError(f"{self.path}: cannot {doing} the journal: {exc}")
+        return JournalError(f"{self.path}: cannot {doing} the journal: {explain_failure(self.path, exc)}")
 
     def _connect(self, create: bool) -> sqlite3.Connection | None:
-        if self._conn is not None:
+        """The connection: read-only for readers, read-write for ``create`` (a transaction)."""
+        if self._conn is not None and (self._writable or not create):
             return self._conn
-        if not create and not self.path.exists():
+        self.close()
+        if create and not self.path.exists():
+            if not self.create:
+                raise JournalError(f"{self.path}: no journal here; `haze init` starts one (nothing recorded)")
+            self.created = create_journal(self.path)
+        if not self.path.exists():
             return None
-        if self.path.is_dir():
-            raise JournalError(f"{self.path}: is a directory, not a journal file")
-        try:
-            if create:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                self.created = not self.path.exists()
-            # isolation_level=None: transactions are begun and ended here, explicitly.
-            conn = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT, isolation_level=None)
-        except (OSError, sqlite3.Error) as exc:
-            raise self._fail(exc, "open") from None
-        conn.row_factory = sqlite3.Row
-        try:
-            conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
-            self.mode = _set_journal_mode(conn)
-            conn.execute("PRAGMA synchronous = FULL")  # a recorded warning survives a power cut
-            conn.execute("PRAGMA foreign_keys = ON")
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-        except sqlite3.DatabaseError as exc:
-            conn.close()
-            raise JournalError(f"{self.path}: not a haze journal ({exc})") from None
-        if version > SCHEMA_VERSION:
-            conn.close()
-            raise JournalError(f"{self.path}: written by a newer haze (journal schema {version}, this haze "
-                               f"knows {SCHEMA_VERSION}); upgrade haze")
-        self._conn = conn
+        _check_file(self.path)
+        conn = open_journal(self.path, write=create)
+        self.mode = str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower()
+        self._conn, self._writable = conn, create
         return conn
-
-    def _schema_ready(self, conn: sqlite3.Connection) -> bool:
-        """True when the schema exists; raise when the file is some other database."""
-        if conn.execute("PRAGMA user_version").fetchone()[0] in (1, SCHEMA_VERSION):
-            return True
-        tables = conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0]
-        if tables:
-            raise JournalError(f"{self.path}: not a haze journal (an SQLite database with other tables)")
-        return False
 
     def _reader(self) -> sqlite3.Connection | None:
         """The connection for reading, or None when there is nothing to read yet."""
         try:
-            conn = self._connect(create=False)
-            if conn is None or not self._schema_ready(conn):
-                return None
+            return self._connect(create=False)
         except sqlite3.Error as exc:
             raise self._fail(exc, "read") from None
-        return conn
+
+    def on_rollback(self, hook: Callable[[], None]) -> None:
+        """Call ``hook`` if the current transaction does not commit (clean up files made for it)."""
+        self._rollback_hooks.append(hook)
+
+    def discard_new(self) -> None:
+        """Remove the journal this connection created, with nothing in it (a failed first activation).
+
+        Only a journal :attr:`created` here and holding no activation is removed,
+        so a failed first run leaves no empty journal whose existence would hide
+        the "a new journal" question next time (issue 17 item 16).
+        """
+        if not self.created:
+            return
+        self.close()
+        try:
+            # Exclusively, so that no other haze can be inside a transaction on it while it goes.
+            conn = sqlite3.connect(str(self.path), timeout=0, isolation_level=None)
+        except sqlite3.Error:
+            return
+        try:
+            conn.execute("BEGIN EXCLUSIVE")
+            if conn.execute("SELECT (SELECT count(*) FROM activations) + (SELECT count(*) FROM lifts)").fetchone()[0]:
+                return
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                with contextlib.suppress(OSError):
+                    os.unlink(f"{self.path}{suffix}")
+        except sqlite3.Error:
+            return  # busy or unreadable: leave it
+        finally:
+            conn.close()
+        with contextlib.suppress(OSError):
+            self.path.parent.rmdir()  # .haze/, if this run made it and nothing else is in it
+        self.created = False
 
     # -- writing ------------------------------------------------------------
 
@@ -405,17 +429,15 @@ class Journal:
         """One write transaction (``BEGIN IMMEDIATE``): all of it is recorded, or none.
 
         When another haze holds the journal, ``on_wait`` is called once and the
-        transaction waits up to ``wait`` seconds for it.
+        transaction waits up to ``wait`` seconds for it. If it does not commit,
+        the hooks given to :meth:`on_rollback` run.
         """
         conn = self._connect(create=True)
         assert conn is not None
+        self._rollback_hooks = []
         self._begin(conn, wait, on_wait)
         try:
-            if not self._schema_ready(conn):
-                for statement in _SCHEMA.split(";"):
-                    if statement.strip():
-                        conn.execute(statement)
-            if conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+            if conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:  # a schema-1 journal
                 receipts.create(conn)
                 conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             for statement in _EXTRA_SCHEMA.split(";"):
@@ -427,6 +449,7 @@ class Journal:
                 conn.execute("ROLLBACK")
             except sqlite3.Error:
                 pass  # already rolled back by SQLite itself
+            self._rolled_back()
             if isinstance(exc, sqlite3.IntegrityError) and "activations.state" in str(exc):
                 # the partial unique index refused a second active warning
                 raise JournalError(f"{self.path}: another warning is already active; nothing recorded") from None
@@ -444,7 +467,15 @@ class Journal:
                 conn.execute("ROLLBACK")
             except sqlite3.Error:
                 pass
+            self._rolled_back()
             raise self._fail(exc, "write") from None
+        self._rollback_hooks = []
+
+    def _rolled_back(self) -> None:
+        hooks, self._rollback_hooks = self._rollback_hooks, []
+        for hook in reversed(hooks):
+            with contextlib.suppress(Exception):  # clean-up must never hide the real failure
+                hook()
 
     def _begin(self, conn: sqlite3.Connection, wait: float,
                on_wait: Callable[[], None] | None) -> None:
@@ -722,3 +753,248 @@ def _skip_to(prefix: str, year: int, last: int, first: int) -> int:
         raise UsageError(f"--first-number {first}: {prefix}〔{year}〕1号 to {prefix}〔{year}〕{last}号 are already "
                          f"recorded in this journal; give {last + 1} or more (nothing written or recorded)")
     return first - 1
+
+
+# -- creating and opening the file ----------------------------------------------------
+# A journal is made whole in a hidden file beside its place and linked into it, so no
+# reader ever meets a half-made one, and an empty or foreign file at the place is never
+# mistaken for a new journal. Opening probes the first read: where WAL's shared memory
+# cannot work (FAT on a USB stick, some FUSE and network file systems) the journal is
+# switched to the rollback journal (DELETE) instead of failing with "disk I/O error".
+
+#: tests replace it to run SQLite's own VFS without shared memory ("unix-none")
+_URI_EXTRA = ""
+
+
+def create_journal(path: Path) -> bool:
+    """Create an empty journal at ``path`` (schema and version); False when one is already there.
+
+    An existing file is checked, never replaced: :func:`open_journal` refuses
+    one that is not a haze journal.
+    """
+    parent = path.parent
+    if os.path.lexists(parent) and not parent.is_dir():
+        raise JournalError(f"{parent}: is a file, not a directory; haze keeps its journal in it — move that "
+                           "file away, or give --journal PATH")
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise JournalError(f"{parent}: cannot make the journal's directory: {explain_failure(parent, exc)}") from None
+    if os.path.lexists(path):
+        _check_file(path)
+        open_journal(path, write=False).close()
+        return False
+    import tempfile
+
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".new", dir=parent)
+    os.close(fd)
+    temp = Path(name)
+    try:
+        _build(temp)
+        with open(temp, "rb") as handle:
+            os.fsync(handle.fileno())
+        placed = _link_new(temp, path)
+        _fsync_dir(parent)
+    except (OSError, sqlite3.Error) as exc:
+        raise JournalError(f"{path}: cannot create the journal: {explain_failure(path, exc)}") from None
+    finally:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            with contextlib.suppress(OSError):
+                os.unlink(f"{temp}{suffix}")
+    if not placed:  # another haze made it meanwhile: use theirs, if it is a journal
+        _check_file(path)
+        open_journal(path, write=False).close()
+    return placed
+
+
+def _build(temp: Path) -> None:
+    """The schema in ``temp``; WAL when this file system's shared memory works, else DELETE."""
+    for wal in (True, False):
+        conn = sqlite3.connect(str(temp), isolation_level=None)
+        try:
+            if wal and _set_journal_mode(conn) != "wal":
+                continue
+            if not wal:
+                conn.execute("PRAGMA journal_mode = DELETE")
+            conn.execute("BEGIN IMMEDIATE")
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+            receipts.create(conn)
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            conn.execute("COMMIT")
+            conn.execute("SELECT count(*) FROM activations").fetchone()
+            return
+        except sqlite3.OperationalError:
+            if not wal:
+                raise
+        finally:
+            conn.close()
+        # WAL failed on this file system: start again, in DELETE mode
+        for suffix in ("", "-wal", "-shm"):
+            with contextlib.suppress(OSError):
+                os.unlink(f"{temp}{suffix}")
+        Path(temp).touch()
+
+
+def _link_new(temp: Path, path: Path) -> bool:
+    """Put ``temp`` at ``path`` unless something is there; False if it is."""
+    try:
+        os.link(temp, path)
+    except FileExistsError:
+        return False
+    except OSError:  # no hard links (FAT, some shares): check, then move
+        if os.path.lexists(path):
+            return False
+        os.replace(temp, path)
+    return True
+
+
+def _fsync_dir(directory: Path) -> None:
+    flags = getattr(os, "O_DIRECTORY", None)
+    if flags is None:
+        return
+    with contextlib.suppress(OSError):
+        fd = os.open(directory, os.O_RDONLY | flags)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _check_file(path: Path) -> None:
+    """Refuse what is plainly no journal before SQLite sees it: a directory, a device, an empty file."""
+    try:
+        info = path.stat()
+    except OSError as exc:
+        raise JournalError(f"{path}: cannot open the journal: {explain_failure(path, exc)}") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise JournalError(f"{path}: is a directory, not a journal file")
+    if not stat.S_ISREG(info.st_mode):
+        raise JournalError(f"{path}: not a regular file, so not a haze journal")
+    if info.st_size == 0:
+        raise JournalError(
+            f"{path}: is an empty file (0 bytes), not a haze journal — a failed copy or restore, or a full "
+            "disk? It is never taken as a new journal: restore the journal from a backup; only if no "
+            "warning was ever recorded here, delete the file and run `haze init`")
+
+
+def open_journal(path: Path, *, write: bool) -> sqlite3.Connection:
+    """A checked connection to the journal at ``path``; ``write`` False never writes it.
+
+    The first read is the probe: it fails where the file system cannot give
+    WAL its shared memory (FAT on a USB stick, some FUSE and network mounts),
+    and where the medium is read-only or full. Then, in turn: a reader opens
+    read-only; either opens in exclusive locking mode, which needs no shared
+    memory, and a writer switches the journal to the rollback journal for good
+    (:func:`_switch_to_delete`); a reader of a read-only medium whose ``-wal``
+    holds nothing reads the main file as it is (``immutable``). What still
+    fails is said in the officer's words (:func:`explain_failure`).
+    """
+    attempts = [("rw", False)] + ([] if write else [("ro", False)]) + [("rw" if write else "ro", True)]
+    first: sqlite3.OperationalError | None = None
+    for mode, exclusive in attempts:
+        try:
+            conn = _sqlite(path, mode, exclusive=exclusive)
+        except sqlite3.OperationalError as exc:
+            if _is_busy(exc):
+                raise JournalError(f"{path}: the journal is busy (another haze holds it); try again") from None
+            first = first or exc
+            continue
+        except sqlite3.DatabaseError as exc:
+            raise JournalError(f"{path}: not a haze journal ({exc})") from None
+        if exclusive and write:
+            try:
+                _switch_to_delete(conn, path)
+            except sqlite3.OperationalError as exc:
+                conn.close()
+                first = exc
+                break
+        return conn
+    if not write and _wal_is_empty(path):
+        with contextlib.suppress(sqlite3.OperationalError):
+            return _sqlite(path, "ro", "&immutable=1")
+    assert first is not None
+    raise JournalError(f"{path}: cannot open the journal: {explain_failure(path, first)}")
+
+
+def _sqlite(path: Path, mode: str, extra: str = "", *, exclusive: bool = False) -> sqlite3.Connection:
+    """Connect and probe; the connection is closed again if anything fails."""
+    from urllib.parse import quote
+
+    uri = f"file:{quote(str(path.absolute()))}?mode={mode}{extra}{_URI_EXTRA}"
+    # isolation_level=None: transactions are begun and ended here, explicitly.
+    conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT, isolation_level=None)
+    try:
+        conn.row_factory = sqlite3.Row
+        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
+        if exclusive:  # before anything reads the file: WAL's index then lives in this process's memory
+            conn.execute("PRAGMA locking_mode = EXCLUSIVE")
+        conn.execute("PRAGMA synchronous = FULL")  # a recorded warning survives a power cut
+        conn.execute("PRAGMA foreign_keys = ON")
+        _probe(conn, path)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _probe(conn: sqlite3.Connection, path: Path) -> None:
+    """The first read: the version and the tables; raise JournalError if it is no haze journal."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if version > SCHEMA_VERSION:
+        raise JournalError(f"{path}: written by a newer haze (journal schema {version}, this haze "
+                           f"knows {SCHEMA_VERSION}); upgrade haze")
+    if 1 <= version <= SCHEMA_VERSION and {"activations", "lifts", "notices", "counters"} <= tables:
+        return  # a schema-1 journal gains the follow-up tables at its next write (Journal.transaction)
+    what = "an SQLite database with other tables" if tables else "an SQLite database with no haze tables"
+    raise JournalError(f"{path}: not a haze journal ({what}); it is never taken as a new journal")
+
+
+def _switch_to_delete(conn: sqlite3.Connection, path: Path) -> None:
+    """WAL without shared memory: checkpoint it into the main file and use the rollback journal from now on.
+
+    Holding the exclusive lock, no other WAL user can exist, so the ``-shm``
+    file left behind is removed too. Later runs need no shared memory at all.
+    """
+    mode = str(conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0]).lower()
+    conn.execute("PRAGMA locking_mode = NORMAL")
+    conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # releases the exclusive lock
+    if mode == "delete":
+        with contextlib.suppress(OSError):
+            os.unlink(f"{path}-shm")
+
+
+def _wal_is_empty(path: Path) -> bool:
+    try:
+        return os.path.getsize(f"{path}-wal") == 0
+    except OSError:
+        return True  # no -wal file
+
+
+def explain_failure(path: Path, exc: BaseException) -> str:
+    """What is wrong, in the officer's words: the disk is full, the medium read-only, no permission.
+
+    SQLite says "disk I/O error" or "unable to open database file" for all of
+    them, which reads like a broken journal: an officer might replace a healthy
+    one. The file system is asked instead.
+    """
+    folder = path if path.is_dir() else path.parent
+    errno_ = getattr(exc, "errno", None)
+    text = str(getattr(exc, "strerror", None) or exc)
+    import errno as errnos
+
+    try:
+        fs = os.statvfs(folder)
+    except (OSError, AttributeError):  # no statvfs (Windows) or the folder is gone
+        fs = None
+    if errno_ == errnos.EROFS or (fs is not None and fs.f_flag & getattr(os, "ST_RDONLY", 1)):
+        return f"the file system holding {folder} is read-only ({text})"
+    if errno_ == errnos.ENOSPC or "full" in text.lower() or (fs is not None and fs.f_bavail * fs.f_frsize < 65536):
+        free = "" if fs is None else f", {fs.f_bavail * fs.f_frsize // 1024} KiB free"
+        return f"the disk holding {folder} is full{free} ({text}); free space and run again"
+    if errno_ in (errnos.EACCES, errnos.EPERM) or not os.access(folder, os.W_OK) or \
+            (path.exists() and not os.access(path, os.W_OK)):
+        return f"no permission to write {path if path.exists() else folder} ({text})"
+    return text

@@ -738,7 +738,8 @@ def render_activation(result: LevelResult, enterprise_list: EnterpriseList, issu
     if contact is None:
         contact = getattr(enterprise_list.info, "contact", None)
     base = common_context(info, issue, lang, fmt, contact)
-    base["policy"] = {"name": result.policy.name, "title": one_line(result.policy.title),
+    # a bureau's policy file is named by path and sha256 (Policy.record), never by the name it gives itself
+    base["policy"] = {"name": result.policy.record, "title": one_line(result.policy.title),
                       "source": one_line(result.policy.source)}
     base["duties"] = duties_context(result.policy.duties, lang)
     operating = [r for r in result.enterprises if r.reason != IDLE]
@@ -782,7 +783,7 @@ def render_activation(result: LevelResult, enterprise_list: EnterpriseList, issu
 
     notices = [{"id": row["enterprise"]["id"], "name": row["enterprise"]["name"], "number": row["number"],
                 "file": row["file"]} | ({"replaces": row["replaces"]} if row["replaces"] else {}) for row in rows]
-    head = _manifest_head(issue, lang, fmt, info, result.policy.name, notices)
+    head = _manifest_head(issue, lang, fmt, info, result.policy.record, notices)
     return write_notice_set(Path(parent), issue.id, produce(), head, len(rows), notices, dry_run)
 
 

@@ -87,8 +87,7 @@ def print_activation(outcome: ActivateOutcome) -> None:
     say(console, f"{outcome.notices.count} notices{numbers} in {directory} (index and manifest.json beside them)")
     say(console, f"recorded in {esc(outcome.journal)}")
     if outcome.new_journal:
-        say(console, "[bold]a new journal[/]: no .haze/journal.db was found here or in a parent directory; "
-                     "if the bureau keeps one elsewhere, run haze from there or give --journal")
+        say(console, f"[bold]a new journal[/]: {esc(outcome.journal)}; its notice numbers began at 1")
 
 
 def shortfall_panel(outcome: ActivateOutcome) -> None:
@@ -310,6 +309,14 @@ def print_list_export(outcome: ExportListOutcome) -> None:
                f"(`haze import {output} -o LIST.yaml` reads it back)")
 
 
+def print_init(outcome: Any) -> None:
+    if outcome.created:
+        click.echo(f"a new journal: {outcome.journal}; notice numbers begin at 1")
+    else:
+        click.echo(f"the journal {outcome.journal} is already there ({outcome.activations} activations); "
+                   "left as it was")
+
+
 def follow_up_line(counts: dict[str, int]) -> str:
     overdue = f"[bold red]{counts['overdue']} overdue[/] (haze overdue)" if counts["overdue"] else "0 overdue"
     return f"{counts['notified']} notified, {counts['receipts']} receipts, {counts['reports']} reports, {overdue}"
@@ -338,6 +345,7 @@ PRINTERS: dict[str, Callable[..., None]] = {
     "export": print_export,
     "void": print_void,
     "export_list": print_list_export,
+    "init": print_init,
     "advise": _followup("print_advise"),
     "receipt": _followup("print_receipt"),
     "overdue": _followup("print_overdue"),
