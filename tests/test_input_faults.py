@@ -92,8 +92,9 @@ def test_activate_names_the_enterprise_instead_of_leaking_sql(run, tmp_path: Pat
 
 def test_the_journal_names_a_repeated_enterprise_in_plain_words(tmp_path: Path) -> None:
     from haze.core.errors import JournalError
-    from haze.io.journal import Journal, NoticeRecord
+    from haze.io.journal import Journal, NoticeRecord, create_journal
 
+    create_journal(tmp_path / "j.db")
     with Journal(tmp_path / "j.db") as journal, pytest.raises(JournalError) as caught:
         with journal.transaction():
             journal.insert_notices([NoticeRecord("x", 1, "示环应急〔2026〕1号", A, "甲厂", "0001.md"),

@@ -40,7 +40,8 @@ enterprises:
 @pytest.mark.parametrize("value", ["---", "***", "1. x", "12) x", "# x", "> x", "+ x", "- x", "=== x",
                                    "http://pay.example/x", "see www.pay.example now"])
 def test_a_value_after_a_list_marker_stays_one_item_of_text(value: str) -> None:
-    markdown_it = pytest.importorskip("markdown_it")
+    import markdown_it
+
     html = markdown_it.MarkdownIt("commonmark").render(f"- {md_escape(value)}\n")
     assert html.count("<li>") == 1 and "<hr" not in html and "<ol" not in html and "<h1" not in html
     assert "<blockquote" not in html and "<a " not in html
@@ -51,8 +52,8 @@ def test_a_value_after_a_list_marker_stays_one_item_of_text(value: str) -> None:
 
 
 def test_bare_urls_are_not_linked_even_by_linkify() -> None:
-    markdown_it = pytest.importorskip("markdown_it")
-    pytest.importorskip("linkify_it")
+    import markdown_it  # a test dependency, as linkify-it-py is (pyproject [test])
+
     md = markdown_it.MarkdownIt("gfm-like")
     for value in ("访问 http://pay.example/x 缴费", "www.pay.example", "https://a.example"):
         assert "<a " not in md.render(f"- {md_escape(value)}\n"), value
@@ -64,7 +65,8 @@ def test_escaping_leaves_ordinary_text_alone() -> None:
 
 
 def test_an_activation_notice_keeps_hostile_actions_as_text(run, tmp_path: Path) -> None:
-    markdown_it = pytest.importorskip("markdown_it")
+    import markdown_it
+
     path = write(Path("list.yaml"), LIST)
     result = run("activate", "orange", "--list", path, "--journal", tmp_path / "j.db", "--out", tmp_path / "out",
                  "--json")

@@ -22,8 +22,6 @@ from conftest import write
 # activate needs a journal made on purpose (SPEC §10): conftest.journal, as `haze init` makes it
 pytestmark = pytest.mark.usefixtures("journal")
 
-pytest.importorskip("polars")
-
 
 def code(n: int) -> str:
     first = f"91140525MA0M{n:05d}"
