@@ -30,12 +30,12 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, Sequence, overload
 
 from haze.core.errors import HazeError, TemplateError, UsageError
 from haze.core.labels import CATEGORY_LABELS, REASON_LABELS, SOURCE_LABELS, label
 from haze.core.model import POLLUTANTS, Level
-from haze.io.fsio import fsync_directory, fsync_files
+from haze.io.fsio import SyncedWriter, fsync_directory
 
 if TYPE_CHECKING:  # the engine and jinja2 are imported when rendering, not with this module
     from importlib.resources.abc import Traversable
@@ -554,14 +554,23 @@ def render_activation(result: LevelResult, enterprise_list: EnterpriseList, issu
                       "source": one_line(result.policy.source)}
     operating = [r for r in result.enterprises if r.reason != IDLE]
     width = _width(len(operating))
-    rows: list[dict[str, Any]] = []
-    for i, r in enumerate(operating):
+
+    def row(i: int) -> dict[str, Any]:
+        r = operating[i]
         enterprise, measures = enterprise_context(r, result.level, result.policy.industry_names, lang)
-        number = notice_number(enterprise_list.info.doc_prefix, issue.issued.year, issue.first_number + i)
-        rows.append({"index": i + 1, "seq": issue.first_number + i, "number": number,
-                     "file": f"{_file_stem(i + 1, r.enterprise.id, width)}.{fmt}",
-                     "replaces": one_line(issue.replaced_numbers.get(r.enterprise.id, "")),
-                     "enterprise": enterprise, "measures": measures})
+        return {"index": i + 1, "seq": issue.first_number + i, "number": number(i), "file": file(i),
+                "replaces": replaces(r), "enterprise": enterprise, "measures": measures}
+
+    def number(i: int) -> str:
+        return notice_number(enterprise_list.info.doc_prefix, issue.issued.year, issue.first_number + i)
+
+    def file(i: int) -> str:
+        return f"{_file_stem(i + 1, operating[i].enterprise.id, width)}.{fmt}"
+
+    def replaces(r: EnterpriseResult) -> str:
+        return one_line(issue.replaced_numbers.get(r.enterprise.id, ""))
+
+    rows = _Rows(len(operating), row)
 
     def produce() -> Iterator[tuple[str, str]]:
         for done, row in enumerate(rows, start=1):
@@ -587,10 +596,43 @@ def render_activation(result: LevelResult, enterprise_list: EnterpriseList, issu
                               for s in result.other_sources],
         })
 
-    notices = [{"id": row["enterprise"]["id"], "name": row["enterprise"]["name"], "number": row["number"],
-                "file": row["file"]} | ({"replaces": row["replaces"]} if row["replaces"] else {}) for row in rows]
+    # the same values as each row's (enterprise_context: one_line of the id and name), without building the rows
+    notices = [{"id": one_line(r.enterprise.id), "name": one_line(r.enterprise.name), "number": number(i),
+                "file": file(i)} | ({"replaces": text} if (text := replaces(r)) else {})
+               for i, r in enumerate(operating)]
     head = _manifest_head(issue, lang, fmt, info, result.policy.name, notices)
     return write_notice_set(Path(parent), issue.id, produce(), head, len(rows), notices, dry_run)
+
+
+class _Rows(Sequence[dict[str, Any]]):
+    """The notices' rows, each built when a template asks for it: 50,000 of them held at once took 180 MB.
+
+    The notices read each row once, in order, and the index reads them all
+    again: building a row twice costs less than holding every one (see
+    docs/performance.md). A row is a plain dict, as documented for templates.
+    """
+
+    def __init__(self, count: int, build: Callable[[int], dict[str, Any]]) -> None:
+        self.count, self.build = count, build
+
+    def __len__(self) -> int:
+        return self.count
+
+    @overload
+    def __getitem__(self, index: int) -> dict[str, Any]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[dict[str, Any]]: ...
+
+    def __getitem__(self, index: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
+        if isinstance(index, slice):
+            return [self.build(i) for i in range(*index.indices(self.count))]
+        if not -self.count <= index < self.count:
+            raise IndexError("notice row out of range")
+        return self.build(index % self.count)
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return (self.build(i) for i in range(self.count))
 
 
 def render_lift(notified: list[dict], lst_info: Any, issue: Issue, parent: Path, *, lang: str = "zh",
@@ -681,16 +723,24 @@ def _manifest_bytes(head: dict[str, Any], hashes: dict[str, str]) -> bytes:
     return (dumps(head | {"files": hashes}) + "\n").encode("utf-8")
 
 
-def write_notice_set(parent: Path, name: str, produce: Iterator[tuple[str, str]], head: dict[str, Any], count: int,
-             notices: list[dict[str, str]], dry_run: bool) -> NoticeSet:
-    """Render every file into a hidden directory beside the target, fsync them all, then rename it into place."""
+def write_notice_set(parent: Path, name: str, produce: Iterator[tuple[str, str | bytes]], head: dict[str, Any],
+                     count: int, notices: list[dict[str, str]], dry_run: bool) -> NoticeSet:
+    """Write every file ``produce`` yields into a hidden directory beside the target, then rename it into place.
+
+    ``produce`` yields ``(file name, content)``; text is written as UTF-8,
+    bytes (a DOCX or PDF format) as they are. Each file is hashed from the
+    bytes written, as it is written (the manifest never reads a file back),
+    and handed to :class:`~haze.io.fsio.SyncedWriter`, whose threads write
+    and fsync it while the next one renders; the directory is fsynced once
+    all are on disk, and only then renamed into place.
+    """
     target = parent / name
     if os.path.lexists(target):
         raise HazeError(f"{target} already exists: notices are never overwritten")
     hashes: dict[str, str] = {}
     if dry_run:
-        for filename, text in produce:
-            hashes[filename] = _sha256(text.encode("utf-8"))
+        for filename, content in produce:
+            hashes[filename] = _sha256(_as_bytes(content))
         manifest = _manifest_bytes(head, hashes)
         return NoticeSet(target, [target / f for f in hashes] + [target / MANIFEST], _sha256(manifest), count,
                          notices)
@@ -699,14 +749,14 @@ def write_notice_set(parent: Path, name: str, produce: Iterator[tuple[str, str]]
     try:
         work = Path(tempfile.mkdtemp(prefix=f".{name}.tmp-", dir=parent))
         work.chmod(0o777 & ~_umask())  # mkdtemp makes it private; the notices are for the whole office
-        for filename, text in produce:
-            data = text.encode("utf-8")
-            (work / filename).write_bytes(data)
-            hashes[filename] = _sha256(data)
-        manifest = _manifest_bytes(head, hashes)
-        (work / MANIFEST).write_bytes(manifest)
-        fsync_files([work / f for f in hashes] + [work / MANIFEST])
-        fsync_directory(work)  # the names of the files, before the directory is renamed into place
+        with SyncedWriter(work) as writer:
+            for filename, content in produce:
+                data = _as_bytes(content)
+                hashes[filename] = _sha256(data)
+                writer.write(filename, data)
+            manifest = _manifest_bytes(head, hashes)
+            writer.write(MANIFEST, manifest)
+            writer.finish()  # every file's bytes, then the directory's names
         if os.path.lexists(target):  # another run got there while we rendered
             raise HazeError(f"{target} already exists: notices are never overwritten")
         os.rename(work, target)
@@ -722,13 +772,8 @@ def write_notice_set(parent: Path, name: str, produce: Iterator[tuple[str, str]]
     return NoticeSet(target, [target / f for f in hashes] + [target / MANIFEST], _sha256(manifest), count, notices)
 
 
-
-
-
-
-
-
-
+def _as_bytes(content: str | bytes) -> bytes:
+    return content.encode("utf-8") if isinstance(content, str) else content
 
 
 def _umask() -> int:
