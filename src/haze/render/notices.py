@@ -169,6 +169,30 @@ def _autoescaper(fmt: str | None) -> Callable[[str | None], bool]:
     return autoescape
 
 
+@functools.cache
+def _environment_class() -> type:
+    """Jinja's immutable sandbox, with a quicker way to the same answer for a key of a plain dict.
+
+    ``{{ enterprise.name }}`` on a dict makes the sandbox try the attribute
+    first, fail with an AttributeError, then take the item: half the time of
+    rendering 50,000 notices went to raising and catching those errors. A key
+    of an exact ``dict`` that is not one of dict's own attribute names (which
+    the sandbox would find first, and then check) gives the item directly,
+    as the sandbox would; everything else goes through the sandbox unchanged.
+    """
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    dict_attributes = frozenset(dir(dict))
+
+    class NoticeEnvironment(ImmutableSandboxedEnvironment):
+        def getattr(self, obj: Any, attribute: str) -> Any:
+            if type(obj) is dict and attribute in obj and attribute not in dict_attributes:
+                return obj[attribute]
+            return super().getattr(obj, attribute)
+
+    return NoticeEnvironment
+
+
 def make_environment(*, lang: str = "zh", fmt: str | None = None, templates: Path | None = None) -> Environment:
     """The one Jinja environment factory: sandboxed, strict, HTML escaped, user templates first.
 
@@ -176,11 +200,10 @@ def make_environment(*, lang: str = "zh", fmt: str | None = None, templates: Pat
     the escaping), so every template is compiled once per run.
     """
     from jinja2 import StrictUndefined
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
 
     if templates is not None and not Path(templates).is_dir():
         raise TemplateError(f"{templates}: templates directory not found")
-    env = ImmutableSandboxedEnvironment(
+    env = _environment_class()(
         loader=_loader_class()(Path(templates) if templates is not None else None, package_templates()),
         undefined=StrictUndefined,
         autoescape=_autoescaper(fmt),
@@ -245,7 +268,9 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&]|^#)")
 
 def md_escape(text: Any) -> str:
     """Backslash-escape Markdown punctuation, so list text never becomes markup, HTML or a table cell break."""
-    return _MD_SPECIAL.sub(r"\\\1", str(text))
+    text = str(text)
+    # Most values (names, numbers) have nothing to escape: a search is much cheaper than re.sub's template call.
+    return _MD_SPECIAL.sub(r"\\\1", text) if _MD_SPECIAL.search(text) else text
 
 
 def display_width(text: str) -> int:
