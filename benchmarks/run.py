@@ -16,6 +16,9 @@ References:
 - parse: ``yaml.load(file, Loader=yaml.CSafeLoader)`` in a fresh interpreter
   (libyaml alone, as the issue defines it). The same load with garbage
   collection paused is printed for information.
+- activate: ``benchmarks/floor.py``, right after each ``activate`` round: as
+  many files of the same sizes as the notice set just written, plain writes,
+  one ``syncfs``. Its ratio is on wall time (writing is waiting on the disk).
 
 Children run with bytecode caching on (``PYTHONPYCACHEPREFIX`` in the work
 directory, warmed up first), as in any pip-installed haze: without it every
@@ -124,6 +127,7 @@ class SizeResult:
     check_human: Series = field(default_factory=Series)
     activate: Series = field(default_factory=Series)
     activate_cold: Series = field(default_factory=Series)
+    floor: Series = field(default_factory=Series)  # the same files' sizes written with one sync (floor.py)
     notices: int = 0
 
 
@@ -156,9 +160,20 @@ def run_size(size: int, work: Path, env: dict[str, str], repeat: int, seed: int,
                                                   str(out), "--journal", str(journal)] + extra,
                                           folder, env))
             result.notices = sum(1 for p in out.rglob("*-*") if p.is_file() and p.name.split("-")[0].isdigit())
+            if series is result.activate:  # the floor right after, on the same disk: the same sizes, one sync
+                published = next(p for p in out.iterdir() if p.is_dir() and not p.name.startswith("."))
+                floor_out = folder / "floor"
+                result.floor.samples.append(measure([sys.executable, str(HERE / "floor.py"), str(published),
+                                                     str(floor_out)], folder, env))
+                shutil.rmtree(floor_out, ignore_errors=True)
             shutil.rmtree(out, ignore_errors=True)
             journal.unlink(missing_ok=True)
     return result
+
+
+def per_round(series: Series, floor: Series) -> str:
+    """Each round's wall ratio: the same moment's load on both, so the spread shows the noise."""
+    return ", ".join(f"{a.wall / b.wall:.2f}" for a, b in zip(series.samples, floor.samples))
 
 
 def verdict(ratio: float, target: float) -> str:
@@ -199,6 +214,19 @@ def report(results: list[SizeResult], bare: Series, help_: Series, status: Serie
             goal = f"≤ {TARGETS[target]}: {verdict(cpu_ratio, TARGETS[target])}" if target else ""
             out.append(f"| {label} | {series.cpu:.2f} | {series.wall:.2f} | {series.rss_mb:.0f} | "
                        f"{cpu_ratio:.2f} / {wall_ratio:.2f} | {goal} |")
+        if r.floor.samples:
+            out.append(f"\n`activate` against its floor ({r.notices:,} notices; the floor writes as many files of "
+                       "the same sizes, then one syncfs):\n")
+            out.append("| | wall s | CPU s | peak MB | target |")
+            out.append("|---|---:|---:|---:|---|")
+            out.append(f"| floor: same files, one sync | {r.floor.wall:.2f} | {r.floor.cpu:.2f} | {r.floor.rss_mb:.0f} |"
+                       " |")
+            wall_ratio = r.activate.wall / r.floor.wall
+            out.append(f"| `activate --json`, warm cache | {r.activate.wall:.2f} | {r.activate.cpu:.2f} | "
+                       f"{r.activate.rss_mb:.0f} | wall ≤ 10 s: {verdict(r.activate.wall, 10)}; "
+                       f"peak ≤ 400 MB: {verdict(r.activate.rss_mb, 400)} |")
+            out.append(f"| ratio activate / floor (wall) | {wall_ratio:.2f} | | | ≤ 1.5: {verdict(wall_ratio, 1.5)} |")
+            out.append(f"| per-round ratios (wall) | {per_round(r.activate, r.floor)} | | | |")
     if len(results) > 1:
         out.append("\n### Memory against list size\n")
         out.append("Peak memory above `haze --help`'s, per enterprise: equal figures at every size mean linear.\n")
