@@ -26,11 +26,9 @@ from haze.io.cache import cached_read_list
 from haze.io.lists import ListReport, read_list
 from haze.core.model import (
     Capacity,
-    Category,
     Contact,
     Enterprise,
     EnterpriseList,
-    Grade,
     Level,
     Line,
     ListInfo,
@@ -110,14 +108,14 @@ def test_every_field_of_every_model_class_survives_the_round_trip(tmp_path: Path
                       doc_prefix="示环应急", baseline={Pollutant.SO2: 3000.5, Pollutant.VOCS: 0.1}, strict_ids=False,
                       contact=Contact(name="李明", phone="0356-2000000")),
         enterprises=[Enterprise(
-            id=A, name="示例县宏达铸造有限公司", town="巴公镇", industry="casting", grade=Grade.NONLEADING, key_zone=True,
-            category=Category.GUARANTEE, compliant=False, status=Status.IDLE, operating_days=300.5,
+            id=A, name="示例县宏达铸造有限公司", town="巴公镇", industry="casting", grade="非引领性", key_zone=True,
+            category="保障类", compliant=False, status=Status.IDLE, operating_days=300.5,
             contact=Contact(name="张伟", phone="0356-1234567"),
             capacity=Capacity(eia=120.0, permit=None, actual=100.0, unit="吨/日"),
             lines=[Line(name="1#冲天炉", emissions={Pollutant.NOX: 30.0, Pollutant.SO2: 12.5},
                         measures={Level.YELLOW: yellow, Level.RED: red}, line=40)],
             measures={Level.ORANGE: Measure(cut=0.5, actions=("停止使用国四及以下重型柴油货车",), line=50)},
-            has_lines=True, line=30)],
+            has_lines=True, line=30, max_load=0.8, spots={"grade": (33, None), "max_load": (35, "Q")})],
         other_sources=[OtherSource(name="道路扬尘", kind="dust", emissions={Pollutant.PM: 700.0},
                                    measures={Level.ORANGE: Measure(cut=0.4, line=61)}, line=60)],
         path="old/place.yaml", sha256="0" * 64,
@@ -144,7 +142,7 @@ def test_the_model_layout_is_the_one_the_codec_knows() -> None:
         "Contact:name,phone;"
         "Capacity:eia,permit,actual,unit;"
         "Enterprise:id,name,town,industry,grade,key_zone,category,compliant,status,operating_days,contact,"
-        "capacity,lines,measures,has_lines,line;"
+        "capacity,lines,measures,has_lines,line,max_load,spots;"
         "OtherSource:name,kind,emissions,measures,line;"
         "ListInfo:region,authority,season,policy,doc_prefix,baseline,strict_ids,contact;"
         "EnterpriseList:info,enterprises,other_sources,path,sha256;"
@@ -437,8 +435,8 @@ def test_synth_list_is_a_clean_realistic_mix(tmp_path: Path) -> None:
     assert all(creditcode.is_valid(e.id) for e in enterprise_list.enterprises)
     assert len({e.id for e in enterprise_list.enterprises}) == 1500
     assert all(e.name.startswith("示例") for e in enterprise_list.enterprises)
-    assert {e.grade for e in enterprise_list.enterprises} == set(Grade)
-    assert {e.category for e in enterprise_list.enterprises} == set(Category)
+    assert {e.grade for e in enterprise_list.enterprises} == {"A", "B", "C", "D", "leading", "nonleading", "unrated"}
+    assert {e.category for e in enterprise_list.enterprises} == {"", "guarantee"}
     assert {e.status for e in enterprise_list.enterprises} == set(Status)
     assert any(e.key_zone for e in enterprise_list.enterprises) and not all(e.key_zone for e in enterprise_list.enterprises)
     assert any(not e.compliant for e in enterprise_list.enterprises)

@@ -613,9 +613,9 @@ def reference(doc: dict, pol: dict, level: str) -> dict[str, dict[str, float | N
             else:
                 chain = [(line.get("measures") or {}).get(effective), (e.get("measures") or {}).get(effective)]
                 if e.get("category", "normal") != "normal":
-                    chain.append(pol.get("categories", {}).get(e["category"], {}).get(effective))
+                    chain.append(_levels(pol.get("categories", {}).get(e["category"], {})).get(effective))
                 chain.append(pol.get("industries", {}).get(e.get("industry"), {}).get(e["grade"], {}).get(effective))
-                chain.append(pol.get("grades", {}).get(e["grade"], {}).get(effective))
+                chain.append(_levels(pol.get("grades", {}).get(e["grade"], {})).get(effective))
                 cut = next((c for c in map(_cut, chain) if c is not None), 0.0)
             for p in NAMES:
                 amount = line.get("emissions", {}).get(p, 0) / days
@@ -695,6 +695,11 @@ def list_docs(draw: Any) -> dict:
     if baseline:
         doc["list"]["baseline"] = baseline
     return doc
+
+
+def _levels(entry: dict) -> dict:
+    """A grade's or category's level -> measure: SPEC §19's {measures: …} form, or the older plain one."""
+    return entry.get("measures", {}) if "measures" in entry else entry
 
 
 @functools.cache

@@ -315,8 +315,19 @@ def test_e104_unknown_grade_zone_category_status_and_compliant() -> None:
 {CONTACT}\
     emissions: {{so2: 1}}
 """
-    assert codes_at(text) == [("E104", 7), ("E104", 8), ("E104", 9), ("E104", 10), ("E104", 11)]
-    assert "unknown grade 'E' (expected A, B, C, D, leading, nonleading or unrated)" in found(text)[0]
+    # zone, status and yes/no are the reader's; grade and category are the policy's (SPEC §19),
+    # found once the policy is chosen, at their own lines, with the policy's names listed
+    assert codes_at(text) == [("E104", 8), ("E104", 10), ("E104", 11)]
+    from haze.commands.validate import validate_list
+
+    validated = validate_list(write(Path("list.yaml"), text), cache=False)
+    assert [(f.code, f.line) for f in validated.findings if f.code == "E104"] == [
+        ("E104", 7), ("E104", 8), ("E104", 9), ("E104", 10), ("E104", 11)]
+    grade = next(f.message for f in validated.findings if f.line == 7)
+    assert grade.startswith("unknown grade 'E'; policy shanxi-2024 knows A (A级, A类), leading (")
+    assert "B- (B-级, B－, 含B-" in grade and "D (D级, D类)" in grade
+    category = next(f.message for f in validated.findings if f.line == 9)
+    assert "unknown category '特殊类'" in category and "guarantee (保障类, 民生保障类" in category
 
 
 # -- E105 cut outside 0–1 -------------------------------------------------------------------------------
@@ -502,7 +513,12 @@ def test_aliases_and_percent_cuts_are_read_as_the_model() -> None:
     report = read_list(write(Path("list.yaml"), text))
     assert report.findings == []
     e = report.enterprise_list.enterprises[0]
-    assert (e.grade.value, e.category.value, e.operating_days) == ("nonleading", "guarantee", 300)
+    # kept as written; the policy names them (SPEC §19)
+    assert (e.grade, e.category, e.operating_days) == ("非引领性", "保障类", 300)
+    from haze.core.policy import load_policy
+
+    policy = load_policy(None)
+    assert (policy.grade_key(e.grade), policy.category_key(e.category)) == ("nonleading", "guarantee")
     line = e.lines[0]
     assert line.emissions == {Pollutant.SO2: 12.5, Pollutant.VOCS: 3.0}
     assert {lvl: m.value for lvl, m in line.measures.items()} == {Level.YELLOW: 0.3, Level.ORANGE: 0.5,

@@ -7,11 +7,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from haze.core.creditcode import CHARSET, WEIGHTS, check_character, is_valid, problem
+from haze.core.policy import load_policy
 from haze.core.model import (
     LEVELS,
     Capacity,
-    Category,
-    Grade,
     Level,
     Measure,
     Pollutant,
@@ -73,28 +72,33 @@ def test_unknown_pollutants(value: object) -> None:
 
 
 @pytest.mark.parametrize(("grade", "aliases"), [
-    (Grade.A, ["A", "a", "A级", "Ａ", "Ａ级"]),
-    (Grade.B, ["B", "B级", "b类"]),
-    (Grade.C, ["C", "C级"]),
-    (Grade.D, ["D", "d级"]),
-    (Grade.LEADING, ["leading", "引领性", "绩效引领性"]),
-    (Grade.NONLEADING, ["nonleading", "non-leading", "非引领性"]),
-    (Grade.UNRATED, ["unrated", "未评级", "未分级"]),
+    ("A", ["A", "a", "A级", "Ａ", "Ａ级"]),
+    ("B", ["B", "B级", "b类", "B 级", "Ｂ", "b", " B ", "Ｂ　级"]),
+    ("B-", ["B-", "B－", "B-级", "B（含B-）", "b-", "B级（含B-）", "含B-", "B −", "B—"]),
+    ("C", ["C", "C级"]),
+    ("D", ["D", "d级"]),
+    ("leading", ["leading", "引领性", "绩效引领性"]),
+    ("nonleading", ["nonleading", "non-leading", "非引领性"]),
+    ("unrated", ["unrated", "未评级", "未分级", "无", ""]),
 ])
-def test_grade_aliases(grade: Grade, aliases: list[str]) -> None:
-    assert all(Grade.parse(a) is grade for a in aliases)
+def test_grade_aliases(grade: str, aliases: list[str]) -> None:
+    """One alias table (haze.core.grades.token): spacing, width, case and 级/类 never matter (issue 18.6)."""
+    policy = load_policy("shanxi-2024")
+    assert [policy.grade_key(a) for a in aliases] == [grade] * len(aliases)
 
 
 def test_grade_unknown_and_self_management() -> None:
-    assert Grade.parse("E") is None and Grade.parse("") is None and Grade.parse(1) is None
-    assert {g for g in Grade if g.self_managed} == {Grade.A, Grade.LEADING}
-    assert Grade.UNRATED.zh == "未评级" and Grade.B.zh == "B级"
+    policy = load_policy("shanxi-2024")
+    assert policy.grade_key("E") is None and policy.grade_key("B+") is None and policy.grade_key("1") is None
+    assert {k for k, g in policy.grades.items() if g.self_managed} == {"A", "leading"}
+    assert policy.grades["unrated"].zh == "未评级" and policy.grades["B"].zh == "B级"
+    assert policy.grades["B-"].zh == "B-级"
 
 
 def test_category_and_status() -> None:
-    assert [Category.parse(v) for v in (None, "normal", "一般", "guarantee", "保障类", "民生保障类", "vip", 1)] == [
-        Category.NORMAL, Category.NORMAL, Category.NORMAL, Category.GUARANTEE, Category.GUARANTEE,
-        Category.GUARANTEE, None, None]
+    policy = load_policy("shanxi-2024")
+    assert [policy.category_key(v) for v in (None, "normal", "一般", "guarantee", "保障类", "民生保障类", "vip", "1")] \
+        == ["normal", "normal", "normal", "guarantee", "guarantee", "guarantee", None, None]
     assert [Status.parse(v) for v in (None, "operating", "在产", "idle", "停产", "已停产", "closed")] == [
         Status.OPERATING, Status.OPERATING, Status.OPERATING, Status.IDLE, Status.IDLE, Status.IDLE, None]
 

@@ -24,11 +24,9 @@ from haze.core.model import (
     LEVELS,
     POLLUTANTS,
     Capacity,
-    Category,
     Contact,
     Enterprise,
     EnterpriseList,
-    Grade,
     Level,
     Line,
     ListInfo,
@@ -39,7 +37,6 @@ from haze.core.model import (
 )
 from haze.commands.plan import (
     PERCENT,
-    TIERS,
     apply_plan,
     make_plan,
     plan_steps,
@@ -430,8 +427,8 @@ def test_a_stricter_level_can_need_less_under_differentiated_cuts() -> None:
     C cuts 50% at orange but stops at red. Half the PM from A, half from C:
     orange 0.5 × 0.5 = 25% < 30% needs C at t = 0.2; red 0.5 × 1 = 50% ≥ 40% needs nothing."""
     enterprise_list = EnterpriseList(ListInfo(region="示例县", authority="示例县生态环境局"), [
-        Enterprise(code(41), "示例县焦化有限公司", grade=Grade.C, lines=[Line("焦炉", {PM: 100})]),
-        Enterprise(code(42), "示例县彩印有限公司", grade=Grade.A, lines=[Line("印刷", {PM: 100})]),
+        Enterprise(code(41), "示例县焦化有限公司", grade="C", lines=[Line("焦炉", {PM: 100})]),
+        Enterprise(code(42), "示例县彩印有限公司", grade="A", lines=[Line("印刷", {PM: 100})]),
     ])
     assert make_plan(enterprise_list, SHANXI, Level.ORANGE).steps() == [(2, 20)]
     assert make_plan(enterprise_list, SHANXI, Level.RED).already_met
@@ -469,8 +466,8 @@ def enterprises(draw: st.DrawFn, n: int, explicit: bool = True) -> Enterprise:
     e = Enterprise(
         id=code(100 + n), name=draw(names), town=draw(st.sampled_from(["", "城关镇"])),
         industry=draw(st.sampled_from(["", "cement", "casting", "printing"])),
-        grade=draw(st.sampled_from(list(Grade))), key_zone=draw(st.booleans()),
-        category=draw(st.sampled_from([Category.NORMAL] * 4 + [Category.GUARANTEE])),
+        grade=draw(st.sampled_from(list(SHANXI.grades))), key_zone=draw(st.booleans()),
+        category=draw(st.sampled_from(["normal"] * 4 + ["guarantee"])),
         compliant=draw(st.sampled_from([True] * 5 + [False])),
         status=draw(st.sampled_from([Status.OPERATING] * 6 + [Status.IDLE])),
         operating_days=draw(st.sampled_from([365, 300, 250.5])),
@@ -586,13 +583,15 @@ def level_independent(policy: Policy) -> Policy:
         return {lv: table[Level.ORANGE] for lv in LEVELS} if Level.ORANGE in table else {}
 
     return replace(policy,
-                   grades={g: flat(t) for g, t in policy.grades.items()},
+                   grades={g: replace(d, measures=flat(d.measures)) for g, d in policy.grades.items()},
                    industries={i: {g: flat(t) for g, t in grades.items()} for i, grades in policy.industries.items()},
-                   categories={c: flat(t) for c, t in policy.categories.items()})
+                   categories={c: replace(d, measures=flat(d.measures)) for c, d in policy.categories.items()})
 
 
 def test_tiers_are_the_spec_order() -> None:
-    assert TIERS == ((Grade.D,), (Grade.UNRATED, Grade.NONLEADING), (Grade.C,), (Grade.B,))
+    """SPEC §11 with §19: worst rank first, B- before B, never A or leading."""
+    for name in ("shanxi-2024", "national-2019"):
+        assert load_policy(name).tiers() == (("D",), ("unrated", "nonleading"), ("C",), ("B-",), ("B",))
 
 
 # -- what the terminal shows --------------------------------------------------

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from haze.core.errors import PolicyError
-from haze.core.model import LEVELS, Category, Grade, Level, Pollutant
+from haze.core.model import LEVELS, Level, Pollutant
 from haze.core.policy import DEFAULT_POLICY, Policy, load_policy, parse_policy, shipped_policies
 
 from conftest import ROOT, write
@@ -18,19 +18,21 @@ STOP = 1.0
 
 # SPEC §3: default grade measures (cut fraction of production) at yellow, orange, red
 GRADE_TABLE = {
-    Grade.A: (0.0, 0.0, 0.0),
-    Grade.LEADING: (0.0, 0.0, 0.0),
-    Grade.B: (0.1, 0.2, 0.3),
-    Grade.C: (0.3, 0.5, STOP),
-    Grade.D: (STOP, STOP, STOP),
-    Grade.NONLEADING: (0.2, 0.3, 0.5),
-    Grade.UNRATED: (0.2, 0.3, 0.5),
+    "A": (0.0, 0.0, 0.0),
+    "leading": (0.0, 0.0, 0.0),
+    "B": (0.1, 0.2, 0.3),
+    "B-": (0.1, 0.2, 0.3),  # SPEC §19: B's measures, a default a bureau replaces
+    "C": (0.3, 0.5, STOP),
+    "D": (STOP, STOP, STOP),
+    "nonleading": (0.2, 0.3, 0.5),
+    "unrated": (0.2, 0.3, 0.5),
 }
 # SPEC §3: the cement override (环办大气函〔2020〕340号)
 CEMENT_TABLE = {
-    Grade.B: (0.0, 0.2, STOP),
-    Grade.C: (0.5, STOP, STOP),
-    Grade.D: (STOP, STOP, STOP),
+    "B": (0.0, 0.2, STOP),
+    "B-": (0.0, 0.2, STOP),
+    "C": (0.5, STOP, STOP),
+    "D": (STOP, STOP, STOP),
 }
 
 
@@ -56,11 +58,11 @@ def test_grade_table_as_the_spec_gives_it(name: str) -> None:
         got = tuple(pol.grade_measure(grade, level).value for level in LEVELS)
         assert got == cuts, grade
     for level in LEVELS:
-        guarantee = pol.category_measure(Category.GUARANTEE, level)
+        guarantee = pol.category_measure("guarantee", level)
         assert guarantee.value == 0.0 and guarantee.sets_cut   # 以热定产: sets 0, so grade measures do not apply
         assert any("以热定产" in a for a in guarantee.actions)
-        assert pol.category_measure(Category.NORMAL, level) is None
-        for grade in (Grade.A, Grade.LEADING):
+        assert pol.category_measure("normal", level) is None
+        for grade in ("A", "leading"):
             assert pol.grade_measure(grade, level).actions == ("自主采取减排措施",)
 
 
@@ -69,15 +71,15 @@ def test_cement_override_and_the_truck_ban(name: str) -> None:
     pol = load_policy(name)
     for grade, cuts in CEMENT_TABLE.items():
         assert tuple(pol.industry_measure("cement", grade, level).value for level in LEVELS) == cuts
-    assert TRUCKS in pol.industry_measure("cement", Grade.B, Level.YELLOW).actions  # 0 + truck ban
-    for grade in (Grade.B, Grade.C, Grade.D):
+    assert TRUCKS in pol.industry_measure("cement", "B", Level.YELLOW).actions  # 0 + truck ban
+    for grade in ("B", "C", "D"):
         for level in (Level.ORANGE, Level.RED):
             assert TRUCKS in pol.grade_measure(grade, level).actions
             assert TRUCKS in pol.industry_measure("cement", grade, level).actions
         assert TRUCKS not in pol.grade_measure(grade, Level.YELLOW).actions
     # no override for A or for other industries: the grade table applies
-    assert pol.industry_measure("cement", Grade.A, Level.RED) is None
-    assert pol.industry_measure("casting", Grade.C, Level.RED) is None
+    assert pol.industry_measure("cement", "A", Level.RED) is None
+    assert pol.industry_measure("casting", "C", Level.RED) is None
 
 
 @pytest.mark.parametrize("name", SHIPPED)
@@ -102,7 +104,10 @@ def test_minimal_custom_policy(tmp_path: Path) -> None:
     assert pol.uniform_requirement(Level.ORANGE) == 0.25
     with pytest.raises(PolicyError, match="gives no requirement at red"):  # never a silent 0%
         pol.uniform_requirement(Level.RED)
-    assert pol.grades == {} and pol.industries == {} and pol.categories == {}
+    assert pol.industries == {} and pol.unrated_as is None
+    # the built-in grades and categories exist, without measures: the chain gives cut 0
+    assert list(pol.grades) == ["A", "leading", "B", "C", "unrated", "nonleading", "D"]
+    assert all(g.measures == {} for g in pol.grades.values()) and list(pol.categories) == ["normal", "guarantee"]
 
 
 def test_a_pollutant_left_out_of_a_level_is_refused(tmp_path: Path) -> None:
@@ -148,10 +153,10 @@ names:
     assert pol.uniform_requirement(Level.ORANGE) == {"so2": 0.2, "nox": 0.25, "pm": 0.3, "vocs": 0.3}
     assert pol.uniform_requirement(Level.RED) == 0.35
     assert pol.zone_escalation == 2
-    assert [pol.grade_measure(Grade.B, level).value for level in LEVELS] == [0.1, 0.2, 1.0]
-    assert pol.grade_measure(Grade.UNRATED, Level.RED) is None
-    assert pol.industry_measure("焦化", Grade.C, Level.ORANGE).actions == ("焖炉保温",)
-    assert pol.category_measure(Category.GUARANTEE, Level.RED).actions == ("以热定产",)
+    assert [pol.grade_measure("B", level).value for level in LEVELS] == [0.1, 0.2, 1.0]
+    assert pol.grade_measure("unrated", Level.RED) is None
+    assert pol.industry_measure("焦化", "C", Level.ORANGE).actions == ("焖炉保温",)
+    assert pol.category_measure("guarantee", Level.RED).actions == ("以热定产",)
     assert pol.noncompliant_actions == ("停产整治",)
 
 

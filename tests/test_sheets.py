@@ -25,7 +25,7 @@ from haze.core.creditcode import check_character
 from haze.core.engine import compute
 from haze.io.lists import parse_list, read_list
 from haze.io.lists.table import list_fact_rows, list_rows
-from haze.core.model import (LEVELS, POLLUTANTS, Category, Enterprise, EnterpriseList, Grade, Level, Line, ListInfo,
+from haze.core.model import (LEVELS, POLLUTANTS, Enterprise, EnterpriseList, Level, Line, ListInfo,
                         Measure, Pollutant, Status)
 from haze.core.policy import load_policy
 from haze.io.lists.yamlwrite import list_yaml, same_list
@@ -209,8 +209,9 @@ def enterprises(draw: Any, index: int) -> Enterprise:
     names = ["1#窑", "2#窑", "3#窑"][: draw(st.integers(1, 3))] if has_lines else ["示例县企业"]
     lines = [Line(name, draw(_emission), draw(measures()) if has_lines else {}) for name in names]
     return Enterprise(
-        id=_CODES[index], name=f"示例县第{index}厂", grade=draw(st.sampled_from(list(Grade))),
-        key_zone=draw(st.booleans()), category=draw(st.sampled_from(list(Category))),
+        id=_CODES[index], name=f"示例县第{index}厂", grade=draw(st.sampled_from(["A", "B", "B-", "C", "D", "leading", "nonleading", "unrated"])),
+        key_zone=draw(st.booleans()), category=draw(st.sampled_from(["normal", "guarantee"])),
+        max_load=draw(st.sampled_from([None, 0.8])),
         compliant=draw(st.booleans()), status=draw(st.sampled_from(list(Status))),
         lines=lines, has_lines=has_lines, measures=draw(measures()),
     )
@@ -298,7 +299,7 @@ def test_export_rows_of_the_small_list_by_hand(run) -> None:
     assert casting[RESULT_HEADERS.index("颗粒物减排量(吨/日)")] == pytest.approx(90 / 365)
     assert rows["示例县北岭砖厂"][9] == "停产"
     assert rows["示例县西城彩印有限公司"][9] == "自主减排"
-    assert rows["示例县城关供热有限公司"][9:11] == ("保障类（以热定产/以量定产）", "保障类措施")
+    assert rows["示例县城关供热有限公司"][9:11] == ("保障类", "企业类别措施")
 
 
 def test_export_csv_is_utf8_with_bom_and_has_a_requirement_file(run) -> None:

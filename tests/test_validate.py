@@ -217,7 +217,7 @@ def test_w301_uses_the_chosen_policy_file(tmp_path: Path) -> None:
 
     shipped = (resources.files("haze.core.policies") / "shanxi-2024.yaml").read_text(encoding="utf-8")
     strict_b = shipped.replace("name: shanxi-2024", "name: strict-b").replace(
-        "  B:\n    yellow: {cut: 0.1}", "  B:\n    yellow: {cut: 0.2}")
+        "  B: &grade-B\n    yellow: {cut: 0.1}", "  B: &grade-B\n    yellow: {cut: 0.2}")
     policy = write(tmp_path / "strict-b.yaml", strict_b)
     path = write(Path("list.yaml"), ONE + ""
                  "    emissions: {so2: 1}\n    measures:\n      yellow: 0.15\n")

@@ -25,6 +25,10 @@ COMMANDS = {
     "plan": "haze.cli.plan:plan",
     "import": "haze.cli.import_:import_list",
     "export": "haze.cli.export:export",
+    "advise": "haze.cli.advise:advise",
+    "receipt": "haze.cli.receipt:receipt",
+    "overdue": "haze.cli.receipt:overdue",
+    "verify": "haze.cli.verify:verify",
 }
 
 
@@ -108,9 +112,13 @@ def cli(ctx: click.Context, config_path: Path | None) -> None:
     \b
     Before the season:  haze validate LIST        review a list
                         haze plan orange          what extra cuts close a gap
-    On a warning:       haze check orange         compute, write nothing
+    On a warning:       haze advise forecast.csv  which level the AQI forecast calls for
+                        haze check orange         compute, write nothing
                         haze activate orange      notices + journal record
                         haze lift                 lift the active warning
+    After the notices:  haze receipt ID…          record receipts (--report: reports)
+                        haze overdue              who to phone
+                        haze verify power.csv     metered power against the cuts
     """
     from haze.cli.common import defaults_for
     from haze.io.config import find_config, read_config

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from haze.cli.common import config_option, print_findings
+from haze.cli.common import config_option, policy_option, print_findings
 from haze.cli.reporters import report
 
 
@@ -20,9 +20,10 @@ from haze.cli.reporters import report
 @click.option("--doc-prefix", metavar="TEXT", help="Notice number prefix (文号前缀), e.g. 示环应急.")
 @click.option("--force", is_flag=True, help="Overwrite LIST.yaml if it exists.")
 @click.option("--json", "as_json", is_flag=True, help="Machine output (JSON) on stdout, nothing else.")
+@policy_option
 @config_option
 def import_list(file: str, output: str, region: str | None, authority: str | None, season: str | None,
-                doc_prefix: str | None, force: bool, as_json: bool) -> None:
+                doc_prefix: str | None, force: bool, as_json: bool, policy: str | None = None) -> None:
     """Turn a CSV or XLSX list into the YAML list (SPEC §2).
 
     FILE has one row per production line (see docs/spreadsheets.md). Options win over the file's own 清单信息/list sheet. Nothing is written
@@ -33,7 +34,8 @@ def import_list(file: str, output: str, region: str | None, authority: str | Non
     from haze.commands import import_ as command
 
     facts = {"region": region, "authority": authority, "season": season, "doc_prefix": doc_prefix}
-    outcome = command.run(command.Settings(source=Path(file), output=Path(output), facts=facts, force=force))
+    outcome = command.run(command.Settings(source=Path(file), output=Path(output), facts=facts, force=force,
+                                           policy=policy))
     print_findings(outcome.warnings)
     report(outcome, as_json)
 

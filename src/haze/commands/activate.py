@@ -292,6 +292,10 @@ class _Activation:
                                          superseded_by=issue.id if fate == SUPERSEDED else None)
             journal.insert_activation(self._record(issue, kind, active, notices))
             journal.insert_notices(notice_records(issue.id, notices))
+            # what verify and overdue need, as it stood when the notices went out (SPEC §18)
+            from haze.io.receipts import record_notified
+
+            record_notified(journal, issue.id, self.result, self.result.policy.duties)
         return self._outcome(issue, kind, notices, active if fate else None, journal, dry_run=False)
 
     def _record(self, issue: Issue, kind: str, active: ActivationRecord | None,

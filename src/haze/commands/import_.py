@@ -28,6 +28,7 @@ class Settings:
     output: Path  # the YAML list to write
     facts: dict[str, str | None] = field(default_factory=dict)  # region, authority…: win over the file's own
     force: bool = False  # overwrite ``output``
+    policy: str | None = None  # whose grades and categories the cells must name (SPEC §19); default as check
 
 
 @dataclass
@@ -73,6 +74,11 @@ def run(settings: Settings) -> Outcome:
     if output.exists() and not force:
         raise UsageError(f"{output}: already exists; pass --force to overwrite it")
     enterprise_list, findings = _read_sheet(source, kind, {k: v for k, v in (facts or {}).items() if v})
+    if enterprise_list is not None:  # grades and categories are the policy's (SPEC §19): an unknown one is refused
+        from haze.commands.inputs import choose_policy
+        from haze.core.resolve import resolve_findings
+
+        findings = findings + resolve_findings(enterprise_list, choose_policy(settings.policy, enterprise_list))
     blocking = [f for f in findings if f.blocking and f.is_error]
     if enterprise_list is None or blocking:
         errors = blocking or [f for f in findings if f.is_error]

@@ -61,4 +61,21 @@ def load_inputs(path: str | Path | None, policy: str | None = None, *, cache: bo
             raise ListError(f"{report.path}: {blocking[0].message}")
         raise ListError(f"{report.path}: the list cannot be computed ({len(blocking)} "
                         f"error{'s' if len(blocking) != 1 else ''})", blocking)
-    return Inputs(report.enterprise_list, choose_policy(policy, report.enterprise_list), as_warnings(report.findings))
+    chosen = choose_policy(policy, report.enterprise_list)
+    return Inputs(report.enterprise_list, chosen, as_warnings(report.findings + resolved(report, chosen)))
+
+
+def resolved(report: ListReport, policy: Policy) -> list[Finding]:
+    """The list's grades and categories against the policy (SPEC §19); unknown ones refuse the list.
+
+    A list is read before its policy is chosen, so these findings come here, located
+    like the reader's, and refuse the list as a blocking reader finding would.
+    """
+    from haze.core.resolve import resolve_findings
+
+    found = resolve_findings(report.enterprise_list, policy) if report.enterprise_list is not None else []
+    blocking = [f for f in found if f.blocking and f.is_error]
+    if blocking:
+        raise ListError(f"{report.path}: the list cannot be computed ({len(blocking)} "
+                        f"error{'s' if len(blocking) != 1 else ''})", blocking)
+    return found

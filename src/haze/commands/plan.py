@@ -1,8 +1,10 @@
 """The plan of SPEC §11: the smallest tier-by-tier raise of cuts that meets a level.
 
-Differentiated control (差异化管控) decides who is asked for more first: D,
-then unrated and nonleading, then C, then B; never A, leading, guarantee
-(保障类), noncompliant or idle enterprises. Within a tier every eligible line's
+Differentiated control (差异化管控) decides who is asked for more first: the
+policy's grades by rank, worst first (shipped: D, then unrated and nonleading,
+then C, then B-, then B; SPEC §11, §19); never self-managed grades (A,
+leading), enterprises of any category but normal (保障类 and the policy's own),
+noncompliant or idle ones. Within a tier every eligible line's
 cut rises as ``cut + t × (1 − cut)`` with one ``t`` for the whole tier, and the
 smallest whole percent that meets every pollutant is taken; the next tier is
 asked only when the whole tier at ``t = 1`` is not enough.
@@ -47,31 +49,24 @@ from haze.io.fsio import OutputError, write_atomic
 from haze.core.model import (
     LEVELS,
     POLLUTANTS,
-    Category,
     Enterprise,
     EnterpriseList,
-    Grade,
     Level,
     Line,
     Measure,
     Pollutant,
 )
+from haze.core.grades import NORMAL
 from haze.core.policy import Policy
 
-#: The order in which tiers are asked for more (SPEC §11).
-TIERS: tuple[tuple[Grade, ...], ...] = (
-    (Grade.D,),
-    (Grade.UNRATED, Grade.NONLEADING),
-    (Grade.C,),
-    (Grade.B,),
-)
+# The order in which tiers are asked for more is the policy's (Policy.tiers: SPEC §11, §19).
 PERCENT = 100  # t is a whole percent: 1 … 100
 # Planned cuts are written to 6 decimals, rounded up so the file is never
 # weaker than the plan; the slack absorbs float noise such as 0.5449999999999999.
 CUT_DECIMALS = 6
 _NOISE = 1e-12
 
-Step = tuple[int, int]  # (index in TIERS, t in percent)
+Step = tuple[int, int]  # (index in Policy.tiers(), t in percent)
 
 
 @dataclass(frozen=True)
@@ -89,13 +84,10 @@ class Change:
 class Tier:
     """One tier of the plan: its grades, its ``t`` and the lines it raises."""
 
-    index: int  # position in TIERS
+    index: int  # position in Policy.tiers()
     percent: int
     changes: tuple[Change, ...]
-
-    @property
-    def grades(self) -> tuple[Grade, ...]:
-        return TIERS[self.index]
+    grades: tuple[str, ...] = ()  # the policy's grade keys of this tier
 
     @property
     def t(self) -> float:
@@ -142,10 +134,10 @@ class Plan:
     def reach(self) -> tuple[int, int]:
         """How far the plan goes, comparable between plans: (last tier index, t in percent).
 
-        ``(-1, 0)`` when nothing is needed; ``(len(TIERS), PERCENT)`` when infeasible.
+        ``(-1, 0)`` when nothing is needed; ``(number of tiers, PERCENT)`` when infeasible.
         """
         if not self.feasible:
-            return len(TIERS), PERCENT
+            return len(self.before.policy.tiers()), PERCENT
         if not self.tiers:
             return -1, 0
         return self.tiers[-1].index, self.tiers[-1].percent
@@ -183,8 +175,8 @@ def new_cut(r: EnterpriseResult, j: int, percent: int) -> float:
 
 
 def eligible(r: EnterpriseResult) -> bool:
-    """May the plan ask this enterprise for more? Never guarantee, noncompliant or idle ones."""
-    return r.reason not in (IDLE, NONCOMPLIANT) and r.enterprise.category is Category.NORMAL
+    """May the plan ask this enterprise for more? Never a category's (guarantee…), noncompliant or idle ones."""
+    return r.reason not in (IDLE, NONCOMPLIANT) and r.category == NORMAL
 
 
 def tier_lines(before: LevelResult, index: int) -> list[tuple[int, int]]:
@@ -193,9 +185,9 @@ def tier_lines(before: LevelResult, index: int) -> list[tuple[int, int]]:
     The grade is the enterprise's own: a key-zone enterprise computed at an
     escalated level stays in its grade's tier.
     """
-    grades = TIERS[index]
+    grades = before.policy.tiers()[index]
     return [(i, j) for i, r in enumerate(before.enterprises)
-            if r.enterprise.grade in grades and eligible(r)
+            if r.grade in grades and eligible(r)
             for j, line in enumerate(r.lines) if line.cut < 1.0]
 
 
@@ -240,7 +232,7 @@ def search(before: LevelResult) -> list[Step]:
     """The tiers and their ``t`` (percent), in order, for a level that is not met."""
     totals = {p: r.reduction for p, r in before.pollutants.items()}
     steps: list[Step] = []
-    for index in range(len(TIERS)):
+    for index in range(len(before.policy.tiers())):
         lines = tier_lines(before, index)
         if not lines:  # nothing left to raise: the tier changes nothing and is left out
             continue
@@ -268,7 +260,7 @@ def raise_tiers(enterprise_list: EnterpriseList, before: LevelResult, steps: Seq
             added = {p: line.daily[p] * (new - line.cut) for p in POLLUTANTS}
             changes.append(Change(i, j, line.cut, new, added))
             new_cuts.setdefault(i, {})[j] = new
-        tiers.append(Tier(index, percent, tuple(changes)))
+        tiers.append(Tier(index, percent, tuple(changes), before.policy.tiers()[index]))
     enterprises = [_with_cuts(r, new_cuts[i]) if i in new_cuts else r for i, r in enumerate(before.enterprises)]
     after = assess(enterprise_list, before.policy, before.level, enterprises, before.other_sources)
     return tiers, after
@@ -350,7 +342,7 @@ def _measure_with_cut(measure: Measure | None, cut: float) -> Measure:
 
 def describe_tiers(plan: Plan) -> str:
     """``D 100%, unrated/nonleading 35%``: the tiers as one phrase."""
-    return ", ".join(f"{'/'.join(g.value for g in tier.grades)} {tier.percent}%" for tier in plan.tiers)
+    return ", ".join(f"{'/'.join(tier.grades)} {tier.percent}%" for tier in plan.tiers)
 
 
 def save_plan(enterprise_list: EnterpriseList, plan: Plan, policy: Policy, out: Path, *, force: bool = False) -> Path:
@@ -474,7 +466,7 @@ def plan_json(plan: Plan, enterprise_list: EnterpriseList, written: str | None =
 
 def _tier_json(plan: Plan, tier: Tier) -> dict:
     return {
-        "grades": [g.value for g in tier.grades],
+        "grades": list(tier.grades),
         "t": tier.t,
         "enterprises": tier.enterprises,
         "lines": len(tier.changes),
@@ -489,7 +481,7 @@ def _change_json(plan: Plan, change: Change) -> dict:
     return {
         "id": e.id,
         "name": e.name,
-        "grade": e.grade.value,
+        "grade": r.grade,
         "effective_level": r.effective_level.value,
         "line": r.lines[change.line].name,
         "old_cut": change.old_cut,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,7 @@ class Outcome:
     active: ActivationRecord | None
     now: datetime
     notices_found: bool = False  # its notice directory exists
+    follow_up: dict[str, int] = field(default_factory=dict)  # SPEC §18: notified, receipts, reports, overdue
 
     @property
     def ok(self) -> bool:
@@ -38,6 +39,7 @@ class Outcome:
         if self.active is not None:
             active = self.active.to_json()
             active["ended"] = self.ended
+            active.update(self.follow_up)
         return {"journal": str(self.journal), "active": active}
 
 
@@ -47,5 +49,11 @@ def run(settings: Settings) -> Outcome:
     path = journal_path(settings.journal)
     with Journal(path) as journal:
         record = journal.active()
+        now = datetime.now(SHANGHAI)
+        counts = {}
+        if record is not None:
+            from haze.commands.overdue import follow_up
+
+            counts = follow_up(journal, record, now.replace(microsecond=0)).counts()
     found = record is not None and Path(record.notice_dir).is_dir()
-    return Outcome(path, record, datetime.now(SHANGHAI), found)
+    return Outcome(path, record, now, found, counts)

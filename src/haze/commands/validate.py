@@ -136,8 +136,15 @@ def _validate(path: str | Path, policy: Policy | None, strict: bool, cache: bool
             result.findings.append(finding("E104", message, report.path))
             return _finish(result, strict)
     result.policy = policy.name
-    result.findings = sorted(result.findings + policy_findings(enterprise_list, policy, _doubtful(report)), key=_line_key)
-    if not report.blocking:
+    from haze.core.resolve import resolve_findings
+
+    # Grades and categories meet the policy here (SPEC §19): an unknown one blocks as a reader error would.
+    names = resolve_findings(enterprise_list, policy)
+    blocked = [f for f in names if f.blocking and f.is_error]
+    doubtful = _doubtful(report) | {f.enterprise for f in blocked if f.enterprise}
+    result.findings = sorted(result.findings + names + policy_findings(enterprise_list, policy, doubtful),
+                             key=_line_key)
+    if not report.blocking and not blocked:
         result.levels = {level: compute(enterprise_list, policy, level) for level in LEVELS}
         result.findings += [requirement_finding(r, report.path) for r in result.levels.values() if not r.ok]
     return _finish(result, strict)
@@ -168,7 +175,7 @@ def policy_findings(enterprise_list: EnterpriseList, policy: Policy, skip: Abstr
     for e in enterprise_list.enterprises:
         found += unknown_industry(e, policy, enterprise_list.path)
         if e.id not in skip:
-            found += self_managed_cuts(e, enterprise_list.path)
+            found += self_managed_cuts(e, enterprise_list.path, policy)
             found += weaker_than_policy(e, policy, enterprise_list.path)
     return found
 
@@ -185,15 +192,16 @@ def unknown_industry(e: Enterprise, policy: Policy, path: str) -> list[Finding]:
     return [finding("W306", message, path, e.line or None, e.id or None)]
 
 
-def self_managed_cuts(e: Enterprise, path: str) -> list[Finding]:
+def self_managed_cuts(e: Enterprise, path: str, policy: Policy) -> list[Finding]:
     """W302: A and leading enterprises self-manage (自主减排); a mandatory cut contradicts the grade."""
-    if not e.grade.self_managed:
+    grade = policy.grades.get(policy.grade_key(e.grade) or "")
+    if grade is None or not grade.self_managed:
         return []
     found = []
     for level, m in _explicit_measures(e):
         if m.value > 0:
             found.append(finding(
-                "W302", f"{e.grade.value}-grade enterprise {e.name} has a mandatory {level.value} cut of "
+                "W302", f"{grade.key}-grade enterprise {e.name} has a mandatory {level.value} cut of "
                 f"{cut_label(m.value)}; A and leading enterprises self-manage (自主减排)", path, m.line or e.line or None,
                 e.id or None))
     return found
@@ -222,7 +230,7 @@ def weaker_than_policy(e: Enterprise, policy: Policy, path: str) -> list[Finding
                 scope = f" in {policy.industry_label(e.industry)}" if source == "industry" else ""
                 found.append(finding(
                     "W301", f"{level.value} cut {cut_label(explicit.value)} for {_what(e, line.name, where)} is weaker than "
-                    f"the policy's {cut_label(floor)} for grade {e.grade.value}{scope}", path,
+                    f"the policy's {cut_label(floor)} for grade {policy.grade_key(e.grade)}{scope}", path,
                     explicit.line or line.line or e.line or None, e.id or None))
     return found
 

@@ -20,6 +20,7 @@ from haze.core.model import (
     OtherSource,
     Pollutant,
 )
+from haze.core.grades import NORMAL, UNRATED
 from haze.core.policy import Policy
 
 TOLERANCE = 1e-9
@@ -59,6 +60,12 @@ class EnterpriseResult:
     reduction: dict[Pollutant, float]
     actions: list[str]
     cap: Cap | None
+    #: the policy's keys for the enterprise's grade and category (SPEC §19); ``grade`` is
+    #: what ``--json`` shows ("B-"); ``measure_grade`` the grade whose measures apply
+    #: (another one only for ``unrated_as: lowest``)
+    grade: str = UNRATED
+    category: str = NORMAL
+    measure_grade: str = UNRATED
 
     @property
     def plant_cut(self) -> float:
@@ -149,14 +156,29 @@ def effective_level(e: Enterprise, level: Level, policy: Policy) -> tuple[Level,
     return level, LEVEL
 
 
+def grade_of(e: Enterprise, policy: Policy) -> tuple[str, str, str]:
+    """(grade, category, grade whose measures apply) as the policy names them.
+
+    Unknown names were refused before computing (haze.core.resolve); should one
+    get here it counts as unrated / normal rather than crash.
+    """
+    grade = policy.grade_key(e.grade) or UNRATED
+    return grade, policy.category_key(e.category) or NORMAL, policy.measure_grade(grade, e.industry)
+
+
 def measure_chain(e: Enterprise, line: Line, level: Level, policy: Policy) -> list[tuple[str, Measure]]:
-    """The measures that apply to ``line`` at ``level``, most specific first (§4.1 step 3)."""
+    """The measures that apply to ``line`` at ``level``, most specific first (§4.1 step 3, §19).
+
+    The category's measure takes part only up to its ``exempt_up_to`` and, with a
+    load limit, cuts ``1 − max_load``; ``unrated_as: lowest`` picks the grade.
+    """
+    _, category, grade = grade_of(e, policy)
     candidates = (
         ("line", line.measures.get(level)),
         ("enterprise", e.measures.get(level)),
-        ("category", policy.category_measure(e.category, level)),
-        ("industry", policy.industry_measure(e.industry, e.grade, level)),
-        ("grade", policy.grade_measure(e.grade, level)),
+        ("category", policy.category_measure(category, level, e.max_load)),
+        ("industry", policy.industry_measure(e.industry, grade, level)),
+        ("grade", policy.grade_measure(grade, level)),
     )
     return [(source, m) for source, m in candidates if m is not None]
 
@@ -195,7 +217,8 @@ def enterprise_result(e: Enterprise, level: Level, policy: Policy) -> Enterprise
     cap = None
     if e.capacity is not None and e.capacity.base is not None and reason != IDLE:
         cap = Cap(e.capacity.base, plant_cut(lines), e.capacity.unit)
-    return EnterpriseResult(e, effective, reason, lines, reduction, list(actions), cap)
+    grade, category, measured = grade_of(e, policy)
+    return EnterpriseResult(e, effective, reason, lines, reduction, list(actions), cap, grade, category, measured)
 
 
 def plant_cut(lines: list[LineResult]) -> float:

@@ -33,6 +33,8 @@ CODES: dict[str, tuple[str, str]] = {
     "E109": (ERROR, "duplicate key"),
     "E110": (ERROR, "measure weakens as the level rises"),
     "E111": (ERROR, "bad operating days"),
+    "E112": (ERROR, "max_load outside 0–1"),
+    "E113": (ERROR, "max_load on a category that takes none"),
     "E201": (ERROR, "requirement not met"),
     "W301": (WARNING, "measure weaker than the policy"),
     "W302": (WARNING, "self-managed grade with a mandatory cut"),
@@ -51,7 +53,8 @@ CODES: dict[str, tuple[str, str]] = {
 }
 
 BLOCKING = frozenset(
-    {"E001", "E002", "E003", "E004", "E100", "E101", "E103", "E104", "E105", "E106", "E107", "E108", "E109", "E111"}
+    {"E001", "E002", "E003", "E004", "E100", "E101", "E103", "E104", "E105", "E106", "E107", "E108", "E109", "E111",
+     "E112"}
 )
 
 

@@ -65,6 +65,11 @@ def cap_number(value: float, digits: int = 2) -> str:
     return _trim(f"{_floor(value, digits):.{digits}f}")
 
 
+def cap_pct(share: float, digits: int = 2) -> str:
+    """A limit as a share (a load limit of 80%): rounded down like a cap, so it never reads looser."""
+    return _trim(f"{_floor(share * 100, digits):.{digits}f}") + "%"
+
+
 def tonnes(value: float, digits: int = 4) -> str:
     """Tonnes per day with fixed decimals; a positive amount too small to show says so."""
     if 0 < value < 0.5 * 10 ** -digits:

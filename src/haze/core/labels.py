@@ -3,7 +3,8 @@ spreadsheets and the notices call a thing by the same name.
 
 Each value is ``(zh, en)``. The keys are the engine's own: a line's measure
 ``source`` (SPEC §4.1, ``None`` when nothing sets a cut), an enterprise's
-``reason`` and its ``category``. Use :func:`label` to pick a language.
+``reason``. Grades and categories are named by the policy (haze.core.grades).
+Use :func:`label` to pick a language.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 SOURCE_LABELS: dict[str | None, tuple[str, str]] = {
     "line": ("本生产线措施", "line measure"),
     "enterprise": ("本企业措施", "enterprise measure"),
-    "category": ("保障类措施", "guarantee measure"),
+    "category": ("企业类别措施", "category measure"),  # 保障类 or a category the policy defines (SPEC §19)
     "industry": ("行业绩效分级措施", "industry measure"),
     "grade": ("绩效分级措施", "grade measure"),
     "noncompliant": ("停产整治", "stop: noncompliant"),
@@ -26,12 +27,6 @@ REASON_LABELS: dict[str, tuple[str, str]] = {
     "zone": ("重点区域加严", "key zone"),
     "noncompliant": ("未达标排放，停产整治", "noncompliant: stops"),
     "idle": ("已停产，不计减排", "idle: not counted"),
-}
-
-#: Enterprise.category
-CATEGORY_LABELS: dict[str, tuple[str, str]] = {
-    "normal": ("一般", "normal"),
-    "guarantee": ("保障类", "guarantee"),
 }
 
 

@@ -1,8 +1,9 @@
 """The vocabulary of SPEC §1 and the list of §2 as plain enums and dataclasses.
 
-Nothing here reads files or knows about the terminal. Aliases (橙色, Ⅱ, B级,
-引领性, "30%"…) are resolved by the ``parse`` class methods, which return
-``None`` for an unknown value so that readers can turn it into a finding.
+Nothing here reads files or knows about the terminal. Aliases (橙色, Ⅱ,
+"30%"…) are resolved by the ``parse`` class methods, which return ``None`` for
+an unknown value so that readers can turn it into a finding. Grades and
+categories are the policy's (haze.core.grades): the model keeps them as written.
 """
 
 from __future__ import annotations
@@ -135,72 +136,6 @@ for _p, _names in {
 }.items():
     for _name in _names:
         _POLLUTANT_ALIASES[_norm(_name)] = _p
-
-
-class Grade(str, enum.Enum):
-    """Performance grade (绩效等级)."""
-
-    A = "A"
-    B = "B"
-    C = "C"
-    D = "D"
-    LEADING = "leading"
-    NONLEADING = "nonleading"
-    UNRATED = "unrated"
-
-    @property
-    def self_managed(self) -> bool:
-        """A and leading enterprises self-manage (自主减排)."""
-        return self in (Grade.A, Grade.LEADING)
-
-    @property
-    def zh(self) -> str:
-        return {
-            "A": "A级", "B": "B级", "C": "C级", "D": "D级",
-            "leading": "引领性", "nonleading": "非引领性", "unrated": "未评级",
-        }[self.value]
-
-    @classmethod
-    def parse(cls, value: Any) -> "Grade | None":
-        if not isinstance(value, str):
-            return None
-        return _GRADE_ALIASES.get(_norm(value))
-
-
-_GRADE_ALIASES: dict[str, Grade] = {}
-for _g, _names in {
-    Grade.A: ("a", "a级", "a类"),
-    Grade.B: ("b", "b级", "b类"),
-    Grade.C: ("c", "c级", "c类"),
-    Grade.D: ("d", "d级", "d类"),
-    Grade.LEADING: ("leading", "引领性", "绩效引领性"),
-    Grade.NONLEADING: ("nonleading", "non-leading", "非引领性"),
-    Grade.UNRATED: ("unrated", "未评级", "未分级", "无"),
-}.items():
-    for _name in _names:
-        _GRADE_ALIASES[_norm(_name)] = _g
-
-
-class Category(str, enum.Enum):
-    NORMAL = "normal"
-    GUARANTEE = "guarantee"
-
-    @property
-    def zh(self) -> str:
-        return {"normal": "一般", "guarantee": "保障类"}[self.value]
-
-    @classmethod
-    def parse(cls, value: Any) -> "Category | None":
-        if value is None:
-            return Category.NORMAL
-        if not isinstance(value, str):
-            return None
-        key = _norm(value)
-        if key in ("normal", "一般", "普通", ""):
-            return Category.NORMAL
-        if key in ("guarantee", "保障类", "民生保障类", "保障", "民生保障"):
-            return Category.GUARANTEE
-        return None
 
 
 class Status(str, enum.Enum):
@@ -346,9 +281,11 @@ class Enterprise:
     name: str
     town: str = ""
     industry: str = ""
-    grade: Grade = Grade.UNRATED
+    #: the grade and category as the list writes them (B（含B-）, 保障类; "" for none): the
+    #: policy resolves them when it computes (haze.core.grades), since a list is read first
+    grade: str = ""
     key_zone: bool = False
-    category: Category = Category.NORMAL
+    category: str = ""
     compliant: bool = True
     status: Status = Status.OPERATING
     operating_days: float = 365
@@ -358,6 +295,10 @@ class Enterprise:
     measures: dict[Level, Measure] = field(default_factory=dict)
     has_lines: bool = False  # True when the list gave ``lines`` (not ``emissions``)
     line: int = 0
+    #: 核定最大允许生产负荷 (SPEC §19), a share 0–1, for a category that takes one
+    max_load: float | None = None
+    #: where grade, category and max_load stand: key -> (line, column), for findings made later
+    spots: dict[str, tuple[int, str | None]] = field(default_factory=dict, compare=False)
 
     @property
     def operating(self) -> bool:

@@ -13,9 +13,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Mapping
 
+from haze.core import grades as _g
 from haze.core.errors import PolicyError
 from haze.core.findings import Finding
-from haze.core.model import POLLUTANTS, Category, Grade, Level, Measure, Pollutant
+from haze.core.grades import NORMAL, UNRATED, CategoryDef, GradeDef
+from haze.core.model import POLLUTANTS, Level, Measure, Pollutant
+from haze.core.response import Duties, Triggers, parse_duties, parse_triggers
 
 DEFAULT_POLICY = "shanxi-2024"
 MAX_POLICY_BYTES = 16 * 1024 * 1024
@@ -30,12 +33,33 @@ class Policy:
     source: str = ""
     requirements: dict[Level, dict[Pollutant, float]] = field(default_factory=dict)
     zone_escalation: int = 1
-    grades: dict[Grade, MeasureTable] = field(default_factory=dict)
-    industries: dict[str, dict[Grade, MeasureTable]] = field(default_factory=dict)
-    categories: dict[Category, MeasureTable] = field(default_factory=dict)
+    #: grade key -> definition (SPEC §19): the built-in grades, then the policy's own
+    grades: dict[str, GradeDef] = field(default_factory=dict)
+    #: industry key -> grade key -> level -> measure (overrides ``grades``)
+    industries: dict[str, dict[str, MeasureTable]] = field(default_factory=dict)
+    #: category key -> definition: ``normal``, ``guarantee`` and the policy's own
+    categories: dict[str, CategoryDef] = field(default_factory=dict)
     noncompliant_actions: tuple[str, ...] = ()
     industry_names: dict[str, str] = field(default_factory=dict)
+    #: ``lowest``: an unrated enterprise takes the worst grade its industry table defines (SPEC §19)
+    unrated_as: str | None = None
     path: str = ""
+    triggers: Triggers = field(default_factory=Triggers)  # SPEC §18: when a forecast calls for a level
+    duties: Duties = field(default_factory=Duties)  # SPEC §18: receipt and report deadlines the notices state
+    # Resolving the text a list gives (B（含B-）, b, 保障类) to a key, memoised per text:
+    # a province's list has tens of thousands of enterprises and a handful of spellings.
+    # init=False: dataclasses.replace() makes a fresh memo, never one of another policy's tables.
+    _grade_memo: dict[str, str | None] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _category_memo: dict[str, str | None] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _derived: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Built-in grades and categories always exist: a bureau's policy written before
+        # SPEC §19 names only some of them, and its lists still use the others.
+        for key in _g.BUILTIN_GRADES:
+            self.grades.setdefault(key, _g.builtin_grade(key))
+        for key in _g.BUILTIN_CATEGORIES:
+            self.categories.setdefault(key, _g.builtin_category(key))
 
     def requirement(self, level: Level, pollutant: Pollutant) -> float:
         """The share required; a level the policy leaves out cannot be computed (never 0%)."""
@@ -66,19 +90,102 @@ class Policy:
         key = self.industry_key(industry)
         return self.industry_names.get(key, industry) if key else industry
 
-    def grade_measure(self, grade: Grade, level: Level) -> Measure | None:
-        return self.grades.get(grade, {}).get(level)
+    # -- grades and categories (SPEC §19) ------------------------------------------
 
-    def industry_measure(self, industry: str, grade: Grade, level: Level) -> Measure | None:
+    def _aliases(self, which: str) -> dict[str, str]:
+        table = self._derived.get(which)
+        if table is None:
+            table = _g.alias_table(self.grades if which == "grades" else self.categories)[0]
+            self._derived[which] = table
+        return table
+
+    def grade_key(self, text: str | None) -> str | None:
+        """The policy's key for a grade as a list writes it (``B 级``, ``B（含B-）``); None if unknown.
+
+        No grade at all is ``unrated`` (the list reader has warned, W310).
+        """
+        raw = text or ""
+        if raw in self._grade_memo:
+            return self._grade_memo[raw]
+        key = self._aliases("grades").get(_g.token(raw)) if raw.strip() else UNRATED
+        self._grade_memo[raw] = key
+        return key
+
+    def category_key(self, text: str | None) -> str | None:
+        """The policy's key for a category as written; no category is ``normal``; None if unknown."""
+        raw = text or ""
+        if raw in self._category_memo:
+            return self._category_memo[raw]
+        key = self._aliases("categories").get(_g.token(raw)) if raw.strip() else NORMAL
+        self._category_memo[raw] = key
+        return key
+
+    def tiers(self) -> tuple[tuple[str, ...], ...]:
+        """The plan's tiers (SPEC §11, §19): grades of one rank together, worst rank first.
+
+        Self-managed grades (A, leading) are never asked for more.
+        """
+        tiers = self._derived.get("tiers")
+        if tiers is None:
+            ranks = sorted({g.rank for g in self.grades.values() if not g.self_managed}, reverse=True)
+            tiers = tuple(tuple(k for k, g in self.grades.items() if g.rank == r and not g.self_managed)
+                          for r in ranks)
+            self._derived["tiers"] = tiers
+        return tiers
+
+    def measure_grade(self, grade: str, industry: str) -> str:
+        """The grade whose measures apply: the enterprise's own, or with ``unrated_as: lowest``
+        and an industry table, the worst grade that table defines (SPEC §19)."""
+        if grade != UNRATED or self.unrated_as != "lowest":
+            return grade
+        key = self.industry_key(industry)
+        table = self.industries.get(key) if key else None
+        if not table:
+            return grade
+        return max(table, key=lambda g: self.grades[g].rank)  # first of the worst rank on a tie
+
+    def grade_measure(self, grade: str, level: Level) -> Measure | None:
+        g = self.grades.get(grade)
+        return g.measures.get(level) if g is not None else None
+
+    def industry_measure(self, industry: str, grade: str, level: Level) -> Measure | None:
         key = self.industry_key(industry)
         if key is None:
             return None
         return self.industries.get(key, {}).get(grade, {}).get(level)
 
-    def category_measure(self, category: Category, level: Level) -> Measure | None:
-        if category is Category.NORMAL:
+    def category_applies(self, category: str, level: Level) -> bool:
+        """Does the category's measure apply at effective ``level`` (§19: up to ``exempt_up_to``)?"""
+        c = self.categories.get(category)
+        if c is None or category == NORMAL:
+            return False
+        if c.exempt_up_to is not None:
+            return level <= c.exempt_up_to
+        return level in c.measures
+
+    def category_measure(self, category: str, level: Level, max_load: float | None = None) -> Measure | None:
+        """The category's measure at effective ``level``, or None where the chain skips the category.
+
+        Below its ceiling a category without its own measure at that level exempts (cut 0);
+        with a load limit (``max_load`` on the enterprise, the category taking one) the cut
+        is ``1 − max_load``, the category's actions kept.
+        """
+        if not self.category_applies(category, level):
             return None
-        return self.categories.get(category, {}).get(level)
+        c = self.categories[category]
+        memo = (category, level, max_load if c.max_load else None)
+        found = self._derived.get(memo)
+        if found is None:
+            base = c.measures.get(level)
+            if c.exempt_up_to is not None and (base is None or not base.sets_cut):
+                # below its ceiling the category exempts (cut 0, 自主减排); its actions are kept
+                base = Measure(cut=0.0, actions=base.actions if base else (), line=base.line if base else 0)
+            if base is None:
+                return None
+            if c.max_load and max_load is not None:
+                base = Measure(cut=1.0 - max_load, actions=base.actions, line=base.line)
+            found = self._derived[memo] = base
+        return found
 
 
 def shipped_policies() -> list[str]:
@@ -147,20 +254,22 @@ class _PolicyReader:
             self.fail(doc, f"zone_escalation must be a whole number ≥ 0, not {escalation!r}")
         else:
             policy.zone_escalation = escalation
-        policy.grades = self.grade_tables(doc.get("grades") or {}, doc, "grades")
+        policy.grades = self.grade_defs(doc.get("grades") or {}, doc)
         for industry, table in self.section(doc, "industries").items():
-            policy.industries[str(industry).lower()] = self.grade_tables(table, doc.get("industries"), industry)
-        for category, table in self.section(doc, "categories").items():
-            parsed = Category.parse(category)
-            if parsed is None:
-                self.fail(doc.get("categories"), f"unknown category {category!r}")
-                continue
-            policy.categories[parsed] = self.table(table, doc.get("categories"), category)
+            policy.industries[str(industry).lower()] = self.grade_tables(table, doc.get("industries"), industry,
+                                                                         policy.grades)
+        policy.categories = self.category_defs(self.section(doc, "categories"), doc)
+        policy.unrated_as = self.unrated_as(doc)
         noncompliant = doc.get("noncompliant") or {}
         policy.noncompliant_actions = self.builder.actions(noncompliant.get("actions"), noncompliant, "actions") \
             if isinstance(noncompliant, Mapping) else ()
         names = self.section(doc, "names")
         policy.industry_names = {str(k).lower(): str(v) for k, v in self.section(names, "industries").items()}
+        problems: list[str] = []
+        policy.triggers = parse_triggers(doc.get("triggers"), problems)
+        policy.duties = parse_duties(doc.get("duties"), problems)
+        for problem in problems:
+            self.fail(doc, problem)
         return policy
 
     def section(self, doc: Mapping, key: str) -> Mapping:
@@ -198,21 +307,138 @@ class _PolicyReader:
                 self.fail(raw, f"requirements at {level.value} give no share for {', '.join(missing)}")
         return result
 
-    def grade_tables(self, raw: Any, where: Any, what: Any) -> dict[Grade, MeasureTable]:
+    # -- grades and categories (SPEC §19; the older grade -> level -> measure form still reads) ----
+
+    def grade_defs(self, raw: Any, doc: Any) -> dict[str, GradeDef]:
+        result = {key: _g.builtin_grade(key) for key in _g.BUILTIN_GRADES}
+        if not isinstance(raw, Mapping):
+            self.fail(doc, "grades must map grades to level measures or to {aliases, rank, measures}")
+            return result
+        builtin = _g.alias_table(result)[0]
+        for key, value in raw.items():
+            name = str(key).strip()
+            known = builtin.get(_g.token(name))
+            if _defines(value, _GRADE_KEYS):
+                grade = result[known] if known else None
+                if grade is None:
+                    grade = GradeDef(name, name, name, rank=0.0)
+                    if "rank" not in value:
+                        self.fail(raw, f"grade {name!r} is not built in: give it a rank (A is 1, B 2, C 4, D 6)")
+                self.builder.unknown_keys(value, _GRADE_KEYS, f"grade {name}")
+                self.grade_fields(grade, value)
+                result[grade.key] = grade
+            elif known is None:
+                self.fail(raw, f"unknown grade {name!r}: not built in ({_g.listing(result)}); define it as "
+                          f"{name}: {{aliases: [...], rank: N, measures: {{yellow: ..., orange: ..., red: ...}}}}")
+            else:
+                result[known].measures = self.table(value, raw, key)
+        for clash in _g.alias_table(result)[1]:
+            self.fail(raw, f"grade name {clash}")
+        return result
+
+    def grade_fields(self, grade: GradeDef, value: Any) -> None:  # an LDict from the YAML reader
+        if "rank" in value:
+            rank = value["rank"]
+            if isinstance(rank, bool) or not isinstance(rank, (int, float)) or rank != rank or abs(rank) > 1e6:
+                self.builder.add("E101", f"rank of grade {grade.key} must be a number (A is 1, D 6), "
+                                 f"not {rank!r}", value, "rank")
+            else:
+                grade.rank = float(rank)
+        if "self_managed" in value:
+            grade.self_managed = self.builder.flag(value, "self_managed", grade.self_managed)
+        grade.zh = self.name(value, "zh", grade.zh)
+        grade.en = self.name(value, "en", grade.en)
+        grade.aliases = tuple(dict.fromkeys(grade.aliases + self.aliases(value)))
+        if value.get("measures") is not None:
+            grade.measures = self.table(value["measures"], value, "measures")
+
+    def category_defs(self, raw: Mapping, doc: Any) -> dict[str, CategoryDef]:
+        result = {key: _g.builtin_category(key) for key in _g.BUILTIN_CATEGORIES}
+        builtin = _g.alias_table(result)[0]
+        for key, value in raw.items():
+            name = str(key).strip()
+            known = builtin.get(_g.token(name))
+            if known == NORMAL:  # normal takes the grade measures: a table for it is never looked up (as before)
+                continue
+            if _defines(value, _CATEGORY_KEYS):
+                category = result[known] if known else CategoryDef(name, name, name)
+                self.builder.unknown_keys(value, _CATEGORY_KEYS, f"category {name}")
+                self.category_fields(category, value)
+                result[category.key] = category
+            elif known is None:
+                self.fail(raw, f"unknown category {name!r}: not built in ({_g.listing(result)}); define it as "
+                          f"{name}: {{aliases: [...], measures: {{...}}, exempt_up_to: orange, max_load: false}}")
+            else:
+                result[known].measures = self.table(value, raw, key)
+        for clash in _g.alias_table(result)[1]:
+            self.fail(raw, f"category name {clash}")
+        return result
+
+    def category_fields(self, category: CategoryDef, value: Any) -> None:
+        category.zh = self.name(value, "zh", category.zh)
+        category.en = self.name(value, "en", category.en)
+        category.aliases = tuple(dict.fromkeys(category.aliases + self.aliases(value)))
+        if value.get("measures") is not None:
+            category.measures = self.table(value["measures"], value, "measures")
+        if "exempt_up_to" in value:
+            ceiling = value["exempt_up_to"]
+            level = None if ceiling is None else Level.parse(ceiling)
+            if ceiling is not None and level is None:
+                self.fail(value, f"exempt_up_to of category {category.key} must be yellow, orange, red or null, "
+                          f"not {ceiling!r}")
+            category.exempt_up_to = level
+        if "max_load" in value:
+            category.max_load = self.builder.flag(value, "max_load", category.max_load)
+
+    def name(self, value: Any, key: str, default: str) -> str:
+        return self.builder.text(value, key, "a grade or category") or default
+
+    def aliases(self, value: Mapping) -> tuple[str, ...]:
+        raw = value.get("aliases")
+        if raw is None:
+            return ()
+        if isinstance(raw, (str, int, float)) and not isinstance(raw, bool):
+            raw = [raw]
+        if not isinstance(raw, list) or not all(isinstance(a, (str, int, float)) and not isinstance(a, bool)
+                                                for a in raw):
+            self.builder.add("E101", "aliases must be a list of names", value, "aliases")
+            return ()
+        return tuple(str(a).strip() for a in raw if str(a).strip())
+
+    def unrated_as(self, doc: Mapping) -> str | None:
+        value = doc.get("unrated_as")
+        if value is None or value is False:
+            return None
+        if value == "lowest":
+            return "lowest"
+        self.fail(doc, f"unrated_as must be 'lowest' or left out, not {value!r}")
+        return None
+
+    def grade_tables(self, raw: Any, where: Any, what: Any, grades: dict[str, GradeDef]) -> dict[str, MeasureTable]:
         if not isinstance(raw, Mapping):
             self.fail(where, f"{what} must map grades to level measures")
             return {}
-        result: dict[Grade, MeasureTable] = {}
+        aliases = _g.alias_table(grades)[0]
+        result: dict[str, MeasureTable] = {}
         for key, table in raw.items():
-            grade = Grade.parse(key)
+            grade = aliases.get(_g.token(key))
             if grade is None:
-                self.fail(raw, f"unknown grade {key!r} in {what}")
+                self.fail(raw, f"unknown grade {key!r} in {what} (the policy's grades: {_g.listing(grades)})")
                 continue
             result[grade] = self.table(table, raw, key)
         return result
 
     def table(self, raw: Any, where: Any, key: Any) -> MeasureTable:
         return self.builder.measures(raw, where, key)
+
+
+_GRADE_KEYS = {"aliases", "rank", "measures", "zh", "en", "self_managed"}
+_CATEGORY_KEYS = {"aliases", "measures", "exempt_up_to", "max_load", "zh", "en"}
+
+
+def _defines(value: Any, keys: set[str]) -> bool:
+    """The SPEC §19 form ({aliases, rank, measures…}) rather than the older level -> measure one."""
+    return isinstance(value, Mapping) and any(k in keys for k in value)
 
 
 def _raise_on(findings: list[Finding]) -> None:

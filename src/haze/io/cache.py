@@ -41,11 +41,9 @@ from haze.io.fsio import TEMP_SUFFIX, OutputError, write_atomic
 from haze.io.lists import ListReport, list_format, parse_list, read_list, read_list_bytes
 from haze.core.model import (
     Capacity,
-    Category,
     Contact,
     Enterprise,
     EnterpriseList,
-    Grade,
     Level,
     Line,
     ListInfo,
@@ -66,8 +64,6 @@ SUFFIX = ".json"
 _MODEL = (Measure, Line, Contact, Capacity, Enterprise, OtherSource, ListInfo, EnterpriseList, Finding)
 _POLLUTANTS = {p.value: p for p in Pollutant}
 _LEVELS = {lv.value: lv for lv in Level}
-_GRADES = {g.value: g for g in Grade}
-_CATEGORIES = {c.value: c for c in Category}
 _STATUSES = {s.value: s for s in Status}
 
 
@@ -270,26 +266,28 @@ def _decode_list(raw: list[Any], path: str, digest: str) -> EnterpriseList:
 
 def _encode_enterprise(e: Enterprise) -> list[Any]:
     c, cap = e.contact, e.capacity
-    return [e.id, e.name, e.town, e.industry, e.grade.value, e.key_zone, e.category.value, e.compliant,
+    return [e.id, e.name, e.town, e.industry, e.grade, e.key_zone, e.category, e.compliant,
             e.status.value, e.operating_days,
             None if c is None else [c.name, c.phone],
             None if cap is None else [cap.eia, cap.permit, cap.actual, cap.unit],
             [[ln.name, _encode_amounts(ln.emissions), _encode_measures(ln.measures), ln.line] for ln in e.lines],
-            _encode_measures(e.measures), e.has_lines, e.line]
+            _encode_measures(e.measures), e.has_lines, e.line, e.max_load,
+            {k: list(v) for k, v in e.spots.items()}]
 
 
 def _decode_enterprise(raw: list[Any]) -> Enterprise:
     # Positional, in field order (the schema fingerprint in the key guards the order):
     # this runs once per enterprise on every warm start.
     (ident, name, town, industry, grade, key_zone, category, compliant, status, days, contact, capacity,
-     lines, measures, has_lines, line) = raw
+     lines, measures, has_lines, line, max_load, spots) = raw
     return Enterprise(
-        ident, name, town, industry, _GRADES[grade], key_zone, _CATEGORIES[category], compliant,
+        ident, name, town, industry, grade, key_zone, category, compliant,
         _STATUSES[status], days,
         None if contact is None else Contact(*contact),
         None if capacity is None else Capacity(*capacity),
         [Line(n, _decode_amounts(em), _decode_measures(m) if m else {}, ln) for n, em, m, ln in lines],
-        _decode_measures(measures) if measures else {}, has_lines, line,
+        _decode_measures(measures) if measures else {}, has_lines, line, max_load,
+        {k: (v[0], v[1]) for k, v in spots.items()},
     )
 
 

@@ -37,16 +37,18 @@ from typing import Any, Callable, Iterator
 
 from haze.core.errors import JournalError
 from haze.core.model import Level
+from haze.io import receipts
 from haze.io.fsio import find_upward
 
-SCHEMA_VERSION = 1
+# 2: the follow-up tables of haze.io.receipts (SPEC §18), added to a schema-1 journal by its next write
+SCHEMA_VERSION = 2
 #: where a journal is looked for, and created when none is found (relative to a directory)
 DEFAULT_JOURNAL = Path(".haze") / "journal.db"
 
 # Each statement waits this long for a lock before failing.
 BUSY_TIMEOUT = 10.0
 # How long ``BEGIN IMMEDIATE`` waits for another activate/lift to finish. The
-# writer holds the lock while it renders notices (see haze.commands.lifecycle), so this
+# writer holds the lock while it renders notices (see haze.commands.activate), so this
 # must exceed the rendering time of the largest list a bureau runs.
 LOCK_WAIT = 600.0
 # The first attempt waits this long before telling the caller it is waiting.
@@ -353,7 +355,7 @@ class Journal:
 
     def _schema_ready(self, conn: sqlite3.Connection) -> bool:
         """True when the schema exists; raise when the file is some other database."""
-        if conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION:
+        if conn.execute("PRAGMA user_version").fetchone()[0] in (1, SCHEMA_VERSION):
             return True
         tables = conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0]
         if tables:
@@ -388,6 +390,8 @@ class Journal:
                 for statement in _SCHEMA.split(";"):
                     if statement.strip():
                         conn.execute(statement)
+            if conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+                receipts.create(conn)
                 conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             yield self
         except BaseException as exc:

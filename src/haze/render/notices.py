@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, Sequence, overload
 
 from haze.core.errors import HazeError, TemplateError, UsageError
-from haze.core.labels import CATEGORY_LABELS, REASON_LABELS, SOURCE_LABELS, label
+from haze.core.labels import REASON_LABELS, SOURCE_LABELS, label
 from haze.core.model import POLLUTANTS, Level
 from haze.io.fsio import SyncedWriter, fsync_directory
 
@@ -239,7 +239,22 @@ def _filters(lang: str) -> dict[str, Callable[..., Any]]:
         "pad": pad,
         "width": display_width,
         "table": text_table,
+        "duty": duty_text,
     }
+
+
+def duties_context(duties: Any, lang: str) -> dict[str, Any]:
+    """The policy's duties as notices state them: ``{"receipt": "1小时", "report": "24小时", …_hours}``."""
+    from haze.core.response import Duties, hours_text
+
+    duties = duties if duties is not None else Duties()
+    return {"receipt": hours_text(duties.receipt, lang), "report": hours_text(duties.report, lang),
+            "receipt_hours": duties.receipt, "report_hours": duties.report}
+
+
+def duty_text(item: str, duties: Mapping[str, Any]) -> str:
+    """A duty sentence with its hours filled in: ``{receipt}`` and ``{report}`` from the policy's duties."""
+    return str(item).replace("{receipt}", str(duties["receipt"])).replace("{report}", str(duties["report"]))
 
 
 # -- filters --------------------------------------------------------------------
@@ -318,8 +333,6 @@ def one_line(text: Any) -> str:
 
 # -- what templates see -------------------------------------------------------------
 
-_EN_GRADES = {"A": "A", "B": "B", "C": "C", "D": "D", "leading": "leading", "nonleading": "non-leading",
-              "unrated": "unrated"}
 
 
 def level_context(level: Level | None, lang: str) -> dict[str, Any] | None:
@@ -391,26 +404,96 @@ def common_context(info: Mapping[str, Any], issue: Issue, lang: str, fmt: str, c
             "season": one_line(info.get("season") or ""),
             "doc_prefix": one_line(info.get("doc_prefix") or ""),
         },
+        "duties": duties_context(None, lang),  # an activation states its policy's (render_activation)
     }
 
 
-def line_text(cut: float, self_managed: bool, guarantee: bool, lang: str) -> str:
-    """What a line must do, in words: 停产 / 限产30% / 自主减排 / 以热定产 / 不限产."""
+def line_text(cut: float, self_managed: bool, guarantee: bool, lang: str, exempt: bool = False) -> str:
+    """What a line must do, in words: 停产 / 限产30% / 自主减排 / 以热定产 / 豁免减排 / 不限产."""
     if cut <= 0 and self_managed:
         return "自主减排" if lang == "zh" else "self-managed reduction"
     if cut <= 0 and guarantee:
         return "以热定产、以量定产" if lang == "zh" else "produce to heat/demand only"
+    if cut <= 0 and exempt:
+        return "豁免减排（自主减排）" if lang == "zh" else "exempt (self-managed reduction)"
     return cut_text(cut, lang)
 
 
+def category_context(r: EnterpriseResult, policy: Any, lang: str) -> dict[str, Any] | None:
+    """The enterprise's category as its notice states it (SPEC §19): its measure, load limit or ceiling, and why.
+
+    ``text`` is the sentence the shipped templates print; the other keys let a bureau's
+    own template say it its way.
+    """
+    from haze.core import fmt
+    from haze.core.engine import NONCOMPLIANT
+    from haze.core.grades import NORMAL
+
+    if policy is None or r.category == NORMAL or r.reason == NONCOMPLIANT:
+        return None
+    c = policy.categories[r.category]
+    applied = any(line.source == "category" for line in r.lines)
+    load = r.enterprise.max_load if applied and c.max_load else None
+    ceiling = c.exempt_up_to
+    above = ceiling is not None and r.effective_level > ceiling
+    name, level = c.label(lang), r.effective_level
+    if lang == "zh":
+        if load is not None:
+            text = (f"你单位为{name}企业，核定最大允许生产负荷为{fmt.cap_pct(load)}，应急期间"
+                    f"生产负荷不得超过核定最大允许生产负荷（以热定产、以量定产），即限产{fmt.cut_pct(1 - load)}。")
+        elif above:
+            text = (f"你单位为{name}企业，豁免减排仅适用于{ceiling.zh}及以下预警；本次执行{level.zh}预警"
+                    f"（{level.response}），按绩效等级措施执行。")
+        elif applied and ceiling is not None:
+            text = f"你单位为{name}企业，{ceiling.zh}及以下预警豁免减排（自主减排），本次{level.zh}预警不限产。"
+        else:
+            text = ""
+    else:
+        if load is not None:
+            text = (f"As a {name} enterprise, its approved maximum production load is "
+                    f"{fmt.cap_pct(load)}: during the emergency it must not produce above it "
+                    f"(a cut of {fmt.cut_pct(1 - load)}).")
+        elif above:
+            text = (f"As a {name} enterprise it is exempt only up to the {ceiling.value} level; at this "
+                    f"{level.value} level it takes the measures of its performance grade.")
+        elif applied and ceiling is not None:
+            text = (f"As a {name} enterprise it is exempt up to the {ceiling.value} level "
+                    "(self-managed reduction): no cut at this level.")
+        else:
+            text = ""
+    return {
+        "key": c.key, "name": name, "applied": applied, "above_ceiling": above,
+        "max_load": load,
+        "exempt_up_to": level_context(ceiling, lang), "text": text,
+    }
+
+
+def grade_context(r: EnterpriseResult, policy: Any, lang: str) -> dict[str, Any]:
+    """The grade as the policy names it; ``as`` is the grade whose measures apply (``unrated_as: lowest``)."""
+    from haze.core.grades import builtin_grade
+
+    own = policy.grades[r.grade] if policy is not None else builtin_grade(r.grade)
+    used = policy.grades[r.measure_grade] if policy is not None else own
+    context = {"value": own.key, "zh": own.zh, "self_managed": own.self_managed, "name": own.label(lang),
+               "as": None, "text": ""}
+    if used.key != own.key:
+        context["as"] = {"value": used.key, "zh": used.zh, "name": used.label(lang)}
+        context["text"] = (f"你单位{own.zh}，按本行业最低绩效等级（{used.zh}）措施执行。" if lang == "zh" else
+                           f"Being {own.en}, it takes the measures of its industry's lowest grade ({used.en}).")
+    return context
+
+
 def enterprise_context(r: EnterpriseResult, declared: Level, policy_names: Mapping[str, str],
-                       lang: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    """(``enterprise``, ``measures``) for one notice."""
+                       lang: str, policy: Any = None) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(``enterprise``, ``measures``) for one notice; ``policy`` names grades and categories (SPEC §19)."""
     from haze.core.engine import NONCOMPLIANT
 
     e = r.enterprise
-    self_managed = e.grade.self_managed and r.reason != NONCOMPLIANT
-    guarantee = e.category.value == "guarantee" and r.reason != NONCOMPLIANT
+    grade = grade_context(r, policy, lang)
+    category = category_context(r, policy, lang)
+    used = policy.grades[r.measure_grade] if policy is not None else None
+    self_managed = (used.self_managed if used is not None else grade["self_managed"]) and r.reason != NONCOMPLIANT
+    guarantee = r.category == "guarantee" and r.reason != NONCOMPLIANT
     whole_plant = "全厂" if lang == "zh" else "whole plant"
     lines = [{
         "name": one_line(line.name) if e.has_lines else whole_plant,
@@ -418,7 +501,7 @@ def enterprise_context(r: EnterpriseResult, declared: Level, policy_names: Mappi
         "stop": line.cut >= 1.0,
         "source": line.source,
         "basis": label(SOURCE_LABELS, line.source, lang),  # the terminal's and the spreadsheets' words
-        "text": line_text(line.cut, self_managed, guarantee, lang),
+        "text": line_text(line.cut, self_managed, guarantee, lang, line.source == "category"),
     } for line in r.lines]
     texts = {line["text"] for line in lines}
     if len(texts) == 1:
@@ -433,11 +516,10 @@ def enterprise_context(r: EnterpriseResult, declared: Level, policy_names: Mappi
         "name": one_line(e.name),
         "town": one_line(e.town),
         "industry": one_line(policy_names.get(e.industry.lower(), e.industry) if lang == "zh" else e.industry),
-        "grade": {"value": e.grade.value, "zh": e.grade.zh, "self_managed": e.grade.self_managed,
-                  "name": e.grade.zh if lang == "zh" else _EN_GRADES[e.grade.value]},
+        "grade": grade,
         "key_zone": e.key_zone,
-        "guarantee": e.category.value == "guarantee",
-        "category": label(CATEGORY_LABELS, e.category.value, lang),
+        "guarantee": r.category == "guarantee",
+        "category": (policy.categories[r.category].label(lang) if policy is not None else r.category),
         "compliant": e.compliant,
         "operating_days": f"{e.operating_days:g}",
         "contact": {"name": one_line(contact.name if contact else ""),
@@ -452,6 +534,7 @@ def enterprise_context(r: EnterpriseResult, declared: Level, policy_names: Mappi
         "stopped": r.stopped,
         "self_managed": self_managed,
         "guarantee": guarantee,
+        "category": category,
         "plant_cut": r.plant_cut,
         "summary": summary,
         "lines": lines,
@@ -577,12 +660,14 @@ def render_activation(result: LevelResult, enterprise_list: EnterpriseList, issu
     base = common_context(info, issue, lang, fmt, contact)
     base["policy"] = {"name": result.policy.name, "title": one_line(result.policy.title),
                       "source": one_line(result.policy.source)}
+    base["duties"] = duties_context(result.policy.duties, lang)
     operating = [r for r in result.enterprises if r.reason != IDLE]
     width = _width(len(operating))
 
     def row(i: int) -> dict[str, Any]:
         r = operating[i]
-        enterprise, measures = enterprise_context(r, result.level, result.policy.industry_names, lang)
+        enterprise, measures = enterprise_context(r, result.level, result.policy.industry_names, lang,
+                                                 policy=result.policy)
         return {"index": i + 1, "seq": issue.first_number + i, "number": number(i), "file": file(i),
                 "replaces": replaces(r), "enterprise": enterprise, "measures": measures}
 

@@ -70,7 +70,7 @@ def enterprise_json(r: EnterpriseResult) -> dict:
     return {
         "id": e.id,
         "name": e.name,
-        "grade": e.grade.value,
+        "grade": r.grade,
         "industry": e.industry,
         "effective_level": r.effective_level.value,
         "reason": r.reason,

@@ -25,8 +25,9 @@ from haze.core.errors import UsageError
 from haze.core.findings import Finding
 from haze.core.fmt import cap_number, cut_pct, is_stop
 from haze.io.fsio import write_atomic
-from haze.core.labels import CATEGORY_LABELS, REASON_LABELS, SOURCE_LABELS, label
-from haze.core.model import POLLUTANTS, Category, EnterpriseList, Level
+from haze.core.labels import REASON_LABELS, SOURCE_LABELS, label
+from haze.core.model import POLLUTANTS, EnterpriseList, Level
+from haze.core.policy import Policy
 
 EXPORT_SUFFIXES = (".xlsx", ".csv")
 
@@ -62,7 +63,7 @@ def _reason(r: EnterpriseResult, declared: Level) -> str:
     return label(REASON_LABELS, r.reason)
 
 
-def _cut_words(r: EnterpriseResult, line: LineResult) -> str:
+def _cut_words(r: EnterpriseResult, line: LineResult, policy: Policy) -> str:
     """The cut as the notice says it: 停产, 限产N% (never rounded down), or why there is none."""
     if r.reason == IDLE:
         return "—"
@@ -70,22 +71,22 @@ def _cut_words(r: EnterpriseResult, line: LineResult) -> str:
         return "停产"
     if line.cut > 0:
         return f"限产{cut_pct(line.cut)}"
-    if r.enterprise.grade.self_managed:
+    if r.measure_grade in policy.grades and policy.grades[r.measure_grade].self_managed:
         return "自主减排"
-    if r.enterprise.category is Category.GUARANTEE:
-        return f"{label(CATEGORY_LABELS, Category.GUARANTEE)}（以热定产/以量定产）"
+    if line.source == "category":
+        return policy.categories[r.category].zh
     return "不限产"
 
 
 def _enterprise_rows(r: EnterpriseResult, result: LevelResult) -> list[list[Any]]:
     e = r.enterprise
     cap = "" if r.cap is None else f"{cap_number(r.cap.cap)} {r.cap.unit}".strip()
-    head = [e.id, e.name, e.town, result.policy.industry_label(e.industry), e.grade.zh,
+    head = [e.id, e.name, e.town, result.policy.industry_label(e.industry), result.policy.grades[r.grade].zh,
             f"{r.effective_level.zh}（{r.effective_level.response}）", _reason(r, result.level)]
     rows = []
     for line in r.lines or [LineResult(WHOLE_PLANT, 0.0, r.reason if r.reason == IDLE else None, {})]:
         name = line.name if e.has_lines else WHOLE_PLANT
-        rows.append([*head, name, line.cut, _cut_words(r, line), label(SOURCE_LABELS, line.source),
+        rows.append([*head, name, line.cut, _cut_words(r, line, result.policy), label(SOURCE_LABELS, line.source),
                      *(line.daily.get(p, 0.0) * line.cut for p in POLLUTANTS), "；".join(r.actions), cap])
     return rows
 

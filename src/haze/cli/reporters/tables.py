@@ -23,8 +23,9 @@ from haze.core.engine import (
 )
 from haze.core.findings import BLOCKING
 from haze.core.fmt import cut_label, cut_pct, pct, ratio_pct, tonnes
-from haze.core.labels import CATEGORY_LABELS, REASON_LABELS, label
-from haze.core.model import POLLUTANTS, Category, Pollutant
+from haze.core.grades import NORMAL, CategoryDef
+from haze.core.labels import REASON_LABELS, label
+from haze.core.model import POLLUTANTS, Pollutant
 
 if TYPE_CHECKING:
     from haze.commands.plan import Plan
@@ -264,11 +265,11 @@ def _enterprise_table(result: LevelResult, wide: bool, split: bool = False, deci
     last = len(result.enterprises)
     for number, r in enumerate(result.enterprises, 1):
         e = r.enterprise
-        why = _why_cell(r, wide)
+        why = _why_cell(r, wide, result.policy.categories.get(r.category))
         if wide:
-            head: list[str | list[Span]] = [str(number), e.id, e.name, e.grade.value, _level_cell(r), [why]]
+            head: list[str | list[Span]] = [str(number), e.id, e.name, r.grade, _level_cell(r), [why]]
         else:
-            head = [[(e.name, ""), why] if why[0] else e.name, e.grade.value]
+            head = [[(e.name, ""), why] if why[0] else e.name, r.grade]
         grid.add_row([*head, _cut_cell(r, split), *(reduction_text(r.reduction[p], decimals) for p in POLLUTANTS)],
                      style="dim" if r.reason == IDLE else "", end_section=number == last)
     for s in result.other_sources:
@@ -292,16 +293,19 @@ def _level_cell(r: EnterpriseResult) -> list[Span]:
     return [(r.effective_level.value, "bold" if r.reason == ZONE else "")]
 
 
-def _why_cell(r: EnterpriseResult, wide: bool) -> Span:
+def _why_cell(r: EnterpriseResult, wide: bool, category: CategoryDef | None = None) -> Span:
     """Why the enterprise does what it does, when it is not simply the declared level."""
     if r.reason == ZONE:  # the compact layout has no level column: say where it was raised to
         zone = label(REASON_LABELS, ZONE, "en")
         return (f"{zone} ↑", "bold") if wide else (f"{zone} ↑{r.effective_level.value}", "bold")
     if r.reason in (NONCOMPLIANT, IDLE):
         return (label(REASON_LABELS, r.reason, "en"), "bold red" if r.reason == NONCOMPLIANT else "")
-    category = r.enterprise.category
-    if category is Category.GUARANTEE:
-        return (f"{label(CATEGORY_LABELS, category, 'en')} ({label(CATEGORY_LABELS, category)})", "")
+    if r.category != NORMAL and category is not None:
+        # the category's name where its measure (or load limit) applied; above its ceiling it says so
+        if any(line.source == "category" for line in r.lines):
+            return (f"{category.en} ({category.zh})", "")
+        if category.exempt_up_to is not None and r.effective_level > category.exempt_up_to:
+            return (f"{category.en} above {category.exempt_up_to.value}", "")
     return ("", "")
 
 
@@ -404,7 +408,7 @@ def tier_table(result: Plan) -> Any:
     for name in ("grades", "t", "ent.", "lines", *(p.label for p in POLLUTANTS)):
         table.add_column(name, justify="left" if name == "grades" else "right")
     for tier in result.tiers:
-        table.add_row("/".join(g.value for g in tier.grades), f"{tier.percent}%", str(tier.enterprises),
+        table.add_row("/".join(tier.grades), f"{tier.percent}%", str(tier.enterprises),
                       str(len(tier.changes)), *(tonnes(tier.added(p)) for p in POLLUTANTS))
     return table
 
@@ -422,7 +426,7 @@ def change_table(result: Plan) -> Any:
             e = r.enterprise
             line = r.lines[change.line].name if e.has_lines else "—"
             # names, codes and line names are list data: Text, never parsed as markup
-            table.add_row(Text(e.id), Text(e.name), Text(line), e.grade.value, r.effective_level.value,
+            table.add_row(Text(e.id), Text(e.name), Text(line), r.grade, r.effective_level.value,
                           f"{cut_label(change.old_cut)} → {cut_label(change.new_cut)}")
     return table
 

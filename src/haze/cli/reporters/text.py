@@ -148,6 +148,8 @@ def print_status(outcome: StatusOutcome) -> None:
         ("recorded", f"{when(record.recorded)} by {esc(record.user)}"),
         ("journal", esc(outcome.journal)),
     ]
+    if outcome.follow_up:
+        rows.insert(-1, ("follow-up", follow_up_line(outcome.follow_up)))
     console = stdout_console()
     say(console, f"[bold]ACTIVE: {level.value} ({level.zh}预警, {level.response}响应)[/]")
     for key, value in rows:
@@ -258,6 +260,22 @@ def print_export(outcome: ExportOutcome) -> None:
                f"{result.level.title} requirement {verdict}")
 
 
+def follow_up_line(counts: dict[str, int]) -> str:
+    overdue = f"[bold red]{counts['overdue']} overdue[/] (haze overdue)" if counts["overdue"] else "0 overdue"
+    return f"{counts['notified']} notified, {counts['receipts']} receipts, {counts['reports']} reports, {overdue}"
+
+
+def _followup(name: str) -> Callable[..., None]:
+    """A printer of haze.cli.reporters.followup (advise, receipt, overdue, verify), imported when used."""
+
+    def printer(outcome: Any, **options: Any) -> None:
+        from haze.cli.reporters import followup
+
+        getattr(followup, name)(outcome, **options)
+
+    return printer
+
+
 PRINTERS: dict[str, Callable[..., None]] = {
     "check": print_check,
     "validate": print_validation,
@@ -268,4 +286,8 @@ PRINTERS: dict[str, Callable[..., None]] = {
     "history": print_history,
     "import_": print_import,
     "export": print_export,
+    "advise": _followup("print_advise"),
+    "receipt": _followup("print_receipt"),
+    "overdue": _followup("print_overdue"),
+    "verify": _followup("print_verify"),
 }

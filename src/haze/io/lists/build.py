@@ -23,11 +23,9 @@ from haze.io.lists.yamlread import LDict
 from haze.core.model import (
     LEVELS,
     Capacity,
-    Category,
     Contact,
     Enterprise,
     EnterpriseList,
-    Grade,
     Level,
     Line,
     ListInfo,
@@ -35,6 +33,7 @@ from haze.core.model import (
     OtherSource,
     Pollutant,
     Status,
+    STOP_WORDS,
     parse_bool,
     parse_cut,
     parse_zone,
@@ -43,7 +42,7 @@ from haze.core.model import (
 LIST_KEYS = {"region", "authority", "season", "policy", "doc_prefix", "baseline", "strict_ids", "contact"}
 ENTERPRISE_KEYS = {
     "id", "name", "town", "industry", "grade", "zone", "category", "compliant", "status",
-    "operating_days", "contact", "capacity", "lines", "emissions", "measures",
+    "operating_days", "contact", "capacity", "lines", "emissions", "measures", "max_load",
 }
 LINE_KEYS = {"name", "emissions", "measures"}
 SOURCE_KEYS = {"name", "kind", "emissions", "measures"}
@@ -57,6 +56,8 @@ CAPACITY_KEYS = {"eia", "permit", "actual", "unit"}
 MAX_EMISSION = 1e9
 MIN_OPERATING_DAYS = 1e-3
 MAX_TEXT = 1000
+#: what clerks write for "no emission of this pollutant" (the spreadsheet reader's placeholders)
+NO_AMOUNT = frozenset({"—", "——", "–", "-", "－", "/", "无", "n/a", "na", "none"})
 #: C0/C1 controls and bidirectional overrides: they can rewrite a duty officer's
 #: terminal (ANSI escapes) or make a name read backwards in a notice.
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -151,8 +152,8 @@ class Builder:
                 continue
             if p in result:
                 self.add("E109", f"pollutant {p.value} given twice", data, name)
-            if amount is None:
-                continue
+            if amount is None or (isinstance(amount, str) and _norm_text(amount) in NO_AMOUNT):
+                continue  # "—" means none, in YAML as in a spreadsheet cell (issue 18.6)
             if isinstance(amount, bool) or not isinstance(amount, (int, float)):
                 number = _numeric_text(amount)
                 if number is None:
@@ -210,7 +211,7 @@ class Builder:
             self.add("E101", f"a cut must be a fraction, \"NN%\" or 停产/stop, not {raw!r}", where, key)
             return None
         if not (0.0 <= cut <= 1.0):  # NaN fails both comparisons
-            self.add("E105", f"cut {raw!r} is outside 0–1", where, key)
+            self.add("E105", f"cut {raw!r} is outside 0–1{_percent_hint(raw, cut)}", where, key)
             return None
         return cut
 
@@ -348,12 +349,14 @@ class Builder:
         e.industry = self.text(data, "industry", "an enterprise")
         if data.get("grade") is None:  # not yet graded is what 未评级 means; a typo must not stop an emergency
             self.add("W310", "no grade: treated as unrated (未评级)", data)
-        e.grade = self.choice(data, "grade", Grade.parse, Grade.UNRATED,
-                              expected="A, B, C, D, leading, nonleading or unrated")
+        # Grade and category are kept as written: the policy, chosen later, says which
+        # names it knows (SPEC §19); haze.core.resolve reports the ones it does not.
+        e.grade = self.named(data, "grade", e)
         ok, e.key_zone = parse_zone(data.get("zone"))
         if not ok:
             self.add("E104", f"zone must be 'key' or empty, not {data.get('zone')!r}", data, "zone")
-        e.category = self.choice(data, "category", Category.parse, Category.NORMAL, expected="normal or guarantee")
+        e.category = self.named(data, "category", e)
+        e.max_load = self.max_load(data, e)
         e.status = self.choice(data, "status", Status.parse, Status.OPERATING, expected="operating or idle")
         e.compliant = self.flag(data, "compliant", True)
         e.operating_days = self.operating_days(data)
@@ -376,6 +379,39 @@ class Builder:
         if value is None:
             self.add("E104", f"unknown {key} {raw!r} (expected {expected})", data, key)
             return default
+        return value
+
+    def named(self, data: LDict, key: str, e: Enterprise) -> str:
+        """A grade or category as written ("" when absent), its place kept for the policy's findings."""
+        raw = data.get(key)
+        if raw is None:
+            return ""
+        e.spots[key] = (data.line_of(key), data.column_of(key))
+        if isinstance(raw, bool) or not isinstance(raw, (str, int, float)):
+            self.add("E104", f"unknown {key} {raw!r}: a {key} is a name such as "
+                     f"{'B or B级' if key == 'grade' else '保障类'}", data, key)
+            return ""
+        if isinstance(raw, str):
+            text = raw
+        elif isinstance(raw, float) and not (math.isfinite(raw) and raw == int(raw)):
+            text = repr(raw)
+        else:
+            text = str(int(raw))  # a grade typed 1 in Excel arrives as 1.0
+        return self.clean(text.strip(), data, key)
+
+    def max_load(self, data: LDict, e: Enterprise) -> float | None:
+        """核定最大允许生产负荷 (SPEC §19): a share 0–1 (0.8 or "80%"); E112 outside it."""
+        raw = data.get("max_load")
+        if raw is None:
+            return None
+        e.spots["max_load"] = (data.line_of("max_load"), data.column_of("max_load"))
+        value = parse_cut(raw) if not (isinstance(raw, str) and _norm_text(raw) in STOP_WORDS) else None
+        if value is None:
+            self.add("E101", f"max_load must be a share of capacity (0.8 or \"80%\"), not {raw!r}", data, "max_load")
+            return None
+        if not 0.0 <= value <= 1.0:
+            self.add("E112", f"max_load {raw!r} is outside 0–1{_percent_hint(raw, value)}", data, "max_load")
+            return None
         return value
 
     def operating_days(self, data: LDict) -> float:
@@ -533,6 +569,20 @@ def _numeric_text(value: Any) -> float | None:
         return float(value.strip().replace(",", ""))
     except ValueError:
         return None
+
+
+def _percent_hint(raw: Any, value: float) -> str:
+    """A clerk who types 30 (or '20') under 限产比例 means a percentage: say how to write it."""
+    if not (1.0 < value <= 100.0) or (isinstance(raw, str) and "%" in raw):
+        return ""
+    shown = f"{value:g}"
+    return f": write {shown}% or {value / 100:g} for {shown} per cent"
+
+
+def _norm_text(text: str) -> str:
+    import unicodedata
+
+    return unicodedata.normalize("NFKC", text).strip().lower()
 
 
 def _closest(key: str, allowed: set[str]) -> str | None:

@@ -74,28 +74,43 @@ def _rows(text: str, delimiter: str, path: str, problems: list[Finding]) -> Iter
         yield number, cells
 
 
+def decode_csv(data: bytes, path: str) -> tuple[str | None, str, list[Finding]]:
+    """(text, encoding, []) of CSV bytes, or (None, "", [the finding that says why not]).
+
+    Every CSV haze reads (lists, forecasts, receipts) is decoded here, once.
+    """
+    if len(data) > MAX_BYTES:
+        return None, "", [finding("E004", f"file is {len(data)} bytes; the limit is {MAX_BYTES}", path)]
+    if data.startswith(_ZIP):
+        return None, "", [finding("E001", "this is an Excel workbook, not CSV text: name it .xlsx", path)]
+    if data.startswith(_OLE2):
+        return None, "", [finding("E001", "this is an old Excel .xls workbook, not CSV text: "
+                                  "open it in Excel and save as .xlsx or CSV UTF-8", path)]
+    text, encoding, bad = decode(data)
+    if text is None:
+        return None, "", [finding("E001", f"cannot read the text (byte 0x{data[bad]:02X}): it is not UTF-8, UTF-8 "
+                                  "with BOM, UTF-16 or GB18030 — save it from Excel as \"CSV UTF-8\"",
+                                  path, data.count(b"\n", 0, bad) + 1)]
+    if "\x00" in text:
+        return None, "", [finding("E001", "binary data (NUL bytes), not CSV text", path)]
+    if not text.strip():
+        return None, "", [finding("E003", "the file is empty", path, 1)]
+    return text, encoding, []
+
+
+def csv_rows(text: str, encoding: str, path: str, problems: list[Finding]) -> Iterator[Row]:
+    """The decoded text as numbered rows, the delimiter sniffed (syntax errors appended to ``problems``)."""
+    return _rows(text, sniff_delimiter(text, "\t" if encoding == "utf-16" else ","), path, problems)
+
+
 def read_csv(data: bytes, path: str, *, overrides: dict[str, Any] | None = None
              ) -> tuple[EnterpriseList | None, list[Finding]]:
     """Read a CSV list. ``overrides`` are list facts from the command line (``haze import``)."""
-    if len(data) > MAX_BYTES:
-        return None, [finding("E004", f"file is {len(data)} bytes; the limit is {MAX_BYTES}", path)]
-    if data.startswith(_ZIP):
-        return None, [finding("E001", "this is an Excel workbook, not CSV text: name it .xlsx", path)]
-    if data.startswith(_OLE2):
-        return None, [finding("E001", "this is an old Excel .xls workbook, not CSV text: "
-                              "open it in Excel and save as .xlsx or CSV UTF-8", path)]
-    text, encoding, bad = decode(data)
+    text, encoding, unreadable = decode_csv(data, path)
     if text is None:
-        return None, [finding("E001", f"cannot read the text (byte 0x{data[bad]:02X}): it is not UTF-8, UTF-8 "
-                              "with BOM, UTF-16 or GB18030 — save it from Excel as \"CSV UTF-8\"",
-                              path, data.count(b"\n", 0, bad) + 1)]
-    if "\x00" in text:
-        return None, [finding("E001", "binary data (NUL bytes), not CSV text", path)]
-    if not text.strip():
-        return None, [finding("E003", "the file is empty", path, 1)]
-    delimiter = sniff_delimiter(text, "\t" if encoding == "utf-16" else ",")
+        return None, unreadable
     problems: list[Finding] = []
-    result, findings = read_tables(path, Table(_rows(text, delimiter, path, problems)),
+    result, findings = read_tables(path, Table(csv_rows(text, encoding, path, problems)),
                                    region=Path(path).stem, overrides=overrides)
     if problems:
         return None, findings + problems

@@ -54,7 +54,7 @@ UNCALCULATED = ("a formula with no saved value (the file was written by a progra
 # -- columns -------------------------------------------------------------------
 
 ENTERPRISE_COLUMNS = ("id", "name", "town", "industry", "grade", "zone", "category", "compliant", "status",
-                      "operating_days")
+                      "operating_days", "max_load")
 CONTACT_COLUMNS = {"contact_name": "name", "contact_phone": "phone"}
 CAPACITY_COLUMNS = {"capacity_eia": "eia", "capacity_permit": "permit", "capacity_actual": "actual",
                     "capacity_unit": "unit"}
@@ -71,7 +71,7 @@ HEADERS_ZH = {
     "yellow_actions": "黄色预警减排措施", "orange_actions": "橙色预警减排措施", "red_actions": "红色预警减排措施",
     "contact_name": "联系人", "contact_phone": "联系电话", "operating_days": "年生产天数",
     "capacity_eia": "环评产能", "capacity_permit": "许可产能", "capacity_actual": "实际产能",
-    "capacity_unit": "产能单位", "kind": "类型",
+    "capacity_unit": "产能单位", "kind": "类型", "max_load": "最大允许生产负荷",
 }
 
 _ALIASES: dict[str, tuple[str, ...]] = {
@@ -97,6 +97,7 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "capacity_actual": ("capacity actual", "actual", "实际产能"),
     "capacity_unit": ("capacity unit", "unit", "产能单位"),
     "kind": ("kind", "类型", "排放源类型", "源类型", "其他源类型"),
+    "max_load": ("max load", "最大允许生产负荷", "核定最大允许生产负荷", "最大生产负荷", "允许生产负荷"),
 }
 _LEVEL_WORDS = {Level.YELLOW: ("yellow", "黄色", "黄色预警"), Level.ORANGE: ("orange", "橙色", "橙色预警"),
                 Level.RED: ("red", "红色", "红色预警")}
@@ -680,7 +681,8 @@ ACTION_KEYS = tuple(ACTION_COLUMNS.values())
 ENUM_KEYS = frozenset({"grade", "zone", "category", "compliant", "status"})
 #: how a column's cells are cleaned (text by default)
 _KIND = {"id": "id", "contact_phone": "phone", **{k: "number" for k in (*POLLUTANTS_KEYS, *NUMBER_KEYS)},
-         **{k: "cut" for k in CUT_KEYS}, **{k: "actions" for k in ACTION_KEYS}, **{k: "enum" for k in ENUM_KEYS}}
+         **{k: "cut" for k in CUT_KEYS}, **{k: "actions" for k in ACTION_KEYS}, **{k: "enum" for k in ENUM_KEYS},
+         "max_load": "number"}
 
 
 def _chain(first: list[Row], rest: Iterator[Row]) -> Iterator[Row]:
@@ -822,14 +824,15 @@ def list_rows(enterprise_list: EnterpriseList) -> tuple[list[str], list[list[Any
     enterprise's; actions likewise (the line's, then the enterprise's).
     """
     keys = ["id", "name", "town", "industry", "grade", "zone", "category", "compliant", "status",
-            "operating_days", "contact_name", "contact_phone", *CAPACITY_COLUMNS, "line", *POLLUTANTS_KEYS,
+            "operating_days", "max_load", "contact_name", "contact_phone", *CAPACITY_COLUMNS, "line", *POLLUTANTS_KEYS,
             *CUT_KEYS, *ACTION_KEYS, "kind"]
     rows: list[list[Any]] = []
     for e in enterprise_list.enterprises:
         head = {
-            "id": e.id, "name": e.name, "town": e.town, "industry": e.industry, "grade": e.grade.value,
-            "zone": "key" if e.key_zone else "", "category": e.category.value, "compliant": "是" if e.compliant else "否",
+            "id": e.id, "name": e.name, "town": e.town, "industry": e.industry, "grade": e.grade or "unrated",
+            "zone": "key" if e.key_zone else "", "category": e.category or "normal", "compliant": "是" if e.compliant else "否",
             "status": e.status.zh, "operating_days": _plain(e.operating_days),
+            "max_load": "" if e.max_load is None else _plain(e.max_load),
             "contact_name": e.contact.name if e.contact else "", "contact_phone": e.contact.phone if e.contact else "",
         }
         if e.capacity is not None:

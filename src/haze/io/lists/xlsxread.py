@@ -142,3 +142,34 @@ def _read_book(book: Any, data: bytes, path: str, overrides: dict[str, Any] | No
                        facts=None if facts is None else table(facts, True),
                        region=Path(path).stem, overrides=overrides)
 
+
+
+def sheet_rows(data: bytes, path: str, names: tuple[str, ...] = ()
+               ) -> tuple[list[Row] | None, set[tuple[int, int]], list[Finding]]:
+    """The rows of one sheet (the first named one of ``names``, else the first), for tables other than lists.
+
+    Same checks as a list workbook (zip bomb, damage); also the cells holding a
+    formula with no saved value, which read as empty but are not.
+    """
+    if len(data) > MAX_BYTES:
+        return None, set(), [finding("E004", f"file is {len(data)} bytes; the limit is {MAX_BYTES}", path)]
+    problem = _archive_problem(data, path)
+    if problem is not None:
+        return None, set(), [problem]
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file: all mean "unreadable"
+        return None, set(), [finding("E001", f"cannot open the workbook: {type(exc).__name__}: {exc}", path)]
+    try:
+        sheets = book.worksheets
+        if not sheets:
+            return None, set(), [finding("E003", "the workbook has no sheet", path)]
+        wanted = {_name(n) for n in names}
+        sheet = next((s for s in sheets if _name(s.title) in wanted), sheets[0])
+        return list(_rows(sheet)), _uncalculated(data, sheet), []
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError) as exc:
+        return None, set(), [finding("E001", f"damaged workbook: {type(exc).__name__}: {exc}", path)]
+    finally:
+        book.close()

@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from haze.core.grades import says_normal
 from haze.core.model import (
     LEVELS,
     POLLUTANTS,
-    Category,
     Enterprise,
     EnterpriseList,
     Line,
@@ -56,11 +56,13 @@ def _enterprise_doc(e: Enterprise) -> dict[str, Any]:
     doc: dict[str, Any] = {"id": e.id, "name": e.name}
     optional = (("town", e.town), ("industry", e.industry))
     doc.update((k, v) for k, v in optional if v)
-    doc["grade"] = e.grade.value
+    doc["grade"] = e.grade or "unrated"  # as written: the policy resolves it (SPEC §19)
     if e.key_zone:
         doc["zone"] = "key"
-    if e.category is not Category.NORMAL:
-        doc["category"] = e.category.value
+    if not says_normal(e.category):
+        doc["category"] = e.category
+    if e.max_load is not None:
+        doc["max_load"] = _num(e.max_load)
     if not e.compliant:
         doc["compliant"] = False
     if not e.operating:
@@ -153,6 +155,9 @@ def same_list(a: EnterpriseList, b: EnterpriseList) -> bool:
     """The same list, wherever its parts stand in their files (rows vs YAML lines)."""
     def shape(enterprise_list: EnterpriseList) -> tuple:
         return (enterprise_list.info,
-                [replace(e, line=0, lines=[replace(x, line=0) for x in e.lines]) for e in enterprise_list.enterprises],
+                # no grade is written as unrated, which it means (SPEC §2); a normal category is left out
+                [replace(e, line=0, grade=e.grade or "unrated", category="" if says_normal(e.category) else e.category,
+                         lines=[replace(x, line=0) for x in e.lines])
+                 for e in enterprise_list.enterprises],
                 [replace(s, line=0) for s in enterprise_list.other_sources])
     return shape(a) == shape(b)

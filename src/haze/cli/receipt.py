@@ -1,0 +1,65 @@
+"""``haze receipt`` and ``haze overdue``: click wiring for :mod:`haze.commands.receipt` and
+:mod:`haze.commands.overdue` (SPEC §18)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+from haze.cli.common import config_option, json_option
+from haze.cli.journal_options import journal_option, optional_path, when_option
+from haze.cli.reporters import report
+
+
+@click.command()
+@click.argument("ids", nargs=-1, metavar="ID…")
+@click.option("--file", "file", type=click.Path(dir_okay=False, path_type=Path), metavar="F",
+              help="A CSV/XLSX/YAML of id, at[, kind] (kind: receipt/回执 or report/报告; default receipt).")
+@click.option("--at", callback=when_option, metavar="WHEN", help="When they were received (default now).")
+@click.option("--report", "is_report", is_flag=True,
+              help="These are execution reports (执行报告), not receipts (回执).")
+@click.option("--activation", metavar="ID", help="Another activation than the active warning.")
+@journal_option
+@json_option
+@config_option
+@click.pass_context
+def receipt(ctx: click.Context, ids: tuple[str, ...], file: Path | None, at: datetime | None, is_report: bool,
+            activation: str | None, journal: str | None, as_json: bool) -> None:
+    """Record that enterprises returned the receipt (回执), or with --report the execution report.
+
+    \b
+    ID… are credit codes or notice numbers (示环应急〔2026〕7号). Recording one
+    twice keeps the first time and says so. All of it in one transaction.
+    Exit 0 recorded, 1 some ids not notified by the warning (the others are
+    recorded) or nothing active, 2 bad input (nothing recorded).
+    """
+    from haze.commands import receipt as command
+
+    outcome = command.run(command.Settings(ids=list(ids), file=file, at=at, report=is_report, activation=activation,
+                                           journal=optional_path(journal)))
+    report(outcome, as_json)
+    for r in outcome.unknown:
+        where = f"{file}:{r.entry.row}: " if file and r.entry.row else ""
+        click.echo(f"haze: error: {where}{r.message}", err=True)
+    if outcome.unknown:
+        click.echo(f"haze: error: {len(outcome.unknown)} of {len(outcome.results)} not recorded (not notified by "
+                   f"warning {outcome.activation.id}); the others are recorded", err=True)
+    ctx.exit(0 if outcome.ok else 1)
+
+
+@click.command()
+@click.option("--at", callback=when_option, metavar="WHEN", help="The moment to judge (default now).")
+@click.option("--activation", metavar="ID", help="Another activation than the active warning.")
+@journal_option
+@json_option
+@config_option
+def overdue(at: datetime | None, activation: str | None, journal: str | None, as_json: bool) -> None:
+    """Enterprises past their receipt or report deadline: whom to phone, most emitting first.
+
+    An enterprise missing both is listed once for each. Exit 0.
+    """
+    from haze.commands import overdue as command
+
+    report(command.run(command.Settings(at=at, activation=activation, journal=optional_path(journal))), as_json)

@@ -1,0 +1,78 @@
+"""``haze advise FORECAST``: the level a daily AQI forecast calls for, and what to do (SPEC §18).
+
+Reads the forecast and the policy's ``triggers``, and the journal only to
+know the active warning (read-only: a missing journal means nothing is
+active). Writes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from haze.core.errors import ListError, UsageError
+from haze.core.response import Advice, Triggers, advise
+
+
+@dataclass(kw_only=True)
+class Settings:
+    forecast: Path
+    policy: str | None = None
+    region: str | None = None
+    journal: Path | None = None
+
+
+@dataclass
+class Outcome:
+    advice: Advice
+    triggers: Triggers
+    region: str | None
+    forecast: str
+    journal: Path
+    active_id: str | None
+
+    @property
+    def ok(self) -> bool:
+        return True  # SPEC §18: exit 0 whatever the advice
+
+    def to_json(self) -> dict[str, Any]:
+        return self.advice.to_json()
+
+
+def run(opts: Settings, *, now: datetime | None = None) -> Outcome:
+    """Raise ``ListError`` (exit 2, every bad row located) or ``UsageError``; else the advice."""
+    from haze.core.policy import load_policy
+    from haze.io.forecast import read_forecast
+    from haze.io.journal import Journal, journal_path
+
+    policy = load_policy(opts.policy)
+    if not policy.triggers.rules:
+        raise UsageError(f"policy {policy.name!r} has no 'triggers': it cannot say which level a forecast "
+                         "calls for (see docs/response.md)")
+    forecast, findings = read_forecast(opts.forecast, opts.region, now)
+    if forecast is None:
+        raise ListError(f"{opts.forecast}: the forecast cannot be read; nothing advised", findings)
+    if opts.region is None and len(forecast.regions) > 1:
+        raise UsageError(f"{opts.forecast}: the forecast covers several regions ({', '.join(forecast.regions)}); "
+                         "choose one with --region")
+    if opts.region is not None and not forecast.days:
+        known = ", ".join(forecast.regions) or "none"
+        raise UsageError(f"{opts.forecast}: no forecast for region {opts.region!r} (regions in it: {known})")
+    if not forecast.days:
+        raise ListError(f"{opts.forecast}: the forecast has no days; nothing advised")
+    path = journal_path(opts.journal)
+    with Journal(path) as journal:
+        active = journal.active() if path.exists() else None
+    if active is not None and active.ended_by(_now(now)):
+        active = None  # its end time has passed: activate would start a new warning, not adjust this one
+    advice = advise(forecast.days, policy.triggers, active.level if active else None)
+    region = opts.region or (forecast.regions[0] if forecast.regions else None)
+    return Outcome(advice, policy.triggers, region, forecast.path, path, active.id if active else None)
+
+
+def _now(now: datetime | None) -> datetime:
+    from haze.core.timeparse import SHANGHAI, to_shanghai
+
+    return datetime.now(SHANGHAI) if now is None else to_shanghai(now)

@@ -1,0 +1,111 @@
+"""``haze verify POWER``: did the notified enterprises really cut? (SPEC §18, 用电监控)
+
+For the activation (the active warning, or ``--activation ID``), each
+enterprise it notified is compared on metered electricity: the mean daily kWh
+of the ``baseline_days`` before the start's date against the days wholly
+inside the warning. ``expected`` is the plant cut recorded with the
+activation (SPEC §4.4, at the enterprise's effective level): what it was told,
+not what a list changed since would say. Writes nothing but ``-o``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from haze.core.errors import JournalError, ListError, NothingActive, UsageError
+from haze.core.response import Comparison, Window, compare, inspection_order
+
+
+@dataclass(kw_only=True)
+class Settings:
+    power: Path
+    activation: str | None = None
+    baseline_days: int = 7
+    tolerance: float = 0.1
+    journal: Path | None = None
+    output: Path | None = None
+    force: bool = False
+
+
+@dataclass
+class Outcome:
+    activation: str
+    level: str
+    window: Window
+    tolerance: float
+    compared: list[Comparison] = field(default_factory=list)  # in inspection order
+    missing: list[Comparison] = field(default_factory=list)
+    unknown_ids: int = 0
+    rows: int = 0
+    output: Path | None = None
+
+    @property
+    def flagged(self) -> list[Comparison]:
+        return [c for c in self.compared if c.flag]
+
+    @property
+    def ok(self) -> bool:
+        """SPEC §18: exit 0 none flagged, 1 some flagged."""
+        return not self.flagged
+
+    def to_json(self) -> dict:
+        """SPEC §18: ``{"activation", "enterprises": [...], "missing": [...]}``."""
+        return {"activation": self.activation,
+                "enterprises": [c.to_json() for c in self.compared],
+                "missing": [{"id": c.id, "name": c.name, "reason": c.missing} for c in self.missing]}
+
+
+def run(opts: Settings) -> Outcome:
+    """Compare; raise ``ListError`` (exit 2) for a bad file, ``UsageError`` for bad options."""
+    from haze.io.journal import Journal, journal_path
+    from haze.io.power import day_range, read_power
+    from haze.io.receipts import notified
+
+    if not 1 <= opts.baseline_days <= 366:
+        raise UsageError(f"--baseline-days must be 1 to 366, not {opts.baseline_days}")
+    if not 0 <= opts.tolerance < 1:
+        raise UsageError(f"--tolerance must be a share from 0 to 1 (0.1 = 10 points), not {opts.tolerance}")
+    if opts.output is not None and opts.output.suffix.lower() not in (".xlsx", ".csv"):
+        raise UsageError(f"{opts.output}: the inspection list is .xlsx or .csv")
+    if opts.output is not None and opts.output.exists() and not opts.force:
+        raise UsageError(f"{opts.output}: already exists; pass --force to overwrite it")
+    path = journal_path(opts.journal)
+    if not path.exists():
+        raise NothingActive(f"no journal at {path}: no warning to verify")
+    with Journal(path) as journal:
+        warning = journal.activation(opts.activation) if opts.activation else journal.active()
+        if warning is None:
+            if opts.activation:
+                raise UsageError(f"no activation {opts.activation!r} in {path} (`haze history` lists them)")
+            raise NothingActive(f"no active warning (journal {path}); give --activation ID")
+        people = notified(journal, warning.id)
+    if people and all(p.plant_cut is None for p in people):
+        raise JournalError(f"activation {warning.id} was recorded by an older haze (journal schema 1), which did "
+                           "not keep each enterprise's cut; verify cannot say what was expected of them")
+    end = warning.closed_at or warning.until
+    window = Window(warning.start, end, opts.baseline_days)
+    first, last = day_range(warning.start, end, opts.baseline_days)
+    data, findings = read_power(opts.power, {p.enterprise_id for p in people}, first, last)
+    if data is None:
+        raise ListError(f"{opts.power}: cannot be used; nothing verified", findings)
+    results = [compare(p.enterprise_id, p.name, p.plant_cut or 0.0, data.meters.get(p.enterprise_id), window,
+                       opts.tolerance, p.daily) for p in people]
+    ordered = inspection_order(results)
+    outcome = Outcome(warning.id, warning.level.value, window, opts.tolerance,
+                       compared=[c for c in ordered if c.missing is None],
+                       missing=[c for c in ordered if c.missing is not None],
+                       unknown_ids=data.unknown_ids, rows=data.rows)
+    if opts.output is not None:
+        from haze.render.inspection import write_inspection
+
+        contacts = {p.enterprise_id: (p.contact_name, p.contact_phone) for p in people}
+        outcome.output = write_inspection(opts.output, outcome, contacts, force=opts.force)
+    return outcome
+
+
+def when_text(moment: datetime | None) -> str:
+    from haze.core.timeparse import to_shanghai
+
+    return "" if moment is None else f"{to_shanghai(moment):%Y-%m-%d %H:%M}"
