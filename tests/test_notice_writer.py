@@ -52,7 +52,7 @@ def files(count: int) -> list[tuple[str, bytes]]:
 def test_synced_writer_fsyncs_every_file_before_the_directory(tmp_path: Path, monkeypatch) -> None:
     synced = record_fsyncs(monkeypatch)
     content = files(300)  # more than the window of files in flight, so the caller waits on the threads
-    with SyncedWriter(tmp_path, threads=4, window=8) as writer:
+    with SyncedWriter(tmp_path, threads=4, batch=5, window=3) as writer:
         for name, data in content:
             writer.write(name, data)
         writer.finish()
@@ -65,7 +65,7 @@ def test_synced_writer_fsyncs_every_file_before_the_directory(tmp_path: Path, mo
 def test_synced_writer_raises_a_threads_error_and_never_overwrites(tmp_path: Path) -> None:
     (tmp_path / "0002-x.bin").write_bytes(b"already here")
     with pytest.raises(FileExistsError):
-        with SyncedWriter(tmp_path, threads=2, window=2) as writer:
+        with SyncedWriter(tmp_path, threads=2, batch=4, window=2) as writer:
             for name, data in files(50):
                 writer.write(name, data)
             writer.finish()

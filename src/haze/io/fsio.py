@@ -102,26 +102,31 @@ FSYNC_THREADS = 16
 class SyncedWriter:
     """New files written into one directory by a few threads, each one fsynced, then the directory.
 
-    ``write(name, data)`` hands the bytes to a pool of :data:`FSYNC_THREADS`
-    threads and returns at once; each thread creates the file (never an
-    existing one), writes it, fsyncs it and closes it. The caller meanwhile
-    renders the next file, so rendering overlaps the disk, and the fsyncs of
-    many files in flight are grouped by the file system into a few journal
-    commits instead of one each (docs/performance.md has the measurements).
-    At most ``window`` files wait in memory: a slow disk slows the caller
+    ``write(name, data)`` collects the files into batches of ``batch`` and
+    hands each batch to a pool of :data:`FSYNC_THREADS` threads; a thread
+    creates each file of its batch (never an existing one), writes it, fsyncs
+    it and closes it. The caller meanwhile renders the next files, so
+    rendering overlaps the disk, and the fsyncs of the threads in flight are
+    grouped by the file system into shared journal commits instead of one
+    each (docs/performance.md has the measurements). Batches keep the
+    hand-over cost (a future, a lock, a wake-up) to one per ``batch`` files.
+    At most ``window`` batches wait in memory: a slow disk slows the caller
     rather than filling memory. :meth:`finish` waits for every file, raises
-    the first error, then fsyncs the directory: after it returns, the names
-    and the bytes are all on disk. Used as a context manager, a failure in
-    the caller's body waits for the threads and leaves the cleaning up (the
-    directory) to the caller. The bytes are opaque: text, DOCX or PDF alike.
+    the first error, then fsyncs the directory: after it returns, the bytes
+    and the names are all on disk. Used as a context manager, a failure in
+    the caller's body waits for the threads (no file is written behind its
+    back) and leaves removing the directory to the caller. The bytes are
+    opaque: text, DOCX or PDF alike.
     """
 
-    def __init__(self, directory: Path, *, threads: int = FSYNC_THREADS, window: int = 8 * FSYNC_THREADS) -> None:
+    def __init__(self, directory: Path, *, threads: int = FSYNC_THREADS, batch: int = 32,
+                 window: int = 2 * FSYNC_THREADS) -> None:
         import threading
         from concurrent.futures import ThreadPoolExecutor
 
         self.directory = directory
-        self.names: list[str] = []
+        self.batch = batch
+        self._pending: list[tuple[Path, bytes]] = []
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="haze-fsync")
         self._slots = threading.BoundedSemaphore(window)
         self._error: BaseException | None = None
@@ -130,23 +135,30 @@ class SyncedWriter:
         """Queue ``directory/name`` (a new file) with ``data``; raises an earlier file's error."""
         if self._error is not None:
             raise self._error
+        self._pending.append((self.directory / name, data))
+        if len(self._pending) >= self.batch:
+            self._submit()
+
+    def _submit(self) -> None:
+        files, self._pending = self._pending, []
         self._slots.acquire()
         try:
-            future = self._pool.submit(write_new_synced, self.directory / name, data)
+            future = self._pool.submit(_write_batch, files)
         except BaseException:
             self._slots.release()
             raise
         future.add_done_callback(self._done)
-        self.names.append(name)
 
     def _done(self, future: Any) -> None:
         self._slots.release()
-        error = future.exception()
+        error = None if future.cancelled() else future.exception()
         if error is not None and self._error is None:
             self._error = error
 
     def finish(self) -> None:
         """Wait for every file; raise the first error; fsync the directory (the names)."""
+        if self._pending and self._error is None:
+            self._submit()
         self._pool.shutdown(wait=True)
         if self._error is not None:
             raise self._error
@@ -157,7 +169,13 @@ class SyncedWriter:
 
     def __exit__(self, kind: type | None, *rest: object) -> None:
         # On success the caller has called finish(); on failure let no thread write on behind its back.
+        self._pending = []
         self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _write_batch(files: list[tuple[Path, bytes]]) -> None:
+    for path, data in files:
+        write_new_synced(path, data)
 
 
 def fsync_files(paths: list[Path]) -> None:
