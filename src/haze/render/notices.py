@@ -723,10 +723,10 @@ class _Rows(Sequence[dict[str, Any]]):
     """
 
     def __init__(self, count: int, build: Callable[[int], dict[str, Any]]) -> None:
-        self.count, self.build = count, build
+        self._size, self._build = count, build
 
     def __len__(self) -> int:
-        return self.count
+        return self._size
 
     @overload
     def __getitem__(self, index: int) -> dict[str, Any]: ...
@@ -736,13 +736,13 @@ class _Rows(Sequence[dict[str, Any]]):
 
     def __getitem__(self, index: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
         if isinstance(index, slice):
-            return [self.build(i) for i in range(*index.indices(self.count))]
-        if not -self.count <= index < self.count:
+            return [self._build(i) for i in range(*index.indices(self._size))]
+        if not -self._size <= index < self._size:
             raise IndexError("notice row out of range")
-        return self.build(index % self.count)
+        return self._build(index % self._size)
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
-        return (self.build(i) for i in range(self.count))
+        return (self._build(i) for i in range(self._size))
 
 
 def render_lift(notified: list[dict], lst_info: Any, issue: Issue, parent: Path, *, lang: str = "zh",
