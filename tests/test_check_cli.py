@@ -294,7 +294,10 @@ def test_human_output_of_the_worked_example_at_80_columns(run) -> None:
     for name in ("示例县永丰铸造有限公司", "示例县东昇焦化有限公司", "示例县青石砖厂", "建筑工地扬尘 (dust)"):
         assert name in text  # whole, never cut to "示例…"
     row = next(line for line in lines if "永丰铸造" in line)
-    assert re.search(r"\bB\s+40%/20%\s+0\.0800\s+0\.1600\s+0\.1200\s+0\.0400$", row)
+    assert re.search(r"\bB\s+by line\s+0\.0800\s+0\.1600\s+0\.1200\s+0\.0400$", row)
+    # each line by name beside its cut, not "40%/20%" (issue 18.9): 1#冲天炉 40% of so2 0.2 t/d is 0.08
+    assert re.search(r"^  └ 1#冲天炉\s+40%\s+0\.0800\s+0\.1600\s+0\.1200\s+0$", text, re.M)
+    assert re.search(r"^  └ 制芯工段\s+20%\s+0\s+0\s+0\s+0\.0400$", text, re.M)
     assert re.search(r"示例县东昇焦化有限公司\s+C\s+stop\s+1\.0000", text)
     assert "key zone ↑red" in text
     assert re.search(r"^total\s+1\.5800\s+2\.3600\s+1\.4200\s+1\.0400$", text, re.M)
@@ -310,7 +313,7 @@ def test_human_output_of_the_county_list_keeps_every_name_and_reason(run) -> Non
     text = "\n".join(lines)
     for name in re.findall(r"^    name: (\S+)$", COUNTY.read_text("utf-8"), re.M):
         assert name in text
-    for fact in ("noncompliant: stops", "idle: not counted", "guarantee (保障类)", "stop/50%/", "total"):
+    for fact in ("noncompliant: stops", "idle: not counted", "guarantee (保障类)", "by line", "└ 烧结机", "total"):
         assert fact in text
 
 
@@ -319,7 +322,8 @@ def test_human_output_on_a_wide_terminal_adds_credit_codes_and_levels(run) -> No
     text = "\n".join(lines)
     assert code == 0 and max(cell_len(line) for line in lines) <= 160
     assert re.search(r"2\s+91140525MA0KJJC152\s+示例县东昇焦化有限公司\s+C\s+red\s+key zone ↑\s+stop", text)
-    assert re.search(r"1\s+91140525MA0KLJY16T\s+示例县永丰铸造有限公司\s+B\s+orange\s+40%/20%", text)
+    assert re.search(r"1\s+91140525MA0KLJY16T\s+示例县永丰铸造有限公司\s+B\s+orange\s+by line", text)
+    assert re.search(r"└ 1#冲天炉\s+40%\s+0\.0800", text)
 
 
 def test_human_verdict_is_loud_when_not_met(run) -> None:
@@ -354,7 +358,7 @@ def test_human_output_prints_names_as_data_and_folds_only_what_cannot_fit(run, t
     # the brackets are part of the name, not markup; the name wraps in its column, whole
     row = next(i for i, line in enumerate(lines) if line.startswith("示例县[bold]红星[/]"))
     assert long_name == (lines[row].split("  ")[0] + lines[row + 1]).replace(" ", "")
-    assert re.search(r"^示例县永丰铸造有限公司\s+B\s+40%/20%", "\n".join(lines), re.M)  # short names: one line
+    assert re.search(r"^示例县永丰铸造有限公司\s+B\s+by line", "\n".join(lines), re.M)  # short names: one line
 
 
 def test_cuts_are_rounded_up_never_shown_smaller(run, tmp_path: Path) -> None:
@@ -364,7 +368,7 @@ def test_cuts_are_rounded_up_never_shown_smaller(run, tmp_path: Path) -> None:
     path = write(tmp_path / "odd-cut.yaml", text)
     code, lines = _human(run, "orange", "--list", path)
     assert code == 0
-    assert re.search(r"^示例县永丰铸造有限公司\s+B\s+12\.35%/20%", "\n".join(lines), re.M)
+    assert re.search(r"^  └ 1#冲天炉\s+12\.35%", "\n".join(lines), re.M)
 
 
 def _quiet_list(count: int) -> str:

@@ -766,8 +766,8 @@ def test_strict_refusal_and_the_shortfall_panel_never_round_29_999_up_to_30(run)
     issued = activate(run, "orange", "--json", listfile=short)
     assert issued.exit_code == 0
     panel = " ".join(issued.stderr.split())
-    assert "PM 颗粒物: 29.99% of the required 30.00%" in panel
-    assert "30.00% of the required" not in panel
+    assert "PM 颗粒物: reached 29.99%, required 30.00%, short" in panel
+    assert "reached 30.00%" not in panel
 
 
 # -- lifting before the start, a start far from now ---------------------------------------------------

@@ -125,7 +125,7 @@ def test_w301_line_measure_weaker_than_grade_points_at_the_measure() -> None:
     # B: 10% / 20% / 30%. Only orange (line 15) is below.
     assert only(path, "W301") == [
         "list.yaml:15: warning W301 orange cut 15% for 甲铸造 / 1#冲天炉 is weaker than the policy's 20% for grade B"]
-    finding = validate_list(path).findings[0]
+    finding = validate_list(path).findings[0]  # W320 (no doc_prefix) comes after the located findings
     assert (finding.enterprise, finding.severity) == (A, WARNING)
 
 
@@ -244,7 +244,7 @@ def test_w301_exactly_where_a_rising_explicit_cut_is_below_the_grade_measure(gra
     flagged = {f.message.split()[0] for f in result.findings if f.code == "W301"}
     expected = {lv.value for lv, c, floor in zip(LEVELS, cuts, POLICY_B_CUTS[grade]) if c / 100 < floor - 1e-9}
     assert flagged == expected
-    assert {f.code for f in result.findings} <= {"W301", "E201"}
+    assert {f.code for f in result.findings} <= {"W301", "E201", "W320"}  # HEAD has no doc_prefix
 
 
 # -- W302 self-managed grade with a mandatory cut ------------------------------------------------------
@@ -363,7 +363,10 @@ def test_blocking_errors_mean_no_levels_and_say_so(run) -> None:
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
         "list.yaml:9: error E106 emission of so2 must be finite and ≥ 0 t/a, not -1",
-        "list.yaml: 1 error, 0 warnings — NOT VALID (levels not computed: fix the blocking errors first)",
+        "list.yaml: warning W320 no doc_prefix (文号前缀): notice numbers would read 〔YEAR〕N号 with nothing "
+        "before them; give doc_prefix in the list (文号前缀 in an XLSX's 清单信息 sheet), or activate with "
+        "--doc-prefix 示环应急",
+        "list.yaml: 1 error, 1 warning — NOT VALID (levels not computed: fix the blocking errors first)",
     ]
     data = json.loads(run("validate", path, "--json").stdout)
     assert data["files"][0]["levels"] == {"yellow": None, "orange": None, "red": None}
@@ -374,7 +377,7 @@ def test_non_blocking_errors_still_compute_the_levels() -> None:
     path = write(Path("list.yaml"), HEAD.replace("enterprises:", "  baseline: {so2: 10, nox: 0, pm: 0, vocs: 0}\nenterprises:")
                  + f"  - id: {bad}\n    name: 甲\n    grade: D\n{CONTACT}    emissions: {{so2: 10}}\n")
     result = validate_list(path)
-    assert [(f.code, f.line, f.severity) for f in result.findings] == [("E102", 6, ERROR)]
+    assert [(f.code, f.line, f.severity) for f in result.findings] == [("E102", 6, ERROR), ("W320", None, WARNING)]
     assert result.computed and all(r.ok for r in result.levels.values())
 
 
@@ -382,7 +385,7 @@ def test_an_enterprise_with_a_blocking_error_gets_no_grade_based_warnings() -> N
     # Grade 'E' is unknown: comparing its 5% with the default grade's measures would only mislead.
     path = write(Path("list.yaml"), HEAD + f"  - id: {A}\n    name: 甲\n    grade: E\n{CONTACT}"
                  "    emissions: {so2: 1}\n    measures: {yellow: 0.05}\n")
-    assert [f.code for f in validate_list(path).findings] == ["E104"]
+    assert [f.code for f in validate_list(path).findings] == ["E104", "W320"]  # HEAD has no doc_prefix
 
 
 def test_unknown_policy_named_in_the_list_is_a_finding_of_the_list() -> None:

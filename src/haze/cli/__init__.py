@@ -49,6 +49,8 @@ class HazeGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         from haze.cli.common import is_debug
 
+        global _interrupt_said
+        _interrupt_said = False  # a new run (tests invoke many in one process)
         try:
             return super().invoke(ctx)
         except HazeError as exc:
@@ -57,7 +59,7 @@ class HazeGroup(click.Group):
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except KeyboardInterrupt:  # the journal records a warning whole or not at all
-            click.echo("haze: interrupted; `haze status` shows whether a warning was recorded", err=True)
+            say_interrupted(ctx.invoked_subcommand)
             ctx.exit(130)
         except BrokenPipeError:  # the reader went away (haze validate big.yaml | head): stop quietly
             _silence_stdout()
@@ -68,6 +70,32 @@ class HazeGroup(click.Group):
             click.echo(f"haze: internal error: {type(exc).__name__}: {exc} "
                        "(set HAZE_DEBUG=1 for the traceback)", err=True)
             ctx.exit(3)
+
+
+#: commands that record in the journal: after Ctrl-C the officer should look whether they did
+RECORDING = {"activate", "lift"}
+#: commands that never write anything
+READ_ONLY = {"validate", "check", "status", "history"}
+_interrupt_said = False
+
+
+def say_interrupted(command: str | None) -> None:
+    """One line, once (a second Ctrl-C while haze stops must not print it again), true for the command.
+
+    Only a command that records can have recorded: ``check`` and ``validate`` never do, so
+    pointing their users at ``haze status`` only worried them.
+    """
+    global _interrupt_said
+    if _interrupt_said:
+        return
+    _interrupt_said = True
+    if command in RECORDING:
+        text = "haze: interrupted; `haze status` shows whether a warning was recorded"
+    elif command in READ_ONLY:
+        text = f"haze: interrupted ({command} writes nothing)"
+    else:
+        text = "haze: interrupted"
+    click.echo(text, err=True)
 
 
 def _unavailable(name: str, exc: ImportError) -> click.Command:
@@ -133,6 +161,22 @@ def cli(ctx: click.Context, config_path: Path | None) -> None:
         ctx.exit(exc.exit_code)
     ctx.default_map = {name: defaults_for(cmd, config)
                        for name in COMMANDS if (cmd := cli.get_command(ctx, name)) is not None}
+    _check_config(ctx, path)
+
+
+def _check_config(ctx: click.Context, path: Path) -> None:
+    """A bad value in haze.yaml for the command being run: one line naming haze.yaml and the key (exit 2)."""
+    from haze.cli.common import check_defaults
+
+    name = ctx.invoked_subcommand
+    command = cli.get_command(ctx, name) if name else None
+    if command is None or name is None:
+        return
+    try:
+        check_defaults(command, (ctx.default_map or {}).get(name, {}), path)
+    except HazeError as exc:
+        report_error(exc)
+        ctx.exit(exc.exit_code)
 
 
 def main() -> None:

@@ -6,7 +6,7 @@ from datetime import datetime
 
 import click
 
-from haze.cli.common import LEVEL, list_options, print_findings
+from haze.cli.common import LEVEL, F, list_options, print_findings
 from haze.cli.journal_options import (
     journal_option,
     notice_options,
@@ -17,6 +17,20 @@ from haze.cli.journal_options import (
 )
 from haze.cli.reporters import report
 from haze.core.model import Level
+
+
+def list_facts_options(f: F) -> F:
+    """--authority, --region, --doc-prefix: for a list that lacks them (a CSV/XLSX without 清单信息)."""
+    decorators = (
+        click.option("--doc-prefix", metavar="TEXT",
+                     help="Notice number prefix (文号前缀), e.g. 示环应急: numbers read 示环应急〔2026〕1号."),
+        click.option("--region", metavar="TEXT", help="地区 the notices name, e.g. 示例县 (instead of the list's)."),
+        click.option("--authority", metavar="TEXT",
+                     help="发布单位 who issues the notices, e.g. 示例县生态环境局 (instead of the list's)."),
+    )
+    for decorator in decorators:
+        f = decorator(f)
+    return f
 
 
 @click.command()
@@ -30,16 +44,19 @@ from haze.core.model import Level
 @journal_option
 @click.option("--force", is_flag=True, help="Issue again although this level is already active.")
 @click.option("--strict", is_flag=True, help="Refuse (exit 1, nothing written) when the requirement is not met.")
+@list_facts_options
 def activate(level: Level, list_path: str | None, policy: str | None, as_json: bool, no_cache: bool,
              start: datetime | None, until: datetime | None, hours: float | None, out: str | None, lang: str,
              format: str, templates: str | None, dry_run: bool, journal: str | None, force: bool,
-             strict: bool) -> None:
+             strict: bool, authority: str | None, region: str | None, doc_prefix: str | None) -> None:
     """Activate a warning at LEVEL: compute, write one notice per enterprise, record it.
 
     \b
     While a warning is active, another LEVEL is an adjustment (升级/降级): the
     old warning is superseded and new notices go out. The same LEVEL again is
     refused unless --force.
+    A list without an issuing authority (发布单位) is refused: give it in the
+    list, in an XLSX 清单信息 sheet, or with --authority (see docs/activation.md).
     Exit 0 issued (also when the requirement is not met: it says so loudly),
     1 refused (--strict, already active; nothing written) or recorded but its
     notices not moved into place (the message says where they wait),
@@ -51,9 +68,12 @@ def activate(level: Level, list_path: str | None, policy: str | None, as_json: b
     settings = command.Settings(
         level=level, list_path=list_path, policy=policy, cache=not no_cache, start=start, until=until,
         hours=hours, out=optional_path(out), lang=lang, fmt=format, templates=optional_path(templates),
-        journal=optional_path(journal), force=force, strict=strict, dry_run=dry_run)
-    with progress_bar(not as_json and not dry_run, "rendering notices") as progress:
-        outcome = command.run(settings, progress=progress, on_wait=tell_waiting)
+        journal=optional_path(journal), force=force, strict=strict, dry_run=dry_run, authority=authority,
+        region=region, doc_prefix=doc_prefix)
+    # --dry-run too: it reads and renders everything, which takes as long on a big list.
+    with progress_bar(not as_json, "reading the list") as progress:
+        outcome = command.run(settings, progress=progress, on_wait=tell_waiting,
+                              phase=progress.phase if progress is not None else None)
     print_findings(outcome.warnings)
     for note in outcome.notes:
         click.echo(f"haze: warning: {note}", err=True)

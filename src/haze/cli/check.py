@@ -20,9 +20,12 @@ def check(ctx: click.Context, level: Level, list_path: str | None, policy: str |
 
     Exit 0 when the requirement is met, 1 when not, 2 for bad input.
     """
+    from haze.cli.progress import phases
     from haze.commands import check as command
 
-    outcome = command.run(command.Settings(level=level, list_path=list_path, policy=policy, cache=not no_cache))
+    settings = command.Settings(level=level, list_path=list_path, policy=policy, cache=not no_cache)
+    with phases(not as_json, "reading the list") as progress:
+        outcome = command.run(settings, phase=progress.phase if progress is not None else None)
     print_findings(outcome.warnings)
     report(outcome, as_json, summary=summary)
     ctx.exit(0 if outcome.ok else 1)

@@ -39,7 +39,9 @@ def _load_config_option(ctx: click.Context, param: click.Parameter, value: str |
         from haze.io.config import read_config
 
         defaults = dict(ctx.default_map or {})
-        defaults.update(defaults_for(ctx.command, read_config(Path(value))))
+        own = defaults_for(ctx.command, read_config(Path(value)))
+        check_defaults(ctx.command, own, Path(value))
+        defaults.update(own)
         ctx.default_map = defaults
     return value
 
@@ -79,14 +81,42 @@ def list_options(f: F) -> F:
 CONFIG_TO_PARAM = {"list": "list_path", "no_cache": "no_cache"}
 
 
+#: haze.yaml keys only activate takes: import's options of the same name would replace a 清单信息 sheet's facts.
+ACTIVATE_ONLY = {"authority", "region", "doc_prefix"}
+
+
 def defaults_for(command: click.Command, config: dict[str, Any]) -> dict[str, Any]:
     names = {p.name for p in command.params}
     result = {}
     for key, value in config.items():
+        if key in ACTIVATE_ONLY and command.name != "activate":
+            continue
         name = CONFIG_TO_PARAM.get(key, key)
         if name in names:
             result[name] = value
     return result
+
+
+def check_defaults(command: click.Command, defaults: dict[str, Any], path: Path) -> None:
+    """Refuse (exit 2) a haze.yaml value the option would refuse, naming the file and the key.
+
+    click would report it as "Invalid value for '--format'", pointing at an option nobody typed.
+    """
+    from haze.core.errors import UsageError
+
+    params = {p.name: p for p in command.params}
+    keys = {v: k for k, v in CONFIG_TO_PARAM.items()}
+    for name, value in defaults.items():
+        param = params.get(name)
+        if param is None or value is None:
+            continue
+        try:
+            param.type_cast_value(click.Context(command), value)
+        except click.BadParameter as exc:
+            key = keys.get(name, name)
+            message = exc.message.rstrip(".")
+            raise UsageError(f"{path}: {key}: {message} (the default of `haze {command.name} "
+                             f"--{key.replace('_', '-')}`; correct or remove it in {path.name})") from None
 
 
 # -- output ------------------------------------------------------------------
@@ -121,8 +151,9 @@ def print_findings(findings: Iterable[Any], limit: int | None = WARNINGS_SHOWN) 
     """
     findings = list(findings)
     shown = findings if limit is None else findings[:limit]
+    colour = stderr_colour()
     for f in shown:
-        click.echo(f.format(), err=True)
+        click.echo(coloured_finding(f) if colour else f.format(), err=True, color=colour)
     rest = findings[len(shown):]
     if rest:
         counts: dict[str, int] = {}
@@ -130,6 +161,34 @@ def print_findings(findings: Iterable[Any], limit: int | None = WARNINGS_SHOWN) 
             counts[f.code] = counts.get(f.code, 0) + 1
         summary = ", ".join(f"{code} ×{n}" for code, n in sorted(counts.items()))
         click.echo(f"… and {len(rest)} more ({summary}); `haze validate` lists them all", err=True)
+
+
+#: severity -> click style: an error among forty warnings must stand out on the officer's terminal
+SEVERITY_STYLES: dict[str, dict[str, Any]] = {"error": {"fg": "red", "bold": True}, "warning": {"fg": "yellow"}}
+
+
+def stderr_colour(stdout: bool = False) -> bool:
+    """Colour on stderr (or stdout): on a terminal only (FORCE_COLOR forces it), never with NO_COLOR, as rich."""
+    import sys
+
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    try:
+        return (sys.stdout if stdout else sys.stderr).isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def coloured_finding(f: Any) -> str:
+    """The finding's line with its severity and code coloured; the words stay, so nothing is said by colour alone."""
+    text = f.format()
+    head = f"{f.severity} {f.code}"
+    style = SEVERITY_STYLES.get(f.severity)
+    if style is None or head not in text:
+        return text
+    return text.replace(head, click.style(head, **style), 1)
 
 
 def is_debug() -> bool:

@@ -24,7 +24,7 @@ from haze.cli.reporters import report
 @config_option
 def import_list(file: str, output: str, region: str | None, authority: str | None, season: str | None,
                 doc_prefix: str | None, force: bool, as_json: bool, policy: str | None = None) -> None:
-    """Turn a CSV or XLSX list into the YAML list (SPEC §2).
+    """Turn a CSV or XLSX list into the YAML list (docs/list-format.md).
 
     FILE has one row per production line (see docs/spreadsheets.md). Options win over the file's own 清单信息/list sheet. Nothing is written
     when the file has errors that leave the list undefined.

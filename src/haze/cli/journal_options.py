@@ -6,10 +6,11 @@ means "the command decides": :mod:`haze.commands.issuing`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -52,24 +53,15 @@ def when_option(ctx: click.Context, param: click.Parameter, value: str | None) -
 
 
 @contextmanager
-def progress_bar(wanted: bool, description: str) -> Iterator[Callable[[int, int], None] | None]:
-    """A progress bar on stderr, only on a terminal (never with --json or in a pipe)."""
-    import sys
+def progress_bar(wanted: bool, description: str) -> Iterator[Any]:
+    """Progress on stderr, only on a terminal (never with --json or in a pipe): :mod:`haze.cli.progress`.
 
-    if not wanted or not sys.stderr.isatty():
-        yield None
-        return
-    from rich.progress import Progress
+    What it yields is called with the notice count and has ``phase(text)`` for the phases before it.
+    """
+    from haze.cli.progress import phases
 
-    from haze.cli.common import stderr_console
-
-    with Progress(console=stderr_console(), transient=True) as bar:
-        task = bar.add_task(description, total=None)
-
-        def update(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
-
-        yield update
+    with phases(wanted, description) as progress:
+        yield progress
 
 
 def tell_waiting() -> None:

@@ -30,10 +30,13 @@ def validate(ctx: click.Context, lists: tuple[str, ...], list_path: str | None, 
 
     Exit 0 when no list has errors, 1 when any has, 2 for a usage error.
     """
+    from haze.cli.progress import phases
     from haze.commands import validate as command
 
-    outcome = command.run(command.Settings(paths=_paths(ctx, lists, list_path), policy=policy, strict=strict,
-                                           cache=not no_cache))
+    settings = command.Settings(paths=_paths(ctx, lists, list_path), policy=policy, strict=strict,
+                                cache=not no_cache)
+    with phases(not as_json, "reading the list") as progress:
+        outcome = command.run(settings, phase=progress.phase if progress is not None else None)
     report(outcome, as_json)
     ctx.exit(0 if outcome.ok else 1)
 

@@ -92,6 +92,10 @@ class Settings(NoticeSettings):
     hours: float | None = None  # another way to give ``until``
     force: bool = False
     strict: bool = False
+    # List facts for a list that lacks them (a CSV/XLSX without a 清单信息 sheet): haze.commands.listfacts
+    authority: str | None = None
+    region: str | None = None
+    doc_prefix: str | None = None
 
 
 @dataclass
@@ -138,7 +142,7 @@ class Outcome:
 
 
 def run(settings: Settings, *, now: datetime | None = None, progress: Progress | None = None,
-        on_wait: Callable[[], None] | None = None) -> Outcome:
+        on_wait: Callable[[], None] | None = None, phase: Callable[[str], None] | None = None) -> Outcome:
     """Compute ``settings.level`` for the list, issue the notices and record the warning.
 
     Raises ``ListError`` (bad list, exit 2), ``UsageError``,
@@ -146,14 +150,28 @@ def run(settings: Settings, *, now: datetime | None = None, progress: Progress |
     ``TemplateError`` or ``JournalError``; in every case nothing is recorded
     and no notice directory appears. ``PublishError`` (exit 1) only after the
     record: the warning is recorded, its notices wait in staging.
+
+    ``phase`` is told each phase as it starts (reading the list, computing, rendering notices,
+    writing), so a terminal can say what a long run is doing; ``progress`` counts the notices.
     """
+    from haze.commands.listfacts import require_authority, supply_facts
     from haze.core.engine import compute
+
+    say = phase or (lambda text: None)
 
     now = now_shanghai(now)
     # A warning starts on the minute, as the notices state it (2025年12月1日20时5分).
     start = to_shanghai(settings.start) if settings.start is not None else now.replace(second=0)
     until = _until(start, settings.until, settings.hours)
+    say("reading the list")
     inputs = load_inputs(settings.list_path, settings.policy, cache=settings.cache)
+    supplied = supply_facts(inputs.enterprise_list, authority=settings.authority, region=settings.region,
+                            doc_prefix=settings.doc_prefix)
+    inputs.enterprise_list = supplied.enterprise_list
+    if settings.authority:  # W311 says the notices would be unsigned: no longer true
+        inputs.warnings = [w for w in inputs.warnings if w.code != "W311"]
+    require_authority(inputs.enterprise_list)  # before any number is reserved: an unsigned notice must never go out
+    say("computing")
     result = compute(inputs.enterprise_list, inputs.policy, settings.level)
     if settings.strict and not result.ok:
         raise RequirementNotMet(f"{settings.level.value} requirement not met ({_shortfalls(result)}); "
@@ -161,6 +179,8 @@ def run(settings: Settings, *, now: datetime | None = None, progress: Progress |
     journal = Journal(journal_path(settings.journal))
     out = settings.out_dir(journal.path)
     pending = _Activation(settings, inputs.enterprise_list, result, start, until, now, inputs.warnings, out)
+    pending.facts_notes = supplied.notes
+    say("rendering notices")
     with journal:
         if settings.dry_run:
             return pending.dry_run(journal)
@@ -170,6 +190,7 @@ def run(settings: Settings, *, now: datetime | None = None, progress: Progress |
             with journal.transaction(on_wait=on_wait):
                 recover(out, journal)
                 activated = pending.record(journal, progress, staged)
+                say("writing")  # the journal's commit and the move into place
         except BaseException:
             if staged is not None:
                 staged.staging.remove()
@@ -199,6 +220,7 @@ class _Activation:
         self.out = out
         self.prefix = enterprise_list.info.doc_prefix
         self.count = len(result.operating)
+        self.facts_notes: list[str] = []  # what --authority/--region/--doc-prefix replaced
 
     def decide(self, journal: Journal) -> tuple[str, ActivationRecord | None, str | None]:
         """(kind, the active warning, what becomes of it): SPEC §10's rules."""
@@ -235,7 +257,13 @@ class _Activation:
                      user=current_user())
 
     def notes(self) -> list[str]:
-        """Cautions the officer should see: a --start far from now is usually a mistyped date."""
+        """Cautions the officer should see: list facts replaced or missing, a --start far from now."""
+        from haze.commands.listfacts import missing_prefix_note
+
+        return self.facts_notes + missing_prefix_note(self.enterprise_list, self.now.year) + self._start_notes()
+
+    def _start_notes(self) -> list[str]:
+        """A --start far from now is usually a mistyped date."""
         if self.settings.start is None or abs(self.start - self.now) <= START_WARNING:
             return []
         hours = int(abs(self.start - self.now).total_seconds() // 3600)

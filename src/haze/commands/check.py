@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from haze.commands.inputs import load_inputs
 from haze.core.findings import Finding
@@ -46,9 +46,12 @@ class Outcome:
         return level_json(self.result, self.enterprise_list)
 
 
-def run(settings: Settings) -> Outcome:
+def run(settings: Settings, *, phase: Callable[[str], None] | None = None) -> Outcome:
+    """``phase`` is told when computing starts (after reading the list), for a terminal's progress line."""
     from haze.core.engine import compute
 
     inputs = load_inputs(settings.list_path, settings.policy, cache=settings.cache)
+    if phase is not None:
+        phase("computing")
     return Outcome(inputs.enterprise_list, compute(inputs.enterprise_list, inputs.policy, settings.level),
                    inputs.warnings)

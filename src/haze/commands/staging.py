@@ -74,7 +74,10 @@ class Staging:
             fsync_directory(self.path.parent)
         except OSError as exc:
             self.remove()
-            raise HazeError(f"cannot write notices to {self.path.parent}: {exc.strerror or exc}") from None
+            # Absolute: "cannot write notices to notices" did not say where that was, nor what to do.
+            raise HazeError(f"cannot write notices to {self.path.parent.absolute()}{os.sep}: "
+                            f"{exc.strerror or exc}; give a directory you can write with --out DIR "
+                            "(nothing written or recorded)") from None
         return self.path
 
     def __enter__(self) -> Path:

@@ -15,7 +15,7 @@ one run reports everything in every file. Nothing here prints.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -100,19 +100,26 @@ class Settings:
 Outcome = Validation  # ``ok`` only when no file has an error; ``to_json()`` is SPEC §5's
 
 
-def run(settings: Settings) -> Outcome:
-    return validate_lists(settings.paths, settings.policy, strict=settings.strict, cache=settings.cache)
+def run(settings: Settings, *, phase: Callable[[str], None] | None = None) -> Outcome:
+    """``phase`` is told which list is being read, for a terminal's progress line."""
+    return validate_lists(settings.paths, settings.policy, strict=settings.strict, cache=settings.cache,
+                          phase=phase)
 
 
 def validate_lists(paths: Iterable[str | Path], policy_name: str | None = None, strict: bool = False,
-                   cache: bool = True) -> Validation:
+                   cache: bool = True, phase: Callable[[str], None] | None = None) -> Validation:
     """Validate every list in ``paths``; an explicit ``policy_name`` is loaded once for all.
 
     Raises :class:`PolicyError` only for a bad ``policy_name`` (a usage error);
     a bad policy named inside a list is a finding of that list.
     """
     policy = load_policy(policy_name) if policy_name else None
-    return Validation([_validate(path, policy, strict, cache) for path in paths])
+    files = []
+    for path in paths:
+        if phase is not None:  # a terminal says what a long run is doing
+            phase(f"reading {path}")
+        files.append(_validate(path, policy, strict, cache))
+    return Validation(files)
 
 
 def validate_list(path: str | Path, policy_name: str | None = None, strict: bool = False,
@@ -144,6 +151,7 @@ def _validate(path: str | Path, policy: Policy | None, strict: bool, cache: bool
     doubtful = _doubtful(report) | {f.enterprise for f in blocked if f.enterprise}
     result.findings = sorted(result.findings + names + policy_findings(enterprise_list, policy, doubtful),
                              key=_line_key)
+    result.findings += list_facts_findings(enterprise_list)  # about the whole list: after the located findings
     if not report.blocking and not blocked:
         result.levels = {level: compute(enterprise_list, policy, level) for level in LEVELS}
         result.findings += [requirement_finding(r, report.path) for r in result.levels.values() if not r.ok]
@@ -249,6 +257,19 @@ def _explicit_measures(e: Enterprise) -> list[tuple[Level, Measure]]:
 def _what(e: Enterprise, line_name: str, source: str) -> str:
     """The enterprise, and the line when the measure is the line's own."""
     return f"{e.name} / {line_name}" if e.has_lines and source == "line" else e.name
+
+
+def list_facts_findings(lst: EnterpriseList) -> list[Finding]:
+    """W320: no doc_prefix (文号前缀), so notice numbers would read 〔2026〕1号 with nothing before them.
+
+    A review finding, not the reader's: check and activate need no prefix to compute, and activate
+    takes --doc-prefix (or haze.yaml's doc_prefix) for a list without one.
+    """
+    if lst.info.doc_prefix.strip():
+        return []
+    return [finding("W320", "no doc_prefix (文号前缀): notice numbers would read 〔YEAR〕N号 with nothing "
+                    "before them; give doc_prefix in the list (文号前缀 in an XLSX's 清单信息 sheet), or "
+                    "activate with --doc-prefix 示环应急", lst.path)]
 
 
 # -- the requirement ----------------------------------------------------------------------

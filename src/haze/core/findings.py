@@ -50,6 +50,7 @@ CODES: dict[str, tuple[str, str]] = {
     "W312": (WARNING, "baseline leaves out a pollutant"),
     "W313": (WARNING, "stop and a partial cut in one measure"),
     "W314": (WARNING, "no enterprises"),
+    "W320": (WARNING, "no notice number prefix (doc_prefix)"),
 }
 
 BLOCKING = frozenset(

@@ -30,6 +30,26 @@ REASON_LABELS: dict[str, tuple[str, str]] = {
 }
 
 
+#: OtherSource.kind: free text in the list; the usual English words get their Chinese names
+KIND_LABELS: dict[str, tuple[str, str]] = {
+    "dust": ("扬尘源", "dust"),
+    "mobile": ("移动源", "mobile"),
+    "residential": ("民用源", "residential"),
+    "agriculture": ("农业源", "agriculture"),
+    "agricultural": ("农业源", "agriculture"),
+    "industrial": ("工业源", "industrial"),
+    "other": ("其他", "other"),
+}
+
+
+def kind_label(kind: str, lang: str = "zh") -> str:
+    """An other source's kind as people read it: ``dust`` -> 扬尘源; text haze does not know stays as written."""
+    pair = KIND_LABELS.get(kind.strip().lower())
+    if pair is None:
+        return kind
+    return pair[0] if lang == "zh" else pair[1]
+
+
 def label(table: dict, key: object, lang: str = "zh") -> str:
     """``key``'s label in ``lang`` (``zh`` or ``en``); an unknown key is shown as itself."""
     pair = table.get(key)

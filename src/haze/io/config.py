@@ -1,7 +1,8 @@
 """``haze.yaml``: defaults for command options, found in the current directory or a parent.
 
 Keys are option names (``list``, ``policy``, ``out``, ``journal``, ``lang``,
-``format``, ``templates``). Relative paths are taken relative to the file, so
+``format``, ``templates``; ``authority``, ``region`` and ``doc_prefix`` for
+``activate``, for a list that lacks them). Relative paths are taken relative to the file, so
 the same ``haze.yaml`` works from any subdirectory.
 """
 
@@ -14,7 +15,8 @@ from haze.core.errors import UsageError
 from haze.io.fsio import find_upward
 
 CONFIG_NAME = "haze.yaml"
-KEYS = {"list", "policy", "out", "journal", "lang", "format", "templates", "strict", "no_cache"}
+KEYS = {"list", "policy", "out", "journal", "lang", "format", "templates", "strict", "no_cache",
+        "authority", "region", "doc_prefix"}
 PATH_KEYS = {"list", "out", "journal", "templates"}
 
 

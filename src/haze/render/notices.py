@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, Sequence, overload
 
 from haze.core.errors import HazeError, TemplateError, UsageError
-from haze.core.labels import REASON_LABELS, SOURCE_LABELS, label
+from haze.core.labels import REASON_LABELS, SOURCE_LABELS, kind_label, label
 from haze.core.model import POLLUTANTS, Level
 from haze.io.fsio import SyncedWriter, fsync_directory
 
@@ -534,16 +534,53 @@ def enterprise_context(r: EnterpriseResult, declared: Level, policy_names: Mappi
         "stopped": r.stopped,
         "self_managed": self_managed,
         "guarantee": guarantee,
+        # lines that only produce to heat/demand (the guarantee category's measure, no cut of their own)
+        "guarantee_lines": sum(1 for line in r.lines if guarantee and line.source == "category" and line.cut <= 0),
         "category": category,
         "plant_cut": r.plant_cut,
         "summary": summary,
         "lines": lines,
-        "actions": [one_line(a) for a in r.actions],
-        "cap": None if r.cap is None else {"base": r.cap.base, "cut": r.cap.cut, "cap": r.cap.cap,
-                                           "unit": one_line(r.cap.unit)},
+        "actions": distinct_actions([one_line(a) for a in r.actions]),
+        "cap": _cap(r),
         "reductions": [_pollutant(p, lang) | {"value": r.reduction[p]} for p in POLLUTANTS],
     }
     return enterprise, measures
+
+
+def _cap(r: EnterpriseResult) -> dict[str, Any] | None:
+    """The production cap for the notice; None when there is none to keep.
+
+    A plant that cuts nothing (self-managed, a guarantee plant producing to heat) has no cap: "限产比例0%，
+    产量不得超过" its full capacity would read as a limit beside a 原因 that says there is none.
+    A stopped plant's cap is 0: ``stop`` lets the templates say 全厂停产 instead.
+    """
+    from haze.core import fmt
+
+    if r.cap is None or r.cap.cut <= 0:
+        return None
+    return {"base": r.cap.base, "cut": r.cap.cut, "cap": r.cap.cap, "unit": one_line(r.cap.unit),
+            "stop": fmt.is_stop(r.cap.cut)}
+
+
+_ACTION_NOISE = re.compile(r"[\s，,。.；;、：:！!（）()]+")
+
+
+def distinct_actions(actions: list[str]) -> list[str]:
+    """The actions, each once: one that another already says in full is left out, in the order given.
+
+    The grade's "自主采取减排措施" and the industry's "自主采取减排措施，加强无组织排放管控" are one
+    action to the enterprise; punctuation and spacing do not make two actions different.
+    """
+    keys = [_ACTION_NOISE.sub("", a) for a in actions]
+    kept = []
+    for i, (action, key) in enumerate(zip(actions, keys)):
+        if not key:
+            continue
+        said_before = key in keys[:i]
+        said_by_longer = any(key != other and key in other for other in keys)
+        if not said_before and not said_by_longer:
+            kept.append(action)
+    return kept
 
 
 def _pollutant(p: Any, lang: str) -> dict[str, Any]:
@@ -700,7 +737,8 @@ def render_activation(result: LevelResult, enterprise_list: EnterpriseList, issu
             },
             "idle": [{"id": one_line(r.enterprise.id), "name": one_line(r.enterprise.name)}
                      for r in result.enterprises if r.reason == IDLE],
-            "other_sources": [{"name": one_line(s.source.name), "kind": one_line(s.source.kind), "cut": s.cut,
+            "other_sources": [{"name": one_line(s.source.name), "kind": one_line(kind_label(s.source.kind, lang)),
+                               "kind_code": one_line(s.source.kind), "cut": s.cut,
                                "reductions": [_pollutant(p, lang) | {"value": s.reduction[p]}
                                               for p in POLLUTANTS if s.reduction[p] > 0]}
                               for s in result.other_sources],
@@ -873,7 +911,8 @@ def write_notice_set(parent: Path, name: str, produce: Iterator[tuple[str, str |
         work = None
         fsync_directory(parent)  # the rename itself
     except OSError as exc:
-        raise HazeError(f"cannot write notices to {parent}: {exc.strerror or exc}") from None
+        raise HazeError(f"cannot write notices to {Path(parent).absolute()}{os.sep}: {exc.strerror or exc}; "
+                        "give a directory you can write with --out DIR") from None
     finally:
         if work is not None:
             shutil.rmtree(work, ignore_errors=True)

@@ -270,14 +270,35 @@ def _enterprise_table(result: LevelResult, wide: bool, split: bool = False, deci
             head: list[str | list[Span]] = [str(number), e.id, e.name, r.grade, _level_cell(r), [why]]
         else:
             head = [[(e.name, ""), why] if why[0] else e.name, r.grade]
-        grid.add_row([*head, _cut_cell(r, split), *(reduction_text(r.reduction[p], decimals) for p in POLLUTANTS)],
-                     style="dim" if r.reason == IDLE else "", end_section=number == last)
+        by_line = _cuts_differ(r)
+        cut = [("by line", "")] if by_line else _cut_cell(r, split)
+        grid.add_row([*head, cut, *(reduction_text(r.reduction[p], decimals) for p in POLLUTANTS)],
+                     style="dim" if r.reason == IDLE else "", end_section=number == last and not by_line)
+        if by_line:
+            _add_line_rows(grid, r, wide, decimals, end_section=number == last)
     for s in result.other_sources:
         name = f"{s.source.name} ({s.source.kind})" if s.source.kind else s.source.name
         cells: list[str | list[Span]] = ["", "", name, "—", result.level.value, "other source"] if wide \
             else [name, "—"]
         grid.add_row([*cells, cut_label(s.cut), *(reduction_text(s.reduction[p], decimals) for p in POLLUTANTS)])
     return grid
+
+
+def _cuts_differ(r: EnterpriseResult) -> bool:
+    """The lines are cut differently: "40%/40%/20%" would not say which line cuts what."""
+    return r.reason != IDLE and len({cut_label(line.cut) for line in r.lines}) > 1
+
+
+def _add_line_rows(grid: Grid, r: EnterpriseResult, wide: bool, decimals: int, end_section: bool) -> None:
+    """One row per production line under its enterprise: the line's name beside its cut and reductions."""
+    for k, line in enumerate(r.lines):
+        blank: list[str | list[Span]] = ["", ""] if wide else []
+        name: list[Span] = [(f"  └ {line.name}", "")]
+        middle: list[str | list[Span]] = ["", "", ""] if wide else [""]
+        style = "bold red" if line.cut >= 1 else ""
+        cells = [*blank, name, *middle, [(cut_label(line.cut), style)],
+                 *(reduction_text(line.daily.get(p, 0.0) * line.cut, decimals) for p in POLLUTANTS)]
+        grid.add_row(cells, end_section=end_section and k == len(r.lines) - 1)
 
 
 def _cut_cell(r: EnterpriseResult, split: bool) -> list[Span]:
@@ -419,7 +440,9 @@ def change_table(result: Plan) -> Any:
 
     table = Table(title="lines raised (— = the whole enterprise)", title_justify="left")
     for name in ("id", "name", "line", "grade", "level", "cut"):
-        table.add_column(name, no_wrap=name in ("id", "cut"))
+        # A name or line is folded onto the next line, never cut to "示例县中兴化工 …": it is what staff look for.
+        table.add_column(name, no_wrap=name in ("id", "cut"), overflow="fold" if name in ("name", "line") else "ellipsis",
+                         min_width=8 if name == "name" else None)
     for tier in result.tiers:
         for change in tier.changes:
             r = result.before.enterprises[change.enterprise]

@@ -97,9 +97,10 @@ def shortfall_panel(outcome: ActivateOutcome) -> None:
     from haze.core.fmt import pct, ratio_pct, tonnes
 
     result = outcome.result
-    # ratio_pct rounds a failing ratio down: a PM share of 29.999% never reads "30.00% of the required 30.00%".
-    lines = [f"{p.label} {p.zh}: {ratio_pct(r.ratio, r.ok)} of the required {pct(r.required)} "
-             f"(short {tonnes(r.shortfall)} t/d)" for p, r in ((p, result.pollutants[p]) for p in result.failing)]
+    # ratio_pct rounds a failing ratio down: a PM share of 29.999% never reads "reached 30.00%, required 30.00%".
+    # "28.00% of the required 30.00%" read as 28% OF 30%: say what was reached and what is required, apart.
+    lines = [f"{p.label} {p.zh}: reached {ratio_pct(r.ratio, r.ok)}, required {pct(r.required)}, "
+             f"short {tonnes(r.shortfall)} t/d" for p, r in ((p, result.pollutants[p]) for p in result.failing)]
     did = "would be issued and recorded" if outcome.dry_run else "were issued and recorded"
     lines.append(f"The notices {did} anyway, marked not met. Close the gap: haze plan {result.level.value}")
     # soft_wrap off: the panel's lines wrap inside it rather than being cut at its edge.
@@ -162,16 +163,35 @@ def print_history(outcome: HistoryOutcome) -> None:
     if not outcome.events:
         click.echo(f"no warning recorded yet (journal {outcome.journal})")
         return
+    from rich.measure import Measurement
+
     console = stdout_console()
-    console.print(history_table(outcome.events, wide=console.width >= 120))
+    found = outcome.events
+    # The widest layout whose every cell fits whole: a fixed threshold (120 columns) cut every cell of
+    # the wide one to "…" between 120 and its real width, which grows with the ids and user names.
+    # (tables.py has a fitter too, but it brings the engine in: history stays light.)
+    free = console.options.update_width(10_000)  # measured unconstrained: rich clamps to the width given
+    table = history_table(found, wide=False)
+    for build in (lambda: history_table(found, wide=True),
+                  lambda: history_table(found, wide=True, columns=HISTORY_MEDIUM)):
+        candidate = build()
+        if Measurement.get(console, free, candidate).maximum <= console.width:
+            table = candidate
+            break
+    console.print(table)
     say(console, f"journal: {esc(outcome.journal)}")
 
 
+#: the wide layout without who recorded it and when: 100–130 columns
+HISTORY_MEDIUM = ["from", "event", "level", "until", "met", "now", "notices", "id"]
 
-def history_table(found: list[Event], wide: bool) -> Any:
+
+
+def history_table(found: list[Event], wide: bool, columns: list[str] | None = None) -> Any:
     """One row per event; a wide terminal also gets the end time, the verdict, the user and when recorded.
 
-    The compact layout fits 80 columns (piped output) without wrapping.
+    The compact layout fits 80 columns (piped output) without wrapping; ``columns`` picks a
+    layout between (full dates, as ``wide``).
     """
     from rich import box
     from rich.table import Table
@@ -179,9 +199,10 @@ def history_table(found: list[Event], wide: bool) -> Any:
     table = Table(title="history (oldest first)", title_justify="left", title_style="bold", box=box.SIMPLE_HEAD,
                   show_edge=False, pad_edge=False, collapse_padding=True)
     # The id starts with the date and time (20251201-200000-orange): 80 columns can do without "from".
-    columns = ["id", "event", "level", "now", "notices"]
-    if wide:
-        columns = ["from", "event", "level", "until", "met", "now", "notices", "id", "by", "recorded"]
+    if columns is None:
+        columns = ["id", "event", "level", "now", "notices"]
+        if wide:
+            columns = ["from", "event", "level", "until", "met", "now", "notices", "id", "by", "recorded"]
     for name in columns:
         table.add_column(name, no_wrap=True, justify="right" if name == "notices" else "left")
     for event in found:
@@ -227,15 +248,16 @@ def _print_written(path: Path, level: Level, policy: str | None) -> None:
 
 
 def print_validation(run: ValidateOutcome) -> None:
-    from haze.cli.common import stdout_console
+    from haze.cli.common import coloured_finding, stderr_colour, stdout_console
     from haze.cli.reporters.tables import file_verdict, requirement_table
 
     console = stdout_console()
+    colour = stderr_colour(stdout=True)  # errors red, warnings yellow, on a terminal only
     for number, result in enumerate(run.files):
         if number:
             console.print()
         for f in result.findings:
-            click.echo(f.format())
+            click.echo(coloured_finding(f) if colour else f.format(), color=colour)
         if result.computed:
             if result.findings:
                 console.print()

@@ -455,8 +455,8 @@ class TableReader:
             data["region"] = region
         if _blank(data.get("authority")):
             data["authority"] = NO_AUTHORITY
-            self.add("W311", "no authority (发布单位) for the notices: notices will read "
-                     f"{NO_AUTHORITY}; add it to a 清单信息/list sheet, or import with --authority")
+            self.add("W311", "no authority (发布单位) for the notices: activate refuses the list until it is "
+                     "given; add it to a 清单信息/list sheet, or give --authority (activate or import)")
         return data
 
     def fact_rows(self, facts: Table, data: LDict) -> None:

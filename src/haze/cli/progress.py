@@ -1,0 +1,70 @@
+"""Progress on a terminal: the phase a run is in, and a count where there is one.
+
+A duty officer watching a 20,000-enterprise list must see that haze is reading
+the list, then computing, then rendering notices (with a count), then writing
+them to disk, never a bar at 100% that sits silent for seconds. Only on a
+terminal (stderr), never with --json or in a pipe; rich is imported only then.
+"""
+
+from __future__ import annotations
+
+import sys
+from contextlib import contextmanager
+from typing import Any, Iterator
+
+#: what the phases are called, in the order a run goes through them
+READING, COMPUTING, RENDERING, WRITING = "reading the list", "computing", "rendering notices", "writing"
+
+
+class Phases:
+    """Callable as ``progress(done, total)`` (the notice count); ``phase(text)`` names what comes next."""
+
+    def __init__(self, bar: Any, task: Any, finished: str = "writing the notices to disk") -> None:
+        self.bar, self.task, self.finished = bar, task, finished
+        self.seen: list[str] = []
+
+    def phase(self, text: str) -> None:
+        if self.seen and self.seen[-1] == text:
+            return
+        self.seen.append(text)
+        self.bar.update(self.task, description=text, total=None, completed=0)
+
+    def __call__(self, done: int, total: int) -> None:
+        if done >= total:
+            # What follows the last notice (the index, the manifest, fsync, the rename) takes seconds on a
+            # big list: say so instead of a bar at 100%.
+            self.phase(self.finished)
+            return
+        self.bar.update(self.task, completed=done, total=total)
+
+
+def on_terminal() -> bool:
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+@contextmanager
+def phases(wanted: bool, first: str, finished: str = "writing the notices to disk") -> Iterator[Phases | None]:
+    """A transient progress line on stderr starting at phase ``first``; None when not wanted or not a terminal."""
+    if not wanted or not on_terminal():
+        yield None
+        return
+    from rich.progress import BarColumn, Progress, ProgressColumn, SpinnerColumn, TextColumn, TimeElapsedColumn
+    from rich.text import Text
+
+    from haze.cli.common import stderr_console
+
+    class Count(ProgressColumn):
+        """``12/47`` while notices are counted; nothing during a phase without a count (not "0/?")."""
+
+        def render(self, task: Any) -> Text:
+            return Text(f"{int(task.completed)}/{int(task.total)}" if task.total else "")
+
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), Count(), TimeElapsedColumn())
+    with Progress(*columns, console=stderr_console(), transient=True) as bar:
+        task = bar.add_task(first, total=None)
+        progress = Phases(bar, task, finished)
+        progress.seen.append(first)
+        yield progress
