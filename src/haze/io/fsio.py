@@ -126,6 +126,7 @@ class SyncedWriter:
 
         self.directory = directory
         self.batch = batch
+        self._next = 1  # batches grow 1, 2, 4 … batch: the first files reach the disk at once, not after 32 renders
         self._pending: list[tuple[Path, bytes]] = []
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="haze-fsync")
         self._slots = threading.BoundedSemaphore(window)
@@ -136,7 +137,8 @@ class SyncedWriter:
         if self._error is not None:
             raise self._error
         self._pending.append((self.directory / name, data))
-        if len(self._pending) >= self.batch:
+        if len(self._pending) >= self._next:
+            self._next = min(2 * self._next, self.batch)
             self._submit()
 
     def _submit(self) -> None:
