@@ -274,17 +274,19 @@ def test_a_disk_that_fills_while_notices_are_written_records_nothing(run, journa
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     import errno
 
-    real = Path.write_bytes
+    from haze.io import fsio
 
-    def full(self: Path, data: bytes) -> int:
-        if ".pending" in str(self) and self.name.startswith("0002-"):  # the second notice: mid-set
+    real = fsio.write_new_synced  # the one place a notice's bytes reach the disk (from the writer's threads)
+
+    def full(path: Path, data: bytes) -> None:
+        if path.name.startswith("0002-"):  # the second notice: mid-set
             raise OSError(errno.ENOSPC, "No space left on device")
-        return real(self, data)
+        real(path, data)
 
-    monkeypatch.setattr(Path, "write_bytes", full)
+    monkeypatch.setattr(fsio, "write_new_synced", full)
     result = activate(run)
     assert result.exit_code == 2 and "No space left on device" in one_line(result.stderr)
-    monkeypatch.setattr(Path, "write_bytes", real)
+    monkeypatch.setattr(fsio, "write_new_synced", real)
     assert active_id(run) is None and not Path("notices").exists()
     data = json.loads(activate(run, "--json").stdout)  # the numbers were not used up
     assert json.loads((Path(data["notices"][0]).parent / "manifest.json").read_text())["first_number"] == 1
