@@ -3,6 +3,7 @@
     python benchmarks/run.py                      # 5,000 and 50,000 enterprises
     python benchmarks/run.py --sizes 5000 --repeat 5
     python benchmarks/run.py --human              # also time check's rich table (slow)
+    python benchmarks/run.py --sizes 50000 --activate-only   # activate and its floor only
 
 Every figure is one command in a fresh process, as a duty officer runs it,
 measured by ``os.wait4``: CPU time (user + system), wall time and peak memory
@@ -16,6 +17,9 @@ References:
 - parse: ``yaml.load(file, Loader=yaml.CSafeLoader)`` in a fresh interpreter
   (libyaml alone, as the issue defines it). The same load with garbage
   collection paused is printed for information.
+- activate: ``benchmarks/floor.py``, right after each ``activate`` round: as
+  many files of the same sizes as the notice set just written, plain writes,
+  one ``syncfs``. Its ratio is on wall time (writing is waiting on the disk).
 
 Children run with bytecode caching on (``PYTHONPYCACHEPREFIX`` in the work
 directory, warmed up first), as in any pip-installed haze: without it every
@@ -150,6 +154,7 @@ class SizeResult:
     xlsx_floor: Series = field(default_factory=Series)
     xlsx_cold: Series = field(default_factory=Series)
     xlsx_warm: Series = field(default_factory=Series)
+    floor: Series = field(default_factory=Series)  # the same files' sizes written with one sync (floor.py)
     notices: int = 0
 
 
@@ -160,7 +165,7 @@ def floor_sample(cmd: list[str], cwd: Path, env: dict[str, str]) -> Sample:
 
 
 def run_size(size: int, work: Path, env: dict[str, str], repeat: int, seed: int, human: bool,
-             activate: bool = True, xlsx: bool = False) -> SizeResult:
+             activate: bool = True, xlsx: bool = False, activate_only: bool = False) -> SizeResult:
     folder = work / f"n{size}"
     folder.mkdir()
     (folder / ".haze").mkdir()  # the cache then lives in .haze/cache, beside the journal
@@ -176,8 +181,13 @@ def run_size(size: int, work: Path, env: dict[str, str], repeat: int, seed: int,
     if xlsx:  # the same list as a bureau's workbook, written by haze itself
         subprocess.run(haze + ["export", "--as-list", "--list", str(listfile), "-o", str(book)], check=True,
                        cwd=folder, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    if activate_only:  # one check fills the parse cache, as on the night; then activate and its floor only
+        measure(check, folder, env, checked)
     for round_ in range(repeat):
         print(f"  {size}: round {round_ + 1}/{repeat}", file=sys.stderr, flush=True)
+        if activate_only:
+            activate_rounds(result, folder, listfile, env, cold=False)
+            continue
         result.parse.samples.append(measure([sys.executable, "-c", PARSE, str(listfile)], folder, env))
         result.parse_nogc.samples.append(measure([sys.executable, "-c", PARSE_NOGC, str(listfile)], folder, env))
         result.check_cold.samples.append(measure(check + ["--no-cache"], folder, env, checked))
@@ -197,15 +207,34 @@ def run_size(size: int, work: Path, env: dict[str, str], repeat: int, seed: int,
         if human:
             result.check_human.samples.append(measure(haze + ["check", LEVEL, "--list", str(listfile)], folder, env,
                                                       checked))
-        for series, extra in ((result.activate, []), (result.activate_cold, ["--no-cache"])) if activate else ():
-            out, journal = folder / "notices", folder / "journal.db"
-            series.samples.append(measure(haze + ["activate", LEVEL, "--list", str(listfile), "--json", "--out",
-                                                  str(out), "--journal", str(journal)] + extra,
-                                          folder, env))
-            result.notices = sum(1 for p in out.rglob("*-*") if p.is_file() and p.name.split("-")[0].isdigit())
-            shutil.rmtree(out, ignore_errors=True)
-            journal.unlink(missing_ok=True)
+        if activate:
+            activate_rounds(result, folder, listfile, env, cold=True)
     return result
+
+
+def activate_rounds(result: SizeResult, folder: Path, listfile: Path, env: dict[str, str], *, cold: bool) -> None:
+    """``activate`` (warm cache), its floor right after, and with ``cold`` ``activate --no-cache``."""
+    haze = haze_command()
+    runs = [(result.activate, [])] + ([(result.activate_cold, ["--no-cache"])] if cold else [])
+    for series, extra in runs:
+        out, journal = folder / "notices", folder / "journal.db"
+        series.samples.append(measure(haze + ["activate", LEVEL, "--list", str(listfile), "--json", "--out",
+                                              str(out), "--journal", str(journal)] + extra,
+                                      folder, env))
+        result.notices = sum(1 for p in out.rglob("*-*") if p.is_file() and p.name.split("-")[0].isdigit())
+        if series is result.activate:  # the floor right after, on the same disk: the same sizes, one sync
+            published = next(p for p in out.iterdir() if p.is_dir() and not p.name.startswith("."))
+            floor_out = folder / "floor"
+            result.floor.samples.append(measure([sys.executable, str(HERE / "floor.py"), str(published),
+                                                 str(floor_out)], folder, env))
+            shutil.rmtree(floor_out, ignore_errors=True)
+        shutil.rmtree(out, ignore_errors=True)
+        journal.unlink(missing_ok=True)
+
+
+def per_round(series: Series, floor: Series) -> str:
+    """Each round's wall ratio: the same moment's load on both, so the spread shows the noise."""
+    return ", ".join(f"{a.wall / b.wall:.2f}" for a, b in zip(series.samples, floor.samples))
 
 
 def verdict(ratio: float, target: float) -> str:
@@ -227,8 +256,9 @@ def report(results: list[SizeResult], bare: Series, help_: Series, status: Serie
         ref = r.parse
         out.append(f"\n### {r.size:,} enterprises ({r.mbytes:.1f} MB of YAML, {r.notices:,} notices; "
                    f"minimum of {repeat} rounds)\n")
-        out.append("| command | CPU s | wall s | peak MB | ratio to libyaml parse (CPU / wall) | target |")
-        out.append("|---|---:|---:|---:|---:|---|")
+        if ref.samples:
+            out.append("| command | CPU s | wall s | peak MB | ratio to libyaml parse (CPU / wall) | target |")
+            out.append("|---|---:|---:|---:|---:|---|")
         rows = [
             ("libyaml parse: `yaml.load(CSafeLoader)`", ref, None),
             ("libyaml parse, gc paused (information)", r.parse_nogc, None),
@@ -242,7 +272,7 @@ def report(results: list[SizeResult], bare: Series, help_: Series, status: Serie
             ("`export --as-list -o F.xlsx`, warm cache (information)", r.export_list, None),
         ]
         for label, series, target in rows:
-            if not series.samples:
+            if not series.samples or not ref.samples:
                 continue
             cpu_ratio, wall_ratio = series.cpu / ref.cpu, series.wall / ref.wall
             goal = f"≤ {TARGETS[target]}: {verdict(cpu_ratio, TARGETS[target])}" if target else ""
@@ -266,7 +296,20 @@ def report(results: list[SizeResult], bare: Series, help_: Series, status: Serie
                 goal = f"≤ {TARGETS[target]}: {verdict(cpu_ratio, TARGETS[target])}" if target else ""
                 out.append(f"| {label} | {series.cpu:.2f} | {series.wall:.2f} | {series.rss_mb:.0f} | "
                            f"{cpu_ratio:.2f} / {wall_ratio:.2f} | {goal} |")
-    if len(results) > 1:
+        if r.floor.samples:
+            out.append(f"\n`activate` against its floor ({r.notices:,} notices; the floor writes as many files of "
+                       "the same sizes, then one syncfs):\n")
+            out.append("| | wall s | CPU s | peak MB | target |")
+            out.append("|---|---:|---:|---:|---|")
+            out.append(f"| floor: same files, one sync | {r.floor.wall:.2f} | {r.floor.cpu:.2f} | {r.floor.rss_mb:.0f} |"
+                       " |")
+            wall_ratio = r.activate.wall / r.floor.wall
+            out.append(f"| `activate --json`, warm cache | {r.activate.wall:.2f} | {r.activate.cpu:.2f} | "
+                       f"{r.activate.rss_mb:.0f} | wall ≤ 10 s: {verdict(r.activate.wall, 10)}; "
+                       f"peak ≤ 400 MB: {verdict(r.activate.rss_mb, 400)} |")
+            out.append(f"| ratio activate / floor (wall) | {wall_ratio:.2f} | | | ≤ 1.5: {verdict(wall_ratio, 1.5)} |")
+            out.append(f"| per-round ratios (wall) | {per_round(r.activate, r.floor)} | | | |")
+    if len(results) > 1 and all(r.check_cold.samples for r in results):
         out.append("\n### Memory against list size\n")
         out.append("Peak memory above `haze --help`'s, per enterprise: equal figures at every size mean linear.\n")
         out.append("| enterprises | check cold KB/enterprise | check warm KB/enterprise | activate KB/enterprise |")
@@ -306,6 +349,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--xlsx-sizes", default="20000",
                         help="sizes also checked as an XLSX workbook (default 20000; it is added to --sizes)")
     parser.add_argument("--no-activate", action="store_true", help="skip activate (the slowest figures)")
+    parser.add_argument("--activate-only", action="store_true",
+                        help="only activate (warm cache) and its floor, after one check: quick at 50,000")
     parser.add_argument("--work", type=Path, help="work directory (default: a temporary one, removed after)")
     args = parser.parse_args(argv)
     xlsx_sizes = {int(s) for s in args.xlsx_sizes.split(",") if s.strip()}
@@ -316,8 +361,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         print(f"machine: {machine()}", file=sys.stderr)
         bare, help_, status = startup(work, env, args.startup_rounds)
-        results = [run_size(n, work, env, args.repeat, args.seed, args.human, not args.no_activate, n in xlsx_sizes)
-                   for n in sizes]
+        results = [run_size(n, work, env, args.repeat, args.seed, args.human, not args.no_activate, n in xlsx_sizes,
+                            args.activate_only) for n in sizes]
         print(f"Machine: {machine()}\n")
         print(report(results, bare, help_, status, args.repeat))
     finally:

@@ -27,6 +27,23 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
+def journal(request: pytest.FixtureRequest, isolated: Path) -> Path | None:
+    """The bureau's journal, made as `haze init` makes it, in every test's directory (SPEC §10).
+
+    activate never makes a journal on its own, so a module whose tests activate
+    uses this fixture for all of them (``pytestmark = pytest.mark.usefixtures("journal")``),
+    as a bureau runs `haze init` once. A test about having no journal is marked ``no_journal``.
+    """
+    if request.node.get_closest_marker("no_journal"):
+        return None
+    from haze.io.journal import DEFAULT_JOURNAL, create_journal
+
+    path = isolated / DEFAULT_JOURNAL
+    create_journal(path)
+    return path
+
+
+@pytest.fixture
 def run():
     """Run ``haze ARGS…`` in-process; returns the click Result (stdout and stderr apart)."""
     from haze.cli import cli

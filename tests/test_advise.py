@@ -17,6 +17,9 @@ from haze.core.response import Day, advise
 
 from conftest import write
 
+# activate needs a journal made on purpose (SPEC §10): conftest.journal, as `haze init` makes it
+pytestmark = pytest.mark.usefixtures("journal")
+
 START = date(2026, 12, 1)
 
 

@@ -327,7 +327,7 @@ def test_leftover_temporary_files_of_a_crashed_writer_are_removed(tmp_path: Path
     folder = tmp_path / "c"
     folder.mkdir()
     stale = folder / ".tmp-crashed.json"
-    stale.write_bytes(b"half an entry")
+    stale.write_bytes(b'{"haze_cache": 1, "key": "half an ent')  # what a writer killed mid-write leaves
     os.utime(stale, (1_700_000_000, 1_700_000_000))
     fresh = folder / ".tmp-writing-now.json"
     fresh.write_bytes(b"another process is writing this")

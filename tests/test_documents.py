@@ -261,6 +261,7 @@ def test_sms_csv_one_row_per_enterprise_with_a_phone(tmp_path: Path) -> None:
     assert missing == [{"id": "91140525MA0K71HUXK", "name": "示例县青石砖厂", "number": "示环应急〔2025〕9号"}]
 
 
+@pytest.mark.usefixtures("journal")  # a bureau's journal, made once by `haze init`
 def test_activate_tells_who_has_no_phone_and_lift_texts_the_same_phones(run, tmp_path: Path) -> None:
     text = WORKED.read_text(encoding="utf-8").replace('contact: {name: 王强, phone: "0356-2000203"}',
                                                       "contact: {name: 王强}")
@@ -329,6 +330,7 @@ def test_the_index_has_a_dispatch_sheet_per_town(tmp_path: Path, fmt: str) -> No
 
 # -- --first-number -----------------------------------------------------------------------
 
+@pytest.mark.usefixtures("journal")  # a bureau's journal, made once by `haze init`
 def test_first_number_starts_the_run_there_and_refuses_numbers_already_given(run, tmp_path: Path) -> None:
     import json
 

@@ -54,7 +54,7 @@ def test_reading_a_missing_journal_creates_nothing(tmp_path: Path) -> None:
 
 def test_first_write_creates_directory_schema_and_version(tmp_path: Path) -> None:
     path = tmp_path / ".haze" / "journal.db"
-    with Journal(path) as j, j.transaction():
+    with Journal(path, create=True) as j, j.transaction():
         j.insert_activation(record())
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == jmod.SCHEMA_VERSION
@@ -89,7 +89,7 @@ def test_the_journal_is_found_in_this_directory_or_the_nearest_parent(tmp_path: 
 
 def test_a_new_journal_says_it_was_created(tmp_path: Path) -> None:
     path = tmp_path / "j.db"
-    with Journal(path) as j, j.transaction():
+    with Journal(path, create=True) as j, j.transaction():
         j.insert_activation(record())
     assert j.created
     with Journal(path) as j, j.transaction():
@@ -99,7 +99,7 @@ def test_a_new_journal_says_it_was_created(tmp_path: Path) -> None:
 
 def test_record_round_trips(tmp_path: Path) -> None:
     r = record(until=T0 + timedelta(hours=48), previous_level=None)
-    with Journal(tmp_path / "j.db") as j:
+    with Journal(tmp_path / "j.db", create=True) as j:
         with j.transaction():
             j.insert_activation(r)
         back = j.active()
@@ -110,7 +110,7 @@ def test_record_round_trips(tmp_path: Path) -> None:
 
 def test_two_active_warnings_are_impossible_even_bypassing_the_module(tmp_path: Path) -> None:
     path = tmp_path / "j.db"
-    with Journal(path) as j:
+    with Journal(path, create=True) as j:
         with j.transaction():
             j.insert_activation(record())
         with pytest.raises(JournalError, match="already active"):
@@ -125,7 +125,7 @@ def test_two_active_warnings_are_impossible_even_bypassing_the_module(tmp_path: 
 
 
 def test_an_error_inside_a_transaction_records_nothing(tmp_path: Path) -> None:
-    with Journal(tmp_path / "j.db") as j:
+    with Journal(tmp_path / "j.db", create=True) as j:
         with pytest.raises(RuntimeError):
             with j.transaction():
                 j.allocate_numbers("示环应急", 2025, 10)
@@ -136,7 +136,7 @@ def test_an_error_inside_a_transaction_records_nothing(tmp_path: Path) -> None:
 
 
 def test_numbers_continue_per_prefix_and_year(tmp_path: Path) -> None:
-    with Journal(tmp_path / "j.db") as j:
+    with Journal(tmp_path / "j.db", create=True) as j:
         with j.transaction():
             assert j.allocate_numbers("示环应急", 2025, 49) == 1
             assert j.allocate_numbers("示环应急", 2025, 49) == 50
@@ -147,10 +147,10 @@ def test_numbers_continue_per_prefix_and_year(tmp_path: Path) -> None:
 
 def test_a_notice_number_can_never_be_recorded_twice(tmp_path: Path) -> None:
     n = NoticeRecord("a", 1, "示环应急〔2025〕1号", "911405251765819881", "示例县宏晟焦化有限公司", "0001-x.md")
-    with Journal(tmp_path / "j.db") as j:
+    with Journal(tmp_path / "j.db", create=True) as j:
         with j.transaction():
             j.insert_notices([n])
-        with pytest.raises(JournalError, match="UNIQUE"):
+        with pytest.raises(JournalError, match="repeat an id or a notice number"):
             with j.transaction():
                 j.insert_notices([replace(n, issue_id="b")])
         assert j.notices("a") == [n]
@@ -163,7 +163,7 @@ def test_close_supersede_lift_and_history_order(tmp_path: Path) -> None:
                     previous_level=Level.ORANGE, start=T0 + timedelta(hours=12), recorded=T0 + timedelta(hours=1))
     lift = LiftRecord("20251203-080000-red-lift", second.id, T0 + timedelta(hours=36), "/notices/lift",
                       "ef" * 32, 3, "duty", T0 + timedelta(hours=2))
-    with Journal(tmp_path / "j.db") as j:
+    with Journal(tmp_path / "j.db", create=True) as j:
         with j.transaction():
             j.insert_activation(first)
         with j.transaction():
@@ -190,7 +190,7 @@ def test_close_supersede_lift_and_history_order(tmp_path: Path) -> None:
 
 
 def test_closing_a_warning_that_is_no_longer_active_fails(tmp_path: Path) -> None:
-    with Journal(tmp_path / "j.db") as j:
+    with Journal(tmp_path / "j.db", create=True) as j:
         with j.transaction():
             j.insert_activation(record())
         with j.transaction():
@@ -225,7 +225,7 @@ def test_a_newer_schema_is_refused(tmp_path: Path) -> None:
 
 def test_a_busy_journal_waits_then_fails_with_one_line(tmp_path: Path) -> None:
     path = tmp_path / "j.db"
-    holder = Journal(path)
+    holder = Journal(path, create=True)
     waited: list[bool] = []
     with holder.transaction():
         with pytest.raises(JournalError, match="busy"):
@@ -287,6 +287,7 @@ def _claim(path: str, index: int, barrier, results) -> None:  # runs in a child 
 
 def test_processes_racing_never_make_two_active_warnings(tmp_path: Path) -> None:
     path = str(tmp_path / "j.db")
+    jmod.create_journal(Path(path))
     # fork: fast, and the child only needs this module (no threads are running here)
     ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
     n = 6
@@ -310,7 +311,7 @@ def test_processes_racing_never_make_two_active_warnings(tmp_path: Path) -> None
 def test_allocated_ranges_never_overlap(tmp_path_factory: pytest.TempPathFactory, counts: list[int]) -> None:
     path = tmp_path_factory.mktemp("j") / "j.db"
     taken: set[int] = set()
-    with Journal(path) as j:
+    with Journal(path, create=True) as j:
         for count in counts:
             with j.transaction():
                 first = j.allocate_numbers("示环应急", 2025, count)

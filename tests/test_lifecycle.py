@@ -24,6 +24,9 @@ from test_notices import PM_JUST_SHORT  # PM at 29.999% of its baseline at orang
 from haze.commands.staging import MARKER
 from haze.io.lists import read_list
 
+# activate needs a journal made on purpose (SPEC §10): conftest.journal, as `haze init` makes it
+pytestmark = pytest.mark.usefixtures("journal")
+
 JOURNAL = Path(".haze/journal.db")
 OUT = Path("notices")
 FAILS_ORANGE = EXAMPLES / "small-fails-orange.yaml"
@@ -67,6 +70,11 @@ def journal_rows(sql: str) -> list[tuple]:
         if not conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
             return []
         return conn.execute(sql).fetchall()
+
+
+def nothing_recorded() -> bool:
+    """The journal `haze init` made (conftest) holds no warning, and no other journal appeared."""
+    return not journal_rows("SELECT id FROM activations") and not journal_rows("SELECT id FROM lifts")
 
 
 def activate(run, level: str = "orange", *args: str, listfile: Path = COUNTY):
@@ -138,7 +146,7 @@ def test_activate_human_output_says_where_the_notices_are(run) -> None:
     assert f"{Path.cwd() / 'notices' / '20251201-200000-orange'}{os.sep}" in out  # absolute: where to look
     assert "MET" in out and "NOT MET" not in out
     assert f"recorded in {journal_file()}" in out
-    assert "a new journal" in out  # the first activation says it started one
+    assert "a new journal" not in out  # conftest's `haze init` made it
     assert "W304" in result.stderr  # the list's warnings are shown, not hidden
 
 
@@ -146,7 +154,7 @@ def test_status_and_history_read_the_journal(run) -> None:
     activate_json(run, "yellow", "--start", "2025-12-01 08:00", "--hours", "24")
     result = run("status")
     assert result.exit_code == 0
-    assert "ACTIVE: yellow" in result.stdout
+    assert "EXPIRED: yellow" in result.stdout  # its 24 hours are long past (issue 18.7: not ACTIVE)
     assert "20251201-080000-yellow" in result.stdout
     assert "2025-12-02 08:00" in result.stdout
     result = run("history")
@@ -176,7 +184,7 @@ def test_until_and_hours_together_are_refused(run) -> None:
     result = activate(run, "orange", "--until", "2025-12-03T20:00", "--hours", "5")
     assert result.exit_code == 2
     assert result.stderr.strip().splitlines() == ["haze: error: give --until or --hours, not both"]
-    assert not JOURNAL.exists() and not OUT.exists()
+    assert nothing_recorded() and not OUT.exists()
 
 
 @pytest.mark.parametrize("hours", ["0", "-3", "nan"])
@@ -184,14 +192,14 @@ def test_hours_must_be_positive(run, hours: str) -> None:
     result = activate(run, "orange", "--hours", hours)
     assert result.exit_code == 2
     assert "--hours" in result.stderr
-    assert not JOURNAL.exists()
+    assert nothing_recorded()
 
 
 def test_an_unreadable_start_is_one_line_and_exit_2(run) -> None:
     result = activate(run, "orange", "--start", "明天晚上")
     assert result.exit_code == 2
     assert len(result.stderr.strip().splitlines()) == 1
-    assert not JOURNAL.exists() and not OUT.exists()
+    assert nothing_recorded() and not OUT.exists()
 
 
 # -- one active warning: same level, force, adjustment, expiry -----------------------------
@@ -263,7 +271,7 @@ def test_strict_refuses_a_level_that_is_not_met_and_writes_nothing(run) -> None:
     result = activate(run, "orange", "--strict", listfile=FAILS_ORANGE)
     assert result.exit_code == 1
     assert "not met" in result.stderr and "PM" in result.stderr and "VOCs" in result.stderr
-    assert not OUT.exists() and not JOURNAL.exists()
+    assert not OUT.exists() and nothing_recorded()
 
 
 def test_not_met_is_issued_loudly_and_recorded(run) -> None:
@@ -287,14 +295,14 @@ def test_a_bad_list_is_exit_2_and_nothing_is_written(run) -> None:
     result = activate(run, "orange", listfile=bad)
     assert result.exit_code == 2
     assert "bad.yaml:" in result.stderr
-    assert not OUT.exists() and not JOURNAL.exists()
+    assert not OUT.exists() and nothing_recorded()
 
 
 def test_dry_run_writes_and_records_nothing(run) -> None:
     data = activate_json(run, "orange", "--dry-run", "--start", "2025-12-01T20:00")
     assert data["dry_run"] is True and data["notices"] == []
     assert data["activation"] == "20251201-200000-orange"
-    assert not OUT.exists() and not JOURNAL.exists() and not JOURNAL.parent.exists()
+    assert not OUT.exists() and nothing_recorded()
     result = activate(run, "orange", "--dry-run")
     assert result.exit_code == 0
     assert "dry run" in result.stdout and "nothing written or recorded" in result.stdout
@@ -343,10 +351,11 @@ def _count_renders(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return calls
 
 
+@pytest.mark.no_journal
 def test_a_new_journal_renders_the_notices_once(run, monkeypatch: pytest.MonkeyPatch) -> None:
     calls = _count_renders(monkeypatch)
     assert not JOURNAL.exists()
-    data = activate_json(run, "orange")
+    data = activate_json(run, "orange", "--journal", JOURNAL)  # naming a new file: the explicit act of SPEC §10
     assert len(calls) == 1  # rendered before the journal existed, recorded as rendered
     assert JOURNAL.exists() and journal_rows("SELECT id FROM activations") == [(data["activation"],)]
     assert manifest(OUT / data["activation"])["first_number"] == 1
@@ -355,10 +364,11 @@ def test_a_new_journal_renders_the_notices_once(run, monkeypatch: pytest.MonkeyP
     assert len(calls) == 2
 
 
+@pytest.mark.no_journal
 def test_a_template_error_on_a_new_journal_creates_no_journal(run) -> None:
     templates = Path("mine")
     write(templates / "notice.zh.md.j2", "{{ notice.number }}\n{{ enterprise.no_such_field }}\n")
-    result = activate(run, "orange", "--templates", templates)
+    result = activate(run, "orange", "--templates", templates, "--journal", JOURNAL)
     assert result.exit_code == 2 and "no_such_field" in result.stderr
     assert not JOURNAL.exists() and not JOURNAL.parent.exists()
     assert not OUT.exists() or not any(OUT.iterdir())
@@ -406,7 +416,7 @@ def test_lift_with_nothing_active_is_exit_1(run) -> None:
     result = run("lift")
     assert result.exit_code == 1
     assert "no active warning" in result.stderr
-    assert not OUT.exists() and not JOURNAL.exists()
+    assert not OUT.exists() and nothing_recorded()
     activate_json(run, "orange")
     assert run("lift").exit_code == 0
     again = run("lift")
@@ -446,6 +456,7 @@ def test_lift_dry_run_changes_nothing(run) -> None:
 
 # -- status and history without a journal, options from haze.yaml -------------------------------
 
+@pytest.mark.no_journal
 def test_status_and_history_without_a_journal_create_nothing(run) -> None:
     assert run("status").stdout.strip() == f"no active warning (journal {journal_file()})"
     assert status_json(run) == {"journal": str(journal_file()), "active": None}
@@ -463,8 +474,13 @@ def test_history_limit_keeps_the_latest(run) -> None:
     assert run("history", "--limit", "0").exit_code == 2
 
 
+@pytest.mark.no_journal
 def test_journal_and_out_come_from_haze_yaml(run) -> None:
     write(Path("haze.yaml"), f"list: {COUNTY}\njournal: records/warnings.db\nout: issued\nformat: txt\n")
+    # a journal named in haze.yaml is not made by activate (the stick may not be plugged in): init makes it
+    refused = run("activate", "orange", "--json")
+    assert refused.exit_code == 2 and "haze init --journal" in refused.stderr and not Path("records").exists()
+    assert run("init").exit_code == 0
     result = run("activate", "orange", "--json")
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
@@ -908,15 +924,19 @@ def test_an_adjustment_starting_before_the_active_warning_is_refused_and_writes_
     assert activate_json(run, "red", "--start", "2025-12-01T20:00")["adjusted_from"] == act
 
 
-def test_a_failed_activate_leaves_no_journal_and_no_out_directory(run) -> None:
+@pytest.mark.no_journal
+def test_a_failed_activate_leaves_no_journal_and_no_out_directory(run, monkeypatch: pytest.MonkeyPatch) -> None:
     journal, out = Path("t6.db"), Path("n6")
     result = activate(run, "red", "--journal", journal, "--out", out, "--templates", "/nonexist")
     assert result.exit_code == 2 and "templates directory not found" in result.stderr
     assert not journal.exists() and not out.exists()
     # an undefined variable in a user template: the same, with a new journal, a new .haze/ and a nested --out
     templates = write(Path("mine") / "notice.zh.md.j2", "{{ notice.number }}\n{{ enterprise.no_such_field }}\n").parent
+    from haze.cli import journal_options as cli_lifecycle
+
+    monkeypatch.setattr(cli_lifecycle, "interactive", lambda: True)  # the officer confirms a new .haze/journal.db
     for args in (["--journal", journal, "--out", out / "deep"], ["--out", out]):
-        result = activate(run, "red", "--templates", templates, *args)
+        result = run("activate", "red", "--list", COUNTY, "--templates", templates, *args, input="y\n")
         assert result.exit_code == 2 and "no_such_field" in result.stderr, args
         assert not journal.exists() and not out.exists() and not JOURNAL.parent.exists(), args
     # with a journal and an out directory already there, they stay (and nothing is added to them)

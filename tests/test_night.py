@@ -347,7 +347,9 @@ def test_a_bad_value_in_haze_yaml_names_the_file_and_the_key(run) -> None:
     config = write(Path("haze.yaml"), f"list: {COUNTY}\nformat: doc\n")  # docx is a format; doc is not
     result = run("activate", "orange", "--dry-run")
     assert result.exit_code == 2
-    (line,) = result.stderr.strip().splitlines()
+    # the options file in use is named first (issue 17 item 3), then the one error line
+    disclosed, line = result.stderr.strip().splitlines()
+    assert disclosed == f"haze: options from {config.resolve()}"
     assert line.startswith(f"haze: error: {config.resolve()}: format: ")
     assert "Invalid value for '--format'" not in line  # an option nobody typed
     # A command without --format is not stopped by it.
@@ -466,7 +468,8 @@ def test_activate_tells_each_phase_as_it_starts(tmp_path: Path) -> None:
 
     seen: list[str] = []
     counts: list[tuple[int, int]] = []
-    opts = ActivateOptions(level=Level.ORANGE, list_path=COUNTY, journal=tmp_path / "j.db", out=tmp_path / "n")
+    opts = ActivateOptions(level=Level.ORANGE, list_path=COUNTY, journal=tmp_path / "j.db", out=tmp_path / "n",
+                           new_journal=True)  # a new journal is made only on purpose (SPEC §10)
     activate(opts, phase=seen.append, progress=lambda done, total: counts.append((done, total)))
     assert seen == ["reading the list", "computing", "rendering notices", "writing"]
     assert counts and counts[-1][0] == counts[-1][1]  # the count reaches the last notice

@@ -37,6 +37,9 @@ from haze.render.notices import (
 )
 from haze.core.timeparse import SHANGHAI
 
+# activate needs a journal made on purpose (SPEC §10): conftest.journal, as `haze init` makes it
+pytestmark = pytest.mark.usefixtures("journal")
+
 WORKED = EXAMPLES / "worked-example.yaml"
 EIGHT_PM = datetime(2025, 12, 1, 20, 0, tzinfo=SHANGHAI)
 TRUCKS = "停止使用国四及以下重型柴油货车（含燃气）进行物料运输"
@@ -197,7 +200,7 @@ def test_unmet_index_md_renders_as_commonmark(tmp_path: Path, lang: str) -> None
     # the bold run ends before the colon: "**⚠ 未达到橙色预警减排要求**：…", never "要求：**颗粒物…"
     assert not _BAD_BOLD.search(lines[quote])
     assert re.match(r"> \*\*⚠ [^*]*[^*\s：:]\*\*[：:]", lines[quote])
-    markdown_it = pytest.importorskip("markdown_it")
+    import markdown_it  # a test dependency (pyproject [test])
     html = markdown_it.MarkdownIt("commonmark").enable("table").render("\n".join(lines))
     bq = html[html.index("<blockquote>"):html.index("</blockquote>")]
     assert "<table>" not in bq and "|" not in bq and "**" not in bq

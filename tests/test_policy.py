@@ -94,7 +94,7 @@ def test_escalation_noncompliant_actions_and_industry_names(name: str) -> None:
     assert pol.industry_label("cement") == "水泥" and pol.industry_label("造纸") == "造纸"
 
 
-MINIMAL = "name: 示例县-最简\nrequirements: {orange: 0.25}\n"
+MINIMAL = "name: 示例县-最简\nrequirements: {orange: 0.25}\ngrades: {C: {orange: 0.5}}\n"
 
 
 def test_minimal_custom_policy(tmp_path: Path) -> None:
@@ -105,9 +105,11 @@ def test_minimal_custom_policy(tmp_path: Path) -> None:
     with pytest.raises(PolicyError, match="gives no requirement at red"):  # never a silent 0%
         pol.uniform_requirement(Level.RED)
     assert pol.industries == {} and pol.unrated_as is None
-    # the built-in grades and categories exist, without measures: the chain gives cut 0
+    # the built-in grades and categories exist; only C has measures (a policy without grades is refused)
     assert list(pol.grades) == ["A", "leading", "B", "C", "unrated", "nonleading", "D"]
-    assert all(g.measures == {} for g in pol.grades.values()) and list(pol.categories) == ["normal", "guarantee"]
+    assert pol.grade_measure("C", Level.ORANGE).cut == 0.5
+    assert all(g.measures == {} for k, g in pol.grades.items() if k != "C")
+    assert list(pol.categories) == ["normal", "guarantee"]
 
 
 def test_a_pollutant_left_out_of_a_level_is_refused(tmp_path: Path) -> None:
@@ -116,14 +118,14 @@ def test_a_pollutant_left_out_of_a_level_is_refused(tmp_path: Path) -> None:
 
 
 def test_check_at_a_level_the_policy_leaves_out_is_one_line_exit_2(run, tmp_path: Path) -> None:
-    pol = write(tmp_path / "orange-only.yaml", "requirements: {orange: 0.3}\n")
+    pol = write(tmp_path / "orange-only.yaml", "requirements: {orange: 0.3}\ngrades: {C: {orange: 0.5}}\n")
     result = run("check", "red", "--list", str(ROOT / "examples" / "worked-example.yaml"), "--policy", str(pol))
     assert result.exit_code == 2
     assert "gives no requirement at red" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_policy_name_defaults_to_the_file_stem(tmp_path: Path) -> None:
-    pol = load_policy(str(write(tmp_path / "county-2026.yml", "requirements: {red: 0.5}\n")))
+    pol = load_policy(str(write(tmp_path / "county-2026.yml", "requirements: {red: 0.5}\ngrades: {D: {red: 1}}\n")))
     assert pol.name == "county-2026"
 
 

@@ -18,6 +18,9 @@ from haze.core.timeparse import SHANGHAI
 
 from conftest import write
 
+# activate needs a journal made on purpose (SPEC §10): conftest.journal, as `haze init` makes it
+pytestmark = pytest.mark.usefixtures("journal")
+
 
 def code(n: int) -> str:
     first = f"91140525MA0L{n:05d}"

@@ -344,7 +344,8 @@ def test_a_new_plan_supersedes_the_old_one(run) -> None:
 def test_an_industry_that_cannot_fit_is_named(run, tmp_path: Path) -> None:
     write(Path("county.yaml"), stagger_list())
     policy = (Path(__file__).parent.parent / "src/haze/core/policies/shanxi-2024.yaml").read_text("utf-8")
-    write(Path("policy.yaml"), policy.replace("max_stopped_share: {}", "max_stopped_share: {casting: 0.4}"))
+    write(Path("policy.yaml"), policy.replace("max_stopped_share: {}", "max_stopped_share: {casting: 0.4}")
+          .replace("name: shanxi-2024", "name: example-county-2025"))
     result = stagger(run, "2025-2026", "--policy", "policy.yaml")
     # 5 casting enterprises, at most floor(0.4 × 5) = 2 on one day: 2 tracks of 121 days hold 121+121;
     # 121 + 30 + 30 enterprise-days are left over.

@@ -18,6 +18,9 @@ import pytest
 from conftest import COUNTY, write
 from haze.cli import COMMANDS
 
+# activate needs a journal made on purpose (SPEC §10): conftest.journal, as `haze init` makes it
+pytestmark = pytest.mark.usefixtures("journal")
+
 # Imported only by the commands that need them: templates, spreadsheets, the list
 # machinery, the engine, the notices, YAML itself, rich's terminal layer, dates.
 HEAVY = ("jinja2", "openpyxl", "python_calamine", "xlsxwriter", "yaml", "docxtpl", "docx", "lxml", "reportlab", "pypdf",
@@ -29,6 +32,7 @@ LIST_MACHINERY = ("jinja2", "openpyxl", "python_calamine", "yaml", "haze.io.list
 
 DRIVER = """
 import builtins, json, sys
+
 first = {}
 real_import = builtins.__import__
 def tracing(name, globals=None, *args, **kwargs):

@@ -19,7 +19,8 @@ from haze.core.timeparse import SHANGHAI
 
 from conftest import write
 
-pytest.importorskip("polars")
+# activate needs a journal made on purpose (SPEC §10): conftest.journal, as `haze init` makes it
+pytestmark = pytest.mark.usefixtures("journal")
 
 
 def code(n: int) -> str:

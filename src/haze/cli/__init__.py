@@ -22,9 +22,11 @@ COMMANDS = {
     "lift": "haze.cli.lift:lift",
     "status": "haze.cli.status:status",
     "history": "haze.cli.history:history",
+    "void": "haze.cli.void:void",
     "plan": "haze.cli.plan:plan",
     "import": "haze.cli.import_:import_list",
     "export": "haze.cli.export:export",
+    "init": "haze.cli.init:init",
     "advise": "haze.cli.advise:advise",
     "receipt": "haze.cli.receipt:receipt",
     "overdue": "haze.cli.receipt:overdue",
@@ -122,6 +124,12 @@ def _silence_stdout() -> None:
         pass
 
 
+def disclose_config(path: Path) -> None:
+    """One line on stderr naming the options file in use: a haze.yaml found in a parent directory
+    changes the policy, templates, journal and --out, and must never do it silently (issue 17 item 3)."""
+    click.echo(f"haze: options from {path.resolve()}", err=True)
+
+
 def report_error(exc: HazeError) -> None:
     from haze.cli.common import print_findings
     from haze.core.errors import ListError
@@ -140,6 +148,7 @@ def cli(ctx: click.Context, config_path: Path | None) -> None:
     """haze: heavy-pollution weather emergency curtailment (重污染天气应急减排).
 
     \b
+    Once:               haze init                 start the bureau's journal
     Before the season:  haze validate LIST        review a list
                         haze plan orange          what extra cuts close a gap
     On a warning:       haze advise forecast.csv  which level the AQI forecast calls for
@@ -161,6 +170,7 @@ def cli(ctx: click.Context, config_path: Path | None) -> None:
     except HazeError as exc:
         report_error(exc)
         ctx.exit(exc.exit_code)
+    disclose_config(path)
     ctx.default_map = {name: defaults_for(cmd, config)
                        for name in COMMANDS if (cmd := cli.get_command(ctx, name)) is not None}
     _check_config(ctx, path)

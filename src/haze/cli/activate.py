@@ -10,6 +10,7 @@ from haze.cli.common import LEVEL, F, list_options, print_findings
 from haze.cli.journal_options import (
     NoPhone,
     journal_option,
+    may_create_journal,
     notice_options,
     optional_path,
     progress_bar,
@@ -38,7 +39,8 @@ def list_facts_options(f: F) -> F:
 @click.argument("level", type=LEVEL)
 @list_options
 @click.option("--start", callback=when_option, metavar="WHEN",
-              help="When the warning starts (default now, Beijing time): 2025-12-01T20:00 or 2025年12月1日20时.")
+              help="When the warning starts (default now, Beijing time): 2026-12-01T20:00, 2026年12月1日20时, 20:00, "
+                   "明天8时, 今晚20时 or now.")
 @click.option("--until", callback=when_option, metavar="WHEN", help="When it ends (default: until lifted).")
 @click.option("--hours", type=float, metavar="N", help="It ends N hours after the start (instead of --until).")
 @notice_options
@@ -71,7 +73,8 @@ def activate(level: Level, list_path: str | None, policy: str | None, as_json: b
         level=level, list_path=list_path, policy=policy, cache=not no_cache, start=start, until=until,
         hours=hours, out=optional_path(out), lang=lang, fmt=format, templates=optional_path(templates),
         journal=optional_path(journal), force=force, strict=strict, dry_run=dry_run, authority=authority,
-        region=region, doc_prefix=doc_prefix, first_number=first_number, on_missing=(no_phone := NoPhone()))
+        region=region, doc_prefix=doc_prefix, first_number=first_number, on_missing=(no_phone := NoPhone()),
+        new_journal=may_create_journal(journal, dry_run, as_json))
     # --dry-run too: it reads and renders everything, which takes as long on a big list.
     with progress_bar(not as_json, "reading the list") as progress:
         outcome = command.run(settings, progress=progress, on_wait=tell_waiting,

@@ -36,8 +36,10 @@ LEVEL = LevelType()
 def _load_config_option(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """Eager ``--config FILE``: its values become this command's defaults."""
     if value is not None:
+        from haze.cli import disclose_config
         from haze.io.config import read_config
 
+        disclose_config(Path(value))
         defaults = dict(ctx.default_map or {})
         own = defaults_for(ctx.command, read_config(Path(value)))
         check_defaults(ctx.command, own, Path(value))

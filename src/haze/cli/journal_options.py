@@ -20,7 +20,8 @@ from haze.cli.common import F
 def journal_option(f: F) -> F:
     return click.option("--journal", type=click.Path(dir_okay=False), metavar="FILE",
                         help="The journal of warnings (SQLite). Default: the nearest .haze/journal.db in this "
-                             "directory or a parent; ./.haze/journal.db when there is none.")(f)
+                             "directory or a parent (`haze init` starts one; activate --journal naming a new "
+                             "file starts it there).")(f)
 
 
 def notice_options(f: F) -> F:
@@ -51,8 +52,10 @@ def when_option(ctx: click.Context, param: click.Parameter, value: str | None) -
     """``--start``/``--until``/``--at``: ISO or 2025年12月1日20时, Asia/Shanghai."""
     if value is None:
         return None
-    from haze.core.timeparse import parse_when
+    from haze.core.timeparse import is_now, parse_when
 
+    if param.name in ("start", "at") and is_now(str(value)):
+        return None  # "now" is the default: taken when the journal's lock is held (issue 17.11)
     return parse_when(str(value))
 
 
@@ -92,6 +95,36 @@ class NoPhone:
             click.echo(f"  {entry['number']}  {entry['id']}  {entry['name']}", err=True)
         if len(self.missing) > self.SHOWN:
             click.echo(f"  … and {len(self.missing) - self.SHOWN} more (the index lists every notice)", err=True)
+
+
+def may_create_journal(journal: str | None, dry_run: bool, as_json: bool) -> bool:
+    """The explicit act SPEC §10 asks before a new journal: --journal naming a new file, or a confirmation.
+
+    A journal named in haze.yaml that does not exist is not one (the USB stick
+    may simply not be plugged in); neither is a pipe or a script: activate then
+    refuses, saying where it looked (haze.commands.init.refuse_missing).
+    """
+    from click.core import ParameterSource
+
+    from haze.io.journal import journal_path
+
+    path = journal_path(journal)
+    if dry_run or path.exists():
+        return False
+    if journal and click.get_current_context().get_parameter_source("journal") is ParameterSource.COMMANDLINE:
+        return True
+    if as_json or not interactive():
+        return False
+    looked = "" if journal else f" (none in {Path.cwd()} or any parent directory)"
+    click.echo(f"haze: no journal at {path}{looked}.", err=True)
+    return click.confirm("Start a NEW journal there? Its notice numbers begin at 1", default=False, err=True)
+
+
+def interactive() -> bool:
+    """A person at a terminal, who can answer a question (tests replace it)."""
+    import sys
+
+    return sys.stdin.isatty() and sys.stderr.isatty()
 
 
 def optional_path(value: str | None) -> Path | None:

@@ -7,7 +7,7 @@ from datetime import datetime
 import click
 
 from haze.cli.common import list_options, print_findings
-from haze.cli.journal_options import journal_option, notice_options, optional_path, when_option
+from haze.cli.journal_options import journal_option, may_create_journal, notice_options, optional_path, when_option
 from haze.cli.reporters import report
 
 
@@ -35,7 +35,8 @@ def ozone(date: datetime, days: int, list_path: str | None, policy: str | None, 
     settings = command.Settings(date=date, days=days, list_path=list_path, policy=policy, cache=not no_cache,
                                 out=optional_path(out), lang=lang, fmt=format, templates=optional_path(templates),
                                 journal=optional_path(journal), force=force, dry_run=dry_run,
-                                first_number=first_number)
+                                first_number=first_number,
+                                new_journal=may_create_journal(journal, dry_run, as_json))
     outcome = command.run(settings)
     print_findings(outcome.warnings)
     for note in outcome.notes:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from haze.cli.common import list_options, print_findings
-from haze.cli.journal_options import journal_option, notice_options, optional_path
+from haze.cli.journal_options import journal_option, may_create_journal, notice_options, optional_path
 from haze.cli.reporters import report
 
 
@@ -30,7 +30,8 @@ def stagger(season: str, list_path: str | None, policy: str | None, as_json: boo
 
     settings = command.Settings(season=season, list_path=list_path, policy=policy, cache=not no_cache,
                                 out=optional_path(out), lang=lang, fmt=format, templates=optional_path(templates),
-                                journal=optional_path(journal), dry_run=dry_run, first_number=first_number)
+                                journal=optional_path(journal), dry_run=dry_run, first_number=first_number,
+                                new_journal=may_create_journal(journal, dry_run, as_json))
     outcome = command.run(settings)
     print_findings(outcome.warnings)
     report(outcome, as_json)

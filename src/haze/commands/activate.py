@@ -42,6 +42,9 @@ from haze.commands.issuing import (
     NoticeSettings,
     Progress,
     check_count,
+    check_horizon,
+    minute,
+    not_before_last_event,
     not_before,
     notice_paths,
     notice_records,
@@ -56,7 +59,6 @@ from haze.commands.issuing import (
 from haze.commands.staging import Staging, final_paths, publish_staged, recover
 from haze.core.errors import AlreadyActive, RequirementNotMet, UsageError
 from haze.core.model import EnterpriseList, Level
-from haze.core.timeparse import to_shanghai
 from haze.io.journal import (
     ACTIVATION,
     ACTIVE,
@@ -92,6 +94,8 @@ class Settings(NoticeSettings):
     hours: float | None = None  # another way to give ``until``
     force: bool = False
     strict: bool = False
+    #: an explicit act allows a new journal (--journal naming a new file, a confirmation): SPEC §10
+    new_journal: bool = False
     # List facts for a list that lacks them (a CSV/XLSX without a 清单信息 sheet): haze.commands.listfacts
     authority: str | None = None
     region: str | None = None
@@ -157,14 +161,23 @@ def run(settings: Settings, *, now: datetime | None = None, progress: Progress |
     from haze.commands.listfacts import require_authority, supply_facts
     from haze.core.engine import compute
 
+    clock = now is None  # "now" is read again once the journal's lock is held (issue 17.11)
     say = phase or (lambda text: None)
 
     now = now_shanghai(now)
-    # A warning starts on the minute, as the notices state it (2025年12月1日20时5分).
-    start = to_shanghai(settings.start) if settings.start is not None else now.replace(second=0)
+    # A warning starts on the minute, as the notices state it (2025年12月1日20时5分): an explicit
+    # --start with seconds too, so its id and its notices name the same minute (issue 17.22).
+    start = minute(settings.start) if settings.start is not None else now.replace(second=0)
     until = _until(start, settings.until, settings.hours)
+    journal = Journal(journal_path(settings.journal), create=settings.new_journal)
+    if not settings.dry_run and not settings.new_journal and not journal.path.exists():
+        from haze.commands.init import refuse_missing
+
+        raise refuse_missing(journal.path, named=settings.journal is not None)  # before anything is read or written
     say("reading the list")
     inputs = load_inputs(settings.list_path, settings.policy, cache=settings.cache)
+    check_horizon(start, now, inputs.policy.activation_horizon_hours, settings.force, "--start",
+                  f"policy {inputs.policy.name}")
     supplied = supply_facts(inputs.enterprise_list, authority=settings.authority, region=settings.region,
                             doc_prefix=settings.doc_prefix)
     inputs.enterprise_list = supplied.enterprise_list
@@ -179,7 +192,6 @@ def run(settings: Settings, *, now: datetime | None = None, progress: Progress |
     if settings.strict and not result.ok:
         raise RequirementNotMet(f"{settings.level.value} requirement not met ({_shortfalls(result)}); "
                                 "--strict: no notice written, nothing recorded")
-    journal = Journal(journal_path(settings.journal))
     out = settings.out_dir(journal.path)
     pending = _Activation(settings, inputs.enterprise_list, result, start, until, now, inputs.warnings, out)
     pending.facts_notes = supplied.notes
@@ -191,12 +203,15 @@ def run(settings: Settings, *, now: datetime | None = None, progress: Progress |
         staged = pending.stage(journal, progress) if not journal.path.exists() else None
         try:
             with journal.transaction(on_wait=on_wait):
+                if clock and settings.start is None:
+                    pending.retime(now_shanghai(None))  # B waited for A: B's warning starts when B holds the lock
                 recover(out, journal)
                 activated = pending.record(journal, progress, staged)
                 say("writing")  # the journal's commit and the move into place
         except BaseException:
             if staged is not None:
                 staged.staging.remove()
+            journal.discard_new()  # a failed first activation leaves no empty journal behind
             raise
         publish_staged(out, activated.id, journal)
     return activated
@@ -225,8 +240,26 @@ class _Activation:
         self.count = len(result.operating)
         self.facts_notes: list[str] = []  # what --authority/--region/--doc-prefix replaced
 
+    def retime(self, now: datetime) -> None:
+        """A default start is the time the journal's lock is held, not when this run began waiting.
+
+        Within the same minute nothing changes (the start is on the minute), so
+        a set rendered before the journal existed still matches and is not
+        rendered again.
+        """
+        start = now.replace(second=0)
+        if start == self.start:
+            return
+        self.now, self.start = now, start
+        self.until = _until(self.start, self.settings.until, self.settings.hours)
+
     def decide(self, journal: Journal) -> tuple[str, ActivationRecord | None, str | None]:
-        """(kind, the active warning, what becomes of it): SPEC §10's rules."""
+        """(kind, the active warning, what becomes of it): SPEC §10's rules, then the journal's order."""
+        decided = self._decide(journal)
+        not_before_last_event(journal, self.start, "start a warning", "--start")
+        return decided
+
+    def _decide(self, journal: Journal) -> tuple[str, ActivationRecord | None, str | None]:
         active = journal.active()
         level = self.settings.level
         if active is None:
@@ -348,7 +381,7 @@ class _Activation:
             list_path=str(Path(self.enterprise_list.path).resolve()) if self.enterprise_list.path else "",
             list_sha256=self.enterprise_list.sha256,
             list_info=list_info,
-            policy=result.policy.name, requirement=result.policy.uniform_requirement(result.level),
+            policy=result.policy.record, requirement=result.policy.uniform_requirement(result.level),
             pollutants={p.value: pollutant_json(r) for p, r in result.pollutants.items()},
             ok=result.ok, notice_dir=str(notices.directory.resolve()), manifest_sha256=notices.manifest_sha256,
             notice_count=notices.count, user=issue.user, recorded=recorded_now(),
@@ -365,16 +398,21 @@ class _Activation:
 
 
 def _until(start: datetime, until: datetime | None, hours: float | None) -> datetime | None:
+    from haze.core.timeparse import MAX_HOURS, check_hours
+
     if until is not None and hours is not None:
         raise UsageError("give --until or --hours, not both")
     if hours is not None:
         if not hours > 0 or hours != hours or hours == float("inf"):
             raise UsageError(f"--hours must be a positive number of hours, not {hours}")
-        until = start + timedelta(hours=hours)
+        until = start + timedelta(hours=check_hours(hours))  # bounded: 1e12 hours would overflow (17.12)
     if until is not None:
-        until = to_shanghai(until)
+        until = minute(until)
         if until <= start:
             raise UsageError(f"the warning would end ({show(until)}) before it starts ({show(start)})")
+        if until - start > timedelta(hours=MAX_HOURS):
+            raise UsageError(f"the warning would last from {show(start)} to {show(until)}, more than "
+                             f"{MAX_HOURS / 24:g} days; check --until (a longer one is lifted and issued again)")
     return until
 
 

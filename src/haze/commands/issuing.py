@@ -61,14 +61,52 @@ class NoticeSettings:
         return DEFAULT_OUT
 
 
+def clock() -> datetime:
+    """The computer's time in Asia/Shanghai: the one place activate, lift and void read it (tests step it)."""
+    return datetime.now(SHANGHAI)
+
+
 def now_shanghai(now: datetime | None) -> datetime:
     """``now`` in Asia/Shanghai; the current time (to the second: it names ids and notices) when None."""
-    return datetime.now(SHANGHAI).replace(microsecond=0) if now is None else to_shanghai(now)
+    return clock().replace(microsecond=0) if now is None else to_shanghai(now)
 
 
 def recorded_now() -> datetime:
-    """When a row is written, to the microsecond: history is ordered by it."""
-    return datetime.now(SHANGHAI)
+    """When a row is written, to the microsecond (history follows the journal's sequence, not this)."""
+    return clock()
+
+
+def minute(value: datetime) -> datetime:
+    """``value`` in Shanghai time on its minute: notices state times to the minute, and so do ids."""
+    return to_shanghai(value).replace(second=0, microsecond=0)
+
+
+def check_horizon(moment: datetime, now: datetime, hours: float, force: bool, option: str, source: str) -> None:
+    """Refuse (exit 2) a time further ahead than the horizon: usually a mistyped date (issue 17.7)."""
+    from datetime import timedelta
+
+    if force or moment - now <= timedelta(hours=hours):
+        return
+    ahead = moment - now
+    span = f"{ahead.days} days {ahead.seconds // 3600} hours" if ahead.days else f"{ahead.seconds // 3600} hours"
+    again = "give --force to issue it anyway" if option == "--start" else "lift it when it is lifted"
+    raise UsageError(f"{option} {show(moment)} is {span} after now ({show(now)}), beyond the {hours:g} hours "
+                     f"{source} allows (activation_horizon_hours); check the date, or {again} "
+                     "(nothing written or recorded)")
+
+
+def not_before_last_event(journal: Journal, moment: datetime, action: str, option: str) -> None:
+    """Refuse to begin anything before the latest time the journal records (issue 17.8).
+
+    Events are recorded in order; one dated before the last would overlap it
+    (two warnings at once on paper). A default start there means the
+    computer's clock was set back.
+    """
+    last = journal.last_event_time()
+    if last is not None and moment < minute(last):  # to the minute: what the notices state
+        raise UsageError(f"cannot {action} at {show(moment)}: the journal already records an event at "
+                         f"{show(last)}; if the computer's clock is wrong, set it right, else give {option} no "
+                         "earlier than that (nothing written or recorded)")
 
 
 def show(moment: datetime) -> str:

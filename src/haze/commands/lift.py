@@ -17,6 +17,9 @@ from haze.commands.issuing import (
     NoticeSettings,
     Progress,
     check_count,
+    check_horizon,
+    minute,
+    show,
     not_before,
     notice_paths,
     notice_records,
@@ -28,8 +31,7 @@ from haze.commands.issuing import (
     unique_id,
 )
 from haze.commands.staging import Staging, final_paths, publish_staged, recover
-from haze.core.errors import NothingActive
-from haze.core.timeparse import to_shanghai
+from haze.core.errors import NothingActive, UsageError
 from haze.io.journal import LIFTED, ActivationRecord, Journal, LiftRecord, current_user, journal_path
 
 if TYPE_CHECKING:
@@ -82,11 +84,16 @@ def run(settings: Settings, *, now: datetime | None = None, progress: Progress |
     Raises ``NothingActive`` (exit 1) when no warning is active, ``UsageError``
     (exit 2) when ``at`` is before the warning started.
     """
+    from haze.core.policy import DEFAULT_HORIZON_HOURS
+
+    clock = now is None
     now = now_shanghai(now)
-    at = to_shanghai(settings.at) if settings.at is not None else now
+    at = minute(settings.at) if settings.at is not None else now.replace(second=0)  # on the minute, as notices say
+    check_horizon(at, now, DEFAULT_HORIZON_HOURS, False, "--at", "the default activation_horizon_hours")
     journal = Journal(journal_path(settings.journal))
     out = settings.out_dir(journal.path)
     with journal:
+        at = _lift_time(journal, at, explicit=settings.at is not None)
         if settings.dry_run:
             warning = _liftable(journal, at)
             issue = _lift_issue(journal, out, warning, at, now, journal.peek_number(_prefix(warning), now.year,
@@ -96,6 +103,9 @@ def run(settings: Settings, *, now: datetime | None = None, progress: Progress |
                            journal.path, dry_run=True)
         _liftable(journal, at)  # first without the lock: "nothing active" creates no journal
         with journal.transaction(on_wait=on_wait):
+            if settings.at is None and clock:  # "now" is when this haze holds the journal (issue 17.11)
+                now = now_shanghai(None)
+                at = _lift_time(journal, now.replace(second=0), explicit=False)
             recover(out, journal)
             warning = _liftable(journal, at)  # again, under the lock: it may have changed meanwhile
             notified = recipients(journal, warning)
@@ -115,6 +125,23 @@ def run(settings: Settings, *, now: datetime | None = None, progress: Progress |
         publish_staged(out, issue.id, journal)
     return Outcome(issue.id, warning, at, notices, number_range(_prefix(warning), issue, notices.count),
                    journal.path)
+
+
+def _lift_time(journal: Journal, at: datetime, *, explicit: bool) -> datetime:
+    """When the lift is dated (issue 18.7): a warning whose own end has passed ended then.
+
+    Its notices told the enterprises it ends at ``until``; a lift dated later
+    would contradict them. Without ``--at`` the lift is dated at that end; an
+    ``--at`` after it is refused.
+    """
+    warning = journal.active()
+    if warning is None or warning.until is None or warning.until > at:
+        return at
+    if explicit and at > warning.until:
+        raise UsageError(f"warning {warning.id} already ended at its end time {show(warning.until)}; give --at "
+                         "no later than that, or leave --at out to date the lift at its end "
+                         "(nothing written or recorded)")
+    return warning.until
 
 
 def _liftable(journal: Journal, at: datetime) -> ActivationRecord:

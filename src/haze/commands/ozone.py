@@ -37,6 +37,7 @@ class Settings(NoticeSettings):
     list_path: str | Path | None = None
     policy: str | None = None
     cache: bool = True
+    new_journal: bool = False  # the explicit act that may create a journal (cli: may_create_journal)
     force: bool = False  # a date outside the policy's ozone months
 
 

@@ -49,7 +49,8 @@ def issue_set(settings: NoticeSettings, *, base_id: str, prefix: str, year: int,
               render: Render, record: Callable[[SeasonIssue, NoticeSet], SeasonRecord],
               supersede: Callable[[Journal], str | None] | None = None) -> Issued:
     """Reserve ``count`` numbers, render, record and publish one set (or only render it, for a dry run)."""
-    journal = Journal(journal_path(settings.journal))
+    # A new journal only by an explicit act (--journal naming a new file, or a confirmation), as activate
+    journal = Journal(journal_path(settings.journal), create=bool(getattr(settings, "new_journal", False)))
     out = settings.out_dir(journal.path)
     with journal:
         if settings.dry_run:

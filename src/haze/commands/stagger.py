@@ -42,6 +42,7 @@ class Settings(NoticeSettings):
     list_path: str | Path | None = None
     policy: str | None = None
     cache: bool = True
+    new_journal: bool = False  # the explicit act that may create a journal (cli: may_create_journal)
 
 
 @dataclass

@@ -11,6 +11,7 @@ SPEC §10's "nothing half-done is ever visible" rests on this module.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import shutil
@@ -74,11 +75,15 @@ class Staging:
             fsync_directory(self.path.parent)
         except OSError as exc:
             self.remove()
-            # Absolute: "cannot write notices to notices" did not say where that was, nor what to do.
-            raise HazeError(f"cannot write notices to {self.path.parent.absolute()}{os.sep}: "
-                            f"{exc.strerror or exc}; give a directory you can write with --out DIR "
-                            "(nothing written or recorded)") from None
+            raise HazeError(_unwritable(self.path.parent, exc)) from None
+        if not self.path.name.endswith(PRERENDER):
+            # A commit that fails after rendering must not leave the set in OUT/.<id>.pending/ (issue 17 item 16).
+            self.journal.on_rollback(self._remove_unless_recorded)
         return self.path
+
+    def _remove_unless_recorded(self) -> None:
+        if not self.journal.id_taken(self.issue_id):  # unreadable: raises, and the set is kept for recover()
+            self.remove()
 
     def __enter__(self) -> Path:
         return self.create()
@@ -117,6 +122,21 @@ class _Guard:
     def __exit__(self, kind: type | None, *rest: object) -> None:
         if kind is not None:
             self.staging.remove()
+
+
+def _unwritable(folder: Path, exc: OSError) -> str:
+    """One clear line for a notice directory that cannot be made, never the bare errno text (issue 17 item 17).
+
+    Absolute: "cannot write notices to notices" did not say where that was, nor what to do.
+    """
+    where = f"cannot write notices to {folder.absolute()}{os.sep}"
+    way_out = "give a directory you can write with --out DIR (nothing written or recorded)"
+    for above in (folder, *folder.parents):
+        if os.path.islink(above) and not above.exists():
+            return f"{where}: {above} is a symbolic link to {os.readlink(above)}, which does not exist; {way_out}"
+        if os.path.lexists(above) and not above.is_dir():
+            return f"{where}: {above} is a file, not a directory; {way_out}"
+    return f"{where}: {exc.strerror or exc}; {way_out}"
 
 
 def pending_dir(out: Path, issue_id: str) -> Path:
@@ -173,6 +193,9 @@ def recover(out: Path, journal: Journal) -> list[str]:
         try:
             owner = (staging / MARKER).read_text(encoding="utf-8")
         except OSError:
+            # A kill right after publishing leaves the staging directory empty: nothing to judge, nothing lost.
+            with contextlib.suppress(OSError):
+                staging.rmdir()  # fails unless empty
             continue  # not ours to judge
         if owner != key:
             continue

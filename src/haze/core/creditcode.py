@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from haze.core.text import credit_code as _normalise
+
 CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 _VALUE = {c: i for i, c in enumerate(CHARSET)}
@@ -31,3 +33,14 @@ def problem(code: str) -> str | None:
 
 def is_valid(code: str) -> bool:
     return problem(code) is None
+
+
+def normalize(code: str) -> str:
+    """The one form of a code every list format is compared in (SPEC §6; issue 17.2).
+
+    NFKC (a full-width ``９１１４…`` is ``9114…``), upper case, and no spaces or
+    invisible characters: ``91140525ma0kmquy2e``, its full-width copy and one
+    with a zero-width space are the same enterprise, so uniqueness (E108), the
+    notice file names and the journal all see one code.
+    """
+    return _normalise(code)

@@ -202,17 +202,20 @@ def parse_cut(value: Any) -> float | None:
     """
     if isinstance(value, bool):
         return None
+    # + 0.0: "-0%" and -0.0 are a cut of 0, never "-0.0" in JSON (issue 17.22).
     if isinstance(value, (int, float)):
-        return float(value)
+        return float(value) + 0.0
     if not isinstance(value, str):
         return None
     text = _norm(value)
     if text in STOP_WORDS:
         return 1.0
+    if "_" in text:  # float() reads "1_0%" as 10%: a typo, not a number (issue 17.9)
+        return None
     try:
         if text.endswith("%"):
-            return float(text[:-1].strip()) / 100.0
-        return float(text)
+            return float(text[:-1].strip()) / 100.0 + 0.0
+        return float(text) + 0.0
     except ValueError:
         return None
 

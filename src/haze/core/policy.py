@@ -21,6 +21,8 @@ from haze.core.model import POLLUTANTS, Level, Measure, Pollutant
 from haze.core.response import Duties, Triggers, parse_duties, parse_triggers
 
 DEFAULT_POLICY = "shanxi-2024"
+#: Default of ``activation_horizon_hours``: three days, the span of a forecast a warning is issued on.
+DEFAULT_HORIZON_HOURS = 72.0
 MAX_POLICY_BYTES = 16 * 1024 * 1024
 
 MeasureTable = dict[Level, Measure]
@@ -44,6 +46,22 @@ class Policy:
     #: ``lowest``: an unrated enterprise takes the worst grade its industry table defines (SPEC §19)
     unrated_as: str | None = None
     path: str = ""
+    #: How far from now a warning may start (or be lifted) without --force: a start beyond it is
+    #: usually a mistyped date (2062 for 2026) that would go on official notices (issue 17.7).
+    activation_horizon_hours: float = DEFAULT_HORIZON_HOURS
+    sha256: str = ""  # of a policy file's bytes (empty for a shipped policy)
+    shipped: bool = False
+
+    @property
+    def record(self) -> str:
+        """How the journal and a notice set's manifest name this policy.
+
+        A shipped one by its name; a bureau's file by its path and the sha256
+        of its bytes, never by a name it gives itself (issue 17 item 3).
+        """
+        if self.shipped:
+            return self.name
+        return f"{self.name} (file {self.path}, sha256 {self.sha256})"
     triggers: Triggers = field(default_factory=Triggers)  # SPEC §18: when a forecast calls for a level
     duties: Duties = field(default_factory=Duties)  # SPEC §18: receipt and report deadlines the notices state
     #: SPEC §14 (夏季错时生产) and §15 (秋冬季错峰生产): haze.core.season sections, None when the policy has none
@@ -202,7 +220,9 @@ def load_policy(name_or_path: str | None) -> Policy:
     name = name_or_path or DEFAULT_POLICY
     if name in shipped_policies():
         resource = resources.files("haze.core.policies") / f"{name}.yaml"
-        return parse_policy(resource.read_bytes(), f"{name}.yaml")
+        shipped = parse_policy(resource.read_bytes(), f"{name}.yaml")
+        shipped.shipped = True
+        return shipped
     path = Path(name)
     if path.suffix.lower() in (".yaml", ".yml") or path.exists():
         try:
@@ -214,9 +234,28 @@ def load_policy(name_or_path: str | None) -> Policy:
             data = path.read_bytes()
         except OSError as exc:
             raise PolicyError(f"{name}: cannot read policy: {exc.strerror or exc}") from None
-        return parse_policy(data, str(path))
+        return _policy_file(data, path)
     known = ", ".join(shipped_policies())
     raise PolicyError(f"unknown policy {name!r}: use one of {known}, or a policy file")
+
+
+def _policy_file(data: bytes, path: Path) -> Policy:
+    """A bureau's policy file: parsed, refused if it takes a shipped policy's name, recorded by path and hash."""
+    import hashlib
+
+    policy = parse_policy(data, str(path))
+    taken = {_name_key(n): n for n in shipped_policies()}
+    if _name_key(policy.name) in taken:
+        raise PolicyError(f"{path}: a policy file may not take the name of the shipped policy "
+                          f"{taken[_name_key(policy.name)]!r} (its name: {policy.name!r}); give it a name of its own "
+                          "(name: …) so that no notice or journal entry can pass it off as the shipped one")
+    policy.path = str(path.resolve())
+    policy.sha256 = hashlib.sha256(data).hexdigest()
+    return policy
+
+
+def _name_key(name: str) -> str:
+    return unicodedata.normalize("NFKC", name).strip().casefold()
 
 
 def parse_policy(data: bytes, path: str) -> Policy:
@@ -248,17 +287,31 @@ class _PolicyReader:
         self.builder.add("E104", message, where if line else None)
 
     def read(self, doc: Mapping) -> Policy:
-        name = str(doc.get("name") or Path(self.path).stem)
-        policy = Policy(name=name, title=str(doc.get("title") or ""), source=str(doc.get("source") or ""),
-                        path=self.path)
+        from haze.core.text import clean
+
+        # A policy's name and title reach the terminal, notices and the journal: no escape codes (17.19).
+        name = clean(str(doc.get("name") or "")) or Path(self.path).stem
+        policy = Policy(name=name, title=clean(str(doc.get("title") or "")),
+                        source=clean(str(doc.get("source") or "")), path=self.path)
         policy.requirements = self.requirements(doc.get("requirements"), doc)
         escalation = doc.get("zone_escalation", 1)
         if isinstance(escalation, bool) or not isinstance(escalation, int) or escalation < 0:
             self.fail(doc, f"zone_escalation must be a whole number ≥ 0, not {escalation!r}")
         else:
             policy.zone_escalation = escalation
+        horizon = doc.get("activation_horizon_hours", DEFAULT_HORIZON_HOURS)
+        if isinstance(horizon, bool) or not isinstance(horizon, (int, float)) or not 1 <= horizon <= 24 * 366:
+            self.fail(doc, f"activation_horizon_hours must be a number of hours from 1 to 8784, not {horizon!r}")
+        else:
+            policy.activation_horizon_hours = float(horizon)
+        if not doc.get("grades"):
+            # Without grades every enterprise would be cut 0 with no message (issue 17 item 5).
+            self.fail(doc, "a policy needs 'grades': grade -> level -> measure (without it nobody is cut)")
         policy.grades = self.grade_defs(doc.get("grades") or {}, doc)
         for industry, table in self.section(doc, "industries").items():
+            if self.duplicate(str(industry).lower(), policy.industries, doc.get("industries"), industry,
+                              "industries"):
+                continue
             policy.industries[str(industry).lower()] = self.grade_tables(table, doc.get("industries"), industry,
                                                                          policy.grades)
         policy.categories = self.category_defs(self.section(doc, "categories"), doc)
@@ -267,7 +320,7 @@ class _PolicyReader:
         policy.noncompliant_actions = self.builder.actions(noncompliant.get("actions"), noncompliant, "actions") \
             if isinstance(noncompliant, Mapping) else ()
         names = self.section(doc, "names")
-        policy.industry_names = {str(k).lower(): str(v) for k, v in self.section(names, "industries").items()}
+        policy.industry_names = {str(k).lower(): clean(str(v)) for k, v in self.section(names, "industries").items()}
         problems: list[str] = []
         policy.triggers = parse_triggers(doc.get("triggers"), problems)
         policy.duties = parse_duties(doc.get("duties"), problems)
@@ -279,6 +332,18 @@ class _PolicyReader:
         policy.ozone = read_ozone(doc.get("ozone"), self.path)
         policy.staggered = read_stagger(doc.get("staggered"), self.path)
         return policy
+
+    def duplicate(self, canonical: Any, seen: Mapping, where: Any, key: Any, what: str) -> bool:
+        """E109 when ``key`` means a key already read (``orange`` and ``橙色``, ``C`` and ``C级``).
+
+        The same rule as lists: one silently overriding the other would change
+        a cut or a requirement with no message (issue 17 item 5).
+        """
+        if canonical not in seen:
+            return False
+        name = getattr(canonical, "value", canonical)
+        self.builder.add("E109", f"{key!r} in {what} means {name!r}, which is given already", where, key)
+        return True
 
     def section(self, doc: Mapping, key: str) -> Mapping:
         """A part of the policy that must be a mapping; anything else is one finding, not a crash."""
@@ -300,10 +365,15 @@ class _PolicyReader:
             if level is None:
                 self.fail(raw, f"unknown level {key!r} in requirements")
                 continue
+            if self.duplicate(level, result, raw, key, "requirements"):
+                continue
             shares = value if isinstance(value, Mapping) else {p.value: value for p in POLLUTANTS}
             result[level] = {}
             for pname, share in shares.items():
                 p = Pollutant.parse(pname)
+                if p is not None and isinstance(value, Mapping) and \
+                        self.duplicate(p, result[level], shares, pname, f"requirements at {level.value}"):
+                    continue
                 if p is None or isinstance(share, bool) or not isinstance(share, (int, float)) \
                         or not 0 <= share <= 1:
                     self.fail(raw, f"requirement {pname!r}: {share!r} at {key} must be a share from 0 to 1")
@@ -323,9 +393,13 @@ class _PolicyReader:
             self.fail(doc, "grades must map grades to level measures or to {aliases, rank, measures}")
             return result
         builtin = _g.alias_table(result)[0]
+        seen: dict[str, Any] = {}  # canonical keys read: C and C级 are one grade (E109, issue 17 item 5)
         for key, value in raw.items():
             name = str(key).strip()
             known = builtin.get(_g.token(name))
+            if self.duplicate(known or name, seen, raw, key, "grades"):
+                continue
+            seen[known or name] = key
             if _defines(value, _GRADE_KEYS):
                 grade = result[known] if known else None
                 if grade is None:
@@ -363,9 +437,13 @@ class _PolicyReader:
     def category_defs(self, raw: Mapping, doc: Any) -> dict[str, CategoryDef]:
         result = {key: _g.builtin_category(key) for key in _g.BUILTIN_CATEGORIES}
         builtin = _g.alias_table(result)[0]
+        seen: dict[str, Any] = {}  # canonical keys read: guarantee and 保障类 are one category (E109)
         for key, value in raw.items():
             name = str(key).strip()
             known = builtin.get(_g.token(name))
+            if self.duplicate(known or name, seen, raw, key, "categories"):
+                continue
+            seen[known or name] = key
             if known == NORMAL:  # normal takes the grade measures: a table for it is never looked up (as before)
                 continue
             if _defines(value, _CATEGORY_KEYS):
@@ -432,6 +510,8 @@ class _PolicyReader:
             grade = aliases.get(_g.token(key))
             if grade is None:
                 self.fail(raw, f"unknown grade {key!r} in {what} (the policy's grades: {_g.listing(grades)})")
+                continue
+            if self.duplicate(grade, result, raw, key, str(what)):
                 continue
             result[grade] = self.table(table, raw, key)
         return result

@@ -9,7 +9,17 @@ Accepted (after NFKC, so full-width digits and ``：`` work):
   ``2025年12月1日20点半``, ``2025年12月1日 20:30``, ``12月1日20时`` (in the year
   that puts it nearest to now: typed at 00:30 on 1 January, ``12月31日22时`` is
   two and a half hours ago, not a year ahead), and ``24时`` for the end of a
-  day, as bureau documents write it.
+  day, as bureau documents write it;
+* what a duty officer types at night (issue 18.8): a time of day alone
+  (``20:00``, ``20时``, ``20点半``) is today, Beijing time; ``今天``, ``明天``,
+  ``昨天`` before it name the day (``明天8时``, ``今天 20:30``); ``今晚``,
+  ``明晚``, ``昨晚`` take an hour before 12 as the evening (``今晚8时`` is
+  20:00); ``now`` and ``现在`` are the current time.
+
+Every time must fall in :data:`FIRST_YEAR`–:data:`LAST_YEAR` (issue 17.12): a
+year 1 or 9999 is a typo, and refusing it here keeps the date arithmetic
+(an offset of +14:00 on 1 January of year 1) from overflowing. Durations
+(``--hours``) are bounded by :func:`check_hours`.
 
 The Chinese forms are read with a regular expression, everything else with
 ``dateutil.parser.isoparse``; never the fuzzy parser, which guesses silently
@@ -32,7 +42,38 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
            "October", "November", "December")
 
-HINT = "use 2025-12-01T20:00, 2025/12/1 20:00 or 2025年12月1日20时"
+#: The years a warning can be in: anything else is a typo (and year 1 or 9999 would overflow).
+FIRST_YEAR, LAST_YEAR = 2000, 2099
+#: A warning lasts at least an hour: notices state times to the minute and enterprises have an hour
+#: to respond (SPEC §8), so ``--hours 0.0001`` is a mistake, never a warning.
+MIN_HOURS = 1.0
+#: ... and at most 31 days: 重污染天气 episodes last days; a longer one is lifted and issued again.
+MAX_HOURS = 31 * 24.0
+
+NOW_WORDS = frozenset({"now", "现在", "立即", "即时"})
+_DAYS = {"今天": 0, "今日": 0, "明天": 1, "明日": 1, "昨天": -1, "昨日": -1,
+         "今晚": 0, "今夜": 0, "明晚": 1, "昨晚": -1, "": 0}
+_EVENING = frozenset({"今晚", "今夜", "明晚", "昨晚"})
+_DUTY = re.compile(
+    r"""^(?P<day>今天|今日|明天|明日|昨天|昨日|今晚|今夜|明晚|昨晚)?\s*
+        (?:
+            (?P<hour>\d{1,2})\s*[时点](?:\s*(?:(?P<minute>\d{1,2})\s*分|(?P<half>半)))?
+          | (?P<chour>\d{1,2}):(?P<cminute>\d{2})
+        )$""",
+    re.VERBOSE,
+)
+
+
+def hint(now: datetime | None = None) -> str:
+    """The forms to suggest, in the current year (never a stale example year)."""
+    year = (now or datetime.now(SHANGHAI)).astimezone(SHANGHAI).year
+    return (f"use {year}-12-01T20:00, {year}/12/1 20:00, {year}年12月1日20时, 20:00, 明天8时 or now "
+            "(Beijing time)")
+
+
+def is_now(text: str) -> bool:
+    """True for ``now``/``现在``: the command takes the current time itself (when it holds the journal)."""
+    return isinstance(text, str) and unicodedata.normalize("NFKC", text).strip().lower() in NOW_WORDS
 
 _ZH = re.compile(
     r"""^(?:(?P<year>\d{4})\s*年)?\s*(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*[日号]
@@ -58,16 +99,58 @@ def parse_when(text: str, now: datetime | None = None) -> datetime:
     current time in Asia/Shanghai): the year that puts the time nearest to it.
     """
     if not isinstance(text, str):
-        raise UsageError(f"cannot read time {text!r}: {HINT}")
+        raise UsageError(f"cannot read time {text!r}: {hint(now)}")
     cleaned = " ".join(unicodedata.normalize("NFKC", text).split())
     if not cleaned:
-        raise UsageError(f"empty time: {HINT}")
+        raise UsageError(f"empty time: {hint(now)}")
+    if cleaned.lower() in NOW_WORDS:
+        return (now or datetime.now(SHANGHAI)).astimezone(SHANGHAI).replace(second=0, microsecond=0)
+    duty = _DUTY.match(cleaned)
+    if duty:
+        return _from_duty(duty, text, now)
     match = _ZH.match(cleaned)
     if match:
         return _from_chinese(match, text, now)
-    if any(ch in cleaned for ch in "年月日时点"):
-        raise UsageError(f"cannot read time {text!r}: {HINT}")
-    return _aware(_isoparse(cleaned, text))
+    if any(ch in cleaned for ch in "年月日时点天晚"):
+        raise UsageError(f"cannot read time {text!r}: {hint(now)}")
+    return _bounded(_isoparse(cleaned, text, now), text)
+
+
+def _bounded(value: datetime, text: str) -> datetime:
+    """``value`` in Shanghai time, if its year is one a warning can have; else one clear line."""
+    # The year is checked before converting: astimezone() of 0001-01-01T00:00+14:00 overflows.
+    if FIRST_YEAR <= value.year <= LAST_YEAR:
+        result = _aware(value)
+        if FIRST_YEAR <= result.year <= LAST_YEAR:
+            return result
+    raise UsageError(f"time {text!r} is outside {FIRST_YEAR}–{LAST_YEAR}; check the year")
+
+
+def check_hours(hours: float) -> float:
+    """``--hours`` if it is a duration a warning can have (:data:`MIN_HOURS`–:data:`MAX_HOURS`)."""
+    if MIN_HOURS <= hours <= MAX_HOURS:
+        return hours
+    why = ("a warning lasts at least an hour: enterprises have an hour to respond" if hours < MIN_HOURS
+           else "a warning that runs longer is lifted and issued again" if hours > MAX_HOURS
+           else "not a number")  # NaN fails both comparisons
+    raise UsageError(f"--hours must be from {MIN_HOURS:g} to {MAX_HOURS:g} ({MAX_HOURS / 24:g} days), not "
+                     f"{hours:g}; {why}")
+
+
+def _from_duty(match: re.Match[str], text: str, now: datetime | None) -> datetime:
+    """``20:00``, ``明天8时``, ``今晚8点半``: a time of day on a day named relative to today (Beijing)."""
+    here = (now or datetime.now(SHANGHAI)).astimezone(SHANGHAI)
+    word = match["day"] or ""
+    hours = int(match["hour"] or match["chour"])
+    minutes = int(match["minute"] or match["cminute"] or ("30" if match["half"] else "0"))
+    if word in _EVENING and 1 <= hours < 12:
+        hours += 12  # 今晚8时 is 20:00: an evening word with a morning hour means the evening
+    day = here.date() + timedelta(days=_DAYS[word])
+    if hours == 24 and minutes == 0:
+        return datetime.combine(day, datetime.min.time(), SHANGHAI) + timedelta(days=1)
+    if hours > 23 or minutes > 59:
+        raise UsageError(f"not a valid time {text!r}: hours 0–24, minutes 0–59; {hint(now)}")
+    return datetime(day.year, day.month, day.day, hours, minutes, tzinfo=SHANGHAI)
 
 
 def _from_chinese(match: re.Match[str], text: str, now: datetime | None) -> datetime:
@@ -89,6 +172,8 @@ def _from_chinese(match: re.Match[str], text: str, now: datetime | None) -> date
 
 
 def _chinese_time(year: int, match: re.Match[str], hours: int, minutes: int, text: str) -> datetime:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise UsageError(f"time {text!r} is outside {FIRST_YEAR}–{LAST_YEAR}; check the year")
     try:
         day = date(year, int(match["month"]), int(match["day"]))
         # 24时 is how a notice says "end of the day": the next day's 00:00.
@@ -99,7 +184,7 @@ def _chinese_time(year: int, match: re.Match[str], hours: int, minutes: int, tex
         raise UsageError(f"not a valid time {text!r}: {exc}") from None
 
 
-def _isoparse(cleaned: str, text: str) -> datetime:
+def _isoparse(cleaned: str, text: str, now: datetime | None = None) -> datetime:
     from dateutil.parser import isoparse
 
     # A full date is required: isoparse alone would read "2025" as 1 January.
@@ -111,7 +196,7 @@ def _isoparse(cleaned: str, text: str) -> datetime:
     elif _COMPACT.match(cleaned):
         iso = cleaned
     else:
-        raise UsageError(f"cannot read time {text!r}: {HINT}")
+        raise UsageError(f"cannot read time {text!r}: {hint(now)}")
     try:
         return isoparse(iso)
     except (ValueError, OverflowError) as exc:

@@ -19,6 +19,18 @@ model layout, or unreadable for any reason is ignored and rebuilt — a cache
 must never stop a run nor change its result. The directory keeps the newest
 :data:`MAX_ENTRIES` entries. ``--no-cache`` bypasses all of this
 (:func:`haze.commands.inputs.read`).
+
+Trust (issue 17 item 4): a checksum anyone can recompute proves nothing, and
+``.haze/cache`` may sit on a share others can write. So the header also holds
+an HMAC-SHA256 of the entry's key (which is derived from the list's sha256)
+and payload, under a secret key only this OS user can read
+(:func:`secret_key`, ``cache.key`` in the user cache directory, mode 0600).
+An entry edited or planted by anyone who cannot read that key fails the HMAC
+and is rebuilt from the list itself; what is trusted is this user's key file
+and the haze code that wrote the entry. An entry is opened like a list
+(regular file only, no symbolic link, never blocking, size-bounded), and
+every number in it must be finite. Pruning deletes only regular files named
+and headed as entries, never through a symbolic link.
 """
 
 from __future__ import annotations
@@ -28,8 +40,12 @@ import dataclasses
 import functools
 import gc
 import hashlib
+import hmac
 import json
+import math
 import os
+import re
+import stat
 import sys
 import time
 from pathlib import Path
@@ -37,8 +53,9 @@ from typing import Any, Iterator
 
 from haze import __version__
 from haze.core.findings import Finding
-from haze.io.fsio import TEMP_SUFFIX, OutputError, write_atomic
+from haze.io.fsio import OutputError, write_atomic
 from haze.io.lists import ListReport, list_format, parse_list, read_list, read_list_bytes
+from haze.io.lists.yamlread import MAX_BYTES
 from haze.core.model import (
     Capacity,
     Contact,
@@ -60,6 +77,13 @@ MAX_ENTRIES = 12
 #: leftover temporary files older than this (seconds) belong to a crashed writer
 STALE_TEMP = 3600
 SUFFIX = ".json"
+#: an entry is refused above this size (a 50,000-enterprise list makes ~15 MB; a list is at most MAX_BYTES)
+MAX_ENTRY_BYTES = 2 * MAX_BYTES
+KEY_FILE = "cache.key"
+#: names the cache writes: entries (sha256 hex) and mkstemp temporaries; pruning touches nothing else
+_ENTRY_NAME = re.compile(r"[0-9a-f]{64}\.json")
+_TEMP_NAME = re.compile(r"\.[0-9a-f]{64}\.json\.[A-Za-z0-9_]{1,32}\.tmp|\.tmp-[A-Za-z0-9_]{1,32}\.json")
+_HEADER_START = b'{"haze_cache":'
 
 _MODEL = (Measure, Line, Contact, Capacity, Enterprise, OtherSource, ListInfo, EnterpriseList, Finding)
 _POLLUTANTS = {p.value: p for p in Pollutant}
@@ -134,6 +158,9 @@ def cached_read_list(path: str | Path, *, directory: Path | None = None) -> List
     if data is None:
         return ListReport(name, None, [problem] if problem is not None else [])
     digest = hashlib.sha256(data).hexdigest()
+    secret = secret_key()
+    if secret is None:  # no private key to sign with: no entry can be trusted, so none is read or written
+        return parse_list(data, name, kind, digest=digest)
     key = entry_key(digest, kind, Path(path).stem)
     folder = directory if directory is not None else cache_dir()
     entry = folder / f"{key}{SUFFIX}"
@@ -144,22 +171,84 @@ def cached_read_list(path: str | Path, *, directory: Path | None = None) -> List
     return report
 
 
+def secret_key() -> bytes | None:
+    """This OS user's key for signing entries, made on first use (32 random bytes, mode 0600).
+
+    In the user cache directory, not beside the entries: whoever can write a
+    shared ``.haze/cache`` cannot read it. None when it cannot be read or made:
+    the cache is then not used at all.
+    """
+    folder = user_cache_dir()
+    path = folder / KEY_FILE
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(os.urandom(32))
+        data = _read_guarded(path, 64)
+    except OSError:
+        return None
+    return data if data is not None and len(data) == 32 else None
+
+
+def _mac(secret: bytes, key: str, payload: bytes) -> str:
+    return hmac.new(secret, key.encode("ascii") + b"\0" + payload, hashlib.sha256).hexdigest()
+
+
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
+
+
+def _read_guarded(path: Path, limit: int) -> bytes | None:
+    """The bytes of ``path`` if it is a regular file (not a link, pipe or device) of at most ``limit`` bytes.
+
+    Opened with O_NOFOLLOW|O_NONBLOCK and checked on the open descriptor, so a
+    symbolic link to /dev/zero, a FIFO or a huge sparse file is refused at once
+    (issue 17 item 14) instead of exhausting memory or hanging.
+    """
+    fd = os.open(path, os.O_RDONLY | _NOFOLLOW | _NONBLOCK | getattr(os, "O_BINARY", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+            return None
+        chunks, left = [], info.st_size + 1  # one byte more: a file that grew meanwhile is refused
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 24))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        data = b"".join(chunks)
+        return None if len(data) > limit else data
+    finally:
+        os.close(fd)
+
+
 # -- reading and writing entries ----------------------------------------------
 
 def load_entry(entry: Path, key: str, path: str, digest: str) -> ListReport | None:
     """The report stored in ``entry``, or None when it is missing or not to be trusted."""
+    secret = secret_key()
     try:
-        raw = entry.read_bytes()
+        raw = _read_guarded(entry, MAX_ENTRY_BYTES)
     except OSError:
+        return None
+    if raw is None or secret is None:
         return None
     try:
         head, _, payload = raw.partition(b"\n")
         header = json.loads(head)
         if (header.get("haze_cache") != FORMAT or header.get("key") != key or header.get("bytes") != len(payload)
-                or header.get("sha256") != hashlib.sha256(payload).hexdigest()):
+                or header.get("sha256") != hashlib.sha256(payload).hexdigest()
+                or not hmac.compare_digest(str(header.get("mac", "")), _mac(secret, key, payload))):
             return None
         with gc_paused():
-            report = decode_report(json.loads(payload), path, digest)
+            report = decode_report(json.loads(payload, parse_constant=_no_constant, parse_float=_finite),
+                                   path, digest)
             # The list lives until the command ends and holds no cycles: freezing takes it
             # out of the collector's generations, so building the results never rescans it
             # (16% of a warm `check` at 5,000 enterprises). It is still freed as usual.
@@ -177,9 +266,19 @@ def store_entry(folder: Path, entry: Path, key: str, report: ListReport) -> None
     Without fsync (``sync=False``): an entry torn by a power cut fails its
     checksum and is rebuilt, so waiting for the disk buys nothing.
     """
-    payload = json.dumps(encode_report(report), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    secret = secret_key()
+    if secret is None:
+        return
+    try:
+        payload = json.dumps(encode_report(report), ensure_ascii=False, separators=(",", ":"),
+                             allow_nan=False).encode("utf-8")
+    except ValueError:  # a number that is not finite: never stored (it would not be read back)
+        return
     header = json.dumps({"haze_cache": FORMAT, "key": key, "bytes": len(payload),
-                         "sha256": hashlib.sha256(payload).hexdigest(), "haze": __version__})
+                         "sha256": hashlib.sha256(payload).hexdigest(), "mac": _mac(secret, key, payload),
+                         "haze": __version__})
+    if folder.is_symlink():  # never write (or prune) through a symbolic link someone put there
+        return
     try:
         write_atomic(entry, header.encode("ascii") + b"\n" + payload, overwrite=True, sync=False)
     except OutputError:
@@ -188,25 +287,60 @@ def store_entry(folder: Path, entry: Path, key: str, report: ListReport) -> None
 
 
 def prune(folder: Path, keep: int = MAX_ENTRIES) -> None:
-    """Keep the ``keep`` most recently used entries; drop temporary files of crashed writers."""
+    """Keep the ``keep`` most recently used entries; drop temporary files of crashed writers.
+
+    Only what the cache itself wrote is ever deleted (issue 17 item 6): regular
+    files (never a symbolic link, nothing through one) whose name is an entry's
+    or a temporary's and whose first bytes are an entry header. A ``folder``
+    that is itself a symbolic link is not pruned at all.
+    """
     entries: list[tuple[float, Path]] = []
     now = time.time()
     try:
-        for item in folder.iterdir():
-            with contextlib.suppress(OSError):
-                mtime = item.stat().st_mtime
-                # write_atomic's hidden ".NAME.XXXX.tmp", and ".tmp-*" of haze before it wrote through fsio
-                if item.name.startswith(".tmp-") or (item.name.startswith(".") and item.name.endswith(TEMP_SUFFIX)):
-                    if now - mtime > STALE_TEMP:
-                        item.unlink()
-                elif item.suffix == SUFFIX:
-                    entries.append((mtime, item))
+        if folder.is_symlink():
+            return
+        with os.scandir(folder) as items:
+            for item in items:
+                with contextlib.suppress(OSError):
+                    if not item.is_file(follow_symlinks=False):
+                        continue
+                    mtime = item.stat(follow_symlinks=False).st_mtime
+                    if _TEMP_NAME.fullmatch(item.name):
+                        if now - mtime > STALE_TEMP and _written_here(Path(item.path), empty_ok=True):
+                            os.unlink(item.path)
+                    elif _ENTRY_NAME.fullmatch(item.name):
+                        entries.append((mtime, Path(item.path)))
     except OSError:
         return
     entries.sort(reverse=True)
-    for _, item in entries[keep:]:
+    for _, old in entries[keep:]:
         with contextlib.suppress(OSError):  # another process may have removed it first
-            item.unlink()
+            if _written_here(old):
+                os.unlink(old)
+
+
+def _written_here(path: Path, empty_ok: bool = False) -> bool:
+    """True when ``path`` (a regular file, not followed if a link) starts as an entry written by the cache."""
+    fd = os.open(path, os.O_RDONLY | _NOFOLLOW | _NONBLOCK)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return False
+        head = os.read(fd, len(_HEADER_START))
+    finally:
+        os.close(fd)
+    # a crashed writer's temporary holds a prefix of a header (it is written from byte 0)
+    return head == _HEADER_START or (empty_ok and _HEADER_START.startswith(head))
+
+
+def _no_constant(name: str) -> float:
+    raise ValueError(f"{name} in a cache entry")  # NaN, Infinity: the entry is rebuilt
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):  # 1e400 reads as inf
+        raise ValueError(f"{text} in a cache entry")
+    return value
 
 
 @contextlib.contextmanager

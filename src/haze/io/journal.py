@@ -15,8 +15,17 @@ Guarantees, and how they are kept:
 * **No half-recorded activation.** The activation row, its notified
   enterprises and the counter move together in one transaction; a process
   killed before ``COMMIT`` leaves nothing (SQLite rolls the rest back).
-* **Works on a network share.** WAL is asked for; where it cannot work
-  (network file systems), the journal falls back to ``journal_mode=DELETE``.
+* **Works on a USB stick or a network share.** A new journal uses WAL where a
+  trial write and read succeed, else ``journal_mode=DELETE``; an existing WAL
+  journal whose first read fails for want of shared memory (FAT, some FUSE
+  and network mounts) is read in exclusive locking mode and switched to
+  DELETE by the next writer (:func:`open_journal`).
+* **Made only on purpose, never over something else.** :func:`create_journal`
+  builds the whole schema in a hidden file and links it into place; nothing
+  here creates a journal unless asked (``Journal(path, create=True)``), and an
+  existing file that is not a haze journal — an empty one included — is
+  refused (SPEC §10). Failures say what is wrong: a full disk, a read-only
+  medium, no permission (:func:`explain_failure`).
 
 Nothing here knows about the terminal; every failure is a one-line
 :class:`~haze.core.errors.JournalError`. Times are stored as ISO 8601 text with
@@ -25,9 +34,11 @@ their offset (+08:00), so the file reads the same anywhere.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
+import stat
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -42,7 +53,7 @@ from haze.io.fsio import find_upward
 
 # 2: the follow-up tables of haze.io.receipts (SPEC §18), added to a schema-1 journal by its next write
 SCHEMA_VERSION = 2
-#: where a journal is looked for, and created when none is found (relative to a directory)
+#: where a journal is looked for, and where `haze init` creates one (relative to a directory)
 DEFAULT_JOURNAL = Path(".haze") / "journal.db"
 
 # Each statement waits this long for a lock before failing.
@@ -56,6 +67,10 @@ FIRST_WAIT = 1.0
 
 # States of an activation.
 ACTIVE, SUPERSEDED, EXPIRED, LIFTED = "active", "superseded", "expired", "lifted"
+#: An activation an officer voided (作废): recorded in ``voids``; read back as this state. In the
+#: ``activations`` table a voided active warning is closed as superseded by the void's id (the table's
+#: CHECK constraint predates voids, and a journal is never rewritten to change it).
+VOID = "void"
 # Kinds of an activation: a new warning, a change of level, a forced re-issue.
 ACTIVATION, ADJUSTMENT, REISSUE = "activation", "adjustment", "reissue"
 LIFT = "lift"
@@ -142,6 +157,27 @@ CREATE TABLE counters (
 );
 """
 
+# Added to journals of schema 1 when first written by a haze that knows them (CREATE … IF NOT EXISTS):
+# older haze versions ignore them, so the schema version stays 1.
+_EXTRA_SCHEMA = """
+-- The journal's own order of events (issue 17.8): history follows it, not the wall clock, which an
+-- officer's computer may step back.
+CREATE TABLE IF NOT EXISTS events (
+    seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+    id              TEXT NOT NULL UNIQUE,
+    kind            TEXT NOT NULL
+);
+-- Activations voided (作废) by an officer: a mistyped start, a wrong list. Numbers are never reused.
+CREATE TABLE IF NOT EXISTS voids (
+    id              TEXT PRIMARY KEY,
+    activation_id   TEXT NOT NULL UNIQUE REFERENCES activations(id),
+    at              TEXT NOT NULL,
+    reason          TEXT NOT NULL,
+    user            TEXT NOT NULL,
+    recorded        TEXT NOT NULL
+)
+"""
+
 
 SEASON_SCHEMA = _SCHEMA[_SCHEMA.index("CREATE TABLE IF NOT EXISTS seasons"):_SCHEMA.index("-- Last notice number")]
 OZONE, STAGGER = "ozone", "stagger"
@@ -193,11 +229,11 @@ def find_journal(start: Path | None = None) -> Path:
     """The journal to use when none is named: found like ``haze.yaml``.
 
     The nearest existing ``.haze/journal.db`` in ``start`` (default: the
-    current directory) or a parent, else ``start/.haze/journal.db`` (created
-    by the first activation). Searching the parents matters: a journal only
-    looked for in the current directory would make ``haze status`` from a
-    subdirectory say "no active warning", and ``haze activate`` there start a
-    second journal whose notice numbers begin again at 1.
+    current directory) or a parent, else ``start/.haze/journal.db`` (which
+    only ``haze init`` or an explicit act creates). Searching the parents
+    matters: a journal only looked for in the current directory would make
+    ``haze status`` from a subdirectory say "no active warning". An empty
+    file there is found too, and then refused: never skipped for another.
     """
     return find_upward(DEFAULT_JOURNAL, start) or (start or Path.cwd()).resolve() / DEFAULT_JOURNAL
 
@@ -364,15 +400,21 @@ class Journal:
     """A connection to one journal file.
 
     Reading never creates anything: a journal that does not exist yet reads as
-    empty. The file, its directory and the schema are created by the first
-    :meth:`transaction`.
+    empty. Nothing writes a journal that does not exist either, unless asked
+    to: ``Journal(path, create=True)`` makes one (whole, with its schema,
+    :func:`create_journal`) at the first :meth:`transaction`. An existing file
+    that is not a haze journal — an empty file included — is refused, never
+    taken as a new journal (SPEC §10).
     """
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, create: bool = False) -> None:
         self.path = Path(path)
         self._conn: sqlite3.Connection | None = None
+        self._writable = False
         self.mode = ""  # the journal_mode in use: wal or delete
         self.created = False  # True when this connection created the file (a new journal)
+        self.create = create
+        self._rollback_hooks: list[Callable[[], None]] = []
 
     # -- connection ---------------------------------------------------------
 
@@ -388,58 +430,65 @@ class Journal:
             self._conn = None
 
     def _fail(self, exc: BaseException, doing: str) -> JournalError:
-        return JournalError(f"{self.path}: cannot {doing} the journal: {exc}")
+        return JournalError(f"{self.path}: cannot {doing} the journal: {explain_failure(self.path, exc)}")
 
     def _connect(self, create: bool) -> sqlite3.Connection | None:
-        if self._conn is not None:
+        """The connection: read-only for readers, read-write for ``create`` (a transaction)."""
+        if self._conn is not None and (self._writable or not create):
             return self._conn
-        if not create and not self.path.exists():
+        self.close()
+        if create and not self.path.exists():
+            if not self.create:
+                raise JournalError(f"{self.path}: no journal here; `haze init` starts one (nothing recorded)")
+            self.created = create_journal(self.path)
+        if not self.path.exists():
             return None
-        if self.path.is_dir():
-            raise JournalError(f"{self.path}: is a directory, not a journal file")
-        try:
-            if create:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                self.created = not self.path.exists()
-            # isolation_level=None: transactions are begun and ended here, explicitly.
-            conn = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT, isolation_level=None)
-        except (OSError, sqlite3.Error) as exc:
-            raise self._fail(exc, "open") from None
-        conn.row_factory = sqlite3.Row
-        try:
-            conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
-            self.mode = _set_journal_mode(conn)
-            conn.execute("PRAGMA synchronous = FULL")  # a recorded warning survives a power cut
-            conn.execute("PRAGMA foreign_keys = ON")
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-        except sqlite3.DatabaseError as exc:
-            conn.close()
-            raise JournalError(f"{self.path}: not a haze journal ({exc})") from None
-        if version > SCHEMA_VERSION:
-            conn.close()
-            raise JournalError(f"{self.path}: written by a newer haze (journal schema {version}, this haze "
-                               f"knows {SCHEMA_VERSION}); upgrade haze")
-        self._conn = conn
+        _check_file(self.path)
+        conn = open_journal(self.path, write=create)
+        self.mode = str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower()
+        self._conn, self._writable = conn, create
         return conn
-
-    def _schema_ready(self, conn: sqlite3.Connection) -> bool:
-        """True when the schema exists; raise when the file is some other database."""
-        if conn.execute("PRAGMA user_version").fetchone()[0] in (1, SCHEMA_VERSION):
-            return True
-        tables = conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0]
-        if tables:
-            raise JournalError(f"{self.path}: not a haze journal (an SQLite database with other tables)")
-        return False
 
     def _reader(self) -> sqlite3.Connection | None:
         """The connection for reading, or None when there is nothing to read yet."""
         try:
-            conn = self._connect(create=False)
-            if conn is None or not self._schema_ready(conn):
-                return None
+            return self._connect(create=False)
         except sqlite3.Error as exc:
             raise self._fail(exc, "read") from None
-        return conn
+
+    def on_rollback(self, hook: Callable[[], None]) -> None:
+        """Call ``hook`` if the current transaction does not commit (clean up files made for it)."""
+        self._rollback_hooks.append(hook)
+
+    def discard_new(self) -> None:
+        """Remove the journal this connection created, with nothing in it (a failed first activation).
+
+        Only a journal :attr:`created` here and holding no activation is removed,
+        so a failed first run leaves no empty journal whose existence would hide
+        the "a new journal" question next time (issue 17 item 16).
+        """
+        if not self.created:
+            return
+        self.close()
+        try:
+            # Exclusively, so that no other haze can be inside a transaction on it while it goes.
+            conn = sqlite3.connect(str(self.path), timeout=0, isolation_level=None)
+        except sqlite3.Error:
+            return
+        try:
+            conn.execute("BEGIN EXCLUSIVE")
+            if conn.execute("SELECT (SELECT count(*) FROM activations) + (SELECT count(*) FROM lifts)").fetchone()[0]:
+                return
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                with contextlib.suppress(OSError):
+                    os.unlink(f"{self.path}{suffix}")
+        except sqlite3.Error:
+            return  # busy or unreadable: leave it
+        finally:
+            conn.close()
+        with contextlib.suppress(OSError):
+            self.path.parent.rmdir()  # .haze/, if this run made it and nothing else is in it
+        self.created = False
 
     # -- writing ------------------------------------------------------------
 
@@ -449,19 +498,20 @@ class Journal:
         """One write transaction (``BEGIN IMMEDIATE``): all of it is recorded, or none.
 
         When another haze holds the journal, ``on_wait`` is called once and the
-        transaction waits up to ``wait`` seconds for it.
+        transaction waits up to ``wait`` seconds for it. If it does not commit,
+        the hooks given to :meth:`on_rollback` run.
         """
         conn = self._connect(create=True)
         assert conn is not None
+        self._rollback_hooks = []
         self._begin(conn, wait, on_wait)
         try:
-            if not self._schema_ready(conn):
-                for statement in _SCHEMA.split(";"):
-                    if statement.strip():
-                        conn.execute(statement)
-            if conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+            if conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:  # a schema-1 journal
                 receipts.create(conn)
                 conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            for statement in _EXTRA_SCHEMA.split(";"):
+                if statement.strip():
+                    conn.execute(statement)
             conn.execute(SEASON_SCHEMA)  # a journal made before season controls: add their table (IF NOT EXISTS)
             yield self
         except BaseException as exc:
@@ -469,9 +519,14 @@ class Journal:
                 conn.execute("ROLLBACK")
             except sqlite3.Error:
                 pass  # already rolled back by SQLite itself
+            self._rolled_back()
             if isinstance(exc, sqlite3.IntegrityError) and "activations.state" in str(exc):
                 # the partial unique index refused a second active warning
                 raise JournalError(f"{self.path}: another warning is already active; nothing recorded") from None
+            if isinstance(exc, sqlite3.IntegrityError):
+                # SQLite's text ("UNIQUE constraint failed: notices…") means nothing to a duty officer
+                raise JournalError(f"{self.path}: the journal refused a record that would repeat an id or a "
+                                   "notice number; nothing recorded") from None
             if isinstance(exc, sqlite3.Error):
                 raise self._fail(exc, "write") from None
             raise
@@ -482,7 +537,15 @@ class Journal:
                 conn.execute("ROLLBACK")
             except sqlite3.Error:
                 pass
+            self._rolled_back()
             raise self._fail(exc, "write") from None
+        self._rollback_hooks = []
+
+    def _rolled_back(self) -> None:
+        hooks, self._rollback_hooks = self._rollback_hooks, []
+        for hook in reversed(hooks):
+            with contextlib.suppress(Exception):  # clean-up must never hide the real failure
+                hook()
 
     def _begin(self, conn: sqlite3.Connection, wait: float,
                on_wait: Callable[[], None] | None) -> None:
@@ -550,6 +613,7 @@ class Journal:
              _dumps(r.pollutants), int(r.ok), r.notice_dir, r.manifest_sha256, r.notice_count, r.user,
              _stamp(r.recorded), _stamp(r.closed_at), r.superseded_by),
         )
+        self._sequence(r.id, r.kind)
 
     def close_activation(self, activation_id: str, state: str, at: datetime,
                          superseded_by: str | None = None) -> None:
@@ -568,6 +632,19 @@ class Journal:
             (r.id, r.activation_id, _stamp(r.at), r.notice_dir, r.manifest_sha256, r.notice_count, r.user,
              _stamp(r.recorded)),
         )
+        self._sequence(r.id, LIFT)
+
+    def insert_void(self, record: "VoidRecord") -> None:
+        """Record that an activation is void; close it (as superseded by the void) if it is active."""
+        r = record
+        self._execute("INSERT INTO voids (id, activation_id, at, reason, user, recorded) VALUES (?, ?, ?, ?, ?, ?)",
+                      (r.id, r.activation_id, _stamp(r.at), r.reason, r.user, _stamp(r.recorded)))
+        self._execute("UPDATE activations SET state = 'superseded', closed_at = ?, superseded_by = ?"
+                      " WHERE id = ? AND state = 'active'", (_stamp(r.at), r.id, r.activation_id))
+        self._sequence(r.id, VOID)
+
+    def _sequence(self, event_id: str, kind: str) -> None:
+        self._execute("INSERT INTO events (id, kind) VALUES (?, ?)", (event_id, kind))
 
     def insert_season(self, r: SeasonRecord) -> None:
         self._execute(
@@ -577,6 +654,7 @@ class Journal:
             (r.id, r.kind, r.state, r.season, r.start, r.until, r.list_path, r.list_sha256, _dumps(r.list_info),
              r.policy, _dumps(r.summary), _dumps(r.plan), r.notice_dir, r.manifest_sha256, r.notice_count, r.user,
              _stamp(r.recorded), r.superseded_by))
+        self._sequence(r.id, r.kind)  # history's order is the journal's own sequence
 
     def supersede_season(self, old_id: str, new_id: str) -> None:
         """A new 错峰 plan for the same season replaces the old one (SPEC §15)."""
@@ -598,6 +676,12 @@ class Journal:
 
     def insert_notices(self, notices: list[NoticeRecord]) -> None:
         assert self._conn is not None and self._conn.in_transaction
+        seen: dict[str, str] = {}
+        for n in notices:  # say who, instead of SQLite's "UNIQUE constraint failed" (issue 17.10)
+            if n.enterprise_id in seen:
+                raise JournalError(f"{self.path}: enterprise {n.enterprise_id} ({n.name}) would get two notices "
+                                   f"in {n.issue_id} ({seen[n.enterprise_id]} and {n.number}); nothing recorded")
+            seen[n.enterprise_id] = n.number
         self._conn.executemany(
             "INSERT INTO notices (issue_id, seq, number, enterprise_id, name, file) VALUES (?, ?, ?, ?, ?, ?)",
             [(n.issue_id, n.seq, n.number, n.enterprise_id, n.name, n.file) for n in notices],
@@ -620,10 +704,41 @@ class Journal:
 
     def activation(self, activation_id: str) -> ActivationRecord | None:
         rows = self._query("SELECT * FROM activations WHERE id = ?", (activation_id,))
-        return ActivationRecord.from_row(rows[0]) if rows else None
+        return self._voided(ActivationRecord.from_row(rows[0])) if rows else None
 
     def activations(self) -> list[ActivationRecord]:
-        return [ActivationRecord.from_row(r) for r in self._query("SELECT * FROM activations ORDER BY rowid")]
+        return [self._voided(ActivationRecord.from_row(r))
+                for r in self._query("SELECT * FROM activations ORDER BY rowid")]
+
+    def _has(self, table: str) -> bool:
+        return bool(self._query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)))
+
+    def voids(self) -> list["VoidRecord"]:
+        if not self._has("voids"):
+            return []
+        return [VoidRecord(id=r["id"], activation_id=r["activation_id"], at=datetime.fromisoformat(r["at"]),
+                           reason=r["reason"], user=r["user"], recorded=datetime.fromisoformat(r["recorded"]))
+                for r in self._query("SELECT * FROM voids ORDER BY rowid")]
+
+    def void_of(self, activation_id: str) -> "VoidRecord | None":
+        return next((v for v in self.voids() if v.activation_id == activation_id), None)
+
+    def _voided(self, record: ActivationRecord) -> ActivationRecord:
+        from dataclasses import replace
+
+        if record.state == ACTIVE or record.superseded_by is None or not self._has("voids"):
+            return record
+        if self._query("SELECT 1 FROM voids WHERE activation_id = ?", (record.id,)):
+            return replace(record, state=VOID)
+        return record
+
+    def last_event_time(self) -> datetime | None:
+        """The latest time any recorded event names (a start, a lift, a void): nothing may begin before it."""
+        events = self.history()
+        void = {e.id for e in events if e.kind != LIFT and e.kind != VOID and e.state == VOID}
+        # A voided activation's times are the mistake being corrected (a start in 2062): they bind nothing.
+        times = [e.when for e in events if e.id not in void and e.activation_id not in void]
+        return max(times) if times else None
 
     def lifts(self) -> list[LiftRecord]:
         return [LiftRecord.from_row(r) for r in self._query("SELECT * FROM lifts ORDER BY rowid")]
@@ -664,9 +779,17 @@ class Journal:
         levels = {a.id: a.level for a in self.activations()}
         events += [_lift_event(lift, levels[lift.activation_id]) for lift in self.lifts()]
         events += [_season_event(s) for s in self.seasons()]
-        # Writes are serialised by the lock, so the recording times are in order; the
-        # index is a tie-break for equal stamps (an activation before its own lift).
-        ordered = [e for _, _, e in sorted((e.recorded, i, e) for i, e in enumerate(events))]
+        events += [_void_event(v, levels[v.activation_id]) for v in self.voids()]
+        # The journal's own sequence (table events) decides the order, never the wall clock, which
+        # may have been stepped back (issue 17.8). Events recorded before the sequence existed come
+        # first, by recording time (writes are serialised, so those stamps were in order then).
+        sequence = {r["id"]: r["seq"] for r in self._query("SELECT id, seq FROM events")} \
+            if self._has("events") else {}
+        def order(item: tuple[int, Event]) -> tuple[int, int, datetime, int]:
+            i, e = item
+            return (1, sequence[e.id], e.recorded, i) if e.id in sequence else (0, 0, e.recorded, i)
+
+        ordered = [e for _, e in sorted(enumerate(events), key=order)]
         return ordered[-limit:] if limit else ordered
 
 
@@ -685,6 +808,23 @@ def _season_event(s: SeasonRecord) -> Event:
     return Event(kind=s.kind, id=s.id, level=None, when=datetime.fromisoformat(f"{s.start}T00:00:00+08:00"),
                  recorded=s.recorded, user=s.user, notice_dir=s.notice_dir, notice_count=s.notice_count,
                  until=datetime.fromisoformat(f"{s.until}T23:59:00+08:00"), state=s.state)
+
+
+@dataclass(frozen=True)
+class VoidRecord:
+    """An activation declared void (作废) by an officer, with why."""
+
+    id: str
+    activation_id: str
+    at: datetime
+    reason: str
+    user: str
+    recorded: datetime
+
+
+def _void_event(void: VoidRecord, level: Level) -> Event:
+    return Event(kind=VOID, id=void.id, level=level, when=void.at, recorded=void.recorded, user=void.user,
+                 notice_dir="", notice_count=0, activation_id=void.activation_id)
 
 
 def _dumps(value: Any) -> str:
@@ -720,3 +860,248 @@ def _skip_to(prefix: str, year: int, last: int, first: int) -> int:
         raise UsageError(f"--first-number {first}: {prefix}〔{year}〕1号 to {prefix}〔{year}〕{last}号 are already "
                          f"recorded in this journal; give {last + 1} or more (nothing written or recorded)")
     return first - 1
+
+
+# -- creating and opening the file ----------------------------------------------------
+# A journal is made whole in a hidden file beside its place and linked into it, so no
+# reader ever meets a half-made one, and an empty or foreign file at the place is never
+# mistaken for a new journal. Opening probes the first read: where WAL's shared memory
+# cannot work (FAT on a USB stick, some FUSE and network file systems) the journal is
+# switched to the rollback journal (DELETE) instead of failing with "disk I/O error".
+
+#: tests replace it to run SQLite's own VFS without shared memory ("unix-none")
+_URI_EXTRA = ""
+
+
+def create_journal(path: Path) -> bool:
+    """Create an empty journal at ``path`` (schema and version); False when one is already there.
+
+    An existing file is checked, never replaced: :func:`open_journal` refuses
+    one that is not a haze journal.
+    """
+    parent = path.parent
+    if os.path.lexists(parent) and not parent.is_dir():
+        raise JournalError(f"{parent}: is a file, not a directory; haze keeps its journal in it — move that "
+                           "file away, or give --journal PATH")
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise JournalError(f"{parent}: cannot make the journal's directory: {explain_failure(parent, exc)}") from None
+    if os.path.lexists(path):
+        _check_file(path)
+        open_journal(path, write=False).close()
+        return False
+    import tempfile
+
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".new", dir=parent)
+    os.close(fd)
+    temp = Path(name)
+    try:
+        _build(temp)
+        with open(temp, "rb") as handle:
+            os.fsync(handle.fileno())
+        placed = _link_new(temp, path)
+        _fsync_dir(parent)
+    except (OSError, sqlite3.Error) as exc:
+        raise JournalError(f"{path}: cannot create the journal: {explain_failure(path, exc)}") from None
+    finally:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            with contextlib.suppress(OSError):
+                os.unlink(f"{temp}{suffix}")
+    if not placed:  # another haze made it meanwhile: use theirs, if it is a journal
+        _check_file(path)
+        open_journal(path, write=False).close()
+    return placed
+
+
+def _build(temp: Path) -> None:
+    """The schema in ``temp``; WAL when this file system's shared memory works, else DELETE."""
+    for wal in (True, False):
+        conn = sqlite3.connect(str(temp), isolation_level=None)
+        try:
+            if wal and _set_journal_mode(conn) != "wal":
+                continue
+            if not wal:
+                conn.execute("PRAGMA journal_mode = DELETE")
+            conn.execute("BEGIN IMMEDIATE")
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+            receipts.create(conn)
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            conn.execute("COMMIT")
+            conn.execute("SELECT count(*) FROM activations").fetchone()
+            return
+        except sqlite3.OperationalError:
+            if not wal:
+                raise
+        finally:
+            conn.close()
+        # WAL failed on this file system: start again, in DELETE mode
+        for suffix in ("", "-wal", "-shm"):
+            with contextlib.suppress(OSError):
+                os.unlink(f"{temp}{suffix}")
+        Path(temp).touch()
+
+
+def _link_new(temp: Path, path: Path) -> bool:
+    """Put ``temp`` at ``path`` unless something is there; False if it is."""
+    try:
+        os.link(temp, path)
+    except FileExistsError:
+        return False
+    except OSError:  # no hard links (FAT, some shares): check, then move
+        if os.path.lexists(path):
+            return False
+        os.replace(temp, path)
+    return True
+
+
+def _fsync_dir(directory: Path) -> None:
+    flags = getattr(os, "O_DIRECTORY", None)
+    if flags is None:
+        return
+    with contextlib.suppress(OSError):
+        fd = os.open(directory, os.O_RDONLY | flags)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _check_file(path: Path) -> None:
+    """Refuse what is plainly no journal before SQLite sees it: a directory, a device, an empty file."""
+    try:
+        info = path.stat()
+    except OSError as exc:
+        raise JournalError(f"{path}: cannot open the journal: {explain_failure(path, exc)}") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise JournalError(f"{path}: is a directory, not a journal file")
+    if not stat.S_ISREG(info.st_mode):
+        raise JournalError(f"{path}: not a regular file, so not a haze journal")
+    if info.st_size == 0:
+        raise JournalError(
+            f"{path}: is an empty file (0 bytes), not a haze journal — a failed copy or restore, or a full "
+            "disk? It is never taken as a new journal: restore the journal from a backup; only if no "
+            "warning was ever recorded here, delete the file and run `haze init`")
+
+
+def open_journal(path: Path, *, write: bool) -> sqlite3.Connection:
+    """A checked connection to the journal at ``path``; ``write`` False never writes it.
+
+    The first read is the probe: it fails where the file system cannot give
+    WAL its shared memory (FAT on a USB stick, some FUSE and network mounts),
+    and where the medium is read-only or full. Then, in turn: a reader opens
+    read-only; either opens in exclusive locking mode, which needs no shared
+    memory, and a writer switches the journal to the rollback journal for good
+    (:func:`_switch_to_delete`); a reader of a read-only medium whose ``-wal``
+    holds nothing reads the main file as it is (``immutable``). What still
+    fails is said in the officer's words (:func:`explain_failure`).
+    """
+    attempts = [("rw", False)] + ([] if write else [("ro", False)]) + [("rw" if write else "ro", True)]
+    first: sqlite3.OperationalError | None = None
+    for mode, exclusive in attempts:
+        try:
+            conn = _sqlite(path, mode, exclusive=exclusive)
+        except sqlite3.OperationalError as exc:
+            if _is_busy(exc):
+                raise JournalError(f"{path}: the journal is busy (another haze holds it); try again") from None
+            first = first or exc
+            continue
+        except sqlite3.DatabaseError as exc:
+            raise JournalError(f"{path}: not a haze journal ({exc})") from None
+        if exclusive and write:
+            try:
+                _switch_to_delete(conn, path)
+            except sqlite3.OperationalError as exc:
+                conn.close()
+                first = exc
+                break
+        return conn
+    if not write and _wal_is_empty(path):
+        with contextlib.suppress(sqlite3.OperationalError):
+            return _sqlite(path, "ro", "&immutable=1")
+    assert first is not None
+    raise JournalError(f"{path}: cannot open the journal: {explain_failure(path, first)}")
+
+
+def _sqlite(path: Path, mode: str, extra: str = "", *, exclusive: bool = False) -> sqlite3.Connection:
+    """Connect and probe; the connection is closed again if anything fails."""
+    from urllib.parse import quote
+
+    uri = f"file:{quote(str(path.absolute()))}?mode={mode}{extra}{_URI_EXTRA}"
+    # isolation_level=None: transactions are begun and ended here, explicitly.
+    conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT, isolation_level=None)
+    try:
+        conn.row_factory = sqlite3.Row
+        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
+        if exclusive:  # before anything reads the file: WAL's index then lives in this process's memory
+            conn.execute("PRAGMA locking_mode = EXCLUSIVE")
+        conn.execute("PRAGMA synchronous = FULL")  # a recorded warning survives a power cut
+        conn.execute("PRAGMA foreign_keys = ON")
+        _probe(conn, path)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _probe(conn: sqlite3.Connection, path: Path) -> None:
+    """The first read: the version and the tables; raise JournalError if it is no haze journal."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if version > SCHEMA_VERSION:
+        raise JournalError(f"{path}: written by a newer haze (journal schema {version}, this haze "
+                           f"knows {SCHEMA_VERSION}); upgrade haze")
+    if 1 <= version <= SCHEMA_VERSION and {"activations", "lifts", "notices", "counters"} <= tables:
+        return  # a schema-1 journal gains the follow-up tables at its next write (Journal.transaction)
+    what = "an SQLite database with other tables" if tables else "an SQLite database with no haze tables"
+    raise JournalError(f"{path}: not a haze journal ({what}); it is never taken as a new journal")
+
+
+def _switch_to_delete(conn: sqlite3.Connection, path: Path) -> None:
+    """WAL without shared memory: checkpoint it into the main file and use the rollback journal from now on.
+
+    Holding the exclusive lock, no other WAL user can exist, so the ``-shm``
+    file left behind is removed too. Later runs need no shared memory at all.
+    """
+    mode = str(conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0]).lower()
+    conn.execute("PRAGMA locking_mode = NORMAL")
+    conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # releases the exclusive lock
+    if mode == "delete":
+        with contextlib.suppress(OSError):
+            os.unlink(f"{path}-shm")
+
+
+def _wal_is_empty(path: Path) -> bool:
+    try:
+        return os.path.getsize(f"{path}-wal") == 0
+    except OSError:
+        return True  # no -wal file
+
+
+def explain_failure(path: Path, exc: BaseException) -> str:
+    """What is wrong, in the officer's words: the disk is full, the medium read-only, no permission.
+
+    SQLite says "disk I/O error" or "unable to open database file" for all of
+    them, which reads like a broken journal: an officer might replace a healthy
+    one. The file system is asked instead.
+    """
+    folder = path if path.is_dir() else path.parent
+    errno_ = getattr(exc, "errno", None)
+    text = str(getattr(exc, "strerror", None) or exc)
+    import errno as errnos
+
+    try:
+        fs = os.statvfs(folder)
+    except (OSError, AttributeError):  # no statvfs (Windows) or the folder is gone
+        fs = None
+    if errno_ == errnos.EROFS or (fs is not None and fs.f_flag & getattr(os, "ST_RDONLY", 1)):
+        return f"the file system holding {folder} is read-only ({text})"
+    if errno_ == errnos.ENOSPC or "full" in text.lower() or (fs is not None and fs.f_bavail * fs.f_frsize < 65536):
+        free = "" if fs is None else f", {fs.f_bavail * fs.f_frsize // 1024} KiB free"
+        return f"the disk holding {folder} is full{free} ({text}); free space and run again"
+    if errno_ in (errnos.EACCES, errnos.EPERM) or not os.access(folder, os.W_OK) or \
+            (path.exists() and not os.access(path, os.W_OK)):
+        return f"no permission to write {path if path.exists() else folder} ({text})"
+    return text

@@ -30,12 +30,12 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, Sequence, overload
 
 from haze.core.errors import HazeError, TemplateError, UsageError
 from haze.core.labels import REASON_LABELS, SOURCE_LABELS, kind_label, label
 from haze.core.model import POLLUTANTS, Level
-from haze.io.fsio import fsync_directory, fsync_files
+from haze.io.fsio import SyncedWriter, fsync_directory
 
 if TYPE_CHECKING:  # the engine and jinja2 are imported when rendering, not with this module
     from importlib.resources.abc import Traversable
@@ -170,6 +170,31 @@ def _autoescaper(fmt: str | None) -> Callable[[str | None], bool]:
     return autoescape
 
 
+@functools.cache
+def _environment_class() -> type:
+    """Jinja's immutable sandbox, with a quicker way to the same answer for a key of a plain dict.
+
+    ``{{ enterprise.name }}`` on a dict makes the sandbox try the attribute
+    first, fail with an AttributeError, then take the item: half the time of
+    rendering 50,000 notices went to raising and catching those errors. A key
+    of an exact ``dict`` that is not one of dict's own attribute names (which
+    the sandbox would find first, and then check) gives the item directly,
+    as the sandbox would; everything else goes through the sandbox unchanged.
+    """
+    from haze.render.sandbox import bounded_environment_class
+
+    dict_attributes = frozenset(dir(dict))
+
+    # ImmutableSandboxedEnvironment with bounded sizes (issue 17.13: "x" * 10**10 took 12 GB)
+    class NoticeEnvironment(bounded_environment_class()):  # type: ignore[misc]
+        def getattr(self, obj: Any, attribute: str) -> Any:
+            if type(obj) is dict and attribute in obj and attribute not in dict_attributes:
+                return obj[attribute]
+            return super().getattr(obj, attribute)
+
+    return NoticeEnvironment
+
+
 def make_environment(*, lang: str = "zh", fmt: str | None = None, templates: Path | None = None) -> Environment:
     """The one Jinja environment factory: sandboxed, strict, HTML escaped, user templates first.
 
@@ -177,11 +202,10 @@ def make_environment(*, lang: str = "zh", fmt: str | None = None, templates: Pat
     the escaping), so every template is compiled once per run.
     """
     from jinja2 import StrictUndefined
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
 
     if templates is not None and not Path(templates).is_dir():
         raise TemplateError(f"{templates}: templates directory not found")
-    env = ImmutableSandboxedEnvironment(
+    env = _environment_class()(
         loader=_loader_class()(Path(templates) if templates is not None else None, package_templates()),
         undefined=StrictUndefined,
         autoescape=_autoescaper(fmt),
@@ -259,9 +283,35 @@ def cut_text(cut: float, lang: str = "zh") -> str:
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&]|^#)")
 
 
+#: Block syntax at the start of a value (issue 17.18): a rule or setext underline (``---``, ``===``),
+#: a list marker (``+ x``, ``- x``, ``1. x``, ``1) x``); "#" and ">" are escaped anywhere already.
+_MD_BLOCK_START = re.compile(r"^(\s*)(?:([-+=])(?=[-=\s]|$)|(\d{1,9})([.)])(?=\s|$))")
+#: Bare URLs (GFM autolinks, markdown-it linkify): escaping the ":" of "://" and the "." of "www."
+#: splits the text so no renderer sees a link; it still reads as written.
+_MD_AUTOLINK = re.compile(r"(?i)(?<=[a-z0-9])(:)(?=//)|(?<![\w.])(www)(\.)")
+
+
 def md_escape(text: Any) -> str:
-    """Backslash-escape Markdown punctuation, so list text never becomes markup, HTML or a table cell break."""
-    return _MD_SPECIAL.sub(r"\\\1", str(text))
+    """Backslash-escape Markdown punctuation, so list text never becomes markup, HTML or a table cell break.
+
+    Also the block syntax a value could start (a rule, a nested list) and bare
+    URLs: an action ``---`` or ``1. x`` stays one sentence of the notice, and a
+    URL a list carries is text, never a link an enterprise is invited to follow.
+    """
+    text = str(text)
+    # Most values (names, numbers) have nothing to escape: a search is much cheaper than re.sub's template call.
+    escaped = _MD_SPECIAL.sub(r"\\\1", text) if _MD_SPECIAL.search(text) else text
+    escaped = _MD_BLOCK_START.sub(_block_escape, escaped, count=1)
+    if "//" not in escaped and "www" not in escaped.lower():
+        return escaped
+    return _MD_AUTOLINK.sub(lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\{m[3]}", escaped)
+
+
+def _block_escape(match: re.Match[str]) -> str:
+    lead = match[1]
+    if match[2]:
+        return f"{lead}\\{match[2]}"
+    return f"{lead}{match[3]}\\{match[4]}"
 
 
 def display_width(text: str) -> int:
@@ -589,8 +639,11 @@ class _Templates:
         from jinja2 import TemplateNotFound, TemplateSyntaxError, UndefinedError
         from jinja2.exceptions import SecurityError
 
+        from haze.render.sandbox import time_limit
+
         try:
-            return work()
+            with time_limit(name):  # a looping template fails in seconds and the journal's lock is released
+                return work()
         except TemplateError:
             raise
         except TemplateSyntaxError as exc:
@@ -659,7 +712,7 @@ def templates_for(env: Environment, lang: str, fmt: str, kinds: dict[str, str]) 
     return _TextTemplates(env, lang, fmt, kinds)
 
 
-def _sms(base: dict[str, Any], rows: list[dict[str, Any]], lang: str,
+def _sms(base: dict[str, Any], rows: Sequence[dict[str, Any]], lang: str,
          on_missing: Callable[[list[dict[str, str]]], None] | None) -> Iterator[tuple[str, str]]:
     """``sms.csv`` beside every notice set (haze.render.sms); ``on_missing`` hears who has no phone."""
     from haze.render.sms import SMS_FILE, sms_csv
@@ -711,20 +764,30 @@ def render_activation(result: LevelResult, enterprise_list: EnterpriseList, issu
     if contact is None:
         contact = getattr(enterprise_list.info, "contact", None)
     base = common_context(info, issue, lang, fmt, contact)
-    base["policy"] = {"name": result.policy.name, "title": one_line(result.policy.title),
+    # a bureau's policy file is named by path and sha256 (Policy.record), never by the name it gives itself
+    base["policy"] = {"name": result.policy.record, "title": one_line(result.policy.title),
                       "source": one_line(result.policy.source)}
     base["duties"] = duties_context(result.policy.duties, lang)
     operating = [r for r in result.enterprises if r.reason != IDLE]
     width = _width(len(operating))
-    rows: list[dict[str, Any]] = []
-    for i, r in enumerate(operating):
+
+    def row(i: int) -> dict[str, Any]:
+        r = operating[i]
         enterprise, measures = enterprise_context(r, result.level, result.policy.industry_names, lang,
                                                  policy=result.policy)
-        number = notice_number(enterprise_list.info.doc_prefix, issue.issued.year, issue.first_number + i)
-        rows.append({"index": i + 1, "seq": issue.first_number + i, "number": number,
-                     "file": f"{_file_stem(i + 1, r.enterprise.id, width)}.{fmt}",
-                     "replaces": one_line(issue.replaced_numbers.get(r.enterprise.id, "")),
-                     "enterprise": enterprise, "measures": measures})
+        return {"index": i + 1, "seq": issue.first_number + i, "number": number(i), "file": file(i),
+                "replaces": replaces(r), "enterprise": enterprise, "measures": measures}
+
+    def number(i: int) -> str:
+        return notice_number(enterprise_list.info.doc_prefix, issue.issued.year, issue.first_number + i)
+
+    def file(i: int) -> str:
+        return f"{_file_stem(i + 1, operating[i].enterprise.id, width)}.{fmt}"
+
+    def replaces(r: EnterpriseResult) -> str:
+        return one_line(issue.replaced_numbers.get(r.enterprise.id, ""))
+
+    rows = _Rows(len(operating), row)
 
     def produce() -> Iterator[tuple[str, str | bytes]]:
         for done, row in enumerate(rows, start=1):
@@ -753,10 +816,43 @@ def render_activation(result: LevelResult, enterprise_list: EnterpriseList, issu
         yield from tpl.extras()
         yield from _sms(base, rows, lang, on_missing)
 
-    notices = [{"id": row["enterprise"]["id"], "name": row["enterprise"]["name"], "number": row["number"],
-                "file": row["file"]} | ({"replaces": row["replaces"]} if row["replaces"] else {}) for row in rows]
-    head = _manifest_head(issue, lang, fmt, info, result.policy.name, notices)
+    # the same values as each row's (enterprise_context: one_line of the id and name), without building the rows
+    notices = [{"id": one_line(r.enterprise.id), "name": one_line(r.enterprise.name), "number": number(i),
+                "file": file(i)} | ({"replaces": text} if (text := replaces(r)) else {})
+               for i, r in enumerate(operating)]
+    head = _manifest_head(issue, lang, fmt, info, result.policy.record, notices)
     return write_notice_set(Path(parent), issue.id, produce(), head, len(rows), notices, dry_run)
+
+
+class _Rows(Sequence[dict[str, Any]]):
+    """The notices' rows, each built when a template asks for it: 50,000 of them held at once took 180 MB.
+
+    The notices read each row once, in order, and the index reads them all
+    again: building a row twice costs less than holding every one (see
+    docs/performance.md). A row is a plain dict, as documented for templates.
+    """
+
+    def __init__(self, count: int, build: Callable[[int], dict[str, Any]]) -> None:
+        self._size, self._build = count, build
+
+    def __len__(self) -> int:
+        return self._size
+
+    @overload
+    def __getitem__(self, index: int) -> dict[str, Any]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[dict[str, Any]]: ...
+
+    def __getitem__(self, index: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
+        if isinstance(index, slice):
+            return [self._build(i) for i in range(*index.indices(self._size))]
+        if not -self._size <= index < self._size:
+            raise IndexError("notice row out of range")
+        return self._build(index % self._size)
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return (self._build(i) for i in range(self._size))
 
 
 def render_lift(notified: list[dict], lst_info: Any, issue: Issue, parent: Path, *, lang: str = "zh",
@@ -851,21 +947,24 @@ def _manifest_bytes(head: dict[str, Any], hashes: dict[str, str]) -> bytes:
     return (dumps(head | {"files": hashes}) + "\n").encode("utf-8")
 
 
-def _bytes(content: str | bytes) -> bytes:
-    """A file's bytes: binary formats (docx, pdf) come as bytes, text as str (UTF-8)."""
-    return content if isinstance(content, bytes) else content.encode("utf-8")
-
-
 def write_notice_set(parent: Path, name: str, produce: Iterator[tuple[str, str | bytes]], head: dict[str, Any],
                      count: int, notices: list[dict[str, str]], dry_run: bool) -> NoticeSet:
-    """Render every file into a hidden directory beside the target, fsync them all, then rename it into place."""
+    """Write every file ``produce`` yields into a hidden directory beside the target, then rename it into place.
+
+    ``produce`` yields ``(file name, content)``; text is written as UTF-8,
+    bytes (a DOCX or PDF format) as they are. Each file is hashed from the
+    bytes written, as it is written (the manifest never reads a file back),
+    and handed to :class:`~haze.io.fsio.SyncedWriter`, whose threads write
+    and fsync it while the next one renders; the directory is fsynced once
+    all are on disk, and only then renamed into place.
+    """
     target = parent / name
     if os.path.lexists(target):
         raise HazeError(f"{target} already exists: notices are never overwritten")
     hashes: dict[str, str] = {}
     if dry_run:
         for filename, content in produce:
-            hashes[filename] = _sha256(_bytes(content))
+            hashes[filename] = _sha256(_as_bytes(content))
         manifest = _manifest_bytes(head, hashes)
         return NoticeSet(target, [target / f for f in hashes] + [target / MANIFEST], _sha256(manifest), count,
                          notices)
@@ -874,14 +973,14 @@ def write_notice_set(parent: Path, name: str, produce: Iterator[tuple[str, str |
     try:
         work = Path(tempfile.mkdtemp(prefix=f".{name}.tmp-", dir=parent))
         work.chmod(0o777 & ~_umask())  # mkdtemp makes it private; the notices are for the whole office
-        for filename, content in produce:
-            data = _bytes(content)
-            (work / filename).write_bytes(data)
-            hashes[filename] = _sha256(data)
-        manifest = _manifest_bytes(head, hashes)
-        (work / MANIFEST).write_bytes(manifest)
-        fsync_files([work / f for f in hashes] + [work / MANIFEST])
-        fsync_directory(work)  # the names of the files, before the directory is renamed into place
+        with SyncedWriter(work) as writer:
+            for filename, content in produce:
+                data = _as_bytes(content)
+                hashes[filename] = _sha256(data)
+                writer.write(filename, data)
+            manifest = _manifest_bytes(head, hashes)
+            writer.write(MANIFEST, manifest)
+            writer.finish()  # every file's bytes, then the directory's names
         if os.path.lexists(target):  # another run got there while we rendered
             raise HazeError(f"{target} already exists: notices are never overwritten")
         os.rename(work, target)
@@ -898,13 +997,8 @@ def write_notice_set(parent: Path, name: str, produce: Iterator[tuple[str, str |
     return NoticeSet(target, [target / f for f in hashes] + [target / MANIFEST], _sha256(manifest), count, notices)
 
 
-
-
-
-
-
-
-
+def _as_bytes(content: str | bytes) -> bytes:
+    return content.encode("utf-8") if isinstance(content, str) else content
 
 
 def _umask() -> int:

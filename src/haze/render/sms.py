@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import datetime
+from collections.abc import Sequence
 from typing import Any
 
 SMS_FILE = "sms.csv"
@@ -93,7 +94,7 @@ def _cell(value: str) -> str:
     return "'" + value if value.startswith(_FORMULA) else value
 
 
-def sms_csv(base: dict[str, Any], rows: list[dict[str, Any]], lang: str) -> tuple[str, list[dict[str, str]]]:
+def sms_csv(base: dict[str, Any], rows: Sequence[dict[str, Any]], lang: str) -> tuple[str, list[dict[str, str]]]:
     """(the file's text, the enterprises without a phone: ``id``, ``name``, ``number``)."""
     authority = base["bureau"]["name"]
     issue = base["issue"]

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from haze.commands.plan import Outcome as PlanOutcome
     from haze.commands.status import Outcome as StatusOutcome
     from haze.commands.validate import Outcome as ValidateOutcome
+    from haze.commands.void import Outcome as VoidOutcome
     from haze.io.journal import Event
     from haze.core.model import Level
 
@@ -86,8 +87,7 @@ def print_activation(outcome: ActivateOutcome) -> None:
     say(console, f"{outcome.notices.count} notices{numbers} in {directory} (index and manifest.json beside them)")
     say(console, f"recorded in {esc(outcome.journal)}")
     if outcome.new_journal:
-        say(console, "[bold]a new journal[/]: no .haze/journal.db was found here or in a parent directory; "
-                     "if the bureau keeps one elsewhere, run haze from there or give --journal")
+        say(console, f"[bold]a new journal[/]: {esc(outcome.journal)}; its notice numbers began at 1")
 
 
 def shortfall_panel(outcome: ActivateOutcome) -> None:
@@ -156,7 +156,10 @@ def print_status(outcome: StatusOutcome) -> None:
     if outcome.follow_up:
         rows.insert(-1, ("follow-up", follow_up_line(outcome.follow_up)))
     console = stdout_console()
-    say(console, f"[bold]ACTIVE: {level.value} ({level.zh}预警, {level.response}响应)[/]")
+    # Past its own end the warning is over for the enterprises (their notices said so): EXPIRED, not
+    # ACTIVE, although the journal keeps it open until the next lift or activation closes it (18.7).
+    state = "EXPIRED" if outcome.ended else "ACTIVE"
+    say(console, f"[bold]{state}: {level.value} ({level.zh}预警, {level.response}响应)[/]")
     for key, value in rows:
         say(console, f" [bold]{key:<12}[/]{value}")
 
@@ -215,7 +218,7 @@ def history_table(found: list[Event], wide: bool, columns: list[str] | None = No
             "event": event.kind,
             "level": f"{event.previous_level.value}→{event.level.value}" if event.previous_level and event.level
             else (event.level.value if event.level else "—"),  # an ozone episode or 错峰 plan has no level
-            "until": when(event.until) if event.until else ("" if event.kind == "lift" else "—"),
+            "until": when(event.until) if event.until else ("" if event.kind in ("lift", "void") else "—"),
             "met": "" if event.ok is None else ("yes" if event.ok else "[bold red]NO[/]"),
             "now": event.state or "",
             "notices": str(event.notice_count),
@@ -286,11 +289,35 @@ def print_export(outcome: ExportOutcome) -> None:
                f"{result.level.title} requirement {verdict}")
 
 
+def print_void(outcome: VoidOutcome) -> None:
+    from haze.cli.common import stdout_console
+
+    console = stdout_console()
+    w = outcome.warning
+    numbers = f" ({esc(outcome.notices[0].number)} – {esc(outcome.notices[-1].number)})" if outcome.notices else ""
+    what = f"{w.level.value} ({w.level.zh}预警) activation {esc(w.id)} and its {len(outcome.notices)} notices{numbers}"
+    if outcome.dry_run:
+        say(console, f"[bold]dry run[/]: would void the {what}; nothing written or recorded")
+        return
+    say(console, f"[bold]voided[/] the {what}: recorded as {esc(outcome.id)} in {esc(outcome.journal)}")
+    say(console, "their numbers are not given again; tell the enterprises the notices are void (作废)")
+    if outcome.record_dir is not None:
+        say(console, f"void record: {esc(outcome.record_dir.absolute())}/void.md")
+
+
 def print_list_export(outcome: ExportListOutcome) -> None:
     data = outcome.to_json()
     output = outcome.files[0]
     click.echo(f"wrote {output}: {data['enterprises']} enterprises, {outcome.rows} rows "
                f"(`haze import {output} -o LIST.yaml` reads it back)")
+
+
+def print_init(outcome: Any) -> None:
+    if outcome.created:
+        click.echo(f"a new journal: {outcome.journal}; notice numbers begin at 1")
+    else:
+        click.echo(f"the journal {outcome.journal} is already there ({outcome.activations} activations); "
+                   "left as it was")
 
 
 def follow_up_line(counts: dict[str, int]) -> str:
@@ -363,9 +390,9 @@ PRINTERS: dict[str, Callable[..., None]] = {
     "history": print_history,
     "import_": print_import,
     "export": print_export,
+    "void": print_void,
     "export_list": print_list_export,
-
-
+    "init": print_init,
     "advise": _followup("print_advise"),
     "receipt": _followup("print_receipt"),
     "overdue": _followup("print_overdue"),

@@ -88,7 +88,12 @@ def parse_list(data: bytes, path: str, kind: str = "yaml", digest: str | None = 
         doc, findings = load_yaml(data, path)
         if doc is None:
             return ListReport(path, None, findings, digest)
-        result, more = build(doc, path)
+        aliases = None
+        if b"*" in data:  # an alias may repeat an enterprise: its findings name the alias's line
+            from haze.io.lists.yamlread import alias_lines
+
+            aliases = alias_lines(data)
+        result, more = build(doc, path, aliases)
     elif kind == "csv":
         from haze.io.lists.csvread import read_csv
 

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Callable, Mapping  # not typing's: isinstance() through typing is twice as slow
 from typing import Any
 
 from haze.core import creditcode
+from haze.core.text import clean, unsafe
 from haze.core.findings import Finding, finding
 from haze.core.fmt import cut_label
 from haze.io.lists.yamlread import LDict
@@ -59,19 +61,17 @@ MIN_OPERATING_DAYS = 1e-3
 MAX_TEXT = 1000
 #: what clerks write for "no emission of this pollutant" (the spreadsheet reader's placeholders)
 NO_AMOUNT = frozenset({"—", "——", "–", "-", "－", "/", "无", "n/a", "na", "none"})
-#: C0/C1 controls and bidirectional overrides: they can rewrite a duty officer's
-#: terminal (ANSI escapes) or make a name read backwards in a notice.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_BREAKS = re.compile("[\t\n\r\x0b\x0c]+")
 
 
 class Builder:
     """Collects findings while reading one document; one instance per file."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, alias_lines: dict[int, list[int]] | None = None) -> None:
         self.path = path
         self.findings: list[Finding] = []
         self.enterprise: str | None = None  # id of the enterprise being read
+        # YAML only: anchored node's line → its aliases' lines (haze.io.lists.yamlread.alias_lines)
+        self.alias_lines = alias_lines or {}
 
     # -- reporting -------------------------------------------------------
     def add(self, code: str, message: str, where: Any = None, key: Any = None) -> None:
@@ -111,10 +111,10 @@ class Builder:
         if len(text) > MAX_TEXT:
             self.add("E004", f"{key} is {len(text)} characters long; the limit is {MAX_TEXT}", where, key)
             return text[:MAX_TEXT]
-        if _CONTROL.search(text):
-            self.add("W309", f"{key} holds control characters (line breaks, escape codes…); they were removed",
-                     where, key)
-            text = _CONTROL.sub("", _BREAKS.sub(" ", text)).strip()
+        if unsafe(text):  # escape codes, bidirectional and zero-width characters (haze.core.text)
+            self.add("W309", f"{key} holds control characters (line breaks, escape codes, zero-width or "
+                     "direction marks…); they were removed", where, key)
+            text = clean(text)
         return text
 
     def number(self, data: LDict, key: str, code: str = "E101") -> float | None:
@@ -124,7 +124,8 @@ class Builder:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             value = _numeric_text(value)
             if value is None:
-                self.add("E101", f"{key} must be a number, not {_kind(data.get(key))}", data, key)
+                self.add("E101", f"{key} must be a number, not {_kind(data.get(key))} {data.get(key)!r}"
+                         f"{_number_hint(data.get(key))}", data, key)
                 return None
         if not math.isfinite(value) or value < 0:
             self.add(code, f"{key} must be a finite number ≥ 0, not {value!r}", data, key)
@@ -159,7 +160,7 @@ class Builder:
                 number = _numeric_text(amount)
                 if number is None:
                     self.add("E101", f"emission of {p.value} must be a number in t/a, not {_kind(amount)} "
-                             f"{amount!r}", data, name)
+                             f"{amount!r}{_number_hint(amount)}", data, name)
                     continue
                 amount = number
             if not math.isfinite(amount) or amount < 0:
@@ -317,14 +318,19 @@ class Builder:
         list_data = doc.get("list")
         if isinstance(list_data, Mapping) and parse_bool(list_data.get("strict_ids", True)) is False:
             strict_ids = False
+        repeats: set[int] = set()  # id() of entries already read: a YAML alias repeats the same object
         for item in raw:
             e = self.enterprise_entry(item, doc, strict_ids)
             if e is None:
                 continue
+            line = e.line
+            if id(item) in repeats and self.alias_lines.get(e.line):
+                line = self.alias_lines[e.line].pop(0)  # ``- *ent``: name the alias's line, not the anchor's
+            repeats.add(id(item))
             if not e.id:  # already E100; a second blank id is not a duplicate of the first
                 pass
             elif e.id in seen:
-                self.add("E108", f"enterprise id {e.id} appears twice (first on line {seen[e.id]})", _at(e.line))
+                self.add("E108", f"enterprise id {e.id} appears twice (first on line {seen[e.id]})", _at(line))
             else:
                 seen[e.id] = e.line
             result.append(e)
@@ -337,6 +343,7 @@ class Builder:
         if data is None:
             return None
         ident = self.text(data, "id", "an enterprise", required=True)
+        ident = creditcode.normalize(ident) if ident else ident  # one form for every format, before E108
         self.enterprise = ident or None
         if ident:
             why = creditcode.problem(ident)
@@ -451,7 +458,8 @@ class Builder:
             return 365
         value = raw if isinstance(raw, (int, float)) and not isinstance(raw, bool) else _numeric_text(raw)
         if value is None or not math.isfinite(value):
-            self.add("E101", f"operating_days must be a number of days, not {raw!r}", data, "operating_days")
+            self.add("E101", f"operating_days must be a number of days, not {raw!r}{_number_hint(raw)}", data,
+                     "operating_days")
             return 365
         if value <= 0:  # a daily figure would divide by zero: the computation is undefined
             self.add("E111", f"operating_days must be positive, not {raw!r}", data, "operating_days")
@@ -550,9 +558,10 @@ class Builder:
         return result
 
 
-def build(doc: Any, path: str) -> tuple[EnterpriseList | None, list[Finding]]:
+def build(doc: Any, path: str,
+          alias_lines: dict[int, list[int]] | None = None) -> tuple[EnterpriseList | None, list[Finding]]:
     """Build the model from a parsed document; returns ``(list or None, findings)``."""
-    builder = Builder(path)
+    builder = Builder(path, alias_lines)
     result = builder.document(doc)
     return result, builder.findings
 
@@ -593,14 +602,38 @@ def _kind(value: Any) -> str:
     return type(value).__name__
 
 
+#: Numbers typed as text: plain decimals (``12.5``, ``1e3``), or thousands grouped by commas in
+#: threes (``1,200``, ``12,345.6``) as Excel writes them in a Chinese or English locale.
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+_GROUPED_NUMBER = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+
+
 def _numeric_text(value: Any) -> float | None:
-    """Numbers typed as text ("12.5", "1,200") are accepted, as spreadsheets give them."""
+    """A number typed as text, only when it can mean one thing (issue 17.9).
+
+    ``"12.5"`` and ``"1,200"`` are read; ``"12,5"`` (a decimal comma: 12.5 or
+    125?), ``"1.234,5"``, ``"1_000"`` and ``"1 000"`` are not, so the caller
+    reports them at their line instead of silently taking 125, 1.2345 or 1000.
+    """
     if not isinstance(value, str):
         return None
-    try:
-        return float(value.strip().replace(",", ""))
-    except ValueError:
-        return None
+
+    text = unicodedata.normalize("NFKC", value).strip()
+    if _PLAIN_NUMBER.fullmatch(text):
+        return float(text)
+    if _GROUPED_NUMBER.fullmatch(text):
+        return float(text.replace(",", ""))
+    if text.lower().lstrip("+-") in ("nan", "inf", "infinity"):
+        return float(text)  # a number, but not finite: the caller says so (E106)
+    return None
+
+
+def _number_hint(value: Any) -> str:
+    """Why a text that looks like a number was not read as one: said beside the finding."""
+    if not isinstance(value, str) or not any(ch.isdigit() for ch in value):
+        return ""
+    return (" (write it as a plain number with a point for decimals, e.g. 12.5 or 1234.5; a decimal comma, "
+            "'_' or a space inside the number is ambiguous)")
 
 
 def _percent_hint(raw: Any, value: float) -> str:

@@ -315,6 +315,42 @@ def load_yaml(data: bytes, path: str) -> tuple[Any, list[Finding]]:
     return document, loader.findings
 
 
+def alias_lines(data: bytes) -> dict[int, list[int]]:
+    """Where each anchored node is repeated: its first line → the lines of its aliases, in order.
+
+    A constructed alias is the anchored object itself, so it knows only the
+    anchor's line; a finding about the repeat (E108, an enterprise given twice
+    through ``- *ent``) must name the alias's line. Only called for a document
+    that holds aliases, so the second pass over the events costs nothing otherwise.
+    """
+    anchors: dict[str, int] = {}
+    result: dict[int, list[int]] = {}
+    loader = _EventLoader(data)
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            anchor, mark = getattr(event, "anchor", None), getattr(event, "start_mark", None)
+            if anchor is None or mark is None:
+                continue
+            if isinstance(event, yaml.AliasEvent):
+                if anchor in anchors:
+                    result.setdefault(anchors[anchor], []).append(mark.line + 1)
+            else:
+                anchors[anchor] = mark.line + 1
+    except yaml.YAMLError:
+        return {}
+    finally:
+        loader.dispose()
+    return result
+
+
+class _EventLoader(_Parser):  # type: ignore[misc, valid-type]
+    """Events only: nothing is constructed."""
+
+    def __init__(self, stream: Any) -> None:
+        _Parser.__init__(self, stream)
+
+
 def _exact_depth_safe(data: bytes, path: str) -> tuple[Any, int | None]:
     """The exact depth, or the finding for a parse error met while measuring it.
 
