@@ -8,10 +8,9 @@ warning: a typo must never stop an emergency (SPEC §5).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
-from haze.commands.inputs import load_inputs
+from haze.commands.inputs import ListSettings, load_inputs
 from haze.core.findings import Finding
 from haze.core.model import EnterpriseList, Level
 
@@ -20,11 +19,8 @@ if TYPE_CHECKING:
 
 
 @dataclass(kw_only=True)
-class Settings:
+class Settings(ListSettings):
     level: Level
-    list_path: str | Path | None
-    policy: str | None = None
-    cache: bool = True
 
 
 @dataclass

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from haze.commands.inputs import ListSettings
 from haze.core.engine import compute
 from haze.core.errors import UsageError
 from haze.core.findings import Finding
@@ -79,11 +80,8 @@ def _verify(text: str, path: str, policy: Policy, plan: Plan) -> None:
 
 
 @dataclass(kw_only=True)
-class Settings:
+class Settings(ListSettings):
     level: Level
-    list_path: str | Path | None
-    policy: str | None = None
-    cache: bool = True
     output: Path | None = None  # --apply -o FILE: where the planned list is written
     force: bool = False  # let it overwrite FILE
 
