@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
-from haze.commands.inputs import load_inputs
+from haze.commands.inputs import ListSettings, load_inputs
 from haze.core.findings import Finding
 from haze.core.model import EnterpriseList, Level
 
@@ -21,11 +21,8 @@ if TYPE_CHECKING:
 
 
 @dataclass(kw_only=True)
-class Settings:
+class Settings(ListSettings):
     level: Level
-    list_path: str | Path | None
-    policy: str | None = None
-    cache: bool = True
     #: --at WHEN: compute as on that moment, with the 错峰 plan in force then (SPEC §15); None = no plan read
     at: datetime | None = None
     journal: Path | None = None

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from haze.commands.inputs import load_inputs
+from haze.commands.inputs import ListSettings, load_inputs
 from haze.core.findings import Finding
 from haze.core.model import Level
 
@@ -20,12 +20,9 @@ if TYPE_CHECKING:
 
 
 @dataclass(kw_only=True)
-class Settings:
+class Settings(ListSettings):
     level: Level
-    list_path: str | Path | None
     output: Path  # FILE.xlsx or FILE.csv (plus FILE-requirement.csv); replaced if it exists
-    policy: str | None = None
-    cache: bool = True
 
 
 @dataclass

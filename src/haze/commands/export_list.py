@@ -13,17 +13,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from haze.commands.inputs import load_inputs
+from haze.commands.inputs import ListSettings, load_inputs
 from haze.core.findings import Finding
 from haze.core.model import EnterpriseList
 
 
 @dataclass(kw_only=True)
-class Settings:
-    list_path: str | Path | None
+class Settings(ListSettings):
     output: Path  # FILE.xlsx or FILE.csv; replaced if it exists
-    policy: str | None = None
-    cache: bool = True
 
 
 @dataclass

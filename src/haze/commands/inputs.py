@@ -18,6 +18,15 @@ from haze.core.model import EnterpriseList
 from haze.core.policy import Policy, load_policy, shipped_policies
 
 
+@dataclass(kw_only=True)
+class ListSettings:
+    """What every command that reads one list is given: the list, the policy, whether to use the parse cache."""
+
+    list_path: str | Path | None
+    policy: str | None = None
+    cache: bool = True
+
+
 @dataclass
 class Inputs:
     enterprise_list: EnterpriseList
