@@ -106,7 +106,14 @@ def test_ozone_worked_example(run) -> None:
         {"id": code(5), "name": "示例县家具厂", "reason": "no_vocs_process"}]
     folder = Path("notices") / data["episode"]
     assert sorted(p.name for p in folder.iterdir()) == [
-        f"0001-{code(1)}.md", f"0002-{code(3)}.md", "index.md", "manifest.json"]
+        f"0001-{code(1)}.md", f"0002-{code(3)}.md", "index.md", "manifest.json", "sms.csv"]
+    # SPEC §16: one SMS per notified enterprise with a phone, ≤ 70 characters, 【authority】 and the number
+    with open(folder / "sms.csv", encoding="utf-8-sig", newline="") as handle:
+        sms = list(csv.DictReader(handle))
+    assert [(r["phone"], r["id"]) for r in sms] == [("0356-1", code(1)), ("0356-3", code(3))]
+    assert sms[0]["text"] == "【示例县生态环境局】7月15日至7月16日臭氧污染防控错时生产，请按示环应急〔%d〕1号告知书执行。" % (
+        manifest_year(json.loads((folder / "manifest.json").read_text("utf-8"))))
+    assert all(len(r["text"]) <= 70 for r in sms)
     text = (folder / f"0001-{code(1)}.md").read_text("utf-8")
     assert "错时生产告知书" in text and "2025年7月15日、2025年7月16日" in text and "10:00至16:00" in text
     assert "1#反应釜" in text and "锅炉" not in text and "禁止户外涂装作业" in text
@@ -328,6 +335,12 @@ def test_stagger_calendar_and_chart_read_back(run) -> None:
     assert len(bars) == len(data["enterprises"])
     index = (folder / "index.html").read_text("utf-8")
     assert "<svg" in index and "calendar.xlsx" in index
+    sms = list(csv.DictReader(io.StringIO((folder / "sms.csv").read_text("utf-8-sig"))))
+    assert {r["id"] for r in sms} == set(stops)  # every enterprise of the plan has a phone in this list
+    for r in sms:
+        (first, last), = stops[r["id"]]["stop"]
+        span = f"{int(first[5:7])}月{int(first[8:])}日至{int(last[5:7])}月{int(last[8:])}日"
+        assert r["text"].startswith(f"【示例县生态环境局】{span}秋冬季错峰生产停产") and len(r["text"]) <= 70
 
 
 def test_a_new_plan_supersedes_the_old_one(run) -> None:

@@ -21,6 +21,7 @@ from haze.render.notices import (
     Issue,
     NoticeSet,
     _check_options,
+    _sms,
     _file_stem,
     _Templates,
     _width,
@@ -136,10 +137,11 @@ def render_ozone(result: OzoneResult, dates: list[date], enterprise_list: Enterp
                 progress(done, len(rows))
         yield f"index.{fmt}", tpl.render("index", base | {"notices": rows, "count": len(rows), "summary": summary,
                                                           "stagger": None, "chart": ""})
+        yield from _sms(base, rows, lang, None)
 
     notices = [{"id": r["enterprise"]["id"], "name": r["enterprise"]["name"], "number": r["number"], "file": r["file"]}
                for r in rows]
-    head = _head(issue, lang, fmt, enterprise_list, policy.name, notices)
+    head = _head(issue, lang, fmt, enterprise_list, policy.record, notices)
     return write_notice_set(Path(parent), issue.id, cast(Any, produce()), head, len(rows), notices, dry_run)
 
 
@@ -196,10 +198,11 @@ def render_stagger(schedule: Schedule, enterprise_list: EnterpriseList, policy: 
         yield "calendar.svg", chart
         yield f"index.{fmt}", tpl.render("index", base | {"notices": rows, "count": len(rows), "summary": summary,
                                                           "stagger": stagger, "chart": chart})
+        yield from _sms(base, rows, lang, None)
 
     notices = [{"id": r["enterprise"]["id"], "name": r["enterprise"]["name"], "number": r["number"], "file": r["file"]}
                for r in rows]
-    head = _head(issue, lang, fmt, enterprise_list, policy.name, notices)
+    head = _head(issue, lang, fmt, enterprise_list, policy.record, notices)
     return write_notice_set(Path(parent), issue.id, cast(Any, produce()), head, len(rows), notices, dry_run)
 
 

@@ -94,10 +94,45 @@ def _cell(value: str) -> str:
     return "'" + value if value.startswith(_FORMULA) else value
 
 
+def _day(moment: datetime, lang: str) -> str:
+    from haze.core.timeparse import to_shanghai
+
+    t = to_shanghai(moment)
+    return f"{t.month}月{t.day}日" if lang == "zh" else f"{t.day} {t:%b}"
+
+
+def season_texts(authority: str, kind: str, span_of: tuple[datetime, datetime], number: str, lang: str) -> list[str]:
+    """The wordings of a season control's SMS (SPEC §16: ozone episodes and season plans too), longest first.
+
+    ``span_of``: the days it concerns: the episode's, or this enterprise's own stop in a season plan.
+    """
+    first, last = _day(span_of[0], lang), _day(span_of[1], lang)
+    span = first if first == last else (f"{first}至{last}" if lang == "zh" else f"{first}–{last}")
+    ozone = kind == "ozone"
+    if lang == "zh":
+        head = f"【{authority}】"
+        what = "臭氧污染防控错时生产" if ozone else "秋冬季错峰生产停产"
+        return [f"{head}{span}{what}，请按{number}告知书执行。", f"{head}{span}{what}，见{number}",
+                f"{head}{span}{'错时生产' if ozone else '错峰停产'}{number}"]
+    head = f"[{authority}] "
+    what = "ozone: move VOCs work out of the window" if ozone else "staggered production: stop"
+    return [f"{head}{span} {what}; see notice {number}.", f"{head}{span} {'ozone' if ozone else 'stop'}: {number}"]
+
+
+def fitting(candidates: list[str]) -> str:
+    """The longest wording within :data:`LIMIT` (the last one cut if none fits)."""
+    return next((text for text in candidates if len(text) <= LIMIT), candidates[-1][:LIMIT])
+
+
 def sms_csv(base: dict[str, Any], rows: Sequence[dict[str, Any]], lang: str) -> tuple[str, list[dict[str, str]]]:
-    """(the file's text, the enterprises without a phone: ``id``, ``name``, ``number``)."""
+    """(the file's text, the enterprises without a phone: ``id``, ``name``, ``number``).
+
+    A season control's set (``base["season_issue"]``: ozone or stagger) is worded
+    as such; every other set as a warning or its lift.
+    """
     authority = base["bureau"]["name"]
     issue = base["issue"]
+    season = base.get("season_issue")
     receipt = str((base.get("duties") or {}).get("receipt") or "")
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
@@ -110,8 +145,13 @@ def sms_csv(base: dict[str, Any], rows: Sequence[dict[str, Any]], lang: str) -> 
             missing.append({"id": enterprise["id"], "name": enterprise["name"], "number": row["number"]})
             continue
         phone = phone if not phone.startswith(("=", "@", "\t", "\r")) else "'" + phone  # +86… stays a phone
-        writer.writerow([phone, _cell(enterprise["id"]), _cell(enterprise["name"]),
-                         sms_text(authority, issue, row["number"], lang, receipt)])
+        if season:
+            stop = row.get("stop")  # a season plan: the enterprise's own stop, not the whole season
+            span = (stop["first"], stop["last"]) if stop else (season["first"], season["last"])
+            text = fitting(season_texts(authority, season["kind"], span, row["number"], lang))
+        else:
+            text = sms_text(authority, issue, row["number"], lang, receipt)
+        writer.writerow([phone, _cell(enterprise["id"]), _cell(enterprise["name"]), text])
     return "\ufeff" + out.getvalue(), missing
 
 
