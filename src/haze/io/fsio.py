@@ -7,7 +7,7 @@
   (``sync=False``: a torn entry fails its checksum) write through it.
 - :class:`SyncedWriter` writes a set of new files (the notices,
   :mod:`haze.render.notices`) in a few threads, each fsynced, then their
-  directory; :func:`write_new_synced`, :func:`fsync_files` and
+  directory; :func:`write_new_synced` and
   :func:`fsync_directory` are the single pieces (:mod:`haze.commands.staging`).
 - :func:`find_upward` is the search for ``haze.yaml`` and ``.haze/journal.db``
   in a directory or its parents.
@@ -27,7 +27,7 @@ from haze.core.errors import OutputError, UsageError
 #: the suffix of write_atomic's hidden temporary files (".NAME.XXXX.tmp"): a crashed writer's are found by it
 TEMP_SUFFIX = ".tmp"
 
-__all__ = ["OutputError", "SyncedWriter", "find_upward", "fsync_directory", "fsync_files", "write_atomic",
+__all__ = ["OutputError", "SyncedWriter", "find_upward", "fsync_directory", "write_atomic",
            "write_new_synced"]
 
 
@@ -115,7 +115,7 @@ def write_new_synced(path: Path, data: bytes) -> None:
 _NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
-#: fsyncs issued at once by fsync_files and SyncedWriter
+#: fsyncs SyncedWriter issues at once
 FSYNC_THREADS = 16
 
 
@@ -198,33 +198,6 @@ class SyncedWriter:
 def _write_batch(files: list[tuple[Path, bytes]]) -> None:
     for path, data in files:
         write_new_synced(path, data)
-
-
-def fsync_files(paths: list[Path]) -> None:
-    """fsync every file, a few at a time in threads, once all are written.
-
-    One by one, each fsync waits for its own journal commit: 2,000 notices
-    took longer to sync than to render. Issued together, the file system
-    groups them into a few commits (see docs/notices.md for the cost).
-    """
-    if len(paths) < FSYNC_THREADS:
-        for path in paths:
-            _fsync_file(path)
-        return
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(max_workers=FSYNC_THREADS) as pool:
-        for _ in pool.map(_fsync_file, paths):  # re-raises the first OSError
-            pass
-
-
-def _fsync_file(path: Path) -> None:
-    # Windows commits a file only through a handle open for writing.
-    fd = os.open(path, os.O_RDWR if os.name == "nt" else os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def fsync_directory(directory: str | Path) -> None:
