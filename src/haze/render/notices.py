@@ -723,6 +723,12 @@ def _sms(base: dict[str, Any], rows: Sequence[dict[str, Any]], lang: str,
     yield SMS_FILE, text
 
 
+def _tally(rows: Sequence[dict[str, Any]], summary: Mapping[str, Any] | None, lang: str) -> dict[str, Any]:
+    from haze.render.tally import tally
+
+    return tally(rows, summary, lang)
+
+
 def _check_options(issue: Issue, lang: str, fmt: str) -> None:
     if lang not in LANGS:
         raise UsageError(f"unknown language {lang!r}: use {' or '.join(LANGS)}")
@@ -796,15 +802,17 @@ def render_activation(result: LevelResult, enterprise_list: EnterpriseList, issu
                                                             "measures": row["measures"]})
             if progress is not None:
                 progress(done, len(rows))
+        summary = {
+            "ok": result.ok,
+            "basis": result.basis,
+            "pollutants": [pollutant_context(p, lang) for p in result.pollutants.values()],
+            "failing": [pollutant_context(result.pollutants[p], lang) for p in result.failing],
+        }
         yield f"index.{fmt}", tpl.render("index", base | {
             "notices": rows,
             "count": len(rows),
-            "summary": {
-                "ok": result.ok,
-                "basis": result.basis,
-                "pollutants": [pollutant_context(p, lang) for p in result.pollutants.values()],
-                "failing": [pollutant_context(result.pollutants[p], lang) for p in result.failing],
-            },
+            "summary": summary,
+            "tally": _tally(rows, summary, lang),  # counts, townships and charts (haze.render.tally)
             "idle": [{"id": one_line(r.enterprise.id), "name": one_line(r.enterprise.name)}
                      for r in result.enterprises if r.reason == IDLE],
             "other_sources": [{"name": one_line(s.source.name), "kind": one_line(kind_label(s.source.kind, lang)),
@@ -893,7 +901,8 @@ def render_lift(notified: list[dict], lst_info: Any, issue: Issue, parent: Path,
             if progress is not None:
                 progress(done, len(rows))
         yield f"index.{fmt}", tpl.render("index", base | {"notices": rows, "count": len(rows), "summary": None,
-                                                          "idle": [], "other_sources": []})
+                                                          "idle": [], "other_sources": [],
+                                                          "tally": _tally(rows, None, lang)})
         yield from tpl.extras()
         yield from _sms(base, rows, lang, on_missing)
 
