@@ -12,6 +12,7 @@ from haze.cli.journal_options import (
     journal_option,
     may_create_journal,
     notice_options,
+    numbering_option,
     optional_path,
     progress_bar,
     tell_waiting,
@@ -44,6 +45,7 @@ def list_facts_options(f: F) -> F:
 @click.option("--until", callback=when_option, metavar="WHEN", help="When it ends (default: until lifted).")
 @click.option("--hours", type=float, metavar="N", help="It ends N hours after the start (instead of --until).")
 @notice_options
+@numbering_option
 @journal_option
 @click.option("--force", is_flag=True, help="Issue again although this level is already active.")
 @click.option("--strict", is_flag=True, help="Refuse (exit 1, nothing written) when the requirement is not met.")
@@ -52,7 +54,7 @@ def activate(level: Level, list_path: str | None, policy: str | None, as_json: b
              start: datetime | None, until: datetime | None, hours: float | None, out: str | None, lang: str,
              format: str, templates: str | None, dry_run: bool, journal: str | None, force: bool,
              strict: bool, authority: str | None, region: str | None, doc_prefix: str | None,
-             first_number: int | None = None) -> None:
+             first_number: int | None = None, numbering: str = "per_notice") -> None:
     """Activate a warning at LEVEL: compute, write one notice per enterprise, record it.
 
     \b
@@ -73,7 +75,7 @@ def activate(level: Level, list_path: str | None, policy: str | None, as_json: b
         level=level, list_path=list_path, policy=policy, cache=not no_cache, start=start, until=until,
         hours=hours, out=optional_path(out), lang=lang, fmt=format, templates=optional_path(templates),
         journal=optional_path(journal), force=force, strict=strict, dry_run=dry_run, authority=authority,
-        region=region, doc_prefix=doc_prefix, first_number=first_number, on_missing=(no_phone := NoPhone()),
+        region=region, doc_prefix=doc_prefix, first_number=first_number, numbering=numbering, on_missing=(no_phone := NoPhone()),
         new_journal=may_create_journal(journal, dry_run, as_json))
     # --dry-run too: it reads and renders everything, which takes as long on a big list.
     with progress_bar(not as_json, "reading the list") as progress:

@@ -50,6 +50,7 @@ from haze.commands.issuing import (
     notice_records,
     now_shanghai,
     number_range,
+    numbers_reserved,
     recipients,
     recorded_now,
     show,
@@ -290,7 +291,7 @@ class _Activation:
                      reissue=kind == REISSUE, replaces=replaced.id if replaced is not None else None,
                      replaced_numbers={r["id"]: r["number"] for r in recipients(journal, replaced)}
                      if replaced is not None else {},
-                     user=current_user())
+                     user=current_user(), numbering=self.settings.numbering)
 
     def notes(self) -> list[str]:
         """Cautions the officer should see: list facts replaced or missing, a --start far from now."""
@@ -339,7 +340,9 @@ class _Activation:
     def record(self, journal: Journal, progress: Progress | None, staged: _Staged | None) -> Outcome:
         """Inside the journal's write transaction: render into staging (unless staged already), then record."""
         kind, active, fate = self.decide(journal)
-        first = journal.allocate_numbers(self.prefix, self.now.year, self.count, self.settings.first_number)
+        first = journal.allocate_numbers(self.prefix, self.now.year,
+                                         numbers_reserved(self.settings.numbering, self.count),
+                                         self.settings.first_number)
         issue = self.issue(journal, kind, active, first)
         if staged is not None and (staged.issue, staged.kind) != (issue, kind):
             staged.staging.remove()  # another officer made the journal meanwhile: other numbers, render again

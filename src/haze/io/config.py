@@ -16,7 +16,7 @@ from haze.io.fsio import find_upward
 
 CONFIG_NAME = "haze.yaml"
 KEYS = {"list", "policy", "out", "journal", "lang", "format", "templates", "strict", "no_cache",
-        "authority", "region", "doc_prefix"}
+        "authority", "region", "doc_prefix", "numbering"}
 PATH_KEYS = {"list", "out", "journal", "templates"}
 
 

@@ -73,6 +73,9 @@ class Issue:
     # adjustment or re-issue: credit code -> number of the notice each enterprise got before (it is replaced)
     replaced_numbers: Mapping[str, str] = field(default_factory=dict)
     lifts: str | None = None  # a lift: the id of the warning it lifts
+    # per_notice: one 文号 each (…〔2025〕7号, 8号 …); per_batch: one 文号 for the run, each notice a
+    # sub-number of it (…〔2025〕12号-001, -002 …): haze.yaml ``numbering:``, SPEC §16
+    numbering: str = "per_notice"
 
     def __post_init__(self) -> None:
         # "orange adjusted to orange" is not an adjustment: a same-level notice is a re-issue.
@@ -100,6 +103,22 @@ class NoticeSet:
 def notice_number(prefix: str, year: int, seq: int) -> str:
     """``示环应急〔2025〕7号``; without a prefix ``〔2025〕7号``."""
     return f"{prefix}〔{year}〕{seq}号"
+
+
+PER_NOTICE, PER_BATCH = "per_notice", "per_batch"
+NUMBERINGS = (PER_NOTICE, PER_BATCH)
+
+
+def issue_number(prefix: str, issue: Issue, i: int, count: int) -> str:
+    """The number of the run's notice ``i`` (from 0) of ``count``: ``示环应急〔2025〕12号-003`` in a batch."""
+    if issue.numbering != PER_BATCH:
+        return notice_number(prefix, issue.issued.year, issue.first_number + i)
+    return f"{notice_number(prefix, issue.issued.year, issue.first_number)}-{i + 1:0{max(3, len(str(count)))}d}"
+
+
+def issue_seq(issue: Issue, i: int) -> int:
+    """The counter's sequence number behind notice ``i``: the batch's own in a batch."""
+    return issue.first_number if issue.numbering == PER_BATCH else issue.first_number + i
 
 
 # -- the Jinja environment ----------------------------------------------------
@@ -781,11 +800,11 @@ def render_activation(result: LevelResult, enterprise_list: EnterpriseList, issu
         r = operating[i]
         enterprise, measures = enterprise_context(r, result.level, result.policy.industry_names, lang,
                                                  policy=result.policy)
-        return {"index": i + 1, "seq": issue.first_number + i, "number": number(i), "file": file(i),
+        return {"index": i + 1, "seq": issue_seq(issue, i), "number": number(i), "file": file(i),
                 "replaces": replaces(r), "enterprise": enterprise, "measures": measures}
 
     def number(i: int) -> str:
-        return notice_number(enterprise_list.info.doc_prefix, issue.issued.year, issue.first_number + i)
+        return issue_number(enterprise_list.info.doc_prefix, issue, i, len(operating))
 
     def file(i: int) -> str:
         return f"{_file_stem(i + 1, operating[i].enterprise.id, width)}.{fmt}"
@@ -886,8 +905,8 @@ def render_lift(notified: list[dict], lst_info: Any, issue: Issue, parent: Path,
     rows: list[dict[str, Any]] = []
     for i, entry in enumerate(notified):
         credit_code = one_line(entry.get("id") or "")
-        number = notice_number(one_line(info.get("doc_prefix") or ""), issue.issued.year, issue.first_number + i)
-        rows.append({"index": i + 1, "seq": issue.first_number + i, "number": number,
+        number = issue_number(one_line(info.get("doc_prefix") or ""), issue, i, len(notified))
+        rows.append({"index": i + 1, "seq": issue_seq(issue, i), "number": number,
                      "file": f"{_file_stem(i + 1, credit_code, width)}.{fmt}",
                      "activation_number": one_line(entry.get("number") or ""),
                      "enterprise": {"id": credit_code, "name": one_line(entry.get("name") or ""),
@@ -940,6 +959,7 @@ def _manifest_head(issue: Issue, lang: str, fmt: str, info: Mapping[str, Any], p
                  "region": str(info.get("region") or "")},
         "authority": str(info.get("authority") or ""),
         "first_number": issue.first_number,
+        "numbering": issue.numbering,
         "count": len(notices),
         "notices": notices,
         "generator": f"haze {__version__}",
