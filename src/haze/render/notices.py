@@ -30,7 +30,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, Sequence, overload
+from typing import TYPE_CHECKING, Any, Callable, Collection, Iterator, Mapping, Sequence, overload
 
 from haze.core.errors import HazeError, TemplateError, UsageError
 from haze.core.labels import REASON_LABELS, SOURCE_LABELS, kind_label, label
@@ -76,6 +76,10 @@ class Issue:
     # per_notice: one 文号 each (…〔2025〕7号, 8号 …); per_batch: one 文号 for the run, each notice a
     # sub-number of it (…〔2025〕12号-001, -002 …): haze.yaml ``numbering:``, SPEC §16
     numbering: str = "per_notice"
+    # a re-issue after a list correction (--changed): only the enterprises whose notice changed get one;
+    # ``unchanged`` notices of the warning stand
+    changed: bool = False
+    unchanged: int = 0
 
     def __post_init__(self) -> None:
         # "orange adjusted to orange" is not an adjustment: a same-level notice is a re-issue.
@@ -410,6 +414,8 @@ def issue_context(issue: Issue, lang: str) -> dict[str, Any]:
         "issued": issue.issued,
         "year": issue.issued.year,
         "user": issue.user,
+        "changed": issue.changed,
+        "unchanged": issue.unchanged,
     }
 
 
@@ -770,8 +776,8 @@ def _width(count: int) -> int:
 def render_activation(result: LevelResult, enterprise_list: EnterpriseList, issue: Issue, parent: Path, *,
                       lang: str = "zh", fmt: str = "md", templates: Path | None = None,
                       dry_run: bool = False, progress: Callable[[int, int], None] | None = None,
-                      contact: Any = None, on_missing: Callable[[list[dict[str, str]]], None] | None = None
-                      ) -> NoticeSet:
+                      contact: Any = None, on_missing: Callable[[list[dict[str, str]]], None] | None = None,
+                      only: Collection[str] | None = None) -> NoticeSet:
     """Write the notices of an activation (or adjustment, or re-issue) into ``parent/<issue.id>``.
 
     One notice per operating enterprise in list order (idle ones get none),
@@ -793,7 +799,8 @@ def render_activation(result: LevelResult, enterprise_list: EnterpriseList, issu
     base["policy"] = {"name": result.policy.record, "title": one_line(result.policy.title),
                       "source": one_line(result.policy.source)}
     base["duties"] = duties_context(result.policy.duties, lang)
-    operating = [r for r in result.enterprises if r.reason != IDLE]
+    # ``only`` (--changed): the enterprises whose notice changed; the others' notices stand
+    operating = [r for r in result.enterprises if r.reason != IDLE and (only is None or r.enterprise.id in only)]
     width = _width(len(operating))
 
     def row(i: int) -> dict[str, Any]:
@@ -819,6 +826,7 @@ def render_activation(result: LevelResult, enterprise_list: EnterpriseList, issu
             notice = {k: row[k] for k in ("index", "seq", "number", "file", "replaces")}
             yield row["file"], tpl.render("notice", base | {"notice": notice, "enterprise": row["enterprise"],
                                                             "measures": row["measures"]})
+            notices[done - 1]["content"] = content_key(issue, row["enterprise"], row["measures"])
             if progress is not None:
                 progress(done, len(rows))
         summary = {
@@ -849,6 +857,31 @@ def render_activation(result: LevelResult, enterprise_list: EnterpriseList, issu
                for i, r in enumerate(operating)]
     head = _manifest_head(issue, lang, fmt, info, result.policy.record, notices)
     return write_notice_set(Path(parent), issue.id, produce(), head, len(rows), notices, dry_run)
+
+
+def content_key(issue: Issue, enterprise: Mapping[str, Any], measures: Mapping[str, Any]) -> str:
+    """What a notice says, as a fingerprint: its enterprise, measures and period, not its number or date.
+
+    Recorded with every activation; ``activate --force --changed`` re-issues
+    only to the enterprises whose fingerprint differs (a corrected list).
+    """
+    said = repr((issue.level.value, issue.start.isoformat(), issue.until.isoformat() if issue.until else None,
+                 sorted(enterprise.items()), sorted(measures.items())))
+    return hashlib.sha256(said.encode("utf-8")).hexdigest()[:32]
+
+
+def contents(result: LevelResult, issue: Issue, lang: str) -> dict[str, str]:
+    """Credit code -> :func:`content_key` of the notice each operating enterprise would get now."""
+    from haze.core.engine import IDLE
+
+    keys = {}
+    for r in result.enterprises:
+        if r.reason == IDLE:
+            continue
+        enterprise, measures = enterprise_context(r, result.level, result.policy.industry_names, lang,
+                                                 policy=result.policy)
+        keys[enterprise["id"]] = content_key(issue, enterprise, measures)
+    return keys
 
 
 class _Rows(Sequence[dict[str, Any]]):
@@ -943,6 +976,8 @@ def _manifest_head(issue: Issue, lang: str, fmt: str, info: Mapping[str, Any], p
     else:
         which = {"activation": issue.id, "previous_level": issue.previous_level.value if issue.previous_level
                  else None, "reissue": issue.reissue, "replaces": issue.replaces}
+        if issue.changed:  # --changed: only the enterprises whose notice changed; the others' stand
+            which |= {"changed": True, "unchanged": issue.unchanged}
     return {
         "id": issue.id,
         "kind": issue.kind,
