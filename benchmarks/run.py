@@ -339,6 +339,16 @@ def machine() -> str:
             f"load average {load}")
 
 
+def documents(sizes: str, repeat: int) -> int:
+    """DOCX and PDF against Markdown (issue 12), each size in its own run of benchmarks/documents.py."""
+    sys.path.insert(0, str(HERE))
+    import documents as bench
+
+    for size in (int(s) for s in sizes.split(",") if s.strip()):
+        bench.main(["--size", str(size), "--repeat", str(repeat)])
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="5000,50000", help="enterprise counts, comma-separated (default 5000,50000)")
@@ -352,7 +362,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--activate-only", action="store_true",
                         help="only activate (warm cache) and its floor, after one check: quick at 50,000")
     parser.add_argument("--work", type=Path, help="work directory (default: a temporary one, removed after)")
+    parser.add_argument("--documents", action="store_true",
+                        help="only the DOCX and PDF activations against Markdown at each of --sizes, measured in "
+                             "the same run (benchmarks/documents.py; issue 12: within 3x)")
     args = parser.parse_args(argv)
+    if args.documents:
+        return documents(args.sizes, args.repeat)
     xlsx_sizes = {int(s) for s in args.xlsx_sizes.split(",") if s.strip()}
     sizes = sorted({int(s) for s in args.sizes.split(",") if s.strip()} | xlsx_sizes)
     work = args.work or Path(tempfile.mkdtemp(prefix="haze-bench-"))
