@@ -101,3 +101,39 @@ def city_requirement_table(totals: dict) -> Any:
                 cells.append(f"[red]{ratio_pct(r.ratio, False)} <{pct(r.required, 0)} ✗[/]")
         table.add_row(f"{p.label} {p.zh}", *cells)
     return table
+
+
+def print_city_export(outcome: Any) -> None:
+    import click
+
+    city = outcome.city
+    files = ", ".join(str(f) for f in outcome.files)
+    if city.ok:
+        verdict = _("met in every list and in the city total")
+    else:
+        short = [lst.info.region for r, lst in zip(city.results, city.lists) if not r.ok]
+        if not city.total.ok:
+            short.append(_("the city total"))
+        verdict = _("NOT met: {where}").format(where="、".join(short))
+    click.echo(_("wrote {files}: {rows} rows from {count} lists; {level} requirement {verdict}").format(
+        files=files, rows=outcome.rows, count=len(city.results), level=city.level.title, verdict=verdict))
+
+
+def print_city_plans(outcome: Any, summary: bool = False, policy: str | None = None) -> None:
+    """``plan`` with several lists: each county's plan under its own heading, then one line for the city."""
+    from haze.cli.common import stdout_console
+    from haze.cli.reporters.text import print_plan
+
+    console = stdout_console()
+    for number, planned in enumerate(outcome.plans):
+        if number:
+            console.print()
+        lst = planned.enterprise_list
+        console.print(_("[bold]{region}[/] ({file})").format(region=esc(lst.info.region),
+                                                            file=esc(Path(lst.path).name)))
+        print_plan(planned, summary=summary, policy=policy)
+    bad = [esc(p.enterprise_list.info.region) for p in outcome.plans if not p.ok]
+    if bad:
+        console.print(_("[bold red]no plan meets the level in {regions}[/]").format(regions="、".join(bad)))
+    else:
+        console.print(_("[bold green]every list is met or has a plan[/]"))

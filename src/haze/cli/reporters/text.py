@@ -233,6 +233,10 @@ def history_table(found: list[Event], wide: bool, columns: list[str] | None = No
 
 def print_plan(outcome: PlanOutcome, summary: bool = False, policy: str | None = None) -> None:
     """The tiers, the lines raised (unless ``summary``), the ratios, the verdict; the file --apply wrote."""
+    if hasattr(outcome, "plans"):  # several lists (SPEC §13)
+        from haze.cli.reporters.city import print_city_plans
+
+        return print_city_plans(outcome, summary=summary, policy=policy)
     from haze.cli.common import stdout_console
     from haze.cli.reporters.tables import change_table, plan_ratio_table, plan_verdict, tier_table
 
@@ -288,6 +292,10 @@ def print_import(outcome: ImportOutcome) -> None:
 
 
 def print_export(outcome: ExportOutcome) -> None:
+    if hasattr(outcome, "city"):  # several lists (SPEC §13)
+        from haze.cli.reporters.city import print_city_export
+
+        return print_city_export(outcome)
     result = outcome.result
     verdict = "met" if result.ok else "NOT met: " + ", ".join(p.label for p in result.failing)
     click.echo(f"wrote {', '.join(str(f) for f in outcome.files)}: {outcome.rows} rows; "
