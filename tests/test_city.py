@@ -194,3 +194,52 @@ def test_human_tables_fit_80_columns(run, counties):
     lines = result.stdout.splitlines()
     assert max(len(line) for line in lines) <= 80
     assert sum("示例" in line and "county" in line for line in lines) == 3 and "City total" in result.stdout
+
+
+# -- --basis: the upper-level order (SPEC §13) ---------------------------------------------
+
+HOSTILE = "晋市气防办函〔2023〕24号 <b>&{{ 7*7 }}*x*"
+
+
+@pytest.mark.parametrize("fmt", ["md", "html", "txt", "docx", "pdf"])
+def test_basis_in_every_notice_and_the_journal(run, isolated, journal, fmt):
+    from conftest import text_of
+
+    lst = county(isolated, 1, count=8)
+    result = run("activate", "orange", "--list", lst, "--start", "2026-12-01T20:00", "--format", fmt,
+                 "--basis", HOSTILE, "--json")
+    assert result.exit_code == 0, result.stderr
+    notices = [Path(p) for p in json.loads(result.stdout)["notices"] if Path(p).name[:4].isdigit()]
+    assert notices
+    for path in notices:
+        text = text_of(path)
+        if fmt == "html":  # escaped as a name is: the text reads back, the tag is not a tag
+            assert "&lt;b&gt;&amp;{{ 7*7 }}" in text and "<b>" not in text
+            continue
+        flat = text.replace("\\", "").replace("\n", "")
+        assert "根据晋市气防办函〔2023〕24号" in flat and "{{ 7*7 }}" in flat and "49" not in flat.split("根据")[1][:40]
+    lifted = run("lift", "--at", "2026-12-02T08:00", "--format", fmt, "--basis", "晋市气防办函〔2023〕25号", "--json")
+    assert lifted.exit_code == 0, lifted.stderr
+    lift_notices = [Path(p) for p in json.loads(lifted.stdout)["notices"] if Path(p).name[:4].isdigit()]
+    assert all("根据晋市气防办函〔2023〕25号要求" in text_of(p).replace("\n", "") for p in lift_notices)
+    events = json.loads(run("history", "--json").stdout)["events"]
+    assert [e["basis"] for e in events] == [HOSTILE, "晋市气防办函〔2023〕25号"]
+
+
+def test_basis_english_and_recorded_on_status(run, isolated, journal):
+    lst = county(isolated, 2, count=5)
+    result = run("activate", "yellow", "--list", lst, "--start", "2026-12-01T20:00", "--lang", "en",
+                 "--basis", "Order 24", "--json")
+    assert result.exit_code == 0, result.stderr
+    first = next(Path(p) for p in json.loads(result.stdout)["notices"] if Path(p).name[:4].isdigit())
+    assert "As required by the higher-level order Order 24" in first.read_text(encoding="utf-8")
+    status = json.loads(run("status", "--json").stdout)
+    assert "Order 24" in json.dumps(status, ensure_ascii=False)
+
+
+def test_no_basis_no_sentence(run, isolated, journal):
+    lst = county(isolated, 3, count=5)
+    result = run("activate", "yellow", "--list", lst, "--start", "2026-12-01T20:00", "--json")
+    first = next(Path(p) for p in json.loads(result.stdout)["notices"] if Path(p).name[:4].isdigit())
+    assert "要求，经会商研判" not in first.read_text(encoding="utf-8")
+    assert json.loads(run("history", "--json").stdout)["events"][0]["basis"] is None

@@ -9,6 +9,7 @@ import click
 from haze.cli.common import LEVEL, F, list_options, print_findings
 from haze.cli.journal_options import (
     NoPhone,
+    basis_option,
     journal_option,
     may_create_journal,
     notice_options,
@@ -48,11 +49,12 @@ def list_facts_options(f: F) -> F:
 @click.option("--force", is_flag=True, help="Issue again although this level is already active.")
 @click.option("--strict", is_flag=True, help="Refuse (exit 1, nothing written) when the requirement is not met.")
 @list_facts_options
+@basis_option
 def activate(level: Level, list_path: str | None, policy: str | None, as_json: bool, no_cache: bool,
              start: datetime | None, until: datetime | None, hours: float | None, out: str | None, lang: str,
              format: str, templates: str | None, dry_run: bool, journal: str | None, force: bool,
              strict: bool, authority: str | None, region: str | None, doc_prefix: str | None,
-             first_number: int | None = None) -> None:
+             basis: str | None = None, first_number: int | None = None) -> None:
     """Activate a warning at LEVEL: compute, write one notice per enterprise, record it.
 
     \b
@@ -73,7 +75,7 @@ def activate(level: Level, list_path: str | None, policy: str | None, as_json: b
         level=level, list_path=list_path, policy=policy, cache=not no_cache, start=start, until=until,
         hours=hours, out=optional_path(out), lang=lang, fmt=format, templates=optional_path(templates),
         journal=optional_path(journal), force=force, strict=strict, dry_run=dry_run, authority=authority,
-        region=region, doc_prefix=doc_prefix, first_number=first_number, on_missing=(no_phone := NoPhone()),
+        region=region, doc_prefix=doc_prefix, first_number=first_number, basis=basis, on_missing=(no_phone := NoPhone()),
         new_journal=may_create_journal(journal, dry_run, as_json))
     # --dry-run too: it reads and renders everything, which takes as long on a big list.
     with progress_bar(not as_json, "reading the list") as progress:
