@@ -23,7 +23,7 @@ KEYS = ("baseline", "reduction", "ratio", "required", "ok", "shortfall", "basis"
 
 def county(directory: Path, n: int, count: int = 60, baseline: str | None = None) -> Path:
     path = write_list(count, directory / f"county{n}.yaml", seed=100 + n, region=f"示例{n}县",
-                      authority=f"示例{n}县生态环境局")
+                      authority=f"示例{n}县生态环境局", county=f"1406{n:02d}")
     if baseline is not None:  # a county that knows its 全社会排放量
         text = path.read_text(encoding="utf-8").replace("  doc_prefix: 示环应急\n",
                                                        f"  doc_prefix: 示{n}环应急\n  baseline: {baseline}\n")
@@ -55,6 +55,7 @@ def test_each_county_equals_its_own_check_and_the_total_its_sums(run, counties, 
     singles = [check_json(run, level, p) for p in counties]
     for part, (single_code, single) in zip(city["lists"], singles):
         assert part == single  # §7.1, exactly as the county's own check
+        assert single_code == (0 if single["ok"] else 1)
     for key, total in city["total"]["pollutants"].items():
         parts = [s["pollutants"][key] for _, s in singles]
         assert list(total) == list(KEYS)
@@ -243,3 +244,9 @@ def test_no_basis_no_sentence(run, isolated, journal):
     first = next(Path(p) for p in json.loads(result.stdout)["notices"] if Path(p).name[:4].isdigit())
     assert "要求，经会商研判" not in first.read_text(encoding="utf-8")
     assert json.loads(run("history", "--json").stdout)["events"][0]["basis"] is None
+
+
+def test_activate_with_several_lists_is_refused_not_truncated(run, isolated, journal, counties):
+    result = run("activate", "orange", "--list", counties[0], "--list", counties[1])
+    assert result.exit_code == 2 and not (isolated / "notices").exists()
+    assert json.loads(run("history", "--json").stdout)["events"] == []

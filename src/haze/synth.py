@@ -173,14 +173,16 @@ def enterprise_lines(rng: random.Random, index: int, county: str, seen: set[str]
             yield f"      {level}: {{actions: [自主采取减排措施，加强无组织排放管控]}}"
 
 
-def generate(count: int, seed: int = 0, region: str = "示例省", authority: str = "示例省生态环境厅") -> Iterator[str]:
+def generate(count: int, seed: int = 0, region: str = "示例省", authority: str = "示例省生态环境厅",
+             county: str | None = None) -> Iterator[str]:
     """The lines of a synthetic list of ``count`` enterprises (deterministic by ``seed``).
 
-    ``region`` and ``authority`` name a county for the city path (SPEC §13): several seeds, several counties.
+    ``region``, ``authority`` and ``county`` (the 6-digit 行政区划 code in every credit code) make a county
+    list for the city path (SPEC §13): counties with their own codes never share an enterprise id.
     """
     rng = random.Random(seed)
     seen: set[str] = set()
-    counties = [f"1405{n:02d}" for n in range(1, 1 + max(1, count // 2000))]  # a province: many counties
+    counties = [county] if county else [f"1405{n:02d}" for n in range(1, 1 + max(1, count // 2000))]  # many counties
     body: list[str] = []
     for index in range(1, count + 1):
         body.extend(enterprise_lines(rng, index, rng.choice(counties), seen))
@@ -205,11 +207,12 @@ def generate(count: int, seed: int = 0, region: str = "示例省", authority: st
             yield f"      {level}: {{stop: true}}" if cut >= 1 else f"      {level}: {{cut: {cut}}}"
 
 
-def write_list(count: int, out: Path, seed: int = 0, region: str = "示例省", authority: str = "示例省生态环境厅") -> Path:
+def write_list(count: int, out: Path, seed: int = 0, region: str = "示例省", authority: str = "示例省生态环境厅",
+               county: str | None = None) -> Path:
     """Write the list whole or not at all (a reader never sees half a file)."""
     from haze.io.fsio import write_atomic
 
-    text = "\n".join(generate(count, seed, region, authority)) + "\n"
+    text = "\n".join(generate(count, seed, region, authority, county)) + "\n"
     return write_atomic(out, text.encode("utf-8"), overwrite=True)
 
 
@@ -221,13 +224,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0): same seed, same file")
     parser.add_argument("--region", default="示例省", help="list.region (a county of a city: 示例一县)")
     parser.add_argument("--authority", default="示例省生态环境厅", help="list.authority (示例一县生态环境局)")
+    parser.add_argument("--county", metavar="CODE", help="the 6-digit county code of every credit code (140521)")
     args = parser.parse_args(argv)
     if args.count < 1:
         parser.error("N must be at least 1")
     if args.output.suffix.lower() not in (".yaml", ".yml"):
         parser.error("the output must be a .yaml file")
     try:
-        write_list(args.count, args.output, args.seed, args.region, args.authority)
+        write_list(args.count, args.output, args.seed, args.region, args.authority, args.county)
     except HazeError as exc:
         parser.exit(2, f"{parser.prog}: error: {exc}\n")
     print(f"wrote {args.output} ({args.count} enterprises, seed {args.seed})", file=sys.stderr)
