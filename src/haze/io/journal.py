@@ -760,7 +760,11 @@ class Journal:
         return record
 
     def last_event_time(self) -> datetime | None:
-        """The latest time any recorded event names (a start, a lift, a void): nothing may begin before it."""
+        """The latest start or lift recorded: nothing may begin before it.
+
+        A voided activation and its void bind nothing: the warning correcting a mistake keeps its real
+        start, even one before the void was recorded.
+        """
         events = self.history()
         void = {e.id for e in events if e.kind != LIFT and e.kind != VOID and e.state == VOID}
         # A voided activation's times are the mistake being corrected (a start in 2062): they bind nothing.
