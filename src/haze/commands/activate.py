@@ -295,7 +295,7 @@ class _Activation:
                      reissue=kind == REISSUE, replaces=replaced.id if replaced is not None else None,
                      replaced_numbers={r["id"]: r["number"] for r in recipients(journal, replaced)}
                      if replaced is not None else {},
-                     user=current_user(), numbering=self.settings.numbering,
+                     user=current_user(), basis=self.settings.basis, numbering=self.settings.numbering,
                      changed=self.only is not None, unchanged=self.unchanged)
 
     def select(self, journal: Journal, kind: str, active: ActivationRecord | None) -> None:
@@ -405,6 +405,8 @@ class _Activation:
                 journal.close_activation(active.id, fate, closed_at,
                                          superseded_by=issue.id if fate == SUPERSEDED else None)
             journal.insert_activation(self._record(issue, kind, active, notices))
+            if issue.basis:
+                journal.insert_basis(issue.id, issue.basis)
             journal.insert_notices(notice_records(issue.id, notices))
             journal.insert_contents(issue.id, {n["id"]: n["content"] for n in notices.notices if "content" in n})
             # what verify and overdue need, as it stood when the notices went out (SPEC §18)

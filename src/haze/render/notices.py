@@ -73,6 +73,7 @@ class Issue:
     # adjustment or re-issue: credit code -> number of the notice each enterprise got before (it is replaced)
     replaced_numbers: Mapping[str, str] = field(default_factory=dict)
     lifts: str | None = None  # a lift: the id of the warning it lifts
+    basis: str | None = None  # --basis: the upper-level order (上级通知) this issue follows (SPEC §13)
     # per_notice: one 文号 each (…〔2025〕7号, 8号 …); per_batch: one 文号 for the run, each notice a
     # sub-number of it (…〔2025〕12号-001, -002 …): haze.yaml ``numbering:``, SPEC §16
     numbering: str = "per_notice"
@@ -414,6 +415,7 @@ def issue_context(issue: Issue, lang: str) -> dict[str, Any]:
         "issued": issue.issued,
         "year": issue.issued.year,
         "user": issue.user,
+        "basis": one_line(issue.basis or ""),  # one line; each format escapes it as it escapes names
         "changed": issue.changed,
         "unchanged": issue.unchanged,
     }
