@@ -2,7 +2,8 @@
 
 Keys are option names (``list``, ``policy``, ``out``, ``journal``, ``lang``,
 ``format``, ``templates``; ``authority``, ``region`` and ``doc_prefix`` for
-``activate``, for a list that lacks them). Relative paths are taken relative to the file, so
+``activate``, for a list that lacks them; ``ui``, the interface language ``zh`` or ``en``,
+SPEC §17). Relative paths are taken relative to the file, so
 the same ``haze.yaml`` works from any subdirectory.
 """
 
@@ -12,11 +13,12 @@ from pathlib import Path
 from typing import Any
 
 from haze.core.errors import UsageError
+from haze.core.i18n import normalise_language
 from haze.io.fsio import find_upward
 
 CONFIG_NAME = "haze.yaml"
 KEYS = {"list", "policy", "out", "journal", "lang", "format", "templates", "strict", "no_cache",
-        "authority", "region", "doc_prefix"}
+        "authority", "region", "doc_prefix", "ui"}
 PATH_KEYS = {"list", "out", "journal", "templates"}
 
 
@@ -47,7 +49,17 @@ def read_config(path: Path) -> dict[str, Any]:
         name = str(key).replace("-", "_")
         if name in PATH_KEYS and isinstance(value, str):
             value = str((path.parent / value).resolve()) if not Path(value).is_absolute() else value
+        elif name == "ui":
+            value = _ui(path, value)
         elif name == "policy" and isinstance(value, str) and value.endswith((".yaml", ".yml")):
             value = str((path.parent / value).resolve())
         result[name] = value
     return result
+
+
+def _ui(path: Path, value: Any) -> str:
+    """``ui:`` is zh or en (SPEC §17); anything else is refused, naming the file, like an unknown option."""
+    chosen = normalise_language(value)
+    if chosen is None:
+        raise UsageError(f"{path}: ui: {value!r} is not an interface language; use zh or en (界面语言只能是 zh 或 en)")
+    return chosen
