@@ -9,6 +9,7 @@ and they are extracted from the installed click the same way).
 
 from __future__ import annotations
 
+import functools
 import io
 import string
 from pathlib import Path
@@ -40,11 +41,12 @@ def extracted(source: Path, keywords: dict = KEYWORDS) -> dict[str, str]:
     return found
 
 
-def click_messages() -> set[str]:
+@functools.lru_cache(maxsize=1)
+def click_messages() -> frozenset[str]:
     """click's own messages (Usage:, Error:, Missing option…), which the catalog may translate."""
     import click
 
-    return set(extracted(Path(click.__file__).parent, {"_": None, "ngettext": (1, 2)}))
+    return frozenset(extracted(Path(click.__file__).parent, {"_": None, "ngettext": (1, 2)}))
 
 
 def fields(text: str) -> set[str]:
@@ -63,7 +65,8 @@ def catalog_problems(source: Path, po: Path, mo: Path) -> list[str]:
     """Everything that keeps the catalog from being complete and current, one line each."""
     with po.open("rb") as stream:
         catalog = read_po(stream, locale="zh")
-    messages = {m.id if isinstance(m.id, str) else m.id[0]: m for m in catalog if m.id}
+    # a plural entry answers for its singular and its plural msgid alike
+    messages = {msgid: m for m in catalog if m.id for msgid in ((m.id,) if isinstance(m.id, str) else m.id)}
     problems = []
     used = extracted(source)
     for msgid, where in used.items():
@@ -76,7 +79,7 @@ def catalog_problems(source: Path, po: Path, mo: Path) -> list[str]:
             if fields(text) != fields(ids[-1]) and fields(text) != fields(ids[0]):
                 problems.append(f"{where}: placeholders of {text!r} differ from {msgid!r}")
     allowed = set(used) | click_messages()
-    for msgid in messages:
+    for msgid in {m.id if isinstance(m.id, str) else m.id[0] for m in catalog if m.id}:
         if msgid not in allowed:
             problems.append(f"{po.name}: {msgid!r} is said nowhere in the code (obsolete)")
     for message in catalog.obsolete.values():
@@ -92,7 +95,10 @@ def catalog_problems(source: Path, po: Path, mo: Path) -> list[str]:
 
 
 def _content(catalog) -> dict:
-    return {m.id: m.string for m in catalog if m.id}
+    def frozen(value):
+        return tuple(value) if isinstance(value, (list, tuple)) else value
+
+    return {frozen(m.id): frozen(m.string) for m in catalog if m.id}
 
 
 def test_the_catalog_is_complete_and_current() -> None:

@@ -37,6 +37,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
+from haze.core.i18n import _
 from haze.commands.inputs import load_inputs
 from haze.commands.issuing import (
     NoticeSettings,
@@ -190,8 +191,7 @@ def run(settings: Settings, *, now: datetime | None = None, progress: Progress |
     # Enterprises in their 错峰 stop on the start day stay stopped (SPEC §15).
     result = compute(inputs.enterprise_list, inputs.policy, settings.level, stopped_on(settings.journal, start))
     if settings.strict and not result.ok:
-        raise RequirementNotMet(f"{settings.level.value} requirement not met ({_shortfalls(result)}); "
-                                "--strict: no notice written, nothing recorded")
+        raise RequirementNotMet(_("{level_value} requirement not met ({shortfalls_result}); --strict: no notice written, nothing recorded").format(level_value=settings.level.value, shortfalls_result=_shortfalls(result)))
     out = settings.out_dir(journal.path)
     pending = _Activation(settings, inputs.enterprise_list, result, start, until, now, inputs.warnings, out)
     pending.facts_notes = supplied.notes
@@ -273,8 +273,7 @@ class _Activation:
             return ADJUSTMENT, active, SUPERSEDED
         if not self.settings.force:
             raise AlreadyActive(
-                f"{level.value} warning {active.id} is already active (since {show(active.start)}, recorded "
-                f"by {active.user}); use --force to issue it again, or `haze lift` first")
+                _("{level_value} warning {active_id} is already active (since {show_active_start}, recorded by {user}); use --force to issue it again, or `haze lift` first").format(level_value=level.value, active_id=active.id, show_active_start=show(active.start), user=active.user))
         not_before(active, self.start, "re-issue", "--start")
         return REISSUE, active, SUPERSEDED
 
@@ -328,7 +327,7 @@ class _Activation:
 
     def stage(self, journal: Journal, progress: Progress | None) -> _Staged:
         """Before a new journal is created: render into this run's own directory with the numbers it will give."""
-        kind, active, _ = self.decide(journal)
+        kind, active, _reserved = self.decide(journal)
         issue = self.issue(journal, kind, active, journal.peek_number(self.prefix, self.now.year,
                                                                            self.settings.first_number))
         staging = Staging(self.out, issue.id, journal, prerender=True)
@@ -401,18 +400,17 @@ def _until(start: datetime, until: datetime | None, hours: float | None) -> date
     from haze.core.timeparse import MAX_HOURS, check_hours
 
     if until is not None and hours is not None:
-        raise UsageError("give --until or --hours, not both")
+        raise UsageError(_("give --until or --hours, not both"))
     if hours is not None:
         if not hours > 0 or hours != hours or hours == float("inf"):
-            raise UsageError(f"--hours must be a positive number of hours, not {hours}")
+            raise UsageError(_("--hours must be a positive number of hours, not {hours}").format(hours=hours))
         until = start + timedelta(hours=check_hours(hours))  # bounded: 1e12 hours would overflow (17.12)
     if until is not None:
         until = minute(until)
         if until <= start:
-            raise UsageError(f"the warning would end ({show(until)}) before it starts ({show(start)})")
+            raise UsageError(_("the warning would end ({show_until}) before it starts ({show_start})").format(show_until=show(until), show_start=show(start)))
         if until - start > timedelta(hours=MAX_HOURS):
-            raise UsageError(f"the warning would last from {show(start)} to {show(until)}, more than "
-                             f"{MAX_HOURS / 24:g} days; check --until (a longer one is lifted and issued again)")
+            raise UsageError(_("the warning would last from {show_start} to {show_until}, more than {max_hours_24:g} days; check --until (a longer one is lifted and issued again)").format(show_start=show(start), show_until=show(until), max_hours_24=MAX_HOURS / 24))
     return until
 
 

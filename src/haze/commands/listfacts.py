@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from haze.core.i18n import _
 from haze.core.errors import UsageError
 from haze.core.model import EnterpriseList
 
@@ -65,9 +66,7 @@ def require_authority(lst: EnterpriseList) -> None:
     if authority and authority != NO_AUTHORITY:
         return
     raise UsageError(
-        f"{lst.path or 'the list'}: no issuing authority (发布单位) for the notices: give --authority "
-        "示例县生态环境局 (or authority: in haze.yaml), a 发布单位 row in the XLSX's 清单信息 sheet, or "
-        "list.authority in a YAML list; nothing written or recorded")
+        _("{lst_path_or_the_list}: no issuing authority (发布单位) for the notices: give --authority 示例县生态环境局 (or authority: in haze.yaml), a 发布单位 row in the XLSX's 清单信息 sheet, or list.authority in a YAML list; nothing written or recorded").format(lst_path_or_the_list=lst.path or 'the list'))
 
 
 def missing_prefix_note(lst: EnterpriseList, year: int) -> list[str]:

@@ -15,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from haze.core.i18n import _
 from haze.commands.inputs import load_inputs
 from haze.commands.issuing import NoticeSettings, notice_paths, now_shanghai
 from haze.commands.seasonal import issue_set, new_issue, season_record
@@ -97,7 +98,7 @@ def schedule_for(enterprise_list: EnterpriseList, policy: Policy, season: str) -
     from haze.core.season import build_schedule, parse_season, season_label
 
     if policy.staggered is None:
-        raise UsageError(f"policy {policy.name} has no staggered section: add one to the policy file (docs/season.md)")
+        raise UsageError(_("policy {policy_name} has no staggered section: add one to the policy file (docs/season.md)").format(policy_name=policy.name))
     try:
         year = parse_season(season)
     except ValueError as exc:

@@ -20,6 +20,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from haze.core.i18n import _
 from haze.core.errors import HazeError
 from haze.io.fsio import fsync_directory, write_new_synced
 from haze.io.journal import LOCK_WAIT, Journal
@@ -162,9 +163,7 @@ def publish_staged(out: Path, issue_id: str, journal: Journal) -> None:
         move_into_place(staging, out, issue_id)
         fsync_directory(out)
     except OSError as exc:
-        raise PublishError(f"{recorded}, but its notices could not be moved from {staging / issue_id} to "
-                           f"{out / issue_id}: {exc.strerror or exc}; they are complete where they are, and "
-                           f"{retry}") from None
+        raise PublishError(_("{recorded}, but its notices could not be moved from {staging_issue_id} to {out_issue_id}: {problem}; they are complete where they are, and {retry}").format(recorded=recorded, staging_issue_id=staging / issue_id, out_issue_id=out / issue_id, problem=exc.strerror or exc, retry=retry)) from None
     except KeyboardInterrupt:
         error = PublishError(f"interrupted after recording: {recorded}; its notices are "
                              + (f"in {out / issue_id}" if (out / issue_id).is_dir()

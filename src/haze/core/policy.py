@@ -13,6 +13,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Mapping
 
+from haze.core.i18n import _
 from haze.core import grades as _g
 from haze.core.errors import PolicyError
 from haze.core.findings import Finding
@@ -85,7 +86,7 @@ class Policy:
     def requirement(self, level: Level, pollutant: Pollutant) -> float:
         """The share required; a level the policy leaves out cannot be computed (never 0%)."""
         if level not in self.requirements:
-            raise PolicyError(f"{self.path or self.name}: policy {self.name!r} gives no requirement at {level.value}")
+            raise PolicyError(_("{self_path_or_self_name}: policy {name!r} gives no requirement at {level_value}").format(self_path_or_self_name=self.path or self.name, name=self.name, level_value=level.value))
         return self.requirements[level][pollutant]
 
     def uniform_requirement(self, level: Level) -> float | dict[str, float]:
@@ -228,15 +229,15 @@ def load_policy(name_or_path: str | None) -> Policy:
         try:
             # A device or pipe (/dev/zero) would never end: only a regular file of sane size.
             if path.exists() and not path.is_file():
-                raise PolicyError(f"{name}: a policy must be a regular file")
+                raise PolicyError(_("{name}: a policy must be a regular file").format(name=name))
             if path.exists() and path.stat().st_size > MAX_POLICY_BYTES:
-                raise PolicyError(f"{name}: a policy file is at most {MAX_POLICY_BYTES} bytes")
+                raise PolicyError(_("{name}: a policy file is at most {MAX_POLICY_BYTES} bytes").format(name=name, MAX_POLICY_BYTES=MAX_POLICY_BYTES))
             data = path.read_bytes()
         except OSError as exc:
-            raise PolicyError(f"{name}: cannot read policy: {exc.strerror or exc}") from None
+            raise PolicyError(_("{name}: cannot read policy: {problem}").format(name=name, problem=exc.strerror or exc)) from None
         return _policy_file(data, path)
     known = ", ".join(shipped_policies())
-    raise PolicyError(f"unknown policy {name!r}: use one of {known}, or a policy file")
+    raise PolicyError(_("unknown policy {name!r}: use one of {known}, or a policy file").format(name=name, known=known))
 
 
 def _policy_file(data: bytes, path: Path) -> Policy:
@@ -246,9 +247,7 @@ def _policy_file(data: bytes, path: Path) -> Policy:
     policy = parse_policy(data, str(path))
     taken = {_name_key(n): n for n in shipped_policies()}
     if _name_key(policy.name) in taken:
-        raise PolicyError(f"{path}: a policy file may not take the name of the shipped policy "
-                          f"{taken[_name_key(policy.name)]!r} (its name: {policy.name!r}); give it a name of its own "
-                          "(name: …) so that no notice or journal entry can pass it off as the shipped one")
+        raise PolicyError(_("{path}: a policy file may not take the name of the shipped policy {taken__name_key_policy_n!r} (its name: {policy_name!r}); give it a name of its own (name: …) so that no notice or journal entry can pass it off as the shipped one").format(path=path, taken__name_key_policy_n=taken[_name_key(policy.name)], policy_name=policy.name))
     policy.path = str(path.resolve())
     policy.sha256 = hashlib.sha256(data).hexdigest()
     return policy
@@ -264,7 +263,7 @@ def parse_policy(data: bytes, path: str) -> Policy:
     doc, findings = load_yaml(data, path)
     _raise_on(findings)
     if not isinstance(doc, Mapping):
-        raise PolicyError(f"{path}: a policy must be a mapping")
+        raise PolicyError(_("{path}: a policy must be a mapping").format(path=path))
     reader = _PolicyReader(path)
     policy = reader.read(doc)
     _raise_on(reader.findings)
@@ -342,7 +341,7 @@ class _PolicyReader:
         if canonical not in seen:
             return False
         name = getattr(canonical, "value", canonical)
-        self.builder.add("E109", f"{key!r} in {what} means {name!r}, which is given already", where, key)
+        self.builder.add("E109", _("{key!r} in {what} means {name!r}, which is given already").format(key=key, what=what, name=name), where, key)
         return True
 
     def section(self, doc: Mapping, key: str) -> Mapping:
@@ -351,7 +350,7 @@ class _PolicyReader:
         if value is None:
             return {}
         if not isinstance(value, Mapping):
-            self.builder.add("E101", f"{key} must be a mapping, not {type(value).__name__}", doc, key)
+            self.builder.add("E101", _("{key} must be a mapping, not {__name__}").format(key=key, __name__=type(value).__name__), doc, key)
             return {}
         return value
 
@@ -422,8 +421,7 @@ class _PolicyReader:
         if "rank" in value:
             rank = value["rank"]
             if isinstance(rank, bool) or not isinstance(rank, (int, float)) or rank != rank or abs(rank) > 1e6:
-                self.builder.add("E101", f"rank of grade {grade.key} must be a number (A is 1, D 6), "
-                                 f"not {rank!r}", value, "rank")
+                self.builder.add("E101", _("rank of grade {grade_key} must be a number (A is 1, D 6), not {rank!r}").format(grade_key=grade.key, rank=rank), value, "rank")
             else:
                 grade.rank = float(rank)
         if "self_managed" in value:
@@ -487,7 +485,7 @@ class _PolicyReader:
             raw = [raw]
         if not isinstance(raw, list) or not all(isinstance(a, (str, int, float)) and not isinstance(a, bool)
                                                 for a in raw):
-            self.builder.add("E101", "aliases must be a list of names", value, "aliases")
+            self.builder.add("E101", _("aliases must be a list of names"), value, "aliases")
             return ()
         return tuple(str(a).strip() for a in raw if str(a).strip())
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from haze.core.errors import UsageError
-from haze.core.i18n import normalise_language
+from haze.core.i18n import _, normalise_language
 from haze.io.fsio import find_upward
 
 CONFIG_NAME = "haze.yaml"
@@ -32,7 +32,7 @@ def read_config(path: Path) -> dict[str, Any]:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise UsageError(f"{path}: cannot read config: {exc.strerror or exc}") from None
+        raise UsageError(_("{path}: cannot read config: {problem}").format(path=path, problem=exc.strerror or exc)) from None
     doc, findings = load_yaml(data, str(path))
     errors = [f for f in findings if f.is_error]
     if errors:
@@ -40,10 +40,10 @@ def read_config(path: Path) -> dict[str, Any]:
     if doc is None:
         return {}
     if not isinstance(doc, dict):
-        raise UsageError(f"{path}: a config must be a mapping of option names to values")
+        raise UsageError(_("{path}: a config must be a mapping of option names to values").format(path=path))
     unknown = sorted(str(k) for k in doc if str(k).replace("-", "_") not in KEYS)
     if unknown:
-        raise UsageError(f"{path}: unknown option(s) {', '.join(unknown)}; known: {', '.join(sorted(KEYS))}")
+        raise UsageError(_("{path}: unknown option(s) {join_unknown}; known: {join_sorted_keys}").format(path=path, join_unknown=', '.join(unknown), join_sorted_keys=', '.join(sorted(KEYS))))
     result: dict[str, Any] = {}
     for key, value in doc.items():
         name = str(key).replace("-", "_")
@@ -61,5 +61,6 @@ def _ui(path: Path, value: Any) -> str:
     """``ui:`` is zh or en (SPEC §17); anything else is refused, naming the file, like an unknown option."""
     chosen = normalise_language(value)
     if chosen is None:
+        # both languages: ui: is what decides the language, so it is not known yet
         raise UsageError(f"{path}: ui: {value!r} is not an interface language; use zh or en (界面语言只能是 zh 或 en)")
     return chosen

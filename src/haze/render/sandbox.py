@@ -32,6 +32,7 @@ import threading
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator
 
+from haze.core.i18n import _
 from haze.core.errors import TemplateError
 
 #: Characters of one text value, or items of one sequence: a notice is a few thousand characters, the
@@ -179,8 +180,7 @@ def _expire(signum: int, frame: Any) -> None:
     if not _timing:
         return  # a stray alarm after the render finished: nothing to stop
     name, seconds = _timing[-1]
-    raise RenderTimeout(f"{name}: the template took more than {seconds:g} s to render one document; "
-                        "it loops or builds too much (nothing written or recorded)")
+    raise RenderTimeout(_("{name}: the template took more than {seconds:g} s to render one document; it loops or builds too much (nothing written or recorded)").format(name=name, seconds=seconds))
 
 
 @contextmanager

@@ -666,7 +666,9 @@ def _percent_hint(raw: Any, value: float) -> str:
     if not (1.0 < value <= 100.0) or (isinstance(raw, str) and "%" in raw):
         return ""
     shown = f"{value:g}"
-    return _(": write {shown}% or {fraction:g} for {shown} per cent").format(shown=shown, fraction=value / 100)
+    # the % is filled in, not written in the message: "…% or" reads as a %-format to gettext's tools
+    return _(": write {percent} or {fraction:g} for {shown} per cent").format(
+        percent=f"{shown}%", shown=shown, fraction=value / 100)
 
 
 def _norm_text(text: str) -> str:
