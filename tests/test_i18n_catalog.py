@@ -53,8 +53,8 @@ def fields(text: str) -> set[str]:
     """The named placeholders of a format string (``{count}``, ``{n:,}`` -> count, n)."""
     try:
         return {name for _literal, name, _spec, _conv in string.Formatter().parse(text) if name is not None}
-    except ValueError:  # an unbalanced brace: literal text, compared as it stands
-        return {text}
+    except ValueError:  # an unbalanced brace: a text never formatted (a parser's words), so it has none
+        return {"(not a format string)"}
 
 
 def _translations(message) -> list[str]:

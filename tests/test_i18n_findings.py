@@ -250,3 +250,20 @@ def test_the_parse_cache_answers_each_language_in_its_own_words(tmp_path: Path) 
     w303 = next(f for f in chinese if f.code == "W303")
     assert w303.message == "停产企业仍填有排放量，不计入"
     assert all(has_no_english_sentence(f.message) for f in chinese)
+
+
+@pytest.mark.parametrize(("text", "runs"), [
+    ("county.yaml:12: 错误 E102 统一社会信用代码 91140525MA0KT0001X 有误（校验位错误，应为 C）", []),
+    ("orange (橙色预警, Ⅱ级响应)未达到减排要求：PM 28.00% < 30.00%, VOCs 29.00% < 30.00%", []),
+    ("请用 --out DIR 指定可写入的目录；max_load 超出 0–1", []),
+    ("YAML 语法错误：缺少应有的冒号“:”", []),
+    ("无法读取：'No such file or directory'", []),  # a quoted value is the user's (or the system's) words
+    ("C:\\清单\\county.yaml 不存在", []),
+    ("bad credit code", ["bad credit code"]),
+    ("统一社会信用代码有误 (check character should be C)", ["check character should be C"]),
+    ("E201 orange requirement not met", ["requirement not met"]),
+    ("error E102", []),  # one word is not a sentence
+])
+def test_what_counts_as_an_english_sentence(text, runs) -> None:
+    assert english_runs(text) == runs
+    assert has_no_english_sentence(text) is (runs == [])

@@ -37,7 +37,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
-from haze.core.i18n import _
+from haze.core.i18n import N_, _
 from haze.commands.inputs import load_inputs
 from haze.commands.issuing import (
     NoticeSettings,
@@ -175,10 +175,10 @@ def run(settings: Settings, *, now: datetime | None = None, progress: Progress |
         from haze.commands.init import refuse_missing
 
         raise refuse_missing(journal.path, named=settings.journal is not None)  # before anything is read or written
-    say("reading the list")
+    say(_("reading the list"))
     inputs = load_inputs(settings.list_path, settings.policy, cache=settings.cache)
     check_horizon(start, now, inputs.policy.activation_horizon_hours, settings.force, "--start",
-                  f"policy {inputs.policy.name}")
+                  _("policy {name}").format(name=inputs.policy.name))
     supplied = supply_facts(inputs.enterprise_list, authority=settings.authority, region=settings.region,
                             doc_prefix=settings.doc_prefix)
     inputs.enterprise_list = supplied.enterprise_list
@@ -256,7 +256,7 @@ class _Activation:
     def decide(self, journal: Journal) -> tuple[str, ActivationRecord | None, str | None]:
         """(kind, the active warning, what becomes of it): SPEC §10's rules, then the journal's order."""
         decided = self._decide(journal)
-        not_before_last_event(journal, self.start, "start a warning", "--start")
+        not_before_last_event(journal, self.start, N_("start a warning"), "--start")
         return decided
 
     def _decide(self, journal: Journal) -> tuple[str, ActivationRecord | None, str | None]:
@@ -269,12 +269,12 @@ class _Activation:
             return ACTIVATION, active, EXPIRED
         if active.level is not level:
             # An adjustment supersedes the warning from its own start: never from before that warning began.
-            not_before(active, self.start, "adjust", "--start")
+            not_before(active, self.start, N_("adjust"), "--start")
             return ADJUSTMENT, active, SUPERSEDED
         if not self.settings.force:
             raise AlreadyActive(
                 _("{level_value} warning {active_id} is already active (since {show_active_start}, recorded by {user}); use --force to issue it again, or `haze lift` first").format(level_value=level.value, active_id=active.id, show_active_start=show(active.start), user=active.user))
-        not_before(active, self.start, "re-issue", "--start")
+        not_before(active, self.start, N_("re-issue"), "--start")
         return REISSUE, active, SUPERSEDED
 
     def issue(self, journal: Journal, kind: str, active: ActivationRecord | None, first: int) -> Issue:
@@ -302,10 +302,13 @@ class _Activation:
         if self.settings.start is None or abs(self.start - self.now) <= START_WARNING:
             return []
         hours = int(abs(self.start - self.now).total_seconds() // 3600)
-        span = f"{hours // 24} days {hours % 24} hours" if hours >= 48 else f"{hours} hours"
-        side = "before" if self.start < self.now else "after"
-        note = (f"--start {show(self.start)} is {span} {side} now ({show(self.now)}); check the date "
-                "(a time without a year takes the year nearest now)")
+        span = (_("{days} days {hours} hours").format(days=hours // 24, hours=hours % 24) if hours >= 48
+                else _("{hours} hours").format(hours=hours))
+        said = (_("--start {start} is {span} before now ({now}); check the date "
+                  "(a time without a year takes the year nearest now)") if self.start < self.now else
+                _("--start {start} is {span} after now ({now}); check the date "
+                  "(a time without a year takes the year nearest now)"))
+        note = said.format(start=show(self.start), span=span, now=show(self.now))
         return [note]
 
     def render(self, issue: Issue, parent: Path, *, dry_run: bool = False,

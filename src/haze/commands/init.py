@@ -69,9 +69,10 @@ def refuse_missing(path: Path, *, named: bool, cwd: Path | None = None) -> Usage
     """The refusal of an ``activate`` that found no journal and was given no explicit act (exit 2)."""
     here = (cwd or Path.cwd()).resolve()
     if named:
-        where = f"the journal {path} (named in haze.yaml) does not exist"
+        where = _("the journal {path} (named in haze.yaml) does not exist").format(path=path)
         how = f"haze init --journal {path}"
     else:
-        where = f"no journal found: looked for {DEFAULT_JOURNAL} in {here} and every parent directory"
+        where = _("no journal found: looked for {journal} in {here} and every parent directory").format(
+            journal=DEFAULT_JOURNAL, here=here)
         how = "haze init"
     return UsageError(_("{where}; a new journal numbers notices from 1 again, so it is made only on purpose: run `{how}` where the bureau keeps its journal, or give --journal PATH naming a new file, or run haze from the directory that holds it; nothing written").format(where=where, how=how))

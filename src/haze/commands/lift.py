@@ -30,7 +30,7 @@ from haze.commands.issuing import (
     stamp_id,
     unique_id,
 )
-from haze.core.i18n import _
+from haze.core.i18n import N_, _
 from haze.commands.staging import Staging, final_paths, publish_staged, recover
 from haze.core.errors import NothingActive, UsageError
 from haze.io.journal import LIFTED, ActivationRecord, Journal, LiftRecord, current_user, journal_path
@@ -90,7 +90,7 @@ def run(settings: Settings, *, now: datetime | None = None, progress: Progress |
     clock = now is None
     now = now_shanghai(now)
     at = minute(settings.at) if settings.at is not None else now.replace(second=0)  # on the minute, as notices say
-    check_horizon(at, now, DEFAULT_HORIZON_HOURS, False, "--at", "the default activation_horizon_hours")
+    check_horizon(at, now, DEFAULT_HORIZON_HOURS, False, "--at", _("the default activation_horizon_hours"))
     journal = Journal(journal_path(settings.journal))
     out = settings.out_dir(journal.path)
     with journal:
@@ -148,7 +148,7 @@ def _liftable(journal: Journal, at: datetime) -> ActivationRecord:
     warning = journal.active()
     if warning is None:
         raise NothingActive(_("no active warning to lift (journal {journal_path})").format(journal_path=journal.path))
-    not_before(warning, at, "lift", "--at")
+    not_before(warning, at, N_("lift"), "--at")
     return warning
 
 

@@ -105,10 +105,11 @@ def run(settings: Settings, *, now: datetime | None = None) -> Outcome:
     notes = []
     if outside:
         months = "、".join(f"{m}月" for m in section.months)
-        message = (f"{outside[0].isoformat()} is outside the ozone months of policy {policy.name} ({months})")
+        message = _("{day} is outside the ozone months of policy {policy} ({months})").format(
+            day=outside[0].isoformat(), policy=policy.name, months=months)
         if not settings.force:
             raise UsageError(_("{message}; give --force to issue anyway (nothing written or recorded)").format(message=message))
-        notes.append(f"{message}: issued because of --force")
+        notes.append(_("{message}: issued because of --force").format(message=message))
     result = compute_ozone(enterprise_list, section)
     s = settings
 

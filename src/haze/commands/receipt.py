@@ -150,9 +150,10 @@ def _check_times(entries: list[Entry], warning: ActivationRecord, now: datetime,
     for entry in entries:
         wrong = None
         if entry.at < earliest:
-            wrong = f"{_show(entry.at)} is before the notices went out ({_show(warning.recorded)})"
+            wrong = _("{at} is before the notices went out ({sent})").format(at=_show(entry.at),
+                                                                          sent=_show(warning.recorded))
         elif entry.at > now + FUTURE_SLACK:
-            wrong = f"{_show(entry.at)} is in the future (now {_show(now)})"
+            wrong = _("{at} is in the future (now {now})").format(at=_show(entry.at), now=_show(now))
         if wrong is None:
             continue
         if file is None:
@@ -175,11 +176,13 @@ def _resolver(journal: Journal, warning: ActivationRecord) -> Any:
             return by_id[code], ""
         found = find_number(journal, given) if not _looks_like_code(code) else None
         if found is None:
-            return None, f"{given}: not notified by warning {warning.id} (no such credit code or notice number)"
+            return None, _("{given}: not notified by warning {warning} (no such credit code or notice number)").format(
+                given=given, warning=warning.id)
         issue, enterprise = found
         if issue != warning.id:
-            return None, (f"{given}: notice of {issue}, not of warning {warning.id}"
-                          + ("" if journal.activation(issue) is None else f"; give --activation {issue}"))
+            said = (_("{given}: notice of {issue}, not of warning {warning}") if journal.activation(issue) is None
+                    else _("{given}: notice of {issue}, not of warning {warning}; give --activation {issue}"))
+            return None, said.format(given=given, issue=issue, warning=warning.id)
         return by_id.get(enterprise), ""
 
     return resolve

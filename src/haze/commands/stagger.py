@@ -105,11 +105,12 @@ def schedule_for(enterprise_list: EnterpriseList, policy: Policy, season: str) -
         raise UsageError(str(exc)) from None
     schedule = build_schedule(enterprise_list, policy, policy.staggered, year)
     if schedule.infeasible:
-        parts = [f"{policy.industry_label(x.industry)} ({x.industry}): {x.enterprises} enterprises cannot stop "
-                 f"their days with at most {x.bound} stopped on one day — {x.excess_days} enterprise-days do not fit"
-                 for x in schedule.infeasible]
-        raise Infeasible("no schedule: " + "; ".join(parts) + " (raise max_stopped_share or lower the stop days; "
-                         "nothing written or recorded)")
+        parts = [_("{label} ({industry}): {enterprises} enterprises cannot stop their days with at most {bound} "
+                   "stopped on one day — {excess} enterprise-days do not fit").format(
+            label=policy.industry_label(x.industry), industry=x.industry, enterprises=x.enterprises, bound=x.bound,
+            excess=x.excess_days) for x in schedule.infeasible]
+        raise Infeasible(_("no schedule: {parts} (raise max_stopped_share or lower the stop days; "
+                           "nothing written or recorded)").format(parts=_("; ").join(parts)))
     return season_label(year), schedule
 
 

@@ -108,8 +108,9 @@ def run(opts: Settings, *, now: datetime | None = None) -> Outcome:
         try:
             directory = _write_record(out / void_id, record, target, notices)
         except HazeError as exc:
-            error = HazeError(f"void {void_id} of {target.id} IS recorded in {journal.path}, but its void record "
-                              f"could not be written: {exc}")
+            error = HazeError(_("void {void} of {activation} IS recorded in {journal}, but its void record "
+                                "could not be written: {problem}").format(
+                void=void_id, activation=target.id, journal=journal.path, problem=exc))
             error.exit_code = 1
             raise error from None
     return Outcome(void_id, target, now, reason, notices, directory, journal.path)

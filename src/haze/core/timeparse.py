@@ -131,9 +131,9 @@ def check_hours(hours: float) -> float:
     """``--hours`` if it is a duration a warning can have (:data:`MIN_HOURS`–:data:`MAX_HOURS`)."""
     if MIN_HOURS <= hours <= MAX_HOURS:
         return hours
-    why = ("a warning lasts at least an hour: enterprises have an hour to respond" if hours < MIN_HOURS
-           else "a warning that runs longer is lifted and issued again" if hours > MAX_HOURS
-           else "not a number")  # NaN fails both comparisons
+    why = (_("a warning lasts at least an hour: enterprises have an hour to respond") if hours < MIN_HOURS
+           else _("a warning that runs longer is lifted and issued again") if hours > MAX_HOURS
+           else _("not a number"))  # NaN fails both comparisons
     raise UsageError(_("--hours must be from {MIN_HOURS:g} to {MAX_HOURS:g} ({max_hours_24:g} days), not {hours:g}; {why}").format(MIN_HOURS=MIN_HOURS, MAX_HOURS=MAX_HOURS, max_hours_24=MAX_HOURS / 24, hours=hours, why=why))
 
 

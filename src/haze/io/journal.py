@@ -46,7 +46,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from haze.core.i18n import _
+from haze.core.i18n import N_, _
 from haze.core.errors import JournalError
 from haze.core.model import Level
 from haze.io import receipts
@@ -431,7 +431,7 @@ class Journal:
             self._conn = None
 
     def _fail(self, exc: BaseException, doing: str) -> JournalError:
-        return JournalError(_("{path}: cannot {doing} the journal: {explain_failure_self_pat}").format(path=self.path, doing=doing, explain_failure_self_pat=explain_failure(self.path, exc)))
+        return JournalError(_("{path}: cannot {doing} the journal: {explain_failure_self_pat}").format(path=self.path, doing=_(doing), explain_failure_self_pat=explain_failure(self.path, exc)))
 
     def _connect(self, create: bool) -> sqlite3.Connection | None:
         """The connection: read-only for readers, read-write for ``create`` (a transaction)."""
@@ -455,7 +455,7 @@ class Journal:
         try:
             return self._connect(create=False)
         except sqlite3.Error as exc:
-            raise self._fail(exc, "read") from None
+            raise self._fail(exc, N_("read")) from None
 
     def on_rollback(self, hook: Callable[[], None]) -> None:
         """Call ``hook`` if the current transaction does not commit (clean up files made for it)."""
@@ -528,7 +528,7 @@ class Journal:
                 # SQLite's text ("UNIQUE constraint failed: notices…") means nothing to a duty officer
                 raise JournalError(_("{path}: the journal refused a record that would repeat an id or a notice number; nothing recorded").format(path=self.path)) from None
             if isinstance(exc, sqlite3.Error):
-                raise self._fail(exc, "write") from None
+                raise self._fail(exc, N_("write")) from None
             raise
         try:
             conn.execute("COMMIT")
@@ -538,7 +538,7 @@ class Journal:
             except sqlite3.Error:
                 pass
             self._rolled_back()
-            raise self._fail(exc, "write") from None
+            raise self._fail(exc, N_("write")) from None
         self._rollback_hooks = []
 
     def _rolled_back(self) -> None:
@@ -561,7 +561,7 @@ class Journal:
                 break
             except sqlite3.OperationalError as exc:
                 if not _is_busy(exc):
-                    raise self._fail(exc, "write") from None
+                    raise self._fail(exc, N_("write")) from None
                 if told and time.monotonic() >= deadline:
                     raise JournalError(
                         _("{path}: the journal is busy: another haze activate or lift has held it for {wait:.0f} s; nothing was recorded, try again").format(path=self.path, wait=wait)) from None
@@ -694,7 +694,7 @@ class Journal:
         try:
             return conn.execute(sql, params).fetchall()
         except sqlite3.Error as exc:
-            raise self._fail(exc, "read") from None
+            raise self._fail(exc, N_("read")) from None
 
     def active(self) -> ActivationRecord | None:
         rows = self._query("SELECT * FROM activations WHERE state = 'active'")
@@ -1048,8 +1048,8 @@ def _probe(conn: sqlite3.Connection, path: Path) -> None:
         raise JournalError(_("{path}: written by a newer haze (journal schema {version}, this haze knows {SCHEMA_VERSION}); upgrade haze").format(path=path, version=version, SCHEMA_VERSION=SCHEMA_VERSION))
     if 1 <= version <= SCHEMA_VERSION and {"activations", "lifts", "notices", "counters"} <= tables:
         return  # a schema-1 journal gains the follow-up tables at its next write (Journal.transaction)
-    what = "an SQLite database with other tables" if tables else "an SQLite database with no haze tables"
-    raise JournalError(_("{path}: not a haze journal ({what}); it is never taken as a new journal").format(path=path, what=what))
+    what = N_("an SQLite database with other tables") if tables else N_("an SQLite database with no haze tables")
+    raise JournalError(_("{path}: not a haze journal ({what}); it is never taken as a new journal").format(path=path, what=_(what)))
 
 
 def _switch_to_delete(conn: sqlite3.Connection, path: Path) -> None:
@@ -1090,11 +1090,15 @@ def explain_failure(path: Path, exc: BaseException) -> str:
     except (OSError, AttributeError):  # no statvfs (Windows) or the folder is gone
         fs = None
     if errno_ == errnos.EROFS or (fs is not None and fs.f_flag & getattr(os, "ST_RDONLY", 1)):
-        return f"the file system holding {folder} is read-only ({text})"
+        return _("the file system holding {folder} is read-only ({problem})").format(folder=folder, problem=text)
     if errno_ == errnos.ENOSPC or "full" in text.lower() or (fs is not None and fs.f_bavail * fs.f_frsize < 65536):
-        free = "" if fs is None else f", {fs.f_bavail * fs.f_frsize // 1024} KiB free"
-        return f"the disk holding {folder} is full{free} ({text}); free space and run again"
+        if fs is None:
+            return _("the disk holding {folder} is full ({problem}); free space and run again").format(
+                folder=folder, problem=text)
+        return _("the disk holding {folder} is full, {free} KiB free ({problem}); free space and run again").format(
+            folder=folder, free=fs.f_bavail * fs.f_frsize // 1024, problem=text)
     if errno_ in (errnos.EACCES, errnos.EPERM) or not os.access(folder, os.W_OK) or \
             (path.exists() and not os.access(path, os.W_OK)):
-        return f"no permission to write {path if path.exists() else folder} ({text})"
+        return _("no permission to write {path} ({problem})").format(path=path if path.exists() else folder,
+                                                                     problem=text)
     return text

@@ -61,7 +61,7 @@ class DocxTemplates:
                 return resource.read_bytes(), str(resource)
         except OSError as exc:
             raise TemplateError(_("{name}: cannot read template: {problem}").format(name=name, problem=exc.strerror or exc)) from None
-        looked = f" (looked in {user} and the shipped templates)" if user is not None else ""
+        looked = _(" (looked in {user} and the shipped templates)").format(user=user) if user is not None else ""
         raise TemplateError(_("template {name} not found{looked}").format(name=name, looked=looked))
 
     def _load(self, name: str) -> dict[str, Any]:

@@ -680,7 +680,7 @@ class _Templates:
 
     def _roots(self) -> str:
         user = getattr(self.env.loader, "user", None)
-        return f" (looked in {user} and the shipped templates)" if user else ""
+        return _(" (looked in {user} and the shipped templates)").format(user=user) if user else ""
 
 
 class _TextTemplates(_Templates):
@@ -959,7 +959,7 @@ def write_notice_set(parent: Path, name: str, produce: Iterator[tuple[str, str |
     """
     target = parent / name
     if os.path.lexists(target):
-        raise HazeError(f"{target} already exists: notices are never overwritten")
+        raise HazeError(_("{target} already exists: notices are never overwritten").format(target=target))
     hashes: dict[str, str] = {}
     if dry_run:
         for filename, content in produce:
@@ -981,13 +981,12 @@ def write_notice_set(parent: Path, name: str, produce: Iterator[tuple[str, str |
             writer.write(MANIFEST, manifest)
             writer.finish()  # every file's bytes, then the directory's names
         if os.path.lexists(target):  # another run got there while we rendered
-            raise HazeError(f"{target} already exists: notices are never overwritten")
+            raise HazeError(_("{target} already exists: notices are never overwritten").format(target=target))
         os.rename(work, target)
         work = None
         fsync_directory(parent)  # the rename itself
     except OSError as exc:
-        raise HazeError(f"cannot write notices to {Path(parent).absolute()}{os.sep}: {exc.strerror or exc}; "
-                        "give a directory you can write with --out DIR") from None
+        raise HazeError(_("cannot write notices to {path_parent_absolute}{sep}: {problem}; give a directory you can write with --out DIR").format(path_parent_absolute=Path(parent).absolute(), sep=os.sep, problem=exc.strerror or exc)) from None
     finally:
         if work is not None:
             shutil.rmtree(work, ignore_errors=True)
@@ -1014,10 +1013,10 @@ def _make_parent(parent: Path) -> bool:
         parent.mkdir(parents=True)
     except FileExistsError:
         if not parent.is_dir():
-            raise HazeError(f"{parent} exists and is not a directory") from None
+            raise HazeError(_("{parent} exists and is not a directory").format(parent=parent)) from None
         return False
     except OSError as exc:
-        raise HazeError(f"cannot create {parent}: {exc.strerror or exc}") from None
+        raise HazeError(_("cannot create {parent}: {problem}").format(parent=parent, problem=exc.strerror or exc)) from None
     return True
 
 

@@ -76,7 +76,7 @@ def parse(text: str, source: str) -> list[Block]:
         line = raw.rstrip()
         if not line.strip():
             continue
-        kind, _, rest = line.partition("\t")
+        kind, _tab, rest = line.partition("\t")
         if kind in KINDS:
             blocks.append(Block(kind, [_glyphs(c) for c in rest.split("\t")] if rest else [""]))
         elif blocks:

@@ -57,7 +57,11 @@ class RenderTimeout(TemplateError):
 def _refuse(what: str) -> None:
     from jinja2.exceptions import SecurityError
 
-    raise SecurityError(f"{what} exceeds the template limit of {MAX_SIZE:,} characters or items")
+    from haze.core.i18n import _
+
+    # translated here, on refusal only: the checks run on every operation of every template
+    raise SecurityError(_("{what} exceeds the template limit of {limit:,} characters or items").format(
+        what=what, limit=MAX_SIZE))
 
 
 def _size(value: Any) -> int:
