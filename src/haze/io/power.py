@@ -80,7 +80,7 @@ def read_power(path: str | Path, ids: set[str], first: date, last: date | None
     if suffix not in (".csv", ".txt", ".xlsx"):
         return None, [finding("E001", _("unknown file format: use .csv or .xlsx"), name)]
     if not Path(path).is_file():
-        return None, [finding("E001", "no such file" if not Path(path).exists() else "not a regular file", name)]
+        return None, [finding("E001", _("no such file") if not Path(path).exists() else _("not a regular file"), name)]
     import polars as pl
 
     if suffix == ".xlsx":
