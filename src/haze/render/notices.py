@@ -590,8 +590,8 @@ def enterprise_context(r: EnterpriseResult, declared: Level, policy_names: Mappi
                     "phone": one_line(contact.phone if contact else "")},
     }
     measures = {
-        "level": level_context(r.effective_level, lang),
-        "declared": level_context(declared, lang),
+        "level": _shared_level(r.effective_level, lang),
+        "declared": _shared_level(declared, lang),
         "reason": r.reason,
         "reason_name": label(REASON_LABELS, r.reason, lang),
         "raised_by": r.effective_level.rank - declared.rank if r.reason == "zone" else 0,
@@ -606,9 +606,20 @@ def enterprise_context(r: EnterpriseResult, declared: Level, policy_names: Mappi
         "lines": lines,
         "actions": distinct_actions([one_line(a) for a in r.actions]),
         "cap": _cap(r),
-        "reductions": [_pollutant(p, lang) | {"value": r.reduction[p]} for p in POLLUTANTS],
+        "reductions": [_shared_pollutant(p, lang) | {"value": r.reduction[p]} for p in POLLUTANTS],
     }
     return enterprise, measures
+
+
+@functools.lru_cache(maxsize=64)
+def _shared_level(level: Level | None, lang: str) -> dict[str, Any] | None:
+    """level_context, one dict per level and language shared by every row (templates never change a value)."""
+    return level_context(level, lang)
+
+
+@functools.lru_cache(maxsize=64)
+def _shared_pollutant(p: Any, lang: str) -> dict[str, Any]:
+    return _pollutant(p, lang)
 
 
 def _cap(r: EnterpriseResult) -> dict[str, Any] | None:
