@@ -38,3 +38,10 @@ def test_json_output_through_the_cli_is_the_dumps_text(run) -> None:
     result = run("check", "orange", "--list", str(COUNTY), "--json", "--no-cache")
     data = json.loads(result.stdout)
     assert result.stdout == dumps(data) + "\n"
+
+
+@given(_VALUES, st.sampled_from(["", "\n"]))
+def test_the_utf8_form_is_the_encoded_text(value: object, end: str) -> None:
+    from haze.render.report import dumps_utf8
+
+    assert dumps_utf8(value, end) == (dumps(value) + end).encode("utf-8")

@@ -745,6 +745,23 @@ class _TextTemplates(_Templates):
     def render(self, role: str, context: dict[str, Any]) -> str:  # type: ignore[override]
         return self.bom + super().render(role, context)
 
+    def render_large(self, role: str, context: dict[str, Any]) -> bytes:
+        """``render(...).encode()``, built a few thousand pieces at a time: a province's index is a
+        million pieces, which Jinja's ``render`` holds in one list before joining them (60 MB at 50,000)."""
+        template = self.compiled[role]
+
+        def work() -> bytes:
+            out, batch = bytearray(self.bom.encode("utf-8")), []
+            for piece in template.generate(context):
+                batch.append(piece)
+                if len(batch) >= 4096:
+                    out += "".join(batch).encode("utf-8")
+                    batch.clear()
+            out += "".join(batch).encode("utf-8")
+            return bytes(out)
+
+        return self._guard(template.name or role, work)  # type: ignore[no-any-return]
+
     def extras(self) -> Iterator[tuple[str, str | bytes]]:
         return iter(())
 
@@ -761,6 +778,12 @@ def templates_for(env: Environment, lang: str, fmt: str, kinds: dict[str, str]) 
 
         return PdfTemplates(env, lang, kinds, _Templates)
     return _TextTemplates(env, lang, fmt, kinds)
+
+
+def _render_large(tpl: Any, role: str, context: dict[str, Any]) -> str | bytes:
+    """A document of a province's size (the index): in pieces where the format renders text."""
+    large = getattr(tpl, "render_large", None)
+    return large(role, context) if large is not None else tpl.render(role, context)  # type: ignore[no-any-return]
 
 
 def _sms(base: dict[str, Any], rows: Sequence[dict[str, Any]], lang: str,
@@ -847,7 +870,7 @@ def render_activation(result: LevelResult, enterprise_list: EnterpriseList, issu
                                                             "measures": row["measures"]})
             if progress is not None:
                 progress(done, len(rows))
-        yield f"index.{fmt}", tpl.render("index", base | {
+        yield f"index.{fmt}", _render_large(tpl, "index", base | {
             "notices": rows,
             "count": len(rows),
             "summary": {
@@ -1000,9 +1023,9 @@ def _sha256(data: bytes) -> str:
 
 
 def _manifest_bytes(head: dict[str, Any], hashes: dict[str, str]) -> bytes:
-    from haze.render.report import dumps
+    from haze.render.report import dumps_utf8
 
-    return (dumps(head | {"files": hashes}) + "\n").encode("utf-8")
+    return dumps_utf8(head | {"files": hashes}, "\n")
 
 
 def write_notice_set(parent: Path, name: str, produce: Iterator[tuple[str, str | bytes]], head: dict[str, Any],
@@ -1036,6 +1059,7 @@ def write_notice_set(parent: Path, name: str, produce: Iterator[tuple[str, str |
                 data = _as_bytes(content)
                 hashes[filename] = _sha256(data)
                 writer.write(filename, data)
+            content = data = b""  # the last file (sms.csv, tens of MB at 50,000) need not live on with the manifest
             manifest = _manifest_bytes(head, hashes)
             writer.write(MANIFEST, manifest)
             writer.finish()  # every file's bytes, then the directory's names

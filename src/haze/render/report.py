@@ -53,6 +53,20 @@ def dump_chunks(data: Any) -> Iterator[str]:
     yield from _pieces(data, 0)
 
 
+def dumps_utf8(data: Any, end: str = "") -> bytes:
+    """``(dumps(data) + end).encode("utf-8")``, encoded a few thousand pieces at a time (a manifest of 50,000
+    notices made 57 MB of pieces and copies when joined whole)."""
+    out, batch = bytearray(), []
+    for piece in _pieces(data, 0):
+        batch.append(piece)
+        if len(batch) >= 4096:
+            out += "".join(batch).encode("utf-8")
+            batch.clear()
+    batch.append(end)
+    out += "".join(batch).encode("utf-8")
+    return bytes(out)
+
+
 def _pieces(value: Any, depth: int) -> Iterator[str]:
     if depth >= 2 or not value or not isinstance(value, (dict, list)):
         yield _ONE_LINE.encode(value)
