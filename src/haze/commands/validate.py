@@ -20,7 +20,9 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from haze.core.city import CityTotal
 from haze.core.engine import LevelResult, compute, measure_chain
+from haze.core.i18n import _
 from haze.core.errors import PolicyError
 from haze.core.findings import Finding, finding
 from haze.core.findings import strict as strict_findings
@@ -44,6 +46,8 @@ class FileValidation:
     #: requirement results per level; empty when blocking errors leave them undefined
     levels: dict[Level, LevelResult] = field(default_factory=dict)
     policy: str | None = None
+    #: the list read (None when unreadable): the city total and the duplicates across lists need it
+    enterprise_list: EnterpriseList | None = field(default=None, repr=False, compare=False)
 
     @property
     def errors(self) -> int:
@@ -80,13 +84,21 @@ class Validation:
     """A ``validate`` run over several files; ``ok`` only when none has an error."""
 
     files: list[FileValidation]
+    #: with several lists (SPEC §13): the city total per level, when every list could be computed
+    totals: dict[Level, CityTotal] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
-        return all(f.ok for f in self.files)
+        return all(f.ok for f in self.files) and all(t.ok for t in self.totals.values())
 
     def to_json(self) -> dict:
-        return {"ok": self.ok, "files": [f.to_json() for f in self.files]}
+        data: dict = {"ok": self.ok, "files": [f.to_json() for f in self.files]}
+        if len(self.files) > 1:  # SPEC §13's total, beside §5's files (one list: §5 unchanged)
+            from haze.render.report import total_json
+
+            data["total"] = {level.value: total_json(self.totals[level]) if level in self.totals else None
+                             for level in LEVELS}
+        return data
 
 
 @dataclass(kw_only=True)
@@ -119,7 +131,23 @@ def validate_lists(paths: Iterable[str | Path], policy_name: str | None = None, 
         if phase is not None:  # a terminal says what a long run is doing
             phase(f"reading {path}")
         files.append(_validate(path, policy, strict, cache))
-    return Validation(files)
+    return _city(Validation(files), strict) if len(files) > 1 else Validation(files)
+
+
+def _city(run: Validation, strict: bool) -> Validation:
+    """Several lists (SPEC §13): an id in two lists is E108 in the later file; the total when all computed."""
+    from haze.core.city import city_total, duplicate_ids
+
+    readable = [f for f in run.files if f.enterprise_list is not None]
+    by_path = {f.path: f for f in readable}
+    for found in duplicate_ids([f.enterprise_list for f in readable if f.enterprise_list is not None]):
+        by_path[found.path].findings.append(found)
+    if strict:
+        for f in readable:
+            f.findings = strict_findings(f.findings)
+    if all(f.computed for f in run.files):
+        run.totals = {level: city_total([f.levels[level] for f in run.files]) for level in LEVELS}
+    return run
 
 
 def validate_list(path: str | Path, policy_name: str | None = None, strict: bool = False,
@@ -131,7 +159,7 @@ def validate_list(path: str | Path, policy_name: str | None = None, strict: bool
 def _validate(path: str | Path, policy: Policy | None, strict: bool, cache: bool) -> FileValidation:
     report = read(path, cache=cache)
     result = FileValidation(report.path, sorted(report.findings, key=_line_key))
-    enterprise_list = report.enterprise_list
+    enterprise_list = result.enterprise_list = report.enterprise_list
     if enterprise_list is None:
         return _finish(result, strict)
     if policy is None:
@@ -195,8 +223,10 @@ def unknown_industry(e: Enterprise, policy: Policy, path: str) -> list[Finding]:
     # Keys and Chinese names alike: a list may use either (砖瓦 for 砖瓦窑, cemnt for cement).
     known = sorted(set(policy.industries) | set(policy.industry_names) | set(policy.industry_names.values()))
     hint = difflib.get_close_matches(e.industry.lower(), known, n=1, cutoff=0.75)
-    message = (f"industry {e.industry!r} is unknown to policy {policy.name}; the grade measures apply"
-               + (f" (did you mean {hint[0]!r}?)" if hint else ""))
+    message = (_("industry {industry!r} is unknown to policy {policy}; the grade measures apply "
+                 "(did you mean {hint!r}?)") if hint else
+               _("industry {industry!r} is unknown to policy {policy}; the grade measures apply")).format(
+        industry=e.industry, policy=policy.name, hint=hint[0] if hint else None)
     return [finding("W306", message, path, e.line or None, e.id or None)]
 
 
@@ -209,8 +239,10 @@ def self_managed_cuts(e: Enterprise, path: str, policy: Policy) -> list[Finding]
     for level, m in _explicit_measures(e):
         if m.value > 0:
             found.append(finding(
-                "W302", f"{grade.key}-grade enterprise {e.name} has a mandatory {level.value} cut of "
-                f"{cut_label(m.value)}; A and leading enterprises self-manage (自主减排)", path, m.line or e.line or None,
+                "W302", _("{grade}-grade enterprise {name} has a mandatory {level} cut of "
+                          "{cut}; A and leading enterprises self-manage (自主减排)").format(
+                    grade=grade.key, name=e.name, level=level.value, cut=cut_label(m.value)),
+                path, m.line or e.line or None,
                 e.id or None))
     return found
 
@@ -235,10 +267,14 @@ def weaker_than_policy(e: Enterprise, policy: Policy, path: str) -> list[Finding
             floor = mandated.value if mandated is not None else 0.0
             if explicit.value < floor - TOLERANCE:
                 seen.add(id(explicit))
-                scope = f" in {policy.industry_label(e.industry)}" if source == "industry" else ""
+                message = (_("{level} cut {cut} for {what} is weaker than the policy's {floor} for grade {grade} "
+                             "in {industry}") if source == "industry" else
+                           _("{level} cut {cut} for {what} is weaker than the policy's {floor} for grade {grade}"))
                 found.append(finding(
-                    "W301", f"{level.value} cut {cut_label(explicit.value)} for {_what(e, line.name, where)} is weaker than "
-                    f"the policy's {cut_label(floor)} for grade {policy.grade_key(e.grade)}{scope}", path,
+                    "W301", message.format(level=level.value, cut=cut_label(explicit.value),
+                                           what=_what(e, line.name, where), floor=cut_label(floor),
+                                           grade=policy.grade_key(e.grade),
+                                           industry=policy.industry_label(e.industry)), path,
                     explicit.line or line.line or e.line or None, e.id or None))
     return found
 
@@ -267,9 +303,9 @@ def list_facts_findings(lst: EnterpriseList) -> list[Finding]:
     """
     if lst.info.doc_prefix.strip():
         return []
-    return [finding("W320", "no doc_prefix (文号前缀): notice numbers would read 〔YEAR〕N号 with nothing "
-                    "before them; give doc_prefix in the list (文号前缀 in an XLSX's 清单信息 sheet), or "
-                    "activate with --doc-prefix 示环应急", lst.path)]
+    return [finding("W320", _("no doc_prefix (文号前缀): notice numbers would read 〔YEAR〕N号 with nothing "
+                              "before them; give doc_prefix in the list (文号前缀 in an XLSX's 清单信息 sheet), or "
+                              "activate with --doc-prefix 示环应急"), lst.path)]
 
 
 # -- the requirement ----------------------------------------------------------------------
@@ -279,5 +315,6 @@ def requirement_finding(result: LevelResult, path: str) -> Finding:
     level = result.level
     parts = [f"{p.label} {ratio_pct(r.ratio, r.ok)} < {pct(r.required)}"
              for p, r in ((p, result.pollutants[p]) for p in result.failing)]
-    return finding("E201", f"{level.title} requirement not met: {', '.join(parts)}; "
-                   f"run `haze plan {level.value}` for the added cuts that would meet it", path)
+    return finding("E201", _("{level} requirement not met: {shortfalls}; "
+                             "run `haze plan {key}` for the added cuts that would meet it").format(
+        level=level.title, shortfalls=", ".join(parts), key=level.value), path)
