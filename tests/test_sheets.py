@@ -514,3 +514,35 @@ def test_write_atomic_failure_is_an_output_error_naming_the_file() -> None:
     Path("blocker").write_text("a file, not a folder\n", encoding="utf-8")
     with pytest.raises(OutputError, match=r"^blocker/out\.csv: cannot write: .*; nothing written$"):
         write_atomic(Path("blocker/out.csv"), b"x", overwrite=True)
+
+
+def test_export_xlsx_is_ready_to_print_and_send(run) -> None:
+    """Title (region, level, time), 填报单位/审核人/日期, A4 landscape fitted to width, header on every page."""
+    assert run("export", "orange", "--list", COUNTY, "-o", "orange.xlsx").exit_code == 0
+    book = openpyxl.load_workbook("orange.xlsx")
+    ws = book["企业减排明细"]
+    title, when, sign = ws["A1"].value, ws["A2"].value, [c.value for c in ws[3] if c.value]
+    assert title == "示例县重污染天气橙色预警（Ⅱ级响应）企业减排明细"
+    assert when.startswith("生成时间：") and "年" in when and "时" in when
+    assert sign == ["填报单位（盖章）：示例县生态环境局", "审核人：", "日期：　　　　年　　月　　日"]
+    assert "A1:Q1" in {str(r) for r in ws.merged_cells.ranges}  # the title spans the 17 columns
+    assert tuple(c.value for c in ws[HEAD_ROWS + 1]) == RESULT_HEADERS
+    assert ws.print_title_rows == "$4:$4" and ws.freeze_panes == "A5" and ws.auto_filter.ref.startswith("A4:Q")
+    for sheet in (ws, book["减排要求"]):
+        assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.paperSize == 9
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.page_setup.fitToWidth == 1
+        assert sheet.page_setup.fitToHeight == 0
+    cut = RESULT_HEADERS.index("限产比例")
+    body = list(ws.iter_rows(min_row=HEAD_ROWS + 2, max_row=ws.max_row - 1))
+    assert body and all(row[cut].number_format in ("0.00%", "0.000%", "0.0000%") for row in body)
+    assert all(row[0].border.left.style == "thin" for row in body)  # a ruled table on paper
+    assert ws.cell(ws.max_row, 1).value == "合计" and ws.cell(ws.max_row, 1).font.b
+    requirement = book["减排要求"]
+    assert requirement["A1"].value == "示例县重污染天气橙色预警（Ⅱ级响应）减排要求核算"
+    assert {requirement.cell(r, 5).number_format for r in range(5, 9)} == {"0.00%"}
+    assert {requirement.cell(r, 6).number_format for r in range(5, 9)} == {"0.00%"}
+    # 示例县鑫达化工有限公司 is idle: no level is executed there.
+    idle = [row for row in body if row[1].value == "示例县鑫达化工有限公司"]
+    executed = RESULT_HEADERS.index("执行级别")
+    assert idle and all(row[executed].value is None and row[6].value == "已停产，不计减排" for row in idle)
+    assert {row[executed].value for row in body if row[1].value != "示例县鑫达化工有限公司"} >= {"橙色（Ⅱ级）"}

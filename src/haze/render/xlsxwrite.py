@@ -43,7 +43,7 @@ _BUILTIN_FORMATS = {"General": 0, "0": 1, "0.00": 2, "0%": 9, "0.00%": 10}
 
 _NEEDS_ESCAPE = re.compile(r"[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|_x[0-9A-Fa-f]{4}_")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_EXCEL_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
+_EXCEL_ESCAPE = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")  # an underscore that starts what reads as an escape
 _EDGE_SPACE = re.compile(r"^\s|\s$")
 
 
@@ -51,7 +51,7 @@ def escape_text(text: str) -> str:
     """Text as the content of ``<t>``: XML escapes, and Excel's ``_xHHHH_`` for what XML cannot hold."""
     if not _NEEDS_ESCAPE.search(text):
         return text
-    text = _EXCEL_ESCAPE.sub(r"_x005F_\1", text)  # a literal "_x0041_" must not read back as "A"
+    text = _EXCEL_ESCAPE.sub("_x005F_", text)  # a literal "_x0041_" must not read back as "A"
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return _CONTROL.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
 
