@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -436,7 +437,19 @@ def print_sheet(name: str, title: str, now: datetime, authority: str, headers: S
                 cells.append(Cell(value, bold))
         return cells
 
-    return Sheet(name, head=head, body=body, tail=[styled(row) for row in tail],
+    wrapped = [(col, w) for col, w in widths.items() if col < width]
+
+    def row_height(row: Sequence[Any]) -> float | None:
+        # Lines a wrapped cell takes, a Chinese character being about 2 widths of "0" (what a
+        # column width counts): an estimate, so that a long 减排措施 is not cut off on paper.
+        lines = 1
+        for col, w in wrapped:
+            value = row[col]
+            if type(value) is str and len(value) * 2 > w - 1:
+                lines = max(lines, math.ceil(len(value) * 2 / (w - 1)))
+        return 13.5 * lines + 3 if lines > 1 else None
+
+    return Sheet(name, head=head, body=body, tail=[styled(row) for row in tail], row_height=row_height,
                  text_styles={c: text_style for c in range(width)}, number_styles=number_styles, widths=widths,
                  heights={1: 30, 2: 18, 3: 22, header_row: 32}, freeze_rows=header_row, filter_row=header_row,
                  columns=width, fill_blanks=True, page=PageSetup(repeat_rows=(header_row, header_row)))

@@ -124,6 +124,9 @@ class Sheet:
     columns: int = 0  # the table's width, for the filter and the blank cells of body rows
     page: PageSetup | None = None
     fill_blanks: bool = False  # write styled empty cells so a bordered table has no gaps
+    #: a body row's height in points, or None for the default: readers do not grow rows for wrapped
+    #: text on opening (Excel and LibreOffice keep the default height), so the writer must say it
+    row_height: Callable[[Sequence[Any]], float | None] | None = None
 
 
 class Workbook:
@@ -249,10 +252,12 @@ class Workbook:
         parts: list[str] = []
         append = parts.append
         n = first - 1
+        height = sheet.row_height
         for index, values in enumerate(sheet.body):
             n += 1
             row = str(n)
-            append(f'<row r="{row}">')
+            tall = height(values) if height is not None else None
+            append(f'<row r="{row}" ht="{tall}" customHeight="1">' if tall else f'<row r="{row}">')
             col = -1
             for value in values:
                 col += 1
