@@ -19,7 +19,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from haze.core.engine import IDLE, EnterpriseResult, LevelResult, LineResult, SourceResult
@@ -397,7 +397,7 @@ def _BODY_NUMBER(number_format: str) -> Any:  # noqa: N802 - reads as the style 
 
 
 def print_sheet(name: str, title: str, now: datetime, authority: str, headers: Sequence[str],
-                body: list[list[Any]], tail: list[list[Any]], widths: dict[int, float],
+                body: list[list[Any]], tail: list[list[Any]], widths: Mapping[int, float],
                 number_styles: dict[int, Any]) -> Any:
     """A table to print and send: title, time, 填报单位/审核人/日期, the header, bordered rows, bold totals.
 

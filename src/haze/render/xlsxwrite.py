@@ -27,7 +27,7 @@ import io
 import math
 import re
 import zipfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -112,12 +112,12 @@ class Sheet:
     """
 
     name: str
-    head: list[Sequence[Any]] = field(default_factory=list)
+    head: Sequence[Sequence[Any]] = field(default_factory=list)
     body: Iterable[Sequence[Any]] = ()
-    tail: list[Sequence[Any]] = field(default_factory=list)
+    tail: Sequence[Sequence[Any]] = field(default_factory=list)
     text_styles: dict[int, Style] = field(default_factory=dict)
     number_styles: dict[int, Style | Callable[[int, Any], Style]] = field(default_factory=dict)
-    widths: dict[int, float] = field(default_factory=dict)
+    widths: Mapping[int, float] = field(default_factory=dict)
     heights: dict[int, float] = field(default_factory=dict)  # row (from 1) -> points
     freeze_rows: int = 0
     filter_row: int | None = None  # the header row (from 1) the auto-filter hangs on
