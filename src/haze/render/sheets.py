@@ -220,10 +220,12 @@ def write_list(enterprise_list: EnterpriseList, output: str | Path) -> ListWritt
 
 
 def _exact(value: Any) -> Any:
-    """A float xlsxwriter would not write back exactly (it writes 16 significant digits), as its text.
+    """A float that 16 significant digits would not give back exactly, as its text.
 
-    The list's own numbers are mostly short decimals and stay numbers; one such
-    as 0.30000000000000004 is kept whole as text, which the reader parses back.
+    haze's writer writes every float exactly (``repr``), but Excel and WPS keep
+    only 15–17 digits when a clerk saves the file again; the list's own numbers
+    are mostly short decimals and stay numbers, while one such as
+    0.30000000000000004 is kept whole as text, which the reader parses back.
     """
     if type(value) is float and float(f"{value:.16G}") != value:
         return repr(value)
@@ -341,7 +343,7 @@ def _xlsx(result: LevelResult, enterprise_list: EnterpriseList, rows: list[list[
     xlsxwriter took 19 s for the 1.45 million cells).
     """
     from haze.core.timeparse import SHANGHAI
-    from haze.render.xlsxwrite import Workbook
+    from haze.render.xlsxwrite import PageSetup, Workbook
 
     now = now or datetime.now(SHANGHAI)
     book = Workbook()
@@ -361,7 +363,9 @@ def _xlsx(result: LevelResult, enterprise_list: EnterpriseList, rows: list[list[
                                                    pollutants[n].ok)),
          5: lambda n, _: _BODY_NUMBER(cut_format(pollutants[n].required))}))
     info = info_rows(result, enterprise_list, now)
-    book.add(_plain_sheet(INFO_SHEET, ("项目", "内容"), info, {}, {0: 14, 1: 70}, False))
+    facts = _plain_sheet(INFO_SHEET, ("项目", "内容"), info, {}, {0: 14, 1: 70}, False)
+    facts.page = PageSetup(landscape=False)  # else its two columns print on two pages
+    book.add(facts)
     return book.close()
 
 
