@@ -22,6 +22,7 @@ from pathlib import Path
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from haze.core.i18n import _
 from haze.core.engine import IDLE, EnterpriseResult, LevelResult, LineResult, SourceResult
 from haze.core.errors import UsageError
 from haze.core.findings import Finding
@@ -268,7 +269,7 @@ def _shown_requirement_row(row: list[Any], r: Any) -> list[Any]:
 def check_export_name(output: Path) -> str:
     suffix = output.suffix.lower()
     if suffix not in EXPORT_SUFFIXES:
-        raise UsageError(f"{output}: export writes .xlsx or .csv; name the file so")
+        raise UsageError(_("{output}: export writes .xlsx or .csv; name the file so").format(output=output))
     return suffix
 
 
