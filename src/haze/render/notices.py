@@ -771,22 +771,27 @@ class _TextTemplates(_Templates):
     def render(self, role: str, context: dict[str, Any]) -> str:  # type: ignore[override]
         return self.bom + super().render(role, context)
 
-    def render_large(self, role: str, context: dict[str, Any]) -> bytes:
-        """``render(...).encode()``, built a few thousand pieces at a time: a province's index is a
-        million pieces, which Jinja's ``render`` holds in one list before joining them (60 MB at 50,000)."""
+    def render_large(self, role: str, context: dict[str, Any]) -> Iterator[bytes]:
+        """``render(...).encode()`` in pieces of a few thousand of Jinja's, written as they come: a
+        province's index is a million pieces, which ``render`` holds in one list before joining them
+        (60 MB at 50,000), and the file's bytes need not be held whole either."""
         template = self.compiled[role]
-
-        def work() -> bytes:
-            out, batch = bytearray(self.bom.encode("utf-8")), []
-            for piece in template.generate(context):
-                batch.append(piece)
-                if len(batch) >= 4096:
-                    out += "".join(batch).encode("utf-8")
-                    batch.clear()
-            out += "".join(batch).encode("utf-8")
-            return bytes(out)
-
-        return self._guard(template.name or role, work)  # type: ignore[no-any-return]
+        if not getattr(self.env, "shipped", False):  # a bureau's template: one render within its time limit
+            yield self.render(role, context).encode("utf-8")
+            return
+        pieces = self._guard(template.name or role, lambda: template.generate(context))
+        yield self.bom.encode("utf-8")
+        batch: list[str] = []
+        while True:
+            # each step of the generator runs template code: its errors become a TemplateError too
+            piece = self._guard(template.name or role, lambda: next(pieces, None))
+            if piece is None:
+                break
+            batch.append(piece)
+            if len(batch) >= 4096:
+                yield "".join(batch).encode("utf-8")
+                batch.clear()
+        yield "".join(batch).encode("utf-8")
 
     def extras(self) -> Iterator[tuple[str, str | bytes]]:
         return iter(())
@@ -806,21 +811,25 @@ def templates_for(env: Environment, lang: str, fmt: str, kinds: dict[str, str]) 
     return _TextTemplates(env, lang, fmt, kinds)
 
 
-def _render_large(tpl: Any, role: str, context: dict[str, Any]) -> str | bytes:
+def _render_large(tpl: Any, role: str, context: dict[str, Any]) -> str | bytes | Iterator[bytes]:
     """A document of a province's size (the index): in pieces where the format renders text."""
     large = getattr(tpl, "render_large", None)
     return large(role, context) if large is not None else tpl.render(role, context)  # type: ignore[no-any-return]
 
 
 def _sms(base: dict[str, Any], rows: Sequence[dict[str, Any]], lang: str,
-         on_missing: Callable[[list[dict[str, str]]], None] | None) -> Iterator[tuple[str, str]]:
-    """``sms.csv`` beside every notice set (haze.render.sms); ``on_missing`` hears who has no phone."""
-    from haze.render.sms import SMS_FILE, sms_csv
+         on_missing: Callable[[list[dict[str, str]]], None] | None) -> Iterator[tuple[str, Iterator[str]]]:
+    """``sms.csv`` beside every notice set (haze.render.sms), in pieces written as they come (tens of MB
+    at 50,000 held whole); ``on_missing`` hears who has no phone once the last piece is made."""
+    from haze.render.sms import SMS_FILE, sms_pieces
 
-    text, missing = sms_csv(base, rows, lang)
-    if missing and on_missing is not None:
-        on_missing(missing)
-    yield SMS_FILE, text
+    def pieces() -> Iterator[str]:
+        missing: list[dict[str, str]] = []
+        yield from sms_pieces(base, rows, lang, missing)
+        if missing and on_missing is not None:
+            on_missing(missing)
+
+    yield SMS_FILE, pieces()
 
 
 def _tally(rows: Sequence[dict[str, Any]], summary: Mapping[str, Any] | None, lang: str) -> dict[str, Any]:
@@ -899,7 +908,7 @@ def render_activation(result: LevelResult, enterprise_list: EnterpriseList, issu
 
     counted = Tally(lang)  # the index's counts, fed as the notices go: no second pass over the rows
 
-    def produce() -> Iterator[tuple[str, str | bytes]]:
+    def produce() -> Iterator[tuple[str, Any]]:
         for done, row in enumerate(rows, start=1):
             counted.add(row)
             notice = {k: row[k] for k in ("index", "seq", "number", "file", "replaces")}
@@ -1036,7 +1045,7 @@ def render_lift(notified: list[dict], lst_info: Any, issue: Issue, parent: Path,
                                     "town": one_line(entry.get("town") or ""),
                                     "contact": {"name": "", "phone": one_line(entry.get("phone") or "")}}})
 
-    def produce() -> Iterator[tuple[str, str | bytes]]:
+    def produce() -> Iterator[tuple[str, Any]]:
         for done, row in enumerate(rows, start=1):
             notice = {k: row[k] for k in ("index", "seq", "number", "file", "activation_number")}
             yield row["file"], tpl.render("notice", base | {"notice": notice, "enterprise": row["enterprise"]})
@@ -1101,12 +1110,13 @@ def _manifest_bytes(head: dict[str, Any], hashes: dict[str, str]) -> bytes:
     return dumps_utf8(head | {"files": hashes}, "\n")
 
 
-def write_notice_set(parent: Path, name: str, produce: Iterator[tuple[str, str | bytes]], head: dict[str, Any],
+def write_notice_set(parent: Path, name: str, produce: Iterator[tuple[str, Any]], head: dict[str, Any],
                      count: int, notices: list[dict[str, str]], dry_run: bool) -> NoticeSet:
     """Write every file ``produce`` yields into a hidden directory beside the target, then rename it into place.
 
     ``produce`` yields ``(file name, content)``; text is written as UTF-8,
-    bytes (a DOCX or PDF format) as they are. Each file is hashed from the
+    bytes (a DOCX or PDF format) as they are; content in pieces (an iterator
+    of either: the index, sms.csv) is written piece by piece as it comes. Each file is hashed from the
     bytes written, as it is written (the manifest never reads a file back),
     and handed to :class:`~haze.io.fsio.SyncedWriter`, whose threads write
     and fsync it while the next one renders; the directory is fsynced once
@@ -1118,7 +1128,13 @@ def write_notice_set(parent: Path, name: str, produce: Iterator[tuple[str, str |
     hashes: dict[str, str] = {}
     if dry_run:
         for filename, content in produce:
-            hashes[filename] = _sha256(_as_bytes(content))
+            if isinstance(content, (str, bytes)):
+                hashes[filename] = _sha256(_as_bytes(content))
+            else:
+                digest = hashlib.sha256()
+                for piece in content:
+                    digest.update(_as_bytes(piece))
+                hashes[filename] = digest.hexdigest()
         manifest = _manifest_bytes(head, hashes)
         return NoticeSet(target, [target / f for f in hashes] + [target / MANIFEST], _sha256(manifest), count,
                          notices)
@@ -1129,10 +1145,13 @@ def write_notice_set(parent: Path, name: str, produce: Iterator[tuple[str, str |
         work.chmod(0o777 & ~_umask())  # mkdtemp makes it private; the notices are for the whole office
         with SyncedWriter(work) as writer:
             for filename, content in produce:
-                data = _as_bytes(content)
-                hashes[filename] = _sha256(data)
-                writer.write(filename, data)
-            content = data = b""  # the last file (sms.csv, tens of MB at 50,000) need not live on with the manifest
+                if isinstance(content, (str, bytes)):
+                    data = _as_bytes(content)
+                    hashes[filename] = _sha256(data)
+                    writer.write(filename, data)
+                else:
+                    hashes[filename] = writer.write_pieces(filename, (_as_bytes(p) for p in content))
+            content = data = b""  # the last file need not live on with the manifest
             manifest = _manifest_bytes(head, hashes)
             writer.write(MANIFEST, manifest)
             writer.finish()  # every file's bytes, then the directory's names

@@ -127,7 +127,7 @@ def render_ozone(result: OzoneResult, dates: list[date], enterprise_list: Enterp
                "excluded": [{"id": one_line(e.id), "name": one_line(e.name), "reason": reason,
                              "exempt": one_line(e.ozone_exempt)} for e, reason in result.excluded]}
 
-    def produce() -> Iterator[tuple[str, str | bytes]]:
+    def produce() -> Iterator[tuple[str, Any]]:
         for done, row in enumerate(rows, start=1):
             notice = {k: row[k] for k in ("index", "seq", "number", "file")}
             yield row["file"], tpl.render("notice", base | {"notice": notice, "enterprise": row["enterprise"],
@@ -186,7 +186,7 @@ def render_stagger(schedule: Schedule, enterprise_list: EnterpriseList, policy: 
                          "bound": schedule.bounds[k]} for k, v in schedule.peak.items()],
                "reductions": figures}
 
-    def produce() -> Iterator[tuple[str, str | bytes]]:
+    def produce() -> Iterator[tuple[str, Any]]:
         for done, row in enumerate(rows, start=1):
             notice = {k: row[k] for k in ("index", "seq", "number", "file")}
             yield row["file"], tpl.render("notice", base | {"notice": notice, "enterprise": row["enterprise"],

@@ -16,7 +16,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import datetime
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 SMS_FILE = "sms.csv"
@@ -128,17 +128,28 @@ def sms_csv(base: dict[str, Any], rows: Sequence[dict[str, Any]], lang: str) -> 
     """(the file's text, the enterprises without a phone: ``id``, ``name``, ``number``).
 
     A season control's set (``base["season_issue"]``: ozone or stagger) is worded
-    as such; every other set as a warning or its lift.
+    as such; every other set as a warning or its lift. The text is
+    :func:`sms_pieces` joined.
+    """
+    missing: list[dict[str, str]] = []
+    return "".join(sms_pieces(base, rows, lang, missing)), missing
+
+
+def sms_pieces(base: dict[str, Any], rows: Sequence[dict[str, Any]], lang: str,
+               missing: list[dict[str, str]], every: int = 2048) -> Iterator[str]:
+    """The text of :func:`sms_csv` a few thousand rows at a time (a province's is tens of MB held at once).
+
+    ``missing`` is filled as the rows go: complete once the pieces are exhausted.
     """
     authority = base["bureau"]["name"]
     issue = base["issue"]
     season = base.get("season_issue")
     receipt = str((base.get("duties") or {}).get("receipt") or "")
     out = io.StringIO()
+    out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(HEADER)
-    missing = []
-    for row in rows:
+    for n, row in enumerate(rows, start=1):
         enterprise = row["enterprise"]
         phone = (enterprise.get("contact") or {}).get("phone", "").strip()
         if not phone:
@@ -152,7 +163,11 @@ def sms_csv(base: dict[str, Any], rows: Sequence[dict[str, Any]], lang: str) -> 
         else:
             text = sms_text(authority, issue, row["number"], lang, receipt)
         writer.writerow([phone, _cell(enterprise["id"]), _cell(enterprise["name"]), text])
-    return "\ufeff" + out.getvalue(), missing
+        if n % every == 0:
+            yield out.getvalue()
+            out.seek(0)
+            out.truncate()
+    yield out.getvalue()
 
 
 def read_phones(directory: str) -> dict[str, str]:
