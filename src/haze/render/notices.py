@@ -317,6 +317,27 @@ def duties_context(duties: Any, lang: str) -> dict[str, Any]:
             "receipt_hours": duties.receipt, "report_hours": duties.report}
 
 
+def shared_phrases(env: Environment, lang: str, base: Mapping[str, Any]) -> dict[str, Any] | None:
+    """What every notice of a run says alike, worded once by the run's own ``_phrases`` macros.
+
+    ``title``, ``period``, ``opening`` (for a notice that replaces none) and
+    ``duties`` (the duty sentences with the policy's hours): the shipped
+    notices print these instead of calling the macros once per notice (each
+    call a Jinja frame and its arguments, 50,000 times). The values are
+    the macros' own results (Markup in an HTML run), so the notice is the
+    same bytes. None when a bureau's own ``_phrases`` lacks one of them; its
+    templates then call their macros as before.
+    """
+    try:
+        t = env.get_template(f"_phrases.{lang}.j2").module
+        issue, duties = base["issue"], base["duties"]
+        return {"title": t.title(issue), "period": t.period(issue),
+                "opening": t.opening(issue, base["bureau"], base["list_info"], ""),
+                "duties": [duty_text(item, duties) for item in t.duty_items]}
+    except Exception:  # noqa: BLE001 - a bureau's phrases may lack any of them; the templates say what is wrong
+        return None
+
+
 def duty_text(item: str, duties: Mapping[str, Any]) -> str:
     """A duty sentence with its hours filled in: ``{receipt}`` and ``{report}`` from the policy's duties."""
     return str(item).replace("{receipt}", str(duties["receipt"])).replace("{report}", str(duties["report"]))
@@ -779,22 +800,24 @@ class _TextTemplates(_Templates):
         if not getattr(self.env, "shipped", False):  # a bureau's template: one render within its time limit
             yield self.render(role, context).encode("utf-8")
             return
-        pieces = self._guard(template.name or role, lambda: template.generate(context))
         yield self.bom.encode("utf-8")
         batch: list[str] = []
-        while True:
-            # each step of the generator runs template code: its errors become a TemplateError too
-            piece = self._guard(template.name or role, lambda: next(pieces, None))
-            if piece is None:
-                break
-            batch.append(piece)
-            if len(batch) >= 4096:
-                yield "".join(batch).encode("utf-8")
-                batch.clear()
+        try:
+            for piece in template.generate(context):
+                batch.append(piece)
+                if len(batch) >= 4096:
+                    yield "".join(batch).encode("utf-8")
+                    batch.clear()
+        except Exception as exc:  # the same one TemplateError line as a whole render's (_guard)
+            self._guard(template.name or role, functools.partial(_reraise, exc))
         yield "".join(batch).encode("utf-8")
 
     def extras(self) -> Iterator[tuple[str, str | bytes]]:
         return iter(())
+
+
+def _reraise(exc: BaseException) -> None:
+    raise exc
 
 
 def templates_for(env: Environment, lang: str, fmt: str, kinds: dict[str, str]) -> Any:
@@ -883,6 +906,7 @@ def render_activation(result: LevelResult, enterprise_list: EnterpriseList, issu
     base["policy"] = {"name": result.policy.record, "title": one_line(result.policy.title),
                       "source": one_line(result.policy.source)}
     base["duties"] = duties_context(result.policy.duties, lang)
+    base["phrases"] = shared_phrases(env, lang, base)
     # ``only`` (--changed): the enterprises whose notice changed; the others' notices stand
     operating = [r for r in result.enterprises if r.reason != IDLE and (only is None or r.enterprise.id in only)]
     width = _width(len(operating))
