@@ -329,7 +329,7 @@ def shared_phrases(env: Environment, lang: str, base: Mapping[str, Any]) -> dict
     templates then call their macros as before.
     """
     try:
-        t = env.get_template(f"_phrases.{lang}.j2").module
+        t: Any = env.get_template(f"_phrases.{lang}.j2").module  # its macros, by the names the notices use
         issue, duties = base["issue"], base["duties"]
         return {"title": t.title(issue), "period": t.period(issue),
                 "opening": t.opening(issue, base["bureau"], base["list_info"], ""),
