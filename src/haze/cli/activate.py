@@ -72,13 +72,23 @@ def activate(level: Level, list_paths: tuple[str, ...], policy: str | None, as_j
     from haze.commands import activate as command
     from haze.commands.inputs import several
 
-    if several(list_paths):  # never silently the last --list: the city activation (SPEC §13) is not built yet
-        from haze.core.errors import UsageError
-        from haze.core.i18n import _
+    if several(list_paths):  # the city bureau: one notice per county list (SPEC §13)
+        from haze.commands import city_activate
 
-        raise UsageError(_("activate takes one list: the city activation of several lists is not available yet; "
-                           "check the city with `haze check LEVEL --list …`, then each county activates its own "
-                           "list with --basis citing the city's order"))
+        city_settings = city_activate.Settings(
+            level=level, list_path=None, list_paths=list(list_paths), policy=policy, cache=not no_cache,
+            start=start, until=until, hours=hours, out=optional_path(out), lang=lang, fmt=format,
+            templates=optional_path(templates), journal=optional_path(journal), force=force, strict=strict,
+            dry_run=dry_run, authority=authority, region=region, doc_prefix=doc_prefix, first_number=first_number,
+            basis=basis, new_journal=may_create_journal(journal, dry_run, as_json))
+        with progress_bar(not as_json, "reading the lists") as progress:
+            city = city_activate.run(city_settings, progress=progress, on_wait=tell_waiting,
+                               phase=progress.phase if progress is not None else None)
+        print_findings(city.warnings)
+        for note in city.notes:
+            click.echo(f"haze: warning: {note}", err=True)
+        report(city, as_json)
+        return
     list_path = one_list(list_paths)
 
     settings = command.Settings(

@@ -137,3 +137,42 @@ def print_city_plans(outcome: Any, summary: bool = False, policy: str | None = N
         console.print(_("[bold red]no plan meets the level in {regions}[/]").format(regions="、".join(bad)))
     else:
         console.print(_("[bold green]every list is met or has a plan[/]"))
+
+
+def print_city_activation(outcome: Any) -> None:
+    """``activate LEVEL`` with several lists: each county's table, the total, and what was issued to whom."""
+    import os
+
+    from haze.cli.common import stdout_console
+    from haze.cli.reporters.markup import say, when
+
+    console = stdout_console()
+    for number, table in enumerate(city_tables(outcome.city)):
+        if number:
+            console.print()
+        console.print(table)
+    console.print(city_verdict(outcome.city))
+    level = outcome.city.level
+    closed = outcome.closed
+    if closed is not None and outcome.adjusted_from:
+        say(console, _("warning {id} ({old}) is superseded: {old} → {new}").format(
+            id=esc(closed.id), old=closed.level.value, new=level.value))
+    span = (_("from {start} until {until}").format(start=when(outcome.start), until=when(outcome.until))
+            if outcome.until else _("from {start} until lifted").format(start=when(outcome.start)))
+    numbers = f" ({esc(outcome.numbers[0])} – {esc(outcome.numbers[1])})" if outcome.numbers else ""
+    directory = esc(f"{outcome.notices.directory.absolute()}{os.sep}")
+    for lst, n in zip(outcome.city.lists, outcome.notices.notices):
+        say(console, _("  {number} → {authority} ({file})").format(
+            number=esc(n["number"]), authority=esc(lst.info.authority), file=esc(n["file"])))
+    if outcome.dry_run:
+        say(console, _("[bold]dry run[/]: would issue {count} county notices{numbers} into {directory} as {id}, "
+                       "{level} {span}; nothing written or recorded").format(
+            count=outcome.notices.count, numbers=numbers, directory=directory, id=esc(outcome.id),
+            level=level.value, span=span))
+        return
+    say(console, _("[bold]{kind} {id}[/]: {level} ({zh}预警, {response}响应) {span}").format(
+        kind=outcome.kind, id=esc(outcome.id), level=level.value, zh=level.zh, response=level.response, span=span))
+    say(console, _("{count} county notices{numbers} in {directory} (index and manifest.json beside them)").format(
+        count=outcome.notices.count, numbers=numbers, directory=directory))
+    say(console, _("recorded in {journal}; each county activates its own list with --basis citing its notice "
+                   "number").format(journal=esc(outcome.journal)))

@@ -424,4 +424,5 @@ PRINTERS: dict[str, Callable[..., None]] = {
     "ozone": print_ozone,
     "stagger": print_stagger,
     "city": _city("print_city_check"),
+    "city_activate": _city("print_city_activation"),
 }
