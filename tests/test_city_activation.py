@@ -243,7 +243,7 @@ def test_basis_and_hostile_names_stay_text_in_every_county_notice(run, isolated,
 
 def test_docx_is_refused_for_now_with_nothing_written(run, isolated, counties):
     result = activate(run, "orange", counties, "--format", "docx")
-    assert result.exit_code == 2 and "md, html or txt" in result.stderr
+    assert result.exit_code == 2 and "md, html, txt or pdf" in result.stderr
     assert not (isolated / "notices").exists()
 
 
@@ -255,3 +255,24 @@ def test_lists_from_haze_yaml_with_the_city_header(run, isolated, counties):
     data = json.loads(result.stdout)
     assert len(data["county_notices"]) == 3
     assert "示例市生态环境局" in Path(data["county_notices"][0]["file"]).read_text(encoding="utf-8")
+
+
+def test_pdf_county_notices_read_back(run, counties):
+    from pypdf import PdfReader
+
+    result = activate(run, "orange", counties, "--format", "pdf", "--basis", "晋气防办〔2026〕3号")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    notices = county_notices(data)
+    assert {p.name for p in notices[0].parent.iterdir()} == {"0001-county.pdf", "0002-county.pdf",
+                                                             "0003-county.pdf", "index.pdf", "all.pdf",
+                                                             "manifest.json"}
+    for i, (path, notice) in enumerate(zip(counties, notices), start=1):
+        text = "".join(page.extract_text() for page in PdfReader(notice).pages).replace("\n", "")
+        check = own_check(run, "orange", path)
+        assert f"示例{i}县生态环境局：" in text and data["county_notices"][i - 1]["number"] in text
+        assert "根据晋气防办〔2026〕3号要求" in text
+        for p in check["pollutants"].values():
+            assert fmt.ratio_pct(p["ratio"], p["ok"]) in text
+        c = expected_counts(check)
+        assert f"应停产企业{c['stop']}家、限产企业{c['cut']}家、自主减排企业{c['self_managed']}家" in text

@@ -145,7 +145,7 @@ def run(settings: Settings, *, now: datetime | None = None, progress: Progress |
 
         raise refuse_missing(journal.path, named=settings.journal is not None)
     info = city_info(settings)
-    if settings.fmt not in ("md", "html", "txt"):
+    if settings.fmt == "docx":
         from haze.render.citynotices import _check_format
 
         _check_format(settings.fmt)

@@ -9,8 +9,9 @@ county reading the notice finds the same figures on its screen.
 
 Rendered with the one Jinja environment (:func:`haze.render.notices.make_environment`)
 and written through :func:`haze.render.notices.write_notice_set`, so a county notice
-set has every guarantee an enterprise notice set has. Formats md, html and txt;
-docx and pdf are refused for now (their layouts are per-enterprise).
+set has every guarantee an enterprise notice set has. Formats md, html, txt and pdf
+(the ``*.pdf.j2`` layouts, typeset by :mod:`haze.render.pdf`); docx is refused for now
+(its .docx templates are built per kind by templates/build_docx.py, not yet for these).
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ if TYPE_CHECKING:
     from haze.core.engine import LevelResult
     from haze.render.notices import Issue, NoticeSet
 
-CITY_FORMATS = ("md", "html", "txt")
+CITY_FORMATS = ("md", "html", "txt", "pdf")
 COUNTY, COUNTY_LIFT, CITY_INDEX = "county", "county_lift", "city_index"
 
 
@@ -79,7 +80,7 @@ def county_facts(result: LevelResult, enterprise_list: Any) -> dict[str, Any]:
 
 def _check_format(fmt: str) -> None:
     if fmt not in CITY_FORMATS:
-        raise UsageError(_("the city's notices to its counties are written as md, html or txt, not {fmt} "
+        raise UsageError(_("the city's notices to its counties are written as md, html, txt or pdf, not {fmt} "
                            "(nothing written or recorded)").format(fmt=fmt))
 
 
@@ -131,6 +132,7 @@ def render_city_activation(city: CityResult, city_info: Mapping[str, Any], issue
             notice = {k: row[k] for k in ("index", "seq", "number", "file", "replaces")}
             yield row["file"], tpl.render("notice", base | {"notice": notice, "county": row["county"]})
         yield f"index.{fmt}", tpl.render("index", base | {"notices": rows, "count": len(rows), "summary": summary})
+        yield from tpl.extras()  # all.pdf
 
     notices = [{"id": row["key"], "name": row["county"]["authority"], "number": row["number"], "file": row["file"]}
                | ({"replaces": row["replaces"]} if row["replaces"] else {}) for row in rows]
@@ -178,6 +180,7 @@ def render_city_lift(notified: Sequence[Mapping[str, str]], lists: Sequence[Mapp
             if progress is not None:
                 progress(done, len(rows))
         yield f"index.{fmt}", tpl.render("index", base | {"notices": rows, "count": len(rows), "summary": None})
+        yield from tpl.extras()
 
     notices = [{"id": row["key"], "name": row["county"]["authority"], "number": row["number"],
                 "file": row["file"], "activation_number": row["activation_number"]} for row in rows]
