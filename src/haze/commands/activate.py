@@ -271,8 +271,6 @@ class _Activation:
             return ACTIVATION, active, EXPIRED
         if bool(active.list_info.get("city")) != self.city_warning:
             # A city warning is adjusted with the city's lists, a county's with its list: never one by the other.
-            from haze.core.i18n import _
-
             raise UsageError(_("warning {id} is active with {kind}; adjust it the same way, or `haze lift` it first "
                                "(nothing written or recorded)").format(
                 id=active.id, kind=_("several lists (the city activation)") if active.list_info.get("city")

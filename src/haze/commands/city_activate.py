@@ -149,11 +149,11 @@ def run(settings: Settings, *, now: datetime | None = None, progress: Progress |
         from haze.render.citynotices import _check_format
 
         _check_format(settings.fmt)
-    say("reading the lists")
+    say(_("reading the lists"))
     inputs = load_lists(settings.list_paths, settings.policy, cache=settings.cache, phase=phase)
     _require_county_authorities(inputs)
     horizon = min(i.policy.activation_horizon_hours for i in inputs)
-    check_horizon(start, now, horizon, settings.force, "--start", "the counties' policies")
+    check_horizon(start, now, horizon, settings.force, "--start", _("the counties' policies"))
     say("computing")
     city = compute_lists(inputs, settings.level, stopped_on(settings.journal, start))
     if settings.strict and not city.total.ok:
