@@ -121,6 +121,8 @@ def test_recorded_once_with_its_lists(run, counties):
     events = json.loads(run("history", "--json").stdout)["events"]
     assert [(e["event"], e["id"]) for e in events] == [("activation", data["activation"])]
     assert events[0]["notices"]["count"] == 3
+    assert [(c["region"], c["number"]) for c in events[0]["lists"]] == [
+        (n["region"], n["number"]) for n in data["county_notices"]]
     active = json.loads(run("status", "--json").stdout)["active"]
     assert active["id"] == data["activation"]
     found = active["list"]["lists"]
