@@ -339,6 +339,75 @@ def machine() -> str:
             f"load average {load}")
 
 
+def documents(sizes: str, repeat: int) -> int:
+    """DOCX and PDF against Markdown (issue 12), each size in its own run of benchmarks/documents.py."""
+    sys.path.insert(0, str(HERE))
+    import documents as bench
+
+    for size in (int(s) for s in sizes.split(",") if s.strip()):
+        bench.main(["--size", str(size), "--repeat", str(repeat)])
+    return 0
+# -- spreadsheets (issue 16, branch sheets): export at 50,000 and the XLSX check at 20,000 -----------------
+
+def sheets_rounds(work: Path, env: dict[str, str], repeat: int, seed: int, export_size: int, xlsx_size: int
+                  ) -> dict[str, Series]:
+    """Each round: ``export orange -o F.xlsx`` beside its floor, the XLSX ``check`` beside its floor.
+
+    Export's floor is a warm ``check --json`` of the same list in a fresh process (the same cache read
+    and computation, the JSON instead of the workbook); the XLSX check's is :data:`XLSX_FLOOR`
+    (calamine reading every sheet, plus computing the level). Interleaved, so a round's load is
+    on both sides of its ratio.
+    """
+    haze = haze_command()
+    series = {name: Series() for name in ("export_floor", "export", "export_csv", "xlsx_floor", "xlsx_check")}
+    folders = {}
+    for size in sorted({export_size, xlsx_size}):
+        folder = work / f"sheets{size}"
+        (folder / ".haze").mkdir(parents=True)
+        listfile = folder / f"synthetic-{size}.yaml"
+        subprocess.run([sys.executable, "-m", "haze.synth", str(size), "-o", str(listfile), "--seed", str(seed)],
+                       check=True, env=env, stderr=subprocess.DEVNULL)
+        measure(haze + ["check", LEVEL, "--list", str(listfile), "--json"], folder, env, (0, 1))  # fills the cache
+        folders[size] = (folder, listfile)
+    xfolder, xlist = folders[xlsx_size]
+    book = xfolder / f"synthetic-{xlsx_size}.xlsx"
+    subprocess.run(haze + ["export", "--as-list", "--list", str(xlist), "-o", str(book)], check=True, cwd=xfolder,
+                   env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    efolder, elist = folders[export_size]
+    for round_ in range(repeat):
+        print(f"  sheets: round {round_ + 1}/{repeat}", file=sys.stderr, flush=True)
+        series["export_floor"].samples.append(measure(haze + ["check", LEVEL, "--list", str(elist), "--json"],
+                                                      efolder, env, (0, 1)))
+        series["export"].samples.append(measure(haze + ["export", LEVEL, "--list", str(elist), "-o",
+                                                        str(efolder / "export.xlsx")], efolder, env))
+        series["export_csv"].samples.append(measure(haze + ["export", LEVEL, "--list", str(elist), "-o",
+                                                            str(efolder / "export.csv")], efolder, env))
+        series["xlsx_floor"].samples.append(floor_sample([sys.executable, "-c", XLSX_FLOOR, str(book), str(xlist),
+                                                          LEVEL], xfolder, env))
+        series["xlsx_check"].samples.append(measure(haze + ["check", LEVEL, "--list", str(book), "--json",
+                                                            "--no-cache"], xfolder, env, (0, 1)))
+    return series
+
+
+def sheets_report(series: dict[str, Series], export_size: int, xlsx_size: int, repeat: int) -> str:
+    rows = [f"### Spreadsheets (minimum of {repeat} rounds; ratios on CPU, wall in brackets)", "",
+            "| figure | CPU s | wall s | peak MB | floor CPU s | ratio CPU (wall) | target |", "|---|---:|---:|---:|---:|---:|---|"]
+    for label, name, floor, target in (
+            (f"`export orange -o F.xlsx`, {export_size:,}", "export", "export_floor", None),
+            (f"`export orange -o F.csv`, {export_size:,} (information)", "export_csv", "export_floor", None),
+            (f"XLSX `check --json --no-cache`, {xlsx_size:,}", "xlsx_check", "xlsx_floor", TARGETS["xlsx_check"])):
+        s, f = series[name], series[floor]
+        ratio, wall_ratio = s.cpu / f.cpu, s.wall / f.wall
+        goal = f"≤ {target}: {verdict(ratio, target)}" if target else (
+            f"≤ {EXPORT_SECONDS:g} s wall: {'meets' if s.wall <= EXPORT_SECONDS else '**misses**'}"
+            if name == "export" else "")
+        rows.append(f"| {label} | {s.cpu:.2f} | {s.wall:.2f} | {s.rss_mb:.0f} | {f.cpu:.2f} | "
+                    f"{ratio:.2f} ({wall_ratio:.2f}) | {goal} |")
+    rows += ["", "Floors: export — warm `check --json` of the same list (same cache read and computation); "
+             "XLSX check — calamine reading every sheet plus computing the level, in one process."]
+    return "\n".join(rows)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="5000,50000", help="enterprise counts, comma-separated (default 5000,50000)")
@@ -352,7 +421,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--activate-only", action="store_true",
                         help="only activate (warm cache) and its floor, after one check: quick at 50,000")
     parser.add_argument("--work", type=Path, help="work directory (default: a temporary one, removed after)")
+    parser.add_argument("--documents", action="store_true",
+                        help="only the DOCX and PDF activations against Markdown at each of --sizes, measured in "
+                             "the same run (benchmarks/documents.py; issue 12: within 3x)")
+    parser.add_argument("--sheets-only", action="store_true",
+                        help="only the spreadsheet figures: export at --export-size, XLSX check at --xlsx-size")
+    parser.add_argument("--export-size", type=int, default=50000, help="with --sheets-only (default 50000)")
+    parser.add_argument("--xlsx-size", type=int, default=20000, help="with --sheets-only (default 20000)")
     args = parser.parse_args(argv)
+    if args.documents:
+        return documents(args.sizes, args.repeat)
+    if args.sheets_only:
+        return sheets_main(args)
     xlsx_sizes = {int(s) for s in args.xlsx_sizes.split(",") if s.strip()}
     sizes = sorted({int(s) for s in args.sizes.split(",") if s.strip()} | xlsx_sizes)
     work = args.work or Path(tempfile.mkdtemp(prefix="haze-bench-"))
@@ -365,6 +445,22 @@ def main(argv: list[str] | None = None) -> int:
                             args.activate_only) for n in sizes]
         print(f"Machine: {machine()}\n")
         print(report(results, bare, help_, status, args.repeat))
+    finally:
+        if args.work is None:
+            shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+
+def sheets_main(args: argparse.Namespace) -> int:
+    work = args.work or Path(tempfile.mkdtemp(prefix="haze-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    env = child_env(work)
+    try:
+        print(f"machine: {machine()}", file=sys.stderr)
+        series = sheets_rounds(work, env, args.repeat, args.seed, args.export_size, args.xlsx_size)
+        print(f"Machine: {machine()}\n")
+        print(sheets_report(series, args.export_size, args.xlsx_size, args.repeat))
     finally:
         if args.work is None:
             shutil.rmtree(work, ignore_errors=True)

@@ -79,9 +79,12 @@ def make_styles(doc, lang: str, landscape: bool = False) -> dict[str, str]:
     normal.paragraph_format.space_after = Pt(0)
     center, right = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.RIGHT
     indent = lang == "zh"
-    add_style(doc, "发文机关标志", font=XBS, size=30, align=center, leading=None, color=RED, after=2 * LEADING)
+    # a landscape index is a filed table, not a letter: a tighter head so page 1 holds the tables too
+    add_style(doc, "发文机关标志", font=XBS, size=26 if landscape else 30, align=center, leading=None, color=RED,
+              after=4 if landscape else 2 * LEADING)
     add_style(doc, "发文字号", align=center)
-    add_style(doc, "公文标题", font=XBS, size=22, align=center, leading=33, before=LEADING, after=LEADING)
+    add_style(doc, "公文标题", font=XBS, size=22, align=center, leading=30 if landscape else 33,
+              before=6 if landscape else LEADING, after=10 if landscape else LEADING)
     add_style(doc, "主送机关")
     add_style(doc, "公文正文", indent=indent)
     add_style(doc, "一级标题", font=HEI, indent=indent, keep=True)
@@ -90,10 +93,10 @@ def make_styles(doc, lang: str, landscape: bool = False) -> dict[str, str]:
     add_style(doc, "成文日期", align=right, right=4 * BODY)  # 右空四字
     add_style(doc, "裁剪线", font=SONG, size=12, align=center, leading=18, color=RGBColor(0x55, 0x55, 0x55))
     add_style(doc, "回执标题", font=XBS, size=22, align=center, leading=33, before=LEADING, after=LEADING)
-    add_style(doc, "回执栏目", after=4)
+    add_style(doc, "回执栏目", **({"size": 14, "leading": 20, "after": 2} if landscape else {"after": 4}))
     add_style(doc, "警示", color=RED, after=6)
-    add_style(doc, "审核签发", before=2 * LEADING)
-    table = 12 if landscape else 14  # a landscape index has many columns: 小四
+    add_style(doc, "审核签发", **({"size": 14, "leading": 20, "before": LEADING} if landscape else {"before": 2 * LEADING}))
+    table = 10.5 if landscape else 14  # a landscape index has many columns: 五号, a name on one line
     add_style(doc, "表格文字", size=table, leading=table + 5)
     add_style(doc, "表头", font=HEI, size=table, leading=table + 5, align=center)
     add_style(doc, "模板指令", size=8, leading=None, color=RGBColor(0x80, 0x80, 0x80))
@@ -188,10 +191,12 @@ class Builder:
         self.table = None
         self.widths: list[float] | None = None
         self.stack: list[str] = []  # where each open for/if went: "p" or "tr"
+        self.bars = False  # the open table is a chart (bar lines)
 
     # -- paragraphs ---------------------------------------------------------------
     def paragraph(self, kind: str, text: str) -> None:
         self.table = None
+        self.bars = False
         p = self.doc.add_paragraph("" if kind == "newpage" else text, style=self.styles[kind])
         if kind == "number":  # the red rule 4 mm under the 发文字号 (GB/T 9704 §7.2.5)
             border(p, "bottom", "single", 18, "E60012", 11)
@@ -235,6 +240,11 @@ class Builder:
         trpr.append(OxmlElement("w:cantSplit"))  # a row never splits across pages
         if kind == "th":
             trpr.append(OxmlElement("w:tblHeader"))  # repeated at the top of every page
+        elif len(cells) > 1 and not cells[-1].strip() and not cells[-2].strip():
+            height = OxmlElement("w:trHeight")  # a row ending in blanks is a form (签收人): room to write
+            height.set(qn("w:val"), "520")
+            height.set(qn("w:hRule"), "atLeast")
+            trpr.append(height)
         widths = self.widths if self.widths and len(self.widths) == self.columns else [1.0] * self.columns
         total = sum(widths)
         for cell, text, share in zip(row.cells, cells + [""] * (self.columns - len(cells)), widths):
@@ -244,10 +254,78 @@ class Builder:
         if kind == "th":
             self.widths = None
 
+    # -- charts ------------------------------------------------------------------------
+    BAR_MM = 80  # a bar at 100%: the longest of its chart
+
+    def start_bars(self) -> None:
+        """A borderless table of three columns (label, bar, value) for ``bar`` lines."""
+        self.table = self.doc.add_table(rows=0, cols=3)
+        self.table.alignment = WD_TABLE_ALIGNMENT.LEFT
+        self.table.autofit = False
+        self.columns = 3
+        self.bars = True
+        for column, mm in zip(self.table.columns, (32, self.BAR_MM + 4, 70)):
+            column.width = Mm(mm)
+
+    def bar(self, cells: list[str]) -> None:
+        """One bar: a solid PNG stretched to the value's share (Word and WPS show a PNG; an SVG WPS does not)."""
+        if self.table is None or not getattr(self, "bars", False):
+            self.start_bars()
+        cells = cells + [""] * (5 - len(cells))
+        row = self.table.add_row()
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+        for cell, mm in zip(row.cells, (32, self.BAR_MM + 4, 70)):
+            cell.width = Mm(mm)
+        label, graph, value = (c.paragraphs[0] for c in row.cells)
+        label.text, value.text = cells[0], cells[2]
+        label.style = value.style = self.doc.styles["表格文字"]
+        label.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        graph.style = self.doc.styles["表格文字"]
+        share, fail = _expression(cells[1]), _expression(cells[3]) or "0"
+        full = Mm(self.BAR_MM)
+        graph.add_run(f"{{%r if ({fail})|int %}}")
+        self._picture(graph, RED_PNG, full, share)
+        graph.add_run("{%r else %}")
+        self._picture(graph, BLUE_PNG, full, share)
+        graph.add_run("{%r endif %}")
+
+    @staticmethod
+    def _picture(paragraph, png: bytes, full, share: str) -> None:
+        import io
+
+        run = paragraph.add_run()
+        run.add_picture(io.BytesIO(png), width=full, height=Mm(3.5))
+        width = f"{{{{ [1, (({share}) * {int(full)})|int]|max }}}}"  # EMU; never 0, which Word refuses
+        for tag in (qn("wp:extent"), qn("a:ext")):
+            for el in run._r.iter(tag):
+                el.set("cx", width)
+
     def save(self, path: Path) -> None:
         self.doc.core_properties.title = path.stem
         self.doc.core_properties.author = "haze"
         self.doc.save(path)
+
+
+def _expression(field: str) -> str:
+    """``{{ b.width }}`` -> ``b.width``: a layout field that is one value, for use inside a tag."""
+    m = re.fullmatch(r"\s*\{\{\s*(.*?)\s*\}\}\s*", field)
+    return m.group(1) if m else field.strip()
+
+
+def _png(rgb: tuple[int, int, int]) -> bytes:
+    """A 4 × 4 PNG of one colour (no imaging library needed to build the templates)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    raw = b"".join(b"\x00" + bytes(rgb) * 4 for _ in range(4))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 4, 4, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+RED_PNG, BLUE_PNG = _png((0xE6, 0x00, 0x12)), _png((0x3A, 0x6E, 0xA5))
 
 
 def lines(source: str) -> list[str]:
@@ -266,7 +344,9 @@ def build(layout: Path, out: Path, lang: str) -> None:
             word = control.group(1)
             if word in OPENS or word == "set":
                 nxt = next((ln for ln in text[i + 1:] if not CONTROL.match(ln)), "")
-                in_table = builder.table is not None and nxt.split("\t")[0] == "tr"
+                if word in OPENS and nxt.split("\t")[0] == "bar" and not getattr(builder, "bars", False):
+                    builder.start_bars()
+                in_table = builder.table is not None and nxt.split("\t")[0] in ("tr", "bar")
                 where = "tr" if in_table and word != "set" else "p"
                 if word in OPENS:
                     builder.stack.append(where)
@@ -281,7 +361,10 @@ def build(layout: Path, out: Path, lang: str) -> None:
         kind, _, rest = line.partition("\t")
         if kind == "page":
             continue
-        if kind in ("tw", "th", "tr"):
+        if kind == "bar":
+            builder.bar(rest.split("\t"))
+        elif kind in ("tw", "th", "tr"):
+            builder.bars = False
             builder.row(kind, rest.split("\t"))
         else:
             builder.paragraph(kind, rest)

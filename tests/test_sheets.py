@@ -240,10 +240,14 @@ def test_any_list_the_layout_holds_reads_back_computing_the_same(enterprise_list
 # -- export -----------------------------------------------------------------------------------
 
 def rows_of(path: str, sheet: str) -> list[tuple]:
+    """A sheet's rows; for the two printed tables, from their header row on (title lines skipped)."""
     book = openpyxl.load_workbook(path, read_only=True)
     rows = list(book[sheet].iter_rows(values_only=True))
     book.close()
-    return rows
+    return rows[HEAD_ROWS:] if sheet in ("企业减排明细", "减排要求") else rows
+
+
+HEAD_ROWS = 3  # title, time, 填报单位/审核人/日期 above the header of a printed table
 
 
 def test_export_xlsx_reads_back_with_totals_and_requirement(run) -> None:
@@ -314,13 +318,21 @@ def test_export_csv_is_utf8_with_bom_and_has_a_requirement_file(run) -> None:
     assert rows[-1][0] == "合计"
     expected = compute(county(), SHANXI, Level.YELLOW)
     first = RESULT_HEADERS.index("二氧化硫减排量(吨/日)")
+    # Numbers as the workbook shows them: tonnes to 4 decimals (the exact ones are in check --json).
     for i, p in enumerate(POLLUTANTS):
-        assert float(rows[-1][first + i]) == pytest.approx(sum(float(r[first + i]) for r in rows[1:-1]), abs=1e-9)
-        assert float(rows[-1][first + i]) == pytest.approx(expected.pollutants[p].reduction, abs=1e-12)
+        assert rows[-1][first + i] == f"{expected.pollutants[p].reduction:.4f}"
+        rounded_sum = sum(float(r[first + i]) for r in rows[1:-1])
+        assert float(rows[-1][first + i]) == pytest.approx(rounded_sum, abs=0.00005 * len(rows))
+    assert all(len(r[first].split(".")[1]) == 4 for r in rows[1:])
+    cut = RESULT_HEADERS.index("限产比例")
+    expected_cuts = {f"{line.cut * 100:.2f}%" for e in expected.enterprises for line in e.lines}
+    assert {r[cut] for r in rows[1:-1] if r[6] != "其他排放源"} == expected_cuts  # the county's cuts: 2 decimals
     requirement = list(csv.reader(io.StringIO(Path("yellow-requirement.csv").read_bytes().decode("utf-8-sig"))))
     assert requirement[0][:3] == ["预警级别", "政策", "污染物"]
-    ratios = {row[2]: float(row[6]) for row in requirement[1:]}
-    assert ratios["二氧化硫（SO₂）"] == pytest.approx(expected.pollutants[Pollutant.SO2].ratio, abs=1e-12)
+    assert {row[0] for row in requirement[1:]} == {"黄色预警（Ⅲ级响应）"}  # the level by its Chinese name
+    ratios = {row[2]: row[6] for row in requirement[1:]}
+    assert ratios["二氧化硫（SO₂）"] == f"{expected.pollutants[Pollutant.SO2].ratio * 100:.2f}%"
+    assert [row[7] for row in requirement[1:]] == ["20.00%"] * 4  # shanxi-2024: yellow requires 20% of each
 
 
 def test_export_reads_csv_and_xlsx_lists_too(run) -> None:
@@ -397,7 +409,7 @@ def test_export_xlsx_keeps_list_text_as_text_never_formulas(run) -> None:
         sheets = [name for name in archive.namelist() if name.startswith("xl/worksheets/")]
         assert sheets and all(b"<f>" not in archive.read(name) for name in sheets)  # no formula anywhere
     book = openpyxl.load_workbook("out.xlsx")
-    row = [cell for cell in book["企业减排明细"][2]]
+    row = [cell for cell in book["企业减排明细"][HEAD_ROWS + 2]]
     assert (row[1].value, row[1].data_type) == (FORMULA, "s")
     assert (row[2].value, row[7].value) == ("@城关镇", "+1#窑")
     assert row[RESULT_HEADERS.index("减排措施")].value == "-停止投料"
@@ -411,7 +423,8 @@ def test_export_csv_prefixes_formula_text_with_a_quote(run) -> None:
     assert (row[1], row[2], row[7]) == ("'" + FORMULA, "'@城关镇", "'+1#窑")
     assert row[RESULT_HEADERS.index("减排措施")] == "'-停止投料"
     assert row[0] == "91140525MA0KAY4C6U"  # ordinary text is untouched
-    assert float(row[RESULT_HEADERS.index("二氧化硫减排量(吨/日)")]) == pytest.approx(100 * 0.123449 / 365)
+    assert row[RESULT_HEADERS.index("二氧化硫减排量(吨/日)")] == "0.0338"  # 100 t/a × 12.3449% / 365, as shown
+    assert row[RESULT_HEADERS.index("限产比例")] == "12.345%"  # never rounded down to 12.34%
 
 
 def test_export_shows_cuts_rounded_up_caps_rounded_down_and_the_shared_labels(run) -> None:
@@ -420,7 +433,7 @@ def test_export_shows_cuts_rounded_up_caps_rounded_down_and_the_shared_labels(ru
     Path("list.yaml").write_text(HOSTILE_TEXT, encoding="utf-8")
     assert run("export", "yellow", "--list", "list.yaml", "-o", "out.xlsx").exit_code == 0
     book = openpyxl.load_workbook("out.xlsx")
-    row = [cell for cell in book["企业减排明细"][2]]
+    row = [cell for cell in book["企业减排明细"][HEAD_ROWS + 2]]
     cut = row[RESULT_HEADERS.index("限产比例")]
     assert cut.value == pytest.approx(0.123449) and cut.number_format == "0.000%"  # Excel shows 12.345%
     assert row[RESULT_HEADERS.index("限产措施")].value == "限产12.35%"  # not 12.34%
@@ -431,7 +444,8 @@ def test_export_shows_cuts_rounded_up_caps_rounded_down_and_the_shared_labels(ru
 def test_excel_formats_never_show_a_cut_smaller_or_a_failing_ratio_as_met() -> None:
     from haze.render.sheets import cut_format, ratio_format
 
-    assert [cut_format(c) for c in (0.3, 0.29, 0.545, 0.3349, 1.0)] == ["0%", "0%", "0%", "0.0%", "0%"]
+    assert [cut_format(c) for c in (0.3, 0.29, 0.545, 0.3349, 1.0)] == ["0.00%"] * 5
+    assert [cut_format(c) for c in (0.123449, 0.123441, 0.1234449)] == ["0.000%", "0.0000%", "0.0000%"]
     assert ratio_format(0.29996, 0.3, False) == "0.000%"  # 0.00% would round it to 30.00%
     assert ratio_format(0.2999999, 0.3, False) == "0.00000%"
     assert ratio_format(0.28, 0.3, False) == ratio_format(0.31, 0.3, True) == "0.00%"
@@ -500,3 +514,35 @@ def test_write_atomic_failure_is_an_output_error_naming_the_file() -> None:
     Path("blocker").write_text("a file, not a folder\n", encoding="utf-8")
     with pytest.raises(OutputError, match=r"^blocker/out\.csv: cannot write: .*; nothing written$"):
         write_atomic(Path("blocker/out.csv"), b"x", overwrite=True)
+
+
+def test_export_xlsx_is_ready_to_print_and_send(run) -> None:
+    """Title (region, level, time), 填报单位/审核人/日期, A4 landscape fitted to width, header on every page."""
+    assert run("export", "orange", "--list", COUNTY, "-o", "orange.xlsx").exit_code == 0
+    book = openpyxl.load_workbook("orange.xlsx")
+    ws = book["企业减排明细"]
+    title, when, sign = ws["A1"].value, ws["A2"].value, [c.value for c in ws[3] if c.value]
+    assert title == "示例县重污染天气橙色预警（Ⅱ级响应）企业减排明细"
+    assert when.startswith("生成时间：") and "年" in when and "时" in when
+    assert sign == ["填报单位（盖章）：示例县生态环境局", "审核人：", "日期：　　　　年　　月　　日"]
+    assert "A1:Q1" in {str(r) for r in ws.merged_cells.ranges}  # the title spans the 17 columns
+    assert tuple(c.value for c in ws[HEAD_ROWS + 1]) == RESULT_HEADERS
+    assert ws.print_title_rows == "$4:$4" and ws.freeze_panes == "A5" and ws.auto_filter.ref.startswith("A4:Q")
+    for sheet in (ws, book["减排要求"]):
+        assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.paperSize == 9
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.page_setup.fitToWidth == 1
+        assert sheet.page_setup.fitToHeight == 0
+    cut = RESULT_HEADERS.index("限产比例")
+    body = list(ws.iter_rows(min_row=HEAD_ROWS + 2, max_row=ws.max_row - 1))
+    assert body and all(row[cut].number_format in ("0.00%", "0.000%", "0.0000%") for row in body)
+    assert all(row[0].border.left.style == "thin" for row in body)  # a ruled table on paper
+    assert ws.cell(ws.max_row, 1).value == "合计" and ws.cell(ws.max_row, 1).font.b
+    requirement = book["减排要求"]
+    assert requirement["A1"].value == "示例县重污染天气橙色预警（Ⅱ级响应）减排要求核算"
+    assert {requirement.cell(r, 5).number_format for r in range(5, 9)} == {"0.00%"}
+    assert {requirement.cell(r, 6).number_format for r in range(5, 9)} == {"0.00%"}
+    # 示例县鑫达化工有限公司 is idle: no level is executed there.
+    idle = [row for row in body if row[1].value == "示例县鑫达化工有限公司"]
+    executed = RESULT_HEADERS.index("执行级别")
+    assert idle and all(row[executed].value is None and row[6].value == "已停产，不计减排" for row in idle)
+    assert {row[executed].value for row in body if row[1].value != "示例县鑫达化工有限公司"} >= {"橙色（Ⅱ级）"}

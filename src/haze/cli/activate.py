@@ -13,12 +13,14 @@ from haze.cli.journal_options import (
     journal_option,
     may_create_journal,
     notice_options,
+    numbering_option,
     optional_path,
     progress_bar,
     tell_waiting,
     when_option,
 )
 from haze.cli.reporters import report
+from haze.core.i18n import N_
 from haze.core.model import Level
 
 
@@ -45,8 +47,12 @@ def list_facts_options(f: F) -> F:
 @click.option("--until", callback=when_option, metavar="WHEN", help="When it ends (default: until lifted).")
 @click.option("--hours", type=float, metavar="N", help="It ends N hours after the start (instead of --until).")
 @notice_options
+@numbering_option
 @journal_option
 @click.option("--force", is_flag=True, help="Issue again although this level is already active.")
+@click.option("--changed", is_flag=True,
+              help=N_("With --force at the level already active: re-issue only to the enterprises whose notice "
+                      "changed (a corrected list), each citing the notice it replaces; the others stand."))
 @click.option("--strict", is_flag=True, help="Refuse (exit 1, nothing written) when the requirement is not met.")
 @list_facts_options
 @basis_option
@@ -54,7 +60,8 @@ def activate(level: Level, list_paths: tuple[str, ...], policy: str | None, as_j
              start: datetime | None, until: datetime | None, hours: float | None, out: str | None, lang: str,
              format: str, templates: str | None, dry_run: bool, journal: str | None, force: bool,
              strict: bool, authority: str | None, region: str | None, doc_prefix: str | None,
-             basis: str | None = None, first_number: int | None = None) -> None:
+             basis: str | None = None, first_number: int | None = None,
+             numbering: str = "per_notice", changed: bool = False) -> None:
     """Activate a warning at LEVEL: compute, write one notice per enterprise, record it.
 
     \b
@@ -95,7 +102,8 @@ def activate(level: Level, list_paths: tuple[str, ...], policy: str | None, as_j
         level=level, list_path=list_path, policy=policy, cache=not no_cache, start=start, until=until,
         hours=hours, out=optional_path(out), lang=lang, fmt=format, templates=optional_path(templates),
         journal=optional_path(journal), force=force, strict=strict, dry_run=dry_run, authority=authority,
-        region=region, doc_prefix=doc_prefix, first_number=first_number, basis=basis, on_missing=(no_phone := NoPhone()),
+        region=region, doc_prefix=doc_prefix, first_number=first_number, basis=basis, numbering=numbering,
+        changed=changed, on_missing=(no_phone := NoPhone()),
         new_journal=may_create_journal(journal, dry_run, as_json))
     # --dry-run too: it reads and renders everything, which takes as long on a big list.
     with progress_bar(not as_json, "reading the list") as progress:

@@ -148,3 +148,13 @@ def interactive() -> bool:
 def optional_path(value: str | None) -> Path | None:
     return Path(value) if value else None
 
+
+def numbering_option(f: F) -> F:
+    """--numbering (haze.yaml ``numbering:``): one 文号 per notice, or one per batch with sub-numbers."""
+    from haze.core.i18n import N_
+
+    return click.option("--numbering", type=click.Choice(["per_notice", "per_batch"]), default="per_notice",
+                        show_default=True,
+                        help=N_("per_notice: one 文号 for each notice; per_batch: one 文号 for the whole run, each "
+                                "notice a sub-number of it (…〔2026〕12号-001). Usually set once in haze.yaml "
+                                "(numbering: per_batch)."))(f)

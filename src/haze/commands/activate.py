@@ -51,6 +51,7 @@ from haze.commands.issuing import (
     notice_records,
     now_shanghai,
     number_range,
+    numbers_reserved,
     recipients,
     recorded_now,
     show,
@@ -101,6 +102,8 @@ class Settings(NoticeSettings):
     authority: str | None = None
     region: str | None = None
     doc_prefix: str | None = None
+    #: --changed (with --force at the active level): re-issue only where the notice changed (a corrected list)
+    changed: bool = False
 
 
 @dataclass
@@ -241,6 +244,8 @@ class _Activation:
         self.prefix = enterprise_list.info.doc_prefix
         self.count = len(result.operating)
         self.facts_notes: list[str] = []  # what --authority/--region/--doc-prefix replaced
+        self.only: set[str] | None = None  # --changed: the enterprises whose notice changed
+        self.unchanged = 0
 
     def retime(self, now: datetime) -> None:
         """A default start is the time the journal's lock is held, not when this run began waiting.
@@ -297,13 +302,47 @@ class _Activation:
                      reissue=kind == REISSUE, replaces=replaced.id if replaced is not None else None,
                      replaced_numbers={r["id"]: r["number"] for r in recipients(journal, replaced)}
                      if replaced is not None else {},
-                     user=current_user(), basis=self.settings.basis)
+                     user=current_user(), basis=self.settings.basis, numbering=self.settings.numbering,
+                     changed=self.only is not None, unchanged=self.unchanged)
+
+    def select(self, journal: Journal, kind: str, active: ActivationRecord | None) -> None:
+        """--changed: keep only the enterprises whose notice would now say something else.
+
+        Compared with what each enterprise's latest notice of the warning said
+        (the journal's notice_content); one never recorded counts as changed.
+        """
+        from haze.render.notices import Issue, contents
+
+        if not self.settings.changed:
+            return
+        if kind != REISSUE or active is None:
+            raise UsageError(_("--changed re-issues a warning to the enterprises whose notices changed: use it "
+                               "with --force at the level already active; nothing written or recorded"))
+        before: dict[str, str] = {}
+        for record in reversed(journal.episode(active.id)):
+            for enterprise, content in journal.contents(record.id).items():
+                before.setdefault(enterprise, content)
+        probe = Issue(id="probe", kind="activation", level=self.settings.level, start=self.start, until=self.until,
+                      issued=self.now, first_number=1)
+        now = contents(self.result, probe, self.settings.lang)
+        self.only = {e for e, content in now.items() if before.get(e) != content}
+        if not self.only:
+            raise UsageError(_("--changed: no enterprise's notice differs from those of warning {id}; nothing "
+                               "to re-issue, nothing written or recorded").format(id=active.id))
+        self.count, self.unchanged = len(self.only), len(now) - len(self.only)
 
     def notes(self) -> list[str]:
         """Cautions the officer should see: list facts replaced or missing, a --start far from now."""
         from haze.commands.listfacts import missing_prefix_note
 
-        return self.facts_notes + missing_prefix_note(self.enterprise_list, self.now.year) + self._start_notes()
+        return (self.facts_notes + missing_prefix_note(self.enterprise_list, self.now.year) + self._start_notes()
+                + self._changed_notes())
+
+    def _changed_notes(self) -> list[str]:
+        if self.only is None:
+            return []
+        return [_("--changed: re-issued to the {count} enterprises whose notice changed; the other {unchanged} "
+                  "notices of the warning stand").format(count=self.count, unchanged=self.unchanged)]
 
     def _start_notes(self) -> list[str]:
         """A --start far from now is usually a mistyped date."""
@@ -326,11 +365,12 @@ class _Activation:
         s = self.settings
         return render_activation(self.result, self.enterprise_list, issue, parent, lang=s.lang, fmt=s.fmt,
                                  templates=s.templates, dry_run=dry_run, progress=progress,
-                                 on_missing=s.on_missing)
+                                 on_missing=s.on_missing, only=self.only)
 
     def dry_run(self, journal: Journal) -> Outcome:
         """Everything but writing and recording: the templates are rendered in memory."""
         kind, active, fate = self.decide(journal)
+        self.select(journal, kind, active)
         issue = self.issue(journal, kind, active, journal.peek_number(self.prefix, self.now.year,
                                                                            self.settings.first_number))
         notices = self.render(issue, self.out, dry_run=True)
@@ -339,6 +379,7 @@ class _Activation:
     def stage(self, journal: Journal, progress: Progress | None) -> _Staged:
         """Before a new journal is created: render into this run's own directory with the numbers it will give."""
         kind, active, _reserved = self.decide(journal)
+        self.select(journal, kind, active)
         issue = self.issue(journal, kind, active, journal.peek_number(self.prefix, self.now.year,
                                                                            self.settings.first_number))
         staging = Staging(self.out, issue.id, journal, prerender=True)
@@ -349,7 +390,10 @@ class _Activation:
     def record(self, journal: Journal, progress: Progress | None, staged: _Staged | None) -> Outcome:
         """Inside the journal's write transaction: render into staging (unless staged already), then record."""
         kind, active, fate = self.decide(journal)
-        first = journal.allocate_numbers(self.prefix, self.now.year, self.count, self.settings.first_number)
+        self.select(journal, kind, active)
+        first = journal.allocate_numbers(self.prefix, self.now.year,
+                                         numbers_reserved(self.settings.numbering, self.count),
+                                         self.settings.first_number)
         issue = self.issue(journal, kind, active, first)
         if staged is not None and (staged.issue, staged.kind) != (issue, kind):
             staged.staging.remove()  # another officer made the journal meanwhile: other numbers, render again
@@ -371,6 +415,7 @@ class _Activation:
             if issue.basis:
                 journal.insert_basis(issue.id, issue.basis)
             journal.insert_notices(notice_records(issue.id, notices))
+            journal.insert_contents(issue.id, {n["id"]: n["content"] for n in notices.notices if "content" in n})
             # what verify and overdue need, as it stood when the notices went out (SPEC §18)
             from haze.io.receipts import record_notified
 

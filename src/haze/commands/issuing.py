@@ -42,6 +42,7 @@ class NoticeSettings:
     dry_run: bool = False
     basis: str | None = None  # --basis: the upper-level order cited in every notice and recorded (SPEC §13)
     first_number: int | None = None  # --first-number: the run's first 文号 sequence number (default: the next)
+    numbering: str = "per_notice"  # --numbering / haze.yaml numbering: per_notice or per_batch (sub-numbers)
     # told the enterprises left out of sms.csv for want of a phone (id, name, number)
     on_missing: Callable[[list[dict[str, str]]], None] | None = None
 
@@ -145,15 +146,20 @@ def recipients(journal: Journal, warning: ActivationRecord) -> list[dict[str, st
     return list(latest.values())
 
 
+def numbers_reserved(numbering: str, count: int) -> int:
+    """How many 文号 a run of ``count`` notices takes from the journal's counter: one for a batch."""
+    from haze.render.notices import PER_BATCH
+
+    return min(count, 1) if numbering == PER_BATCH else count
+
+
 def number_range(prefix: str, issue: Issue, count: int) -> tuple[str, str] | None:
     """The first and last notice number of a set; None for an empty set."""
-    from haze.render.notices import notice_number
+    from haze.render.notices import issue_number
 
     if count == 0:
         return None
-    year = issue.issued.year
-    return (notice_number(prefix, year, issue.first_number),
-            notice_number(prefix, year, issue.first_number + count - 1))
+    return issue_number(prefix, issue, 0, count), issue_number(prefix, issue, count - 1, count)
 
 
 def check_count(notices: NoticeSet, expected: int) -> None:

@@ -25,6 +25,7 @@ from haze.commands.issuing import (
     notice_records,
     now_shanghai,
     number_range,
+    numbers_reserved,
     recipients,
     recorded_now,
     stamp_id,
@@ -98,7 +99,8 @@ def run(settings: Settings, *, now: datetime | None = None, progress: Progress |
         if settings.dry_run:
             warning = _liftable(journal, at)
             issue = _lift_issue(journal, out, warning, at, now, journal.peek_number(_prefix(warning), now.year,
-                                                                                      settings.first_number))
+                                                                                      settings.first_number),
+                                settings.numbering)
             notices = _render_lift(journal, warning, issue, out, settings, dry_run=True)
             return Outcome(issue.id, warning, at, notices, number_range(_prefix(warning), issue, notices.count),
                            journal.path, dry_run=True)
@@ -110,8 +112,10 @@ def run(settings: Settings, *, now: datetime | None = None, progress: Progress |
             recover(out, journal)
             warning = _liftable(journal, at)  # again, under the lock: it may have changed meanwhile
             notified = recipients(journal, warning)
-            first = journal.allocate_numbers(_prefix(warning), now.year, len(notified), settings.first_number)
-            issue = _lift_issue(journal, out, warning, at, now, first)
+            first = journal.allocate_numbers(_prefix(warning), now.year,
+                                             numbers_reserved(settings.numbering, len(notified)),
+                                             settings.first_number)
+            issue = _lift_issue(journal, out, warning, at, now, first, settings.numbering)
             issue.basis = settings.basis
             with Staging(out, issue.id, journal) as staging:
                 notices = _render_lift(journal, warning, issue, staging, settings, progress=progress,
@@ -160,13 +164,13 @@ def _prefix(warning: ActivationRecord) -> str:
 
 
 def _lift_issue(journal: Journal, out: Path, warning: ActivationRecord, at: datetime, now: datetime,
-                first: int) -> Issue:
+                first: int, numbering: str = "per_notice") -> Issue:
     from haze.render.notices import Issue
 
     # The notices module reads a lift's ``start`` as the time it is lifted.
     return Issue(id=unique_id(journal, out, f"{stamp_id(at, warning.level.value)}-lift"), kind="lift",
                  level=warning.level, start=at, until=None, issued=now, first_number=first, user=current_user(),
-                 lifts=warning.id)
+                 lifts=warning.id, numbering=numbering)
 
 
 def _render_lift(journal: Journal, warning: ActivationRecord, issue: Issue, parent: Path,

@@ -18,7 +18,7 @@ from haze.io.fsio import find_upward
 
 CONFIG_NAME = "haze.yaml"
 KEYS = {"list", "lists", "policy", "out", "journal", "lang", "format", "templates", "strict", "no_cache",
-        "authority", "region", "doc_prefix", "ui"}
+        "authority", "region", "doc_prefix", "ui", "numbering"}
 PATH_KEYS = {"list", "out", "journal", "templates"}
 
 

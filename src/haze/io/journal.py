@@ -44,7 +44,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, Mapping
 
 from haze.core.i18n import N_, _
 from haze.core.errors import JournalError
@@ -182,6 +182,14 @@ CREATE TABLE IF NOT EXISTS voids (
 CREATE TABLE IF NOT EXISTS bases (
     issue_id        TEXT PRIMARY KEY,
     basis           TEXT NOT NULL
+);
+-- What each notice said: a fingerprint of its enterprise, measures and period (haze.render.notices.
+-- content_key). `activate LEVEL --force --changed` re-issues only where the notice now says otherwise.
+CREATE TABLE IF NOT EXISTS notice_content (
+    issue_id        TEXT NOT NULL,
+    enterprise_id   TEXT NOT NULL,
+    content         TEXT NOT NULL,
+    PRIMARY KEY (issue_id, enterprise_id)
 )
 """
 
@@ -788,6 +796,25 @@ class Journal:
         rows = self._query("SELECT * FROM notices WHERE issue_id = ? ORDER BY seq", (issue_id,))
         return [NoticeRecord(r["issue_id"], r["seq"], r["number"], r["enterprise_id"], r["name"], r["file"])
                 for r in rows]
+
+    def insert_contents(self, issue_id: str, contents: Mapping[str, str]) -> None:
+        """Record what each notice of ``issue_id`` said (credit code -> content fingerprint)."""
+        self._execute("DELETE FROM notice_content WHERE issue_id = ?", (issue_id,))
+        assert self._conn is not None
+        self._conn.executemany("INSERT INTO notice_content (issue_id, enterprise_id, content) VALUES (?, ?, ?)",
+                               [(issue_id, e, c) for e, c in contents.items()])
+
+    def contents(self, issue_id: str) -> dict[str, str]:
+        """Credit code -> what its notice of ``issue_id`` said; empty for notices recorded before haze kept it."""
+        conn = self._reader()
+        if conn is None:
+            return {}
+        try:
+            rows = conn.execute("SELECT enterprise_id, content FROM notice_content WHERE issue_id = ?",
+                                (issue_id,)).fetchall()
+        except sqlite3.OperationalError:  # a journal no haze that keeps contents has written to yet
+            return {}
+        return {r[0]: r[1] for r in rows}
 
     def id_taken(self, issue_id: str) -> bool:
         """True when an activation or a lift already has this id."""

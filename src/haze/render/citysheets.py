@@ -84,9 +84,11 @@ def write_city_export(city: CityResult, output: str | Path) -> tuple[list[Path],
                        {0: 14, 1: 22, 2: 20, 3: 16, 4: 16, 5: 14, 8: 12}, False))
         write_atomic(output, workbook_bytes(sheets), overwrite=True)
         return [output], count
-    body = [[lst.info.region, *row] for lst, rows in zip(city.lists, county_rows) for row in rows]
+    from haze.render.sheets import _shown_result_row  # the CSV shows what the workbook shows (issue 12)
+
+    body = [[lst.info.region, *_shown_result_row(row)] for lst, rows in zip(city.lists, county_rows) for row in rows]
     second = requirement_csv_path(output)
     write_atomic(output, _csv([["县区", *RESULT_HEADERS], *body]), overwrite=True)
-    write_atomic(second, _csv([["预警级别", *TOTAL_HEADERS], *([city.level.value, *row] for row in totals)]),
+    write_atomic(second, _csv([["预警级别", *TOTAL_HEADERS], *([f"{city.level.zh}预警（{city.level.response}响应）", *row] for row in totals)]),
                  overwrite=True)
     return [output, second], count

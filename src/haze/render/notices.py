@@ -30,7 +30,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, Sequence, overload
+from typing import TYPE_CHECKING, Any, Callable, Collection, Iterator, Mapping, Sequence, overload
 
 from haze.core.i18n import _
 from haze.core.errors import HazeError, TemplateError, UsageError
@@ -75,6 +75,13 @@ class Issue:
     replaced_numbers: Mapping[str, str] = field(default_factory=dict)
     lifts: str | None = None  # a lift: the id of the warning it lifts
     basis: str | None = None  # --basis: the upper-level order (上级通知) this issue follows (SPEC §13)
+    # per_notice: one 文号 each (…〔2025〕7号, 8号 …); per_batch: one 文号 for the run, each notice a
+    # sub-number of it (…〔2025〕12号-001, -002 …): haze.yaml ``numbering:``, SPEC §16
+    numbering: str = "per_notice"
+    # a re-issue after a list correction (--changed): only the enterprises whose notice changed get one;
+    # ``unchanged`` notices of the warning stand
+    changed: bool = False
+    unchanged: int = 0
 
     def __post_init__(self) -> None:
         # "orange adjusted to orange" is not an adjustment: a same-level notice is a re-issue.
@@ -102,6 +109,22 @@ class NoticeSet:
 def notice_number(prefix: str, year: int, seq: int) -> str:
     """``示环应急〔2025〕7号``; without a prefix ``〔2025〕7号``."""
     return f"{prefix}〔{year}〕{seq}号"
+
+
+PER_NOTICE, PER_BATCH = "per_notice", "per_batch"
+NUMBERINGS = (PER_NOTICE, PER_BATCH)
+
+
+def issue_number(prefix: str, issue: Issue, i: int, count: int) -> str:
+    """The number of the run's notice ``i`` (from 0) of ``count``: ``示环应急〔2025〕12号-003`` in a batch."""
+    if issue.numbering != PER_BATCH:
+        return notice_number(prefix, issue.issued.year, issue.first_number + i)
+    return f"{notice_number(prefix, issue.issued.year, issue.first_number)}-{i + 1:0{max(3, len(str(count)))}d}"
+
+
+def issue_seq(issue: Issue, i: int) -> int:
+    """The counter's sequence number behind notice ``i``: the batch's own in a batch."""
+    return issue.first_number if issue.numbering == PER_BATCH else issue.first_number + i
 
 
 # -- the Jinja environment ----------------------------------------------------
@@ -203,19 +226,57 @@ def make_environment(*, lang: str = "zh", fmt: str | None = None, templates: Pat
     One environment per run (``lang`` picks the date and cut filters, ``fmt``
     the escaping), so every template is compiled once per run.
     """
-    from jinja2 import StrictUndefined
-
     if templates is not None and not Path(templates).is_dir():
         raise TemplateError(_("{templates}: templates directory not found").format(templates=templates))
-    env = _environment_class()(
-        loader=_loader_class()(Path(templates) if templates is not None else None, package_templates()),
-        undefined=StrictUndefined,
-        autoescape=_autoescaper(fmt),
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        auto_reload=False,
-    )
+    loader = _loader_class()(Path(templates) if templates is not None else None, package_templates())
+    env = _environment_class()(loader=loader, **_environment_options(fmt))
+    env.filters.update(_filters(lang))
+    return env
+
+
+def _environment_options(fmt: str | None) -> dict[str, Any]:
+    from jinja2 import StrictUndefined
+
+    return {"undefined": StrictUndefined, "autoescape": _autoescaper(fmt), "keep_trailing_newline": True,
+            "trim_blocks": True, "lstrip_blocks": True, "auto_reload": False}
+
+
+@functools.cache
+def _shipped_environment_class() -> type:
+    """Jinja's plain environment, with the same quicker answer for a plain dict's key as the sandbox's."""
+    from jinja2 import Environment
+
+    dict_attributes = frozenset(dir(dict))
+
+    class ShippedEnvironment(Environment):
+        # haze's own files never loop: no time limit, which a province's index (48,000 rows, each built
+        # again for it) overran on a loaded machine
+        shipped = True
+
+        def getattr(self, obj: Any, attribute: str) -> Any:
+            if type(obj) is dict and attribute in obj and attribute not in dict_attributes:
+                return obj[attribute]
+            return super().getattr(obj, attribute)
+
+    return ShippedEnvironment
+
+
+def notice_environment(*, lang: str = "zh", fmt: str | None = None, templates: Path | None = None) -> Environment:
+    """The environment a notice set renders in: :func:`make_environment`'s sandbox for a bureau's templates.
+
+    Without ``--templates`` every template of the run is one of haze's own,
+    and they are compiled without the sandbox: its checks on every attribute,
+    call and operator were half of what rendering 50,000 notices cost, and
+    guard against nothing haze's own files do. The environment's loader has
+    no user directory, only the package's (``haze.templates``), so which
+    files it can ever compile is decided by where they are, not by their
+    names: with ``--templates`` every template, shipped ones included, is
+    rendered in the bounded sandbox as before. The notices are the same bytes
+    either way (tests/test_notice_golden.py).
+    """
+    if templates is not None:
+        return make_environment(lang=lang, fmt=fmt, templates=templates)
+    env = _shipped_environment_class()(loader=_loader_class()(None, package_templates()), **_environment_options(fmt))
     env.filters.update(_filters(lang))
     return env
 
@@ -394,6 +455,8 @@ def issue_context(issue: Issue, lang: str) -> dict[str, Any]:
         "year": issue.issued.year,
         "user": issue.user,
         "basis": one_line(issue.basis or ""),  # one line; each format escapes it as it escapes names
+        "changed": issue.changed,
+        "unchanged": issue.unchanged,
     }
 
 
@@ -555,8 +618,8 @@ def enterprise_context(r: EnterpriseResult, declared: Level, policy_names: Mappi
                     "phone": one_line(contact.phone if contact else "")},
     }
     measures = {
-        "level": level_context(r.effective_level, lang),
-        "declared": level_context(declared, lang),
+        "level": _shared_level(r.effective_level, lang),
+        "declared": _shared_level(declared, lang),
         "reason": r.reason,
         "reason_name": label(REASON_LABELS, r.reason, lang),
         "raised_by": r.effective_level.rank - declared.rank if r.reason == "zone" else 0,
@@ -571,9 +634,20 @@ def enterprise_context(r: EnterpriseResult, declared: Level, policy_names: Mappi
         "lines": lines,
         "actions": distinct_actions([one_line(a) for a in r.actions]),
         "cap": _cap(r),
-        "reductions": [_pollutant(p, lang) | {"value": r.reduction[p]} for p in POLLUTANTS],
+        "reductions": [_shared_pollutant(p, lang) | {"value": r.reduction[p]} for p in POLLUTANTS],
     }
     return enterprise, measures
+
+
+@functools.lru_cache(maxsize=64)
+def _shared_level(level: Level | None, lang: str) -> dict[str, Any] | None:
+    """level_context, one dict per level and language shared by every row (templates never change a value)."""
+    return level_context(level, lang)
+
+
+@functools.lru_cache(maxsize=64)
+def _shared_pollutant(p: Any, lang: str) -> dict[str, Any]:
+    return _pollutant(p, lang)
 
 
 def _cap(r: EnterpriseResult) -> dict[str, Any] | None:
@@ -645,6 +719,8 @@ class _Templates:
         from haze.render.sandbox import time_limit
 
         try:
+            if getattr(self.env, "shipped", False):  # notice_environment: haze's own templates only
+                return work()
             with time_limit(name):  # a looping template fails in seconds and the journal's lock is released
                 return work()
         except TemplateError:
@@ -695,6 +771,23 @@ class _TextTemplates(_Templates):
     def render(self, role: str, context: dict[str, Any]) -> str:  # type: ignore[override]
         return self.bom + super().render(role, context)
 
+    def render_large(self, role: str, context: dict[str, Any]) -> bytes:
+        """``render(...).encode()``, built a few thousand pieces at a time: a province's index is a
+        million pieces, which Jinja's ``render`` holds in one list before joining them (60 MB at 50,000)."""
+        template = self.compiled[role]
+
+        def work() -> bytes:
+            out, batch = bytearray(self.bom.encode("utf-8")), []
+            for piece in template.generate(context):
+                batch.append(piece)
+                if len(batch) >= 4096:
+                    out += "".join(batch).encode("utf-8")
+                    batch.clear()
+            out += "".join(batch).encode("utf-8")
+            return bytes(out)
+
+        return self._guard(template.name or role, work)  # type: ignore[no-any-return]
+
     def extras(self) -> Iterator[tuple[str, str | bytes]]:
         return iter(())
 
@@ -713,6 +806,12 @@ def templates_for(env: Environment, lang: str, fmt: str, kinds: dict[str, str]) 
     return _TextTemplates(env, lang, fmt, kinds)
 
 
+def _render_large(tpl: Any, role: str, context: dict[str, Any]) -> str | bytes:
+    """A document of a province's size (the index): in pieces where the format renders text."""
+    large = getattr(tpl, "render_large", None)
+    return large(role, context) if large is not None else tpl.render(role, context)  # type: ignore[no-any-return]
+
+
 def _sms(base: dict[str, Any], rows: Sequence[dict[str, Any]], lang: str,
          on_missing: Callable[[list[dict[str, str]]], None] | None) -> Iterator[tuple[str, str]]:
     """``sms.csv`` beside every notice set (haze.render.sms); ``on_missing`` hears who has no phone."""
@@ -722,6 +821,12 @@ def _sms(base: dict[str, Any], rows: Sequence[dict[str, Any]], lang: str,
     if missing and on_missing is not None:
         on_missing(missing)
     yield SMS_FILE, text
+
+
+def _tally(rows: Sequence[dict[str, Any]], summary: Mapping[str, Any] | None, lang: str) -> dict[str, Any]:
+    from haze.render.tally import tally
+
+    return tally(rows, summary, lang)
 
 
 def _check_options(issue: Issue, lang: str, fmt: str) -> None:
@@ -746,8 +851,8 @@ def _width(count: int) -> int:
 def render_activation(result: LevelResult, enterprise_list: EnterpriseList, issue: Issue, parent: Path, *,
                       lang: str = "zh", fmt: str = "md", templates: Path | None = None,
                       dry_run: bool = False, progress: Callable[[int, int], None] | None = None,
-                      contact: Any = None, on_missing: Callable[[list[dict[str, str]]], None] | None = None
-                      ) -> NoticeSet:
+                      contact: Any = None, on_missing: Callable[[list[dict[str, str]]], None] | None = None,
+                      only: Collection[str] | None = None) -> NoticeSet:
     """Write the notices of an activation (or adjustment, or re-issue) into ``parent/<issue.id>``.
 
     One notice per operating enterprise in list order (idle ones get none),
@@ -759,7 +864,7 @@ def render_activation(result: LevelResult, enterprise_list: EnterpriseList, issu
     from haze.core.engine import IDLE
 
     _check_options(issue, lang, fmt)
-    env = make_environment(lang=lang, fmt=fmt, templates=templates)
+    env = notice_environment(lang=lang, fmt=fmt, templates=templates)
     tpl = templates_for(env, lang, fmt, {"notice": "notice", "index": "index"})
     info = vars(enterprise_list.info) | {"path": enterprise_list.path, "sha256": enterprise_list.sha256}
     if contact is None:
@@ -769,18 +874,19 @@ def render_activation(result: LevelResult, enterprise_list: EnterpriseList, issu
     base["policy"] = {"name": result.policy.record, "title": one_line(result.policy.title),
                       "source": one_line(result.policy.source)}
     base["duties"] = duties_context(result.policy.duties, lang)
-    operating = [r for r in result.enterprises if r.reason != IDLE]
+    # ``only`` (--changed): the enterprises whose notice changed; the others' notices stand
+    operating = [r for r in result.enterprises if r.reason != IDLE and (only is None or r.enterprise.id in only)]
     width = _width(len(operating))
 
     def row(i: int) -> dict[str, Any]:
         r = operating[i]
         enterprise, measures = enterprise_context(r, result.level, result.policy.industry_names, lang,
                                                  policy=result.policy)
-        return {"index": i + 1, "seq": issue.first_number + i, "number": number(i), "file": file(i),
+        return {"index": i + 1, "seq": issue_seq(issue, i), "number": number(i), "file": file(i),
                 "replaces": replaces(r), "enterprise": enterprise, "measures": measures}
 
     def number(i: int) -> str:
-        return notice_number(enterprise_list.info.doc_prefix, issue.issued.year, issue.first_number + i)
+        return issue_number(enterprise_list.info.doc_prefix, issue, i, len(operating))
 
     def file(i: int) -> str:
         return f"{_file_stem(i + 1, operating[i].enterprise.id, width)}.{fmt}"
@@ -789,23 +895,30 @@ def render_activation(result: LevelResult, enterprise_list: EnterpriseList, issu
         return one_line(issue.replaced_numbers.get(r.enterprise.id, ""))
 
     rows = _Rows(len(operating), row)
+    from haze.render.tally import Tally
+
+    counted = Tally(lang)  # the index's counts, fed as the notices go: no second pass over the rows
 
     def produce() -> Iterator[tuple[str, str | bytes]]:
         for done, row in enumerate(rows, start=1):
+            counted.add(row)
             notice = {k: row[k] for k in ("index", "seq", "number", "file", "replaces")}
             yield row["file"], tpl.render("notice", base | {"notice": notice, "enterprise": row["enterprise"],
                                                             "measures": row["measures"]})
+            notices[done - 1]["content"] = content_key(issue, row["enterprise"], row["measures"])
             if progress is not None:
                 progress(done, len(rows))
-        yield f"index.{fmt}", tpl.render("index", base | {
+        summary = {
+            "ok": result.ok,
+            "basis": result.basis,
+            "pollutants": [pollutant_context(p, lang) for p in result.pollutants.values()],
+            "failing": [pollutant_context(result.pollutants[p], lang) for p in result.failing],
+        }
+        yield f"index.{fmt}", _render_large(tpl, "index", base | {
             "notices": rows,
             "count": len(rows),
-            "summary": {
-                "ok": result.ok,
-                "basis": result.basis,
-                "pollutants": [pollutant_context(p, lang) for p in result.pollutants.values()],
-                "failing": [pollutant_context(result.pollutants[p], lang) for p in result.failing],
-            },
+            "summary": summary,
+            "tally": counted.result(summary),  # counts, townships and charts (haze.render.tally)
             "idle": [{"id": one_line(r.enterprise.id), "name": one_line(r.enterprise.name)}
                      for r in result.enterprises if r.reason == IDLE],
             "other_sources": [{"name": one_line(s.source.name), "kind": one_line(kind_label(s.source.kind, lang)),
@@ -815,7 +928,14 @@ def render_activation(result: LevelResult, enterprise_list: EnterpriseList, issu
                               for s in result.other_sources],
         })
         yield from tpl.extras()
-        yield from _sms(base, rows, lang, on_missing)
+        yield from _sms(base, _Rows(len(operating), sms_row), lang, on_missing)
+
+    def sms_row(i: int) -> dict[str, Any]:
+        # what sms.csv reads of a row, the same values as enterprise_context's, without building the whole row
+        e = operating[i].enterprise
+        phone = e.contact.phone if e.contact else ""
+        return {"number": number(i), "enterprise": {"id": one_line(e.id), "name": one_line(e.name),
+                                                    "contact": {"phone": one_line(phone)}}}
 
     # the same values as each row's (enterprise_context: one_line of the id and name), without building the rows
     notices = [{"id": one_line(r.enterprise.id), "name": one_line(r.enterprise.name), "number": number(i),
@@ -823,6 +943,35 @@ def render_activation(result: LevelResult, enterprise_list: EnterpriseList, issu
                for i, r in enumerate(operating)]
     head = _manifest_head(issue, lang, fmt, info, result.policy.record, notices)
     return write_notice_set(Path(parent), issue.id, produce(), head, len(rows), notices, dry_run)
+
+
+def content_key(issue: Issue, enterprise: Mapping[str, Any], measures: Mapping[str, Any]) -> str:
+    """What a notice says, as a fingerprint: its enterprise, measures and period, not its number or date.
+
+    Recorded with every activation; ``activate --force --changed`` re-issues
+    only to the enterprises whose fingerprint differs (a corrected list).
+    """
+    import marshal
+
+    # marshal version 2 writes plain values without back-references, so the bytes depend on the values
+    # alone (and the key order, which is haze's own); ten times cheaper than repr, for 50,000 notices
+    said = marshal.dumps((issue.level.value, issue.start.isoformat(), issue.until.isoformat() if issue.until
+                          else None, dict(enterprise), dict(measures)), 2)
+    return hashlib.blake2b(said, digest_size=16).hexdigest()
+
+
+def contents(result: LevelResult, issue: Issue, lang: str) -> dict[str, str]:
+    """Credit code -> :func:`content_key` of the notice each operating enterprise would get now."""
+    from haze.core.engine import IDLE
+
+    keys = {}
+    for r in result.enterprises:
+        if r.reason == IDLE:
+            continue
+        enterprise, measures = enterprise_context(r, result.level, result.policy.industry_names, lang,
+                                                 policy=result.policy)
+        keys[enterprise["id"]] = content_key(issue, enterprise, measures)
+    return keys
 
 
 class _Rows(Sequence[dict[str, Any]]):
@@ -870,7 +1019,7 @@ def render_lift(notified: list[dict], lst_info: Any, issue: Issue, parent: Path,
     ``sha256``. ``issue.start`` is the time the warning is lifted.
     """
     _check_options(issue, lang, fmt)
-    env = make_environment(lang=lang, fmt=fmt, templates=templates)
+    env = notice_environment(lang=lang, fmt=fmt, templates=templates)
     tpl = templates_for(env, lang, fmt, {"notice": "lift", "index": "index"})
     info = _info(lst_info)
     base = common_context(info, issue, lang, fmt, contact if contact is not None else info.get("contact"))
@@ -879,8 +1028,8 @@ def render_lift(notified: list[dict], lst_info: Any, issue: Issue, parent: Path,
     rows: list[dict[str, Any]] = []
     for i, entry in enumerate(notified):
         credit_code = one_line(entry.get("id") or "")
-        number = notice_number(one_line(info.get("doc_prefix") or ""), issue.issued.year, issue.first_number + i)
-        rows.append({"index": i + 1, "seq": issue.first_number + i, "number": number,
+        number = issue_number(one_line(info.get("doc_prefix") or ""), issue, i, len(notified))
+        rows.append({"index": i + 1, "seq": issue_seq(issue, i), "number": number,
                      "file": f"{_file_stem(i + 1, credit_code, width)}.{fmt}",
                      "activation_number": one_line(entry.get("number") or ""),
                      "enterprise": {"id": credit_code, "name": one_line(entry.get("name") or ""),
@@ -894,7 +1043,8 @@ def render_lift(notified: list[dict], lst_info: Any, issue: Issue, parent: Path,
             if progress is not None:
                 progress(done, len(rows))
         yield f"index.{fmt}", tpl.render("index", base | {"notices": rows, "count": len(rows), "summary": None,
-                                                          "idle": [], "other_sources": []})
+                                                          "idle": [], "other_sources": [],
+                                                          "tally": _tally(rows, None, lang)})
         yield from tpl.extras()
         yield from _sms(base, rows, lang, on_missing)
 
@@ -916,6 +1066,8 @@ def _manifest_head(issue: Issue, lang: str, fmt: str, info: Mapping[str, Any], p
     else:
         which = {"activation": issue.id, "previous_level": issue.previous_level.value if issue.previous_level
                  else None, "reissue": issue.reissue, "replaces": issue.replaces}
+        if issue.changed:  # --changed: only the enterprises whose notice changed; the others' stand
+            which |= {"changed": True, "unchanged": issue.unchanged}
     return {
         "id": issue.id,
         "kind": issue.kind,
@@ -932,6 +1084,7 @@ def _manifest_head(issue: Issue, lang: str, fmt: str, info: Mapping[str, Any], p
                  "region": str(info.get("region") or "")},
         "authority": str(info.get("authority") or ""),
         "first_number": issue.first_number,
+        "numbering": issue.numbering,
         "count": len(notices),
         "notices": notices,
         "generator": f"haze {__version__}",
@@ -943,9 +1096,9 @@ def _sha256(data: bytes) -> str:
 
 
 def _manifest_bytes(head: dict[str, Any], hashes: dict[str, str]) -> bytes:
-    from haze.render.report import dumps
+    from haze.render.report import dumps_utf8
 
-    return (dumps(head | {"files": hashes}) + "\n").encode("utf-8")
+    return dumps_utf8(head | {"files": hashes}, "\n")
 
 
 def write_notice_set(parent: Path, name: str, produce: Iterator[tuple[str, str | bytes]], head: dict[str, Any],
@@ -979,6 +1132,7 @@ def write_notice_set(parent: Path, name: str, produce: Iterator[tuple[str, str |
                 data = _as_bytes(content)
                 hashes[filename] = _sha256(data)
                 writer.write(filename, data)
+            content = data = b""  # the last file (sms.csv, tens of MB at 50,000) need not live on with the manifest
             manifest = _manifest_bytes(head, hashes)
             writer.write(MANIFEST, manifest)
             writer.finish()  # every file's bytes, then the directory's names

@@ -23,12 +23,12 @@ from haze.render.notices import (
     _check_options,
     _sms,
     _file_stem,
-    _Templates,
     _width,
     common_context,
     make_environment,
     notice_number,
     one_line,
+    templates_for,
     write_notice_set,
 )
 
@@ -105,7 +105,7 @@ def render_ozone(result: OzoneResult, dates: list[date], enterprise_list: Enterp
     section = policy.ozone
     _check_options(issue.as_issue(), lang, fmt)
     env = make_environment(lang=lang, fmt=fmt, templates=templates)
-    tpl = _Templates(env, {"notice": f"ozone.{lang}.{fmt}.j2", "index": f"season_index.{lang}.{fmt}.j2"})
+    tpl = templates_for(env, lang, fmt, {"notice": "ozone", "index": "season_index"})  # docx, pdf too
     base = _base(enterprise_list, policy, issue, lang, fmt)
     base["ozone"] = {"dates": [_midnight(d, issue.issued) for d in dates], "window": list(section.window),
                      "actions": [one_line(a) for a in section.actions], "months": list(section.months),
@@ -137,6 +137,7 @@ def render_ozone(result: OzoneResult, dates: list[date], enterprise_list: Enterp
                 progress(done, len(rows))
         yield f"index.{fmt}", tpl.render("index", base | {"notices": rows, "count": len(rows), "summary": summary,
                                                           "stagger": None, "chart": ""})
+        yield from tpl.extras()  # all.pdf
         yield from _sms(base, rows, lang, None)
 
     notices = [{"id": r["enterprise"]["id"], "name": r["enterprise"]["name"], "number": r["number"], "file": r["file"]}
@@ -157,7 +158,7 @@ def render_stagger(schedule: Schedule, enterprise_list: EnterpriseList, policy: 
     """One 错峰生产告知书 per enterprise taking part, the calendar (CSV, XLSX, SVG), the index, the manifest."""
     _check_options(issue.as_issue(), lang, fmt)
     env = make_environment(lang=lang, fmt=fmt, templates=templates)
-    tpl = _Templates(env, {"notice": f"stagger.{lang}.{fmt}.j2", "index": f"season_index.{lang}.{fmt}.j2"})
+    tpl = templates_for(env, lang, fmt, {"notice": "stagger", "index": "season_index"})  # docx, pdf too
     base = _base(enterprise_list, policy, issue, lang, fmt)
     ordered = ordered_participants(schedule)
     width = _width(len(ordered))
@@ -198,6 +199,7 @@ def render_stagger(schedule: Schedule, enterprise_list: EnterpriseList, policy: 
         yield "calendar.svg", chart
         yield f"index.{fmt}", tpl.render("index", base | {"notices": rows, "count": len(rows), "summary": summary,
                                                           "stagger": stagger, "chart": chart})
+        yield from tpl.extras()  # all.pdf
         yield from _sms(base, rows, lang, None)
 
     notices = [{"id": r["enterprise"]["id"], "name": r["enterprise"]["name"], "number": r["number"], "file": r["file"]}

@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from haze.core.i18n import _
@@ -82,13 +84,21 @@ def _cut_words(r: EnterpriseResult, line: LineResult, policy: Policy) -> str:
 def _enterprise_rows(r: EnterpriseResult, result: LevelResult) -> list[list[Any]]:
     e = r.enterprise
     cap = "" if r.cap is None else f"{cap_number(r.cap.cap)} {r.cap.unit}".strip()
+    idle = r.reason == IDLE
+    # An idle plant executes no level: its 执行级别 stays empty rather than naming one it does not apply.
+    executed = "" if idle else f"{r.effective_level.zh}（{r.effective_level.response}）"
     head = [e.id, e.name, e.town, result.policy.industry_label(e.industry), result.policy.grades[r.grade].zh,
-            f"{r.effective_level.zh}（{r.effective_level.response}）", _reason(r, result.level)]
+            executed, _reason(r, result.level)]
+    actions = "；".join(r.actions)
+    so2, nox, pm, vocs = POLLUTANTS
     rows = []
-    for line in r.lines or [LineResult(WHOLE_PLANT, 0.0, r.reason if r.reason == IDLE else None, {})]:
+    for line in r.lines or [LineResult(WHOLE_PLANT, 0.0, r.reason if idle else None, {})]:
         name = line.name if e.has_lines else WHOLE_PLANT
-        rows.append([*head, name, line.cut, _cut_words(r, line, result.policy), label(SOURCE_LABELS, line.source),
-                     *(line.daily.get(p, 0.0) * line.cut for p in POLLUTANTS), "；".join(r.actions), cap])
+        cut, daily = line.cut, line.daily
+        # the four pollutants spelled out: a generator per line cost a third of building the rows
+        rows.append([*head, name, cut, _cut_words(r, line, result.policy), label(SOURCE_LABELS, line.source),
+                     daily.get(so2, 0.0) * cut, daily.get(nox, 0.0) * cut, daily.get(pm, 0.0) * cut,
+                     daily.get(vocs, 0.0) * cut, actions, cap])
     return rows
 
 
@@ -151,18 +161,24 @@ class Exported:
 
 
 
-def write_export(result: LevelResult, enterprise_list: EnterpriseList, output: str | Path) -> Exported:
-    """Write ``result`` as ``.xlsx`` (three sheets) or ``.csv`` (plus ``<name>-requirement.csv``)."""
+def write_export(result: LevelResult, enterprise_list: EnterpriseList, output: str | Path,
+                 now: datetime | None = None) -> Exported:
+    """Write ``result`` as ``.xlsx`` (three sheets) or ``.csv`` (plus ``<name>-requirement.csv``).
+
+    ``now`` is the time the files say they were made (the clock's, by default).
+    """
     output = Path(output)
     suffix = check_export_name(output)
     rows = result_rows(result)
     if suffix == ".xlsx":
-        write_atomic(output, _xlsx(result, enterprise_list, rows), overwrite=True)
+        write_atomic(output, _xlsx(result, enterprise_list, rows, now), overwrite=True)
         return Exported(result, [output], len(rows) - 1)
     second = requirement_csv_path(output)
-    first_data = _csv([list(RESULT_HEADERS), *rows])
+    first_data = _csv([list(RESULT_HEADERS), *(_shown_result_row(row) for row in rows)])
+    pollutants = list(result.pollutants.values())  # in the order of requirement_rows
     second_data = _csv([["预警级别", "政策", *REQUIREMENT_HEADERS],
-                        *([result.level.value, result.policy.name, *row] for row in requirement_rows(result))])
+                        *([level_label(result), result.policy.name, *_shown_requirement_row(row, r)]
+                          for row, r in zip(requirement_rows(result), pollutants, strict=True))])
     write_atomic(output, first_data, overwrite=True)
     write_atomic(second, second_data, overwrite=True)
     return Exported(result, [output, second], len(rows) - 1)
@@ -205,14 +221,49 @@ def write_list(enterprise_list: EnterpriseList, output: str | Path) -> ListWritt
 
 
 def _exact(value: Any) -> Any:
-    """A float xlsxwriter would not write back exactly (it writes 16 significant digits), as its text.
+    """A float that 16 significant digits would not give back exactly, as its text.
 
-    The list's own numbers are mostly short decimals and stay numbers; one such
-    as 0.30000000000000004 is kept whole as text, which the reader parses back.
+    haze's writer writes every float exactly (``repr``), but Excel and WPS keep
+    only 15–17 digits when a clerk saves the file again; the list's own numbers
+    are mostly short decimals and stay numbers, while one such as
+    0.30000000000000004 is kept whole as text, which the reader parses back.
     """
     if type(value) is float and float(f"{value:.16G}") != value:
         return repr(value)
     return value
+
+
+# -- the CSV shows what the workbook shows ---------------------------------------------------
+# A CSV has no number formats: its cells hold the numbers as the workbook displays them (tonnes
+# to 4 decimals, percentages with the decimals chosen below), so a clerk who opens either file sees
+# the same figures. The exact values are in ``haze check --json``.
+
+def _tonnes_text(value: Any) -> Any:
+    return f"{value:.4f}" if isinstance(value, float | int) and not isinstance(value, bool) else value
+
+
+def _percent_text(value: float, number_format: str) -> str:
+    """``0.123449`` with ``0.000%`` -> ``12.345%``: Excel's rounding (half up) at the format's decimals."""
+    digits = len(number_format) - number_format.index(".") - 2 if "." in number_format else 0
+    return f"{_excel_round(value * 100, digits):.{digits}f}%"
+
+
+def _shown_result_row(row: list[Any]) -> list[Any]:
+    shown = list(row)
+    cut = shown[_CUT_COLUMN]
+    if isinstance(cut, float | int) and not isinstance(cut, bool):
+        shown[_CUT_COLUMN] = _percent_text(cut, cut_format(cut))
+    for i in range(len(POLLUTANTS)):
+        shown[_FIRST_TONNES + i] = _tonnes_text(shown[_FIRST_TONNES + i])
+    return shown
+
+
+def _shown_requirement_row(row: list[Any], r: Any) -> list[Any]:
+    """污染物, 基准, 基准来源, 减排量, 减排比例, 要求比例, 缺口, 是否达标 as the workbook shows them."""
+    name, baseline, basis, reduction, ratio, required, shortfall, met = row
+    ratio_text = "" if ratio == "" else _percent_text(ratio, ratio_format(ratio, r.required, r.ok))
+    return [name, _tonnes_text(baseline), basis, _tonnes_text(reduction), ratio_text,
+            _percent_text(required, cut_format(required)), _tonnes_text(shortfall), met]
 
 
 def check_export_name(output: Path) -> str:
@@ -267,9 +318,9 @@ def _percent_format(digits: int) -> str:
 
 
 def cut_format(cut: float) -> str:
-    """The fewest decimals (up to 4) at which Excel does not round the cut down."""
+    """Two decimals (``0.00%``), more (up to 4) where Excel would otherwise round the cut down."""
     shown = cut * 100
-    digits = next((d for d in range(5) if _excel_round(shown, d) >= shown - _SHOWN), 4)
+    digits = next((d for d in range(2, 5) if _excel_round(shown, d) >= shown - _SHOWN), 4)
     return _percent_format(digits)
 
 
@@ -282,29 +333,131 @@ def ratio_format(ratio: float, required: float, ok: bool) -> str:
     return _percent_format(digits)
 
 
-def _xlsx(result: LevelResult, enterprise_list: EnterpriseList, rows: list[list[Any]]) -> bytes:
-    """The export workbook: results, the requirement table and the facts, written row by row.
+def _xlsx(result: LevelResult, enterprise_list: EnterpriseList, rows: list[list[Any]],
+          now: datetime | None = None) -> bytes:
+    """The export workbook, ready to print and send: results, the requirement table and the facts.
 
-    xlsxwriter in ``constant_memory`` mode streams each row to a temporary file
-    as it is written (strings inline, no shared-string table held in memory):
-    at 50,000 enterprises it writes the 80,000 rows several times faster than
-    openpyxl's write-only mode (docs/performance.md).
+    The two tables carry a title row (region, level, time), a 填报单位/审核人/日期
+    line and print on A4 landscape, fitted to the page width, with the header
+    row repeated on every page and page numbers in the footer. Written by
+    :mod:`haze.render.xlsxwrite` (the sheet XML directly: at 50,000 enterprises
+    xlsxwriter took 19 s for the 1.45 million cells).
     """
-    sheets = [
-        (RESULT_SHEET, RESULT_HEADERS, rows,
-         {_CUT_COLUMN: lambda n: cut_format(rows[n][_CUT_COLUMN]),
-          **{_FIRST_TONNES + i: TONNES for i in range(len(POLLUTANTS))}},
-         {0: 21, 1: 30, 7: 16, 9: 12, 10: 16, **{_FIRST_TONNES + i: 14 for i in range(len(POLLUTANTS))},
-          len(RESULT_HEADERS) - 2: 40, len(RESULT_HEADERS) - 1: 16}, True),
-    ]
+    from haze.core.timeparse import SHANGHAI
+    from haze.render.xlsxwrite import PageSetup, Workbook
+
+    now = now or datetime.now(SHANGHAI)
+    book = Workbook()
+    body, total = rows[:-1], rows[-1]
+    cut_styles = _CachedStyles(lambda value: _BODY_NUMBER(cut_format(value)))
+    book.add(print_sheet(
+        RESULT_SHEET, _title(result, enterprise_list, "企业减排明细"), now, enterprise_list.info.authority,
+        RESULT_HEADERS, body, [total], _RESULT_WIDTHS,
+        {_CUT_COLUMN: lambda _, value: cut_styles(value),
+         **{_FIRST_TONNES + i: _BODY_NUMBER(TONNES) for i in range(len(POLLUTANTS))}}))
     pollutants = list(result.pollutants.values())  # in the order of requirement_rows
-    sheets.append((REQUIREMENT_SHEET, REQUIREMENT_HEADERS, requirement_rows(result),
-                   {1: TONNES, 3: TONNES, 6: TONNES,
-                    4: lambda n: ratio_format(pollutants[n].ratio or 0.0, pollutants[n].required, pollutants[n].ok),
-                    5: lambda n: cut_format(pollutants[n].required)},
-                   {0: 22, 1: 16, 2: 16, 3: 14, 6: 12, 7: 16}, False))
-    sheets.append((INFO_SHEET, ("项目", "内容"), info_rows(result, enterprise_list), {}, {0: 14, 1: 70}, False))
-    return workbook_bytes(sheets)
+    book.add(print_sheet(
+        REQUIREMENT_SHEET, _title(result, enterprise_list, "减排要求核算"), now, enterprise_list.info.authority,
+        REQUIREMENT_HEADERS, requirement_rows(result), [], {0: 18, 1: 14, 2: 16, 3: 14, 4: 12, 5: 10, 6: 12, 7: 18},
+        {1: _BODY_NUMBER(TONNES), 3: _BODY_NUMBER(TONNES), 6: _BODY_NUMBER(TONNES),
+         4: lambda n, _: _BODY_NUMBER(ratio_format(pollutants[n].ratio or 0.0, pollutants[n].required,
+                                                   pollutants[n].ok)),
+         5: lambda n, _: _BODY_NUMBER(cut_format(pollutants[n].required))}))
+    info = info_rows(result, enterprise_list, now)
+    facts = _plain_sheet(INFO_SHEET, ("项目", "内容"), info, {}, {0: 14, 1: 70}, False)
+    facts.page = PageSetup(landscape=False)  # else its two columns print on two pages
+    book.add(facts)
+    return book.close()
+
+
+#: 17 columns on A4 landscape: narrow, wrapping columns, so fit-to-width keeps a readable size
+_RESULT_WIDTHS = {0: 20, 1: 24, 2: 9, 3: 9, 4: 7, 5: 11, 6: 14, 7: 11, 8: 8, 9: 10, 10: 11,
+                  **{_FIRST_TONNES + i: 10 for i in range(len(POLLUTANTS))},
+                  len(RESULT_HEADERS) - 2: 30, len(RESULT_HEADERS) - 1: 11}
+
+
+def _title(result: LevelResult, enterprise_list: EnterpriseList, what: str) -> str:
+    """``示例县重污染天气橙色预警（Ⅱ级响应）企业减排明细``: region, level and what the table is."""
+    return f"{enterprise_list.info.region}重污染天气{level_label(result)}{what}"
+
+
+class _CachedStyles:
+    """A style per distinct value (a cut's decimals depend on the cut; most cuts repeat)."""
+
+    def __init__(self, make: Any) -> None:
+        self.make = make
+        self.known: dict[Any, Any] = {}
+
+    def __call__(self, value: Any) -> Any:
+        style = self.known.get(value)
+        if style is None:
+            style = self.known[value] = self.make(value)
+        return style
+
+
+def _BODY_NUMBER(number_format: str) -> Any:  # noqa: N802 - reads as the style it names
+    from haze.render.xlsxwrite import Style
+
+    return Style(num_format=number_format, border=True, valign="center")
+
+
+def print_sheet(name: str, title: str, now: datetime, authority: str, headers: Sequence[str],
+                body: list[list[Any]], tail: list[list[Any]], widths: Mapping[int, float],
+                number_styles: dict[int, Any]) -> Any:
+    """A table to print and send: title, time, 填报单位/审核人/日期, the header, bordered rows, bold totals.
+
+    Printed A4 landscape, fitted to the page width, the header row repeated on
+    every page (print titles) and frozen on screen; rows are the body's, one
+    per line, so Excel's filter and sums work on them as before.
+    """
+    from haze.core.timeparse import format_zh
+    from haze.render.xlsxwrite import Cell, PageSetup, Sheet, Style
+
+    width = len(headers)
+    title_style = Style(bold=True, size=16, align="center", valign="center")
+    time_style = Style(align="center", valign="center")
+    sign_style = Style(valign="center")
+    header_style = Style(bold=True, wrap=True, align="center", valign="center", border=True)
+    text_style = Style(wrap=True, valign="center", border=True)
+    bold = Style(bold=True, wrap=True, valign="center", border=True)
+    left = width * 2 // 5
+    middle = (width - left) // 2
+    head = [
+        [Cell(title, title_style, width)],
+        [Cell(f"生成时间：{format_zh(now)}", time_style, width)],
+        [Cell(f"填报单位（盖章）：{authority}", sign_style, left), Cell("审核人：", sign_style, middle),
+         Cell("日期：　　　　年　　月　　日", sign_style, width - left - middle)],
+        [Cell(h, header_style) for h in headers],
+    ]
+    header_row = len(head)
+
+    def styled(row: list[Any]) -> list[Any]:
+        cells = []
+        for col, value in enumerate(row):
+            spec = number_styles.get(col)
+            if isinstance(value, (int, float)) and not isinstance(value, bool) and spec is not None:
+                style = spec(0, value) if callable(spec) else spec
+                cells.append(Cell(value, Style(bold=True, num_format=style.num_format, border=True, valign="center")))
+            else:
+                cells.append(Cell(value, bold))
+        return cells
+
+    wrapped = [(col, w) for col, w in widths.items() if col < width]
+
+    def row_height(row: Sequence[Any]) -> float | None:
+        # Lines a wrapped cell takes, a Chinese character being about 2 widths of "0" (what a
+        # column width counts): an estimate, so that a long 减排措施 is not cut off on paper.
+        lines = 1
+        for col, w in wrapped:
+            value = row[col]
+            if type(value) is str and len(value) * 2 > w - 1:
+                lines = max(lines, math.ceil(len(value) * 2 / (w - 1)))
+        return 13.5 * lines + 3 if lines > 1 else None
+
+    return Sheet(name, head=head, body=body, tail=[styled(row) for row in tail], row_height=row_height,
+                 text_styles={c: text_style for c in range(width)}, number_styles=number_styles, widths=widths,
+                 heights={1: 30, 2: 18, 3: 22, header_row: 32}, freeze_rows=header_row, filter_row=header_row,
+                 columns=width, fill_blanks=True, page=PageSetup(repeat_rows=(header_row, header_row)))
 
 
 TONNES = "0.0000"
@@ -314,65 +467,44 @@ SheetSpec = tuple[str, Any, list[list[Any]], dict[int, Any], dict[int, int], boo
 
 
 def workbook_bytes(sheets: list[SheetSpec]) -> bytes:
-    """Write the sheets with xlsxwriter, streaming; every text cell is a string, never a formula.
+    """Plain sheets (bold header row, frozen, auto-filtered), streamed; every text cell a string, never a formula.
 
-    Bold wrapped headers, frozen first row, an auto-filter over the table,
-    number formats per column. Text from the list is written with
-    ``write_string``: ``=HYPERLINK(…)`` in a name stays text (CWE-1236).
+    Used for the list itself (``export --as-list``), which ``haze import`` reads
+    back: no title rows, the header on row 1. Text from the list is a string
+    cell: ``=HYPERLINK(…)`` in a name stays text (CWE-1236).
     """
-    import tempfile
+    from haze.render.xlsxwrite import Workbook
 
-    import xlsxwriter
+    book = Workbook()
+    for spec in sheets:
+        book.add(_plain_sheet(*spec))
+    return book.close()
 
-    buffer = io.BytesIO()
-    with tempfile.TemporaryDirectory(prefix="haze-xlsx-") as scratch:
-        book = xlsxwriter.Workbook(buffer, {"constant_memory": True, "tmpdir": scratch,
-                                            "strings_to_numbers": False, "strings_to_formulas": False,
-                                            "strings_to_urls": False})
-        styles: dict[tuple[bool, str | None], Any] = {}
 
-        def style(bold: bool, number_format: str | None) -> Any:
-            key = (bold, number_format)
-            if key not in styles:
-                spec: dict[str, Any] = {"bold": True} if bold else {}
-                if number_format:
-                    spec["num_format"] = number_format
-                styles[key] = book.add_format(spec) if spec else None
-            return styles[key]
+def _plain_sheet(title: str, headers: Any, body: list[list[Any]], formats: dict[int, Any], widths: dict[int, int],
+                 bold_last: bool) -> Any:
+    from haze.render.xlsxwrite import Cell, Sheet, Style
 
-        header = book.add_format({"bold": True, "text_wrap": True, "valign": "vcenter"})
-        for title, headers, body, formats, widths, bold_last in sheets:
-            ws = book.add_worksheet(title)
-            ws.freeze_panes(1, 0)
-            for index, width in widths.items():
-                ws.set_column(index, index, width)
-            for col, h in enumerate(headers):
-                ws.write_string(0, col, h, header)
-            last = len(body)
-            for n, row in enumerate(body, 1):
-                bold = bold_last and n == last
-                plain = style(bold, None)
-                for col, value in enumerate(row):
-                    if isinstance(value, str):
-                        if value:
-                            ws.write_string(n, col, value, plain)
-                        elif plain is not None:
-                            ws.write_blank(n, col, None, plain)
-                    elif isinstance(value, bool):
-                        ws.write_boolean(n, col, value, plain)
-                    elif isinstance(value, (int, float)):
-                        number_format = formats.get(col)
-                        if callable(number_format):
-                            number_format = number_format(n - 1)
-                        ws.write_number(n, col, value, style(bold, number_format))
-                    elif value is None:
-                        if plain is not None:
-                            ws.write_blank(n, col, None, plain)
-                    else:
-                        ws.write_string(n, col, str(value), plain)
-            ws.autofilter(0, 0, len(body), len(headers) - 1)
-        book.close()
-    return buffer.getvalue()
+    header = Style(bold=True, wrap=True, valign="center")
+    numbers: dict[int, Any] = {}
+    for col, number_format in formats.items():
+        if callable(number_format):
+            numbers[col] = (lambda f: lambda n, _: Style(num_format=f(n)))(number_format)
+        else:
+            numbers[col] = Style(num_format=number_format)
+    tail: list[list[Any]] = []
+    if bold_last and body:
+        last = len(body) - 1
+        tail_row = []
+        for col, value in enumerate(body[last]):
+            number_format = formats.get(col)
+            if callable(number_format):
+                number_format = number_format(last)
+            is_number = isinstance(value, (int, float)) and not isinstance(value, bool)
+            tail_row.append(Cell(value, Style(bold=True, num_format=number_format if is_number else None)))
+        body, tail = body[:last], [tail_row]
+    return Sheet(title, head=[[Cell(h, header) for h in headers]], body=body, tail=tail, number_styles=numbers,
+                 widths=widths, freeze_rows=1, filter_row=1, columns=len(headers))
 
 
 RESULT_SHEET = "企业减排明细"

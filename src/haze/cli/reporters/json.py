@@ -12,9 +12,19 @@ import click
 
 
 def emit_json(data: Any) -> None:
-    from haze.render.report import dumps
+    """``dumps(data)`` and a newline, written in pieces of about a megabyte (never the whole text at once)."""
+    from haze.render.report import dump_chunks
 
-    click.echo(dumps(data))
+    batch: list[str] = []
+    size = 0
+    for piece in dump_chunks(data):
+        batch.append(piece)
+        size += len(piece)
+        if size >= 1 << 20:
+            click.echo("".join(batch), nl=False)
+            batch, size = [], 0
+    batch.append("\n")
+    click.echo("".join(batch), nl=False)
 
 
 def report(outcome: Any, **options: Any) -> None:

@@ -1,0 +1,78 @@
+"""`activate LEVEL --force --changed`: after a list correction, notices only where they changed (SPEC §16)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLES, text_of
+
+pytestmark = pytest.mark.usefixtures("journal")
+START = "2025-12-01T20:00"
+DONGSHENG = "91140525MA0KJJC152"  # grade C in the worked example; the correction makes it D
+
+
+def corrected(isolated: Path) -> Path:
+    """The worked example with one grade corrected (东升 C -> D: at orange a D plant stops)."""
+    text = (EXAMPLES / "worked-example.yaml").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    at = next(i for i, ln in enumerate(lines) if DONGSHENG in ln)
+    grade = next(i for i in range(at, len(lines)) if lines[i].strip().startswith("grade:"))
+    assert lines[grade].strip() == "grade: C"
+    lines[grade] = lines[grade].replace("grade: C", "grade: D")
+    path = isolated / "corrected.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def activate(run, listfile: Path, *extra: str):
+    done = run("activate", "orange", "--list", listfile, "--start", START, "--json", *extra)
+    assert done.exit_code == 0, done.stderr
+    data = json.loads(done.stdout)
+    folder = Path(data["notices"][0]).parent
+    return data, folder, json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("fmt", ["md", "docx", "pdf"])
+def test_only_the_changed_enterprise_is_re_issued_citing_its_notice(run, isolated: Path, fmt: str) -> None:
+    _, _, first = activate(run, EXAMPLES / "worked-example.yaml")
+    before = {n["id"]: n["number"] for n in first["notices"]}
+    data, folder, m = activate(run, corrected(isolated), "--force", "--changed", "--format", fmt)
+    assert [n["id"] for n in m["notices"]] == [DONGSHENG]
+    assert m["reissue"] and m["changed"] is True and m["unchanged"] == 2
+    (notice,) = m["notices"]
+    assert notice["replaces"] == before[DONGSHENG]
+    text = text_of(folder / notice["file"])
+    assert f"原告知书（{before[DONGSHENG]}）同时作废" in "".join(text.split())
+    index = "".join(text_of(folder / f"index.{fmt}").split())
+    assert "仅向清单更正后告知内容变化的1家企业重新下发，其余2家企业原告知书继续有效" in index
+    # the journal: the re-issue's one notice, with what it says, and a lift still reaches all three
+    db = sqlite3.connect(isolated / ".haze" / "journal.db")
+    assert db.execute("SELECT enterprise_id FROM notices WHERE issue_id = ?", (data["activation"],)).fetchall() \
+        == [(DONGSHENG,)]
+    assert db.execute("SELECT COUNT(*) FROM notice_content WHERE issue_id = ?", (data["activation"],)).fetchone() \
+        == (1,)
+    lifted = run("lift", "--at", "2025-12-03T08:00", "--json")
+    assert lifted.exit_code == 0, lifted.stderr
+    lift = json.loads((Path(json.loads(lifted.stdout)["notices"][0]).parent / "manifest.json").read_text("utf-8"))
+    assert {n["id"]: n["activation_number"] for n in lift["notices"]} == before | {DONGSHENG: notice["number"]}
+
+
+def test_nothing_changed_is_refused_and_nothing_recorded(run, isolated: Path) -> None:
+    activate(run, EXAMPLES / "worked-example.yaml")
+    history = run("history", "--json").stdout
+    again = run("activate", "orange", "--list", EXAMPLES / "worked-example.yaml", "--start", START, "--force",
+                "--changed")
+    assert again.exit_code == 2 and "--changed" in again.stderr
+    assert run("history", "--json").stdout == history
+
+
+def test_changed_needs_the_active_level(run, isolated: Path) -> None:
+    first = run("activate", "orange", "--list", EXAMPLES / "worked-example.yaml", "--start", START, "--changed")
+    assert first.exit_code == 2 and "--force" in first.stderr  # nothing active: no notices to compare with
+    activate(run, EXAMPLES / "worked-example.yaml")
+    other = run("activate", "red", "--list", corrected(isolated), "--start", START, "--changed")
+    assert other.exit_code == 2 and "--force" in other.stderr  # an adjustment goes to everyone

@@ -1,0 +1,107 @@
+"""The index (告知书汇总) as a document a bureau files (SPEC §16): counts by measure and grade, a
+per-township breakdown and 签收单, the 审核/签发 block and charts, in every format, read back."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from conftest import text_of, write
+from haze.commands.inputs import load_inputs
+from haze.core.engine import compute
+from haze.core.model import Level
+from haze.core.timeparse import SHANGHAI
+from haze.render.notices import FORMATS, Issue, render_activation
+from haze.render.tally import tally
+
+EIGHT_PM = datetime(2025, 12, 1, 20, 0, tzinfo=SHANGHAI)
+HOSTILE = "示例县东升<b>&{{x}}公司"
+# C cuts 50% at orange, A self-manages, a noncompliant B stops; the last one has no township.
+LIST = """\
+list:
+  region: 示例县
+  authority: 示例县生态环境局
+  doc_prefix: 示环应急
+  baseline: {so2: 100, nox: 100, pm: 100, vocs: 100}
+enterprises:
+  - {id: 91140525MA0KLJY16T, name: 示例县永丰铸造有限公司, town: 巴公镇, grade: C,
+     emissions: {so2: 100, nox: 100, pm: 100, vocs: 100}}
+  - {id: 91140525MA0KJJC152, name: "示例县东升<b>&{{x}}公司", town: 巴公镇, grade: A,
+     emissions: {so2: 10, nox: 10, pm: 10, vocs: 10}}
+  - {id: 91140525MA0K71HUXK, name: 示例县青石建材, town: 北义城镇, grade: B, compliant: false,
+     emissions: {so2: 10, nox: 10, pm: 10, vocs: 10}}
+  - {id: 91140525MA0KHHBM4Y, name: 示例县无乡镇企业, grade: C,
+     emissions: {so2: 10, nox: 10, pm: 10, vocs: 10}}
+"""
+
+
+def activation(tmp_path: Path, fmt: str, lang: str = "zh") -> Path:
+    inputs = load_inputs(write(tmp_path / "list.yaml", LIST), cache=False)
+    result = compute(inputs.enterprise_list, inputs.policy, Level.ORANGE)
+    issue = Issue(id="20251201-200000-orange", kind="activation", level=Level.ORANGE, start=EIGHT_PM, until=None,
+                  issued=EIGHT_PM, first_number=7, user="duty")
+    return render_activation(result, inputs.enterprise_list, issue, tmp_path / "out", lang=lang,
+                             fmt=fmt).directory
+
+
+def test_tally_counts_by_measure_grade_and_township() -> None:
+    def row(i: int, town: str, grade: str, stopped: bool, cut: float, own: bool) -> dict:
+        return {"index": i, "number": f"〔2025〕{i}号", "enterprise": {
+            "id": f"id{i}", "name": f"企业{i}", "town": town, "grade": {"value": grade, "zh": grade + "级",
+                                                                          "name": grade}},
+            "measures": {"stopped": stopped, "plant_cut": cut, "self_managed": own}}
+
+    rows = [row(1, "", "C", False, 0.5, False), row(2, "巴公镇", "A", False, 0.0, True),
+            row(3, "北义城镇", "B", True, 1.0, False), row(4, "巴公镇", "C", False, 0.0, False)]
+    summary = {"pollutants": [{"label": "PM", "assessed": True, "ratio": 0.15, "required": 0.3, "ok": False},
+                              {"label": "SO₂", "assessed": True, "ratio": 0.6, "required": 0.3, "ok": True}]}
+    t = tally(rows, summary, "zh")
+    assert t["measures"] == {"stop": 1, "cut": 1, "own": 1, "other": 1}
+    assert [(g["zh"], g["count"], g["share"]) for g in t["grades"]] == [("C级", 2, 0.5), ("A级", 1, 0.25),
+                                                                       ("B级", 1, 0.25)]
+    # townships in the order the list names them; the one without a township last, as 未填乡镇
+    assert [(g["label"], g["count"], [n["index"] for n in g["notices"]]) for g in t["towns"]] == [
+        ("巴公镇", 2, [2, 4]), ("北义城镇", 1, [3]), ("未填乡镇", 1, [1])]
+    assert t["towns"][0]["measures"] == {"stop": 0, "cut": 0, "own": 1, "other": 1}
+    # the scale is the largest ratio or requirement (60%): PM 15% is a quarter, its mark at a half
+    pm, so2 = t["ratio_bars"]
+    assert (pm["width"], pm["mark"], pm["fail"]) == (0.25, 0.5, True)
+    assert (so2["width"], so2["mark"], so2["fail"]) == (1.0, 0.5, False)
+    assert pm["text"] == "15.00%（要求30.00%）"
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_the_index_counts_lists_each_township_and_has_a_sign_off_block(tmp_path: Path, fmt: str) -> None:
+    text = text_of(activation(tmp_path, fmt) / f"index.{fmt}")
+    squeezed = "".join(text.split()).replace("|", "").replace("\t", "")
+    assert "措施与绩效等级统计" in text
+    for town, count in (("巴公镇", 2), ("北义城镇", 1), ("未填乡镇", 1)):
+        assert f"{town}告知书签收单" in squeezed  # one 签收单 per township, the one without last
+        assert f"本乡镇（街道）送达{count}份" in squeezed
+    assert squeezed.index("巴公镇告知书签收单") < squeezed.index("北义城镇告知书签收单") < squeezed.index(
+        "未填乡镇告知书签收单")
+    assert "签收人" in text and "签收时间" in text and "送达人" in text
+    assert "审核" in text and "签发" in text
+    if fmt == "html":
+        assert HOSTILE not in text and "示例县东升&lt;b&gt;&amp;{{x}}公司" in text
+        assert text.count("<svg") == 2  # the ratio chart and the grade chart, inline
+    else:
+        assert HOSTILE in text.replace("\\", "")  # markdown escapes <, & and { with a backslash
+
+
+def test_pdf_and_docx_indexes_are_landscape_with_charts(tmp_path: Path) -> None:
+    from docx import Document
+    from pypdf import PdfReader
+
+    page = PdfReader(str(activation(tmp_path / "p", "pdf") / "index.pdf")).pages[0]
+    assert page.mediabox.width > page.mediabox.height
+    doc = Document(str(activation(tmp_path / "d", "docx") / "index.docx"))
+    assert doc.sections[0].page_width > doc.sections[0].page_height
+    # one bar image per pollutant (4) and per grade (3: C, A, B): each as wide as its share of the longest
+    widths = [shape.width for shape in doc.inline_shapes]
+    assert len(widths) == 4 + 3
+    assert widths[:4] == [widths[0]] * 4  # 65% each: every pollutant bar the full length
+    grade_c, grade_a, grade_b = widths[4:]
+    assert grade_a == grade_b and abs(grade_c / grade_a - 2) < 0.01  # 2 C against 1 A and 1 B
