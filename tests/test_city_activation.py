@@ -278,3 +278,14 @@ def test_pdf_county_notices_read_back(run, counties):
             assert fmt.ratio_pct(p["ratio"], p["ok"]) in text
         c = expected_counts(check)
         assert f"应停产企业{c['stop']}家、限产企业{c['cut']}家、自主减排企业{c['self_managed']}家" in text
+
+
+def test_per_batch_numbering_gives_sub_numbers_of_one_reserved_number(run, counties):
+    result = activate(run, "orange", counties, "--numbering", "per_batch")
+    assert result.exit_code == 0, result.stderr
+    numbers = [n["number"] for n in json.loads(result.stdout)["county_notices"]]
+    assert numbers == ["示市气防办〔2026〕1号-001", "示市气防办〔2026〕1号-002", "示市气防办〔2026〕1号-003"]
+    lifted = run("lift", "--at", "2026-12-02T08:00", "--json")
+    assert lifted.exit_code == 0, lifted.stderr
+    first = next(Path(p) for p in json.loads(lifted.stdout)["notices"] if Path(p).name.startswith("0001"))
+    assert "示市气防办〔2026〕2号" in first.read_text(encoding="utf-8")  # the next number: 1 was used once

@@ -87,10 +87,11 @@ def activate(level: Level, list_paths: tuple[str, ...], policy: str | None, as_j
             start=start, until=until, hours=hours, out=optional_path(out), lang=lang, fmt=format,
             templates=optional_path(templates), journal=optional_path(journal), force=force, strict=strict,
             dry_run=dry_run, authority=authority, region=region, doc_prefix=doc_prefix, first_number=first_number,
-            basis=basis, new_journal=may_create_journal(journal, dry_run, as_json))
+            basis=basis, numbering=numbering, changed=changed,
+            new_journal=may_create_journal(journal, dry_run, as_json))
         with progress_bar(not as_json, "reading the lists") as progress:
             city = city_activate.run(city_settings, progress=progress, on_wait=tell_waiting,
-                               phase=progress.phase if progress is not None else None)
+                                     phase=progress.phase if progress is not None else None)
         print_findings(city.warnings)
         for note in city.notes:
             click.echo(f"haze: warning: {note}", err=True)

@@ -36,6 +36,7 @@ from haze.commands.issuing import (
     notice_paths,
     notice_records,
     now_shanghai,
+    numbers_reserved,
     number_range,
     recorded_now,
 )
@@ -145,6 +146,9 @@ def run(settings: Settings, *, now: datetime | None = None, progress: Progress |
 
         raise refuse_missing(journal.path, named=settings.journal is not None)
     info = city_info(settings)
+    if settings.changed:
+        raise UsageError(_("--changed re-issues enterprise notices; the city activation writes to the counties: "
+                           "give it without --changed (nothing written or recorded)"))
     if settings.fmt == "docx":
         from haze.render.citynotices import _check_format
 
@@ -200,6 +204,8 @@ class _CityActivation(_Activation):
         self.prefix = info["doc_prefix"]
         self.count = len(city.results)
         self.facts_notes = []
+        self.only: set[str] | None = None  # --changed is the enterprise notices' (not offered for a city)
+        self.unchanged = 0
 
     def notes(self) -> list[str]:
         notes = []
@@ -218,7 +224,9 @@ class _CityActivation(_Activation):
 
     def record(self, journal: Journal, progress: Progress | None, staged: _Staged | None) -> Outcome:  # type: ignore[override]
         kind, active, fate = self.decide(journal)
-        first = journal.allocate_numbers(self.prefix, self.now.year, self.count, self.settings.first_number)
+        first = journal.allocate_numbers(self.prefix, self.now.year,
+                                         numbers_reserved(self.settings.numbering, self.count),
+                                         self.settings.first_number)
         issue = self.issue(journal, kind, active, first)
         if staged is not None and (staged.issue, staged.kind) != (issue, kind):
             staged.staging.remove()

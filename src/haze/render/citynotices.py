@@ -26,8 +26,9 @@ from haze.render.notices import (
     _manifest_head,
     common_context,
     duties_context,
+    issue_number,
+    issue_seq,
     make_environment,
-    notice_number,
     one_line,
     pollutant_context,
     templates_for,
@@ -111,13 +112,13 @@ def render_city_activation(city: CityResult, city_info: Mapping[str, Any], issue
     info = dict(city_info, path="", sha256="")
     base = common_context(info, issue, lang, fmt, city_info.get("contact"))
     prefix = one_line(city_info.get("doc_prefix") or "")
-    width = max(4, len(str(len(city.results))))
+    count = len(city.results)
+    width = max(4, len(str(count)))
     rows: list[dict[str, Any]] = []
     for i, (result, enterprise_list) in enumerate(zip(city.results, city.lists)):
         county = _county_context(result, enterprise_list, lang)
         key = county_key(enterprise_list.path)
-        rows.append({"index": i + 1, "seq": issue.first_number + i,
-                     "number": notice_number(prefix, issue.issued.year, issue.first_number + i),
+        rows.append({"index": i + 1, "seq": issue_seq(issue, i), "number": issue_number(prefix, issue, i, count),
                      "file": f"{i + 1:0{width}d}-county.{fmt}",
                      "replaces": one_line(issue.replaced_numbers.get(key, "")), "key": key, "county": county})
     total = city.total
@@ -167,8 +168,8 @@ def render_city_lift(notified: Sequence[Mapping[str, str]], lists: Sequence[Mapp
         county = {"authority": one_line(facts.get("authority") or entry.get("name") or ""),
                   "region": one_line(facts.get("region") or ""), "path": str(facts.get("path") or ""),
                   "file": one_line(Path(str(facts.get("path") or "")).name), "counts": facts.get("counts") or {}}
-        rows.append({"index": i + 1, "seq": issue.first_number + i,
-                     "number": notice_number(prefix, issue.issued.year, issue.first_number + i),
+        rows.append({"index": i + 1, "seq": issue_seq(issue, i),
+                     "number": issue_number(prefix, issue, i, len(notified)),
                      "file": f"{i + 1:0{width}d}-county.{fmt}",
                      "activation_number": one_line(entry.get("number") or ""), "key": str(entry.get("id")),
                      "county": county})
