@@ -6,6 +6,8 @@ from datetime import datetime
 
 import click
 
+from haze.cli.i18n import HazeCommand
+
 from haze.cli.common import LEVEL, F, list_options, print_findings
 from haze.cli.journal_options import (
     NoPhone,
@@ -35,7 +37,7 @@ def list_facts_options(f: F) -> F:
     return f
 
 
-@click.command()
+@click.command(cls=HazeCommand)
 @click.argument("level", type=LEVEL)
 @list_options
 @click.option("--start", callback=when_option, metavar="WHEN",

@@ -6,13 +6,15 @@ from datetime import datetime
 
 import click
 
+from haze.cli.i18n import HazeCommand
+
 from haze.cli.common import LEVEL, list_options, print_findings
 from haze.cli.journal_options import journal_option, optional_path, when_option
 from haze.cli.reporters import report
 from haze.core.model import Level
 
 
-@click.command()
+@click.command(cls=HazeCommand)
 @click.argument("level", type=LEVEL)
 @list_options
 @click.option("--summary", is_flag=True, help="Only the per-pollutant table, not every enterprise.")

@@ -49,7 +49,7 @@ def _load_config_option(ctx: click.Context, param: click.Parameter, value: str |
 
 
 def config_option(f: F) -> F:
-    return click.option("--config", "config", type=click.Path(dir_okay=False), is_eager=True,
+    return click.option("--config", "config", type=click.Path(dir_okay=False), metavar="FILE", is_eager=True,
                         expose_value=False, callback=_load_config_option,
                         help="Options file (default: haze.yaml in this or a parent directory).")(f)
 

@@ -6,6 +6,8 @@ from datetime import datetime
 
 import click
 
+from haze.cli.i18n import HazeCommand
+
 from haze.cli.common import config_option
 from haze.cli.journal_options import (
     NoPhone,
@@ -19,7 +21,7 @@ from haze.cli.journal_options import (
 from haze.cli.reporters import report
 
 
-@click.command()
+@click.command(cls=HazeCommand)
 @click.option("--at", callback=when_option, metavar="WHEN", help="When the warning is lifted (default now).")
 @notice_options
 @journal_option

@@ -6,13 +6,15 @@ from pathlib import Path
 
 import click
 
+from haze.cli.i18n import HazeCommand
+
 from haze.cli.common import LEVEL, list_options, print_findings
 from haze.cli.reporters import report
 from haze.core.errors import UsageError
 from haze.core.model import Level
 
 
-@click.command()
+@click.command(cls=HazeCommand)
 @click.argument("level", type=LEVEL)
 @list_options
 @click.option("--apply", "apply_plan", is_flag=True, help="Write the list with the added cuts (needs -o FILE).")
@@ -29,7 +31,8 @@ def plan(ctx: click.Context, level: Level, list_path: str | None, policy: str | 
     Tiers, in order: D; unrated and nonleading; C; B (never A, leading,
     guarantee, noncompliant or idle). Each tier raises every line's cut as
     cut + t × (1 − cut) with the smallest whole-percent t that meets every
-    pollutant; the next tier is asked only when t = 100% is not enough.
+    pollutant; the next tier is asked only when t = 100% (every line of the
+    tier stopped) is not enough.
 
     Exit 0 when LEVEL is met or a plan is found, 1 when no plan can meet it,
     2 for bad input.

@@ -8,12 +8,14 @@ from pathlib import Path
 
 import click
 
+from haze.cli.i18n import HazeCommand
+
 from haze.cli.common import config_option, json_option
 from haze.cli.journal_options import journal_option, optional_path, when_option
 from haze.cli.reporters import report
 
 
-@click.command()
+@click.command(cls=HazeCommand)
 @click.argument("ids", nargs=-1, metavar="ID…")
 @click.option("--file", "file", type=click.Path(dir_okay=False, path_type=Path), metavar="F",
               help="A CSV/XLSX/YAML of id, at[, kind] (kind: receipt/回执 or report/报告; default receipt).")
@@ -49,7 +51,7 @@ def receipt(ctx: click.Context, ids: tuple[str, ...], file: Path | None, at: dat
     ctx.exit(0 if outcome.ok else 1)
 
 
-@click.command()
+@click.command(cls=HazeCommand)
 @click.option("--at", callback=when_option, metavar="WHEN", help="The moment to judge (default now).")
 @click.option("--activation", metavar="ID", help="Another activation than the active warning.")
 @journal_option

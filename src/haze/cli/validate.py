@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import click
 
+from haze.cli.i18n import HazeCommand
+
 from haze.cli.common import list_options
 from haze.cli.reporters import report
 
 STRICT_HELP = "Treat warnings as errors (exit 1 when there is any finding)."
 
 
-@click.command()
+@click.command(cls=HazeCommand)
 @click.argument("lists", nargs=-1, metavar="[LIST]...")
 @list_options
 @click.option("--strict", is_flag=True, help=STRICT_HELP)

@@ -14,6 +14,7 @@ never opens it. Notice language (``--lang``) is separate: notices come from temp
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -69,3 +70,24 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 def N_(message: str) -> str:
     """Mark ``message`` for the catalog without looking it up now; look it up later with ``_``."""
     return message
+
+
+def resolve_language(ui_option: str | None, config_ui: str | None, environ: Mapping[str, str],
+                     windows_ui: str | None = None) -> str:
+    """The interface language (SPEC §17): ``--ui``, else haze.yaml ``ui:``, else ``HAZE_UI``, else the locale.
+
+    The locale is the first of LC_ALL, LC_MESSAGES, LANG that is set (POSIX order; on Windows the
+    user's UI language, ``windows_ui``): ``zh…`` gives ``zh``, anything else ``en``.
+    """
+    for chosen in (ui_option, config_ui, environ.get("HAZE_UI")):
+        if chosen:
+            code = str(chosen).strip().lower()
+            if code in LANGUAGES:
+                return code
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(name)
+        if value:
+            return "zh" if value.lower().startswith("zh") else SOURCE_LANGUAGE
+    if windows_ui:
+        return "zh" if windows_ui.lower().startswith("zh") else SOURCE_LANGUAGE
+    return SOURCE_LANGUAGE

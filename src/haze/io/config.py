@@ -15,7 +15,7 @@ from haze.core.errors import UsageError
 from haze.io.fsio import find_upward
 
 CONFIG_NAME = "haze.yaml"
-KEYS = {"list", "policy", "out", "journal", "lang", "format", "templates", "strict", "no_cache",
+KEYS = {"list", "policy", "out", "journal", "lang", "format", "templates", "strict", "no_cache", "ui",
         "authority", "region", "doc_prefix"}
 PATH_KEYS = {"list", "out", "journal", "templates"}
 
