@@ -19,8 +19,10 @@ from haze.cli.journal_options import (
     tell_waiting,
     when_option,
 )
+from haze.cli.progress import READING
 from haze.cli.reporters import report
 from haze.core.model import Level
+from haze.core.i18n import _
 
 
 def list_facts_options(f: F) -> F:
@@ -78,13 +80,13 @@ def activate(level: Level, list_path: str | None, policy: str | None, as_json: b
         region=region, doc_prefix=doc_prefix, first_number=first_number, on_missing=(no_phone := NoPhone()),
         new_journal=may_create_journal(journal, dry_run, as_json))
     # --dry-run too: it reads and renders everything, which takes as long on a big list.
-    with progress_bar(not as_json, "reading the list") as progress:
+    with progress_bar(not as_json, READING) as progress:
         outcome = command.run(settings, progress=progress, on_wait=tell_waiting,
                               phase=progress.phase if progress is not None else None)
     print_findings(outcome.warnings)
     no_phone.tell()
     for note in outcome.notes:
-        click.echo(f"haze: warning: {note}", err=True)
+        click.echo(_("haze: warning: {note}").format(note=note), err=True)
     if not outcome.ok:
         shortfall_panel(outcome)
     report(outcome, as_json)

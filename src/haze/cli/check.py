@@ -28,12 +28,12 @@ def check(ctx: click.Context, level: Level, list_path: str | None, policy: str |
 
     Exit 0 when the requirement is met, 1 when not, 2 for bad input.
     """
-    from haze.cli.progress import phases
+    from haze.cli.progress import READING, phases
     from haze.commands import check as command
 
     settings = command.Settings(level=level, list_path=list_path, policy=policy, cache=not no_cache,
                                 at=at, journal=optional_path(journal))
-    with phases(not as_json, "reading the list") as progress:
+    with phases(not as_json, READING) as progress:
         outcome = command.run(settings, phase=progress.phase if progress is not None else None)
     print_findings(outcome.warnings)
     report(outcome, as_json, summary=summary)

@@ -13,6 +13,7 @@ from typing import Any, Callable, Iterable
 import click
 
 from haze.core.model import Level
+from haze.core.i18n import _
 
 F = Callable[..., Any]
 
@@ -25,8 +26,8 @@ class LevelType(click.ParamType):
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Level:
         level = Level.parse(value)
         if level is None:
-            self.fail(f"unknown level {value!r}: use yellow, orange or red (黄色/橙色/红色, III/II/I, 3/2/1)",
-                      param, ctx)
+            self.fail(_("unknown level {value!r}: use yellow, orange or red (黄色/橙色/红色, III/II/I, 3/2/1)")
+                      .format(value=value), param, ctx)
         return level
 
 
@@ -117,8 +118,10 @@ def check_defaults(command: click.Command, defaults: dict[str, Any], path: Path)
         except click.BadParameter as exc:
             key = keys.get(name, name)
             message = exc.message.rstrip(".")
-            raise UsageError(f"{path}: {key}: {message} (the default of `haze {command.name} "
-                             f"--{key.replace('_', '-')}`; correct or remove it in {path.name})") from None
+            raise UsageError(_("{path}: {key}: {message} (the default of `haze {command} --{option}`; correct or "
+                               "remove it in {name})").format(path=path, key=key, message=message,
+                                                              command=command.name,
+                                                              option=key.replace("_", "-"), name=path.name)) from None
 
 
 # -- output ------------------------------------------------------------------
@@ -162,7 +165,8 @@ def print_findings(findings: Iterable[Any], limit: int | None = WARNINGS_SHOWN) 
         for f in rest:
             counts[f.code] = counts.get(f.code, 0) + 1
         summary = ", ".join(f"{code} ×{n}" for code, n in sorted(counts.items()))
-        click.echo(f"… and {len(rest)} more ({summary}); `haze validate` lists them all", err=True)
+        click.echo(_("… and {count} more ({summary}); `haze validate` lists them all")
+                   .format(count=len(rest), summary=summary), err=True)
 
 
 #: severity -> click style: an error among forty warnings must stand out on the officer's terminal

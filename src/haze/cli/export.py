@@ -13,6 +13,7 @@ from haze.cli.common import LEVEL, list_options, print_findings
 from haze.cli.reporters import report
 from haze.core.errors import UsageError
 from haze.core.model import Level
+from haze.core.i18n import _
 
 
 @click.command(cls=HazeCommand)
@@ -39,7 +40,7 @@ def export(level: Level | None, list_path: str | None, policy: str | None, as_js
     """
     if as_list:
         if level is not None:
-            raise UsageError("export --as-list writes the list itself, not a level's results: leave out LEVEL")
+            raise UsageError(_("export --as-list writes the list itself, not a level's results: leave out LEVEL"))
         from haze.commands import export_list
 
         listed = export_list.run(export_list.Settings(list_path=list_path, policy=policy, output=Path(output),
@@ -48,7 +49,7 @@ def export(level: Level | None, list_path: str | None, policy: str | None, as_js
         report(listed, as_json)
         return
     if level is None:
-        raise UsageError("export needs a LEVEL (yellow, orange or red), or --as-list to write the list itself")
+        raise UsageError(_("export needs a LEVEL (yellow, orange or red), or --as-list to write the list itself"))
     from haze.commands import export as command
 
     outcome = command.run(command.Settings(level=level, list_path=list_path, policy=policy, output=Path(output),

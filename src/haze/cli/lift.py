@@ -19,6 +19,7 @@ from haze.cli.journal_options import (
     when_option,
 )
 from haze.cli.reporters import report
+from haze.core.i18n import N_
 
 
 @click.command(cls=HazeCommand)
@@ -39,7 +40,7 @@ def lift(at: datetime | None, out: str | None, lang: str, format: str, templates
     settings = command.Settings(at=at, out=optional_path(out), lang=lang, fmt=format,
                                 templates=optional_path(templates), journal=optional_path(journal), dry_run=dry_run,
                                 first_number=first_number, on_missing=(no_phone := NoPhone()))
-    with progress_bar(not as_json and not dry_run, "rendering lift notices") as progress:
+    with progress_bar(not as_json and not dry_run, N_("rendering lift notices")) as progress:
         outcome = command.run(settings, progress=progress, on_wait=tell_waiting)
     no_phone.tell()
     report(outcome, as_json)

@@ -12,6 +12,7 @@ from haze.cli.common import LEVEL, list_options, print_findings
 from haze.cli.reporters import report
 from haze.core.errors import UsageError
 from haze.core.model import Level
+from haze.core.i18n import _
 
 
 @click.command(cls=HazeCommand)
@@ -38,9 +39,9 @@ def plan(ctx: click.Context, level: Level, list_path: str | None, policy: str | 
     2 for bad input.
     """
     if apply_plan and output is None:
-        raise UsageError("--apply needs -o FILE: where to write the planned list")
+        raise UsageError(_("--apply needs -o FILE: where to write the planned list"))
     if output is not None and not apply_plan:
-        raise UsageError("-o FILE is written only with --apply: haze plan LEVEL --apply -o FILE")
+        raise UsageError(_("-o FILE is written only with --apply: haze plan LEVEL --apply -o FILE"))
     from haze.commands import plan as command
 
     outcome = command.run(command.Settings(level=level, list_path=list_path, policy=policy, cache=not no_cache,
@@ -48,5 +49,5 @@ def plan(ctx: click.Context, level: Level, list_path: str | None, policy: str | 
     print_findings(outcome.warnings)
     report(outcome, as_json, summary=summary, policy=policy)
     if apply_plan and outcome.written is None:
-        click.echo(f"haze: nothing written: no plan meets {level.value}", err=True)
+        click.echo(_("haze: nothing written: no plan meets {level}").format(level=level.value), err=True)
     ctx.exit(0 if outcome.ok else 1)

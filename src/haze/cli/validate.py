@@ -13,6 +13,7 @@ from haze.cli.i18n import HazeCommand
 
 from haze.cli.common import list_options
 from haze.cli.reporters import report
+from haze.core.i18n import _
 
 STRICT_HELP = "Treat warnings as errors (exit 1 when there is any finding)."
 
@@ -32,12 +33,12 @@ def validate(ctx: click.Context, lists: tuple[str, ...], list_path: str | None, 
 
     Exit 0 when no list has errors, 1 when any has, 2 for a usage error.
     """
-    from haze.cli.progress import phases
+    from haze.cli.progress import READING, phases
     from haze.commands import validate as command
 
     settings = command.Settings(paths=_paths(ctx, lists, list_path), policy=policy, strict=strict,
                                 cache=not no_cache)
-    with phases(not as_json, "reading the list") as progress:
+    with phases(not as_json, READING) as progress:
         outcome = command.run(settings, phase=progress.phase if progress is not None else None)
     report(outcome, as_json)
     ctx.exit(0 if outcome.ok else 1)
@@ -52,6 +53,6 @@ def _paths(ctx: click.Context, lists: tuple[str, ...], list_path: str | None) ->
     typed = ctx.get_parameter_source("list_path") is ParameterSource.COMMANDLINE
     paths = list(lists) + ([list_path] if list_path and (typed or not lists) else [])
     if not paths:
-        raise UsageError("no list given: pass LIST (or --list FILE), or set 'list' in haze.yaml")
+        raise UsageError(_("no list given: pass LIST (or --list FILE), or set 'list' in haze.yaml"))
     return list(dict.fromkeys(paths))
 
