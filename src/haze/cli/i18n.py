@@ -23,7 +23,7 @@ from typing import Any
 
 import click
 
-from haze.core.i18n import _, ngettext
+from haze.core.i18n import N_, _, ngettext
 
 # -- click's own messages ------------------------------------------------------------------
 
@@ -278,6 +278,15 @@ class HelpInLanguage:
     def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         with translated(*self.get_params(ctx)):  # type: ignore[attr-defined]
             super().format_options(ctx, formatter)  # type: ignore[misc]
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        # click makes --help once per command, its help looked up then: keep the msgid, looked up when shown,
+        # or the first language a process used would stay (tests run both in one process).
+        fresh = getattr(self, "_help_option", None) is None
+        option = super().get_help_option(ctx)  # type: ignore[misc]
+        if option is not None and fresh:
+            option.help = N_("Show this message and exit.")
+        return option  # type: ignore[no-any-return]
 
     def get_short_help_str(self, limit: int = 45) -> str:
         from haze.core.i18n import language

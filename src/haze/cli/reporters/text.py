@@ -86,7 +86,8 @@ def print_activation(outcome: ActivateOutcome) -> None:
         span = _("from {start} until {until}").format(start=when(outcome.start), until=when(outcome.until))
     else:
         span = _("from {start} until lifted").format(start=when(outcome.start))
-    numbers = f" ({esc(outcome.numbers[0])} – {esc(outcome.numbers[1])})" if outcome.numbers else ""
+    numbers = _(" ({first} – {last})").format(first=esc(outcome.numbers[0]), last=esc(outcome.numbers[1])) \
+        if outcome.numbers else ""
     head = _("{level} ({zh}预警, {response}响应) {span}").format(level=level.value, zh=level.zh,
                                                                response=level.response, span=span)
     directory = esc(f"{outcome.notices.directory.absolute()}{os.sep}")
@@ -135,7 +136,8 @@ def print_lift(outcome: LiftOutcome) -> None:
 
     w = outcome.warning
     console = stdout_console()
-    numbers = f" ({esc(outcome.numbers[0])} – {esc(outcome.numbers[1])})" if outcome.numbers else ""
+    numbers = _(" ({first} – {last})").format(first=esc(outcome.numbers[0]), last=esc(outcome.numbers[1])) \
+        if outcome.numbers else ""
     what = _("{level} ({zh}预警) warning {id}, active since {start}").format(
         level=w.level.value, zh=w.level.zh, id=esc(w.id), start=when(w.start))
     if outcome.dry_run:
@@ -338,7 +340,8 @@ def print_void(outcome: VoidOutcome) -> None:
 
     console = stdout_console()
     w = outcome.warning
-    numbers = f" ({esc(outcome.notices[0].number)} – {esc(outcome.notices[-1].number)})" if outcome.notices else ""
+    numbers = _(" ({first} – {last})").format(first=esc(outcome.notices[0].number),
+                                             last=esc(outcome.notices[-1].number)) if outcome.notices else ""
     what = _("{level} ({zh}预警) activation {id} and its {count} notices{numbers}").format(
         level=w.level.value, zh=w.level.zh, id=esc(w.id), count=len(outcome.notices), numbers=numbers)
     if outcome.dry_run:
