@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import sys
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -209,10 +209,10 @@ class HazeFormatter(click.HelpFormatter):
                              preserve_paragraphs=True))
         self.write("\n")
 
-    def write_dl(self, rows: Sequence[tuple[str, str]], col_max: int = 30, col_spacing: int = 2) -> None:
+    def write_dl(self, rows: Iterable[tuple[str, str]], col_max: int = 30, col_spacing: int = 2) -> None:
         if _english():  # English help exactly as click lays it out
             return super().write_dl(rows, col_max, col_spacing)
-        rows = [tuple(row) + ("",) * (2 - len(row)) for row in rows]  # type: ignore[assignment]
+        rows = [(row[0], row[1] if len(row) > 1 else "") for row in rows]
         first_col = min(max((cells(r[0]) for r in rows), default=0), col_max) + col_spacing
         for first, second in rows:
             self.write(f"{'':>{self.current_indent}}{first}")
