@@ -322,7 +322,8 @@ def _why_cell(r: EnterpriseResult, wide: bool, category: CategoryDef | None = No
     """Why the enterprise does what it does, when it is not simply the declared level."""
     if r.reason == ZONE:  # the compact layout has no level column: say where it was raised to
         zone = label(REASON_LABELS, ZONE, _language())
-        return (f"{zone} ↑", "bold") if wide else (f"{zone} ↑{r.effective_level.value}", "bold")
+        raised = r.effective_level.zh if language() == "zh" else r.effective_level.value
+        return (f"{zone} ↑", "bold") if wide else (f"{zone} ↑{raised}", "bold")
     if r.reason in (NONCOMPLIANT, IDLE):
         return (label(REASON_LABELS, r.reason, _language()), "bold red" if r.reason == NONCOMPLIANT else "")
     if r.category != NORMAL and category is not None:

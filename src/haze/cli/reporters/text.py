@@ -98,7 +98,7 @@ def print_activation(outcome: ActivateOutcome) -> None:
         say(console, head)
         say(console, _("journal: {journal}").format(journal=esc(outcome.journal)))
         return
-    say(console, f"[bold]{_(outcome.kind)} {esc(outcome.id)}[/]: {head}")
+    say(console, _("[bold]{kind} {id}[/]: {head}").format(kind=_(outcome.kind), id=esc(outcome.id), head=head))
     say(console, _("{count} notices{numbers} in {directory} (index and manifest.json beside them)")
         .format(count=outcome.notices.count, numbers=numbers, directory=directory))
     say(console, _("recorded in {journal}").format(journal=esc(outcome.journal)))
@@ -171,7 +171,7 @@ def print_status(outcome: StatusOutcome) -> None:
     until = when(record.until) + (_(" — this time has passed; `haze lift` records the lift") if outcome.ended
                                   else "") if record.until else _("until lifted")
     rows = [
-        (_("id"), f"{esc(record.id)} ({kind})"),
+        (_("id"), _("{id} ({kind})").format(id=esc(record.id), kind=kind)),
         (_("since"), when(record.start)),
         (_("until"), until),
         (_("list"), f"{esc(record.list_path)} (sha256 {esc(record.list_sha256[:12])}…)"),
@@ -189,7 +189,7 @@ def print_status(outcome: StatusOutcome) -> None:
     # Past its own end the warning is over for the enterprises (their notices said so): EXPIRED, not
     # ACTIVE, although the journal keeps it open until the next lift or activation closes it (18.7).
     state = _("EXPIRED") if outcome.ended else _("ACTIVE")
-    say(console, f"[bold]{state}: {level.value} ({level.zh}预警, {level.response}响应)[/]")
+    say(console, "[bold]" + _("{state}: {level}").format(state=state, level=level_title(level)) + "[/]")
     for key, value in rows:
         say(console, f" [bold]{pad(key, 12)}[/]{value}")
 
