@@ -223,3 +223,9 @@ def test_json_is_the_same_in_both_languages(run, args: tuple[str, ...]) -> None:
         else run(*ZH, *args, "--json")
     assert en.exit_code == zh.exit_code
     assert without_messages(json.loads(en.stdout)) == without_messages(json.loads(zh.stdout))
+
+
+def test_a_commands_own_config_gives_its_ui(run, tmp_path: Path) -> None:
+    config = write(tmp_path / "other.yaml", f"list: {COUNTY}\nui: zh\n")
+    assert "各企业减排量" in run("check", "orange", "--config", config).stdout
+    assert "reductions by enterprise" in run("--ui", "en", "check", "orange", "--config", config).stdout

@@ -38,11 +38,14 @@ def _load_config_option(ctx: click.Context, param: click.Parameter, value: str |
     """Eager ``--config FILE``: its values become this command's defaults."""
     if value is not None:
         from haze.cli import disclose_config
+        from haze.cli.i18n import config_language
         from haze.io.config import read_config
 
         disclose_config(Path(value))
         defaults = dict(ctx.default_map or {})
-        own = defaults_for(ctx.command, read_config(Path(value)))
+        config = read_config(Path(value))
+        config_language(config)
+        own = defaults_for(ctx.command, config)
         check_defaults(ctx.command, own, Path(value))
         defaults.update(own)
         ctx.default_map = defaults

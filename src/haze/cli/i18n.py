@@ -364,6 +364,10 @@ def config_ui(path: Any) -> str | None:
     return found.group(1).lower() if found else None
 
 
+#: ``--ui`` was given on this command line: a haze.yaml named later (``haze check --config F``) does not override it
+ui_typed = False
+
+
 def choose_language(args: Sequence[str]) -> str:
     """Set the interface language from the command line, haze.yaml, HAZE_UI and the locale (SPEC §17).
 
@@ -375,9 +379,11 @@ def choose_language(args: Sequence[str]) -> str:
     from haze.core.i18n import LANGUAGES, resolve_language, set_language
     from haze.io.config import find_config
 
+    global ui_typed
     ui, config = group_args(args)
     if ui not in LANGUAGES:
         ui = None  # click refuses the value itself, in the language the rest gives
+    ui_typed = ui is not None
     from_file = None
     if ui is None:
         path = Path(config) if config else find_config()
@@ -385,3 +391,13 @@ def choose_language(args: Sequence[str]) -> str:
     chosen = resolve_language(ui, from_file, os.environ, windows_ui())
     set_language(chosen)
     return chosen
+
+
+def config_language(config: dict[str, Any]) -> None:
+    """``ui:`` of a haze.yaml named by a command's own ``--config``: it applies unless ``--ui`` was typed."""
+    import os
+
+    from haze.core.i18n import resolve_language, set_language
+
+    if not ui_typed and config.get("ui"):
+        set_language(resolve_language(None, str(config["ui"]), os.environ, windows_ui()))
