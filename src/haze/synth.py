@@ -173,11 +173,16 @@ def enterprise_lines(rng: random.Random, index: int, county: str, seen: set[str]
             yield f"      {level}: {{actions: [自主采取减排措施，加强无组织排放管控]}}"
 
 
-def generate(count: int, seed: int = 0) -> Iterator[str]:
-    """The lines of a synthetic list of ``count`` enterprises (deterministic by ``seed``)."""
+def generate(count: int, seed: int = 0, region: str = "示例省", authority: str = "示例省生态环境厅",
+             county: str | None = None) -> Iterator[str]:
+    """The lines of a synthetic list of ``count`` enterprises (deterministic by ``seed``).
+
+    ``region``, ``authority`` and ``county`` (the 6-digit 行政区划 code in every credit code) make a county
+    list for the city path (SPEC §13): counties with their own codes never share an enterprise id.
+    """
     rng = random.Random(seed)
     seen: set[str] = set()
-    counties = [f"1405{n:02d}" for n in range(1, 1 + max(1, count // 2000))]  # a province: many counties
+    counties = [county] if county else [f"1405{n:02d}" for n in range(1, 1 + max(1, count // 2000))]  # many counties
     body: list[str] = []
     for index in range(1, count + 1):
         body.extend(enterprise_lines(rng, index, rng.choice(counties), seen))
@@ -185,8 +190,8 @@ def generate(count: int, seed: int = 0) -> Iterator[str]:
     yield "# 虚构示例数据（haze.synth 生成）: FICTIONAL SYNTHETIC LIST for benchmarks and tests."
     yield f"# {count} enterprises, seed {seed}. No name, code or figure describes a real enterprise."
     yield "list:"
-    yield "  region: 示例省"
-    yield "  authority: 示例省生态环境厅"
+    yield f"  region: {region}"
+    yield f"  authority: {authority}"
     yield "  season: 2025-2026秋冬季"
     yield "  policy: shanxi-2024"
     yield "  doc_prefix: 示环应急"
@@ -202,11 +207,13 @@ def generate(count: int, seed: int = 0) -> Iterator[str]:
             yield f"      {level}: {{stop: true}}" if cut >= 1 else f"      {level}: {{cut: {cut}}}"
 
 
-def write_list(count: int, out: Path, seed: int = 0) -> Path:
+def write_list(count: int, out: Path, seed: int = 0, region: str = "示例省", authority: str = "示例省生态环境厅",
+               county: str | None = None) -> Path:
     """Write the list whole or not at all (a reader never sees half a file)."""
     from haze.io.fsio import write_atomic
 
-    return write_atomic(out, ("\n".join(generate(count, seed)) + "\n").encode("utf-8"), overwrite=True)
+    text = "\n".join(generate(count, seed, region, authority, county)) + "\n"
+    return write_atomic(out, text.encode("utf-8"), overwrite=True)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -215,13 +222,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("count", type=int, metavar="N", help="number of enterprises")
     parser.add_argument("-o", "--output", type=Path, required=True, metavar="FILE", help="the .yaml file to write")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0): same seed, same file")
+    parser.add_argument("--region", default="示例省", help="list.region (a county of a city: 示例一县)")
+    parser.add_argument("--authority", default="示例省生态环境厅", help="list.authority (示例一县生态环境局)")
+    parser.add_argument("--county", metavar="CODE", help="the 6-digit county code of every credit code (140521)")
     args = parser.parse_args(argv)
     if args.count < 1:
         parser.error("N must be at least 1")
     if args.output.suffix.lower() not in (".yaml", ".yml"):
         parser.error("the output must be a .yaml file")
     try:
-        write_list(args.count, args.output, args.seed)
+        write_list(args.count, args.output, args.seed, args.region, args.authority, args.county)
     except HazeError as exc:
         parser.exit(2, f"{parser.prog}: error: {exc}\n")
     print(f"wrote {args.output} ({args.count} enterprises, seed {args.seed})", file=sys.stderr)

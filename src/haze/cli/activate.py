@@ -6,11 +6,11 @@ from datetime import datetime
 
 import click
 
+from haze.cli.common import LEVEL, F, multi_list_options, one_list, print_findings
 from haze.cli.i18n import HazeCommand
-
-from haze.cli.common import LEVEL, F, list_options, print_findings
 from haze.cli.journal_options import (
     NoPhone,
+    basis_option,
     journal_option,
     may_create_journal,
     notice_options,
@@ -21,8 +21,8 @@ from haze.cli.journal_options import (
 )
 from haze.cli.progress import READING
 from haze.cli.reporters import report
-from haze.core.model import Level
 from haze.core.i18n import _
+from haze.core.model import Level
 
 
 def list_facts_options(f: F) -> F:
@@ -41,7 +41,7 @@ def list_facts_options(f: F) -> F:
 
 @click.command(cls=HazeCommand)
 @click.argument("level", type=LEVEL)
-@list_options
+@multi_list_options
 @click.option("--start", callback=when_option, metavar="WHEN",
               help="When the warning starts (default now, Beijing time): 2026-12-01T20:00, 2026年12月1日20时, 20:00, "
                    "明天8时, 今晚20时 or now.")
@@ -52,11 +52,12 @@ def list_facts_options(f: F) -> F:
 @click.option("--force", is_flag=True, help="Issue again although this level is already active.")
 @click.option("--strict", is_flag=True, help="Refuse (exit 1, nothing written) when the requirement is not met.")
 @list_facts_options
-def activate(level: Level, list_path: str | None, policy: str | None, as_json: bool, no_cache: bool,
+@basis_option
+def activate(level: Level, list_paths: tuple[str, ...], policy: str | None, as_json: bool, no_cache: bool,
              start: datetime | None, until: datetime | None, hours: float | None, out: str | None, lang: str,
              format: str, templates: str | None, dry_run: bool, journal: str | None, force: bool,
              strict: bool, authority: str | None, region: str | None, doc_prefix: str | None,
-             first_number: int | None = None) -> None:
+             basis: str | None = None, first_number: int | None = None) -> None:
     """Activate a warning at LEVEL: compute, write one notice per enterprise, record it.
 
     \b
@@ -72,12 +73,21 @@ def activate(level: Level, list_path: str | None, policy: str | None, as_json: b
     """
     from haze.cli.reporters.text import shortfall_panel
     from haze.commands import activate as command
+    from haze.commands.inputs import several
+
+    if several(list_paths):  # never silently the last --list: the city activation (SPEC §13) is not built yet
+        from haze.core.errors import UsageError
+
+        raise UsageError(_("activate takes one list: the city activation of several lists is not available yet; "
+                           "check the city with `haze check LEVEL --list …`, then each county activates its own "
+                           "list with --basis citing the city's order"))
+    list_path = one_list(list_paths)
 
     settings = command.Settings(
         level=level, list_path=list_path, policy=policy, cache=not no_cache, start=start, until=until,
         hours=hours, out=optional_path(out), lang=lang, fmt=format, templates=optional_path(templates),
         journal=optional_path(journal), force=force, strict=strict, dry_run=dry_run, authority=authority,
-        region=region, doc_prefix=doc_prefix, first_number=first_number, on_missing=(no_phone := NoPhone()),
+        region=region, doc_prefix=doc_prefix, first_number=first_number, basis=basis, on_missing=(no_phone := NoPhone()),
         new_journal=may_create_journal(journal, dry_run, as_json))
     # --dry-run too: it reads and renders everything, which takes as long on a big list.
     with progress_bar(not as_json, READING) as progress:

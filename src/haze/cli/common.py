@@ -12,8 +12,8 @@ from typing import Any, Callable, Iterable
 
 import click
 
+from haze.core.i18n import N_, _
 from haze.core.model import Level
-from haze.core.i18n import _
 
 F = Callable[..., Any]
 
@@ -63,6 +63,13 @@ def list_option(f: F) -> F:
                         help="Enterprise list: .yaml, .csv or .xlsx (default from haze.yaml).")(f)
 
 
+def lists_option(f: F) -> F:
+    """``--list`` given more than once (SPEC §13): a city's county lists; once, the one list as before."""
+    return click.option("--list", "-l", "list_paths", type=click.Path(dir_okay=False), metavar="FILE", multiple=True,
+                        help=N_("Enterprise list: .yaml, .csv or .xlsx (default from haze.yaml); repeat it for a "
+                               "city's county lists."))(f)
+
+
 def policy_option(f: F) -> F:
     return click.option("--policy", "-p", metavar="NAME|FILE",
                         help="Policy: shanxi-2024 (default), national-2019, or a policy file.")(f)
@@ -83,6 +90,18 @@ def list_options(f: F) -> F:
     return f
 
 
+def multi_list_options(f: F) -> F:
+    """:func:`list_options` with a repeatable ``--list`` (``list_paths``): check, validate, export, plan, activate."""
+    for decorator in (config_option, cache_option, json_option, policy_option, lists_option):
+        f = decorator(f)
+    return f
+
+
+def one_list(list_paths: tuple[str, ...] | list[str] | None) -> str | None:
+    """The list of a one-list run (the first when several: those take the city path)."""
+    return list_paths[0] if list_paths else None
+
+
 # The context-settings keys in default_map come from haze.yaml: map them to parameter names.
 CONFIG_TO_PARAM = {"list": "list_path", "no_cache": "no_cache"}
 
@@ -93,9 +112,15 @@ ACTIVATE_ONLY = {"authority", "region", "doc_prefix"}
 
 def defaults_for(command: click.Command, config: dict[str, Any]) -> dict[str, Any]:
     names = {p.name for p in command.params}
-    result = {}
+    result: dict[str, Any] = {}
+    if "list_paths" in names:  # a repeatable --list: haze.yaml's lists (globs expanded), else its list
+        chosen = config.get("lists") or config.get("list")
+        if chosen:
+            result["list_paths"] = [chosen] if isinstance(chosen, str) else list(chosen)
     for key, value in config.items():
         if key in ACTIVATE_ONLY and command.name != "activate":
+            continue
+        if key in ("list", "lists") and "list_paths" in names:
             continue
         name = CONFIG_TO_PARAM.get(key, key)
         if name in names:

@@ -7,9 +7,8 @@ from pathlib import Path
 
 import click
 
+from haze.cli.common import LEVEL, multi_list_options, one_list, print_findings
 from haze.cli.i18n import HazeCommand
-
-from haze.cli.common import LEVEL, list_options, print_findings
 from haze.cli.reporters import report
 from haze.core.errors import UsageError
 from haze.core.model import Level
@@ -23,8 +22,8 @@ from haze.core.i18n import _
 @click.option("--as-list", is_flag=True,
               help="Write the list itself (one row per line, a 清单信息 sheet) for editing and `haze import`, "
                    "instead of a level's results; give no LEVEL.")
-@list_options
-def export(level: Level | None, list_path: str | None, policy: str | None, as_json: bool, no_cache: bool,
+@multi_list_options
+def export(level: Level | None, list_paths: tuple[str, ...], policy: str | None, as_json: bool, no_cache: bool,
            output: str, as_list: bool) -> None:
     """Write the per-enterprise results at LEVEL for reporting upward, or (--as-list) the list itself.
 
@@ -43,7 +42,7 @@ def export(level: Level | None, list_path: str | None, policy: str | None, as_js
             raise UsageError(_("export --as-list writes the list itself, not a level's results: leave out LEVEL"))
         from haze.commands import export_list
 
-        listed = export_list.run(export_list.Settings(list_path=list_path, policy=policy, output=Path(output),
+        listed = export_list.run(export_list.Settings(list_path=one_list(list_paths), policy=policy, output=Path(output),
                                                       cache=not no_cache))
         print_findings(listed.warnings)
         report(listed, as_json)
@@ -52,7 +51,7 @@ def export(level: Level | None, list_path: str | None, policy: str | None, as_js
         raise UsageError(_("export needs a LEVEL (yellow, orange or red), or --as-list to write the list itself"))
     from haze.commands import export as command
 
-    outcome = command.run(command.Settings(level=level, list_path=list_path, policy=policy, output=Path(output),
+    outcome = command.run(command.Settings(level=level, list_path=one_list(list_paths), list_paths=tuple(list_paths), policy=policy, output=Path(output),
                                            cache=not no_cache))
     print_findings(outcome.warnings)
     report(outcome, as_json)

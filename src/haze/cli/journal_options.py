@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from haze.cli.common import F
-from haze.core.i18n import _
+from haze.core.i18n import N_, _
 
 
 def journal_option(f: F) -> F:
@@ -47,6 +47,23 @@ def notice_options(f: F) -> F:
     for decorator in decorators:
         f = decorator(f)
     return f
+
+
+def _basis(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """--basis: one line of text, at most 200 characters (an order's number and title, not a letter)."""
+    if value is None:
+        return None
+    text = " ".join(value.split())
+    if not text or len(text) > 200:
+        raise click.BadParameter(_("give the order's number (and title) in at most 200 characters"))
+    return text
+
+
+def basis_option(f: F) -> F:
+    """--basis TEXT (SPEC §13): the upper-level order an activation, adjustment or lift follows."""
+    return click.option("--basis", metavar="TEXT", callback=_basis,
+                        help=N_("The upper-level order this follows, e.g. 晋市气防办函〔2023〕24号: every notice "
+                               "says 根据……要求, and the journal records it."))(f)
 
 
 def when_option(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime | None:

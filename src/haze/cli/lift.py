@@ -11,6 +11,7 @@ from haze.cli.i18n import HazeCommand
 from haze.cli.common import config_option
 from haze.cli.journal_options import (
     NoPhone,
+    basis_option,
     journal_option,
     notice_options,
     optional_path,
@@ -27,9 +28,10 @@ from haze.core.i18n import N_
 @notice_options
 @journal_option
 @click.option("--json", "as_json", is_flag=True, help="Machine output (JSON) on stdout, nothing else.")
+@basis_option
 @config_option
 def lift(at: datetime | None, out: str | None, lang: str, format: str, templates: str | None, dry_run: bool,
-         journal: str | None, as_json: bool, first_number: int | None = None) -> None:
+         journal: str | None, as_json: bool, basis: str | None = None, first_number: int | None = None) -> None:
     """Lift the active warning: a lift notice (解除通知) to every enterprise it notified.
 
     Exit 0 lifted, 1 nothing active (or recorded but its notices not moved into
@@ -39,7 +41,7 @@ def lift(at: datetime | None, out: str | None, lang: str, format: str, templates
 
     settings = command.Settings(at=at, out=optional_path(out), lang=lang, fmt=format,
                                 templates=optional_path(templates), journal=optional_path(journal), dry_run=dry_run,
-                                first_number=first_number, on_missing=(no_phone := NoPhone()))
+                                first_number=first_number, basis=basis, on_missing=(no_phone := NoPhone()))
     with progress_bar(not as_json and not dry_run, N_("rendering lift notices")) as progress:
         outcome = command.run(settings, progress=progress, on_wait=tell_waiting)
     no_phone.tell()

@@ -6,9 +6,8 @@ from pathlib import Path
 
 import click
 
+from haze.cli.common import LEVEL, multi_list_options, one_list, print_findings
 from haze.cli.i18n import HazeCommand
-
-from haze.cli.common import LEVEL, list_options, print_findings
 from haze.cli.reporters import report
 from haze.core.errors import UsageError
 from haze.core.model import Level
@@ -17,14 +16,14 @@ from haze.core.i18n import _
 
 @click.command(cls=HazeCommand)
 @click.argument("level", type=LEVEL)
-@list_options
+@multi_list_options
 @click.option("--apply", "apply_plan", is_flag=True, help="Write the list with the added cuts (needs -o FILE).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="Where --apply writes the planned list (YAML); the original is never changed.")
 @click.option("--force", is_flag=True, help="Let --apply overwrite an existing FILE.")
 @click.option("--summary", is_flag=True, help="Only the tiers and the ratios, not every line raised.")
 @click.pass_context
-def plan(ctx: click.Context, level: Level, list_path: str | None, policy: str | None, as_json: bool,
+def plan(ctx: click.Context, level: Level, list_paths: tuple[str, ...], policy: str | None, as_json: bool,
          no_cache: bool, apply_plan: bool, output: Path | None, force: bool, summary: bool) -> None:
     """Propose added cuts, tier by tier, that make LEVEL meet the requirement.
 
@@ -44,7 +43,7 @@ def plan(ctx: click.Context, level: Level, list_path: str | None, policy: str | 
         raise UsageError(_("-o FILE is written only with --apply: haze plan LEVEL --apply -o FILE"))
     from haze.commands import plan as command
 
-    outcome = command.run(command.Settings(level=level, list_path=list_path, policy=policy, cache=not no_cache,
+    outcome = command.run(command.Settings(level=level, list_path=one_list(list_paths), list_paths=tuple(list_paths), policy=policy, cache=not no_cache,
                                            output=output if apply_plan else None, force=force))
     print_findings(outcome.warnings)
     report(outcome, as_json, summary=summary, policy=policy)

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import click
 
+from haze.cli.common import multi_list_options
 from haze.cli.i18n import HazeCommand
-
-from haze.cli.common import list_options
 from haze.cli.reporters import report
 from haze.core.i18n import _
 
@@ -20,10 +19,10 @@ STRICT_HELP = "Treat warnings as errors (exit 1 when there is any finding)."
 
 @click.command(cls=HazeCommand)
 @click.argument("lists", nargs=-1, metavar="[LIST]...")
-@list_options
+@multi_list_options
 @click.option("--strict", is_flag=True, help=STRICT_HELP)
 @click.pass_context
-def validate(ctx: click.Context, lists: tuple[str, ...], list_path: str | None, policy: str | None, as_json: bool,
+def validate(ctx: click.Context, lists: tuple[str, ...], list_paths: tuple[str, ...], policy: str | None, as_json: bool,
              no_cache: bool, strict: bool) -> None:
     """Check enterprise lists and the requirement at yellow, orange and red.
 
@@ -36,7 +35,7 @@ def validate(ctx: click.Context, lists: tuple[str, ...], list_path: str | None, 
     from haze.cli.progress import READING, phases
     from haze.commands import validate as command
 
-    settings = command.Settings(paths=_paths(ctx, lists, list_path), policy=policy, strict=strict,
+    settings = command.Settings(paths=_paths(ctx, lists, list_paths), policy=policy, strict=strict,
                                 cache=not no_cache)
     with phases(not as_json, READING) as progress:
         outcome = command.run(settings, phase=progress.phase if progress is not None else None)
@@ -44,14 +43,14 @@ def validate(ctx: click.Context, lists: tuple[str, ...], list_path: str | None, 
     ctx.exit(0 if outcome.ok else 1)
 
 
-def _paths(ctx: click.Context, lists: tuple[str, ...], list_path: str | None) -> list[str]:
-    """Positional lists, plus --list when typed on the command line; else --list's default (haze.yaml)."""
+def _paths(ctx: click.Context, lists: tuple[str, ...], list_paths: tuple[str, ...]) -> list[str]:
+    """Positional lists, plus every --list typed on the command line; else --list's default (haze.yaml)."""
     from click.core import ParameterSource
 
     from haze.core.errors import UsageError
 
-    typed = ctx.get_parameter_source("list_path") is ParameterSource.COMMANDLINE
-    paths = list(lists) + ([list_path] if list_path and (typed or not lists) else [])
+    typed = ctx.get_parameter_source("list_paths") is ParameterSource.COMMANDLINE
+    paths = list(lists) + (list(list_paths) if list_paths and (typed or not lists) else [])
     if not paths:
         raise UsageError(_("no list given: pass LIST (or --list FILE), or set 'list' in haze.yaml"))
     return list(dict.fromkeys(paths))

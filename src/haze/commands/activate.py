@@ -290,7 +290,7 @@ class _Activation:
                      reissue=kind == REISSUE, replaces=replaced.id if replaced is not None else None,
                      replaced_numbers={r["id"]: r["number"] for r in recipients(journal, replaced)}
                      if replaced is not None else {},
-                     user=current_user())
+                     user=current_user(), basis=self.settings.basis)
 
     def notes(self) -> list[str]:
         """Cautions the officer should see: list facts replaced or missing, a --start far from now."""
@@ -358,6 +358,8 @@ class _Activation:
                 journal.close_activation(active.id, fate, closed_at,
                                          superseded_by=issue.id if fate == SUPERSEDED else None)
             journal.insert_activation(self._record(issue, kind, active, notices))
+            if issue.basis:
+                journal.insert_basis(issue.id, issue.basis)
             journal.insert_notices(notice_records(issue.id, notices))
             # what verify and overdue need, as it stood when the notices went out (SPEC §18)
             from haze.io.receipts import record_notified

@@ -12,11 +12,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
-from haze.commands.inputs import ListSettings, load_inputs
+from haze.commands.inputs import ListSettings, load_inputs, several
 from haze.core.findings import Finding
 from haze.core.model import EnterpriseList, Level
 
 if TYPE_CHECKING:
+    from haze.commands.city import CityCheck
     from haze.core.engine import LevelResult
 
 
@@ -47,17 +48,26 @@ class Outcome:
         return level_json(self.result, self.enterprise_list)
 
 
-def run(settings: Settings, *, phase: Callable[[str], None] | None = None) -> Outcome:
+def _stopped(settings: Settings) -> frozenset[str]:
+    if settings.at is None:
+        return frozenset()
+    from haze.commands.seasonal import stopped_on
+
+    return frozenset(stopped_on(settings.journal, settings.at))
+
+
+def run(settings: Settings, *, phase: Callable[[str], None] | None = None) -> Outcome | CityCheck:
     """``phase`` is told when computing starts (after reading the list), for a terminal's progress line."""
     from haze.core.engine import compute
 
+    if several(settings.list_paths):  # a city and its counties (SPEC §13)
+        from haze.commands.city import check_lists
+
+        return check_lists(settings.list_paths, settings.policy, settings.level, cache=settings.cache,
+                           stopped=_stopped(settings), phase=phase)
     inputs = load_inputs(settings.list_path, settings.policy, cache=settings.cache)
     if phase is not None:
         phase("computing")
-    stopped: frozenset[str] = frozenset()
-    if settings.at is not None:
-        from haze.commands.seasonal import stopped_on
-
-        stopped = stopped_on(settings.journal, settings.at)
+    stopped = _stopped(settings)
     return Outcome(inputs.enterprise_list, compute(inputs.enterprise_list, inputs.policy, settings.level, stopped),
                    inputs.warnings)

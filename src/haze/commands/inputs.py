@@ -25,6 +25,13 @@ class ListSettings:
     list_path: str | Path | None
     policy: str | None = None
     cache: bool = True
+    #: every --list given (SPEC §13); more than one takes the city path, one is ``list_path``
+    list_paths: tuple[str | Path, ...] = ()
+
+
+def several(paths: tuple[str | Path, ...] | list[str | Path] | None) -> bool:
+    """True when more than one list was given: the city path of SPEC §13."""
+    return len(dict.fromkeys(str(p) for p in paths or ())) > 1
 
 
 @dataclass

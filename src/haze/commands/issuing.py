@@ -39,6 +39,7 @@ class NoticeSettings:
     templates: Path | None = None
     journal: Path | None = None  # default: haze.io.journal.find_journal()
     dry_run: bool = False
+    basis: str | None = None  # --basis: the upper-level order cited in every notice and recorded (SPEC §13)
     first_number: int | None = None  # --first-number: the run's first 文号 sequence number (default: the next)
     # told the enterprises left out of sms.csv for want of a phone (id, name, number)
     on_missing: Callable[[list[dict[str, str]]], None] | None = None

@@ -111,6 +111,7 @@ def run(settings: Settings, *, now: datetime | None = None, progress: Progress |
             notified = recipients(journal, warning)
             first = journal.allocate_numbers(_prefix(warning), now.year, len(notified), settings.first_number)
             issue = _lift_issue(journal, out, warning, at, now, first)
+            issue.basis = settings.basis
             with Staging(out, issue.id, journal) as staging:
                 notices = _render_lift(journal, warning, issue, staging, settings, progress=progress,
                                        notified=notified)
@@ -122,6 +123,8 @@ def run(settings: Settings, *, now: datetime | None = None, progress: Progress |
                     manifest_sha256=notices.manifest_sha256, notice_count=notices.count, user=issue.user,
                     recorded=recorded_now()))
                 journal.insert_notices(notice_records(issue.id, notices))
+                if issue.basis:
+                    journal.insert_basis(issue.id, issue.basis)
         publish_staged(out, issue.id, journal)
     return Outcome(issue.id, warning, at, notices, number_range(_prefix(warning), issue, notices.count),
                    journal.path)

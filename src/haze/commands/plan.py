@@ -107,7 +107,11 @@ class Planned:
 Outcome = Planned
 
 
-def run(settings: Settings) -> Outcome:
+def run(settings: Settings) -> Outcome | CityPlans:
+    from haze.commands.inputs import several
+
+    if several(settings.list_paths):  # a city and its counties (SPEC §13): each list planned on its own
+        return plan_lists(settings)
     return plan_list(settings.list_path, settings.policy, settings.level, cache=settings.cache,
                      output=settings.output, force=settings.force)
 
@@ -126,6 +130,42 @@ def plan_list(list_path: str | Path | None, policy: str | None, level: Level, *,
     if output is not None and plan.feasible:
         written = save_plan(inputs.enterprise_list, plan, inputs.policy, output, force=force)
     return Planned(inputs.enterprise_list, plan, inputs.warnings, written)
+
+
+@dataclass(frozen=True)
+class CityPlans:
+    """``plan`` with several lists: each list's plan, in the order of the lists (SPEC §13)."""
+
+    plans: list[Planned]
+
+    @property
+    def ok(self) -> bool:
+        """Exit 0 only when every list is met or has a plan: one infeasible county is exit 1."""
+        return all(p.ok for p in self.plans)
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [w for p in self.plans for w in p.warnings]
+
+    @property
+    def written(self) -> None:
+        return None  # --apply is one list's: refused with several
+
+    def to_json(self) -> dict:
+        return {"ok": self.ok, "level": self.plans[0].plan.level.value, "lists": [p.to_json() for p in self.plans]}
+
+
+def plan_lists(settings: Settings) -> CityPlans:
+    """Every list read first (one refusal for all, E108 across lists), then planned one by one."""
+    from haze.commands.city import load_lists
+    from haze.core.i18n import _
+
+    if settings.output is not None:
+        raise UsageError(_("--apply -o FILE writes one planned list: run `haze plan LEVEL --apply -o FILE` "
+                           "with one --list for each county"))
+    inputs = load_lists(settings.list_paths, settings.policy, cache=settings.cache)
+    return CityPlans([Planned(i.enterprise_list, make_plan(i.enterprise_list, i.policy, settings.level), i.warnings)
+                      for i in inputs])
 
 
 # -- machine output --------------------------------------------------------

@@ -20,6 +20,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from haze.core.city import CityTotal
 from haze.core.engine import LevelResult, compute, measure_chain
 from haze.core.errors import PolicyError
 from haze.core.findings import Finding, finding
@@ -44,6 +45,8 @@ class FileValidation:
     #: requirement results per level; empty when blocking errors leave them undefined
     levels: dict[Level, LevelResult] = field(default_factory=dict)
     policy: str | None = None
+    #: the list read (None when unreadable): the city total and the duplicates across lists need it
+    enterprise_list: EnterpriseList | None = field(default=None, repr=False, compare=False)
 
     @property
     def errors(self) -> int:
@@ -80,13 +83,21 @@ class Validation:
     """A ``validate`` run over several files; ``ok`` only when none has an error."""
 
     files: list[FileValidation]
+    #: with several lists (SPEC §13): the city total per level, when every list could be computed
+    totals: dict[Level, CityTotal] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
-        return all(f.ok for f in self.files)
+        return all(f.ok for f in self.files) and all(t.ok for t in self.totals.values())
 
     def to_json(self) -> dict:
-        return {"ok": self.ok, "files": [f.to_json() for f in self.files]}
+        data: dict = {"ok": self.ok, "files": [f.to_json() for f in self.files]}
+        if len(self.files) > 1:  # SPEC §13's total, beside §5's files (one list: §5 unchanged)
+            from haze.render.report import total_json
+
+            data["total"] = {level.value: total_json(self.totals[level]) if level in self.totals else None
+                             for level in LEVELS}
+        return data
 
 
 @dataclass(kw_only=True)
@@ -119,7 +130,23 @@ def validate_lists(paths: Iterable[str | Path], policy_name: str | None = None, 
         if phase is not None:  # a terminal says what a long run is doing
             phase(f"reading {path}")
         files.append(_validate(path, policy, strict, cache))
-    return Validation(files)
+    return _city(Validation(files), strict) if len(files) > 1 else Validation(files)
+
+
+def _city(run: Validation, strict: bool) -> Validation:
+    """Several lists (SPEC §13): an id in two lists is E108 in the later file; the total when all computed."""
+    from haze.core.city import city_total, duplicate_ids
+
+    readable = [f for f in run.files if f.enterprise_list is not None]
+    by_path = {f.path: f for f in readable}
+    for found in duplicate_ids([f.enterprise_list for f in readable if f.enterprise_list is not None]):
+        by_path[found.path].findings.append(found)
+    if strict:
+        for f in readable:
+            f.findings = strict_findings(f.findings)
+    if all(f.computed for f in run.files):
+        run.totals = {level: city_total([f.levels[level] for f in run.files]) for level in LEVELS}
+    return run
 
 
 def validate_list(path: str | Path, policy_name: str | None = None, strict: bool = False,
@@ -131,7 +158,7 @@ def validate_list(path: str | Path, policy_name: str | None = None, strict: bool
 def _validate(path: str | Path, policy: Policy | None, strict: bool, cache: bool) -> FileValidation:
     report = read(path, cache=cache)
     result = FileValidation(report.path, sorted(report.findings, key=_line_key))
-    enterprise_list = report.enterprise_list
+    enterprise_list = result.enterprise_list = report.enterprise_list
     if enterprise_list is None:
         return _finish(result, strict)
     if policy is None:

@@ -12,10 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from haze.core.errors import UsageError
+from haze.core.i18n import _
 from haze.io.fsio import find_upward
 
 CONFIG_NAME = "haze.yaml"
-KEYS = {"list", "policy", "out", "journal", "lang", "format", "templates", "strict", "no_cache", "ui",
+KEYS = {"list", "lists", "policy", "out", "journal", "lang", "format", "templates", "strict", "no_cache", "ui",
         "authority", "region", "doc_prefix"}
 PATH_KEYS = {"list", "out", "journal", "templates"}
 
@@ -45,9 +46,35 @@ def read_config(path: Path) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for key, value in doc.items():
         name = str(key).replace("-", "_")
-        if name in PATH_KEYS and isinstance(value, str):
+        if name == "lists":
+            value = expand_lists(path, value)
+        elif name in PATH_KEYS and isinstance(value, str):
             value = str((path.parent / value).resolve()) if not Path(value).is_absolute() else value
         elif name == "policy" and isinstance(value, str) and value.endswith((".yaml", ".yml")):
             value = str((path.parent / value).resolve())
         result[name] = value
     return result
+
+
+def expand_lists(config: Path, value: Any) -> list[str]:
+    """``lists:`` (SPEC §13): file names or globs relative to haze.yaml, each glob's matches sorted.
+
+    A glob that matches nothing is refused: a city check that silently left a county
+    out would report a total that is not the city's.
+    """
+    import glob
+
+    patterns = [value] if isinstance(value, str) else value
+    if not isinstance(patterns, list) or not patterns or not all(isinstance(p, str) for p in patterns):
+        raise UsageError(_("{path}: lists: give a list of file names or globs").format(path=config))
+    found: list[str] = []
+    for pattern in patterns:
+        full = pattern if Path(pattern).is_absolute() else str(config.parent / pattern)
+        if glob.has_magic(pattern):
+            matches = sorted(glob.glob(full))
+            if not matches:
+                raise UsageError(_("{path}: lists: '{pattern}' matches no file").format(path=config, pattern=pattern))
+            found += [str(Path(m).resolve()) for m in matches]
+        else:
+            found.append(str(Path(full).resolve()))
+    return list(dict.fromkeys(found))

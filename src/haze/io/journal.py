@@ -175,6 +175,12 @@ CREATE TABLE IF NOT EXISTS voids (
     reason          TEXT NOT NULL,
     user            TEXT NOT NULL,
     recorded        TEXT NOT NULL
+);
+-- The upper-level order (上级通知, --basis) an activation, adjustment or lift follows (SPEC §13). A table of
+-- its own, as events and voids: a journal gains it at its next write and older haze versions ignore it.
+CREATE TABLE IF NOT EXISTS bases (
+    issue_id        TEXT PRIMARY KEY,
+    basis           TEXT NOT NULL
 )
 """
 
@@ -286,6 +292,7 @@ class ActivationRecord:
     previous_level: Level | None = None
     closed_at: datetime | None = None
     superseded_by: str | None = None
+    basis: str | None = None  # --basis (table bases)
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> "ActivationRecord":
@@ -326,6 +333,7 @@ class ActivationRecord:
             "recorded": _stamp(self.recorded),
             "closed_at": _stamp(self.closed_at),
             "superseded_by": self.superseded_by,
+            "basis": self.basis,
         }
 
 
@@ -378,6 +386,7 @@ class Event:
     state: str | None = None  # for activations: what became of them
     ok: bool | None = None  # for activations: was the requirement met
     activation_id: str | None = None  # for lifts: the warning lifted
+    basis: str | None = None  # --basis: the upper-level order it follows
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -393,6 +402,7 @@ class Event:
             "notices": {"directory": self.notice_dir, "count": self.notice_count},
             "user": self.user,
             "recorded": _stamp(self.recorded),
+            "basis": self.basis,
         }
 
 
@@ -643,6 +653,22 @@ class Journal:
                       " WHERE id = ? AND state = 'active'", (_stamp(r.at), r.id, r.activation_id))
         self._sequence(r.id, VOID)
 
+    def insert_basis(self, issue_id: str, basis: str) -> None:
+        """Record the upper-level order (--basis) of an activation, adjustment or lift, in its transaction."""
+        self._execute("INSERT INTO bases (issue_id, basis) VALUES (?, ?)", (issue_id, basis))
+
+    def bases(self) -> dict[str, str]:
+        """issue id -> its --basis; empty for a journal that has never recorded one."""
+        if not self._has("bases"):
+            return {}
+        return {r["issue_id"]: r["basis"] for r in self._query("SELECT issue_id, basis FROM bases")}
+
+    def _with_basis(self, record: ActivationRecord, bases: dict[str, str] | None = None) -> ActivationRecord:
+        from dataclasses import replace
+
+        found = (self.bases() if bases is None else bases).get(record.id)
+        return replace(record, basis=found) if found else record
+
     def _sequence(self, event_id: str, kind: str) -> None:
         self._execute("INSERT INTO events (id, kind) VALUES (?, ?)", (event_id, kind))
 
@@ -700,14 +726,15 @@ class Journal:
 
     def active(self) -> ActivationRecord | None:
         rows = self._query("SELECT * FROM activations WHERE state = 'active'")
-        return ActivationRecord.from_row(rows[0]) if rows else None
+        return self._with_basis(ActivationRecord.from_row(rows[0])) if rows else None
 
     def activation(self, activation_id: str) -> ActivationRecord | None:
         rows = self._query("SELECT * FROM activations WHERE id = ?", (activation_id,))
-        return self._voided(ActivationRecord.from_row(rows[0])) if rows else None
+        return self._with_basis(self._voided(ActivationRecord.from_row(rows[0]))) if rows else None
 
     def activations(self) -> list[ActivationRecord]:
-        return [self._voided(ActivationRecord.from_row(r))
+        bases = self.bases()
+        return [self._with_basis(self._voided(ActivationRecord.from_row(r)), bases)
                 for r in self._query("SELECT * FROM activations ORDER BY rowid")]
 
     def _has(self, table: str) -> bool:
@@ -733,7 +760,11 @@ class Journal:
         return record
 
     def last_event_time(self) -> datetime | None:
-        """The latest time any recorded event names (a start, a lift, a void): nothing may begin before it."""
+        """The latest start or lift recorded: nothing may begin before it.
+
+        A voided activation and its void bind nothing: the warning correcting a mistake keeps its real
+        start, even one before the void was recorded.
+        """
         events = self.history()
         void = {e.id for e in events if e.kind != LIFT and e.kind != VOID and e.state == VOID}
         # A voided activation's times are the mistake being corrected (a start in 2062): they bind nothing.
@@ -775,9 +806,13 @@ class Journal:
 
     def history(self, limit: int | None = None) -> list[Event]:
         """Every activation, adjustment, re-issue and lift, in the order recorded (the last ``limit``)."""
+        from dataclasses import replace
+
         events = [_activation_event(a) for a in self.activations()]
         levels = {a.id: a.level for a in self.activations()}
-        events += [_lift_event(lift, levels[lift.activation_id]) for lift in self.lifts()]
+        bases = self.bases()
+        events += [replace(_lift_event(lift, levels[lift.activation_id]), basis=bases.get(lift.id))
+                   for lift in self.lifts()]
         events += [_season_event(s) for s in self.seasons()]
         events += [_void_event(v, levels[v.activation_id]) for v in self.voids()]
         # The journal's own sequence (table events) decides the order, never the wall clock, which
@@ -796,7 +831,7 @@ class Journal:
 def _activation_event(a: ActivationRecord) -> Event:
     return Event(kind=a.kind, id=a.id, level=a.level, when=a.start, recorded=a.recorded, user=a.user,
                  notice_dir=a.notice_dir, notice_count=a.notice_count, previous_level=a.previous_level,
-                 until=a.until, state=a.state, ok=a.ok)
+                 until=a.until, state=a.state, ok=a.ok, basis=a.basis)
 
 
 def _lift_event(lift: LiftRecord, level: Level) -> Event:

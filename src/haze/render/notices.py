@@ -73,6 +73,7 @@ class Issue:
     # adjustment or re-issue: credit code -> number of the notice each enterprise got before (it is replaced)
     replaced_numbers: Mapping[str, str] = field(default_factory=dict)
     lifts: str | None = None  # a lift: the id of the warning it lifts
+    basis: str | None = None  # --basis: the upper-level order (上级通知) this issue follows (SPEC §13)
 
     def __post_init__(self) -> None:
         # "orange adjusted to orange" is not an adjustment: a same-level notice is a re-issue.
@@ -391,6 +392,7 @@ def issue_context(issue: Issue, lang: str) -> dict[str, Any]:
         "issued": issue.issued,
         "year": issue.issued.year,
         "user": issue.user,
+        "basis": one_line(issue.basis or ""),  # one line; each format escapes it as it escapes names
     }
 
 

@@ -124,3 +124,17 @@ def levels_summary_json(results: list[LevelResult]) -> dict:
         }
         for r in results
     }
+
+
+def total_json(total: Any) -> dict:
+    """The city total of SPEC §13: ``{"basis", "pollutants", "ok"}``."""
+    return {"basis": total.basis, "pollutants": {p.value: pollutant_json(r) for p, r in total.pollutants.items()},
+            "ok": total.ok}
+
+
+def city_json(city: Any) -> dict:
+    """``check --json`` with n > 1 lists (SPEC §13): every list as §7.1, the total, and ``ok``."""
+    return {"level": city.level.value,
+            "lists": [level_json(r, lst) for r, lst in zip(city.results, city.lists)],
+            "total": total_json(city.total),
+            "ok": city.ok}

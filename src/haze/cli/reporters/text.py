@@ -272,6 +272,10 @@ def history_table(found: list[Event], wide: bool, columns: list[str] | None = No
 
 def print_plan(outcome: PlanOutcome, summary: bool = False, policy: str | None = None) -> None:
     """The tiers, the lines raised (unless ``summary``), the ratios, the verdict; the file --apply wrote."""
+    if hasattr(outcome, "plans"):  # several lists (SPEC §13)
+        from haze.cli.reporters.city import print_city_plans
+
+        return print_city_plans(outcome, summary=summary, policy=policy)
     from haze.cli.common import stdout_console
     from haze.cli.reporters.tables import change_table, plan_ratio_table, plan_verdict, tier_table
 
@@ -310,6 +314,11 @@ def print_validation(run: ValidateOutcome) -> None:
                 console.print()
             console.print(requirement_table(result))
         console.print(file_verdict(result), soft_wrap=True)
+    if run.totals:  # several lists (SPEC §13): the city total at every level
+        from haze.cli.reporters.city import city_requirement_table
+
+        console.print()
+        console.print(city_requirement_table(run.totals))
     if len(run.files) > 1:
         bad = sum(1 for r in run.files if not r.ok)
         console.print("\n" + _("{count} files: {valid} valid, {bad} with errors").format(
@@ -325,6 +334,10 @@ def print_import(outcome: ImportOutcome) -> None:
 
 
 def print_export(outcome: ExportOutcome) -> None:
+    if hasattr(outcome, "city"):  # several lists (SPEC §13)
+        from haze.cli.reporters.city import print_city_export
+
+        return print_city_export(outcome)
     result = outcome.result
     files = ", ".join(str(f) for f in outcome.files)
     if result.ok:
@@ -374,6 +387,17 @@ def follow_up_line(counts: dict[str, int]) -> str:
                else _("0 overdue"))
     return _("{notified} notified, {receipts} receipts, {reports} reports, {overdue}").format(
         notified=counts["notified"], receipts=counts["receipts"], reports=counts["reports"], overdue=overdue)
+
+
+def _city(name: str) -> Callable[..., None]:
+    """A printer of haze.cli.reporters.city (the several-lists outcomes, SPEC §13), imported when used."""
+
+    def printer(outcome: Any, **options: Any) -> None:
+        from haze.cli.reporters import city
+
+        getattr(city, name)(outcome, **options)
+
+    return printer
 
 
 def _followup(name: str) -> Callable[..., None]:
@@ -454,4 +478,5 @@ PRINTERS: dict[str, Callable[..., None]] = {
     "verify": _followup("print_verify"),
     "ozone": print_ozone,
     "stagger": print_stagger,
+    "city": _city("print_city_check"),
 }

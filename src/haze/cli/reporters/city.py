@@ -1,0 +1,139 @@
+"""Human output of the city path (SPEC §13): one compact table per county list, then the city total.
+
+Each table is the per-pollutant table of a one-list ``check`` (it fits 80 columns),
+titled with the county's region and file, so a city clerk reads the counties in
+the order of the lists and the total last, with one verdict naming what falls short.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from haze.cli.reporters.markup import esc
+from haze.core.i18n import _
+
+if TYPE_CHECKING:
+    from haze.core.city import CityResult, CityTotal
+    from haze.core.engine import LevelResult
+    from haze.core.model import EnterpriseList
+
+
+def county_title(result: LevelResult, enterprise_list: EnterpriseList) -> str:
+    return _("{region} ({file}) — {level}, policy {policy}, t/d").format(
+        region=esc(enterprise_list.info.region), file=esc(Path(enterprise_list.path).name),
+        level=result.level.title, policy=esc(result.policy.name))
+
+
+def total_result(total: CityTotal, results: list[LevelResult]) -> LevelResult:
+    """The total as a level result (no enterprises), so the one pollutant table draws it."""
+    from haze.core.engine import LevelResult
+
+    return LevelResult(total.level, results[0].policy, total.basis, total.pollutants)
+
+
+def city_tables(city: CityResult) -> list[Any]:
+    from haze.cli.reporters.tables import pollutant_table
+
+    tables = [pollutant_table(r, county_title(r, lst)) for r, lst in zip(city.results, city.lists)]
+    title = _("City total, {count} lists — {level}, t/d").format(
+        count=len(city.results), level=city.level.title)
+    tables.append(pollutant_table(total_result(city.total, city.results), title))
+    return tables
+
+
+def city_verdict(city: CityResult) -> str:
+    level = city.level.title
+    if city.ok:
+        return _("[bold green]MET[/]: {level} requirement reached in every list and in the city total").format(
+            level=level)
+    short = [esc(lst.info.region) for r, lst in zip(city.results, city.lists) if not r.ok]
+    parts = []
+    if short:
+        parts.append(_("not met in {regions}").format(regions="、".join(short)))
+    if not city.total.ok:
+        names = ", ".join(p.label for p in city.total.failing)
+        parts.append(_("city total short in {pollutants}").format(pollutants=names))
+    text = _("[bold white on red] NOT MET [/] [bold red]{level}: {parts}[/]").format(level=level,
+                                                                                   parts="; ".join(parts))
+    text += "\n" + _("`haze plan {level} --list …` plans each list").format(level=city.level.value)
+    if city.total.basis != "baseline":
+        text += "\n" + _("[yellow]basis: {basis}[/] — some lists give no baseline (全社会排放量): their ratios "
+                         "are shares of the listed emissions only").format(basis=city.total.basis)
+    return text
+
+
+def print_city_check(outcome: Any, summary: bool = False) -> None:
+    """``check LEVEL`` with several lists: each county's table, the total, one verdict (``summary`` is implied)."""
+    from haze.cli.common import stdout_console
+
+    console = stdout_console()
+    for number, table in enumerate(city_tables(outcome.city)):
+        if number:
+            console.print()
+        console.print(table)
+    console.print(city_verdict(outcome.city))
+
+
+def city_requirement_table(totals: dict) -> Any:
+    """``validate`` with several lists: the city total's ratio per pollutant and level, against the strictest."""
+    from rich import box
+    from rich.table import Table
+
+    from haze.core.fmt import pct, ratio_pct
+    from haze.core.model import POLLUTANTS
+
+    table = Table(title=_("city total by level (the strictest requirement among the lists)"), title_justify="left",
+                  title_style="bold", box=box.SIMPLE, show_edge=False, pad_edge=False, show_footer=True)
+    table.add_column(_("pollutant"), no_wrap=True, footer=_("met"))
+    for level, total in totals.items():
+        table.add_column(level.value, justify="right", no_wrap=True,
+                         footer="[green]yes[/]" if total.ok else "[bold red]NO[/]")
+    for p in POLLUTANTS:
+        cells = []
+        for total in totals.values():
+            r = total.pollutants[p]
+            if not r.assessed:
+                cells.append("[dim]—[/]")
+            elif r.ok:
+                cells.append(f"{ratio_pct(r.ratio, True)} ≥{pct(r.required, 0)} [green]✓[/]")
+            else:
+                cells.append(f"[red]{ratio_pct(r.ratio, False)} <{pct(r.required, 0)} ✗[/]")
+        table.add_row(f"{p.label} {p.zh}", *cells)
+    return table
+
+
+def print_city_export(outcome: Any) -> None:
+    import click
+
+    city = outcome.city
+    files = ", ".join(str(f) for f in outcome.files)
+    if city.ok:
+        verdict = _("met in every list and in the city total")
+    else:
+        short = [lst.info.region for r, lst in zip(city.results, city.lists) if not r.ok]
+        if not city.total.ok:
+            short.append(_("the city total"))
+        verdict = _("NOT met: {where}").format(where="、".join(short))
+    click.echo(_("wrote {files}: {rows} rows from {count} lists; {level} requirement {verdict}").format(
+        files=files, rows=outcome.rows, count=len(city.results), level=city.level.title, verdict=verdict))
+
+
+def print_city_plans(outcome: Any, summary: bool = False, policy: str | None = None) -> None:
+    """``plan`` with several lists: each county's plan under its own heading, then one line for the city."""
+    from haze.cli.common import stdout_console
+    from haze.cli.reporters.text import print_plan
+
+    console = stdout_console()
+    for number, planned in enumerate(outcome.plans):
+        if number:
+            console.print()
+        lst = planned.enterprise_list
+        console.print(_("[bold]{region}[/] ({file})").format(region=esc(lst.info.region),
+                                                            file=esc(Path(lst.path).name)))
+        print_plan(planned, summary=summary, policy=policy)
+    bad = [esc(p.enterprise_list.info.region) for p in outcome.plans if not p.ok]
+    if bad:
+        console.print(_("[bold red]no plan meets the level in {regions}[/]").format(regions="、".join(bad)))
+    else:
+        console.print(_("[bold green]every list is met or has a plan[/]"))
