@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 from click.testing import CliRunner, Result
@@ -101,3 +102,22 @@ def _unwrap(text: str) -> str:
     wide = r"[\u2E80-\uFFEF0-9.%（）]"
     text = re.sub(rf"(?<={wide})[ \t]*\n\s*(?={wide})", "", text)
     return re.sub(r"\s*\n\s*", " ", text)
+
+
+@pytest.fixture(autouse=True)
+def _english_after() -> Iterator[None]:
+    """The interface language is process state (SPEC §17): every test starts and ends in English."""
+    from haze.core import i18n
+
+    i18n.set_language("en")
+    yield
+    i18n.set_language("en")
+
+
+@pytest.fixture
+def ui_zh() -> Iterator[None]:
+    """Run the test's code with the Chinese interface; English again afterwards (``_english_after``)."""
+    from haze.core import i18n
+
+    i18n.set_language("zh")
+    yield

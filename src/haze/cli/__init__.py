@@ -44,7 +44,11 @@ class HazeGroup(HelpInLanguage, click.Group):
     def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
                      **extra: Any) -> click.Context:
         # The language is chosen before click parses a word: `haze --help` and usage errors speak it too.
-        choose_language(args)
+        try:
+            choose_language(args)
+        except HazeError as exc:  # HAZE_UI=fr or ui: fr: one line (in both languages), exit 2
+            report_error(exc)
+            raise SystemExit(exc.exit_code) from None
         return super().make_context(info_name, args, parent, **extra)
 
     def list_commands(self, ctx: click.Context) -> list[str]:

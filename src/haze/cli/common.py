@@ -218,7 +218,7 @@ def stderr_colour(stdout: bool = False) -> bool:
 def coloured_finding(f: Any) -> str:
     """The finding's line with its severity and code coloured; the words stay, so nothing is said by colour alone."""
     text = f.format()
-    head = f"{f.severity} {f.code}"
+    head = f"{getattr(f, 'severity_label', f.severity)} {f.code}"
     style = SEVERITY_STYLES.get(f.severity)
     if style is None or head not in text:
         return text

@@ -310,20 +310,6 @@ route_click()
 # -- choosing the language before anything is printed ----------------------------------------
 
 
-def windows_ui() -> str | None:
-    """The user's Windows display language as a locale name (``zh_CN``), elsewhere None."""
-    if sys.platform != "win32":
-        return None
-    try:
-        import ctypes
-        import locale
-
-        lcid = ctypes.windll.kernel32.GetUserDefaultUILanguage()  # type: ignore[attr-defined]
-        return locale.windows_locale.get(lcid)
-    except (AttributeError, OSError):
-        return None
-
-
 def group_args(args: Sequence[str]) -> tuple[str | None, str | None]:
     """``--ui`` and ``--config`` as typed before the command name (the group's own options)."""
     ui = config = None
@@ -371,7 +357,8 @@ ui_typed = False
 def choose_language(args: Sequence[str]) -> str:
     """Set the interface language from the command line, haze.yaml, HAZE_UI and the locale (SPEC §17).
 
-    Run before click parses anything, so usage errors and ``haze --help`` are in it too.
+    Run before click parses anything, so usage errors and ``haze --help`` are in it too. A value
+    that is not zh or en (HAZE_UI=fr, ``ui: fr``) raises the UsageError of :func:`resolve_language`.
     """
     import os
     from pathlib import Path
@@ -388,7 +375,7 @@ def choose_language(args: Sequence[str]) -> str:
     if ui is None:
         path = Path(config) if config else find_config()
         from_file = config_ui(path) if path is not None and path.is_file() else None
-    chosen = resolve_language(ui, from_file, os.environ, windows_ui())
+    chosen = resolve_language(ui, from_file, os.environ)  # on Windows it asks the system's display language
     set_language(chosen)
     return chosen
 
@@ -400,4 +387,32 @@ def config_language(config: dict[str, Any]) -> None:
     from haze.core.i18n import resolve_language, set_language
 
     if not ui_typed and config.get("ui"):
-        set_language(resolve_language(None, str(config["ui"]), os.environ, windows_ui()))
+        set_language(resolve_language(None, config["ui"], os.environ))
+
+
+# -- the help texts as catalog messages ------------------------------------------------------
+
+
+def help_messages() -> dict[str, str]:
+    """Every help text click shows (docstrings dedented, as :func:`translated` looks them up) -> where it is.
+
+    Docstrings and ``help=`` literals are no ``_()`` call, so Babel's extractor cannot find them:
+    the catalog test and ``scripts/catalog.py extract`` take them from here. Imports every command.
+    """
+    import inspect
+
+    from haze.cli import COMMANDS, cli
+
+    found: dict[str, str] = {}
+    ctx = click.Context(cli)
+    commands: list[tuple[str, click.Command]] = [("haze", cli)]
+    for name in COMMANDS:
+        command = cli.get_command(ctx, name)
+        if command is not None:
+            commands.append((f"haze {name}", command))
+    for where, command in commands:
+        for text, place in [(command.help, where)] + [(getattr(p, "help", None), f"{where} {p.opts[0]}")
+                                                      for p in command.params]:
+            if text:
+                found.setdefault(inspect.cleandoc(text), f"help of {place}")
+    return found

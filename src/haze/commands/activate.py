@@ -37,6 +37,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
+from haze.core.i18n import N_, _
 from haze.commands.inputs import load_inputs
 from haze.commands.issuing import (
     NoticeSettings,
@@ -174,10 +175,10 @@ def run(settings: Settings, *, now: datetime | None = None, progress: Progress |
         from haze.commands.init import refuse_missing
 
         raise refuse_missing(journal.path, named=settings.journal is not None)  # before anything is read or written
-    say("reading the list")
+    say(_("reading the list"))
     inputs = load_inputs(settings.list_path, settings.policy, cache=settings.cache)
     check_horizon(start, now, inputs.policy.activation_horizon_hours, settings.force, "--start",
-                  f"policy {inputs.policy.name}")
+                  _("policy {name}").format(name=inputs.policy.name))
     supplied = supply_facts(inputs.enterprise_list, authority=settings.authority, region=settings.region,
                             doc_prefix=settings.doc_prefix)
     inputs.enterprise_list = supplied.enterprise_list
@@ -190,8 +191,7 @@ def run(settings: Settings, *, now: datetime | None = None, progress: Progress |
     # Enterprises in their 错峰 stop on the start day stay stopped (SPEC §15).
     result = compute(inputs.enterprise_list, inputs.policy, settings.level, stopped_on(settings.journal, start))
     if settings.strict and not result.ok:
-        raise RequirementNotMet(f"{settings.level.value} requirement not met ({_shortfalls(result)}); "
-                                "--strict: no notice written, nothing recorded")
+        raise RequirementNotMet(_("{level_value} requirement not met ({shortfalls_result}); --strict: no notice written, nothing recorded").format(level_value=settings.level.value, shortfalls_result=_shortfalls(result)))
     out = settings.out_dir(journal.path)
     pending = _Activation(settings, inputs.enterprise_list, result, start, until, now, inputs.warnings, out)
     pending.facts_notes = supplied.notes
@@ -256,7 +256,7 @@ class _Activation:
     def decide(self, journal: Journal) -> tuple[str, ActivationRecord | None, str | None]:
         """(kind, the active warning, what becomes of it): SPEC §10's rules, then the journal's order."""
         decided = self._decide(journal)
-        not_before_last_event(journal, self.start, "start a warning", "--start")
+        not_before_last_event(journal, self.start, N_("start a warning"), "--start")
         return decided
 
     def _decide(self, journal: Journal) -> tuple[str, ActivationRecord | None, str | None]:
@@ -269,13 +269,12 @@ class _Activation:
             return ACTIVATION, active, EXPIRED
         if active.level is not level:
             # An adjustment supersedes the warning from its own start: never from before that warning began.
-            not_before(active, self.start, "adjust", "--start")
+            not_before(active, self.start, N_("adjust"), "--start")
             return ADJUSTMENT, active, SUPERSEDED
         if not self.settings.force:
             raise AlreadyActive(
-                f"{level.value} warning {active.id} is already active (since {show(active.start)}, recorded "
-                f"by {active.user}); use --force to issue it again, or `haze lift` first")
-        not_before(active, self.start, "re-issue", "--start")
+                _("{level_value} warning {active_id} is already active (since {show_active_start}, recorded by {user}); use --force to issue it again, or `haze lift` first").format(level_value=level.value, active_id=active.id, show_active_start=show(active.start), user=active.user))
+        not_before(active, self.start, N_("re-issue"), "--start")
         return REISSUE, active, SUPERSEDED
 
     def issue(self, journal: Journal, kind: str, active: ActivationRecord | None, first: int) -> Issue:
@@ -303,10 +302,13 @@ class _Activation:
         if self.settings.start is None or abs(self.start - self.now) <= START_WARNING:
             return []
         hours = int(abs(self.start - self.now).total_seconds() // 3600)
-        span = f"{hours // 24} days {hours % 24} hours" if hours >= 48 else f"{hours} hours"
-        side = "before" if self.start < self.now else "after"
-        note = (f"--start {show(self.start)} is {span} {side} now ({show(self.now)}); check the date "
-                "(a time without a year takes the year nearest now)")
+        span = (_("{days} days {hours} hours").format(days=hours // 24, hours=hours % 24) if hours >= 48
+                else _("{hours} hours").format(hours=hours))
+        said = (_("--start {start} is {span} before now ({now}); check the date "
+                  "(a time without a year takes the year nearest now)") if self.start < self.now else
+                _("--start {start} is {span} after now ({now}); check the date "
+                  "(a time without a year takes the year nearest now)"))
+        note = said.format(start=show(self.start), span=span, now=show(self.now))
         return [note]
 
     def render(self, issue: Issue, parent: Path, *, dry_run: bool = False,
@@ -328,7 +330,7 @@ class _Activation:
 
     def stage(self, journal: Journal, progress: Progress | None) -> _Staged:
         """Before a new journal is created: render into this run's own directory with the numbers it will give."""
-        kind, active, _ = self.decide(journal)
+        kind, active, _reserved = self.decide(journal)
         issue = self.issue(journal, kind, active, journal.peek_number(self.prefix, self.now.year,
                                                                            self.settings.first_number))
         staging = Staging(self.out, issue.id, journal, prerender=True)
@@ -403,18 +405,17 @@ def _until(start: datetime, until: datetime | None, hours: float | None) -> date
     from haze.core.timeparse import MAX_HOURS, check_hours
 
     if until is not None and hours is not None:
-        raise UsageError("give --until or --hours, not both")
+        raise UsageError(_("give --until or --hours, not both"))
     if hours is not None:
         if not hours > 0 or hours != hours or hours == float("inf"):
-            raise UsageError(f"--hours must be a positive number of hours, not {hours}")
+            raise UsageError(_("--hours must be a positive number of hours, not {hours}").format(hours=hours))
         until = start + timedelta(hours=check_hours(hours))  # bounded: 1e12 hours would overflow (17.12)
     if until is not None:
         until = minute(until)
         if until <= start:
-            raise UsageError(f"the warning would end ({show(until)}) before it starts ({show(start)})")
+            raise UsageError(_("the warning would end ({show_until}) before it starts ({show_start})").format(show_until=show(until), show_start=show(start)))
         if until - start > timedelta(hours=MAX_HOURS):
-            raise UsageError(f"the warning would last from {show(start)} to {show(until)}, more than "
-                             f"{MAX_HOURS / 24:g} days; check --until (a longer one is lifted and issued again)")
+            raise UsageError(_("the warning would last from {show_start} to {show_until}, more than {max_hours_24:g} days; check --until (a longer one is lifted and issued again)").format(show_start=show(start), show_until=show(until), max_hours_24=MAX_HOURS / 24))
     return until
 
 

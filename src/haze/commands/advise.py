@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from haze.core.i18n import _
 from haze.core.errors import ListError, UsageError
 from haze.core.response import Advice, Triggers, advise
 
@@ -49,19 +50,17 @@ def run(opts: Settings, *, now: datetime | None = None) -> Outcome:
 
     policy = load_policy(opts.policy)
     if not policy.triggers.rules:
-        raise UsageError(f"policy {policy.name!r} has no 'triggers': it cannot say which level a forecast "
-                         "calls for (see docs/response.md)")
+        raise UsageError(_("policy {policy_name!r} has no 'triggers': it cannot say which level a forecast calls for (see docs/response.md)").format(policy_name=policy.name))
     forecast, findings = read_forecast(opts.forecast, opts.region, now)
     if forecast is None:
-        raise ListError(f"{opts.forecast}: the forecast cannot be read; nothing advised", findings)
+        raise ListError(_("{forecast}: the forecast cannot be read; nothing advised").format(forecast=opts.forecast), findings)
     if opts.region is None and len(forecast.regions) > 1:
-        raise UsageError(f"{opts.forecast}: the forecast covers several regions ({', '.join(forecast.regions)}); "
-                         "choose one with --region")
+        raise UsageError(_("{forecast}: the forecast covers several regions ({join_forecast_regions}); choose one with --region").format(forecast=opts.forecast, join_forecast_regions=', '.join(forecast.regions)))
     if opts.region is not None and not forecast.days:
         known = ", ".join(forecast.regions) or "none"
-        raise UsageError(f"{opts.forecast}: no forecast for region {opts.region!r} (regions in it: {known})")
+        raise UsageError(_("{forecast}: no forecast for region {region!r} (regions in it: {known})").format(forecast=opts.forecast, region=opts.region, known=known))
     if not forecast.days:
-        raise ListError(f"{opts.forecast}: the forecast has no days; nothing advised")
+        raise ListError(_("{forecast}: the forecast has no days; nothing advised").format(forecast=opts.forecast))
     path = journal_path(opts.journal)
     with Journal(path) as journal:
         active = journal.active() if path.exists() else None

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from haze.core.i18n import _
 from haze.core.errors import UsageError
 from haze.io.journal import Event, Journal, journal_path
 
@@ -31,7 +32,7 @@ class Outcome:
 
 def run(settings: Settings) -> Outcome:
     if settings.limit is not None and settings.limit < 1:
-        raise UsageError(f"--limit must be at least 1, not {settings.limit}")
+        raise UsageError(_("--limit must be at least 1, not {limit}").format(limit=settings.limit))
     path = journal_path(settings.journal)
     with Journal(path) as journal:
         return Outcome(path, journal.history(settings.limit))

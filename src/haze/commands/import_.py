@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from haze.core.i18n import _, ngettext
 from haze.core.errors import ListError, UsageError
 from haze.core.findings import Finding, as_warnings
 from haze.core.model import EnterpriseList
@@ -68,11 +69,11 @@ def run(settings: Settings) -> Outcome:
     source, output, facts, force = Path(settings.source), Path(settings.output), settings.facts, settings.force
     kind = list_format(source)
     if kind not in ("csv", "xlsx"):
-        raise UsageError(f"{source}: import reads .csv and .xlsx lists (a YAML list needs no import)")
+        raise UsageError(_("{source}: import reads .csv and .xlsx lists (a YAML list needs no import)").format(source=source))
     if output.suffix.lower() not in LIST_SUFFIXES:
-        raise UsageError(f"{output}: the imported list is YAML: name it .yaml or .yml")
+        raise UsageError(_("{output}: the imported list is YAML: name it .yaml or .yml").format(output=output))
     if output.exists() and not force:
-        raise UsageError(f"{output}: already exists; pass --force to overwrite it")
+        raise UsageError(_("{output}: already exists; pass --force to overwrite it").format(output=output))
     enterprise_list, findings = _read_sheet(source, kind, {k: v for k, v in (facts or {}).items() if v})
     if enterprise_list is not None:  # grades and categories are the policy's (SPEC §19): an unknown one is refused
         from haze.commands.inputs import choose_policy
@@ -82,17 +83,14 @@ def run(settings: Settings) -> Outcome:
     blocking = [f for f in findings if f.blocking and f.is_error]
     if enterprise_list is None or blocking:
         errors = blocking or [f for f in findings if f.is_error]
-        raise ListError(f"{source}: cannot import ({len(errors)} error{'s' if len(errors) != 1 else ''}); "
-                        "nothing written", errors)
+        raise ListError(ngettext("{source}: cannot import ({count} error); nothing written", "{source}: cannot import ({count} errors); nothing written", len(errors)).format(source=source, count=len(errors)), errors)
     if enterprise_list.info.authority == NO_AUTHORITY:
-        raise UsageError(f"{source}: no authority (发布单位) for the notices: pass --authority "
-                         f"(e.g. --authority {enterprise_list.info.region}生态环境局) or add it to a 清单信息 sheet; nothing written")
+        raise UsageError(_("{source}: no authority (发布单位) for the notices: pass --authority (e.g. --authority {region}生态环境局) or add it to a 清单信息 sheet; nothing written").format(source=source, region=enterprise_list.info.region))
     text = list_yaml(enterprise_list, f"{enterprise_list.info.region} 应急减排清单 — imported by `haze import` from {source.name}\n"
                           f"sha256 of {source.name}: {enterprise_list.sha256}")
     again = parse_list(text.encode("utf-8"), str(output), "yaml")
     if again.enterprise_list is None or again.blocking or not same_list(enterprise_list, again.enterprise_list):
-        raise OutputError(f"{output}: the YAML made from {source} does not read back to the same list "
-                          "(a haze bug: please report it with the file); nothing written")
+        raise OutputError(_("{output}: the YAML made from {source} does not read back to the same list (a haze bug: please report it with the file); nothing written").format(output=output, source=source))
     write_atomic(output, text.encode("utf-8"), overwrite=force)
     return Outcome(enterprise_list, output, as_warnings(findings))
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from haze.core.i18n import _
 from haze.core.errors import UsageError
 from haze.io.journal import DEFAULT_JOURNAL, Journal, create_journal, find_journal
 
@@ -54,9 +55,7 @@ def run(settings: Settings, *, cwd: Path | None = None) -> Outcome:
         found = find_journal(here)
         if found.exists() and found != here / DEFAULT_JOURNAL:
             raise UsageError(
-                f"a journal already exists at {found}, and haze uses it from {here}; a second journal here "
-                f"would number notices from 1 again. To start a separate one anyway: haze init --journal "
-                f"{here / DEFAULT_JOURNAL}")
+                _("a journal already exists at {found}, and haze uses it from {here}; a second journal here would number notices from 1 again. To start a separate one anyway: haze init --journal {here_default_journal}").format(found=found, here=here, here_default_journal=here / DEFAULT_JOURNAL))
         path = here / DEFAULT_JOURNAL
     else:
         path = journal if journal.is_absolute() else here / journal
@@ -70,11 +69,10 @@ def refuse_missing(path: Path, *, named: bool, cwd: Path | None = None) -> Usage
     """The refusal of an ``activate`` that found no journal and was given no explicit act (exit 2)."""
     here = (cwd or Path.cwd()).resolve()
     if named:
-        where = f"the journal {path} (named in haze.yaml) does not exist"
+        where = _("the journal {path} (named in haze.yaml) does not exist").format(path=path)
         how = f"haze init --journal {path}"
     else:
-        where = f"no journal found: looked for {DEFAULT_JOURNAL} in {here} and every parent directory"
+        where = _("no journal found: looked for {journal} in {here} and every parent directory").format(
+            journal=DEFAULT_JOURNAL, here=here)
         how = "haze init"
-    return UsageError(f"{where}; a new journal numbers notices from 1 again, so it is made only on purpose: run "
-                      f"`{how}` where the bureau keeps its journal, or give --journal PATH naming a new file, "
-                      "or run haze from the directory that holds it; nothing written")
+    return UsageError(_("{where}; a new journal numbers notices from 1 again, so it is made only on purpose: run `{how}` where the bureau keeps its journal, or give --journal PATH naming a new file, or run haze from the directory that holds it; nothing written").format(where=where, how=how))

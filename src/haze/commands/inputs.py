@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from haze.core.i18n import _, ngettext
 from haze.core.errors import ListError, PolicyError, UsageError
 from haze.core.findings import Finding, as_warnings
 from haze.io.lists import ListReport, read_list
@@ -61,22 +62,20 @@ def choose_policy(option: str | None, enterprise_list: EnterpriseList | None) ->
         return load_policy(option)
     named = enterprise_list.info.policy if enterprise_list else None
     if named and named not in shipped_policies():
-        raise PolicyError(f"{enterprise_list.path if enterprise_list else 'the list'}: policy {named!r} is not a shipped policy "
-                          f"({', '.join(shipped_policies())}); a policy file is chosen with --policy FILE")
+        raise PolicyError(_("{enterprise_list_path_if_}: policy {named!r} is not a shipped policy ({join_shipped_policies}); a policy file is chosen with --policy FILE").format(enterprise_list_path_if_=enterprise_list.path if enterprise_list else 'the list', named=named, join_shipped_policies=', '.join(shipped_policies())))
     return load_policy(named)
 
 
 def load_inputs(path: str | Path | None, policy: str | None = None, *, cache: bool = True) -> Inputs:
     if not path:
-        raise UsageError("no list given: pass --list FILE or set 'list' in haze.yaml")
+        raise UsageError(_("no list given: pass --list FILE or set 'list' in haze.yaml"))
     report = read(path, cache=cache)
     if report.enterprise_list is None or report.blocking:
         blocking = report.blocking or [f for f in report.findings if f.is_error]
         if report.enterprise_list is None and len(blocking) == 1 and blocking[0].line is None:
             # The file itself is the problem (missing, unreadable, a pipe, too large): one line says it.
-            raise ListError(f"{report.path}: {blocking[0].message}")
-        raise ListError(f"{report.path}: the list cannot be computed ({len(blocking)} "
-                        f"error{'s' if len(blocking) != 1 else ''})", blocking)
+            raise ListError(_("{report_path}: {message}").format(report_path=report.path, message=blocking[0].message))
+        raise ListError(ngettext("{report_path}: the list cannot be computed ({count} error)", "{report_path}: the list cannot be computed ({count} errors)", len(blocking)).format(report_path=report.path, count=len(blocking)), blocking)
     chosen = choose_policy(policy, report.enterprise_list)
     return Inputs(report.enterprise_list, chosen, as_warnings(report.findings + resolved(report, chosen)))
 
@@ -92,6 +91,5 @@ def resolved(report: ListReport, policy: Policy) -> list[Finding]:
     found = resolve_findings(report.enterprise_list, policy) if report.enterprise_list is not None else []
     blocking = [f for f in found if f.blocking and f.is_error]
     if blocking:
-        raise ListError(f"{report.path}: the list cannot be computed ({len(blocking)} "
-                        f"error{'s' if len(blocking) != 1 else ''})", blocking)
+        raise ListError(ngettext("{report_path}: the list cannot be computed ({count} error)", "{report_path}: the list cannot be computed ({count} errors)", len(blocking)).format(report_path=report.path, count=len(blocking)), blocking)
     return found

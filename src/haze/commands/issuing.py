@@ -16,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
+from haze.core.i18n import _
 from haze.commands.staging import pending_dir
 from haze.core.errors import JournalError, UsageError
 from haze.core.timeparse import SHANGHAI, to_shanghai
@@ -89,11 +90,10 @@ def check_horizon(moment: datetime, now: datetime, hours: float, force: bool, op
     if force or moment - now <= timedelta(hours=hours):
         return
     ahead = moment - now
-    span = f"{ahead.days} days {ahead.seconds // 3600} hours" if ahead.days else f"{ahead.seconds // 3600} hours"
-    again = "give --force to issue it anyway" if option == "--start" else "lift it when it is lifted"
-    raise UsageError(f"{option} {show(moment)} is {span} after now ({show(now)}), beyond the {hours:g} hours "
-                     f"{source} allows (activation_horizon_hours); check the date, or {again} "
-                     "(nothing written or recorded)")
+    span = (_("{days} days {hours} hours").format(days=ahead.days, hours=ahead.seconds // 3600) if ahead.days
+            else _("{hours} hours").format(hours=ahead.seconds // 3600))
+    again = _("give --force to issue it anyway") if option == "--start" else _("lift it when it is lifted")
+    raise UsageError(_("{option} {show_moment} is {span} after now ({show_now}), beyond the {hours:g} hours {source} allows (activation_horizon_hours); check the date, or {again} (nothing written or recorded)").format(option=option, show_moment=show(moment), span=span, show_now=show(now), hours=hours, source=source, again=again))
 
 
 def not_before_last_event(journal: Journal, moment: datetime, action: str, option: str) -> None:
@@ -105,9 +105,7 @@ def not_before_last_event(journal: Journal, moment: datetime, action: str, optio
     """
     last = journal.last_event_time()
     if last is not None and moment < minute(last):  # to the minute: what the notices state
-        raise UsageError(f"cannot {action} at {show(moment)}: the journal already records an event at "
-                         f"{show(last)}; if the computer's clock is wrong, set it right, else give {option} no "
-                         "earlier than that (nothing written or recorded)")
+        raise UsageError(_("cannot {action} at {show_moment}: the journal already records an event at {show_last}; if the computer's clock is wrong, set it right, else give {option} no earlier than that (nothing written or recorded)").format(action=_(action), show_moment=show(moment), show_last=show(last), option=option))
 
 
 def show(moment: datetime) -> str:
@@ -131,8 +129,7 @@ def unique_id(journal: Journal, out: Path, base: str) -> str:
 def not_before(warning: ActivationRecord, moment: datetime, action: str, option: str) -> None:
     """Refuse (exit 2) to lift, adjust or re-issue ``warning`` at a moment before it started."""
     if moment < warning.start:
-        raise UsageError(f"cannot {action} warning {warning.id} at {show(moment)}: it starts at "
-                         f"{show(warning.start)}; give {option} no earlier than that (nothing written or recorded)")
+        raise UsageError(_("cannot {action} warning {warning_id} at {show_moment}: it starts at {show_warning_start}; give {option} no earlier than that (nothing written or recorded)").format(action=_(action), warning_id=warning.id, show_moment=show(moment), show_warning_start=show(warning.start), option=option))
 
 
 def recipients(journal: Journal, warning: ActivationRecord) -> list[dict[str, str]]:
@@ -162,7 +159,7 @@ def number_range(prefix: str, issue: Issue, count: int) -> tuple[str, str] | Non
 def check_count(notices: NoticeSet, expected: int) -> None:
     # The numbers were reserved before rendering; a mismatch would give a number twice or skip one.
     if notices.count != expected:
-        raise JournalError(f"rendered {notices.count} notices but reserved {expected} numbers; nothing recorded")
+        raise JournalError(_("rendered {count} notices but reserved {expected} numbers; nothing recorded").format(count=notices.count, expected=expected))
 
 
 def notice_records(issue_id: str, notices: NoticeSet) -> list[NoticeRecord]:

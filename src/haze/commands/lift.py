@@ -30,6 +30,7 @@ from haze.commands.issuing import (
     stamp_id,
     unique_id,
 )
+from haze.core.i18n import N_, _
 from haze.commands.staging import Staging, final_paths, publish_staged, recover
 from haze.core.errors import NothingActive, UsageError
 from haze.io.journal import LIFTED, ActivationRecord, Journal, LiftRecord, current_user, journal_path
@@ -89,7 +90,7 @@ def run(settings: Settings, *, now: datetime | None = None, progress: Progress |
     clock = now is None
     now = now_shanghai(now)
     at = minute(settings.at) if settings.at is not None else now.replace(second=0)  # on the minute, as notices say
-    check_horizon(at, now, DEFAULT_HORIZON_HOURS, False, "--at", "the default activation_horizon_hours")
+    check_horizon(at, now, DEFAULT_HORIZON_HOURS, False, "--at", _("the default activation_horizon_hours"))
     journal = Journal(journal_path(settings.journal))
     out = settings.out_dir(journal.path)
     with journal:
@@ -141,9 +142,7 @@ def _lift_time(journal: Journal, at: datetime, *, explicit: bool) -> datetime:
     if warning is None or warning.until is None or warning.until > at:
         return at
     if explicit and at > warning.until:
-        raise UsageError(f"warning {warning.id} already ended at its end time {show(warning.until)}; give --at "
-                         "no later than that, or leave --at out to date the lift at its end "
-                         "(nothing written or recorded)")
+        raise UsageError(_("warning {warning_id} already ended at its end time {show_warning_until}; give --at no later than that, or leave --at out to date the lift at its end (nothing written or recorded)").format(warning_id=warning.id, show_warning_until=show(warning.until)))
     return warning.until
 
 
@@ -151,8 +150,8 @@ def _liftable(journal: Journal, at: datetime) -> ActivationRecord:
     """The active warning, if it can be lifted at ``at``: never before it started."""
     warning = journal.active()
     if warning is None:
-        raise NothingActive(f"no active warning to lift (journal {journal.path})")
-    not_before(warning, at, "lift", "--at")
+        raise NothingActive(_("no active warning to lift (journal {journal_path})").format(journal_path=journal.path))
+    not_before(warning, at, N_("lift"), "--at")
     return warning
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from haze.core.i18n import _
 from haze.core.errors import UsageError
 from haze.core.model import EnterpriseList
 
@@ -50,7 +51,8 @@ def supply_facts(lst: EnterpriseList, *, authority: str | None = None, region: s
         if old == value:
             continue
         if old and old != NO_AUTHORITY and not (name == "region" and _is_stem(lst, old)):
-            notes.append(f"--{option.replace('_', '-')} {value} replaces the list's {name} {old}")
+            notes.append(_("--{option} {value} replaces the list's {name} {old}").format(
+                option=option.replace("_", "-"), value=value, name=name, old=old))
         changes[name] = value
     if not changes:
         return Supplied(lst, notes)
@@ -65,17 +67,15 @@ def require_authority(lst: EnterpriseList) -> None:
     if authority and authority != NO_AUTHORITY:
         return
     raise UsageError(
-        f"{lst.path or 'the list'}: no issuing authority (发布单位) for the notices: give --authority "
-        "示例县生态环境局 (or authority: in haze.yaml), a 发布单位 row in the XLSX's 清单信息 sheet, or "
-        "list.authority in a YAML list; nothing written or recorded")
+        _("{lst_path_or_the_list}: no issuing authority (发布单位) for the notices: give --authority 示例县生态环境局 (or authority: in haze.yaml), a 发布单位 row in the XLSX's 清单信息 sheet, or list.authority in a YAML list; nothing written or recorded").format(lst_path_or_the_list=lst.path or _("the list")))
 
 
 def missing_prefix_note(lst: EnterpriseList, year: int) -> list[str]:
     """A caution for a list without doc_prefix: its numbers read 〔2026〕1号 with nothing before them."""
     if lst.info.doc_prefix.strip():
         return []
-    return [f"the list has no doc_prefix (文号前缀): notice numbers read 〔{year}〕N号 with nothing before "
-            "them; give --doc-prefix (e.g. 示环应急) or doc_prefix in the list"]
+    return [_("the list has no doc_prefix (文号前缀): notice numbers read 〔{year}〕N号 with nothing before "
+              "them; give --doc-prefix (e.g. 示环应急) or doc_prefix in the list").format(year=year)]
 
 
 def _is_stem(lst: EnterpriseList, region: str) -> bool:

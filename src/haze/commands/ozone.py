@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from haze.core.i18n import _
 from haze.commands.inputs import load_inputs
 from haze.commands.issuing import NoticeSettings, notice_paths, now_shanghai
 from haze.commands.seasonal import issue_set, new_issue, season_record
@@ -84,7 +85,7 @@ class Outcome:
 
 def episode_dates(first: datetime | date, days: int) -> list[date]:
     if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_DAYS:
-        raise UsageError(f"--days must be a whole number from 1 to {MAX_DAYS}, not {days!r}")
+        raise UsageError(_("--days must be a whole number from 1 to {MAX_DAYS}, not {days!r}").format(MAX_DAYS=MAX_DAYS, days=days))
     start = to_shanghai(first).date() if isinstance(first, datetime) else first
     return [start + timedelta(days=i) for i in range(days)]
 
@@ -99,15 +100,16 @@ def run(settings: Settings, *, now: datetime | None = None) -> Outcome:
     policy, enterprise_list = inputs.policy, inputs.enterprise_list
     section = policy.ozone
     if section is None:
-        raise UsageError(f"policy {policy.name} has no ozone section: add one to the policy file (docs/season.md)")
+        raise UsageError(_("policy {policy_name} has no ozone section: add one to the policy file (docs/season.md)").format(policy_name=policy.name))
     outside = [d for d in dates if d.month not in section.months]
     notes = []
     if outside:
         months = "、".join(f"{m}月" for m in section.months)
-        message = (f"{outside[0].isoformat()} is outside the ozone months of policy {policy.name} ({months})")
+        message = _("{day} is outside the ozone months of policy {policy} ({months})").format(
+            day=outside[0].isoformat(), policy=policy.name, months=months)
         if not settings.force:
-            raise UsageError(f"{message}; give --force to issue anyway (nothing written or recorded)")
-        notes.append(f"{message}: issued because of --force")
+            raise UsageError(_("{message}; give --force to issue anyway (nothing written or recorded)").format(message=message))
+        notes.append(_("{message}: issued because of --force").format(message=message))
     result = compute_ozone(enterprise_list, section)
     s = settings
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from haze.core.i18n import _
 from haze.commands.inputs import ListSettings
 from haze.core.engine import compute
 from haze.core.errors import UsageError
@@ -46,10 +47,9 @@ def save_plan(enterprise_list: EnterpriseList, plan: Plan, policy: Policy, out: 
     _yaml_output(out)
     source = Path(enterprise_list.path) if enterprise_list.path else None
     if source is not None and out.exists() and source.exists() and out.samefile(source):
-        raise UsageError(f"{out}: that is the list itself; the plan never changes the original, "
-                         "choose another -o FILE")
+        raise UsageError(_("{out}: that is the list itself; the plan never changes the original, choose another -o FILE").format(out=out))
     if out.exists() and not force:
-        raise UsageError(f"{out}: already exists; pass --force to overwrite it")
+        raise UsageError(_("{out}: already exists; pass --force to overwrite it").format(out=out))
     header = (f"{enterprise_list.info.region} 应急减排清单 with the cuts of `haze plan {plan.level.value}` "
               f"(policy {policy.name}) as explicit measures.\n"
               f"Planned from {enterprise_list.path or 'the list'}: {describe_tiers(plan) or 'nothing to add'}.")
@@ -62,7 +62,7 @@ def save_plan(enterprise_list: EnterpriseList, plan: Plan, policy: Policy, out: 
 
 def _yaml_output(out: Path) -> None:
     if out.suffix.lower() not in (".yaml", ".yml"):
-        raise UsageError(f"{out}: the planned list is written as YAML: name it .yaml or .yml")
+        raise UsageError(_("{out}: the planned list is written as YAML: name it .yaml or .yml").format(out=out))
 
 
 def _verify(text: str, path: str, policy: Policy, plan: Plan) -> None:
@@ -72,11 +72,9 @@ def _verify(text: str, path: str, policy: Policy, plan: Plan) -> None:
     report = parse_list(text.encode("utf-8"), path, "yaml")
     if report.enterprise_list is None or report.blocking:
         problems = "; ".join(f.format() for f in report.blocking[:3])
-        raise OutputError(f"{path}: the planned list does not read back ({problems}) — a haze bug: "
-                          "please report it with the list; nothing written")
+        raise OutputError(_("{path}: the planned list does not read back ({problems}) — a haze bug: please report it with the list; nothing written").format(path=path, problems=problems))
     if plan.feasible and not compute(report.enterprise_list, policy, plan.level).ok:
-        raise OutputError(f"{path}: the planned list does not meet {plan.level.value} when read back — a haze "
-                          "bug: please report it with the list; nothing written")
+        raise OutputError(_("{path}: the planned list does not meet {level_value} when read back — a haze bug: please report it with the list; nothing written").format(path=path, level_value=plan.level.value))
 
 
 @dataclass(kw_only=True)

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from haze.core.i18n import _
 from haze.core.errors import ListError, NothingActive, UsageError
 from haze.core.findings import Finding, finding
 from haze.commands.overdue import deadlines
@@ -100,17 +101,16 @@ def run(opts: Settings, *, now: datetime | None = None) -> Outcome:
 
     now = _now(now)
     if opts.ids and opts.file is not None:
-        raise UsageError("give the ids on the command line or --file, not both")
+        raise UsageError(_("give the ids on the command line or --file, not both"))
     if not opts.ids and opts.file is None:
-        raise UsageError("give the credit codes or notice numbers that returned, or --file FILE")
+        raise UsageError(_("give the credit codes or notice numbers that returned, or --file FILE"))
     if opts.file is not None and (opts.at is not None or opts.report):
-        raise UsageError("--at and --report are for ids on the command line; a --file gives each row's time "
-                         "and kind")
+        raise UsageError(_("--at and --report are for ids on the command line; a --file gives each row's time and kind"))
     entries = _file_entries(opts.file, now) if opts.file is not None else \
         [Entry(_clean(i), REPORT if opts.report else RECEIPT, _shanghai(opts.at) if opts.at else now) for i in opts.ids]
     path = journal_path(opts.journal)
     if not path.exists():
-        raise NothingActive(f"no journal at {path}: no warning has notified anyone (nothing recorded)")
+        raise NothingActive(_("no journal at {path}: no warning has notified anyone (nothing recorded)").format(path=path))
     with Journal(path) as journal:
         warning = warning_of(journal, opts.activation)
         _check_times(entries, warning, now, opts.file)
@@ -135,11 +135,11 @@ def warning_of(journal: Journal, activation: str | None) -> ActivationRecord:
     if activation:
         record = journal.activation(activation)
         if record is None:
-            raise UsageError(f"no activation {activation!r} in {journal.path} (`haze history` lists them)")
+            raise UsageError(_("no activation {activation!r} in {journal_path} (`haze history` lists them)").format(activation=activation, journal_path=journal.path))
         return record
     record = journal.active()
     if record is None:
-        raise NothingActive(f"no active warning (journal {journal.path}); give --activation ID for an earlier one")
+        raise NothingActive(_("no active warning (journal {journal_path}); give --activation ID for an earlier one").format(journal_path=journal.path))
     return record
 
 
@@ -150,16 +150,17 @@ def _check_times(entries: list[Entry], warning: ActivationRecord, now: datetime,
     for entry in entries:
         wrong = None
         if entry.at < earliest:
-            wrong = f"{_show(entry.at)} is before the notices went out ({_show(warning.recorded)})"
+            wrong = _("{at} is before the notices went out ({sent})").format(at=_show(entry.at),
+                                                                          sent=_show(warning.recorded))
         elif entry.at > now + FUTURE_SLACK:
-            wrong = f"{_show(entry.at)} is in the future (now {_show(now)})"
+            wrong = _("{at} is in the future (now {now})").format(at=_show(entry.at), now=_show(now))
         if wrong is None:
             continue
         if file is None:
-            raise UsageError(f"--at {wrong}; nothing recorded")
-        problems.append(finding("E101", f"time {wrong}", str(file), entry.row))
+            raise UsageError(_("--at {wrong}; nothing recorded").format(wrong=wrong))
+        problems.append(finding("E101", _("time {wrong}").format(wrong=wrong), str(file), entry.row))
     if problems:
-        raise ListError(f"{file}: nothing recorded", problems)
+        raise ListError(_("{file}: nothing recorded").format(file=file), problems)
 
 
 def _resolver(journal: Journal, warning: ActivationRecord) -> Any:
@@ -175,11 +176,13 @@ def _resolver(journal: Journal, warning: ActivationRecord) -> Any:
             return by_id[code], ""
         found = find_number(journal, given) if not _looks_like_code(code) else None
         if found is None:
-            return None, f"{given}: not notified by warning {warning.id} (no such credit code or notice number)"
+            return None, _("{given}: not notified by warning {warning} (no such credit code or notice number)").format(
+                given=given, warning=warning.id)
         issue, enterprise = found
         if issue != warning.id:
-            return None, (f"{given}: notice of {issue}, not of warning {warning.id}"
-                          + ("" if journal.activation(issue) is None else f"; give --activation {issue}"))
+            said = (_("{given}: notice of {issue}, not of warning {warning}") if journal.activation(issue) is None
+                    else _("{given}: notice of {issue}, not of warning {warning}; give --activation {issue}"))
+            return None, said.format(given=given, issue=issue, warning=warning.id)
         return by_id.get(enterprise), ""
 
     return resolve
@@ -195,7 +198,7 @@ def _file_entries(path: Path, now: datetime) -> list[Entry]:
 
     rows, findings = read_rows(path, FILE_COLUMNS, ("id", "at"), yaml_keys=("receipts", "回执"))
     if rows is None or findings:
-        raise ListError(f"{path}: cannot be read; nothing recorded", findings)
+        raise ListError(_("{path}: cannot be read; nothing recorded").format(path=path), findings)
     entries: list[Entry] = []
     name = str(path)
     for number, record in rows.records:
@@ -203,19 +206,18 @@ def _file_entries(path: Path, now: datetime) -> list[Entry]:
         at = _time(record.get("at"), now)
         kind = _kind(record.get("kind"))
         if not given:
-            findings.append(finding("E100", "no credit code or notice number", name, number))
+            findings.append(finding("E100", _("no credit code or notice number"), name, number))
         if at is None:
-            findings.append(finding("E101", f"time {record.get('at')!r}: not a time (2026-12-01 20:30 or "
-                                            "2026年12月1日20时30分)", name, number))
+            findings.append(finding("E101", _("time {record_get_at!r}: not a time (2026-12-01 20:30 or 2026年12月1日20时30分)").format(record_get_at=record.get('at')), name, number))
         if kind is None:
-            findings.append(finding("E104", f"kind {record.get('kind')!r}: use receipt/回执 or report/报告",
+            findings.append(finding("E104", _("kind {record_get_kind!r}: use receipt/回执 or report/报告").format(record_get_kind=record.get('kind')),
                                     name, number))
         if given and at is not None and kind is not None:
             entries.append(Entry(given, kind, at, number))
     if findings:
-        raise ListError(f"{path}: nothing recorded", findings)
+        raise ListError(_("{path}: nothing recorded").format(path=path), findings)
     if not entries:
-        raise ListError(f"{path}: no rows; nothing recorded")
+        raise ListError(_("{path}: no rows; nothing recorded").format(path=path))
     return entries
 
 

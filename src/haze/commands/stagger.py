@@ -15,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from haze.core.i18n import _
 from haze.commands.inputs import load_inputs
 from haze.commands.issuing import NoticeSettings, notice_paths, now_shanghai
 from haze.commands.seasonal import issue_set, new_issue, season_record
@@ -97,18 +98,19 @@ def schedule_for(enterprise_list: EnterpriseList, policy: Policy, season: str) -
     from haze.core.season import build_schedule, parse_season, season_label
 
     if policy.staggered is None:
-        raise UsageError(f"policy {policy.name} has no staggered section: add one to the policy file (docs/season.md)")
+        raise UsageError(_("policy {policy_name} has no staggered section: add one to the policy file (docs/season.md)").format(policy_name=policy.name))
     try:
         year = parse_season(season)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     schedule = build_schedule(enterprise_list, policy, policy.staggered, year)
     if schedule.infeasible:
-        parts = [f"{policy.industry_label(x.industry)} ({x.industry}): {x.enterprises} enterprises cannot stop "
-                 f"their days with at most {x.bound} stopped on one day — {x.excess_days} enterprise-days do not fit"
-                 for x in schedule.infeasible]
-        raise Infeasible("no schedule: " + "; ".join(parts) + " (raise max_stopped_share or lower the stop days; "
-                         "nothing written or recorded)")
+        parts = [_("{label} ({industry}): {enterprises} enterprises cannot stop their days with at most {bound} "
+                   "stopped on one day — {excess} enterprise-days do not fit").format(
+            label=policy.industry_label(x.industry), industry=x.industry, enterprises=x.enterprises, bound=x.bound,
+            excess=x.excess_days) for x in schedule.infeasible]
+        raise Infeasible(_("no schedule: {parts} (raise max_stopped_share or lower the stop days; "
+                           "nothing written or recorded)").format(parts=_("; ").join(parts)))
     return season_label(year), schedule
 
 

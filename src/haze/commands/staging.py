@@ -20,6 +20,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from haze.core.i18n import _
 from haze.core.errors import HazeError
 from haze.io.fsio import fsync_directory, write_new_synced
 from haze.io.journal import LOCK_WAIT, Journal
@@ -129,14 +130,19 @@ def _unwritable(folder: Path, exc: OSError) -> str:
 
     Absolute: "cannot write notices to notices" did not say where that was, nor what to do.
     """
-    where = f"cannot write notices to {folder.absolute()}{os.sep}"
-    way_out = "give a directory you can write with --out DIR (nothing written or recorded)"
+    where = f"{folder.absolute()}{os.sep}"
     for above in (folder, *folder.parents):
         if os.path.islink(above) and not above.exists():
-            return f"{where}: {above} is a symbolic link to {os.readlink(above)}, which does not exist; {way_out}"
+            return _("cannot write notices to {where}: {above} is a symbolic link to {target}, which does not exist; "
+                     "give a directory you can write with --out DIR (nothing written or recorded)").format(
+                where=where, above=above, target=os.readlink(above))
         if os.path.lexists(above) and not above.is_dir():
-            return f"{where}: {above} is a file, not a directory; {way_out}"
-    return f"{where}: {exc.strerror or exc}; {way_out}"
+            return _("cannot write notices to {where}: {above} is a file, not a directory; "
+                     "give a directory you can write with --out DIR (nothing written or recorded)").format(
+                where=where, above=above)
+    return _("cannot write notices to {where}: {problem}; "
+             "give a directory you can write with --out DIR (nothing written or recorded)").format(
+        where=where, problem=exc.strerror or exc)
 
 
 def pending_dir(out: Path, issue_id: str) -> Path:
@@ -156,19 +162,19 @@ def final_paths(notices: NoticeSet, out: Path, issue_id: str) -> NoticeSet:
 def publish_staged(out: Path, issue_id: str, journal: Journal) -> None:
     """After the commit: rename the staged notices to ``OUT/<id>`` (atomic), durably."""
     staging = pending_dir(out, issue_id)
-    recorded = f"{issue_id} IS recorded in {journal.path}"
-    retry = f"the next haze activate or lift with this journal and --out {out} moves them into place"
+    recorded = _("{issue} IS recorded in {journal}").format(issue=issue_id, journal=journal.path)
+    retry = _("the next haze activate or lift with this journal and --out {out} moves them into place").format(out=out)
     try:
         move_into_place(staging, out, issue_id)
         fsync_directory(out)
     except OSError as exc:
-        raise PublishError(f"{recorded}, but its notices could not be moved from {staging / issue_id} to "
-                           f"{out / issue_id}: {exc.strerror or exc}; they are complete where they are, and "
-                           f"{retry}") from None
+        raise PublishError(_("{recorded}, but its notices could not be moved from {staging_issue_id} to {out_issue_id}: {problem}; they are complete where they are, and {retry}").format(recorded=recorded, staging_issue_id=staging / issue_id, out_issue_id=out / issue_id, problem=exc.strerror or exc, retry=retry)) from None
     except KeyboardInterrupt:
-        error = PublishError(f"interrupted after recording: {recorded}; its notices are "
-                             + (f"in {out / issue_id}" if (out / issue_id).is_dir()
-                                else f"complete in {staging / issue_id}, and {retry}"))
+        error = PublishError(
+            _("interrupted after recording: {recorded}; its notices are in {folder}").format(
+                recorded=recorded, folder=out / issue_id) if (out / issue_id).is_dir() else
+            _("interrupted after recording: {recorded}; its notices are complete in {folder}, and {retry}").format(
+                recorded=recorded, folder=staging / issue_id, retry=retry))
         error.exit_code = 130
         raise error from None
     shutil.rmtree(staging, ignore_errors=True)

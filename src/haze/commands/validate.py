@@ -22,6 +22,7 @@ from pathlib import Path
 
 from haze.core.city import CityTotal
 from haze.core.engine import LevelResult, compute, measure_chain
+from haze.core.i18n import _
 from haze.core.errors import PolicyError
 from haze.core.findings import Finding, finding
 from haze.core.findings import strict as strict_findings
@@ -222,8 +223,10 @@ def unknown_industry(e: Enterprise, policy: Policy, path: str) -> list[Finding]:
     # Keys and Chinese names alike: a list may use either (砖瓦 for 砖瓦窑, cemnt for cement).
     known = sorted(set(policy.industries) | set(policy.industry_names) | set(policy.industry_names.values()))
     hint = difflib.get_close_matches(e.industry.lower(), known, n=1, cutoff=0.75)
-    message = (f"industry {e.industry!r} is unknown to policy {policy.name}; the grade measures apply"
-               + (f" (did you mean {hint[0]!r}?)" if hint else ""))
+    message = (_("industry {industry!r} is unknown to policy {policy}; the grade measures apply "
+                 "(did you mean {hint!r}?)") if hint else
+               _("industry {industry!r} is unknown to policy {policy}; the grade measures apply")).format(
+        industry=e.industry, policy=policy.name, hint=hint[0] if hint else None)
     return [finding("W306", message, path, e.line or None, e.id or None)]
 
 
@@ -236,8 +239,10 @@ def self_managed_cuts(e: Enterprise, path: str, policy: Policy) -> list[Finding]
     for level, m in _explicit_measures(e):
         if m.value > 0:
             found.append(finding(
-                "W302", f"{grade.key}-grade enterprise {e.name} has a mandatory {level.value} cut of "
-                f"{cut_label(m.value)}; A and leading enterprises self-manage (自主减排)", path, m.line or e.line or None,
+                "W302", _("{grade}-grade enterprise {name} has a mandatory {level} cut of "
+                          "{cut}; A and leading enterprises self-manage (自主减排)").format(
+                    grade=grade.key, name=e.name, level=level.value, cut=cut_label(m.value)),
+                path, m.line or e.line or None,
                 e.id or None))
     return found
 
@@ -262,10 +267,14 @@ def weaker_than_policy(e: Enterprise, policy: Policy, path: str) -> list[Finding
             floor = mandated.value if mandated is not None else 0.0
             if explicit.value < floor - TOLERANCE:
                 seen.add(id(explicit))
-                scope = f" in {policy.industry_label(e.industry)}" if source == "industry" else ""
+                message = (_("{level} cut {cut} for {what} is weaker than the policy's {floor} for grade {grade} "
+                             "in {industry}") if source == "industry" else
+                           _("{level} cut {cut} for {what} is weaker than the policy's {floor} for grade {grade}"))
                 found.append(finding(
-                    "W301", f"{level.value} cut {cut_label(explicit.value)} for {_what(e, line.name, where)} is weaker than "
-                    f"the policy's {cut_label(floor)} for grade {policy.grade_key(e.grade)}{scope}", path,
+                    "W301", message.format(level=level.value, cut=cut_label(explicit.value),
+                                           what=_what(e, line.name, where), floor=cut_label(floor),
+                                           grade=policy.grade_key(e.grade),
+                                           industry=policy.industry_label(e.industry)), path,
                     explicit.line or line.line or e.line or None, e.id or None))
     return found
 
@@ -294,9 +303,9 @@ def list_facts_findings(lst: EnterpriseList) -> list[Finding]:
     """
     if lst.info.doc_prefix.strip():
         return []
-    return [finding("W320", "no doc_prefix (文号前缀): notice numbers would read 〔YEAR〕N号 with nothing "
-                    "before them; give doc_prefix in the list (文号前缀 in an XLSX's 清单信息 sheet), or "
-                    "activate with --doc-prefix 示环应急", lst.path)]
+    return [finding("W320", _("no doc_prefix (文号前缀): notice numbers would read 〔YEAR〕N号 with nothing "
+                              "before them; give doc_prefix in the list (文号前缀 in an XLSX's 清单信息 sheet), or "
+                              "activate with --doc-prefix 示环应急"), lst.path)]
 
 
 # -- the requirement ----------------------------------------------------------------------
@@ -306,5 +315,6 @@ def requirement_finding(result: LevelResult, path: str) -> Finding:
     level = result.level
     parts = [f"{p.label} {ratio_pct(r.ratio, r.ok)} < {pct(r.required)}"
              for p, r in ((p, result.pollutants[p]) for p in result.failing)]
-    return finding("E201", f"{level.title} requirement not met: {', '.join(parts)}; "
-                   f"run `haze plan {level.value}` for the added cuts that would meet it", path)
+    return finding("E201", _("{level} requirement not met: {shortfalls}; "
+                             "run `haze plan {key}` for the added cuts that would meet it").format(
+        level=level.title, shortfalls=", ".join(parts), key=level.value), path)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from haze.core.i18n import _
 from haze.core.errors import JournalError, ListError, NothingActive, UsageError
 from haze.core.response import Comparison, Window, compare, inspection_order
 
@@ -64,32 +65,31 @@ def run(opts: Settings) -> Outcome:
     from haze.io.receipts import notified
 
     if not 1 <= opts.baseline_days <= 366:
-        raise UsageError(f"--baseline-days must be 1 to 366, not {opts.baseline_days}")
+        raise UsageError(_("--baseline-days must be 1 to 366, not {baseline_days}").format(baseline_days=opts.baseline_days))
     if not 0 <= opts.tolerance < 1:
-        raise UsageError(f"--tolerance must be a share from 0 to 1 (0.1 = 10 points), not {opts.tolerance}")
+        raise UsageError(_("--tolerance must be a share from 0 to 1 (0.1 = 10 points), not {tolerance}").format(tolerance=opts.tolerance))
     if opts.output is not None and opts.output.suffix.lower() not in (".xlsx", ".csv"):
-        raise UsageError(f"{opts.output}: the inspection list is .xlsx or .csv")
+        raise UsageError(_("{output}: the inspection list is .xlsx or .csv").format(output=opts.output))
     if opts.output is not None and opts.output.exists() and not opts.force:
-        raise UsageError(f"{opts.output}: already exists; pass --force to overwrite it")
+        raise UsageError(_("{output}: already exists; pass --force to overwrite it").format(output=opts.output))
     path = journal_path(opts.journal)
     if not path.exists():
-        raise NothingActive(f"no journal at {path}: no warning to verify")
+        raise NothingActive(_("no journal at {path}: no warning to verify").format(path=path))
     with Journal(path) as journal:
         warning = journal.activation(opts.activation) if opts.activation else journal.active()
         if warning is None:
             if opts.activation:
-                raise UsageError(f"no activation {opts.activation!r} in {path} (`haze history` lists them)")
-            raise NothingActive(f"no active warning (journal {path}); give --activation ID")
+                raise UsageError(_("no activation {activation!r} in {path} (`haze history` lists them)").format(activation=opts.activation, path=path))
+            raise NothingActive(_("no active warning (journal {path}); give --activation ID").format(path=path))
         people = notified(journal, warning.id)
     if people and all(p.plant_cut is None for p in people):
-        raise JournalError(f"activation {warning.id} was recorded by an older haze (journal schema 1), which did "
-                           "not keep each enterprise's cut; verify cannot say what was expected of them")
+        raise JournalError(_("activation {warning_id} was recorded by an older haze (journal schema 1), which did not keep each enterprise's cut; verify cannot say what was expected of them").format(warning_id=warning.id))
     end = warning.closed_at or warning.until
     window = Window(warning.start, end, opts.baseline_days)
     first, last = day_range(warning.start, end, opts.baseline_days)
     data, findings = read_power(opts.power, {p.enterprise_id for p in people}, first, last)
     if data is None:
-        raise ListError(f"{opts.power}: cannot be used; nothing verified", findings)
+        raise ListError(_("{power}: cannot be used; nothing verified").format(power=opts.power), findings)
     results = [compare(p.enterprise_id, p.name, p.plant_cut or 0.0, data.meters.get(p.enterprise_id), window,
                        opts.tolerance, p.daily) for p in people]
     ordered = inspection_order(results)

@@ -29,6 +29,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from haze.core.i18n import _
 from haze.core.errors import HazeError, NothingActive, UsageError
 from haze.io.journal import ACTIVE, VOID, ActivationRecord, Journal, NoticeRecord, VoidRecord, current_user, \
     journal_path
@@ -84,12 +85,12 @@ def run(opts: Settings, *, now: datetime | None = None) -> Outcome:
 
     reason = clean(opts.reason or "").strip()
     if not reason:
-        raise UsageError("give --reason: why the activation is void goes into the journal and the void record")
+        raise UsageError(_("give --reason: why the activation is void goes into the journal and the void record"))
     if len(reason) > MAX_REASON:
-        raise UsageError(f"--reason is {len(reason)} characters long; the limit is {MAX_REASON}")
+        raise UsageError(_("--reason is {count} characters long; the limit is {MAX_REASON}").format(count=len(reason), MAX_REASON=MAX_REASON))
     journal = Journal(journal_path(opts.journal))
     if not journal.path.exists():
-        raise NothingActive(f"no journal at {journal.path}: nothing to void")
+        raise NothingActive(_("no journal at {journal_path}: nothing to void").format(journal_path=journal.path))
     with journal:
         target = _target(journal, opts.activation)
         now = _now(now)
@@ -107,8 +108,9 @@ def run(opts: Settings, *, now: datetime | None = None) -> Outcome:
         try:
             directory = _write_record(out / void_id, record, target, notices)
         except HazeError as exc:
-            error = HazeError(f"void {void_id} of {target.id} IS recorded in {journal.path}, but its void record "
-                              f"could not be written: {exc}")
+            error = HazeError(_("void {void} of {activation} IS recorded in {journal}, but its void record "
+                                "could not be written: {problem}").format(
+                void=void_id, activation=target.id, journal=journal.path, problem=exc))
             error.exit_code = 1
             raise error from None
     return Outcome(void_id, target, now, reason, notices, directory, journal.path)
@@ -118,15 +120,13 @@ def _target(journal: Journal, activation: str | None) -> ActivationRecord:
     if activation is None:
         target = journal.active()
         if target is None:
-            raise NothingActive(f"no active warning to void (journal {journal.path}); name the activation's id "
-                                "(haze history) to void an earlier one")
+            raise NothingActive(_("no active warning to void (journal {journal_path}); name the activation's id (haze history) to void an earlier one").format(journal_path=journal.path))
         return target
     target = journal.activation(activation)
     if target is None:
-        raise UsageError(f"no activation {activation!r} in {journal.path} (haze history lists them; a lift cannot "
-                         "be voided)")
+        raise UsageError(_("no activation {activation!r} in {journal_path} (haze history lists them; a lift cannot be voided)").format(activation=activation, journal_path=journal.path))
     if target.state == VOID:
-        raise UsageError(f"activation {activation} is void already")
+        raise UsageError(_("activation {activation} is void already").format(activation=activation))
     return target
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from haze.core.i18n import _
 from haze.core.text import credit_code as _normalise
 
 CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -21,13 +22,13 @@ def check_character(first17: str) -> str | None:
 def problem(code: str) -> str | None:
     """Why ``code`` is not a valid credit code, or None when it is."""
     if len(code) != 18:
-        return f"has {len(code)} characters, not 18"
+        return _("has {count} characters, not 18").format(count=len(code))
     bad = sorted({c for c in code if c not in _VALUE})
     if bad:
-        return "has characters outside the code's set: " + " ".join(bad)
+        return _("has characters outside the code's set: {characters}").format(characters=" ".join(bad))
     expected = check_character(code[:17])
     if expected != code[17]:
-        return f"check character should be {expected}"
+        return _("check character should be {expected}").format(expected=expected)
     return None
 
 

@@ -12,46 +12,57 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Iterable
 
+from haze.core.i18n import N_, _
+
 ERROR = "error"
 WARNING = "warning"
 
-#: code -> (default severity, short title)
+#: code -> (default severity, short title); the titles are English msgids: :func:`title` gives them in the interface language
 CODES: dict[str, tuple[str, str]] = {
-    "E001": (ERROR, "unreadable file"),
-    "E002": (ERROR, "syntax error"),
-    "E003": (ERROR, "bad structure"),
-    "E004": (ERROR, "input too large or too deep"),
-    "E100": (ERROR, "missing required field"),
-    "E101": (ERROR, "wrong type"),
-    "E102": (ERROR, "bad credit code"),
-    "E103": (ERROR, "unknown key"),
-    "E104": (ERROR, "unknown value"),
-    "E105": (ERROR, "cut outside 0–1"),
-    "E106": (ERROR, "bad emission"),
-    "E107": (ERROR, "both emissions and lines"),
-    "E108": (ERROR, "duplicate enterprise id"),
-    "E109": (ERROR, "duplicate key"),
-    "E110": (ERROR, "measure weakens as the level rises"),
-    "E111": (ERROR, "bad operating days"),
-    "E112": (ERROR, "max_load outside 0–1"),
-    "E113": (ERROR, "max_load on a category that takes none"),
-    "E201": (ERROR, "requirement not met"),
-    "W301": (WARNING, "measure weaker than the policy"),
-    "W302": (WARNING, "self-managed grade with a mandatory cut"),
-    "W303": (WARNING, "idle enterprise lists emissions"),
-    "W304": (WARNING, "missing contact"),
-    "W305": (WARNING, "operating days outside 1–366"),
-    "W306": (WARNING, "industry unknown to the policy"),
-    "W307": (WARNING, "unknown column"),
-    "W308": (WARNING, "value read as another type"),
-    "W309": (WARNING, "control characters removed from text"),
-    "W310": (WARNING, "no grade: treated as unrated"),
-    "W311": (WARNING, "no issuing authority in a spreadsheet list"),
-    "W312": (WARNING, "baseline leaves out a pollutant"),
-    "W313": (WARNING, "stop and a partial cut in one measure"),
-    "W314": (WARNING, "no enterprises"),
-    "W320": (WARNING, "no notice number prefix (doc_prefix)"),
+    "E001": (ERROR, N_("unreadable file")),
+    "E002": (ERROR, N_("syntax error")),
+    "E003": (ERROR, N_("bad structure")),
+    "E004": (ERROR, N_("input too large or too deep")),
+    "E100": (ERROR, N_("missing required field")),
+    "E101": (ERROR, N_("wrong type")),
+    "E102": (ERROR, N_("bad credit code")),
+    "E103": (ERROR, N_("unknown key")),
+    "E104": (ERROR, N_("unknown value")),
+    "E105": (ERROR, N_("cut outside 0–1")),
+    "E106": (ERROR, N_("bad emission")),
+    "E107": (ERROR, N_("both emissions and lines")),
+    "E108": (ERROR, N_("duplicate enterprise id")),
+    "E109": (ERROR, N_("duplicate key")),
+    "E110": (ERROR, N_("measure weakens as the level rises")),
+    "E111": (ERROR, N_("bad operating days")),
+    "E112": (ERROR, N_("max_load outside 0–1")),
+    "E113": (ERROR, N_("max_load on a category that takes none")),
+    "E201": (ERROR, N_("requirement not met")),
+    "W301": (WARNING, N_("measure weaker than the policy")),
+    "W302": (WARNING, N_("self-managed grade with a mandatory cut")),
+    "W303": (WARNING, N_("idle enterprise lists emissions")),
+    "W304": (WARNING, N_("missing contact")),
+    "W305": (WARNING, N_("operating days outside 1–366")),
+    "W306": (WARNING, N_("industry unknown to the policy")),
+    "W307": (WARNING, N_("unknown column")),
+    "W308": (WARNING, N_("value read as another type")),
+    "W309": (WARNING, N_("control characters removed from text")),
+    "W310": (WARNING, N_("no grade: treated as unrated")),
+    "W311": (WARNING, N_("no issuing authority in a spreadsheet list")),
+    "W312": (WARNING, N_("baseline leaves out a pollutant")),
+    "W313": (WARNING, N_("stop and a partial cut in one measure")),
+    "W314": (WARNING, N_("no enterprises")),
+    "W320": (WARNING, N_("no notice number prefix (doc_prefix)")),
 }
+
+#: the severities as a person reads them (the JSON keeps ``error``/``warning``)
+SEVERITY_LABELS = {ERROR: N_("error"), WARNING: N_("warning")}
+
+
+def title(code: str) -> str:
+    """The short title of ``code`` in the interface language."""
+    return _(CODES[code][1])
+
 
 BLOCKING = frozenset(
     {"E001", "E002", "E003", "E004", "E100", "E101", "E103", "E104", "E105", "E106", "E107", "E108", "E109", "E111",
@@ -85,10 +96,16 @@ class Finding:
             return self.path
         return f"{self.path}:{self.line}"
 
+    @property
+    def severity_label(self) -> str:
+        """``error``/``warning`` in the interface language (错误/警告), for the human line only."""
+        label = SEVERITY_LABELS.get(self.severity)
+        return _(label) if label else self.severity
+
     def format(self) -> str:
         where = self.located()
         col = f" [{self.column}]" if self.column else ""
-        return f"{where}: {self.severity} {self.code}{col} {self.message}"
+        return f"{where}: {self.severity_label} {self.code}{col} {self.message}"
 
     def to_json(self) -> dict:
         data: dict = {

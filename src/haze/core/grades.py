@@ -24,6 +24,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from haze.core.i18n import _
 from haze.core.model import Level, Measure
 
 MeasureTable = dict[Level, Measure]
@@ -144,7 +145,7 @@ def alias_table(defs: dict[str, GradeDef] | dict[str, CategoryDef]) -> tuple[dic
         for name in d.names():
             t = token(name)
             if table.get(t, key) != key:
-                clashes.append(f"{name!r} names both {table[t]} and {key}")
+                clashes.append(_("{name!r} names both {table_t} and {key}").format(name=name, table_t=table[t], key=key))
                 continue
             table[t] = key
     return table, clashes

@@ -14,8 +14,8 @@ never opens it. Notice language (``--lang``) is separate: notices come from temp
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING
+import sys
+from typing import TYPE_CHECKING, Mapping
 
 if TYPE_CHECKING:
     from gettext import GNUTranslations
@@ -33,6 +33,82 @@ def set_language(language: str) -> None:
     if language not in LANGUAGES:
         raise ValueError(f"unknown interface language {language!r}")
     _language = language
+
+
+#: the locale variables in POSIX order: the first one set and non-empty decides (LANGUAGE is GNU's, not POSIX's)
+LOCALE_VARIABLES = ("LC_ALL", "LC_MESSAGES", "LANG")
+#: PRIMARYLANGID of a Windows LANGID (its low 10 bits) for Chinese, of every region and script
+LANG_CHINESE = 0x04
+
+
+def normalise_language(value: object) -> str | None:
+    """``zh`` or ``en`` for a value a person writes (``zh``, ``ZH``, ``zh_CN``, ``zh-Hans``, ``en_US``…), else None.
+
+    Only the language part counts, so a locale name pasted into ``HAZE_UI`` works too.
+    """
+    if not isinstance(value, str):
+        return None
+    head = value.strip().lower().replace("-", "_").split("_")[0].split(".")[0]
+    return head if head in LANGUAGES else None
+
+
+def locale_language(name: str) -> str:
+    """The interface language of a POSIX locale name: ``zh*`` is Chinese, anything else (C, POSIX, en_US…) English."""
+    return "zh" if name.strip().lower().startswith("zh") else "en"
+
+
+def windows_language(langid: int) -> str:
+    """The interface language of a Windows LANGID (``GetUserDefaultUILanguage``): primary language 0x04 is Chinese."""
+    return "zh" if langid & 0x3FF == LANG_CHINESE else "en"
+
+
+def _windows_ui_langid() -> int | None:
+    """The user's Windows display language, or None off Windows or when it cannot be asked."""
+    if sys.platform != "win32":
+        return None
+    try:
+        import ctypes
+
+        return int(ctypes.windll.kernel32.GetUserDefaultUILanguage())  # type: ignore[attr-defined]
+    except (AttributeError, OSError):
+        return None
+
+
+def _invalid(source: str, value: object) -> Exception:
+    from haze.core.errors import UsageError
+
+    # Both languages in one line: the language is not known yet when this is said.
+    return UsageError(f"{source}: {value!r} is not an interface language; use zh or en "
+                      f"(界面语言只能是 zh 或 en)")
+
+
+def resolve_language(ui_option: str | None, config_ui: object, environ: Mapping[str, str],
+                     windows_ui: int | None = None) -> str:
+    """The interface language of a run, by SPEC §17's order: the first that is given decides.
+
+    ``--ui``, then ``ui:`` in haze.yaml, then ``HAZE_UI``, then the locale (LC_ALL, LC_MESSAGES,
+    LANG: the first non-empty one, as POSIX reads them), then on Windows the user's display
+    language (``windows_ui``, a LANGID; asked of the system when None), else English. A value
+    given for ``--ui``, ``ui:`` or ``HAZE_UI`` that is not zh or en is a usage error (exit 2),
+    never silently ignored: a bureau that set Chinese and gets English would not know why.
+    An empty ``HAZE_UI`` counts as unset, as empty locale variables do.
+    """
+    for source, value in (("--ui", ui_option), ("haze.yaml ui", config_ui),
+                          ("HAZE_UI", environ.get("HAZE_UI") or None)):
+        if value is None:
+            continue
+        chosen = normalise_language(value)
+        if chosen is None:
+            raise _invalid(source, value)
+        return chosen
+    for variable in LOCALE_VARIABLES:
+        name = environ.get(variable)
+        if name:
+            return locale_language(name)
+    langid = windows_ui if windows_ui is not None else _windows_ui_langid()
+    if langid is not None:
+        return windows_language(langid)
+    return SOURCE_LANGUAGE
 
 
 def language() -> str:
@@ -53,6 +129,21 @@ def _catalog(language: str) -> GNUTranslations:
     return catalog
 
 
+def catalog_fingerprint() -> str:
+    """What decides the text of a message in this run: the language and, in Chinese, the catalog's bytes.
+
+    The parse cache keys its entries with it (findings are stored as text), so a zh run never
+    reads English findings an en run stored, nor the words of an older catalog.
+    """
+    if _language == SOURCE_LANGUAGE:
+        return _language
+    import hashlib
+    from importlib.resources import files
+
+    mo = files("haze").joinpath("locale", _language, "LC_MESSAGES", "haze.mo")
+    return f"{_language}:{hashlib.sha256(mo.read_bytes()).hexdigest()[:16]}"
+
+
 def _(message: str) -> str:
     """``message`` in the interface language (itself in English or when untranslated)."""
     if _language == SOURCE_LANGUAGE or not message:
@@ -70,24 +161,3 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 def N_(message: str) -> str:
     """Mark ``message`` for the catalog without looking it up now; look it up later with ``_``."""
     return message
-
-
-def resolve_language(ui_option: str | None, config_ui: str | None, environ: Mapping[str, str],
-                     windows_ui: str | None = None) -> str:
-    """The interface language (SPEC §17): ``--ui``, else haze.yaml ``ui:``, else ``HAZE_UI``, else the locale.
-
-    The locale is the first of LC_ALL, LC_MESSAGES, LANG that is set (POSIX order; on Windows the
-    user's UI language, ``windows_ui``): ``zh…`` gives ``zh``, anything else ``en``.
-    """
-    for chosen in (ui_option, config_ui, environ.get("HAZE_UI")):
-        if chosen:
-            code = str(chosen).strip().lower()
-            if code in LANGUAGES:
-                return code
-    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = environ.get(name)
-        if value:
-            return "zh" if value.lower().startswith("zh") else SOURCE_LANGUAGE
-    if windows_ui:
-        return "zh" if windows_ui.lower().startswith("zh") else SOURCE_LANGUAGE
-    return SOURCE_LANGUAGE

@@ -13,6 +13,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Mapping
 
+from haze.core.i18n import N_, _
 from haze.core import grades as _g
 from haze.core.errors import PolicyError
 from haze.core.findings import Finding
@@ -85,7 +86,7 @@ class Policy:
     def requirement(self, level: Level, pollutant: Pollutant) -> float:
         """The share required; a level the policy leaves out cannot be computed (never 0%)."""
         if level not in self.requirements:
-            raise PolicyError(f"{self.path or self.name}: policy {self.name!r} gives no requirement at {level.value}")
+            raise PolicyError(_("{self_path_or_self_name}: policy {name!r} gives no requirement at {level_value}").format(self_path_or_self_name=self.path or self.name, name=self.name, level_value=level.value))
         return self.requirements[level][pollutant]
 
     def uniform_requirement(self, level: Level) -> float | dict[str, float]:
@@ -228,15 +229,15 @@ def load_policy(name_or_path: str | None) -> Policy:
         try:
             # A device or pipe (/dev/zero) would never end: only a regular file of sane size.
             if path.exists() and not path.is_file():
-                raise PolicyError(f"{name}: a policy must be a regular file")
+                raise PolicyError(_("{name}: a policy must be a regular file").format(name=name))
             if path.exists() and path.stat().st_size > MAX_POLICY_BYTES:
-                raise PolicyError(f"{name}: a policy file is at most {MAX_POLICY_BYTES} bytes")
+                raise PolicyError(_("{name}: a policy file is at most {MAX_POLICY_BYTES} bytes").format(name=name, MAX_POLICY_BYTES=MAX_POLICY_BYTES))
             data = path.read_bytes()
         except OSError as exc:
-            raise PolicyError(f"{name}: cannot read policy: {exc.strerror or exc}") from None
+            raise PolicyError(_("{name}: cannot read policy: {problem}").format(name=name, problem=exc.strerror or exc)) from None
         return _policy_file(data, path)
     known = ", ".join(shipped_policies())
-    raise PolicyError(f"unknown policy {name!r}: use one of {known}, or a policy file")
+    raise PolicyError(_("unknown policy {name!r}: use one of {known}, or a policy file").format(name=name, known=known))
 
 
 def _policy_file(data: bytes, path: Path) -> Policy:
@@ -246,9 +247,7 @@ def _policy_file(data: bytes, path: Path) -> Policy:
     policy = parse_policy(data, str(path))
     taken = {_name_key(n): n for n in shipped_policies()}
     if _name_key(policy.name) in taken:
-        raise PolicyError(f"{path}: a policy file may not take the name of the shipped policy "
-                          f"{taken[_name_key(policy.name)]!r} (its name: {policy.name!r}); give it a name of its own "
-                          "(name: …) so that no notice or journal entry can pass it off as the shipped one")
+        raise PolicyError(_("{path}: a policy file may not take the name of the shipped policy {taken__name_key_policy_n!r} (its name: {policy_name!r}); give it a name of its own (name: …) so that no notice or journal entry can pass it off as the shipped one").format(path=path, taken__name_key_policy_n=taken[_name_key(policy.name)], policy_name=policy.name))
     policy.path = str(path.resolve())
     policy.sha256 = hashlib.sha256(data).hexdigest()
     return policy
@@ -264,7 +263,7 @@ def parse_policy(data: bytes, path: str) -> Policy:
     doc, findings = load_yaml(data, path)
     _raise_on(findings)
     if not isinstance(doc, Mapping):
-        raise PolicyError(f"{path}: a policy must be a mapping")
+        raise PolicyError(_("{path}: a policy must be a mapping").format(path=path))
     reader = _PolicyReader(path)
     policy = reader.read(doc)
     _raise_on(reader.findings)
@@ -296,17 +295,17 @@ class _PolicyReader:
         policy.requirements = self.requirements(doc.get("requirements"), doc)
         escalation = doc.get("zone_escalation", 1)
         if isinstance(escalation, bool) or not isinstance(escalation, int) or escalation < 0:
-            self.fail(doc, f"zone_escalation must be a whole number ≥ 0, not {escalation!r}")
+            self.fail(doc, _("zone_escalation must be a whole number ≥ 0, not {escalation!r}").format(escalation=escalation))
         else:
             policy.zone_escalation = escalation
         horizon = doc.get("activation_horizon_hours", DEFAULT_HORIZON_HOURS)
         if isinstance(horizon, bool) or not isinstance(horizon, (int, float)) or not 1 <= horizon <= 24 * 366:
-            self.fail(doc, f"activation_horizon_hours must be a number of hours from 1 to 8784, not {horizon!r}")
+            self.fail(doc, _("activation_horizon_hours must be a number of hours from 1 to 8784, not {horizon!r}").format(horizon=horizon))
         else:
             policy.activation_horizon_hours = float(horizon)
         if not doc.get("grades"):
             # Without grades every enterprise would be cut 0 with no message (issue 17 item 5).
-            self.fail(doc, "a policy needs 'grades': grade -> level -> measure (without it nobody is cut)")
+            self.fail(doc, _("a policy needs 'grades': grade -> level -> measure (without it nobody is cut)"))
         policy.grades = self.grade_defs(doc.get("grades") or {}, doc)
         for industry, table in self.section(doc, "industries").items():
             if self.duplicate(str(industry).lower(), policy.industries, doc.get("industries"), industry,
@@ -342,7 +341,7 @@ class _PolicyReader:
         if canonical not in seen:
             return False
         name = getattr(canonical, "value", canonical)
-        self.builder.add("E109", f"{key!r} in {what} means {name!r}, which is given already", where, key)
+        self.builder.add("E109", _("{key!r} in {what} means {name!r}, which is given already").format(key=key, what=what, name=name), where, key)
         return True
 
     def section(self, doc: Mapping, key: str) -> Mapping:
@@ -351,19 +350,19 @@ class _PolicyReader:
         if value is None:
             return {}
         if not isinstance(value, Mapping):
-            self.builder.add("E101", f"{key} must be a mapping, not {type(value).__name__}", doc, key)
+            self.builder.add("E101", _("{key} must be a mapping, not {__name__}").format(key=key, __name__=type(value).__name__), doc, key)
             return {}
         return value
 
     def requirements(self, raw: Any, doc: Any) -> dict[Level, dict[Pollutant, float]]:
         if not isinstance(raw, Mapping):
-            self.fail(doc, "a policy needs 'requirements': level -> share of total emissions")
+            self.fail(doc, _("a policy needs 'requirements': level -> share of total emissions"))
             return {}
         result: dict[Level, dict[Pollutant, float]] = {}
         for key, value in raw.items():
             level = Level.parse(key)
             if level is None:
-                self.fail(raw, f"unknown level {key!r} in requirements")
+                self.fail(raw, _("unknown level {key!r} in requirements").format(key=key))
                 continue
             if self.duplicate(level, result, raw, key, "requirements"):
                 continue
@@ -376,13 +375,13 @@ class _PolicyReader:
                     continue
                 if p is None or isinstance(share, bool) or not isinstance(share, (int, float)) \
                         or not 0 <= share <= 1:
-                    self.fail(raw, f"requirement {pname!r}: {share!r} at {key} must be a share from 0 to 1")
+                    self.fail(raw, _("requirement {pname!r}: {share!r} at {key} must be a share from 0 to 1").format(pname=pname, share=share, key=key))
                     continue
                 result[level][p] = float(share)
         for level, shares in result.items():  # a forgotten pollutant must not quietly require 0%
             missing = [p.value for p in POLLUTANTS if p not in shares]
             if missing:
-                self.fail(raw, f"requirements at {level.value} give no share for {', '.join(missing)}")
+                self.fail(raw, _("requirements at {level_value} give no share for {join_missing}").format(level_value=level.value, join_missing=', '.join(missing)))
         return result
 
     # -- grades and categories (SPEC §19; the older grade -> level -> measure form still reads) ----
@@ -390,7 +389,7 @@ class _PolicyReader:
     def grade_defs(self, raw: Any, doc: Any) -> dict[str, GradeDef]:
         result = {key: _g.builtin_grade(key) for key in _g.BUILTIN_GRADES}
         if not isinstance(raw, Mapping):
-            self.fail(doc, "grades must map grades to level measures or to {aliases, rank, measures}")
+            self.fail(doc, _("grades must map grades to level measures or to {aliases, rank, measures}"))
             return result
         builtin = _g.alias_table(result)[0]
         seen: dict[str, Any] = {}  # canonical keys read: C and C级 are one grade (E109, issue 17 item 5)
@@ -405,25 +404,23 @@ class _PolicyReader:
                 if grade is None:
                     grade = GradeDef(name, name, name, rank=0.0)
                     if "rank" not in value:
-                        self.fail(raw, f"grade {name!r} is not built in: give it a rank (A is 1, B 2, C 4, D 6)")
+                        self.fail(raw, _("grade {name!r} is not built in: give it a rank (A is 1, B 2, C 4, D 6)").format(name=name))
                 self.builder.unknown_keys(value, _GRADE_KEYS, f"grade {name}")
                 self.grade_fields(grade, value)
                 result[grade.key] = grade
             elif known is None:
-                self.fail(raw, f"unknown grade {name!r}: not built in ({_g.listing(result)}); define it as "
-                          f"{name}: {{aliases: [...], rank: N, measures: {{yellow: ..., orange: ..., red: ...}}}}")
+                self.fail(raw, _("unknown grade {name!r}: not built in ({g_listing_result}); define it as {name}: {{aliases: [...], rank: N, measures: {{yellow: ..., orange: ..., red: ...}}}}").format(name=name, g_listing_result=_g.listing(result)))
             else:
                 result[known].measures = self.table(value, raw, key)
         for clash in _g.alias_table(result)[1]:
-            self.fail(raw, f"grade name {clash}")
+            self.fail(raw, _("grade name {clash}").format(clash=clash))
         return result
 
     def grade_fields(self, grade: GradeDef, value: Any) -> None:  # an LDict from the YAML reader
         if "rank" in value:
             rank = value["rank"]
             if isinstance(rank, bool) or not isinstance(rank, (int, float)) or rank != rank or abs(rank) > 1e6:
-                self.builder.add("E101", f"rank of grade {grade.key} must be a number (A is 1, D 6), "
-                                 f"not {rank!r}", value, "rank")
+                self.builder.add("E101", _("rank of grade {grade_key} must be a number (A is 1, D 6), not {rank!r}").format(grade_key=grade.key, rank=rank), value, "rank")
             else:
                 grade.rank = float(rank)
         if "self_managed" in value:
@@ -452,12 +449,11 @@ class _PolicyReader:
                 self.category_fields(category, value)
                 result[category.key] = category
             elif known is None:
-                self.fail(raw, f"unknown category {name!r}: not built in ({_g.listing(result)}); define it as "
-                          f"{name}: {{aliases: [...], measures: {{...}}, exempt_up_to: orange, max_load: false}}")
+                self.fail(raw, _("unknown category {name!r}: not built in ({g_listing_result}); define it as {name}: {{aliases: [...], measures: {{...}}, exempt_up_to: orange, max_load: false}}").format(name=name, g_listing_result=_g.listing(result)))
             else:
                 result[known].measures = self.table(value, raw, key)
         for clash in _g.alias_table(result)[1]:
-            self.fail(raw, f"category name {clash}")
+            self.fail(raw, _("category name {clash}").format(clash=clash))
         return result
 
     def category_fields(self, category: CategoryDef, value: Any) -> None:
@@ -470,14 +466,13 @@ class _PolicyReader:
             ceiling = value["exempt_up_to"]
             level = None if ceiling is None else Level.parse(ceiling)
             if ceiling is not None and level is None:
-                self.fail(value, f"exempt_up_to of category {category.key} must be yellow, orange, red or null, "
-                          f"not {ceiling!r}")
+                self.fail(value, _("exempt_up_to of category {category_key} must be yellow, orange, red or null, not {ceiling!r}").format(category_key=category.key, ceiling=ceiling))
             category.exempt_up_to = level
         if "max_load" in value:
             category.max_load = self.builder.flag(value, "max_load", category.max_load)
 
     def name(self, value: Any, key: str, default: str) -> str:
-        return self.builder.text(value, key, "a grade or category") or default
+        return self.builder.text(value, key, N_("a grade or category")) or default
 
     def aliases(self, value: Mapping) -> tuple[str, ...]:
         raw = value.get("aliases")
@@ -487,7 +482,7 @@ class _PolicyReader:
             raw = [raw]
         if not isinstance(raw, list) or not all(isinstance(a, (str, int, float)) and not isinstance(a, bool)
                                                 for a in raw):
-            self.builder.add("E101", "aliases must be a list of names", value, "aliases")
+            self.builder.add("E101", _("aliases must be a list of names"), value, "aliases")
             return ()
         return tuple(str(a).strip() for a in raw if str(a).strip())
 
@@ -497,19 +492,19 @@ class _PolicyReader:
             return None
         if value == "lowest":
             return "lowest"
-        self.fail(doc, f"unrated_as must be 'lowest' or left out, not {value!r}")
+        self.fail(doc, _("unrated_as must be 'lowest' or left out, not {value!r}").format(value=value))
         return None
 
     def grade_tables(self, raw: Any, where: Any, what: Any, grades: dict[str, GradeDef]) -> dict[str, MeasureTable]:
         if not isinstance(raw, Mapping):
-            self.fail(where, f"{what} must map grades to level measures")
+            self.fail(where, _("{what} must map grades to level measures").format(what=what))
             return {}
         aliases = _g.alias_table(grades)[0]
         result: dict[str, MeasureTable] = {}
         for key, table in raw.items():
             grade = aliases.get(_g.token(key))
             if grade is None:
-                self.fail(raw, f"unknown grade {key!r} in {what} (the policy's grades: {_g.listing(grades)})")
+                self.fail(raw, _("unknown grade {key!r} in {what} (the policy's grades: {g_listing_grades})").format(key=key, what=what, g_listing_grades=_g.listing(grades)))
                 continue
             if self.duplicate(grade, result, raw, key, str(what)):
                 continue

@@ -11,6 +11,7 @@ is ignored and the grade's measures apply, as the engine computes).
 from __future__ import annotations
 
 from haze.core import grades as _g
+from haze.core.i18n import _
 from haze.core.findings import Finding, finding
 from haze.core.model import Enterprise, EnterpriseList
 from haze.core.policy import Policy
@@ -27,9 +28,11 @@ def resolve_findings(lst: EnterpriseList, policy: Policy) -> list[Finding]:
             takers = [c.key for c in policy.categories.values() if c.max_load]
             line, column = e.spots.get("max_load", (e.line, None))
             found.append(finding(
-                "E113", f"max_load is set but category {category} ({policy.categories[category].zh}) takes no "
-                f"load limit in policy {policy.name} (only {', '.join(takers) or 'none'}); it is ignored and the "
-                "grade's measures apply", lst.path, line or None, e.id or None, column))
+                "E113", _("max_load is set but category {category} ({zh}) takes no "
+                          "load limit in policy {policy} (only {takers}); it is ignored and the "
+                          "grade's measures apply").format(
+                    category=category, zh=policy.categories[category].zh, policy=policy.name,
+                    takers=", ".join(takers) or "none"), lst.path, line or None, e.id or None, column))
     return found
 
 
@@ -39,6 +42,7 @@ def _unknown(e: Enterprise, what: str, raw: str, key: str | None, policy: Policy
     defs = policy.grades if what == "grade" else policy.categories
     hint = _g.suggest(raw, defs)
     line, column = e.spots.get(what, (e.line, None))
-    message = (f"unknown {what} {raw!r}" + (f" (did you mean {hint}?)" if hint else "")
-               + f"; policy {policy.name} knows {_g.listing(defs)}")
+    message = (_("unknown {what} {raw!r} (did you mean {hint}?); policy {policy} knows {known}") if hint
+               else _("unknown {what} {raw!r}; policy {policy} knows {known}")).format(
+        what=what, raw=raw, hint=hint, policy=policy.name, known=_g.listing(defs))
     return [finding("E104", message, path, line or None, e.id or None, column)]

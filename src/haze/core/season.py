@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, Mapping
 
+from haze.core.i18n import _
 from haze.core.errors import PolicyError
 from haze.core.model import POLLUTANTS, Enterprise, EnterpriseList, Pollutant
 
@@ -95,32 +96,32 @@ def read_ozone(raw: Any, where: str) -> OzoneSection | None:
     if raw is None:
         return None
     if not isinstance(raw, Mapping):
-        raise PolicyError(f"{where}: ozone must be a mapping (months, window, industries, actions)")
+        raise PolicyError(_("{where}: ozone must be a mapping (months, window, industries, actions)").format(where=where))
     months = raw.get("months", [5, 6, 7, 8, 9])
     if not isinstance(months, list) or not months or any(
             isinstance(m, bool) or not isinstance(m, int) or not 1 <= m <= 12 for m in months):
-        raise PolicyError(f"{where}: ozone.months must be a list of months 1–12, not {months!r}")
+        raise PolicyError(_("{where}: ozone.months must be a list of months 1–12, not {months!r}").format(where=where, months=months))
     window = raw.get("window", ["10:00", "16:00"])
     if not (isinstance(window, list) and len(window) == 2 and all(_is_clock(w) for w in window)) \
             or str(window[0]) >= str(window[1]):
-        raise PolicyError(f"{where}: ozone.window must be [\"HH:MM\", \"HH:MM\"], start before end, not {window!r}")
+        raise PolicyError(_("{where}: ozone.window must be [\"HH:MM\", \"HH:MM\"], start before end, not {window!r}").format(where=where, window=window))
     industries = []
     table = raw.get("industries") or {}
     if not isinstance(table, Mapping):
-        raise PolicyError(f"{where}: ozone.industries must map industry keys to their names")
+        raise PolicyError(_("{where}: ozone.industries must map industry keys to their names").format(where=where))
     for key, value in table.items():
         if isinstance(value, str):
             industries.append(OzoneIndustry(str(key), value))
         elif isinstance(value, Mapping):
             aliases = value.get("aliases") or []
             if not isinstance(aliases, list):
-                raise PolicyError(f"{where}: ozone.industries.{key}.aliases must be a list")
+                raise PolicyError(_("{where}: ozone.industries.{key}.aliases must be a list").format(where=where, key=key))
             industries.append(OzoneIndustry(str(key), str(value.get("zh") or key), tuple(str(a) for a in aliases)))
         else:
-            raise PolicyError(f"{where}: ozone.industries.{key} must be a name or {{zh, aliases}}")
+            raise PolicyError(_("{where}: ozone.industries.{key} must be a name or {{zh, aliases}}").format(where=where, key=key))
     actions = raw.get("actions") or []
     if not isinstance(actions, list):
-        raise PolicyError(f"{where}: ozone.actions must be a list of sentences")
+        raise PolicyError(_("{where}: ozone.actions must be a list of sentences").format(where=where))
     return OzoneSection(tuple(sorted(set(months))), (str(window[0]), str(window[1])), tuple(industries),
                         tuple(str(a) for a in actions), str(raw.get("source") or ""))
 
@@ -130,30 +131,28 @@ def read_stagger(raw: Any, where: str) -> StaggerSection | None:
     if raw is None:
         return None
     if not isinstance(raw, Mapping):
-        raise PolicyError(f"{where}: staggered must be a mapping (season, industries, max_stopped_share)")
+        raise PolicyError(_("{where}: staggered must be a mapping (season, industries, max_stopped_share)").format(where=where))
     season = raw.get("season") or {"start": "11-15", "end": "03-15"}
     if not isinstance(season, Mapping):
-        raise PolicyError(f"{where}: staggered.season must be {{start: \"11-15\", end: \"03-15\"}}")
+        raise PolicyError(_("{where}: staggered.season must be {{start: \"11-15\", end: \"03-15\"}}").format(where=where))
     start, end = _month_day(season.get("start"), where), _month_day(season.get("end"), where)
     industries: dict[str, dict[str, int | str]] = {}
     for industry, grades in (raw.get("industries") or {}).items():
         if not isinstance(grades, Mapping):
-            raise PolicyError(f"{where}: staggered.industries.{industry} must map grades to stop days")
+            raise PolicyError(_("{where}: staggered.industries.{industry} must map grades to stop days").format(where=where, industry=industry))
         row: dict[str, int | str] = {}
         for grade, days in grades.items():
             if days == SEASON:
                 row[str(grade)] = SEASON
             elif isinstance(days, bool) or not isinstance(days, int) or days < 0:
-                raise PolicyError(f"{where}: staggered.industries.{industry}.{grade}: stop days must be a whole "
-                                  f"number ≥ 0 or \"season\", not {days!r}")
+                raise PolicyError(_("{where}: staggered.industries.{industry}.{grade}: stop days must be a whole number ≥ 0 or \"season\", not {days!r}").format(where=where, industry=industry, grade=grade, days=days))
             else:
                 row[str(grade)] = days
         industries[str(industry).lower()] = row
     shares: dict[str, float] = {}
     for industry, share in (raw.get("max_stopped_share") or {}).items():
         if isinstance(share, bool) or not isinstance(share, (int, float)) or not 0 < share <= 1:
-            raise PolicyError(f"{where}: staggered.max_stopped_share.{industry} must be a share in (0, 1], "
-                              f"not {share!r}")
+            raise PolicyError(_("{where}: staggered.max_stopped_share.{industry} must be a share in (0, 1], not {share!r}").format(where=where, industry=industry, share=share))
         shares[str(industry).lower()] = float(share)
     escalation = {str(k): str(v) for k, v in (raw.get("escalation") or {}).items()}
     return StaggerSection(start, end, industries, shares, escalation, str(raw.get("source") or ""))
@@ -501,12 +500,12 @@ def _month_day(value: Any, where: str) -> tuple[int, int]:
 
     m = re.match(r"^(\d{1,2})-(\d{1,2})$", str(value or ""))
     if not m:
-        raise PolicyError(f"{where}: staggered.season dates are \"MM-DD\", not {value!r}")
+        raise PolicyError(_("{where}: staggered.season dates are \"MM-DD\", not {value!r}").format(where=where, value=value))
     month, day = int(m.group(1)), int(m.group(2))
     try:
         date(2024, month, day)  # a leap year: 02-29 is a day
     except ValueError:
-        raise PolicyError(f"{where}: staggered.season: {value!r} is not a day of the year") from None
+        raise PolicyError(_("{where}: staggered.season: {value!r} is not a day of the year").format(where=where, value=value)) from None
     return month, day
 
 

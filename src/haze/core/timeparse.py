@@ -34,6 +34,7 @@ import unicodedata
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from haze.core.i18n import _
 from haze.core.errors import UsageError
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -99,10 +100,10 @@ def parse_when(text: str, now: datetime | None = None) -> datetime:
     current time in Asia/Shanghai): the year that puts the time nearest to it.
     """
     if not isinstance(text, str):
-        raise UsageError(f"cannot read time {text!r}: {hint(now)}")
+        raise UsageError(_("cannot read time {text!r}: {hint_now}").format(text=text, hint_now=hint(now)))
     cleaned = " ".join(unicodedata.normalize("NFKC", text).split())
     if not cleaned:
-        raise UsageError(f"empty time: {hint(now)}")
+        raise UsageError(_("empty time: {hint_now}").format(hint_now=hint(now)))
     if cleaned.lower() in NOW_WORDS:
         return (now or datetime.now(SHANGHAI)).astimezone(SHANGHAI).replace(second=0, microsecond=0)
     duty = _DUTY.match(cleaned)
@@ -112,7 +113,7 @@ def parse_when(text: str, now: datetime | None = None) -> datetime:
     if match:
         return _from_chinese(match, text, now)
     if any(ch in cleaned for ch in "年月日时点天晚"):
-        raise UsageError(f"cannot read time {text!r}: {hint(now)}")
+        raise UsageError(_("cannot read time {text!r}: {hint_now}").format(text=text, hint_now=hint(now)))
     return _bounded(_isoparse(cleaned, text, now), text)
 
 
@@ -123,18 +124,17 @@ def _bounded(value: datetime, text: str) -> datetime:
         result = _aware(value)
         if FIRST_YEAR <= result.year <= LAST_YEAR:
             return result
-    raise UsageError(f"time {text!r} is outside {FIRST_YEAR}–{LAST_YEAR}; check the year")
+    raise UsageError(_("time {text!r} is outside {FIRST_YEAR}–{LAST_YEAR}; check the year").format(text=text, FIRST_YEAR=FIRST_YEAR, LAST_YEAR=LAST_YEAR))
 
 
 def check_hours(hours: float) -> float:
     """``--hours`` if it is a duration a warning can have (:data:`MIN_HOURS`–:data:`MAX_HOURS`)."""
     if MIN_HOURS <= hours <= MAX_HOURS:
         return hours
-    why = ("a warning lasts at least an hour: enterprises have an hour to respond" if hours < MIN_HOURS
-           else "a warning that runs longer is lifted and issued again" if hours > MAX_HOURS
-           else "not a number")  # NaN fails both comparisons
-    raise UsageError(f"--hours must be from {MIN_HOURS:g} to {MAX_HOURS:g} ({MAX_HOURS / 24:g} days), not "
-                     f"{hours:g}; {why}")
+    why = (_("a warning lasts at least an hour: enterprises have an hour to respond") if hours < MIN_HOURS
+           else _("a warning that runs longer is lifted and issued again") if hours > MAX_HOURS
+           else _("not a number"))  # NaN fails both comparisons
+    raise UsageError(_("--hours must be from {MIN_HOURS:g} to {MAX_HOURS:g} ({max_hours_24:g} days), not {hours:g}; {why}").format(MIN_HOURS=MIN_HOURS, MAX_HOURS=MAX_HOURS, max_hours_24=MAX_HOURS / 24, hours=hours, why=why))
 
 
 def _from_duty(match: re.Match[str], text: str, now: datetime | None) -> datetime:
@@ -149,7 +149,7 @@ def _from_duty(match: re.Match[str], text: str, now: datetime | None) -> datetim
     if hours == 24 and minutes == 0:
         return datetime.combine(day, datetime.min.time(), SHANGHAI) + timedelta(days=1)
     if hours > 23 or minutes > 59:
-        raise UsageError(f"not a valid time {text!r}: hours 0–24, minutes 0–59; {hint(now)}")
+        raise UsageError(_("not a valid time {text!r}: hours 0–24, minutes 0–59; {hint_now}").format(text=text, hint_now=hint(now)))
     return datetime(day.year, day.month, day.day, hours, minutes, tzinfo=SHANGHAI)
 
 
@@ -173,7 +173,7 @@ def _from_chinese(match: re.Match[str], text: str, now: datetime | None) -> date
 
 def _chinese_time(year: int, match: re.Match[str], hours: int, minutes: int, text: str) -> datetime:
     if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise UsageError(f"time {text!r} is outside {FIRST_YEAR}–{LAST_YEAR}; check the year")
+        raise UsageError(_("time {text!r} is outside {FIRST_YEAR}–{LAST_YEAR}; check the year").format(text=text, FIRST_YEAR=FIRST_YEAR, LAST_YEAR=LAST_YEAR))
     try:
         day = date(year, int(match["month"]), int(match["day"]))
         # 24时 is how a notice says "end of the day": the next day's 00:00.
@@ -181,7 +181,7 @@ def _chinese_time(year: int, match: re.Match[str], hours: int, minutes: int, tex
             return datetime.combine(day, datetime.min.time(), SHANGHAI) + timedelta(days=1)
         return datetime(day.year, day.month, day.day, hours, minutes, tzinfo=SHANGHAI)
     except ValueError as exc:
-        raise UsageError(f"not a valid time {text!r}: {exc}") from None
+        raise UsageError(_("not a valid time {text!r}: {exc}").format(text=text, exc=exc)) from None
 
 
 def _isoparse(cleaned: str, text: str, now: datetime | None = None) -> datetime:
@@ -196,11 +196,11 @@ def _isoparse(cleaned: str, text: str, now: datetime | None = None) -> datetime:
     elif _COMPACT.match(cleaned):
         iso = cleaned
     else:
-        raise UsageError(f"cannot read time {text!r}: {hint(now)}")
+        raise UsageError(_("cannot read time {text!r}: {hint_now}").format(text=text, hint_now=hint(now)))
     try:
         return isoparse(iso)
     except (ValueError, OverflowError) as exc:
-        raise UsageError(f"not a valid time {text!r}: {exc}") from None
+        raise UsageError(_("not a valid time {text!r}: {exc}").format(text=text, exc=exc)) from None
 
 
 def _aware(value: datetime) -> datetime:

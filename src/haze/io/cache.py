@@ -53,6 +53,7 @@ from typing import Any, Iterator
 
 from haze import __version__
 from haze.core.findings import Finding
+from haze.core.i18n import catalog_fingerprint
 from haze.io.fsio import OutputError, write_atomic
 from haze.io.lists import ListReport, list_format, parse_list, read_list, read_list_bytes
 from haze.io.lists.yamlread import MAX_BYTES
@@ -141,8 +142,11 @@ def reader_fingerprint() -> str:
 
 def entry_key(digest: str, kind: str, stem: str) -> str:
     """The entry's name. The stem counts because a CSV/XLSX list without list facts
-    takes its region from the file name (SPEC §9): same bytes, other name, other list."""
-    material = "\0".join((str(FORMAT), __version__, schema(), reader_fingerprint(), kind, stem, digest))
+    takes its region from the file name (SPEC §9): same bytes, other name, other list.
+    The interface language counts because findings are stored as the text a person reads
+    (SPEC §17): an en run and a zh run on one list keep an entry each."""
+    material = "\0".join((str(FORMAT), __version__, schema(), reader_fingerprint(), catalog_fingerprint(),
+                          kind, stem, digest))
     return hashlib.sha256(material.encode("utf-8")).hexdigest()
 
 

@@ -2,7 +2,8 @@
 
 Keys are option names (``list``, ``policy``, ``out``, ``journal``, ``lang``,
 ``format``, ``templates``; ``authority``, ``region`` and ``doc_prefix`` for
-``activate``, for a list that lacks them). Relative paths are taken relative to the file, so
+``activate``, for a list that lacks them; ``ui``, the interface language ``zh`` or ``en``,
+SPEC §17). Relative paths are taken relative to the file, so
 the same ``haze.yaml`` works from any subdirectory.
 """
 
@@ -12,12 +13,12 @@ from pathlib import Path
 from typing import Any
 
 from haze.core.errors import UsageError
-from haze.core.i18n import _
+from haze.core.i18n import _, normalise_language
 from haze.io.fsio import find_upward
 
 CONFIG_NAME = "haze.yaml"
-KEYS = {"list", "lists", "policy", "out", "journal", "lang", "format", "templates", "strict", "no_cache", "ui",
-        "authority", "region", "doc_prefix"}
+KEYS = {"list", "lists", "policy", "out", "journal", "lang", "format", "templates", "strict", "no_cache",
+        "authority", "region", "doc_prefix", "ui"}
 PATH_KEYS = {"list", "out", "journal", "templates"}
 
 
@@ -31,7 +32,7 @@ def read_config(path: Path) -> dict[str, Any]:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise UsageError(f"{path}: cannot read config: {exc.strerror or exc}") from None
+        raise UsageError(_("{path}: cannot read config: {problem}").format(path=path, problem=exc.strerror or exc)) from None
     doc, findings = load_yaml(data, str(path))
     errors = [f for f in findings if f.is_error]
     if errors:
@@ -39,10 +40,10 @@ def read_config(path: Path) -> dict[str, Any]:
     if doc is None:
         return {}
     if not isinstance(doc, dict):
-        raise UsageError(f"{path}: a config must be a mapping of option names to values")
+        raise UsageError(_("{path}: a config must be a mapping of option names to values").format(path=path))
     unknown = sorted(str(k) for k in doc if str(k).replace("-", "_") not in KEYS)
     if unknown:
-        raise UsageError(f"{path}: unknown option(s) {', '.join(unknown)}; known: {', '.join(sorted(KEYS))}")
+        raise UsageError(_("{path}: unknown option(s) {join_unknown}; known: {join_sorted_keys}").format(path=path, join_unknown=', '.join(unknown), join_sorted_keys=', '.join(sorted(KEYS))))
     result: dict[str, Any] = {}
     for key, value in doc.items():
         name = str(key).replace("-", "_")
@@ -50,10 +51,21 @@ def read_config(path: Path) -> dict[str, Any]:
             value = expand_lists(path, value)
         elif name in PATH_KEYS and isinstance(value, str):
             value = str((path.parent / value).resolve()) if not Path(value).is_absolute() else value
+        elif name == "ui":
+            value = _ui(path, value)
         elif name == "policy" and isinstance(value, str) and value.endswith((".yaml", ".yml")):
             value = str((path.parent / value).resolve())
         result[name] = value
     return result
+
+
+def _ui(path: Path, value: Any) -> str:
+    """``ui:`` is zh or en (SPEC §17); anything else is refused, naming the file, like an unknown option."""
+    chosen = normalise_language(value)
+    if chosen is None:
+        # both languages: ui: is what decides the language, so it is not known yet
+        raise UsageError(f"{path}: ui: {value!r} is not an interface language; use zh or en (界面语言只能是 zh 或 en)")
+    return chosen
 
 
 def expand_lists(config: Path, value: Any) -> list[str]:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from haze.core.findings import Finding, finding
+from haze.core.i18n import _
 from haze.core.response import Day
 
 ALIASES = {
@@ -49,15 +50,16 @@ def read_forecast(path: str | Path, region: str | None = None, now: datetime | N
         day = _date(record.get("date"), now)
         aqi = _aqi(record.get("aqi"))
         if day is None:
-            findings.append(finding("E101", f"date {_show(record.get('date'))}: not a date (2025-12-01, "
-                                            "2025/12/1 or 2025年12月1日)", name, number))
+            findings.append(finding("E101", _("date {date}: not a date (2025-12-01, "
+                                              "2025/12/1 or 2025年12月1日)").format(date=_show(record.get("date"))),
+                                    name, number))
         if aqi is None:
-            findings.append(finding("E106", f"AQI {_show(record.get('aqi'))}: not a number ≥ 0", name, number))
+            findings.append(finding("E106", _("AQI {aqi}: not a number ≥ 0").format(aqi=_show(record.get("aqi"))), name, number))
         if day is None or aqi is None:
             continue
         key = (where, day)
         if key in seen:
-            findings.append(finding("E108", f"date {day.isoformat()} given twice (also row {seen[key]})",
+            findings.append(finding("E108", _("date {date} given twice (also row {first})").format(date=day.isoformat(), first=seen[key]),
                                     name, number))
             continue
         seen[key] = number

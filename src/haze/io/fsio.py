@@ -22,6 +22,7 @@ import stat
 from pathlib import Path
 from typing import Any
 
+from haze.core.i18n import _
 from haze.core.errors import OutputError, UsageError
 
 #: the suffix of write_atomic's hidden temporary files (".NAME.XXXX.tmp"): a crashed writer's are found by it
@@ -60,11 +61,11 @@ def write_atomic(path: str | Path, data: bytes, *, overwrite: bool, sync: bool =
         if overwrite:
             os.replace(temp, out)
         elif not _link_new(temp, out):
-            raise UsageError(f"{out}: already exists; pass --force to overwrite it")
+            raise UsageError(_("{out}: already exists; pass --force to overwrite it").format(out=out))
         if sync:
             fsync_directory(out.parent)
     except OSError as exc:
-        raise OutputError(f"{out}: cannot write: {exc.strerror or exc}; nothing written") from None
+        raise OutputError(_("{out}: cannot write: {problem}; nothing written").format(out=out, problem=exc.strerror or exc)) from None
     finally:
         if temp is not None:
             temp.unlink(missing_ok=True)

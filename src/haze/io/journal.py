@@ -46,6 +46,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
+from haze.core.i18n import N_, _
 from haze.core.errors import JournalError
 from haze.core.model import Level
 from haze.io import receipts
@@ -440,7 +441,7 @@ class Journal:
             self._conn = None
 
     def _fail(self, exc: BaseException, doing: str) -> JournalError:
-        return JournalError(f"{self.path}: cannot {doing} the journal: {explain_failure(self.path, exc)}")
+        return JournalError(_("{path}: cannot {doing} the journal: {explain_failure_self_pat}").format(path=self.path, doing=_(doing), explain_failure_self_pat=explain_failure(self.path, exc)))
 
     def _connect(self, create: bool) -> sqlite3.Connection | None:
         """The connection: read-only for readers, read-write for ``create`` (a transaction)."""
@@ -449,7 +450,7 @@ class Journal:
         self.close()
         if create and not self.path.exists():
             if not self.create:
-                raise JournalError(f"{self.path}: no journal here; `haze init` starts one (nothing recorded)")
+                raise JournalError(_("{path}: no journal here; `haze init` starts one (nothing recorded)").format(path=self.path))
             self.created = create_journal(self.path)
         if not self.path.exists():
             return None
@@ -464,7 +465,7 @@ class Journal:
         try:
             return self._connect(create=False)
         except sqlite3.Error as exc:
-            raise self._fail(exc, "read") from None
+            raise self._fail(exc, N_("read")) from None
 
     def on_rollback(self, hook: Callable[[], None]) -> None:
         """Call ``hook`` if the current transaction does not commit (clean up files made for it)."""
@@ -532,13 +533,12 @@ class Journal:
             self._rolled_back()
             if isinstance(exc, sqlite3.IntegrityError) and "activations.state" in str(exc):
                 # the partial unique index refused a second active warning
-                raise JournalError(f"{self.path}: another warning is already active; nothing recorded") from None
+                raise JournalError(_("{path}: another warning is already active; nothing recorded").format(path=self.path)) from None
             if isinstance(exc, sqlite3.IntegrityError):
                 # SQLite's text ("UNIQUE constraint failed: notices…") means nothing to a duty officer
-                raise JournalError(f"{self.path}: the journal refused a record that would repeat an id or a "
-                                   "notice number; nothing recorded") from None
+                raise JournalError(_("{path}: the journal refused a record that would repeat an id or a notice number; nothing recorded").format(path=self.path)) from None
             if isinstance(exc, sqlite3.Error):
-                raise self._fail(exc, "write") from None
+                raise self._fail(exc, N_("write")) from None
             raise
         try:
             conn.execute("COMMIT")
@@ -548,7 +548,7 @@ class Journal:
             except sqlite3.Error:
                 pass
             self._rolled_back()
-            raise self._fail(exc, "write") from None
+            raise self._fail(exc, N_("write")) from None
         self._rollback_hooks = []
 
     def _rolled_back(self) -> None:
@@ -571,11 +571,10 @@ class Journal:
                 break
             except sqlite3.OperationalError as exc:
                 if not _is_busy(exc):
-                    raise self._fail(exc, "write") from None
+                    raise self._fail(exc, N_("write")) from None
                 if told and time.monotonic() >= deadline:
                     raise JournalError(
-                        f"{self.path}: the journal is busy: another haze activate or lift has held it for "
-                        f"{wait:.0f} s; nothing was recorded, try again") from None
+                        _("{path}: the journal is busy: another haze activate or lift has held it for {wait:.0f} s; nothing was recorded, try again").format(path=self.path, wait=wait)) from None
                 if not told and on_wait is not None:
                     on_wait()
                 told = True
@@ -632,7 +631,7 @@ class Journal:
             "UPDATE activations SET state = ?, closed_at = ?, superseded_by = ? WHERE id = ? AND state = 'active'",
             (state, _stamp(at), superseded_by, activation_id)).rowcount
         if changed != 1:
-            raise JournalError(f"{self.path}: warning {activation_id} is no longer active; nothing recorded")
+            raise JournalError(_("{path}: warning {activation_id} is no longer active; nothing recorded").format(path=self.path, activation_id=activation_id))
 
     def insert_lift(self, record: LiftRecord) -> None:
         r = record
@@ -705,8 +704,7 @@ class Journal:
         seen: dict[str, str] = {}
         for n in notices:  # say who, instead of SQLite's "UNIQUE constraint failed" (issue 17.10)
             if n.enterprise_id in seen:
-                raise JournalError(f"{self.path}: enterprise {n.enterprise_id} ({n.name}) would get two notices "
-                                   f"in {n.issue_id} ({seen[n.enterprise_id]} and {n.number}); nothing recorded")
+                raise JournalError(_("{path}: enterprise {enterprise_id} ({n_name}) would get two notices in {issue_id} ({seen_n_enterprise_id} and {number}); nothing recorded").format(path=self.path, enterprise_id=n.enterprise_id, n_name=n.name, issue_id=n.issue_id, seen_n_enterprise_id=seen[n.enterprise_id], number=n.number))
             seen[n.enterprise_id] = n.number
         self._conn.executemany(
             "INSERT INTO notices (issue_id, seq, number, enterprise_id, name, file) VALUES (?, ?, ?, ?, ?, ?)",
@@ -722,7 +720,7 @@ class Journal:
         try:
             return conn.execute(sql, params).fetchall()
         except sqlite3.Error as exc:
-            raise self._fail(exc, "read") from None
+            raise self._fail(exc, N_("read")) from None
 
     def active(self) -> ActivationRecord | None:
         rows = self._query("SELECT * FROM activations WHERE state = 'active'")
@@ -890,10 +888,9 @@ def _skip_to(prefix: str, year: int, last: int, first: int) -> int:
     from haze.core.errors import UsageError
 
     if first < 1:
-        raise UsageError(f"--first-number must be 1 or more, not {first}")
+        raise UsageError(_("--first-number must be 1 or more, not {first}").format(first=first))
     if first <= last:
-        raise UsageError(f"--first-number {first}: {prefix}〔{year}〕1号 to {prefix}〔{year}〕{last}号 are already "
-                         f"recorded in this journal; give {last + 1} or more (nothing written or recorded)")
+        raise UsageError(_("--first-number {first}: {prefix}〔{year}〕1号 to {prefix}〔{year}〕{last}号 are already recorded in this journal; give {last_1} or more (nothing written or recorded)").format(first=first, prefix=prefix, year=year, last=last, last_1=last + 1))
     return first - 1
 
 
@@ -916,12 +913,11 @@ def create_journal(path: Path) -> bool:
     """
     parent = path.parent
     if os.path.lexists(parent) and not parent.is_dir():
-        raise JournalError(f"{parent}: is a file, not a directory; haze keeps its journal in it — move that "
-                           "file away, or give --journal PATH")
+        raise JournalError(_("{parent}: is a file, not a directory; haze keeps its journal in it — move that file away, or give --journal PATH").format(parent=parent))
     try:
         parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise JournalError(f"{parent}: cannot make the journal's directory: {explain_failure(parent, exc)}") from None
+        raise JournalError(_("{parent}: cannot make the journal's directory: {explain_failure_parent_e}").format(parent=parent, explain_failure_parent_e=explain_failure(parent, exc))) from None
     if os.path.lexists(path):
         _check_file(path)
         open_journal(path, write=False).close()
@@ -938,7 +934,7 @@ def create_journal(path: Path) -> bool:
         placed = _link_new(temp, path)
         _fsync_dir(parent)
     except (OSError, sqlite3.Error) as exc:
-        raise JournalError(f"{path}: cannot create the journal: {explain_failure(path, exc)}") from None
+        raise JournalError(_("{path}: cannot create the journal: {explain_failure_path_exc}").format(path=path, explain_failure_path_exc=explain_failure(path, exc))) from None
     finally:
         for suffix in ("", "-wal", "-shm", "-journal"):
             with contextlib.suppress(OSError):
@@ -1009,16 +1005,14 @@ def _check_file(path: Path) -> None:
     try:
         info = path.stat()
     except OSError as exc:
-        raise JournalError(f"{path}: cannot open the journal: {explain_failure(path, exc)}") from None
+        raise JournalError(_("{path}: cannot open the journal: {explain_failure_path_exc}").format(path=path, explain_failure_path_exc=explain_failure(path, exc))) from None
     if stat.S_ISDIR(info.st_mode):
-        raise JournalError(f"{path}: is a directory, not a journal file")
+        raise JournalError(_("{path}: is a directory, not a journal file").format(path=path))
     if not stat.S_ISREG(info.st_mode):
-        raise JournalError(f"{path}: not a regular file, so not a haze journal")
+        raise JournalError(_("{path}: not a regular file, so not a haze journal").format(path=path))
     if info.st_size == 0:
         raise JournalError(
-            f"{path}: is an empty file (0 bytes), not a haze journal — a failed copy or restore, or a full "
-            "disk? It is never taken as a new journal: restore the journal from a backup; only if no "
-            "warning was ever recorded here, delete the file and run `haze init`")
+            _("{path}: is an empty file (0 bytes), not a haze journal — a failed copy or restore, or a full disk? It is never taken as a new journal: restore the journal from a backup; only if no warning was ever recorded here, delete the file and run `haze init`").format(path=path))
 
 
 def open_journal(path: Path, *, write: bool) -> sqlite3.Connection:
@@ -1040,11 +1034,11 @@ def open_journal(path: Path, *, write: bool) -> sqlite3.Connection:
             conn = _sqlite(path, mode, exclusive=exclusive)
         except sqlite3.OperationalError as exc:
             if _is_busy(exc):
-                raise JournalError(f"{path}: the journal is busy (another haze holds it); try again") from None
+                raise JournalError(_("{path}: the journal is busy (another haze holds it); try again").format(path=path)) from None
             first = first or exc
             continue
         except sqlite3.DatabaseError as exc:
-            raise JournalError(f"{path}: not a haze journal ({exc})") from None
+            raise JournalError(_("{path}: not a haze journal ({exc})").format(path=path, exc=exc)) from None
         if exclusive and write:
             try:
                 _switch_to_delete(conn, path)
@@ -1057,7 +1051,7 @@ def open_journal(path: Path, *, write: bool) -> sqlite3.Connection:
         with contextlib.suppress(sqlite3.OperationalError):
             return _sqlite(path, "ro", "&immutable=1")
     assert first is not None
-    raise JournalError(f"{path}: cannot open the journal: {explain_failure(path, first)}")
+    raise JournalError(_("{path}: cannot open the journal: {explain_failure_path_fir}").format(path=path, explain_failure_path_fir=explain_failure(path, first)))
 
 
 def _sqlite(path: Path, mode: str, extra: str = "", *, exclusive: bool = False) -> sqlite3.Connection:
@@ -1086,12 +1080,11 @@ def _probe(conn: sqlite3.Connection, path: Path) -> None:
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     if version > SCHEMA_VERSION:
-        raise JournalError(f"{path}: written by a newer haze (journal schema {version}, this haze "
-                           f"knows {SCHEMA_VERSION}); upgrade haze")
+        raise JournalError(_("{path}: written by a newer haze (journal schema {version}, this haze knows {SCHEMA_VERSION}); upgrade haze").format(path=path, version=version, SCHEMA_VERSION=SCHEMA_VERSION))
     if 1 <= version <= SCHEMA_VERSION and {"activations", "lifts", "notices", "counters"} <= tables:
         return  # a schema-1 journal gains the follow-up tables at its next write (Journal.transaction)
-    what = "an SQLite database with other tables" if tables else "an SQLite database with no haze tables"
-    raise JournalError(f"{path}: not a haze journal ({what}); it is never taken as a new journal")
+    what = N_("an SQLite database with other tables") if tables else N_("an SQLite database with no haze tables")
+    raise JournalError(_("{path}: not a haze journal ({what}); it is never taken as a new journal").format(path=path, what=_(what)))
 
 
 def _switch_to_delete(conn: sqlite3.Connection, path: Path) -> None:
@@ -1132,11 +1125,15 @@ def explain_failure(path: Path, exc: BaseException) -> str:
     except (OSError, AttributeError):  # no statvfs (Windows) or the folder is gone
         fs = None
     if errno_ == errnos.EROFS or (fs is not None and fs.f_flag & getattr(os, "ST_RDONLY", 1)):
-        return f"the file system holding {folder} is read-only ({text})"
+        return _("the file system holding {folder} is read-only ({problem})").format(folder=folder, problem=text)
     if errno_ == errnos.ENOSPC or "full" in text.lower() or (fs is not None and fs.f_bavail * fs.f_frsize < 65536):
-        free = "" if fs is None else f", {fs.f_bavail * fs.f_frsize // 1024} KiB free"
-        return f"the disk holding {folder} is full{free} ({text}); free space and run again"
+        if fs is None:
+            return _("the disk holding {folder} is full ({problem}); free space and run again").format(
+                folder=folder, problem=text)
+        return _("the disk holding {folder} is full, {free} KiB free ({problem}); free space and run again").format(
+            folder=folder, free=fs.f_bavail * fs.f_frsize // 1024, problem=text)
     if errno_ in (errnos.EACCES, errnos.EPERM) or not os.access(folder, os.W_OK) or \
             (path.exists() and not os.access(path, os.W_OK)):
-        return f"no permission to write {path if path.exists() else folder} ({text})"
+        return _("no permission to write {path} ({problem})").format(path=path if path.exists() else folder,
+                                                                     problem=text)
     return text

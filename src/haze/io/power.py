@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from haze.core.findings import Finding, finding
+from haze.core.i18n import _
 from haze.core.response import MeterDays
 
 ALIASES = {
@@ -77,9 +78,9 @@ def read_power(path: str | Path, ids: set[str], first: date, last: date | None
     name = str(path)
     suffix = Path(path).suffix.lower()
     if suffix not in (".csv", ".txt", ".xlsx"):
-        return None, [finding("E001", "unknown file format: use .csv or .xlsx", name)]
+        return None, [finding("E001", _("unknown file format: use .csv or .xlsx"), name)]
     if not Path(path).is_file():
-        return None, [finding("E001", "no such file" if not Path(path).exists() else "not a regular file", name)]
+        return None, [finding("E001", _("no such file") if not Path(path).exists() else _("not a regular file"), name)]
     import polars as pl
 
     if suffix == ".xlsx":
@@ -109,7 +110,7 @@ def read_power(path: str | Path, ids: set[str], first: date, last: date | None
             except pl.exceptions.PolarsError as exc:
                 if not recode and utf8 == name and not _is_utf8(name):
                     continue
-                return None, [finding("E002", f"CSV cannot be read: {str(exc).splitlines()[0]}", name)]
+                return None, [finding("E002", _("CSV cannot be read: {problem}").format(problem=str(exc).splitlines()[0]), name)]
     raise AssertionError("unreachable")
 
 
@@ -136,7 +137,7 @@ def _csv_head(path: str, name: str) -> tuple[_Head | None, list[Finding]]:
     text = data.decode("utf-8", errors="ignore").lstrip("\ufeff")
     lines = text.splitlines()[:HEADER_SEARCH_ROWS + 50]
     if not "".join(lines).strip():
-        return None, [finding("E003", "the file is empty", name, 1)]
+        return None, [finding("E003", _("the file is empty"), name, 1)]
     delimiter = sniff_delimiter("\n".join(lines[:HEADER_SEARCH_ROWS]))
     forms = _forms(ALIASES)
     rows = list(csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter))
@@ -151,8 +152,8 @@ def _csv_head(path: str, name: str) -> tuple[_Head | None, list[Finding]]:
             position = names.index(time_at)
             sample = [r[position] for r in rows[index + 1:index + 51] if len(r) > position and r[position].strip()]
             return _Head(index, delimiter, names, columns, sample), []
-    return None, [finding("E100", "no header row with the columns id (统一社会信用代码), time (时间) and kwh "
-                                  f"(用电量) in the first {HEADER_SEARCH_ROWS} rows", name, 1)]
+    return None, [finding("E100", _("no header row with the columns id (统一社会信用代码), time (时间) and kwh "
+                                    "(用电量) in the first {rows} rows").format(rows=HEADER_SEARCH_ROWS), name, 1)]
 
 
 def _columns(names: list[str], keys: list[str | None], cells: list[Any], path: str, line: int
@@ -163,7 +164,8 @@ def _columns(names: list[str], keys: list[str | None], cells: list[Any], path: s
         if key is None:
             continue
         if key in seen:
-            return {}, [finding("E109", f"two columns mean {key}: {seen[key]!r} and {cell!r}", path, line)]
+            return {}, [finding("E109", _("two columns mean {key}: {first!r} and {cell!r}").format(
+                key=key, first=seen[key], cell=cell), path, line)]
         seen[key] = cell
         columns[column] = key
     return columns, []
@@ -229,9 +231,9 @@ class _utf8_csv:
         with open(self.path, "rb") as handle:
             start = handle.read(4)
         if start.startswith(b"PK\x03\x04"):
-            return None, [finding("E001", "this is an Excel workbook, not CSV text: name it .xlsx", self.path)]
+            return None, [finding("E001", _("this is an Excel workbook, not CSV text: name it .xlsx"), self.path)]
         if start.startswith(b"\xd0\xcf\x11\xe0"):
-            return None, [finding("E001", "this is an old Excel .xls workbook: save it as .xlsx or CSV UTF-8",
+            return None, [finding("E001", _("this is an old Excel .xls workbook: save it as .xlsx or CSV UTF-8"),
                                   self.path)]
         if start.startswith((b"\xff\xfe", b"\xfe\xff")):
             codec = "utf-16"
@@ -255,8 +257,9 @@ class _utf8_csv:
                     offset += len(chunk)
                 out.write(decoder.decode(b"", final=True).encode("utf-8"))
         except UnicodeDecodeError as exc:
-            return finding("E001", f"cannot read the text (byte {offset + exc.start}): it is not UTF-8, UTF-8 "
-                                   "with BOM, UTF-16 or GB18030 — save it as \"CSV UTF-8\"", self.path)
+            return finding("E001", _("cannot read the text (byte {offset}): it is not UTF-8, UTF-8 "
+                                     "with BOM, UTF-16 or GB18030 — save it as \"CSV UTF-8\"").format(
+                offset=offset + exc.start), self.path)
         return None
 
     def __exit__(self, *exc: object) -> None:
@@ -412,18 +415,18 @@ def _bad_rows(lazy: Any, formats: list[str], source: _Source, has_meter: bool) -
     for row in rows.iter_rows(named=True):
         number = int(row["row"])
         if not row["ident"]:
-            findings.append(finding("E100", "no credit code", source.path, number))
+            findings.append(finding("E100", _("no credit code"), source.path, number))
         if row["date"] is None:
-            findings.append(finding("E101", f"time {row['time']!r}: not an hour or a day (2025-12-01 13:00 or "
-                                            "2025-12-01)", source.path, number))
+            findings.append(finding("E101", _("time {time!r}: not an hour or a day (2025-12-01 13:00 or "
+                                              "2025-12-01)").format(time=row["time"]), source.path, number))
         value = row["value"]
         if value is None or value != value or value < 0 or value == float("inf"):
-            findings.append(finding("E106", f"kWh {row['kwh']!r}: not a number ≥ 0", source.path, number))
+            findings.append(finding("E106", _("kWh {kwh!r}: not a number ≥ 0").format(kwh=row["kwh"]), source.path, number))
         if row["kind"] is None:
-            findings.append(finding("E104", f"meter {row.get('meter')!r}: use production/生产 or treatment/治污",
+            findings.append(finding("E104", _("meter {meter!r}: use production/生产 or treatment/治污").format(meter=row.get("meter")),
                                     source.path, number))
     if total > SHOWN_BAD_ROWS:
-        findings.append(finding("E101", f"… and {total - SHOWN_BAD_ROWS} more bad rows", source.path))
+        findings.append(finding("E101", _("… and {count} more bad rows").format(count=total - SHOWN_BAD_ROWS), source.path))
     return findings
 
 

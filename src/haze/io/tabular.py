@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from haze.core.findings import Finding, finding
+from haze.core.i18n import _
 
 HEADER_SEARCH_ROWS = 10
 FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".yaml": "yaml", ".yml": "yaml"}
@@ -59,20 +60,21 @@ def read_rows(path: str | Path, aliases: Mapping[str, Sequence[str]], required: 
     name = str(path)
     kind = FORMATS.get(Path(path).suffix.lower())
     if kind is None:
-        return None, [finding("E001", "unknown file format: use .csv, .xlsx or .yaml", name)]
+        return None, [finding("E001", _("unknown file format: use .csv, .xlsx or .yaml"), name)]
     try:
         info = Path(path).stat()
         if not stat.S_ISREG(info.st_mode):
-            return None, [finding("E001", "not a regular file", name)]
+            return None, [finding("E001", _("not a regular file"), name)]
         from haze.io.lists.yamlread import MAX_BYTES
 
         if info.st_size > MAX_BYTES:
-            return None, [finding("E004", f"file is {info.st_size} bytes; the limit is {MAX_BYTES}", name)]
+            return None, [finding("E004", _("file is {size} bytes; the limit is {limit}").format(
+                size=info.st_size, limit=MAX_BYTES), name)]
         data = Path(path).read_bytes()
     except FileNotFoundError:
-        return None, [finding("E001", "no such file", name)]
+        return None, [finding("E001", _("no such file"), name)]
     except OSError as exc:
-        return None, [finding("E001", f"cannot read: {exc.strerror or exc}", name)]
+        return None, [finding("E001", _("cannot read: {problem}").format(problem=exc.strerror or exc), name)]
     forms = _forms(aliases)
     if kind == "yaml":
         return _yaml(data, name, forms, required, yaml_keys)
@@ -102,7 +104,7 @@ def _blank(value: Any) -> bool:
 def _grid(raw: list[tuple[int, Sequence[Any]]], path: str, forms: Mapping[str, str], required: Sequence[str],
           uncalculated: set[tuple[int, int]]) -> tuple[Rows | None, list[Finding]]:
     header_at = None
-    for position, (_, cells) in enumerate(raw[:HEADER_SEARCH_ROWS]):
+    for position, (_row, cells) in enumerate(raw[:HEADER_SEARCH_ROWS]):
         keys = {column_of(c, forms) for c in cells}
         if all(k in keys for k in required):
             header_at = position
@@ -110,8 +112,8 @@ def _grid(raw: list[tuple[int, Sequence[Any]]], path: str, forms: Mapping[str, s
     if header_at is None:
         first = raw[0][0] if raw else 1
         wanted = ", ".join(required)
-        return None, [finding("E100", f"no header row with the columns {wanted} in the first "
-                                      f"{HEADER_SEARCH_ROWS} rows", path, first)]
+        return None, [finding("E100", _("no header row with the columns {wanted} in the first {rows} rows").format(
+            wanted=wanted, rows=HEADER_SEARCH_ROWS), path, first)]
     number, header = raw[header_at]
     columns: dict[int, str] = {}
     written: dict[str, str] = {}
@@ -121,7 +123,8 @@ def _grid(raw: list[tuple[int, Sequence[Any]]], path: str, forms: Mapping[str, s
         if key is None:
             continue
         if key in written:
-            findings.append(finding("E109", f"two columns mean {key}: {written[key]!r} and {cell!r}", path, number))
+            findings.append(finding("E109", _("two columns mean {key}: {first!r} and {cell!r}").format(
+                key=key, first=written[key], cell=cell), path, number))
             continue
         columns[index] = key
         written[key] = str(cell)
@@ -134,8 +137,9 @@ def _grid(raw: list[tuple[int, Sequence[Any]]], path: str, forms: Mapping[str, s
         record: dict[str, Any] = {}
         for index, key in columns.items():
             if (number, index) in uncalculated:
-                findings.append(finding("E101", f"{written[key]}: a formula with no saved value (open and save "
-                                                "the file in Excel, or type the value)", path, number))
+                findings.append(finding("E101", _("{column}: a formula with no saved value (open and save "
+                                                  "the file in Excel, or type the value)").format(column=written[key]),
+                                        path, number))
             value = cells[index] if index < len(cells) else None
             record[key] = None if _blank(value) else value
         rows.records.append((number, record))
@@ -154,12 +158,12 @@ def _yaml(data: bytes, path: str, forms: Mapping[str, str], required: Sequence[s
         under = _forms({"rows": yaml_keys})
         items = next((doc[k] for k in doc if column_of(k, under) == "rows"), doc)
     if not isinstance(items, list):
-        return None, [finding("E003", "expected a list of rows (- {date: …, aqi: …})", path, getattr(doc, "line", 1))]
+        return None, [finding("E003", _("expected a list of rows (- {date: …, aqi: …})"), path, getattr(doc, "line", 1))]
     rows = Rows(path)
     for item in items:
         line = getattr(item, "line", None)
         if not isinstance(item, Mapping):
-            findings.append(finding("E101", f"a row must be a mapping, not {item!r}", path, line))
+            findings.append(finding("E101", _("a row must be a mapping, not {item!r}").format(item=item), path, line))
             continue
         record: dict[str, Any] = {}
         for key, value in item.items():

@@ -28,6 +28,7 @@ import zlib
 from pathlib import Path
 from typing import Any
 
+from haze.core.i18n import _
 from haze.core.errors import TemplateError
 
 # The parts that may hold tags: the body, headers and footers.
@@ -53,15 +54,15 @@ class DocxTemplates:
                 if candidate.is_file():
                     resolved = candidate.resolve()
                     if not resolved.is_relative_to(user):
-                        raise TemplateError(f"{candidate}: refused: the template resolves outside {user}")
+                        raise TemplateError(_("{candidate}: refused: the template resolves outside {user}").format(candidate=candidate, user=user))
                     return resolved.read_bytes(), str(candidate)
             resource = loader.package.joinpath(name)
             if resource.is_file():
                 return resource.read_bytes(), str(resource)
         except OSError as exc:
-            raise TemplateError(f"{name}: cannot read template: {exc.strerror or exc}") from None
-        looked = f" (looked in {user} and the shipped templates)" if user is not None else ""
-        raise TemplateError(f"template {name} not found{looked}")
+            raise TemplateError(_("{name}: cannot read template: {problem}").format(name=name, problem=exc.strerror or exc)) from None
+        looked = _(" (looked in {user} and the shipped templates)").format(user=user) if user is not None else ""
+        raise TemplateError(_("template {name} not found{looked}").format(name=name, looked=looked))
 
     def _load(self, name: str) -> dict[str, Any]:
         from docxtpl import DocxTemplate
@@ -71,9 +72,9 @@ class DocxTemplates:
             archive = zipfile.ZipFile(io.BytesIO(data))
             parts = [(info.filename, archive.read(info)) for info in archive.infolist()]
         except (zipfile.BadZipFile, OSError, EOFError) as exc:
-            raise TemplateError(f"{filename}: not a .docx file (a zip archive): {exc}") from None
+            raise TemplateError(_("{filename}: not a .docx file (a zip archive): {exc}").format(filename=filename, exc=exc)) from None
         if not any(part == "word/document.xml" for part, _ in parts):
-            raise TemplateError(f"{filename}: not a .docx file (no word/document.xml)")
+            raise TemplateError(_("{filename}: not a .docx file (no word/document.xml)").format(filename=filename))
         compiled = {}
         for part, content in parts:
             if not _TEMPLATED.match(part):
@@ -81,7 +82,7 @@ class DocxTemplates:
             try:
                 xml = content.decode("utf-8")
             except UnicodeDecodeError:
-                raise TemplateError(f"{filename}: {part} is not UTF-8 XML") from None
+                raise TemplateError(_("{filename}: {part} is not UTF-8 XML").format(filename=filename, part=part)) from None
             if "{" not in xml:
                 continue
             # docxtpl's clean-up of what Word wrote: tags split over runs joined, {%p/{%tr tags take their element
@@ -98,7 +99,7 @@ class DocxTemplates:
 
         doc = self.docs[role]
         entries = []
-        for part, _ in doc["parts"]:
+        for part, _data in doc["parts"]:
             template = doc["compiled"].get(part)
             if template is None:
                 entries.append((part, doc["packed"][part]))
@@ -109,8 +110,7 @@ class DocxTemplates:
             try:
                 etree.fromstring(content)
             except etree.XMLSyntaxError as exc:
-                raise TemplateError(f"{where}: the rendered XML is broken ({exc}); check the tags "
-                                    "around tables and paragraphs ({%p …%}, {%tr …%})") from None
+                raise TemplateError(_("{where}: the rendered XML is broken ({exc}); check the tags around tables and paragraphs ({{%p …%}}, {{%tr …%}})").format(where=where, exc=exc)) from None
             entries.append((part, _deflate(content)))
         return _zip(entries)
 

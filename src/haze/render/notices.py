@@ -32,6 +32,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, Sequence, overload
 
+from haze.core.i18n import _
 from haze.core.errors import HazeError, TemplateError, UsageError
 from haze.core.labels import REASON_LABELS, SOURCE_LABELS, kind_label, label
 from haze.core.model import POLLUTANTS, Level
@@ -138,7 +139,7 @@ def _loader_class() -> type:
                 if candidate.is_file():
                     resolved = candidate.resolve()
                     if not resolved.is_relative_to(self.user):
-                        raise TemplateError(f"{candidate}: refused: the template resolves outside {self.user}")
+                        raise TemplateError(_("{candidate}: refused: the template resolves outside {user}").format(candidate=candidate, user=self.user))
                     return self._source(resolved, str(candidate))
             resource = self.package.joinpath(*pieces)
             if resource.is_file():
@@ -149,9 +150,9 @@ def _loader_class() -> type:
             try:
                 text = file.read_bytes().decode("utf-8-sig")  # tolerate Notepad's BOM
             except UnicodeDecodeError as exc:
-                raise TemplateError(f"{filename}: not UTF-8 text (byte {exc.start})") from None
+                raise TemplateError(_("{filename}: not UTF-8 text (byte {start})").format(filename=filename, start=exc.start)) from None
             except OSError as exc:
-                raise TemplateError(f"{filename}: cannot read template: {exc.strerror or exc}") from None
+                raise TemplateError(_("{filename}: cannot read template: {problem}").format(filename=filename, problem=exc.strerror or exc)) from None
             self.filenames.add(filename)
             return text, filename, lambda: True  # compiled once per run: never stale within it
 
@@ -205,7 +206,7 @@ def make_environment(*, lang: str = "zh", fmt: str | None = None, templates: Pat
     from jinja2 import StrictUndefined
 
     if templates is not None and not Path(templates).is_dir():
-        raise TemplateError(f"{templates}: templates directory not found")
+        raise TemplateError(_("{templates}: templates directory not found").format(templates=templates))
     env = _environment_class()(
         loader=_loader_class()(Path(templates) if templates is not None else None, package_templates()),
         undefined=StrictUndefined,
@@ -649,22 +650,20 @@ class _Templates:
         except TemplateError:
             raise
         except TemplateSyntaxError as exc:
-            raise TemplateError(f"{exc.filename or exc.name or name}:{exc.lineno}: "
-                                f"template syntax error: {exc.message}") from None
+            raise TemplateError(_("{exc_filename_or_exc_name}:{lineno}: template syntax error: {message}").format(exc_filename_or_exc_name=exc.filename or exc.name or name, lineno=exc.lineno, message=exc.message)) from None
         except TemplateNotFound as exc:
             where = self._where(exc, name)
             if where == name:
-                raise TemplateError(f"template {exc.name} not found{self._roots()}") from None
-            raise TemplateError(f"{where}: template {exc.name} not found{self._roots()}") from None
+                raise TemplateError(_("template {exc_name} not found{self__roots}").format(exc_name=exc.name, self__roots=self._roots())) from None
+            raise TemplateError(_("{where}: template {exc_name} not found{self__roots}").format(where=where, exc_name=exc.name, self__roots=self._roots())) from None
         except SecurityError as exc:
-            raise TemplateError(f"{self._where(exc, name)}: refused by the template sandbox: {exc}") from None
+            raise TemplateError(_("{self__where_exc_name}: refused by the template sandbox: {exc}").format(self__where_exc_name=self._where(exc, name), exc=exc)) from None
         except UndefinedError as exc:
             # "'dict object' has no attribute 'nmae'" means a misspelt field to a bureau's template writer
             what = re.sub(r"^'dict object' has no attribute ('.*')$", r"no field \1", exc.message or "")
-            raise TemplateError(f"{self._where(exc, name)}: undefined: {what} "
-                                "(the variables are listed in docs/notices.md)") from None
+            raise TemplateError(_("{self__where_exc_name}: undefined: {what} (the variables are listed in docs/notices.md)").format(self__where_exc_name=self._where(exc, name), what=what)) from None
         except Exception as exc:  # a user template may fail any way a Python expression can
-            raise TemplateError(f"{self._where(exc, name)}: template error: {type(exc).__name__}: {exc}") from None
+            raise TemplateError(_("{self__where_exc_name}: template error: {__name__}: {exc}").format(self__where_exc_name=self._where(exc, name), __name__=type(exc).__name__, exc=exc)) from None
 
     def _where(self, exc: BaseException, name: str) -> str:
         """``FILE:LINE`` of the innermost template frame of the traceback (Jinja maps lines back)."""
@@ -683,7 +682,7 @@ class _Templates:
 
     def _roots(self) -> str:
         user = getattr(self.env.loader, "user", None)
-        return f" (looked in {user} and the shipped templates)" if user else ""
+        return _(" (looked in {user} and the shipped templates)").format(user=user) if user else ""
 
 
 class _TextTemplates(_Templates):
@@ -727,11 +726,11 @@ def _sms(base: dict[str, Any], rows: Sequence[dict[str, Any]], lang: str,
 
 def _check_options(issue: Issue, lang: str, fmt: str) -> None:
     if lang not in LANGS:
-        raise UsageError(f"unknown language {lang!r}: use {' or '.join(LANGS)}")
+        raise UsageError(_("unknown language {lang!r}: use {or_join_langs}").format(lang=lang, or_join_langs=' or '.join(LANGS)))
     if fmt not in FORMATS:
-        raise UsageError(f"unknown notice format {fmt!r}: use {', '.join(FORMATS)}")
+        raise UsageError(_("unknown notice format {fmt!r}: use {join_formats}").format(fmt=fmt, join_formats=', '.join(FORMATS)))
     if not _SAFE_ID.match(issue.id):
-        raise UsageError(f"unusable activation id {issue.id!r}: letters, digits, '.', '_' and '-' only")
+        raise UsageError(_("unusable activation id {issue_id!r}: letters, digits, '.', '_' and '-' only").format(issue_id=issue.id))
 
 
 def _file_stem(index: int, credit_code: str, width: int) -> str:
@@ -850,7 +849,7 @@ class _Rows(Sequence[dict[str, Any]]):
         if isinstance(index, slice):
             return [self._build(i) for i in range(*index.indices(self._size))]
         if not -self._size <= index < self._size:
-            raise IndexError("notice row out of range")
+            raise IndexError(_("notice row out of range"))
         return self._build(index % self._size)
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
@@ -962,7 +961,7 @@ def write_notice_set(parent: Path, name: str, produce: Iterator[tuple[str, str |
     """
     target = parent / name
     if os.path.lexists(target):
-        raise HazeError(f"{target} already exists: notices are never overwritten")
+        raise HazeError(_("{target} already exists: notices are never overwritten").format(target=target))
     hashes: dict[str, str] = {}
     if dry_run:
         for filename, content in produce:
@@ -984,13 +983,12 @@ def write_notice_set(parent: Path, name: str, produce: Iterator[tuple[str, str |
             writer.write(MANIFEST, manifest)
             writer.finish()  # every file's bytes, then the directory's names
         if os.path.lexists(target):  # another run got there while we rendered
-            raise HazeError(f"{target} already exists: notices are never overwritten")
+            raise HazeError(_("{target} already exists: notices are never overwritten").format(target=target))
         os.rename(work, target)
         work = None
         fsync_directory(parent)  # the rename itself
     except OSError as exc:
-        raise HazeError(f"cannot write notices to {Path(parent).absolute()}{os.sep}: {exc.strerror or exc}; "
-                        "give a directory you can write with --out DIR") from None
+        raise HazeError(_("cannot write notices to {path_parent_absolute}{sep}: {problem}; give a directory you can write with --out DIR").format(path_parent_absolute=Path(parent).absolute(), sep=os.sep, problem=exc.strerror or exc)) from None
     finally:
         if work is not None:
             shutil.rmtree(work, ignore_errors=True)
@@ -1017,10 +1015,10 @@ def _make_parent(parent: Path) -> bool:
         parent.mkdir(parents=True)
     except FileExistsError:
         if not parent.is_dir():
-            raise HazeError(f"{parent} exists and is not a directory") from None
+            raise HazeError(_("{parent} exists and is not a directory").format(parent=parent)) from None
         return False
     except OSError as exc:
-        raise HazeError(f"cannot create {parent}: {exc.strerror or exc}") from None
+        raise HazeError(_("cannot create {parent}: {problem}").format(parent=parent, problem=exc.strerror or exc)) from None
     return True
 
 

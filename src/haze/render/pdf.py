@@ -37,6 +37,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from haze.core.i18n import _
 from haze.core.errors import TemplateError
 
 MM = 72 / 25.4
@@ -75,14 +76,13 @@ def parse(text: str, source: str) -> list[Block]:
         line = raw.rstrip()
         if not line.strip():
             continue
-        kind, _, rest = line.partition("\t")
+        kind, _tab, rest = line.partition("\t")
         if kind in KINDS:
             blocks.append(Block(kind, [_glyphs(c) for c in rest.split("\t")] if rest else [""]))
         elif blocks:
             blocks[-1].cells[-1] += _glyphs(line.strip())  # a phrase macro's own line break
         else:
-            raise TemplateError(f"{source}: line {number}: unknown block {kind[:20]!r} "
-                                f"(known: {', '.join(KINDS)}; see docs/notices.md)")
+            raise TemplateError(_("{source}: line {number}: unknown block {kind_20!r} (known: {join_kinds}; see docs/notices.md)").format(source=source, number=number, kind_20=kind[:20], join_kinds=', '.join(KINDS)))
     return blocks
 
 
@@ -174,11 +174,9 @@ class Typesetter:
         try:
             doc.build(story, onFirstPage=_page_number, onLaterPages=_page_number)
         except ValueError as exc:  # ReportLab's markup parser: only a template's own markup can cause it
-            raise TemplateError(f"{source}: cannot typeset: {exc}") from None
+            raise TemplateError(_("{source}: cannot typeset: {exc}").format(source=source, exc=exc)) from None
         except LayoutError as exc:  # a table cell taller than a page: a template joined lines it should not
-            raise TemplateError(f"{source}: cannot typeset: a block does not fit on a page "
-                                f"({str(exc).splitlines()[0][:200]}); a line ending in a block tag "
-                                "needs +%} to keep its line break") from None
+            raise TemplateError(_("{source}: cannot typeset: a block does not fit on a page ({str_exc_splitlines_0_200}); a line ending in a block tag needs +%}} to keep its line break").format(source=source, str_exc_splitlines_0_200=str(exc).splitlines()[0][:200])) from None
         return buffer.getvalue()
 
     def flowables(self, blocks: list[Block], width: float) -> list[Any]:

@@ -32,6 +32,7 @@ import threading
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator
 
+from haze.core.i18n import _
 from haze.core.errors import TemplateError
 
 #: Characters of one text value, or items of one sequence: a notice is a few thousand characters, the
@@ -56,7 +57,11 @@ class RenderTimeout(TemplateError):
 def _refuse(what: str) -> None:
     from jinja2.exceptions import SecurityError
 
-    raise SecurityError(f"{what} exceeds the template limit of {MAX_SIZE:,} characters or items")
+    from haze.core.i18n import _
+
+    # translated here, on refusal only: the checks run on every operation of every template
+    raise SecurityError(_("{what} exceeds the template limit of {limit:,} characters or items").format(
+        what=what, limit=MAX_SIZE))
 
 
 def _size(value: Any) -> int:
@@ -179,8 +184,7 @@ def _expire(signum: int, frame: Any) -> None:
     if not _timing:
         return  # a stray alarm after the render finished: nothing to stop
     name, seconds = _timing[-1]
-    raise RenderTimeout(f"{name}: the template took more than {seconds:g} s to render one document; "
-                        "it loops or builds too much (nothing written or recorded)")
+    raise RenderTimeout(_("{name}: the template took more than {seconds:g} s to render one document; it loops or builds too much (nothing written or recorded)").format(name=name, seconds=seconds))
 
 
 @contextmanager

@@ -20,6 +20,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from haze.core.i18n import _
 from haze.core.engine import IDLE, EnterpriseResult, LevelResult, LineResult, SourceResult
 from haze.core.errors import UsageError
 from haze.core.findings import Finding
@@ -217,7 +218,7 @@ def _exact(value: Any) -> Any:
 def check_export_name(output: Path) -> str:
     suffix = output.suffix.lower()
     if suffix not in EXPORT_SUFFIXES:
-        raise UsageError(f"{output}: export writes .xlsx or .csv; name the file so")
+        raise UsageError(_("{output}: export writes .xlsx or .csv; name the file so").format(output=output))
     return suffix
 
 

@@ -47,14 +47,18 @@ def print_advise(outcome: AdviseOutcome) -> None:
         assert a.rule is not None
         quoted = f" — {esc(a.rule.text)}" if a.rule.text else ""
         source = f" ({esc(outcome.triggers.source)})" if outcome.triggers.source else ""
-        say(console, f" {pad(_('rule'), 8)}{esc(a.rule.describe())}{quoted}{source}")
+        rule = _("rule")
+        say(console, f" {pad(rule, 8)}{esc(a.rule.describe())}{quoted}{source}")
         days = ", ".join(f"{d.date.isoformat()} (AQI {d.aqi:g})" for d in a.days)
-        say(console, f" {pad(_('days'), 8)}{days}")
+        label = _("days")
+        say(console, f" {pad(label, 8)}{days}")
     active = f"{a.active.value} ({esc(outcome.active_id)})" if a.active else _("none")
-    say(console, f" {pad(_('active'), 8)}{active}")
+    label = _("active")
+    say(console, f" {pad(label, 8)}{active}")
     hint = _(_NEXT[a.action]).format(level=a.level.value if a.level else "",
                                      active=a.active.value if a.active else "")
-    say(console, f" {pad(_('action'), 8)}[bold]{a.action}[/]: {hint}")
+    label = _("action")
+    say(console, f" {pad(label, 8)}[bold]{a.action}[/]: {hint}")
 
 
 def print_receipt(outcome: ReceiptOutcome) -> None:

@@ -24,13 +24,19 @@ from haze.core.engine import (
 from haze.cli.reporters.markup import level_title as named_level
 from haze.core.findings import BLOCKING
 from haze.core.i18n import N_, _, language, ngettext
-from haze.core.fmt import cut_label, cut_pct, pct, ratio_pct, tonnes
+from haze.core.fmt import cut_label as _cut_label
+from haze.core.fmt import cut_pct, pct, ratio_pct, tonnes
 from haze.core.grades import NORMAL, CategoryDef
 from haze.core.labels import REASON_LABELS, label
 from haze.core.model import POLLUTANTS, Pollutant
 
 if TYPE_CHECKING:
     from haze.commands.plan import Plan
+
+
+def cut_label(cut: float) -> str:
+    """``stop`` (停产 in Chinese) or the cut in percent."""
+    return _cut_label(cut, "zh" if language() == "zh" else "en")
 
 
 def ratio_text(r: PollutantResult) -> str:

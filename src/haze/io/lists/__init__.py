@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from haze.core.findings import Finding, finding
+from haze.core.i18n import _
 from haze.core.model import EnterpriseList
 
 FORMATS = {".yaml": "yaml", ".yml": "yaml", ".csv": "csv", ".xlsx": "xlsx"}
@@ -41,7 +42,7 @@ def read_list(path: str | Path) -> ListReport:
     name = str(path)
     kind = list_format(path)
     if kind is None:
-        return ListReport(name, None, [finding("E001", "unknown list format: use .yaml, .yml, .csv or .xlsx", name)])
+        return ListReport(name, None, [finding("E001", _("unknown list format: use .yaml, .yml, .csv or .xlsx"), name)])
     data, problem = read_list_bytes(path)
     if data is None:
         return ListReport(name, None, [problem] if problem is not None else [])
@@ -62,16 +63,16 @@ def read_list_bytes(path: str | Path) -> tuple[bytes | None, Finding | None]:
     try:
         info = Path(path).stat()
         if not (stat.S_ISREG(info.st_mode) or stat.S_ISDIR(info.st_mode)):
-            return None, finding("E001", "not a regular file (a pipe or device?)", name)
+            return None, finding("E001", _("not a regular file (a pipe or device?)"), name)
         if info.st_size > MAX_BYTES:
-            return None, finding("E004", f"file is {info.st_size} bytes; the limit is {MAX_BYTES}", name)
+            return None, finding("E004", _("file is {size} bytes; the limit is {limit}").format(size=info.st_size, limit=MAX_BYTES), name)
         return Path(path).read_bytes(), None
     except FileNotFoundError:
-        return None, finding("E001", "no such file", name)
+        return None, finding("E001", _("no such file"), name)
     except IsADirectoryError:
-        return None, finding("E001", "is a directory, not a list file", name)
+        return None, finding("E001", _("is a directory, not a list file"), name)
     except OSError as exc:
-        return None, finding("E001", f"cannot read: {exc.strerror or exc}", name)
+        return None, finding("E001", _("cannot read: {problem}").format(problem=exc.strerror or exc), name)
 
 
 def parse_list(data: bytes, path: str, kind: str = "yaml", digest: str | None = None) -> ListReport:

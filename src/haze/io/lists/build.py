@@ -21,6 +21,7 @@ from haze.core import creditcode
 from haze.core.text import clean, unsafe
 from haze.core.findings import Finding, finding
 from haze.core.fmt import cut_label
+from haze.core.i18n import N_, _
 from haze.io.lists.yamlread import LDict
 from haze.core.model import (
     LEVELS,
@@ -82,38 +83,41 @@ class Builder:
     def mapping(self, value: Any, what: str, where: Any, key: Any) -> LDict | None:
         if isinstance(value, Mapping):
             return value if isinstance(value, LDict) else _ldict(value, _locate(where, key)[0])
-        self.add("E101", f"{what} must be a mapping, not {_kind(value)}", where, key)
+        self.add("E101", _("{what} must be a mapping, not {kind}").format(what=_(what), kind=_kind(value)), where, key)
         return None
 
     def unknown_keys(self, data: LDict, allowed: set[str], what: str) -> None:
         for key in data:
             if key not in allowed:
                 hint = _closest(str(key), allowed)
-                self.add("E103", f"unknown key {key!r} in {what}" + (f" (did you mean {hint!r}?)" if hint else ""),
-                         data, key)
+                message = (_("unknown key {key!r} in {what} (did you mean {hint!r}?)") if hint
+                           else _("unknown key {key!r} in {what}"))
+                self.add("E103", message.format(key=key, what=_(what), hint=hint), data, key)
 
     def text(self, data: LDict, key: str, what: str, required: bool = False) -> str:
         value = data.get(key)
         if value is None or (isinstance(value, str) and not value.strip()):
             if required:
-                self.add("E100", f"{what} has no {key}", data, key if key in data else None)
+                self.add("E100", _("{what} has no {key}").format(what=_(what), key=key), data, key if key in data else None)
             return ""
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            self.add("E101", f"{key} must be text, not {_kind(value)}", data, key)
+            self.add("E101", _("{key} must be text, not {kind}").format(key=key, kind=_kind(value)), data, key)
             return ""
         if isinstance(value, float):
-            self.add("W308", f"{key} {value!r} was read as a number; quote it to keep it as written", data, key)
+            self.add("W308", _("{key} {value!r} was read as a number; quote it to keep it as written").format(
+                key=key, value=value), data, key)
             value = repr(value)
         return self.clean(str(value).strip(), data, key)
 
     def clean(self, text: str, where: Any, key: Any) -> str:
         """Refuse absurdly long text (E004); drop control characters with a warning (W309)."""
         if len(text) > MAX_TEXT:
-            self.add("E004", f"{key} is {len(text)} characters long; the limit is {MAX_TEXT}", where, key)
+            self.add("E004", _("{key} is {length} characters long; the limit is {limit}").format(
+                key=key, length=len(text), limit=MAX_TEXT), where, key)
             return text[:MAX_TEXT]
         if unsafe(text):  # escape codes, bidirectional and zero-width characters (haze.core.text)
-            self.add("W309", f"{key} holds control characters (line breaks, escape codes, zero-width or "
-                     "direction marks…); they were removed", where, key)
+            self.add("W309", _("{key} holds control characters (line breaks, escape codes, zero-width or "
+                               "direction marks…); they were removed").format(key=key), where, key)
             text = clean(text)
         return text
 
@@ -124,11 +128,12 @@ class Builder:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             value = _numeric_text(value)
             if value is None:
-                self.add("E101", f"{key} must be a number, not {_kind(data.get(key))} {data.get(key)!r}"
-                         f"{_number_hint(data.get(key))}", data, key)
+                self.add("E101", _("{key} must be a number, not {kind} {value!r}{hint}").format(
+                    key=key, kind=_kind(data.get(key)), value=data.get(key), hint=_number_hint(data.get(key))),
+                    data, key)
                 return None
         if not math.isfinite(value) or value < 0:
-            self.add(code, f"{key} must be a finite number ≥ 0, not {value!r}", data, key)
+            self.add(code, _("{key} must be a finite number ≥ 0, not {value!r}").format(key=key, value=value), data, key)
             return None
         return float(value)
 
@@ -137,7 +142,8 @@ class Builder:
             return default
         value = parse_bool(data[key])
         if value is None:
-            self.add("E104", f"{key} must be yes or no (是/否, true/false), not {data[key]!r}", data, key)
+            self.add("E104", _("{key} must be yes or no (是/否, true/false), not {value!r}").format(
+                key=key, value=data[key]), data, key)
             return default
         return value
 
@@ -150,25 +156,28 @@ class Builder:
         for name, amount in data.items():
             p = Pollutant.parse(name)
             if p is None:
-                self.add("E103", f"unknown pollutant {name!r} (expected so2, nox, pm or vocs)", data, name)
+                self.add("E103", _("unknown pollutant {name!r} (expected so2, nox, pm or vocs)").format(name=name), data, name)
                 continue
             if p in result:
-                self.add("E109", f"pollutant {p.value} given twice", data, name)
+                self.add("E109", _("pollutant {pollutant} given twice").format(pollutant=p.value), data, name)
             if amount is None or (isinstance(amount, str) and _norm_text(amount) in NO_AMOUNT):
                 continue  # "—" means none, in YAML as in a spreadsheet cell (issue 18.6)
             if isinstance(amount, bool) or not isinstance(amount, (int, float)):
                 number = _numeric_text(amount)
                 if number is None:
-                    self.add("E101", f"emission of {p.value} must be a number in t/a, not {_kind(amount)} "
-                             f"{amount!r}{_number_hint(amount)}", data, name)
+                    self.add("E101", _("emission of {pollutant} must be a number in t/a, not {kind} {amount!r}{hint}")
+                             .format(pollutant=p.value, kind=_kind(amount), amount=amount, hint=_number_hint(amount)),
+                             data, name)
                     continue
                 amount = number
             if not math.isfinite(amount) or amount < 0:
-                self.add("E106", f"emission of {p.value} must be finite and ≥ 0 t/a, not {amount!r}", data, name)
+                self.add("E106", _("emission of {pollutant} must be finite and ≥ 0 t/a, not {amount!r}").format(
+                    pollutant=p.value, amount=amount), data, name)
                 continue
             if amount > MAX_EMISSION:
-                self.add("E106", f"emission of {p.value} {amount:g} t/a is beyond any real source "
-                         f"(limit {MAX_EMISSION:g}); check the unit", data, name)
+                self.add("E106", _("emission of {pollutant} {amount:g} t/a is beyond any real source "
+                                   "(limit {limit:g}); check the unit").format(
+                    pollutant=p.value, amount=amount, limit=MAX_EMISSION), data, name)
                 continue
             result[p] = float(amount)
         return result
@@ -181,10 +190,11 @@ class Builder:
         for name, raw in data.items():
             level = Level.parse(name)
             if level is None:
-                self.add("E103", f"unknown level {name!r} in measures (expected yellow, orange or red)", data, name)
+                self.add("E103", _("unknown level {name!r} in measures (expected yellow, orange or red)").format(name=name),
+                         data, name)
                 continue
             if level in result:
-                self.add("E109", f"measures for {level.value} given twice", data, name)
+                self.add("E109", _("measures for {level} given twice").format(level=level.value), data, name)
             measure = self.measure(raw, data, name)
             if measure is not None:
                 result[level] = measure
@@ -199,21 +209,22 @@ class Builder:
             cut = self.cut_value(raw, where, key)
             return None if cut is None else Measure(cut=cut, line=line)
         data = raw if isinstance(raw, LDict) else _ldict(raw, line)
-        self.unknown_keys(data, MEASURE_KEYS, "a measure")
+        self.unknown_keys(data, MEASURE_KEYS, N_("a measure"))
         cut = self.cut_value(data["cut"], data, "cut") if data.get("cut") is not None else None
         stop = self.flag(data, "stop", False)
         if stop and cut is not None and cut < 1.0:
-            self.add("W313", f"stop: true and cut {data['cut']!r} in one measure: the enterprise stops", data, "cut")
+            self.add("W313", _("stop: true and cut {cut!r} in one measure: the enterprise stops").format(cut=data["cut"]),
+                     data, "cut")
         actions = self.actions(data.get("actions"), data, "actions")
         return Measure(cut=cut, stop=stop, actions=actions, line=data.line or line)
 
     def cut_value(self, raw: Any, where: Any, key: Any) -> float | None:
         cut = parse_cut(raw)
         if cut is None:
-            self.add("E101", f"a cut must be a fraction, \"NN%\" or 停产/stop, not {raw!r}", where, key)
+            self.add("E101", _("a cut must be a fraction, \"NN%\" or 停产/stop, not {raw!r}").format(raw=raw), where, key)
             return None
         if not (0.0 <= cut <= 1.0):  # NaN fails both comparisons
-            self.add("E105", f"cut {raw!r} is outside 0–1{_percent_hint(raw, cut)}", where, key)
+            self.add("E105", _("cut {raw!r} is outside 0–1{hint}").format(raw=raw, hint=_percent_hint(raw, cut)), where, key)
             return None
         return cut
 
@@ -224,7 +235,7 @@ class Builder:
             raw = [raw]
         if not isinstance(raw, list) or not all(isinstance(a, (str, int, float)) and not isinstance(a, bool)
                                                 for a in raw):
-            self.add("E101", "actions must be a list of sentences", where, key)
+            self.add("E101", _("actions must be a list of sentences"), where, key)
             return ()
         return tuple(dict.fromkeys(self.clean(str(a).strip(), where, key) for a in raw if str(a).strip()))
 
@@ -237,8 +248,10 @@ class Builder:
                 continue
             if previous is not None and m.value < previous[1] - 1e-12:
                 self.findings.append(finding(
-                    "E110", f"{level.value} cut {cut_label(m.value)} is weaker than {previous[0].value} cut "
-                    f"{cut_label(previous[1])}", self.path, m.line or where.line, self.enterprise, level=level.value))
+                    "E110", _("{level} cut {cut} is weaker than {previous} cut {previous_cut}").format(
+                        level=level.value, cut=cut_label(m.value), previous=previous[0].value,
+                        previous_cut=cut_label(previous[1])),
+                    self.path, m.line or where.line, self.enterprise, level=level.value))
             previous = (level, m.value)
 
     def check_rising_across(self, e: Enterprise) -> None:
@@ -260,18 +273,21 @@ class Builder:
                     continue
                 if previous is not None and is_own != previous[2] and m.value < previous[1].value - 1e-12:
                     self.findings.append(finding(
-                        "E110", f"{level.value} cut {cut_label(m.value)} for line {line.name} is weaker than its "
-                        f"{previous[0].value} cut {cut_label(previous[1].value)} (line and enterprise measures together)",
+                        "E110", _("{level} cut {cut} for line {line} is weaker than its {previous} cut {previous_cut} "
+                                  "(line and enterprise measures together)").format(
+                            level=level.value, cut=cut_label(m.value), line=line.name, previous=previous[0].value,
+                            previous_cut=cut_label(previous[1].value)),
                         self.path, m.line or e.line, self.enterprise, level=level.value))
                 previous = (level, m, is_own)
 
     # -- the document ----------------------------------------------------
     def document(self, doc: Any) -> EnterpriseList | None:
         if not isinstance(doc, Mapping):
-            self.add("E003", f"a list must be a mapping with 'list' and 'enterprises', not {_kind(doc)}", _at(1))
+            self.add("E003", _("a list must be a mapping with 'list' and 'enterprises', not {kind}").format(kind=_kind(doc)),
+                     _at(1))
             return None
         doc = doc if isinstance(doc, LDict) else _ldict(doc, 1)
-        self.unknown_keys(doc, {"list", "enterprises", "other_sources"}, "the file")
+        self.unknown_keys(doc, {"list", "enterprises", "other_sources"}, N_("the file"))
         info = self.list_info(doc)
         enterprises = self.enterprises(doc)
         sources = self.other_sources(doc)
@@ -279,7 +295,7 @@ class Builder:
 
     def list_info(self, doc: LDict) -> ListInfo:
         if "list" not in doc:
-            self.add("E100", "the file has no 'list' section (region, authority…)", doc)
+            self.add("E100", _("the file has no 'list' section (region, authority…)"), doc)
             return ListInfo()
         data = self.mapping(doc["list"], "list", doc, "list")
         if data is None:
@@ -297,21 +313,22 @@ class Builder:
             info.baseline = self.emissions(data["baseline"], data, "baseline")
             missing = [p.value for p in Pollutant if p not in info.baseline]
             if missing:
-                self.add("W312", f"baseline gives no {', '.join(missing)}: their ratios use the listed "
-                         "emissions instead of 全社会排放量", data, "baseline")
+                self.add("W312", _("baseline gives no {pollutants}: their ratios use the listed "
+                                   "emissions instead of 全社会排放量").format(pollutants=", ".join(missing)),
+                         data, "baseline")
         info.contact = self.contact(data)  # the bureau's duty contact, printed on the notices
         return info
 
     def enterprises(self, doc: LDict) -> list[Enterprise]:
         raw = doc.get("enterprises")
         if raw is None:
-            self.add("E100", "the file has no 'enterprises'", doc, "enterprises" if "enterprises" in doc else None)
+            self.add("E100", _("the file has no 'enterprises'"), doc, "enterprises" if "enterprises" in doc else None)
             return []
         if not isinstance(raw, list):
-            self.add("E101", f"enterprises must be a list, not {_kind(raw)}", doc, "enterprises")
+            self.add("E101", _("enterprises must be a list, not {kind}").format(kind=_kind(raw)), doc, "enterprises")
             return []
         if not raw:
-            self.add("W314", "the list has no enterprises: nothing to curtail", doc, "enterprises")
+            self.add("W314", _("the list has no enterprises: nothing to curtail"), doc, "enterprises")
         result: list[Enterprise] = []
         seen: dict[str, int] = {}
         strict_ids = True
@@ -330,7 +347,8 @@ class Builder:
             if not e.id:  # already E100; a second blank id is not a duplicate of the first
                 pass
             elif e.id in seen:
-                self.add("E108", f"enterprise id {e.id} appears twice (first on line {seen[e.id]})", _at(line))
+                self.add("E108", _("enterprise id {id} appears twice (first on line {first})").format(id=e.id, first=seen[e.id]),
+                         _at(line))
             else:
                 seen[e.id] = e.line
             result.append(e)
@@ -339,33 +357,33 @@ class Builder:
 
     def enterprise_entry(self, item: Any, doc: LDict, strict_ids: bool) -> Enterprise | None:
         self.enterprise = None
-        data = self.mapping(item, "an enterprise", doc, "enterprises")
+        data = self.mapping(item, N_("an enterprise"), doc, "enterprises")
         if data is None:
             return None
-        ident = self.text(data, "id", "an enterprise", required=True)
+        ident = self.text(data, "id", N_("an enterprise"), required=True)
         ident = creditcode.normalize(ident) if ident else ident  # one form for every format, before E108
         self.enterprise = ident or None
         if ident:
             why = creditcode.problem(ident)
             if why:
-                f = finding("E102", f"bad credit code {ident} ({why})", self.path, data.line_of("id"), ident,
+                f = finding("E102", _("bad credit code {id} ({why})").format(id=ident, why=why), self.path, data.line_of("id"), ident,
                             data.column_of("id"))
                 self.findings.append(f if strict_ids else _warning(f))
-        self.unknown_keys(data, ENTERPRISE_KEYS, "an enterprise")
-        e = Enterprise(id=ident, name=self.text(data, "name", "an enterprise", required=True), line=data.line)
-        e.town = self.text(data, "town", "an enterprise")
-        e.industry = self.text(data, "industry", "an enterprise")
+        self.unknown_keys(data, ENTERPRISE_KEYS, N_("an enterprise"))
+        e = Enterprise(id=ident, name=self.text(data, "name", N_("an enterprise"), required=True), line=data.line)
+        e.town = self.text(data, "town", N_("an enterprise"))
+        e.industry = self.text(data, "industry", N_("an enterprise"))
         if data.get("grade") is None:  # not yet graded is what 未评级 means; a typo must not stop an emergency
-            self.add("W310", "no grade: treated as unrated (未评级)", data)
+            self.add("W310", _("no grade: treated as unrated (未评级)"), data)
         # Grade and category are kept as written: the policy, chosen later, says which
         # names it knows (SPEC §19); haze.core.resolve reports the ones it does not.
         e.grade = self.named(data, "grade", e)
         ok, e.key_zone = parse_zone(data.get("zone"))
         if not ok:
-            self.add("E104", f"zone must be 'key' or empty, not {data.get('zone')!r}", data, "zone")
+            self.add("E104", _("zone must be 'key' or empty, not {zone!r}").format(zone=data.get("zone")), data, "zone")
         e.category = self.named(data, "category", e)
         e.max_load = self.max_load(data, e)
-        e.status = self.choice(data, "status", Status.parse, Status.OPERATING, expected="operating or idle")
+        e.status = self.choice(data, "status", Status.parse, Status.OPERATING, expected=_("operating or idle"))
         e.compliant = self.flag(data, "compliant", True)
         e.operating_days = self.operating_days(data)
         e.contact = self.contact(data)
@@ -386,11 +404,12 @@ class Builder:
         raw = data.get(key)
         if raw is None:
             if required:
-                self.add("E100", f"an enterprise has no {key}", data)
+                self.add("E100", _("an enterprise has no {key}").format(key=key), data)
             return default
         value = parse(raw)
         if value is None:
-            self.add("E104", f"unknown {key} {raw!r} (expected {expected})", data, key)
+            self.add("E104", _("unknown {key} {raw!r} (expected {expected})").format(key=key, raw=raw, expected=expected),
+                     data, key)
             return default
         return value
 
@@ -401,8 +420,9 @@ class Builder:
             return ""
         e.spots[key] = (data.line_of(key), data.column_of(key))
         if isinstance(raw, bool) or not isinstance(raw, (str, int, float)):
-            self.add("E104", f"unknown {key} {raw!r}: a {key} is a name such as "
-                     f"{'B or B级' if key == 'grade' else '保障类'}", data, key)
+            example = _("B or B级") if key == "grade" else "保障类"
+            self.add("E104", _("unknown {key} {raw!r}: a {key} is a name such as {example}").format(
+                key=key, raw=raw, example=example), data, key)
             return ""
         if isinstance(raw, str):
             text = raw
@@ -420,10 +440,12 @@ class Builder:
         e.spots["max_load"] = (data.line_of("max_load"), data.column_of("max_load"))
         value = parse_cut(raw) if not (isinstance(raw, str) and _norm_text(raw) in STOP_WORDS) else None
         if value is None:
-            self.add("E101", f"max_load must be a share of capacity (0.8 or \"80%\"), not {raw!r}", data, "max_load")
+            self.add("E101", _("max_load must be a share of capacity (0.8 or \"80%\"), not {raw!r}").format(raw=raw),
+                     data, "max_load")
             return None
         if not 0.0 <= value <= 1.0:
-            self.add("E112", f"max_load {raw!r} is outside 0–1{_percent_hint(raw, value)}", data, "max_load")
+            self.add("E112", _("max_load {raw!r} is outside 0–1{hint}").format(raw=raw, hint=_percent_hint(raw, value)),
+                     data, "max_load")
             return None
         return value
 
@@ -433,7 +455,8 @@ class Builder:
             return None
         value = parse_bool(data[key])
         if value is None:
-            self.add("E104", f"{key} must be yes or no (是/否, true/false), not {data[key]!r}", data, key)
+            self.add("E104", _("{key} must be yes or no (是/否, true/false), not {value!r}").format(
+                key=key, value=data[key]), data, key)
         return value
 
     def ozone_exempt(self, data: LDict) -> str:
@@ -444,8 +467,8 @@ class Builder:
         if isinstance(raw, bool):
             return "豁免" if raw else ""
         if not isinstance(raw, str):
-            self.add("E101", f"ozone_exempt must be the reason of the exemption (text such as "
-                     f"低VOCs含量原辅材料替代), not {_kind(raw)}", data, "ozone_exempt")
+            self.add("E101", _("ozone_exempt must be the reason of the exemption (text such as "
+                               "低VOCs含量原辅材料替代), not {kind}").format(kind=_kind(raw)), data, "ozone_exempt")
             return ""
         said = parse_bool(raw)
         if said is not None:
@@ -458,18 +481,20 @@ class Builder:
             return 365
         value = raw if isinstance(raw, (int, float)) and not isinstance(raw, bool) else _numeric_text(raw)
         if value is None or not math.isfinite(value):
-            self.add("E101", f"operating_days must be a number of days, not {raw!r}{_number_hint(raw)}", data,
+            self.add("E101", _("operating_days must be a number of days, not {raw!r}{hint}").format(
+                raw=raw, hint=_number_hint(raw)), data,
                      "operating_days")
             return 365
         if value <= 0:  # a daily figure would divide by zero: the computation is undefined
-            self.add("E111", f"operating_days must be positive, not {raw!r}", data, "operating_days")
+            self.add("E111", _("operating_days must be positive, not {raw!r}").format(raw=raw), data, "operating_days")
             return 365
         if value < MIN_OPERATING_DAYS:  # 1e-320 days: daily figures overflow to infinity
-            self.add("E111", f"operating_days {raw!r} is too small to divide by (at least {MIN_OPERATING_DAYS:g})",
+            self.add("E111", _("operating_days {raw!r} is too small to divide by (at least {least:g})").format(
+                raw=raw, least=MIN_OPERATING_DAYS),
                      data, "operating_days")
             return 365
         if not 1 <= value <= 366:
-            self.add("W305", f"operating_days {raw!r} is outside 1–366", data, "operating_days")
+            self.add("W305", _("operating_days {raw!r} is outside 1–366").format(raw=raw), data, "operating_days")
         return value
 
     def contact(self, data: LDict) -> Contact | None:
@@ -500,7 +525,7 @@ class Builder:
         has_emissions = data.get("emissions") is not None
         has_lines = data.get("lines") is not None
         if has_emissions and has_lines:
-            self.add("E107", "an enterprise has either emissions or lines, not both", data, "lines")
+            self.add("E107", _("an enterprise has either emissions or lines, not both"), data, "lines")
             self.emissions(data["emissions"], data, "emissions")  # its own problems are reported too
         if has_lines:
             e.has_lines = True
@@ -509,24 +534,24 @@ class Builder:
             e.lines = [Line(name=e.name, emissions=self.emissions(data["emissions"], data, "emissions"),
                             line=data.line_of("emissions"))]
         elif e.operating:
-            self.add("E100", "an operating enterprise has neither emissions nor lines", data)
+            self.add("E100", _("an operating enterprise has neither emissions nor lines"), data)
         if e.status is Status.IDLE and any(line.total_emission > 0 for line in e.lines):
-            self.add("W303", "idle enterprise still lists emissions; they are not counted", data,
+            self.add("W303", _("idle enterprise still lists emissions; they are not counted"), data,
                      "lines" if has_lines else "emissions")
         if e.operating and e.contact is None:
-            self.add("W304", "no contact (name and phone) for the notice", data)
+            self.add("W304", _("no contact (name and phone) for the notice"), data)
 
     def lines(self, raw: Any, data: LDict) -> list[Line]:
         if not isinstance(raw, list) or not raw:
-            self.add("E101", "lines must be a non-empty list of production lines", data, "lines")
+            self.add("E101", _("lines must be a non-empty list of production lines"), data, "lines")
             return []
         result = []
         for item in raw:
-            entry = self.mapping(item, "a line", data, "lines")
+            entry = self.mapping(item, N_("a line"), data, "lines")
             if entry is None:
                 continue
-            self.unknown_keys(entry, LINE_KEYS, "a line")
-            line = Line(name=self.text(entry, "name", "a line", required=True), line=entry.line)
+            self.unknown_keys(entry, LINE_KEYS, N_("a line"))
+            line = Line(name=self.text(entry, "name", N_("a line"), required=True), line=entry.line)
             line.vocs_process = self.tristate(entry, "vocs_process")
             if entry.get("emissions") is not None:
                 line.emissions = self.emissions(entry["emissions"], entry, "emissions")
@@ -540,16 +565,16 @@ class Builder:
         if raw is None:
             return []
         if not isinstance(raw, list):
-            self.add("E101", f"other_sources must be a list, not {_kind(raw)}", doc, "other_sources")
+            self.add("E101", _("other_sources must be a list, not {kind}").format(kind=_kind(raw)), doc, "other_sources")
             return []
         result = []
         for item in raw:
-            data = self.mapping(item, "an other source", doc, "other_sources")
+            data = self.mapping(item, N_("an other source"), doc, "other_sources")
             if data is None:
                 continue
-            self.unknown_keys(data, SOURCE_KEYS, "an other source")
-            source = OtherSource(name=self.text(data, "name", "an other source", required=True),
-                                 kind=self.text(data, "kind", "an other source"), line=data.line)
+            self.unknown_keys(data, SOURCE_KEYS, N_("an other source"))
+            source = OtherSource(name=self.text(data, "name", N_("an other source"), required=True),
+                                 kind=self.text(data, "kind", N_("an other source")), line=data.line)
             if data.get("emissions") is not None:
                 source.emissions = self.emissions(data["emissions"], data, "emissions")
             if data.get("measures") is not None:
@@ -588,17 +613,17 @@ def _locate(where: Any, key: Any) -> tuple[int | None, str | None]:
 
 def _kind(value: Any) -> str:
     if value is None:
-        return "nothing"
+        return _("nothing")
     if isinstance(value, bool):
-        return "yes/no"
+        return _("yes/no")
     if isinstance(value, (int, float)):
-        return "a number"
+        return _("a number")
     if isinstance(value, str):
-        return "text"
+        return _("text")
     if isinstance(value, list):
-        return "a list"
+        return _("a list")
     if isinstance(value, Mapping):
-        return "a mapping"
+        return _("a mapping")
     return type(value).__name__
 
 
@@ -632,8 +657,8 @@ def _number_hint(value: Any) -> str:
     """Why a text that looks like a number was not read as one: said beside the finding."""
     if not isinstance(value, str) or not any(ch.isdigit() for ch in value):
         return ""
-    return (" (write it as a plain number with a point for decimals, e.g. 12.5 or 1234.5; a decimal comma, "
-            "'_' or a space inside the number is ambiguous)")
+    return _(" (write it as a plain number with a point for decimals, e.g. 12.5 or 1234.5; a decimal comma, "
+             "'_' or a space inside the number is ambiguous)")
 
 
 def _percent_hint(raw: Any, value: float) -> str:
@@ -641,7 +666,9 @@ def _percent_hint(raw: Any, value: float) -> str:
     if not (1.0 < value <= 100.0) or (isinstance(raw, str) and "%" in raw):
         return ""
     shown = f"{value:g}"
-    return f": write {shown}% or {value / 100:g} for {shown} per cent"
+    # the % is filled in, not written in the message: "…% or" reads as a %-format to gettext's tools
+    return _(": write {percent} or {fraction:g} for {shown} per cent").format(
+        percent=f"{shown}%", shown=shown, fraction=value / 100)
 
 
 def _norm_text(text: str) -> str:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from haze.core.findings import Finding, finding
+from haze.core.i18n import _
 from haze.io.lists.table import Row, Table, column_key, fact_key, read_tables
 from haze.io.lists.yamlread import MAX_BYTES
 from haze.core.model import EnterpriseList
@@ -69,7 +70,7 @@ def _rows(text: str, delimiter: str, path: str, problems: list[Finding]) -> Iter
         except StopIteration:
             return
         except csv.Error as exc:
-            problems.append(finding("E002", f"CSV syntax: {exc}", path, number))
+            problems.append(finding("E002", _("CSV syntax: {problem}").format(problem=exc), path, number))
             return
         yield number, [_unquoted(c) for c in cells] if "'" in "".join(cells) else cells
 
@@ -102,21 +103,22 @@ def decode_csv(data: bytes, path: str) -> tuple[str | None, str, list[Finding]]:
     Every CSV haze reads (lists, forecasts, receipts) is decoded here, once.
     """
     if len(data) > MAX_BYTES:
-        return None, "", [finding("E004", f"file is {len(data)} bytes; the limit is {MAX_BYTES}", path)]
+        return None, "", [finding("E004", _("file is {size} bytes; the limit is {limit}").format(size=len(data), limit=MAX_BYTES), path)]
     if data.startswith(_ZIP):
-        return None, "", [finding("E001", "this is an Excel workbook, not CSV text: name it .xlsx", path)]
+        return None, "", [finding("E001", _("this is an Excel workbook, not CSV text: name it .xlsx"), path)]
     if data.startswith(_OLE2):
-        return None, "", [finding("E001", "this is an old Excel .xls workbook, not CSV text: "
-                                  "open it in Excel and save as .xlsx or CSV UTF-8", path)]
+        return None, "", [finding("E001", _("this is an old Excel .xls workbook, not CSV text: "
+                                    "open it in Excel and save as .xlsx or CSV UTF-8"), path)]
     text, encoding, bad = decode(data)
     if text is None:
-        return None, "", [finding("E001", f"cannot read the text (byte 0x{data[bad]:02X}): it is not UTF-8, UTF-8 "
-                                  "with BOM, UTF-16 or GB18030 — save it from Excel as \"CSV UTF-8\"",
+        return None, "", [finding("E001", _("cannot read the text (byte 0x{byte:02X}): it is not UTF-8, UTF-8 "
+                                    "with BOM, UTF-16 or GB18030 — save it from Excel as \"CSV UTF-8\"").format(
+                                      byte=data[bad]),
                                   path, data.count(b"\n", 0, bad) + 1)]
     if "\x00" in text:
-        return None, "", [finding("E001", "binary data (NUL bytes), not CSV text", path)]
+        return None, "", [finding("E001", _("binary data (NUL bytes), not CSV text"), path)]
     if not text.strip():
-        return None, "", [finding("E003", "the file is empty", path, 1)]
+        return None, "", [finding("E003", _("the file is empty"), path, 1)]
     return text, encoding, []
 
 

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from haze.core.findings import Finding, finding
+from haze.core.i18n import N_, _
 from haze.core.fmt import cut_label
 from haze.io.lists.yamlread import LDict
 from haze.core.model import (
@@ -48,8 +49,8 @@ Row = tuple[int, Sequence[Cell]]  # (spreadsheet row number, cells)
 NO_AUTHORITY = "（发布单位未填写）"
 
 HEADER_SEARCH_ROWS = 10
-UNCALCULATED = ("a formula with no saved value (the file was written by a program and never saved by Excel): "
-                "open and save it in Excel, or type the value")  # a title or notes may stand above the header row
+UNCALCULATED = N_("a formula with no saved value (the file was written by a program and never saved by Excel): "
+                   "open and save it in Excel, or type the value")  # a title or notes may stand above the header row
 
 # -- columns -------------------------------------------------------------------
 
@@ -251,10 +252,10 @@ class TableReader:
             seen.append(row)
             if len(seen) >= HEADER_SEARCH_ROWS:
                 break
-        if sheet and not any(not _blank(c) for _, cells in seen for c in cells):
+        if sheet and not any(not _blank(c) for _row, cells in seen for c in cells):
             return [], [], 0  # an empty extra sheet (其他排放源 of a template) holds nothing: fine
         start = None
-        for i, (_, cells) in enumerate(seen):
+        for i, (_row, cells) in enumerate(seen):
             found = {column_key(c) for c in cells if not _blank(c)} - {None, ""}
             if len(found) >= 2 and found & set(need):
                 start = i
@@ -262,9 +263,12 @@ class TableReader:
         if start is None:
             where = seen[0][0] if seen else None
             first = ", ".join(str(c).strip() for c in (seen[0][1] if seen else []) if not _blank(c))[:120]
-            expected = " and ".join(f"{HEADERS_ZH[k]}/{k}" for k in need)
-            self.add("E003", f"no header row found in the first {HEADER_SEARCH_ROWS} rows{self._of(sheet)}: "
-                     f"expected columns such as {expected}" + (f" (first row: {first})" if first else ""), where)
+            expected = _(" and ").join(f"{HEADERS_ZH[k]}/{k}" for k in need)
+            message = (_("no header row found in the first {rows} rows{sheet}: expected columns such as {expected} "
+                         "(first row: {first})") if first else
+                       _("no header row found in the first {rows} rows{sheet}: expected columns such as {expected}"))
+            self.add("E003", message.format(rows=HEADER_SEARCH_ROWS, sheet=self._of(sheet), expected=expected,
+                                            first=first), where)
             self.unusable = True
             return [], [], 0
         number, cells = seen[start]
@@ -295,12 +299,13 @@ class TableReader:
                 continue
             label = f"{prefix}{column_letter(i)} {header}"
             if key is None:
-                self.add("W307", f"unknown column {header!r}{self._of(sheet)}; its values are ignored",
-                         number, label)
+                self.add("W307", _("unknown column {header!r}{sheet}; its values are ignored").format(
+                    header=header, sheet=self._of(sheet)), number, label)
                 continue
             if key and key in first:
-                self.add("E109", f"column {header!r} means the same as column {first[key].label!r} "
-                         f"({key}); it is ambiguous which is meant", number, label)
+                self.add("E109", _("column {header!r} means the same as column {other!r} "
+                                   "({key}); it is ambiguous which is meant").format(
+                    header=header, other=first[key].label, key=key), number, label)
                 continue
             column = Column(i, key, header, label)
             if key:
@@ -310,7 +315,7 @@ class TableReader:
 
     @staticmethod
     def _of(sheet: str) -> str:
-        return f" of sheet {sheet!r}" if sheet else ""
+        return _(" of sheet {sheet!r}").format(sheet=sheet) if sheet else ""
 
     # -- cells ----------------------------------------------------------------
     def row(self, number: int, cells: Sequence[Cell], columns: list[Column], table: Table) -> _Row | None:
@@ -338,7 +343,7 @@ class TableReader:
         if table.uncalculated:
             for col in columns:
                 if col.key and (number, col.index) in table.uncalculated:
-                    self.add("E101", UNCALCULATED, number, col.label)
+                    self.add("E101", _(UNCALCULATED), number, col.label)
         return result if result.cells else None
 
     def cell(self, key: str, value: Cell, number: int, label: str) -> Any:
@@ -349,8 +354,9 @@ class TableReader:
                 text = value.date().isoformat()  # a date Excel made of "1-2": no time was typed
             else:
                 text = value.isoformat()
-            self.add("W308", f"{value!r} was read as a date by the spreadsheet; using {text!r} — format the "
-                     "column as text (文本) to keep what was typed", number, label)
+            self.add("W308", _("{value!r} was read as a date by the spreadsheet; using {text!r} — format the "
+                               "column as text (文本) to keep what was typed").format(value=value, text=text),
+                     number, label)
             return text
         kind = _KIND.get(key, "text")
         if kind == "id":
@@ -388,8 +394,8 @@ class TableReader:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             text = _integral_text(float(value))
             if not (len(text) == 11 and text.startswith("1")):  # not a mobile number: a 0 may be gone
-                self.add("W308", f"phone {text} was stored as a number, so a leading 0 (area code) may be lost; "
-                         "format the column as text (文本)", number, label)
+                self.add("W308", _("phone {phone} was stored as a number, so a leading 0 (area code) may be lost; "
+                                   "format the column as text (文本)").format(phone=text), number, label)
             return text
         return value.strip() if isinstance(value, str) else value
 
@@ -417,8 +423,8 @@ class TableReader:
         if not columns:
             return [], []
         if not all_sources and "id" not in {c.key for c in columns}:
-            self.add("E100", f"no credit code column (统一社会信用代码/id) in the header{self._of(table.sheet)}",
-                     header_row)
+            self.add("E100", _("no credit code column (统一社会信用代码/id) in the header{sheet}").format(
+                sheet=self._of(table.sheet)), header_row)
             self.unusable = True
             return [], []
         groups: dict[str, list[_Row]] = {}
@@ -443,7 +449,8 @@ class TableReader:
             previous = groups.setdefault(key, [])
             previous.append(row)
         if not groups and not all_sources:
-            self.add("E003", f"no enterprise rows under the header{self._of(table.sheet)}", header_row)
+            self.add("E003", _("no enterprise rows under the header{sheet}").format(sheet=self._of(table.sheet)),
+                     header_row)
             self.unusable = True
         return list(groups.values()), sources
 
@@ -462,8 +469,8 @@ class TableReader:
             data["region"] = region
         if _blank(data.get("authority")):
             data["authority"] = NO_AUTHORITY
-            self.add("W311", "no authority (发布单位) for the notices: activate refuses the list until it is "
-                     "given; add it to a 清单信息/list sheet, or give --authority (activate or import)")
+            self.add("W311", _("no authority (发布单位) for the notices: activate refuses the list until it is "
+                               "given; add it to a 清单信息/list sheet, or give --authority (activate or import)"))
         return data
 
     def fact_rows(self, facts: Table, data: LDict) -> None:
@@ -471,7 +478,7 @@ class TableReader:
         baseline.key_columns = {}
         contact = _ldict(0)
         prefix = f"{facts.sheet}!" if facts.sheet else ""  # a CSV's facts stand above its header
-        where = f"in sheet {facts.sheet!r}" if facts.sheet else "above the header"
+        where = _("in sheet {sheet!r}").format(sheet=facts.sheet) if facts.sheet else _("above the header")
         for number, cells in facts.rows:
             if not cells or _blank(cells[0]) or len(cells) < 2:
                 continue
@@ -482,11 +489,12 @@ class TableReader:
             if key is None:
                 if not data and not baseline and _squash(raw_key.lower()) in _FACT_HEADERS:
                     continue  # a header row: 项目 | 内容
-                self.add("W307", f"unknown list fact {raw_key!r} {where}; ignored", number, f"{prefix}A {raw_key}")
+                self.add("W307", _("unknown list fact {fact!r} {where}; ignored").format(fact=raw_key, where=where),
+                         number, f"{prefix}A {raw_key}")
                 continue
             if _blank(value):
                 if (number, 1) in facts.uncalculated:
-                    self.add("E101", UNCALCULATED, number, label)
+                    self.add("E101", _(UNCALCULATED), number, label)
                 continue
             target, name = (baseline, pollutant or "") if key == "baseline" else (data, key)
             if key in CONTACT_FACTS:
@@ -498,8 +506,8 @@ class TableReader:
             elif isinstance(value, str):
                 value = value.strip()
             if name in target:
-                self.add("E109", f"{raw_key!r} given twice {where} "
-                         f"(first on row {target.key_lines[name]})", number, label)
+                self.add("E109", _("{fact!r} given twice {where} (first on row {first})").format(
+                    fact=raw_key, where=where, first=target.key_lines[name]), number, label)
                 continue
             _put(target, name, value, number, label)
             if target is baseline and not baseline.line:
@@ -529,15 +537,17 @@ class TableReader:
         plain = [r for r in rows if not r.has("line")]
         producing = [r for r in plain if r.has(*POLLUTANTS_KEYS)]
         if len(producing) > 1:
-            self.add("E108", f"enterprise {ident} has {len(producing)} rows without a 生产线/line "
-                     f"(rows {', '.join(str(r.number) for r in producing)}): name each line, or remove the "
-                     "duplicate row", producing[1].number, None, ident)
+            self.add("E108", _("enterprise {id} has {count} rows without a 生产线/line "
+                               "(rows {rows}): name each line, or remove the duplicate row").format(
+                id=ident, count=len(producing), rows=", ".join(str(r.number) for r in producing)),
+                producing[1].number, None, ident)
         if producing:
             _put(ent, "emissions", _emissions(producing[0]), producing[0].number)
         measured = [r for r in plain if r.has(*CUT_KEYS, *ACTION_KEYS)]
         for extra in measured[1:]:
-            self.add("E109", f"enterprise {ident} has measures on rows {measured[0].number} and {extra.number}, "
-                     "neither naming a 生产线/line; it is ambiguous which are meant", extra.number, None, ident)
+            self.add("E109", _("enterprise {id} has measures on rows {first} and {row}, "
+                               "neither naming a 生产线/line; it is ambiguous which are meant").format(
+                id=ident, first=measured[0].number, row=extra.number), extra.number, None, ident)
         measures = self.measures(measured[0], ident) if measured else _ldict(first.number)
         if not line_rows:  # one line: its 涉VOCs工序 cell is the enterprise's (SPEC §14)
             self.merge(ent, "vocs_process", "vocs_process", rows, ident)
@@ -560,9 +570,11 @@ class TableReader:
                 _put(target, key, value, r.number, r.labels[column])
             elif _same(target[key], value) is False:
                 code = "E108" if column == "name" else "E109"
-                what = "two enterprises" if column == "name" else f"{HEADERS_ZH[column]}/{column}"
-                self.add(code, f"credit code {ident} has {what}: {target[key]!r} on row {target.key_lines[key]} "
-                         f"and {value!r} on row {r.number}; it is ambiguous which is meant",
+                what = _("two enterprises") if column == "name" else f"{HEADERS_ZH[column]}/{column}"
+                self.add(code, _("credit code {id} has {what}: {first!r} on row {first_row} "
+                                 "and {value!r} on row {row}; it is ambiguous which is meant").format(
+                    id=ident, what=what, first=target[key], first_row=target.key_lines[key], value=value,
+                    row=r.number),
                          r.number, r.labels[column], ident if isinstance(ident, str) else None)
 
     def line(self, r: _Row, ident: Any) -> LDict:
@@ -601,16 +613,19 @@ class TableReader:
                 value = 1.0 if raw is _STOP else parse_cut(raw)
                 if value is not None and 0 <= value <= 1:
                     if previous is not None and value < previous[1] - 1e-12:
-                        self.add("E110", f"{level.value} cut {cut_label(value)} is weaker than {previous[0].value} "
-                                 f"cut {cut_label(previous[1])}", r.number, r.labels[cut_key],
+                        self.add("E110", _("{level} cut {cut} is weaker than {previous} cut {previous_cut}").format(
+                            level=level.value, cut=cut_label(value), previous=previous[0].value,
+                            previous_cut=cut_label(previous[1])), r.number, r.labels[cut_key],
                                  ident if isinstance(ident, str) else None, level=level.value)
                     previous = (level, value)
             if action_key in r.cells:
                 _put(m, "actions", r.cells[action_key], r.number, r.labels[action_key])
                 if cut_key not in r.cells and len(m["actions"]) == 1 and _cut_like(m["actions"][0]):
-                    self.add("W308", f"the {level.value} measures cell holds a cut ({m['actions'][0]!r}) but the "
-                             f"{HEADERS_ZH[cut_key]} cell is empty: it is read as a sentence for the notice, "
-                             "not as a cut", r.number, r.labels[action_key])
+                    self.add("W308", _("the {level} measures cell holds a cut ({cut!r}) but the "
+                                       "{column} cell is empty: it is read as a sentence for the notice, "
+                                       "not as a cut").format(level=level.value, cut=m["actions"][0],
+                                                              column=HEADERS_ZH[cut_key]),
+                             r.number, r.labels[action_key])
             _put(result, level.value, m, r.number,
                  m.column_of("cut") or m.column_of("stop") or m.column_of("actions"))
         return result
@@ -827,9 +842,9 @@ def _weakening(f: Finding) -> tuple[int | None, str | None, str | None]:
 def _explain(f: Finding, numeric_ids: set[int]) -> Finding:
     """A credit code Excel turned into a number cannot be repaired: say so instead of 'bad check character'."""
     if f.code == "E102" and f.line in numeric_ids:
-        return replace(f, message=f"credit code {f.enterprise} was stored as a number, and Excel keeps only 15 "
-                       "digits, so its last digits are lost; format the column as text (文本) and type the code "
-                       "again")
+        return replace(f, message=_("credit code {id} was stored as a number, and Excel keeps only 15 "
+                                    "digits, so its last digits are lost; format the column as text (文本) and type "
+                                    "the code again").format(id=f.enterprise))
     return f
 
 

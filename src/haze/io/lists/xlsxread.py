@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from haze.core.findings import Finding, finding
+from haze.core.i18n import _
 from haze.io.lists.table import HEADER_SEARCH_ROWS, Row, Table, column_key, fact_key, read_tables
 from haze.io.lists.yamlread import MAX_BYTES
 from haze.core.model import EnterpriseList
@@ -62,13 +63,13 @@ def _archive_problem(data: bytes, path: str) -> Finding | None:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
         if data.startswith(b"\xd0\xcf\x11\xe0"):
-            return finding("E001", "this is an old Excel .xls workbook: open it in Excel and save it as .xlsx", path)
-        return finding("E001", "not an .xlsx workbook (not a zip archive); is it a CSV or .xls file renamed?", path)
+            return finding("E001", _("this is an old Excel .xls workbook: open it in Excel and save it as .xlsx"), path)
+        return finding("E001", _("not an .xlsx workbook (not a zip archive); is it a CSV or .xls file renamed?"), path)
     unpacked = sum(info.file_size for info in archive.infolist())
     packed = sum(info.compress_size for info in archive.infolist()) or 1
     if unpacked > MAX_UNPACKED or (unpacked > 50 * 1024 * 1024 and unpacked / packed > MAX_RATIO):
-        return finding("E004", f"the workbook unpacks to {unpacked} bytes from {len(data)}; refusing "
-                       "(a decompression bomb?)", path)
+        return finding("E004", _("the workbook unpacks to {unpacked} bytes from {size}; refusing "
+                                 "(a decompression bomb?)").format(unpacked=unpacked, size=len(data)), path)
     return None
 
 
@@ -215,7 +216,7 @@ def read_xlsx(data: bytes, path: str, *, overrides: dict[str, Any] | None = None
               ) -> tuple[EnterpriseList | None, list[Finding]]:
     """Read an XLSX list. ``overrides`` are list facts from the command line (``haze import``)."""
     if len(data) > MAX_BYTES:
-        return None, [finding("E004", f"file is {len(data)} bytes; the limit is {MAX_BYTES}", path)]
+        return None, [finding("E004", _("file is {size} bytes; the limit is {limit}").format(size=len(data), limit=MAX_BYTES), path)]
     problem = _archive_problem(data, path)
     if problem is not None:
         return None, [problem]
@@ -226,7 +227,7 @@ def read_xlsx(data: bytes, path: str, *, overrides: dict[str, Any] | None = None
         names = [m.name for m in book.sheets_metadata]
         worksheets = [i for i, m in enumerate(book.sheets_metadata) if m.typ == SheetTypeEnum.WorkSheet]
     except Exception as exc:  # calamine raises several kinds for a damaged file: all mean "unreadable"
-        return None, [finding("E001", f"cannot open the workbook: {type(exc).__name__}: {exc}", path)]
+        return None, [finding("E001", _("cannot open the workbook: {problem}").format(problem=f"{type(exc).__name__}: {exc}"), path)]
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             parts = sheet_parts(archive)
@@ -236,7 +237,7 @@ def read_xlsx(data: bytes, path: str, *, overrides: dict[str, Any] | None = None
                 part = parts[i] if i < len(parts) else ""
                 sheets.append((names[i], cells, _uncalculated(archive, part)))
     except Exception as exc:  # noqa: BLE001 - a sheet calamine cannot decode: the file is damaged
-        return None, [finding("E001", f"cannot open the workbook: {type(exc).__name__}: {exc}", path)]
+        return None, [finding("E001", _("cannot open the workbook: {problem}").format(problem=f"{type(exc).__name__}: {exc}"), path)]
     return _read_sheets(sheets, path, overrides)
 
 
@@ -244,7 +245,7 @@ def _read_sheets(sheets: list[tuple[str, list[list[Any]], set[tuple[int, int]]]]
                  overrides: dict[str, Any] | None) -> tuple[EnterpriseList | None, list[Finding]]:
     main, facts, sources = choose_sheets([s[0] for s in sheets], [sheet_role(s[1]) for s in sheets])
     if main is None:
-        return None, [finding("E003", "the workbook has no sheet of enterprises", path)]
+        return None, [finding("E003", _("the workbook has no sheet of enterprises"), path)]
 
     def table(index: int, named: bool) -> Table:
         title, cells, uncalculated = sheets[index]
@@ -264,7 +265,7 @@ def sheet_rows(data: bytes, path: str, names: tuple[str, ...] = ()
     formula with no saved value, which read as empty but are not.
     """
     if len(data) > MAX_BYTES:
-        return None, set(), [finding("E004", f"file is {len(data)} bytes; the limit is {MAX_BYTES}", path)]
+        return None, set(), [finding("E004", _("file is {size} bytes; the limit is {limit}").format(size=len(data), limit=MAX_BYTES), path)]
     problem = _archive_problem(data, path)
     if problem is not None:
         return None, set(), [problem]
@@ -274,7 +275,7 @@ def sheet_rows(data: bytes, path: str, names: tuple[str, ...] = ()
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         worksheets = [i for i, m in enumerate(book.sheets_metadata) if m.typ == SheetTypeEnum.WorkSheet]
         if not worksheets:
-            return None, set(), [finding("E003", "the workbook has no sheet", path)]
+            return None, set(), [finding("E003", _("the workbook has no sheet"), path)]
         wanted = {_name(n) for n in names}
         index = next((i for i in worksheets if _name(book.sheets_metadata[i].name) in wanted), worksheets[0])
         cells = book.get_sheet_by_index(index).to_python(skip_empty_area=False)
@@ -282,5 +283,5 @@ def sheet_rows(data: bytes, path: str, names: tuple[str, ...] = ()
             parts = sheet_parts(archive)
             uncalculated = _uncalculated(archive, parts[index] if index < len(parts) else "")
     except Exception as exc:  # noqa: BLE001 - calamine raises several kinds for a damaged file
-        return None, set(), [finding("E001", f"cannot open the workbook: {type(exc).__name__}: {exc}", path)]
+        return None, set(), [finding("E001", _("cannot open the workbook: {problem}").format(problem=f"{type(exc).__name__}: {exc}"), path)]
     return list(_rows(cells)), uncalculated, []

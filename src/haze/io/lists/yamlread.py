@@ -25,6 +25,7 @@ from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.resolver import BaseResolver
 
 from haze.core.findings import Finding, finding
+from haze.core.i18n import N_, _
 
 try:  # libyaml: about 3x faster on large lists
     from yaml.cyaml import CParser as _Parser  # type: ignore[attr-defined]
@@ -105,7 +106,7 @@ class _Loader(_Parser, SafeConstructor, Resolver):  # type: ignore[misc, valid-t
             return super().construct_object(node, deep)
         except (ValueError, KeyError, TypeError, OverflowError):
             text = node.value if isinstance(node.value, str) else node.id  # type: ignore[attr-defined]
-            raise ConstructorError(None, None, f"cannot read {_short(text)!r} as {node.tag}",
+            raise ConstructorError(None, None, _("cannot read {text!r} as {tag}").format(text=_short(text), tag=node.tag),
                                    node.start_mark) from None
 
 
@@ -115,7 +116,8 @@ def _short(text: str, limit: int = 40) -> str:
 
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> Any:
     if not isinstance(node, yaml.MappingNode):  # ``!!map [1]``
-        raise ConstructorError(None, None, f"expected a mapping, but found a {node.id}", node.start_mark)
+        raise ConstructorError(None, None, _("expected a mapping, but found a {kind}").format(kind=node.id),
+                               node.start_mark)
     data = LDict()
     data.line = node.start_mark.line + 1
     yield data
@@ -125,11 +127,12 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> Any:
         try:
             hash(key)
         except TypeError:
-            raise ConstructorError(None, None, "a mapping key must be plain text", key_node.start_mark) from None
+            raise ConstructorError(None, None, _("a mapping key must be plain text"), key_node.start_mark) from None
         if key in data:
             loader.findings.append(
-                finding("E109", f"duplicate key {key!r} (first on line {data.key_lines[key]}); "
-                        "it is ambiguous which value is meant", loader.path, line)
+                finding("E109", _("duplicate key {key!r} (first on line {first}); "
+                                  "it is ambiguous which value is meant").format(key=key, first=data.key_lines[key]),
+                        loader.path, line)
             )
         data[key] = loader.construct_object(value_node, deep=False)
         data.key_lines[key] = line
@@ -255,37 +258,93 @@ def _yaml_error(exc: yaml.YAMLError, path: str, data: bytes = b"") -> Finding:
             line = data[: exc.position].count(b"\n") + 1
         else:
             line = data.decode("utf-8", "replace")[: exc.position].count("\n") + 1
-        return finding("E002", f"YAML: {exc.reason}", path, line)
+        return finding("E002", _("YAML: {reason}").format(reason=_yaml_words(exc.reason)), path, line)
     problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
     context = getattr(exc, "context", None)
     if problem and "could not determine a constructor" in problem:
-        problem = "tags that construct objects are not allowed" + problem.split("constructor", 1)[1]
-    message = f"{context} {problem}" if context and "constructor" not in problem else problem
+        problem = _("tags that construct objects are not allowed") + problem.split("constructor", 1)[1]
+    problem = _yaml_words(problem)
+    message = f"{_yaml_words(context)} {problem}" if context and "constructor" not in problem else problem
     at: int | None = mark.line + 1 if mark else None
     if at is not None and data:  # at the end of a file without a final newline libyaml counts one more
         at = min(at, data.count(b"\n") + 1)
-    return finding("E002", f"YAML syntax: {message}", path, at)
+    return finding("E002", _("YAML syntax: {message}").format(message=message), path, at)
+
+
+#: PyYAML's and libyaml's commonest problems, in haze's words (anything else is said as the parser says it)
+YAML_PROBLEMS = {
+    "mapping values are not allowed here": N_("mapping values are not allowed here"),
+    "mapping values are not allowed in this context": N_("mapping values are not allowed in this context"),
+    "could not find expected ':'": N_("could not find expected ':'"),
+    "did not find expected key": N_("did not find expected key"),
+    "did not find expected '-' indicator": N_("did not find expected '-' indicator"),
+    "did not find expected node content": N_("did not find expected node content"),
+    "found character that cannot start any token": N_("found character that cannot start any token"),
+    "found character '\\t' that cannot start any token": N_("found character '\\t' that cannot start any token"),
+    "found undefined alias": N_("found undefined alias"),
+    "found unexpected end of stream": N_("found unexpected end of stream"),
+    "found unknown escape character": N_("found unknown escape character"),
+    "while parsing a block mapping": N_("while parsing a block mapping"),
+    "while parsing a block collection": N_("while parsing a block collection"),
+    "while parsing a flow mapping": N_("while parsing a flow mapping"),
+    "while parsing a flow sequence": N_("while parsing a flow sequence"),
+    "while scanning a simple key": N_("while scanning a simple key"),
+    "while scanning a quoted scalar": N_("while scanning a quoted scalar"),
+    "while parsing a block node": N_("while parsing a block node"),
+    "while parsing a node": N_("while parsing a node"),
+    "while scanning an alias": N_("while scanning an alias"),
+    "while scanning an anchor": N_("while scanning an anchor"),
+    "while scanning for the next token": N_("while scanning for the next token"),
+    "did not find expected ',' or ']'": N_("did not find expected ',' or ']'"),
+    "did not find expected ',' or '}'": N_("did not find expected ',' or '}'"),
+    "did not find expected comment or line break": N_("did not find expected comment or line break"),
+    "found a tab character that violates indentation": N_("found a tab character that violates indentation"),
+    "found a tab character where an indentation space is expected": N_("found a tab character where an indentation space is expected"),
+    "block sequence entries are not allowed in this context": N_("block sequence entries are not allowed in this context"),
+    "expected <block end>, but found": N_("expected <block end>, but found"),
+    "expected <document start>, but found": N_("expected <document start>, but found"),
+    "found duplicate anchor": N_("found duplicate anchor"),
+    "found unexpected ':'": N_("found unexpected ':'"),
+    "while parsing a flow node": N_("while parsing a flow node"),
+    "while scanning a plain scalar": N_("while scanning a plain scalar"),
+    "while scanning a block scalar": N_("while scanning a block scalar"),
+    "unacceptable character": N_("unacceptable character"),
+    "control characters are not allowed": N_("control characters are not allowed"),
+}
+
+
+def _yaml_words(text: str | None) -> str:
+    """A parser's problem in the interface language when it is one of the common ones."""
+    if not text:
+        return text or ""
+    words = YAML_PROBLEMS.get(text.strip())
+    if words is None:
+        head = next((known for known in YAML_PROBLEMS if text.startswith(known)), None)
+        return _(YAML_PROBLEMS[head]) + text[len(head):] if head else text
+    return _(words)
 
 
 def load_yaml(data: bytes, path: str) -> tuple[Any, list[Finding]]:
     """Parse YAML bytes. Returns ``(document or None, findings)``; never raises for bad input."""
     if len(data) > MAX_BYTES:
-        return None, [finding("E004", f"file is {len(data)} bytes; the limit is {MAX_BYTES}", path)]
+        return None, [finding("E004", _("file is {size} bytes; the limit is {limit}").format(
+            size=len(data), limit=MAX_BYTES), path)]
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
         if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-            return None, [finding("E001", "file is UTF-16; save it as UTF-8", path)]
-        return None, [finding("E001", f"not UTF-8 text (byte 0x{data[exc.start]:02X}); save the file as UTF-8",
+            return None, [finding("E001", _("file is UTF-16; save it as UTF-8"), path)]
+        return None, [finding("E001", _("not UTF-8 text (byte 0x{byte:02X}); save the file as UTF-8").format(
+            byte=data[exc.start]),
                               path, _line_of_offset(data, exc.start))]
     if not data.strip():
-        return None, [finding("E003", "the file is empty", path, 1)]
+        return None, [finding("E003", _("the file is empty"), path, 1)]
     if _depth_bound(data) > MAX_DEPTH:
         depth, line = _exact_depth_safe(data, path)
         if isinstance(depth, Finding):
             return None, [depth]
         if line is not None:
-            return None, [finding("E004", f"nesting deeper than {MAX_DEPTH} levels", path, line)]
+            return None, [finding("E004", _("nesting deeper than {depth} levels").format(depth=MAX_DEPTH), path, line)]
     enabled = gc.isenabled()
     gc.disable()
     loader = None
@@ -293,20 +352,21 @@ def load_yaml(data: bytes, path: str) -> tuple[Any, list[Finding]]:
         loader = _Loader(data, path)
         node = loader.get_single_node()
         if node is None:
-            return None, [finding("E003", "the file holds no document", path, 1)]
+            return None, [finding("E003", _("the file holds no document"), path, 1)]
         if b"*" in data:  # aliases need '*': only then can expansion explode
             try:
                 unique, expanded = _expansion(node)
             except ValueError as exc:
-                return None, [finding("E004", "recursive alias", path, exc.args[0])]
+                return None, [finding("E004", _("recursive alias"), path, exc.args[0])]
             if expanded > 10 * unique + ALIAS_SLACK:
-                return None, [finding("E004", f"aliases expand the document to {expanded} nodes "
-                                      f"from {unique}; refusing (YAML bomb?)", path, node.start_mark.line + 1)]
+                return None, [finding("E004", _("aliases expand the document to {expanded} nodes "
+                                                "from {unique}; refusing (YAML bomb?)").format(
+                    expanded=expanded, unique=unique), path, node.start_mark.line + 1)]
         document = loader.construct_document(node)
     except yaml.YAMLError as exc:
         return None, [_yaml_error(exc, path, data)]
     except RecursionError:
-        return None, [finding("E004", "document nested too deeply", path)]
+        return None, [finding("E004", _("document nested too deeply"), path)]
     finally:
         if loader is not None:
             loader.dispose()
@@ -372,7 +432,7 @@ def _exact_depth_safe(data: bytes, path: str) -> tuple[Any, int | None]:
 def _first_lines(data: bytes, count: int) -> bytes:
     """The first ``count`` lines of ``data`` (all of it when it has fewer)."""
     end = -1
-    for _ in range(count):
+    for _line in range(count):
         end = data.find(b"\n", end + 1)
         if end < 0:
             return data
