@@ -7,6 +7,7 @@ from datetime import datetime
 import click
 
 from haze.cli.common import LEVEL, F, multi_list_options, one_list, print_findings
+from haze.cli.i18n import HazeCommand
 from haze.cli.journal_options import (
     NoPhone,
     basis_option,
@@ -19,8 +20,9 @@ from haze.cli.journal_options import (
     tell_waiting,
     when_option,
 )
+from haze.cli.progress import READING
 from haze.cli.reporters import report
-from haze.core.i18n import N_
+from haze.core.i18n import N_, _
 from haze.core.model import Level
 
 
@@ -38,7 +40,7 @@ def list_facts_options(f: F) -> F:
     return f
 
 
-@click.command()
+@click.command(cls=HazeCommand)
 @click.argument("level", type=LEVEL)
 @multi_list_options
 @click.option("--start", callback=when_option, metavar="WHEN",
@@ -81,7 +83,6 @@ def activate(level: Level, list_paths: tuple[str, ...], policy: str | None, as_j
 
     if several(list_paths):  # never silently the last --list: the city activation (SPEC §13) is not built yet
         from haze.core.errors import UsageError
-        from haze.core.i18n import _
 
         raise UsageError(_("activate takes one list: the city activation of several lists is not available yet; "
                            "check the city with `haze check LEVEL --list …`, then each county activates its own "
@@ -96,13 +97,13 @@ def activate(level: Level, list_paths: tuple[str, ...], policy: str | None, as_j
         changed=changed, on_missing=(no_phone := NoPhone()),
         new_journal=may_create_journal(journal, dry_run, as_json))
     # --dry-run too: it reads and renders everything, which takes as long on a big list.
-    with progress_bar(not as_json, "reading the list") as progress:
+    with progress_bar(not as_json, READING) as progress:
         outcome = command.run(settings, progress=progress, on_wait=tell_waiting,
                               phase=progress.phase if progress is not None else None)
     print_findings(outcome.warnings)
     no_phone.tell()
     for note in outcome.notes:
-        click.echo(f"haze: warning: {note}", err=True)
+        click.echo(_("haze: warning: {note}").format(note=note), err=True)
     if not outcome.ok:
         shortfall_panel(outcome)
     report(outcome, as_json)
