@@ -7,6 +7,7 @@ from datetime import datetime
 import click
 
 from haze.cli.common import LEVEL, F, multi_list_options, one_list, print_findings
+from haze.cli.i18n import HazeCommand
 from haze.cli.journal_options import (
     NoPhone,
     basis_option,
@@ -19,8 +20,9 @@ from haze.cli.journal_options import (
     tell_waiting,
     when_option,
 )
+from haze.cli.progress import READING
 from haze.cli.reporters import report
-from haze.core.i18n import N_
+from haze.core.i18n import N_, _
 from haze.core.model import Level
 
 
@@ -38,7 +40,7 @@ def list_facts_options(f: F) -> F:
     return f
 
 
-@click.command()
+@click.command(cls=HazeCommand)
 @click.argument("level", type=LEVEL)
 @multi_list_options
 @click.option("--start", callback=when_option, metavar="WHEN",
@@ -94,7 +96,7 @@ def activate(level: Level, list_paths: tuple[str, ...], policy: str | None, as_j
                                      phase=progress.phase if progress is not None else None)
         print_findings(city.warnings)
         for note in city.notes:
-            click.echo(f"haze: warning: {note}", err=True)
+            click.echo(_("haze: warning: {note}").format(note=note), err=True)
         report(city, as_json)
         return
     list_path = one_list(list_paths)
@@ -107,13 +109,13 @@ def activate(level: Level, list_paths: tuple[str, ...], policy: str | None, as_j
         changed=changed, on_missing=(no_phone := NoPhone()),
         new_journal=may_create_journal(journal, dry_run, as_json))
     # --dry-run too: it reads and renders everything, which takes as long on a big list.
-    with progress_bar(not as_json, "reading the list") as progress:
+    with progress_bar(not as_json, READING) as progress:
         outcome = command.run(settings, progress=progress, on_wait=tell_waiting,
                               phase=progress.phase if progress is not None else None)
     print_findings(outcome.warnings)
     no_phone.tell()
     for note in outcome.notes:
-        click.echo(f"haze: warning: {note}", err=True)
+        click.echo(_("haze: warning: {note}").format(note=note), err=True)
     if not outcome.ok:
         shortfall_panel(outcome)
     report(outcome, as_json)

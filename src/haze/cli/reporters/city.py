@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from haze.cli.reporters.markup import esc
+from haze.cli.reporters.markup import esc, level_title
 from haze.core.i18n import _
 
 if TYPE_CHECKING:
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 def county_title(result: LevelResult, enterprise_list: EnterpriseList) -> str:
     return _("{region} ({file}) — {level}, policy {policy}, t/d").format(
         region=esc(enterprise_list.info.region), file=esc(Path(enterprise_list.path).name),
-        level=result.level.title, policy=esc(result.policy.name))
+        level=level_title(result.level), policy=esc(result.policy.name))
 
 
 def total_result(total: CityTotal, results: list[LevelResult]) -> LevelResult:
@@ -37,13 +37,13 @@ def city_tables(city: CityResult) -> list[Any]:
 
     tables = [pollutant_table(r, county_title(r, lst)) for r, lst in zip(city.results, city.lists)]
     title = _("City total, {count} lists — {level}, t/d").format(
-        count=len(city.results), level=city.level.title)
+        count=len(city.results), level=level_title(city.level))
     tables.append(pollutant_table(total_result(city.total, city.results), title))
     return tables
 
 
 def city_verdict(city: CityResult) -> str:
-    level = city.level.title
+    level = level_title(city.level)
     if city.ok:
         return _("[bold green]MET[/]: {level} requirement reached in every list and in the city total").format(
             level=level)
@@ -116,7 +116,7 @@ def print_city_export(outcome: Any) -> None:
             short.append(_("the city total"))
         verdict = _("NOT met: {where}").format(where="、".join(short))
     click.echo(_("wrote {files}: {rows} rows from {count} lists; {level} requirement {verdict}").format(
-        files=files, rows=outcome.rows, count=len(city.results), level=city.level.title, verdict=verdict))
+        files=files, rows=outcome.rows, count=len(city.results), level=level_title(city.level), verdict=verdict))
 
 
 def print_city_plans(outcome: Any, summary: bool = False, policy: str | None = None) -> None:
