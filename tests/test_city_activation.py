@@ -243,10 +243,29 @@ def test_basis_and_hostile_names_stay_text_in_every_county_notice(run, isolated,
     assert "script" in text_of(first)  # the county's hostile authority is there, as text
 
 
-def test_docx_is_refused_for_now_with_nothing_written(run, isolated, counties):
-    result = activate(run, "orange", counties, "--format", "docx")
-    assert result.exit_code == 2 and "md, html, txt or pdf" in result.stderr
-    assert not (isolated / "notices").exists()
+def test_docx_county_notices_and_index_read_back(run, counties):
+    import docx
+
+    result = activate(run, "orange", counties, "--format", "docx", "--basis", "晋气防办〔2026〕3号")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    notices = county_notices(data)
+    assert {p.name for p in notices[0].parent.iterdir()} == {"0001-county.docx", "0002-county.docx",
+                                                             "0003-county.docx", "index.docx", "manifest.json"}
+    for i, (path, notice) in enumerate(zip(counties, notices), start=1):
+        document = docx.Document(str(notice))
+        text = "".join(p.text for p in document.paragraphs)
+        cells = [c.text for table in document.tables for row in table.rows for c in row.cells]
+        check = own_check(run, "orange", path)
+        assert f"示例{i}县生态环境局：" in text and data["county_notices"][i - 1]["number"] in text
+        assert "根据晋气防办〔2026〕3号要求" in text
+        for p in check["pollutants"].values():
+            assert fmt.ratio_pct(p["ratio"], p["ok"]) in cells
+        c = expected_counts(check)
+        assert f"应停产企业{c['stop']}家、限产企业{c['cut']}家、自主减排企业{c['self_managed']}家" in text
+    index = docx.Document(str(notices[0].parent / "index.docx"))
+    rows = [[c.text for c in row.cells] for table in index.tables for row in table.rows]
+    assert [r[1] for r in rows if r[0].isdigit()] == [n["number"] for n in data["county_notices"]]
 
 
 def test_lists_from_haze_yaml_with_the_city_header(run, isolated, counties):

@@ -149,10 +149,6 @@ def run(settings: Settings, *, now: datetime | None = None, progress: Progress |
     if settings.changed:
         raise UsageError(_("--changed re-issues enterprise notices; the city activation writes to the counties: "
                            "give it without --changed (nothing written or recorded)"))
-    if settings.fmt == "docx":
-        from haze.render.citynotices import _check_format
-
-        _check_format(settings.fmt)
     say(_("reading the lists"))
     inputs = load_lists(settings.list_paths, settings.policy, cache=settings.cache, phase=phase)
     _require_county_authorities(inputs)

@@ -10,8 +10,9 @@ county reading the notice finds the same figures on its screen.
 Rendered with the one Jinja environment (:func:`haze.render.notices.make_environment`)
 and written through :func:`haze.render.notices.write_notice_set`, so a county notice
 set has every guarantee an enterprise notice set has. Formats md, html, txt and pdf
-(the ``*.pdf.j2`` layouts, typeset by :mod:`haze.render.pdf`); docx is refused for now
-(its .docx templates are built per kind by templates/build_docx.py, not yet for these).
+(the ``*.pdf.j2`` layouts, typeset by :mod:`haze.render.pdf`)
+and docx (``county.*.docx``, ``county_lift.*.docx``, ``city_index.*.docx``, built from those layouts
+by templates/build_docx.py like every other kind).
 """
 
 from __future__ import annotations
@@ -19,8 +20,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, Sequence
 
-from haze.core.errors import UsageError
-from haze.core.i18n import _
 from haze.render.notices import (
     _check_options,
     _manifest_head,
@@ -40,7 +39,6 @@ if TYPE_CHECKING:
     from haze.core.engine import LevelResult
     from haze.render.notices import Issue, NoticeSet
 
-CITY_FORMATS = ("md", "html", "txt", "pdf")
 COUNTY, COUNTY_LIFT, CITY_INDEX = "county", "county_lift", "city_index"
 
 
@@ -79,12 +77,6 @@ def county_facts(result: LevelResult, enterprise_list: Any) -> dict[str, Any]:
             "counts": counts(result)}
 
 
-def _check_format(fmt: str) -> None:
-    if fmt not in CITY_FORMATS:
-        raise UsageError(_("the city's notices to its counties are written as md, html, txt or pdf, not {fmt} "
-                           "(nothing written or recorded)").format(fmt=fmt))
-
-
 def _county_context(result: LevelResult, enterprise_list: Any, lang: str) -> dict[str, Any]:
     info = enterprise_list.info
     return {"authority": one_line(info.authority or ""), "region": one_line(info.region or ""),
@@ -105,7 +97,6 @@ def render_city_activation(city: CityResult, city_info: Mapping[str, Any], issue
     ``city_info``: the city's ``authority``, ``region``, ``doc_prefix`` (and optionally ``contact``).
     Numbered from ``issue.first_number`` in the city's own sequence, in the order of the lists.
     """
-    _check_format(fmt)
     _check_options(issue, lang, fmt)
     env = make_environment(lang=lang, fmt=fmt, templates=templates)
     tpl = templates_for(env, lang, fmt, {"notice": COUNTY, "index": CITY_INDEX})
@@ -153,7 +144,6 @@ def render_city_lift(notified: Sequence[Mapping[str, str]], lists: Sequence[Mapp
     ``notified``: the journal's recipients (``id`` = :func:`county_key`, ``name``, ``number``);
     ``lists``: the counties as the journal recorded them (:func:`county_facts`), for region and authority.
     """
-    _check_format(fmt)
     _check_options(issue, lang, fmt)
     env = make_environment(lang=lang, fmt=fmt, templates=templates)
     tpl = templates_for(env, lang, fmt, {"notice": COUNTY_LIFT, "index": CITY_INDEX})
