@@ -11,12 +11,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from haze.cli.reporters.markup import esc, level_title
-from haze.core.i18n import _
+from haze.core.i18n import N_, _
 
 if TYPE_CHECKING:
     from haze.core.city import CityResult, CityTotal
     from haze.core.engine import LevelResult
     from haze.core.model import EnterpriseList
+
+#: the total's basis as a person reads it (the JSON keeps the key: baseline, listed, mixed)
+BASIS_WORDS = {"baseline": N_("baseline"), "listed": N_("listed"), "mixed": N_("mixed")}
 
 
 def county_title(result: LevelResult, enterprise_list: EnterpriseList) -> str:
@@ -52,14 +55,14 @@ def city_verdict(city: CityResult) -> str:
     if short:
         parts.append(_("not met in {regions}").format(regions="、".join(short)))
     if not city.total.ok:
-        names = ", ".join(p.label for p in city.total.failing)
+        names = _(", ").join(p.label for p in city.total.failing)
         parts.append(_("city total short in {pollutants}").format(pollutants=names))
     text = _("[bold white on red] NOT MET [/] [bold red]{level}: {parts}[/]").format(level=level,
-                                                                                   parts="; ".join(parts))
+                                                                                   parts=_("; ").join(parts))
     text += "\n" + _("`haze plan {level} --list …` plans each list").format(level=city.level.value)
     if city.total.basis != "baseline":
         text += "\n" + _("[yellow]basis: {basis}[/] — some lists give no baseline (全社会排放量): their ratios "
-                         "are shares of the listed emissions only").format(basis=city.total.basis)
+                         "are shares of the listed emissions only").format(basis=_(BASIS_WORDS[city.total.basis]))
     return text
 
 
@@ -171,7 +174,8 @@ def print_city_activation(outcome: Any) -> None:
             level=level.value, span=span))
         return
     say(console, _("[bold]{kind} {id}[/]: {level} ({zh}预警, {response}响应) {span}").format(
-        kind=outcome.kind, id=esc(outcome.id), level=level.value, zh=level.zh, response=level.response, span=span))
+        kind=_(outcome.kind), id=esc(outcome.id), level=level.value, zh=level.zh, response=level.response,
+        span=span))
     say(console, _("{count} county notices{numbers} in {directory} (index and manifest.json beside them)").format(
         count=outcome.notices.count, numbers=numbers, directory=directory))
     say(console, _("recorded in {journal}; each county activates its own list with --basis citing its notice "
