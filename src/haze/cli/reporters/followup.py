@@ -48,7 +48,7 @@ def print_advise(outcome: AdviseOutcome) -> None:
         quoted = f" — {esc(a.rule.text)}" if a.rule.text else ""
         source = f" ({esc(outcome.triggers.source)})" if outcome.triggers.source else ""
         rule = _("rule")
-        say(console, f" {pad(rule, 8)}{esc(a.rule.describe())}{quoted}{source}")
+        say(console, f" {pad(rule, 8)}{esc(a.rule.says())}{quoted}{source}")
         days = ", ".join(f"{d.date.isoformat()} (AQI {d.aqi:g})" for d in a.days)
         label = _("days")
         say(console, f" {pad(label, 8)}{days}")
