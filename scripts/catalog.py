@@ -31,6 +31,31 @@ def extract() -> None:
     POT.parent.mkdir(exist_ok=True)
     pybabel("extract", "-F", "babel.cfg", *KEYWORDS, "--no-location", "--sort-by-file", "--project", "haze",
             "-o", str(POT), ".")
+    add_help_messages()
+
+
+def add_help_messages() -> None:
+    """The help click shows (docstrings, help= texts): no _() call for the extractor to find (cli/i18n.py);
+    and click's own messages (Usage:, Missing option…), which haze translates (tests/test_i18n_catalog.py)."""
+    import click
+    from babel.messages.extract import extract_from_dir
+    from babel.messages.pofile import read_po, write_po
+
+    sys.path.insert(0, str(ROOT / "src"))
+    from haze.cli.i18n import help_messages
+
+    with POT.open("rb") as stream:
+        catalog = read_po(stream)
+    for msgid in help_messages():
+        if msgid not in catalog:
+            catalog.add(msgid)
+    for _file, _line, message, _comments, _context in extract_from_dir(
+            str(Path(click.__file__).parent), [("**.py", "python")], keywords={"_": None, "ngettext": (1, 2)}):
+        key = message[0] if isinstance(message, tuple) else message
+        if key and key not in catalog:
+            catalog.add(message)
+    with POT.open("wb") as stream:
+        write_po(stream, catalog, no_location=True)
 
 
 def compile_mo() -> None:

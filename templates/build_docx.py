@@ -331,11 +331,22 @@ RED_PNG, BLUE_PNG = _png((0xE6, 0x00, 0x12)), _png((0x3A, 0x6E, 0xA5))
 def lines(source: str) -> list[str]:
     """The layout lines without Jinja comments and the phrase import (DOCX templates get ``t`` from haze)."""
     source = re.sub(r"\{#.*?#\}", "", source, flags=re.DOTALL)
-    return [ln for ln in source.splitlines() if ln.strip() and not re.match(r"^\s*\{%-?\s*import\b", ln)]
+    return [ln for ln in source.splitlines() if ln.strip() and not re.match(r"^\s*\{%-?\s*import\s+\"_phrases\.", ln)]
+
+
+IMPORT = re.compile(r"^\s*\{%-?\s*import\b")
 
 
 def build(layout: Path, out: Path, lang: str) -> None:
     text = lines(layout.read_text(encoding="utf-8"))
+    # Other phrase modules (the city's _city_phrases as c) are imported at the head of the first paragraph:
+    # a Jinja import renders to nothing, and a bureau editing the template sees where c comes from.
+    imports = "".join(ln.strip() for ln in text if IMPORT.match(ln))
+    text = [ln for ln in text if not IMPORT.match(ln)]
+    if imports:
+        first = next(i for i, ln in enumerate(text) if not CONTROL.match(ln) and not ln.startswith("page\t"))
+        kind, _, rest = text[first].partition("\t")
+        text[first] = f"{kind}\t{imports}{rest}"
     landscape = any(ln.split("\t")[0] == "page" and ln.split("\t")[1:2] == ["landscape"] for ln in text)
     builder = Builder(lang, landscape)
     for i, line in enumerate(text):

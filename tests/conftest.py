@@ -24,6 +24,11 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("HAZE_DEBUG", "1")
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.delenv("FORCE_COLOR", raising=False)
+    # English interface whatever the developer's locale (SPEC §17); tests of Chinese ask for it
+    monkeypatch.setenv("HAZE_UI", "en")
+    from haze.core.i18n import set_language
+
+    set_language("en")
     return work
 
 

@@ -244,9 +244,3 @@ def test_no_basis_no_sentence(run, isolated, journal):
     first = next(Path(p) for p in json.loads(result.stdout)["notices"] if Path(p).name[:4].isdigit())
     assert "要求，经会商研判" not in first.read_text(encoding="utf-8")
     assert json.loads(run("history", "--json").stdout)["events"][0]["basis"] is None
-
-
-def test_activate_with_several_lists_is_refused_not_truncated(run, isolated, journal, counties):
-    result = run("activate", "orange", "--list", counties[0], "--list", counties[1])
-    assert result.exit_code == 2 and not (isolated / "notices").exists()
-    assert json.loads(run("history", "--json").stdout)["events"] == []

@@ -24,7 +24,7 @@ ZH = ROOT / "docs" / "zh"
 
 #: pages whose commands are run here, each in a fresh directory (SPEC §17: "every command it shows works as shown")
 RUN = ["README.md", "install.md", "list-format.md", "validation.md", "computation.md", "activation.md", "plan.md",
-       "spreadsheets.md", "notices.md", "journal.md", "troubleshooting.md", "safety.md", "season.md"]
+       "spreadsheets.md", "notices.md", "journal.md", "troubleshooting.md", "safety.md", "season.md", "city.md"]
 #: pages other helpers write at the same time (issue 11/12/14); linked from the index before they land
 PENDING: set[str] = set()
 

@@ -69,6 +69,10 @@ def catalog_problems(source: Path, po: Path, mo: Path) -> list[str]:
     messages = {msgid: m for m in catalog if m.id for msgid in ((m.id,) if isinstance(m.id, str) else m.id)}
     problems = []
     used = extracted(source)
+    if source == SOURCE:  # the help click shows: docstrings and help= texts, looked up when shown (cli/i18n.py)
+        from haze.cli.i18n import help_messages
+
+        used.update({k: v for k, v in help_messages().items() if k not in used})
     for msgid, where in used.items():
         message = messages.get(msgid)
         if message is None or not all(s.strip() for s in _translations(message)) or message.fuzzy:

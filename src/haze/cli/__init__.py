@@ -12,7 +12,9 @@ from typing import Any
 import click
 
 from haze import __version__
+from haze.cli.i18n import HazeContext, HelpInLanguage, choose_language
 from haze.core.errors import HazeError
+from haze.core.i18n import N_, _
 
 # command name -> "module:attribute"; modules import their heavy parts lazily.
 COMMANDS = {
@@ -36,7 +38,19 @@ COMMANDS = {
 }
 
 
-class HazeGroup(click.Group):
+class HazeGroup(HelpInLanguage, click.Group):
+    context_class = HazeContext
+
+    def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
+                     **extra: Any) -> click.Context:
+        # The language is chosen before click parses a word: `haze --help` and usage errors speak it too.
+        try:
+            choose_language(args)
+        except HazeError as exc:  # HAZE_UI=fr or ui: fr: one line (in both languages), exit 2
+            report_error(exc)
+            raise SystemExit(exc.exit_code) from None
+        return super().make_context(info_name, args, parent, **extra)
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(COMMANDS)
 
@@ -71,8 +85,8 @@ class HazeGroup(click.Group):
         except Exception as exc:  # a bug: one line, not a traceback, unless HAZE_DEBUG
             if is_debug():
                 raise
-            click.echo(f"haze: internal error: {type(exc).__name__}: {exc} "
-                       "(set HAZE_DEBUG=1 for the traceback)", err=True)
+            click.echo(_("haze: internal error: {kind}: {error} (set HAZE_DEBUG=1 for the traceback)")
+                       .format(kind=type(exc).__name__, error=exc), err=True)
             ctx.exit(3)
 
 
@@ -94,11 +108,11 @@ def say_interrupted(command: str | None) -> None:
         return
     _interrupt_said = True
     if command in RECORDING:
-        text = "haze: interrupted; `haze status` shows whether a warning was recorded"
+        text = _("haze: interrupted; `haze status` shows whether a warning was recorded")
     elif command in READ_ONLY:
-        text = f"haze: interrupted ({command} writes nothing)"
+        text = _("haze: interrupted ({command} writes nothing)").format(command=command)
     else:
-        text = "haze: interrupted"
+        text = _("haze: interrupted")
     click.echo(text, err=True)
 
 
@@ -106,10 +120,13 @@ def _unavailable(name: str, exc: ImportError) -> click.Command:
     """A stand-in for a command whose module cannot be imported (a missing dependency)."""
 
     def fail() -> None:
-        click.echo(f"haze: internal error: command {name!r} cannot load: {exc} (reinstall haze)", err=True)
+        click.echo(_("haze: internal error: command {name!r} cannot load: {error} (reinstall haze)")
+                   .format(name=name, error=exc), err=True)
         raise click.exceptions.Exit(3)
 
-    return click.Command(name, callback=fail, help=f"(unavailable: {exc})",
+    from haze.cli.i18n import HazeCommand
+
+    return HazeCommand(name, callback=fail, help=f"(unavailable: {exc})",
                          context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
 
 
@@ -127,7 +144,7 @@ def _silence_stdout() -> None:
 def disclose_config(path: Path) -> None:
     """One line on stderr naming the options file in use: a haze.yaml found in a parent directory
     changes the policy, templates, journal and --out, and must never do it silently (issue 17 item 3)."""
-    click.echo(f"haze: options from {path.resolve()}", err=True)
+    click.echo(_("haze: options from {path}").format(path=path.resolve()), err=True)
 
 
 def report_error(exc: HazeError) -> None:
@@ -136,13 +153,16 @@ def report_error(exc: HazeError) -> None:
 
     if isinstance(exc, ListError):
         print_findings(exc.findings, limit=None)
-    click.echo(f"haze: error: {exc}", err=True)
+    click.echo(_("haze: error: {message}").format(message=exc), err=True)
 
 
 @click.group(cls=HazeGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="haze")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
-              help="Options file (default: haze.yaml in this or a parent directory).")
+              help=N_("Options file (default: haze.yaml in this or a parent directory)."))
+@click.option("--ui", type=click.Choice(["zh", "en"]), metavar="zh|en", expose_value=False,
+              help=N_("Interface language: help, messages, tables (default: ui in haze.yaml, HAZE_UI, else the "
+                      "locale). Not the notices' language: that is --lang of activate, lift, ozone, stagger."))
 @click.pass_context
 def cli(ctx: click.Context, config_path: Path | None) -> None:
     """haze: heavy-pollution weather emergency curtailment (重污染天气应急减排).

@@ -7,6 +7,7 @@ from datetime import datetime
 import click
 
 from haze.cli.common import LEVEL, F, multi_list_options, one_list, print_findings
+from haze.cli.i18n import HazeCommand
 from haze.cli.journal_options import (
     NoPhone,
     basis_option,
@@ -19,8 +20,9 @@ from haze.cli.journal_options import (
     tell_waiting,
     when_option,
 )
+from haze.cli.progress import READING
 from haze.cli.reporters import report
-from haze.core.i18n import N_
+from haze.core.i18n import N_, _
 from haze.core.model import Level
 
 
@@ -38,7 +40,7 @@ def list_facts_options(f: F) -> F:
     return f
 
 
-@click.command()
+@click.command(cls=HazeCommand)
 @click.argument("level", type=LEVEL)
 @multi_list_options
 @click.option("--start", callback=when_option, metavar="WHEN",
@@ -79,13 +81,24 @@ def activate(level: Level, list_paths: tuple[str, ...], policy: str | None, as_j
     from haze.commands import activate as command
     from haze.commands.inputs import several
 
-    if several(list_paths):  # never silently the last --list: the city activation (SPEC §13) is not built yet
-        from haze.core.errors import UsageError
-        from haze.core.i18n import _
+    if several(list_paths):  # the city bureau: one notice per county list (SPEC §13)
+        from haze.commands import city_activate
 
-        raise UsageError(_("activate takes one list: the city activation of several lists is not available yet; "
-                           "check the city with `haze check LEVEL --list …`, then each county activates its own "
-                           "list with --basis citing the city's order"))
+        city_settings = city_activate.Settings(
+            level=level, list_path=None, list_paths=list(list_paths), policy=policy, cache=not no_cache,
+            start=start, until=until, hours=hours, out=optional_path(out), lang=lang, fmt=format,
+            templates=optional_path(templates), journal=optional_path(journal), force=force, strict=strict,
+            dry_run=dry_run, authority=authority, region=region, doc_prefix=doc_prefix, first_number=first_number,
+            basis=basis, numbering=numbering, changed=changed,
+            new_journal=may_create_journal(journal, dry_run, as_json))
+        with progress_bar(not as_json, "reading the lists") as progress:
+            city = city_activate.run(city_settings, progress=progress, on_wait=tell_waiting,
+                                     phase=progress.phase if progress is not None else None)
+        print_findings(city.warnings)
+        for note in city.notes:
+            click.echo(_("haze: warning: {note}").format(note=note), err=True)
+        report(city, as_json)
+        return
     list_path = one_list(list_paths)
 
     settings = command.Settings(
@@ -96,13 +109,13 @@ def activate(level: Level, list_paths: tuple[str, ...], policy: str | None, as_j
         changed=changed, on_missing=(no_phone := NoPhone()),
         new_journal=may_create_journal(journal, dry_run, as_json))
     # --dry-run too: it reads and renders everything, which takes as long on a big list.
-    with progress_bar(not as_json, "reading the list") as progress:
+    with progress_bar(not as_json, READING) as progress:
         outcome = command.run(settings, progress=progress, on_wait=tell_waiting,
                               phase=progress.phase if progress is not None else None)
     print_findings(outcome.warnings)
     no_phone.tell()
     for note in outcome.notes:
-        click.echo(f"haze: warning: {note}", err=True)
+        click.echo(_("haze: warning: {note}").format(note=note), err=True)
     if not outcome.ok:
         shortfall_panel(outcome)
     report(outcome, as_json)

@@ -6,11 +6,13 @@ from pathlib import Path
 
 import click
 
+from haze.cli.i18n import HazeCommand
+
 from haze.cli.common import config_option, json_option, policy_option
 from haze.cli.reporters import report
 
 
-@click.command()
+@click.command(cls=HazeCommand)
 @click.argument("forecast", type=click.Path(dir_okay=False, path_type=Path))
 @policy_option
 @click.option("--region", metavar="NAME", help="The region to read when the forecast lists several.")

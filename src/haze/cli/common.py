@@ -12,7 +12,7 @@ from typing import Any, Callable, Iterable
 
 import click
 
-from haze.core.i18n import _
+from haze.core.i18n import N_, _
 from haze.core.model import Level
 
 F = Callable[..., Any]
@@ -26,8 +26,8 @@ class LevelType(click.ParamType):
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Level:
         level = Level.parse(value)
         if level is None:
-            self.fail(f"unknown level {value!r}: use yellow, orange or red (黄色/橙色/红色, III/II/I, 3/2/1)",
-                      param, ctx)
+            self.fail(_("unknown level {value!r}: use yellow, orange or red (黄色/橙色/红色, III/II/I, 3/2/1)")
+                      .format(value=value), param, ctx)
         return level
 
 
@@ -38,11 +38,14 @@ def _load_config_option(ctx: click.Context, param: click.Parameter, value: str |
     """Eager ``--config FILE``: its values become this command's defaults."""
     if value is not None:
         from haze.cli import disclose_config
+        from haze.cli.i18n import config_language
         from haze.io.config import read_config
 
         disclose_config(Path(value))
         defaults = dict(ctx.default_map or {})
-        own = defaults_for(ctx.command, read_config(Path(value)))
+        config = read_config(Path(value))
+        config_language(config)
+        own = defaults_for(ctx.command, config)
         check_defaults(ctx.command, own, Path(value))
         defaults.update(own)
         ctx.default_map = defaults
@@ -50,7 +53,7 @@ def _load_config_option(ctx: click.Context, param: click.Parameter, value: str |
 
 
 def config_option(f: F) -> F:
-    return click.option("--config", "config", type=click.Path(dir_okay=False), is_eager=True,
+    return click.option("--config", "config", type=click.Path(dir_okay=False), metavar="FILE", is_eager=True,
                         expose_value=False, callback=_load_config_option,
                         help="Options file (default: haze.yaml in this or a parent directory).")(f)
 
@@ -63,7 +66,7 @@ def list_option(f: F) -> F:
 def lists_option(f: F) -> F:
     """``--list`` given more than once (SPEC §13): a city's county lists; once, the one list as before."""
     return click.option("--list", "-l", "list_paths", type=click.Path(dir_okay=False), metavar="FILE", multiple=True,
-                        help=_("Enterprise list: .yaml, .csv or .xlsx (default from haze.yaml); repeat it for a "
+                        help=N_("Enterprise list: .yaml, .csv or .xlsx (default from haze.yaml); repeat it for a "
                                "city's county lists."))(f)
 
 
@@ -143,8 +146,10 @@ def check_defaults(command: click.Command, defaults: dict[str, Any], path: Path)
         except click.BadParameter as exc:
             key = keys.get(name, name)
             message = exc.message.rstrip(".")
-            raise UsageError(f"{path}: {key}: {message} (the default of `haze {command.name} "
-                             f"--{key.replace('_', '-')}`; correct or remove it in {path.name})") from None
+            raise UsageError(_("{path}: {key}: {message} (the default of `haze {command} --{option}`; correct or "
+                               "remove it in {name})").format(path=path, key=key, message=message,
+                                                              command=command.name,
+                                                              option=key.replace("_", "-"), name=path.name)) from None
 
 
 # -- output ------------------------------------------------------------------
@@ -188,7 +193,8 @@ def print_findings(findings: Iterable[Any], limit: int | None = WARNINGS_SHOWN) 
         for f in rest:
             counts[f.code] = counts.get(f.code, 0) + 1
         summary = ", ".join(f"{code} ×{n}" for code, n in sorted(counts.items()))
-        click.echo(f"… and {len(rest)} more ({summary}); `haze validate` lists them all", err=True)
+        click.echo(_("… and {count} more ({summary}); `haze validate` lists them all")
+                   .format(count=len(rest), summary=summary), err=True)
 
 
 #: severity -> click style: an error among forty warnings must stand out on the officer's terminal

@@ -8,12 +8,14 @@ from pathlib import Path
 import click
 
 from haze.cli.common import LEVEL, multi_list_options, one_list, print_findings
+from haze.cli.i18n import HazeCommand
 from haze.cli.reporters import report
 from haze.core.errors import UsageError
 from haze.core.model import Level
+from haze.core.i18n import _
 
 
-@click.command()
+@click.command(cls=HazeCommand)
 @click.argument("level", type=LEVEL, required=False)
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), metavar="FILE",
               help="FILE.xlsx (three sheets) or FILE.csv (plus FILE-requirement.csv); replaced if it exists.")
@@ -37,7 +39,7 @@ def export(level: Level | None, list_paths: tuple[str, ...], policy: str | None,
     """
     if as_list:
         if level is not None:
-            raise UsageError("export --as-list writes the list itself, not a level's results: leave out LEVEL")
+            raise UsageError(_("export --as-list writes the list itself, not a level's results: leave out LEVEL"))
         from haze.commands import export_list
 
         listed = export_list.run(export_list.Settings(list_path=one_list(list_paths), policy=policy, output=Path(output),
@@ -46,7 +48,7 @@ def export(level: Level | None, list_paths: tuple[str, ...], policy: str | None,
         report(listed, as_json)
         return
     if level is None:
-        raise UsageError("export needs a LEVEL (yellow, orange or red), or --as-list to write the list itself")
+        raise UsageError(_("export needs a LEVEL (yellow, orange or red), or --as-list to write the list itself"))
     from haze.commands import export as command
 
     outcome = command.run(command.Settings(level=level, list_path=one_list(list_paths), list_paths=tuple(list_paths), policy=policy, output=Path(output),

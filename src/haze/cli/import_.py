@@ -6,11 +6,13 @@ from pathlib import Path
 
 import click
 
+from haze.cli.i18n import HazeCommand
+
 from haze.cli.common import config_option, policy_option, print_findings
 from haze.cli.reporters import report
 
 
-@click.command("import")
+@click.command("import", cls=HazeCommand)
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), metavar="LIST.yaml",
               help="The YAML list to write (refused if it exists, unless --force).")

@@ -6,11 +6,13 @@ from pathlib import Path
 
 import click
 
+from haze.cli.i18n import HazeCommand
+
 from haze.cli.common import config_option
 from haze.cli.reporters import report
 
 
-@click.command()
+@click.command(cls=HazeCommand)
 @click.option("--journal", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="Where to create the journal (default: ./.haze/journal.db).")
 @click.option("--json", "as_json", is_flag=True, help="Machine output (JSON) on stdout, nothing else.")

@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from haze.cli.common import F
-from haze.core.i18n import _
+from haze.core.i18n import N_, _
 
 
 def journal_option(f: F) -> F:
@@ -62,7 +62,7 @@ def _basis(ctx: click.Context, param: click.Parameter, value: str | None) -> str
 def basis_option(f: F) -> F:
     """--basis TEXT (SPEC §13): the upper-level order an activation, adjustment or lift follows."""
     return click.option("--basis", metavar="TEXT", callback=_basis,
-                        help=_("The upper-level order this follows, e.g. 晋市气防办函〔2023〕24号: every notice "
+                        help=N_("The upper-level order this follows, e.g. 晋市气防办函〔2023〕24号: every notice "
                                "says 根据……要求, and the journal records it."))(f)
 
 
@@ -90,7 +90,7 @@ def progress_bar(wanted: bool, description: str) -> Iterator[Any]:
 
 
 def tell_waiting() -> None:
-    click.echo("haze: another haze activate or lift is writing the journal; waiting for it to finish…", err=True)
+    click.echo(_("haze: another haze activate or lift is writing the journal; waiting for it to finish…"), err=True)
 
 
 class NoPhone:
@@ -107,12 +107,13 @@ class NoPhone:
     def tell(self) -> None:
         if not self.missing:
             return
-        click.echo(f"haze: warning: {len(self.missing)} notified enterprises have no contact phone and are not "
-                   "in sms.csv; send them their notice another way:", err=True)
+        click.echo(_("haze: warning: {count} notified enterprises have no contact phone and are not in sms.csv; "
+                     "send them their notice another way:").format(count=len(self.missing)), err=True)
         for entry in self.missing[:self.SHOWN]:
             click.echo(f"  {entry['number']}  {entry['id']}  {entry['name']}", err=True)
         if len(self.missing) > self.SHOWN:
-            click.echo(f"  … and {len(self.missing) - self.SHOWN} more (the index lists every notice)", err=True)
+            click.echo(_("  … and {count} more (the index lists every notice)")
+                       .format(count=len(self.missing) - self.SHOWN), err=True)
 
 
 def may_create_journal(journal: str | None, dry_run: bool, as_json: bool) -> bool:
@@ -133,9 +134,12 @@ def may_create_journal(journal: str | None, dry_run: bool, as_json: bool) -> boo
         return True
     if as_json or not interactive():
         return False
-    looked = "" if journal else f" (none in {Path.cwd()} or any parent directory)"
-    click.echo(f"haze: no journal at {path}{looked}.", err=True)
-    return click.confirm("Start a NEW journal there? Its notice numbers begin at 1", default=False, err=True)
+    if journal:
+        click.echo(_("haze: no journal at {path}.").format(path=path), err=True)
+    else:
+        click.echo(_("haze: no journal at {path} (none in {cwd} or any parent directory).")
+                   .format(path=path, cwd=Path.cwd()), err=True)
+    return click.confirm(_("Start a NEW journal there? Its notice numbers begin at 1"), default=False, err=True)
 
 
 def interactive() -> bool:

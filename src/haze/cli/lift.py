@@ -6,6 +6,8 @@ from datetime import datetime
 
 import click
 
+from haze.cli.i18n import HazeCommand
+
 from haze.cli.common import config_option
 from haze.cli.journal_options import (
     NoPhone,
@@ -19,9 +21,10 @@ from haze.cli.journal_options import (
     when_option,
 )
 from haze.cli.reporters import report
+from haze.core.i18n import N_
 
 
-@click.command()
+@click.command(cls=HazeCommand)
 @click.option("--at", callback=when_option, metavar="WHEN", help="When the warning is lifted (default now).")
 @notice_options
 @numbering_option
@@ -43,7 +46,7 @@ def lift(at: datetime | None, out: str | None, lang: str, format: str, templates
                                 templates=optional_path(templates), journal=optional_path(journal), dry_run=dry_run,
                                 first_number=first_number, basis=basis, numbering=numbering,
                                 on_missing=(no_phone := NoPhone()))
-    with progress_bar(not as_json and not dry_run, "rendering lift notices") as progress:
+    with progress_bar(not as_json and not dry_run, N_("rendering lift notices")) as progress:
         outcome = command.run(settings, progress=progress, on_wait=tell_waiting)
     no_phone.tell()
     report(outcome, as_json)

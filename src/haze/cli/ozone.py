@@ -6,12 +6,15 @@ from datetime import datetime
 
 import click
 
+from haze.cli.i18n import HazeCommand
+
 from haze.cli.common import list_options, print_findings
 from haze.cli.journal_options import journal_option, may_create_journal, notice_options, optional_path, when_option
 from haze.cli.reporters import report
+from haze.core.i18n import _
 
 
-@click.command()
+@click.command(cls=HazeCommand)
 @click.argument("date", callback=when_option, metavar="DATE")
 @click.option("--days", type=int, default=1, show_default=True, metavar="N", help="Number of days from DATE.")
 @list_options
@@ -40,5 +43,5 @@ def ozone(date: datetime, days: int, list_path: str | None, policy: str | None, 
     outcome = command.run(settings)
     print_findings(outcome.warnings)
     for note in outcome.notes:
-        click.echo(f"haze: warning: {note}", err=True)
+        click.echo(_("haze: warning: {note}").format(note=note), err=True)
     report(outcome, as_json)

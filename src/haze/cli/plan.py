@@ -7,12 +7,14 @@ from pathlib import Path
 import click
 
 from haze.cli.common import LEVEL, multi_list_options, one_list, print_findings
+from haze.cli.i18n import HazeCommand
 from haze.cli.reporters import report
 from haze.core.errors import UsageError
 from haze.core.model import Level
+from haze.core.i18n import _
 
 
-@click.command()
+@click.command(cls=HazeCommand)
 @click.argument("level", type=LEVEL)
 @multi_list_options
 @click.option("--apply", "apply_plan", is_flag=True, help="Write the list with the added cuts (needs -o FILE).")
@@ -29,15 +31,16 @@ def plan(ctx: click.Context, level: Level, list_paths: tuple[str, ...], policy: 
     Tiers, in order: D; unrated and nonleading; C; B (never A, leading,
     guarantee, noncompliant or idle). Each tier raises every line's cut as
     cut + t × (1 − cut) with the smallest whole-percent t that meets every
-    pollutant; the next tier is asked only when t = 100% is not enough.
+    pollutant; the next tier is asked only when t = 100% (every line of the
+    tier stopped) is not enough.
 
     Exit 0 when LEVEL is met or a plan is found, 1 when no plan can meet it,
     2 for bad input.
     """
     if apply_plan and output is None:
-        raise UsageError("--apply needs -o FILE: where to write the planned list")
+        raise UsageError(_("--apply needs -o FILE: where to write the planned list"))
     if output is not None and not apply_plan:
-        raise UsageError("-o FILE is written only with --apply: haze plan LEVEL --apply -o FILE")
+        raise UsageError(_("-o FILE is written only with --apply: haze plan LEVEL --apply -o FILE"))
     from haze.commands import plan as command
 
     outcome = command.run(command.Settings(level=level, list_path=one_list(list_paths), list_paths=tuple(list_paths), policy=policy, cache=not no_cache,
@@ -45,5 +48,5 @@ def plan(ctx: click.Context, level: Level, list_paths: tuple[str, ...], policy: 
     print_findings(outcome.warnings)
     report(outcome, as_json, summary=summary, policy=policy)
     if apply_plan and outcome.written is None:
-        click.echo(f"haze: nothing written: no plan meets {level.value}", err=True)
+        click.echo(_("haze: nothing written: no plan meets {level}").format(level=level.value), err=True)
     ctx.exit(0 if outcome.ok else 1)

@@ -12,14 +12,18 @@ import sys
 from contextlib import contextmanager
 from typing import Any, Iterator
 
+from haze.core.i18n import N_, _
+
 #: what the phases are called, in the order a run goes through them
-READING, COMPUTING, RENDERING, WRITING = "reading the list", "computing", "rendering notices", "writing"
+READING, COMPUTING, RENDERING, WRITING = N_("reading the list"), N_("computing"), N_("rendering notices"), N_("writing")
+#: what follows the last notice (the index, the manifest, fsync, the rename)
+FINISHING = N_("writing the notices to disk")
 
 
 class Phases:
     """Callable as ``progress(done, total)`` (the notice count); ``phase(text)`` names what comes next."""
 
-    def __init__(self, bar: Any, task: Any, finished: str = "writing the notices to disk") -> None:
+    def __init__(self, bar: Any, task: Any, finished: str = FINISHING) -> None:
         self.bar, self.task, self.finished = bar, task, finished
         self.seen: list[str] = []
 
@@ -27,7 +31,7 @@ class Phases:
         if self.seen and self.seen[-1] == text:
             return
         self.seen.append(text)
-        self.bar.update(self.task, description=text, total=None, completed=0)
+        self.bar.update(self.task, description=phase_text(text), total=None, completed=0)
 
     def __call__(self, done: int, total: int) -> None:
         if done >= total:
@@ -38,6 +42,13 @@ class Phases:
         self.bar.update(self.task, completed=done, total=total)
 
 
+def phase_text(text: str) -> str:
+    """A phase's name in the interface language, looked up when shown (validate names each file it reads)."""
+    if text.startswith("reading ") and text != READING:
+        return _("reading {path}").format(path=text[len("reading "):])
+    return _(text)
+
+
 def on_terminal() -> bool:
     try:
         return sys.stderr.isatty()
@@ -46,7 +57,7 @@ def on_terminal() -> bool:
 
 
 @contextmanager
-def phases(wanted: bool, first: str, finished: str = "writing the notices to disk") -> Iterator[Phases | None]:
+def phases(wanted: bool, first: str, finished: str = FINISHING) -> Iterator[Phases | None]:
     """A transient progress line on stderr starting at phase ``first``; None when not wanted or not a terminal."""
     if not wanted or not on_terminal():
         yield None
@@ -64,7 +75,7 @@ def phases(wanted: bool, first: str, finished: str = "writing the notices to dis
 
     columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), Count(), TimeElapsedColumn())
     with Progress(*columns, console=stderr_console(), transient=True) as bar:
-        task = bar.add_task(first, total=None)
+        task = bar.add_task(phase_text(first), total=None)
         progress = Phases(bar, task, finished)
         progress.seen.append(first)
         yield progress

@@ -8,12 +8,15 @@ from pathlib import Path
 
 import click
 
+from haze.cli.i18n import HazeCommand
+
 from haze.cli.common import config_option, json_option
 from haze.cli.journal_options import journal_option, optional_path, when_option
 from haze.cli.reporters import report
+from haze.core.i18n import _
 
 
-@click.command()
+@click.command(cls=HazeCommand)
 @click.argument("ids", nargs=-1, metavar="ID…")
 @click.option("--file", "file", type=click.Path(dir_okay=False, path_type=Path), metavar="F",
               help="A CSV/XLSX/YAML of id, at[, kind] (kind: receipt/回执 or report/报告; default receipt).")
@@ -42,14 +45,15 @@ def receipt(ctx: click.Context, ids: tuple[str, ...], file: Path | None, at: dat
     report(outcome, as_json)
     for r in outcome.unknown:
         where = f"{file}:{r.entry.row}: " if file and r.entry.row else ""
-        click.echo(f"haze: error: {where}{r.message}", err=True)
+        click.echo(_("haze: error: {message}").format(message=f"{where}{r.message}"), err=True)
     if outcome.unknown:
-        click.echo(f"haze: error: {len(outcome.unknown)} of {len(outcome.results)} not recorded (not notified by "
-                   f"warning {outcome.activation.id}); the others are recorded", err=True)
+        click.echo(_("haze: error: {count} of {total} not recorded (not notified by warning {id}); the others are "
+                     "recorded").format(count=len(outcome.unknown), total=len(outcome.results),
+                                        id=outcome.activation.id), err=True)
     ctx.exit(0 if outcome.ok else 1)
 
 
-@click.command()
+@click.command(cls=HazeCommand)
 @click.option("--at", callback=when_option, metavar="WHEN", help="The moment to judge (default now).")
 @click.option("--activation", metavar="ID", help="Another activation than the active warning.")
 @journal_option

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import click
 
+from haze.cli.i18n import HazeCommand
+
 from haze.cli.common import list_options, print_findings
 from haze.cli.journal_options import journal_option, may_create_journal, notice_options, optional_path
 from haze.cli.reporters import report
 
 
-@click.command()
+@click.command(cls=HazeCommand)
 @click.argument("season", metavar="SEASON")
 @list_options
 @notice_options

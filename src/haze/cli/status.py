@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import click
 
+from haze.cli.i18n import HazeCommand
+
 from haze.cli.common import config_option
 from haze.cli.journal_options import journal_option, optional_path
 from haze.cli.reporters import report
 
 
-@click.command()
+@click.command(cls=HazeCommand)
 @journal_option
 @click.option("--json", "as_json", is_flag=True, help="Machine output (JSON) on stdout, nothing else.")
 @config_option

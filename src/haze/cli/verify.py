@@ -6,12 +6,14 @@ from pathlib import Path
 
 import click
 
+from haze.cli.i18n import HazeCommand
+
 from haze.cli.common import config_option, json_option
 from haze.cli.journal_options import journal_option, optional_path
 from haze.cli.reporters import report
 
 
-@click.command()
+@click.command(cls=HazeCommand)
 @click.argument("power", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--activation", metavar="ID", help="Another activation than the active warning.")
 @click.option("--baseline-days", type=int, default=7, show_default=True, metavar="N",

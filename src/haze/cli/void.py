@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import click
 
+from haze.cli.i18n import HazeCommand
+
 from haze.cli.common import config_option
 from haze.cli.journal_options import journal_option, optional_path
 from haze.cli.reporters import report
 
 
-@click.command()
+@click.command(cls=HazeCommand)
 @click.argument("activation", required=False, metavar="[ID]")
 @click.option("--reason", required=True, metavar="TEXT",
               help="Why it is void (a mistyped date, the wrong list…); recorded in the journal.")

@@ -233,6 +233,8 @@ class _Staged:
 class _Activation:
     """One activation being decided, rendered and recorded."""
 
+    city_warning = False  # the city activation of several lists (haze.commands.city_activate)
+
     def __init__(self, settings: Settings, enterprise_list: EnterpriseList, result: LevelResult,
                  start: datetime, until: datetime | None, now: datetime, warnings: list[Finding],
                  out: Path) -> None:
@@ -272,6 +274,12 @@ class _Activation:
         if active.ended_by(self.start):
             # Its own end time has passed: this is a new warning, not a change of that one.
             return ACTIVATION, active, EXPIRED
+        if bool(active.list_info.get("city")) != self.city_warning:
+            # A city warning is adjusted with the city's lists, a county's with its list: never one by the other.
+            raise UsageError(_("warning {id} is active with {kind}; adjust it the same way, or `haze lift` it first "
+                               "(nothing written or recorded)").format(
+                id=active.id, kind=_("several lists (the city activation)") if active.list_info.get("city")
+                else _("one list")))
         if active.level is not level:
             # An adjustment supersedes the warning from its own start: never from before that warning began.
             not_before(active, self.start, N_("adjust"), "--start")

@@ -180,6 +180,12 @@ def _render_lift(journal: Journal, warning: ActivationRecord, issue: Issue, pare
 
     info = dict(warning.list_info, path=warning.list_path, sha256=warning.list_sha256, policy=warning.policy)
     notified = notified if notified is not None else recipients(journal, warning)
+    if warning.list_info.get("city"):  # a city warning: a lift notice to every county it notified (SPEC §13)
+        from haze.render.citynotices import render_city_lift
+
+        lists = [c for record in journal.episode(warning.id) for c in record.list_info.get("lists", [])]
+        return render_city_lift(notified, lists, info, issue, parent, lang=settings.lang, fmt=settings.fmt,
+                                templates=settings.templates, dry_run=dry_run, progress=progress)
     return render_lift(_with_phones(journal, warning, notified), info, issue, parent, lang=settings.lang,
                        fmt=settings.fmt, templates=settings.templates, dry_run=dry_run, progress=progress,
                        on_missing=settings.on_missing)

@@ -49,6 +49,16 @@ class Rule:
             f"AQI > {_num(self.above)} for ≥ {span}"
         return head + (f", one of them > {_num(self.peak_above)}" if self.peak_above is not None else "")
 
+    def says(self) -> str:
+        """The rule for a person, in the interface language (``describe`` stays the JSON's stable text)."""
+        if self.days == 1:
+            head = _("AQI > {above} on a forecast day").format(above=_num(self.above))
+        else:
+            head = _("AQI > {above} for ≥ {days} consecutive days").format(above=_num(self.above), days=self.days)
+        if self.peak_above is None:
+            return head
+        return _("{rule}, one of them > {peak}").format(rule=head, peak=_num(self.peak_above))
+
 
 @dataclass(frozen=True)
 class Triggers:

@@ -396,8 +396,16 @@ class Event:
     ok: bool | None = None  # for activations: was the requirement met
     activation_id: str | None = None  # for lifts: the warning lifted
     basis: str | None = None  # --basis: the upper-level order it follows
+    #: a city activation (SPEC §13): each county list with the notice it got (path, region, authority, number)
+    lists: list[dict[str, Any]] | None = None
 
     def to_json(self) -> dict[str, Any]:
+        data = self._json()
+        if self.lists is not None:  # only a city activation has them: every other event's keys stay as they were
+            data["lists"] = self.lists
+        return data
+
+    def _json(self) -> dict[str, Any]:
         return {
             "event": self.kind,
             "id": self.id,
@@ -856,7 +864,9 @@ class Journal:
 def _activation_event(a: ActivationRecord) -> Event:
     return Event(kind=a.kind, id=a.id, level=a.level, when=a.start, recorded=a.recorded, user=a.user,
                  notice_dir=a.notice_dir, notice_count=a.notice_count, previous_level=a.previous_level,
-                 until=a.until, state=a.state, ok=a.ok, basis=a.basis)
+                 until=a.until, state=a.state, ok=a.ok, basis=a.basis,
+                 lists=[{k: c.get(k) for k in ("path", "sha256", "region", "authority", "ok", "number")}
+                        for c in a.list_info["lists"]] if a.list_info.get("lists") else None)
 
 
 def _lift_event(lift: LiftRecord, level: Level) -> Event:

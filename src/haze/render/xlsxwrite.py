@@ -31,6 +31,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from haze.io.lists.table import column_letter  # where a column stands in Excel: one definition, the reader's
+
 CHUNK_ROWS = 2000  # rows of XML joined before each write into the zip stream
 _ZIP_LEVEL = 1  # deflate level: 6 costs ~4x the CPU for a file ~1/3 smaller; speed matters at 2 a.m.
 
@@ -58,16 +60,6 @@ def escape_text(text: str) -> str:
 
 def _attr(text: str) -> str:
     return escape_text(text).replace('"', "&quot;")
-
-
-def column_letter(index: int) -> str:
-    """0 -> A, 25 -> Z, 26 -> AA."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 @dataclass(frozen=True)

@@ -10,19 +10,22 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from haze.cli.reporters.markup import esc
-from haze.core.i18n import _
+from haze.cli.reporters.markup import esc, level_title
+from haze.core.i18n import N_, _
 
 if TYPE_CHECKING:
     from haze.core.city import CityResult, CityTotal
     from haze.core.engine import LevelResult
     from haze.core.model import EnterpriseList
 
+#: the total's basis as a person reads it (the JSON keeps the key: baseline, listed, mixed)
+BASIS_WORDS = {"baseline": N_("baseline"), "listed": N_("listed"), "mixed": N_("mixed")}
+
 
 def county_title(result: LevelResult, enterprise_list: EnterpriseList) -> str:
     return _("{region} ({file}) — {level}, policy {policy}, t/d").format(
         region=esc(enterprise_list.info.region), file=esc(Path(enterprise_list.path).name),
-        level=result.level.title, policy=esc(result.policy.name))
+        level=level_title(result.level), policy=esc(result.policy.name))
 
 
 def total_result(total: CityTotal, results: list[LevelResult]) -> LevelResult:
@@ -37,13 +40,13 @@ def city_tables(city: CityResult) -> list[Any]:
 
     tables = [pollutant_table(r, county_title(r, lst)) for r, lst in zip(city.results, city.lists)]
     title = _("City total, {count} lists — {level}, t/d").format(
-        count=len(city.results), level=city.level.title)
+        count=len(city.results), level=level_title(city.level))
     tables.append(pollutant_table(total_result(city.total, city.results), title))
     return tables
 
 
 def city_verdict(city: CityResult) -> str:
-    level = city.level.title
+    level = level_title(city.level)
     if city.ok:
         return _("[bold green]MET[/]: {level} requirement reached in every list and in the city total").format(
             level=level)
@@ -52,14 +55,14 @@ def city_verdict(city: CityResult) -> str:
     if short:
         parts.append(_("not met in {regions}").format(regions="、".join(short)))
     if not city.total.ok:
-        names = ", ".join(p.label for p in city.total.failing)
+        names = _(", ").join(p.label for p in city.total.failing)
         parts.append(_("city total short in {pollutants}").format(pollutants=names))
     text = _("[bold white on red] NOT MET [/] [bold red]{level}: {parts}[/]").format(level=level,
-                                                                                   parts="; ".join(parts))
+                                                                                   parts=_("; ").join(parts))
     text += "\n" + _("`haze plan {level} --list …` plans each list").format(level=city.level.value)
     if city.total.basis != "baseline":
         text += "\n" + _("[yellow]basis: {basis}[/] — some lists give no baseline (全社会排放量): their ratios "
-                         "are shares of the listed emissions only").format(basis=city.total.basis)
+                         "are shares of the listed emissions only").format(basis=_(BASIS_WORDS[city.total.basis]))
     return text
 
 
@@ -116,7 +119,7 @@ def print_city_export(outcome: Any) -> None:
             short.append(_("the city total"))
         verdict = _("NOT met: {where}").format(where="、".join(short))
     click.echo(_("wrote {files}: {rows} rows from {count} lists; {level} requirement {verdict}").format(
-        files=files, rows=outcome.rows, count=len(city.results), level=city.level.title, verdict=verdict))
+        files=files, rows=outcome.rows, count=len(city.results), level=level_title(city.level), verdict=verdict))
 
 
 def print_city_plans(outcome: Any, summary: bool = False, policy: str | None = None) -> None:
@@ -137,3 +140,43 @@ def print_city_plans(outcome: Any, summary: bool = False, policy: str | None = N
         console.print(_("[bold red]no plan meets the level in {regions}[/]").format(regions="、".join(bad)))
     else:
         console.print(_("[bold green]every list is met or has a plan[/]"))
+
+
+def print_city_activation(outcome: Any) -> None:
+    """``activate LEVEL`` with several lists: each county's table, the total, and what was issued to whom."""
+    import os
+
+    from haze.cli.common import stdout_console
+    from haze.cli.reporters.markup import say, when
+
+    console = stdout_console()
+    for number, table in enumerate(city_tables(outcome.city)):
+        if number:
+            console.print()
+        console.print(table)
+    console.print(city_verdict(outcome.city))
+    level = outcome.city.level
+    closed = outcome.closed
+    if closed is not None and outcome.adjusted_from:
+        say(console, _("warning {id} ({old}) is superseded: {old} → {new}").format(
+            id=esc(closed.id), old=closed.level.value, new=level.value))
+    span = (_("from {start} until {until}").format(start=when(outcome.start), until=when(outcome.until))
+            if outcome.until else _("from {start} until lifted").format(start=when(outcome.start)))
+    numbers = f" ({esc(outcome.numbers[0])} – {esc(outcome.numbers[1])})" if outcome.numbers else ""
+    directory = esc(f"{outcome.notices.directory.absolute()}{os.sep}")
+    for lst, n in zip(outcome.city.lists, outcome.notices.notices):
+        say(console, _("  {number} → {authority} ({file})").format(
+            number=esc(n["number"]), authority=esc(lst.info.authority), file=esc(n["file"])))
+    if outcome.dry_run:
+        say(console, _("[bold]dry run[/]: would issue {count} county notices{numbers} into {directory} as {id}, "
+                       "{level} {span}; nothing written or recorded").format(
+            count=outcome.notices.count, numbers=numbers, directory=directory, id=esc(outcome.id),
+            level=level.value, span=span))
+        return
+    say(console, _("[bold]{kind} {id}[/]: {level} ({zh}预警, {response}响应) {span}").format(
+        kind=_(outcome.kind), id=esc(outcome.id), level=level.value, zh=level.zh, response=level.response,
+        span=span))
+    say(console, _("{count} county notices{numbers} in {directory} (index and manifest.json beside them)").format(
+        count=outcome.notices.count, numbers=numbers, directory=directory))
+    say(console, _("recorded in {journal}; each county activates its own list with --basis citing its notice "
+                   "number").format(journal=esc(outcome.journal)))

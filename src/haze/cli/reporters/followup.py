@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Literal
 
 import click
 
-from haze.cli.reporters.markup import esc, say, when
+from haze.cli.reporters.markup import esc, level_title, pad, say, when
+from haze.core.i18n import N_, _
 
 if TYPE_CHECKING:
     from haze.commands.advise import Outcome as AdviseOutcome
@@ -20,15 +21,15 @@ if TYPE_CHECKING:
     from haze.commands.verify import Outcome as VerifyOutcome
     from haze.core.response import Comparison
 
-_KIND = {"receipt": "receipt 回执", "report": "report 执行报告"}
+_KIND = {"receipt": N_("receipt 回执"), "report": N_("report 执行报告")}
 BAR = 16  # characters for 0–100 %
 
 _NEXT = {
-    "activate": "start a warning: haze activate {level}",
-    "adjust": "change the level (升级/降级): haze activate {level}",
-    "keep": "keep the active {active} warning",
-    "lift": "no rule holds on the forecast: consider haze lift",
-    "none": "no warning is called for",
+    "activate": N_("start a warning: haze activate {level}"),
+    "adjust": N_("change the level (升级/降级): haze activate {level}"),
+    "keep": N_("keep the active {active} warning"),
+    "lift": N_("no rule holds on the forecast: consider haze lift"),
+    "none": N_("no warning is called for"),
 }
 
 
@@ -37,21 +38,27 @@ def print_advise(outcome: AdviseOutcome) -> None:
 
     a = outcome.advice
     console = stdout_console()
-    where = f" for {esc(outcome.region)}" if outcome.region else ""
+    where = _(" for {region}").format(region=esc(outcome.region)) if outcome.region else ""
     if a.level is None:
-        say(console, f"[bold]no warning level[/]{where}: no rule of the policy holds on the forecast")
+        say(console, _("[bold]no warning level[/]{where}: no rule of the policy holds on the forecast")
+            .format(where=where))
     else:
-        say(console, f"[bold]recommended{where}: {a.level.title}[/]")
+        say(console, _("[bold]recommended{where}: {level}[/]").format(where=where, level=level_title(a.level)))
         assert a.rule is not None
         quoted = f" — {esc(a.rule.text)}" if a.rule.text else ""
         source = f" ({esc(outcome.triggers.source)})" if outcome.triggers.source else ""
-        say(console, f" rule    {esc(a.rule.describe())}{quoted}{source}")
+        rule = _("rule")
+        say(console, f" {pad(rule, 8)}{esc(a.rule.says())}{quoted}{source}")
         days = ", ".join(f"{d.date.isoformat()} (AQI {d.aqi:g})" for d in a.days)
-        say(console, f" days    {days}")
-    active = f"{a.active.value} ({esc(outcome.active_id)})" if a.active else "none"
-    say(console, f" active  {active}")
-    hint = _NEXT[a.action].format(level=a.level.value if a.level else "", active=a.active.value if a.active else "")
-    say(console, f" action  [bold]{a.action}[/]: {hint}")
+        label = _("days")
+        say(console, f" {pad(label, 8)}{days}")
+    active = f"{a.active.value} ({esc(outcome.active_id)})" if a.active else _("none")
+    label = _("active")
+    say(console, f" {pad(label, 8)}{active}")
+    hint = _(_NEXT[a.action]).format(level=a.level.value if a.level else "",
+                                     active=a.active.value if a.active else "")
+    label = _("action")
+    say(console, f" {pad(label, 8)}[bold]{a.action}[/]: {hint}")
 
 
 def print_receipt(outcome: ReceiptOutcome) -> None:
@@ -64,13 +71,17 @@ def print_receipt(outcome: ReceiptOutcome) -> None:
         e = r.enterprise
         who = f"{esc(e.name)} ({esc(e.enterprise_id)})"
         if r.status == "kept" and r.first is not None:
-            say(console, f"kept      {_KIND[r.entry.kind]}  {who}: already recorded at {when(r.first.at)}; "
-                         f"{when(r.entry.at)} not recorded")
+            say(console, _("{status}{kind}  {who}: already recorded at {first}; {at} not recorded").format(
+                status=pad(_("kept"), 10), kind=_(_KIND[r.entry.kind]), who=who, first=when(r.first.at),
+                at=when(r.entry.at)))
             continue
-        late = "" if r.due is None or r.entry.at <= r.due else f" [bold red]late[/] (due {when(r.due)})"
-        say(console, f"recorded  {_KIND[r.entry.kind]}  {who} at {when(r.entry.at)}{late}")
+        late = "" if r.due is None or r.entry.at <= r.due else _(" [bold red]late[/] (due {due})").format(
+            due=when(r.due))
+        say(console, _("{status}{kind}  {who} at {at}{late}").format(
+            status=pad(_("recorded"), 10), kind=_(_KIND[r.entry.kind]), who=who, at=when(r.entry.at), late=late))
     done = sum(1 for r in outcome.results if r.status == "recorded")
-    say(console, f"{done} recorded for warning {esc(outcome.activation.id)} in {esc(outcome.journal)}")
+    say(console, _("{count} recorded for warning {id} in {journal}").format(
+        count=done, id=esc(outcome.activation.id), journal=esc(outcome.journal)))
 
 
 def print_overdue(outcome: OverdueOutcome) -> None:
@@ -79,21 +90,22 @@ def print_overdue(outcome: OverdueOutcome) -> None:
 
     console = stdout_console()
     if outcome.activation is None:
-        click.echo(f"no active warning (journal {outcome.journal})")
+        click.echo(_("no active warning (journal {journal})").format(journal=outcome.journal))
         return
     counts = outcome.counts()
-    say(console, f"warning {esc(outcome.activation.id)} at {when(outcome.at)}: {counts['notified']} notified, "
-                 f"{counts['receipts']} receipts, {counts['reports']} reports, {counts['overdue']} overdue")
+    say(console, _("warning {id} at {at}: {notified} notified, {receipts} receipts, {reports} reports, "
+                   "{overdue} overdue").format(id=esc(outcome.activation.id), at=when(outcome.at), **counts))
     if not outcome.overdue:
-        say(console, "nobody is overdue")
+        say(console, _("nobody is overdue"))
         return
     # One line per call to make, never wrapped: name, contact and phone stay whole in 80 columns too.
     for i, m in enumerate(outcome.overdue, 1):
         e = m.enterprise
-        contact = " ".join(x for x in (esc(e.contact_name), esc(e.contact_phone)) if x) or "no contact recorded"
+        contact = " ".join(x for x in (esc(e.contact_name), esc(e.contact_phone)) if x) or _("no contact recorded")
         weight = f", {tonnes(e.daily)} t/d" if e.daily else ""
-        say(console, f"{i:>3}. {_KIND[m.kind]} due {when(m.due)}  [bold]{esc(e.name)}[/]  {contact}  "
-                     f"({esc(e.enterprise_id)}{weight})")
+        say(console, _("{n}. {kind} due {due}  [bold]{name}[/]  {contact}  ({id}{weight})").format(
+            n=f"{i:>3}", kind=_(_KIND[m.kind]), due=when(m.due), name=esc(e.name), contact=contact,
+            id=esc(e.enterprise_id), weight=weight))
 
 
 def bar(observed: float, expected: float, width: int = BAR) -> str:
@@ -115,37 +127,41 @@ def print_verify(outcome: VerifyOutcome) -> None:
     console = stdout_console()
     w = outcome.window
     first, last = w.baseline_dates()
-    end = when_text(w.end) if w.end else "the last day with data"
-    say(console, f"[bold]verify {esc(outcome.activation)}[/] ({outcome.level}): baseline {first}…{last} "
-                 f"({w.baseline_days} days), during {when_text(w.start)} → {end}, tolerance {outcome.tolerance:.0%}")
+    end = when_text(w.end) if w.end else _("the last day with data")
+    say(console, _("[bold]verify {id}[/] ({level}): baseline {first}…{last} ({days} days), during {start} → {end}, "
+                   "tolerance {tolerance}").format(id=esc(outcome.activation), level=outcome.level, first=first,
+                                                   last=last, days=w.baseline_days, start=when_text(w.start),
+                                                   end=end, tolerance=f"{outcome.tolerance:.0%}"))
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, title_justify="left")
     columns: tuple[tuple[str, Literal["left", "right"]], ...] = (
-        ("#", "right"), ("enterprise", "left"), ("expected", "right"), ("observed", "right"),
-        ("observed █  expected │", "left"), ("flag", "left"))
+        ("#", "right"), (N_("enterprise"), "left"), (N_("expected"), "right"), (N_("observed"), "right"),
+        (N_("observed █  expected │"), "left"), (N_("flag"), "left"))
     for name, justify in columns:
-        table.add_column(name, justify=justify, no_wrap=name != "enterprise",
+        table.add_column(_(name), justify=justify, no_wrap=name != "enterprise",
                          overflow="fold" if name == "enterprise" else "ellipsis")
     for n, c in enumerate(outcome.compared, 1):
         assert c.observed is not None
-        flag = {"short": "[bold red]SHORT[/]", "treatment": "[bold yellow]TREATMENT[/]"}.get(c.flag or "", "")
+        flag = {"short": _("[bold red]SHORT[/]"), "treatment": _("[bold yellow]TREATMENT[/]")}.get(c.flag or "", "")
         table.add_row(str(n), esc(c.name), f"{c.expected:.0%}", f"{c.observed:.0%}", _bar_text(c), flag)
     if outcome.compared:
         console.print(table)
     if outcome.missing:
-        words = {"no_data": "no data", "no_baseline": "no baseline day", "no_during": "no day inside the warning",
-                 "zero_baseline": "zero baseline"}
-        say(console, f"[bold]without data[/] ({len(outcome.missing)}): "
-                     + "; ".join(f"{esc(c.name)} ({words.get(c.missing or '', c.missing)})" for c in outcome.missing))
+        words = {"no_data": _("no data"), "no_baseline": _("no baseline day"),
+                 "no_during": _("no day inside the warning"), "zero_baseline": _("zero baseline")}
+        say(console, _("[bold]without data[/] ({count}): ").format(count=len(outcome.missing))
+            + _("; ").join(f"{esc(c.name)} ({words.get(c.missing or '', c.missing)})" for c in outcome.missing))
     flagged = outcome.flagged
-    say(console, f"{len(outcome.compared)} compared, {len(flagged)} flagged, {len(outcome.missing)} without data"
-                 + (f"; {outcome.unknown_ids} ids in the file were not notified" if outcome.unknown_ids else ""))
+    say(console, _("{compared} compared, {flagged} flagged, {missing} without data").format(
+        compared=len(outcome.compared), flagged=len(flagged), missing=len(outcome.missing))
+        + (_("; {count} ids in the file were not notified").format(count=outcome.unknown_ids)
+           if outcome.unknown_ids else ""))
     if outcome.output is not None:
-        say(console, f"inspection list (督查清单): {esc(outcome.output)}")
+        say(console, _("inspection list (督查清单): {path}").format(path=esc(outcome.output)))
 
 
 def _bar_text(c: Comparison) -> str:
     assert c.observed is not None
     text = bar(c.observed, c.expected)
     if c.observed < 0:
-        return text + f" ↑{-c.observed:.0%} more power"
+        return text + _(" ↑{share} more power").format(share=f"{-c.observed:.0%}")
     return text

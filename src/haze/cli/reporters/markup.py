@@ -29,3 +29,17 @@ def say(console: Any, text: str) -> None:
     """
     console.print(text, soft_wrap=True)
 
+
+
+def pad(text: str, width: int) -> str:
+    """``text`` padded to ``width`` terminal cells: a Chinese key takes two a character (``f"{key:<12}"`` counts one)."""
+    from rich.cells import cell_len
+
+    return text + " " * max(width - cell_len(text), 1 if cell_len(text) >= width else 0)
+
+
+def level_title(level: Any) -> str:
+    """How the terminal names a level: ``orange (橙色预警, Ⅱ级响应)``; in Chinese 橙色预警（Ⅱ级响应）."""
+    from haze.core.i18n import _
+
+    return _("{level} ({zh}预警, {response}响应)").format(level=level.value, zh=level.zh, response=level.response)

@@ -21,14 +21,22 @@ from haze.core.engine import (
     LevelResult,
     PollutantResult,
 )
+from haze.cli.reporters.markup import level_title as named_level
 from haze.core.findings import BLOCKING
-from haze.core.fmt import cut_label, cut_pct, pct, ratio_pct, tonnes
+from haze.core.i18n import N_, _, language, ngettext
+from haze.core.fmt import cut_label as _cut_label
+from haze.core.fmt import cut_pct, pct, ratio_pct, tonnes
 from haze.core.grades import NORMAL, CategoryDef
 from haze.core.labels import REASON_LABELS, label
 from haze.core.model import POLLUTANTS, Pollutant
 
 if TYPE_CHECKING:
     from haze.commands.plan import Plan
+
+
+def cut_label(cut: float) -> str:
+    """``stop`` (停产 in Chinese) or the cut in percent."""
+    return _cut_label(cut, "zh" if language() == "zh" else "en")
 
 
 def ratio_text(r: PollutantResult) -> str:
@@ -91,7 +99,8 @@ def level_title(result: LevelResult) -> str:
     from rich.markup import escape
 
     # a bureau's policy name is data: escaped, never read as markup
-    return f"{result.level.title} — policy {escape(result.policy.name)}, t/d"
+    return _("{level} — policy {policy}, t/d").format(level=named_level(result.level),
+                                                        policy=escape(result.policy.name))
 
 
 # -- per pollutant -------------------------------------------------------------
@@ -105,10 +114,10 @@ def pollutant_table(result: LevelResult, title: str | None = None) -> Any:
 
 def _pollutant_table(result: LevelResult, title: str, chinese: bool) -> Any:
     table = _table(title)  # a "*" on a baseline (listed basis) is explained by the verdict
-    table.add_column("pollutant", no_wrap=True)
-    for name in ("baseline", "reduction", "ratio", "required", "shortfall"):
-        table.add_column(name, justify="right", no_wrap=True)
-    table.add_column("met", justify="center", no_wrap=True)
+    table.add_column(_("pollutant"), no_wrap=True)
+    for name in (N_("baseline"), N_("reduction"), N_("ratio"), N_("required"), N_("shortfall")):
+        table.add_column(_(name), justify="right", no_wrap=True)
+    table.add_column(_("met"), justify="center", no_wrap=True)
     for p, r in result.pollutants.items():
         label = f"{p.label} {p.zh}" if chinese else p.label
         baseline = tonnes(r.baseline) + ("*" if r.basis == "listed" else "")
@@ -119,8 +128,8 @@ def _pollutant_table(result: LevelResult, title: str, chinese: bool) -> Any:
 
 def _met(r: PollutantResult) -> str:
     if not r.assessed:
-        return "[dim]n/a[/]"
-    return "[green]yes[/]" if r.ok else "[bold red]NO[/]"
+        return _("[dim]n/a[/]")
+    return _("[green]yes[/]") if r.ok else _("[bold red]NO[/]")
 
 
 # -- per enterprise --------------------------------------------------------------
@@ -165,9 +174,9 @@ class Grid:
         from rich.cells import cell_len
 
         widths = [max(cell_len(c.header), cell_len(c.footer)) for c in self.columns]
-        for cells, _ in self.rows:
+        for cells, _style in self.rows:
             for i, cell in enumerate(cells):
-                for text, _ in cell:
+                for text, _style2 in cell:
                     widths[i] = max(widths[i], cell_len(text))
         return widths
 
@@ -255,13 +264,14 @@ def enterprise_table(result: LevelResult) -> Any:
 
 def _enterprise_table(result: LevelResult, wide: bool, split: bool = False, decimals: int = 4) -> Grid:
     totals = _totals(result)
-    columns = [GridColumn("#", right=True), GridColumn("credit code")] if wide else []
+    columns = [GridColumn("#", right=True), GridColumn(_("credit code"))] if wide else []
     # The name may wrap but never below six characters: it is what staff look for.
-    columns += [GridColumn("enterprise", footer="total", fold=True, min_width=12), GridColumn("grade")]
-    columns += [GridColumn("level"), GridColumn("why")] if wide else []
-    columns += [GridColumn("cut")]
+    columns += [GridColumn(_("enterprise"), footer=_("total"), fold=True, min_width=12), GridColumn(_("grade"))]
+    columns += [GridColumn(_("level")), GridColumn(_("why"))] if wide else []
+    columns += [GridColumn(_("cut"))]
     columns += [GridColumn(p.label, right=True, footer=tonnes(totals[p], decimals)) for p in POLLUTANTS]
-    grid = Grid(f"reductions by enterprise, t/d ({result.level.value})", columns)
+    grid = Grid(_("reductions by enterprise, t/d ({level})").format(level=result.level.value, zh=result.level.zh),
+                columns)
     last = len(result.enterprises)
     for number, r in enumerate(result.enterprises, 1):
         e = r.enterprise
@@ -271,14 +281,14 @@ def _enterprise_table(result: LevelResult, wide: bool, split: bool = False, deci
         else:
             head = [[(e.name, ""), why] if why[0] else e.name, r.grade]
         by_line = _cuts_differ(r)
-        cut = [("by line", "")] if by_line else _cut_cell(r, split)
+        cut = [(_("by line"), "")] if by_line else _cut_cell(r, split)
         grid.add_row([*head, cut, *(reduction_text(r.reduction[p], decimals) for p in POLLUTANTS)],
                      style="dim" if r.reason == IDLE else "", end_section=number == last and not by_line)
         if by_line:
             _add_line_rows(grid, r, wide, decimals, end_section=number == last)
     for s in result.other_sources:
         name = f"{s.source.name} ({s.source.kind})" if s.source.kind else s.source.name
-        cells: list[str | list[Span]] = ["", "", name, "—", result.level.value, "other source"] if wide \
+        cells: list[str | list[Span]] = ["", "", name, "—", result.level.value, _("other source")] if wide \
             else [name, "—"]
         grid.add_row([*cells, cut_label(s.cut), *(reduction_text(s.reduction[p], decimals) for p in POLLUTANTS)])
     return grid
@@ -317,17 +327,24 @@ def _level_cell(r: EnterpriseResult) -> list[Span]:
 def _why_cell(r: EnterpriseResult, wide: bool, category: CategoryDef | None = None) -> Span:
     """Why the enterprise does what it does, when it is not simply the declared level."""
     if r.reason == ZONE:  # the compact layout has no level column: say where it was raised to
-        zone = label(REASON_LABELS, ZONE, "en")
-        return (f"{zone} ↑", "bold") if wide else (f"{zone} ↑{r.effective_level.value}", "bold")
+        zone = label(REASON_LABELS, ZONE, _language())
+        raised = r.effective_level.zh if language() == "zh" else r.effective_level.value
+        return (f"{zone} ↑", "bold") if wide else (f"{zone} ↑{raised}", "bold")
     if r.reason in (NONCOMPLIANT, IDLE):
-        return (label(REASON_LABELS, r.reason, "en"), "bold red" if r.reason == NONCOMPLIANT else "")
+        return (label(REASON_LABELS, r.reason, _language()), "bold red" if r.reason == NONCOMPLIANT else "")
     if r.category != NORMAL and category is not None:
         # the category's name where its measure (or load limit) applied; above its ceiling it says so
+        name = category.zh if language() == "zh" else category.en
         if any(line.source == "category" for line in r.lines):
-            return (f"{category.en} ({category.zh})", "")
+            return ((name if language() == "zh" else f"{category.en} ({category.zh})"), "")
         if category.exempt_up_to is not None and r.effective_level > category.exempt_up_to:
-            return (f"{category.en} above {category.exempt_up_to.value}", "")
+            return (_("{category} above {level}").format(category=name, level=category.exempt_up_to.value), "")
     return ("", "")
+
+
+def _language() -> str:
+    """The language of the labels of core/labels.py: Chinese in a Chinese interface."""
+    return "zh" if language() == "zh" else "en"
 
 
 def _totals(result: LevelResult) -> dict[Pollutant, float]:
@@ -340,19 +357,20 @@ def verdict(result: LevelResult) -> str:
     """MET, or NOT MET with each failing pollutant's gap and where to look next;
     then a note when any ratio is a share of listed emissions only."""
     level = result.level
-    head = level.title
+    head = named_level(level)
     if result.ok:
-        text = f"[bold green]MET[/]: {head} requirement reached for every pollutant"
+        text = _("[bold green]MET[/]: {level} requirement reached for every pollutant").format(level=head)
     else:
         parts = []
         for p in result.failing:
             r = result.pollutants[p]
-            parts.append(f"{p.label} {ratio_text(r)} < {pct(r.required)}, short {tonnes(r.shortfall)} t/d")
-        text = (f"[bold white on red] NOT MET [/] [bold red]{head}: " + "; ".join(parts) + "[/]"
-                + f"\n`haze plan {level.value}` proposes the added cuts that would meet it")
+            parts.append(_("{pollutant} {ratio} < {required}, short {shortfall} t/d").format(
+                pollutant=p.label, ratio=ratio_text(r), required=pct(r.required), shortfall=tonnes(r.shortfall)))
+        text = (_("[bold white on red] NOT MET [/]") + f" [bold red]{head}: " + _("; ").join(parts) + "[/]\n"
+                + _("`haze plan {level}` proposes the added cuts that would meet it").format(level=level.value))
     if any(r.assessed and r.basis == "listed" for r in result.pollutants.values()):
-        text += ("\n[yellow]basis: listed[/] — the list gives no baseline (全社会排放量) for the pollutants "
-                 "marked *: their ratios are shares of the listed emissions only")
+        text += "\n" + _("[yellow]basis: listed[/] — the list gives no baseline (全社会排放量) for the pollutants "
+                         "marked *: their ratios are shares of the listed emissions only")
     return text
 
 
@@ -367,14 +385,15 @@ def requirement_table(result: Any) -> Any:
     levels = list(result.levels.values())
     listed = any(p.assessed and p.basis == "listed" for r in levels for p in r.pollutants.values())
     # a policy file's name is data: escaped, never read as markup
-    table = Table(title=f"requirement by level — policy {escape(result.policy)}", title_justify="left",
+    table = Table(title=_("requirement by level — policy {policy}").format(policy=escape(result.policy)),
+                  title_justify="left",
                   title_style="bold", box=box.SIMPLE, show_edge=False, pad_edge=False, show_footer=True,
-                  caption="* share of listed emissions (no baseline)" if listed else None,
+                  caption=_("* share of listed emissions (no baseline)") if listed else None,
                   caption_justify="left", caption_style="dim")
-    table.add_column("pollutant", no_wrap=True, footer="met")
+    table.add_column(_("pollutant"), no_wrap=True, footer=_("met"))
     for r in levels:
         table.add_column(_level_heading(r), justify="right", no_wrap=True,
-                         footer="[green]yes[/]" if r.ok else "[bold red]NO[/]")
+                         footer=_("[green]yes[/]") if r.ok else _("[bold red]NO[/]"))
     for p in POLLUTANTS:
         table.add_row(f"{p.label} {p.zh}", *(_ratio_cell(r, p) for r in levels))
     return table
@@ -384,7 +403,8 @@ def _level_heading(result: Any) -> str:
 
     required = result.policy.uniform_requirement(result.level)
     # the requirement rounded up, like a cut: never shown as less than is asked
-    return f"{result.level.value} ≥{cut_pct(required)}" if isinstance(required, float) else result.level.value
+    name = result.level.zh if language() == "zh" else result.level.value
+    return f"{name} ≥{cut_pct(required)}" if isinstance(required, float) else name
 
 
 def _ratio_cell(result: Any, pollutant: Any) -> str:
@@ -405,16 +425,13 @@ def file_verdict(result: Any) -> Any:
     """``list.yaml: 0 errors, 3 warnings — valid`` (and why no table, when blocked)."""
     from rich.text import Text
 
-    counts = f"{_plural(result.errors, 'error')}, {_plural(result.warnings, 'warning')}"
-    text = Text(f"{result.path}: {counts} — ")
-    text.append("valid" if result.ok else "NOT VALID", style="bold green" if result.ok else "bold red")
+    errors = ngettext("{count} error", "{count} errors", result.errors).format(count=result.errors)
+    warnings = ngettext("{count} warning", "{count} warnings", result.warnings).format(count=result.warnings)
+    text = Text(_("{path}: {errors}, {warnings} — ").format(path=result.path, errors=errors, warnings=warnings))
+    text.append(_("valid") if result.ok else _("NOT VALID"), style="bold green" if result.ok else "bold red")
     if not result.computed and any(f.code in BLOCKING and f.is_error for f in result.findings):
-        text.append(" (levels not computed: fix the blocking errors first)")
+        text.append(_(" (levels not computed: fix the blocking errors first)"))
     return text
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 
@@ -425,9 +442,9 @@ def tier_table(result: Plan) -> Any:
 
     from haze.core.model import POLLUTANTS
 
-    table = Table(title="tiers: each line's cut → cut + t × (1 − cut); added reduction t/d", title_justify="left")
-    for name in ("grades", "t", "ent.", "lines", *(p.label for p in POLLUTANTS)):
-        table.add_column(name, justify="left" if name == "grades" else "right")
+    table = Table(title=_("tiers: each line's cut → cut + t × (1 − cut); added reduction t/d"), title_justify="left")
+    for name in (N_("grades"), "t", N_("ent."), N_("lines"), *(p.label for p in POLLUTANTS)):
+        table.add_column(_(name), justify="left" if name == "grades" else "right")
     for tier in result.tiers:
         table.add_row("/".join(tier.grades), f"{tier.percent}%", str(tier.enterprises),
                       str(len(tier.changes)), *(tonnes(tier.added(p)) for p in POLLUTANTS))
@@ -438,10 +455,10 @@ def change_table(result: Plan) -> Any:
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(title="lines raised (— = the whole enterprise)", title_justify="left")
-    for name in ("id", "name", "line", "grade", "level", "cut"):
+    table = Table(title=_("lines raised (— = the whole enterprise)"), title_justify="left")
+    for name in (N_("id"), N_("name"), N_("line"), N_("grade"), N_("level"), N_("cut")):
         # A name or line is folded onto the next line, never cut to "示例县中兴化工 …": it is what staff look for.
-        table.add_column(name, no_wrap=name in ("id", "cut"), overflow="fold" if name in ("name", "line") else "ellipsis",
+        table.add_column(_(name), no_wrap=name in ("id", "cut"), overflow="fold" if name in ("name", "line") else "ellipsis",
                          min_width=8 if name == "name" else None)
     for tier in result.tiers:
         for change in tier.changes:
@@ -458,13 +475,15 @@ def plan_ratio_table(result: Plan) -> Any:
     from rich.markup import escape
     from rich.table import Table
 
-    table = Table(title=f"{result.level.title} — policy {escape(result.before.policy.name)}", title_justify="left")
-    for name in ("pollutant", "before", "after", "required", "met"):
-        table.add_column(name, justify="left" if name == "pollutant" else "right")
+    table = Table(title=_("{level} — policy {policy}").format(level=named_level(result.level),
+                                                              policy=escape(result.before.policy.name)),
+                  title_justify="left")
+    for name in (N_("pollutant"), N_("before"), N_("after"), N_("required"), N_("met")):
+        table.add_column(_(name), justify="left" if name == "pollutant" else "right")
     for p, before in result.before.pollutants.items():
         after = result.after.pollutants[p]
-        met = "—" if not after.assessed else ("[green]yes[/]" if after.ok else "[bold red]NO[/]")
-        binding = " (binding)" if p in result.binding else ""
+        met = "—" if not after.assessed else (_("[green]yes[/]") if after.ok else _("[bold red]NO[/]"))
+        binding = _(" (binding)") if p in result.binding else ""
         # a ratio short of the requirement is rounded down: it never reads as reaching it
         table.add_row(f"{p.label} {p.zh}{binding}", ratio_pct(before.ratio, before.ok), ratio_pct(after.ratio, after.ok),
                       pct(after.required), met)
@@ -474,18 +493,21 @@ def plan_ratio_table(result: Plan) -> Any:
 def plan_verdict(result: Plan) -> str:
     from haze.commands.plan import describe_tiers
 
-    head = result.level.title
+    head = named_level(result.level)
     binding = ", ".join(p.label for p in result.binding)
     if result.already_met:
-        text = f"[bold green]MET[/]: {head} is already met; nothing to add"
+        text = _("[bold green]MET[/]: {level} is already met; nothing to add").format(level=head)
     elif result.feasible:
-        text = f"[bold green]PLAN[/]: {head} is met by raising {describe_tiers(result)} (binding: {binding})"
+        text = _("[bold green]PLAN[/]: {level} is met by raising {tiers} (binding: {binding})").format(
+            level=head, tiers=describe_tiers(result), binding=binding)
     else:
         after = result.after.pollutants
-        best = "; ".join(f"{p.label} at most {ratio_pct(after[p].ratio, after[p].ok)} < {pct(after[p].required)}"
-                         for p in result.binding)
-        text = (f"[bold red]INFEASIBLE[/]: {head} cannot be met even by stopping every D, unrated, "
-                f"nonleading, C and B line: {best}")
+        best = _("; ").join(_("{pollutant} at most {ratio} < {required}").format(
+            pollutant=p.label, ratio=ratio_pct(after[p].ratio, after[p].ok), required=pct(after[p].required))
+            for p in result.binding)
+        text = _("[bold red]INFEASIBLE[/]: {level} cannot be met even by stopping every D, unrated, nonleading, C "
+                 "and B line: {best}").format(level=head, best=best)
     if result.before.basis == "listed":
-        text += "\n[yellow]basis: listed[/] — the list gives no baseline (全社会排放量); ratios are of listed emissions"
+        text += "\n" + _("[yellow]basis: listed[/] — the list gives no baseline (全社会排放量); ratios are of "
+                         "listed emissions")
     return text

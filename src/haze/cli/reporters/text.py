@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any, Callable
 
 import click
 
-from haze.cli.reporters.markup import esc, say, when
+from haze.cli.reporters.markup import esc, level_title, pad, say, when
+from haze.core.i18n import N_, _
 
 if TYPE_CHECKING:
     from haze.commands.activate import Outcome as ActivateOutcome
@@ -62,32 +63,48 @@ def print_activation(outcome: ActivateOutcome) -> None:
     console.print(verdict(outcome.result))
     level = outcome.result.level
     closed = outcome.closed
-    would = "would be" if outcome.dry_run else "is"
+    dry = outcome.dry_run
     if closed is not None and outcome.adjusted_from:
         if closed.level is level:
-            say(console, f"re-issued: {level.value} again; warning {esc(closed.id)} {would} superseded and its "
-                          "notices replaced")
+            text = (_("re-issued: {level} again; warning {id} would be superseded and its notices replaced") if dry
+                    else _("re-issued: {level} again; warning {id} is superseded and its notices replaced"))
+            say(console, text.format(level=level.value, id=esc(closed.id)))
         else:
-            change = "升级 raised" if level > closed.level else "降级 lowered"
-            say(console, f"{change}: {closed.level.value} → {level.value}; warning {esc(closed.id)} {would} superseded")
+            if level > closed.level:
+                text = (_("升级 raised: {old} → {new}; warning {id} would be superseded") if dry
+                        else _("升级 raised: {old} → {new}; warning {id} is superseded"))
+            else:
+                text = (_("降级 lowered: {old} → {new}; warning {id} would be superseded") if dry
+                        else _("降级 lowered: {old} → {new}; warning {id} is superseded"))
+            say(console, text.format(old=closed.level.value, new=level.value, id=esc(closed.id)))
     elif closed is not None:
-        say(console, f"the previous warning {esc(closed.id)} ({closed.level.value}) ended at its end time "
-                      f"{when(closed.until)}; {'it would be' if outcome.dry_run else 'it is'} closed as expired")
-    span = f"from {when(outcome.start)} " + (f"until {when(outcome.until)}" if outcome.until else "until lifted")
-    numbers = f" ({esc(outcome.numbers[0])} – {esc(outcome.numbers[1])})" if outcome.numbers else ""
-    head = f"{level.value} ({level.zh}预警, {level.response}响应) {span}"
+        text = (_("the previous warning {id} ({level}) ended at its end time {until}; it would be closed as expired")
+                if dry else
+                _("the previous warning {id} ({level}) ended at its end time {until}; it is closed as expired"))
+        say(console, text.format(id=esc(closed.id), level=closed.level.value, until=when(closed.until)))
+    if outcome.until:
+        span = _("from {start} until {until}").format(start=when(outcome.start), until=when(outcome.until))
+    else:
+        span = _("from {start} until lifted").format(start=when(outcome.start))
+    numbers = _(" ({first} – {last})").format(first=esc(outcome.numbers[0]), last=esc(outcome.numbers[1])) \
+        if outcome.numbers else ""
+    head = _("{level} ({zh}预警, {response}响应) {span}").format(level=level.value, zh=level.zh,
+                                                               response=level.response, span=span)
     directory = esc(f"{outcome.notices.directory.absolute()}{os.sep}")
     if outcome.dry_run:
-        say(console, f"[bold]dry run[/]: would issue {outcome.notices.count} notices{numbers} into "
-                      f"{directory} as {esc(outcome.id)}; nothing written or recorded")
+        say(console, _("[bold]dry run[/]: would issue {count} notices{numbers} into {directory} as {id}; nothing "
+                       "written or recorded").format(count=outcome.notices.count, numbers=numbers,
+                                                     directory=directory, id=esc(outcome.id)))
         say(console, head)
-        say(console, f"journal: {esc(outcome.journal)}")
+        say(console, _("journal: {journal}").format(journal=esc(outcome.journal)))
         return
-    say(console, f"[bold]{outcome.kind} {esc(outcome.id)}[/]: {head}")
-    say(console, f"{outcome.notices.count} notices{numbers} in {directory} (index and manifest.json beside them)")
-    say(console, f"recorded in {esc(outcome.journal)}")
+    say(console, _("[bold]{kind} {id}[/]: {head}").format(kind=_(outcome.kind), id=esc(outcome.id), head=head))
+    say(console, _("{count} notices{numbers} in {directory} (index and manifest.json beside them)")
+        .format(count=outcome.notices.count, numbers=numbers, directory=directory))
+    say(console, _("recorded in {journal}").format(journal=esc(outcome.journal)))
     if outcome.new_journal:
-        say(console, f"[bold]a new journal[/]: {esc(outcome.journal)}; its notice numbers began at 1")
+        say(console, _("[bold]a new journal[/]: {journal}; its notice numbers began at 1")
+            .format(journal=esc(outcome.journal)))
 
 
 def shortfall_panel(outcome: ActivateOutcome) -> None:
@@ -100,12 +117,17 @@ def shortfall_panel(outcome: ActivateOutcome) -> None:
     result = outcome.result
     # ratio_pct rounds a failing ratio down: a PM share of 29.999% never reads "reached 30.00%, required 30.00%".
     # "28.00% of the required 30.00%" read as 28% OF 30%: say what was reached and what is required, apart.
-    lines = [f"{p.label} {p.zh}: reached {ratio_pct(r.ratio, r.ok)}, required {pct(r.required)}, "
-             f"short {tonnes(r.shortfall)} t/d" for p, r in ((p, result.pollutants[p]) for p in result.failing)]
-    did = "would be issued and recorded" if outcome.dry_run else "were issued and recorded"
-    lines.append(f"The notices {did} anyway, marked not met. Close the gap: haze plan {result.level.value}")
+    lines = [_("{pollutant} {zh}: reached {ratio}, required {required}, short {shortfall} t/d")
+             .format(pollutant=p.label, zh=p.zh, ratio=ratio_pct(r.ratio, r.ok), required=pct(r.required),
+                     shortfall=tonnes(r.shortfall))
+             for p, r in ((p, result.pollutants[p]) for p in result.failing)]
+    did = (_("The notices would be issued and recorded anyway, marked not met. Close the gap: haze plan {level}")
+           if outcome.dry_run else
+           _("The notices were issued and recorded anyway, marked not met. Close the gap: haze plan {level}"))
+    lines.append(did.format(level=result.level.value))
     # soft_wrap off: the panel's lines wrap inside it rather than being cut at its edge.
-    stderr_console().print(Panel("\n".join(lines), title=f"REQUIREMENT NOT MET: {result.level.value}",
+    stderr_console().print(Panel("\n".join(lines), title=_("REQUIREMENT NOT MET: {level}").format(
+                                     level=result.level.value),
                                  border_style="bold red", title_align="left"), soft_wrap=False)
 
 
@@ -114,17 +136,21 @@ def print_lift(outcome: LiftOutcome) -> None:
 
     w = outcome.warning
     console = stdout_console()
-    numbers = f" ({esc(outcome.numbers[0])} – {esc(outcome.numbers[1])})" if outcome.numbers else ""
-    what = f"{w.level.value} ({w.level.zh}预警) warning {esc(w.id)}, active since {when(w.start)}"
+    numbers = _(" ({first} – {last})").format(first=esc(outcome.numbers[0]), last=esc(outcome.numbers[1])) \
+        if outcome.numbers else ""
+    what = _("{level} ({zh}预警) warning {id}, active since {start}").format(
+        level=w.level.value, zh=w.level.zh, id=esc(w.id), start=when(w.start))
     if outcome.dry_run:
-        say(console, f"[bold]dry run[/]: would lift the {what} at {when(outcome.at)} and write "
-                      f"{outcome.notices.count} lift notices{numbers}; nothing written or recorded")
-        say(console, f"journal: {esc(outcome.journal)}")
+        say(console, _("[bold]dry run[/]: would lift the {what} at {at} and write {count} lift notices{numbers}; "
+                       "nothing written or recorded").format(what=what, at=when(outcome.at),
+                                                             count=outcome.notices.count, numbers=numbers))
+        say(console, _("journal: {journal}").format(journal=esc(outcome.journal)))
         return
-    say(console, f"[bold]lifted[/] the {what}, at {when(outcome.at)}")
-    say(console, f"{outcome.notices.count} lift notices{numbers} in "
-                  f"{esc(f'{outcome.notices.directory.absolute()}{os.sep}')}")
-    say(console, f"recorded as {esc(outcome.id)} in {esc(outcome.journal)}")
+    say(console, _("[bold]lifted[/] the {what}, at {at}").format(what=what, at=when(outcome.at)))
+    say(console, _("{count} lift notices{numbers} in {directory}").format(
+        count=outcome.notices.count, numbers=numbers,
+        directory=esc(f"{outcome.notices.directory.absolute()}{os.sep}")))
+    say(console, _("recorded as {id} in {journal}").format(id=esc(outcome.id), journal=esc(outcome.journal)))
 
 
 def print_status(outcome: StatusOutcome) -> None:
@@ -132,43 +158,47 @@ def print_status(outcome: StatusOutcome) -> None:
     from haze.cli.common import stdout_console
 
     for s in getattr(outcome, "seasons", []):  # ozone episodes and 错峰 plans: beside any warning, never instead
-        what = "ozone episode" if s.kind == "ozone" else f"错峰 plan {s.season}"
-        click.echo(f"{what} {s.id}: {s.start} – {s.until}, {s.notice_count} notices ({s.notice_dir})")
+        what = _("ozone episode") if s.kind == "ozone" else _("错峰 plan {season}").format(season=s.season)
+        click.echo(_("{what} {id}: {start} – {until}, {count} notices ({directory})").format(
+            what=what, id=s.id, start=s.start, until=s.until, count=s.notice_count, directory=s.notice_dir))
     record = outcome.active
     if record is None:
-        click.echo(f"no active warning (journal {outcome.journal})")
+        click.echo(_("no active warning (journal {journal})").format(journal=outcome.journal))
         return
     level = record.level
-    kind = record.kind + (f" from {record.previous_level.value}" if record.previous_level else "")
+    kind = (_("{kind} from {level}").format(kind=_(record.kind), level=record.previous_level.value)
+            if record.previous_level else _(record.kind))
+    until = when(record.until) + (_(" — this time has passed; `haze lift` records the lift") if outcome.ended
+                                  else "") if record.until else _("until lifted")
     rows = [
-        ("id", f"{esc(record.id)} ({kind})"),
-        ("since", when(record.start)),
-        ("until", when(record.until) + (" — this time has passed; `haze lift` records the lift"
-                                         if outcome.ended else "") if record.until else "until lifted"),
-        ("list", f"{esc(record.list_path)} (sha256 {esc(record.list_sha256[:12])}…)"),
-        ("policy", esc(record.policy)),
-        ("requirement", "met" if record.ok else "[bold red]NOT MET[/] (recorded so)"),
-        ("notices", f"{record.notice_count} in {esc(record.notice_dir)}"
-                    + ("" if outcome.notices_found else " [red](directory not found)[/]")),
-        ("recorded", f"{when(record.recorded)} by {esc(record.user)}"),
-        ("journal", esc(outcome.journal)),
+        (_("id"), _("{id} ({kind})").format(id=esc(record.id), kind=kind)),
+        (_("since"), when(record.start)),
+        (_("until"), until),
+        (_("list"), f"{esc(record.list_path)} (sha256 {esc(record.list_sha256[:12])}…)"),
+        (_("policy"), esc(record.policy)),
+        (_("requirement"), _("met") if record.ok else _("[bold red]NOT MET[/] (recorded so)")),
+        (_("notices"), _("{count} in {directory}").format(count=record.notice_count,
+                                                          directory=esc(record.notice_dir))
+                       + ("" if outcome.notices_found else _(" [red](directory not found)[/]"))),
+        (_("recorded"), _("{when} by {user}").format(when=when(record.recorded), user=esc(record.user))),
+        (_("journal"), esc(outcome.journal)),
     ]
     if outcome.follow_up:
-        rows.insert(-1, ("follow-up", follow_up_line(outcome.follow_up)))
+        rows.insert(-1, (_("follow-up"), follow_up_line(outcome.follow_up)))
     console = stdout_console()
     # Past its own end the warning is over for the enterprises (their notices said so): EXPIRED, not
     # ACTIVE, although the journal keeps it open until the next lift or activation closes it (18.7).
-    state = "EXPIRED" if outcome.ended else "ACTIVE"
-    say(console, f"[bold]{state}: {level.value} ({level.zh}预警, {level.response}响应)[/]")
+    state = _("EXPIRED") if outcome.ended else _("ACTIVE")
+    say(console, "[bold]" + _("{state}: {level}").format(state=state, level=level_title(level)) + "[/]")
     for key, value in rows:
-        say(console, f" [bold]{key:<12}[/]{value}")
+        say(console, f" [bold]{pad(key, 12)}[/]{value}")
 
 
 def print_history(outcome: HistoryOutcome) -> None:
     from haze.cli.common import stdout_console
 
     if not outcome.events:
-        click.echo(f"no warning recorded yet (journal {outcome.journal})")
+        click.echo(_("no warning recorded yet (journal {journal})").format(journal=outcome.journal))
         return
     from rich.measure import Measurement
 
@@ -186,8 +216,17 @@ def print_history(outcome: HistoryOutcome) -> None:
             table = candidate
             break
     console.print(table)
-    say(console, f"journal: {esc(outcome.journal)}")
+    say(console, _("journal: {journal}").format(journal=esc(outcome.journal)))
 
+
+#: column name -> its header (looked up when shown)
+HISTORY_HEADERS = {"from": N_("from"), "event": N_("event"), "level": N_("level"), "until": N_("until"),
+                   "met": N_("met"), "now": N_("now"), "notices": N_("notices"), "id": N_("id"), "by": N_("by"),
+                   "recorded": N_("recorded")}
+
+#: the journal's kinds of event and states, shown in the interface language (the journal keeps the keys)
+JOURNAL_WORDS = (N_("activation"), N_("adjustment"), N_("reissue"), N_("lift"), N_("void"), N_("ozone"),
+                 N_("stagger"), N_("active"), N_("superseded"), N_("expired"), N_("lifted"), N_("current"))
 
 #: the wide layout without who recorded it and when: 100–130 columns
 HISTORY_MEDIUM = ["from", "event", "level", "until", "met", "now", "notices", "id"]
@@ -203,7 +242,7 @@ def history_table(found: list[Event], wide: bool, columns: list[str] | None = No
     from rich import box
     from rich.table import Table
 
-    table = Table(title="history (oldest first)", title_justify="left", title_style="bold", box=box.SIMPLE_HEAD,
+    table = Table(title=_("history (oldest first)"), title_justify="left", title_style="bold", box=box.SIMPLE_HEAD,
                   show_edge=False, pad_edge=False, collapse_padding=True)
     # The id starts with the date and time (20251201-200000-orange): 80 columns can do without "from".
     if columns is None:
@@ -211,16 +250,16 @@ def history_table(found: list[Event], wide: bool, columns: list[str] | None = No
         if wide:
             columns = ["from", "event", "level", "until", "met", "now", "notices", "id", "by", "recorded"]
     for name in columns:
-        table.add_column(name, no_wrap=True, justify="right" if name == "notices" else "left")
+        table.add_column(_(HISTORY_HEADERS[name]), no_wrap=True, justify="right" if name == "notices" else "left")
     for event in found:
         cells = {
             "from": when(event.when, short=not wide),
-            "event": event.kind,
+            "event": _(event.kind),
             "level": f"{event.previous_level.value}→{event.level.value}" if event.previous_level and event.level
             else (event.level.value if event.level else "—"),  # an ozone episode or 错峰 plan has no level
             "until": when(event.until) if event.until else ("" if event.kind in ("lift", "void") else "—"),
-            "met": "" if event.ok is None else ("yes" if event.ok else "[bold red]NO[/]"),
-            "now": event.state or "",
+            "met": "" if event.ok is None else (_("yes") if event.ok else _("[bold red]NO[/]")),
+            "now": _(event.state) if event.state else "",
             "notices": str(event.notice_count),
             "id": esc(event.id),
             "by": esc(event.user),
@@ -255,7 +294,8 @@ def print_plan(outcome: PlanOutcome, summary: bool = False, policy: str | None =
 def _print_written(path: Path, level: Level, policy: str | None) -> None:
     # plain echo, not rich: a wrapped path could not be copied into the next command
     option = f" --policy {policy}" if policy else ""
-    click.echo(f"wrote {path}; check it with: haze check {level.value} --list {path}{option}")
+    click.echo(_("wrote {path}; check it with: haze check {level} --list {path}{option}")
+               .format(path=path, level=level.value, option=option))
 
 
 def print_validation(run: ValidateOutcome) -> None:
@@ -281,14 +321,16 @@ def print_validation(run: ValidateOutcome) -> None:
         console.print(city_requirement_table(run.totals))
     if len(run.files) > 1:
         bad = sum(1 for r in run.files if not r.ok)
-        console.print(f"\n{len(run.files)} files: {len(run.files) - bad} valid, {bad} with errors",
+        console.print("\n" + _("{count} files: {valid} valid, {bad} with errors").format(
+                          count=len(run.files), valid=len(run.files) - bad, bad=bad),
                       style="bold" if bad == 0 else "bold red", highlight=False)
 
 
 def print_import(outcome: ImportOutcome) -> None:
     data = outcome.to_json()
-    click.echo(f"wrote {outcome.output}: {data['enterprises']} enterprises ({data['lines']} named lines), "
-               f"{data['other_sources']} other sources, region {data['region']}")
+    click.echo(_("wrote {output}: {enterprises} enterprises ({lines} named lines), {others} other sources, "
+                 "region {region}").format(output=outcome.output, enterprises=data["enterprises"],
+                                           lines=data["lines"], others=data["other_sources"], region=data["region"]))
 
 
 def print_export(outcome: ExportOutcome) -> None:
@@ -297,9 +339,13 @@ def print_export(outcome: ExportOutcome) -> None:
 
         return print_city_export(outcome)
     result = outcome.result
-    verdict = "met" if result.ok else "NOT met: " + ", ".join(p.label for p in result.failing)
-    click.echo(f"wrote {', '.join(str(f) for f in outcome.files)}: {outcome.rows} rows; "
-               f"{result.level.title} requirement {verdict}")
+    files = ", ".join(str(f) for f in outcome.files)
+    if result.ok:
+        text = _("wrote {files}: {rows} rows; {level} requirement met")
+    else:
+        text = _("wrote {files}: {rows} rows; {level} requirement NOT met: {failing}")
+    click.echo(text.format(files=files, rows=outcome.rows, level=level_title(result.level),
+                           failing=", ".join(p.label for p in result.failing)))
 
 
 def print_void(outcome: VoidOutcome) -> None:
@@ -307,35 +353,40 @@ def print_void(outcome: VoidOutcome) -> None:
 
     console = stdout_console()
     w = outcome.warning
-    numbers = f" ({esc(outcome.notices[0].number)} – {esc(outcome.notices[-1].number)})" if outcome.notices else ""
-    what = f"{w.level.value} ({w.level.zh}预警) activation {esc(w.id)} and its {len(outcome.notices)} notices{numbers}"
+    numbers = _(" ({first} – {last})").format(first=esc(outcome.notices[0].number),
+                                             last=esc(outcome.notices[-1].number)) if outcome.notices else ""
+    what = _("{level} ({zh}预警) activation {id} and its {count} notices{numbers}").format(
+        level=w.level.value, zh=w.level.zh, id=esc(w.id), count=len(outcome.notices), numbers=numbers)
     if outcome.dry_run:
-        say(console, f"[bold]dry run[/]: would void the {what}; nothing written or recorded")
+        say(console, _("[bold]dry run[/]: would void the {what}; nothing written or recorded").format(what=what))
         return
-    say(console, f"[bold]voided[/] the {what}: recorded as {esc(outcome.id)} in {esc(outcome.journal)}")
-    say(console, "their numbers are not given again; tell the enterprises the notices are void (作废)")
+    say(console, _("[bold]voided[/] the {what}: recorded as {id} in {journal}").format(
+        what=what, id=esc(outcome.id), journal=esc(outcome.journal)))
+    say(console, _("their numbers are not given again; tell the enterprises the notices are void (作废)"))
     if outcome.record_dir is not None:
-        say(console, f"void record: {esc(outcome.record_dir.absolute())}/void.md")
+        say(console, _("void record: {path}").format(path=f"{esc(outcome.record_dir.absolute())}/void.md"))
 
 
 def print_list_export(outcome: ExportListOutcome) -> None:
     data = outcome.to_json()
     output = outcome.files[0]
-    click.echo(f"wrote {output}: {data['enterprises']} enterprises, {outcome.rows} rows "
-               f"(`haze import {output} -o LIST.yaml` reads it back)")
+    click.echo(_("wrote {output}: {enterprises} enterprises, {rows} rows (`haze import {output} -o LIST.yaml` reads "
+                 "it back)").format(output=output, enterprises=data["enterprises"], rows=outcome.rows))
 
 
 def print_init(outcome: Any) -> None:
     if outcome.created:
-        click.echo(f"a new journal: {outcome.journal}; notice numbers begin at 1")
+        click.echo(_("a new journal: {journal}; notice numbers begin at 1").format(journal=outcome.journal))
     else:
-        click.echo(f"the journal {outcome.journal} is already there ({outcome.activations} activations); "
-                   "left as it was")
+        click.echo(_("the journal {journal} is already there ({count} activations); left as it was")
+                   .format(journal=outcome.journal, count=outcome.activations))
 
 
 def follow_up_line(counts: dict[str, int]) -> str:
-    overdue = f"[bold red]{counts['overdue']} overdue[/] (haze overdue)" if counts["overdue"] else "0 overdue"
-    return f"{counts['notified']} notified, {counts['receipts']} receipts, {counts['reports']} reports, {overdue}"
+    overdue = (_("[bold red]{count} overdue[/] (haze overdue)").format(count=counts["overdue"]) if counts["overdue"]
+               else _("0 overdue"))
+    return _("{notified} notified, {receipts} receipts, {reports} reports, {overdue}").format(
+        notified=counts["notified"], receipts=counts["receipts"], reports=counts["reports"], overdue=overdue)
 
 
 def _city(name: str) -> Callable[..., None]:
@@ -370,14 +421,16 @@ def print_ozone(outcome: Any) -> None:
     days = f"{outcome.dates[0].isoformat()}" + (f" – {outcome.dates[-1].isoformat()}" if len(outcome.dates) > 1 else "")
     window = "–".join(outcome.policy.ozone.window)
     share = "—" if r.vocs_share is None else pct(r.vocs_share)
-    say(console, f"ozone 错时生产 {days}, {window}: {len(r.taking_part)} enterprises take part, "
-                 f"{len(r.excluded)} excluded")
-    say(console, f"VOCs shifted {tonnes(r.vocs_shifted)} t/d ({share} of daily VOCs), NOx {tonnes(r.nox_shifted)} t/d")
+    say(console, _("ozone 错时生产 {days}, {window}: {count} enterprises take part, {excluded} excluded").format(
+        days=days, window=window, count=len(r.taking_part), excluded=len(r.excluded)))
+    say(console, _("VOCs shifted {vocs} t/d ({share} of daily VOCs), NOx {nox} t/d").format(
+        vocs=tonnes(r.vocs_shifted), share=share, nox=tonnes(r.nox_shifted)))
     if outcome.dry_run:
-        say(console, "[bold]dry run[/]: nothing written or recorded")
+        say(console, _("[bold]dry run[/]: nothing written or recorded"))
         return
-    say(console, f"{outcome.notices.count} notices in {esc(f'{outcome.notices.directory.absolute()}{os.sep}')}")
-    say(console, f"recorded as {esc(outcome.id)} in {esc(outcome.journal)}")
+    say(console, _("{count} notices in {directory}").format(
+        count=outcome.notices.count, directory=esc(f"{outcome.notices.directory.absolute()}{os.sep}")))
+    say(console, _("recorded as {id} in {journal}").format(id=esc(outcome.id), journal=esc(outcome.journal)))
 
 
 def print_stagger(outcome: Any) -> None:
@@ -387,21 +440,23 @@ def print_stagger(outcome: Any) -> None:
 
     s = outcome.schedule
     console = stdout_console()
-    say(console, f"错峰 season {outcome.season} ({s.first.isoformat()} – {s.last.isoformat()}, {s.length} days): "
-                 f"{len(s.participants)} enterprises stop, {len(s.exempt)} exempt")
+    say(console, _("错峰 season {season} ({first} – {last}, {days} days): {count} enterprises stop, {exempt} exempt")
+        .format(season=outcome.season, first=s.first.isoformat(), last=s.last.isoformat(), days=s.length,
+                count=len(s.participants), exempt=len(s.exempt)))
     for industry, peak in s.peak.items():
-        say(console, f"  {esc(industry)}: peak {peak} stopped on one day (bound {s.bounds[industry]})")
+        say(console, _("  {industry}: peak {peak} stopped on one day (bound {bound})").format(
+            industry=esc(industry), peak=peak, bound=s.bounds[industry]))
     mean, low = outcome.reduction()
-    say(console, "daily reduction, mean / min (t/d): " + ", ".join(
-        f"{p} {tonnes(mean[p])} / {tonnes(low[p])}" for p in mean))
+    say(console, _("daily reduction, mean / min (t/d): {values}").format(values=", ".join(
+        f"{p} {tonnes(mean[p])} / {tonnes(low[p])}" for p in mean)))
     if outcome.superseded:
-        say(console, f"supersedes plan {esc(outcome.superseded)}")
+        say(console, _("supersedes plan {id}").format(id=esc(outcome.superseded)))
     if outcome.dry_run:
-        say(console, "[bold]dry run[/]: nothing written or recorded")
+        say(console, _("[bold]dry run[/]: nothing written or recorded"))
         return
-    say(console, f"{outcome.notices.count} notices and the calendar in "
-                 f"{esc(f'{outcome.notices.directory.absolute()}{os.sep}')}")
-    say(console, f"recorded as {esc(outcome.id)} in {esc(outcome.journal)}")
+    say(console, _("{count} notices and the calendar in {directory}").format(
+        count=outcome.notices.count, directory=esc(f"{outcome.notices.directory.absolute()}{os.sep}")))
+    say(console, _("recorded as {id} in {journal}").format(id=esc(outcome.id), journal=esc(outcome.journal)))
 
 
 PRINTERS: dict[str, Callable[..., None]] = {
@@ -424,4 +479,5 @@ PRINTERS: dict[str, Callable[..., None]] = {
     "ozone": print_ozone,
     "stagger": print_stagger,
     "city": _city("print_city_check"),
+    "city_activate": _city("print_city_activation"),
 }

@@ -1,0 +1,179 @@
+"""The city's notices to its counties (下级预警通知, SPEC §13): one per county list, a city index, manifest.json.
+
+A city bureau does not write to enterprises: it tells each county bureau the level,
+the response grade and period, what that county's list must reach (its own
+requirement table) and how many of its enterprises stop, cut or self-manage, and
+orders it to activate its own list and issue its enterprise notices. The county's
+numbers are its own ``check``'s (each list computed on its own, SPEC §13), so a
+county reading the notice finds the same figures on its screen.
+
+Rendered with the one Jinja environment (:func:`haze.render.notices.make_environment`)
+and written through :func:`haze.render.notices.write_notice_set`, so a county notice
+set has every guarantee an enterprise notice set has. Formats md, html, txt and pdf
+(the ``*.pdf.j2`` layouts, typeset by :mod:`haze.render.pdf`)
+and docx (``county.*.docx``, ``county_lift.*.docx``, ``city_index.*.docx``, built from those layouts
+by templates/build_docx.py like every other kind).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, Sequence
+
+from haze.render.notices import (
+    _check_options,
+    _manifest_head,
+    common_context,
+    duties_context,
+    issue_number,
+    issue_seq,
+    make_environment,
+    one_line,
+    pollutant_context,
+    templates_for,
+    write_notice_set,
+)
+
+if TYPE_CHECKING:
+    from haze.core.city import CityResult
+    from haze.core.engine import LevelResult
+    from haze.render.notices import Issue, NoticeSet
+
+COUNTY, COUNTY_LIFT, CITY_INDEX = "county", "county_lift", "city_index"
+
+
+def county_key(path: str) -> str:
+    """The journal's name for a county list among a city warning's recipients: its resolved path."""
+    return "county:" + (str(Path(path).resolve()) if path else "")
+
+
+def counts(result: LevelResult) -> dict[str, int]:
+    """Enterprises to stop (every line stopped), to cut (some cut), to self-manage (no cut), idle."""
+    from haze.core.engine import IDLE
+
+    found = {"stop": 0, "cut": 0, "self_managed": 0, "idle": 0}
+    for r in result.enterprises:
+        if r.reason == IDLE:
+            found["idle"] += 1
+        elif r.stopped:
+            found["stop"] += 1
+        elif r.plant_cut > 0:
+            found["cut"] += 1
+        else:
+            found["self_managed"] += 1
+    found["operating"] = found["stop"] + found["cut"] + found["self_managed"]
+    return found
+
+
+def county_facts(result: LevelResult, enterprise_list: Any) -> dict[str, Any]:
+    """What the journal records of one county at a city activation, and what its lift notice needs."""
+    from haze.render.report import pollutant_json
+
+    info = enterprise_list.info
+    return {"path": str(Path(enterprise_list.path).resolve()) if enterprise_list.path else "",
+            "sha256": enterprise_list.sha256, "region": info.region or "", "authority": info.authority or "",
+            "doc_prefix": info.doc_prefix or "", "policy": result.policy.record, "basis": result.basis,
+            "ok": result.ok, "pollutants": {p.value: pollutant_json(r) for p, r in result.pollutants.items()},
+            "counts": counts(result)}
+
+
+def _county_context(result: LevelResult, enterprise_list: Any, lang: str) -> dict[str, Any]:
+    info = enterprise_list.info
+    return {"authority": one_line(info.authority or ""), "region": one_line(info.region or ""),
+            "path": str(enterprise_list.path or ""), "file": one_line(Path(enterprise_list.path or "").name),
+            "sha256": enterprise_list.sha256, "doc_prefix": one_line(info.doc_prefix or ""),
+            "policy": {"name": result.policy.record, "title": one_line(result.policy.title)},
+            "ok": result.ok, "basis": result.basis,
+            "pollutants": [pollutant_context(p, lang) for p in result.pollutants.values()],
+            "failing": [pollutant_context(result.pollutants[p], lang) for p in result.failing],
+            "counts": counts(result), "duties": duties_context(result.policy.duties, lang)}
+
+
+def render_city_activation(city: CityResult, city_info: Mapping[str, Any], issue: Issue, parent: Path, *,
+                           lang: str = "zh", fmt: str = "md", templates: Path | None = None,
+                           dry_run: bool = False) -> NoticeSet:
+    """One 下级预警通知 per county list (``NNNN-county.<fmt>``), ``index.<fmt>`` and manifest.json.
+
+    ``city_info``: the city's ``authority``, ``region``, ``doc_prefix`` (and optionally ``contact``).
+    Numbered from ``issue.first_number`` in the city's own sequence, in the order of the lists.
+    """
+    _check_options(issue, lang, fmt)
+    env = make_environment(lang=lang, fmt=fmt, templates=templates)
+    tpl = templates_for(env, lang, fmt, {"notice": COUNTY, "index": CITY_INDEX})
+    info = dict(city_info, path="", sha256="")
+    base = common_context(info, issue, lang, fmt, city_info.get("contact"))
+    prefix = one_line(city_info.get("doc_prefix") or "")
+    count = len(city.results)
+    width = max(4, len(str(count)))
+    rows: list[dict[str, Any]] = []
+    for i, (result, enterprise_list) in enumerate(zip(city.results, city.lists)):
+        county = _county_context(result, enterprise_list, lang)
+        key = county_key(enterprise_list.path)
+        rows.append({"index": i + 1, "seq": issue_seq(issue, i), "number": issue_number(prefix, issue, i, count),
+                     "file": f"{i + 1:0{width}d}-county.{fmt}",
+                     "replaces": one_line(issue.replaced_numbers.get(key, "")), "key": key, "county": county})
+    total = city.total
+    summary = {"ok": city.ok, "total_ok": total.ok, "basis": total.basis,
+               "pollutants": [pollutant_context(p, lang) for p in total.pollutants.values()],
+               "failing": [pollutant_context(total.pollutants[p], lang) for p in total.failing],
+               "counts": {k: sum(r["county"]["counts"][k] for r in rows)
+                          for k in ("stop", "cut", "self_managed", "idle", "operating")}}
+
+    def produce() -> Iterator[tuple[str, str | bytes]]:
+        for row in rows:
+            notice = {k: row[k] for k in ("index", "seq", "number", "file", "replaces")}
+            yield row["file"], tpl.render("notice", base | {"notice": notice, "county": row["county"]})
+        yield f"index.{fmt}", tpl.render("index", base | {"notices": rows, "count": len(rows), "summary": summary})
+        yield from tpl.extras()  # all.pdf
+
+    notices = [{"id": row["key"], "name": row["county"]["authority"], "number": row["number"], "file": row["file"]}
+               | ({"replaces": row["replaces"]} if row["replaces"] else {}) for row in rows]
+    policies = ", ".join(dict.fromkeys(r.policy.record for r in city.results))
+    head = _manifest_head(issue, lang, fmt, info, policies, notices)
+    head["lists"] = [{"path": r["county"]["path"], "sha256": r["county"]["sha256"],
+                      "region": r["county"]["region"], "authority": r["county"]["authority"]} for r in rows]
+    return write_notice_set(Path(parent), issue.id, produce(), head, len(rows), notices, dry_run)
+
+
+def render_city_lift(notified: Sequence[Mapping[str, str]], lists: Sequence[Mapping[str, Any]],
+                     city_info: Mapping[str, Any], issue: Issue, parent: Path, *, lang: str = "zh",
+                     fmt: str = "md", templates: Path | None = None, dry_run: bool = False,
+                     progress: Callable[[int, int], None] | None = None) -> NoticeSet:
+    """A lift notice (解除通知) to every county the city warning notified, citing the number each got.
+
+    ``notified``: the journal's recipients (``id`` = :func:`county_key`, ``name``, ``number``);
+    ``lists``: the counties as the journal recorded them (:func:`county_facts`), for region and authority.
+    """
+    _check_options(issue, lang, fmt)
+    env = make_environment(lang=lang, fmt=fmt, templates=templates)
+    tpl = templates_for(env, lang, fmt, {"notice": COUNTY_LIFT, "index": CITY_INDEX})
+    info = dict(city_info, path="", sha256="")
+    base = common_context(info, issue, lang, fmt, city_info.get("contact"))
+    prefix = one_line(city_info.get("doc_prefix") or "")
+    by_key = {county_key(str(c.get("path") or "")): c for c in lists}
+    width = max(4, len(str(len(notified))))
+    rows: list[dict[str, Any]] = []
+    for i, entry in enumerate(notified):
+        facts = by_key.get(str(entry.get("id")), {})
+        county = {"authority": one_line(facts.get("authority") or entry.get("name") or ""),
+                  "region": one_line(facts.get("region") or ""), "path": str(facts.get("path") or ""),
+                  "file": one_line(Path(str(facts.get("path") or "")).name), "counts": facts.get("counts") or {}}
+        rows.append({"index": i + 1, "seq": issue_seq(issue, i),
+                     "number": issue_number(prefix, issue, i, len(notified)),
+                     "file": f"{i + 1:0{width}d}-county.{fmt}",
+                     "activation_number": one_line(entry.get("number") or ""), "key": str(entry.get("id")),
+                     "county": county})
+
+    def produce() -> Iterator[tuple[str, str | bytes]]:
+        for done, row in enumerate(rows, start=1):
+            notice = {k: row[k] for k in ("index", "seq", "number", "file", "activation_number")}
+            yield row["file"], tpl.render("notice", base | {"notice": notice, "county": row["county"]})
+            if progress is not None:
+                progress(done, len(rows))
+        yield f"index.{fmt}", tpl.render("index", base | {"notices": rows, "count": len(rows), "summary": None})
+        yield from tpl.extras()
+
+    notices = [{"id": row["key"], "name": row["county"]["authority"], "number": row["number"],
+                "file": row["file"], "activation_number": row["activation_number"]} for row in rows]
+    head = _manifest_head(issue, lang, fmt, info, str(city_info.get("policy") or ""), notices)
+    return write_notice_set(Path(parent), issue.id, produce(), head, len(rows), notices, dry_run)

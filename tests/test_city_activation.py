@@ -1,0 +1,310 @@
+"""The city activation (区域联动, SPEC §13): ``haze activate LEVEL`` with several county lists.
+
+County lists are synthesized (``haze.synth``); every county notice is read back and
+its requirement table and counts compared with that county's own ``check --json``,
+the journal is read back (``history``/``status --json``), and the refusals leave
+nothing written or recorded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import text_of
+from haze.core import fmt
+from haze.synth import write_list
+
+pytestmark = pytest.mark.usefixtures("journal")
+
+START = "2026-12-01T20:00"
+CITY = ("--authority", "示例市生态环境局", "--region", "示例市", "--doc-prefix", "示市气防办")
+ZH = {"so2": "二氧化硫", "nox": "氮氧化物", "pm": "颗粒物", "vocs": "挥发性有机物"}
+
+
+def county(directory: Path, n: int, count: int = 40, region: str | None = None,
+           authority: str | None = None) -> Path:
+    return write_list(count, directory / f"county{n}.yaml", seed=200 + n,
+                      region=region or f"示例{n}县", authority=authority or f"示例{n}县生态环境局",
+                      county=f"1405{n:02d}")
+
+
+@pytest.fixture
+def counties(isolated: Path) -> list[Path]:
+    return [county(isolated, 1), county(isolated, 2, count=30), county(isolated, 3, count=25)]
+
+
+def lists(paths: list[Path]) -> list[str]:
+    return [arg for p in paths for arg in ("--list", str(p))]
+
+
+def activate(run, level: str, paths: list[Path], *extra: str):
+    return run("activate", level, *lists(paths), "--start", START, *CITY, "--json", *extra)
+
+
+def own_check(run, level: str, path: Path) -> dict:
+    result = run("check", level, "--list", path, "--json")
+    assert result.exit_code in (0, 1), result.stderr
+    return json.loads(result.stdout)
+
+
+def expected_counts(check: dict) -> dict[str, int]:
+    """Stop (every line stopped), cut (some line cut), self-manage (no cut), from the county's own check."""
+    found = {"stop": 0, "cut": 0, "self_managed": 0}
+    for e in check["enterprises"]:
+        if e["reason"] == "idle":
+            continue
+        cuts = [line["cut"] for line in e["lines"]]
+        if cuts and all(c >= 1.0 for c in cuts):
+            found["stop"] += 1
+        elif any(c > 0 for c in cuts):
+            found["cut"] += 1
+        else:
+            found["self_managed"] += 1
+    return found
+
+
+def table_row(text: str, pollutant: str) -> list[str]:
+    """The cells of the county notice's requirement-table row for ``pollutant`` (md)."""
+    row = next(line for line in text.splitlines() if line.startswith(f"| {ZH[pollutant]}（"))
+    return [cell.strip() for cell in row.strip("|").split("|")]
+
+
+def county_notices(data: dict) -> list[Path]:
+    return [Path(n["file"]) for n in data["county_notices"]]
+
+
+@pytest.mark.parametrize("level", ["orange", "red"])
+def test_one_notice_per_county_with_its_own_check_numbers(run, counties, level):
+    result = activate(run, level, counties)
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert list(data)[:4] == ["level", "lists", "total", "ok"]  # §13's shape first, §7's keys added
+    assert {"activation", "notices"} <= set(data)
+    notices = county_notices(data)
+    assert len(notices) == 3 and all(p.is_file() for p in notices)
+    year = 2026
+    for i, (path, notice, lst) in enumerate(zip(counties, notices, data["county_notices"]), start=1):
+        check = own_check(run, level, path)
+        assert data["lists"][i - 1] == check  # the county's part is its own check, exactly
+        text = notice.read_text(encoding="utf-8")
+        assert lst["number"] == f"示市气防办〔{year}〕{i}号" and lst["number"] in text
+        assert f"**示例{i}县生态环境局**：" in text  # addressed to that county's authority
+        for key, p in check["pollutants"].items():
+            cells = table_row(text, key)
+            baseline = cells[1].replace("（清单合计）", "")
+            assert baseline == fmt.tonnes(p["baseline"])
+            assert cells[2] == fmt.tonnes(p["reduction"])
+            assert cells[3] == fmt.ratio_pct(p["ratio"], p["ok"])
+            assert cells[4] == fmt.pct(p["required"])
+            assert cells[5] == ("是" if p["ok"] else "**否**")
+        c = expected_counts(check)
+        assert (f"应停产企业{c['stop']}家、限产企业{c['cut']}家、自主减排企业{c['self_managed']}家，"
+                f"共{sum(c.values())}家") in text
+        assert "回　执" in text and "启动示例" in text
+    index = (notices[0].parent / "index.md").read_text(encoding="utf-8")
+    assert "全市合计" in index and index.count("-county.md") == 3
+    manifest = json.loads((notices[0].parent / "manifest.json").read_text(encoding="utf-8"))
+    for name, digest in manifest["files"].items():
+        assert hashlib.sha256((notices[0].parent / name).read_bytes()).hexdigest() == digest
+    assert set(manifest["files"]) == {"0001-county.md", "0002-county.md", "0003-county.md", "index.md"}
+
+
+def test_recorded_once_with_its_lists(run, counties):
+    result = activate(run, "orange", counties)
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    events = json.loads(run("history", "--json").stdout)["events"]
+    assert [(e["event"], e["id"]) for e in events] == [("activation", data["activation"])]
+    assert events[0]["notices"]["count"] == 3
+    assert [(c["region"], c["number"]) for c in events[0]["lists"]] == [
+        (n["region"], n["number"]) for n in data["county_notices"]]
+    active = json.loads(run("status", "--json").stdout)["active"]
+    assert active["id"] == data["activation"]
+    found = active["list"]["lists"]
+    assert [c["path"] for c in found] == [str(p.resolve()) for p in counties]
+    for c, path, part in zip(found, counties, data["lists"]):
+        assert c["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+        assert c["pollutants"] == part["pollutants"] and c["ok"] == part["ok"]
+    assert active["list"]["authority"] == "示例市生态环境局"
+    assert active["pollutants"] == data["total"]["pollutants"]
+
+
+def test_a_duplicate_id_across_lists_refuses_everything(run, isolated, counties):
+    first = counties[0].read_text(encoding="utf-8")
+    credit = re.search(r"id: (\S+)", first.split("enterprises:")[1]).group(1)
+    second = counties[1].read_text(encoding="utf-8")
+    other = re.search(r"id: (\S+)", second.split("enterprises:")[1]).group(1)
+    counties[1].write_text(second.replace(other, credit, 1), encoding="utf-8")
+    result = activate(run, "orange", counties)
+    assert result.exit_code == 2
+    assert "E108" in result.stderr and "county1.yaml" in result.stderr and "county2.yaml" in result.stderr
+    assert not (isolated / "notices").exists()
+    assert json.loads(run("history", "--json").stdout)["events"] == []
+
+
+def test_refused_without_a_city_authority(run, isolated, counties):
+    result = run("activate", "orange", *lists(counties), "--start", START)
+    assert result.exit_code == 2 and "--authority" in result.stderr
+    assert not (isolated / "notices").exists()
+    assert json.loads(run("history", "--json").stdout)["events"] == []
+
+
+def test_dry_run_writes_and_records_nothing(run, isolated, counties):
+    result = activate(run, "orange", counties, "--dry-run")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["dry_run"] is True and data["notices"] == []
+    assert not (isolated / "notices").exists()
+    assert json.loads(run("history", "--json").stdout)["events"] == []
+
+
+def test_strict_refuses_when_the_city_total_falls_short(run, isolated):
+    # a county that gives its 全社会排放量: its cuts are a small share of it, so the total falls short
+    lean = county(isolated, 4, count=10)
+    text = lean.read_text(encoding="utf-8")
+    lean.write_text(text.replace("  doc_prefix:", "  baseline: {so2: 90000, nox: 90000, pm: 90000, vocs: 90000}\n"
+                                 "  doc_prefix:", 1), encoding="utf-8")
+    paths = [county(isolated, 5, count=10), lean]
+    checked = run("check", "orange", *lists(paths), "--json")
+    assert not json.loads(checked.stdout)["total"]["ok"]
+    result = activate(run, "orange", paths, "--strict")
+    assert result.exit_code == 1 and "city total" in result.stderr
+    assert not (isolated / "notices").exists()
+    assert json.loads(run("history", "--json").stdout)["events"] == []
+    assert activate(run, "orange", paths).exit_code == 0  # without --strict it goes out, and says so
+
+
+def test_adjust_then_lift_county_by_county(run, counties):
+    first = json.loads(activate(run, "orange", counties, "--basis", "晋气防办〔2026〕3号").stdout)
+    raised = activate(run, "red", counties)
+    assert raised.exit_code == 0, raised.stderr
+    second = json.loads(raised.stdout)
+    assert second["adjusted_from"] == first["activation"]
+    for old, new in zip(first["county_notices"], second["county_notices"]):
+        text = Path(new["file"]).read_text(encoding="utf-8")
+        assert "橙色预警（Ⅱ级应急响应）升级为红色预警" in text
+        assert f"我局{old['number']}通知同时停止执行" in text  # cites the notice it replaces
+    assert [n["number"] for n in second["county_notices"]] == ["示市气防办〔2026〕4号", "示市气防办〔2026〕5号",
+                                                               "示市气防办〔2026〕6号"]
+    lifted = run("lift", "--at", "2026-12-02T08:00", "--basis", "晋气防办〔2026〕4号", "--json")
+    assert lifted.exit_code == 0, lifted.stderr
+    files = [Path(p) for p in json.loads(lifted.stdout)["notices"] if Path(p).name[:4].isdigit()]
+    assert len(files) == 3
+    for i, (path, new) in enumerate(zip(files, second["county_notices"]), start=1):
+        text = path.read_text(encoding="utf-8")
+        assert f"**示例{i}县生态环境局**：" in text and "解除重污染天气红色预警" in text
+        assert f"我局{new['number']}通知同时停止执行" in text and "根据晋气防办〔2026〕4号要求" in text
+        assert f"示市气防办〔2026〕{6 + i}号" in text
+    events = json.loads(run("history", "--json").stdout)["events"]
+    assert [e["event"] for e in events] == ["activation", "adjustment", "lift"]
+    assert events[0]["basis"] == "晋气防办〔2026〕3号"
+    assert run("status", "--json").exit_code == 0
+
+
+def test_a_city_warning_is_not_adjusted_by_one_list_nor_a_county_by_several(run, isolated, counties):
+    assert activate(run, "orange", counties).exit_code == 0
+    single = run("activate", "red", "--list", counties[0], "--start", "2026-12-01T21:00")
+    assert single.exit_code == 2 and "several lists" in single.stderr
+    assert len(json.loads(run("history", "--json").stdout)["events"]) == 1
+    assert run("lift", "--at", "2026-12-01T22:00").exit_code == 0
+    assert run("activate", "yellow", "--list", counties[0], "--start", "2026-12-01T23:00").exit_code == 0
+    several = run("activate", "red", *lists(counties), "--start", "2026-12-02T00:00", *CITY)
+    assert several.exit_code == 2 and "one list" in several.stderr
+
+
+HOSTILE = "晋市气防办函〔2023〕24号 <b>&{{ 7*7 }}*x*"
+
+
+@pytest.mark.parametrize("fmt_", ["md", "html", "txt"])
+def test_basis_and_hostile_names_stay_text_in_every_county_notice(run, isolated, fmt_):
+    paths = [county(isolated, 6, count=8, region=json.dumps("<i>示例6县{{ 7*7 }}</i>"),
+                    authority=json.dumps("示例6县<script>x</script>局")),
+             county(isolated, 7, count=8)]
+    result = run("activate", "orange", *lists(paths), "--start", START, "--authority", "示例市<b>局</b>{{ 1+1 }}",
+                 "--doc-prefix", "示市气防办", "--format", fmt_, "--basis", HOSTILE, "--json")
+    assert result.exit_code == 0, result.stderr
+    for notice in county_notices(json.loads(result.stdout)):
+        text = text_of(notice)
+        flat = text.replace("\\", "").replace("\n", "")
+        if fmt_ == "html":
+            assert "<b>" not in text and "<script>" not in text and "<i>" not in text
+            assert "&lt;b&gt;&amp;{{ 7*7 }}" in text
+        else:
+            assert "根据晋市气防办函〔2023〕24号" in flat and "{{ 7*7 }}" in flat
+        assert "{{ 1+1 }}" in flat and "示例市<b>局</b>2" not in flat  # never evaluated
+        if notice.name.startswith("0001"):
+            assert "示例6县{{ 7*7 }}" in flat and "示例649" not in flat
+    first = county_notices(json.loads(result.stdout))[0]
+    assert "script" in text_of(first)  # the county's hostile authority is there, as text
+
+
+def test_docx_county_notices_and_index_read_back(run, counties):
+    import docx
+
+    result = activate(run, "orange", counties, "--format", "docx", "--basis", "晋气防办〔2026〕3号")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    notices = county_notices(data)
+    assert {p.name for p in notices[0].parent.iterdir()} == {"0001-county.docx", "0002-county.docx",
+                                                             "0003-county.docx", "index.docx", "manifest.json"}
+    for i, (path, notice) in enumerate(zip(counties, notices), start=1):
+        document = docx.Document(str(notice))
+        text = "".join(p.text for p in document.paragraphs)
+        cells = [c.text for table in document.tables for row in table.rows for c in row.cells]
+        check = own_check(run, "orange", path)
+        assert f"示例{i}县生态环境局：" in text and data["county_notices"][i - 1]["number"] in text
+        assert "根据晋气防办〔2026〕3号要求" in text
+        for p in check["pollutants"].values():
+            assert fmt.ratio_pct(p["ratio"], p["ok"]) in cells
+        c = expected_counts(check)
+        assert f"应停产企业{c['stop']}家、限产企业{c['cut']}家、自主减排企业{c['self_managed']}家" in text
+    index = docx.Document(str(notices[0].parent / "index.docx"))
+    rows = [[c.text for c in row.cells] for table in index.tables for row in table.rows]
+    assert [r[1] for r in rows if r[0].isdigit()] == [n["number"] for n in data["county_notices"]]
+
+
+def test_lists_from_haze_yaml_with_the_city_header(run, isolated, counties):
+    (isolated / "haze.yaml").write_text("lists: [county*.yaml]\nauthority: 示例市生态环境局\ndoc_prefix: 示市气防办\n",
+                                        encoding="utf-8")
+    result = run("activate", "yellow", "--start", START, "--json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert len(data["county_notices"]) == 3
+    assert "示例市生态环境局" in Path(data["county_notices"][0]["file"]).read_text(encoding="utf-8")
+
+
+def test_pdf_county_notices_read_back(run, counties):
+    from pypdf import PdfReader
+
+    result = activate(run, "orange", counties, "--format", "pdf", "--basis", "晋气防办〔2026〕3号")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    notices = county_notices(data)
+    assert {p.name for p in notices[0].parent.iterdir()} == {"0001-county.pdf", "0002-county.pdf",
+                                                             "0003-county.pdf", "index.pdf", "all.pdf",
+                                                             "manifest.json"}
+    for i, (path, notice) in enumerate(zip(counties, notices), start=1):
+        text = "".join(page.extract_text() for page in PdfReader(notice).pages).replace("\n", "")
+        check = own_check(run, "orange", path)
+        assert f"示例{i}县生态环境局：" in text and data["county_notices"][i - 1]["number"] in text
+        assert "根据晋气防办〔2026〕3号要求" in text
+        for p in check["pollutants"].values():
+            assert fmt.ratio_pct(p["ratio"], p["ok"]) in text
+        c = expected_counts(check)
+        assert f"应停产企业{c['stop']}家、限产企业{c['cut']}家、自主减排企业{c['self_managed']}家" in text
+
+
+def test_per_batch_numbering_gives_sub_numbers_of_one_reserved_number(run, counties):
+    result = activate(run, "orange", counties, "--numbering", "per_batch")
+    assert result.exit_code == 0, result.stderr
+    numbers = [n["number"] for n in json.loads(result.stdout)["county_notices"]]
+    assert numbers == ["示市气防办〔2026〕1号-001", "示市气防办〔2026〕1号-002", "示市气防办〔2026〕1号-003"]
+    lifted = run("lift", "--at", "2026-12-02T08:00", "--json")
+    assert lifted.exit_code == 0, lifted.stderr
+    first = next(Path(p) for p in json.loads(lifted.stdout)["notices"] if Path(p).name.startswith("0001"))
+    assert "示市气防办〔2026〕2号" in first.read_text(encoding="utf-8")  # the next number: 1 was used once
