@@ -319,6 +319,44 @@ def test_the_cache_keeps_only_the_newest_entries(parses: list[str], tmp_path: Pa
     assert parses[before:] == [str(paths[0])]
 
 
+def test_a_citys_lists_read_in_turn_all_stay_cached(parses: list[str], tmp_path: Path) -> None:
+    # 13 county lists read one after another, twice (a city check, SPEC §13): with room for only 12
+    # entries, least-recently-used pruning evicted each list just before it was read again
+    folder = tmp_path / "c"
+    paths = []
+    for n in range(13):
+        path = tmp_path / f"county{n}.yaml"
+        path.write_bytes(COUNTY.read_bytes() + f"# county {n}\n".encode())
+        paths.append(path)
+    for _round in range(2):
+        for path in paths:
+            cached_read_list(path, directory=folder)
+    assert sorted(parses) == sorted(str(p) for p in paths)  # each parsed once: the second round all hits
+
+
+def test_the_cache_keeps_the_newest_entries_that_fit_its_size(parses: list[str], tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "c"
+    paths = []
+    for n in range(4):
+        path = tmp_path / f"list{n}.yaml"
+        path.write_bytes(COUNTY.read_bytes() + f"# copy {n}\n".encode())
+        paths.append(path)
+        cached_read_list(path, directory=folder)
+        os.utime(only_newest(folder), (1_700_000_000 + n, 1_700_000_000 + n))
+    size = only_newest(folder).stat().st_size
+    monkeypatch.setattr(cache, "MAX_TOTAL_BYTES", 2 * size + size // 2)  # room for two entries, not three
+    cache.prune(folder)
+    assert len(entries(folder)) == 2
+    before = len(parses)
+    cached_read_list(paths[3], directory=folder)  # the newest two stay
+    cached_read_list(paths[2], directory=folder)
+    assert parses[before:] == []
+    monkeypatch.setattr(cache, "MAX_TOTAL_BYTES", 1)  # smaller than any entry: the newest still stays
+    cache.prune(folder)
+    assert len(entries(folder)) == 1
+
+
 def only_newest(folder: Path) -> Path:
     return max(entries(folder), key=lambda p: p.stat().st_mtime_ns)
 

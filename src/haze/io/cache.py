@@ -17,7 +17,7 @@ entry starts with a header line holding its key and the sha256 of its
 payload; an entry that is truncated, corrupt, from another haze version or
 model layout, or unreadable for any reason is ignored and rebuilt — a cache
 must never stop a run nor change its result. The directory keeps the newest
-:data:`MAX_ENTRIES` entries. ``--no-cache`` bypasses all of this
+:data:`MAX_ENTRIES` entries, at most :data:`MAX_TOTAL_BYTES` together. ``--no-cache`` bypasses all of this
 (:func:`haze.commands.inputs.read`).
 
 Trust (issue 17 item 4): a checksum anyone can recompute proves nothing, and
@@ -73,8 +73,11 @@ from haze.core.model import (
 
 #: bump when the entry layout changes in a way the schema fingerprint cannot see
 FORMAT = 1
-#: entries kept per cache directory (a 50,000-enterprise list makes a ~15 MB entry)
-MAX_ENTRIES = 12
+#: entries kept per cache directory: a city's county lists (SPEC §13) in both interface languages
+#: must all fit, or reading them in turn evicts each before it is read again (12 did not fit 13 lists)
+MAX_ENTRIES = 64
+#: and their total size: the newest entries are kept while they fit (a 50,000-enterprise list makes ~15 MB)
+MAX_TOTAL_BYTES = 512 * 1024 * 1024
 #: leftover temporary files older than this (seconds) belong to a crashed writer
 STALE_TEMP = 3600
 SUFFIX = ".json"
@@ -313,14 +316,24 @@ def prune(folder: Path, keep: int = MAX_ENTRIES) -> None:
                         if now - mtime > STALE_TEMP and _written_here(Path(item.path), empty_ok=True):
                             os.unlink(item.path)
                     elif _ENTRY_NAME.fullmatch(item.name):
-                        entries.append((mtime, Path(item.path)))
+                        entries.append((mtime, item.stat(follow_symlinks=False).st_size, Path(item.path)))
     except OSError:
         return
     entries.sort(reverse=True)
-    for _, old in entries[keep:]:
+    for _, _size, old in _beyond(entries, keep):
         with contextlib.suppress(OSError):  # another process may have removed it first
             if _written_here(old):
                 os.unlink(old)
+
+
+def _beyond(entries: list[tuple[float, int, Path]], keep: int) -> list[tuple[float, int, Path]]:
+    """The entries (newest first) past the ``keep`` newest or past :data:`MAX_TOTAL_BYTES` (the newest always stays)."""
+    total = 0
+    for index, (_, size, _path) in enumerate(entries):
+        total += size
+        if index >= keep or (index and total > MAX_TOTAL_BYTES):
+            return entries[index:]
+    return []
 
 
 def _written_here(path: Path, empty_ok: bool = False) -> bool:
