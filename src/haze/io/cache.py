@@ -301,7 +301,7 @@ def prune(folder: Path, keep: int = MAX_ENTRIES) -> None:
     or a temporary's and whose first bytes are an entry header. A ``folder``
     that is itself a symbolic link is not pruned at all.
     """
-    entries: list[tuple[float, Path]] = []
+    entries: list[tuple[float, int, Path]] = []  # (last use, size, path)
     now = time.time()
     try:
         if folder.is_symlink():
