@@ -238,6 +238,26 @@ def test_a_default_start_is_the_time_the_lock_is_held(run, tmp_path: Path, monke
     assert data["activation"].startswith("20260301-230000-red") and data["adjusted_from"]
 
 
+def test_a_first_activation_keeps_its_start_when_the_minute_turns_while_it_renders(
+        run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A new journal: the set is rendered before the journal exists, and nobody else can have held
+    # its lock meanwhile. The minute turning during that render (a loaded machine, CI) must not
+    # throw the set away and render it again for the new minute.
+    import haze.render.notices
+
+    renders: list[int] = []
+    real = haze.render.notices.render_activation
+    monkeypatch.setattr(haze.render.notices, "render_activation",
+                        lambda *a, **k: renders.append(1) or real(*a, **k))
+    reads = iter([at("2026-03-01T22:59:58")])
+    monkeypatch.setattr(issuing, "clock", lambda: next(reads, at("2026-03-01T23:00:03")))
+    journal = tmp_path / "new" / "j.db"
+    result = run("activate", "orange", "--list", LIST, "--journal", journal, "--json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["activation"].startswith("20260301-225900-orange")
+    assert len(renders) == 1
+
+
 # -- 18.7: a warning past its end ----------------------------------------------------------
 
 def test_an_expired_warning_is_expired_in_status_and_lifted_at_its_end(run, tmp_path: Path) -> None:

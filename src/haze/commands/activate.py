@@ -199,16 +199,24 @@ def run(settings: Settings, *, now: datetime | None = None, progress: Progress |
     pending = _Activation(settings, inputs.enterprise_list, result, start, until, now, inputs.warnings, out)
     pending.facts_notes = supplied.notes
     say("rendering notices")
+    return issue_warning(pending, journal, clock=clock, progress=progress, on_wait=on_wait, say=say)
+
+
+def issue_warning(pending: _Activation, journal: Journal, *, clock: bool, progress: Progress | None,
+          on_wait: Callable[[], None] | None, say: Callable[[str], None]) -> Any:
+    """Render, record under the journal's lock, then move the set into place (or only render: a dry run).
+
+    Shared by the county and the city activation: one way to give numbers and record them.
+    """
     with journal:
-        if settings.dry_run:
+        if pending.settings.dry_run:
             return pending.dry_run(journal)
         # No journal yet: the transaction below creates it (and its .haze/), so render first, outside it.
         staged = pending.stage(journal, progress) if not journal.path.exists() else None
         try:
             with journal.transaction(on_wait=on_wait):
-                if clock and settings.start is None:
-                    pending.retime(now_shanghai(None))  # B waited for A: B's warning starts when B holds the lock
-                recover(out, journal)
+                pending.lock_held(journal, staged, clock)
+                recover(pending.out, journal)
                 activated = pending.record(journal, progress, staged)
                 say("writing")  # the journal's commit and the move into place
         except BaseException:
@@ -216,7 +224,7 @@ def run(settings: Settings, *, now: datetime | None = None, progress: Progress |
                 staged.staging.remove()
             journal.discard_new()  # a failed first activation leaves no empty journal behind
             raise
-        publish_staged(out, activated.id, journal)
+        publish_staged(pending.out, activated.id, journal)
     return activated
 
 
@@ -246,6 +254,20 @@ class _Activation:
         self.facts_notes: list[str] = []  # what --authority/--region/--doc-prefix replaced
         self.only: set[str] | None = None  # --changed: the enterprises whose notice changed
         self.unchanged = 0
+
+    def lock_held(self, journal: Journal, staged: _Staged | None, clock: bool) -> None:
+        """The journal's lock is held: a default start becomes this moment, unless nobody could have held it before.
+
+        A run that created the journal rendered its set before the journal
+        existed; no other officer held the lock in between, so the set's start
+        stands even when the minute turned while it rendered (rendering it
+        again for a new minute only doubled a first activation's time).
+        """
+        if not clock or self.settings.start is not None:
+            return
+        if staged is not None and journal.created:
+            return
+        self.retime(now_shanghai(None))
 
     def retime(self, now: datetime) -> None:
         """A default start is the time the journal's lock is held, not when this run began waiting.
@@ -415,12 +437,15 @@ class _Activation:
             if issue.basis:
                 journal.insert_basis(issue.id, issue.basis)
             journal.insert_notices(notice_records(issue.id, notices))
-            journal.insert_contents(issue.id, {n["id"]: n["content"] for n in notices.notices if "content" in n})
-            # what verify and overdue need, as it stood when the notices went out (SPEC §18)
-            from haze.io.receipts import record_notified
-
-            record_notified(journal, issue.id, self.result, self.result.policy.duties)
+            self._record_followup(journal, issue, notices)
         return self._outcome(issue, kind, notices, active if fate else None, journal, dry_run=False)
+
+    def _record_followup(self, journal: Journal, issue: Issue, notices: NoticeSet) -> None:
+        """What --changed, verify and overdue need, as it stood when the notices went out (SPEC §18)."""
+        from haze.io.receipts import record_notified
+
+        journal.insert_contents(issue.id, {n["id"]: n["content"] for n in notices.notices if "content" in n})
+        record_notified(journal, issue.id, self.result, self.result.policy.duties)
 
     def _record(self, issue: Issue, kind: str, active: ActivationRecord | None,
                 notices: NoticeSet) -> ActivationRecord:

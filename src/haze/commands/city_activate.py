@@ -27,20 +27,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from haze.commands.activate import Settings as ActivateSettings
-from haze.commands.activate import _Activation, _Staged, _until
+from haze.commands.activate import _Activation, _until, issue_warning
 from haze.commands.issuing import (
     Progress,
-    check_count,
     check_horizon,
     minute,
     notice_paths,
-    notice_records,
     now_shanghai,
-    numbers_reserved,
     number_range,
     recorded_now,
 )
-from haze.commands.staging import Staging, final_paths, publish_staged, recover
 from haze.core.errors import RequirementNotMet, UsageError
 from haze.core.i18n import _
 from haze.io.journal import ACTIVE, ADJUSTMENT, REISSUE, ActivationRecord, Journal, journal_path
@@ -167,24 +163,7 @@ def run(settings: Settings, *, now: datetime | None = None, progress: Progress |
     warnings = [w for i in inputs for w in i.warnings]
     pending = _CityActivation(settings, city, info, start, until, now, warnings, out)
     say("rendering notices")
-    with journal:
-        if settings.dry_run:
-            return pending.dry_run(journal)  # type: ignore[return-value]
-        staged = pending.stage(journal, progress) if not journal.path.exists() else None
-        try:
-            with journal.transaction(on_wait=on_wait):
-                if clock and settings.start is None:
-                    pending.retime(now_shanghai(None))
-                recover(out, journal)
-                activated = pending.record(journal, progress, staged)
-                say("writing")
-        except BaseException:
-            if staged is not None:
-                staged.staging.remove()
-            journal.discard_new()
-            raise
-        publish_staged(out, activated.id, journal)
-    return activated  # type: ignore[return-value]
+    return issue_warning(pending, journal, clock=clock, progress=progress, on_wait=on_wait, say=say)  # type: ignore[no-any-return]
 
 
 class _CityActivation(_Activation):
@@ -218,35 +197,8 @@ class _CityActivation(_Activation):
         return render_city_activation(self.city, self.info, issue, parent, lang=s.lang, fmt=s.fmt,
                                       templates=s.templates, dry_run=dry_run)
 
-    def record(self, journal: Journal, progress: Progress | None, staged: _Staged | None) -> Outcome:  # type: ignore[override]
-        kind, active, fate = self.decide(journal)
-        first = journal.allocate_numbers(self.prefix, self.now.year,
-                                         numbers_reserved(self.settings.numbering, self.count),
-                                         self.settings.first_number)
-        issue = self.issue(journal, kind, active, first)
-        if staged is not None and (staged.issue, staged.kind) != (issue, kind):
-            staged.staging.remove()
-            staged = None
-        staging = Staging(self.out, issue.id, journal)
-        with staging as folder:
-            if staged is not None:
-                staging.adopt(staged.staging)
-                notices = staged.notices
-            else:
-                notices = self.render(issue, folder, progress=progress)
-            notices = final_paths(notices, self.out, issue.id)
-            check_count(notices, self.count)
-            if active is not None and fate is not None:
-                from haze.io.journal import EXPIRED, SUPERSEDED
-
-                closed_at = active.until if fate == EXPIRED and active.until else self.start
-                journal.close_activation(active.id, fate, closed_at,
-                                         superseded_by=issue.id if fate == SUPERSEDED else None)
-            journal.insert_activation(self._record(issue, kind, active, notices))
-            if issue.basis:
-                journal.insert_basis(issue.id, issue.basis)
-            journal.insert_notices(notice_records(issue.id, notices))
-        return self._outcome(issue, kind, notices, active if fate else None, journal, dry_run=False)
+    def _record_followup(self, journal: Journal, issue: Issue, notices: NoticeSet) -> None:
+        """A city's notices go to county bureaus: nothing for verify, overdue or --changed to follow up."""
 
     def _record(self, issue: Issue, kind: str, active: ActivationRecord | None,
                 notices: NoticeSet) -> ActivationRecord:
