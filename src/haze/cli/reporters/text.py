@@ -425,11 +425,16 @@ def print_ozone(outcome: Any) -> None:
         days=days, window=window, count=len(r.taking_part), excluded=len(r.excluded)))
     say(console, _("VOCs shifted {vocs} t/d ({share} of daily VOCs), NOx {nox} t/d").format(
         vocs=tonnes(r.vocs_shifted), share=share, nox=tonnes(r.nox_shifted)))
+    _say_issued(console, outcome, _("{count} notices in {directory}"))
+
+
+def _say_issued(console: Any, outcome: Any, written: str) -> None:
+    """A season plan's last lines: a dry run's note, or where its notices went and its journal record."""
     if outcome.dry_run:
         say(console, _("[bold]dry run[/]: nothing written or recorded"))
         return
-    say(console, _("{count} notices in {directory}").format(
-        count=outcome.notices.count, directory=esc(f"{outcome.notices.directory.absolute()}{os.sep}")))
+    say(console, written.format(count=outcome.notices.count,
+                                directory=esc(f"{outcome.notices.directory.absolute()}{os.sep}")))
     say(console, _("recorded as {id} in {journal}").format(id=esc(outcome.id), journal=esc(outcome.journal)))
 
 
@@ -451,12 +456,7 @@ def print_stagger(outcome: Any) -> None:
         f"{p} {tonnes(mean[p])} / {tonnes(low[p])}" for p in mean)))
     if outcome.superseded:
         say(console, _("supersedes plan {id}").format(id=esc(outcome.superseded)))
-    if outcome.dry_run:
-        say(console, _("[bold]dry run[/]: nothing written or recorded"))
-        return
-    say(console, _("{count} notices and the calendar in {directory}").format(
-        count=outcome.notices.count, directory=esc(f"{outcome.notices.directory.absolute()}{os.sep}")))
-    say(console, _("recorded as {id} in {journal}").format(id=esc(outcome.id), journal=esc(outcome.journal)))
+    _say_issued(console, outcome, _("{count} notices and the calendar in {directory}"))
 
 
 PRINTERS: dict[str, Callable[..., None]] = {
