@@ -158,7 +158,10 @@ def test_the_warning_cycle_in_chinese(run, tmp_path: Path) -> None:
     assert receipt.exit_code == 0 and "已登记" in receipt.stdout and chinese(receipt.output) == []
     assert "试运行" in both(run, "void", "--dry-run", "--reason", "测试")
     forecast = write(tmp_path / "f.csv", "date,aqi\n2026-12-02,230\n2026-12-03,240\n2026-12-04,235\n")
-    assert "连续" in both(run, "advise", forecast)  # the rule too (core/response.Rule.says)
+    advice = both(run, "advise", forecast)
+    assert "连续" in advice  # the rule too (core/response.Rule.says)
+    # Chinese punctuation around the list's and the policy's words, not ASCII parentheses and commas
+    assert "2026-12-02（AQI 230）、2026-12-03（AQI 240）" in advice and "（环大气〔2024〕6号）" in advice
     lifted = run(*ZH, "lift")
     assert lifted.exit_code == 0 and "已解除" in lifted.stdout and chinese(lifted.output) == []
     assert first["id"] in lifted.stdout
