@@ -105,7 +105,7 @@ def print_overdue(outcome: OverdueOutcome) -> None:
     for i, m in enumerate(outcome.overdue, 1):
         e = m.enterprise
         contact = " ".join(x for x in (esc(e.contact_name), esc(e.contact_phone)) if x) or _("no contact recorded")
-        weight = f", {tonnes(e.daily)} t/d" if e.daily else ""
+        weight = _(", ") + f"{tonnes(e.daily)} t/d" if e.daily else ""
         say(console, _("{n}. {kind} due {due}  [bold]{name}[/]  {contact}  ({id}{weight})").format(
             n=f"{i:>3}", kind=_(_KIND[m.kind]), due=when(m.due), name=esc(e.name), contact=contact,
             id=esc(e.enterprise_id), weight=weight))
