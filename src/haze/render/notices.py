@@ -922,7 +922,6 @@ def render_activation(result: LevelResult, enterprise_list: EnterpriseList, issu
     # rows are built light, with the summary each notice's row worded, instead of building every row again
     light = getattr(env, "shipped", False) and fmt in ("md", "html", "txt")
     summaries: list[str] = []
-    reasons = _reason_memo(env, lang) if light and base["phrases"] is not None else None
     worded: dict[str, str] = {}  # one string per distinct summary: most plants share a few
 
     def index_row(i: int) -> dict[str, Any]:
@@ -955,9 +954,8 @@ def render_activation(result: LevelResult, enterprise_list: EnterpriseList, issu
                 summary = row["measures"]["summary"]
                 summaries.append(worded.setdefault(summary, summary))
             notice = {k: row[k] for k in ("index", "seq", "number", "file", "replaces")}
-            said = {"reason": reasons(row["enterprise"], row["measures"])} if reasons is not None else None
             yield row["file"], tpl.render("notice", base | {"notice": notice, "enterprise": row["enterprise"],
-                                                            "measures": row["measures"], "said": said})
+                                                            "measures": row["measures"]})
             notices[done - 1]["content"] = content_key(issue, row["enterprise"], row["measures"])
             if progress is not None:
                 progress(done, len(rows))
@@ -996,31 +994,6 @@ def render_activation(result: LevelResult, enterprise_list: EnterpriseList, issu
                for i, r in enumerate(operating)]
     head = _manifest_head(issue, lang, fmt, info, result.policy.record, notices)
     return write_notice_set(Path(parent), issue.id, produce(), head, len(rows), notices, dry_run)
-
-
-def _reason_memo(env: Environment, lang: str) -> Callable[[Mapping[str, Any], Mapping[str, Any]], Any]:
-    """The ``_phrases`` ``reason`` macro's sentence, worded once per distinct set of the values it reads.
-
-    Thousands of plants share a grade, a level and a reason: calling the macro
-    for each (a Jinja frame, a dozen lookups) was a tenth of a notice's cost.
-    The key holds every value the shipped zh and en macros read, so the text is
-    the macro's own (Markup in an HTML run); used with haze's own templates only.
-    """
-    macro = env.get_template(f"_phrases.{lang}.j2").module.reason  # type: ignore[attr-defined]
-    worded: dict[tuple[Any, ...], Any] = {}
-
-    def reason(enterprise: Mapping[str, Any], measures: Mapping[str, Any]) -> Any:
-        grade, category = enterprise["grade"], measures["category"]
-        key = (measures["level"]["value"], measures["declared"]["value"], measures["reason"],
-               measures["guarantee"], measures["guarantee_lines"], len(measures["lines"]),
-               measures["raised_by"], measures["self_managed"], grade["value"], grade["zh"], grade["name"],
-               grade["text"], None if not category else (category["max_load"] is not None, category["text"]))
-        text = worded.get(key)
-        if text is None:
-            text = worded[key] = macro(enterprise, measures)
-        return text
-
-    return reason
 
 
 def content_key(issue: Issue, enterprise: Mapping[str, Any], measures: Mapping[str, Any]) -> str:
