@@ -771,3 +771,15 @@ def test_every_file_and_both_directories_are_fsynced_before_the_rename(tmp_path:
     assert set(identity) <= set(synced), [identity[k].name for k in set(identity) - set(synced)]
     assert renamed == [len(synced) - 1]  # one rename, after everything but the parent's own fsync
     assert synced[-1] == (parent.stat().st_dev, parent.stat().st_ino)
+
+
+def test_a_bureaus_index_still_reads_every_field_of_a_row(tmp_path: Path) -> None:
+    # haze's own indexes get light rows (a few fields); a bureau's index must still see the documented row
+    write(tmp_path / "mine" / "index.zh.md.j2",
+          "{% for n in notices %}{{ n.number }} {{ n.measures.lines|length }} {{ n.measures.cap is none }} "
+          "{{ n.enterprise.industry }} {{ n.measures.reductions|length }}\n{% endfor %}")
+    notices = activate(WORKED, tmp_path / "out", templates=tmp_path / "mine")
+    lines = (notices.directory / "index.md").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == notices.count
+    number, line_count, _cap, _industry, reductions = lines[0].split(" ")
+    assert number == notices.notices[0]["number"] and int(line_count) >= 1 and reductions == "4"
