@@ -476,3 +476,45 @@ def test_ozone_takes_first_number_as_activate(run) -> None:
     data = json.loads(ozone(run, "2025-07-15", "--first-number", "7", "--json").stdout)
     manifest = json.loads((Path("notices") / data["episode"] / "manifest.json").read_text("utf-8"))
     assert [n["number"].split("〕")[1] for n in manifest["notices"]] == ["7号", "8号"]
+
+
+def season_numbers(folder: Path) -> list[str]:
+    return [n["number"] for n in json.loads((folder / "manifest.json").read_text("utf-8"))["notices"]]
+
+
+def test_ozone_per_batch_one_number_with_sub_numbers(run) -> None:
+    # SPEC §16: the same numbering as activate; the batch takes one number from the shared counter.
+    write(Path("county.yaml"), OZONE_LIST)
+    result = ozone(run, "2025-07-15", "--numbering", "per_batch", "--first-number", "12", "--json")
+    assert result.exit_code == 0, result.stderr
+    folder = Path("notices") / json.loads(result.stdout)["episode"]
+    year = json.loads((folder / "manifest.json").read_text("utf-8"))["issued"][:4]
+    numbers = [f"示环应急〔{year}〕12号-{i:03d}" for i in (1, 2)]
+    assert season_numbers(folder) == numbers
+    assert numbers[0] in (folder / f"0001-{code(1)}.md").read_text("utf-8")
+    assert numbers[1] in (folder / f"0002-{code(3)}.md").read_text("utf-8")
+    index = (folder / "index.md").read_text("utf-8")
+    assert all(n in index for n in numbers)
+    sms = (folder / "sms.csv").read_text("utf-8-sig")
+    assert all(n in sms for n in numbers)
+    # one number taken: the next run, per notice, starts at 13
+    again = json.loads(ozone(run, "2025-07-16", "--json").stdout)
+    assert season_numbers(Path("notices") / again["episode"]) == [f"示环应急〔{year}〕{n}号" for n in (13, 14)]
+    assert ozone(run, "2025-07-17", "--first-number", "12", "--numbering", "per_batch").exit_code == 2
+
+
+def test_stagger_per_batch_from_haze_yaml(run) -> None:
+    write(Path("county.yaml"), stagger_list())
+    write(Path("haze.yaml"), "numbering: per_batch\n")
+    result = stagger(run, "2025-2026", "--json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    folder = Path("notices") / data["plan"]
+    year = json.loads((folder / "manifest.json").read_text("utf-8"))["issued"][:4]
+    # ten enterprises take part: one 文号, ten sub-numbers in the order of the notices
+    assert season_numbers(folder) == [f"示环应急〔{year}〕1号-{i:03d}" for i in range(1, 11)]
+    first = data["enterprises"][0]["id"]
+    assert f"示环应急〔{year}〕1号-001" in (folder / f"0001-{first}.md").read_text("utf-8")
+    # a new plan is a batch of its own with the next number
+    again = json.loads(stagger(run, "2025-2026", "--json").stdout)
+    assert season_numbers(Path("notices") / again["plan"])[0] == f"示环应急〔{year}〕2号-001"

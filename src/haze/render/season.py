@@ -25,8 +25,9 @@ from haze.render.notices import (
     _file_stem,
     _width,
     common_context,
+    issue_number,
+    issue_seq,
     make_environment,
-    notice_number,
     one_line,
     templates_for,
     write_notice_set,
@@ -54,12 +55,13 @@ class SeasonIssue:
     user: str = ""
     season: str = ""  # stagger: 2025-2026
     replaces: str | None = None  # stagger: the plan this one supersedes
+    numbering: str = "per_notice"  # per_batch: one 文号 for the set, sub-numbers per enterprise (SPEC §16)
 
     def as_issue(self) -> Issue:
         # The common context wants an Issue; a season control has no level (level_context(None) is None).
         return Issue(id=self.id, kind=self.kind, level=cast(Level, None), start=_midnight(self.first, self.issued),
                      until=_midnight(self.last, self.issued), issued=self.issued, first_number=self.first_number,
-                     user=self.user, replaces=self.replaces)
+                     user=self.user, replaces=self.replaces, numbering=self.numbering)
 
 
 def _midnight(day: date, like: datetime) -> datetime:
@@ -111,13 +113,14 @@ def render_ozone(result: OzoneResult, dates: list[date], enterprise_list: Enterp
                      "actions": [one_line(a) for a in section.actions], "months": list(section.months),
                      "source": one_line(section.source)}
     width = _width(len(result.taking_part))
+    numbered, count = issue.as_issue(), len(result.taking_part)
     rows: list[dict[str, Any]] = []
     for i, t in enumerate(result.taking_part):
         e = t.enterprise
         name = section.name(t.industry, lang) if t.industry else (policy.industry_label(e.industry) if lang == "zh"
                                                                   else e.industry)
-        rows.append({"index": i + 1, "seq": issue.first_number + i,
-                     "number": notice_number(enterprise_list.info.doc_prefix, issue.issued.year, issue.first_number + i),
+        rows.append({"index": i + 1, "seq": issue_seq(numbered, i),
+                     "number": issue_number(enterprise_list.info.doc_prefix, numbered, i, count),
                      "file": f"{_file_stem(i + 1, e.id, width)}.{fmt}",
                      "enterprise": _enterprise(e, name, lang),
                      "lines": [{"name": one_line(line.name) if e.has_lines else ("全厂" if lang == "zh" else "whole plant"),
@@ -162,12 +165,13 @@ def render_stagger(schedule: Schedule, enterprise_list: EnterpriseList, policy: 
     base = _base(enterprise_list, policy, issue, lang, fmt)
     ordered = ordered_participants(schedule)
     width = _width(len(ordered))
+    numbered, count = issue.as_issue(), len(ordered)
     rows: list[dict[str, Any]] = []
     for i, p in enumerate(ordered):
         e = p.enterprise
         grade, own = policy.grades[p.grade], policy.grades[p.own_grade]
-        rows.append({"index": i + 1, "seq": issue.first_number + i,
-                     "number": notice_number(enterprise_list.info.doc_prefix, issue.issued.year, issue.first_number + i),
+        rows.append({"index": i + 1, "seq": issue_seq(numbered, i),
+                     "number": issue_number(enterprise_list.info.doc_prefix, numbered, i, count),
                      "file": f"{_file_stem(i + 1, e.id, width)}.{fmt}",
                      "enterprise": _enterprise(e, policy.industry_label(p.industry) if lang == "zh" else p.industry,
                                                lang),
