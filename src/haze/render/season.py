@@ -32,6 +32,7 @@ from haze.render.notices import (
     templates_for,
     write_notice_set,
 )
+from haze.render.tally import tally
 
 if TYPE_CHECKING:
     from haze.core.model import EnterpriseList
@@ -39,6 +40,8 @@ if TYPE_CHECKING:
     from haze.core.season import OzoneResult, Schedule
 
 OZONE, STAGGER = "ozone", "stagger"
+# what the index counts per notice and per 乡镇 (haze.render.tally): 错时生产, 错峰停产 (its days), 全季停产
+SHIFT, STOP_DAYS, WHOLE_SEASON = "shift", "stagger", "season"
 STOP_MARK = "停"
 
 
@@ -125,7 +128,7 @@ def render_ozone(result: OzoneResult, dates: list[date], enterprise_list: Enterp
                      "enterprise": _enterprise(e, name, lang),
                      "lines": [{"name": one_line(line.name) if e.has_lines else ("全厂" if lang == "zh" else "whole plant"),
                                 "vocs": line.vocs, "nox": line.nox} for line in t.lines],
-                     "vocs": t.vocs, "nox": t.nox})
+                     "vocs": t.vocs, "nox": t.nox, "measure": SHIFT})
     summary = {"vocs_shifted": result.vocs_shifted, "vocs_share": result.vocs_share, "nox_shifted": result.nox_shifted,
                "excluded": [{"id": one_line(e.id), "name": one_line(e.name), "reason": reason,
                              "exempt": one_line(e.ozone_exempt)} for e, reason in result.excluded]}
@@ -139,7 +142,8 @@ def render_ozone(result: OzoneResult, dates: list[date], enterprise_list: Enterp
             if progress is not None:
                 progress(done, len(rows))
         yield f"index.{fmt}", tpl.render("index", base | {"notices": rows, "count": len(rows), "summary": summary,
-                                                          "stagger": None, "chart": ""})
+                                                          "stagger": None, "chart": "",
+                                                          "tally": tally(rows, None, lang)})
         yield from tpl.extras()  # all.pdf
         yield from _sms(base, rows, lang, None)
 
@@ -179,7 +183,8 @@ def render_stagger(schedule: Schedule, enterprise_list: EnterpriseList, policy: 
                               "last": _midnight(schedule.day(p.end), issue.issued), "days": p.days,
                               "whole_season": p.days == schedule.length},
                      "grade": {"own": own.label(lang), "applied": grade.label(lang)},
-                     "rule": p.rule, "rule_text": RULE_WORDS[lang][p.rule]})
+                     "rule": p.rule, "rule_text": RULE_WORDS[lang][p.rule],
+                     "measure": WHOLE_SEASON if p.days == schedule.length else STOP_DAYS})
     reductions = schedule.daily_reductions()
     figures = [{"code": p.value, "label": p.label, "zh": p.zh,
                 "mean": sum(reductions[p]) / schedule.length, "min": min(reductions[p])} for p in POLLUTANTS]
@@ -202,7 +207,8 @@ def render_stagger(schedule: Schedule, enterprise_list: EnterpriseList, policy: 
         yield "calendar.xlsx", calendar_xlsx(schedule, policy)
         yield "calendar.svg", chart
         yield f"index.{fmt}", tpl.render("index", base | {"notices": rows, "count": len(rows), "summary": summary,
-                                                          "stagger": stagger, "chart": chart})
+                                                          "stagger": stagger, "chart": chart,
+                                                          "tally": tally(rows, None, lang)})
         yield from tpl.extras()  # all.pdf
         yield from _sms(base, rows, lang, None)
 
