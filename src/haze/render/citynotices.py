@@ -124,7 +124,7 @@ def render_city_activation(city: CityResult, city_info: Mapping[str, Any], issue
                "counts": {k: sum(r["county"]["counts"][k] for r in rows)
                           for k in ("stop", "cut", "self_managed", "idle", "operating")}}
 
-    def produce() -> Iterator[tuple[str, str | bytes]]:
+    def produce() -> Iterator[tuple[str, str | bytes | Iterator[str]]]:
         for row in rows:
             notice = {k: row[k] for k in ("index", "seq", "number", "file", "replaces")}
             yield row["file"], tpl.render("notice", base | {"notice": notice, "county": row["county"]})
