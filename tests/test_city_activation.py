@@ -111,7 +111,7 @@ def test_one_notice_per_county_with_its_own_check_numbers(run, counties, level):
     manifest = json.loads((notices[0].parent / "manifest.json").read_text(encoding="utf-8"))
     for name, digest in manifest["files"].items():
         assert hashlib.sha256((notices[0].parent / name).read_bytes()).hexdigest() == digest
-    assert set(manifest["files"]) == {"0001-county.md", "0002-county.md", "0003-county.md", "index.md"}
+    assert set(manifest["files"]) == {"0001-county.md", "0002-county.md", "0003-county.md", "index.md", "sms.csv"}
 
 
 def test_recorded_once_with_its_lists(run, counties):
@@ -260,7 +260,8 @@ def test_docx_county_notices_and_index_read_back(run, counties):
     data = json.loads(result.stdout)
     notices = county_notices(data)
     assert {p.name for p in notices[0].parent.iterdir()} == {"0001-county.docx", "0002-county.docx",
-                                                             "0003-county.docx", "index.docx", "manifest.json"}
+                                                             "0003-county.docx", "index.docx", "manifest.json",
+                                                             "sms.csv"}
     for i, (path, notice) in enumerate(zip(counties, notices), start=1):
         document = docx.Document(str(notice))
         text = "".join(p.text for p in document.paragraphs)
@@ -296,7 +297,7 @@ def test_pdf_county_notices_read_back(run, counties):
     notices = county_notices(data)
     assert {p.name for p in notices[0].parent.iterdir()} == {"0001-county.pdf", "0002-county.pdf",
                                                              "0003-county.pdf", "index.pdf", "all.pdf",
-                                                             "manifest.json"}
+                                                             "manifest.json", "sms.csv"}
     for i, (path, notice) in enumerate(zip(counties, notices), start=1):
         text = "".join(page.extract_text() for page in PdfReader(notice).pages).replace("\n", "")
         check = own_check(run, "orange", path)
