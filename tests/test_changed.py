@@ -78,8 +78,6 @@ def test_changed_needs_the_active_level(run, isolated: Path) -> None:
     assert other.exit_code == 2 and "--force" in other.stderr  # an adjustment goes to everyone
 
 
-@pytest.mark.xfail(strict=True, reason="issue 12 follow-up: after --changed, follow-up reads only the re-issue's "
-                   "notices, so the enterprises whose notices stand drop out of overdue, status and verify")
 def test_overdue_after_changed_follows_each_enterprises_latest_notice(run, isolated: Path) -> None:
     from datetime import datetime, timedelta
 
@@ -94,3 +92,25 @@ def test_overdue_after_changed_follows_each_enterprises_latest_notice(run, isola
     # 东升 owes the 回执 and the report of its new notice; the other two, whose notices stand, their reports
     assert sorted((o["id"], o["missing"]) for o in overdue) == sorted(
         [(DONGSHENG, "receipt"), (DONGSHENG, "report")] + [(i, "report") for i in ids if i != DONGSHENG])
+
+
+def test_receipts_after_changed_go_to_the_notice_that_stands(run, isolated: Path) -> None:
+    _, _, first = activate(run, EXAMPLES / "worked-example.yaml")
+    old = {n["id"]: n["number"] for n in first["notices"]}
+    data, _, changed = activate(run, corrected(isolated), "--force", "--changed")
+    (new,) = changed["notices"]
+    others = [i for i in old if i != DONGSHENG]
+    # a standing notice's number is accepted, and so is its credit code
+    assert run("receipt", old[others[0]], others[1]).exit_code == 0
+    # 东升's first notice was replaced: its old number is another warning's, its new one is this one's
+    refused = run("receipt", old[DONGSHENG])
+    assert refused.exit_code == 1 and "--activation" in refused.stdout + refused.stderr
+    assert run("receipt", new["number"]).exit_code == 0
+    status = json.loads(run("status", "--json").stdout)
+    assert status["active"]["id"] == data["activation"]
+    follow = run("overdue", "--json")
+    assert json.loads(follow.stdout)["overdue"] == []
+    assert "3 notified, 3 receipts" in run("status").stdout
+    # a full re-issue replaces every notice again: only its own receipts count
+    activate(run, corrected(isolated), "--force")
+    assert "3 notified, 0 receipts" in run("status").stdout
