@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import functools
 import io
 import re
 from dataclasses import dataclass
@@ -106,7 +107,42 @@ def _register_fonts() -> None:
         cidfonts.widthsByUnichar[face] = cidfonts.widthsByUnichar["STSong-Light"]
         if face not in cidfonts.allowedTypeFaces:
             cidfonts.allowedTypeFaces.append(face)
-        pdfmetrics.registerFont(cidfonts.UnicodeCIDFont(face))
+        pdfmetrics.registerFont(_Font(face))
+
+
+_FONT_OBJECTS: dict[tuple[str, str], bytes] = {}
+
+
+@functools.cache
+def _font_class() -> Any:
+    """UnicodeCIDFont whose PDF object (the whole Adobe-GB1 width table) is formatted once per run, not once
+    per notice: formatting it was 40% of writing a notice."""
+    from reportlab.pdfbase import cidfonts, pdfdoc
+
+    class Preformatted(pdfdoc.PDFObject):
+        def __init__(self, data: bytes) -> None:
+            self.data = data
+
+        def format(self, document: Any) -> bytes:
+            return self.data
+
+    class Font(cidfonts.UnicodeCIDFont):  # type: ignore[misc]
+        def addObjects(self, doc: Any) -> None:
+            internal = "F" + repr(len(doc.fontMapping) + 1)
+            data = _FONT_OBJECTS.get((self.name, internal))
+            if data is None:
+                info = dict(cidfonts.CIDFontInfo[self.face.name], Name="/" + internal,
+                            Encoding="/" + self.encodingName)
+                data = _FONT_OBJECTS[self.name, internal] = cidfonts.structToPDF(info).format(doc)
+            reference = doc.Reference(Preformatted(data), internal)  # an object belongs to one document
+            doc.idToObject["BasicFonts"].dict[internal] = reference
+            doc.fontMapping[self.name] = "/" + internal
+
+    return Font
+
+
+def _Font(face: str) -> Any:
+    return _font_class()(face)
 
 
 @dataclass(frozen=True)
@@ -303,14 +339,25 @@ def _baseline(style: Style) -> float:
     return (style.leading + 0.7 * style.size) / 2
 
 
+def _rg(colour: str) -> str:
+    """The PDF fill-colour operator for ``#RRGGBB``."""
+    r, g, b = (int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    return f"{r:.3f} {g:.3f} {b:.3f} rg"
+
+
+def _hex(text: str) -> str:
+    """A string for a UniGB-UCS2-H font: its UTF-16BE code units, in hex (no escaping to get wrong)."""
+    return "<" + text.encode("utf_16_be").hex() + ">"
+
+
 def draw_lines(canvas: Any, setting: Setting, x: float, top: float, first: int = 0, last: int | None = None) -> None:
-    """Lines ``first`` … ``last`` of a setting, the first one's top at ``top``: one text object."""
+    """Lines ``first`` … ``last`` of a setting, the first one's top at ``top``: one text object written as
+    PDF operators (ReportLab's textobject formats every call through several layers; this is the hot path)."""
     style = setting.style
     text, subs = setting.text, setting.subs
-    out = canvas.beginText()
-    if style.color != "#000000":  # a colour parsed once per run: ReportLab's parser was a quarter of the time
-        out.setFillColor(_colour(style.color))
-    out.setFont(style.font, style.size)
+    font = canvas._doc.getInternalFontName(style.font)  # adds the font to the document on first use
+    size = style.size
+    code = ["BT", _rg(style.color), f"{font} {size:g} Tf"] if style.color != "#000000" else ["BT", f"{font} {size:g} Tf"]
     y = top - _baseline(style)
     for number, (start, end, used) in enumerate(setting.lines[first:last], start=first):
         if style.align == "centre":
@@ -319,9 +366,9 @@ def draw_lines(canvas: Any, setting: Setting, x: float, top: float, first: int =
             at = x + setting.width - style.right - used
         else:
             at = x + (style.indent if number == 0 else 0.0)
-        out.setTextOrigin(at, y)
+        code.append(f"1 0 0 1 {at:.2f} {y:.2f} Tm")
         if not subs:
-            out.textOut(text[start:end])
+            code.append(_hex(text[start:end]) + " Tj")
         else:
             i = start
             while i < end:  # runs of plain text and of subscripts
@@ -330,18 +377,16 @@ def draw_lines(canvas: Any, setting: Setting, x: float, top: float, first: int =
                 while j < end and (j in subs) == low:
                     j += 1
                 if low:
-                    out.setFont(style.font, style.size * SUB_SCALE)
-                    out.setRise(SUB_RISE * style.size)
-                    out.textOut(text[i:j])
-                    out.setRise(0)
-                    out.setFont(style.font, style.size)
+                    code.append(f"{font} {size * SUB_SCALE:.2f} Tf {SUB_RISE * size:.2f} Ts {_hex(text[i:j])} Tj "
+                                f"0 Ts {font} {size:g} Tf")
                 else:
-                    out.textOut(text[i:j])
+                    code.append(_hex(text[i:j]) + " Tj")
                 i = j
         y -= style.leading
     if style.color != "#000000":  # the fill colour outlives the text object: black again for what follows
-        out.setFillColor(_colour("#000000"))
-    canvas.drawText(out)
+        code.append("0 0 0 rg")
+    code.append("ET")
+    canvas.addLiteral("\n".join(code))
 
 
 def _styles(lang: str) -> tuple[dict[str, Style], dict[str, Style]]:
