@@ -208,27 +208,30 @@ def _text(markup: str) -> tuple[str, frozenset[int]]:
     return "".join(out), frozenset(subs)
 
 
-def _breakable(prev: str, char: str) -> bool:
-    """May a line end between ``prev`` and ``char``? Between CJK characters and at spaces, except 避头尾."""
-    if char in NO_START or prev in NO_END:
-        return False
-    return char == " " or prev == " " or ord(char) >= 0x2E80 or ord(prev) >= 0x2E80
+def _widths(text: str) -> list[float]:
+    """Each character's width in thousandths of an em (looked up once per run, then from the cache)."""
+    try:
+        return list(map(_UNITS.__getitem__, text))
+    except KeyError:
+        return [_units(c) for c in text]
 
 
 def wrap(text: str, subs: frozenset[int], size: float, width: float, indent: float = 0.0) -> list[tuple[int, int, float]]:
     """Greedy line breaking: (start, end, width) of each line. CJK glyphs are one em (arithmetic);
-    a Latin word is broken only where it is wider than the line, so nothing runs past the type area."""
+    a Latin word is broken only where it is wider than the line, so nothing runs past the type area.
+    A line may end between CJK characters or at a space, never before ，。、；：）」 … nor after （「《 … (避头尾)."""
     scale = size / 1000
+    widths = _widths(text)
+    for i in subs:
+        widths[i] *= SUB_SCALE
     if "\n" not in text:
-        used = sum(_UNITS[c] if c in _UNITS else _units(c) for c in text) * scale
-        if subs:
-            used -= sum(_units(text[i]) for i in subs) * scale * (1 - SUB_SCALE)
+        used = sum(widths) * scale
         if used <= width - indent + 0.01:
             return [(0, len(text.rstrip(" ")), used)]  # one line (a table cell, a heading): no search
+    limit = (width - indent + 0.01) / scale  # in thousandths of an em, like widths
     lines: list[tuple[int, int, float]] = []
     n = len(text)
     start, i = 0, 0
-    avail = width - indent
     while start < n:
         used = 0.0
         chance = -1  # the last place this line may end
@@ -238,10 +241,13 @@ def wrap(text: str, subs: frozenset[int], size: float, width: float, indent: flo
             char = text[i]
             if char == "\n":
                 break
-            if i > start and _breakable(text[i - 1], char):
-                chance, chance_used = i, used
-            w = _units(char) * scale * (SUB_SCALE if i in subs else 1.0)
-            if used + w > avail + 0.01 and i > start and char != " ":
+            if i > start:
+                prev = text[i - 1]
+                if char not in NO_START and prev not in NO_END and (
+                        char == " " or prev == " " or char >= "\u2e80" or prev >= "\u2e80"):
+                    chance, chance_used = i, used
+            w = widths[i]
+            if used + w > limit and i > start and char != " ":
                 break
             used += w
             i += 1
@@ -250,15 +256,15 @@ def wrap(text: str, subs: frozenset[int], size: float, width: float, indent: flo
         end = i
         while end > start and text[end - 1] == " ":  # a line's trailing spaces take no room
             end -= 1
-            used -= _units(" ") * scale
-        lines.append((start, end, used))
+            used -= widths[end]
+        lines.append((start, end, used * scale))
         if i < n and text[i] == "\n":
             start = i + 1
         else:
             start = i
             while start < n and text[start] == " ":  # nor does the space the line broke at
                 start += 1
-        avail = width
+        limit = (width + 0.01) / scale
     return lines or [(0, 0, 0.0)]
 
 
