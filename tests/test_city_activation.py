@@ -132,6 +132,15 @@ def test_recorded_once_with_its_lists(run, counties):
         assert c["pollutants"] == part["pollutants"] and c["ok"] == part["ok"]
     assert active["list"]["authority"] == "示例市生态环境局"
     assert active["pollutants"] == data["total"]["pollutants"]
+    # the human status names each county, the number it was told by, its counts and verdict
+    status = run("status").stdout
+    for i, (path, part) in enumerate(zip(counties, data["lists"]), start=1):
+        c = expected_counts(own_check(run, "orange", path))
+        verdict = "met" if part["ok"] else "NOT MET"
+        assert re.search(rf"示例{i}县\s+示市气防办〔2026〕{i}号: {c['stop']} to stop, {c['cut']} to cut, "
+                         rf"{c['self_managed']} self-manage; {verdict}\n\s+{re.escape(str(path.resolve()))} ", status)
+    zh = run("--ui", "zh", "status").stdout
+    assert re.search(r"示例1县\s+示市气防办〔2026〕1号：停产 \d+ 家、限产 \d+ 家、自主减排 \d+ 家；", zh)
 
 
 def test_a_duplicate_id_across_lists_refuses_everything(run, isolated, counties):

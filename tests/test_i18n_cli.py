@@ -158,7 +158,10 @@ def test_the_warning_cycle_in_chinese(run, tmp_path: Path) -> None:
     assert receipt.exit_code == 0 and "已登记" in receipt.stdout and chinese(receipt.output) == []
     assert "试运行" in both(run, "void", "--dry-run", "--reason", "测试")
     forecast = write(tmp_path / "f.csv", "date,aqi\n2026-12-02,230\n2026-12-03,240\n2026-12-04,235\n")
-    assert "连续" in both(run, "advise", forecast)  # the rule too (core/response.Rule.says)
+    advice = both(run, "advise", forecast)
+    assert "连续" in advice  # the rule too (core/response.Rule.says)
+    # Chinese punctuation around the list's and the policy's words, not ASCII parentheses and commas
+    assert "2026-12-02（AQI 230）、2026-12-03（AQI 240）" in advice and "（环大气〔2024〕6号）" in advice
     lifted = run(*ZH, "lift")
     assert lifted.exit_code == 0 and "已解除" in lifted.stdout and chinese(lifted.output) == []
     assert first["id"] in lifted.stdout
@@ -230,3 +233,14 @@ def test_a_commands_own_config_gives_its_ui(run, tmp_path: Path) -> None:
     config = write(tmp_path / "other.yaml", f"list: {COUNTY}\nui: zh\n")
     assert "各企业减排量" in run("check", "orange", "--config", config).stdout
     assert "reductions by enterprise" in run("--ui", "en", "check", "orange", "--config", config).stdout
+
+
+def test_grades_and_source_kinds_are_words_in_the_chinese_table(run) -> None:
+    # the list's keys (unrated, leading, dust) stay keys in English and in --json; in zh the table says them
+    zh = run(*ZH, "check", "orange", "-l", COUNTY).stdout
+    en = run("check", "orange", "-l", COUNTY).stdout
+    assert re.search(r"示例县福兴铸造厂\s+未评级\s", zh) and re.search(r"示例县瑞丰焦化有限公司\s+引领性\s", zh)
+    assert re.search(r"示例县通达特钢有限公司\s+非引领性\s", zh)
+    assert "建筑工地扬尘（扬尘源）" in zh and "unrated" not in zh and "(dust)" not in zh
+    assert re.search(r"示例县福兴铸造厂\s+unrated\s", en) and "建筑工地扬尘 (dust)" in en
+    assert re.search(r"示例县福兴铸造厂\s+B\s", en) is None  # the grade is the list's, not a default

@@ -66,16 +66,21 @@ def city_verdict(city: CityResult) -> str:
     return text
 
 
+def _print_city_result(console: Any, city: Any) -> None:
+    """Each county's table, a blank line between them, then the total's verdict."""
+    for number, table in enumerate(city_tables(city)):
+        if number:
+            console.print()
+        console.print(table)
+    console.print(city_verdict(city))
+
+
 def print_city_check(outcome: Any, summary: bool = False) -> None:
     """``check LEVEL`` with several lists: each county's table, the total, one verdict (``summary`` is implied)."""
     from haze.cli.common import stdout_console
 
     console = stdout_console()
-    for number, table in enumerate(city_tables(outcome.city)):
-        if number:
-            console.print()
-        console.print(table)
-    console.print(city_verdict(outcome.city))
+    _print_city_result(console, outcome.city)
 
 
 def city_requirement_table(totals: dict) -> Any:
@@ -150,11 +155,7 @@ def print_city_activation(outcome: Any) -> None:
     from haze.cli.reporters.markup import say, when
 
     console = stdout_console()
-    for number, table in enumerate(city_tables(outcome.city)):
-        if number:
-            console.print()
-        console.print(table)
-    console.print(city_verdict(outcome.city))
+    _print_city_result(console, outcome.city)
     level = outcome.city.level
     closed = outcome.closed
     if closed is not None and outcome.adjusted_from:

@@ -46,19 +46,22 @@ def print_advise(outcome: AdviseOutcome) -> None:
         say(console, _("[bold]recommended{where}: {level}[/]").format(where=where, level=level_title(a.level)))
         assert a.rule is not None
         quoted = f" — {esc(a.rule.text)}" if a.rule.text else ""
-        source = f" ({esc(outcome.triggers.source)})" if outcome.triggers.source else ""
+        said = esc(a.rule.says()) + quoted
+        if outcome.triggers.source:
+            said = _("{rule} ({source})").format(rule=said, source=esc(outcome.triggers.source))
         rule = _("rule")
-        say(console, f" {pad(rule, 8)}{esc(a.rule.says())}{quoted}{source}")
-        days = ", ".join(f"{d.date.isoformat()} (AQI {d.aqi:g})" for d in a.days)
+        say(console, f" {pad(rule, 8)}{said}")
+        days = _(", ").join(_("{date} (AQI {aqi})").format(date=d.date.isoformat(), aqi=f"{d.aqi:g}")
+                            for d in a.days)
         label = _("days")
         say(console, f" {pad(label, 8)}{days}")
-    active = f"{a.active.value} ({esc(outcome.active_id)})" if a.active else _("none")
+    active = _("{id} ({kind})").format(id=a.active.value, kind=esc(outcome.active_id)) if a.active else _("none")
     label = _("active")
     say(console, f" {pad(label, 8)}{active}")
     hint = _(_NEXT[a.action]).format(level=a.level.value if a.level else "",
                                      active=a.active.value if a.active else "")
     label = _("action")
-    say(console, f" {pad(label, 8)}[bold]{a.action}[/]: {hint}")
+    say(console, f" {pad(label, 8)}" + _("[bold]{action}[/]: {hint}").format(action=a.action, hint=hint))
 
 
 def print_receipt(outcome: ReceiptOutcome) -> None:
@@ -102,7 +105,7 @@ def print_overdue(outcome: OverdueOutcome) -> None:
     for i, m in enumerate(outcome.overdue, 1):
         e = m.enterprise
         contact = " ".join(x for x in (esc(e.contact_name), esc(e.contact_phone)) if x) or _("no contact recorded")
-        weight = f", {tonnes(e.daily)} t/d" if e.daily else ""
+        weight = _(", ") + f"{tonnes(e.daily)} t/d" if e.daily else ""
         say(console, _("{n}. {kind} due {due}  [bold]{name}[/]  {contact}  ({id}{weight})").format(
             n=f"{i:>3}", kind=_(_KIND[m.kind]), due=when(m.due), name=esc(e.name), contact=contact,
             id=esc(e.enterprise_id), weight=weight))

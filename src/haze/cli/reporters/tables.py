@@ -27,7 +27,7 @@ from haze.core.i18n import N_, _, language, ngettext
 from haze.core.fmt import cut_label as _cut_label
 from haze.core.fmt import cut_pct, pct, ratio_pct, tonnes
 from haze.core.grades import NORMAL, CategoryDef
-from haze.core.labels import REASON_LABELS, label
+from haze.core.labels import REASON_LABELS, kind_label, label
 from haze.core.model import POLLUTANTS, Pollutant
 
 if TYPE_CHECKING:
@@ -277,9 +277,10 @@ def _enterprise_table(result: LevelResult, wide: bool, split: bool = False, deci
         e = r.enterprise
         why = _why_cell(r, wide, result.policy.categories.get(r.category))
         if wide:
-            head: list[str | list[Span]] = [str(number), e.id, e.name, r.grade, _level_cell(r), [why]]
+            head: list[str | list[Span]] = [str(number), e.id, e.name, grade_cell(result, r.grade), _level_cell(r),
+                                            [why]]
         else:
-            head = [[(e.name, ""), why] if why[0] else e.name, r.grade]
+            head = [[(e.name, ""), why] if why[0] else e.name, grade_cell(result, r.grade)]
         by_line = _cuts_differ(r)
         cut = [(_("by line"), "")] if by_line else _cut_cell(r, split)
         grid.add_row([*head, cut, *(reduction_text(r.reduction[p], decimals) for p in POLLUTANTS)],
@@ -287,11 +288,23 @@ def _enterprise_table(result: LevelResult, wide: bool, split: bool = False, deci
         if by_line:
             _add_line_rows(grid, r, wide, decimals, end_section=number == last)
     for s in result.other_sources:
-        name = f"{s.source.name} ({s.source.kind})" if s.source.kind else s.source.name
+        name = (_("{name} ({kind})").format(name=s.source.name, kind=kind_label(s.source.kind, language()))
+                if s.source.kind else s.source.name)
         cells: list[str | list[Span]] = ["", "", name, "—", result.level.value, _("other source")] if wide \
             else [name, "—"]
         grid.add_row([*cells, cut_label(s.cut), *(reduction_text(s.reduction[p], decimals) for p in POLLUTANTS)])
     return grid
+
+
+def grade_cell(result: LevelResult, key: str) -> str:
+    """A grade as the table shows it: A–D as keyed; in Chinese, the policy's word for the others (未评级, 引领性).
+
+    The key stays in English in ``--json`` and in English tables, like the level keys.
+    """
+    grade = result.policy.grades.get(key)
+    if grade is None or len(key) == 1 or language() != "zh":
+        return key
+    return grade.zh
 
 
 def _cuts_differ(r: EnterpriseResult) -> bool:
@@ -446,7 +459,7 @@ def tier_table(result: Plan) -> Any:
     for name in (N_("grades"), "t", N_("ent."), N_("lines"), *(p.label for p in POLLUTANTS)):
         table.add_column(_(name), justify="left" if name == "grades" else "right")
     for tier in result.tiers:
-        table.add_row("/".join(tier.grades), f"{tier.percent}%", str(tier.enterprises),
+        table.add_row("/".join(grade_cell(result.before, g) for g in tier.grades), f"{tier.percent}%", str(tier.enterprises),
                       str(len(tier.changes)), *(tonnes(tier.added(p)) for p in POLLUTANTS))
     return table
 
@@ -466,7 +479,7 @@ def change_table(result: Plan) -> Any:
             e = r.enterprise
             line = r.lines[change.line].name if e.has_lines else "—"
             # names, codes and line names are list data: Text, never parsed as markup
-            table.add_row(Text(e.id), Text(e.name), Text(line), r.grade, r.effective_level.value,
+            table.add_row(Text(e.id), Text(e.name), Text(line), grade_cell(result.before, r.grade), r.effective_level.value,
                           f"{cut_label(change.old_cut)} → {cut_label(change.new_cut)}")
     return table
 

@@ -174,7 +174,7 @@ def print_status(outcome: StatusOutcome) -> None:
         (_("id"), _("{id} ({kind})").format(id=esc(record.id), kind=kind)),
         (_("since"), when(record.start)),
         (_("until"), until),
-        (_("list"), f"{esc(record.list_path)} (sha256 {esc(record.list_sha256[:12])}…)"),
+        *_list_rows(record),
         (_("policy"), esc(record.policy)),
         (_("requirement"), _("met") if record.ok else _("[bold red]NOT MET[/] (recorded so)")),
         (_("notices"), _("{count} in {directory}").format(count=record.notice_count,
@@ -192,6 +192,23 @@ def print_status(outcome: StatusOutcome) -> None:
     say(console, "[bold]" + _("{state}: {level}").format(state=state, level=level_title(level)) + "[/]")
     for key, value in rows:
         say(console, f" [bold]{pad(key, 12)}[/]{value}")
+
+
+def _list_rows(record: Any) -> list[tuple[str, str]]:
+    """The list a warning was computed on; for a city warning, one line per county and what it was told."""
+    counties = record.list_info.get("lists") if record.list_info.get("city") else None
+    if not counties:
+        return [(_("list"), f"{esc(record.list_path)} (sha256 {esc(record.list_sha256[:12])}…)")]
+    rows = []
+    for county in counties:
+        counts = county.get("counts", {})
+        told = _("{number}: {stop} to stop, {cut} to cut, {self_managed} self-manage; {verdict}").format(
+            number=esc(county.get("number", "")), stop=counts.get("stop", 0), cut=counts.get("cut", 0),
+            self_managed=counts.get("self_managed", 0),
+            verdict=_("met") if county.get("ok") else _("[bold red]NOT MET[/]"))
+        rows.append((esc(county.get("region") or county.get("authority") or ""), told))
+        rows.append(("", f"{esc(county.get('path', ''))} (sha256 {esc(str(county.get('sha256', ''))[:12])}…)"))
+    return rows
 
 
 def print_history(outcome: HistoryOutcome) -> None:
@@ -425,11 +442,16 @@ def print_ozone(outcome: Any) -> None:
         days=days, window=window, count=len(r.taking_part), excluded=len(r.excluded)))
     say(console, _("VOCs shifted {vocs} t/d ({share} of daily VOCs), NOx {nox} t/d").format(
         vocs=tonnes(r.vocs_shifted), share=share, nox=tonnes(r.nox_shifted)))
+    _say_issued(console, outcome, _("{count} notices in {directory}"))
+
+
+def _say_issued(console: Any, outcome: Any, written: str) -> None:
+    """A season plan's last lines: a dry run's note, or where its notices went and its journal record."""
     if outcome.dry_run:
         say(console, _("[bold]dry run[/]: nothing written or recorded"))
         return
-    say(console, _("{count} notices in {directory}").format(
-        count=outcome.notices.count, directory=esc(f"{outcome.notices.directory.absolute()}{os.sep}")))
+    say(console, written.format(count=outcome.notices.count,
+                                directory=esc(f"{outcome.notices.directory.absolute()}{os.sep}")))
     say(console, _("recorded as {id} in {journal}").format(id=esc(outcome.id), journal=esc(outcome.journal)))
 
 
@@ -451,12 +473,7 @@ def print_stagger(outcome: Any) -> None:
         f"{p} {tonnes(mean[p])} / {tonnes(low[p])}" for p in mean)))
     if outcome.superseded:
         say(console, _("supersedes plan {id}").format(id=esc(outcome.superseded)))
-    if outcome.dry_run:
-        say(console, _("[bold]dry run[/]: nothing written or recorded"))
-        return
-    say(console, _("{count} notices and the calendar in {directory}").format(
-        count=outcome.notices.count, directory=esc(f"{outcome.notices.directory.absolute()}{os.sep}")))
-    say(console, _("recorded as {id} in {journal}").format(id=esc(outcome.id), journal=esc(outcome.journal)))
+    _say_issued(console, outcome, _("{count} notices and the calendar in {directory}"))
 
 
 PRINTERS: dict[str, Callable[..., None]] = {
