@@ -90,3 +90,13 @@ def test_subscripts_copy_as_digits_and_hostile_text_stays_text() -> None:
     (text,) = pages("p\t二氧化硫（SO₂）与 &lt;b&gt;宏达&amp;amp;{{ 7*7 }}&lt;/b&gt;\n")
     assert "SO2" in text.replace(" ", "")
     assert "<b>宏达&amp;{{ 7*7 }}</b>" in text
+
+
+def test_a_row_taller_than_a_page_is_one_template_error() -> None:
+    import pytest
+
+    from haze.core.errors import TemplateError
+
+    cell = "很长的单元格。" * 400  # a template that joined a whole list into one row
+    with pytest.raises(TemplateError, match="does not fit on a page"):
+        Typesetter("zh").typeset(f"tw\t50\t50\nth\t甲\t乙\ntr\t{cell}\t1\n", "notice.zh.pdf.j2")

@@ -11,7 +11,7 @@ other template, to one block a line, ``KIND<TAB>text``::
     th	序号	生产线（工序）	减排措施	依据
     tr	1	1#冲天炉	限产30%	绩效分级措施
 
-and :func:`typeset` lays those blocks out after GB/T 9704-2012 (A4, type
+and :meth:`Typesetter.typeset` sets those blocks straight onto a ReportLab canvas after GB/T 9704-2012 (A4, type
 area 156 × 225 mm, red 发文机关标志 and rule, 2号 title, 3号 body, 黑体
 headings, the signature and date kept together with room for the seal, the
 回执 on its own page after a cut line, table rows never split and the header
@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import functools
 import io
 import re
 from dataclasses import dataclass
@@ -107,42 +106,10 @@ def _register_fonts() -> None:
         cidfonts.widthsByUnichar[face] = cidfonts.widthsByUnichar["STSong-Light"]
         if face not in cidfonts.allowedTypeFaces:
             cidfonts.allowedTypeFaces.append(face)
-        pdfmetrics.registerFont(_Font(face))
+        pdfmetrics.registerFont(cidfonts.UnicodeCIDFont(face))
 
 
 _FONT_OBJECTS: dict[tuple[str, str], bytes] = {}
-
-
-@functools.cache
-def _font_class() -> Any:
-    """UnicodeCIDFont whose PDF object (the whole Adobe-GB1 width table) is formatted once per run, not once
-    per notice: formatting it was 40% of writing a notice."""
-    from reportlab.pdfbase import cidfonts, pdfdoc
-
-    class Preformatted(pdfdoc.PDFObject):
-        def __init__(self, data: bytes) -> None:
-            self.data = data
-
-        def format(self, document: Any) -> bytes:
-            return self.data
-
-    class Font(cidfonts.UnicodeCIDFont):  # type: ignore[misc]
-        def addObjects(self, doc: Any) -> None:
-            internal = "F" + repr(len(doc.fontMapping) + 1)
-            data = _FONT_OBJECTS.get((self.name, internal))
-            if data is None:
-                info = dict(cidfonts.CIDFontInfo[self.face.name], Name="/" + internal,
-                            Encoding="/" + self.encodingName)
-                data = _FONT_OBJECTS[self.name, internal] = cidfonts.structToPDF(info).format(doc)
-            reference = doc.Reference(Preformatted(data), internal)  # an object belongs to one document
-            doc.idToObject["BasicFonts"].dict[internal] = reference
-            doc.fontMapping[self.name] = "/" + internal
-
-    return Font
-
-
-def _Font(face: str) -> Any:
-    return _font_class()(face)
 
 
 @dataclass(frozen=True)
@@ -283,6 +250,127 @@ class Setting:
         return len(self.lines) * self.style.leading
 
 
+class Sheet:
+    """The few canvas operations the 公文 layout draws, written straight as PDF operators, and the file.
+
+    ReportLab's canvas and document objects formatted every page, resource and font dictionary
+    through several layers again for every notice (40% of a notice's time); the file here is the
+    same shape ReportLab writes (flat page tree, classic xref table, one Flate stream a page), which
+    is also what :func:`merge` concatenates. The CID font objects come from ReportLab, formatted once.
+    """
+
+    def __init__(self, size: tuple[float, float], title: str, author: str) -> None:
+        self.size = size
+        self.title, self.author = title, author
+        self.pages: list[str] = []
+        self.code: list[str] = []
+        self.fonts: dict[str, str] = {}  # face -> /F1 …, in order of first use
+
+    # -- what the layout calls -------------------------------------------------------------
+    def font(self, face: str) -> str:
+        name = self.fonts.get(face)
+        if name is None:
+            name = self.fonts[face] = f"/F{len(self.fonts) + 1}"
+        return name
+
+    def addLiteral(self, code: str) -> None:  # noqa: N802 (ReportLab's canvas's name)
+        self.code.append(code)
+
+    def getPageNumber(self) -> int:  # noqa: N802
+        return len(self.pages) + 1
+
+    def showPage(self) -> None:  # noqa: N802
+        self.pages.append("\n".join(self.code))
+        self.code = []
+
+    def text(self, face: str, size: float, x: float, y: float, text: str) -> None:
+        self.code.append(f"BT {self.font(face)} {size:g} Tf 1 0 0 1 {x:.2f} {y:.2f} Tm {_hex(text)} Tj ET")
+
+    def saveState(self) -> None:  # noqa: N802
+        self.code.append("q")
+
+    def restoreState(self) -> None:  # noqa: N802
+        self.code.append("Q")
+
+    def setStrokeColor(self, colour: str) -> None:  # noqa: N802
+        self.code.append(_rg(colour).upper())
+
+    def setFillColor(self, colour: str) -> None:  # noqa: N802
+        self.code.append(_rg(colour))
+
+    def setLineWidth(self, width: float) -> None:  # noqa: N802
+        self.code.append(f"{width:g} w")
+
+    def setDash(self, on: float, off: float) -> None:  # noqa: N802
+        self.code.append(f"[{on:g} {off:g}] 0 d")
+
+    def line(self, x1: float, y1: float, x2: float, y2: float) -> None:
+        self.code.append(f"{x1:.2f} {y1:.2f} m {x2:.2f} {y2:.2f} l S")
+
+    def lines(self, segments: list[tuple[float, float, float, float]]) -> None:
+        self.code.append(" ".join(f"{a:.2f} {b:.2f} m {c:.2f} {d:.2f} l" for a, b, c, d in segments) + " S")
+
+    def rect(self, x: float, y: float, w: float, h: float, stroke: int = 1, fill: int = 0) -> None:
+        self.code.append(f"{x:.2f} {y:.2f} {w:.2f} {h:.2f} re " + ("B" if stroke and fill else "f" if fill else "S"))
+
+    # -- the file --------------------------------------------------------------------------
+    def save(self) -> bytes:
+        import zlib
+
+        if self.code:
+            self.showPage()
+        out = bytearray(b"%PDF-1.4\n%\x93\x8c\x8b\x9e haze\n")
+        offsets: list[int] = []
+
+        def put(body: bytes) -> None:
+            offsets.append(len(out))
+            out.extend(b"%d 0 obj\n" % len(offsets) + body + b"\nendobj\n")
+
+        fonts = list(self.fonts.items())
+        first_font = 3
+        info = first_font + len(fonts)
+        first_page = info + 1
+        kids = " ".join(f"{first_page + 2 * k} 0 R" for k in range(len(self.pages)))
+        put(b"<<\n/Pages 2 0 R /Type /Catalog\n>>")
+        put(f"<<\n/Count {len(self.pages)} /Kids [ {kids} ] /Type /Pages\n>>".encode())
+        for face, name in fonts:
+            put(_font_object(face, name[1:]))
+        put(b"<<\n/Author " + _pdf_text(self.author) + b" /Creator (haze) /Producer (haze) /Title "
+            + _pdf_text(self.title) + b"\n>>")
+        resources = " ".join(f"{name} {first_font + k} 0 R" for k, (_face, name) in enumerate(fonts))
+        width, height = self.size
+        for k, code in enumerate(self.pages):
+            put(f"<<\n/Contents {first_page + 2 * k + 1} 0 R /MediaBox [ 0 0 {width:.4f} {height:.4f} ] "
+                f"/Parent 2 0 R /Resources <<\n/Font << {resources} >> /ProcSet [ /PDF /Text ]\n>> "
+                f"/Type /Page\n>>".encode())
+            data = zlib.compress(code.encode("ascii"))
+            put(b"<<\n/Filter [ /FlateDecode ] /Length %d\n>>\nstream\n" % len(data) + data + b"\nendstream")
+        xref = len(out)
+        out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(offsets) + 1)
+        out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+        out += (b"trailer\n<<\n/Info %d 0 R /Root 1 0 R /Size %d\n>>\nstartxref\n%d\n%%%%EOF\n"
+                % (info, len(offsets) + 1, xref))
+        return bytes(out)
+
+
+def _pdf_text(text: str) -> bytes:
+    """A document property: UTF-16BE with its byte order mark, in hex (the title is Chinese)."""
+    return b"<feff" + text.encode("utf_16_be").hex().encode() + b">"
+
+
+def _font_object(face: str, internal: str) -> bytes:
+    """The CID font's dictionary (with its descendant font and the Adobe-GB1 width table), as ReportLab
+    formats it, once per face and internal name per run."""
+    data = _FONT_OBJECTS.get((face, internal))
+    if data is None:
+        from reportlab.pdfbase import cidfonts, pdfdoc, pdfmetrics
+
+        font = pdfmetrics.getFont(face)
+        info = dict(cidfonts.CIDFontInfo[face], Name="/" + internal, Encoding="/" + font.encodingName)
+        data = _FONT_OBJECTS[face, internal] = cidfonts.structToPDF(info).format(pdfdoc.PDFDocument())
+    return data
+
+
 class Page:
     """The canvas and where the next block goes (y falls from the top of the type area)."""
 
@@ -310,13 +398,14 @@ class Page:
         canvas = self.canvas
         number = canvas.getPageNumber()
         text = f"— {number} —"
-        canvas.setFont(TITLE, 14)
-        canvas.setFillColor(_colour("#000000"))
         y = self.bottom - 7 * MM - 14
         if number % 2:
-            canvas.drawRightString(self.left + self.width - 14, y, text)
+            from reportlab.pdfbase import pdfmetrics
+
+            x = self.left + self.width - 14 - pdfmetrics.stringWidth(text, TITLE, 14)
         else:
-            canvas.drawString(self.left + 14, y, text)
+            x = self.left + 14
+        canvas.text(TITLE, 14, x, y, text)
 
     def space(self, points: float) -> None:
         if not self.blank:
@@ -326,18 +415,6 @@ class Page:
         """A new page unless ``height`` fits on this one (or could fit on no page anyway)."""
         if height > self.room and not self.blank:
             self.new()
-
-
-_COLOURS: dict[str, Any] = {}
-
-
-def _colour(name: str) -> Any:
-    colour = _COLOURS.get(name)
-    if colour is None:
-        from reportlab.lib.colors import HexColor
-
-        colour = _COLOURS[name] = HexColor(name)
-    return colour
 
 
 def _baseline(style: Style) -> float:
@@ -361,7 +438,7 @@ def draw_lines(canvas: Any, setting: Setting, x: float, top: float, first: int =
     PDF operators (ReportLab's textobject formats every call through several layers; this is the hot path)."""
     style = setting.style
     text, subs = setting.text, setting.subs
-    font = canvas._doc.getInternalFontName(style.font)  # adds the font to the document on first use
+    font = canvas.font(style.font)
     size = style.size
     code = ["BT", _rg(style.color), f"{font} {size:g} Tf"] if style.color != "#000000" else ["BT", f"{font} {size:g} Tf"]
     y = top - _baseline(style)
@@ -447,34 +524,23 @@ class Typesetter:
     """
 
     def __init__(self, lang: str) -> None:
-        from reportlab import rl_config
-
         _register_fonts()
-        rl_config.useA85 = 0  # binary (compressed) streams: ASCII85 only makes the file bigger and slower
         self.lang = lang
         self.portrait, self.landscape = _styles(lang)
         self.styles = self.portrait
         self.small = False
 
     def typeset(self, text: str, source: str) -> bytes:
-        from reportlab.pdfgen.canvas import Canvas
-
         blocks = parse(text, source)
         landscape = any(b.kind == "page" and b.cells[0].strip() == "landscape" for b in blocks)
         size = (A4[1], A4[0]) if landscape else A4
         self.small = landscape
         self.styles = self.landscape if landscape else self.portrait
-        buffer = io.BytesIO()
-        canvas = Canvas(buffer, pagesize=size, invariant=1, pageCompression=1)
-        canvas.setTitle(_plain(_first(blocks, "title")))
-        canvas.setAuthor(_plain(_first(blocks, "masthead")))
-        canvas.setCreator("haze")
+        canvas = Sheet(size, _plain(_first(blocks, "title")), _plain(_first(blocks, "masthead")))
         page = Page(canvas, size, LANDSCAPE_MARGINS if landscape else MARGINS)
         self.blocks(page, blocks, source)
         page.finish()
-        canvas.showPage()
-        canvas.save()
-        return buffer.getvalue()
+        return canvas.save()
 
     def set(self, markup: str, style: Style, width: float) -> Setting:
         text, subs = _text(markup)
@@ -562,7 +628,7 @@ class Typesetter:
         canvas = page.canvas
         page.y -= before
         canvas.saveState()
-        canvas.setStrokeColor(_colour(colour))
+        canvas.setStrokeColor(colour)
         canvas.setLineWidth(thickness)
         if dash:
             canvas.setDash(*dash)
@@ -579,7 +645,7 @@ class Typesetter:
         page.fit(setting.height + 8)
         canvas = page.canvas
         canvas.saveState()
-        canvas.setStrokeColor(_colour(RED))
+        canvas.setStrokeColor(RED)
         canvas.setLineWidth(1)
         canvas.rect(page.left, page.y - setting.height - 8, page.width, setting.height + 8)
         canvas.restoreState()
@@ -667,7 +733,7 @@ class Typesetter:
             share = min(1.0, _number(cells[1]) if cells[1].strip() else 0.0)
             if share > 0:
                 canvas.saveState()
-                canvas.setFillColor(_colour(RED if cells[3].strip() in ("1", "true", "True") else "#3A6EA5"))
+                canvas.setFillColor(RED if cells[3].strip() in ("1", "true", "True") else "#3A6EA5")
                 canvas.rect(x, middle - bar_h / 2 + 2, bar_w * share, bar_h - 4, stroke=0, fill=1)
                 canvas.restoreState()
             if cells[4].strip():
