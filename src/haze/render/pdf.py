@@ -67,7 +67,7 @@ def _glyphs(text: str) -> str:
 @dataclass
 class Block:
     kind: str
-    cells: list[str]  # text (already escaped for ReportLab's markup), one per cell
+    cells: list[str]  # text (XML-escaped by the template; <sub> and <br/> are the only tags), one per cell
 
 
 def parse(text: str, source: str) -> list[Block]:
