@@ -114,3 +114,34 @@ def test_receipts_after_changed_go_to_the_notice_that_stands(run, isolated: Path
     # a full re-issue replaces every notice again: only its own receipts count
     activate(run, corrected(isolated), "--force")
     assert "3 notified, 0 receipts" in run("status").stdout
+
+
+def _idle(isolated: Path, code: str) -> Path:
+    """The worked example with ``code`` marked idle (停产) in a correction."""
+    text = (EXAMPLES / "worked-example.yaml").read_text(encoding="utf-8")
+    path = isolated / "idle.yaml"
+    path.write_text(text.replace(f"  - id: {code}\n", f"  - id: {code}\n    status: idle\n", 1), encoding="utf-8")
+    assert path.read_text(encoding="utf-8") != text
+    return path
+
+
+def test_an_enterprise_idle_after_the_correction_is_named_not_skipped(run, isolated: Path) -> None:
+    yongfeng = "91140525MA0KLJY16T"
+    activate(run, EXAMPLES / "worked-example.yaml")
+    history = run("history", "--json").stdout
+    # only the idle one differs: nothing to re-issue, and the refusal names it
+    refused = run("activate", "orange", "--list", _idle(isolated, yongfeng), "--start", START, "--force", "--changed")
+    assert refused.exit_code == 2 and "no longer operating" in refused.stderr
+    assert f"示例县永丰铸造有限公司 ({yongfeng})" in refused.stderr
+    assert run("history", "--json").stdout == history  # nothing recorded
+    # with a changed grade as well: 东升 is re-issued, 永丰 named in the cautions, in Chinese too
+    text = corrected(isolated).read_text(encoding="utf-8").replace(
+        f"  - id: {yongfeng}\n", f"  - id: {yongfeng}\n    status: idle\n", 1)
+    path = isolated / "both.yaml"
+    path.write_text(text, encoding="utf-8")
+    done = run("--ui", "zh", "activate", "orange", "--list", path, "--start", START, "--force", "--changed", "--json")
+    assert done.exit_code == 0, done.stderr
+    assert "1 家企业此前已告知，更正后的清单中已不在产" in done.stderr and "示例县永丰铸造有限公司（" in done.stderr
+    folder = Path(json.loads(done.stdout)["notices"][0]).parent
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert [n["id"] for n in manifest["notices"]] == [DONGSHENG]
