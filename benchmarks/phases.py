@@ -47,7 +47,7 @@ def phases(path: str, warm: bool, level_name: str) -> list[tuple[str, Callable[[
     def read_warm(state: dict[str, Any]) -> None:
         from haze.io.cache import cached_read_list
 
-        state["list"] = cached_read_list(path).list
+        state["list"] = cached_read_list(path).enterprise_list
 
     def policy(state: dict[str, Any]) -> None:
         from haze.commands.inputs import choose_policy

@@ -76,3 +76,72 @@ def test_changed_needs_the_active_level(run, isolated: Path) -> None:
     activate(run, EXAMPLES / "worked-example.yaml")
     other = run("activate", "red", "--list", corrected(isolated), "--start", START, "--changed")
     assert other.exit_code == 2 and "--force" in other.stderr  # an adjustment goes to everyone
+
+
+def test_overdue_after_changed_follows_each_enterprises_latest_notice(run, isolated: Path) -> None:
+    from datetime import datetime, timedelta
+
+    from haze.core.timeparse import SHANGHAI
+
+    data, _, first = activate(run, EXAMPLES / "worked-example.yaml")
+    ids = [n["id"] for n in first["notices"]]
+    assert run("receipt", *ids).exit_code == 0  # all three return the 回执 of the first notices
+    activate(run, corrected(isolated), "--force", "--changed")
+    later = (datetime.now(SHANGHAI) + timedelta(hours=30)).strftime("%Y-%m-%dT%H:%M")
+    overdue = json.loads(run("overdue", "--at", later, "--json").stdout)["overdue"]
+    # 东升 owes the 回执 and the report of its new notice; the other two, whose notices stand, their reports
+    assert sorted((o["id"], o["missing"]) for o in overdue) == sorted(
+        [(DONGSHENG, "receipt"), (DONGSHENG, "report")] + [(i, "report") for i in ids if i != DONGSHENG])
+
+
+def test_receipts_after_changed_go_to_the_notice_that_stands(run, isolated: Path) -> None:
+    _, _, first = activate(run, EXAMPLES / "worked-example.yaml")
+    old = {n["id"]: n["number"] for n in first["notices"]}
+    data, _, changed = activate(run, corrected(isolated), "--force", "--changed")
+    (new,) = changed["notices"]
+    others = [i for i in old if i != DONGSHENG]
+    # a standing notice's number is accepted, and so is its credit code
+    assert run("receipt", old[others[0]], others[1]).exit_code == 0
+    # 东升's first notice was replaced: its old number is another warning's, its new one is this one's
+    refused = run("receipt", old[DONGSHENG])
+    assert refused.exit_code == 1 and "--activation" in refused.stdout + refused.stderr
+    assert run("receipt", new["number"]).exit_code == 0
+    status = json.loads(run("status", "--json").stdout)
+    assert status["active"]["id"] == data["activation"]
+    follow = run("overdue", "--json")
+    assert json.loads(follow.stdout)["overdue"] == []
+    assert "3 notified, 3 receipts" in run("status").stdout
+    # a full re-issue replaces every notice again: only its own receipts count
+    activate(run, corrected(isolated), "--force")
+    assert "3 notified, 0 receipts" in run("status").stdout
+
+
+def _idle(isolated: Path, code: str) -> Path:
+    """The worked example with ``code`` marked idle (停产) in a correction."""
+    text = (EXAMPLES / "worked-example.yaml").read_text(encoding="utf-8")
+    path = isolated / "idle.yaml"
+    path.write_text(text.replace(f"  - id: {code}\n", f"  - id: {code}\n    status: idle\n", 1), encoding="utf-8")
+    assert path.read_text(encoding="utf-8") != text
+    return path
+
+
+def test_an_enterprise_idle_after_the_correction_is_named_not_skipped(run, isolated: Path) -> None:
+    yongfeng = "91140525MA0KLJY16T"
+    activate(run, EXAMPLES / "worked-example.yaml")
+    history = run("history", "--json").stdout
+    # only the idle one differs: nothing to re-issue, and the refusal names it
+    refused = run("activate", "orange", "--list", _idle(isolated, yongfeng), "--start", START, "--force", "--changed")
+    assert refused.exit_code == 2 and "no longer operating" in refused.stderr
+    assert f"示例县永丰铸造有限公司 ({yongfeng})" in refused.stderr
+    assert run("history", "--json").stdout == history  # nothing recorded
+    # with a changed grade as well: 东升 is re-issued, 永丰 named in the cautions, in Chinese too
+    text = corrected(isolated).read_text(encoding="utf-8").replace(
+        f"  - id: {yongfeng}\n", f"  - id: {yongfeng}\n    status: idle\n", 1)
+    path = isolated / "both.yaml"
+    path.write_text(text, encoding="utf-8")
+    done = run("--ui", "zh", "activate", "orange", "--list", path, "--start", START, "--force", "--changed", "--json")
+    assert done.exit_code == 0, done.stderr
+    assert "1 家企业此前已告知，更正后的清单中已不在产" in done.stderr and "示例县永丰铸造有限公司（" in done.stderr
+    folder = Path(json.loads(done.stdout)["notices"][0]).parent
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert [n["id"] for n in manifest["notices"]] == [DONGSHENG]

@@ -111,7 +111,7 @@ def test_one_notice_per_county_with_its_own_check_numbers(run, counties, level):
     manifest = json.loads((notices[0].parent / "manifest.json").read_text(encoding="utf-8"))
     for name, digest in manifest["files"].items():
         assert hashlib.sha256((notices[0].parent / name).read_bytes()).hexdigest() == digest
-    assert set(manifest["files"]) == {"0001-county.md", "0002-county.md", "0003-county.md", "index.md"}
+    assert set(manifest["files"]) == {"0001-county.md", "0002-county.md", "0003-county.md", "index.md", "sms.csv"}
 
 
 def test_recorded_once_with_its_lists(run, counties):
@@ -260,7 +260,8 @@ def test_docx_county_notices_and_index_read_back(run, counties):
     data = json.loads(result.stdout)
     notices = county_notices(data)
     assert {p.name for p in notices[0].parent.iterdir()} == {"0001-county.docx", "0002-county.docx",
-                                                             "0003-county.docx", "index.docx", "manifest.json"}
+                                                             "0003-county.docx", "index.docx", "manifest.json",
+                                                             "sms.csv"}
     for i, (path, notice) in enumerate(zip(counties, notices), start=1):
         document = docx.Document(str(notice))
         text = "".join(p.text for p in document.paragraphs)
@@ -296,7 +297,7 @@ def test_pdf_county_notices_read_back(run, counties):
     notices = county_notices(data)
     assert {p.name for p in notices[0].parent.iterdir()} == {"0001-county.pdf", "0002-county.pdf",
                                                              "0003-county.pdf", "index.pdf", "all.pdf",
-                                                             "manifest.json"}
+                                                             "manifest.json", "sms.csv"}
     for i, (path, notice) in enumerate(zip(counties, notices), start=1):
         text = "".join(page.extract_text() for page in PdfReader(notice).pages).replace("\n", "")
         check = own_check(run, "orange", path)
@@ -317,3 +318,27 @@ def test_per_batch_numbering_gives_sub_numbers_of_one_reserved_number(run, count
     assert lifted.exit_code == 0, lifted.stderr
     first = next(Path(p) for p in json.loads(lifted.stdout)["notices"] if Path(p).name.startswith("0001"))
     assert "示市气防办〔2026〕2号" in first.read_text(encoding="utf-8")  # the next number: 1 was used once
+
+
+def test_sms_csv_texts_each_county_bureaus_duty_phone(run, counties):
+    # counties 1 and 3 give their bureau's duty phone (the list's contact); county 2 gives none
+    for path, phone in ((counties[0], "0356-3000001"), (counties[2], "0356-3000003")):
+        text = path.read_text("utf-8")
+        head = text.index("  authority: ")
+        end = text.index("\n", head) + 1
+        path.write_text(text[:end] + f'  contact: {{name: 应急值班室, phone: "{phone}"}}\n' + text[end:], "utf-8")
+    done = activate(run, "orange", counties)
+    assert done.exit_code == 0, done.stderr
+    data = json.loads(done.stdout)
+    folder = county_notices(data)[0].parent
+    rows = list(__import__("csv").DictReader(text_of(folder / "sms.csv").splitlines()))
+    manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
+    numbers = [n["number"] for n in manifest["notices"]]
+    assert [(r["phone"], r["name"]) for r in rows] == [("0356-3000001", "示例1县生态环境局"),
+                                                       ("0356-3000003", "示例3县生态环境局")]
+    assert [numbers[0] in rows[0]["text"], numbers[2] in rows[1]["text"]] == [True, True]
+    assert all(r["text"].startswith("【示例市生态环境局】") and len(r["text"]) <= 70 for r in rows)
+    assert "sms.csv" in manifest["files"]
+    # the county without one is named on stderr, with its number
+    assert "1 county bureaus have no duty phone" in done.stderr and numbers[1] in done.stderr
+    assert "示例2县生态环境局" in done.stderr

@@ -476,3 +476,95 @@ def test_ozone_takes_first_number_as_activate(run) -> None:
     data = json.loads(ozone(run, "2025-07-15", "--first-number", "7", "--json").stdout)
     manifest = json.loads((Path("notices") / data["episode"] / "manifest.json").read_text("utf-8"))
     assert [n["number"].split("〕")[1] for n in manifest["notices"]] == ["7号", "8号"]
+
+
+def season_numbers(folder: Path) -> list[str]:
+    return [n["number"] for n in json.loads((folder / "manifest.json").read_text("utf-8"))["notices"]]
+
+
+def test_ozone_per_batch_one_number_with_sub_numbers(run) -> None:
+    # SPEC §16: the same numbering as activate; the batch takes one number from the shared counter.
+    write(Path("county.yaml"), OZONE_LIST)
+    result = ozone(run, "2025-07-15", "--numbering", "per_batch", "--first-number", "12", "--json")
+    assert result.exit_code == 0, result.stderr
+    folder = Path("notices") / json.loads(result.stdout)["episode"]
+    year = json.loads((folder / "manifest.json").read_text("utf-8"))["issued"][:4]
+    numbers = [f"示环应急〔{year}〕12号-{i:03d}" for i in (1, 2)]
+    assert season_numbers(folder) == numbers
+    assert numbers[0] in (folder / f"0001-{code(1)}.md").read_text("utf-8")
+    assert numbers[1] in (folder / f"0002-{code(3)}.md").read_text("utf-8")
+    index = (folder / "index.md").read_text("utf-8")
+    assert all(n in index for n in numbers)
+    sms = (folder / "sms.csv").read_text("utf-8-sig")
+    assert all(n in sms for n in numbers)
+    # one number taken: the next run, per notice, starts at 13
+    again = json.loads(ozone(run, "2025-07-16", "--json").stdout)
+    assert season_numbers(Path("notices") / again["episode"]) == [f"示环应急〔{year}〕{n}号" for n in (13, 14)]
+    assert ozone(run, "2025-07-17", "--first-number", "12", "--numbering", "per_batch").exit_code == 2
+
+
+def test_stagger_per_batch_from_haze_yaml(run) -> None:
+    write(Path("county.yaml"), stagger_list())
+    write(Path("haze.yaml"), "numbering: per_batch\n")
+    result = stagger(run, "2025-2026", "--json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    folder = Path("notices") / data["plan"]
+    year = json.loads((folder / "manifest.json").read_text("utf-8"))["issued"][:4]
+    # ten enterprises take part: one 文号, ten sub-numbers in the order of the notices
+    assert season_numbers(folder) == [f"示环应急〔{year}〕1号-{i:03d}" for i in range(1, 11)]
+    first = data["enterprises"][0]["id"]
+    assert f"示环应急〔{year}〕1号-001" in (folder / f"0001-{first}.md").read_text("utf-8")
+    # a new plan is a batch of its own with the next number
+    again = json.loads(stagger(run, "2025-2026", "--json").stdout)
+    assert season_numbers(Path("notices") / again["plan"])[0] == f"示环应急〔{year}〕2号-001"
+
+
+TOWNS = {10: "城关镇", 11: "城关镇", 12: "城关镇", 14: "北关乡", 15: "北关乡", 16: "北关乡", 17: "北关乡"}
+
+
+def stagger_list_with_towns() -> str:
+    text = stagger_list()
+    for i, town in TOWNS.items():
+        text = text.replace(f"name: 示例县{STAGGER_SPECS[i - 10][0]}{i}厂\n",
+                            f"name: 示例县{STAGGER_SPECS[i - 10][0]}{i}厂\n    town: {town}\n")
+    return text
+
+
+@pytest.mark.parametrize("fmt", ["md", "html", "pdf", "docx"])
+def test_stagger_index_counts_by_measure_and_township_with_dispatch_sheets(run, fmt: str) -> None:
+    # Worked by hand from test_stagger_worked_example's days (121 = whole season):
+    # 城关镇 10 (30), 11 (30), 12 (121): 3 notices, 2 staggered, 1 whole season;
+    # 北关乡 14 (121), 15-17 (60): 4, 3 staggered, 1 whole season; no township: 18, 19 (121), 20 (30): 3, 1, 2.
+    from conftest import text_of
+
+    write(Path("county.yaml"), stagger_list_with_towns())
+    data = json.loads(stagger(run, "2025-2026", "--json", "--format", fmt).stdout)
+    folder = Path("notices") / data["plan"]
+    text = " ".join(text_of(folder / f"index.{fmt}").split())
+    if fmt == "md":
+        assert "| 城关镇 | 3份 | 2家 | 1家 |" in text and "| 北关乡 | 4份 | 3家 | 1家 |" in text
+        assert "| 未填乡镇 | 3份 | 1家 | 2家 |" in text and "| 合计 | 10份 | 6家 | 4家 |" in text
+    squeezed = text.replace(" ", "")
+    for part in ("措施与乡镇统计", "错峰停产", "全季停产", "城关镇错峰生产告知书签收单", "北关乡错峰生产告知书签收单",
+                 "未填乡镇错峰生产告知书签收单", "签收人", "签收时间", "送达人"):
+        assert part in squeezed, part
+    # each sheet lists exactly its township's notices: 城关镇's sheet names 10, 11 and 12, not 14
+    names = {f"示例县{STAGGER_SPECS[i - 10][0]}{i}厂" for i in (10, 11, 12)}
+    if fmt == "docx":  # text_of puts a document's tables after its paragraphs: read the first sheet's table
+        from docx import Document
+
+        sheets = [t for t in Document(str(folder / "index.docx")).tables if t.rows[0].cells[-1].text == "签收时间"]
+        assert len(sheets) == 3
+        sheet = "".join(c.text for r in sheets[0].rows for c in r.cells)
+    else:
+        sheet = squeezed.split("城关镇错峰生产告知书签收单")[1].split("签收单")[0]
+    assert all(n in sheet for n in names) and "示例县casting14厂" not in sheet
+
+
+def test_ozone_index_counts_by_township(run) -> None:
+    write(Path("county.yaml"), OZONE_LIST.replace("name: 示例县化工有限公司\n", "name: 示例县化工有限公司\n    town: 城关镇\n"))
+    data = json.loads(ozone(run, "2025-07-15", "--json").stdout)
+    index = (Path("notices") / data["episode"] / "index.md").read_text("utf-8")
+    assert "| 城关镇 | 1份 | 1家 |" in index and "| 未填乡镇 | 1份 | 1家 |" in index and "| 合计 | 2份 | 2家 |" in index
+    assert "### 城关镇错时生产告知书签收单" in index and "### 未填乡镇错时生产告知书签收单" in index

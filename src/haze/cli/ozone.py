@@ -9,7 +9,14 @@ import click
 from haze.cli.i18n import HazeCommand
 
 from haze.cli.common import list_options, print_findings
-from haze.cli.journal_options import journal_option, may_create_journal, notice_options, optional_path, when_option
+from haze.cli.journal_options import (
+    journal_option,
+    may_create_journal,
+    notice_options,
+    numbering_option,
+    optional_path,
+    when_option,
+)
 from haze.cli.reporters import report
 from haze.core.i18n import _
 
@@ -19,11 +26,12 @@ from haze.core.i18n import _
 @click.option("--days", type=int, default=1, show_default=True, metavar="N", help="Number of days from DATE.")
 @list_options
 @notice_options
+@numbering_option
 @journal_option
 @click.option("--force", is_flag=True, help="Issue although DATE is outside the policy's ozone months.")
 def ozone(date: datetime, days: int, list_path: str | None, policy: str | None, as_json: bool, no_cache: bool,
           out: str | None, lang: str, format: str, templates: str | None, dry_run: bool, journal: str | None,
-          force: bool, first_number: int | None = None) -> None:
+          force: bool, first_number: int | None = None, numbering: str = "per_notice") -> None:
     """Summer ozone 错时生产: one notice per enterprise whose VOCs processes leave the window.
 
     \b
@@ -38,7 +46,7 @@ def ozone(date: datetime, days: int, list_path: str | None, policy: str | None, 
     settings = command.Settings(date=date, days=days, list_path=list_path, policy=policy, cache=not no_cache,
                                 out=optional_path(out), lang=lang, fmt=format, templates=optional_path(templates),
                                 journal=optional_path(journal), force=force, dry_run=dry_run,
-                                first_number=first_number,
+                                first_number=first_number, numbering=numbering,
                                 new_journal=may_create_journal(journal, dry_run, as_json))
     outcome = command.run(settings)
     print_findings(outcome.warnings)

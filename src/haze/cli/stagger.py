@@ -7,7 +7,7 @@ import click
 from haze.cli.i18n import HazeCommand
 
 from haze.cli.common import list_options, print_findings
-from haze.cli.journal_options import journal_option, may_create_journal, notice_options, optional_path
+from haze.cli.journal_options import journal_option, may_create_journal, notice_options, numbering_option, optional_path
 from haze.cli.reporters import report
 
 
@@ -15,10 +15,11 @@ from haze.cli.reporters import report
 @click.argument("season", metavar="SEASON")
 @list_options
 @notice_options
+@numbering_option
 @journal_option
 def stagger(season: str, list_path: str | None, policy: str | None, as_json: bool, no_cache: bool, out: str | None,
             lang: str, format: str, templates: str | None, dry_run: bool, journal: str | None,
-            first_number: int | None = None) -> None:
+            first_number: int | None = None, numbering: str = "per_notice") -> None:
     """Autumn–winter 错峰生产: schedule each enterprise's stop days, notices, calendar and chart.
 
     \b
@@ -32,7 +33,7 @@ def stagger(season: str, list_path: str | None, policy: str | None, as_json: boo
 
     settings = command.Settings(season=season, list_path=list_path, policy=policy, cache=not no_cache,
                                 out=optional_path(out), lang=lang, fmt=format, templates=optional_path(templates),
-                                journal=optional_path(journal), dry_run=dry_run, first_number=first_number,
+                                journal=optional_path(journal), dry_run=dry_run, first_number=first_number, numbering=numbering,
                                 new_journal=may_create_journal(journal, dry_run, as_json))
     outcome = command.run(settings)
     print_findings(outcome.warnings)

@@ -254,6 +254,7 @@ class _Activation:
         self.facts_notes: list[str] = []  # what --authority/--region/--doc-prefix replaced
         self.only: set[str] | None = None  # --changed: the enterprises whose notice changed
         self.unchanged = 0
+        self.dropped: list[tuple[str, str]] = []  # --changed: (id, name) told before and no longer operating
 
     def lock_held(self, journal: Journal, staged: _Staged | None, clock: bool) -> None:
         """The journal's lock is held: a default start becomes this moment, unless nobody could have held it before.
@@ -348,9 +349,14 @@ class _Activation:
                       issued=self.now, first_number=1)
         now = contents(self.result, probe, self.settings.lang)
         self.only = {e for e, content in now.items() if before.get(e) != content}
+        # Told before, no longer operating (idle, or off the corrected list): no notice of this warning reaches
+        # them now, so the officer must hear of it rather than find it missing from the set.
+        names = {r.enterprise.id: r.enterprise.name for r in self.result.enterprises}
+        self.dropped = [(e, names.get(e, "")) for e in before if e not in now]
         if not self.only:
             raise UsageError(_("--changed: no enterprise's notice differs from those of warning {id}; nothing "
-                               "to re-issue, nothing written or recorded").format(id=active.id))
+                               "to re-issue, nothing written or recorded").format(id=active.id)
+                             + ("" if not self.dropped else _("; ") + self._dropped_note()))
         self.count, self.unchanged = len(self.only), len(now) - len(self.only)
 
     def notes(self) -> list[str]:
@@ -363,8 +369,15 @@ class _Activation:
     def _changed_notes(self) -> list[str]:
         if self.only is None:
             return []
-        return [_("--changed: re-issued to the {count} enterprises whose notice changed; the other {unchanged} "
-                  "notices of the warning stand").format(count=self.count, unchanged=self.unchanged)]
+        notes = [_("--changed: re-issued to the {count} enterprises whose notice changed; the other {unchanged} "
+                   "notices of the warning stand").format(count=self.count, unchanged=self.unchanged)]
+        return notes + ([self._dropped_note()] if self.dropped else [])
+
+    def _dropped_note(self) -> str:
+        return _("--changed: {count} enterprises told before are no longer operating in the list (idle or removed) "
+                 "and get no new notice; their earlier notices are not withdrawn, so tell them yourself: "
+                 "{names}").format(count=len(self.dropped), names=_(", ").join(
+                     _("{id} ({kind})").format(id=name, kind=code) if name else code for code, name in self.dropped))
 
     def _start_notes(self) -> list[str]:
         """A --start far from now is usually a mistyped date."""

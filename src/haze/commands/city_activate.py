@@ -181,13 +181,21 @@ class _CityActivation(_Activation):
         self.facts_notes = []
         self.only: set[str] | None = None  # --changed is the enterprise notices' (not offered for a city)
         self.unchanged = 0
+        self.no_phone: list[dict[str, str]] = []  # counties sms.csv leaves out: no duty phone in their list
 
     def notes(self) -> list[str]:
         notes = []
         if not self.prefix:
             notes.append(_("no city doc_prefix (文号前缀): notice numbers read 〔{year}〕N号 with nothing before "
                            "them; give --doc-prefix or doc_prefix: in haze.yaml").format(year=self.now.year))
+        if self.no_phone:
+            notes.append(_("{count} county bureaus have no duty phone (the list's contact) and are not in "
+                           "sms.csv; send them their notice another way: {counties}").format(
+                count=len(self.no_phone), counties=_("; ").join(f"{c['number']} {c['name']}" for c in self.no_phone)))
         return notes + self._start_notes()
+
+    def _heard_no_phone(self, missing: list[dict[str, str]]) -> None:
+        self.no_phone = missing  # rendered more than once (before a new journal, then in it): keep the last
 
     def render(self, issue: Issue, parent: Path, *, dry_run: bool = False,
                progress: Progress | None = None) -> NoticeSet:
@@ -195,7 +203,7 @@ class _CityActivation(_Activation):
 
         s = self.settings
         return render_city_activation(self.city, self.info, issue, parent, lang=s.lang, fmt=s.fmt,
-                                      templates=s.templates, dry_run=dry_run)
+                                      templates=s.templates, dry_run=dry_run, on_missing=self._heard_no_phone)
 
     def _record_followup(self, journal: Journal, issue: Issue, notices: NoticeSet) -> None:
         """A city's notices go to county bureaus: nothing for verify, overdue or --changed to follow up."""

@@ -56,19 +56,22 @@ class Outcome:
 
 def follow_up(journal: Journal, warning: ActivationRecord, at: datetime) -> Outcome:
     """Counts and the overdue items of ``warning`` at ``at`` (receipts dated after ``at`` do not count yet)."""
-    from haze.io.receipts import notified, receipts, summarise
+    from haze.io.receipts import receipts, standing, summarise
 
-    people = notified(journal, warning.id)
-    got = summarise(receipts(journal, warning.id), at)
-    base = deadlines(journal, warning)
+    people = standing(journal, warning)
+    # After a --changed re-issue some notices are the earlier activations': their receipts and deadlines count.
+    sets = {p.activation_id for p in people} | {warning.id}
+    got = {(a, *key) for a in sets for key in summarise(receipts(journal, a), at)}
+    base = {a: deadlines(journal, warning if a == warning.id else journal.activation(a) or warning) for a in sets}
     result = Outcome(warning, at, notified=len(people),
-                      receipts=sum(1 for (_, k) in got if k == RECEIPT),
-                      reports=sum(1 for (_, k) in got if k == REPORT))
+                      receipts=sum(1 for p in people if (p.activation_id, p.enterprise_id, RECEIPT) in got),
+                      reports=sum(1 for p in people if (p.activation_id, p.enterprise_id, REPORT) in got))
     # Most emitting first: whom to phone first. Ties keep notice order.
     for person in sorted(people, key=lambda p: (-p.daily, p.seq)):
+        due = base[person.activation_id]
         for kind in KINDS:
-            if (person.enterprise_id, kind) not in got and at > base[kind]:
-                result.overdue.append(Missing(person, kind, base[kind]))
+            if (person.activation_id, person.enterprise_id, kind) not in got and at > due[kind]:
+                result.overdue.append(Missing(person, kind, due[kind]))
     return result
 
 

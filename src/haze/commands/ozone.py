@@ -125,7 +125,7 @@ def run(settings: Settings, *, now: datetime | None = None) -> Outcome:
 
     issued = issue_set(settings, base_id=f"{dates[0]:%Y%m%d}-{now:%H%M%S}-ozone",
                        prefix=enterprise_list.info.doc_prefix, year=now.year, count=len(result.taking_part),
-                       make_issue=new_issue(OZONE, now, first=dates[0], last=dates[-1]), render=render,
+                       make_issue=new_issue(OZONE, now, first=dates[0], last=dates[-1], numbering=s.numbering), render=render,
                        record=record)
     return Outcome(issued.issue.id, dates, result, enterprise_list, policy, issued.notices, issued.journal,
                    issued.dry_run, inputs.warnings, notes)

@@ -97,7 +97,7 @@ class Settings:
 def run(opts: Settings, *, now: datetime | None = None) -> Outcome:
     """Record the receipts; ids the warning did not notify are left in ``unknown`` (the others record)."""
     from haze.io.journal import Journal, current_user, journal_path
-    from haze.io.receipts import insert_receipt
+    from haze.io.receipts import insert_receipt, standing
 
     now = _now(now)
     if opts.ids and opts.file is not None:
@@ -113,21 +113,25 @@ def run(opts: Settings, *, now: datetime | None = None) -> Outcome:
         raise NothingActive(_("no journal at {path}: no warning has notified anyone (nothing recorded)").format(path=path))
     with Journal(path) as journal:
         warning = warning_of(journal, opts.activation)
-        _check_times(entries, warning, now, opts.file)
+        people = standing(journal, warning)
+        # a --changed re-issue leaves earlier notices standing: a receipt of one may predate the re-issue
+        sets = {a: journal.activation(a) or warning for a in {p.activation_id for p in people} | {warning.id}}
+        _check_times(entries, min(sets.values(), key=lambda r: r.recorded), now, opts.file)
         with journal.transaction():
             outcome = Outcome(warning, journal=path)
-            resolved = _resolver(journal, warning)
+            resolved = _resolver(journal, warning, people)
             user = current_user()
-            base = deadlines(journal, warning)
+            base = {a: deadlines(journal, record) for a, record in sets.items()}
             for entry in entries:
                 enterprise, problem = resolved(entry.given)
                 if enterprise is None:
                     outcome.results.append(Result(entry, "unknown", message=problem))
                     continue
                 receipt = Receipt(enterprise.enterprise_id, entry.kind, entry.at, entry.given, user, _recorded())
-                first = insert_receipt(journal, warning.id, receipt)
+                # recorded against the notice that binds the enterprise, where overdue looks for it
+                first = insert_receipt(journal, enterprise.activation_id, receipt)
                 outcome.results.append(Result(entry, "kept" if first else "recorded", enterprise, first,
-                                              base[entry.kind]))
+                                              base[enterprise.activation_id][entry.kind]))
     return outcome
 
 
@@ -163,11 +167,10 @@ def _check_times(entries: list[Entry], warning: ActivationRecord, now: datetime,
         raise ListError(_("{file}: nothing recorded").format(file=file), problems)
 
 
-def _resolver(journal: Journal, warning: ActivationRecord) -> Any:
+def _resolver(journal: Journal, warning: ActivationRecord, people: list[Notified]) -> Any:
     """given -> (the notified enterprise, or None and why)."""
-    from haze.io.receipts import find_number, notified
+    from haze.io.receipts import find_number
 
-    people = notified(journal, warning.id)
     by_id = {n.enterprise_id: n for n in people}
 
     def resolve(given: str) -> tuple[Notified | None, str]:
@@ -179,7 +182,8 @@ def _resolver(journal: Journal, warning: ActivationRecord) -> Any:
             return None, _("{given}: not notified by warning {warning} (no such credit code or notice number)").format(
                 given=given, warning=warning.id)
         issue, enterprise = found
-        if issue != warning.id:
+        standing_notice = by_id.get(enterprise)
+        if issue != warning.id and (standing_notice is None or standing_notice.activation_id != issue):
             said = (_("{given}: notice of {issue}, not of warning {warning}") if journal.activation(issue) is None
                     else _("{given}: notice of {issue}, not of warning {warning}; give --activation {issue}"))
             return None, said.format(given=given, issue=issue, warning=warning.id)

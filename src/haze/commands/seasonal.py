@@ -19,6 +19,7 @@ from haze.commands.issuing import (
     NoticeSettings,
     check_count,
     notice_records,
+    numbers_reserved,
     recorded_now,
     unique_id,
 )
@@ -60,7 +61,8 @@ def issue_set(settings: NoticeSettings, *, base_id: str, prefix: str, year: int,
             render(make_issue(journal, base_id, journal.peek_number(prefix, year, settings.first_number)), out, True)
         with journal.transaction():
             recover(out, journal)
-            first = journal.allocate_numbers(prefix, year, count, settings.first_number)
+            first = journal.allocate_numbers(prefix, year, numbers_reserved(settings.numbering, count),
+                                             settings.first_number)
             issue = make_issue(journal, unique_id(journal, out, base_id), first)
             staging = Staging(out, issue.id, journal)
             with staging as folder:

@@ -142,7 +142,7 @@ def run(settings: Settings, *, now: datetime | None = None) -> Outcome:
     issued = issue_set(settings, base_id=f"{now:%Y%m%d-%H%M%S}-stagger-{label}",
                        prefix=enterprise_list.info.doc_prefix, year=now.year, count=len(schedule.participants),
                        make_issue=new_issue(STAGGER, now, first=schedule.first, last=schedule.last, season=label,
-                                            replaces=current),
+                                            replaces=current, numbering=s.numbering),
                        render=render, record=record, supersede=current)
     return Outcome(issued.issue.id, label, schedule, enterprise_list, policy, issued.notices, issued.journal,
                    issued.dry_run, issued.superseded or issued.issue.replaces, inputs.warnings)

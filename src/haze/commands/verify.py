@@ -62,7 +62,7 @@ def run(opts: Settings) -> Outcome:
     """Compare; raise ``ListError`` (exit 2) for a bad file, ``UsageError`` for bad options."""
     from haze.io.journal import Journal, journal_path
     from haze.io.power import day_range, read_power
-    from haze.io.receipts import notified
+    from haze.io.receipts import standing
 
     if not 1 <= opts.baseline_days <= 366:
         raise UsageError(_("--baseline-days must be 1 to 366, not {baseline_days}").format(baseline_days=opts.baseline_days))
@@ -81,7 +81,7 @@ def run(opts: Settings) -> Outcome:
             if opts.activation:
                 raise UsageError(_("no activation {activation!r} in {path} (`haze history` lists them)").format(activation=opts.activation, path=path))
             raise NothingActive(_("no active warning (journal {path}); give --activation ID").format(path=path))
-        people = notified(journal, warning.id)
+        people = standing(journal, warning)  # after --changed, the notices that stand count too
     if people and all(p.plant_cut is None for p in people):
         raise JournalError(_("activation {warning_id} was recorded by an older haze (journal schema 1), which did not keep each enterprise's cut; verify cannot say what was expected of them").format(warning_id=warning.id))
     end = warning.closed_at or warning.until

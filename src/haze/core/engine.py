@@ -175,14 +175,42 @@ def measure_chain(e: Enterprise, line: Line, level: Level, policy: Policy) -> li
     load limit, cuts ``1 − max_load``; ``unrated_as: lowest`` picks the grade.
     """
     _, category, grade = grade_of(e, policy)
+    return _line_chain(e, line, level, _policy_chain(e, category, grade, level, policy, None))
+
+
+def _policy_chain(e: Enterprise, category: str, grade: str, level: Level, policy: Policy,
+                  industry_memo: dict[tuple[str, str, Level], Measure | None] | None,
+                  ) -> list[tuple[str, Measure]]:
+    """The chain's policy part (category, industry, grade): the same for every line of ``e``.
+
+    ``industry_memo`` keeps the industry lookup (a Unicode normalisation per call) for one
+    ``compute``: it depends only on the industry as written, the grade and the level.
+    """
+    if industry_memo is None:
+        industry = policy.industry_measure(e.industry, grade, level)
+    else:
+        memo_key = (e.industry, grade, level)
+        if memo_key in industry_memo:
+            industry = industry_memo[memo_key]
+        else:
+            industry = industry_memo[memo_key] = policy.industry_measure(e.industry, grade, level)
     candidates = (
-        ("line", line.measures.get(level)),
-        ("enterprise", e.measures.get(level)),
         ("category", policy.category_measure(category, level, e.max_load)),
-        ("industry", policy.industry_measure(e.industry, grade, level)),
+        ("industry", industry),
         ("grade", policy.grade_measure(grade, level)),
     )
     return [(source, m) for source, m in candidates if m is not None]
+
+
+def _line_chain(e: Enterprise, line: Line, level: Level,
+                tail: list[tuple[str, Measure]]) -> list[tuple[str, Measure]]:
+    """The line's and the enterprise's own measures, then the policy's ``tail``, in §4.1 step 3's order."""
+    own = line.measures.get(level)
+    listed = e.measures.get(level)
+    if own is None and listed is None:
+        return tail
+    head = [(source, m) for source, m in (("line", own), ("enterprise", listed)) if m is not None]
+    return head + tail
 
 
 def line_cut(chain: list[tuple[str, Measure]]) -> tuple[float, str | None]:
@@ -199,8 +227,12 @@ def _add_actions(actions: dict[str, None], measures: list[Measure] | tuple[str, 
             actions.setdefault(action, None)
 
 
-def enterprise_result(e: Enterprise, level: Level, policy: Policy, staggered: bool = False) -> EnterpriseResult:
+def enterprise_result(e: Enterprise, level: Level, policy: Policy, staggered: bool = False,
+                      industry_memo: dict[tuple[str, str, Level], Measure | None] | None = None,
+                      ) -> EnterpriseResult:
+    """``industry_memo``: one dict shared by a ``compute`` call's enterprises (see :func:`_policy_chain`)."""
     effective, reason = effective_level(e, level, policy)
+    grade, category, measured = grade_of(e, policy)  # once per enterprise, not once per line
     days = e.operating_days
     actions: dict[str, None] = {}
     lines: list[LineResult] = []
@@ -213,8 +245,9 @@ def enterprise_result(e: Enterprise, level: Level, policy: Policy, staggered: bo
         _add_actions(actions, policy.noncompliant_actions)
         lines = [LineResult(line.name, 1.0, NONCOMPLIANT, line_daily(line, days)) for line in e.lines]
     else:
+        tail = _policy_chain(e, category, measured, effective, policy, industry_memo)
         for line in e.lines:
-            chain = measure_chain(e, line, effective, policy)
+            chain = _line_chain(e, line, effective, tail)
             cut, source = line_cut(chain)
             _add_actions(actions, [m for _, m in chain])
             lines.append(LineResult(line.name, cut, source, line_daily(line, days)))
@@ -222,7 +255,6 @@ def enterprise_result(e: Enterprise, level: Level, policy: Policy, staggered: bo
     cap = None
     if e.capacity is not None and e.capacity.base is not None and reason != IDLE:
         cap = Cap(e.capacity.base, plant_cut(lines), e.capacity.unit)
-    grade, category, measured = grade_of(e, policy)
     return EnterpriseResult(e, effective, reason, lines, reduction, list(actions), cap, grade, category, measured)
 
 
@@ -280,8 +312,9 @@ def compute(enterprise_list: EnterpriseList, policy: Policy, level: Level,
 
     ``stopped``: credit codes in their 错峰 stop on the day (SPEC §15), computed as stopped.
     """
-    enterprises = [enterprise_result(e, level, policy, e.id in stopped) if stopped else
-                   enterprise_result(e, level, policy) for e in enterprise_list.enterprises]
+    memo: dict[tuple[str, str, Level], Measure | None] = {}
+    enterprises = [enterprise_result(e, level, policy, e.id in stopped, memo) if stopped else
+                   enterprise_result(e, level, policy, False, memo) for e in enterprise_list.enterprises]
     sources = [source_result(s, level) for s in enterprise_list.other_sources]
     return assess(enterprise_list, policy, level, enterprises, sources)
 

@@ -30,7 +30,7 @@ from haze.core.response import Duties
 
 if TYPE_CHECKING:
     from haze.core.engine import LevelResult
-    from haze.io.journal import Journal
+    from haze.io.journal import ActivationRecord, Journal
 
 RECEIPT, REPORT = "receipt", "report"
 KINDS = (RECEIPT, REPORT)
@@ -83,6 +83,7 @@ class Notified:
     daily: float = 0.0  # Σ daily emissions of the four pollutants, t/d
     contact_name: str = ""
     contact_phone: str = ""
+    activation_id: str = ""  # the activation whose notice binds the enterprise: its receipts and deadlines
 
 
 @dataclass(frozen=True)
@@ -147,11 +148,44 @@ def notified(journal: Journal, activation_id: str) -> list[Notified]:
     for n in journal.notices(activation_id):
         f = facts.get(n.enterprise_id)
         if f is None:
-            result.append(Notified(n.enterprise_id, n.name, n.seq, n.number))
+            result.append(Notified(n.enterprise_id, n.name, n.seq, n.number, activation_id=activation_id))
             continue
         result.append(Notified(n.enterprise_id, n.name, n.seq, n.number, f["effective_level"], f["plant_cut"],
-                               f["so2"] + f["nox"] + f["pm"] + f["vocs"], f["contact_name"], f["contact_phone"]))
+                               f["so2"] + f["nox"] + f["pm"] + f["vocs"], f["contact_name"], f["contact_phone"],
+                               activation_id))
     return result
+
+
+def standing(journal: Journal, warning: ActivationRecord) -> list[Notified]:
+    """Everyone ``warning``'s notices bind now, each with the notice that binds it (SPEC §18).
+
+    A re-issue with ``--changed`` notifies only the enterprises whose notice
+    changed; the others' earlier notices stand, and so do their receipts and
+    deadlines. Such a re-issue is known by its record: it lists every operating
+    enterprise (``notified`` facts) but gives fewer notices. Earlier sets are
+    read back through those re-issues only, and only for enterprises the
+    latest record still lists as operating: an adjustment or a full re-issue
+    replaced every notice before it.
+    """
+    found = notified(journal, warning.id)
+    operating = _operating(journal, warning.id)
+    seen = {n.enterprise_id for n in found}
+    chain = journal.episode(warning.id)
+    later = warning.id
+    for earlier in reversed(chain[:-1]):
+        if len(_operating(journal, later)) <= len(journal.notices(later)):
+            break  # ``later`` notified everyone operating: nothing earlier stands
+        for n in notified(journal, earlier.id):
+            if n.enterprise_id in operating and n.enterprise_id not in seen:
+                found.append(n)
+                seen.add(n.enterprise_id)
+        later = earlier.id
+    return found
+
+
+def _operating(journal: Journal, activation_id: str) -> set[str]:
+    return {r["enterprise_id"] for r in _rows(journal, "SELECT enterprise_id FROM notified WHERE activation_id = ?",
+                                              (activation_id,))}
 
 
 def duties(journal: Journal, activation_id: str) -> Duties:

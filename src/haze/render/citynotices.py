@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, Sequence
 from haze.render.notices import (
     _check_options,
     _manifest_head,
+    _sms,
     common_context,
     duties_context,
     issue_number,
@@ -91,8 +92,12 @@ def _county_context(result: LevelResult, enterprise_list: Any, lang: str) -> dic
 
 def render_city_activation(city: CityResult, city_info: Mapping[str, Any], issue: Issue, parent: Path, *,
                            lang: str = "zh", fmt: str = "md", templates: Path | None = None,
-                           dry_run: bool = False) -> NoticeSet:
-    """One 下级预警通知 per county list (``NNNN-county.<fmt>``), ``index.<fmt>`` and manifest.json.
+                           dry_run: bool = False,
+                           on_missing: Callable[[list[dict[str, str]]], None] | None = None) -> NoticeSet:
+    """One 下级预警通知 per county list (``NNNN-county.<fmt>``), ``index.<fmt>``, sms.csv and manifest.json.
+
+    ``sms.csv`` texts each county bureau's duty phone (its list's ``contact``); ``on_missing`` hears
+    the counties without one (``id`` = the county key, ``name`` = its authority, ``number``).
 
     ``city_info``: the city's ``authority``, ``region``, ``doc_prefix`` (and optionally ``contact``).
     Numbered from ``issue.first_number`` in the city's own sequence, in the order of the lists.
@@ -119,13 +124,18 @@ def render_city_activation(city: CityResult, city_info: Mapping[str, Any], issue
                "counts": {k: sum(r["county"]["counts"][k] for r in rows)
                           for k in ("stop", "cut", "self_managed", "idle", "operating")}}
 
-    def produce() -> Iterator[tuple[str, str | bytes]]:
+    def produce() -> Iterator[tuple[str, str | bytes | Iterator[str]]]:
         for row in rows:
             notice = {k: row[k] for k in ("index", "seq", "number", "file", "replaces")}
             yield row["file"], tpl.render("notice", base | {"notice": notice, "county": row["county"]})
         yield f"index.{fmt}", tpl.render("index", base | {"notices": rows, "count": len(rows), "summary": summary})
         yield from tpl.extras()  # all.pdf
+        yield from _sms(base, sms_rows, lang, on_missing)  # the same file as an enterprise set's (render.sms)
 
+    # sms.csv reads a row's number and its addressee as an "enterprise": here the county bureau
+    sms_rows = [{"number": row["number"], "enterprise": {"id": row["key"], "name": row["county"]["authority"],
+                                                         "contact": {"phone": _duty_phone(lst)}}}
+                for row, lst in zip(rows, city.lists)]
     notices = [{"id": row["key"], "name": row["county"]["authority"], "number": row["number"], "file": row["file"]}
                | ({"replaces": row["replaces"]} if row["replaces"] else {}) for row in rows]
     policies = ", ".join(dict.fromkeys(r.policy.record for r in city.results))
@@ -133,6 +143,11 @@ def render_city_activation(city: CityResult, city_info: Mapping[str, Any], issue
     head["lists"] = [{"path": r["county"]["path"], "sha256": r["county"]["sha256"],
                       "region": r["county"]["region"], "authority": r["county"]["authority"]} for r in rows]
     return write_notice_set(Path(parent), issue.id, produce(), head, len(rows), notices, dry_run)
+
+
+def _duty_phone(enterprise_list: Any) -> str:
+    contact = getattr(enterprise_list.info, "contact", None)
+    return one_line(contact.phone if contact is not None and contact.phone else "")
 
 
 def render_city_lift(notified: Sequence[Mapping[str, str]], lists: Sequence[Mapping[str, Any]],

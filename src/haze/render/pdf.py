@@ -11,7 +11,7 @@ other template, to one block a line, ``KIND<TAB>text``::
     th	序号	生产线（工序）	减排措施	依据
     tr	1	1#冲天炉	限产30%	绩效分级措施
 
-and :func:`typeset` lays those blocks out after GB/T 9704-2012 (A4, type
+and :meth:`Typesetter.typeset` sets those blocks straight onto a ReportLab canvas after GB/T 9704-2012 (A4, type
 area 156 × 225 mm, red 发文机关标志 and rule, 2号 title, 3号 body, 黑体
 headings, the signature and date kept together with room for the seal, the
 回执 on its own page after a cut line, table rows never split and the header
@@ -32,6 +32,7 @@ a reader that has those fonts uses them.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import io
 import re
 from dataclasses import dataclass
@@ -66,7 +67,7 @@ def _glyphs(text: str) -> str:
 @dataclass
 class Block:
     kind: str
-    cells: list[str]  # text (already escaped for ReportLab's markup), one per cell
+    cells: list[str]  # text (XML-escaped by the template; <sub> and <br/> are the only tags), one per cell
 
 
 def parse(text: str, source: str) -> list[Block]:
@@ -108,96 +109,466 @@ def _register_fonts() -> None:
         pdfmetrics.registerFont(cidfonts.UnicodeCIDFont(face))
 
 
+_FONT_OBJECTS: dict[tuple[str, str], bytes] = {}
+
+
+@dataclass(frozen=True)
+class Style:
+    """How one kind of block is set: face, size, line height, colour, alignment, indents and spacing."""
+
+    font: str = BODY
+    size: float = BODY_SIZE
+    leading: float = LEADING
+    color: str = "#000000"
+    align: str = "left"  # left, centre, right
+    indent: float = 0.0  # the first line's
+    right: float = 0.0  # right indent (the signature and the date)
+    before: float = 0.0
+    after: float = 0.0
+
+
+# 避头尾: never at the start of a line, never at its end.
+NO_START = frozenset("，。、；：？！）」』》〉】〕…—～·％,.;:?!)]}%’”")
+NO_END = frozenset("（「『《〈【〔‘“([{")
+SUB_SCALE, SUB_RISE = 0.7, -0.25  # a subscript's size and baseline shift, in ems of its text
+_UNITS: dict[str, float] = {}  # a character's width in thousandths of an em (the three faces share metrics)
+_TAG = re.compile(r"<(/?)(\w+)[^<>]*?/?>")
+
+
+def _units(char: str) -> float:
+    width = _UNITS.get(char)
+    if width is None:
+        from reportlab.pdfbase import pdfmetrics
+
+        width = _UNITS[char] = 1000.0 if ord(char) >= 0x2E80 else pdfmetrics.stringWidth(char, BODY, 1000)
+    return width
+
+
+def _text(markup: str) -> tuple[str, frozenset[int]]:
+    """A cell's plain text and the positions set as subscripts, from the escaped text ``parse`` keeps.
+
+    Values reach here escaped (&lt;, &amp;), so a tag can only be the layout's own: ``<sub>`` (SO₂),
+    ``<br/>`` (a line break); any other (``<b>`` …) is dropped, its text kept."""
+    import html
+
+    if "<" not in markup and "&" not in markup:
+        return markup, frozenset()
+    out: list[str] = []
+    subs: set[int] = set()
+    sub = False
+    at = 0
+    for match in _TAG.finditer(markup):
+        piece = html.unescape(markup[at:match.start()])
+        if sub:
+            subs.update(range(sum(map(len, out)), sum(map(len, out)) + len(piece)))
+        out.append(piece)
+        name = match.group(2).lower()
+        if name == "sub":
+            sub = not match.group(1)
+        elif name == "br":
+            out.append("\n")
+        at = match.end()
+    piece = html.unescape(markup[at:])
+    if sub:
+        subs.update(range(sum(map(len, out)), sum(map(len, out)) + len(piece)))
+    out.append(piece)
+    return "".join(out), frozenset(subs)
+
+
+def _widths(text: str) -> list[float]:
+    """Each character's width in thousandths of an em (looked up once per run, then from the cache)."""
+    try:
+        return list(map(_UNITS.__getitem__, text))
+    except KeyError:
+        return [_units(c) for c in text]
+
+
+def wrap(text: str, subs: frozenset[int], size: float, width: float, indent: float = 0.0) -> list[tuple[int, int, float]]:
+    """Greedy line breaking: (start, end, width) of each line. CJK glyphs are one em (arithmetic);
+    a Latin word is broken only where it is wider than the line, so nothing runs past the type area.
+    A line may end between CJK characters or at a space, never before ，。、；：）」 … nor after （「《 … (避头尾)."""
+    scale = size / 1000
+    widths = _widths(text)
+    for i in subs:
+        widths[i] *= SUB_SCALE
+    if "\n" not in text:
+        used = sum(widths) * scale
+        if used <= width - indent + 0.01:
+            return [(0, len(text.rstrip(" ")), used)]  # one line (a table cell, a heading): no search
+    limit = (width - indent + 0.01) / scale  # in thousandths of an em, like widths
+    lines: list[tuple[int, int, float]] = []
+    n = len(text)
+    start, i = 0, 0
+    while start < n:
+        used = 0.0
+        chance = -1  # the last place this line may end
+        chance_used = 0.0
+        i = start
+        while i < n:
+            char = text[i]
+            if char == "\n":
+                break
+            if i > start:
+                prev = text[i - 1]
+                if char not in NO_START and prev not in NO_END and (
+                        char == " " or prev == " " or char >= "\u2e80" or prev >= "\u2e80"):
+                    chance, chance_used = i, used
+            w = widths[i]
+            if used + w > limit and i > start and char != " ":
+                break
+            used += w
+            i += 1
+        if i < n and text[i] != "\n" and chance > start:
+            i, used = chance, chance_used
+        end = i
+        while end > start and text[end - 1] == " ":  # a line's trailing spaces take no room
+            end -= 1
+            used -= widths[end]
+        lines.append((start, end, used * scale))
+        if i < n and text[i] == "\n":
+            start = i + 1
+        else:
+            start = i
+            while start < n and text[start] == " ":  # nor does the space the line broke at
+                start += 1
+        limit = (width + 0.01) / scale
+    return lines or [(0, 0, 0.0)]
+
+
+@dataclass
+class Setting:
+    """A block made ready to draw: its text, subscripts and lines, and the style they are set in."""
+
+    text: str
+    subs: frozenset[int]
+    lines: list[tuple[int, int, float]]
+    style: Style
+    width: float
+
+    @property
+    def height(self) -> float:
+        return len(self.lines) * self.style.leading
+
+
+class Sheet:
+    """The few canvas operations the 公文 layout draws, written straight as PDF operators, and the file.
+
+    ReportLab's canvas and document objects formatted every page, resource and font dictionary
+    through several layers again for every notice (40% of a notice's time); the file here is the
+    same shape ReportLab writes (flat page tree, classic xref table, one Flate stream a page), which
+    is also what :func:`merge` concatenates. The CID font objects come from ReportLab, formatted once.
+    """
+
+    def __init__(self, size: tuple[float, float], title: str, author: str) -> None:
+        self.size = size
+        self.title, self.author = title, author
+        self.pages: list[str] = []
+        self.code: list[str] = []
+        self.fonts: dict[str, str] = {}  # face -> /F1 …, in order of first use
+
+    # -- what the layout calls -------------------------------------------------------------
+    def font(self, face: str) -> str:
+        name = self.fonts.get(face)
+        if name is None:
+            name = self.fonts[face] = f"/F{len(self.fonts) + 1}"
+        return name
+
+    def addLiteral(self, code: str) -> None:  # noqa: N802 (ReportLab's canvas's name)
+        self.code.append(code)
+
+    def getPageNumber(self) -> int:  # noqa: N802
+        return len(self.pages) + 1
+
+    def showPage(self) -> None:  # noqa: N802
+        self.pages.append("\n".join(self.code))
+        self.code = []
+
+    def text(self, face: str, size: float, x: float, y: float, text: str) -> None:
+        self.code.append(f"BT {self.font(face)} {size:g} Tf 1 0 0 1 {x:.2f} {y:.2f} Tm {_hex(text)} Tj ET")
+
+    def saveState(self) -> None:  # noqa: N802
+        self.code.append("q")
+
+    def restoreState(self) -> None:  # noqa: N802
+        self.code.append("Q")
+
+    def setStrokeColor(self, colour: str) -> None:  # noqa: N802
+        self.code.append(_rg(colour).upper())
+
+    def setFillColor(self, colour: str) -> None:  # noqa: N802
+        self.code.append(_rg(colour))
+
+    def setLineWidth(self, width: float) -> None:  # noqa: N802
+        self.code.append(f"{width:g} w")
+
+    def setDash(self, on: float, off: float) -> None:  # noqa: N802
+        self.code.append(f"[{on:g} {off:g}] 0 d")
+
+    def line(self, x1: float, y1: float, x2: float, y2: float) -> None:
+        self.code.append(f"{x1:.2f} {y1:.2f} m {x2:.2f} {y2:.2f} l S")
+
+    def lines(self, segments: list[tuple[float, float, float, float]]) -> None:
+        self.code.append(" ".join(f"{a:.2f} {b:.2f} m {c:.2f} {d:.2f} l" for a, b, c, d in segments) + " S")
+
+    def rect(self, x: float, y: float, w: float, h: float, stroke: int = 1, fill: int = 0) -> None:
+        self.code.append(f"{x:.2f} {y:.2f} {w:.2f} {h:.2f} re " + ("B" if stroke and fill else "f" if fill else "S"))
+
+    # -- the file --------------------------------------------------------------------------
+    def save(self) -> bytes:
+        import zlib
+
+        if self.code:
+            self.showPage()
+        out = bytearray(b"%PDF-1.4\n%\x93\x8c\x8b\x9e haze\n")
+        offsets: list[int] = []
+
+        def put(body: bytes) -> None:
+            offsets.append(len(out))
+            out.extend(b"%d 0 obj\n" % len(offsets) + body + b"\nendobj\n")
+
+        fonts = list(self.fonts.items())
+        first_font = 3
+        info = first_font + len(fonts)
+        first_page = info + 1
+        kids = " ".join(f"{first_page + 2 * k} 0 R" for k in range(len(self.pages)))
+        put(b"<<\n/Pages 2 0 R /Type /Catalog\n>>")
+        put(f"<<\n/Count {len(self.pages)} /Kids [ {kids} ] /Type /Pages\n>>".encode())
+        for face, name in fonts:
+            put(_font_object(face, name[1:]))
+        put(b"<<\n/Author " + _pdf_text(self.author) + b" /Creator (haze) /Producer (haze) /Title "
+            + _pdf_text(self.title) + b"\n>>")
+        resources = " ".join(f"{name} {first_font + k} 0 R" for k, (_face, name) in enumerate(fonts))
+        width, height = self.size
+        for k, code in enumerate(self.pages):
+            put(f"<<\n/Contents {first_page + 2 * k + 1} 0 R /MediaBox [ 0 0 {width:.4f} {height:.4f} ] "
+                f"/Parent 2 0 R /Resources <<\n/Font << {resources} >> /ProcSet [ /PDF /Text ]\n>> "
+                f"/Type /Page\n>>".encode())
+            data = zlib.compress(code.encode("ascii"))
+            put(b"<<\n/Filter [ /FlateDecode ] /Length %d\n>>\nstream\n" % len(data) + data + b"\nendstream")
+        xref = len(out)
+        out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(offsets) + 1)
+        out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+        out += (b"trailer\n<<\n/Info %d 0 R /Root 1 0 R /Size %d\n>>\nstartxref\n%d\n%%%%EOF\n"
+                % (info, len(offsets) + 1, xref))
+        return bytes(out)
+
+
+def _pdf_text(text: str) -> bytes:
+    """A document property: UTF-16BE with its byte order mark, in hex (the title is Chinese)."""
+    return b"<feff" + text.encode("utf_16_be").hex().encode() + b">"
+
+
+def _font_object(face: str, internal: str) -> bytes:
+    """The CID font's dictionary (with its descendant font and the Adobe-GB1 width table), as ReportLab
+    formats it, once per face and internal name per run."""
+    data = _FONT_OBJECTS.get((face, internal))
+    if data is None:
+        from reportlab.pdfbase import cidfonts, pdfdoc, pdfmetrics
+
+        font = pdfmetrics.getFont(face)
+        info = dict(cidfonts.CIDFontInfo[face], Name="/" + internal, Encoding="/" + font.encodingName)
+        data = _FONT_OBJECTS[face, internal] = cidfonts.structToPDF(info).format(pdfdoc.PDFDocument())
+    return data
+
+
+class Page:
+    """The canvas and where the next block goes (y falls from the top of the type area)."""
+
+    def __init__(self, canvas: Any, size: tuple[float, float], margins: dict[str, float]) -> None:
+        self.canvas = canvas
+        self.left = margins["left"]
+        self.width = size[0] - margins["left"] - margins["right"]
+        self.top = size[1] - margins["top"]
+        self.bottom = margins["bottom"]
+        self.y = self.top
+        self.blank = True  # nothing on this page yet: a spaceBefore is dropped, a page break is not needed
+
+    @property
+    def room(self) -> float:
+        return self.y - self.bottom
+
+    def new(self) -> None:
+        self.finish()
+        self.canvas.showPage()
+        self.y = self.top
+        self.blank = True
+
+    def finish(self) -> None:
+        """GB/T 9704 §7.5: 4号 Arabic numerals between dashes, odd pages right, even pages left, 7 mm under."""
+        canvas = self.canvas
+        number = canvas.getPageNumber()
+        text = f"— {number} —"
+        y = self.bottom - 7 * MM - 14
+        if number % 2:
+            from reportlab.pdfbase import pdfmetrics
+
+            x = self.left + self.width - 14 - pdfmetrics.stringWidth(text, TITLE, 14)
+        else:
+            x = self.left + 14
+        canvas.text(TITLE, 14, x, y, text)
+
+    def space(self, points: float) -> None:
+        if not self.blank:
+            self.y = max(self.bottom, self.y - points)
+
+    def fit(self, height: float) -> None:
+        """A new page unless ``height`` fits on this one (or could fit on no page anyway)."""
+        if height > self.room and not self.blank:
+            self.new()
+
+
+def _baseline(style: Style) -> float:
+    """From the top of a line to its baseline: the glyphs (about 0.7 em above it) centred in the leading."""
+    return (style.leading + 0.7 * style.size) / 2
+
+
+def _rg(colour: str) -> str:
+    """The PDF fill-colour operator for ``#RRGGBB``."""
+    r, g, b = (int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    return f"{r:.3f} {g:.3f} {b:.3f} rg"
+
+
+def _hex(text: str) -> str:
+    """A string for a UniGB-UCS2-H font: its UTF-16BE code units, in hex (no escaping to get wrong)."""
+    return "<" + text.encode("utf_16_be").hex() + ">"
+
+
+def draw_lines(canvas: Any, setting: Setting, x: float, top: float, first: int = 0, last: int | None = None) -> None:
+    """Lines ``first`` … ``last`` of a setting, the first one's top at ``top``: one text object written as
+    PDF operators (ReportLab's textobject formats every call through several layers; this is the hot path)."""
+    style = setting.style
+    text, subs = setting.text, setting.subs
+    font = canvas.font(style.font)
+    size = style.size
+    code = ["BT", _rg(style.color), f"{font} {size:g} Tf"] if style.color != "#000000" else ["BT", f"{font} {size:g} Tf"]
+    y = top - _baseline(style)
+    for number, (start, end, used) in enumerate(setting.lines[first:last], start=first):
+        if style.align == "centre":
+            at = x + (setting.width - used) / 2
+        elif style.align == "right":
+            at = x + setting.width - style.right - used
+        else:
+            at = x + (style.indent if number == 0 else 0.0)
+        code.append(f"1 0 0 1 {at:.2f} {y:.2f} Tm")
+        if not subs:
+            code.append(_hex(text[start:end]) + " Tj")
+        else:
+            i = start
+            while i < end:  # runs of plain text and of subscripts
+                j = i
+                low = i in subs
+                while j < end and (j in subs) == low:
+                    j += 1
+                if low:
+                    code.append(f"{font} {size * SUB_SCALE:.2f} Tf {SUB_RISE * size:.2f} Ts {_hex(text[i:j])} Tj "
+                                f"0 Ts {font} {size:g} Tf")
+                else:
+                    code.append(_hex(text[i:j]) + " Tj")
+                i = j
+        y -= style.leading
+    if style.color != "#000000":  # the fill colour outlives the text object: black again for what follows
+        code.append("0 0 0 rg")
+    code.append("ET")
+    canvas.addLiteral("\n".join(code))
+
+
+def _styles(lang: str) -> tuple[dict[str, Style], dict[str, Style]]:
+    """The portrait letter's styles and a landscape index's (a filed table: a tighter head)."""
+    indent = 2 * BODY_SIZE if lang == "zh" else 0
+    portrait = {
+        # 发文机关标志: red, centred; 小标宋 falls back to SimSun
+        "masthead": Style(TITLE, 30, 40, RED, "centre", after=2 * LEADING),
+        "number": Style(align="centre"),
+        "title": Style(TITLE, 22, 33, align="centre", before=LEADING, after=LEADING),
+        "to": Style(),
+        "p": Style(indent=indent),
+        "last": Style(indent=indent),
+        "h1": Style(HEADING, indent=indent),
+        "field": Style(after=4),
+        "alert": Style(color=RED, before=6, after=8),
+        "approve": Style(before=2 * LEADING),
+        # 成文日期 右空四字; the 署名 centred over it (about two characters further left)
+        "sign": Style(align="right", right=3 * BODY_SIZE, before=2 * LEADING),
+        "date": Style(align="right", right=4 * BODY_SIZE),
+        "cut": Style(size=12, leading=18, color="#555555", align="centre"),
+        "rtitle": Style(TITLE, 22, 33, align="centre", before=LEADING, after=LEADING),
+        "cell": Style(size=14, leading=20),
+        "head": Style(HEADING, 14, 20, align="centre"),
+        "bar": Style(size=14, leading=20, align="right"),
+    }
+    landscape = dict(portrait, **{
+        "masthead": Style(TITLE, 26, 32, RED, "centre", after=4),
+        "title": Style(TITLE, 22, 30, align="centre", before=6, after=10),
+        "field": Style(size=14, leading=20, after=2),
+        "p": Style(size=14, leading=20, indent=indent * 14 / 16),
+        "h1": Style(HEADING, leading=24, before=6, after=2),
+        "approve": Style(before=LEADING),
+        # a landscape index's tables: 五号 (10.5 pt), so a name or a credit code keeps to one line
+        "cell": Style(size=10.5, leading=14),
+        "head": Style(HEADING, 10.5, 14, align="centre"),
+        "bar": Style(size=10.5, leading=14, align="right"),
+    })
+    return portrait, landscape
+
+
+PAD = 3.0  # a table cell's padding on every side
+
+
 class Typesetter:
-    """Styles made once per run; :meth:`typeset` makes one PDF from one rendered layout."""
+    """Styles made once per run; :meth:`typeset` makes one PDF from one rendered layout.
+
+    The 公文 layout is fixed, so the blocks are set straight onto a ReportLab canvas: a line's
+    width is arithmetic (every CJK glyph one em in Adobe-GB1; other characters' widths cached),
+    each block is one text object. platypus (Paragraph, Table) spent ~10 ms a notice on the
+    same pages, mostly breaking CJK lines a character at a time.
+    """
 
     def __init__(self, lang: str) -> None:
-        from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
-        from reportlab.lib.styles import ParagraphStyle
-
-        from reportlab import rl_config
-
         _register_fonts()
-        rl_config.useA85 = 0  # binary (compressed) streams: ASCII85 only makes the file bigger and slower
         self.lang = lang
-        wrap = "CJK" if lang == "zh" else None
-        indent = 2 * BODY_SIZE if lang == "zh" else 0
-
-        def style(name: str, **kw: Any) -> ParagraphStyle:
-            base = {"fontName": BODY, "fontSize": BODY_SIZE, "leading": LEADING, "wordWrap": wrap}
-            return ParagraphStyle(name, **(base | kw))
-
-        self.styles = {
-            # 发文机关标志: red, centred; 小标宋 falls back to SimSun
-            "masthead": style("masthead", fontName=TITLE, fontSize=30, leading=40, textColor=RED,
-                              alignment=TA_CENTER, spaceAfter=2 * LEADING),
-            "number": style("number", alignment=TA_CENTER),
-            "title": style("title", fontName=TITLE, fontSize=22, leading=33, alignment=TA_CENTER,
-                           spaceBefore=LEADING, spaceAfter=LEADING),
-            "to": style("to"),
-            "p": style("p", firstLineIndent=indent),
-            "last": style("last", firstLineIndent=indent),
-            "h1": style("h1", fontName=HEADING, firstLineIndent=indent),
-            "field": style("field"),
-            "alert": style("alert", textColor=RED, borderColor=RED, borderWidth=1, borderPadding=4,
-                           spaceBefore=6, spaceAfter=8),
-            "approve": style("approve", spaceBefore=2 * LEADING),
-            # 成文日期 右空四字; the 署名 centred over it (about two characters further left)
-            "sign": style("sign", alignment=TA_RIGHT, rightIndent=3 * BODY_SIZE, spaceBefore=2 * LEADING),
-            "date": style("date", alignment=TA_RIGHT, rightIndent=4 * BODY_SIZE),
-            "cut": style("cut", fontSize=12, leading=18, alignment=TA_CENTER, textColor="#555555"),
-            "rtitle": style("rtitle", fontName=TITLE, fontSize=22, leading=33, alignment=TA_CENTER,
-                            spaceBefore=LEADING, spaceAfter=LEADING),
-            "cell": style("cell", fontSize=14, leading=20, alignment=TA_LEFT),
-            "head": style("head", fontName=HEADING, fontSize=14, leading=20, alignment=TA_CENTER),
-            # a landscape index's tables: 五号 (10.5 pt), so a name or a credit code keeps to one line
-            "cell_small": style("cell_small", fontSize=10.5, leading=14, alignment=TA_LEFT),
-            "head_small": style("head_small", fontName=HEADING, fontSize=10.5, leading=14, alignment=TA_CENTER),
-        }
+        self.portrait, self.landscape = _styles(lang)
+        self.styles = self.portrait
         self.small = False
-        self.portrait = self.styles
-        # a landscape index is a filed table, not a letter: a tighter head so page 1 holds the tables too
-        self.landscape = dict(self.styles, **{
-            "masthead": style("masthead_l", fontName=TITLE, fontSize=26, leading=32, textColor=RED,
-                              alignment=TA_CENTER, spaceAfter=4),
-            "title": style("title_l", fontName=TITLE, fontSize=22, leading=30, alignment=TA_CENTER,
-                           spaceBefore=6, spaceAfter=10),
-            "field": style("field_l", fontSize=14, leading=20),
-            "p": style("p_l", fontSize=14, leading=20, firstLineIndent=indent * 14 / 16),
-            "h1": style("h1_l", fontName=HEADING, leading=24, spaceBefore=6, spaceAfter=2),
-            "approve": style("approve_l", spaceBefore=LEADING),
-        })
 
     def typeset(self, text: str, source: str) -> bytes:
-        from reportlab.platypus import SimpleDocTemplate
-
         blocks = parse(text, source)
         landscape = any(b.kind == "page" and b.cells[0].strip() == "landscape" for b in blocks)
         size = (A4[1], A4[0]) if landscape else A4
-        margins = LANDSCAPE_MARGINS if landscape else MARGINS
-        buffer = io.BytesIO()
-        doc = SimpleDocTemplate(buffer, pagesize=size, leftMargin=margins["left"], rightMargin=margins["right"],
-                                topMargin=margins["top"], bottomMargin=margins["bottom"],
-                                title=_plain(_first(blocks, "title")), author=_plain(_first(blocks, "masthead")),
-                                creator="haze", invariant=1)
-        self.small = landscape  # a landscape index has many columns: 小四 (12 pt) in its tables
+        self.small = landscape
         self.styles = self.landscape if landscape else self.portrait
-        story = self.flowables(blocks, doc.width)
-        from reportlab.platypus.doctemplate import LayoutError
+        canvas = Sheet(size, _plain(_first(blocks, "title")), _plain(_first(blocks, "masthead")))
+        page = Page(canvas, size, LANDSCAPE_MARGINS if landscape else MARGINS)
+        self.blocks(page, blocks, source)
+        page.finish()
+        return canvas.save()
 
-        try:
-            doc.build(story, onFirstPage=_page_number, onLaterPages=_page_number)
-        except ValueError as exc:  # ReportLab's markup parser: only a template's own markup can cause it
-            raise TemplateError(_("{source}: cannot typeset: {exc}").format(source=source, exc=exc)) from None
-        except LayoutError as exc:  # a table cell taller than a page: a template joined lines it should not
-            raise TemplateError(_("{source}: cannot typeset: a block does not fit on a page ({str_exc_splitlines_0_200}); a line ending in a block tag needs +%}} to keep its line break").format(source=source, str_exc_splitlines_0_200=str(exc).splitlines()[0][:200])) from None
-        return buffer.getvalue()
+    def set(self, markup: str, style: Style, width: float) -> Setting:
+        text, subs = _text(markup)
+        return Setting(text, subs, wrap(text, subs, style.size, width, style.indent), style, width)
 
-    def flowables(self, blocks: list[Block], width: float) -> list[Any]:
-        from reportlab.platypus import CondPageBreak, KeepTogether, PageBreak, Paragraph, Spacer
-        from reportlab.platypus.flowables import HRFlowable
+    def paragraph(self, page: Page, markup: str, kind: str) -> Setting:
+        """A paragraph at the cursor, its lines running on to the next page where the page ends."""
+        style = self.styles[kind]
+        page.space(style.before)
+        setting = self.set(markup, style, page.width)
+        self.flow(page, setting)
+        page.space(style.after)
+        return setting
 
-        story: list[Any] = []
+    def flow(self, page: Page, setting: Setting) -> None:
+        first, count, leading = 0, len(setting.lines), setting.style.leading
+        while first < count:
+            fits = int((page.room + 0.01) // leading)
+            if fits <= 0:
+                page.new()
+                continue
+            last = min(count, first + fits)
+            draw_lines(page.canvas, setting, page.left, page.y, first, last)
+            page.y -= (last - first) * leading
+            page.blank = False
+            first = last
+
+    def blocks(self, page: Page, blocks: list[Block], source: str) -> None:
         i = 0
         while i < len(blocks):
             block = blocks[i]
@@ -207,110 +578,175 @@ class Typesetter:
                 while j < len(blocks) and blocks[j].kind in ("tw", "th", "tr") and not (
                         j > i and blocks[j].kind in ("tw", "th") and blocks[j - 1].kind == "tr"):
                     j += 1
-                story.append(self.table(blocks[i:j], width))
+                self.table(page, blocks[i:j], source)
                 i = j
                 continue
-            if kind == "bar":  # a chart: consecutive bars are one drawing-in-a-table
+            if kind == "bar":  # a chart: consecutive bars are one drawing
                 j = i
                 while j < len(blocks) and blocks[j].kind == "bar":
                     j += 1
-                story.append(self.bars(blocks[i:j], width))
+                self.bars(page, blocks[i:j])
                 i = j
                 continue
             text = block.cells[0]
             if kind == "page":
                 pass
             elif kind == "newpage":  # e.g. each township's 签收单 on a page of its own
-                story.append(PageBreak())
+                if not page.blank:
+                    page.new()
             elif kind == "number":
-                story.append(Paragraph(text, self.styles["number"]))
-                # GB/T 9704 §7.2.5: the red rule 4 mm under the 发文字号, as wide as the type area
-                story.append(HRFlowable(width="100%", thickness=1.5, color=RED, spaceBefore=4 * MM,
-                                        spaceAfter=0))
+                self.paragraph(page, text, "number")
+                self.rule(page, RED, 1.5, 4 * MM, 0)  # GB/T 9704 §7.2.5: the red rule 4 mm under the 发文字号
             elif kind == "h1":
-                story.append(CondPageBreak((3 if self.small else 4) * LEADING))  # a heading never ends a page bare
-                story.append(Paragraph(text, self.styles["h1"]))
+                page.fit((3 if self.small else 4) * LEADING)  # a heading never ends a page bare
+                self.paragraph(page, text, "h1")
             elif kind == "last":
                 # the last paragraph, the signature and the date stay on one page (never a date alone)
-                tail = [Paragraph(text, self.styles["last"])]
+                tail = [(text, "last")]
                 i += 1
                 while i < len(blocks) and blocks[i].kind in ("sign", "date"):
-                    tail.append(Paragraph(blocks[i].cells[0], self.styles[blocks[i].kind]))
+                    tail.append((blocks[i].cells[0], blocks[i].kind))
                     i += 1
-                story.append(KeepTogether(tail))
+                height = sum(self.set(t, self.styles[k], page.width).height + self.styles[k].before
+                             + self.styles[k].after for t, k in tail) - self.styles[tail[0][1]].before
+                page.fit(height)
+                for t, k in tail:
+                    self.paragraph(page, t, k)
                 continue
             elif kind == "cut":
-                story.append(PageBreak())
-                story.append(Paragraph(text, self.styles["cut"]))
-                story.append(HRFlowable(width="100%", thickness=0.8, color="#555555", dash=(4, 3),
-                                        spaceBefore=2, spaceAfter=6 * MM))
-            elif kind == "field":
-                story.append(Paragraph(text, self.styles["field"]))
-                story.append(Spacer(0, 2 if self.small else 4))
+                page.new()
+                self.paragraph(page, text, "cut")
+                self.rule(page, "#555555", 0.8, 2, 6 * MM, dash=(4, 3))
+            elif kind == "alert":
+                self.alert(page, text)
             else:
-                story.append(Paragraph(text, self.styles[kind]))
+                self.paragraph(page, text, kind if kind in self.styles else "p")
             i += 1
-        return story
 
-    def bars(self, blocks: list[Block], width: float) -> Any:
-        """``bar<TAB>label<TAB>share<TAB>text<TAB>fail<TAB>mark``: a horizontal bar chart drawn by ReportLab
-        graphics (vectors, no image), the requirement a dashed mark; labels and values stay text."""
-        from reportlab.graphics.shapes import Drawing, Line, Rect
-        from reportlab.platypus import Paragraph, Table, TableStyle
+    def rule(self, page: Page, colour: str, thickness: float, before: float, after: float,
+             dash: tuple[float, float] | None = None) -> None:
+        canvas = page.canvas
+        page.y -= before
+        canvas.saveState()
+        canvas.setStrokeColor(colour)
+        canvas.setLineWidth(thickness)
+        if dash:
+            canvas.setDash(*dash)
+        canvas.line(page.left, page.y, page.left + page.width, page.y)
+        canvas.restoreState()
+        page.y -= thickness + after
+        page.blank = False
 
-        bar_w, height = min(90 * MM, width * 0.4), 14.0
-        style = self.styles["cell_small" if self.small else "cell"]
-        rows = []
-        for block in blocks:
-            cells = block.cells + [""] * (5 - len(block.cells))
-            drawing = Drawing(bar_w, height)
-            share = min(1.0, _number(cells[1]) if cells[1].strip() else 0.0)
-            colour = RED if cells[3].strip() in ("1", "true", "True") else "#3A6EA5"
-            drawing.add(Rect(0, 2, bar_w * share, height - 4, fillColor=colour, strokeColor=None))
-            if cells[4].strip():
-                x = bar_w * min(1.0, _number(cells[4]))
-                drawing.add(Line(x, 0, x, height, strokeColor="#000000", strokeWidth=1, strokeDashArray=(2, 1.5)))
-            rows.append([Paragraph(cells[0], style), drawing, Paragraph(cells[2], style)])
-        table = Table(rows, colWidths=[width * 0.14, bar_w + 6, width * 0.3], hAlign="LEFT", spaceBefore=2,
-                      spaceAfter=8)
-        table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("ALIGN", (0, 0), (0, -1), "RIGHT"),
-                                   ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]))
-        return table
+    def alert(self, page: Page, markup: str) -> None:
+        """A red paragraph in a red box (a requirement not met)."""
+        style = self.styles["alert"]
+        page.space(style.before)
+        setting = self.set(markup, style, page.width - 8)
+        page.fit(setting.height + 8)
+        canvas = page.canvas
+        canvas.saveState()
+        canvas.setStrokeColor(RED)
+        canvas.setLineWidth(1)
+        canvas.rect(page.left, page.y - setting.height - 8, page.width, setting.height + 8)
+        canvas.restoreState()
+        draw_lines(canvas, setting, page.left + 4, page.y - 4)
+        page.y -= setting.height + 8 + style.after
+        page.blank = False
 
-    def table(self, blocks: list[Block], width: float) -> Any:
-        from reportlab.platypus import Paragraph, Table, TableStyle
-
+    def table(self, page: Page, blocks: list[Block], source: str) -> None:
+        """Rows on a grid; a row never splits across pages and the header row repeats on each page."""
+        width = page.width
         widths: list[float] | None = None
-        rows: list[list[Any]] = []
-        header = 0
+        rows: list[tuple[bool, list[str]]] = []
         for block in blocks:
             if block.kind == "tw":
                 shares = [_number(c) for c in block.cells]
                 total = sum(shares) or 1
                 widths = [width * s / total for s in shares]
-            elif block.kind == "th":
-                rows.append([Paragraph(c, self.styles["head_small" if self.small else "head"]) for c in block.cells])
-                header = 1 if len(rows) == 1 else header
             else:
-                rows.append([Paragraph(c, self.styles["cell_small" if self.small else "cell"]) if c else ""
-                             for c in block.cells])
-        columns = max(len(r) for r in rows) if rows else 1
-        rows = [r + [""] * (columns - len(r)) for r in rows]
+                rows.append((block.kind == "th", block.cells))
+        if not rows:
+            return
+        columns = max(len(cells) for _head, cells in rows)
         if widths is None or len(widths) != columns:
             widths = [width / columns] * columns
-        # a row ending in blank cells is a form (签收人, 签收时间): room to write by hand
-        heights = [26.0 if len(r) > 1 and r[-1] == "" and r[-2] == "" else None for r in rows]
-        table = Table(rows, colWidths=widths, rowHeights=heights, repeatRows=header, splitByRow=1, spaceBefore=4,
-                      spaceAfter=10)
-        table.setStyle(TableStyle([
-            ("GRID", (0, 0), (-1, -1), 0.6, "#000000"),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("TOPPADDING", (0, 0), (-1, -1), 3),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-            ("LEFTPADDING", (0, 0), (-1, -1), 3),
-            ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-        ]))
-        return table
+        set_rows = [self.row(head, cells + [""] * (columns - len(cells)), widths) for head, cells in rows]
+        header = set_rows[0] if rows[0][0] else None
+        page.space(4)
+        for number, row in enumerate(set_rows):
+            height = row[0]
+            if height > page.top - page.bottom - (header[0] if header and number else 0):
+                raise TemplateError(_("{source}: cannot typeset: a block does not fit on a page ({str_exc_splitlines_0_200}); a line ending in a block tag needs +%}} to keep its line break").format(source=source, str_exc_splitlines_0_200=_plain(" ".join(rows[number][1]))[:200]))
+            if height > page.room:
+                page.new()
+                if header is not None and number > 0:
+                    self.draw_row(page, header, widths)
+            self.draw_row(page, row, widths)
+        page.space(10)
+
+    def row(self, head: bool, cells: list[str], widths: list[float]) -> tuple[float, list[Setting | None]]:
+        style = self.styles["head" if head else "cell"]
+        settings: list[Setting | None] = [self.set(c, style, w - 2 * PAD) if c else None
+                                          for c, w in zip(cells, widths)]
+        height = max((s.height for s in settings if s), default=style.leading) + 2 * PAD
+        if len(cells) > 1 and not cells[-1] and not cells[-2]:
+            height = max(height, 26.0)  # a form (签收人, 签收时间): room to write by hand
+        return height, settings
+
+    def draw_row(self, page: Page, row: tuple[float, list[Setting | None]], widths: list[float]) -> None:
+        height, settings = row
+        canvas = page.canvas
+        x = page.left
+        top, bottom = page.y, page.y - height
+        lines = [(page.left, top, page.left + sum(widths), top), (page.left, bottom, page.left + sum(widths), bottom)]
+        for setting, w in zip(settings, widths):
+            lines.append((x, top, x, bottom))
+            if setting is not None:
+                draw_lines(canvas, setting, x + PAD, top - PAD)
+            x += w
+        lines.append((x, top, x, bottom))
+        canvas.setLineWidth(0.6)
+        canvas.lines(lines)
+        page.y = bottom
+        page.blank = False
+
+    def bars(self, page: Page, blocks: list[Block]) -> None:
+        """``bar<TAB>label<TAB>share<TAB>text<TAB>fail<TAB>mark``: a horizontal bar chart drawn as vectors (no
+        image), the requirement a dashed mark; labels and values stay text."""
+        width = page.width
+        bar_w, bar_h = min(90 * MM, width * 0.4), 14.0
+        label_w, text_w = width * 0.14, width * 0.3
+        label_style = self.styles["bar"]
+        text_style = dataclasses.replace(label_style, align="left")
+        canvas = page.canvas
+        page.space(2)
+        for block in blocks:
+            cells = block.cells + [""] * (5 - len(block.cells))
+            label = self.set(cells[0], label_style, label_w - 12)
+            value = self.set(cells[2], text_style, text_w - 12)
+            height = max(bar_h, label.height, value.height) + 2
+            page.fit(height)
+            top = page.y
+            middle = top - height / 2
+            draw_lines(canvas, label, page.left + 6, middle + label.height / 2)
+            x = page.left + label_w + 6
+            share = min(1.0, _number(cells[1]) if cells[1].strip() else 0.0)
+            if share > 0:
+                canvas.saveState()
+                canvas.setFillColor(RED if cells[3].strip() in ("1", "true", "True") else "#3A6EA5")
+                canvas.rect(x, middle - bar_h / 2 + 2, bar_w * share, bar_h - 4, stroke=0, fill=1)
+                canvas.restoreState()
+            if cells[4].strip():
+                mark = x + bar_w * min(1.0, _number(cells[4]))
+                canvas.saveState()
+                canvas.setDash(2, 1.5)
+                canvas.setLineWidth(1)
+                canvas.line(mark, middle - bar_h / 2, mark, middle + bar_h / 2)
+                canvas.restoreState()
+            draw_lines(canvas, value, x + bar_w + 12, middle + value.height / 2)
+            page.y = top - height
+            page.blank = False
+        page.space(8)
 
 
 def _number(text: str) -> float:
@@ -329,20 +765,6 @@ def _plain(markup: str) -> str:
     import html
 
     return html.unescape(markup)
-
-
-def _page_number(canvas: Any, doc: Any) -> None:
-    """GB/T 9704 §7.5: 4号 Arabic numerals between dashes, odd pages right, even pages left, 7 mm under the area."""
-    number = canvas.getPageNumber()
-    text = f"— {number} —"
-    canvas.saveState()
-    canvas.setFont(TITLE, 14)
-    y = doc.bottomMargin - 7 * MM - 14
-    if number % 2:
-        canvas.drawRightString(doc.leftMargin + doc.width - 14, y, text)
-    else:
-        canvas.drawString(doc.leftMargin + 14, y, text)
-    canvas.restoreState()
 
 
 def merge(documents: list[bytes]) -> bytes:

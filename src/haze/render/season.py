@@ -25,12 +25,14 @@ from haze.render.notices import (
     _file_stem,
     _width,
     common_context,
+    issue_number,
+    issue_seq,
     make_environment,
-    notice_number,
     one_line,
     templates_for,
     write_notice_set,
 )
+from haze.render.tally import tally
 
 if TYPE_CHECKING:
     from haze.core.model import EnterpriseList
@@ -38,6 +40,8 @@ if TYPE_CHECKING:
     from haze.core.season import OzoneResult, Schedule
 
 OZONE, STAGGER = "ozone", "stagger"
+# what the index counts per notice and per 乡镇 (haze.render.tally): 错时生产, 错峰停产 (its days), 全季停产
+SHIFT, STOP_DAYS, WHOLE_SEASON = "shift", "stagger", "season"
 STOP_MARK = "停"
 
 
@@ -54,12 +58,13 @@ class SeasonIssue:
     user: str = ""
     season: str = ""  # stagger: 2025-2026
     replaces: str | None = None  # stagger: the plan this one supersedes
+    numbering: str = "per_notice"  # per_batch: one 文号 for the set, sub-numbers per enterprise (SPEC §16)
 
     def as_issue(self) -> Issue:
         # The common context wants an Issue; a season control has no level (level_context(None) is None).
         return Issue(id=self.id, kind=self.kind, level=cast(Level, None), start=_midnight(self.first, self.issued),
                      until=_midnight(self.last, self.issued), issued=self.issued, first_number=self.first_number,
-                     user=self.user, replaces=self.replaces)
+                     user=self.user, replaces=self.replaces, numbering=self.numbering)
 
 
 def _midnight(day: date, like: datetime) -> datetime:
@@ -111,18 +116,19 @@ def render_ozone(result: OzoneResult, dates: list[date], enterprise_list: Enterp
                      "actions": [one_line(a) for a in section.actions], "months": list(section.months),
                      "source": one_line(section.source)}
     width = _width(len(result.taking_part))
+    numbered, count = issue.as_issue(), len(result.taking_part)
     rows: list[dict[str, Any]] = []
     for i, t in enumerate(result.taking_part):
         e = t.enterprise
         name = section.name(t.industry, lang) if t.industry else (policy.industry_label(e.industry) if lang == "zh"
                                                                   else e.industry)
-        rows.append({"index": i + 1, "seq": issue.first_number + i,
-                     "number": notice_number(enterprise_list.info.doc_prefix, issue.issued.year, issue.first_number + i),
+        rows.append({"index": i + 1, "seq": issue_seq(numbered, i),
+                     "number": issue_number(enterprise_list.info.doc_prefix, numbered, i, count),
                      "file": f"{_file_stem(i + 1, e.id, width)}.{fmt}",
                      "enterprise": _enterprise(e, name, lang),
                      "lines": [{"name": one_line(line.name) if e.has_lines else ("全厂" if lang == "zh" else "whole plant"),
                                 "vocs": line.vocs, "nox": line.nox} for line in t.lines],
-                     "vocs": t.vocs, "nox": t.nox})
+                     "vocs": t.vocs, "nox": t.nox, "measure": SHIFT})
     summary = {"vocs_shifted": result.vocs_shifted, "vocs_share": result.vocs_share, "nox_shifted": result.nox_shifted,
                "excluded": [{"id": one_line(e.id), "name": one_line(e.name), "reason": reason,
                              "exempt": one_line(e.ozone_exempt)} for e, reason in result.excluded]}
@@ -136,7 +142,8 @@ def render_ozone(result: OzoneResult, dates: list[date], enterprise_list: Enterp
             if progress is not None:
                 progress(done, len(rows))
         yield f"index.{fmt}", tpl.render("index", base | {"notices": rows, "count": len(rows), "summary": summary,
-                                                          "stagger": None, "chart": ""})
+                                                          "stagger": None, "chart": "",
+                                                          "tally": tally(rows, None, lang)})
         yield from tpl.extras()  # all.pdf
         yield from _sms(base, rows, lang, None)
 
@@ -162,12 +169,13 @@ def render_stagger(schedule: Schedule, enterprise_list: EnterpriseList, policy: 
     base = _base(enterprise_list, policy, issue, lang, fmt)
     ordered = ordered_participants(schedule)
     width = _width(len(ordered))
+    numbered, count = issue.as_issue(), len(ordered)
     rows: list[dict[str, Any]] = []
     for i, p in enumerate(ordered):
         e = p.enterprise
         grade, own = policy.grades[p.grade], policy.grades[p.own_grade]
-        rows.append({"index": i + 1, "seq": issue.first_number + i,
-                     "number": notice_number(enterprise_list.info.doc_prefix, issue.issued.year, issue.first_number + i),
+        rows.append({"index": i + 1, "seq": issue_seq(numbered, i),
+                     "number": issue_number(enterprise_list.info.doc_prefix, numbered, i, count),
                      "file": f"{_file_stem(i + 1, e.id, width)}.{fmt}",
                      "enterprise": _enterprise(e, policy.industry_label(p.industry) if lang == "zh" else p.industry,
                                                lang),
@@ -175,7 +183,8 @@ def render_stagger(schedule: Schedule, enterprise_list: EnterpriseList, policy: 
                               "last": _midnight(schedule.day(p.end), issue.issued), "days": p.days,
                               "whole_season": p.days == schedule.length},
                      "grade": {"own": own.label(lang), "applied": grade.label(lang)},
-                     "rule": p.rule, "rule_text": RULE_WORDS[lang][p.rule]})
+                     "rule": p.rule, "rule_text": RULE_WORDS[lang][p.rule],
+                     "measure": WHOLE_SEASON if p.days == schedule.length else STOP_DAYS})
     reductions = schedule.daily_reductions()
     figures = [{"code": p.value, "label": p.label, "zh": p.zh,
                 "mean": sum(reductions[p]) / schedule.length, "min": min(reductions[p])} for p in POLLUTANTS]
@@ -198,7 +207,8 @@ def render_stagger(schedule: Schedule, enterprise_list: EnterpriseList, policy: 
         yield "calendar.xlsx", calendar_xlsx(schedule, policy)
         yield "calendar.svg", chart
         yield f"index.{fmt}", tpl.render("index", base | {"notices": rows, "count": len(rows), "summary": summary,
-                                                          "stagger": stagger, "chart": chart})
+                                                          "stagger": stagger, "chart": chart,
+                                                          "tally": tally(rows, None, lang)})
         yield from tpl.extras()  # all.pdf
         yield from _sms(base, rows, lang, None)
 

@@ -70,6 +70,10 @@ class Tally:
             entry = self.grades.setdefault(grade["value"], {"value": grade["value"], "zh": grade["zh"],
                                                             "name": grade["name"], "count": 0})
             entry["count"] += 1
+        elif row.get("measure"):  # a season notice names its one measure (错时生产, 错峰停产, 全季停产)
+            kind = row["measure"]
+            self.measures[kind] = self.measures.get(kind, 0) + 1
+            group["measures"][kind] = group["measures"].get(kind, 0) + 1
 
     def result(self, summary: Mapping[str, Any] | None) -> dict[str, Any]:
         lang, count = self.lang, self.count

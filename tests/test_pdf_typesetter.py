@@ -1,0 +1,102 @@
+"""The canvas-level typesetter's guarantees (render/pdf.Typesetter), read back with pypdf.
+
+Each test typesets a small layout (the blocks of docs/notices.md) and reads the pages'
+text back, or the positions pypdf reports for each text run, as a reader would.
+"""
+
+from __future__ import annotations
+
+import io
+
+from pypdf import PdfReader
+
+from haze.render.pdf import A4, MARGINS, Typesetter, wrap
+
+HEAD = "masthead\t示例县生态环境局\nnumber\t示环应急〔2025〕7号\ntitle\t关于启动重污染天气橙色预警的告知书\n"
+
+
+def pages(layout: str, lang: str = "zh") -> list[str]:
+    reader = PdfReader(io.BytesIO(Typesetter(lang).typeset(layout, "test")))
+    return [p.extract_text() for p in reader.pages]
+
+
+def test_a_table_longer_than_a_page_repeats_its_header_and_never_splits_a_row() -> None:
+    rows = "\n".join(f"tr\t{n}\t第{n}号生产线甲乙丙丁戊己庚辛壬癸\t停产\t行{n}尾" for n in range(1, 61))
+    texts = pages(HEAD + "tw\t10\t50\t20\t20\nth\t序号\t生产线（工序）\t减排措施\t依据\n" + rows + "\n")
+    assert len(texts) >= 3
+    for text in texts:
+        assert "生产线（工序）" in text  # the header row on every page the table reaches
+    for n in range(1, 61):  # every row whole on exactly one page: its first and last cell together
+        (holding,) = [t for t in texts if f"第{n}号生产线" in t]
+        assert f"行{n}尾" in holding
+
+
+def test_the_signature_and_the_date_share_a_page_with_the_last_paragraph() -> None:
+    for filler in range(14, 22):  # push the ending across the foot of page one at every line
+        body = "\n".join(f"p\t第{i}段正文。" for i in range(filler))
+        texts = pages(HEAD + body + "\nlast\t我局联系人：王五\nsign\t示例县生态环境局\ndate\t2025年12月1日\n")
+        (page,) = [t for t in texts if "2025年12月1日" in t]
+        assert "我局联系人" in page and page.count("示例县生态环境局") >= 1
+
+
+def test_the_receipt_is_on_a_page_of_its_own() -> None:
+    texts = pages(HEAD + "p\t正文。\nlast\t联系人\nsign\t示例县生态环境局\ndate\t2025年12月1日\n"
+                  "cut\t回执（沿虚线剪下）\nrtitle\t回　执\nfield\t签收人：＿＿＿\n")
+    assert "沿虚线剪下" in texts[-1] and "签收人" in texts[-1]
+    assert "正文" not in texts[-1] and "2025年12月1日" not in texts[-1]
+    assert all("沿虚线剪下" not in t for t in texts[:-1])
+
+
+def runs(layout: str, lang: str) -> list[tuple[float, float, str]]:
+    """(x, width, text) of every run pypdf reads on every page: x from the text matrix, the width from the
+    font's metrics at the size the run is set in."""
+    from reportlab.pdfbase import pdfmetrics
+
+    found: list[tuple[float, float, str]] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
+        if text.strip():
+            found.append((tm[4], pdfmetrics.stringWidth(text.strip("\n"), "FangSong", size), text))
+
+    for page in PdfReader(io.BytesIO(Typesetter(lang).typeset(layout, "test"))).pages:
+        page.extract_text(visitor_text=visit)
+    return found
+
+
+def test_a_long_unbreakable_word_is_broken_inside_the_type_area() -> None:
+    word = "Supercalifragilistic" * 8  # no space to break at, far wider than the line
+    left, right = MARGINS["left"], A4[0] - MARGINS["right"]
+    lines = wrap(f"The plant {word} stops.", frozenset(), 16, right - left)
+    assert len(lines) >= 3 and all(used <= right - left for _start, _end, used in lines)
+    for lang in ("zh", "en"):
+        found = runs(f"p\tThe plant {word} stops.\ntw\t50\t50\ntr\tA{word}\t{word}\n", lang)
+        assert word in "".join(t for _x, _w, t in found).replace("\n", "")  # all of it, in order
+        assert len(found) > 6  # paragraph lines and cell lines
+        assert all(left - 0.5 <= x and x + w <= right + 0.5 for x, w, _t in found)
+
+
+def test_no_line_starts_with_closing_punctuation() -> None:
+    width = 16 * 10  # ten characters a line
+    text = "一二三四五六七八九十，一二三四五六七八九。十一二三四五六七八九（十"
+    lines = wrap(text, frozenset(), 16, width)
+    starts = [text[s] for s, _e, _w in lines]
+    ends = [text[e - 1] for _s, e, _w in lines]
+    assert not set(starts) & set("，。、；：）」")
+    assert "（" not in ends
+    assert "".join(text[s:e] for s, e, _w in lines) == text  # nothing lost or repeated
+
+
+def test_subscripts_copy_as_digits_and_hostile_text_stays_text() -> None:
+    (text,) = pages("p\t二氧化硫（SO₂）与 &lt;b&gt;宏达&amp;amp;{{ 7*7 }}&lt;/b&gt;\n")
+    assert "SO2" in text.replace(" ", "")
+    assert "<b>宏达&amp;{{ 7*7 }}</b>" in text
+
+
+def test_a_row_taller_than_a_page_is_one_template_error() -> None:
+    import pytest
+
+    from haze.core.errors import TemplateError
+
+    cell = "很长的单元格。" * 400  # a template that joined a whole list into one row
+    with pytest.raises(TemplateError, match="does not fit on a page"):
+        Typesetter("zh").typeset(f"tw\t50\t50\nth\t甲\t乙\ntr\t{cell}\t1\n", "notice.zh.pdf.j2")
