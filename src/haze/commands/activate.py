@@ -139,14 +139,18 @@ class Outcome:
         """SPEC §7.1 plus ``activation`` and ``notices`` (and ``adjusted_from`` for an adjustment)."""
         from haze.render.report import level_json
 
-        data = level_json(self.result, self.enterprise_list)
-        data["activation"] = self.id
-        data["notices"] = notice_paths(self.notices, self.dry_run)
-        if self.adjusted_from:
-            data["adjusted_from"] = self.adjusted_from
-        if self.dry_run:
-            data["dry_run"] = True
-        return data
+        return issued_json(level_json(self.result, self.enterprise_list), self)
+
+
+def issued_json(data: dict[str, Any], outcome: Any) -> dict[str, Any]:
+    """SPEC §7's keys of an issued warning added to its result's JSON: county and city alike."""
+    data["activation"] = outcome.id
+    data["notices"] = notice_paths(outcome.notices, outcome.dry_run)
+    if outcome.adjusted_from:
+        data["adjusted_from"] = outcome.adjusted_from
+    if outcome.dry_run:
+        data["dry_run"] = True
+    return data
 
 
 def run(settings: Settings, *, now: datetime | None = None, progress: Progress | None = None,

@@ -27,12 +27,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from haze.commands.activate import Settings as ActivateSettings
-from haze.commands.activate import _Activation, _until, issue_warning
+from haze.commands.activate import _Activation, _until, issue_warning, issued_json
 from haze.commands.issuing import (
     Progress,
     check_horizon,
     minute,
-    notice_paths,
     now_shanghai,
     number_range,
     recorded_now,
@@ -90,17 +89,11 @@ class Outcome:
         """
         from haze.render.report import city_json
 
-        data = city_json(self.city)
-        data["activation"] = self.id
-        data["notices"] = notice_paths(self.notices, self.dry_run)
+        data = issued_json(city_json(self.city), self)
         data["county_notices"] = [
             {"list": str(lst.path), "authority": lst.info.authority, "region": lst.info.region,
              "number": n["number"], "file": str(self.notices.directory / n["file"])}
             for lst, n in zip(self.city.lists, self.notices.notices)]
-        if self.adjusted_from:
-            data["adjusted_from"] = self.adjusted_from
-        if self.dry_run:
-            data["dry_run"] = True
         return data
 
 

@@ -105,12 +105,17 @@ def write_new_synced(path: Path, data: bytes) -> None:
     # os-level calls: no buffered file object for a file written in one go (a notice set writes thousands)
     fd = os.open(path, _NEW_FILE, 0o666)  # the umask applies, as with open()
     try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
+        _write_all(fd, data)
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    """Every byte of ``data`` to ``fd``: os.write may take fewer than it was given."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
 
 
 _NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
@@ -174,9 +179,7 @@ class SyncedWriter:
         try:
             for piece in pieces:
                 digest.update(piece)
-                view = memoryview(piece)
-                while view:
-                    view = view[os.write(fd, view):]
+                _write_all(fd, piece)
             os.fsync(fd)
         finally:
             os.close(fd)
