@@ -102,12 +102,7 @@ def render_city_activation(city: CityResult, city_info: Mapping[str, Any], issue
     ``city_info``: the city's ``authority``, ``region``, ``doc_prefix`` (and optionally ``contact``).
     Numbered from ``issue.first_number`` in the city's own sequence, in the order of the lists.
     """
-    _check_options(issue, lang, fmt)
-    env = make_environment(lang=lang, fmt=fmt, templates=templates)
-    tpl = templates_for(env, lang, fmt, {"notice": COUNTY, "index": CITY_INDEX})
-    info = dict(city_info, path="", sha256="")
-    base = common_context(info, issue, lang, fmt, city_info.get("contact"))
-    prefix = one_line(city_info.get("doc_prefix") or "")
+    tpl, info, base, prefix = _city_set(city_info, issue, lang, fmt, templates, COUNTY)
     count = len(city.results)
     width = max(4, len(str(count)))
     rows: list[dict[str, Any]] = []
@@ -145,6 +140,17 @@ def render_city_activation(city: CityResult, city_info: Mapping[str, Any], issue
     return write_notice_set(Path(parent), issue.id, produce(), head, len(rows), notices, dry_run)
 
 
+def _city_set(city_info: Mapping[str, Any], issue: Issue, lang: str, fmt: str, templates: Path | None,
+              notice: str) -> tuple[Any, dict[str, Any], dict[str, Any], str]:
+    """What a city's notice set starts from: its templates, its header facts, the shared context, its prefix."""
+    _check_options(issue, lang, fmt)
+    env = make_environment(lang=lang, fmt=fmt, templates=templates)
+    tpl = templates_for(env, lang, fmt, {"notice": notice, "index": CITY_INDEX})
+    info = dict(city_info, path="", sha256="")
+    base = common_context(info, issue, lang, fmt, city_info.get("contact"))
+    return tpl, info, base, one_line(city_info.get("doc_prefix") or "")
+
+
 def _duty_phone(enterprise_list: Any) -> str:
     contact = getattr(enterprise_list.info, "contact", None)
     return one_line(contact.phone if contact is not None and contact.phone else "")
@@ -159,12 +165,7 @@ def render_city_lift(notified: Sequence[Mapping[str, str]], lists: Sequence[Mapp
     ``notified``: the journal's recipients (``id`` = :func:`county_key`, ``name``, ``number``);
     ``lists``: the counties as the journal recorded them (:func:`county_facts`), for region and authority.
     """
-    _check_options(issue, lang, fmt)
-    env = make_environment(lang=lang, fmt=fmt, templates=templates)
-    tpl = templates_for(env, lang, fmt, {"notice": COUNTY_LIFT, "index": CITY_INDEX})
-    info = dict(city_info, path="", sha256="")
-    base = common_context(info, issue, lang, fmt, city_info.get("contact"))
-    prefix = one_line(city_info.get("doc_prefix") or "")
+    tpl, info, base, prefix = _city_set(city_info, issue, lang, fmt, templates, COUNTY_LIFT)
     by_key = {county_key(str(c.get("path") or "")): c for c in lists}
     width = max(4, len(str(len(notified))))
     rows: list[dict[str, Any]] = []
