@@ -319,7 +319,10 @@ class Builder:
         info.contact = self.contact(data)  # the bureau's duty contact, printed on the notices
         return info
 
-    def enterprises(self, doc: LDict) -> list[Enterprise]:
+    def enterprises(self, doc: LDict, read: Callable[[Any, bool], Enterprise | None] | None = None
+                    ) -> list[Enterprise]:
+        """The enterprises of ``doc``; ``read(item, strict_ids)``, when given, reads each item instead of
+        :meth:`enterprise_entry` (the table reader's one pass from rows: ``haze.io.lists.table``)."""
         raw = doc.get("enterprises")
         if raw is None:
             self.add("E100", _("the file has no 'enterprises'"), doc, "enterprises" if "enterprises" in doc else None)
@@ -337,7 +340,7 @@ class Builder:
             strict_ids = False
         repeats: set[int] = set()  # id() of entries already read: a YAML alias repeats the same object
         for item in raw:
-            e = self.enterprise_entry(item, doc, strict_ids)
+            e = self.enterprise_entry(item, doc, strict_ids) if read is None else read(item, strict_ids)
             if e is None:
                 continue
             line = e.line

@@ -31,15 +31,28 @@ from haze.core.findings import Finding, finding
 from haze.core.i18n import N_, _
 from haze.core.fmt import cut_label
 from haze.io.lists.yamlread import LDict
+from haze.core import creditcode
 from haze.core.model import (
     LEVELS,
     POLLUTANTS,
     STOP_WORDS,
+    Capacity,
+    Contact,
+    Enterprise,
     EnterpriseList,
     Level,
     Line,
+    Pollutant,
+    Status,
+    parse_bool,
     parse_cut,
+    parse_zone,
 )
+from haze.core.text import unsafe
+from haze.io.lists.build import Builder, _at, _numeric_text
+
+#: False: every enterprise through the general path (rows -> document -> builder); tests compare the two
+QUICK = True
 
 Cell = Any  # str | int | float | bool | datetime | None, as csv or openpyxl give them
 Row = tuple[int, Sequence[Cell]]  # (spreadsheet row number, cells)
@@ -421,16 +434,23 @@ class TableReader:
                  overrides: dict[str, Any] | None) -> LDict:
         doc = LDict()
         doc.line = 1
-        enterprises, other = self.rows_of(main, need=("id", "name"))
+        enterprises, other = self.grouped(main, sources)
         if self.unusable:
             return doc
-        if sources is not None:
-            other += self.rows_of(sources, need=("name",), all_sources=True)[1]
         doc["list"] = self.list_facts(facts, region, overrides or {})
         doc["enterprises"] = [self.enterprise(rows) for rows in enterprises]
         if other:
             doc["other_sources"] = [self.source(r) for r in other]
         return doc
+
+    def grouped(self, main: Table, sources: Table | None) -> tuple[list[list[_Row]], list[_Row]]:
+        """The main table's rows grouped by enterprise, and the rows of other sources (both tables')."""
+        enterprises, other = self.rows_of(main, need=("id", "name"))
+        if self.unusable:
+            return [], []
+        if sources is not None:
+            other += self.rows_of(sources, need=("name",), all_sources=True)[1]
+        return enterprises, other
 
     def rows_of(self, table: Table, need: tuple[str, ...],
                 all_sources: bool = False) -> tuple[list[list[_Row]], list[_Row]]:
@@ -576,6 +596,161 @@ class TableReader:
         if measures:
             _put(ent, "measures", measures, measures.line)
         return ent
+
+    def quick(self, rows: list[_Row], builder: Builder, strict_ids: bool) -> Enterprise | None:
+        """One enterprise's rows straight to the model: what :meth:`enterprise` and then
+        ``Builder.enterprise_entry`` make of them, without the document between.
+
+        Only rows that say something plainly: at the first cell that would give a
+        finding of its own (a bad credit code, an unknown status, text where a
+        number belongs, two rows disagreeing…) this gives up, takes back any
+        finding it added, and returns None, so the general path reads the rows
+        and reports them exactly as before. The measures (cuts and actions) go
+        through the general path's own steps either way.
+        """
+        told, built = len(self.findings), len(builder.findings)
+        try:
+            return self._quick(rows, builder, strict_ids)
+        except _Slow:
+            del self.findings[told:], builder.findings[built:]
+            return None
+
+    def _quick(self, rows: list[_Row], builder: Builder, strict_ids: bool) -> Enterprise:
+        first = rows[0]
+        taken: dict[str, _Row] = {}  # enterprise column -> the first row giving it
+        if len(rows) == 1:
+            taken = dict.fromkeys(first.cells.keys() & _MERGED, first)
+        else:
+            for row in rows:
+                for key, cell in row.cells.items():
+                    if key in _MERGED:
+                        had = taken.get(key)
+                        if had is None:
+                            taken[key] = row
+                        elif had.cells[key] != cell:
+                            raise _Slow  # the general path says which rows disagree (or that they agree)
+
+        def value(key: str) -> Any:
+            r = taken.get(key)
+            return None if r is None else r.cells[key]
+
+        line_rows = [r for r in rows if "line" in r.cells]
+        plain = [r for r in rows if "line" not in r.cells]
+        producing = [r for r in plain if r.has(*POLLUTANTS_KEYS)]
+        measured = [r for r in plain if r.has(*CUT_KEYS, *ACTION_KEYS)]
+        if len(producing) > 1 or len(measured) > 1 or (producing and line_rows):
+            raise _Slow
+        ident = _quick_text(value("id"))
+        if not ident:
+            raise _Slow
+        ident = creditcode.normalize(ident)
+        if creditcode.problem(ident):
+            raise _Slow
+        builder.enterprise = ident
+        e = Enterprise(id=ident, name=_quick_text(value("name")), line=first.number)
+        if not e.name:
+            raise _Slow
+        e.town = _quick_text(value("town"))
+        e.industry = _quick_text(value("industry"))
+        if "grade" not in taken:
+            builder.add("W310", _("no grade: treated as unrated (未评级)"), _at(first.number))
+        for key in ("grade", "category"):
+            giver = taken.get(key)
+            if giver is not None:
+                e.spots[key] = (giver.number, giver.labels[key])
+                setattr(e, key, _quick_text(giver.cells[key]))
+        ok, e.key_zone = parse_zone(value("zone"))
+        if not ok:
+            raise _Slow
+        giver = taken.get("max_load")
+        if giver is not None:
+            e.spots["max_load"] = (giver.number, giver.labels["max_load"])
+            raw = giver.cells["max_load"]
+            load = None if isinstance(raw, str) and _fold(raw) in STOP_WORDS else parse_cut(raw)
+            if load is None or not 0.0 <= load <= 1.0:
+                raise _Slow
+            e.max_load = load
+        raw = value("status")
+        if raw is not None:
+            status = Status.parse(raw)
+            if status is None:
+                raise _Slow
+            e.status = status
+        raw = value("compliant")
+        if raw is not None:
+            compliant = parse_bool(raw)
+            if compliant is None:
+                raise _Slow
+            e.compliant = compliant
+        raw = value("operating_days")
+        if raw is not None:
+            days = _quick_amount(raw)
+            if not 1 <= days <= 366:  # NaN fails too
+                raise _Slow
+            e.operating_days = days
+        if "contact_name" in taken or "contact_phone" in taken:
+            contact = Contact(_quick_text(value("contact_name")), _quick_text(value("contact_phone")))
+            e.contact = contact if (contact.name or contact.phone) else None
+        if taken.keys() & _CAPACITY:
+            capacity = Capacity(_quick_number(value("capacity_eia")), _quick_number(value("capacity_permit")),
+                                _quick_number(value("capacity_actual")), _quick_text(value("capacity_unit")))
+            e.capacity = capacity if capacity.base is not None else None
+        raw = value("ozone_exempt")
+        if raw is not None and raw != "":
+            if type(raw) is not str:
+                raise _Slow
+            said = parse_bool(raw)
+            e.ozone_exempt = ("豁免" if said else "") if said is not None else _quick_text(raw)
+        # the measures: the general path's steps, in its order (they report E110, W308)
+        as_read = first.cells.get("id")  # the reader's own findings name the code as the cell gave it
+        measures = self.measures(measured[0], as_read) if measured else _ldict(first.number)
+        plant_vocs = None
+        if not line_rows:
+            vocs = [r.cells["vocs_process"] for r in rows if "vocs_process" in r.cells]
+            if vocs:
+                if any(v != vocs[0] for v in vocs):
+                    raise _Slow
+                plant_vocs = parse_bool(vocs[0])
+                if plant_vocs is None:
+                    raise _Slow
+        held: list[LDict] = []
+        if line_rows:
+            e.has_lines = True
+            for r in line_rows:
+                held.append(entry := _ldict(r.number))
+                if r.has(*CUT_KEYS, *ACTION_KEYS):
+                    m = self.measures(r, as_read)
+                    if m:
+                        _put(entry, "measures", m, r.number)
+            if len(producing) == len(plain):  # an own row (no line, no emissions) says what the plant's are
+                self.hoist(measures, held, line_rows)
+            for r, entry in zip(line_rows, held):
+                line = Line(name=_quick_text(r.cells["line"]), emissions=_quick_emissions(r), line=r.number)
+                if not line.name:
+                    raise _Slow
+                if "vocs_process" in r.cells:
+                    line.vocs_process = parse_bool(r.cells["vocs_process"])
+                    if line.vocs_process is None:
+                        raise _Slow
+                if "measures" in entry:
+                    line.measures = builder.measures(entry["measures"], entry, "measures")
+                e.lines.append(line)
+        elif producing:
+            e.lines = [Line(name=e.name, emissions=_quick_emissions(producing[0]), line=producing[0].number)]
+        elif e.operating:
+            raise _Slow  # E100: neither emissions nor lines
+        if e.status is Status.IDLE and any(line.total_emission > 0 for line in e.lines):
+            builder.add("W303", _("idle enterprise still lists emissions; they are not counted"),
+                        _at(line_rows[0].number if line_rows else producing[0].number))
+        if e.operating and e.contact is None:
+            builder.add("W304", _("no contact (name and phone) for the notice"), _at(first.number))
+        for line in e.lines:
+            if line.vocs_process is None:
+                line.vocs_process = plant_vocs
+        if measures:
+            e.measures = builder.measures(measures, measures, None)
+            builder.check_rising_across(e)
+        return e
 
     def merge(self, target: LDict, key: str, column: str, rows: list[_Row], ident: Any) -> None:
         """Enterprise columns repeat on each row: take the first value; a different one is ambiguous."""
@@ -744,6 +919,76 @@ _KIND = {"id": "id", "contact_phone": "phone", **{k: "number" for k in (*POLLUTA
          "max_load": "number", "vocs_process": "enum"}
 
 
+class _Slow(Exception):
+    """Raised inside :meth:`TableReader.quick`: these rows need the general path."""
+
+
+_CAPACITY = frozenset(CAPACITY_COLUMNS)
+#: the columns an enterprise's rows repeat (vocs_process is a line's when there are lines)
+_MERGED = frozenset({*ENTERPRISE_COLUMNS, *CONTACT_COLUMNS, *CAPACITY_COLUMNS})
+_MAX_TEXT = 1000  # haze.io.lists.build.MAX_TEXT
+
+
+def _quick_text(value: Any) -> str:
+    """``Builder.text`` of a cleaned cell, for :meth:`TableReader.quick`: "" for none; anything it
+    would report (not text, too long, control characters) -> _Slow."""
+    if value is None:
+        return ""
+    if type(value) is not str:
+        raise _Slow
+    value = value.strip()
+    if len(value) > _MAX_TEXT or unsafe(value):
+        raise _Slow
+    return value
+
+
+def _quick_amount(value: Any) -> int | float:
+    """A number cell as the builder reads it (an int or float, or a number typed as text), else _Slow."""
+    kind = type(value)
+    if kind is int or kind is float:
+        return value  # type: ignore[no-any-return]
+    if kind is str:
+        number = _numeric_text(value)
+        if number is not None:
+            return number
+    raise _Slow
+
+
+def _quick_number(value: Any) -> float | None:
+    """``Builder.number`` for :meth:`TableReader.quick`: a finite number ≥ 0, else _Slow."""
+    if value is None:
+        return None
+    number = _quick_amount(value)
+    if not 0 <= number < math.inf:
+        raise _Slow
+    return float(number)
+
+
+def _quick_emissions(r: _Row) -> dict[Pollutant, float]:
+    """``Builder.emissions`` of a row's pollutant cells: amounts 0–1e9 t/a, else _Slow."""
+    result: dict[Pollutant, float] = {}
+    cells = r.cells
+    for key, p in _POLLUTANT_OF:
+        if key in cells:
+            amount = cells[key]
+            if type(amount) is str:
+                amount = _quick_amount(amount)  # a placeholder (—, 无) never reaches here: the reader drops it
+            elif type(amount) is not int and type(amount) is not float:
+                raise _Slow
+            if not 0 <= amount <= _MAX_EMISSION:
+                raise _Slow
+            result[p] = float(amount)
+    return result
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).strip().lower()
+
+
+_POLLUTANT_OF = tuple((p.value, p) for p in POLLUTANTS)
+_MAX_EMISSION = 1e9  # haze.io.lists.build.MAX_EMISSION
+
+
 def _chain(first: list[Row], rest: Iterator[Row]) -> Iterator[Row]:
     yield from first
     yield from rest
@@ -859,13 +1104,29 @@ def read_tables(path: str, main: Table, *, sources: Table | None = None, facts: 
     stem); ``overrides`` are list facts given on the command line
     (``haze import --authority …``), which win over the sheet's.
     """
-    from haze.io.lists.build import build
-
     reader = TableReader(path)
-    doc = reader.document(main, sources, facts, region, overrides)
+    groups, other = reader.grouped(main, sources)
     if reader.unusable:
         return None, reader.findings
-    result, found = build(doc, path)
+    # What TableReader.document and build() do, one enterprise at a time: each enterprise's rows go
+    # straight to the model (TableReader.quick) unless they hold something only the general path
+    # reads and reports (then: rows -> document -> builder, as for YAML). Same findings, same order.
+    doc = LDict()
+    doc.line = 1
+    doc["list"] = reader.list_facts(facts, region, overrides or {})
+    doc["enterprises"] = groups
+    builder = Builder(path)
+    info = builder.list_info(doc)
+
+    def read(rows: list[_Row], strict_ids: bool) -> Enterprise | None:
+        e = reader.quick(rows, builder, strict_ids) if QUICK else None
+        return e if e is not None else builder.enterprise_entry(reader.enterprise(rows), doc, strict_ids)
+
+    enterprises = builder.enterprises(doc, read)
+    if other:
+        doc["other_sources"] = [reader.source(r) for r in other]
+    result = EnterpriseList(info=info, enterprises=enterprises, other_sources=builder.other_sources(doc), path=path)
+    found = builder.findings
     # The reader reports a row whose own cut cells weaken (naming the column); the builder finds
     # the same one again from the measures, and also what only it can see, such as a line row's
     # orange weaker than the enterprise row's yellow. Only the repeats are dropped.
