@@ -16,7 +16,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from haze.io.lists import parse_list, table
@@ -96,6 +96,7 @@ SPOILERS = st.sampled_from([
                        min_size=1, max_size=12),
        copies=st.lists(st.tuples(st.integers(0, 10_000), st.integers(0, 10_000)), max_size=3),
        as_text=st.booleans())
+@example(seed=1, spoils=[(0, 337, dt.datetime(2026, 1, 2))], copies=[], as_text=False)  # a date in 减排措施
 def test_quick_is_the_general_path_on_spoiled_cells(seed: int, spoils: list[tuple[int, int, Any]],
                                                      copies: list[tuple[int, int]], as_text: bool) -> None:
     header, clean = SHEETS[seed]

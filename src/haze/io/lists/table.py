@@ -23,9 +23,10 @@ import math
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from operator import itemgetter, mul
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, TypeVar
 
 from haze.core.findings import Finding, finding
 from haze.core.i18n import N_, _
@@ -42,6 +43,7 @@ from haze.core.model import (
     EnterpriseList,
     Level,
     Line,
+    Measure,
     Pollutant,
     Status,
     parse_bool,
@@ -617,68 +619,71 @@ class TableReader:
 
     def _quick(self, rows: list[_Row], builder: Builder, strict_ids: bool) -> Enterprise:
         first = rows[0]
-        taken: dict[str, _Row] = {}  # enterprise column -> the first row giving it
-        if len(rows) == 1:
-            taken = dict.fromkeys(first.cells.keys() & _MERGED, first)
-        else:
-            for row in rows:
-                for key, cell in row.cells.items():
-                    if key in _MERGED:
-                        had = taken.get(key)
-                        if had is None:
-                            taken[key] = row
-                        elif had.cells[key] != cell:
-                            raise _Slow  # the general path says which rows disagree (or that they agree)
-
-        def value(key: str) -> Any:
-            r = taken.get(key)
-            return None if r is None else r.cells[key]
-
+        texts: list[str] = []  # every text the builder would clean: checked for control characters at once
+        values: dict[str, Any] = first.cells  # enterprise column -> its value (the first row's when all agree)
+        taken: dict[str, _Row] | None = None  # enterprise column -> the first row giving it, when not all the first
+        if len(rows) > 1:
+            keys = values.keys() & _MERGED
+            same = itemgetter(*keys) if keys else None
+            if same is None or not all((r.cells.keys() & _MERGED) == keys and same(r.cells) == same(values)
+                                       for r in rows[1:]):
+                taken = {}
+                for row in rows:
+                    for key, cell in row.cells.items():
+                        if key in _MERGED:
+                            had = taken.get(key)
+                            if had is None:
+                                taken[key] = row
+                            elif had.cells[key] != cell:
+                                raise _Slow  # the general path says which rows disagree (or that they agree)
+                values = {key: row.cells[key] for key, row in taken.items()}
+        value = values.get
         line_rows = [r for r in rows if "line" in r.cells]
         plain = [r for r in rows if "line" not in r.cells]
         producing = [r for r in plain if r.has(*POLLUTANTS_KEYS)]
         measured = [r for r in plain if r.has(*CUT_KEYS, *ACTION_KEYS)]
         if len(producing) > 1 or len(measured) > 1 or (producing and line_rows):
             raise _Slow
-        ident = _quick_text(value("id"))
+        ident = _quick_text(value("id"), texts)
         if not ident:
             raise _Slow
-        ident = creditcode.normalize(ident)
-        if creditcode.problem(ident):
+        if not (len(ident) == 18 and ident.isascii() and ident.isalnum() and ident.upper() == ident):
+            ident = creditcode.normalize(ident)  # (an ASCII code of 18 letters and digits in upper case is normal)
+        if not _valid_code(ident) and creditcode.problem(ident):
             raise _Slow
         builder.enterprise = ident
-        e = Enterprise(id=ident, name=_quick_text(value("name")), line=first.number)
+        e = Enterprise(id=ident, name=_quick_text(value("name"), texts), line=first.number)
         if not e.name:
             raise _Slow
-        e.town = _quick_text(value("town"))
-        e.industry = _quick_text(value("industry"))
-        if "grade" not in taken:
+        e.town = _quick_text(value("town"), texts)
+        e.industry = _quick_text(value("industry"), texts)
+        if "grade" not in values:
             builder.add("W310", _("no grade: treated as unrated (未评级)"), _at(first.number))
         for key in ("grade", "category"):
-            giver = taken.get(key)
-            if giver is not None:
+            if key in values:
+                giver = first if taken is None else taken[key]
                 e.spots[key] = (giver.number, giver.labels[key])
-                setattr(e, key, _quick_text(giver.cells[key]))
-        ok, e.key_zone = parse_zone(value("zone"))
+                setattr(e, key, _quick_text(values[key], texts))
+        ok, e.key_zone = _parse_zone(value("zone"))
         if not ok:
             raise _Slow
-        giver = taken.get("max_load")
-        if giver is not None:
+        if "max_load" in values:
+            giver = first if taken is None else taken["max_load"]
             e.spots["max_load"] = (giver.number, giver.labels["max_load"])
-            raw = giver.cells["max_load"]
+            raw = values["max_load"]
             load = None if isinstance(raw, str) and _fold(raw) in STOP_WORDS else parse_cut(raw)
             if load is None or not 0.0 <= load <= 1.0:
                 raise _Slow
             e.max_load = load
         raw = value("status")
         if raw is not None:
-            status = Status.parse(raw)
+            status = _parse_status(raw)
             if status is None:
                 raise _Slow
             e.status = status
         raw = value("compliant")
         if raw is not None:
-            compliant = parse_bool(raw)
+            compliant = _parse_bool(raw)
             if compliant is None:
                 raise _Slow
             e.compliant = compliant
@@ -688,52 +693,47 @@ class TableReader:
             if not 1 <= days <= 366:  # NaN fails too
                 raise _Slow
             e.operating_days = days
-        if "contact_name" in taken or "contact_phone" in taken:
-            contact = Contact(_quick_text(value("contact_name")), _quick_text(value("contact_phone")))
+        if "contact_name" in values or "contact_phone" in values:
+            contact = Contact(_quick_text(value("contact_name"), texts), _quick_text(value("contact_phone"), texts))
             e.contact = contact if (contact.name or contact.phone) else None
-        if taken.keys() & _CAPACITY:
+        if values.keys() & _CAPACITY:
             capacity = Capacity(_quick_number(value("capacity_eia")), _quick_number(value("capacity_permit")),
-                                _quick_number(value("capacity_actual")), _quick_text(value("capacity_unit")))
+                                _quick_number(value("capacity_actual")), _quick_text(value("capacity_unit"), texts))
             e.capacity = capacity if capacity.base is not None else None
         raw = value("ozone_exempt")
         if raw is not None and raw != "":
             if type(raw) is not str:
                 raise _Slow
-            said = parse_bool(raw)
-            e.ozone_exempt = ("豁免" if said else "") if said is not None else _quick_text(raw)
-        # the measures: the general path's steps, in its order (they report E110, W308)
-        as_read = first.cells.get("id")  # the reader's own findings name the code as the cell gave it
-        measures = self.measures(measured[0], as_read) if measured else _ldict(first.number)
+            said = _parse_bool(raw)
+            e.ozone_exempt = ("豁免" if said else "") if said is not None else _quick_text(raw, texts)
+        # Measures as measures() and hoist() make them, and as the builder reads them; anything either
+        # would report (a cut that weakens or cannot be read, an actions cell holding a cut…) -> _Slow.
+        plant = _row_measures(measured[0]) if measured else {}
+        plant_row = measured[0].number if measured else 0
         plant_vocs = None
         if not line_rows:
             vocs = [r.cells["vocs_process"] for r in rows if "vocs_process" in r.cells]
             if vocs:
                 if any(v != vocs[0] for v in vocs):
                     raise _Slow
-                plant_vocs = parse_bool(vocs[0])
+                plant_vocs = _parse_bool(vocs[0])
                 if plant_vocs is None:
                     raise _Slow
-        held: list[LDict] = []
         if line_rows:
             e.has_lines = True
-            for r in line_rows:
-                held.append(entry := _ldict(r.number))
-                if r.has(*CUT_KEYS, *ACTION_KEYS):
-                    m = self.measures(r, as_read)
-                    if m:
-                        _put(entry, "measures", m, r.number)
-            if len(producing) == len(plain):  # an own row (no line, no emissions) says what the plant's are
-                self.hoist(measures, held, line_rows)
-            for r, entry in zip(line_rows, held):
-                line = Line(name=_quick_text(r.cells["line"]), emissions=_quick_emissions(r), line=r.number)
+            own = [_row_measures(r) if r.has(*CUT_KEYS, *ACTION_KEYS) else {} for r in line_rows]
+            if not plain:  # no own row of the plant's: what every line shares is the plant's (hoist())
+                plant, plant_row = _hoisted(own, len(line_rows)), line_rows[0].number
+            for r, mine in zip(line_rows, own):
+                line = Line(name=_quick_text(r.cells["line"], texts), emissions=_quick_emissions(r), line=r.number)
                 if not line.name:
                     raise _Slow
                 if "vocs_process" in r.cells:
-                    line.vocs_process = parse_bool(r.cells["vocs_process"])
+                    line.vocs_process = _parse_bool(r.cells["vocs_process"])
                     if line.vocs_process is None:
                         raise _Slow
-                if "measures" in entry:
-                    line.measures = builder.measures(entry["measures"], entry, "measures")
+                if mine:
+                    line.measures = _quick_measures(mine, r.number)
                 e.lines.append(line)
         elif producing:
             e.lines = [Line(name=e.name, emissions=_quick_emissions(producing[0]), line=producing[0].number)]
@@ -747,8 +747,10 @@ class TableReader:
         for line in e.lines:
             if line.vocs_process is None:
                 line.vocs_process = plant_vocs
-        if measures:
-            e.measures = builder.measures(measures, measures, None)
+        if unsafe("".join(texts)):
+            raise _Slow  # W309
+        if plant:
+            e.measures = _quick_measures(plant, plant_row)
             builder.check_rising_across(e)
         return e
 
@@ -929,17 +931,55 @@ _MERGED = frozenset({*ENTERPRISE_COLUMNS, *CONTACT_COLUMNS, *CAPACITY_COLUMNS})
 _MAX_TEXT = 1000  # haze.io.lists.build.MAX_TEXT
 
 
-def _quick_text(value: Any) -> str:
+_V = TypeVar("_V")
+
+
+def _quick_text(value: Any, texts: list[str]) -> str:
     """``Builder.text`` of a cleaned cell, for :meth:`TableReader.quick`: "" for none; anything it
-    would report (not text, too long, control characters) -> _Slow."""
+    would report (not text, too long) -> _Slow. The text is added to ``texts``, which the caller
+    checks for control characters (W309) all at once."""
     if value is None:
         return ""
     if type(value) is not str:
         raise _Slow
     value = value.strip()
-    if len(value) > _MAX_TEXT or unsafe(value):
+    if len(value) > _MAX_TEXT:
         raise _Slow
+    texts.append(value)
     return value
+
+
+def _valid_code(code: str) -> bool:
+    """True when ``creditcode.problem`` finds nothing (its check, in C loops); False: ask it why."""
+    if len(code) != 18:
+        return False
+    try:
+        total = sum(map(mul, map(creditcode._VALUE.__getitem__, code[:17]), creditcode.WEIGHTS))
+    except KeyError:
+        return False
+    return creditcode.CHARSET[(31 - total % 31) % 31] == code[17]
+
+
+def _remembered(parse: Callable[[Any], _V]) -> Callable[[Any], _V]:
+    """``parse`` with its answers for text kept: a column holds a handful of words (在产, 是, key)."""
+    known: dict[str, _V] = {}
+
+    def parsed(raw: Any) -> _V:
+        if type(raw) is not str:
+            return parse(raw)
+        try:
+            return known[raw]
+        except KeyError:
+            value = parse(raw)
+            if len(known) < 1000:
+                known[raw] = value
+            return value
+    return parsed
+
+
+_parse_bool = _remembered(parse_bool)
+_parse_zone = _remembered(parse_zone)
+_parse_status = _remembered(Status.parse)
 
 
 def _quick_amount(value: Any) -> int | float:
@@ -978,6 +1018,99 @@ def _quick_emissions(r: _Row) -> dict[Pollutant, float]:
             if not 0 <= amount <= _MAX_EMISSION:
                 raise _Slow
             result[p] = float(amount)
+    return result
+
+
+_LEVEL_CELLS = tuple((level.value, CUT_COLUMNS[level], ACTION_COLUMNS[level]) for level in LEVELS)
+_LEVEL_OF = {level.value: level for level in LEVELS}
+
+
+def _row_measures(r: _Row) -> dict[str, dict[str, Any]]:
+    """A row's cut and actions cells as ``TableReader.measures`` gives them (plain dicts): level ->
+    ``{"cut": raw}`` or ``{"stop": True}``, and ``"actions"``. What it or the builder would report -> _Slow."""
+    cells = r.cells
+    result: dict[str, dict[str, Any]] = {}
+    previous = -1.0
+    for level, cut_key, action_key in _LEVEL_CELLS:
+        raw = cells.get(cut_key)
+        actions = cells.get(action_key)
+        if raw is None and actions is None:
+            continue
+        m: dict[str, Any] = {}
+        if raw is not None:
+            if raw is _STOP:
+                m["stop"] = True
+                value = 1.0
+            else:
+                value = parse_cut(raw)  # type: ignore[assignment]
+                if value is None or not 0 <= value <= 1:
+                    raise _Slow  # E101 / E105
+                m["cut"] = raw
+            if value < previous - 1e-12:
+                raise _Slow  # E110
+            previous = value
+        if actions is not None:
+            if type(actions) is not list:
+                raise _Slow  # a date made text (W308 already): the builder takes it as one sentence
+            if raw is None and len(actions) == 1 and _cut_like(actions[0]):
+                raise _Slow  # W308: a cut in the actions cell
+            for action in actions:
+                if len(action) > _MAX_TEXT or unsafe(action):
+                    raise _Slow
+            m["actions"] = actions
+        result[level] = m
+    return result
+
+
+def _hoisted(own: list[dict[str, dict[str, Any]]], count: int) -> dict[str, dict[str, Any]]:
+    """``TableReader.hoist`` on :func:`_row_measures` dicts: the plant's measures, taken off the lines'."""
+    plant: dict[str, dict[str, Any]] = {}
+    for level, _cut, _actions in _LEVEL_CELLS:
+        at_level = [mine.get(level) for mine in own]
+        shared = TableReader.shared_cut(at_level, count)  # type: ignore[arg-type]  # plain dicts serve
+        actions = _shared_actions(at_level)  # type: ignore[arg-type]
+        if shared is None and not actions:
+            continue
+        m: dict[str, Any] = {}
+        if shared is not None:
+            m[shared[0]] = shared[1]
+        if actions:
+            m["actions"] = actions
+        plant[level] = m
+        for mine in own:
+            measure = mine.get(level)
+            if measure is None:
+                continue
+            if shared is not None:
+                name = shared[0]
+                if name in measure and (name == "stop" or parse_cut(measure["cut"]) == parse_cut(shared[1])):
+                    measure.pop(name)
+            if actions and "actions" in measure:
+                rest = [a for a in measure["actions"] if a not in actions]
+                if rest:
+                    measure["actions"] = rest
+                else:
+                    measure.pop("actions")
+            if not measure:
+                mine.pop(level)
+    return plant
+
+
+def _quick_measures(raw: dict[str, dict[str, Any]], row: int) -> dict[Level, Measure]:
+    """``Builder.measures`` of :func:`_row_measures` dicts, each measure standing at ``row``; a table of
+    cuts that weakens as the level rises (E110) -> _Slow."""
+    result: dict[Level, Measure] = {}
+    previous = -1.0
+    for level, m in raw.items():
+        actions = m.get("actions")
+        measure = Measure(cut=parse_cut(m["cut"]) if "cut" in m else None, stop="stop" in m,
+                          actions=tuple(dict.fromkeys(a for a in (a.strip() for a in actions) if a)) if actions
+                          else (), line=row)
+        if measure.sets_cut:
+            if measure.value < previous - 1e-12:
+                raise _Slow
+            previous = measure.value
+        result[_LEVEL_OF[level]] = measure
     return result
 
 
