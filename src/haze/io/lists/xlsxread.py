@@ -249,7 +249,9 @@ def _read_sheets(sheets: list[tuple[str, list[list[Any]], set[tuple[int, int]]]]
 
     def table(index: int, named: bool) -> Table:
         title, cells, uncalculated = sheets[index]
-        return Table(_rows(cells), title if named else "", uncalculated)
+        if not named:  # the enterprises: the table reader shapes the cells it reads (most are not)
+            return Table(enumerate(cells, 1), "", uncalculated, _cell)
+        return Table(_rows(cells), title, uncalculated)
 
     return read_tables(path, table(main, False),
                        sources=None if sources is None else table(sources, True),
