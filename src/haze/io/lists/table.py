@@ -625,8 +625,9 @@ class TableReader:
         finding of its own (a bad credit code, an unknown status, text where a
         number belongs, two rows disagreeing…) this gives up, takes back any
         finding it added, and returns None, so the general path reads the rows
-        and reports them exactly as before. The measures (cuts and actions) go
-        through the general path's own steps either way.
+        and reports them exactly as before. The measures (cuts and actions) are
+        made as :meth:`measures`, :meth:`hoist` and the builder make them
+        (tests/test_table_quick.py holds the two paths equal).
         """
         told, built = len(self.findings), len(builder.findings)
         try:
