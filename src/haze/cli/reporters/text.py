@@ -174,6 +174,7 @@ def print_status(outcome: StatusOutcome) -> None:
         (_("id"), _("{id} ({kind})").format(id=esc(record.id), kind=kind)),
         (_("since"), when(record.start)),
         (_("until"), until),
+        *([(_("ordered by"), esc(record.basis))] if record.basis else []),  # --basis, the upper-level order
         *_list_rows(record),
         (_("policy"), esc(record.policy)),
         (_("requirement"), _("met") if record.ok else _("[bold red]NOT MET[/] (recorded so)")),
