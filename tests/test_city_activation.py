@@ -338,6 +338,9 @@ def test_sms_csv_texts_each_county_bureaus_duty_phone(run, counties):
                                                        ("0356-3000003", "示例3县生态环境局")]
     assert [numbers[0] in rows[0]["text"], numbers[2] in rows[1]["text"]] == [True, True]
     assert all(r["text"].startswith("【示例市生态环境局】") and len(r["text"]) <= 70 for r in rows)
+    # a county bureau is told to start its response by a 通知, not to cut by a 告知书 (the enterprises' text)
+    assert all(f"请按{n}通知启动本县响应" in r["text"] and "告知书落实" not in r["text"]
+               for n, r in zip((numbers[0], numbers[2]), rows))
     assert "sms.csv" in manifest["files"]
     # the county without one is named on stderr, with its number
     assert "1 county bureaus have no duty phone" in done.stderr and numbers[1] in done.stderr
