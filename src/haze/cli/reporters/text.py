@@ -234,6 +234,10 @@ def print_history(outcome: HistoryOutcome) -> None:
             table = candidate
             break
     console.print(table)
+    # the upper-level order each followed (--basis, SPEC §13): under the table, which has no room for it
+    for event in found:
+        if event.basis:
+            say(console, f"{esc(event.id)}  {_('ordered by')} {esc(event.basis)}")
     say(console, _("journal: {journal}").format(journal=esc(outcome.journal)))
 
 
