@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from haze.cli.reporters.markup import esc, level_title
-from haze.core.i18n import N_, _
+from haze.core.i18n import N_, _, language
 
 if TYPE_CHECKING:
     from haze.core.city import CityResult, CityTotal
@@ -95,8 +95,8 @@ def city_requirement_table(totals: dict) -> Any:
                   title_style="bold", box=box.SIMPLE, show_edge=False, pad_edge=False, show_footer=True)
     table.add_column(_("pollutant"), no_wrap=True, footer=_("met"))
     for level, total in totals.items():
-        table.add_column(level.value, justify="right", no_wrap=True,
-                         footer="[green]yes[/]" if total.ok else "[bold red]NO[/]")
+        table.add_column(level.zh if language() == "zh" else level.value, justify="right", no_wrap=True,
+                         footer=_("[green]yes[/]") if total.ok else _("[bold red]NO[/]"))
     for p in POLLUTANTS:
         cells = []
         for total in totals.values():
