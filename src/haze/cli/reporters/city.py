@@ -115,7 +115,7 @@ def print_city_export(outcome: Any) -> None:
     import click
 
     city = outcome.city
-    files = ", ".join(str(f) for f in outcome.files)
+    files = _(", ").join(str(f) for f in outcome.files)
     if city.ok:
         verdict = _("met in every list and in the city total")
     else:
@@ -163,7 +163,8 @@ def print_city_activation(outcome: Any) -> None:
             id=esc(closed.id), old=closed.level.value, new=level.value))
     span = (_("from {start} until {until}").format(start=when(outcome.start), until=when(outcome.until))
             if outcome.until else _("from {start} until lifted").format(start=when(outcome.start)))
-    numbers = f" ({esc(outcome.numbers[0])} – {esc(outcome.numbers[1])})" if outcome.numbers else ""
+    numbers = _(" ({first} – {last})").format(first=esc(outcome.numbers[0]), last=esc(outcome.numbers[1])) \
+        if outcome.numbers else ""
     directory = esc(f"{outcome.notices.directory.absolute()}{os.sep}")
     for lst, n in zip(outcome.city.lists, outcome.notices.notices):
         say(console, _("  {number} → {authority} ({file})").format(
