@@ -179,3 +179,13 @@ def test_an_unknown_policy_lists_the_shipped_ones_in_chinese(run) -> None:
     zh = run(*ZH, "check", "orange", "-l", COUNTY, "--policy", "nosuch")
     assert zh.exit_code == 2 and "national-2019、shanxi-2024" in zh.stderr
     assert "national-2019, shanxi-2024" in run("check", "orange", "-l", COUNTY, "--policy", "nosuch").stderr
+
+
+def test_receipts_and_verify_bracket_in_chinese(run, tmp_path: Path) -> None:
+    assert run("activate", "orange", "-l", COUNTY, "--start", "2026-12-01T20:00").exit_code == 0
+    zh = run(*ZH, "receipt", "911405251765819881")
+    assert zh.exit_code == 0 and "示例县宏晟焦化有限公司（911405251765819881）" in zh.stdout
+    power = write(tmp_path / "power.csv", "id,time,kwh\n911405251765819881,2026-11-28,1000\n")
+    zh = run(*ZH, "verify", power)
+    assert "示例县宏晟焦化有限公司（预警期间无数据）" in zh.stdout, zh.stdout
+    assert "示例县宏晟焦化有限公司 (no day inside the warning)" in run("verify", power).stdout
