@@ -189,3 +189,15 @@ def test_receipts_and_verify_bracket_in_chinese(run, tmp_path: Path) -> None:
     zh = run(*ZH, "verify", power)
     assert "示例县宏晟焦化有限公司（预警期间无数据）" in zh.stdout, zh.stdout
     assert "示例县宏晟焦化有限公司 (no day inside the warning)" in run("verify", power).stdout
+
+
+def test_the_version_line_in_chinese(run) -> None:
+    # click looks its own message up at import, before the language is chosen; haze looks it up when shown
+    assert run(*ZH, "--version").stdout.startswith("haze，版本 ")
+    assert run("--version").stdout.startswith("haze, version ")
+
+
+def test_a_missing_argument_ends_in_a_chinese_full_stop(run) -> None:
+    assert "错误：缺少参数 'LEVEL'。" in run(*ZH, "check").stderr
+    assert "错误：缺少选项 '--reason'。" in run(*ZH, "void").stderr
+    assert "Error: Missing argument 'LEVEL'." in run("check").stderr
