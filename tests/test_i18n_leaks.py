@@ -201,3 +201,10 @@ def test_a_missing_argument_ends_in_a_chinese_full_stop(run) -> None:
     assert "错误：缺少参数 'LEVEL'。" in run(*ZH, "check").stderr
     assert "错误：缺少选项 '--reason'。" in run(*ZH, "void").stderr
     assert "Error: Missing argument 'LEVEL'." in run("check").stderr
+
+
+def test_the_groups_own_file_option_names_a_file_in_chinese(run, tmp_path: Path) -> None:
+    # click names the type when it is made: the group's --config is made at import, before the language
+    zh = run(*ZH, "--config", tmp_path, "status")
+    assert zh.exit_code == 2 and f"文件 '{tmp_path}' 是目录" in zh.stderr and "File" not in zh.stderr
+    assert f"File '{tmp_path}' is a directory." in run("--config", tmp_path, "status").stderr

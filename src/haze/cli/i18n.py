@@ -436,3 +436,20 @@ def help_messages() -> dict[str, str]:
             if text:
                 found.setdefault(inspect.cleandoc(text), f"help of {place}")
     return found
+
+
+class PathInLanguage(click.Path):
+    """``click.Path`` whose name ("file") is looked up when a message names it.
+
+    click looks the name up when the type is made: for an option of the ``haze`` group itself that is
+    at import, before the run's language is chosen, so ``haze --config /tmp`` said "File '/tmp' 是目录".
+    (A command's options are made when the command is first imported, in the run's language.)
+    """
+
+    @property  # type: ignore[override]
+    def name(self) -> str:
+        return _(self._english_name)
+
+    @name.setter
+    def name(self, value: str) -> None:
+        self._english_name = value
