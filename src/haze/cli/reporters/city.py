@@ -126,7 +126,7 @@ def print_city_export(outcome: Any) -> None:
     import click
 
     city = outcome.city
-    files = ", ".join(str(f) for f in outcome.files)
+    files = _(", ").join(str(f) for f in outcome.files)
     if city.ok:
         verdict = _("met in every list and in the city total")
     else:
