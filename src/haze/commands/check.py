@@ -7,7 +7,7 @@ warning: a typo must never stop an emergency (SPEC §5).
 With ``--json`` (``Settings.as_json``) and the cache on, the answer goes through
 the results cache (:mod:`haze.io.results`): this module makes the key from the
 list's bytes, the policy asked for, the level, the enterprises stopped at
-``--at``; a stored answer is returned as it was printed (:class:`Stored`),
+``--at``; a stored answer is returned as it was printed (:class:`StoredOutcome`),
 else the level is computed, its JSON encoded once, stored, and printed.
 """
 
@@ -60,7 +60,7 @@ class Outcome:
 
 
 @dataclass
-class Stored:
+class StoredOutcome:
     """A ``check --json`` answered by the results cache: the JSON as first printed, its verdict, its warnings."""
 
     json_bytes: bytes
@@ -81,7 +81,7 @@ def _stopped(settings: Settings) -> frozenset[str]:
     return frozenset(stopped_on(settings.journal, settings.at))
 
 
-def run(settings: Settings, *, phase: Callable[[str], None] | None = None) -> Outcome | Stored | CityCheck:
+def run(settings: Settings, *, phase: Callable[[str], None] | None = None) -> Outcome | StoredOutcome | CityCheck:
     """``phase`` is told when computing starts (after reading the list), for a terminal's progress line."""
     if several(settings.list_paths):  # a city and its counties (SPEC §13)
         from haze.commands.city import check_lists
@@ -100,7 +100,7 @@ def run(settings: Settings, *, phase: Callable[[str], None] | None = None) -> Ou
 
         found = results.load(key[0])
         if found is not None:  # answered: neither the list, the policy nor the engine is loaded
-            return Stored(found.output, found.ok, found.warnings)
+            return StoredOutcome(found.output, found.ok, found.warnings)
     outcome = _computed(settings, stopped, phase)
     if key is not None:
         from haze.io import results
