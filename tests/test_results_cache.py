@@ -326,3 +326,22 @@ def test_a_hit_imports_neither_the_engine_nor_the_json_layout(tmp_path: Path) ->
     assert second["code"] == 0
     for module in ("haze.core.engine", "haze.render.report", "haze.io.lists.build", "rich"):
         assert module not in second["modules"], module
+
+
+def test_a_stored_answer_on_a_terminal_of_another_encoding_is_what_it_would_print(computed) -> None:
+    """A console whose encoding is not UTF-8 (a Windows code page) gets the text, as an uncached run gives it."""
+    from click.testing import CliRunner
+
+    from haze.cli import cli
+
+    listfile = copy(COUNTY, "county.yaml")
+    runner = CliRunner(charset="gb18030")
+    args = ["check", "orange", "--list", str(listfile), "--json"]
+    plain = runner.invoke(cli, [*args, "--no-cache"], catch_exceptions=False)
+    runner.invoke(cli, args, catch_exceptions=False)
+    stored = runner.invoke(cli, args, catch_exceptions=False)
+    assert computed == ["orange", "orange"]
+    assert stored.stdout_bytes == plain.stdout_bytes
+    assert "示例县" in plain.stdout_bytes.decode("gb18030")
+    with pytest.raises(UnicodeDecodeError):
+        plain.stdout_bytes.decode("utf-8")  # the console's encoding, not UTF-8 bytes written past it
