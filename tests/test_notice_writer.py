@@ -1,7 +1,7 @@
 """The notice set's writer (io.fsio.SyncedWriter under render.notices.write_notice_set): batched, yet durable.
 
-The files are written and fsynced by a pool of threads while the next notice
-renders; these tests hold it to what one fsync per file inline guaranteed:
+The files are written as they render and fsynced together once all are written
+(issue 16, round six); these tests hold it to what one fsync per file inline guaranteed:
 every file's bytes and the directory's names are on disk before the set is
 renamed into place (and so before any journal commit), the manifest hashes
 the bytes that are on disk, and a failure anywhere leaves nothing behind.
