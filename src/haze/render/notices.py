@@ -381,8 +381,25 @@ def md_escape(text: Any) -> str:
     Also the block syntax a value could start (a rule, a nested list) and bare
     URLs: an action ``---`` or ``1. x`` stays one sentence of the notice, and a
     URL a list carries is text, never a link an enterprise is invited to follow.
+    A plain ``str`` is escaped once per run: the bureau's name, the title and
+    the actions recur in every notice (27 calls a notice, most of them repeats).
     """
-    text = str(text)
+    if type(text) is str:
+        escaped = _md_escaped.get(text)
+        if escaped is None:
+            if len(_md_escaped) >= _MD_MEMO:
+                _md_escaped.clear()
+            escaped = _md_escaped[text] = _md_escape(text)
+        return escaped
+    return _md_escape(str(text))
+
+
+#: md_escape's answers, up to this many distinct strings (then forgotten and begun again: about 2 MB)
+_MD_MEMO = 20_000
+_md_escaped: dict[str, str] = {}
+
+
+def _md_escape(text: str) -> str:
     # Most values (names, numbers) have nothing to escape: a search is much cheaper than re.sub's template call.
     escaped = _MD_SPECIAL.sub(r"\\\1", text) if _MD_SPECIAL.search(text) else text
     escaped = _MD_BLOCK_START.sub(_block_escape, escaped, count=1)
