@@ -33,6 +33,7 @@ import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Callable
 
 FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
 LIBC = ctypes.CDLL(None, use_errno=True) if sys.platform.startswith("linux") else None
@@ -81,23 +82,28 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def method(name: str, folder: Path, paths: list[Path], data: bytes) -> None:
+def method(name: str, folder: Path, paths: list[Path], data: bytes, mark: Callable[[], None]) -> None:
+    """Write and sync the files the way ``name`` says; ``mark()`` when the writing is done, before the sync."""
     if name == "thread-fsync":
         with ThreadPoolExecutor(16) as pool:
             _batched(pool, _write_fsync, paths, data)
+        mark()
     elif name in ("write-then-fsync", "write-then-fdatasync", "sfr-then-fsync"):
         for p in paths:
             _write(p, data, sfr=name == "sfr-then-fsync")
+        mark()
         with ThreadPoolExecutor(16) as pool:
             _batched(pool, _fsync_name, paths, "fdatasync" if name == "write-then-fdatasync" else "fsync")
     elif name == "write-then-fsync-1":
         for p in paths:
             _write(p, data)
+        mark()
         for p in paths:
             _fsync_name(p)
     elif name == "write-then-syncfs":
         for p in paths:
             _write(p, data)
+        mark()
         fd = os.open(folder, os.O_RDONLY)
         try:
             assert LIBC is not None and LIBC.syncfs(fd) == 0
@@ -122,25 +128,34 @@ def main() -> int:
     args = parser.parse_args()
     names = args.only.split(",") if args.only else METHODS
     data = os.urandom(args.size)
-    rows: dict[str, list[tuple[float, float, float, float]]] = {n: [] for n in names}
+    rows: dict[str, list[tuple[float, float, float, float, float, float]]] = {n: [] for n in names}
     for _ in range(args.rounds):
         for name in names:
             folder = Path(tempfile.mkdtemp(prefix=".syncs-", dir=args.dir))
             paths = [folder / f"{i:06d}.md" for i in range(args.files)]
             os.sync()  # start each method from a clean page cache's dirty list
             load = os.getloadavg()[0]
-            r0, w0 = resource.getrusage(resource.RUSAGE_SELF), time.perf_counter()
-            method(name, folder, paths, data)
-            wall, r1 = time.perf_counter() - w0, resource.getrusage(resource.RUSAGE_SELF)
-            rows[name].append((wall, r1.ru_utime - r0.ru_utime, r1.ru_stime - r0.ru_stime, load))
-            print(f"{name:22s} wall {wall:6.2f}  user {rows[name][-1][1]:5.2f}  sys {rows[name][-1][2]:5.2f}  "
-                  f"load {load:.1f}", flush=True)
+            marks: list[tuple[float, resource.struct_rusage]] = []
+
+            def mark(marks: list[tuple[float, resource.struct_rusage]] = marks) -> None:
+                marks.append((time.perf_counter(), resource.getrusage(resource.RUSAGE_SELF)))
+
+            mark()
+            method(name, folder, paths, data, mark)
+            mark()
+            (w0, r0), (w1, r1), (w2, r2) = marks
+            row = (w2 - w0, r2.ru_utime - r0.ru_utime, r2.ru_stime - r0.ru_stime,
+                   w2 - w1, r2.ru_stime - r1.ru_stime + r2.ru_utime - r1.ru_utime, load)
+            rows[name].append(row)
+            print(f"{name:22s} wall {row[0]:6.2f}  user {row[1]:5.2f}  sys {row[2]:5.2f}  "
+                  f"(sync phase: wall {row[3]:5.2f}, CPU {row[4]:5.2f})  load {load:.1f}", flush=True)
             shutil.rmtree(folder)
     print(f"\n{args.files} files of {args.size} bytes, {args.rounds} rounds (minimum wall; CPU of that round)")
-    print("| method | wall s | user s | sys s | load |\n|---|---:|---:|---:|---:|")
+    print("| method | wall s | user s | sys s | sync phase wall s | sync phase CPU s | load |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
     for name, samples in rows.items():
-        wall, user, sys_, load = min(samples)
-        print(f"| {name} | {wall:.2f} | {user:.2f} | {sys_:.2f} | {load:.1f} |")
+        wall, user, sys_, sync_wall, sync_cpu, load = min(samples)
+        print(f"| {name} | {wall:.2f} | {user:.2f} | {sys_:.2f} | {sync_wall:.2f} | {sync_cpu:.2f} | {load:.1f} |")
     return 0
 
 
