@@ -216,8 +216,8 @@ def sync_files(directory: Path, names: list[str], *, threads: int = FSYNC_THREAD
                dir_fd: int | None = None) -> None:
     """fsync every one of ``names`` (files already written and closed in ``directory``); raise the first error.
 
-    Each file is opened again for writing (Windows fsyncs only a writable
-    handle) and fsynced, by ``threads`` threads at once: on a journalling
+    Each file is opened again (read-only on POSIX, where a umask may have made
+    it so; for writing on Windows, which fsyncs only a writable handle) and fsynced, by ``threads`` threads at once: on a journalling
     file system the first fsyncs commit the transaction that holds most of
     the other files too, whose own fsyncs then find nothing left to do.
     Portable (any OS, any file system), and it syncs these files only, never
@@ -225,8 +225,8 @@ def sync_files(directory: Path, names: list[str], *, threads: int = FSYNC_THREAD
     """
     def sync(chunk: list[str]) -> None:
         for name in chunk:
-            fd = os.open(name, os.O_WRONLY | _EXTRA, dir_fd=dir_fd) if dir_fd is not None else \
-                os.open(directory / name, os.O_WRONLY | _EXTRA)
+            fd = os.open(name, _SYNC_OPEN, dir_fd=dir_fd) if dir_fd is not None else \
+                os.open(directory / name, _SYNC_OPEN)
             try:
                 os.fsync(fd)
             finally:
@@ -244,7 +244,8 @@ def sync_files(directory: Path, names: list[str], *, threads: int = FSYNC_THREAD
             future.result()  # the first error, after every thread has stopped
 
 
-_EXTRA = getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
+_SYNC_OPEN = (os.O_WRONLY if os.name == "nt" else os.O_RDONLY) | getattr(os, "O_BINARY", 0) | \
+    getattr(os, "O_CLOEXEC", 0)
 
 
 def fsync_directory(directory: str | Path) -> None:
