@@ -670,7 +670,7 @@ def enterprise_context(r: EnterpriseResult, declared: Level, policy_names: Mappi
         "plant_cut": r.plant_cut,
         "summary": summary,
         "lines": lines,
-        "actions": distinct_actions([one_line(a) for a in r.actions]),
+        "actions": _actions(r.actions),
         "cap": _cap(r),
         "reductions": [_shared_pollutant(p, lang) | {"value": r.reduction[p]} for p in POLLUTANTS],
     }
@@ -704,6 +704,22 @@ def _cap(r: EnterpriseResult) -> dict[str, Any] | None:
 
 
 _ACTION_NOISE = re.compile(r"[\s，,。.；;、：:！!（）()]+")
+
+
+def _actions(actions: Sequence[str]) -> list[str]:
+    """``distinct_actions`` of the actions as one line each, worked out once per distinct list of actions
+    (a province's plants share a few dozen: their industry's and grade's) and copied for each notice, so a
+    template that changes its list changes no other notice's."""
+    key = tuple(actions)
+    kept = _actions_said.get(key)
+    if kept is None:
+        if len(_actions_said) >= _MD_MEMO:
+            _actions_said.clear()
+        kept = _actions_said[key] = distinct_actions([one_line(a) for a in actions])
+    return list(kept)
+
+
+_actions_said: dict[tuple[str, ...], list[str]] = {}
 
 
 def distinct_actions(actions: list[str]) -> list[str]:
