@@ -151,7 +151,7 @@ class SyncedWriter:
     Before issue 16's round six the files were written and fsynced one by
     one by 16 threads while the caller rendered: the threads took the
     interpreter's lock back between their system calls, and the rendering
-    thread waited for it (a third of its time at 5,000 notices;
+    thread waited for it (a quarter of its time at 5,000 notices;
     docs/architecture.md has the measurements). Used as a context manager,
     a failure in the caller's body leaves removing the directory to the
     caller. The bytes are opaque: text, DOCX or PDF alike. ``threads`` is
