@@ -192,8 +192,10 @@ def test_plan_each_list(run, counties):
 
 def test_human_tables_fit_80_columns(run, counties):
     result = run("check", "orange", *sum((["-l", str(p)] for p in counties), []))
+    from rich.cells import cell_len  # terminal columns: a Chinese character takes two
+
     lines = result.stdout.splitlines()
-    assert max(len(line) for line in lines) <= 80
+    assert max(cell_len(line) for line in lines) <= 80
     assert sum("示例" in line and "county" in line for line in lines) == 3 and "City total" in result.stdout
 
 
@@ -244,3 +246,16 @@ def test_no_basis_no_sentence(run, isolated, journal):
     first = next(Path(p) for p in json.loads(result.stdout)["notices"] if Path(p).name[:4].isdigit())
     assert "要求，经会商研判" not in first.read_text(encoding="utf-8")
     assert json.loads(run("history", "--json").stdout)["events"][0]["basis"] is None
+
+
+def test_basis_shown_by_status_and_history_for_a_clerk(run, isolated, journal):
+    """Not only in --json: the human status has an 'ordered by' (依据) line, history one line per event."""
+    lst = county(isolated, 4, count=5)
+    assert run("activate", "yellow", "--list", lst, "--start", "2026-12-01T20:00",
+               "--basis", "晋市气防办函〔2023〕24号").exit_code == 0
+    assert "ordered by  晋市气防办函〔2023〕24号" in run("--ui", "en", "status").stdout
+    assert "依据        晋市气防办函〔2023〕24号" in run("--ui", "zh", "status").stdout
+    assert run("lift", "--at", "2026-12-02T08:00").exit_code == 0
+    history = run("--ui", "en", "history").stdout
+    assert "晋市气防办函〔2023〕24号" in history and history.count("ordered by") == 1  # the lift gave none
+    assert "依据" not in run("--ui", "zh", "status").stdout  # nothing active: no basis line

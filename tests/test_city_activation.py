@@ -338,7 +338,24 @@ def test_sms_csv_texts_each_county_bureaus_duty_phone(run, counties):
                                                        ("0356-3000003", "示例3县生态环境局")]
     assert [numbers[0] in rows[0]["text"], numbers[2] in rows[1]["text"]] == [True, True]
     assert all(r["text"].startswith("【示例市生态环境局】") and len(r["text"]) <= 70 for r in rows)
+    # a county bureau is told to start its response by a 通知, not to cut by a 告知书 (the enterprises' text)
+    assert all(f"请按{n}通知启动本县响应" in r["text"] and "告知书落实" not in r["text"]
+               for n, r in zip((numbers[0], numbers[2]), rows))
     assert "sms.csv" in manifest["files"]
     # the county without one is named on stderr, with its number
     assert "1 county bureaus have no duty phone" in done.stderr and numbers[1] in done.stderr
     assert "示例2县生态环境局" in done.stderr
+
+
+@pytest.mark.parametrize("fmt_", ["md", "txt", "html"])
+def test_english_county_notice_sentences_are_spaced(run, counties, fmt_):
+    """The opening's two sentences (from the shared phrases) read "… lifted. Your bureau …", for a new
+    warning and for an adjustment alike (the template joined them as "lifted.Your")."""
+    first = activate(run, "yellow", counties[:2], "--lang", "en", "--format", fmt_)
+    assert first.exit_code in (0, 1), first.stderr
+    for path in county_notices(json.loads(first.stdout)):
+        assert "until the warning is lifted. Your bureau is to activate" in text_of(path)
+    adjusted = activate(run, "orange", counties[:2], "--lang", "en", "--format", fmt_)
+    assert adjusted.exit_code in (0, 1), adjusted.stderr
+    for path in county_notices(json.loads(adjusted.stdout)):
+        assert "no longer applies. Your bureau is to activate" in text_of(path)

@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from haze import __version__
-from haze.cli.i18n import HazeContext, HelpInLanguage, choose_language
+from haze.cli.i18n import HazeContext, HelpInLanguage, PathInLanguage, choose_language
 from haze.core.errors import HazeError
 from haze.core.i18n import N_, _
 
@@ -156,9 +156,20 @@ def report_error(exc: HazeError) -> None:
     click.echo(_("haze: error: {message}").format(message=exc), err=True)
 
 
+class _VersionMessage(str):
+    """click's ``%(prog)s, version %(version)s``, looked up when ``--version`` prints it.
+
+    click looks its message up when the decorator runs, at import, before the run's language is
+    chosen: ``haze --version`` said "haze, version 0.1.0" in a Chinese run.
+    """
+
+    def __mod__(self, values: Any) -> str:
+        return _(str(self)) % values
+
+
 @click.group(cls=HazeGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(__version__, prog_name="haze")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+@click.version_option(__version__, prog_name="haze", message=_VersionMessage("%(prog)s, version %(version)s"))
+@click.option("--config", "config_path", type=PathInLanguage(dir_okay=False, path_type=Path), metavar="FILE",
               help=N_("Options file (default: haze.yaml in this or a parent directory)."))
 @click.option("--ui", type=click.Choice(["zh", "en"]), metavar="zh|en", expose_value=False,
               help=N_("Interface language: help, messages, tables (default: ui in haze.yaml, HAZE_UI, else the "

@@ -31,7 +31,7 @@ def check(ctx: click.Context, level: Level, list_paths: tuple[str, ...], policy:
     from haze.commands import check as command
 
     settings = command.Settings(level=level, list_path=one_list(list_paths), list_paths=tuple(list_paths), policy=policy, cache=not no_cache,
-                                at=at, journal=optional_path(journal))
+                                at=at, journal=optional_path(journal), as_json=as_json)
     with phases(not as_json, READING) as progress:
         outcome = command.run(settings, phase=progress.phase if progress is not None else None)
     print_findings(outcome.warnings)

@@ -44,6 +44,26 @@ def route_click() -> None:
             module._ = _  # type: ignore[attr-defined]
         if getattr(module, "ngettext", None) is gettext.ngettext:
             module.ngettext = ngettext  # type: ignore[attr-defined]
+    _full_stop_for_missing()
+
+
+def _full_stop_for_missing() -> None:
+    """``缺少参数 'LEVEL'。``: click writes the full stop of "Missing argument 'LEVEL'." in code, not in a message."""
+    from click.exceptions import MissingParameter
+
+    english = MissingParameter.format_message
+    if getattr(english, "haze", False):
+        return
+
+    def format_message(self: MissingParameter) -> str:
+        text = english(self)
+        if _english():
+            return text
+        head, stop, rest = text.partition("'.")
+        return f"{head}'。{rest.lstrip()}" if stop else text
+
+    format_message.haze = True  # type: ignore[attr-defined]
+    MissingParameter.format_message = format_message  # type: ignore[method-assign]
 
 
 # -- width in terminal cells ---------------------------------------------------------------
@@ -416,3 +436,20 @@ def help_messages() -> dict[str, str]:
             if text:
                 found.setdefault(inspect.cleandoc(text), f"help of {place}")
     return found
+
+
+class PathInLanguage(click.Path):
+    """``click.Path`` whose name ("file") is looked up when a message names it.
+
+    click looks the name up when the type is made: for an option of the ``haze`` group itself that is
+    at import, before the run's language is chosen, so ``haze --config /tmp`` said "File '/tmp' 是目录".
+    (A command's options are made when the command is first imported, in the run's language.)
+    """
+
+    @property  # type: ignore[override]
+    def name(self) -> str:
+        return _(self._english_name)
+
+    @name.setter
+    def name(self, value: str) -> None:
+        self._english_name = value

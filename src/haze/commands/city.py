@@ -44,7 +44,9 @@ def load_lists(paths: Sequence[str | Path], policy: str | None = None, *, cache:
     if not messages:
         blocking = duplicate_ids([i.enterprise_list for i in loaded])
         if blocking:
-            messages.append(_("{count} enterprise id(s) appear in two lists").format(count=len(blocking)))
+            # one id in three lists is two findings but one enterprise
+            ids = {f.enterprise for f in blocking}
+            messages.append(_("{count} enterprise id(s) appear in more than one list").format(count=len(ids)))
     if messages:
         raise ListError("; ".join(messages), blocking)
     return loaded

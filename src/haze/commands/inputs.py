@@ -10,13 +10,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from haze.core.i18n import _, ngettext
 from haze.core.errors import ListError, PolicyError, UsageError
 from haze.core.findings import Finding, as_warnings
 from haze.io.lists import ListReport, read_list
 from haze.core.model import EnterpriseList
-from haze.core.policy import Policy, load_policy, shipped_policies
+
+if TYPE_CHECKING:  # the policy machinery is loaded when a policy is chosen: a stored `check --json` needs none
+    from haze.core.policy import Policy
 
 
 @dataclass(kw_only=True)
@@ -58,6 +61,8 @@ def choose_policy(option: str | None, enterprise_list: EnterpriseList | None) ->
     name a shipped policy: a policy file is the bureau's choice, through
     ``--policy`` or haze.yaml, never a path written in the list (``/dev/zero``…).
     """
+    from haze.core.policy import load_policy, shipped_policies
+
     if option:
         return load_policy(option)
     named = enterprise_list.info.policy if enterprise_list else None

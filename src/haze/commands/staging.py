@@ -20,7 +20,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from haze.core.i18n import _
+from haze.core.i18n import _, os_reason
 from haze.core.errors import HazeError
 from haze.io.fsio import fsync_directory, write_new_synced
 from haze.io.journal import LOCK_WAIT, Journal
@@ -142,7 +142,7 @@ def _unwritable(folder: Path, exc: OSError) -> str:
                 where=where, above=above)
     return _("cannot write notices to {where}: {problem}; "
              "give a directory you can write with --out DIR (nothing written or recorded)").format(
-        where=where, problem=exc.strerror or exc)
+        where=where, problem=os_reason(exc))
 
 
 def pending_dir(out: Path, issue_id: str) -> Path:
@@ -168,7 +168,7 @@ def publish_staged(out: Path, issue_id: str, journal: Journal) -> None:
         move_into_place(staging, out, issue_id)
         fsync_directory(out)
     except OSError as exc:
-        raise PublishError(_("{recorded}, but its notices could not be moved from {staging_issue_id} to {out_issue_id}: {problem}; they are complete where they are, and {retry}").format(recorded=recorded, staging_issue_id=staging / issue_id, out_issue_id=out / issue_id, problem=exc.strerror or exc, retry=retry)) from None
+        raise PublishError(_("{recorded}, but its notices could not be moved from {staging_issue_id} to {out_issue_id}: {problem}; they are complete where they are, and {retry}").format(recorded=recorded, staging_issue_id=staging / issue_id, out_issue_id=out / issue_id, problem=os_reason(exc), retry=retry)) from None
     except KeyboardInterrupt:
         error = PublishError(
             _("interrupted after recording: {recorded}; its notices are in {folder}").format(

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from haze.core.city import CityTotal
 from haze.core.engine import LevelResult, compute, measure_chain
-from haze.core.i18n import _
+from haze.core.i18n import _, language
 from haze.core.errors import PolicyError
 from haze.core.findings import Finding, finding
 from haze.core.findings import strict as strict_findings
@@ -241,7 +241,7 @@ def self_managed_cuts(e: Enterprise, path: str, policy: Policy) -> list[Finding]
             found.append(finding(
                 "W302", _("{grade}-grade enterprise {name} has a mandatory {level} cut of "
                           "{cut}; A and leading enterprises self-manage (自主减排)").format(
-                    grade=grade.key, name=e.name, level=level.value, cut=cut_label(m.value)),
+                    grade=_grade_word(policy, grade.key), name=e.name, level=level.value, cut=cut_label(m.value)),
                 path, m.line or e.line or None,
                 e.id or None))
     return found
@@ -273,10 +273,16 @@ def weaker_than_policy(e: Enterprise, policy: Policy, path: str) -> list[Finding
                 found.append(finding(
                     "W301", message.format(level=level.value, cut=cut_label(explicit.value),
                                            what=_what(e, line.name, where), floor=cut_label(floor),
-                                           grade=policy.grade_key(e.grade),
+                                           grade=_grade_word(policy, policy.grade_key(e.grade)),
                                            industry=policy.industry_label(e.industry)), path,
                     explicit.line or line.line or e.line or None, e.id or None))
     return found
+
+
+def _grade_word(policy: Policy, key: str | None) -> str | None:
+    """A grade as a finding names it: the key in English (B, unrated), the policy's word in Chinese (B级, 未评级)."""
+    grade = policy.grades.get(key or "")
+    return grade.zh if grade is not None and language() == "zh" else key
 
 
 def _reachable_levels(e: Enterprise, policy: Policy) -> list[Level]:
@@ -315,6 +321,8 @@ def requirement_finding(result: LevelResult, path: str) -> Finding:
     level = result.level
     parts = [f"{p.label} {ratio_pct(r.ratio, r.ok)} < {pct(r.required)}"
              for p, r in ((p, result.pollutants[p]) for p in result.failing)]
+    # the level named as the terminal names it (cli/reporters/markup.level_title's message: 橙色预警（orange，Ⅱ级响应）)
+    named = _("{level} ({zh}预警, {response}响应)").format(level=level.value, zh=level.zh, response=level.response)
     return finding("E201", _("{level} requirement not met: {shortfalls}; "
                              "run `haze plan {key}` for the added cuts that would meet it").format(
-        level=level.title, shortfalls=", ".join(parts), key=level.value), path)
+        level=named, shortfalls=_(", ").join(parts), key=level.value), path)

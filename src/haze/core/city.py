@@ -3,7 +3,8 @@
 Each county list is computed on its own (§4); the city total adds them up.
 A total pollutant's requirement is the strictest of the lists' at that level, so
 a city made of counties under different policies is held to the hardest one;
-its basis is ``baseline`` or ``listed`` when every list agrees, else ``mixed``.
+its basis is ``baseline`` or ``listed`` when every list agrees, else ``mixed`` (also when one
+pollutant's total adds one list's baseline to another's listed emissions).
 Pure rules: reading the lists and printing are done above.
 """
 
@@ -58,7 +59,12 @@ def city_total(results: Sequence[LevelResult]) -> CityTotal:
             max(part.required for part in parts),
             combined_basis(part.basis for part in parts),
         )
-    return CityTotal(level, combined_basis(r.basis for r in results), pollutants)
+    # A list's own basis is ``baseline`` only when it gives every pollutant's; so two lists both
+    # ``listed`` may still add a baseline to a listed total for one pollutant: that total is mixed.
+    basis = combined_basis(r.basis for r in results)
+    if any(r.basis == MIXED for r in pollutants.values()):
+        basis = MIXED
+    return CityTotal(level, basis, pollutants)
 
 
 @dataclass

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import math
 
+from haze.core.i18n import language
+
 #: far below any shown digit, it only absorbs binary noise (0.29 stored as 0.28999…)
 _NUDGE = 1e-6
 
@@ -53,9 +55,11 @@ def is_stop(cut: float) -> bool:
     return cut >= 1.0
 
 
-def cut_label(cut: float, lang: str = "en") -> str:
-    """``stop``/``停产`` for a full stop, else the cut in percent."""
+def cut_label(cut: float, lang: str | None = None) -> str:
+    """``stop``/``停产`` for a full stop, else the cut in percent (``lang`` default: the interface language)."""
     if is_stop(cut):
+        if lang is None:
+            lang = language()
         return "停产" if lang == "zh" else "stop"
     return cut_pct(cut)
 

@@ -161,3 +161,55 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 def N_(message: str) -> str:
     """Mark ``message`` for the catalog without looking it up now; look it up later with ``_``."""
     return message
+
+
+#: what the operating system (and SQLite) says of a failure, by errno, as a person reads it in Chinese
+_OS_REASONS = {
+    "ENOENT": N_("no such file or directory"),
+    "EACCES": N_("permission denied"),
+    "EPERM": N_("operation not permitted"),
+    "ENOSPC": N_("no space left on the disk"),
+    "EDQUOT": N_("disk quota exceeded"),
+    "EROFS": N_("read-only file system"),
+    "EISDIR": N_("is a directory"),
+    "ENOTDIR": N_("not a directory"),
+    "EEXIST": N_("file exists"),
+    "ENOTEMPTY": N_("directory not empty"),
+    "EBUSY": N_("device or resource busy"),
+    "ENAMETOOLONG": N_("file name too long"),
+    "EIO": N_("input/output error (the disk or network drive failed)"),
+    "EMFILE": N_("too many open files"),
+    "EXDEV": N_("cannot move across disks"),
+    "ELOOP": N_("too many levels of symbolic links"),
+    "EINVAL": N_("invalid argument"),
+    "EAGAIN": N_("resource temporarily unavailable"),
+}
+_SQLITE_REASONS = {
+    "file is not a database": N_("file is not a database"),
+    "database disk image is malformed": N_("database disk image is malformed"),
+    "database is locked": N_("database is locked"),
+    "unable to open database file": N_("unable to open database file"),
+    "disk I/O error": N_("disk I/O error"),
+    "database or disk is full": N_("database or disk is full"),
+}
+
+
+def os_reason(exc: BaseException) -> str:
+    """Why an operating-system or SQLite call failed, for a message's ``{problem}``.
+
+    English keeps the system's own words (``exc.strerror``, as before); Chinese gets them translated, so a
+    clerk never reads "Permission denied" inside a Chinese sentence. An errno without a translation is named
+    by its symbol (EPROTO), which a technician can look up.
+    """
+    text = str(getattr(exc, "strerror", None) or exc)
+    if _language == SOURCE_LANGUAGE:
+        return text
+    import errno
+
+    code = getattr(exc, "errno", None)
+    name = errno.errorcode.get(code) if isinstance(code, int) else None
+    if name in _OS_REASONS:
+        return _(_OS_REASONS[name])
+    if text in _SQLITE_REASONS:
+        return _(_SQLITE_REASONS[text])
+    return _("system error {name}").format(name=name) if name else text

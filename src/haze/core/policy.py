@@ -13,7 +13,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Mapping
 
-from haze.core.i18n import N_, _
+from haze.core.i18n import N_, _, os_reason
 from haze.core import grades as _g
 from haze.core.errors import PolicyError
 from haze.core.findings import Finding
@@ -234,9 +234,9 @@ def load_policy(name_or_path: str | None) -> Policy:
                 raise PolicyError(_("{name}: a policy file is at most {MAX_POLICY_BYTES} bytes").format(name=name, MAX_POLICY_BYTES=MAX_POLICY_BYTES))
             data = path.read_bytes()
         except OSError as exc:
-            raise PolicyError(_("{name}: cannot read policy: {problem}").format(name=name, problem=exc.strerror or exc)) from None
+            raise PolicyError(_("{name}: cannot read policy: {problem}").format(name=name, problem=os_reason(exc))) from None
         return _policy_file(data, path)
-    known = ", ".join(shipped_policies())
+    known = _(", ").join(shipped_policies())
     raise PolicyError(_("unknown policy {name!r}: use one of {known}, or a policy file").format(name=name, known=known))
 
 

@@ -469,13 +469,13 @@ def parse_season(text: str) -> int:
 
     m = re.match(r"^\s*(\d{4})(?:\s*[-–/至]\s*(\d{2}|\d{4}))?\s*(?:年)?\s*(?:秋冬季)?\s*$", text or "")
     if not m:
-        raise ValueError(f"season {text!r}: give it as 2025-2026 (the season starting in 2025)")
+        raise ValueError(_("season {text!r}: give it as 2025-2026 (the season starting in 2025)").format(text=text))
     year = int(m.group(1))
     if m.group(2):
         second = int(m.group(2))
         second = second if second >= 1000 else (year // 100) * 100 + second
         if second != year + 1:
-            raise ValueError(f"season {text!r}: the second year must follow the first (2025-2026)")
+            raise ValueError(_("season {text!r}: the second year must follow the first (2025-2026)").format(text=text))
     return year
 
 

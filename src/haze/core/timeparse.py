@@ -34,7 +34,7 @@ import unicodedata
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from haze.core.i18n import _
+from haze.core.i18n import N_, _, language
 from haze.core.errors import UsageError
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -68,8 +68,8 @@ _DUTY = re.compile(
 def hint(now: datetime | None = None) -> str:
     """The forms to suggest, in the current year (never a stale example year)."""
     year = (now or datetime.now(SHANGHAI)).astimezone(SHANGHAI).year
-    return (f"use {year}-12-01T20:00, {year}/12/1 20:00, {year}年12月1日20时, 20:00, 明天8时 or now "
-            "(Beijing time)")
+    return _("use {year}-12-01T20:00, {year}/12/1 20:00, {year}年12月1日20时, 20:00, 明天8时 or now "
+             "(Beijing time)").format(year=year)
 
 
 def is_now(text: str) -> bool:
@@ -181,7 +181,26 @@ def _chinese_time(year: int, match: re.Match[str], hours: int, minutes: int, tex
             return datetime.combine(day, datetime.min.time(), SHANGHAI) + timedelta(days=1)
         return datetime(day.year, day.month, day.day, hours, minutes, tzinfo=SHANGHAI)
     except ValueError as exc:
-        raise UsageError(_("not a valid time {text!r}: {exc}").format(text=text, exc=exc)) from None
+        raise UsageError(_("not a valid time {text!r}: {exc}").format(text=text, exc=_reason(exc))) from None
+
+
+#: what datetime says of a date or time that does not exist, as a person reads it
+_REASONS = {
+    "month must be in 1..12": N_("month must be in 1..12"),
+    "day is out of range for month": N_("day is out of range for month"),
+    "hour must be in 0..23": N_("hour must be in 0..23"),
+    "minute must be in 0..59": N_("minute must be in 0..59"),
+    "second must be in 0..59": N_("second must be in 0..59"),
+    "year 0 is out of range": N_("year 0 is out of range"),
+}
+
+
+def _reason(exc: Exception) -> str:
+    """Why a date or time does not exist: datetime's words in English, translated (or said plainly) in Chinese."""
+    text = str(exc)
+    if text in _REASONS:
+        return _(_REASONS[text])
+    return text if language() != "zh" else _("no such date or time")
 
 
 def _isoparse(cleaned: str, text: str, now: datetime | None = None) -> datetime:
@@ -200,7 +219,7 @@ def _isoparse(cleaned: str, text: str, now: datetime | None = None) -> datetime:
     try:
         return isoparse(iso)
     except (ValueError, OverflowError) as exc:
-        raise UsageError(_("not a valid time {text!r}: {exc}").format(text=text, exc=exc)) from None
+        raise UsageError(_("not a valid time {text!r}: {exc}").format(text=text, exc=_reason(exc))) from None
 
 
 def _aware(value: datetime) -> datetime:

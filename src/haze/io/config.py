@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from haze.core.errors import UsageError
-from haze.core.i18n import _, normalise_language
+from haze.core.i18n import _, normalise_language, os_reason
 from haze.io.fsio import find_upward
 
 CONFIG_NAME = "haze.yaml"
@@ -32,7 +32,7 @@ def read_config(path: Path) -> dict[str, Any]:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise UsageError(_("{path}: cannot read config: {problem}").format(path=path, problem=exc.strerror or exc)) from None
+        raise UsageError(_("{path}: cannot read config: {problem}").format(path=path, problem=os_reason(exc))) from None
     doc, findings = load_yaml(data, str(path))
     errors = [f for f in findings if f.is_error]
     if errors:

@@ -22,7 +22,7 @@ import stat
 from pathlib import Path
 from typing import Iterable
 
-from haze.core.i18n import _
+from haze.core.i18n import _, os_reason
 from haze.core.errors import OutputError, UsageError
 
 #: the suffix of write_atomic's hidden temporary files (".NAME.XXXX.tmp"): a crashed writer's are found by it
@@ -65,7 +65,7 @@ def write_atomic(path: str | Path, data: bytes, *, overwrite: bool, sync: bool =
         if sync:
             fsync_directory(out.parent)
     except OSError as exc:
-        raise OutputError(_("{out}: cannot write: {problem}; nothing written").format(out=out, problem=exc.strerror or exc)) from None
+        raise OutputError(_("{out}: cannot write: {problem}; nothing written").format(out=out, problem=os_reason(exc))) from None
     finally:
         if temp is not None:
             temp.unlink(missing_ok=True)

@@ -46,7 +46,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping
 
-from haze.core.i18n import N_, _
+from haze.core.i18n import N_, _, os_reason
 from haze.core.errors import JournalError
 from haze.core.model import Level
 from haze.io import receipts
@@ -1075,7 +1075,7 @@ def open_journal(path: Path, *, write: bool) -> sqlite3.Connection:
             first = first or exc
             continue
         except sqlite3.DatabaseError as exc:
-            raise JournalError(_("{path}: not a haze journal ({exc})").format(path=path, exc=exc)) from None
+            raise JournalError(_("{path}: not a haze journal ({exc})").format(path=path, exc=os_reason(exc))) from None
         if exclusive and write:
             try:
                 _switch_to_delete(conn, path)
@@ -1154,7 +1154,8 @@ def explain_failure(path: Path, exc: BaseException) -> str:
     """
     folder = path if path.is_dir() else path.parent
     errno_ = getattr(exc, "errno", None)
-    text = str(getattr(exc, "strerror", None) or exc)
+    raw = str(getattr(exc, "strerror", None) or exc)
+    text = os_reason(exc)  # what the officer reads; the checks below look at the system's own words
     import errno as errnos
 
     try:
@@ -1163,7 +1164,7 @@ def explain_failure(path: Path, exc: BaseException) -> str:
         fs = None
     if errno_ == errnos.EROFS or (fs is not None and fs.f_flag & getattr(os, "ST_RDONLY", 1)):
         return _("the file system holding {folder} is read-only ({problem})").format(folder=folder, problem=text)
-    if errno_ == errnos.ENOSPC or "full" in text.lower() or (fs is not None and fs.f_bavail * fs.f_frsize < 65536):
+    if errno_ == errnos.ENOSPC or "full" in raw.lower() or (fs is not None and fs.f_bavail * fs.f_frsize < 65536):
         if fs is None:
             return _("the disk holding {folder} is full ({problem}); free space and run again").format(
                 folder=folder, problem=text)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from haze.core.findings import Finding, finding
-from haze.core.i18n import _
+from haze.core.i18n import _, os_reason
 
 HEADER_SEARCH_ROWS = 10
 FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".yaml": "yaml", ".yml": "yaml"}
@@ -74,7 +74,7 @@ def read_rows(path: str | Path, aliases: Mapping[str, Sequence[str]], required: 
     except FileNotFoundError:
         return None, [finding("E001", _("no such file"), name)]
     except OSError as exc:
-        return None, [finding("E001", _("cannot read: {problem}").format(problem=exc.strerror or exc), name)]
+        return None, [finding("E001", _("cannot read: {problem}").format(problem=os_reason(exc)), name)]
     forms = _forms(aliases)
     if kind == "yaml":
         return _yaml(data, name, forms, required, yaml_keys)

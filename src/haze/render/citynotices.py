@@ -125,7 +125,8 @@ def render_city_activation(city: CityResult, city_info: Mapping[str, Any], issue
             yield row["file"], tpl.render("notice", base | {"notice": notice, "county": row["county"]})
         yield f"index.{fmt}", tpl.render("index", base | {"notices": rows, "count": len(rows), "summary": summary})
         yield from tpl.extras()  # all.pdf
-        yield from _sms(base, sms_rows, lang, on_missing)  # the same file as an enterprise set's (render.sms)
+        # the same file as an enterprise set's (render.sms), worded to a county bureau
+        yield from _sms(base | {"county_set": True}, sms_rows, lang, on_missing)
 
     # sms.csv reads a row's number and its addressee as an "enterprise": here the county bureau
     sms_rows = [{"number": row["number"], "enterprise": {"id": row["key"], "name": row["county"]["authority"],

@@ -28,7 +28,7 @@ import zlib
 from pathlib import Path
 from typing import Any
 
-from haze.core.i18n import _
+from haze.core.i18n import _, os_reason
 from haze.core.errors import TemplateError
 
 # The parts that may hold tags: the body, headers and footers.
@@ -60,7 +60,7 @@ class DocxTemplates:
             if resource.is_file():
                 return resource.read_bytes(), str(resource)
         except OSError as exc:
-            raise TemplateError(_("{name}: cannot read template: {problem}").format(name=name, problem=exc.strerror or exc)) from None
+            raise TemplateError(_("{name}: cannot read template: {problem}").format(name=name, problem=os_reason(exc))) from None
         looked = _(" (looked in {user} and the shipped templates)").format(user=user) if user is not None else ""
         raise TemplateError(_("template {name} not found{looked}").format(name=name, looked=looked))
 

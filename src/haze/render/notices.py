@@ -32,7 +32,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Collection, Iterator, Mapping, Sequence, overload
 
-from haze.core.i18n import _
+from haze.core.i18n import _, os_reason
 from haze.core.errors import HazeError, TemplateError, UsageError
 from haze.core.labels import REASON_LABELS, SOURCE_LABELS, kind_label, label
 from haze.core.model import POLLUTANTS, Level
@@ -175,7 +175,7 @@ def _loader_class() -> type:
             except UnicodeDecodeError as exc:
                 raise TemplateError(_("{filename}: not UTF-8 text (byte {start})").format(filename=filename, start=exc.start)) from None
             except OSError as exc:
-                raise TemplateError(_("{filename}: cannot read template: {problem}").format(filename=filename, problem=exc.strerror or exc)) from None
+                raise TemplateError(_("{filename}: cannot read template: {problem}").format(filename=filename, problem=os_reason(exc))) from None
             self.filenames.add(filename)
             return text, filename, lambda: True  # compiled once per run: never stale within it
 
@@ -770,7 +770,7 @@ class _Templates:
         from jinja2 import TemplateNotFound, TemplateSyntaxError, UndefinedError
         from jinja2.exceptions import SecurityError
 
-        from haze.render.sandbox import time_limit
+        from haze.render.sandbox import jinja_reason, time_limit
 
         try:
             if getattr(self.env, "shipped", False):  # notice_environment: haze's own templates only
@@ -780,17 +780,17 @@ class _Templates:
         except TemplateError:
             raise
         except TemplateSyntaxError as exc:
-            raise TemplateError(_("{exc_filename_or_exc_name}:{lineno}: template syntax error: {message}").format(exc_filename_or_exc_name=exc.filename or exc.name or name, lineno=exc.lineno, message=exc.message)) from None
+            raise TemplateError(_("{exc_filename_or_exc_name}:{lineno}: template syntax error: {message}").format(exc_filename_or_exc_name=exc.filename or exc.name or name, lineno=exc.lineno, message=jinja_reason(exc.message or ""))) from None
         except TemplateNotFound as exc:
             where = self._where(exc, name)
             if where == name:
                 raise TemplateError(_("template {exc_name} not found{self__roots}").format(exc_name=exc.name, self__roots=self._roots())) from None
             raise TemplateError(_("{where}: template {exc_name} not found{self__roots}").format(where=where, exc_name=exc.name, self__roots=self._roots())) from None
         except SecurityError as exc:
-            raise TemplateError(_("{self__where_exc_name}: refused by the template sandbox: {exc}").format(self__where_exc_name=self._where(exc, name), exc=exc)) from None
+            raise TemplateError(_("{self__where_exc_name}: refused by the template sandbox: {exc}").format(self__where_exc_name=self._where(exc, name), exc=jinja_reason(str(exc)))) from None
         except UndefinedError as exc:
             # "'dict object' has no attribute 'nmae'" means a misspelt field to a bureau's template writer
-            what = re.sub(r"^'dict object' has no attribute ('.*')$", r"no field \1", exc.message or "")
+            what = jinja_reason(exc.message or "")
             raise TemplateError(_("{self__where_exc_name}: undefined: {what} (the variables are listed in docs/notices.md)").format(self__where_exc_name=self._where(exc, name), what=what)) from None
         except Exception as exc:  # a user template may fail any way a Python expression can
             raise TemplateError(_("{self__where_exc_name}: template error: {__name__}: {exc}").format(self__where_exc_name=self._where(exc, name), __name__=type(exc).__name__, exc=exc)) from None
@@ -1236,7 +1236,7 @@ def write_notice_set(parent: Path, name: str, produce: Iterator[tuple[str, Any]]
         work = None
         fsync_directory(parent)  # the rename itself
     except OSError as exc:
-        raise HazeError(_("cannot write notices to {path_parent_absolute}{sep}: {problem}; give a directory you can write with --out DIR").format(path_parent_absolute=Path(parent).absolute(), sep=os.sep, problem=exc.strerror or exc)) from None
+        raise HazeError(_("cannot write notices to {path_parent_absolute}{sep}: {problem}; give a directory you can write with --out DIR").format(path_parent_absolute=Path(parent).absolute(), sep=os.sep, problem=os_reason(exc))) from None
     finally:
         if work is not None:
             shutil.rmtree(work, ignore_errors=True)
@@ -1266,7 +1266,7 @@ def _make_parent(parent: Path) -> bool:
             raise HazeError(_("{parent} exists and is not a directory").format(parent=parent)) from None
         return False
     except OSError as exc:
-        raise HazeError(_("cannot create {parent}: {problem}").format(parent=parent, problem=exc.strerror or exc)) from None
+        raise HazeError(_("cannot create {parent}: {problem}").format(parent=parent, problem=os_reason(exc))) from None
     return True
 
 

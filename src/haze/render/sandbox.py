@@ -32,7 +32,7 @@ import threading
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator
 
-from haze.core.i18n import _
+from haze.core.i18n import N_, _
 from haze.core.errors import TemplateError
 
 #: Characters of one text value, or items of one sequence: a notice is a few thousand characters, the
@@ -207,3 +207,46 @@ def time_limit(name: str, seconds: float | None = None) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         _timing.pop()
+
+
+#: Jinja's own words for the mistakes a bureau's template writer makes, as a Chinese clerk reads them
+#: (English keeps Jinja's text); each pattern's named groups fill the message's placeholders
+_JINJA_REASONS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^'dict object' has no attribute (?P<name>'.*')$"), N_("no field {name}")),
+    (re.compile(r"^(?P<name>'.*') is undefined$"), N_("no variable {name}")),
+    (re.compile(r"^'(?P<kind>.+?) object' has no attribute (?P<name>'.*')$"), N_("{kind} has no attribute {name}")),
+    (re.compile(r"^Unexpected end of template\. Jinja was looking for the following tags: (?P<tags>.*)\. "
+                r"The innermost block that needs to be closed is (?P<block>'.*')\.$"),
+     N_("the template ends before the {block} block is closed: {tags} is missing")),
+    (re.compile(r"^Unexpected end of template.*$", re.S), N_("the template ends before a block is closed")),
+    (re.compile(r"^Encountered unknown tag (?P<tag>'[^']*')\..*$", re.S), N_("unknown tag {tag}")),
+    (re.compile(r"^unexpected (?P<found>'[^']*'), expected (?P<expected>'[^']*')$"),
+     N_("expected {expected}, found {found}")),
+    (re.compile(r"^unexpected (?P<token>'[^']*')$"), N_("unexpected {token}")),
+    (re.compile(r"^expected token (?P<expected>'.*'), got (?P<found>'.*')$"), N_("expected {expected}, found {found}")),
+    (re.compile(r"^No filter named (?P<name>'.*')\.?$"), N_("no filter named {name}")),
+    (re.compile(r"^No test named (?P<name>'.*')\.?$"), N_("no test named {name}")),
+    (re.compile(r"^access to attribute (?P<name>'.*') of (?P<kind>'.*') object is unsafe\.?$"),
+     N_("the attribute {name} of a {kind} object may not be used")),
+)
+
+
+def jinja_reason(text: str) -> str:
+    """Jinja's message for a template error, for the line a template writer reads.
+
+    ``'dict object' has no attribute 'nmae'`` is a misspelt field (``no field 'nmae'``) in both
+    languages; in Chinese the other common messages are translated too, and anything else is left as
+    Jinja wrote it.
+    """
+    from haze.core.i18n import language
+
+    chinese = language() == "zh"
+    for pattern, message in _JINJA_REASONS:
+        match = pattern.match(text)
+        if match is None:
+            continue
+        if not chinese and message != _JINJA_REASONS[0][1]:
+            return text
+        parts = {k: v.replace("' or '", "' 或 '") if chinese else v for k, v in match.groupdict().items()}
+        return _(message).format(**parts)
+    return text

@@ -48,12 +48,31 @@ def _level(issue: dict[str, Any], lang: str, short: bool) -> str:
     return word
 
 
-def texts(authority: str, issue: dict[str, Any], number: str, lang: str, receipt: str = "") -> list[str]:
-    """The wordings of one SMS, longest first; ``receipt``: the policy's receipt time (1小时 / 1 hour)."""
+def texts(authority: str, issue: dict[str, Any], number: str, lang: str, receipt: str = "", *,
+          county: bool = False) -> list[str]:
+    """The wordings of one SMS, longest first; ``receipt``: the policy's receipt time (1小时 / 1 hour).
+
+    ``county``: the city's text to a county bureau (SPEC §13), told by a 通知 to start its own
+    response, not an enterprise told by a 告知书 to cut.
+    """
     receipt = receipt or ("1小时" if lang == "zh" else "1 hour")
     when = _when(issue["start"], lang)
     lift = issue["kind"] == "lift"
     full, short = _level(issue, lang, False), _level(issue, lang, True)
+    if county and not lift:
+        if lang == "zh":
+            head = f"【{authority}】"
+            return [f"{head}{full}{when}起执行，请按{number}通知启动本县响应、下发企业告知书，{receipt}内反馈回执。",
+                    f"{head}{full}{when}起，请按{number}通知启动本县响应，{receipt}内反馈回执。",
+                    f"{head}{full}{when}起，请按{number}通知启动本县响应。",
+                    f"{head}{short}{when}起，见{number}通知。",
+                    f"{head}{short}{when}起，见{number}"]
+        head = f"[{authority}] "
+        return [f"{head}{full} from {when}: start your county's response as notice {number} orders, receipt "
+                f"within {receipt}.",
+                f"{head}{full} from {when}: see notice {number}.",
+                f"{head}{short} from {when}: {number}",
+                f"{head}{issue['level']['value']} {when} {number}"]
     if lang == "zh":
         head = f"【{authority}】"
         if lift:
@@ -77,16 +96,17 @@ def texts(authority: str, issue: dict[str, Any], number: str, lang: str, receipt
             f"{head}{colour} {when} {number}"]
 
 
-def sms_text(authority: str, issue: dict[str, Any], number: str, lang: str = "zh", receipt: str = "") -> str:
+def sms_text(authority: str, issue: dict[str, Any], number: str, lang: str = "zh", receipt: str = "", *,
+             county: bool = False) -> str:
     """The longest wording within :data:`LIMIT`; the authority shortened when none fits."""
-    candidates = texts(authority, issue, number, lang, receipt)
+    candidates = texts(authority, issue, number, lang, receipt, county=county)
     for text in candidates:
         if len(text) <= LIMIT:
             return text
     shortest = candidates[-1]
     room = len(authority) - (len(shortest) - LIMIT) - 1
     if room > 0:
-        return texts(authority[:room] + "…", issue, number, lang, receipt)[-1]
+        return texts(authority[:room] + "…", issue, number, lang, receipt, county=county)[-1]
     return shortest[:LIMIT]  # an absurd notice number: the platform would split the message anyway
 
 
@@ -144,6 +164,7 @@ def sms_pieces(base: dict[str, Any], rows: Sequence[dict[str, Any]], lang: str,
     authority = base["bureau"]["name"]
     issue = base["issue"]
     season = base.get("season_issue")
+    county = bool(base.get("county_set"))  # the city's notices to its county bureaus (SPEC §13)
     receipt = str((base.get("duties") or {}).get("receipt") or "")
     out = io.StringIO()
     out.write("\ufeff")
@@ -161,7 +182,7 @@ def sms_pieces(base: dict[str, Any], rows: Sequence[dict[str, Any]], lang: str,
             span = (stop["first"], stop["last"]) if stop else (season["first"], season["last"])
             text = fitting(season_texts(authority, season["kind"], span, row["number"], lang))
         else:
-            text = sms_text(authority, issue, row["number"], lang, receipt)
+            text = sms_text(authority, issue, row["number"], lang, receipt, county=county)
         writer.writerow([phone, _cell(enterprise["id"]), _cell(enterprise["name"]), text])
         if n % every == 0:
             yield out.getvalue()

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from haze.cli.reporters.markup import esc, level_title
-from haze.core.i18n import N_, _
+from haze.core.i18n import N_, _, language
 
 if TYPE_CHECKING:
     from haze.core.city import CityResult, CityTotal
@@ -48,21 +48,27 @@ def city_tables(city: CityResult) -> list[Any]:
 def city_verdict(city: CityResult) -> str:
     level = level_title(city.level)
     if city.ok:
-        return _("[bold green]MET[/]: {level} requirement reached in every list and in the city total").format(
+        text = _("[bold green]MET[/]: {level} requirement reached in every list and in the city total").format(
             level=level)
-    short = [esc(lst.info.region) for r, lst in zip(city.results, city.lists) if not r.ok]
-    parts = []
-    if short:
-        parts.append(_("not met in {regions}").format(regions="、".join(short)))
-    if not city.total.ok:
-        names = _(", ").join(p.label for p in city.total.failing)
-        parts.append(_("city total short in {pollutants}").format(pollutants=names))
-    text = _("[bold white on red] NOT MET [/] [bold red]{level}: {parts}[/]").format(level=level,
-                                                                                   parts=_("; ").join(parts))
-    text += "\n" + _("`haze plan {level} --list …` plans each list").format(level=city.level.value)
-    if city.total.basis != "baseline":
+    else:
+        short = [esc(lst.info.region) for r, lst in zip(city.results, city.lists) if not r.ok]
+        parts = []
+        if short:
+            parts.append(_("not met in {regions}").format(regions="、".join(short)))
+        if not city.total.ok:
+            names = _(", ").join(p.label for p in city.total.failing)
+            parts.append(_("city total short in {pollutants}").format(pollutants=names))
+        text = _("[bold white on red] NOT MET [/] [bold red]{level}: {parts}[/]").format(level=level,
+                                                                                       parts=_("; ").join(parts))
+        text += "\n" + _("`haze plan {level} --list …` plans each list").format(level=city.level.value)
+    # met or not, as one list's verdict: a ratio of listed emissions is not a share of 全社会排放量
+    if city.total.basis == "mixed":
         text += "\n" + _("[yellow]basis: {basis}[/] — some lists give no baseline (全社会排放量): their ratios "
                          "are shares of the listed emissions only").format(basis=_(BASIS_WORDS[city.total.basis]))
+    elif city.total.basis == "listed":
+        text += "\n" + _("[yellow]basis: {basis}[/] — no list gives a full baseline (全社会排放量): the ratios "
+                         "marked * are shares of the listed emissions only").format(
+            basis=_(BASIS_WORDS[city.total.basis]))
     return text
 
 
@@ -91,22 +97,27 @@ def city_requirement_table(totals: dict) -> Any:
     from haze.core.fmt import pct, ratio_pct
     from haze.core.model import POLLUTANTS
 
+    # a ratio of listed emissions (no baseline in some or all lists) is starred, as in one list's table
+    starred = any(r.assessed and r.basis != "baseline" for t in totals.values() for r in t.pollutants.values())
     table = Table(title=_("city total by level (the strictest requirement among the lists)"), title_justify="left",
-                  title_style="bold", box=box.SIMPLE, show_edge=False, pad_edge=False, show_footer=True)
+                  title_style="bold", box=box.SIMPLE, show_edge=False, pad_edge=False, show_footer=True,
+                  caption=_("* share of listed emissions (no baseline)") if starred else None,
+                  caption_justify="left", caption_style="dim")
     table.add_column(_("pollutant"), no_wrap=True, footer=_("met"))
     for level, total in totals.items():
-        table.add_column(level.value, justify="right", no_wrap=True,
-                         footer="[green]yes[/]" if total.ok else "[bold red]NO[/]")
+        table.add_column(level.zh if language() == "zh" else level.value, justify="right", no_wrap=True,
+                         footer=_("[green]yes[/]") if total.ok else _("[bold red]NO[/]"))
     for p in POLLUTANTS:
         cells = []
         for total in totals.values():
             r = total.pollutants[p]
+            star = "*" if r.basis != "baseline" else ""
             if not r.assessed:
                 cells.append("[dim]—[/]")
             elif r.ok:
-                cells.append(f"{ratio_pct(r.ratio, True)} ≥{pct(r.required, 0)} [green]✓[/]")
+                cells.append(f"{ratio_pct(r.ratio, True)}{star} ≥{pct(r.required, 0)} [green]✓[/]")
             else:
-                cells.append(f"[red]{ratio_pct(r.ratio, False)} <{pct(r.required, 0)} ✗[/]")
+                cells.append(f"[red]{ratio_pct(r.ratio, False)}{star} <{pct(r.required, 0)} ✗[/]")
         table.add_row(f"{p.label} {p.zh}", *cells)
     return table
 
@@ -115,7 +126,7 @@ def print_city_export(outcome: Any) -> None:
     import click
 
     city = outcome.city
-    files = ", ".join(str(f) for f in outcome.files)
+    files = _(", ").join(str(f) for f in outcome.files)
     if city.ok:
         verdict = _("met in every list and in the city total")
     else:
@@ -163,7 +174,8 @@ def print_city_activation(outcome: Any) -> None:
             id=esc(closed.id), old=closed.level.value, new=level.value))
     span = (_("from {start} until {until}").format(start=when(outcome.start), until=when(outcome.until))
             if outcome.until else _("from {start} until lifted").format(start=when(outcome.start)))
-    numbers = f" ({esc(outcome.numbers[0])} – {esc(outcome.numbers[1])})" if outcome.numbers else ""
+    numbers = _(" ({first} – {last})").format(first=esc(outcome.numbers[0]), last=esc(outcome.numbers[1])) \
+        if outcome.numbers else ""
     directory = esc(f"{outcome.notices.directory.absolute()}{os.sep}")
     for lst, n in zip(outcome.city.lists, outcome.notices.notices):
         say(console, _("  {number} → {authority} ({file})").format(
@@ -172,11 +184,12 @@ def print_city_activation(outcome: Any) -> None:
         say(console, _("[bold]dry run[/]: would issue {count} county notices{numbers} into {directory} as {id}, "
                        "{level} {span}; nothing written or recorded").format(
             count=outcome.notices.count, numbers=numbers, directory=directory, id=esc(outcome.id),
-            level=level.value, span=span))
+            level=level_title(level), span=span))
         return
-    say(console, _("[bold]{kind} {id}[/]: {level} ({zh}预警, {response}响应) {span}").format(
-        kind=_(outcome.kind), id=esc(outcome.id), level=level.value, zh=level.zh, response=level.response,
-        span=span))
+    # the same head as one list's activation: 橙色预警（orange，Ⅱ级响应），自 … in Chinese
+    head = _("{level} ({zh}预警, {response}响应) {span}").format(level=level.value, zh=level.zh,
+                                                               response=level.response, span=span)
+    say(console, _("[bold]{kind} {id}[/]: {head}").format(kind=_(outcome.kind), id=esc(outcome.id), head=head))
     say(console, _("{count} county notices{numbers} in {directory} (index and manifest.json beside them)").format(
         count=outcome.notices.count, numbers=numbers, directory=directory))
     say(console, _("recorded in {journal}; each county activates its own list with --basis citing its notice "

@@ -72,7 +72,7 @@ def print_receipt(outcome: ReceiptOutcome) -> None:
         if r.status == "unknown" or r.enterprise is None:
             continue
         e = r.enterprise
-        who = f"{esc(e.name)} ({esc(e.enterprise_id)})"
+        who = _("{name} ({kind})").format(name=esc(e.name), kind=esc(e.enterprise_id))
         if r.status == "kept" and r.first is not None:
             say(console, _("{status}{kind}  {who}: already recorded at {first}; {at} not recorded").format(
                 status=pad(_("kept"), 10), kind=_(_KIND[r.entry.kind]), who=who, first=when(r.first.at),
@@ -152,7 +152,8 @@ def print_verify(outcome: VerifyOutcome) -> None:
         words = {"no_data": _("no data"), "no_baseline": _("no baseline day"),
                  "no_during": _("no day inside the warning"), "zero_baseline": _("zero baseline")}
         say(console, _("[bold]without data[/] ({count}): ").format(count=len(outcome.missing))
-            + _("; ").join(f"{esc(c.name)} ({words.get(c.missing or '', c.missing)})" for c in outcome.missing))
+            + _("; ").join(_("{name} ({kind})").format(name=esc(c.name), kind=words.get(c.missing or "", c.missing))
+                           for c in outcome.missing))
     flagged = outcome.flagged
     say(console, _("{compared} compared, {flagged} flagged, {missing} without data").format(
         compared=len(outcome.compared), flagged=len(flagged), missing=len(outcome.missing))

@@ -379,7 +379,8 @@ def verdict(result: LevelResult) -> str:
             r = result.pollutants[p]
             parts.append(_("{pollutant} {ratio} < {required}, short {shortfall} t/d").format(
                 pollutant=p.label, ratio=ratio_text(r), required=pct(r.required), shortfall=tonnes(r.shortfall)))
-        text = (_("[bold white on red] NOT MET [/]") + f" [bold red]{head}: " + _("; ").join(parts) + "[/]\n"
+        shortfalls = _("{level}: {shortfalls}").format(level=head, shortfalls=_("; ").join(parts))
+        text = (_("[bold white on red] NOT MET [/]") + f" [bold red]{shortfalls}[/]\n"
                 + _("`haze plan {level}` proposes the added cuts that would meet it").format(level=level.value))
     if any(r.assessed and r.basis == "listed" for r in result.pollutants.values()):
         text += "\n" + _("[yellow]basis: listed[/] — the list gives no baseline (全社会排放量) for the pollutants "
@@ -503,11 +504,19 @@ def plan_ratio_table(result: Plan) -> Any:
     return table
 
 
-def plan_verdict(result: Plan) -> str:
-    from haze.commands.plan import describe_tiers
+def describe_tiers(result: Plan) -> str:
+    """``D 100%, unrated/nonleading 35%``; in Chinese the grades as the tier table names them (未评级/非引领性)."""
+    if language() != "zh":
+        from haze.commands.plan import describe_tiers as keyed
 
+        return keyed(result)
+    return "，".join(f"{'/'.join(grade_cell(result.before, g) for g in tier.grades)} {tier.percent}%"
+                    for tier in result.tiers)
+
+
+def plan_verdict(result: Plan) -> str:
     head = named_level(result.level)
-    binding = ", ".join(p.label for p in result.binding)
+    binding = ("、" if language() == "zh" else ", ").join(p.label for p in result.binding)
     if result.already_met:
         text = _("[bold green]MET[/]: {level} is already met; nothing to add").format(level=head)
     elif result.feasible:

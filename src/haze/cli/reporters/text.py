@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Callable
 import click
 
 from haze.cli.reporters.markup import esc, level_title, pad, say, when
-from haze.core.i18n import N_, _
+from haze.core.i18n import N_, _, language
 
 if TYPE_CHECKING:
     from haze.commands.activate import Outcome as ActivateOutcome
@@ -174,6 +174,7 @@ def print_status(outcome: StatusOutcome) -> None:
         (_("id"), _("{id} ({kind})").format(id=esc(record.id), kind=kind)),
         (_("since"), when(record.start)),
         (_("until"), until),
+        *([(_("ordered by"), esc(record.basis))] if record.basis else []),  # --basis, the upper-level order
         *_list_rows(record),
         (_("policy"), esc(record.policy)),
         (_("requirement"), _("met") if record.ok else _("[bold red]NOT MET[/] (recorded so)")),
@@ -233,6 +234,10 @@ def print_history(outcome: HistoryOutcome) -> None:
             table = candidate
             break
     console.print(table)
+    # the upper-level order each followed (--basis, SPEC §13): under the table, which has no room for it
+    for event in found:
+        if event.basis:
+            say(console, f"{esc(event.id)}  {_('ordered by')} {esc(event.basis)}")
     say(console, _("journal: {journal}").format(journal=esc(outcome.journal)))
 
 
@@ -356,13 +361,13 @@ def print_export(outcome: ExportOutcome) -> None:
 
         return print_city_export(outcome)
     result = outcome.result
-    files = ", ".join(str(f) for f in outcome.files)
+    files = _(", ").join(str(f) for f in outcome.files)
     if result.ok:
         text = _("wrote {files}: {rows} rows; {level} requirement met")
     else:
         text = _("wrote {files}: {rows} rows; {level} requirement NOT met: {failing}")
     click.echo(text.format(files=files, rows=outcome.rows, level=level_title(result.level),
-                           failing=", ".join(p.label for p in result.failing)))
+                           failing=_(", ").join(p.label for p in result.failing)))
 
 
 def print_void(outcome: VoidOutcome) -> None:
@@ -459,18 +464,21 @@ def print_stagger(outcome: Any) -> None:
     """What a 错峰 plan issued: the season, the peaks per industry, the daily reductions."""
     from haze.cli.common import stdout_console
     from haze.core.fmt import tonnes
+    from haze.core.model import Pollutant
 
     s = outcome.schedule
     console = stdout_console()
     say(console, _("错峰 season {season} ({first} – {last}, {days} days): {count} enterprises stop, {exempt} exempt")
         .format(season=outcome.season, first=s.first.isoformat(), last=s.last.isoformat(), days=s.length,
                 count=len(s.participants), exempt=len(s.exempt)))
+    chinese = language() == "zh"  # the policy's industry names and the pollutant symbols, as the tables say them
     for industry, peak in s.peak.items():
         say(console, _("  {industry}: peak {peak} stopped on one day (bound {bound})").format(
-            industry=esc(industry), peak=peak, bound=s.bounds[industry]))
+            industry=esc(outcome.policy.industry_label(industry) if chinese else industry), peak=peak,
+            bound=s.bounds[industry]))
     mean, low = outcome.reduction()
-    say(console, _("daily reduction, mean / min (t/d): {values}").format(values=", ".join(
-        f"{p} {tonnes(mean[p])} / {tonnes(low[p])}" for p in mean)))
+    say(console, _("daily reduction, mean / min (t/d): {values}").format(values=_(", ").join(
+        f"{Pollutant(p).label if chinese else p} {tonnes(mean[p])} / {tonnes(low[p])}" for p in mean)))
     if outcome.superseded:
         say(console, _("supersedes plan {id}").format(id=esc(outcome.superseded)))
     _say_issued(console, outcome, _("{count} notices and the calendar in {directory}"))

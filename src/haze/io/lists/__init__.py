@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from haze.core.findings import Finding, finding
-from haze.core.i18n import _
+from haze.core.i18n import _, os_reason
 from haze.core.model import EnterpriseList
 
 FORMATS = {".yaml": "yaml", ".yml": "yaml", ".csv": "csv", ".xlsx": "xlsx"}
@@ -72,7 +72,7 @@ def read_list_bytes(path: str | Path) -> tuple[bytes | None, Finding | None]:
     except IsADirectoryError:
         return None, finding("E001", _("is a directory, not a list file"), name)
     except OSError as exc:
-        return None, finding("E001", _("cannot read: {problem}").format(problem=exc.strerror or exc), name)
+        return None, finding("E001", _("cannot read: {problem}").format(problem=os_reason(exc)), name)
 
 
 def parse_list(data: bytes, path: str, kind: str = "yaml", digest: str | None = None) -> ListReport:
