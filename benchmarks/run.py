@@ -324,6 +324,7 @@ def report(results: list[SizeResult], bare: Series, help_: Series, status: Serie
                        f"{r.activate.rss_mb:.0f} | wall ≤ 10 s: {verdict(r.activate.wall, 10)}; "
                        f"peak ≤ 400 MB: {verdict(r.activate.rss_mb, 400)} |")
             out.append(f"| ratio activate / floor (wall) | {wall_ratio:.2f} | | | ≤ 1.5: {verdict(wall_ratio, 1.5)} |")
+            out.append(f"| ratio activate / floor (CPU, information) | | {r.activate.cpu / max(r.floor.cpu, 1e-6):.2f} | | |")
             out.append(f"| per-round ratios (wall) | {per_round(r.activate, r.floor)} | | | |")
     if len(results) > 1 and all(r.check_cold.samples for r in results):
         out.append("\n### Memory against list size\n")

@@ -276,17 +276,17 @@ def test_a_disk_that_fills_while_notices_are_written_records_nothing(run, journa
 
     from haze.io import fsio
 
-    real = fsio.write_new_synced  # the one place a notice's bytes reach the disk (from the writer's threads)
+    real = fsio.write_new  # the one place a notice's bytes reach the disk (SyncedWriter.write)
 
-    def full(path: Path, data: bytes) -> None:
-        if path.name.startswith("0002-"):  # the second notice: mid-set
+    def full(path: str | Path, data: bytes, **options: object) -> None:
+        if Path(path).name.startswith("0002-"):  # the second notice: mid-set
             raise OSError(errno.ENOSPC, "No space left on device")
-        real(path, data)
+        real(path, data, **options)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(fsio, "write_new_synced", full)
+    monkeypatch.setattr(fsio, "write_new", full)
     result = activate(run)
     assert result.exit_code == 2 and "No space left on device" in one_line(result.stderr)
-    monkeypatch.setattr(fsio, "write_new_synced", real)
+    monkeypatch.setattr(fsio, "write_new", real)
     assert active_id(run) is None and not Path("notices").exists()
     data = json.loads(activate(run, "--json").stdout)  # the numbers were not used up
     assert json.loads((Path(data["notices"][0]).parent / "manifest.json").read_text())["first_number"] == 1

@@ -1,7 +1,7 @@
 """The notice set's writer (io.fsio.SyncedWriter under render.notices.write_notice_set): batched, yet durable.
 
-The files are written and fsynced by a pool of threads while the next notice
-renders; these tests hold it to what one fsync per file inline guaranteed:
+The files are written as they render and fsynced together once all are written
+(issue 16, round six); these tests hold it to what one fsync per file inline guaranteed:
 every file's bytes and the directory's names are on disk before the set is
 renamed into place (and so before any journal commit), the manifest hashes
 the bytes that are on disk, and a failure anywhere leaves nothing behind.
@@ -184,3 +184,31 @@ def test_the_index_reads_the_rows_as_a_list(tmp_path: Path) -> None:
     assert int(count) == notices.count == len(manifest["notices"])
     assert (first, final) == (manifest["notices"][0]["number"], last["number"])
     assert middle == "2,3" and last_id == last["id"] and summary
+
+
+def test_files_are_written_at_once_and_fsynced_together_at_the_end(tmp_path: Path, monkeypatch) -> None:
+    """Round six: each write() leaves its file complete on the page cache; finish() syncs them all, then the directory."""
+    synced = record_fsyncs(monkeypatch)
+    content = files(120)
+    with SyncedWriter(tmp_path, threads=3) as writer:
+        for i, (name, data) in enumerate(content):
+            writer.write(name, data)
+            assert (tmp_path / name).read_bytes() == data  # written and closed by write() itself
+            assert synced == []  # nothing synced while the set is being written
+            if i == 60:
+                digest = writer.write_pieces("index.md", (b"a" * 5000, b"", "示例".encode()))
+        writer.finish()
+    assert digest == hashlib.sha256(b"a" * 5000 + "示例".encode()).hexdigest()
+    names = [name for name, _ in content] + ["index.md"]
+    assert sorted(synced[:-1]) == sorted(key(tmp_path / name) for name in names)
+    assert synced[-1] == key(tmp_path)
+
+
+def test_sync_files_raises_when_a_file_of_the_set_is_gone(tmp_path: Path) -> None:
+    from haze.io.fsio import sync_files
+
+    for i in range(200):
+        (tmp_path / f"{i:04d}.md").write_bytes(b"x")
+    (tmp_path / "0150.md").unlink()  # removed behind the writer's back: the set is not whole, so no success
+    with pytest.raises(FileNotFoundError):
+        sync_files(tmp_path, [f"{i:04d}.md" for i in range(200)], threads=4)

@@ -6,8 +6,8 @@
   whole new one. ``plan --apply``, ``import``, ``export`` and the parse cache
   (``sync=False``: a torn entry fails its checksum) write through it.
 - :class:`SyncedWriter` writes a set of new files (the notices,
-  :mod:`haze.render.notices`) in a few threads, each fsynced, then their
-  directory; :func:`write_new_synced` and
+  :mod:`haze.render.notices`), then makes them durable together: every
+  file's bytes, then their directory; :func:`write_new_synced` and
   :func:`fsync_directory` are the single pieces (:mod:`haze.commands.staging`).
 - :func:`find_upward` is the search for ``haze.yaml`` and ``.haze/journal.db``
   in a directory or its parents.
@@ -20,7 +20,7 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Iterable
 
 from haze.core.i18n import _, os_reason
 from haze.core.errors import OutputError, UsageError
@@ -28,8 +28,8 @@ from haze.core.errors import OutputError, UsageError
 #: the suffix of write_atomic's hidden temporary files (".NAME.XXXX.tmp"): a crashed writer's are found by it
 TEMP_SUFFIX = ".tmp"
 
-__all__ = ["OutputError", "SyncedWriter", "find_upward", "fsync_directory", "write_atomic",
-           "write_new_synced"]
+__all__ = ["OutputError", "SyncedWriter", "find_upward", "fsync_directory", "sync_files", "write_atomic",
+           "write_new", "write_new_synced"]
 
 
 def write_atomic(path: str | Path, data: bytes, *, overwrite: bool, sync: bool = True) -> Path:
@@ -121,107 +121,131 @@ def _write_all(fd: int, data: bytes) -> None:
 _NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
-#: fsyncs SyncedWriter issues at once
+#: threads that fsync a finished set's files at once (the file system groups their journal commits)
 FSYNC_THREADS = 16
 
 
-class SyncedWriter:
-    """New files written into one directory by a few threads, each one fsynced, then the directory.
+def write_new(path: str | Path, data: bytes, *, dir_fd: int | None = None) -> None:
+    """Create a new file (never an existing one) with ``data``, not yet synced: :class:`SyncedWriter` syncs
+    its set at the end. ``path`` is relative to ``dir_fd`` when given (no path lookup per file)."""
+    fd = os.open(path, _NEW_FILE, 0o666, dir_fd=dir_fd) if dir_fd is not None else os.open(path, _NEW_FILE, 0o666)
+    try:
+        _write_all(fd, data)
+    finally:
+        os.close(fd)
 
-    ``write(name, data)`` collects the files into batches of ``batch`` and
-    hands each batch to a pool of :data:`FSYNC_THREADS` threads; a thread
-    creates each file of its batch (never an existing one), writes it, fsyncs
-    it and closes it. The caller meanwhile renders the next files, so
-    rendering overlaps the disk, and the fsyncs of the threads in flight are
-    grouped by the file system into shared journal commits instead of one
-    each (docs/performance.md has the measurements). Batches keep the
-    hand-over cost (a future, a lock, a wake-up) to one per ``batch`` files.
-    At most ``window`` batches wait in memory: a slow disk slows the caller
-    rather than filling memory. :meth:`finish` waits for every file, raises
-    the first error, then fsyncs the directory: after it returns, the bytes
-    and the names are all on disk. Used as a context manager, a failure in
-    the caller's body waits for the threads (no file is written behind its
-    back) and leaves removing the directory to the caller. The bytes are
-    opaque: text, DOCX or PDF alike.
+
+class SyncedWriter:
+    """New files written into one directory in the caller's thread, then made durable together.
+
+    ``write(name, data)`` creates the file (never an existing one), writes
+    it and closes it, with no sync: a few system calls, no thread, no
+    hand-over. :meth:`finish` then makes the whole set durable at once,
+    every file's bytes and then the directory's names (:func:`sync_files`:
+    each file fsynced from :data:`FSYNC_THREADS` threads, once they are all
+    written, so the file system commits them in a few journal transactions
+    instead of one per file). After it returns the set is on disk; until
+    then a crash may lose any of it, which is why the set's directory is
+    renamed into place, and the journal commits, only after ``finish``.
+
+    Before issue 16's round six the files were written and fsynced one by
+    one by 16 threads while the caller rendered: the threads took the
+    interpreter's lock back between their system calls, and the rendering
+    thread waited for it (a quarter of its time at 5,000 notices;
+    docs/architecture.md has the measurements). Used as a context manager,
+    a failure in the caller's body leaves removing the directory to the
+    caller. The bytes are opaque: text, DOCX or PDF alike. ``threads`` is
+    how many fsync at once; ``batch`` and ``window`` are accepted for the
+    callers of the threaded writer and no longer matter.
     """
 
     def __init__(self, directory: Path, *, threads: int = FSYNC_THREADS, batch: int = 32,
                  window: int = 2 * FSYNC_THREADS) -> None:
-        import threading
-        from concurrent.futures import ThreadPoolExecutor
-
         self.directory = directory
-        self.batch = batch
-        self._next = 1  # batches grow 1, 2, 4 … batch: the first files reach the disk at once, not after 32 renders
-        self._pending: list[tuple[Path, bytes]] = []
-        self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="haze-fsync")
-        self._slots = threading.BoundedSemaphore(window)
-        self._error: BaseException | None = None
+        self.threads = max(1, threads)
+        self.names: list[str] = []
+        self._dir_fd: int | None = None
+        if os.open in os.supports_dir_fd:  # POSIX: each file opened by its name in the directory, no path walk
+            self._dir_fd = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+
+    def _target(self, name: str) -> str | Path:
+        return name if self._dir_fd is not None else self.directory / name
 
     def write(self, name: str, data: bytes) -> None:
-        """Queue ``directory/name`` (a new file) with ``data``; raises an earlier file's error."""
-        if self._error is not None:
-            raise self._error
-        self._pending.append((self.directory / name, data))
-        if len(self._pending) >= self._next:
-            self._next = min(2 * self._next, self.batch)
-            self._submit()
+        """Create ``directory/name`` (a new file) with ``data``; synced by :meth:`finish`."""
+        write_new(self._target(name), data, dir_fd=self._dir_fd)
+        self.names.append(name)
 
     def write_pieces(self, name: str, pieces: Iterable[bytes]) -> str:
-        """Write ``directory/name`` (a new file) piece by piece as the pieces come, in the caller's thread,
-        and fsync it; the sha256 of its bytes. For a file too large to hold whole (a province's index)."""
+        """Write ``directory/name`` (a new file) piece by piece as the pieces come; the sha256 of its bytes.
+        For a file too large to hold whole (a province's index); synced by :meth:`finish`."""
         import hashlib
 
-        if self._error is not None:
-            raise self._error
         digest = hashlib.sha256()
-        fd = os.open(self.directory / name, _NEW_FILE, 0o666)
+        target = self._target(name)
+        fd = os.open(target, _NEW_FILE, 0o666, dir_fd=self._dir_fd) if self._dir_fd is not None else \
+            os.open(target, _NEW_FILE, 0o666)
+        self.names.append(name)
         try:
             for piece in pieces:
                 digest.update(piece)
                 _write_all(fd, piece)
-            os.fsync(fd)
         finally:
             os.close(fd)
         return digest.hexdigest()
 
-    def _submit(self) -> None:
-        files, self._pending = self._pending, []
-        self._slots.acquire()
-        try:
-            future = self._pool.submit(_write_batch, files)
-        except BaseException:
-            self._slots.release()
-            raise
-        future.add_done_callback(self._done)
-
-    def _done(self, future: Any) -> None:
-        self._slots.release()
-        error = None if future.cancelled() else future.exception()
-        if error is not None and self._error is None:
-            self._error = error
-
     def finish(self) -> None:
-        """Wait for every file; raise the first error; fsync the directory (the names)."""
-        if self._pending and self._error is None:
-            self._submit()
-        self._pool.shutdown(wait=True)
-        if self._error is not None:
-            raise self._error
+        """Every file's bytes on disk (:func:`sync_files`), then the directory's names."""
+        sync_files(self.directory, self.names, threads=self.threads, dir_fd=self._dir_fd)
         fsync_directory(self.directory)
+        self.close()
+
+    def close(self) -> None:
+        if self._dir_fd is not None:
+            os.close(self._dir_fd)
+            self._dir_fd = None
 
     def __enter__(self) -> SyncedWriter:
         return self
 
     def __exit__(self, kind: type | None, *rest: object) -> None:
-        # On success the caller has called finish(); on failure let no thread write on behind its back.
-        self._pending = []
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        self.close()
 
 
-def _write_batch(files: list[tuple[Path, bytes]]) -> None:
-    for path, data in files:
-        write_new_synced(path, data)
+def sync_files(directory: Path, names: list[str], *, threads: int = FSYNC_THREADS,
+               dir_fd: int | None = None) -> None:
+    """fsync every one of ``names`` (files already written and closed in ``directory``); raise the first error.
+
+    Each file is opened again (read-only on POSIX, where a umask may have made
+    it so; for writing on Windows, which fsyncs only a writable handle) and fsynced, by ``threads`` threads at once: on a journalling
+    file system the first fsyncs commit the transaction that holds most of
+    the other files too, whose own fsyncs then find nothing left to do.
+    Portable (any OS, any file system), and it syncs these files only, never
+    another program's (``syncfs`` would: benchmarks/syncs.py weighs both).
+    """
+    def sync(chunk: list[str]) -> None:
+        for name in chunk:
+            fd = os.open(name, _SYNC_OPEN, dir_fd=dir_fd) if dir_fd is not None else \
+                os.open(directory / name, _SYNC_OPEN)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+
+    chunks = [names[i:i + 64] for i in range(0, len(names), 64)]
+    if len(chunks) <= 1 or threads <= 1:
+        for chunk in chunks:
+            sync(chunk)
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=min(threads, len(chunks)), thread_name_prefix="haze-fsync") as pool:
+        for future in [pool.submit(sync, chunk) for chunk in chunks]:
+            future.result()  # the first error, after every thread has stopped
+
+
+_SYNC_OPEN = (os.O_WRONLY if os.name == "nt" else os.O_RDONLY) | getattr(os, "O_BINARY", 0) | \
+    getattr(os, "O_CLOEXEC", 0)
 
 
 def fsync_directory(directory: str | Path) -> None:

@@ -381,8 +381,25 @@ def md_escape(text: Any) -> str:
     Also the block syntax a value could start (a rule, a nested list) and bare
     URLs: an action ``---`` or ``1. x`` stays one sentence of the notice, and a
     URL a list carries is text, never a link an enterprise is invited to follow.
+    A plain ``str`` is escaped once per run: the bureau's name, the title and
+    the actions recur in every notice (27 calls a notice, most of them repeats).
     """
-    text = str(text)
+    if type(text) is str:
+        escaped = _md_escaped.get(text)
+        if escaped is None:
+            if len(_md_escaped) >= _MD_MEMO:
+                _md_escaped.clear()
+            escaped = _md_escaped[text] = _md_escape(text)
+        return escaped
+    return _md_escape(str(text))
+
+
+#: md_escape's answers, up to this many distinct strings (then forgotten and begun again: about 2 MB)
+_MD_MEMO = 20_000
+_md_escaped: dict[str, str] = {}
+
+
+def _md_escape(text: str) -> str:
     # Most values (names, numbers) have nothing to escape: a search is much cheaper than re.sub's template call.
     escaped = _MD_SPECIAL.sub(r"\\\1", text) if _MD_SPECIAL.search(text) else text
     escaped = _MD_BLOCK_START.sub(_block_escape, escaped, count=1)
@@ -653,7 +670,7 @@ def enterprise_context(r: EnterpriseResult, declared: Level, policy_names: Mappi
         "plant_cut": r.plant_cut,
         "summary": summary,
         "lines": lines,
-        "actions": distinct_actions([one_line(a) for a in r.actions]),
+        "actions": _actions(r.actions),
         "cap": _cap(r),
         "reductions": [_shared_pollutant(p, lang) | {"value": r.reduction[p]} for p in POLLUTANTS],
     }
@@ -687,6 +704,22 @@ def _cap(r: EnterpriseResult) -> dict[str, Any] | None:
 
 
 _ACTION_NOISE = re.compile(r"[\s，,。.；;、：:！!（）()]+")
+
+
+def _actions(actions: Sequence[str]) -> list[str]:
+    """``distinct_actions`` of the actions as one line each, worked out once per distinct list of actions
+    (a province's plants share a few dozen: their industry's and grade's) and copied for each notice, so a
+    template that changes its list changes no other notice's."""
+    key = tuple(actions)
+    kept = _actions_said.get(key)
+    if kept is None:
+        if len(_actions_said) >= _MD_MEMO:
+            _actions_said.clear()
+        kept = _actions_said[key] = distinct_actions([one_line(a) for a in actions])
+    return list(kept)
+
+
+_actions_said: dict[tuple[str, ...], list[str]] = {}
 
 
 def distinct_actions(actions: list[str]) -> list[str]:
