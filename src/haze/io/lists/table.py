@@ -26,7 +26,7 @@ from collections import Counter
 from itertools import islice
 from operator import itemgetter, mul
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 from haze.core.findings import Finding, finding
@@ -235,11 +235,20 @@ class Table:
     shape: Callable[[Any], Any] | None = None
 
 
-@dataclass
 class _Row:
-    number: int
-    cells: dict[str, Any] = field(default_factory=dict)  # canonical key -> cleaned value
-    labels: dict[str, str] = field(default_factory=dict)  # canonical key -> column label
+    """One data row's cleaned cells. ``labels`` is the table's (canonical key -> column label), shared
+    by all its rows: a key names one column of a table, and it is only looked up for keys in ``cells``."""
+
+    __slots__ = ("number", "cells", "labels")
+
+    def __init__(self, number: int, cells: dict[str, Any] | None = None,
+                 labels: dict[str, str] | None = None) -> None:
+        self.number = number
+        self.cells: dict[str, Any] = {} if cells is None else cells  # canonical key -> cleaned value
+        self.labels: dict[str, str] = {} if labels is None else labels
+
+    def __repr__(self) -> str:
+        return f"_Row({self.number}, {self.cells!r})"
 
     def has(self, *keys: str) -> bool:
         return not self.cells.keys().isdisjoint(keys)
@@ -253,7 +262,8 @@ class TableReader:
         self.findings: list[Finding] = []
         self.numeric_ids: set[int] = set()  # rows whose credit code Excel stored as a number
         self.unusable = False  # no header, no credit code column, no rows: nothing to build
-        self._plans: dict[int, tuple[list[Column], list[tuple[int, str, str, str]]]] = {}
+        #: per table's columns: the columns, their (index, key, label, kind), and key -> label (the rows')
+        self._plans: dict[int, tuple[list[Column], list[tuple[int, str, str, str]], dict[str, str]]] = {}
 
     def add(self, code: str, message: str, line: int | None = None, column: str | None = None,
             enterprise: str | None = None, severity: str | None = None, level: str | None = None) -> None:
@@ -340,13 +350,13 @@ class TableReader:
     # -- cells ----------------------------------------------------------------
     def row(self, number: int, cells: Sequence[Cell], columns: list[Column], table: Table) -> _Row | None:
         """Clean one row's cells; None for a blank row or a totals (合计) row."""
-        result = _Row(number)
-        width = len(cells)
-        found, labels = result.cells, result.labels
-        shape = table.shape
         plan = self._plans.get(id(columns))
         if plan is None or plan[0] is not columns:
-            plan = self._plans[id(columns)] = (columns, _plan(columns))
+            steps = _plan(columns)
+            plan = self._plans[id(columns)] = (columns, steps, {key: label for _i, key, label, _k in steps})
+        found: dict[str, Any] = {}
+        shape = table.shape
+        width = len(cells)
         for index, key, label, kind in plan[1]:
             if index >= width:
                 continue
@@ -368,27 +378,23 @@ class TableReader:
                     raw = raw.strip()
                     if raw:
                         found[key] = raw
-                        labels[key] = label
                     continue
                 if kind == "id" and len(raw) == 18 and raw.isascii() and raw.isalnum() and raw.upper() == raw:
                     found[key] = raw  # already what credit_code() makes of it
-                    labels[key] = label
                     continue
             elif (kind_of_raw is int or kind_of_raw is float) and kind in _NUMERIC:
                 found[key] = raw  # _number_cell and _cut_cell keep numbers as they are
-                labels[key] = label
                 continue
             value = self.cell(key, raw, number, label)
             if value is not None:
                 found[key] = value
-                labels[key] = label
-        if "id" not in result.cells and _is_total(cells):
+        if "id" not in found and _is_total(cells):
             return None
         if table.uncalculated:
             for col in columns:
                 if col.key and (number, col.index) in table.uncalculated:
                     self.add("E101", _(UNCALCULATED), number, col.label)
-        return result if result.cells else None
+        return _Row(number, found, plan[2]) if found else None
 
     def cell(self, key: str, value: Cell, number: int, label: str) -> Any:
         if _blank(value):
@@ -659,8 +665,8 @@ class TableReader:
         value = values.get
         line_rows = [r for r in rows if "line" in r.cells]
         plain = [r for r in rows if "line" not in r.cells]
-        producing = [r for r in plain if r.has(*POLLUTANTS_KEYS)]
-        measured = [r for r in plain if r.has(*CUT_KEYS, *ACTION_KEYS)]
+        producing = [r for r in plain if not r.cells.keys().isdisjoint(_POLLUTANT_SET)]
+        measured = [r for r in plain if not r.cells.keys().isdisjoint(_MEASURE_SET)]
         if len(producing) > 1 or len(measured) > 1 or (producing and line_rows):
             raise _Slow
         ident = _quick_text(value("id"), texts)
@@ -740,7 +746,7 @@ class TableReader:
                     raise _Slow
         if line_rows:
             e.has_lines = True
-            own = [_row_measures(r) if r.has(*CUT_KEYS, *ACTION_KEYS) else {} for r in line_rows]
+            own = [{} if r.cells.keys().isdisjoint(_MEASURE_SET) else _row_measures(r) for r in line_rows]
             if not plain:  # no own row of the plant's: what every line shares is the plant's (hoist())
                 plant, plant_row = _hoisted(own, len(line_rows)), line_rows[0].number
             for r, mine in zip(line_rows, own):
@@ -890,11 +896,17 @@ class TableReader:
             if value is None or not 0 <= value <= 1:
                 return None
             values.append(("stop" if "stop" in m else "cut", value))
-        ranked = Counter(values).most_common(2)
-        top, n = ranked[0]
-        if (len(ranked) > 1 and ranked[1][1] == n) or (n < 2 and count > 1):
-            return None
-        source = next(m for m, v in zip(own, values) if v == top and m is not None)
+        if values.count(values[0]) == len(values):  # most plants: every line the same (what Counter says)
+            if len(values) < 2 and count > 1:
+                return None
+            top, source = values[0], own[0]
+        else:
+            ranked = Counter(values).most_common(2)
+            top, n = ranked[0]
+            if (len(ranked) > 1 and ranked[1][1] == n) or (n < 2 and count > 1):
+                return None
+            source = next(m for m, v in zip(own, values) if v == top and m is not None)
+        assert source is not None
         return top[0], source[top[0]], source
 
     @staticmethod
@@ -945,6 +957,8 @@ class _Slow(Exception):
 
 
 _CAPACITY = frozenset(CAPACITY_COLUMNS)
+_POLLUTANT_SET = frozenset(POLLUTANTS_KEYS)
+_MEASURE_SET = frozenset((*CUT_KEYS, *ACTION_KEYS))
 #: the columns an enterprise's rows repeat (vocs_process is a line's when there are lines)
 _MERGED = frozenset({*ENTERPRISE_COLUMNS, *CONTACT_COLUMNS, *CAPACITY_COLUMNS})
 _MAX_TEXT = 1000  # haze.io.lists.build.MAX_TEXT
