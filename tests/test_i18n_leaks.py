@@ -208,3 +208,12 @@ def test_the_groups_own_file_option_names_a_file_in_chinese(run, tmp_path: Path)
     zh = run(*ZH, "--config", tmp_path, "status")
     assert zh.exit_code == 2 and f"文件 '{tmp_path}' 是目录" in zh.stderr and "File" not in zh.stderr
     assert f"File '{tmp_path}' is a directory." in run("--config", tmp_path, "status").stderr
+
+
+def test_a_yaml_parsers_context_and_problem_read_as_one_chinese_sentence(run, tmp_path: Path) -> None:
+    # the two phrases were joined with an English space: 解析花括号或方括号内容时 缺少应有的内容
+    broken = write(tmp_path / "broken.yaml", "enterprises: [\n")
+    zh = run(*ZH, "check", "orange", "-l", broken, "--no-cache")
+    assert zh.exit_code == 2 and "E002 YAML 语法错误：解析花括号或方括号内容时缺少应有的内容" in zh.stderr
+    en = run("check", "orange", "-l", broken, "--no-cache")
+    assert "while parsing a flow node did not find expected node content" in en.stderr

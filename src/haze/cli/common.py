@@ -80,7 +80,7 @@ def json_option(f: F) -> F:
 
 
 def cache_option(f: F) -> F:
-    return click.option("--no-cache", is_flag=True, help="Parse the list again instead of using the parse cache.")(f)
+    return click.option("--no-cache", is_flag=True, help="Read and compute again, using neither the parse cache nor the stored check results.")(f)
 
 
 def list_options(f: F) -> F:

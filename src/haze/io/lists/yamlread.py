@@ -264,7 +264,7 @@ def _yaml_error(exc: yaml.YAMLError, path: str, data: bytes = b"") -> Finding:
     if problem and "could not determine a constructor" in problem:
         problem = _("tags that construct objects are not allowed") + problem.split("constructor", 1)[1]
     problem = _yaml_words(problem)
-    message = f"{_yaml_words(context)} {problem}" if context and "constructor" not in problem else problem
+    message = _("{context} {problem}").format(context=_yaml_words(context), problem=problem) if context and "constructor" not in problem else problem
     at: int | None = mark.line + 1 if mark else None
     if at is not None and data:  # at the end of a file without a final newline libyaml counts one more
         at = min(at, data.count(b"\n") + 1)
