@@ -700,18 +700,13 @@ class TableReader:
             if load is None or not 0.0 <= load <= 1.0:
                 raise _Slow
             e.max_load = load
-        raw = value("status")
-        if raw is not None:
-            status = _parse_status(raw)
-            if status is None:
-                raise _Slow
-            e.status = status
-        raw = value("compliant")
-        if raw is not None:
-            compliant = _parse_bool(raw)
-            if compliant is None:
-                raise _Slow
-            e.compliant = compliant
+        for key, parse in _QUICK_WORDS:  # a word the general path would have to explain: go there
+            raw = value(key)
+            if raw is not None:
+                parsed = parse(raw)
+                if parsed is None:
+                    raise _Slow
+                setattr(e, key, parsed)
         raw = value("operating_days")
         if raw is not None:
             days = _quick_amount(raw)
@@ -1013,6 +1008,8 @@ def _remembered(parse: Callable[[Any], _V]) -> Callable[[Any], _V]:
 _parse_bool = _remembered(parse_bool)
 _parse_zone = _remembered(parse_zone)
 _parse_status = _remembered(Status.parse)
+#: the enterprise's words quick parses itself, with their parsers (None: not a word it knows)
+_QUICK_WORDS = (("status", _parse_status), ("compliant", _parse_bool))
 
 
 def _quick_amount(value: Any) -> int | float:
