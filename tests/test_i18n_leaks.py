@@ -217,3 +217,13 @@ def test_a_yaml_parsers_context_and_problem_read_as_one_chinese_sentence(run, tm
     assert zh.exit_code == 2 and "E002 YAML 语法错误：解析花括号或方括号内容时缺少应有的内容" in zh.stderr
     en = run("check", "orange", "-l", broken, "--no-cache")
     assert "while parsing a flow node did not find expected node content" in en.stderr
+
+
+def test_an_unknown_grade_is_named_and_its_choices_listed_in_chinese(run, tmp_path: Path) -> None:
+    # E104 said 未知的 grade 'Bj' and listed the choices as A (A级, A类), B (…) with ASCII brackets
+    listed = write(tmp_path / "grade.yaml", GRADES.replace("grade: C\n", "grade: Bj\n", 1))
+    zh = run(*ZH, "validate", "-l", listed)
+    assert "E104 未知的绩效分级 'Bj'（是否应为 B级？）；政策 shanxi-2024 中可用：A（A级、A类）；" in zh.stdout + zh.stderr
+    assert "unrated（未评级、未分级、未定级、无）；" in zh.stdout + zh.stderr
+    en = run("validate", "-l", listed)
+    assert "E104 unknown grade 'Bj' (did you mean B级?); policy shanxi-2024 knows A (A级, A类), " in en.stdout + en.stderr

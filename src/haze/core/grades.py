@@ -24,7 +24,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from haze.core.i18n import _
+from haze.core.i18n import _, series
 from haze.core.model import Level, Measure
 
 MeasureTable = dict[Level, Measure]
@@ -165,4 +165,5 @@ def suggest(raw: str, defs: dict[str, GradeDef] | dict[str, CategoryDef]) -> str
 
 def listing(defs: dict[str, GradeDef] | dict[str, CategoryDef]) -> str:
     """``A (A级, A类), B (B级, B类), …``: the policy's own names, for a finding."""
-    return ", ".join(f"{d.key} ({', '.join(n for n in d.names() if n != d.key)})" for d in defs.values())
+    return series((_("{key} ({names})").format(key=d.key, names=series(n for n in d.names() if n != d.key))
+                   for d in defs.values()), outer=True)

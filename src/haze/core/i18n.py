@@ -15,7 +15,7 @@ never opens it. Notice language (``--lang``) is separate: notices come from temp
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Mapping
+from typing import TYPE_CHECKING, Iterable, Mapping
 
 if TYPE_CHECKING:
     from gettext import GNUTranslations
@@ -114,6 +114,17 @@ def resolve_language(ui_option: str | None, config_ui: object, environ: Mapping[
 def language() -> str:
     """The interface language in use: ``zh`` or ``en``."""
     return _language
+
+
+def series(items: Iterable[str], *, outer: bool = False) -> str:
+    """Words listed as the interface language lists them: ``a, b`` in English, ``a、b`` in Chinese.
+
+    ``outer`` is for a list whose items hold lists themselves (``A (A级, A类), B (…)``):
+    Chinese then separates the items with ``；``, as a bureau writes it.
+    """
+    if _language != "zh":
+        return ", ".join(items)
+    return ("；" if outer else "、").join(items)
 
 
 def _catalog(language: str) -> GNUTranslations:

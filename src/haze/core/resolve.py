@@ -11,7 +11,7 @@ is ignored and the grade's measures apply, as the engine computes).
 from __future__ import annotations
 
 from haze.core import grades as _g
-from haze.core.i18n import _
+from haze.core.i18n import _, series
 from haze.core.findings import Finding, finding
 from haze.core.model import Enterprise, EnterpriseList
 from haze.core.policy import Policy
@@ -32,7 +32,7 @@ def resolve_findings(lst: EnterpriseList, policy: Policy) -> list[Finding]:
                           "load limit in policy {policy} (only {takers}); it is ignored and the "
                           "grade's measures apply").format(
                     category=category, zh=policy.categories[category].zh, policy=policy.name,
-                    takers=", ".join(takers) or "none"), lst.path, line or None, e.id or None, column))
+                    takers=series(takers) or _("none")), lst.path, line or None, e.id or None, column))
     return found
 
 
@@ -44,5 +44,6 @@ def _unknown(e: Enterprise, what: str, raw: str, key: str | None, policy: Policy
     line, column = e.spots.get(what, (e.line, None))
     message = (_("unknown {what} {raw!r} (did you mean {hint}?); policy {policy} knows {known}") if hint
                else _("unknown {what} {raw!r}; policy {policy} knows {known}")).format(
-        what=what, raw=raw, hint=hint, policy=policy.name, known=_g.listing(defs))
+        what=_("grade") if what == "grade" else _("category"), raw=raw, hint=hint, policy=policy.name,
+        known=_g.listing(defs))
     return [finding("E104", message, path, line or None, e.id or None, column)]
