@@ -909,17 +909,7 @@ class TableReader:
               actions: list[str]) -> None:
         if mine is None:
             return
-        if shared is not None:
-            name = shared[0]
-            same = name in mine and (name == "stop" or parse_cut(mine["cut"]) == parse_cut(shared[1]))
-            if same:
-                mine.pop(name)
-        if actions and "actions" in mine:
-            rest = [a for a in mine["actions"] if a not in actions]
-            if rest:
-                mine["actions"] = rest
-            else:
-                mine.pop("actions")
+        _take_shared(mine, shared, actions)
         if not ("cut" in mine or "stop" in mine or "actions" in mine):
             line["measures"].pop(key)
             if not line["measures"]:
@@ -1092,6 +1082,20 @@ def _row_measures(r: _Row) -> dict[str, dict[str, Any]]:
     return result
 
 
+def _take_shared(measure: dict[str, Any], shared: tuple[str, Any, Any] | None, actions: list[str]) -> None:
+    """Take what the plant now states once (its shared cut or stop, its shared actions) off one line's measure."""
+    if shared is not None:
+        name = shared[0]
+        if name in measure and (name == "stop" or parse_cut(measure["cut"]) == parse_cut(shared[1])):
+            measure.pop(name)
+    if actions and "actions" in measure:
+        rest = [a for a in measure["actions"] if a not in actions]
+        if rest:
+            measure["actions"] = rest
+        else:
+            measure.pop("actions")
+
+
 def _hoisted(own: list[dict[str, dict[str, Any]]], count: int) -> dict[str, dict[str, Any]]:
     """``TableReader.hoist`` on :func:`_row_measures` dicts: the plant's measures, taken off the lines'."""
     plant: dict[str, dict[str, Any]] = {}
@@ -1111,16 +1115,7 @@ def _hoisted(own: list[dict[str, dict[str, Any]]], count: int) -> dict[str, dict
             measure = mine.get(level)
             if measure is None:
                 continue
-            if shared is not None:
-                name = shared[0]
-                if name in measure and (name == "stop" or parse_cut(measure["cut"]) == parse_cut(shared[1])):
-                    measure.pop(name)
-            if actions and "actions" in measure:
-                rest = [a for a in measure["actions"] if a not in actions]
-                if rest:
-                    measure["actions"] = rest
-                else:
-                    measure.pop("actions")
+            _take_shared(measure, shared, actions)
             if not measure:
                 mine.pop(level)
     return plant
