@@ -20,7 +20,7 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
-from typing import Iterable
+from typing import Collection, Iterable
 
 from haze.core.i18n import _, os_reason
 from haze.core.errors import OutputError, UsageError
@@ -135,6 +135,22 @@ def write_new(path: str | Path, data: bytes, *, dir_fd: int | None = None) -> No
         os.close(fd)
 
 
+def write_new_pieces(path: str | Path, pieces: Iterable[bytes], *, dir_fd: int | None = None) -> str:
+    """Create a new file (never an existing one) from ``pieces`` as they come, not yet synced; the sha256
+    of its bytes. ``dir_fd`` as for :func:`write_new`."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    fd = os.open(path, _NEW_FILE, 0o666, dir_fd=dir_fd) if dir_fd is not None else os.open(path, _NEW_FILE, 0o666)
+    try:
+        for piece in pieces:
+            digest.update(piece)
+            _write_all(fd, piece)
+    finally:
+        os.close(fd)
+    return digest.hexdigest()
+
+
 class SyncedWriter:
     """New files written into one directory in the caller's thread, then made durable together.
 
@@ -176,27 +192,21 @@ class SyncedWriter:
         write_new(self._target(name), data, dir_fd=self._dir_fd)
         self.names.append(name)
 
+    def adopt(self, name: str) -> None:
+        """``directory/name`` was written by another process (a helper's notices): synced by :meth:`finish`."""
+        self.names.append(name)
+
     def write_pieces(self, name: str, pieces: Iterable[bytes]) -> str:
         """Write ``directory/name`` (a new file) piece by piece as the pieces come; the sha256 of its bytes.
         For a file too large to hold whole (a province's index); synced by :meth:`finish`."""
-        import hashlib
-
-        digest = hashlib.sha256()
-        target = self._target(name)
-        fd = os.open(target, _NEW_FILE, 0o666, dir_fd=self._dir_fd) if self._dir_fd is not None else \
-            os.open(target, _NEW_FILE, 0o666)
         self.names.append(name)
-        try:
-            for piece in pieces:
-                digest.update(piece)
-                _write_all(fd, piece)
-        finally:
-            os.close(fd)
-        return digest.hexdigest()
+        return write_new_pieces(self._target(name), pieces, dir_fd=self._dir_fd)
 
-    def finish(self) -> None:
-        """Every file's bytes on disk (:func:`sync_files`), then the directory's names."""
-        sync_files(self.directory, self.names, threads=self.threads, dir_fd=self._dir_fd)
+    def finish(self, synced: Collection[str] = ()) -> None:
+        """Every file's bytes on disk (:func:`sync_files`), then the directory's names. ``synced``: files
+        another process has already fsynced (a helper process's share of a notice set), not synced again."""
+        names = [name for name in self.names if name not in synced] if synced else self.names
+        sync_files(self.directory, names, threads=self.threads, dir_fd=self._dir_fd)
         fsync_directory(self.directory)
         self.close()
 

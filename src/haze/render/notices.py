@@ -976,22 +976,58 @@ def render_activation(result: LevelResult, enterprise_list: EnterpriseList, issu
         return one_line(issue.replaced_numbers.get(r.enterprise.id, ""))
 
     rows = _Rows(len(operating), row)
+    directory = SetDirectory()  # where write_notice_set writes the set, for the helper process
+    from haze.render.helped import HelpedNotices, helped_from
+    from haze.render.sms import SMS_FILE
     from haze.render.tally import Tally
 
     counted = Tally(lang)  # the index's counts, fed as the notices go: no second pass over the rows
 
+    def render_notice(row: dict[str, Any]) -> str:
+        notice = {k: row[k] for k in ("index", "seq", "number", "file", "replaces")}
+        return tpl.render("notice", base | {"notice": notice, "enterprise": row["enterprise"],
+                                            "measures": row["measures"]})
+
+    def notice_content(row: dict[str, Any]) -> str:
+        return content_key(issue, row["enterprise"], row["measures"])
+
+    def told(i: int, tally_row: Mapping[str, Any], content: str, summary: str) -> None:
+        """What the index and the journal keep of notice ``i``, in list order, whoever rendered it."""
+        counted.add(tally_row)
+        if light:
+            summaries.append(worded.setdefault(summary, summary))
+        notices[i]["content"] = content
+
     def produce() -> Iterator[tuple[str, Any]]:
-        for done, row in enumerate(rows, start=1):
-            counted.add(row)
-            if light:
-                summary = row["measures"]["summary"]
-                summaries.append(worded.setdefault(summary, summary))
-            notice = {k: row[k] for k in ("index", "seq", "number", "file", "replaces")}
-            yield row["file"], tpl.render("notice", base | {"notice": notice, "enterprise": row["enterprise"],
-                                                            "measures": row["measures"]})
-            notices[done - 1]["content"] = content_key(issue, row["enterprise"], row["measures"])
+        # a province's notices: the second half, sms.csv and the sync in a helper process (haze.render.helped)
+        first = helped_from(len(rows), light)
+        if first == len(rows):
+            yield from own_notices(range(len(rows)), None)
+            yield from index_and_rest(None)
+            return
+        with HelpedNotices(rows, first, render_notice, notice_content, sms_text, directory) as helper:
+            yield from own_notices(range(first), helper)
+            helper.release()  # the helper may sync them now
+            told_by_helper = helper.receive(None if progress is None else lambda n: progress(first + n, len(rows)))
+            for i, (filename, sha256, content, said, tally_row) in enumerate(told_by_helper, start=first):
+                told(i, tally_row, content, said)
+                yield filename, Written(sha256)
             if progress is not None:
-                progress(done, len(rows))
+                progress(len(rows), len(rows))
+            yield from index_and_rest(helper)
+            helper.receive()  # every notice and sms.csv are on disk: the run's own sync leaves them out
+            directory.synced.update([*(file(i) for i in range(first)), *(name for name, *_ in told_by_helper),
+                                     SMS_FILE])
+
+    def own_notices(own: range, helper: Any) -> Iterator[tuple[str, Any]]:
+        for i in own:
+            row = rows[i]
+            yield row["file"], render_notice(row)
+            told(i, row, notice_content(row), row["measures"]["summary"])
+            if progress is not None and (helper is None or i % 64 == 0):
+                progress(i + 1 + (helper.progress() if helper is not None else 0), len(rows))
+
+    def index_and_rest(helper: Any) -> Iterator[tuple[str, Any]]:
         summary = {
             "ok": result.ok,
             "basis": result.basis,
@@ -1012,7 +1048,18 @@ def render_activation(result: LevelResult, enterprise_list: EnterpriseList, issu
                               for s in result.other_sources],
         })
         yield from tpl.extras()
-        yield from _sms(base, _Rows(len(operating), sms_row), lang, on_missing)
+        if helper is None:
+            yield from _sms(base, _Rows(len(operating), sms_row), lang, on_missing)
+            return
+        sha256, missing = helper.receive()  # sms.csv, written by the helper while this rendered the index
+        yield SMS_FILE, Written(sha256)
+        if missing and on_missing is not None:
+            on_missing(missing)
+
+    def sms_text(missing: list[dict[str, str]]) -> Iterator[str]:
+        from haze.render.sms import sms_pieces
+
+        return sms_pieces(base, _Rows(len(operating), sms_row), lang, missing)
 
     def sms_row(i: int) -> dict[str, Any]:
         # what sms.csv reads of a row, the same values as enterprise_context's, without building the whole row
@@ -1026,7 +1073,8 @@ def render_activation(result: LevelResult, enterprise_list: EnterpriseList, issu
                 "file": file(i)} | ({"replaces": text} if (text := replaces(r)) else {})
                for i, r in enumerate(operating)]
     head = _manifest_head(issue, lang, fmt, info, result.policy.record, notices)
-    return write_notice_set(Path(parent), issue.id, produce(), head, len(rows), notices, dry_run)
+    return write_notice_set(Path(parent), issue.id, produce(), head, len(rows), notices, dry_run,
+                            directory=directory)
 
 
 def content_key(issue: Issue, enterprise: Mapping[str, Any], measures: Mapping[str, Any]) -> str:
@@ -1185,13 +1233,32 @@ def _manifest_bytes(head: dict[str, Any], hashes: dict[str, str]) -> bytes:
     return dumps_utf8(head | {"files": hashes}, "\n")
 
 
+@dataclass(frozen=True)
+class Written:
+    """A file of the set that another process wrote into its directory (haze.render.helped): its sha256."""
+
+    sha256: str
+
+
+@dataclass
+class SetDirectory:
+    """The hidden directory a set is being written into, once :func:`write_notice_set` has made it
+    (``None`` in a dry run): where a helper process writes its part of the set. ``synced``: the files
+    the helper has fsynced, which the run's own sync then leaves out."""
+
+    path: Path | None = None
+    synced: set[str] = field(default_factory=set)
+
+
 def write_notice_set(parent: Path, name: str, produce: Iterator[tuple[str, Any]], head: dict[str, Any],
-                     count: int, notices: list[dict[str, str]], dry_run: bool) -> NoticeSet:
+                     count: int, notices: list[dict[str, str]], dry_run: bool,
+                     directory: SetDirectory | None = None) -> NoticeSet:
     """Write every file ``produce`` yields into a hidden directory beside the target, then rename it into place.
 
     ``produce`` yields ``(file name, content)``; text is written as UTF-8,
     bytes (a DOCX or PDF format) as they are; content in pieces (an iterator
-    of either: the index, sms.csv) is written piece by piece as it comes. Each file is hashed from the
+    of either: the index, sms.csv) is written piece by piece as it comes; a :class:`Written` file is
+    already in ``directory.path``, written by a helper process, and only recorded. Each file is hashed from the
     bytes written, as it is written (the manifest never reads a file back),
     and handed to :class:`~haze.io.fsio.SyncedWriter`, whose threads write
     and fsync it while the next one renders; the directory is fsynced once
@@ -1203,7 +1270,9 @@ def write_notice_set(parent: Path, name: str, produce: Iterator[tuple[str, Any]]
     hashes: dict[str, str] = {}
     if dry_run:
         for filename, content in produce:
-            if isinstance(content, (str, bytes)):
+            if isinstance(content, Written):
+                hashes[filename] = content.sha256
+            elif isinstance(content, (str, bytes)):
                 hashes[filename] = _sha256(_as_bytes(content))
             else:
                 digest = hashlib.sha256()
@@ -1218,9 +1287,14 @@ def write_notice_set(parent: Path, name: str, produce: Iterator[tuple[str, Any]]
     try:
         work = Path(tempfile.mkdtemp(prefix=f".{name}.tmp-", dir=parent))
         work.chmod(0o777 & ~_umask())  # mkdtemp makes it private; the notices are for the whole office
+        if directory is not None:
+            directory.path = work
         with SyncedWriter(work) as writer:
             for filename, content in produce:
-                if isinstance(content, (str, bytes)):
+                if isinstance(content, Written):
+                    hashes[filename] = content.sha256
+                    writer.adopt(filename)
+                elif isinstance(content, (str, bytes)):
                     data = _as_bytes(content)
                     hashes[filename] = _sha256(data)
                     writer.write(filename, data)
@@ -1229,7 +1303,7 @@ def write_notice_set(parent: Path, name: str, produce: Iterator[tuple[str, Any]]
             content = data = b""  # the last file need not live on with the manifest
             manifest = _manifest_bytes(head, hashes)
             writer.write(MANIFEST, manifest)
-            writer.finish()  # every file's bytes, then the directory's names
+            writer.finish(directory.synced if directory is not None else ())  # every file's bytes, then the names
         if os.path.lexists(target):  # another run got there while we rendered
             raise HazeError(_("{target} already exists: notices are never overwritten").format(target=target))
         os.rename(work, target)
@@ -1238,6 +1312,9 @@ def write_notice_set(parent: Path, name: str, produce: Iterator[tuple[str, Any]]
     except OSError as exc:
         raise HazeError(_("cannot write notices to {path_parent_absolute}{sep}: {problem}; give a directory you can write with --out DIR").format(path_parent_absolute=Path(parent).absolute(), sep=os.sep, problem=os_reason(exc))) from None
     finally:
+        close = getattr(produce, "close", None)
+        if close is not None:
+            close()  # a helper process still writing into ``work`` is stopped before ``work`` is removed
         if work is not None:
             shutil.rmtree(work, ignore_errors=True)
             if created_parent:

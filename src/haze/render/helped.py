@@ -1,0 +1,121 @@
+"""A province's notices rendered by two processes: the second half in a helper process.
+
+On two CPUs, ``activate`` at 50,000 enterprises spent most of its time
+filling in templates on one of them (issue 16). From :data:`HELPED_FROM`
+notices on, :func:`~haze.render.notices.render_activation` renders the
+first half itself and a :class:`~haze.io.helper.HelperProcess` (a fork of
+the run) renders and writes the second half into the same hidden
+directory at the same time. The helper sends back, for each of its
+notices, what the run keeps of it: the file's sha256 for the manifest, the
+content key for the journal, the summary for the index and the few values
+the index's counts read (:func:`~haze.render.tally.tally_view`). The run
+then takes those in list order as if it had rendered them itself, so the
+set is the same bytes either way (tests/test_helped.py compares them file
+by file), and everything after (index, sms.csv, manifest, one sync of the
+whole set, the rename, the journal) is unchanged.
+
+Only for haze's own text templates (md, html, txt): a bureau's
+``--templates`` run keeps its time limit per render in one process, and
+the DOCX and PDF layouts gather every notice into ``all.pdf`` as they go.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+from haze.io.fsio import sync_files, write_new, write_new_pieces
+from haze.io.helper import Channel, HelperProcess, helper_available
+from haze.render.notices import SetDirectory
+from haze.render.tally import tally_view
+
+#: below this many notices a second process costs more than it saves (a fork, a pipe, a wait)
+HELPED_FROM = 4000
+#: how often the helper reports its count (a progress bar's step)
+_REPORT_EVERY = 256
+
+Told = tuple[str, str, str, str, dict[str, Any]]  # file name, sha256, content key, summary, tally view
+Sms = Callable[[list[dict[str, str]]], Iterator[str]]  # sms.csv's text in pieces; fills the list of who has no phone
+
+
+def helped_from(count: int, light: bool) -> int:
+    """Where the helper's part of ``count`` notices begins: ``count`` when there is no helper."""
+    if not light or count < HELPED_FROM or not helper_available():
+        return count
+    return count // 2
+
+
+class HelpedNotices:
+    """The helper's share of a set: notices ``first`` … ``len(rows) - 1``, sms.csv, and the sync of every notice.
+
+    In the helper, in this order (each step's result is :meth:`receive`'d by the run, in the same order):
+
+    1. render, hash and write its notices: a :data:`Told` for each;
+    2. sms.csv (while the run renders the index): its sha256 and who has no phone;
+    3. once the run has written its own notices (:meth:`release`), fsync every notice file of the set
+       and sms.csv (``directory.synced`` then names them: the run's own sync skips them).
+
+    A dry run (``directory.path`` None) renders and hashes only.
+    """
+
+    def __init__(self, rows: Sequence[dict[str, Any]], first: int, render: Callable[[dict[str, Any]], str],
+                 content: Callable[[dict[str, Any]], str], sms: Sms, directory: SetDirectory) -> None:
+        self.rows, self.first = rows, first
+        self.render, self.content, self.sms, self.directory = render, content, sms, directory
+        self.process = HelperProcess(self._work)
+
+    def __enter__(self) -> HelpedNotices:
+        self.process.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.process.stop()
+
+    def progress(self) -> int:
+        return self.process.progress()  # type: ignore[no-any-return]
+
+    def receive(self, on_progress: Callable[[int], None] | None = None) -> Any:
+        return self.process.receive(on_progress)
+
+    def release(self) -> None:
+        self.process.release()
+
+    def _work(self, channel: Channel) -> Iterator[Any]:
+        from haze.render.sms import SMS_FILE
+
+        where = self.directory.path
+        dir_fd = os.open(where, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)) if where is not None else None
+        told: list[Told] = []
+        for i in range(self.first, len(self.rows)):
+            row = self.rows[i]
+            data = self.render(row).encode("utf-8")
+            if dir_fd is not None:
+                write_new(row["file"], data, dir_fd=dir_fd)
+            told.append((row["file"], hashlib.sha256(data).hexdigest(), self.content(row),
+                         row["measures"]["summary"], tally_view(row)))
+            if len(told) % _REPORT_EVERY == 0:
+                channel.report(len(told))
+        channel.report(len(told))
+        yield told
+        yield self._sms(dir_fd)
+        channel.wait()  # the run's own notices are written: now every notice can be synced
+        if where is not None:
+            names = [self.rows[i]["file"] for i in range(self.first)] + [name for name, *_ in told] + [SMS_FILE]
+            sync_files(where, names, dir_fd=dir_fd)
+        yield True
+
+    def _sms(self, dir_fd: int | None) -> tuple[str, list[dict[str, str]]]:
+        from haze.render.sms import SMS_FILE
+
+        missing: list[dict[str, str]] = []
+        pieces = (piece.encode("utf-8") for piece in self.sms(missing))
+        if dir_fd is not None:
+            sha256 = write_new_pieces(SMS_FILE, pieces, dir_fd=dir_fd)
+        else:
+            digest = hashlib.sha256()
+            for piece in pieces:
+                digest.update(piece)
+            sha256 = digest.hexdigest()
+        return sha256, missing

@@ -1,0 +1,339 @@
+"""A province's notices rendered by two processes (haze.render.helped, haze.io.helper; issue 16).
+
+The helper process must change nothing a reader, the journal or the
+manifest sees: the same files, byte for byte, the same content keys, the
+same index counts; and a failure on either side must leave what a failure
+in one process leaves: nothing written, nothing recorded, no process behind.
+``HELPED_FROM`` is lowered so that the small lists here take the helper's path.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from haze.core.errors import HazeError, TemplateError
+from haze.io.helper import ENV, HelperProcess, helper_available
+
+needs_helper = pytest.mark.skipif(not helper_available(), reason="the helper process runs on Linux with 2+ CPUs")
+SYNTH = 120
+
+
+@pytest.fixture
+def helped(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Every text notice set of two or more notices takes the helper's path; the forks made are counted."""
+    from haze.io import helper as helper_module
+    from haze.render import helped as helped_module
+
+    monkeypatch.setattr(helped_module, "HELPED_FROM", 2)
+    monkeypatch.delenv(ENV, raising=False)
+    forks: list[int] = []
+    real = helper_module.HelperProcess.start
+
+    def counted(self: HelperProcess) -> None:
+        real(self)
+        forks.append(1)
+
+    monkeypatch.setattr(helper_module.HelperProcess, "start", counted)
+    return forks
+
+
+def _issue(**changes: Any) -> Any:
+    from datetime import datetime
+
+    from haze.core.model import Level
+    from haze.core.timeparse import SHANGHAI
+    from haze.render.notices import Issue
+
+    at = datetime(2025, 12, 1, 20, 0, tzinfo=SHANGHAI)
+    values = dict(id="20251201-200000-orange", kind="activation", level=Level.ORANGE, start=at, until=None,
+                  issued=at, first_number=7, user="duty")
+    return Issue(**(values | changes))
+
+
+def _synthetic(folder: Path, size: int = SYNTH) -> Path:
+    from haze.synth import generate
+
+    path = folder / "synthetic.yaml"
+    path.write_text("".join(line + "\n" for line in generate(size, 3)), encoding="utf-8")
+    return path
+
+
+def _render(listfile: Path, out: Path, **options: Any) -> Any:
+    from haze.commands.inputs import load_inputs
+    from haze.core.engine import compute
+    from haze.core.model import Level
+    from haze.render.notices import render_activation
+
+    inputs = load_inputs(listfile, cache=False)
+    result = compute(inputs.enterprise_list, inputs.policy, Level.ORANGE)
+    return render_activation(result, inputs.enterprise_list, _issue(), out, **options)
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+# -- the same set, byte for byte -----------------------------------------------------------
+
+@needs_helper
+@pytest.mark.parametrize("lang,fmt", [("zh", "md"), ("zh", "html"), ("en", "txt")])
+def test_a_helped_set_is_the_serial_set_byte_for_byte(tmp_path: Path, helped: list[int],
+                                                      monkeypatch: pytest.MonkeyPatch, lang: str, fmt: str) -> None:
+    listfile = _synthetic(tmp_path)
+    together = _render(listfile, tmp_path / "helped", lang=lang, fmt=fmt)
+    assert helped == [1]
+    monkeypatch.setenv(ENV, "0")
+    alone = _render(listfile, tmp_path / "alone", lang=lang, fmt=fmt)
+    assert helped == [1]  # the second run had no helper
+    mine, theirs = _files(together.directory), _files(alone.directory)
+    assert list(mine) == list(theirs) and len(mine) > SYNTH // 2
+    for name in theirs:
+        assert mine[name] == theirs[name], name
+    # the journal's fingerprints (activate --changed) and the numbers are the same too
+    assert together.notices == alone.notices
+    assert all(n["content"] for n in together.notices)
+    manifest = json.loads(mine["manifest.json"])
+    assert list(manifest["files"]) == [n["file"] for n in alone.notices] + [f"index.{fmt}", "sms.csv"]
+
+
+@needs_helper
+def test_the_golden_digests_hold_through_the_helper(tmp_path: Path, helped: list[int],
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every shipped text set of tests/test_notice_golden.py (both languages, three formats, adjustments)."""
+    from test_notice_golden import GOLDEN, _synthetic as golden_lists, digests, summary
+
+    monkeypatch.chdir(tmp_path)
+    golden = json.loads(GOLDEN.read_text(encoding="utf-8"))
+    now = {key: summary(files) for key, files in digests(golden_lists(tmp_path), tmp_path).items()}
+    assert len(helped) >= 36  # the activations (dry runs: the helper renders and hashes, writes nothing)
+    for key, expected in golden.items():
+        assert now[key] == expected, f"{key}: the helped set differs from the golden one"
+
+
+def test_the_tally_counts_the_same_from_views_as_from_rows(tmp_path: Path) -> None:
+    from haze.commands.inputs import load_inputs
+    from haze.core.engine import compute
+    from haze.core.model import Level
+    from haze.render.notices import enterprise_context
+    from haze.render.tally import Tally, tally_view
+
+    inputs = load_inputs(_synthetic(tmp_path, 300), cache=False)
+    result = compute(inputs.enterprise_list, inputs.policy, Level.RED)
+    rows, views = Tally("zh"), Tally("zh")
+    for i, r in enumerate(result.enterprises):
+        enterprise, measures = enterprise_context(r, result.level, result.policy.industry_names, "zh",
+                                                  policy=result.policy)
+        row = {"index": i + 1, "number": f"N{i}", "enterprise": enterprise, "measures": measures}
+        rows.add(row)
+        views.add(tally_view(row))
+    assert rows.result(None) == views.result(None)
+    assert rows.count == 300 and sum(rows.measures.values()) == 300
+
+
+# -- failures: nothing written, nothing recorded, no process left ---------------------------
+
+def _no_children_left() -> bool:
+    """No child of this process, running or unreaped (waitpid raises when there is none)."""
+    try:
+        os.waitpid(-1, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return False
+
+
+def _fail_at(monkeypatch: pytest.MonkeyPatch, index_from_end: int, how: str) -> int:
+    """Make the content key of one notice fail; ``index_from_end`` 1 is the helper's last notice."""
+    from haze.render import notices as rn
+
+    parent = os.getpid()
+    real = rn.content_key
+    seen: list[int] = []
+
+    def failing(issue: Any, enterprise: Any, measures: Any) -> str:
+        seen.append(1)
+        target = failing.target  # type: ignore[attr-defined]
+        if enterprise["id"] == target:
+            if how == "kill" and os.getpid() != parent:
+                os.kill(os.getpid(), signal.SIGKILL)
+            if how == "raise":
+                raise TemplateError(f"notice of {target}: broken on purpose")
+        return real(issue, enterprise, measures)
+
+    monkeypatch.setattr(rn, "content_key", failing)
+    return parent
+
+
+def _operating_ids(listfile: Path) -> list[str]:
+    from haze.commands.inputs import load_inputs
+    from haze.core.engine import IDLE, compute
+    from haze.core.model import Level
+
+    inputs = load_inputs(listfile, cache=False)
+    result = compute(inputs.enterprise_list, inputs.policy, Level.ORANGE)
+    return [r.enterprise.id for r in result.enterprises if r.reason != IDLE]
+
+
+def _activate(run: Any, listfile: Path, tmp_path: Path) -> Any:
+    return run("activate", "orange", "--list", listfile, "--journal", tmp_path / "j.db", "--out", tmp_path / "out",
+               "--start", "2025-12-01 20:00", "--json")
+
+
+def _recorded(journal: Path) -> int:
+    if not journal.exists():
+        return 0
+    with sqlite3.connect(journal) as db:
+        return int(db.execute("select count(*) from activations").fetchone()[0])
+
+
+@needs_helper
+@pytest.mark.parametrize("where", ["helper", "parent"])
+def test_an_error_on_either_side_writes_and_records_nothing(run: Any, tmp_path: Path, helped: list[int],
+                                                           monkeypatch: pytest.MonkeyPatch, where: str) -> None:
+    from haze.render import notices as rn
+
+    listfile = _synthetic(tmp_path)
+    ids = _operating_ids(listfile)
+    _fail_at(monkeypatch, 1, "raise")
+    rn.content_key.target = ids[-1] if where == "helper" else ids[0]  # type: ignore[attr-defined]
+    result = _activate(run, listfile, tmp_path)
+    assert result.exit_code == TemplateError.exit_code
+    assert "broken on purpose" in result.stderr and "Traceback" not in result.stderr
+    assert helped == [1]
+    out = tmp_path / "out"
+    assert not out.exists() or not any(out.iterdir())
+    assert _recorded(tmp_path / "j.db") == 0
+    assert _no_children_left()
+
+
+@needs_helper
+def test_a_killed_helper_is_one_error_line_and_nothing_recorded(run: Any, tmp_path: Path, helped: list[int],
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    from haze.render import notices as rn
+
+    listfile = _synthetic(tmp_path)
+    _fail_at(monkeypatch, 1, "kill")
+    rn.content_key.target = _operating_ids(listfile)[-1]  # type: ignore[attr-defined]
+    result = _activate(run, listfile, tmp_path)
+    assert result.exit_code == HazeError.exit_code
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert any("stopped without finishing" in line and "9" in line for line in lines), result.stderr
+    assert "Traceback" not in result.stderr
+    out = tmp_path / "out"
+    assert not out.exists() or not any(out.iterdir())
+    assert _recorded(tmp_path / "j.db") == 0
+    assert _no_children_left()
+
+
+@needs_helper
+def test_after_a_helped_activation_the_journal_has_every_notice(run: Any, tmp_path: Path,
+                                                                helped: list[int]) -> None:
+    listfile = _synthetic(tmp_path)
+    result = _activate(run, listfile, tmp_path)
+    assert result.exit_code == 0, result.stderr
+    assert helped == [1]
+    said = json.loads(result.stdout)
+    ids = _operating_ids(listfile)
+    assert len([p for p in said["notices"] if Path(p).name[0].isdigit()]) == len(ids)
+    with sqlite3.connect(tmp_path / "j.db") as db:
+        contents = dict(db.execute("select enterprise_id, content from notice_content").fetchall())
+    assert sorted(contents) == sorted(ids) and all(len(v) == 32 for v in contents.values())
+    assert _no_children_left()
+
+
+# -- the helper process itself -----------------------------------------------------------------
+
+@needs_helper
+def test_the_helper_hands_back_what_it_yields_in_order_with_progress() -> None:
+    def work(channel: Any) -> Any:
+        for n in range(1, 4):
+            channel.report(n)
+        yield [1, 2, 3]
+        channel.wait()  # until the parent releases it
+        yield "after"
+
+    heard: list[int] = []
+    with HelperProcess(work) as helper:
+        assert helper.receive(heard.append) == [1, 2, 3]
+        helper.release()
+        assert helper.receive() == "after"
+        with pytest.raises(HazeError, match="stopped without finishing"):
+            helper.receive()  # it has nothing more to say
+    assert heard and heard[-1] == 3 and heard == sorted(heard)
+    assert _no_children_left()
+
+
+@needs_helper
+def test_the_helper_raises_what_the_copy_raised() -> None:
+    def work(channel: Any) -> Any:
+        yield "first"
+        raise OSError(28, "No space left on device")
+
+    with HelperProcess(work) as helper:
+        assert helper.receive() == "first"
+        with pytest.raises(OSError) as caught:
+            helper.receive()
+    assert caught.value.errno == 28
+    assert _no_children_left()
+
+
+@needs_helper
+def test_leaving_the_block_stops_a_running_or_waiting_helper() -> None:
+    import time
+
+    def spin(channel: Any) -> Any:
+        while True:
+            time.sleep(0.05)
+        yield
+
+    def waits(channel: Any) -> Any:
+        channel.wait()
+        yield
+
+    started = time.monotonic()
+    for work in (spin, waits):
+        with HelperProcess(work):
+            pass
+    assert time.monotonic() - started < 5
+    assert _no_children_left()
+
+
+def test_the_helper_can_be_switched_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    from haze.render.helped import HELPED_FROM, helped_from
+
+    monkeypatch.setenv(ENV, "0")
+    assert not helper_available()
+    assert helped_from(HELPED_FROM * 10, light=True) == HELPED_FROM * 10  # every notice in this process
+    monkeypatch.delenv(ENV)
+    assert helped_from(HELPED_FROM * 10, light=False) == HELPED_FROM * 10  # a bureau's templates, DOCX, PDF
+    if helper_available():
+        assert helped_from(HELPED_FROM * 10, light=True) == HELPED_FROM * 5
+    assert helped_from(HELPED_FROM - 1, light=True) == HELPED_FROM - 1
+
+
+@needs_helper
+def test_the_run_syncs_only_what_the_helper_did_not(tmp_path: Path, helped: list[int],
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """The helper fsyncs every notice and sms.csv (step 3); the run then fsyncs the index and the manifest."""
+    from haze.io import fsio
+
+    synced_here: list[list[str]] = []
+    real = fsio.sync_files
+
+    def spy(directory: Path, names: list[str], **options: Any) -> None:
+        if os.getpid() == parent:
+            synced_here.append(list(names))
+        real(directory, names, **options)
+
+    parent = os.getpid()
+    monkeypatch.setattr(fsio, "sync_files", spy)
+    done = _render(_synthetic(tmp_path), tmp_path / "out")
+    assert helped == [1]
+    assert synced_here == [["index.md", "manifest.json"]]
+    assert len(list(done.directory.iterdir())) == len(done.notices) + 3
