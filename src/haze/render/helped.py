@@ -1,18 +1,20 @@
-"""A province's notices rendered by two processes: the second half in a helper process.
+"""A province's notices rendered by two processes: the last part in a helper process.
 
 On two CPUs, ``activate`` at 50,000 enterprises spent most of its time
 filling in templates on one of them (issue 16). From :data:`HELPED_FROM`
 notices on, :func:`~haze.render.notices.render_activation` renders the
-first half itself and a :class:`~haze.io.helper.HelperProcess` (a fork of
-the run) renders and writes the second half into the same hidden
-directory at the same time. The helper sends back, for each of its
+first notices itself and a :class:`~haze.io.helper.HelperProcess` (a fork
+of the run) renders and writes the last :data:`HELPER_SHARE` of them into
+the same hidden directory at the same time, then writes sms.csv and
+fsyncs the whole set's notices while the run renders the index. The helper sends back, for each of its
 notices, what the run keeps of it: the file's sha256 for the manifest, the
 content key for the journal, the summary for the index and the few values
 the index's counts read (:func:`~haze.render.tally.tally_view`). The run
 then takes those in list order as if it had rendered them itself, so the
 set is the same bytes either way (tests/test_helped.py compares them file
-by file), and everything after (index, sms.csv, manifest, one sync of the
-whole set, the rename, the journal) is unchanged.
+by file), and what follows (the manifest, the sync of what the helper did
+not sync, the rename, the journal) is unchanged: the set is renamed into
+place, and recorded, only after the helper has said every notice is on disk.
 
 Only for haze's own text templates (md, html, txt): a bureau's
 ``--templates`` run keeps its time limit per render in one process, and
@@ -33,6 +35,9 @@ from haze.render.tally import tally_view
 
 #: below this many notices a second process costs more than it saves (a fork, a pipe, a wait)
 HELPED_FROM = 4000
+#: the helper's share of the notices: less than half, for it also writes sms.csv and syncs the whole set
+#: while the run renders the index (benchmarks/README.md, round seven)
+HELPER_SHARE = 0.4
 #: how often the helper reports its count (a progress bar's step)
 _REPORT_EVERY = 256
 
@@ -44,7 +49,7 @@ def helped_from(count: int, light: bool) -> int:
     """Where the helper's part of ``count`` notices begins: ``count`` when there is no helper."""
     if not light or count < HELPED_FROM or not helper_available():
         return count
-    return count // 2
+    return count - int(count * HELPER_SHARE)
 
 
 class HelpedNotices:
@@ -53,9 +58,10 @@ class HelpedNotices:
     In the helper, in this order (each step's result is :meth:`receive`'d by the run, in the same order):
 
     1. render, hash and write its notices: a :data:`Told` for each;
-    2. sms.csv (while the run renders the index): its sha256 and who has no phone;
-    3. once the run has written its own notices (:meth:`release`), fsync every notice file of the set
-       and sms.csv (``directory.synced`` then names them: the run's own sync skips them).
+    2. sms.csv: its sha256 and who has no phone;
+    3. fsync its own notices and sms.csv while the run still renders its share; then, once the run has
+       written its own notices (:meth:`release`), fsync those too, while the run renders the index. The
+       run then lists all of them in ``directory.synced``, which its own sync leaves out.
 
     A dry run (``directory.path`` None) renders and hashes only.
     """
@@ -88,22 +94,30 @@ class HelpedNotices:
         where = self.directory.path
         dir_fd = os.open(where, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)) if where is not None else None
         told: list[Told] = []
+        # equal summaries, towns, grades and measure kinds as one object each: pickled once (its memo),
+        # held once by the run after unpickling (most plants of a province share a few dozen of each)
+        shared: dict[Any, Any] = {}
         for i in range(self.first, len(self.rows)):
             row = self.rows[i]
             data = self.render(row).encode("utf-8")
             if dir_fd is not None:
                 write_new(row["file"], data, dir_fd=dir_fd)
+            view = tally_view(row)
+            view["enterprise"]["town"] = _one(shared, view["enterprise"]["town"])
+            view["enterprise"]["grade"] = _one(shared, view["enterprise"]["grade"])
+            view["measures"] = _one(shared, view["measures"])
             told.append((row["file"], hashlib.sha256(data).hexdigest(), self.content(row),
-                         row["measures"]["summary"], tally_view(row)))
+                         _one(shared, row["measures"]["summary"]), view))
             if len(told) % _REPORT_EVERY == 0:
                 channel.report(len(told))
         channel.report(len(told))
         yield told
         yield self._sms(dir_fd)
-        channel.wait()  # the run's own notices are written: now every notice can be synced
+        if where is not None:  # its own files while the run still renders, then the run's once written
+            sync_files(where, [name for name, *_ in told] + [SMS_FILE], dir_fd=dir_fd)
+        channel.wait()
         if where is not None:
-            names = [self.rows[i]["file"] for i in range(self.first)] + [name for name, *_ in told] + [SMS_FILE]
-            sync_files(where, names, dir_fd=dir_fd)
+            sync_files(where, [self.rows[i]["file"] for i in range(self.first)], dir_fd=dir_fd)
         yield True
 
     def _sms(self, dir_fd: int | None) -> tuple[str, list[dict[str, str]]]:
@@ -119,3 +133,9 @@ class HelpedNotices:
                 digest.update(piece)
             sha256 = digest.hexdigest()
         return sha256, missing
+
+
+def _one(shared: dict[Any, Any], value: Any) -> Any:
+    """``value``, or the equal one seen before (a dict of plain values is compared by its items)."""
+    key = (dict, tuple(value.items())) if isinstance(value, dict) else value
+    return shared.setdefault(key, value)
