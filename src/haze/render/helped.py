@@ -33,8 +33,9 @@ from haze.io.helper import Channel, HelperProcess, helper_available
 from haze.render.notices import SetDirectory
 from haze.render.tally import tally_view
 
-#: below this many notices a second process costs more than it saves (a fork, a pipe, a wait)
-HELPED_FROM = 4000
+#: below this many notices a second process costs more than it saves: measured on two CPUs, it lost 8 % at
+#: 9,594 notices and won 8 % at 19,188 and 11 % at 47,938 (benchmarks/README.md, round seven)
+HELPED_FROM = 15000
 #: the helper's share of the notices: less than half, for it also writes sms.csv and syncs the whole set
 #: while the run renders the index (benchmarks/README.md, round seven)
 HELPER_SHARE = 0.4
