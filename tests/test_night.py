@@ -540,5 +540,31 @@ def test_the_notice_count_never_sits_at_100_percent_silently() -> None:
     progress(2, 3)
     progress(3, 3)
     assert bar.updates[-1]["description"] == "writing the notices to disk"
-    assert bar.updates[-1]["total"] is None  # an indeterminate pulse, not a full bar
+    assert bar.updates[-1]["counting"] is False  # an indeterminate pulse, not a full bar
     assert all(u.get("completed", 0) < 3 for u in bar.updates)
+
+
+def test_a_phase_after_the_count_shows_a_pulse_and_no_count() -> None:
+    """With rich itself: a task keeps its total once set, so the count must be hidden by the phase, not by
+    ``total=None`` (which left "0/19188" beside 正在将告知书写入磁盘)."""
+    import io
+
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from haze.cli.progress import Phases, columns
+
+    out = io.StringIO()
+    with Progress(*columns(), console=Console(file=out, width=100, force_terminal=False), auto_refresh=False) as bar:
+        task = bar.add_task("reading the list", total=None, counting=False)
+        phases = Phases(bar, task)
+        bar_column, count = columns()[2], columns()[3]
+        assert str(count.render(bar.tasks[0])) == ""
+        phases(5, 19188)
+        assert str(count.render(bar.tasks[0])) == "5/19188"
+        assert bar_column.render(bar.tasks[0]).total == 19188
+        phases(19188, 19188)
+        assert str(count.render(bar.tasks[0])) == ""
+        assert bar_column.render(bar.tasks[0]).total is None  # a pulse
+        assert bar.tasks[0].total == 19188  # rich's own task unchanged
+        assert bar.tasks[0].description == "writing the notices to disk"

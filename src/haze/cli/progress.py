@@ -31,7 +31,9 @@ class Phases:
         if self.seen and self.seen[-1] == text:
             return
         self.seen.append(text)
-        self.bar.update(self.task, description=phase_text(text), total=None, completed=0)
+        # ``counting=False``: a pulse and no count (rich keeps a task's total once set: ``total=None``
+        # would leave "0/19188" beside "writing the notices to disk", as if nothing had been written)
+        self.bar.update(self.task, description=phase_text(text), completed=0, counting=False)
 
     def __call__(self, done: int, total: int) -> None:
         if done >= total:
@@ -39,7 +41,7 @@ class Phases:
             # big list: say so instead of a bar at 100%.
             self.phase(self.finished)
             return
-        self.bar.update(self.task, completed=done, total=total)
+        self.bar.update(self.task, completed=done, total=total, counting=True)
 
 
 def phase_text(text: str) -> str:
@@ -62,20 +64,36 @@ def phases(wanted: bool, first: str, finished: str = FINISHING) -> Iterator[Phas
     if not wanted or not on_terminal():
         yield None
         return
-    from rich.progress import BarColumn, Progress, ProgressColumn, SpinnerColumn, TextColumn, TimeElapsedColumn
-    from rich.text import Text
+    from rich.progress import Progress
 
     from haze.cli.common import stderr_console
+
+    with Progress(*columns(), console=stderr_console(), transient=True) as bar:
+        task = bar.add_task(phase_text(first), total=None, counting=False)
+        progress = Phases(bar, task, finished)
+        progress.seen.append(first)
+        yield progress
+
+
+def columns() -> tuple[Any, ...]:
+    """The progress line: spinner, phase, bar, count, elapsed time. The bar pulses and the count is
+    blank in a phase without a count (the task's ``counting`` field), as before the first notice."""
+    import dataclasses
+
+    from rich.progress import BarColumn, ProgressColumn, SpinnerColumn, TextColumn, TimeElapsedColumn
+    from rich.text import Text
 
     class Count(ProgressColumn):
         """``12/47`` while notices are counted; nothing during a phase without a count (not "0/?")."""
 
         def render(self, task: Any) -> Text:
-            return Text(f"{int(task.completed)}/{int(task.total)}" if task.total else "")
+            counting = task.fields.get("counting", True) and task.total
+            return Text(f"{int(task.completed)}/{int(task.total)}" if counting else "")
 
-    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), Count(), TimeElapsedColumn())
-    with Progress(*columns, console=stderr_console(), transient=True) as bar:
-        task = bar.add_task(phase_text(first), total=None)
-        progress = Phases(bar, task, finished)
-        progress.seen.append(first)
-        yield progress
+    class Bar(BarColumn):
+        def render(self, task: Any) -> Any:
+            if not task.fields.get("counting", True):
+                task = dataclasses.replace(task, total=None)  # a copy: the task itself is not changed
+            return super().render(task)
+
+    return (SpinnerColumn(), TextColumn("{task.description}"), Bar(), Count(), TimeElapsedColumn())
