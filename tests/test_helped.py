@@ -148,8 +148,9 @@ def _no_children_left() -> bool:
     return False
 
 
-def _fail_at(monkeypatch: pytest.MonkeyPatch, index_from_end: int, how: str) -> int:
-    """Make the content key of one notice fail; ``index_from_end`` 1 is the helper's last notice."""
+def _fail_at(monkeypatch: pytest.MonkeyPatch, how: str) -> list[int]:
+    """Make the content key of the notice of ``content_key.target`` fail (``raise``) or its process die
+    (``kill``, in the helper only); the calls made in this process are counted in the list returned."""
     from haze.render import notices as rn
 
     parent = os.getpid()
@@ -157,7 +158,8 @@ def _fail_at(monkeypatch: pytest.MonkeyPatch, index_from_end: int, how: str) -> 
     seen: list[int] = []
 
     def failing(issue: Any, enterprise: Any, measures: Any) -> str:
-        seen.append(1)
+        if os.getpid() == parent:
+            seen.append(1)
         target = failing.target  # type: ignore[attr-defined]
         if enterprise["id"] == target:
             if how == "kill" and os.getpid() != parent:
@@ -167,7 +169,7 @@ def _fail_at(monkeypatch: pytest.MonkeyPatch, index_from_end: int, how: str) -> 
         return real(issue, enterprise, measures)
 
     monkeypatch.setattr(rn, "content_key", failing)
-    return parent
+    return seen
 
 
 def _operating_ids(listfile: Path) -> list[str]:
@@ -200,7 +202,7 @@ def test_an_error_on_either_side_writes_and_records_nothing(run: Any, tmp_path: 
 
     listfile = _synthetic(tmp_path)
     ids = _operating_ids(listfile)
-    _fail_at(monkeypatch, 1, "raise")
+    _fail_at(monkeypatch, "raise")
     rn.content_key.target = ids[-1] if where == "helper" else ids[0]  # type: ignore[attr-defined]
     result = _activate(run, listfile, tmp_path)
     assert result.exit_code == TemplateError.exit_code
@@ -218,7 +220,7 @@ def test_a_killed_helper_is_one_error_line_and_nothing_recorded(run: Any, tmp_pa
     from haze.render import notices as rn
 
     listfile = _synthetic(tmp_path)
-    _fail_at(monkeypatch, 1, "kill")
+    _fail_at(monkeypatch, "kill")
     rn.content_key.target = _operating_ids(listfile)[-1]  # type: ignore[attr-defined]
     result = _activate(run, listfile, tmp_path)
     assert result.exit_code == HazeError.exit_code
@@ -337,3 +339,62 @@ def test_the_run_syncs_only_what_the_helper_did_not(tmp_path: Path, helped: list
     assert helped == [1]
     assert synced_here == [["index.md", "manifest.json"]]
     assert len(list(done.directory.iterdir())) == len(done.notices) + 3
+
+
+@needs_helper
+def test_a_failed_helper_stops_the_run_before_it_renders_its_whole_share(run: Any, tmp_path: Path,
+                                                                        helped: list[int],
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from haze.render import helped as helped_module
+    from haze.render import notices as rn
+
+    listfile = _synthetic(tmp_path, 1200)
+    ids = _operating_ids(listfile)
+    first = helped_module.helped_from(len(ids), light=True)
+    rendered_here = _fail_at(monkeypatch, "raise")
+    rn.content_key.target = ids[first]  # type: ignore[attr-defined]  # the helper's first notice
+    result = _activate(run, listfile, tmp_path)
+    assert result.exit_code == TemplateError.exit_code and "broken on purpose" in result.stderr
+    assert len(rendered_here) < first  # heard at a poll (every 64 notices), not after the run's 60%
+    assert _recorded(tmp_path / "j.db") == 0
+    assert _no_children_left()
+
+
+@needs_helper
+def test_the_helper_fsyncs_every_notice_and_sms_csv(tmp_path: Path, helped: list[int],
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the helper's own sync_files calls name (written down by the helper, read here) covers the set."""
+    from haze.render import helped as helped_module
+
+    log = tmp_path / "helper-synced.txt"
+    real = helped_module.sync_files
+
+    def written_down(directory: Path, names: list[str], **options: Any) -> None:
+        real(directory, names, **options)
+        with open(log, "a", encoding="utf-8") as f:
+            f.write("".join(name + "\n" for name in names))
+
+    monkeypatch.setattr(helped_module, "sync_files", written_down)
+    done = _render(_synthetic(tmp_path), tmp_path / "out")
+    assert helped == [1]
+    synced = log.read_text(encoding="utf-8").split()
+    notices = [n["file"] for n in done.notices]
+    assert sorted(synced) == sorted(notices + ["sms.csv"])  # each once
+
+
+@needs_helper
+def test_releasing_a_helper_that_has_failed_leaves_its_own_error_to_tell() -> None:
+    """release() to a copy already gone must not become a 'Broken pipe' blamed on the output directory."""
+    import time
+
+    def work(channel: Any) -> Any:
+        raise OSError(28, "No space left on device")
+        yield
+
+    with HelperProcess(work) as helper:
+        time.sleep(0.3)  # the copy has failed and exited: its end of the release pipe is closed
+        helper.release()
+        with pytest.raises(OSError) as caught:
+            helper.receive()
+    assert caught.value.errno == 28
+    assert _no_children_left()

@@ -108,6 +108,10 @@ class HelperProcess:
 
         read_end, write_end = os.pipe()
         release_read, release_write = os.pipe()
+        # Ctrl-C held back until each side knows what it is: the parent has the pid to stop, the copy
+        # ignores it (a KeyboardInterrupt in a fresh copy would run the parent's clean-up)
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        parent = os.getpid()
         gc.freeze()  # the copy's collector then never walks (and so never copies) the parent's objects
         try:
             with warnings.catch_warnings():
@@ -115,20 +119,28 @@ class HelperProcess:
                 # the copy uses no lock such a thread holds (module docstring), so the warning does not apply
                 warnings.simplefilter("ignore", DeprecationWarning)
                 pid = os.fork()
+            if pid == 0:  # the copy: its heap stays frozen, and it never returns from here
+                try:
+                    signal.signal(signal.SIGINT, signal.SIG_IGN)
+                    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+                    _die_with_parent()
+                    if os.getppid() != parent:  # it died before the kernel was told
+                        os._exit(1)
+                    os.close(read_end)
+                    os.close(release_write)
+                    self._child(Channel(write_end, release_read, parent))
+                finally:
+                    os._exit(1)
+            self._pid, self._fd, self._release_fd = pid, read_end, release_write
+            os.close(write_end)
+            os.close(release_read)
         finally:
             gc.unfreeze()
-        if pid == 0:  # the copy
-            os.close(read_end)
-            os.close(release_write)
-            self._child(Channel(write_end, release_read, os.getppid()))  # never returns
-        os.close(write_end)
-        os.close(release_read)
-        self._pid, self._fd, self._release_fd = pid, read_end, release_write
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
     def _child(self, channel: Channel) -> None:
         code, fd = 1, channel._results
         try:
-            signal.signal(signal.SIGINT, signal.SIG_IGN)
             for result in self._work(channel):
                 _send(fd, _RESULT, pickle.dumps(result, pickle.HIGHEST_PROTOCOL))
             code = 0
@@ -141,8 +153,13 @@ class HelperProcess:
             os._exit(code)
 
     def progress(self) -> int:
-        """The copy's last reported count, reading what it has sent without waiting for more."""
+        """The copy's last reported count, reading what it has sent without waiting for more; raise what
+        it raised, if it has failed (the parent need not finish its own share first)."""
         self._read(block=False)
+        failed = next((body for kind, body in self._outcomes if kind == _ERROR), None)
+        if failed is not None:
+            self.stop()
+            raise pickle.loads(failed)
         return self._done
 
     def receive(self, on_progress: Callable[[int], None] | None = None) -> Any:
@@ -162,9 +179,13 @@ class HelperProcess:
         return pickle.loads(body)
 
     def release(self) -> None:
-        """Let the copy past its next ``channel.wait()``."""
+        """Let the copy past its next ``channel.wait()``. A copy that has already ended (it failed, or was
+        killed) is not an error here: the next :meth:`receive` says what happened to it."""
         if self._release_fd is not None:
-            os.write(self._release_fd, b"\0")
+            try:
+                os.write(self._release_fd, b"\0")
+            except BrokenPipeError:
+                pass
 
     def stop(self) -> None:
         """Kill the copy if it still runs, and wait for it (idempotent)."""
@@ -211,6 +232,17 @@ class HelperProcess:
                 self._done = struct.unpack("<Q", body)[0]
             else:
                 self._outcomes.append((kind, body))
+
+
+def _die_with_parent() -> None:
+    """Linux: the kernel kills this copy when the parent dies (a killed run leaves nothing writing behind)."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass  # Channel.report still checks for a parent that has gone
 
 
 def _send(fd: int, kind: bytes, body: bytes) -> None:

@@ -67,9 +67,10 @@ class HelpedNotices:
     A dry run (``directory.path`` None) renders and hashes only.
     """
 
-    def __init__(self, rows: Sequence[dict[str, Any]], first: int, render: Callable[[dict[str, Any]], str],
-                 content: Callable[[dict[str, Any]], str], sms: Sms, directory: SetDirectory) -> None:
-        self.rows, self.first = rows, first
+    def __init__(self, rows: Sequence[dict[str, Any]], first: int, run_files: Sequence[str],
+                 render: Callable[[dict[str, Any]], str], content: Callable[[dict[str, Any]], str], sms: Sms,
+                 directory: SetDirectory) -> None:
+        self.rows, self.first, self.run_files = rows, first, run_files  # run_files: the run's own notices
         self.render, self.content, self.sms, self.directory = render, content, sms, directory
         self.process = HelperProcess(self._work)
 
@@ -118,7 +119,7 @@ class HelpedNotices:
             sync_files(where, [name for name, *_ in told] + [SMS_FILE], dir_fd=dir_fd)
         channel.wait()
         if where is not None:
-            sync_files(where, [self.rows[i]["file"] for i in range(self.first)], dir_fd=dir_fd)
+            sync_files(where, list(self.run_files), dir_fd=dir_fd)
         yield True
 
     def _sms(self, dir_fd: int | None) -> tuple[str, list[dict[str, str]]]:

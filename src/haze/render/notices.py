@@ -1005,7 +1005,8 @@ def render_activation(result: LevelResult, enterprise_list: EnterpriseList, issu
             yield from own_notices(range(len(rows)), None)
             yield from index_and_rest(None)
             return
-        with HelpedNotices(rows, first, render_notice, notice_content, sms_text, directory) as helper:
+        own_files = [n["file"] for n in notices[:first]]  # what the helper syncs of the run's share
+        with HelpedNotices(rows, first, own_files, render_notice, notice_content, sms_text, directory) as helper:
             yield from own_notices(range(first), helper)
             helper.release()  # the helper may sync them now
             told_by_helper = helper.receive(None if progress is None else lambda n: progress(first + n, len(rows)))
@@ -1016,16 +1017,19 @@ def render_activation(result: LevelResult, enterprise_list: EnterpriseList, issu
                 progress(len(rows), len(rows))
             yield from index_and_rest(helper)
             helper.receive()  # every notice and sms.csv are on disk: the run's own sync leaves them out
-            directory.synced.update([*(file(i) for i in range(first)), *(name for name, *_ in told_by_helper),
-                                     SMS_FILE])
+            directory.synced.update([*own_files, *(name for name, *_ in told_by_helper), SMS_FILE])
 
     def own_notices(own: range, helper: Any) -> Iterator[tuple[str, Any]]:
         for i in own:
             row = rows[i]
             yield row["file"], render_notice(row)
             told(i, row, notice_content(row), row["measures"]["summary"])
-            if progress is not None and (helper is None or i % 64 == 0):
-                progress(i + 1 + (helper.progress() if helper is not None else 0), len(rows))
+            if helper is not None and i % 64 == 0:
+                heard = helper.progress()  # raises what the helper raised: no need to render the rest first
+                if progress is not None:
+                    progress(i + 1 + heard, len(rows))
+            elif helper is None and progress is not None:
+                progress(i + 1, len(rows))
 
     def index_and_rest(helper: Any) -> Iterator[tuple[str, Any]]:
         summary = {
@@ -1312,13 +1316,15 @@ def write_notice_set(parent: Path, name: str, produce: Iterator[tuple[str, Any]]
     except OSError as exc:
         raise HazeError(_("cannot write notices to {path_parent_absolute}{sep}: {problem}; give a directory you can write with --out DIR").format(path_parent_absolute=Path(parent).absolute(), sep=os.sep, problem=os_reason(exc))) from None
     finally:
-        close = getattr(produce, "close", None)
-        if close is not None:
-            close()  # a helper process still writing into ``work`` is stopped before ``work`` is removed
-        if work is not None:
-            shutil.rmtree(work, ignore_errors=True)
-            if created_parent:
-                _remove_if_empty(parent)
+        try:
+            close = getattr(produce, "close", None)
+            if close is not None:
+                close()  # a helper process still writing into ``work`` is stopped before ``work`` is removed
+        finally:
+            if work is not None:
+                shutil.rmtree(work, ignore_errors=True)
+                if created_parent:
+                    _remove_if_empty(parent)
     return NoticeSet(target, [target / f for f in hashes] + [target / MANIFEST], _sha256(manifest), count, notices)
 
 
