@@ -12,8 +12,8 @@ What the copy may do is narrow, because a fork copies one thread and every
 lock as it was: it computes, writes new files and writes to its pipe. It
 never prints, never touches the journal (its connection is the parent's),
 runs no exit handlers (it ends with ``os._exit``) and ignores Ctrl-C (the
-parent is interrupted, and stops it). It stops by itself when the parent
-has gone. Any exception it raises is raised again in the parent by
+parent is interrupted, and stops it). The kernel kills it when the parent
+dies (Linux ``PR_SET_PDEATHSIG``). Any exception it raises is raised again in the parent by
 :meth:`HelperProcess.receive`; a copy that dies without a result (killed, out
 of memory) is a :class:`~haze.core.errors.HazeError` there.
 
