@@ -398,3 +398,25 @@ def test_releasing_a_helper_that_has_failed_leaves_its_own_error_to_tell() -> No
             helper.receive()
     assert caught.value.errno == 28
     assert _no_children_left()
+
+
+@needs_helper
+def test_a_ctrl_c_while_the_helper_starts_leaves_no_copy_running(monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    real = HelperProcess._fork
+
+    def interrupted(self: HelperProcess) -> None:
+        real(self)  # the copy runs
+        raise KeyboardInterrupt  # as a Ctrl-C held back across the fork is raised when let through
+
+    def spin(channel: Any) -> Any:
+        while True:
+            time.sleep(0.05)
+        yield
+
+    monkeypatch.setattr(HelperProcess, "_fork", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        with HelperProcess(spin):
+            pytest.fail("the block must not be entered")
+    assert _no_children_left()

@@ -99,10 +99,19 @@ class HelperProcess:
         self.start()
         return self
 
+    def start(self) -> None:
+        """Fork the copy and start ``work`` in it. A Ctrl-C that arrives while it starts (held back
+        across the fork, raised when let through) stops the copy before it is raised here."""
+        try:
+            self._fork()
+        except BaseException:
+            self.stop()
+            raise
+
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
-    def start(self) -> None:
+    def _fork(self) -> None:
         import gc
         import warnings
 
