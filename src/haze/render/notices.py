@@ -45,6 +45,7 @@ if TYPE_CHECKING:  # the engine and jinja2 are imported when rendering, not with
 
     from haze.core.engine import EnterpriseResult, LevelResult, PollutantResult
     from haze.core.model import EnterpriseList
+    from haze.render.helped import HelpedNotices
 
 LANGS = ("zh", "en")
 FORMATS = ("md", "html", "txt", "docx", "pdf")
@@ -999,7 +1000,7 @@ def render_activation(result: LevelResult, enterprise_list: EnterpriseList, issu
         notices[i]["content"] = content
 
     def produce() -> Iterator[tuple[str, Any]]:
-        # a province's notices: the second half, sms.csv and the sync in a helper process (haze.render.helped)
+        # a province's notices: the last 40%, sms.csv and the sync in a helper process (haze.render.helped)
         first = helped_from(len(rows), light)
         if first == len(rows):
             yield from own_notices(range(len(rows)), None)
@@ -1019,7 +1020,7 @@ def render_activation(result: LevelResult, enterprise_list: EnterpriseList, issu
             helper.receive()  # every notice and sms.csv are on disk: the run's own sync leaves them out
             directory.synced.update([*own_files, *(name for name, *_ in told_by_helper), SMS_FILE])
 
-    def own_notices(own: range, helper: Any) -> Iterator[tuple[str, Any]]:
+    def own_notices(own: range, helper: HelpedNotices | None) -> Iterator[tuple[str, Any]]:
         for i in own:
             row = rows[i]
             yield row["file"], render_notice(row)
@@ -1031,7 +1032,7 @@ def render_activation(result: LevelResult, enterprise_list: EnterpriseList, issu
             elif helper is None and progress is not None:
                 progress(i + 1, len(rows))
 
-    def index_and_rest(helper: Any) -> Iterator[tuple[str, Any]]:
+    def index_and_rest(helper: HelpedNotices | None) -> Iterator[tuple[str, Any]]:
         summary = {
             "ok": result.ok,
             "basis": result.basis,
@@ -1264,9 +1265,10 @@ def write_notice_set(parent: Path, name: str, produce: Iterator[tuple[str, Any]]
     of either: the index, sms.csv) is written piece by piece as it comes; a :class:`Written` file is
     already in ``directory.path``, written by a helper process, and only recorded. Each file is hashed from the
     bytes written, as it is written (the manifest never reads a file back),
-    and handed to :class:`~haze.io.fsio.SyncedWriter`, whose threads write
-    and fsync it while the next one renders; the directory is fsynced once
-    all are on disk, and only then renamed into place.
+    and handed to :class:`~haze.io.fsio.SyncedWriter`, which writes it at once
+    and, when all are written, fsyncs every file (but those in
+    ``directory.synced``, which the helper fsynced) and then the directory;
+    only then is it renamed into place.
     """
     target = parent / name
     if os.path.lexists(target):
