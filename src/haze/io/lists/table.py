@@ -23,8 +23,8 @@ import math
 import re
 import unicodedata
 from collections import Counter
-from itertools import islice
-from operator import itemgetter, mul
+from itertools import compress, islice, repeat
+from operator import itemgetter, mul, ne
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
@@ -263,7 +263,7 @@ class TableReader:
         self.numeric_ids: set[int] = set()  # rows whose credit code Excel stored as a number
         self.unusable = False  # no header, no credit code column, no rows: nothing to build
         #: per table's columns: the columns, their (index, key, label, kind), and key -> label (the rows')
-        self._plans: dict[int, tuple[list[Column], list[tuple[int, str, str, str]], dict[str, str]]] = {}
+        self._plans: dict[int, tuple[list[Column], list[tuple[int, str, str, str] | None], dict[str, str]]] = {}
 
     def add(self, code: str, message: str, line: int | None = None, column: str | None = None,
             enterprise: str | None = None, severity: str | None = None, level: str | None = None) -> None:
@@ -353,15 +353,20 @@ class TableReader:
         plan = self._plans.get(id(columns))
         if plan is None or plan[0] is not columns:
             steps = _plan(columns)
-            plan = self._plans[id(columns)] = (columns, steps, {key: label for _i, key, label, _k in steps})
+            by_position: list[tuple[int, str, str, str] | None] = [None] * (max((i for i, *_ in steps), default=-1) + 1)
+            for planned in steps:
+                by_position[planned[0]] = planned
+            plan = self._plans[id(columns)] = (columns, by_position, {key: label for _i, key, label, _k in steps})
         found: dict[str, Any] = {}
         shape = table.shape
-        width = len(cells)
-        for index, key, label, kind in plan[1]:
-            if index >= width:
+        # Most cells of a wide sheet are empty (""): compress() passes over them in C, and the loop below
+        # sees only the filled cells of the columns that carry something, in column order as before.
+        for step in compress(plan[1], map(ne, cells, repeat(""))):
+            if step is None:  # a filled cell of an ignored column
                 continue
+            index, key, label, kind = step
             raw = cells[index]
-            if raw is None or raw == "":  # most cells of a wide sheet: skip them first
+            if raw is None:
                 continue
             kind_of_raw = type(raw)
             if shape is not None and kind_of_raw is not str:  # what Table.shape makes of it
@@ -1162,7 +1167,9 @@ def _plan(columns: list[Column]) -> list[tuple[int, str, str, str]]:
     for col in columns:
         if col.key:
             kind = _KIND.get(col.key, "text")
-            plan.append((col.index, col.key, col.label, _TEXTUAL if kind in ("text", "enum") else kind))
+            # a phone in text is cleaned as text is (cell() -> phone(): stripped); a phone stored as a number
+            # still goes through cell(), which warns that a leading 0 may be lost
+            plan.append((col.index, col.key, col.label, _TEXTUAL if kind in ("text", "enum", "phone") else kind))
     return plan
 
 
