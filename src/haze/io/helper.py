@@ -137,7 +137,7 @@ class HelperProcess:
                         os._exit(1)
                     os.close(read_end)
                     os.close(release_write)
-                    self._child(Channel(write_end, release_read, parent))
+                    self._child(write_end, Channel(write_end, release_read, parent))
                 finally:
                     os._exit(1)
             self._pid, self._fd, self._release_fd = pid, read_end, release_write
@@ -147,8 +147,8 @@ class HelperProcess:
             gc.unfreeze()
             signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
-    def _child(self, channel: Channel) -> None:
-        code, fd = 1, channel._results
+    def _child(self, fd: int, channel: Channel) -> None:
+        code = 1
         try:
             for result in self._work(channel):
                 _send(fd, _RESULT, pickle.dumps(result, pickle.HIGHEST_PROTOCOL))

@@ -53,7 +53,7 @@ def helped_from(count: int, light: bool) -> int:
     return count - int(count * HELPER_SHARE)
 
 
-class HelpedNotices:
+class HelpedNotices(HelperProcess):
     """The helper's share of a set: notices ``first`` … ``len(rows) - 1``, sms.csv, and the sync of every notice.
 
     In the helper, in this order (each step's result is :meth:`receive`'d by the run, in the same order):
@@ -70,25 +70,13 @@ class HelpedNotices:
     def __init__(self, rows: Sequence[dict[str, Any]], first: int, run_files: Sequence[str],
                  render: Callable[[dict[str, Any]], str], content: Callable[[dict[str, Any]], str], sms: Sms,
                  directory: SetDirectory) -> None:
+        super().__init__(self._work)
         self.rows, self.first, self.run_files = rows, first, run_files  # run_files: the run's own notices
         self.render, self.content, self.sms, self.directory = render, content, sms, directory
-        self.process = HelperProcess(self._work)
 
     def __enter__(self) -> HelpedNotices:
-        self.process.start()
+        self.start()
         return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.process.stop()
-
-    def progress(self) -> int:
-        return self.process.progress()  # type: ignore[no-any-return]
-
-    def receive(self, on_progress: Callable[[int], None] | None = None) -> Any:
-        return self.process.receive(on_progress)
-
-    def release(self) -> None:
-        self.process.release()
 
     def _work(self, channel: Channel) -> Iterator[Any]:
         from haze.render.sms import SMS_FILE
