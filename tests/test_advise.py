@@ -121,7 +121,21 @@ def test_json_is_exactly_the_spec_shape(run, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout) == {"level": "orange", "rule": "AQI > 200 for ≥ 2 consecutive days",
                                          "days": ["2026-12-02", "2026-12-03"], "active": None,
-                                         "action": "activate"}
+                                         "action": "activate",
+                                         "message": "AQI > 200 for ≥ 2 consecutive days — 预测日AQI＞200持续48小时"
+                                                    " (环大气〔2024〕6号)"}
+
+
+def test_json_message_follows_the_language_and_rule_stays(run, tmp_path: Path) -> None:
+    """SPEC §17: keys and enum values never change with the language, message texts follow it."""
+    f = write(tmp_path / "f.csv", "日期,AQI\n2026-12-01,120\n2026-12-02,210\n2026-12-03,230\n")
+    zh = json.loads(run("--ui", "zh", "advise", f, "--json").stdout)
+    en = json.loads(run("--ui", "en", "advise", f, "--json").stdout)
+    assert zh["rule"] == en["rule"] == "AQI > 200 for ≥ 2 consecutive days"
+    assert zh["message"] == "预报 AQI > 200 连续 2 天及以上 — 预测日AQI＞200持续48小时（环大气〔2024〕6号）"
+    assert en["message"].startswith("AQI > 200 for ≥ 2 consecutive days — ")
+    calm = write(tmp_path / "calm.csv", "日期,AQI\n2026-12-01,80\n")
+    assert json.loads(run("--ui", "zh", "advise", calm, "--json").stdout)["message"] is None
 
 
 def test_writes_nothing_and_creates_no_journal(run, tmp_path: Path, isolated: Path) -> None:

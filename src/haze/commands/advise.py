@@ -39,7 +39,9 @@ class Outcome:
         return True  # SPEC §18: exit 0 whatever the advice
 
     def to_json(self) -> dict[str, Any]:
-        return self.advice.to_json()
+        """SPEC §18's shape, and ``message``: the rule as :meth:`Rule.message` words it (the language's)."""
+        rule = self.advice.rule
+        return self.advice.to_json() | {"message": rule.message(self.triggers.source) if rule else None}
 
 
 def run(opts: Settings, *, now: datetime | None = None) -> Outcome:

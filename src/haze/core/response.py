@@ -59,6 +59,12 @@ class Rule:
             return head
         return _("{rule}, one of them > {peak}").format(rule=head, peak=_num(self.peak_above))
 
+    def message(self, source: str = "") -> str:
+        """What a person reads of the rule: :meth:`says`, the policy's own wording, the document it is from
+        (``haze advise`` prints it; ``--json`` gives it as ``message``, in the interface language)."""
+        said = self.says() + (f" — {self.text}" if self.text else "")
+        return _("{rule} ({source})").format(rule=said, source=source) if source else said
+
 
 @dataclass(frozen=True)
 class Triggers:

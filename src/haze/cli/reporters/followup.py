@@ -45,12 +45,8 @@ def print_advise(outcome: AdviseOutcome) -> None:
     else:
         say(console, _("[bold]recommended{where}: {level}[/]").format(where=where, level=level_title(a.level)))
         assert a.rule is not None
-        quoted = f" — {esc(a.rule.text)}" if a.rule.text else ""
-        said = esc(a.rule.says()) + quoted
-        if outcome.triggers.source:
-            said = _("{rule} ({source})").format(rule=said, source=esc(outcome.triggers.source))
         rule = _("rule")
-        say(console, f" {pad(rule, 8)}{said}")
+        say(console, f" {pad(rule, 8)}{esc(a.rule.message(outcome.triggers.source))}")
         days = _(", ").join(_("{date} (AQI {aqi})").format(date=d.date.isoformat(), aqi=f"{d.aqi:g}")
                             for d in a.days)
         label = _("days")
