@@ -420,3 +420,66 @@ def test_a_ctrl_c_while_the_helper_starts_leaves_no_copy_running(monkeypatch: py
         with HelperProcess(spin):
             pytest.fail("the block must not be entered")
     assert _no_children_left()
+
+
+# -- the run tells the helper how far it is; the helper syncs the run's files as they come ----------
+
+@needs_helper
+def test_a_wait_hears_the_latest_of_the_releases_waiting() -> None:
+    import time
+
+    def work(channel: Any) -> Any:
+        yield "ready"
+        time.sleep(0.3)  # meanwhile the parent gets further, three times
+        yield channel.wait()
+        yield channel.wait()
+
+    with HelperProcess(work) as helper:
+        assert helper.receive() == "ready"
+        for count in (10, 20, 30):
+            helper.release(count)
+        assert helper.receive() == 30  # not 10: what it acts on is where the parent is now
+        helper.release(45)
+        assert helper.receive() == 45
+    assert _no_children_left()
+
+
+@needs_helper
+def test_the_run_s_files_are_synced_in_steps_and_each_once(tmp_path: Path, helped: list[int],
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the run telling every 8 notices, the helper syncs only files the run had said were written."""
+    from haze.render import helped as helped_module
+
+    log = tmp_path / "helper-synced.txt"
+    real = helped_module.sync_files
+
+    def written_down(directory: Path, names: list[str], **options: Any) -> None:
+        real(directory, names, **options)
+        with open(log, "a", encoding="utf-8") as f:
+            f.write(" ".join(names) + "\n")
+
+    real_wait = helped_module.Channel.wait
+
+    def heard(self: Any) -> int:
+        count = real_wait(self)
+        with open(tmp_path / "heard.txt", "a", encoding="utf-8") as f:
+            f.write(f"{count}\n")
+        return count
+
+    monkeypatch.setattr(helped_module, "sync_files", written_down)
+    monkeypatch.setattr(helped_module, "TELL_EVERY", 8)
+    monkeypatch.setattr(helped_module.Channel, "wait", heard)
+    done = _render(_synthetic(tmp_path), tmp_path / "out")
+    assert helped == [1]
+    notices = [n["file"] for n in done.notices]
+    first = helped_module.helped_from(len(notices), light=True)
+    calls = [line.split() for line in log.read_text(encoding="utf-8").splitlines()]
+    assert sorted(sum(calls, [])) == sorted(notices + ["sms.csv"])  # each once
+    counts = [int(n) for n in (tmp_path / "heard.txt").read_text(encoding="utf-8").split()]
+    assert counts == sorted(counts) and counts[-1] == first and all(c % 8 == 0 or c == first for c in counts)
+    run_calls = calls[1:]  # after the helper's own notices and sms.csv
+    synced = 0
+    for call, count in zip(run_calls, [c for c in counts if c > 0]):
+        assert call == notices[synced:count]  # in order, never a file the run had not yet said was written
+        synced = count
+    assert synced == first

@@ -43,6 +43,7 @@ ENV = "HAZE_HELPER_PROCESS"
 
 _PROGRESS, _RESULT, _ERROR = b"P", b"R", b"E"
 _HEAD = struct.Struct("<cQ")  # kind, length of the body
+_COUNT = struct.Struct("<Q")  # what a release says: how far the parent is
 
 
 def helper_available() -> bool:
@@ -63,15 +64,27 @@ class Channel:
 
     def __init__(self, results: int, release: int, parent: int) -> None:
         self._results, self._release, self._parent = results, release, parent
+        self._heard = bytearray()
 
     def report(self, done: int) -> None:
         if os.getppid() != self._parent:  # the parent is gone: nobody will use what this writes
             os._exit(1)
         _send(self._results, _PROGRESS, struct.pack("<Q", done))
 
-    def wait(self) -> None:
-        if not os.read(self._release, 1):  # the parent closed its end without releasing: it has stopped
-            os._exit(1)
+    def wait(self) -> int:
+        """Wait for the parent's next :meth:`~HelperProcess.release`; the count it gave (the last of them,
+        when several are waiting in the pipe: the parent got further meanwhile)."""
+        while True:
+            chunk = os.read(self._release, 8 * _COUNT.size)
+            if not chunk:  # the parent closed its end without releasing: it has stopped
+                os._exit(1)
+            self._heard += chunk
+            whole = len(self._heard) - len(self._heard) % _COUNT.size
+            if whole:
+                count: int = _COUNT.unpack_from(self._heard, whole - _COUNT.size)[0]
+                del self._heard[:whole]
+                if not select.select([self._release], [], [], 0)[0]:
+                    return count
 
 
 class HelperProcess:
@@ -187,12 +200,14 @@ class HelperProcess:
             raise pickle.loads(body)
         return pickle.loads(body)
 
-    def release(self) -> None:
-        """Let the copy past its next ``channel.wait()``. A copy that has already ended (it failed, or was
-        killed) is not an error here: the next :meth:`receive` says what happened to it."""
+    def release(self, count: int = 0) -> None:
+        """Let the copy past its next ``channel.wait()``, which returns ``count`` (how far the parent has
+        got: the copy may act on it, as the notices' helper syncs the files written so far). A copy that
+        has already ended (it failed, or was killed) is not an error here: the next :meth:`receive` says
+        what happened to it."""
         if self._release_fd is not None:
             try:
-                os.write(self._release_fd, b"\0")
+                os.write(self._release_fd, _COUNT.pack(count))  # one write of 8 bytes: never split in the pipe
             except BrokenPipeError:
                 pass
 

@@ -41,6 +41,9 @@ HELPED_FROM = 15000
 HELPER_SHARE = 0.4
 #: how often the helper reports its count (a progress bar's step)
 _REPORT_EVERY = 256
+#: how often the run tells the helper how many of its own notices are written, for the helper to sync them
+#: while the run still renders (once the helper's own share is done), rather than all of them at the end
+TELL_EVERY = 2048
 
 Told = tuple[str, str, str, str, dict[str, Any]]  # file name, sha256, content key, summary, tally view
 Sms = Callable[[list[dict[str, str]]], Iterator[str]]  # sms.csv's text in pieces; fills the list of who has no phone
@@ -103,11 +106,14 @@ class HelpedNotices(HelperProcess):
         channel.report(len(told))
         yield told
         yield self._sms(dir_fd)
-        if where is not None:  # its own files while the run still renders, then the run's once written
+        if where is not None:  # its own files while the run still renders, then the run's as they are written
             sync_files(where, [name for name, *_ in told] + [SMS_FILE], dir_fd=dir_fd)
-        channel.wait()
-        if where is not None:
-            sync_files(where, list(self.run_files), dir_fd=dir_fd)
+        synced = 0
+        while synced < len(self.run_files):
+            written = min(channel.wait(), len(self.run_files))  # the run's first ``written`` files are closed
+            if where is not None and written > synced:
+                sync_files(where, list(self.run_files[synced:written]), dir_fd=dir_fd)
+            synced = max(synced, written)
         yield True
 
     def _sms(self, dir_fd: int | None) -> tuple[str, list[dict[str, str]]]:

@@ -978,7 +978,7 @@ def render_activation(result: LevelResult, enterprise_list: EnterpriseList, issu
 
     rows = _Rows(len(operating), row)
     directory = SetDirectory()  # where write_notice_set writes the set, for the helper process
-    from haze.render.helped import HelpedNotices, helped_from
+    from haze.render.helped import TELL_EVERY, HelpedNotices, helped_from
     from haze.render.sms import SMS_FILE
     from haze.render.tally import Tally
 
@@ -1009,7 +1009,7 @@ def render_activation(result: LevelResult, enterprise_list: EnterpriseList, issu
         own_files = [n["file"] for n in notices[:first]]  # what the helper syncs of the run's share
         with HelpedNotices(rows, first, own_files, render_notice, notice_content, sms_text, directory) as helper:
             yield from own_notices(range(first), helper)
-            helper.release()  # the helper may sync them now
+            helper.release(first)  # every one of the run's notices is written: the helper syncs the last of them
             told_by_helper = helper.receive(None if progress is None else lambda n: progress(first + n, len(rows)))
             for i, (filename, sha256, content, said, tally_row) in enumerate(told_by_helper, start=first):
                 told(i, tally_row, content, said)
@@ -1031,6 +1031,8 @@ def render_activation(result: LevelResult, enterprise_list: EnterpriseList, issu
                     progress(i + 1 + heard, len(rows))
             elif helper is None and progress is not None:
                 progress(i + 1, len(rows))
+            if helper is not None and i % TELL_EVERY == TELL_EVERY - 1:
+                helper.release(i + 1)  # notices 0 … i are written and closed: the helper may sync them
 
     def index_and_rest(helper: HelpedNotices | None) -> Iterator[tuple[str, Any]]:
         summary = {
