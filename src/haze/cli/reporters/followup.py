@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Literal
 
 import click
 
-from haze.cli.reporters.markup import esc, level_title, pad, say, when
+from haze.cli.reporters.markup import esc, is_city_warning, level_title, pad, say, when
 from haze.core.i18n import N_, _
 
 if TYPE_CHECKING:
@@ -92,10 +92,12 @@ def print_overdue(outcome: OverdueOutcome) -> None:
         click.echo(_("no active warning (journal {journal})").format(journal=outcome.journal))
         return
     counts = outcome.counts()
-    say(console, _("warning {id} at {at}: {notified} notified, {receipts} receipts, {reports} reports, "
-                   "{overdue} overdue").format(id=esc(outcome.activation.id), at=when(outcome.at), **counts))
+    said = _("warning {id} at {at}: {notified} counties notified, {receipts} receipts, {reports} reports, "
+             "{overdue} overdue") if is_city_warning(outcome.activation) else \
+        _("warning {id} at {at}: {notified} notified, {receipts} receipts, {reports} reports, {overdue} overdue")
+    say(console, said.format(id=esc(outcome.activation.id), at=when(outcome.at), **counts))
     if not outcome.overdue:
-        say(console, _("nobody is overdue"))
+        say(console, _("no county is overdue") if is_city_warning(outcome.activation) else _("nobody is overdue"))
         return
     # One line per call to make, never wrapped: name, contact and phone stay whole in 80 columns too.
     for i, m in enumerate(outcome.overdue, 1):

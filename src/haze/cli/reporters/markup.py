@@ -43,3 +43,8 @@ def level_title(level: Any) -> str:
     from haze.core.i18n import _
 
     return _("{level} ({zh}预警, {response}响应)").format(level=level.value, zh=level.zh, response=level.response)
+
+
+def is_city_warning(record: Any) -> bool:
+    """A city warning (SPEC §13): its notices went to the counties' bureaus, not to enterprises."""
+    return bool(record.list_info.get("city"))

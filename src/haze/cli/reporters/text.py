@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 import click
 
-from haze.cli.reporters.markup import esc, level_title, pad, say, when
+from haze.cli.reporters.markup import esc, is_city_warning, level_title, pad, say, when
 from haze.core.i18n import N_, _, language
 
 if TYPE_CHECKING:
@@ -185,7 +185,7 @@ def print_status(outcome: StatusOutcome) -> None:
         (_("journal"), esc(outcome.journal)),
     ]
     if outcome.follow_up:
-        rows.insert(-1, (_("follow-up"), follow_up_line(outcome.follow_up)))
+        rows.insert(-1, (_("follow-up"), follow_up_line(outcome.follow_up, counties=is_city_warning(record))))
     console = stdout_console()
     # Past its own end the warning is over for the enterprises (their notices said so): EXPIRED, not
     # ACTIVE, although the journal keeps it open until the next lift or activation closes it (18.7).
@@ -404,11 +404,14 @@ def print_init(outcome: Any) -> None:
                    .format(journal=outcome.journal, count=outcome.activations))
 
 
-def follow_up_line(counts: dict[str, int]) -> str:
+def follow_up_line(counts: dict[str, int], *, counties: bool = False) -> str:
+    """The follow-up counts of status; ``counties``: a city warning, whose notices went to county bureaus."""
     overdue = (_("[bold red]{count} overdue[/] (haze overdue)").format(count=counts["overdue"]) if counts["overdue"]
                else _("0 overdue"))
-    return _("{notified} notified, {receipts} receipts, {reports} reports, {overdue}").format(
-        notified=counts["notified"], receipts=counts["receipts"], reports=counts["reports"], overdue=overdue)
+    said = _("{notified} counties notified, {receipts} receipts, {reports} reports, {overdue}") if counties else \
+        _("{notified} notified, {receipts} receipts, {reports} reports, {overdue}")
+    return said.format(notified=counts["notified"], receipts=counts["receipts"], reports=counts["reports"],
+                       overdue=overdue)
 
 
 def _city(name: str) -> Callable[..., None]:
