@@ -483,3 +483,85 @@ def test_the_run_s_files_are_synced_in_steps_and_each_once(tmp_path: Path, helpe
         assert call == notices[synced:count]  # in order, never a file the run had not yet said was written
         synced = count
     assert synced == first
+
+
+# -- activate --json: the result encoded by a helper while the journal records ------------------
+
+def _json_run(run: Any, folder: Path, listfile: Path) -> Any:
+    """activate --json from ``folder``, every path in the output relative to it (so runs compare)."""
+    folder.mkdir()
+    os.chdir(folder)  # the tests' monkeypatch.chdir puts the directory back
+    return run("activate", "orange", "--list", listfile, "--journal", "j.db", "--out", "out",
+               "--start", "2025-12-01 20:00", "--json")
+
+
+@needs_helper
+def test_json_encoded_aside_is_the_same_bytes(run: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """In the helper, in this process (no helper), and the plain way: one output, byte for byte."""
+    from haze.commands import activate as command
+    from haze.io import helper as helper_module
+
+    listfile = _synthetic(tmp_path)
+    forks: list[int] = []
+    real = helper_module.Aside.start
+
+    def counted(self: Any) -> None:
+        forks.append(1)
+        real(self)
+
+    monkeypatch.setattr(helper_module.Aside, "start", counted)
+    monkeypatch.chdir(tmp_path)
+    plain = _json_run(run, tmp_path / "plain", listfile)
+    assert plain.exit_code == 0, plain.stderr
+    assert forks == []  # 120 enterprises: below ENCODED_ASIDE_FROM
+    monkeypatch.setattr(command, "ENCODED_ASIDE_FROM", 1)
+    aside = _json_run(run, tmp_path / "aside", listfile)
+    assert forks == [1]
+    monkeypatch.setenv(ENV, "0")
+    here = _json_run(run, tmp_path / "here", listfile)
+    assert forks == [1, 1]  # started, and ran make() in this process
+    assert aside.exit_code == here.exit_code == 0
+    assert aside.stdout_bytes == plain.stdout_bytes == here.stdout_bytes
+    said = json.loads(aside.stdout)
+    assert said["activation"] == "20251201-200000-orange" and said["notices"][0].startswith("out")
+    assert _no_children_left()
+
+
+@needs_helper
+def test_json_whose_helper_fails_is_encoded_here(run: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A copy that dies halfway through the file: the run encodes it again from the start, whole."""
+    from haze.commands import activate as command
+    from haze.render import report
+
+    listfile = _synthetic(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    plain = _json_run(run, tmp_path / "plain", listfile)
+    parent = os.getpid()
+    real = report.dump_to
+
+    def dies_in_the_copy(file: Any, data: Any, end: str = "") -> int:
+        if os.getpid() != parent:
+            file.write(b'{\n  "level": "half')
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real(file, data, end)
+
+    monkeypatch.setattr(report, "dump_to", dies_in_the_copy)
+    monkeypatch.setattr(command, "ENCODED_ASIDE_FROM", 1)
+    failed = _json_run(run, tmp_path / "failed", listfile)
+    assert failed.exit_code == 0, failed.stderr
+    assert failed.stdout_bytes == plain.stdout_bytes
+    assert _recorded(tmp_path / "failed" / "j.db") == 1
+    assert _no_children_left()
+
+
+@needs_helper
+def test_an_aside_computes_in_the_copy_or_else_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    from haze.io.helper import Aside
+
+    parent = os.getpid()
+    with Aside(lambda: ("copy" if os.getpid() != parent else "here", list(range(5)))) as aside:
+        assert aside.result() == ("copy", [0, 1, 2, 3, 4])
+    monkeypatch.setenv(ENV, "0")
+    with Aside(lambda: "here" if os.getpid() == parent else "copy") as aside:
+        assert aside.result() == "here"
+    assert _no_children_left()

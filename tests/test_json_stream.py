@@ -45,3 +45,33 @@ def test_the_utf8_form_is_the_encoded_text(value: object, end: str) -> None:
     from haze.render.report import dumps_utf8
 
     assert dumps_utf8(value, end) == (dumps(value) + end).encode("utf-8")
+
+
+_KEYS = st.text(max_size=5)
+
+
+@given(st.dictionaries(_KEYS, _VALUES, min_size=1, max_size=4), st.dictionaries(_KEYS, _VALUES, max_size=3))
+def test_continued_bytes_read_as_the_joined_dict(data: dict, more: dict) -> None:
+    """activate --json: a result encoded apart, cut before its closing, then its activation's keys."""
+    from haze.render.report import CLOSING, continued, dumps_utf8
+
+    more = {k: v for k, v in more.items() if k not in data}
+    head = dumps_utf8(data)
+    assert head.endswith(CLOSING)
+    assert head[:-len(CLOSING)] + continued(more) == dumps_utf8(data | more, "\n")
+
+
+@given(st.lists(_VALUES, max_size=6), _VALUES, st.sampled_from(["", "\n"]))
+def test_each_is_encoded_as_the_list_it_makes(items: list, other: object, end: str) -> None:
+    import io
+
+    from haze.render.report import Each, dump_to, dumps
+
+    def make(x: object) -> object:
+        return {"item": x}
+
+    file = io.BytesIO()
+    written = dump_to(file, {"each": Each(make, items), "other": other}, end)
+    expected = (dumps({"each": [make(x) for x in items], "other": other}) + end).encode("utf-8")
+    assert file.getvalue() == expected and written == len(expected)
+    assert "".join(dump_chunks({"each": Each(make, items)})) == dumps({"each": [make(x) for x in items]})

@@ -106,7 +106,7 @@ def activate(level: Level, list_paths: tuple[str, ...], policy: str | None, as_j
         hours=hours, out=optional_path(out), lang=lang, fmt=format, templates=optional_path(templates),
         journal=optional_path(journal), force=force, strict=strict, dry_run=dry_run, authority=authority,
         region=region, doc_prefix=doc_prefix, first_number=first_number, basis=basis, numbering=numbering,
-        changed=changed, on_missing=(no_phone := NoPhone()),
+        changed=changed, on_missing=(no_phone := NoPhone()), json=as_json,
         new_journal=may_create_journal(journal, dry_run, as_json))
     # --dry-run too: it reads and renders everything, which takes as long on a big list.
     with progress_bar(not as_json, READING) as progress:

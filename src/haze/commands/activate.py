@@ -35,7 +35,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import IO, TYPE_CHECKING, Any, Callable
 
 from haze.core.i18n import N_, _
 from haze.commands.inputs import load_inputs
@@ -76,11 +76,15 @@ from haze.io.journal import (
 
 if TYPE_CHECKING:
     from haze.core.engine import LevelResult
+    from haze.io.helper import Aside
     from haze.core.findings import Finding
     from haze.render.notices import Issue, NoticeSet
 
 #: --start further than this from now is probably a mistyped date: activate warns
 START_WARNING = timedelta(hours=24)
+#: from this many enterprises, ``--json``'s result (most of its bytes) is encoded by a helper process while
+#: the journal records the activation (haze.io.helper.Aside): 0.6 s of the run at 50,000 (benchmarks/README.md)
+ENCODED_ASIDE_FROM = 10000
 
 
 @dataclass(kw_only=True)
@@ -104,6 +108,8 @@ class Settings(NoticeSettings):
     doc_prefix: str | None = None
     #: --changed (with --force at the active level): re-issue only where the notice changed (a corrected list)
     changed: bool = False
+    #: the outcome is wanted as JSON (--json): a province's is encoded while the journal records (ENCODED_ASIDE_FROM)
+    json: bool = False
 
 
 @dataclass
@@ -124,6 +130,9 @@ class Outcome:
     new_journal: bool = False  # this activation created the journal file
     dry_run: bool = False
     notes: list[str] = field(default_factory=list)  # cautions: a --start far from now
+    #: ``to_json()`` as the JSON reporter prints it, already encoded in this (temporary) file: Settings.json at
+    #: a province's size (ENCODED_ASIDE_FROM); the reporter copies it out
+    json_file: IO[bytes] | None = None
 
     @property
     def ok(self) -> bool:
@@ -224,11 +233,17 @@ def issue_warning(pending: _Activation, journal: Journal, *, clock: bool, progre
                 activated = pending.record(journal, progress, staged)
                 say("writing")  # the journal's commit and the move into place
         except BaseException:
+            pending.stop_encoding()
             if staged is not None:
                 staged.staging.remove()
             journal.discard_new()  # a failed first activation leaves no empty journal behind
             raise
-        publish_staged(pending.out, activated.id, journal)
+        try:
+            publish_staged(pending.out, activated.id, journal)
+        except BaseException:
+            pending.stop_encoding()
+            raise
+        pending.finish_encoding(activated)
     return activated
 
 
@@ -246,6 +261,8 @@ class _Activation:
     """One activation being decided, rendered and recorded."""
 
     city_warning = False  # the city activation of several lists (haze.commands.city_activate)
+    encoding: Aside | None = None  # the result's JSON, being encoded aside (Settings.json) …
+    encoded: IO[bytes] | None = None  # … into this temporary file
 
     def __init__(self, settings: Settings, enterprise_list: EnterpriseList, result: LevelResult,
                  start: datetime, until: datetime | None, now: datetime, warnings: list[Finding],
@@ -446,6 +463,7 @@ class _Activation:
                 notices = self.render(issue, folder, progress=progress)
             notices = final_paths(notices, self.out, issue.id)
             check_count(notices, self.count)
+            self.start_encoding()  # the notices are written: the helper CPU is free while the journal records
             if active is not None and fate is not None:
                 closed_at = active.until if fate == EXPIRED and active.until else self.start
                 journal.close_activation(active.id, fate, closed_at,
@@ -456,6 +474,49 @@ class _Activation:
             journal.insert_notices(notice_records(issue.id, notices))
             self._record_followup(journal, issue, notices)
         return self._outcome(issue, kind, notices, active if fate else None, journal, dry_run=False)
+
+    def start_encoding(self) -> None:
+        """``--json`` at a province's size: the result's JSON encoded into a temporary file by a helper
+        process (haze.io.helper.Aside) from now on, while this one records the activation."""
+        import tempfile
+
+        from haze.io.helper import Aside
+        from haze.render.report import dump_to, level_json
+
+        if not self.settings.json or self.city_warning or len(self.result.enterprises) < ENCODED_ASIDE_FROM:
+            return
+        result, enterprise_list = self.result, self.enterprise_list
+        file = self.encoded = tempfile.TemporaryFile()
+
+        def encode() -> int:  # here too, if the helper failed: so from the start of the file
+            file.seek(0)
+            file.truncate()
+            return dump_to(file, level_json(result, enterprise_list, each=True))
+
+        self.encoding = Aside(encode)
+        self.encoding.start()
+
+    def finish_encoding(self, outcome: Any) -> None:
+        """The outcome's JSON in its file: the result's, encoded aside, then the activation's keys."""
+        from haze.render.report import CLOSING, continued
+
+        if self.encoding is None or self.encoded is None:
+            return
+        size, file = self.encoding.result(), self.encoded
+        self.encoding = self.encoded = None
+        file.seek(size - len(CLOSING))
+        file.write(continued(issued_json({}, outcome)))
+        file.truncate()
+        file.seek(0)
+        outcome.json_file = file
+
+    def stop_encoding(self) -> None:
+        if self.encoding is not None:
+            self.encoding.stop()
+            self.encoding = None
+        if self.encoded is not None:
+            self.encoded.close()
+            self.encoded = None
 
     def _record_followup(self, journal: Journal, issue: Issue, notices: NoticeSet) -> None:
         """What --changed, verify and overdue need, as it stood when the notices went out (SPEC §18)."""

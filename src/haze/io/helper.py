@@ -258,6 +258,40 @@ class HelperProcess:
                 self._outcomes.append((kind, body))
 
 
+class Aside(HelperProcess):
+    """``make()`` computed in a forked copy while this process goes on; :meth:`result` waits for it.
+
+    For work whose answer the parent needs only later and which touches
+    nothing but its own memory (``activate --json`` encodes its result while
+    the journal records the activation). Where no helper may run
+    (:func:`helper_available`), or the copy fails, :meth:`result` calls
+    ``make()`` here instead: the answer is the same either way, only later.
+    Use as a context manager, like :class:`HelperProcess`.
+    """
+
+    def __init__(self, make: Callable[[], Any]) -> None:
+        super().__init__(self._make)
+        self.make = make
+
+    def _make(self, channel: Channel) -> Iterator[Any]:
+        yield self.make()
+
+    def start(self) -> None:
+        if helper_available():
+            super().start()
+
+    def result(self) -> Any:
+        """What ``make()`` returned, in the copy if it ran there; the copy is then reaped."""
+        if self._pid is None and self._fd is None:
+            return self.make()
+        try:
+            return self.receive()
+        except Exception:  # the copy failed or was killed: the same answer, computed here
+            return self.make()
+        finally:
+            self.stop()
+
+
 def _die_with_parent() -> None:
     """Linux: the kernel kills this copy when the parent dies (a killed run leaves nothing writing behind)."""
     try:

@@ -7,7 +7,8 @@ prints), so that notices, export and tests use the very same dictionaries.
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any, Iterator
+from collections.abc import Callable, Iterable, Sequence
+from typing import IO, TYPE_CHECKING, Any, Iterator
 
 from haze.core.model import POLLUTANTS
 
@@ -31,9 +32,32 @@ _ONE_LINE = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",
 _KEYWORDS = {True: "true", False: "false", None: "null"}
 
 
+class Each(Sequence[Any]):
+    """``[make(x) for x in items]``, each made as it is read: :func:`dump_chunks` and :func:`dump_to` encode
+    it as that list, one item at a time (a province's 50,000 enterprise dicts were 60 MB held at once).
+    Only as a value of the top-level dict: deeper values are encoded whole, by ``json``."""
+
+    def __init__(self, make: Callable[[Any], Any], items: Sequence[Any]) -> None:
+        self.make, self.items = make, items
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return [self.make(x) for x in self.items[index]]
+        return self.make(self.items[index])
+
+    def __iter__(self) -> Iterator[Any]:
+        return map(self.make, self.items)
+
+
+_LISTS = (list, Each)
+
+
 def _layout(value: Any, depth: int) -> str:
-    if depth >= 2 or not value or not isinstance(value, (dict, list)):
-        return _ONE_LINE.encode(value)
+    if depth >= 2 or not value or not isinstance(value, (dict, *_LISTS)):
+        return _ONE_LINE.encode([] if isinstance(value, Each) else value)
     pad = "  " * (depth + 1)
     if isinstance(value, dict):
         items = [f"{pad}{_ONE_LINE.encode(_key(k))}: {_layout(v, depth + 1)}" for k, v in value.items()]
@@ -67,9 +91,35 @@ def dumps_utf8(data: Any, end: str = "") -> bytes:
     return bytes(out)
 
 
+#: what :func:`dumps_utf8` of a dict that is not empty ends with, and :func:`continued` replaces
+CLOSING = b"\n}"
+
+
+def continued(more: dict[str, Any]) -> bytes:
+    """What follows ``dumps_utf8(data)[:-len(CLOSING)]`` (``data`` not empty) for the whole to read as
+    ``dumps_utf8(data | more, "\\n")``: ``more``'s keys after ``data``'s, without encoding ``data`` again
+    (``activate --json`` adds its notices to a result encoded while the journal recorded them)."""
+    if not more:
+        return CLOSING + b"\n"
+    return b",\n" + dumps_utf8(more, "\n")[2:]
+
+
+def dump_to(file: IO[bytes], data: Any, end: str = "") -> int:
+    """``(dumps(data) + end)`` written to ``file`` as UTF-8, about a megabyte at a time; the bytes written."""
+    written, batch, size = 0, [], 0
+    for piece in _pieces(data, 0):
+        batch.append(piece)
+        size += len(piece)
+        if size >= 1 << 20:
+            written += file.write("".join(batch).encode("utf-8"))
+            batch, size = [], 0
+    batch.append(end)
+    return written + file.write("".join(batch).encode("utf-8"))
+
+
 def _pieces(value: Any, depth: int) -> Iterator[str]:
-    if depth >= 2 or not value or not isinstance(value, (dict, list)):
-        yield _ONE_LINE.encode(value)
+    if depth >= 2 or not value or not isinstance(value, (dict, *_LISTS)):
+        yield _ONE_LINE.encode([] if isinstance(value, Each) else value)
         return
     pad = "  " * (depth + 1)
     if isinstance(value, dict):
@@ -143,8 +193,12 @@ def source_json(r: SourceResult) -> dict:
     }
 
 
-def level_json(result: LevelResult, enterprise_list: EnterpriseList) -> dict:
-    """``check --json`` (SPEC §7.1); ``activate --json`` adds activation and notices."""
+def level_json(result: LevelResult, enterprise_list: EnterpriseList, *, each: bool = False) -> dict:
+    """``check --json`` (SPEC §7.1); ``activate --json`` adds activation and notices.
+
+    ``each``: the enterprises as an :class:`Each`, made as they are encoded (:func:`dump_to`)."""
+    enterprises: Iterable[Any] = Each(enterprise_json, result.enterprises) if each else \
+        [enterprise_json(r) for r in result.enterprises]
     return {
         "level": result.level.value,
         "policy": result.policy.name,
@@ -153,7 +207,7 @@ def level_json(result: LevelResult, enterprise_list: EnterpriseList) -> dict:
         "list": {"path": enterprise_list.path, "region": enterprise_list.info.region, "sha256": enterprise_list.sha256},
         "pollutants": {p.value: pollutant_json(r) for p, r in result.pollutants.items()},
         "ok": result.ok,
-        "enterprises": [enterprise_json(r) for r in result.enterprises],
+        "enterprises": enterprises,
         "other_sources": [source_json(r) for r in result.other_sources],
     }
 

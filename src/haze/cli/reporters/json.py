@@ -6,8 +6,10 @@ of its command (:mod:`haze.commands`), never here.
 
 from __future__ import annotations
 
+import functools
 import os
-from typing import Any
+from collections.abc import Iterator
+from typing import IO, Any
 
 import click
 
@@ -28,8 +30,9 @@ def emit_json(data: Any) -> None:
     click.echo("".join(batch), nl=False)
 
 
-def emit_bytes(data: bytes) -> None:
-    """JSON already encoded (UTF-8, its newline included) on stdout, as :func:`emit_json` would have written it.
+def emit_bytes(data: bytes | IO[bytes]) -> None:
+    """JSON already encoded (UTF-8, its newline included; or a file of it, read from where it stands) on
+    stdout, as :func:`emit_json` would have written it.
 
     Straight to the binary stream where text would reach it unchanged (UTF-8, ``\\n`` line ends);
     elsewhere (a Windows console's code page) decoded and echoed as text, as emit_json does.
@@ -37,23 +40,33 @@ def emit_bytes(data: bytes) -> None:
     import codecs
     import sys
 
+    step = 1 << 22
+    pieces: Iterator[bytes] = iter(functools.partial(data.read, step), b"") if not isinstance(data, bytes) else \
+        (data[start:start + step] for start in range(0, len(data), step))
     encoding = getattr(sys.stdout, "encoding", None) or ""
     try:
         utf8 = codecs.lookup(encoding).name == "utf-8"
     except LookupError:
         utf8 = False
     if not (utf8 and os.linesep == "\n"):
-        click.echo(data.decode("utf-8"), nl=False)
+        decoder = codecs.getincrementaldecoder("utf-8")()  # a piece may end inside a character
+        for piece in pieces:
+            click.echo(decoder.decode(piece), nl=False)
+        click.echo(decoder.decode(b"", final=True), nl=False)
         return
-    step = 1 << 22
-    for start in range(0, len(data), step):
-        click.echo(data[start:start + step], nl=False)
+    for piece in pieces:
+        click.echo(piece, nl=False)
 
 
 def report(outcome: Any, **options: Any) -> None:
-    """``outcome.to_json()`` on stdout (or the bytes it already holds); the text options (``summary``…) do not apply."""
+    """``outcome.to_json()`` on stdout (or the bytes, or the file of them, it already holds); the text
+    options (``summary``…) do not apply."""
     data = getattr(outcome, "json_bytes", None)
+    file = getattr(outcome, "json_file", None)
     if data is not None:
         emit_bytes(data)
+    elif file is not None:
+        with file:
+            emit_bytes(file)
     else:
         emit_json(outcome.to_json())
