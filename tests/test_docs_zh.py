@@ -1,7 +1,9 @@
 """The Chinese user guide (docs/zh/) works as it says (SPEC §17, issue 11).
 
-Every ``haze …`` command in a page's ```sh blocks is run, in page order, in a
-directory holding the example lists and a journal, as a clerk would type them;
+Every ``haze …`` command in a page's ```sh blocks (and after the ``$`` prompt of
+its ```console blocks) is run, in page order, in a directory holding the example
+lists and a journal (the response page's: a warning out too, with the forecasts,
+receipts and meter data it names), as a clerk would type them;
 its exit code must be the one the page states (a trailing ``# 退出码 N``, else
 0). Every relative link in docs/zh must resolve (file and heading), the
 finding-code table of 校验 must list every code haze has, and the guide's index
@@ -24,16 +26,24 @@ ZH = ROOT / "docs" / "zh"
 
 #: pages whose commands are run here, each in a fresh directory (SPEC §17: "every command it shows works as shown")
 RUN = ["README.md", "install.md", "list-format.md", "validation.md", "computation.md", "activation.md", "plan.md",
-       "spreadsheets.md", "notices.md", "journal.md", "troubleshooting.md", "safety.md", "season.md", "city.md"]
+       "spreadsheets.md", "notices.md", "journal.md", "troubleshooting.md", "safety.md", "season.md", "city.md",
+       "printing.md"]
+#: pages run in a bureau with a warning already out (the ``responding`` fixture): receipts, overdue, verify
+RUN_RESPONDING = ["response.md"]
 #: pages other helpers write at the same time (issue 11/12/14); linked from the index before they land
 PENDING: set[str] = set()
 
 EXPECTED = re.compile(r"#.*退出码\s*(\d+)")
 SH_BLOCK = re.compile(r"^```sh\n(.*?)^```", re.S | re.M)
+#: a terminal shown as typed: the commands are the lines after the prompt (``$ haze …``), the rest is output
+CONSOLE_BLOCK = re.compile(r"^```console\n(.*?)^```", re.S | re.M)
 
 
 def sh_blocks(path: Path) -> list[str]:
-    return SH_BLOCK.findall(path.read_text(encoding="utf-8"))
+    text = path.read_text(encoding="utf-8")
+    typed = ["\n".join(line[2:] for line in block.splitlines() if line.startswith("$ "))
+             for block in CONSOLE_BLOCK.findall(text)]
+    return SH_BLOCK.findall(text) + [block + "\n" for block in typed if block]
 
 
 def commands(path: Path) -> list[tuple[list[str], int, str]]:
@@ -81,6 +91,74 @@ def bureau(isolated: Path, run) -> Path:
 
 @pytest.mark.parametrize("page", RUN)
 def test_every_command_of_the_page_works_as_shown(page: str, bureau: Path, run) -> None:
+    _run_page(page, run)
+
+
+#: the warning the response page's commands follow up: 橙色 from 2026-12-01 20:00, recorded three minutes later
+WARNING_ID = "20261201-200000-orange"
+
+
+@pytest.fixture
+def responding(bureau: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The bureau of the response page: warning 20261201-200000-orange out on 清单.yaml, and the files the
+    page names: forecasts (CSV, XLSX, a city's with regions), a receipts sheet and meter data in which every
+    notified plant with a meter cut exactly as told (so verify flags nobody, as the page shows)."""
+    from datetime import datetime, timedelta
+
+    from haze.commands import activate
+    from haze.core.model import Level
+    from haze.core.timeparse import SHANGHAI
+
+    start = datetime(2026, 12, 1, 20, 0, tzinfo=SHANGHAI)
+    monkeypatch.setattr(activate, "recorded_now", lambda: start + timedelta(minutes=3))
+    done = activate.run(activate.Settings(level=Level.ORANGE, list_path="清单.yaml", start=start), now=start)
+    assert done.id == WARNING_ID
+    days = [("2026-12-01", 160), ("2026-12-02", 230), ("2026-12-03", 240), ("2026-12-04", 190)]
+    (bureau / "预报.csv").write_text("日期,AQI\n" + "".join(f"{d},{a}\n" for d, a in days), encoding="utf-8")
+    _workbook(bureau / "预报.xlsx", ["日期", "AQI"], days)
+    _workbook(bureau / "全市预报.xlsx", ["日期", "地区", "AQI"],
+              [(d, region, a + shift) for d, a in days for region, shift in (("示例县", 0), ("示例区", -60))])
+    operating = [r for r in done.result.operating]
+    _workbook(bureau / "回执登记.xlsx", ["统一社会信用代码", "时间"],
+              [(r.enterprise.id, "2026-12-01 20:40") for r in operating[1:4]])
+    meter = []
+    for r in operating[:6]:
+        for day in range(10):  # the ten days before the start's date: the baseline
+            meter.append((r.enterprise.id, f"2026-11-{21 + day}", 1000.0))
+        meter.append((r.enterprise.id, "2026-12-02", round(1000.0 * (1 - r.plant_cut), 3)))
+    (bureau / "用电量.csv").write_text("统一社会信用代码,时间,用电量\n" + "".join(f"{i},{t},{k}\n" for i, t, k in meter),
+                                    encoding="utf-8")
+    _workbook(bureau / "用电量.xlsx", ["统一社会信用代码", "时间", "用电量"], meter)
+    return bureau
+
+
+def _workbook(path: Path, header: list[str], rows: list[tuple]) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(header)
+    for row in rows:
+        sheet.append(list(row))
+    for cell in sheet["A"]:
+        cell.number_format = "@"  # credit codes and dates as the text the clerk typed
+    book.save(path)
+
+
+@pytest.mark.parametrize("page", RUN_RESPONDING)
+def test_every_command_of_a_follow_up_page_works_as_shown(page: str, responding: Path, run) -> None:
+    _run_page(page, run)
+    # what the page did is what the journal and the meter data now say
+    import json
+
+    status = json.loads(run("status", "--json").stdout)["active"]
+    assert status["id"] == WARNING_ID and status["receipts"] >= 5 and status["reports"] == 1, status
+    checked = json.loads(run("verify", "用电量.csv", "--json").stdout)
+    assert len(checked["enterprises"]) == 6 and not any(e["flag"] for e in checked["enterprises"]), checked
+    assert (responding / "督查清单.xlsx").is_file()
+
+
+def _run_page(page: str, run) -> None:
     shown = commands(ZH / page)
     assert shown, f"{page} shows no haze command"
     for argv, expected, line in shown:
@@ -101,7 +179,7 @@ def options_of(command: click.Command) -> set[str]:
 
 @pytest.mark.parametrize("page", [p.name for p in pages()])
 def test_every_command_names_a_real_command_and_options(page: str) -> None:
-    """Pages not run here (response.md needs a forecast and meter data) are held at least to real names."""
+    """Every page, the ones run above and any other, names only real commands and options."""
     from haze.cli import cli
 
     ctx = click.Context(cli)
