@@ -130,6 +130,7 @@ class HelperProcess:
 
         read_end, write_end = os.pipe()
         release_read, release_write = os.pipe()
+        _widen(write_end)
         # Ctrl-C held back until each side knows what it is: the parent has the pid to stop, the copy
         # ignores it (a KeyboardInterrupt in a fresh copy would run the parent's clean-up)
         signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
@@ -241,6 +242,13 @@ class HelperProcess:
         if not chunk:
             return False
         self._buffer += chunk
+        # and all that follows at once: a copy sending a result of megabytes (the notices' hashes and views)
+        # would otherwise wait, blocked on a full pipe, for a poll per pipe-full (64 kB every 64 notices)
+        while select.select([self._fd], [], [], 0)[0]:
+            chunk = os.read(self._fd, 1 << 20)
+            if not chunk:
+                break  # the copy ended: the next read says so
+            self._buffer += chunk
         self._frames()
         return True
 
@@ -290,6 +298,16 @@ class Aside(HelperProcess):
             return self.make()
         finally:
             self.stop()
+
+
+def _widen(fd: int) -> None:
+    """A pipe of a megabyte (Linux's default limit for one) rather than 64 kB: fewer waits for the copy."""
+    import fcntl
+
+    try:
+        fcntl.fcntl(fd, getattr(fcntl, "F_SETPIPE_SZ", 1031), 1 << 20)
+    except OSError:
+        pass  # a lower limit on this machine: the pipe keeps its size
 
 
 def _die_with_parent() -> None:
