@@ -565,3 +565,29 @@ def test_an_aside_computes_in_the_copy_or_else_here(monkeypatch: pytest.MonkeyPa
     with Aside(lambda: "here" if os.getpid() == parent else "copy") as aside:
         assert aside.result() == "here"
     assert _no_children_left()
+
+
+@needs_helper
+def test_json_whose_temporary_file_fails_is_printed_all_the_same(run: Any, tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """The warning is recorded before the JSON is finished: a temporary directory that fills up (here, a
+    write that fails in the run) leaves the reporter to encode it, and the run exits 0 with the same bytes."""
+    import io
+
+    from haze.commands import activate as command
+
+    listfile = _synthetic(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    plain = _json_run(run, tmp_path / "plain", listfile)
+
+    class Full(io.BytesIO):
+        def write(self, data: Any) -> int:
+            raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("tempfile.TemporaryFile", lambda: Full())
+    monkeypatch.setattr(command, "ENCODED_ASIDE_FROM", 1)
+    full = _json_run(run, tmp_path / "full", listfile)
+    assert full.exit_code == 0, full.stderr
+    assert full.stdout_bytes == plain.stdout_bytes
+    assert _recorded(tmp_path / "full" / "j.db") == 1
+    assert _no_children_left()

@@ -502,12 +502,17 @@ class _Activation:
 
         if self.encoding is None or self.encoded is None:
             return
-        size, file = self.encoding.result(), self.encoded
+        aside, file = self.encoding, self.encoded
         self.encoding = self.encoded = None
-        file.seek(size - len(CLOSING))
-        file.write(continued(issued_json({}, outcome)))
-        file.truncate()
-        file.seek(0)
+        try:
+            size = aside.result()
+            file.seek(size - len(CLOSING))
+            file.write(continued(issued_json({}, outcome)))
+            file.truncate()
+            file.seek(0)
+        except Exception:  # the warning is recorded: a full temporary directory must not make it look failed
+            file.close()
+            return  # the reporter encodes the outcome itself, as below ENCODED_ASIDE_FROM
         outcome.json_file = file
 
     def stop_encoding(self) -> None:
