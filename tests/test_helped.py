@@ -360,10 +360,8 @@ def test_a_failed_helper_stops_the_run_before_it_renders_its_whole_share(run: An
     assert _no_children_left()
 
 
-@needs_helper
-def test_the_helper_fsyncs_every_notice_and_sms_csv(tmp_path: Path, helped: list[int],
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    """What the helper's own sync_files calls name (written down by the helper, read here) covers the set."""
+def _helper_sync_log(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """A file where the helper writes down each of its sync_files calls: one line, the names it synced."""
     from haze.render import helped as helped_module
 
     log = tmp_path / "helper-synced.txt"
@@ -372,9 +370,17 @@ def test_the_helper_fsyncs_every_notice_and_sms_csv(tmp_path: Path, helped: list
     def written_down(directory: Path, names: list[str], **options: Any) -> None:
         real(directory, names, **options)
         with open(log, "a", encoding="utf-8") as f:
-            f.write("".join(name + "\n" for name in names))
+            f.write(" ".join(names) + "\n")
 
     monkeypatch.setattr(helped_module, "sync_files", written_down)
+    return log
+
+
+@needs_helper
+def test_the_helper_fsyncs_every_notice_and_sms_csv(tmp_path: Path, helped: list[int],
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the helper's own sync_files calls name (written down by the helper, read here) covers the set."""
+    log = _helper_sync_log(monkeypatch, tmp_path)
     done = _render(_synthetic(tmp_path), tmp_path / "out")
     assert helped == [1]
     synced = log.read_text(encoding="utf-8").split()
@@ -450,14 +456,7 @@ def test_the_run_s_files_are_synced_in_steps_and_each_once(tmp_path: Path, helpe
     """With the run telling every 8 notices, the helper syncs only files the run had said were written."""
     from haze.render import helped as helped_module
 
-    log = tmp_path / "helper-synced.txt"
-    real = helped_module.sync_files
-
-    def written_down(directory: Path, names: list[str], **options: Any) -> None:
-        real(directory, names, **options)
-        with open(log, "a", encoding="utf-8") as f:
-            f.write(" ".join(names) + "\n")
-
+    log = _helper_sync_log(monkeypatch, tmp_path)
     real_wait = helped_module.Channel.wait
 
     def heard(self: Any) -> int:
@@ -466,7 +465,6 @@ def test_the_run_s_files_are_synced_in_steps_and_each_once(tmp_path: Path, helpe
             f.write(f"{count}\n")
         return count
 
-    monkeypatch.setattr(helped_module, "sync_files", written_down)
     monkeypatch.setattr(helped_module, "TELL_EVERY", 8)
     monkeypatch.setattr(helped_module.Channel, "wait", heard)
     done = _render(_synthetic(tmp_path), tmp_path / "out")
@@ -530,7 +528,6 @@ def test_json_encoded_aside_is_the_same_bytes(run: Any, tmp_path: Path, monkeypa
 @needs_helper
 def test_json_whose_helper_fails_is_encoded_here(run: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A copy that dies halfway through the file: the run encodes it again from the start, whole."""
-    from haze.commands import activate as command
     from haze.render import report
 
     listfile = _synthetic(tmp_path)
@@ -546,12 +543,7 @@ def test_json_whose_helper_fails_is_encoded_here(run: Any, tmp_path: Path, monke
         return real(file, data, end)
 
     monkeypatch.setattr(report, "dump_to", dies_in_the_copy)
-    monkeypatch.setattr(command, "ENCODED_ASIDE_FROM", 1)
-    failed = _json_run(run, tmp_path / "failed", listfile)
-    assert failed.exit_code == 0, failed.stderr
-    assert failed.stdout_bytes == plain.stdout_bytes
-    assert _recorded(tmp_path / "failed" / "j.db") == 1
-    assert _no_children_left()
+    _aside_prints_as_plain(run, tmp_path / "failed", listfile, plain, monkeypatch)
 
 
 @needs_helper
@@ -574,8 +566,6 @@ def test_json_whose_temporary_file_fails_is_printed_all_the_same(run: Any, tmp_p
     write that fails in the run) leaves the reporter to encode it, and the run exits 0 with the same bytes."""
     import io
 
-    from haze.commands import activate as command
-
     listfile = _synthetic(tmp_path)
     monkeypatch.chdir(tmp_path)
     plain = _json_run(run, tmp_path / "plain", listfile)
@@ -585,9 +575,17 @@ def test_json_whose_temporary_file_fails_is_printed_all_the_same(run: Any, tmp_p
             raise OSError(28, "No space left on device")
 
     monkeypatch.setattr("tempfile.TemporaryFile", lambda: Full())
+    _aside_prints_as_plain(run, tmp_path / "full", listfile, plain, monkeypatch)
+
+
+def _aside_prints_as_plain(run: Any, folder: Path, listfile: Path, plain: Any,
+                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """activate --json with the JSON aside (whatever the test broke in it): recorded, exit 0, plain's bytes."""
+    from haze.commands import activate as command
+
     monkeypatch.setattr(command, "ENCODED_ASIDE_FROM", 1)
-    full = _json_run(run, tmp_path / "full", listfile)
-    assert full.exit_code == 0, full.stderr
-    assert full.stdout_bytes == plain.stdout_bytes
-    assert _recorded(tmp_path / "full" / "j.db") == 1
+    done = _json_run(run, folder, listfile)
+    assert done.exit_code == 0, done.stderr
+    assert done.stdout_bytes == plain.stdout_bytes
+    assert _recorded(folder / "j.db") == 1
     assert _no_children_left()
