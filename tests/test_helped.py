@@ -589,3 +589,41 @@ def _aside_prints_as_plain(run: Any, folder: Path, listfile: Path, plain: Any,
     assert done.stdout_bytes == plain.stdout_bytes
     assert _recorded(folder / "j.db") == 1
     assert _no_children_left()
+
+
+@needs_helper
+@pytest.mark.parametrize("batch", [997, 4093, 1 << 20])
+def test_json_encoded_aside_is_whole_whatever_its_last_write(run: Any, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch, batch: int) -> None:
+    """The copy ends with os._exit: a last piece smaller than the file's buffer must reach the file too
+    (a province-size list whose last megabyte ended a few kB in printed a hole of NUL bytes)."""
+    from haze.render import report
+
+    listfile = _synthetic(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    plain = _json_run(run, tmp_path / "plain", listfile)
+    from haze.cli.reporters import json as json_reporter
+
+    monkeypatch.setattr(report, "DUMP_BATCH", batch)
+    encoded_again: list[int] = []
+    real = json_reporter.emit_json
+    monkeypatch.setattr(json_reporter, "emit_json", lambda data: (encoded_again.append(1), real(data)))
+    _aside_prints_as_plain(run, tmp_path / f"batch-{batch}", listfile, plain, monkeypatch)
+    assert encoded_again == []  # the copy's file was whole: printed as it was, not encoded again
+
+
+@needs_helper
+def test_json_aside_that_cannot_fork_is_encoded_here(run: Any, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """No fork (EAGAIN: too many processes) never fails the warning: the run encodes its JSON itself."""
+    from haze.io import helper as helper_module
+
+    listfile = _synthetic(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    plain = _json_run(run, tmp_path / "plain", listfile)
+
+    def no_fork(self: Any) -> None:
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(helper_module.HelperProcess, "_fork", no_fork)
+    _aside_prints_as_plain(run, tmp_path / "no-fork", listfile, plain, monkeypatch)

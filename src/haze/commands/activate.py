@@ -491,7 +491,9 @@ class _Activation:
         def encode() -> int:  # here too, if the helper failed: so from the start of the file
             file.seek(0)
             file.truncate()
-            return dump_to(file, level_json(result, enterprise_list, each=True))
+            size = dump_to(file, level_json(result, enterprise_list, each=True))
+            file.flush()  # the copy ends with os._exit, which would drop what the buffer still holds
+            return size
 
         self.encoding = Aside(encode)
         self.encoding.start()
@@ -504,16 +506,24 @@ class _Activation:
             return
         aside, file = self.encoding, self.encoded
         self.encoding = self.encoded = None
+        finished = False
         try:
             size = aside.result()
+            file.seek(size - len(CLOSING))
+            if file.read() != CLOSING:  # not the whole result: never print a torn JSON
+                raise ValueError("the result's JSON was not written whole")
             file.seek(size - len(CLOSING))
             file.write(continued(issued_json({}, outcome)))
             file.truncate()
             file.seek(0)
+            finished = True
         except Exception:  # the warning is recorded: a full temporary directory must not make it look failed
-            file.close()
-            return  # the reporter encodes the outcome itself, as below ENCODED_ASIDE_FROM
-        outcome.json_file = file
+            pass  # the reporter encodes the outcome itself, as below ENCODED_ASIDE_FROM
+        finally:
+            if not finished:
+                file.close()
+        if finished:
+            outcome.json_file = file
 
     def stop_encoding(self) -> None:
         if self.encoding is not None:

@@ -285,8 +285,12 @@ class Aside(HelperProcess):
         yield self.make()
 
     def start(self) -> None:
-        if helper_available():
+        if not helper_available():
+            return
+        try:
             super().start()
+        except OSError:  # no fork, no pipe (EAGAIN, ENOMEM, EMFILE): result() computes it here
+            self._pid = self._fd = self._release_fd = None
 
     def result(self) -> Any:
         """What ``make()`` returned, in the copy if it ran there; the copy is then reaped."""

@@ -35,7 +35,7 @@ _KEYWORDS = {True: "true", False: "false", None: "null"}
 class Each(Sequence[Any]):
     """``[make(x) for x in items]``, each made as it is read: :func:`dump_chunks` and :func:`dump_to` encode
     it as that list, one item at a time (a province's 50,000 enterprise dicts were 60 MB held at once).
-    Only as a value of the top-level dict: deeper values are encoded whole, by ``json``."""
+    Deeper than a value of the top-level dict it is made whole first and encoded by ``json`` as a list."""
 
     def __init__(self, make: Callable[[Any], Any], items: Sequence[Any]) -> None:
         self.make, self.items = make, items
@@ -57,7 +57,7 @@ _LISTS = (list, Each)
 
 def _layout(value: Any, depth: int) -> str:
     if depth >= 2 or not value or not isinstance(value, (dict, *_LISTS)):
-        return _ONE_LINE.encode([] if isinstance(value, Each) else value)
+        return _ONE_LINE.encode(list(value) if isinstance(value, Each) else value)
     pad = "  " * (depth + 1)
     if isinstance(value, dict):
         items = [f"{pad}{_ONE_LINE.encode(_key(k))}: {_layout(v, depth + 1)}" for k, v in value.items()]
@@ -104,13 +104,17 @@ def continued(more: dict[str, Any]) -> bytes:
     return b",\n" + dumps_utf8(more, "\n")[2:]
 
 
+#: how much text :func:`dump_to` gathers before writing it (characters)
+DUMP_BATCH = 1 << 20
+
+
 def dump_to(file: IO[bytes], data: Any, end: str = "") -> int:
     """``(dumps(data) + end)`` written to ``file`` as UTF-8, about a megabyte at a time; the bytes written."""
     written, batch, size = 0, [], 0
     for piece in _pieces(data, 0):
         batch.append(piece)
         size += len(piece)
-        if size >= 1 << 20:
+        if size >= DUMP_BATCH:
             written += file.write("".join(batch).encode("utf-8"))
             batch, size = [], 0
     batch.append(end)
@@ -119,7 +123,7 @@ def dump_to(file: IO[bytes], data: Any, end: str = "") -> int:
 
 def _pieces(value: Any, depth: int) -> Iterator[str]:
     if depth >= 2 or not value or not isinstance(value, (dict, *_LISTS)):
-        yield _ONE_LINE.encode([] if isinstance(value, Each) else value)
+        yield _ONE_LINE.encode(list(value) if isinstance(value, Each) else value)
         return
     pad = "  " * (depth + 1)
     if isinstance(value, dict):
