@@ -143,7 +143,7 @@ def test_recorded_once_with_its_lists(run, counties):
     assert re.search(r"示例1县\s+示市气防办〔2026〕1号：停产 \d+ 家、限产 \d+ 家、自主减排 \d+ 家；", zh)
     # the city's notices went to 3 county bureaus: counted as counties, never as enterprises (家)
     assert re.search(r"跟踪\s+已告知 3 个县（区），回执 0 份", zh) and "已告知 3 家" not in zh
-    assert "3 counties notified, 0 receipts" in status
+    assert "3 notified (county bureaus), 0 receipts" in status
     overdue = run("--ui", "zh", "overdue").stdout
     assert "已告知 3 个县（区）" in overdue and "无逾期县（区）" in overdue
 

@@ -1,7 +1,7 @@
 """The Chinese user guide (docs/zh/) works as it says (SPEC §17, issue 11).
 
-Every ``haze …`` command in a page's ```sh blocks (and after the ``$`` prompt of
-its ```console blocks) is run, in page order, in a directory holding the example
+Every ``haze …`` command in a page's ```sh blocks (then those after the ``$``
+prompt of its ```console blocks) is run, in the page's order, in a directory holding the example
 lists and a journal (the response page's: a warning out too, with the forecasts,
 receipts and meter data it names), as a clerk would type them;
 its exit code must be the one the page states (a trailing ``# 退出码 N``, else

@@ -92,7 +92,7 @@ def print_overdue(outcome: OverdueOutcome) -> None:
         click.echo(_("no active warning (journal {journal})").format(journal=outcome.journal))
         return
     counts = outcome.counts()
-    said = _("warning {id} at {at}: {notified} counties notified, {receipts} receipts, {reports} reports, "
+    said = _("warning {id} at {at}: {notified} notified (county bureaus), {receipts} receipts, {reports} reports, "
              "{overdue} overdue") if is_city_warning(outcome.activation) else \
         _("warning {id} at {at}: {notified} notified, {receipts} receipts, {reports} reports, {overdue} overdue")
     say(console, said.format(id=esc(outcome.activation.id), at=when(outcome.at), **counts))

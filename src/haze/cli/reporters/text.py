@@ -408,7 +408,7 @@ def follow_up_line(counts: dict[str, int], *, counties: bool = False) -> str:
     """The follow-up counts of status; ``counties``: a city warning, whose notices went to county bureaus."""
     overdue = (_("[bold red]{count} overdue[/] (haze overdue)").format(count=counts["overdue"]) if counts["overdue"]
                else _("0 overdue"))
-    said = _("{notified} counties notified, {receipts} receipts, {reports} reports, {overdue}") if counties else \
+    said = _("{notified} notified (county bureaus), {receipts} receipts, {reports} reports, {overdue}") if counties else \
         _("{notified} notified, {receipts} receipts, {reports} reports, {overdue}")
     return said.format(notified=counts["notified"], receipts=counts["receipts"], reports=counts["reports"],
                        overdue=overdue)
