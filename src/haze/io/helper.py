@@ -270,8 +270,9 @@ class Aside(HelperProcess):
     """``make()`` computed in a forked copy while this process goes on; :meth:`result` waits for it.
 
     For work whose answer the parent needs only later and which touches
-    nothing but its own memory (``activate --json`` encodes its result while
-    the journal records the activation). Where no helper may run
+    nothing but its own memory and a file the parent opened for it and leaves
+    alone meanwhile (``activate --json`` encodes its result into a temporary
+    file while the journal records the activation). Where no helper may run
     (:func:`helper_available`), or the copy fails, :meth:`result` calls
     ``make()`` here instead: the answer is the same either way, only later.
     Use as a context manager, like :class:`HelperProcess`.
