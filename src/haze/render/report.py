@@ -77,18 +77,32 @@ def dump_chunks(data: Any) -> Iterator[str]:
     yield from _pieces(data, 0)
 
 
+#: about how many characters of JSON are written at a time (:func:`dump_batches`)
+DUMP_BATCH = 1 << 20
+
+
 def dumps_utf8(data: Any, end: str = "") -> bytes:
-    """``(dumps(data) + end).encode("utf-8")``, encoded a few thousand pieces at a time (a manifest of 50,000
+    """``(dumps(data) + end).encode("utf-8")``, encoded a batch at a time (a manifest of 50,000
     notices made 57 MB of pieces and copies when joined whole)."""
-    out, batch = bytearray(), []
+    out = bytearray()
+    for text in dump_batches(data, end):
+        out += text.encode("utf-8")
+    return bytes(out)
+
+
+def dump_batches(data: Any, end: str = "") -> Iterator[str]:
+    """``dumps(data) + end`` as texts of about :data:`DUMP_BATCH` characters each: what the writers of a
+    province's JSON write one at a time, never the whole text at once."""
+    batch: list[str] = []
+    length = 0
     for piece in _pieces(data, 0):
         batch.append(piece)
-        if len(batch) >= 4096:
-            out += "".join(batch).encode("utf-8")
-            batch.clear()
+        length += len(piece)
+        if length >= DUMP_BATCH:
+            yield "".join(batch)
+            batch, length = [], 0
     batch.append(end)
-    out += "".join(batch).encode("utf-8")
-    return bytes(out)
+    yield "".join(batch)
 
 
 #: what :func:`dumps_utf8` of a dict that is not empty ends with, and :func:`continued` replaces
@@ -104,21 +118,9 @@ def continued(more: dict[str, Any]) -> bytes:
     return b",\n" + dumps_utf8(more, "\n")[2:]
 
 
-#: how much text :func:`dump_to` gathers before writing it (characters)
-DUMP_BATCH = 1 << 20
-
-
 def dump_to(file: IO[bytes], data: Any, end: str = "") -> int:
-    """``(dumps(data) + end)`` written to ``file`` as UTF-8, about a megabyte at a time; the bytes written."""
-    written, batch, size = 0, [], 0
-    for piece in _pieces(data, 0):
-        batch.append(piece)
-        size += len(piece)
-        if size >= DUMP_BATCH:
-            written += file.write("".join(batch).encode("utf-8"))
-            batch, size = [], 0
-    batch.append(end)
-    return written + file.write("".join(batch).encode("utf-8"))
+    """``(dumps(data) + end)`` written to ``file`` as UTF-8, a batch at a time; the bytes written."""
+    return sum(file.write(text.encode("utf-8")) for text in dump_batches(data, end))
 
 
 def _pieces(value: Any, depth: int) -> Iterator[str]:

@@ -16,18 +16,10 @@ import click
 
 def emit_json(data: Any) -> None:
     """``dumps(data)`` and a newline, written in pieces of about a megabyte (never the whole text at once)."""
-    from haze.render.report import dump_chunks
+    from haze.render.report import dump_batches
 
-    batch: list[str] = []
-    size = 0
-    for piece in dump_chunks(data):
-        batch.append(piece)
-        size += len(piece)
-        if size >= 1 << 20:
-            click.echo("".join(batch), nl=False)
-            batch, size = [], 0
-    batch.append("\n")
-    click.echo("".join(batch), nl=False)
+    for text in dump_batches(data, "\n"):
+        click.echo(text, nl=False)
 
 
 def emit_bytes(data: bytes | IO[bytes]) -> None:
