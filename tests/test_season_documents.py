@@ -55,11 +55,14 @@ def test_ozone_notices_and_index(run, isolated: Path, fmt: str) -> None:
         assert page.mediabox.width > page.mediabox.height  # the index is landscape
 
 
-@pytest.mark.parametrize("fmt", ["docx", "pdf"])
+@pytest.mark.parametrize("fmt", ["md", "docx", "pdf"])
 def test_stagger_notices_and_index(run, isolated: Path, fmt: str) -> None:
     folder, m = issued(run, "stagger", "2025-2026", "--list", county(isolated), "--format", fmt)
     first = m["notices"][0]
     text = squeeze(text_of(folder / first["file"]))
+    # The 错峰 plan's own documents (the policy's staggered.source), not the emergency policy's 54号.
+    assert "根据泽政办发〔2022〕10号§2/§30;高政发〔2024〕6号§26及2025-2026年秋冬季错峰生产要求" in text
+    assert "泽政发〔2019〕54号" not in text
     for part in ("秋冬季错峰生产告知书", first["number"], first["name"], first["id"], "一、停产时段", "停产期间：",
                  "回执", "签收人"):
         assert part in text, part

@@ -167,6 +167,9 @@ def render_stagger(schedule: Schedule, enterprise_list: EnterpriseList, policy: 
     env = make_environment(lang=lang, fmt=fmt, templates=templates)
     tpl = templates_for(env, lang, fmt, {"notice": "stagger", "index": "season_index"})  # docx, pdf too
     base = _base(enterprise_list, policy, issue, lang, fmt)
+    # The documents the 错峰 plan rests on (泽政办发〔2022〕10号 §30…), not the emergency policy's own source.
+    section = policy.staggered
+    base["staggered"] = {"source": one_line(section.source if section is not None else policy.source)}
     ordered = ordered_participants(schedule)
     width = _width(len(ordered))
     numbered, count = issue.as_issue(), len(ordered)
