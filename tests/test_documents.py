@@ -122,6 +122,7 @@ def test_docx_index_is_landscape_with_counts_and_a_sign_off_block(tmp_path: Path
     assert "停产\t限产\t自主减排\t其他（以热定产、不限产）" in text
     assert "2家\t1家\t0家\t0家" in text  # worked example at orange: 东昇 and 青石 stop, 永丰 cuts
     assert "审核：" in text and "签发：" in text
+    assert "生成时间：" in text  # when haze wrote the set: not the 签发 (signing) the reviewer fills in
 
 
 def test_docx_is_the_same_bytes_each_time(tmp_path: Path) -> None:

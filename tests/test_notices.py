@@ -327,6 +327,8 @@ def test_lift_notices(tmp_path: Path, lang: str, fmt: str) -> None:
     first = read(notices.directory, "0001")
     assert "示环应急〔2025〕10号" in first and "示环应急〔2025〕7号" in first  # its number, and the one it ends
     assert "示例县永丰铸造有限公司" in first
+    receipt = first.rsplit("回　执" if lang == "zh" else ("RECEIPT" if fmt == "txt" else "Receipt"), 1)[1]  # what comes back signed: it names the code
+    assert YONGFENG in receipt, fmt
     if lang == "zh":
         assert "关于解除重污染天气橙色预警（Ⅱ级）应急响应的通知" in first
         assert "自2025年12月3日8时起解除" in first and "有序恢复生产" in first and "留存备查" in first
