@@ -458,11 +458,26 @@ def test_lift_dry_run_changes_nothing(run) -> None:
 
 @pytest.mark.no_journal
 def test_status_and_history_without_a_journal_create_nothing(run) -> None:
-    assert run("status").stdout.strip() == f"no active warning (journal {journal_file()})"
-    assert status_json(run) == {"journal": str(journal_file()), "active": None}
-    assert run("history").stdout.strip() == f"no warning recorded yet (journal {journal_file()})"
-    assert history_json(run) == []
+    # Run where there is no journal (the wrong directory), they must not answer "no active warning":
+    # the officer would take the warning for lifted. One line naming where haze looked, exit 2.
+    for args in (["status"], ["status", "--json"], ["history"], ["history", "--json"], ["overdue"], ["lift"]):
+        result = run(*args)
+        assert result.exit_code == 2, args
+        assert result.stdout == "" and result.stderr.strip() == (
+            f"haze: error: no journal found: looked for {Path('.haze/journal.db')} in {Path.cwd().resolve()} and every "
+            "parent directory; run haze in the directory that holds the bureau's journal, or name it with "
+            "--journal FILE (nothing read)"), args
     assert not JOURNAL.parent.exists()
+
+
+@pytest.mark.no_journal
+def test_a_journal_named_in_haze_yaml_that_is_missing_is_said_so(run) -> None:
+    write(Path("haze.yaml"), "journal: /media/usb/台账.db\n")  # the stick is not plugged in
+    for args in (["status"], ["history"], ["receipt", "91140525MA0KLJY16T"], ["verify", "power.csv"]):
+        result = run(*args)
+        assert result.exit_code == 2, args
+        assert "the journal /media/usb/台账.db does not exist; check the path" in result.stderr, args
+        assert "no active warning" not in result.stderr + result.stdout
 
 
 def test_history_limit_keeps_the_latest(run) -> None:
@@ -492,6 +507,7 @@ def test_journal_and_out_come_from_haze_yaml(run) -> None:
 
 def test_the_journal_option_isolates_warnings(run) -> None:
     activate_json(run, "orange", "--journal", "a.db")
+    assert run("init", "--journal", "b.db").exit_code == 0
     assert json.loads(run("status", "--json", "--journal", "b.db").stdout)["active"] is None
     assert json.loads(run("status", "--json", "--journal", "a.db").stdout)["active"]["level"] == "orange"
 
@@ -726,6 +742,9 @@ def test_the_journal_is_found_from_a_subdirectory(run, isolated: Path, monkeypat
 def test_an_explicit_journal_wins_over_the_one_found(run, isolated: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     activate_json(run, "orange")
     monkeypatch.chdir(write(Path("sub/x"), "").parent)
+    named = run("status", "--json", "--journal", "other.db")  # not the one found above: refused, not replaced
+    assert named.exit_code == 2 and f"the journal {Path('other.db').absolute()} does not exist" in named.stderr
+    assert run("init", "--journal", "other.db").exit_code == 0
     data = json.loads(run("status", "--json", "--journal", "other.db").stdout)
     assert data == {"journal": str(Path("other.db").absolute()), "active": None}
 

@@ -187,11 +187,14 @@ def test_an_impossible_time_is_refused(warning, at: str) -> None:
 
 def test_nothing_active_and_no_journal(run, tmp_path: Path) -> None:
     journal = tmp_path / "none.db"
-    assert run("receipt", A, "--journal", journal).exit_code == 1
+    for args in (["receipt", A], ["overdue", "--json"]):  # no journal is not "nothing overdue": exit 2
+        result = run(*args, "--journal", journal)
+        assert result.exit_code == 2 and f"the journal {journal} does not exist" in result.stderr, args
     assert not journal.exists()
+    assert run("init", "--journal", journal).exit_code == 0
+    assert run("receipt", A, "--journal", journal).exit_code == 2  # nothing active: 2, as 1 is "not notified"
     result = run("overdue", "--journal", journal, "--json")
     assert result.exit_code == 0 and json.loads(result.stdout)["overdue"] == []
-    assert not journal.exists()
 
 
 def test_notices_state_the_policys_duties(run, tmp_path: Path) -> None:

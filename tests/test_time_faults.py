@@ -174,7 +174,8 @@ def test_a_mistaken_far_future_activation_can_be_voided(run, tmp_path: Path) -> 
 
 def test_void_refuses_what_it_cannot_void(run, tmp_path: Path) -> None:
     journal = tmp_path / "j.db"
-    assert run("void", "--reason", "x", "--journal", journal).exit_code == 1  # no journal, nothing active
+    missing = run("void", "--reason", "x", "--journal", journal)  # no journal: said so, exit 2, nothing made
+    assert missing.exit_code == 2 and "does not exist" in missing.stderr and not journal.exists()
     assert run("void", "--journal", journal).exit_code == 2  # --reason is required
     act = json.loads(run("activate", "orange", "--list", LIST, "--journal", journal, "--json").stdout)["activation"]
     assert run("void", act, "--reason", "  ", "--journal", journal).exit_code == 2

@@ -8,7 +8,7 @@ from typing import Any
 
 from haze.core.i18n import _
 from haze.core.errors import UsageError
-from haze.io.journal import Event, Journal, journal_path
+from haze.io.journal import Event, Journal, existing_journal_path
 
 
 @dataclass(kw_only=True)
@@ -33,6 +33,6 @@ class Outcome:
 def run(settings: Settings) -> Outcome:
     if settings.limit is not None and settings.limit < 1:
         raise UsageError(_("--limit must be at least 1, not {limit}").format(limit=settings.limit))
-    path = journal_path(settings.journal)
+    path = existing_journal_path(settings.journal)
     with Journal(path) as journal:
         return Outcome(path, journal.history(settings.limit))

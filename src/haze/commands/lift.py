@@ -34,7 +34,7 @@ from haze.commands.issuing import (
 from haze.core.i18n import N_, _
 from haze.commands.staging import Staging, final_paths, publish_staged, recover
 from haze.core.errors import NothingActive, UsageError
-from haze.io.journal import LIFTED, ActivationRecord, Journal, LiftRecord, current_user, journal_path
+from haze.io.journal import LIFTED, ActivationRecord, Journal, LiftRecord, current_user, existing_journal_path
 
 if TYPE_CHECKING:
     from haze.render.notices import Issue, NoticeSet
@@ -92,7 +92,7 @@ def run(settings: Settings, *, now: datetime | None = None, progress: Progress |
     now = now_shanghai(now)
     at = minute(settings.at) if settings.at is not None else now.replace(second=0)  # on the minute, as notices say
     check_horizon(at, now, DEFAULT_HORIZON_HOURS, False, "--at", _("the default activation_horizon_hours"))
-    journal = Journal(journal_path(settings.journal))
+    journal = Journal(existing_journal_path(settings.journal))
     out = settings.out_dir(journal.path)
     with journal:
         at = _lift_time(journal, at, explicit=settings.at is not None)

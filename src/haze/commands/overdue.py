@@ -94,12 +94,12 @@ class Settings:
 
 def run(opts: Settings, *, now: datetime | None = None) -> Outcome:
     """Who is past a deadline at ``opts.at`` (default now); an empty answer when nothing is active."""
-    from haze.io.journal import Journal, journal_path
+    from haze.io.journal import Journal, existing_journal_path
 
     at = _shanghai(opts.at) if opts.at is not None else _now(now)
-    path = journal_path(opts.journal)
+    path = existing_journal_path(opts.journal)
     with Journal(path) as journal:
-        if opts.activation is None and (not path.exists() or journal.active() is None):
+        if opts.activation is None and journal.active() is None:
             return Outcome(None, at, journal=path)
         from haze.commands.receipt import warning_of
 

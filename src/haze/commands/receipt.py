@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from haze.core.i18n import _
-from haze.core.errors import ListError, NothingActive, UsageError
+from haze.core.errors import ListError, UsageError
 from haze.core.findings import Finding, finding
 from haze.commands.overdue import deadlines
 from haze.io.receipts import RECEIPT, REPORT, Notified, Receipt
@@ -96,7 +96,7 @@ class Settings:
 
 def run(opts: Settings, *, now: datetime | None = None) -> Outcome:
     """Record the receipts; ids the warning did not notify are left in ``unknown`` (the others record)."""
-    from haze.io.journal import Journal, current_user, journal_path
+    from haze.io.journal import Journal, current_user, existing_journal_path
     from haze.io.receipts import insert_receipt, standing
 
     now = _now(now)
@@ -108,9 +108,7 @@ def run(opts: Settings, *, now: datetime | None = None) -> Outcome:
         raise UsageError(_("--at and --report are for ids on the command line; a --file gives each row's time and kind"))
     entries = _file_entries(opts.file, now) if opts.file is not None else \
         [Entry(_clean(i), REPORT if opts.report else RECEIPT, _shanghai(opts.at) if opts.at else now) for i in opts.ids]
-    path = journal_path(opts.journal)
-    if not path.exists():
-        raise NothingActive(_("no journal at {path}: no warning has notified anyone (nothing recorded)").format(path=path))
+    path = existing_journal_path(opts.journal)
     with Journal(path) as journal:
         warning = warning_of(journal, opts.activation)
         people = standing(journal, warning)
@@ -143,7 +141,8 @@ def warning_of(journal: Journal, activation: str | None) -> ActivationRecord:
         return record
     record = journal.active()
     if record is None:
-        raise NothingActive(_("no active warning (journal {journal_path}); give --activation ID for an earlier one").format(journal_path=journal.path))
+        # exit 2, not NothingActive's 1: receipt's 1 means "some ids were not notified" (SPEC §18)
+        raise UsageError(_("no active warning (journal {journal_path}); give --activation ID for an earlier one").format(journal_path=journal.path))
     return record
 
 

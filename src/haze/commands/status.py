@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from haze.io.journal import ActivationRecord, Journal, SeasonRecord, journal_path
+from haze.io.journal import ActivationRecord, Journal, SeasonRecord, existing_journal_path
 
 
 @dataclass(kw_only=True)
@@ -51,7 +51,7 @@ class Outcome:
 def run(settings: Settings) -> Outcome:
     from haze.core.timeparse import SHANGHAI
 
-    path = journal_path(settings.journal)
+    path = existing_journal_path(settings.journal)
     now = datetime.now(SHANGHAI)
     today = now.date().isoformat()
     with Journal(path) as journal:

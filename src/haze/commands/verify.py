@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 
 from haze.core.i18n import _
-from haze.core.errors import JournalError, ListError, NothingActive, UsageError
+from haze.core.errors import JournalError, ListError, UsageError
 from haze.core.response import Comparison, Window, compare, inspection_order
 
 
@@ -60,7 +60,7 @@ class Outcome:
 
 def run(opts: Settings) -> Outcome:
     """Compare; raise ``ListError`` (exit 2) for a bad file, ``UsageError`` for bad options."""
-    from haze.io.journal import Journal, journal_path
+    from haze.io.journal import Journal, existing_journal_path
     from haze.io.power import day_range, read_power
     from haze.io.receipts import standing
 
@@ -72,15 +72,14 @@ def run(opts: Settings) -> Outcome:
         raise UsageError(_("{output}: the inspection list is .xlsx or .csv").format(output=opts.output))
     if opts.output is not None and opts.output.exists() and not opts.force:
         raise UsageError(_("{output}: already exists; pass --force to overwrite it").format(output=opts.output))
-    path = journal_path(opts.journal)
-    if not path.exists():
-        raise NothingActive(_("no journal at {path}: no warning to verify").format(path=path))
+    path = existing_journal_path(opts.journal)
     with Journal(path) as journal:
         warning = journal.activation(opts.activation) if opts.activation else journal.active()
         if warning is None:
             if opts.activation:
                 raise UsageError(_("no activation {activation!r} in {path} (`haze history` lists them)").format(activation=opts.activation, path=path))
-            raise NothingActive(_("no active warning (journal {path}); give --activation ID").format(path=path))
+            # exit 2, not NothingActive's 1: verify's 1 means "some enterprises flagged" (SPEC §18)
+            raise UsageError(_("no active warning (journal {path}); give --activation ID").format(path=path))
         people = standing(journal, warning)  # after --changed, the notices that stand count too
     if people and all(p.plant_cut is None for p in people):
         raise JournalError(_("activation {warning_id} was recorded by an older haze (journal schema 1), which did not keep each enterprise's cut; verify cannot say what was expected of them").format(warning_id=warning.id))

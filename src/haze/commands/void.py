@@ -32,7 +32,7 @@ from typing import Any
 from haze.core.i18n import _
 from haze.core.errors import HazeError, NothingActive, UsageError
 from haze.io.journal import ACTIVE, VOID, ActivationRecord, Journal, NoticeRecord, VoidRecord, current_user, \
-    journal_path
+    existing_journal_path
 
 MAX_REASON = 500
 
@@ -88,9 +88,7 @@ def run(opts: Settings, *, now: datetime | None = None) -> Outcome:
         raise UsageError(_("give --reason: why the activation is void goes into the journal and the void record"))
     if len(reason) > MAX_REASON:
         raise UsageError(_("--reason is {count} characters long; the limit is {MAX_REASON}").format(count=len(reason), MAX_REASON=MAX_REASON))
-    journal = Journal(journal_path(opts.journal))
-    if not journal.path.exists():
-        raise NothingActive(_("no journal at {journal_path}: nothing to void").format(journal_path=journal.path))
+    journal = Journal(existing_journal_path(opts.journal))
     with journal:
         target = _target(journal, opts.activation)
         now = _now(now)

@@ -258,6 +258,24 @@ def journal_path(given: str | Path | None) -> Path:
     return Path(given).absolute() if given else find_journal()
 
 
+def existing_journal_path(given: str | Path | None) -> Path:
+    """:func:`journal_path` for a command that reads the bureau's journal: refused when there is none.
+
+    ``status`` run in the wrong directory, or with haze.yaml naming a journal on
+    a disk that is not plugged in, must not answer "no active warning" from a
+    journal that does not exist: the officer would take the warning for lifted.
+    """
+    path = journal_path(given)
+    if path.exists():
+        return path
+    if given:
+        raise JournalError(_("the journal {path} does not exist; check the path (a removable disk not plugged "
+                             "in?) or name the bureau's journal with --journal FILE (nothing read)").format(path=path))
+    raise JournalError(_("no journal found: looked for {journal} in {here} and every parent directory; run haze in "
+                         "the directory that holds the bureau's journal, or name it with --journal FILE "
+                         "(nothing read)").format(journal=DEFAULT_JOURNAL, here=Path.cwd().resolve()))
+
+
 def current_user() -> str:
     """The OS user who runs haze; never fails (a journal entry must not be lost over it)."""
     import getpass
