@@ -53,8 +53,9 @@ def own_check(run, level: str, path: Path) -> dict:
 
 
 def expected_counts(check: dict) -> dict[str, int]:
-    """Stop (every line stopped), cut (some line cut), self-manage (no cut), from the county's own check."""
-    found = {"stop": 0, "cut": 0, "self_managed": 0}
+    """Stop (every line stopped), cut (some line cut), self-manage (no cut, grade A or leading), other
+    (no cut otherwise: 以热定产, 不限产), from the county's own check."""
+    found = {"stop": 0, "cut": 0, "self_managed": 0, "other": 0}
     for e in check["enterprises"]:
         if e["reason"] == "idle":
             continue
@@ -63,9 +64,16 @@ def expected_counts(check: dict) -> dict[str, int]:
             found["stop"] += 1
         elif any(c > 0 for c in cuts):
             found["cut"] += 1
-        else:
+        elif e["grade"] in ("A", "leading") and e["reason"] != "noncompliant":
             found["self_managed"] += 1
+        else:
+            found["other"] += 1
     return found
+
+
+def said_counts(c: dict[str, int]) -> str:
+    other = f"、其他（以热定产、不限产）企业{c['other']}家" if c["other"] else ""
+    return f"应停产企业{c['stop']}家、限产企业{c['cut']}家、自主减排企业{c['self_managed']}家{other}，共{sum(c.values())}家"
 
 
 def table_row(text: str, pollutant: str) -> list[str]:
@@ -103,8 +111,7 @@ def test_one_notice_per_county_with_its_own_check_numbers(run, counties, level):
             assert cells[4] == fmt.pct(p["required"])
             assert cells[5] == ("是" if p["ok"] else "**否**")
         c = expected_counts(check)
-        assert (f"应停产企业{c['stop']}家、限产企业{c['cut']}家、自主减排企业{c['self_managed']}家，"
-                f"共{sum(c.values())}家") in text
+        assert said_counts(c) in text
         assert "回　执" in text and "启动示例" in text
     index = (notices[0].parent / "index.md").read_text(encoding="utf-8")
     assert "全市合计" in index and index.count("-county.md") == 3
@@ -138,9 +145,9 @@ def test_recorded_once_with_its_lists(run, counties):
         c = expected_counts(own_check(run, "orange", path))
         verdict = "met" if part["ok"] else "NOT MET"
         assert re.search(rf"示例{i}县\s+示市气防办〔2026〕{i}号: {c['stop']} to stop, {c['cut']} to cut, "
-                         rf"{c['self_managed']} self-manage; {verdict}\n\s+{re.escape(str(path.resolve()))} ", status)
+                         rf"{c['self_managed']} self-manage, {c['other']} other; {verdict}\n\s+{re.escape(str(path.resolve()))} ", status)
     zh = run("--ui", "zh", "status").stdout
-    assert re.search(r"示例1县\s+示市气防办〔2026〕1号：停产 \d+ 家、限产 \d+ 家、自主减排 \d+ 家；", zh)
+    assert re.search(r"示例1县\s+示市气防办〔2026〕1号：停产 \d+ 家、限产 \d+ 家、自主减排 \d+ 家、其他 \d+ 家；", zh)
     # the city's notices went to 3 county bureaus: counted as counties, never as enterprises (家)
     assert re.search(r"跟踪\s+已告知 3 个县（区），回执 0 份", zh) and "已告知 3 家" not in zh
     assert "3 notified (county bureaus), 0 receipts" in status
@@ -277,7 +284,7 @@ def test_docx_county_notices_and_index_read_back(run, counties):
         for p in check["pollutants"].values():
             assert fmt.ratio_pct(p["ratio"], p["ok"]) in cells
         c = expected_counts(check)
-        assert f"应停产企业{c['stop']}家、限产企业{c['cut']}家、自主减排企业{c['self_managed']}家" in text
+        assert said_counts(c) in text
     index = docx.Document(str(notices[0].parent / "index.docx"))
     rows = [[c.text for c in row.cells] for table in index.tables for row in table.rows]
     assert [r[1] for r in rows if r[0].isdigit()] == [n["number"] for n in data["county_notices"]]
@@ -311,7 +318,7 @@ def test_pdf_county_notices_read_back(run, counties):
         for p in check["pollutants"].values():
             assert fmt.ratio_pct(p["ratio"], p["ok"]) in text
         c = expected_counts(check)
-        assert f"应停产企业{c['stop']}家、限产企业{c['cut']}家、自主减排企业{c['self_managed']}家" in text
+        assert said_counts(c) in text
 
 
 def test_per_batch_numbering_gives_sub_numbers_of_one_reserved_number(run, counties):
@@ -364,3 +371,29 @@ def test_english_county_notice_sentences_are_spaced(run, counties, fmt_):
     assert adjusted.exit_code in (0, 1), adjusted.stderr
     for path in county_notices(json.loads(adjusted.stdout)):
         assert "no longer applies. Your bureau is to activate" in text_of(path)
+
+
+@pytest.mark.parametrize("level", ["yellow", "orange", "red"])
+def test_a_citys_counts_are_its_countys_index_counts(level) -> None:
+    """The city's 自主减排 for a county is the county index's figure: 以热定产 and 不限产 plants are
+    其他, not self-managing (QA: the city said 9 where the county's own index said 7 and 2)."""
+    from conftest import COUNTY
+    from haze.core.engine import compute
+    from haze.core.model import Level
+    from haze.core.policy import load_policy
+    from haze.io.lists import read_list
+    from haze.render.citynotices import counts
+    from haze.render.notices import enterprise_context
+    from haze.render.tally import CUT, OTHER, OWN, STOP, measure_kind
+
+    enterprise_list = read_list(COUNTY).enterprise_list
+    policy = load_policy(enterprise_list.info.policy or "shanxi-2024")
+    result = compute(enterprise_list, policy, Level.parse(level))
+    kinds = {STOP: 0, CUT: 0, OWN: 0, OTHER: 0}
+    for r in result.enterprises:
+        if r.reason != "idle":
+            kinds[measure_kind(enterprise_context(r, result.level, {}, "zh", policy)[1])] += 1
+    found = counts(result)
+    assert (found["stop"], found["cut"], found["self_managed"], found["other"]) == (
+        kinds[STOP], kinds[CUT], kinds[OWN], kinds[OTHER])
+    assert found["other"] >= 1  # the shipped county has guarantee (以热定产) plants: the case that was wrong

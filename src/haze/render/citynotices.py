@@ -49,10 +49,13 @@ def county_key(path: str) -> str:
 
 
 def counts(result: LevelResult) -> dict[str, int]:
-    """Enterprises to stop (every line stopped), to cut (some cut), to self-manage (no cut), idle."""
-    from haze.core.engine import IDLE
+    """Enterprises to stop (every line stopped), to cut (some cut), to self-manage (a self-managed grade:
+    A, leading), other (no cut without such a grade: 以热定产, 不限产), idle: the county index's kinds
+    (render/tally.measure_kind), so a city's 自主减排 is the same figure as its county's."""
+    from haze.core.engine import IDLE, NONCOMPLIANT
 
-    found = {"stop": 0, "cut": 0, "self_managed": 0, "idle": 0}
+    grades = result.policy.grades
+    found = {"stop": 0, "cut": 0, "self_managed": 0, "other": 0, "idle": 0}
     for r in result.enterprises:
         if r.reason == IDLE:
             found["idle"] += 1
@@ -60,9 +63,11 @@ def counts(result: LevelResult) -> dict[str, int]:
             found["stop"] += 1
         elif r.plant_cut > 0:
             found["cut"] += 1
-        else:
+        elif r.measure_grade in grades and grades[r.measure_grade].self_managed and r.reason != NONCOMPLIANT:
             found["self_managed"] += 1
-    found["operating"] = found["stop"] + found["cut"] + found["self_managed"]
+        else:
+            found["other"] += 1
+    found["operating"] = found["stop"] + found["cut"] + found["self_managed"] + found["other"]
     return found
 
 
@@ -117,7 +122,7 @@ def render_city_activation(city: CityResult, city_info: Mapping[str, Any], issue
                "pollutants": [pollutant_context(p, lang) for p in total.pollutants.values()],
                "failing": [pollutant_context(total.pollutants[p], lang) for p in total.failing],
                "counts": {k: sum(r["county"]["counts"][k] for r in rows)
-                          for k in ("stop", "cut", "self_managed", "idle", "operating")}}
+                          for k in ("stop", "cut", "self_managed", "other", "idle", "operating")}}
 
     def produce() -> Iterator[tuple[str, str | bytes | Iterator[str]]]:
         for row in rows:

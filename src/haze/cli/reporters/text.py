@@ -203,9 +203,9 @@ def _list_rows(record: Any) -> list[tuple[str, str]]:
     rows = []
     for county in counties:
         counts = county.get("counts", {})
-        told = _("{number}: {stop} to stop, {cut} to cut, {self_managed} self-manage; {verdict}").format(
+        told = _("{number}: {stop} to stop, {cut} to cut, {self_managed} self-manage, {other} other; {verdict}").format(
             number=esc(county.get("number", "")), stop=counts.get("stop", 0), cut=counts.get("cut", 0),
-            self_managed=counts.get("self_managed", 0),
+            self_managed=counts.get("self_managed", 0), other=counts.get("other", 0),
             verdict=_("met") if county.get("ok") else _("[bold red]NOT MET[/]"))
         rows.append((esc(county.get("region") or county.get("authority") or ""), told))
         rows.append(("", f"{esc(county.get('path', ''))} (sha256 {esc(str(county.get('sha256', ''))[:12])}…)"))
