@@ -101,6 +101,27 @@ def test_the_hand_worked_timeline(warning) -> None:
     assert "李娜 0356-2222222" in human and human.index("乙焦化") < human.index("丙铸造")
 
 
+@pytest.mark.parametrize("width", [80, 200])
+def test_overdue_on_a_terminal_never_breaks_a_phone_or_a_code(warning, monkeypatch, width: int) -> None:
+    """A Chinese line is ~110 cells: at 80 columns the terminal split 139035630|00 (QA, duty night)."""
+    import io
+
+    from rich.console import Console
+    from rich.text import Text
+
+    screen = io.StringIO()
+    monkeypatch.setattr("haze.cli.common.stdout_console",
+                        lambda: Console(file=screen, force_terminal=True, width=width, highlight=False,
+                                        color_system=None))
+    assert warning("--ui", "zh", "overdue", "--at", "2026-01-11 21:00").exit_code == 0
+    lines = screen.getvalue().splitlines()
+    assert all(Text(line).cell_len <= width for line in lines[1:]), lines
+    text = "\n".join(lines)
+    assert "李娜 0356-2222222" in text and B in text  # each whole on one line
+    entries = [line for line in lines if "应于" in line]
+    assert len(entries) == 6 and len(lines) == 1 + len(entries) * (2 if width == 80 else 1)  # A, B, C x 2
+
+
 def test_deadlines_run_from_the_start_when_it_is_later(run, tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setattr("haze.commands.activate.recorded_now", lambda: RECORDED)  # 20:30
     listfile = write(tmp_path / "list.yaml", LIST)

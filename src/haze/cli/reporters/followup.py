@@ -99,14 +99,22 @@ def print_overdue(outcome: OverdueOutcome) -> None:
     if not outcome.overdue:
         say(console, _("no county is overdue") if is_city_warning(outcome.activation) else _("nobody is overdue"))
         return
-    # One line per call to make, never wrapped: name, contact and phone stay whole in 80 columns too.
+    # One line per call to make; on a terminal too narrow for it (a Chinese line is ~110 cells), two:
+    # the terminal must never break a phone number or a credit code the officer dials or reads out.
+    from rich.text import Text
+
     for i, m in enumerate(outcome.overdue, 1):
         e = m.enterprise
         contact = " ".join(x for x in (esc(e.contact_name), esc(e.contact_phone)) if x) or _("no contact recorded")
         weight = _(", ") + f"{tonnes(e.daily)} t/d" if e.daily else ""
-        say(console, _("{n}. {kind} due {due}  [bold]{name}[/]  {contact}  ({id}{weight})").format(
-            n=f"{i:>3}", kind=_(_KIND[m.kind]), due=when(m.due), name=esc(e.name), contact=contact,
-            id=esc(e.enterprise_id), weight=weight))
+        fields = {"n": f"{i:>3}", "kind": _(_KIND[m.kind]), "due": when(m.due), "name": esc(e.name),
+                  "contact": contact, "id": esc(e.enterprise_id), "weight": weight}
+        line = _("{n}. {kind} due {due}  [bold]{name}[/]  {contact}  ({id}{weight})").format(**fields)
+        if not console.is_terminal or Text.from_markup(line).cell_len <= console.width:
+            say(console, line)
+            continue
+        say(console, _("{n}. {kind} due {due}  [bold]{name}[/]").format(**fields))
+        say(console, "     " + _("{contact}  ({id}{weight})").format(**fields))
 
 
 def bar(observed: float, expected: float, width: int = BAR) -> str:
