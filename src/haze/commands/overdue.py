@@ -109,14 +109,6 @@ def run(opts: Settings, *, now: datetime | None = None) -> Outcome:
     return result
 
 
-def status_counts(path: Path, warning: ActivationRecord, now: datetime | None = None) -> dict[str, int]:
-    """``haze status``'s notified / receipts / reports / overdue for the active warning."""
-    from haze.io.journal import Journal
-
-    with Journal(path) as journal:
-        return follow_up(journal, warning, _now(now)).counts()
-
-
 
 
 def _now(now: datetime | None) -> datetime:

@@ -779,9 +779,6 @@ class Journal:
                            reason=r["reason"], user=r["user"], recorded=datetime.fromisoformat(r["recorded"]))
                 for r in self._query("SELECT * FROM voids ORDER BY rowid")]
 
-    def void_of(self, activation_id: str) -> "VoidRecord | None":
-        return next((v for v in self.voids() if v.activation_id == activation_id), None)
-
     def _voided(self, record: ActivationRecord) -> ActivationRecord:
         from dataclasses import replace
 

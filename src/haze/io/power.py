@@ -31,7 +31,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from haze.core.findings import Finding, finding
 from haze.core.i18n import _
@@ -435,7 +435,3 @@ def day_range(start: datetime, end: datetime | None, baseline_days: int) -> tupl
     first = start.date() - timedelta(days=baseline_days)
     last = None if end is None else (end - timedelta(microseconds=1)).date()
     return first, last
-
-
-def iter_days(days: dict[date, float]) -> Iterator[tuple[date, float]]:
-    return iter(sorted(days.items()))

@@ -514,7 +514,3 @@ REQUIREMENT_SHEET = "减排要求"
 INFO_SHEET = "说明"
 
 
-def _letter(index: int) -> str:
-    from haze.io.lists.table import column_letter
-
-    return column_letter(index)

@@ -144,20 +144,12 @@ def fitting(candidates: list[str]) -> str:
     return next((text for text in candidates if len(text) <= LIMIT), candidates[-1][:LIMIT])
 
 
-def sms_csv(base: dict[str, Any], rows: Sequence[dict[str, Any]], lang: str) -> tuple[str, list[dict[str, str]]]:
-    """(the file's text, the enterprises without a phone: ``id``, ``name``, ``number``).
-
-    A season control's set (``base["season_issue"]``: ozone or stagger) is worded
-    as such; every other set as a warning or its lift. The text is
-    :func:`sms_pieces` joined.
-    """
-    missing: list[dict[str, str]] = []
-    return "".join(sms_pieces(base, rows, lang, missing)), missing
-
-
 def sms_pieces(base: dict[str, Any], rows: Sequence[dict[str, Any]], lang: str,
                missing: list[dict[str, str]], every: int = 2048) -> Iterator[str]:
-    """The text of :func:`sms_csv` a few thousand rows at a time (a province's is tens of MB held at once).
+    """The text of sms.csv a few thousand rows at a time (a province's is tens of MB held at once).
+
+    A season control's set (``base["season_issue"]``: ozone or stagger) is worded
+    as such; every other set as a warning or its lift.
 
     ``missing`` is filled as the rows go: complete once the pieces are exhausted.
     """
