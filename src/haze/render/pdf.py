@@ -15,7 +15,8 @@ and :meth:`Typesetter.typeset` sets those blocks straight onto a ReportLab canva
 area 156 × 225 mm, red 发文机关标志 and rule, 2号 title, 3号 body, 黑体
 headings, the signature and date kept together with room for the seal, the
 回执 on its own page after a cut line, table rows never split and the header
-row repeated). A bureau can override the layout template like any other
+row repeated; under every page number a small line with the notice's 发文字号
+and 第 N 页 共 M 页, so a loose page is tied back to its notice). A bureau can override the layout template like any other
 (``--templates DIR``), and ``templates/build_docx.py`` builds the shipped
 .docx templates from the same files, so PDF and DOCX say the same.
 
@@ -52,7 +53,12 @@ BODY, HEADING, TITLE = "FangSong", "SimHei", "SimSun"
 # 3号 = 16 pt; 22 lines in 225 mm (GB/T 9704 §5.2.2): 28.95 pt a line.
 BODY_SIZE, LEADING = 16, 28.95
 KINDS = ("masthead", "number", "title", "to", "p", "h1", "last", "sign", "date", "cut", "rtitle", "field",
-         "tw", "th", "tr", "alert", "approve", "page", "newpage", "bar")
+         "tw", "th", "tr", "alert", "approve", "page", "newpage", "bar", "footer")
+# The line under every page's number that ties a loose page to its notice: the 发文字号, the page and the
+# total. A layout's ``footer`` block says it (``{page}`` and ``{pages}`` are filled in); a layout without one
+# gets this wording around its ``number`` block; ``footer`` with no text prints none.
+FOOTERS = {"zh": "{number}\u3000第 {page} 页 共 {pages} 页", "en": "{number} — page {page} of {pages}"}
+FOOTER_SIZE, FOOTER_COLOUR = 9, "#333333"  # 小五, dark grey: small and unobtrusive, still legible on a copy
 
 
 # Adobe-GB1 has no subscript digits: SO₂ is set as SO<sub>2</sub> (and copies back as SO2).
@@ -398,7 +404,7 @@ class Page:
         canvas = self.canvas
         number = canvas.getPageNumber()
         text = f"— {number} —"
-        y = self.bottom - 7 * MM - 14
+        y = self.number_baseline
         if number % 2:
             from reportlab.pdfbase import pdfmetrics
 
@@ -406,6 +412,27 @@ class Page:
         else:
             x = self.left + 14
         canvas.text(TITLE, 14, x, y, text)
+
+    @property
+    def number_baseline(self) -> float:
+        """The page number's baseline: its 4号 figures 7 mm under the type area."""
+        return self.bottom - 7 * MM - 14
+
+    def footer(self, markup: str) -> str:
+        """The PDF operators of the small footer line (plain text from ``markup``), centred under the page number,
+        no wider than the type area and never lower than 10 mm from the edge (a printer's unprintable margin)."""
+        from reportlab.pdfbase import pdfmetrics
+
+        text, _subs = _text(markup)
+        text = text.replace("\n", " ").strip()
+        size = float(FOOTER_SIZE)
+        width = pdfmetrics.stringWidth(text, BODY, size)
+        if width > self.width:
+            size, width = size * self.width / width, self.width
+        x = self.left + (self.width - width) / 2
+        y = max(10 * MM, self.number_baseline - 9 * MM)
+        return (f"BT {_rg(FOOTER_COLOUR)} {self.canvas.font(BODY)} {size:.2f} Tf 1 0 0 1 {x:.2f} {y:.2f} Tm "
+                f"{_hex(text)} Tj 0 0 0 rg ET")
 
     def space(self, points: float) -> None:
         if not self.blank:
@@ -540,7 +567,25 @@ class Typesetter:
         page = Page(canvas, size, LANDSCAPE_MARGINS if landscape else MARGINS)
         self.blocks(page, blocks, source)
         page.finish()
+        canvas.showPage()
+        footer = self.footer(blocks)
+        if footer:
+            total = len(canvas.pages)
+            for number in range(total):
+                line = footer.replace("{page}", str(number + 1)).replace("{pages}", str(total))
+                canvas.pages[number] += "\n" + page.footer(line)
         return canvas.save()
+
+    def footer(self, blocks: list[Block]) -> str:
+        """The footer line's markup, ``{page}`` and ``{pages}`` still to fill: the layout's ``footer`` block, else the
+        notice's 发文字号 (its ``number`` block) in this language's wording; empty for neither (an index)."""
+        for block in blocks:
+            if block.kind == "footer":
+                return block.cells[0].strip()
+        number = _first(blocks, "number").strip()
+        if not number:
+            return ""
+        return FOOTERS.get(self.lang, FOOTERS["en"]).replace("{number}", number)
 
     def set(self, markup: str, style: Style, width: float) -> Setting:
         text, subs = _text(markup)
@@ -589,7 +634,7 @@ class Typesetter:
                 i = j
                 continue
             text = block.cells[0]
-            if kind == "page":
+            if kind in ("page", "footer"):  # the page's orientation and its footer line: not on the cursor
                 pass
             elif kind == "newpage":  # e.g. each township's 签收单 on a page of its own
                 if not page.blank:
