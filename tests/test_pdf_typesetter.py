@@ -148,3 +148,25 @@ def test_the_footer_is_small_under_the_page_number_inside_the_page() -> None:
         assert min(b[1] for b in body) > MARGINS["bottom"] - 1  # the body stays in the type area, above both
         assert MARGINS["left"] <= x and x + len(text) * size <= A4[0] - MARGINS["right"]
 
+
+# -- the sign-off block (拟稿 审核 签发 日期; a 签收单's 送达人 line) ------------------------------
+
+SIGN_OFF = "approve\t拟稿：＿＿＿＿＿＿　　审核：＿＿＿＿＿＿　　签发：＿＿＿＿＿＿　　日期：＿＿＿＿年＿＿月＿＿日\n"
+LANDSCAPE = "page\tlandscape\nmasthead\t示例县生态环境局\ntitle\t汇总\n"
+
+
+def test_a_sign_off_line_breaks_between_its_fields_never_inside_a_blank() -> None:
+    (text,) = pages(LANDSCAPE + SIGN_OFF)
+    lines = [ln.strip() for ln in text.split("\n")]
+    assert "日期：＿＿＿＿年＿＿月＿＿日" in lines  # the date to write in, whole on its line
+    assert any(ln.startswith("拟稿：") and ln.endswith("签发：＿＿＿＿＿＿") for ln in lines)
+
+
+def test_a_sign_off_block_never_splits_and_takes_the_last_row_of_its_table_along() -> None:
+    for rows in range(14, 30):  # push the sign-off across the foot of the page at every row
+        table = "tw\t10\t30\t30\t30\nth\t序号\t文号\t签收人\t签收时间\n" + "".join(
+            f"tr\t{n}\t示环应急〔2025〕{n}号\t\t\n" for n in range(1, rows + 1))
+        texts = pages(LANDSCAPE + table + SIGN_OFF)
+        (page,) = [t for t in texts if "拟稿" in t]
+        assert "日期：＿＿＿＿年＿＿月＿＿日" in page  # the whole block on one page
+        assert f"示环应急〔2025〕{rows}号" in page  # with the table's last row, not alone

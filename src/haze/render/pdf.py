@@ -529,7 +529,8 @@ def _styles(lang: str) -> tuple[dict[str, Style], dict[str, Style]]:
         "field": Style(size=14, leading=20, after=2),
         "p": Style(size=14, leading=20, indent=indent * 14 / 16),
         "h1": Style(HEADING, leading=24, before=6, after=2),
-        "approve": Style(before=LEADING),
+        # the sign-off lines (拟稿/审核/签发, a 签收单's 送达人) in 4号, as the DOCX index's 审核签发 style
+        "approve": Style(size=14, leading=20, before=LEADING),
         # a landscape index's tables: 五号 (10.5 pt), so a name or a credit code keeps to one line
         "cell": Style(size=10.5, leading=14),
         "head": Style(HEADING, 10.5, 14, align="centre"),
@@ -591,6 +592,40 @@ class Typesetter:
         text, subs = _text(markup)
         return Setting(text, subs, wrap(text, subs, style.size, width, style.indent), style, width)
 
+    def set_fields(self, markup: str, style: Style, width: float) -> Setting:
+        """A sign-off line (``拟稿：＿＿　　审核：＿＿　　日期：＿＿年＿＿月＿＿日``) set field by field: its lines break
+        only at the gaps of two or more spaces (ideographic or not), so no blank (a date to write in) is cut in two;
+        a field wider than the line still breaks inside it."""
+        text, subs = _text(markup)
+        pieces = re.split("([\u3000 ]{2,})", text)
+        if subs or len(pieces) < 3:
+            return self.set(markup, style, width)
+        scale = style.size / 1000
+        limit = width - style.indent + 0.01
+        lines, line = [], pieces[0]
+        for gap, field in zip(pieces[1::2], pieces[2::2]):
+            if sum(_widths(line + gap + field)) * scale <= limit:
+                line += gap + field
+            else:
+                lines.append(line)
+                line = field
+        lines.append(line)
+        joined = "\n".join(lines)
+        return Setting(joined, subs, wrap(joined, subs, style.size, width, style.indent), style, width)
+
+    def approve(self, page: Page, markup: str) -> None:
+        """The sign-off block: its lines on one page, field by field (:meth:`set_fields`)."""
+        style = self.styles["approve"]
+        page.space(style.before)
+        setting = self.set_fields(markup, style, page.width)
+        page.fit(setting.height)
+        self.flow(page, setting)
+        page.space(style.after)
+
+    def approve_height(self, page: Page, markup: str) -> float:
+        style = self.styles["approve"]
+        return style.before + self.set_fields(markup, style, page.width).height
+
     def paragraph(self, page: Page, markup: str, kind: str) -> Setting:
         """A paragraph at the cursor, its lines running on to the next page where the page ends."""
         style = self.styles[kind]
@@ -623,7 +658,11 @@ class Typesetter:
                 while j < len(blocks) and blocks[j].kind in ("tw", "th", "tr") and not (
                         j > i and blocks[j].kind in ("tw", "th") and blocks[j - 1].kind == "tr"):
                     j += 1
-                self.table(page, blocks[i:j], source)
+                # a sign-off right under a table (a 签收单's 送达人 line) takes the table's last row with it
+                keep = 0.0
+                if j < len(blocks) and blocks[j].kind == "approve":
+                    keep = self.approve_height(page, blocks[j].cells[0])
+                self.table(page, blocks[i:j], source, keep)
                 i = j
                 continue
             if kind == "bar":  # a chart: consecutive bars are one drawing
@@ -664,6 +703,8 @@ class Typesetter:
                 self.rule(page, "#555555", 0.8, 2, 6 * MM, dash=(4, 3))
             elif kind == "alert":
                 self.alert(page, text)
+            elif kind == "approve":
+                self.approve(page, text)
             else:
                 self.paragraph(page, text, kind if kind in self.styles else "p")
             i += 1
@@ -698,8 +739,9 @@ class Typesetter:
         page.y -= setting.height + 8 + style.after
         page.blank = False
 
-    def table(self, page: Page, blocks: list[Block], source: str) -> None:
-        """Rows on a grid; a row never splits across pages and the header row repeats on each page."""
+    def table(self, page: Page, blocks: list[Block], source: str, keep: float = 0.0) -> None:
+        """Rows on a grid; a row never splits across pages and the header row repeats on each page. ``keep``: the
+        height of what follows the table and must share a page with its last row (a sign-off)."""
         width = page.width
         widths: list[float] | None = None
         rows: list[tuple[bool, list[str]]] = []
@@ -722,7 +764,12 @@ class Typesetter:
             height = row[0]
             if height > page.top - page.bottom - (header[0] if header and number else 0):
                 raise TemplateError(_("{source}: cannot typeset: a block does not fit on a page ({str_exc_splitlines_0_200}); a line ending in a block tag needs +%}} to keep its line break").format(source=source, str_exc_splitlines_0_200=_plain(" ".join(rows[number][1]))[:200]))
-            if height > page.room:
+            need = height
+            if number == len(set_rows) - 1 and keep:
+                repeat = header[0] if header and number else 0.0
+                if height + 10 + keep + repeat <= page.top - page.bottom:  # else it could share no page anyway
+                    need = height + 10 + keep
+            if need > page.room:
                 page.new()
                 if header is not None and number > 0:
                     self.draw_row(page, header, widths)
