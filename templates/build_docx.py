@@ -136,6 +136,19 @@ def alt_names(doc) -> None:
             table._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
+def field(run, name: str) -> None:
+    """A Word field (PAGE, NUMPAGES) in ``run``: begin, instruction, end; Word and WPS fill it in."""
+    for kind, instr in (("begin", None), (None, f" {name} "), ("end", None)):
+        if kind:
+            el = OxmlElement("w:fldChar")
+            el.set(qn("w:fldCharType"), kind)
+        else:
+            el = OxmlElement("w:instrText")
+            el.set(qn("xml:space"), "preserve")
+            el.text = instr
+        run._r.append(el)
+
+
 def page_numbers(doc, section) -> None:
     """— 1 —: 4号 宋体, odd pages right, even pages left, one character in (GB/T 9704 §7.5)."""
     doc.settings.odd_and_even_pages_header_footer = True
@@ -144,22 +157,35 @@ def page_numbers(doc, section) -> None:
         p = footer.paragraphs[0]
         p.alignment = align
         p.paragraph_format.left_indent = p.paragraph_format.right_indent = Pt(14)
-        for text, field in (("— ", None), (None, "PAGE"), (" —", None)):
+        for text, name in (("— ", None), (None, "PAGE"), (" —", None)):
             run = p.add_run()
             run.font.size = Pt(14)
             set_fonts(run._r, SONG, SONG)
-            if field is None:
+            if name is None:
                 run.text = text
             else:
-                for kind, instr in (("begin", None), (None, f" {field} "), ("end", None)):
-                    if kind:
-                        el = OxmlElement("w:fldChar")
-                        el.set(qn("w:fldCharType"), kind)
-                    else:
-                        el = OxmlElement("w:instrText")
-                        el.set(qn("xml:space"), "preserve")
-                        el.text = instr
-                    run._r.append(el)
+                field(run, name)
+
+
+FOOTER_FIELDS = re.compile(r"(\{page\}|\{pages\})")
+
+
+def footer_line(doc, text: str) -> None:
+    """The layout's ``footer`` line under the page number of every page (odd and even), in its own style 页脚文号
+    (小五 仿宋, dark grey, centred: the fields' results take it too), ``{page}`` and ``{pages}`` as PAGE and
+    NUMPAGES fields: the PDF's 第 N 页 共 M 页."""
+    if not text.strip():
+        return
+    add_style(doc, "页脚文号", size=9, align=WD_ALIGN_PARAGRAPH.CENTER, leading=None,
+              color=RGBColor(0x33, 0x33, 0x33), before=6)
+    section = doc.sections[0]
+    for footer in (section.footer, section.even_page_footer):
+        p = footer.add_paragraph(style="页脚文号")
+        for piece in FOOTER_FIELDS.split(text.strip()):
+            if piece in ("{page}", "{pages}"):
+                field(p.add_run(), "PAGE" if piece == "{page}" else "NUMPAGES")
+            elif piece:
+                p.add_run(piece)
 
 
 def setup(doc, landscape: bool) -> float:
@@ -371,6 +397,9 @@ def build(layout: Path, out: Path, lang: str) -> None:
             continue
         kind, _, rest = line.partition("\t")
         if kind == "page":
+            continue
+        if kind == "footer":
+            footer_line(builder.doc, rest)
             continue
         if kind == "bar":
             builder.bar(rest.split("\t"))

@@ -100,3 +100,73 @@ def test_a_row_taller_than_a_page_is_one_template_error() -> None:
     cell = "很长的单元格。" * 400  # a template that joined a whole list into one row
     with pytest.raises(TemplateError, match="does not fit on a page"):
         Typesetter("zh").typeset(f"tw\t50\t50\nth\t甲\t乙\ntr\t{cell}\t1\n", "notice.zh.pdf.j2")
+
+
+# -- the footer: every page names its notice and its place in it ------------------------------
+
+LONG = "".join(f"p\t第{i}段正文，写满一行以上的文字，使告知书跨越好几页纸张，用来检查每一页的页脚。\n" for i in range(60))
+
+
+def test_every_page_has_the_footer_of_the_layout_with_its_page_and_the_total() -> None:
+    texts = pages(HEAD + "footer\t示环应急〔2025〕7号　第 {page} 页 共 {pages} 页\n" + LONG)
+    assert len(texts) >= 3
+    for n, text in enumerate(texts, start=1):
+        assert f"示环应急〔2025〕7号　第 {n} 页 共 {len(texts)} 页" in text
+        assert f"— {n} —" in text  # the GB/T 9704 page number stays
+        assert "{page" not in text
+
+
+def test_a_layout_without_a_footer_block_gets_one_from_its_number() -> None:
+    zh = pages(HEAD + LONG)
+    assert all(f"示环应急〔2025〕7号　第 {n} 页 共 {len(zh)} 页" in t for n, t in enumerate(zh, start=1))
+    en = pages("number\tNo. 示环应急〔2025〕7号\n" + LONG, "en")
+    assert all(f"No. 示环应急〔2025〕7号 — page {n} of {len(en)}" in t for n, t in enumerate(en, start=1))
+
+
+def test_no_footer_without_a_number_or_with_an_empty_footer_block() -> None:
+    for layout in ("masthead\t示例县生态环境局\ntitle\t汇总\n" + LONG, HEAD + "footer\t\n" + LONG):
+        texts = pages(layout)
+        assert len(texts) >= 3 and not any(" 页 共 " in t or "{page" in t for t in texts)
+
+
+def test_the_footer_is_small_under_the_page_number_inside_the_page() -> None:
+    found: list[tuple[float, float, float, str]] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
+        if text.strip():
+            found.append((tm[4], tm[5], size, text))
+
+    reader = PdfReader(io.BytesIO(Typesetter("zh").typeset(HEAD + LONG, "test")))
+    for page in reader.pages:
+        found.clear()
+        page.extract_text(visitor_text=visit)
+        (footer,) = [f for f in found if " 页 共 " in f[3]]
+        (number,) = [f for f in found if f[3].strip().startswith("— ")]
+        body = [f for f in found if f is not footer and f is not number]
+        x, y, size, text = footer
+        assert size <= 9 and 10 * 72 / 25.4 - 0.5 <= y < number[1] - 14  # below the page number, clear of it
+        assert min(b[1] for b in body) > MARGINS["bottom"] - 1  # the body stays in the type area, above both
+        assert MARGINS["left"] <= x and x + len(text) * size <= A4[0] - MARGINS["right"]
+
+
+# -- the sign-off block (拟稿 审核 签发 日期; a 签收单's 送达人 line) ------------------------------
+
+SIGN_OFF = "approve\t拟稿：＿＿＿＿＿＿　　审核：＿＿＿＿＿＿　　签发：＿＿＿＿＿＿　　日期：＿＿＿＿年＿＿月＿＿日\n"
+LANDSCAPE = "page\tlandscape\nmasthead\t示例县生态环境局\ntitle\t汇总\n"
+
+
+def test_a_sign_off_line_breaks_between_its_fields_never_inside_a_blank() -> None:
+    (text,) = pages(LANDSCAPE + SIGN_OFF)
+    lines = [ln.strip() for ln in text.split("\n")]
+    assert "日期：＿＿＿＿年＿＿月＿＿日" in lines  # the date to write in, whole on its line
+    assert any(ln.startswith("拟稿：") and ln.endswith("签发：＿＿＿＿＿＿") for ln in lines)
+
+
+def test_a_sign_off_block_never_splits_and_takes_the_last_row_of_its_table_along() -> None:
+    for rows in range(14, 30):  # push the sign-off across the foot of the page at every row
+        table = "tw\t10\t30\t30\t30\nth\t序号\t文号\t签收人\t签收时间\n" + "".join(
+            f"tr\t{n}\t示环应急〔2025〕{n}号\t\t\n" for n in range(1, rows + 1))
+        texts = pages(LANDSCAPE + table + SIGN_OFF)
+        (page,) = [t for t in texts if "拟稿" in t]
+        assert "日期：＿＿＿＿年＿＿月＿＿日" in page  # the whole block on one page
+        assert f"示环应急〔2025〕{rows}号" in page  # with the table's last row, not alone

@@ -15,7 +15,8 @@ and :meth:`Typesetter.typeset` sets those blocks straight onto a ReportLab canva
 area 156 × 225 mm, red 发文机关标志 and rule, 2号 title, 3号 body, 黑体
 headings, the signature and date kept together with room for the seal, the
 回执 on its own page after a cut line, table rows never split and the header
-row repeated). A bureau can override the layout template like any other
+row repeated; under every page number a small line with the notice's 发文字号
+and 第 N 页 共 M 页, so a loose page is tied back to its notice). A bureau can override the layout template like any other
 (``--templates DIR``), and ``templates/build_docx.py`` builds the shipped
 .docx templates from the same files, so PDF and DOCX say the same.
 
@@ -52,7 +53,12 @@ BODY, HEADING, TITLE = "FangSong", "SimHei", "SimSun"
 # 3号 = 16 pt; 22 lines in 225 mm (GB/T 9704 §5.2.2): 28.95 pt a line.
 BODY_SIZE, LEADING = 16, 28.95
 KINDS = ("masthead", "number", "title", "to", "p", "h1", "last", "sign", "date", "cut", "rtitle", "field",
-         "tw", "th", "tr", "alert", "approve", "page", "newpage", "bar")
+         "tw", "th", "tr", "alert", "approve", "page", "newpage", "bar", "footer")
+# The line under every page's number that ties a loose page to its notice: the 发文字号, the page and the
+# total. A layout's ``footer`` block says it (``{page}`` and ``{pages}`` are filled in); a layout without one
+# gets this wording around its ``number`` block; ``footer`` with no text prints none.
+FOOTERS = {"zh": "{number}\u3000第 {page} 页 共 {pages} 页", "en": "{number} — page {page} of {pages}"}
+FOOTER_SIZE, FOOTER_COLOUR = 9, "#333333"  # 小五, dark grey: small and unobtrusive, still legible on a copy
 
 
 # Adobe-GB1 has no subscript digits: SO₂ is set as SO<sub>2</sub> (and copies back as SO2).
@@ -398,7 +404,7 @@ class Page:
         canvas = self.canvas
         number = canvas.getPageNumber()
         text = f"— {number} —"
-        y = self.bottom - 7 * MM - 14
+        y = self.number_baseline
         if number % 2:
             from reportlab.pdfbase import pdfmetrics
 
@@ -406,6 +412,27 @@ class Page:
         else:
             x = self.left + 14
         canvas.text(TITLE, 14, x, y, text)
+
+    @property
+    def number_baseline(self) -> float:
+        """The page number's baseline: its 4号 figures 7 mm under the type area."""
+        return self.bottom - 7 * MM - 14
+
+    def footer(self, markup: str) -> str:
+        """The PDF operators of the small footer line (plain text from ``markup``), centred under the page number,
+        no wider than the type area and never lower than 10 mm from the edge (a printer's unprintable margin)."""
+        from reportlab.pdfbase import pdfmetrics
+
+        text, _subs = _text(markup)
+        text = text.replace("\n", " ").strip()
+        size = float(FOOTER_SIZE)
+        width = pdfmetrics.stringWidth(text, BODY, size)
+        if width > self.width:
+            size, width = size * self.width / width, self.width
+        x = self.left + (self.width - width) / 2
+        y = max(10 * MM, self.number_baseline - 9 * MM)
+        return (f"BT {_rg(FOOTER_COLOUR)} {self.canvas.font(BODY)} {size:.2f} Tf 1 0 0 1 {x:.2f} {y:.2f} Tm "
+                f"{_hex(text)} Tj 0 0 0 rg ET")
 
     def space(self, points: float) -> None:
         if not self.blank:
@@ -502,7 +529,8 @@ def _styles(lang: str) -> tuple[dict[str, Style], dict[str, Style]]:
         "field": Style(size=14, leading=20, after=2),
         "p": Style(size=14, leading=20, indent=indent * 14 / 16),
         "h1": Style(HEADING, leading=24, before=6, after=2),
-        "approve": Style(before=LEADING),
+        # the sign-off lines (拟稿/审核/签发, a 签收单's 送达人) in 4号, as the DOCX index's 审核签发 style
+        "approve": Style(size=14, leading=20, before=LEADING),
         # a landscape index's tables: 五号 (10.5 pt), so a name or a credit code keeps to one line
         "cell": Style(size=10.5, leading=14),
         "head": Style(HEADING, 10.5, 14, align="centre"),
@@ -540,11 +568,63 @@ class Typesetter:
         page = Page(canvas, size, LANDSCAPE_MARGINS if landscape else MARGINS)
         self.blocks(page, blocks, source)
         page.finish()
+        canvas.showPage()
+        footer = self.footer(blocks)
+        if footer:
+            total = len(canvas.pages)
+            for number in range(total):
+                line = footer.replace("{page}", str(number + 1)).replace("{pages}", str(total))
+                canvas.pages[number] += "\n" + page.footer(line)
         return canvas.save()
+
+    def footer(self, blocks: list[Block]) -> str:
+        """The footer line's markup, ``{page}`` and ``{pages}`` still to fill: the layout's ``footer`` block, else the
+        notice's 发文字号 (its ``number`` block) in this language's wording; empty for neither (an index)."""
+        for block in blocks:
+            if block.kind == "footer":
+                return block.cells[0].strip()
+        number = _first(blocks, "number").strip()
+        if not number:
+            return ""
+        return FOOTERS.get(self.lang, FOOTERS["en"]).replace("{number}", number)
 
     def set(self, markup: str, style: Style, width: float) -> Setting:
         text, subs = _text(markup)
         return Setting(text, subs, wrap(text, subs, style.size, width, style.indent), style, width)
+
+    def set_fields(self, markup: str, style: Style, width: float) -> Setting:
+        """A sign-off line (``拟稿：＿＿　　审核：＿＿　　日期：＿＿年＿＿月＿＿日``) set field by field: its lines break
+        only at the gaps of two or more spaces (ideographic or not), so no blank (a date to write in) is cut in two;
+        a field wider than the line still breaks inside it."""
+        text, subs = _text(markup)
+        pieces = re.split("([\u3000 ]{2,})", text)
+        if subs or len(pieces) < 3:
+            return self.set(markup, style, width)
+        scale = style.size / 1000
+        limit = width - style.indent + 0.01
+        lines, line = [], pieces[0]
+        for gap, field in zip(pieces[1::2], pieces[2::2]):
+            if sum(_widths(line + gap + field)) * scale <= limit:
+                line += gap + field
+            else:
+                lines.append(line)
+                line = field
+        lines.append(line)
+        joined = "\n".join(lines)
+        return Setting(joined, subs, wrap(joined, subs, style.size, width, style.indent), style, width)
+
+    def approve(self, page: Page, markup: str) -> None:
+        """The sign-off block: its lines on one page, field by field (:meth:`set_fields`)."""
+        style = self.styles["approve"]
+        page.space(style.before)
+        setting = self.set_fields(markup, style, page.width)
+        page.fit(setting.height)
+        self.flow(page, setting)
+        page.space(style.after)
+
+    def approve_height(self, page: Page, markup: str) -> float:
+        style = self.styles["approve"]
+        return style.before + self.set_fields(markup, style, page.width).height
 
     def paragraph(self, page: Page, markup: str, kind: str) -> Setting:
         """A paragraph at the cursor, its lines running on to the next page where the page ends."""
@@ -578,7 +658,11 @@ class Typesetter:
                 while j < len(blocks) and blocks[j].kind in ("tw", "th", "tr") and not (
                         j > i and blocks[j].kind in ("tw", "th") and blocks[j - 1].kind == "tr"):
                     j += 1
-                self.table(page, blocks[i:j], source)
+                # a sign-off right under a table (a 签收单's 送达人 line) takes the table's last row with it
+                keep = 0.0
+                if j < len(blocks) and blocks[j].kind == "approve":
+                    keep = self.approve_height(page, blocks[j].cells[0])
+                self.table(page, blocks[i:j], source, keep)
                 i = j
                 continue
             if kind == "bar":  # a chart: consecutive bars are one drawing
@@ -589,7 +673,7 @@ class Typesetter:
                 i = j
                 continue
             text = block.cells[0]
-            if kind == "page":
+            if kind in ("page", "footer"):  # the page's orientation and its footer line: not on the cursor
                 pass
             elif kind == "newpage":  # e.g. each township's 签收单 on a page of its own
                 if not page.blank:
@@ -619,6 +703,8 @@ class Typesetter:
                 self.rule(page, "#555555", 0.8, 2, 6 * MM, dash=(4, 3))
             elif kind == "alert":
                 self.alert(page, text)
+            elif kind == "approve":
+                self.approve(page, text)
             else:
                 self.paragraph(page, text, kind if kind in self.styles else "p")
             i += 1
@@ -653,8 +739,9 @@ class Typesetter:
         page.y -= setting.height + 8 + style.after
         page.blank = False
 
-    def table(self, page: Page, blocks: list[Block], source: str) -> None:
-        """Rows on a grid; a row never splits across pages and the header row repeats on each page."""
+    def table(self, page: Page, blocks: list[Block], source: str, keep: float = 0.0) -> None:
+        """Rows on a grid; a row never splits across pages and the header row repeats on each page. ``keep``: the
+        height of what follows the table and must share a page with its last row (a sign-off)."""
         width = page.width
         widths: list[float] | None = None
         rows: list[tuple[bool, list[str]]] = []
@@ -677,7 +764,12 @@ class Typesetter:
             height = row[0]
             if height > page.top - page.bottom - (header[0] if header and number else 0):
                 raise TemplateError(_("{source}: cannot typeset: a block does not fit on a page ({str_exc_splitlines_0_200}); a line ending in a block tag needs +%}} to keep its line break").format(source=source, str_exc_splitlines_0_200=_plain(" ".join(rows[number][1]))[:200]))
-            if height > page.room:
+            need = height
+            if number == len(set_rows) - 1 and keep:
+                repeat = header[0] if header and number else 0.0
+                if height + 10 + keep + repeat <= page.top - page.bottom:  # else it could share no page anyway
+                    need = height + 10 + keep
+            if need > page.room:
                 page.new()
                 if header is not None and number > 0:
                     self.draw_row(page, header, widths)
