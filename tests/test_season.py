@@ -330,6 +330,11 @@ def test_stagger_calendar_and_chart_read_back(run) -> None:
     assert [c.value for c in ws[1]][:8] == rows[0][:8]
     assert sum(1 for r in ws.iter_rows(min_row=2, values_only=True) for v in r if v == "停") == \
         sum(e["days"] for e in data["enterprises"])
+    body = list(ws.iter_rows(min_row=2, values_only=True))
+    assert [r[4] for r in body] == [stops[r[0]]["days"] for r in body]  # numbers a clerk can sum, not text
+    # the key-zone plants show their own grade and the one they stop as, as their notice says
+    grades = [r[3] for r in body]
+    assert "C级（执行D级）" in grades and "B级（执行C级）" in grades and "C级" in grades
     svg = ET.fromstring((folder / "calendar.svg").read_text("utf-8"))
     bars = [r for r in svg.iter("{http://www.w3.org/2000/svg}rect") if r.find("{http://www.w3.org/2000/svg}title") is not None]
     assert len(bars) == len(data["enterprises"])

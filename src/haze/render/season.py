@@ -230,16 +230,21 @@ def ordered_participants(schedule: Schedule) -> list[Any]:
     return sorted(schedule.participants, key=lambda p: (first_seen[p.industry], p.start, index[id(p)]))
 
 
-def calendar_rows(schedule: Schedule, policy: Policy) -> tuple[list[str], list[list[str]]]:
-    """The calendar: one row per enterprise taking part, one column per day, 停 on its stop days."""
+def calendar_rows(schedule: Schedule, policy: Policy) -> tuple[list[str], list[list[str | int]]]:
+    """The calendar: one row per enterprise taking part, one column per day, 停 on its stop days.
+
+    The grade is the enterprise's own, with the one it is held to when that differs (a key-zone
+    C级 stops as D级): the calendar must not contradict the notice's "C级，执行D级要求". The stop
+    days are a number, so the clerk's spreadsheet can sum them."""
     days = [schedule.day(i) for i in range(schedule.length)]
     header = ["统一社会信用代码", "企业名称", "行业", "绩效等级", "停产天数", "停产起", "停产止",
               *(d.isoformat() for d in days)]
-    rows = []
+    rows: list[list[str | int]] = []
     for p in ordered_participants(schedule):
         cells = ["" if not p.start <= i <= p.end else STOP_MARK for i in range(schedule.length)]
+        own, held = policy.grades[p.own_grade].zh, policy.grades[p.grade].zh
         rows.append([p.enterprise.id, p.enterprise.name, policy.industry_label(p.industry),
-                     policy.grades[p.grade].zh, str(p.days), schedule.day(p.start).isoformat(),
+                     own if own == held else f"{own}（执行{held}）", p.days, schedule.day(p.start).isoformat(),
                      schedule.day(p.end).isoformat(), *cells])
     return header, rows
 
