@@ -390,3 +390,16 @@ def test_category_notices_render_in_every_shipped_template(tmp_path: Path, lang:
         assert limit in text
         if level is Level.RED:
             assert ("豁免减排仅适用于橙色及以下预警" if lang == "zh" else "exempt only up to the orange level") in text
+
+
+@pytest.mark.parametrize("command", [["check", "orange"], ["plan", "orange"], ["export", "orange", "-o", "x.xlsx"],
+                                     ["activate", "orange", "--dry-run"]])
+def test_a_refused_list_names_its_unknown_grades_with_its_other_errors(run, command: list[str]) -> None:
+    """QA: check said only line 12's E100; validate also said line 16's E104, so the clerk was refused twice."""
+    no_emissions = f"  - id: {code(1)}\n    name: 示例县甲厂\n    grade: B\n    contact: {{name: 张伟, phone: \"1\"}}\n"
+    path = write(Path("two.yaml"), HEAD + no_emissions + enterprise(2, "示例县乙厂", "E级"))
+    result = run(*command, "--list", str(path), "--no-cache")
+    assert result.exit_code == 2 and not Path("x.xlsx").exists()
+    codes = [ln.split(" error ")[1].split()[0] for ln in result.stderr.splitlines() if " error E" in ln]
+    assert codes == ["E100", "E104"], result.stderr
+    assert result.stderr.strip().endswith("the list cannot be computed (2 errors)")

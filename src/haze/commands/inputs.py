@@ -80,9 +80,26 @@ def load_inputs(path: str | Path | None, policy: str | None = None, *, cache: bo
         if report.enterprise_list is None and len(blocking) == 1 and blocking[0].line is None:
             # The file itself is the problem (missing, unreadable, a pipe, too large): one line says it.
             raise ListError(_("{report_path}: {message}").format(report_path=report.path, message=blocking[0].message))
+        # The grades and categories the policy does not know refuse the list too: said in the same run
+        # (SPEC §5), or the clerk fixes line 40 and is refused again for line 44.
+        blocking = sorted(blocking + _unresolved(report, policy), key=lambda f: f.line or 0)
         raise ListError(ngettext("{report_path}: the list cannot be computed ({count} error)", "{report_path}: the list cannot be computed ({count} errors)", len(blocking)).format(report_path=report.path, count=len(blocking)), blocking)
     chosen = choose_policy(policy, report.enterprise_list)
     return Inputs(report.enterprise_list, chosen, as_warnings(report.findings + resolved(report, chosen)))
+
+
+def _unresolved(report: ListReport, policy: str | None) -> list[Finding]:
+    """The blocking grade and category findings of a list the reader already refuses; none when it
+    left no list, or when its policy cannot be chosen (that is said once the list reads)."""
+    from haze.core.resolve import resolve_findings
+
+    if report.enterprise_list is None:
+        return []
+    try:
+        chosen = choose_policy(policy, report.enterprise_list)
+    except PolicyError:
+        return []
+    return [f for f in resolve_findings(report.enterprise_list, chosen) if f.blocking and f.is_error]
 
 
 def resolved(report: ListReport, policy: Policy) -> list[Finding]:
