@@ -147,6 +147,7 @@ _PLACEHOLDERS = frozenset({"/", "-", "—", "——", "–", "－", "无", "n/a"
 _TOTAL_WORDS = frozenset({"合计", "总计", "小计", "total", "sum"})
 _SPLIT_ACTIONS = re.compile(r"\s*(?:\r?\n|；|;)\s*")
 _SCIENTIFIC = re.compile(r"^\d(?:\.\d+)?e\+?\d+$", re.IGNORECASE)
+_EXCEL_DIGITS = 15  # the significant digits Excel keeps of a number
 
 
 def _squash(text: str) -> str:
@@ -260,7 +261,10 @@ class TableReader:
     def __init__(self, path: str) -> None:
         self.path = path
         self.findings: list[Finding] = []
-        self.numeric_ids: set[int] = set()  # rows whose credit code Excel stored as a number
+        #: rows whose credit code Excel stored as a number that lost digits -> the significant digits kept
+        self.numeric_ids: dict[int, int] = {}
+        #: rows of a code stored as a number that matches another enterprise's code (E108, not E102)
+        self.split_rows: set[int] = set()
         self.unusable = False  # no header, no credit code column, no rows: nothing to build
         #: per table's columns: the columns, their (index, key, label, kind), and key -> label (the rows')
         self._plans: dict[int, tuple[list[Column], list[tuple[int, str, str, str] | None], dict[str, str]]] = {}
@@ -437,9 +441,11 @@ class TableReader:
             return value
         if isinstance(value, float) or (isinstance(value, str) and _SCIENTIFIC.match(value.strip())):
             # Excel keeps 15 significant digits: an 18-digit code typed as a number has lost its tail.
+            # A CSV Excel saved shows fewer (9.11405E+17: six), and only those are known.
             number_value = float(value)
             if number_value >= 1e15 or not number_value.is_integer():
-                self.numeric_ids.add(number)
+                mantissa = "" if isinstance(value, float) else value.strip().lower().split("e")[0]
+                self.numeric_ids[number] = sum(c.isdigit() for c in mantissa) or _EXCEL_DIGITS
             return _integral_text(number_value)
         if isinstance(value, int):
             return str(value)
@@ -520,7 +526,48 @@ class TableReader:
             self.add("E003", _("no enterprise rows under the header{sheet}").format(sheet=self._of(table.sheet)),
                      header_row)
             self.unusable = True
+        if self.numeric_ids and not all_sources:
+            self.lost_digits(groups)
         return list(groups.values()), sources
+
+    def lost_digits(self, groups: dict[str, list[_Row]]) -> None:
+        """E108 for a code stored as a number that stands for another enterprise's code (SPEC §5, §9).
+
+        A row of a plant whose code was typed as a number groups apart from the
+        plant's other rows (911405251765819881 reads as 911405251765819904): a
+        second enterprise, with a second notice, the capacity counted twice and
+        without the plant's own measures. Which enterprise the row belongs to
+        is unknown (two codes may differ only in the lost digits), so the list
+        cannot be computed: refused, never merged by guess. A code stored as a
+        number that matches no other row is only a bad code (E102, as a typo).
+        """
+        exact = sorted((int(key), key) for key, rows in groups.items()
+                       if len(key) == 18 and key.isdigit() and any(r.number not in self.numeric_ids for r in rows))
+        if not exact:
+            return
+        import bisect
+
+        numbers = [n for n, _key in exact]
+        for key, rows in groups.items():
+            lossy = [r for r in rows if r.number in self.numeric_ids]
+            if not lossy or not key.isdigit():
+                continue
+            value, first = int(key), lossy[0]
+            # Digits past the kept ones are unknown: any code within that distance may be the one typed.
+            near = 10 ** max(0, len(key) - min(self.numeric_ids[r.number] for r in lossy))
+            low, high = bisect.bisect_left(numbers, value - near + 1), bisect.bisect_right(numbers, value + near - 1)
+            matches = [code for _n, code in exact[low:high] if code != key]
+            if not matches:
+                continue
+            rows_of_match = ", ".join(str(groups[code][0].number) for code in matches[:3])
+            kept = min(self.numeric_ids[r.number] for r in lossy)
+            self.add("E108", _("credit code {id} was stored as a number, which keeps only its first {kept} digits: "
+                               "it may be {code} (row {row}) with its last digits lost, and would become a second "
+                               "enterprise with a notice of its own; format the column as text (文本) and type the "
+                               "code again").format(id=key, kept=kept, code=", ".join(matches[:3]),
+                                                    row=rows_of_match),
+                     first.number, first.labels.get("id"), key)
+            self.split_rows.update(r.number for r in lossy)
 
     def list_facts(self, facts: Table | None, region: str, overrides: dict[str, Any]) -> LDict:
         data = LDict()
@@ -1297,7 +1344,8 @@ def read_tables(path: str, main: Table, *, sources: Table | None = None, facts: 
     # orange weaker than the enterprise row's yellow. Only the repeats are dropped.
     told = {_weakening(f) for f in reader.findings if f.code == "E110"}
     return result, reader.findings + [_explain(f, reader.numeric_ids) for f in found
-                                       if f.code != "E110" or _weakening(f) not in told]
+                                       if (f.code != "E110" or _weakening(f) not in told)
+                                       and not (f.code == "E102" and f.line in reader.split_rows)]
 
 
 def _weakening(f: Finding) -> tuple[int | None, str | None, str | None]:
@@ -1305,7 +1353,7 @@ def _weakening(f: Finding) -> tuple[int | None, str | None, str | None]:
     return f.line, f.enterprise, f.level
 
 
-def _explain(f: Finding, numeric_ids: set[int]) -> Finding:
+def _explain(f: Finding, numeric_ids: dict[int, int]) -> Finding:
     """A credit code Excel turned into a number cannot be repaired: say so instead of 'bad check character'."""
     if f.code == "E102" and f.line in numeric_ids:
         return replace(f, message=_("credit code {id} was stored as a number, and Excel keeps only 15 "
