@@ -18,9 +18,15 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from conftest import COUNTY
+from haze.core.model import Level
 from haze.io.lists import parse_list, read_list
+from haze.io.lists.table import _actions_cell, action_cell
+from haze.io.lists.yamlwrite import list_yaml, same_list
+from haze.render.sheets import write_list
 
 PLANT = "911405251765819881"  # the county list's coking plant: an all-digit code, four rows in the export
 
@@ -98,3 +104,95 @@ def test_a_csv_code_excel_saved_in_scientific_notation_beside_its_plant_is_refus
     [found] = [f for f in report.findings if f.code == "E108"]
     assert found.line == 3 and "first 12 digits" in found.message and PLANT in found.message
     assert report.blocking
+
+
+# -- 2. actions come back exactly ---------------------------------------------------------------
+
+def test_an_action_with_a_semicolon_survives_the_round_trip(run) -> None:
+    text = COUNTY.read_text(encoding="utf-8").replace("停止冲天炉熔炼", "停止装卸; 夜间检查", 1)
+    assert "停止装卸; 夜间检查" in text
+    Path("semi.yaml").write_text(text, encoding="utf-8")
+    for suffix in (".xlsx", ".csv"):
+        assert run("export", "--as-list", "--list", "semi.yaml", "-o", f"semi{suffix}").exit_code == 0
+        assert run("import", f"semi{suffix}", "-o", f"back{suffix}.yaml").exit_code == 0
+        back = read_list(f"back{suffix}.yaml").enterprise_list
+        assert same_list(read_list("semi.yaml").enterprise_list, back)
+        assert any("停止装卸; 夜间检查" in m.actions for e in back.enterprises for line in [e, *e.lines]
+                   for m in line.measures.values())
+
+
+@pytest.mark.parametrize("cell, actions", [
+    ("停止装卸；夜间检查", ["停止装卸", "夜间检查"]),
+    ("停止装卸;夜间检查\n限产50%", ["停止装卸", "夜间检查", "限产50%"]),
+    ("停止装卸 ； 夜间检查；", ["停止装卸", "夜间检查"]),
+    ('"停止装卸"', ['"停止装卸"']),  # quotes that were not needed stay the text's
+    ('"停止装卸"；"夜间检查"', ['"停止装卸"', '"夜间检查"']),
+    ("无", None),
+    ('"停止装卸; 夜间检查"', ["停止装卸; 夜间检查"]),
+    ('"停止装卸; 夜间检查"；新增巡查', ["停止装卸; 夜间检查", "新增巡查"]),
+])
+def test_hand_typed_measures_cells_read_as_before(cell: str, actions: list[str] | None) -> None:
+    assert _actions_cell(cell) == actions
+
+
+#: what may stand in an action (SPEC §2: a sentence for the notice): any text but line breaks and invisible
+#: characters, which the reader removes with W309 whatever the format; trimmed, as the reader trims it
+_PIECE = st.one_of(st.sampled_from(list(';；"\'=+-@ 无/、，。停产限产50%') + ["n/a", "none", '""', "; ", '"无"']),
+                  st.characters(blacklist_categories=("Cc", "Cf", "Cs", "Zl", "Zp")))
+ACTION = st.lists(_PIECE, min_size=1, max_size=20).map("".join).map(str.strip).filter(bool)
+ACTIONS = st.lists(ACTION, min_size=1, max_size=4, unique=True)
+
+
+@given(ACTIONS)
+def test_any_actions_make_a_cell_that_reads_back_as_them(actions: list[str]) -> None:
+    assert _actions_cell(action_cell(actions)) == actions
+
+
+def _list_with(plant: list[str], line: list[str], other: list[str]) -> str:
+    def flow(actions: list[str]) -> str:
+        return json.dumps(actions, ensure_ascii=False)
+
+    return f"""\
+list: {{region: 示例县, authority: 示例县生态环境局}}
+enterprises:
+  - id: 91140525MA0KAY4C6U
+    name: 示例县东方铸造有限公司
+    grade: B
+    contact: {{name: 王建国, phone: "0356-2000101"}}
+    lines:
+      - {{name: 1#冲天炉, emissions: {{so2: 12.5}}, measures: {{red: {{stop: true, actions: {flow(line)}}}}}}}
+      - {{name: 制芯工段, emissions: {{vocs: 4.1}}}}
+    measures: {{orange: {{cut: 0.3, actions: {flow(plant)}}}}}
+  - id: 91140525MA0KH3BJ1D
+    name: 示例县南山焦化有限公司
+    grade: C
+    contact: {{name: 张志刚, phone: "0356-2000103"}}
+    emissions: {{so2: 3}}
+    measures: {{yellow: {{actions: {flow(plant)}}}, red: {{stop: true, actions: {flow(line)}}}}}
+other_sources:
+  - {{name: 建筑工地, kind: dust, emissions: {{pm: 900}}, measures: {{red: {{stop: true, actions: {flow(other)}}}}}}}
+"""
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(ACTIONS, ACTIONS, ACTIONS)
+def test_actions_round_trip_yaml_to_xlsx_and_csv_and_back(tmp_path: Path, plant, line, other) -> None:
+    original = parse_list(_list_with(plant, line, other).encode(), "a.yaml", "yaml")
+    assert original.blocking == [], original.blocking
+    source = original.enterprise_list
+    assert source.enterprises[0].measures[Level.ORANGE].actions == tuple(plant)
+    for suffix in (".xlsx", ".csv"):
+        sheet = tmp_path / f"a{suffix}"
+        write_list(source, sheet)
+        read = parse_list(sheet.read_bytes(), str(sheet), suffix[1:])
+        assert read.enterprise_list is not None and read.blocking == []
+        assert same_list(source, read.enterprise_list)
+        back = parse_list(list_yaml(read.enterprise_list).encode(), "b.yaml", "yaml")  # what import writes
+        assert same_list(source, back.enterprise_list)
+
+
+def test_a_csv_text_that_starts_with_a_quote_before_a_formula_sign_comes_back(run) -> None:
+    Path("q.yaml").write_text(_list_with(["'=HYPERLINK(1)", "''-停止投料"], ["停产"], ["'@城关"]), encoding="utf-8")
+    source = read_list("q.yaml").enterprise_list
+    write_list(source, "q.csv")
+    assert same_list(source, read_list("q.csv").enterprise_list)

@@ -287,7 +287,9 @@ def csv_cell(value: Any) -> Any:
     Numbers are left alone (they are haze's own, never negative); only text,
     which comes from the list, can carry ``=HYPERLINK(…)``.
     """
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if isinstance(value, str) and value.lstrip("'").startswith(FORMULA_STARTS):
+        # also text that already starts with quotes before a formula sign (``'=A1``): the reader takes
+        # one quote off, so it reads back as written
         return "'" + value
     return value
 

@@ -1254,9 +1254,73 @@ def _cut_cell(value: Cell) -> Any:
 
 
 def _actions_cell(value: Cell) -> list[str] | None:
+    """The sentences of a measures cell: one per line, and a line split again at ``；``/``;``.
+
+    A sentence that holds a ``；``/``;`` itself is written in ASCII double
+    quotes, a quote inside doubled (``"停止装卸; 夜间检查"``), as CSV quotes a
+    cell: that is how ``export --as-list`` writes it (:func:`action_cell`), so
+    the list reads back exactly. A quoted item counts as one only when the
+    quotes are needed (:func:`_needs_quotes`): a hand-typed ``"停止装卸"``
+    keeps its quotes, and a cell without such an item reads as it always did.
+    """
     text = value if isinstance(value, str) else (_integral_text(value) if isinstance(value, float) else str(value))
-    items = [a for a in _SPLIT_ACTIONS.split(text.strip()) if a and a.lower() not in _PLACEHOLDERS]
+    if '"' in text:
+        items = [a for line in _LINES.split(text.strip()) for a in _split_quoted(line)]
+    else:
+        items = [a for a in _SPLIT_ACTIONS.split(text.strip()) if a and a.lower() not in _PLACEHOLDERS]
     return list(dict.fromkeys(items)) or None
+
+
+_LINES = re.compile(r"\r?\n")
+_SEPARATORS = re.compile(r"[；;]")
+#: a quoted item at the start of what is left of a line: its text, then a separator or the line's end
+_QUOTED = re.compile(r'\s*"((?:[^"]|"")*)"\s*(?:[；;]|$)')
+
+
+def _plain_items(text: str) -> list[str]:
+    """Items of a line without quoting: split at ``；``/``;``, trimmed, placeholders (无, /) dropped."""
+    return [a for a in (part.strip() for part in _SEPARATORS.split(text)) if a and a.lower() not in _PLACEHOLDERS]
+
+
+def _quoted_item(text: str) -> str | None:
+    """The sentence ``text`` stands for when it is one whole quoted item that needed its quotes, else None."""
+    match = _QUOTED.fullmatch(text.strip())
+    if match is None or match.group(0).rstrip().endswith((";", "；")):
+        return None
+    inner = match.group(1).replace('""', '"')
+    return inner if _needs_quotes(inner) else None
+
+
+def _needs_quotes(action: str) -> bool:
+    """Whether a sentence written bare in a measures cell would read back as something else."""
+    return _plain_items(action) != [action] or _quoted_item(action) is not None
+
+
+def _split_quoted(line: str) -> list[str]:
+    """One line of a measures cell, quoted items (that needed quotes) kept whole."""
+    items: list[str] = []
+    at = 0
+    while at <= len(line):
+        match = _QUOTED.match(line, at)
+        if match is not None:
+            inner = match.group(1).replace('""', '"')
+            if _needs_quotes(inner):
+                items.append(inner)
+                at = match.end()
+                if at == len(line) and not match.group(0).rstrip().endswith((";", "；")):
+                    break
+                continue
+        found = _SEPARATORS.search(line, at)
+        end = found.start() if found else len(line)
+        items += _plain_items(line[at:end])
+        at = end + 1
+    return items
+
+
+def action_cell(actions: Iterable[str]) -> str:
+    """A measures cell that reads back as exactly ``actions`` (:func:`_actions_cell`): one sentence a line,
+    a sentence that would be split or dropped in double quotes."""
+    return "\n".join('"' + a.replace('"', '""') + '"' if _needs_quotes(a) else a for a in actions)
 
 
 def _cut_like(text: str) -> bool:
@@ -1438,7 +1502,7 @@ def _measure_cells(own: dict, plant: dict) -> dict[str, Any]:
             cells[CUT_COLUMNS[level]] = "停产" if setter.stop else _plain(setter.cut)
         actions = list(dict.fromkeys(a for m in chain for a in m.actions))
         if actions:
-            cells[ACTION_COLUMNS[level]] = "\n".join(actions)
+            cells[ACTION_COLUMNS[level]] = action_cell(actions)
     return cells
 
 
