@@ -14,6 +14,8 @@
 from __future__ import annotations
 
 import json
+import re
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -24,7 +26,7 @@ from hypothesis import strategies as st
 from conftest import COUNTY
 from haze.core.model import Level
 from haze.io.lists import parse_list, read_list
-from haze.io.lists.table import _actions_cell, action_cell
+from haze.io.lists.table import _actions_cell, action_cell, column_key
 from haze.io.lists.yamlwrite import list_yaml, same_list
 from haze.render.sheets import write_list
 
@@ -196,3 +198,32 @@ def test_a_csv_text_that_starts_with_a_quote_before_a_formula_sign_comes_back(ru
     source = read_list("q.yaml").enterprise_list
     write_list(source, "q.csv")
     assert same_list(source, read_list("q.csv").enterprise_list)
+
+
+# -- 3. a workbook made for editing -------------------------------------------------------------
+
+def test_the_workbook_keeps_codes_and_phones_as_text_and_shows_every_header(run) -> None:
+    book = openpyxl.load_workbook(export(run, "l.xlsx"))
+    ws = book["企业清单"]
+    headers = [c.value for c in ws[1]]
+    id_col, phone_col = headers.index("统一社会信用代码") + 1, headers.index("联系电话") + 1
+    for col in (id_col, phone_col):
+        letter = openpyxl.utils.get_column_letter(col)
+        assert ws.cell(2, col).number_format == "@"
+        with zipfile.ZipFile("l.xlsx") as archive:  # the column's own format: a cell typed in a new row is text
+            sheet = archive.read("xl/worksheets/sheet1.xml").decode()
+        [col_xml] = re.findall(rf'<col min="{col}" max="{col}"[^>]*>', sheet)
+        style = int(re.search(r'style="(\d+)"', col_xml).group(1))
+        assert book._cell_styles[style].numFmtId == 49, letter  # Excel's built-in "@" (文本)
+    for index, header in enumerate(headers, 1):
+        width = ws.column_dimensions[openpyxl.utils.get_column_letter(index)].width
+        shown = sum(2 if ord(ch) > 0x2E80 else 1 for ch in header)
+        assert width >= shown, (header, width)
+    assert "二氧化硫（吨/年）" in headers and "挥发性有机物（吨/年）" in headers
+
+
+@pytest.mark.parametrize("header, key", [("二氧化硫（吨/年）", "so2"), ("氮氧化物（吨/年）", "nox"), ("颗粒物（吨/年）", "pm"),
+                                         ("挥发性有机物（吨/年）", "vocs"), ("SO2(t/a)", "so2"), ("黄色预警限产比例", "yellow_cut")])
+def test_headers_with_units_are_read(header: str, key: str) -> None:
+    assert column_key(header) == key
+

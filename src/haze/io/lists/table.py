@@ -1474,7 +1474,12 @@ def list_rows(enterprise_list: EnterpriseList) -> tuple[list[str], list[list[Any
         row.update({p.value: _plain(v) for p, v in s.emissions.items()})
         row.update(_measure_cells(s.measures, {}))
         rows.append([row.get(k, "") for k in keys])
-    return [HEADERS_ZH[k] for k in keys], [[("" if v is None else v) for v in row] for row in rows]
+    return [LIST_HEADERS.get(k, HEADERS_ZH[k]) for k in keys], [[("" if v is None else v) for v in row] for row in rows]
+
+
+#: the headers ``export --as-list`` writes where they differ from :data:`HEADERS_ZH`: the emissions with
+#: their unit, for the clerk who edits the sheet (:func:`header_forms` reads ``（吨/年）`` off again)
+LIST_HEADERS = {key: f"{HEADERS_ZH[key]}（吨/年）" for key in POLLUTANTS_KEYS}
 
 
 def list_fact_rows(enterprise_list: EnterpriseList) -> list[list[Any]]:
