@@ -209,15 +209,68 @@ def write_list(enterprise_list: EnterpriseList, output: str | Path) -> ListWritt
     headers, rows = list_rows(enterprise_list)
     facts = list_fact_rows(enterprise_list)
     if suffix == ".xlsx":
+        from haze.render.xlsxwrite import Workbook
+
         rows = [[_exact(v) for v in row] for row in rows]
         facts = [[_exact(v) for v in row] for row in facts]
-        widths = {0: 21, 1: 30, headers.index("生产线"): 16}
-        data = workbook_bytes([(LIST_SHEET, headers, rows, {}, widths, False),
-                               (FACTS_SHEET, facts[0], facts[1:], {}, {0: 24, 1: 40}, False)])
+        book = Workbook()
+        book.add(_list_sheet(headers, rows))
+        book.add(_plain_sheet(FACTS_SHEET, facts[0], facts[1:], {}, {0: 24, 1: 40}, False))
+        data = book.close()
     else:  # a CSV has one table: the facts are key/value rows above the header, which the reader takes as such
         data = _csv([*facts[1:], headers, *rows])
     write_atomic(output, data, overwrite=True)
     return ListWritten([output], len(rows))
+
+
+#: the columns of the list sheet kept as text (Excel's 文本, ``@``), for the cells written and those a clerk
+#: types later: a credit code typed as a number keeps only 15 digits, a phone loses its leading 0
+LIST_TEXT_COLUMNS = ("统一社会信用代码", "联系电话")
+LIST_ACTION_COLUMNS = ("黄色预警减排措施", "橙色预警减排措施", "红色预警减排措施")
+_WIDEST = 48  # a column no wider than this (a long 企业名称 or 减排措施 wraps or is cut, as Excel shows it)
+_SAMPLED_ROWS = 2000  # the rows a column's width is judged from: a province's list has 30,000
+
+
+def shown_width(text: str) -> int:
+    """The width Excel gives ``text`` in widths of "0": a Chinese (full-width) character takes two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _list_sheet(headers: list[str], rows: list[list[Any]]) -> Any:
+    """The 企业清单 sheet a clerk edits and hands back (``haze import`` reads it): the header on row 1,
+    bold, frozen and filtered; every column wide enough for its header and its values; the credit-code
+    and phone columns formatted as text; each sentence of a measures cell on a line of its own."""
+    from haze.render.xlsxwrite import Cell, Sheet, Style
+
+    text = Style(num_format="@")
+    wrap = Style(wrap=True, valign="top")
+    texts = {headers.index(h) for h in LIST_TEXT_COLUMNS}
+    actions = {headers.index(h) for h in LIST_ACTION_COLUMNS}
+    widths: dict[int, float] = {}
+    for col, header in enumerate(headers):
+        widest = shown_width(header) + 3  # + the auto-filter's button beside the header
+        for row in rows[:_SAMPLED_ROWS]:
+            value = row[col]
+            if value != "":
+                widest = max(widest, max(shown_width(part) for part in str(value).split("\n")) + 2)
+        widths[col] = min(widest, _WIDEST)
+    wrapped = [(col, widths[col] - 1) for col in sorted(actions)]
+
+    def row_height(row: Sequence[Any]) -> float | None:
+        lines = 1
+        for col, span in wrapped:
+            value = row[col]
+            if type(value) is str and value and ("\n" in value or len(value) * 2 > span):
+                lines = max(lines, sum(math.ceil(max(shown_width(part), 1) / span) for part in value.split("\n")))
+        return 15.0 * lines if lines > 1 else None
+
+    bold = Style(bold=True, wrap=True, valign="center")
+    return Sheet(LIST_SHEET, head=[[Cell(h, bold) for h in headers]], body=rows,
+                 text_styles={**{c: text for c in texts}, **{c: wrap for c in actions}},
+                 column_styles={c: text for c in texts}, widths=widths, row_height=row_height,
+                 freeze_rows=1, filter_row=1, columns=len(headers))
 
 
 def _exact(value: Any) -> Any:
@@ -287,7 +340,9 @@ def csv_cell(value: Any) -> Any:
     Numbers are left alone (they are haze's own, never negative); only text,
     which comes from the list, can carry ``=HYPERLINK(…)``.
     """
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if isinstance(value, str) and value.lstrip("'").startswith(FORMULA_STARTS):
+        # also text that already starts with quotes before a formula sign (``'=A1``): the reader takes
+        # one quote off, so it reads back as written
         return "'" + value
     return value
 

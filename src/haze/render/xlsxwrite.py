@@ -10,7 +10,7 @@ What it writes is the part of SpreadsheetML that haze's exports use and every
 reader handles (Excel, WPS, LibreOffice, openpyxl, calamine — the tests read
 the files back with the last two, and LibreOffice converts them): shared
 strings, numbers, booleans, one
-cell format (``xf``) per distinct :class:`Style`, column widths, row
+cell format (``xf``) per distinct :class:`Style`, column widths and formats, row
 heights, merged cells, a frozen pane, an auto-filter, and a print setup
 (paper, orientation, fit to width, repeated title rows, a page-number footer).
 
@@ -41,7 +41,7 @@ _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 _HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 #: number formats Excel knows by id (openpyxl reads them back as these codes)
-_BUILTIN_FORMATS = {"General": 0, "0": 1, "0.00": 2, "0%": 9, "0.00%": 10}
+_BUILTIN_FORMATS = {"General": 0, "0": 1, "0.00": 2, "0%": 9, "0.00%": 10, "@": 49}  # 49: 文本 (Text)
 
 _NEEDS_ESCAPE = re.compile(r"[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|_x[0-9A-Fa-f]{4}_")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -110,6 +110,8 @@ class Sheet:
     text_styles: dict[int, Style] = field(default_factory=dict)
     number_styles: dict[int, Style | Callable[[int, Any], Style]] = field(default_factory=dict)
     widths: Mapping[int, float] = field(default_factory=dict)
+    #: a column's own format (``<col style>``): what Excel gives a cell typed there later, in a new row too
+    column_styles: Mapping[int, Style] = field(default_factory=dict)
     heights: dict[int, float] = field(default_factory=dict)  # row (from 1) -> points
     freeze_rows: int = 0
     filter_row: int | None = None  # the header row (from 1) the auto-filter hangs on
@@ -307,10 +309,14 @@ class Workbook:
         else:
             parts.append(f'<sheetViews><sheetView{selected} workbookViewId="0"/></sheetViews>')
         parts.append('<sheetFormatPr defaultRowHeight="15"/>')
-        if sheet.widths:
+        if sheet.widths or sheet.column_styles:
             parts.append("<cols>")
-            for index, width in sorted(sheet.widths.items()):
-                parts.append(f'<col min="{index + 1}" max="{index + 1}" width="{width}" customWidth="1"/>')
+            for index in sorted({*sheet.widths, *sheet.column_styles}):
+                width = sheet.widths.get(index)
+                sized = f' width="{width}" customWidth="1"' if width is not None else ' width="9.140625"'
+                style = sheet.column_styles.get(index)
+                styled = f' style="{self.xf(style)}"' if style is not None else ""
+                parts.append(f'<col min="{index + 1}" max="{index + 1}"{sized}{styled}/>')
             parts.append("</cols>")
         parts.append("<sheetData>")
         return "".join(parts)

@@ -76,12 +76,16 @@ def _rows(text: str, delimiter: str, path: str, problems: list[Finding]) -> Iter
 
 
 #: what haze's own CSV writer protects with a leading ' (a cell Excel would run as a formula)
-_FORMULA_STARTS = ("'=", "'+", "'-", "'@", "'\t", "'\r")
+_FORMULA_SIGNS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _unquoted(cell: str) -> str:
-    """``'=A1`` -> ``=A1``: the quote haze (and Excel users) put before text that looks like a formula."""
-    return cell[1:] if cell.startswith(_FORMULA_STARTS) else cell
+    """``'=A1`` -> ``=A1``: the quote haze (and Excel users) put before text that looks like a formula.
+
+    One quote comes off, also before further quotes (``''=A1`` -> ``'=A1``): haze writes text that
+    itself starts with ``'=`` so (:func:`haze.render.sheets.csv_cell`).
+    """
+    return cell[1:] if cell.startswith("'") and cell.lstrip("'").startswith(_FORMULA_SIGNS) else cell
 
 
 def _facts_above(rows: Iterator[Row]) -> tuple[list[Row], list[Row]]:

@@ -147,6 +147,7 @@ _PLACEHOLDERS = frozenset({"/", "-", "—", "——", "–", "－", "无", "n/a"
 _TOTAL_WORDS = frozenset({"合计", "总计", "小计", "total", "sum"})
 _SPLIT_ACTIONS = re.compile(r"\s*(?:\r?\n|；|;)\s*")
 _SCIENTIFIC = re.compile(r"^\d(?:\.\d+)?e\+?\d+$", re.IGNORECASE)
+_EXCEL_DIGITS = 15  # the significant digits Excel keeps of a number
 
 
 def _squash(text: str) -> str:
@@ -260,7 +261,10 @@ class TableReader:
     def __init__(self, path: str) -> None:
         self.path = path
         self.findings: list[Finding] = []
-        self.numeric_ids: set[int] = set()  # rows whose credit code Excel stored as a number
+        #: rows whose credit code Excel stored as a number that lost digits -> the significant digits kept
+        self.numeric_ids: dict[int, int] = {}
+        #: rows of a code stored as a number that matches another enterprise's code (E108, not E102)
+        self.split_rows: set[int] = set()
         self.unusable = False  # no header, no credit code column, no rows: nothing to build
         #: per table's columns: the columns, their (index, key, label, kind), and key -> label (the rows')
         self._plans: dict[int, tuple[list[Column], list[tuple[int, str, str, str] | None], dict[str, str]]] = {}
@@ -437,9 +441,11 @@ class TableReader:
             return value
         if isinstance(value, float) or (isinstance(value, str) and _SCIENTIFIC.match(value.strip())):
             # Excel keeps 15 significant digits: an 18-digit code typed as a number has lost its tail.
+            # A CSV Excel saved shows fewer (9.11405E+17: six), and only those are known.
             number_value = float(value)
             if number_value >= 1e15 or not number_value.is_integer():
-                self.numeric_ids.add(number)
+                mantissa = "" if isinstance(value, float) else value.strip().lower().split("e")[0]
+                self.numeric_ids[number] = sum(c.isdigit() for c in mantissa) or _EXCEL_DIGITS
             return _integral_text(number_value)
         if isinstance(value, int):
             return str(value)
@@ -520,7 +526,48 @@ class TableReader:
             self.add("E003", _("no enterprise rows under the header{sheet}").format(sheet=self._of(table.sheet)),
                      header_row)
             self.unusable = True
+        if self.numeric_ids and not all_sources:
+            self.lost_digits(groups)
         return list(groups.values()), sources
+
+    def lost_digits(self, groups: dict[str, list[_Row]]) -> None:
+        """E108 for a code stored as a number that stands for another enterprise's code (SPEC §5, §9).
+
+        A row of a plant whose code was typed as a number groups apart from the
+        plant's other rows (911405251765819881 reads as 911405251765819904): a
+        second enterprise, with a second notice, the capacity counted twice and
+        without the plant's own measures. Which enterprise the row belongs to
+        is unknown (two codes may differ only in the lost digits), so the list
+        cannot be computed: refused, never merged by guess. A code stored as a
+        number that matches no other row is only a bad code (E102, as a typo).
+        """
+        exact = sorted((int(key), key) for key, rows in groups.items()
+                       if len(key) == 18 and key.isdigit() and any(r.number not in self.numeric_ids for r in rows))
+        if not exact:
+            return
+        import bisect
+
+        numbers = [n for n, _key in exact]
+        for key, rows in groups.items():
+            lossy = [r for r in rows if r.number in self.numeric_ids]
+            if not lossy or not key.isdigit():
+                continue
+            value, first = int(key), lossy[0]
+            # Digits past the kept ones are unknown: any code within that distance may be the one typed.
+            near = 10 ** max(0, len(key) - min(self.numeric_ids[r.number] for r in lossy))
+            low, high = bisect.bisect_left(numbers, value - near + 1), bisect.bisect_right(numbers, value + near - 1)
+            matches = [code for _n, code in exact[low:high] if code != key]
+            if not matches:
+                continue
+            rows_of_match = ", ".join(str(groups[code][0].number) for code in matches[:3])
+            kept = min(self.numeric_ids[r.number] for r in lossy)
+            self.add("E108", _("credit code {id} was stored as a number, which keeps only its first {kept} digits: "
+                               "it may be {code} (row {row}) with its last digits lost, and would become a second "
+                               "enterprise with a notice of its own; format the column as text (文本) and type the "
+                               "code again").format(id=key, kept=kept, code=", ".join(matches[:3]),
+                                                    row=rows_of_match),
+                     first.number, first.labels.get("id"), key)
+            self.split_rows.update(r.number for r in lossy)
 
     def list_facts(self, facts: Table | None, region: str, overrides: dict[str, Any]) -> LDict:
         data = LDict()
@@ -1207,9 +1254,73 @@ def _cut_cell(value: Cell) -> Any:
 
 
 def _actions_cell(value: Cell) -> list[str] | None:
+    """The sentences of a measures cell: one per line, and a line split again at ``；``/``;``.
+
+    A sentence that holds a ``；``/``;`` itself is written in ASCII double
+    quotes, a quote inside doubled (``"停止装卸; 夜间检查"``), as CSV quotes a
+    cell: that is how ``export --as-list`` writes it (:func:`action_cell`), so
+    the list reads back exactly. A quoted item counts as one only when the
+    quotes are needed (:func:`_needs_quotes`): a hand-typed ``"停止装卸"``
+    keeps its quotes, and a cell without such an item reads as it always did.
+    """
     text = value if isinstance(value, str) else (_integral_text(value) if isinstance(value, float) else str(value))
-    items = [a for a in _SPLIT_ACTIONS.split(text.strip()) if a and a.lower() not in _PLACEHOLDERS]
+    if '"' in text:
+        items = [a for line in _LINES.split(text.strip()) for a in _split_quoted(line)]
+    else:
+        items = [a for a in _SPLIT_ACTIONS.split(text.strip()) if a and a.lower() not in _PLACEHOLDERS]
     return list(dict.fromkeys(items)) or None
+
+
+_LINES = re.compile(r"\r?\n")
+_SEPARATORS = re.compile(r"[；;]")
+#: a quoted item at the start of what is left of a line: its text, then a separator or the line's end
+_QUOTED = re.compile(r'\s*"((?:[^"]|"")*)"\s*(?:[；;]|$)')
+
+
+def _plain_items(text: str) -> list[str]:
+    """Items of a line without quoting: split at ``；``/``;``, trimmed, placeholders (无, /) dropped."""
+    return [a for a in (part.strip() for part in _SEPARATORS.split(text)) if a and a.lower() not in _PLACEHOLDERS]
+
+
+def _quoted_item(text: str) -> str | None:
+    """The sentence ``text`` stands for when it is one whole quoted item that needed its quotes, else None."""
+    match = _QUOTED.fullmatch(text.strip())
+    if match is None or match.group(0).rstrip().endswith((";", "；")):
+        return None
+    inner = match.group(1).replace('""', '"')
+    return inner if _needs_quotes(inner) else None
+
+
+def _needs_quotes(action: str) -> bool:
+    """Whether a sentence written bare in a measures cell would read back as something else."""
+    return _plain_items(action) != [action] or _quoted_item(action) is not None
+
+
+def _split_quoted(line: str) -> list[str]:
+    """One line of a measures cell, quoted items (that needed quotes) kept whole."""
+    items: list[str] = []
+    at = 0
+    while at <= len(line):
+        match = _QUOTED.match(line, at)
+        if match is not None:
+            inner = match.group(1).replace('""', '"')
+            if _needs_quotes(inner):
+                items.append(inner)
+                at = match.end()
+                if at == len(line) and not match.group(0).rstrip().endswith((";", "；")):
+                    break
+                continue
+        found = _SEPARATORS.search(line, at)
+        end = found.start() if found else len(line)
+        items += _plain_items(line[at:end])
+        at = end + 1
+    return items
+
+
+def action_cell(actions: Iterable[str]) -> str:
+    """A measures cell that reads back as exactly ``actions`` (:func:`_actions_cell`): one sentence a line,
+    a sentence that would be split or dropped in double quotes."""
+    return "\n".join('"' + a.replace('"', '""') + '"' if _needs_quotes(a) else a for a in actions)
 
 
 def _cut_like(text: str) -> bool:
@@ -1297,7 +1408,8 @@ def read_tables(path: str, main: Table, *, sources: Table | None = None, facts: 
     # orange weaker than the enterprise row's yellow. Only the repeats are dropped.
     told = {_weakening(f) for f in reader.findings if f.code == "E110"}
     return result, reader.findings + [_explain(f, reader.numeric_ids) for f in found
-                                       if f.code != "E110" or _weakening(f) not in told]
+                                       if (f.code != "E110" or _weakening(f) not in told)
+                                       and not (f.code == "E102" and f.line in reader.split_rows)]
 
 
 def _weakening(f: Finding) -> tuple[int | None, str | None, str | None]:
@@ -1305,7 +1417,7 @@ def _weakening(f: Finding) -> tuple[int | None, str | None, str | None]:
     return f.line, f.enterprise, f.level
 
 
-def _explain(f: Finding, numeric_ids: set[int]) -> Finding:
+def _explain(f: Finding, numeric_ids: dict[int, int]) -> Finding:
     """A credit code Excel turned into a number cannot be repaired: say so instead of 'bad check character'."""
     if f.code == "E102" and f.line in numeric_ids:
         return replace(f, message=_("credit code {id} was stored as a number, and Excel keeps only 15 "
@@ -1362,7 +1474,12 @@ def list_rows(enterprise_list: EnterpriseList) -> tuple[list[str], list[list[Any
         row.update({p.value: _plain(v) for p, v in s.emissions.items()})
         row.update(_measure_cells(s.measures, {}))
         rows.append([row.get(k, "") for k in keys])
-    return [HEADERS_ZH[k] for k in keys], [[("" if v is None else v) for v in row] for row in rows]
+    return [LIST_HEADERS.get(k, HEADERS_ZH[k]) for k in keys], [[("" if v is None else v) for v in row] for row in rows]
+
+
+#: the headers ``export --as-list`` writes where they differ from :data:`HEADERS_ZH`: the emissions with
+#: their unit, for the clerk who edits the sheet (:func:`header_forms` reads ``（吨/年）`` off again)
+LIST_HEADERS = {key: f"{HEADERS_ZH[key]}（吨/年）" for key in POLLUTANTS_KEYS}
 
 
 def list_fact_rows(enterprise_list: EnterpriseList) -> list[list[Any]]:
@@ -1390,7 +1507,7 @@ def _measure_cells(own: dict, plant: dict) -> dict[str, Any]:
             cells[CUT_COLUMNS[level]] = "停产" if setter.stop else _plain(setter.cut)
         actions = list(dict.fromkeys(a for m in chain for a in m.actions))
         if actions:
-            cells[ACTION_COLUMNS[level]] = "\n".join(actions)
+            cells[ACTION_COLUMNS[level]] = action_cell(actions)
     return cells
 
 
