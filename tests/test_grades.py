@@ -103,7 +103,8 @@ def test_spacing_and_width_never_block_a_grade(run, typed: str) -> None:
     assert data["enterprises"][0]["grade"] == "B"
 
 
-@pytest.mark.parametrize(("typed", "suggestion"), [("B+", "B级"), ("BB级", "B级"), ("CC", "C级"), ("引领", "引领性")])
+@pytest.mark.parametrize(("typed", "suggestion"), [("B+", "B级"), ("BB级", "B级"), ("CC", "C级"), ("引领", "引领性"),
+                                                  ("Ｄ级别", "D级"), ("C等级", "C级")])
 def test_an_unknown_grade_lists_the_policys_names_and_suggests_the_nearest(run, typed: str, suggestion: str) -> None:
     path = write(Path("typo.yaml"), HEAD + enterprise(1, "示例县甲厂", typed))
     result = run("check", "orange", "--list", str(path), "--no-cache")

@@ -159,8 +159,13 @@ def suggest(raw: str, defs: dict[str, GradeDef] | dict[str, CategoryDef]) -> str
     for d in defs.values():
         for n in d.names():
             names.setdefault(token(n), d.zh)  # suggested by its Chinese name: a clerk wrote the list in Chinese
-    match = difflib.get_close_matches(token(raw), list(names), n=1, cutoff=0.6)
-    return names[match[0]] if match else None
+    # 级别/等级 for 级 (Ｄ级别, C等级): the difference is the word, not the grade, yet against the
+    # one-letter tokens it is too far for difflib; it is suggested, never read as the grade.
+    for typed in (token(raw), token(re.sub(r"(级别|等级)\s*$", "级", unicodedata.normalize("NFKC", str(raw))))):
+        match = difflib.get_close_matches(typed, list(names), n=1, cutoff=0.6)
+        if match:
+            return names[match[0]]
+    return None
 
 
 def listing(defs: dict[str, GradeDef] | dict[str, CategoryDef]) -> str:
