@@ -141,7 +141,8 @@ def test_a_second_recording_keeps_the_first_time_and_says_so(warning) -> None:
     assert result.exit_code == 0
     [item] = json.loads(result.stdout)["results"]
     assert item["status"] == "kept" and item["first_at"] == "2026-01-10T20:50:00+08:00"
-    assert "already recorded" in haze("receipt", A, "--at", "2026-01-10 21:10").stdout
+    again = haze("receipt", A, "--at", "2026-01-10 21:10").stdout
+    assert "already recorded" in again and "nothing new recorded for warning" in again and "0 recorded" not in again
     assert rows(haze.journal, "SELECT at FROM receipts") == [("2026-01-10T20:50:00+08:00",)]
 
 

@@ -79,6 +79,10 @@ def print_receipt(outcome: ReceiptOutcome) -> None:
         say(console, _("{status}{kind}  {who} at {at}{late}").format(
             status=pad(_("recorded"), 10), kind=_(_KIND[r.entry.kind]), who=who, at=when(r.entry.at), late=late))
     done = sum(1 for r in outcome.results if r.status == "recorded")
+    if done == 0:  # "0 recorded, in journal.db" read as if something was written
+        say(console, _("nothing new recorded for warning {id} (journal {journal})").format(
+            id=esc(outcome.activation.id), journal=esc(outcome.journal)))
+        return
     say(console, _("{count} recorded for warning {id} in {journal}").format(
         count=done, id=esc(outcome.activation.id), journal=esc(outcome.journal)))
 
