@@ -152,6 +152,13 @@ def report_error(exc: HazeError) -> None:
     from haze.core.errors import ListError
 
     if isinstance(exc, ListError):
+        only = exc.findings[0] if len(exc.findings) == 1 else None
+        if only is not None and only.line is None and only.is_error and only.path:
+            # The file itself is the problem (missing, unreadable, not a workbook): one line says it, not
+            # "x.csv: error E001 no such file" and then "x.csv: cannot be read; nothing advised".
+            click.echo(_("haze: error: {message}").format(
+                message=_("{report_path}: {message}").format(report_path=only.path, message=only.message)), err=True)
+            return
         print_findings(exc.findings, limit=None)
     click.echo(_("haze: error: {message}").format(message=exc), err=True)
 
