@@ -75,7 +75,7 @@ def _norm(value: Any) -> str:
 
 
 def _show(value: Any) -> str:
-    return "(empty)" if value is None else repr(value)
+    return _("(empty)") if value is None else repr(value)
 
 
 def _date(value: Any, now: datetime | None) -> date | None:
