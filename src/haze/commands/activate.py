@@ -379,9 +379,7 @@ class _Activation:
 
     def _voided_notes(self, voided: ActivationRecord, told: list[NoticeRecord]) -> list[str]:
         """What the officer hears of the voided notices: cited in the new ones, or (not operating now) not at all."""
-        now = self.addressees()
-        if self.only is not None:
-            now &= self.only
+        now = self.addressees()  # a new warning: never --changed, every operating enterprise gets a notice
         missing = [n for n in told if n.enterprise_id not in now]
         notes = [_("the new notices tell the {count} addressees of void warning {id} that their earlier notice is "
                    "void and replaced by the new one").format(count=len(told) - len(missing), id=voided.id)]
