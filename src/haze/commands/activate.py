@@ -70,6 +70,7 @@ from haze.io.journal import (
     SUPERSEDED,
     ActivationRecord,
     Journal,
+    NoticeRecord,
     current_user,
     journal_path,
 )
@@ -263,6 +264,7 @@ class _Activation:
     city_warning = False  # the city activation of several lists (haze.commands.city_activate)
     encoding: Aside | None = None  # the result's JSON, being encoded aside (Settings.json) …
     encoded: IO[bytes] | None = None  # … into this temporary file
+    void_notes: tuple[str, ...] = ()  # the first activation after a void: what became of its notices (issue())
 
     def __init__(self, settings: Settings, enterprise_list: EnterpriseList, result: LevelResult,
                  start: datetime, until: datetime | None, now: datetime, warnings: list[Finding],
@@ -339,15 +341,54 @@ class _Activation:
 
         # An adjustment or a re-issue replaces the warning's notices: each new one cites the number it replaces.
         replaced = active if kind in (ADJUSTMENT, REISSUE) else None
+        numbers = {r["id"]: r["number"] for r in recipients(journal, replaced)} if replaced is not None else {}
+        # The first activation after a void replaces the voided notices: each enterprise that got one is told
+        # that number is void (作废), as an adjustment cites the notice it replaces.
+        voided = self.voided(journal, kind, active)
+        self.void_notes = ()
+        if voided is not None:
+            told = journal.notices(voided.id)
+            numbers = {n.enterprise_id: n.number for n in told}
+            self.void_notes = tuple(self._voided_notes(voided, told))
         return Issue(id=unique_id(journal, self.out, stamp_id(self.start, self.settings.level.value)),
                      kind="activation", level=self.settings.level, start=self.start, until=self.until,
                      issued=self.now, first_number=first,
                      previous_level=replaced.level if replaced is not None and kind == ADJUSTMENT else None,
-                     reissue=kind == REISSUE, replaces=replaced.id if replaced is not None else None,
-                     replaced_numbers={r["id"]: r["number"] for r in recipients(journal, replaced)}
-                     if replaced is not None else {},
+                     reissue=kind == REISSUE,
+                     replaces=replaced.id if replaced is not None else voided.id if voided is not None else None,
+                     voids=voided.id if voided is not None else None, replaced_numbers=numbers,
                      user=current_user(), basis=self.settings.basis, numbering=self.settings.numbering,
                      changed=self.only is not None, unchanged=self.unchanged)
+
+    def voided(self, journal: Journal, kind: str, active: ActivationRecord | None) -> ActivationRecord | None:
+        """A new warning that is the first after a void: the voided warning (Journal.voided_last), else None.
+
+        Only a warning of the same kind (a county list's, or the city's several lists') counts: the
+        notices of the one went to enterprises, of the other to county bureaus.
+        """
+        if kind != ACTIVATION or active is not None:
+            return None
+        voided = journal.voided_last()
+        if voided is None or bool(voided.list_info.get("city")) != self.city_warning:
+            return None
+        return voided
+
+    def addressees(self) -> set[str]:
+        """Who gets a notice of this warning (credit codes), as the journal records its notices."""
+        return {r.enterprise.id for r in self.result.operating}
+
+    def _voided_notes(self, voided: ActivationRecord, told: list[NoticeRecord]) -> list[str]:
+        """What the officer hears of the voided notices: cited in the new ones, or (not operating now) not at all."""
+        now = self.addressees()  # a new warning: never --changed, every operating enterprise gets a notice
+        missing = [n for n in told if n.enterprise_id not in now]
+        notes = [_("the new notices tell the {count} addressees of void warning {id} that their earlier notice is "
+                   "void and replaced by the new one").format(count=len(told) - len(missing), id=voided.id)]
+        if missing:
+            notes.append(_("{count} addressees of void warning {id} get no new notice (not operating in the list "
+                           "now, or not in it); tell them yourself that their notice is void (the void record lists "
+                           "them): {names}").format(count=len(missing), id=voided.id, names=_(", ").join(
+                               f"{n.number} {n.name}" for n in missing)))
+        return notes
 
     def select(self, journal: Journal, kind: str, active: ActivationRecord | None) -> None:
         """--changed: keep only the enterprises whose notice would now say something else.
@@ -385,7 +426,7 @@ class _Activation:
         from haze.commands.listfacts import missing_prefix_note
 
         return (self.facts_notes + missing_prefix_note(self.enterprise_list, self.now.year) + self._start_notes()
-                + self._changed_notes())
+                + self._changed_notes() + list(self.void_notes))
 
     def _changed_notes(self) -> list[str]:
         if self.only is None:
@@ -560,7 +601,7 @@ class _Activation:
             pollutants={p.value: pollutant_json(r) for p, r in result.pollutants.items()},
             ok=result.ok, notice_dir=str(notices.directory.resolve()), manifest_sha256=notices.manifest_sha256,
             notice_count=notices.count, user=issue.user, recorded=recorded_now(),
-            previous_id=active.id if active else None, previous_level=issue.previous_level,
+            previous_id=active.id if active else issue.voids, previous_level=issue.previous_level,
         )
 
     def _outcome(self, issue: Issue, kind: str, notices: NoticeSet, closed: ActivationRecord | None,

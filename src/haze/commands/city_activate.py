@@ -185,7 +185,12 @@ class _CityActivation(_Activation):
             notes.append(_("{count} county bureaus have no duty phone (the list's contact) and are not in "
                            "sms.csv; send them their notice another way: {counties}").format(
                 count=len(self.no_phone), counties=_("; ").join(f"{c['number']} {c['name']}" for c in self.no_phone)))
-        return notes + self._start_notes()
+        return notes + self._start_notes() + list(self.void_notes)
+
+    def addressees(self) -> set[str]:
+        from haze.render.citynotices import county_key
+
+        return {county_key(lst.path) for lst in self.city.lists}
 
     def _heard_no_phone(self, missing: list[dict[str, str]]) -> None:
         self.no_phone = missing  # rendered more than once (before a new journal, then in it): keep the last
@@ -221,7 +226,7 @@ class _CityActivation(_Activation):
             pollutants={p.value: pollutant_json(r) for p, r in city.total.pollutants.items()},
             ok=city.ok, notice_dir=str(notices.directory.resolve()), manifest_sha256=notices.manifest_sha256,
             notice_count=notices.count, user=issue.user, recorded=recorded_now(),
-            previous_id=active.id if active else None, previous_level=issue.previous_level,
+            previous_id=active.id if active else issue.voids, previous_level=issue.previous_level,
         )
 
     def _outcome(self, issue: Issue, kind: str, notices: NoticeSet, closed: ActivationRecord | None,  # type: ignore[override]

@@ -788,6 +788,27 @@ class Journal:
             return replace(record, state=VOID)
         return record
 
+    def voided_last(self) -> ActivationRecord | None:
+        """The warning voided while it was active, when that void is the last warning event recorded.
+
+        Nothing is active, and no activation, adjustment, re-issue or lift was
+        recorded after the void (ozone episodes and 错峰 plans are not warnings and do
+        not count): the next activation is the first after the void, and its notices tell
+        the enterprises of the voided set that their notice is void. A void of an earlier
+        warning (lifted or superseded before it was voided) leaves no such duty: that
+        warning's notices had stopped applying already.
+        """
+        if self.active() is not None:
+            return None
+        warnings = [e for e in self.history() if e.kind in (ACTIVATION, ADJUSTMENT, REISSUE, LIFT, VOID)]
+        if not warnings or warnings[-1].kind != VOID or warnings[-1].activation_id is None:
+            return None
+        voided = self.activation(warnings[-1].activation_id)
+        # Closed by the void itself (superseded_by is the void's id, see insert_void): it was the active warning.
+        if voided is None or voided.state != VOID or voided.superseded_by != warnings[-1].id:
+            return None
+        return voided
+
     def last_event_time(self) -> datetime | None:
         """The latest start or lift recorded: nothing may begin before it.
 

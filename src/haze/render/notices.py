@@ -74,6 +74,9 @@ class Issue:
     replaces: str | None = None  # adjustment or re-issue: the id of the warning it supersedes
     # adjustment or re-issue: credit code -> number of the notice each enterprise got before (it is replaced)
     replaced_numbers: Mapping[str, str] = field(default_factory=dict)
+    # the first activation after a void (haze void): the id of the voided warning; ``replaces`` is it too,
+    # and ``replaced_numbers`` the voided notices' numbers, which each new notice says are void (作废)
+    voids: str | None = None
     lifts: str | None = None  # a lift: the id of the warning it lifts
     basis: str | None = None  # --basis: the upper-level order (上级通知) this issue follows (SPEC §13)
     # per_notice: one 文号 each (…〔2025〕7号, 8号 …); per_batch: one 文号 for the run, each notice a
@@ -487,6 +490,7 @@ def issue_context(issue: Issue, lang: str) -> dict[str, Any]:
         "adjustment": issue.adjustment,
         "reissue": issue.reissue,
         "replaces": issue.replaces,
+        "voids": issue.voids,
         "lifts": issue.lifts,
         "start": issue.start,
         "until": issue.until,
@@ -1205,6 +1209,8 @@ def _manifest_head(issue: Issue, lang: str, fmt: str, info: Mapping[str, Any], p
     else:
         which = {"activation": issue.id, "previous_level": issue.previous_level.value if issue.previous_level
                  else None, "reissue": issue.reissue, "replaces": issue.replaces}
+        if issue.voids:  # the first activation after a void: it replaces the voided notices (each notice's number)
+            which |= {"voids": issue.voids}
         if issue.changed:  # --changed: only the enterprises whose notice changed; the others' stand
             which |= {"changed": True, "unchanged": issue.unchanged}
     return {
