@@ -170,7 +170,7 @@ def test_export_sheet_per_county_and_total(run, isolated, counties):
     result = run("export", "orange", "-l", counties[0], "-l", counties[1], "-o", isolated / "city.xlsx")
     assert result.exit_code == 0, result.stderr
     book = openpyxl.load_workbook(isolated / "city.xlsx")
-    assert book.sheetnames == ["示例1县", "示例2县", "全市汇总"]
+    assert book.sheetnames == ["示例1县", "示例2县", "全市汇总", "说明"]
     rows = list(book["全市汇总"].iter_rows(min_row=2, values_only=True))
     assert [r[0] for r in rows] == ["示例1县"] * 4 + ["示例2县"] * 4 + ["全市合计"] * 4
     _, city = check_json(run, "orange", counties[0], counties[1])

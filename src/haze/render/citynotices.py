@@ -48,6 +48,20 @@ def county_key(path: str) -> str:
     return "county:" + (str(Path(path).resolve()) if path else "")
 
 
+def sms_ids_of(lists: Sequence[Any]) -> list[str]:
+    """The ``id`` sms.csv gives each county bureau: its list's region (地区), e.g. 示例二县.
+
+    The journal keys a county by :func:`county_key` (its list's resolved path), which
+    stays as it is; a person sending texts reads the region, which stays the same
+    from one warning to the next. A list without a region is named by its file's
+    stem; two lists of the same region get their file's name after it
+    (``示例县（a.yaml）``), so every row's id is distinct.
+    """
+    names = [one_line(lst.info.region or "") or Path(lst.path or "").stem for lst in lists]
+    return [f"{name}（{Path(lst.path or '').name}）" if names.count(name) > 1 else name
+            for name, lst in zip(names, lists)]
+
+
 def counts(result: LevelResult) -> dict[str, int]:
     """Enterprises to stop (every line stopped), to cut (some cut), to self-manage (a self-managed grade:
     A, leading), other (no cut without such a grade: 以热定产, 不限产), idle: the county index's kinds
@@ -102,7 +116,7 @@ def render_city_activation(city: CityResult, city_info: Mapping[str, Any], issue
     """One 下级预警通知 per county list (``NNNN-county.<fmt>``), ``index.<fmt>``, sms.csv and manifest.json.
 
     ``sms.csv`` texts each county bureau's duty phone (its list's ``contact``); ``on_missing`` hears
-    the counties without one (``id`` = the county key, ``name`` = its authority, ``number``).
+    the counties without one (``id`` = :func:`sms_ids_of`'s, ``name`` = its authority, ``number``).
 
     ``city_info``: the city's ``authority``, ``region``, ``doc_prefix`` (and optionally ``contact``).
     Numbered from ``issue.first_number`` in the city's own sequence, in the order of the lists.
@@ -133,10 +147,12 @@ def render_city_activation(city: CityResult, city_info: Mapping[str, Any], issue
         # the same file as an enterprise set's (render.sms), worded to a county bureau
         yield from _sms(base | {"county_set": True}, sms_rows, lang, on_missing)
 
-    # sms.csv reads a row's number and its addressee as an "enterprise": here the county bureau
-    sms_rows = [{"number": row["number"], "enterprise": {"id": row["key"], "name": row["county"]["authority"],
+    # sms.csv reads a row's number and its addressee as an "enterprise": here the county bureau, whose
+    # ``id`` is what the person sending the texts knows it by (its region), not the journal's key (a path)
+    sms_ids = sms_ids_of(city.lists)
+    sms_rows = [{"number": row["number"], "enterprise": {"id": sms_id, "name": row["county"]["authority"],
                                                          "contact": {"phone": _duty_phone(lst)}}}
-                for row, lst in zip(rows, city.lists)]
+                for row, lst, sms_id in zip(rows, city.lists, sms_ids)]
     notices = [{"id": row["key"], "name": row["county"]["authority"], "number": row["number"], "file": row["file"]}
                | ({"replaces": row["replaces"]} if row["replaces"] else {}) for row in rows]
     policies = ", ".join(dict.fromkeys(r.policy.record for r in city.results))

@@ -1,16 +1,20 @@
-"""``export LEVEL`` with several lists (SPEC §13): one sheet per county, and the city total.
+"""``export LEVEL`` with several lists (SPEC §13): one sheet per county, the city total, 说明.
 
-XLSX: a sheet per county list (its per-line results, as a one-list export's first
-sheet) and a ``全市汇总`` sheet: each county's requirement table, then the city
-total (Σ baselines, Σ reductions, the strictest requirement). CSV: ``FILE.csv``
-holds every county's rows with a leading 县区 column, ``FILE-requirement.csv``
-the 全市汇总 table. Built on :mod:`haze.render.sheets`' rows and workbook writer,
-so a county sheet reads exactly as that county's own export.
+XLSX: a sheet per county list, named after its region, which is that county's own
+export's 企业减排明细 sheet (:func:`haze.render.sheets.result_sheet`: the title, 生成时间
+and 填报单位（盖章）/审核人/日期 rows, the same columns, number formats and 合计 row);
+a ``全市汇总`` sheet: each county's requirement table, then the city total (Σ baselines,
+Σ reductions, the strictest requirement); and a ``说明`` sheet naming the level, the
+policies, every county list (path, SHA-256), when it was written and by which haze.
+CSV: ``FILE.csv`` holds every county's rows with a leading 县区 column,
+``FILE-requirement.csv`` the 全市汇总 table; both show the numbers as the workbook does,
+with the one-list export's functions (tonnes to 4 decimals, ratios as percentages).
 """
 
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -43,52 +47,99 @@ def sheet_names(regions: list[str]) -> list[str]:
     return names
 
 
+def _total_parts(city: CityResult) -> list[tuple[str, str, Any]]:
+    """(县区, 清单文件, the pollutant's result) per row: every county's, then the city total's."""
+    parts = [(lst.info.region, Path(lst.path).name, r.pollutants) for r, lst in zip(city.results, city.lists)]
+    parts.append((CITY_TOTAL, "", city.total.pollutants))
+    return [(region, file, r) for region, file, pollutants in parts for r in pollutants.values()]
+
+
 def total_rows(city: CityResult) -> list[list[Any]]:
     """Every county's requirement rows, then the city total's (bold as the last block)."""
     rows: list[list[Any]] = []
-    parts = [(lst.info.region, Path(lst.path).name, r.pollutants) for r, lst in zip(city.results, city.lists)]
-    parts.append((CITY_TOTAL, "", city.total.pollutants))
-    for region, file, pollutants in parts:
-        for p, r in pollutants.items():
-            met = "不考核（基准为0）" if not r.assessed else ("达标" if r.ok else "未达标")
-            rows.append([region, file, f"{p.zh}（{p.label}）", r.baseline, BASIS_ZH.get(r.basis, r.basis),
-                         r.reduction, "" if r.ratio is None else r.ratio, r.required, r.shortfall, met])
+    for region, file, r in _total_parts(city):
+        met = "不考核（基准为0）" if not r.assessed else ("达标" if r.ok else "未达标")
+        rows.append([region, file, f"{r.pollutant.zh}（{r.pollutant.label}）", r.baseline,
+                     BASIS_ZH.get(r.basis, r.basis), r.reduction, "" if r.ratio is None else r.ratio, r.required,
+                     r.shortfall, met])
     return rows
 
 
-def write_city_export(city: CityResult, output: str | Path) -> tuple[list[Path], int]:
-    """Write the city export; returns the files written and the number of result rows (all counties)."""
+def city_info_rows(city: CityResult, now: datetime) -> list[list[Any]]:
+    """The 说明 sheet of a city export: the level, the policies, the verdict, every county list (its path
+    and SHA-256, as a one-list export's 说明 gives its one), when and by which haze."""
+    from haze import __version__
+    from haze.core.timeparse import format_zh
+    from haze.render.sheets import level_label
+
+    first = city.results[0]
+    short = [lst.info.region for r, lst in zip(city.results, city.lists) if not r.ok]
+    if not city.total.ok:
+        short.append(CITY_TOTAL)
+    rows: list[list[Any]] = [
+        ["预警级别", level_label(first)],
+        ["政策", "；".join(dict.fromkeys(f"{r.policy.name} {r.policy.title}".strip() for r in city.results))],
+        ["结论", "达标" if city.ok else f"未达标：{'、'.join(short)}"],
+        ["全市合计基准", BASIS_ZH.get(city.total.basis, city.total.basis)],
+        ["县区清单数", len(city.lists)],
+    ]
+    for n, (r, lst) in enumerate(zip(city.results, city.lists), start=1):
+        verdict = "达标" if r.ok else f"未达标：{'、'.join(p.zh for p in r.failing)}"
+        rows += [[f"县区{n}", lst.info.region], [f"县区{n}发布单位", lst.info.authority],
+                 [f"县区{n}政策", f"{r.policy.name} {r.policy.title}".strip()], [f"县区{n}结论", verdict],
+                 [f"县区{n}清单文件", lst.path], [f"县区{n}清单SHA-256", lst.sha256]]
+    rows += [["生成时间", format_zh(now)], ["生成工具", f"haze {__version__}"]]
+    return rows
+
+
+def write_city_export(city: CityResult, output: str | Path, now: datetime | None = None) -> tuple[list[Path], int]:
+    """Write the city export; returns the files written and the number of result rows (all counties).
+
+    ``now`` is the time the files say they were made (the clock's, by default): one time for every sheet.
+    """
+    from haze.core.timeparse import SHANGHAI
     from haze.render.sheets import (
-        _FIRST_TONNES,
         RESULT_HEADERS,
         TONNES,
-        _csv,
         check_export_name,
+        csv_bytes,
+        cut_format,
+        ratio_format,
         requirement_csv_path,
         result_rows,
+        shown_requirement_row,
+        shown_result_row,
     )
 
     output = Path(output)
     suffix = check_export_name(output)
+    now = now or datetime.now(SHANGHAI)
     county_rows = [result_rows(r) for r in city.results]
     count = sum(len(rows) - 1 for rows in county_rows)  # each ends with its 合计 row
     totals = total_rows(city)
+    results = [r for _, _, r in _total_parts(city)]  # in the order of ``totals``
     if suffix == ".xlsx":
-        from haze.render.sheets import workbook_bytes
+        from haze.render.sheets import plain_sheet, info_sheet, result_sheet
+        from haze.render.xlsxwrite import Workbook
 
-        tonnes = {_FIRST_TONNES + i: TONNES for i in range(4)}
+        book = Workbook()
         names = sheet_names([lst.info.region for lst in city.lists])
-        sheets: list[Any] = [(name, RESULT_HEADERS, rows, tonnes, {0: 21, 1: 30}, True)
-                             for name, rows in zip(names, county_rows)]
-        sheets.append((TOTAL_SHEET, TOTAL_HEADERS, totals, {3: TONNES, 5: TONNES, 6: "0.00%", 7: "0%", 8: TONNES},
-                       {0: 14, 1: 22, 2: 20, 3: 16, 4: 16, 5: 14, 8: 12}, False))
-        write_atomic(output, workbook_bytes(sheets), overwrite=True)
+        for name, result, lst, rows in zip(names, city.results, city.lists, county_rows):
+            book.add(result_sheet(result, lst, rows, now, name))  # that county's own 企业减排明细
+        # a ratio's decimals as the county's 减排要求 sheet gives them: a failing 29.996% never shows 30.00%
+        formats = {3: TONNES, 5: TONNES, 8: TONNES,
+                   6: lambda n: ratio_format(results[n].ratio or 0.0, results[n].required, results[n].ok),
+                   7: lambda n: cut_format(results[n].required)}
+        book.add(plain_sheet(TOTAL_SHEET, TOTAL_HEADERS, totals, formats,
+                              {0: 14, 1: 22, 2: 20, 3: 16, 4: 16, 5: 14, 8: 12}, False))
+        book.add(info_sheet(city_info_rows(city, now)))
+        write_atomic(output, book.close(), overwrite=True)
         return [output], count
-    from haze.render.sheets import _shown_result_row  # the CSV shows what the workbook shows (issue 12)
-
-    body = [[lst.info.region, *_shown_result_row(row)] for lst, rows in zip(city.lists, county_rows) for row in rows]
+    # the CSVs show what the workbook shows (issue 12), with the one-list export's functions
+    body = [[lst.info.region, *shown_result_row(row)] for lst, rows in zip(city.lists, county_rows) for row in rows]
     second = requirement_csv_path(output)
-    write_atomic(output, _csv([["县区", *RESULT_HEADERS], *body]), overwrite=True)
-    write_atomic(second, _csv([["预警级别", *TOTAL_HEADERS], *([f"{city.level.zh}预警（{city.level.response}响应）", *row] for row in totals)]),
-                 overwrite=True)
+    level = f"{city.level.zh}预警（{city.level.response}响应）"
+    shown = [[level, *row[:2], *shown_requirement_row(row[2:], r)] for row, r in zip(totals, results, strict=True)]
+    write_atomic(output, csv_bytes([["县区", *RESULT_HEADERS], *body]), overwrite=True)
+    write_atomic(second, csv_bytes([["预警级别", *TOTAL_HEADERS], *shown]), overwrite=True)
     return [output, second], count

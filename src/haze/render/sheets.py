@@ -33,6 +33,9 @@ from haze.core.model import POLLUTANTS, EnterpriseList, Level
 from haze.core.policy import Policy
 
 EXPORT_SUFFIXES = (".xlsx", ".csv")
+RESULT_SHEET = "企业减排明细"
+REQUIREMENT_SHEET = "减排要求"
+INFO_SHEET = "说明"
 
 
 
@@ -174,10 +177,10 @@ def write_export(result: LevelResult, enterprise_list: EnterpriseList, output: s
         write_atomic(output, _xlsx(result, enterprise_list, rows, now), overwrite=True)
         return Exported(result, [output], len(rows) - 1)
     second = requirement_csv_path(output)
-    first_data = _csv([list(RESULT_HEADERS), *(_shown_result_row(row) for row in rows)])
+    first_data = csv_bytes([list(RESULT_HEADERS), *(shown_result_row(row) for row in rows)])
     pollutants = list(result.pollutants.values())  # in the order of requirement_rows
-    second_data = _csv([["预警级别", "政策", *REQUIREMENT_HEADERS],
-                        *([level_label(result), result.policy.name, *_shown_requirement_row(row, r)]
+    second_data = csv_bytes([["预警级别", "政策", *REQUIREMENT_HEADERS],
+                        *([level_label(result), result.policy.name, *shown_requirement_row(row, r)]
                           for row, r in zip(requirement_rows(result), pollutants, strict=True))])
     write_atomic(output, first_data, overwrite=True)
     write_atomic(second, second_data, overwrite=True)
@@ -215,10 +218,10 @@ def write_list(enterprise_list: EnterpriseList, output: str | Path) -> ListWritt
         facts = [[_exact(v) for v in row] for row in facts]
         book = Workbook()
         book.add(_list_sheet(headers, rows))
-        book.add(_plain_sheet(FACTS_SHEET, facts[0], facts[1:], {}, {0: 24, 1: 40}, False))
+        book.add(plain_sheet(FACTS_SHEET, facts[0], facts[1:], {}, {0: 24, 1: 40}, False))
         data = book.close()
     else:  # a CSV has one table: the facts are key/value rows above the header, which the reader takes as such
-        data = _csv([*facts[1:], headers, *rows])
+        data = csv_bytes([*facts[1:], headers, *rows])
     write_atomic(output, data, overwrite=True)
     return ListWritten([output], len(rows))
 
@@ -301,7 +304,7 @@ def _percent_text(value: float, number_format: str) -> str:
     return f"{_excel_round(value * 100, digits):.{digits}f}%"
 
 
-def _shown_result_row(row: list[Any]) -> list[Any]:
+def shown_result_row(row: list[Any]) -> list[Any]:
     shown = list(row)
     cut = shown[_CUT_COLUMN]
     if isinstance(cut, float | int) and not isinstance(cut, bool):
@@ -311,7 +314,7 @@ def _shown_result_row(row: list[Any]) -> list[Any]:
     return shown
 
 
-def _shown_requirement_row(row: list[Any], r: Any) -> list[Any]:
+def shown_requirement_row(row: list[Any], r: Any) -> list[Any]:
     """污染物, 基准, 基准来源, 减排量, 减排比例, 要求比例, 缺口, 是否达标 as the workbook shows them."""
     name, baseline, basis, reduction, ratio, required, shortfall, met = row
     ratio_text = "" if ratio == "" else _percent_text(ratio, ratio_format(ratio, r.required, r.ok))
@@ -347,7 +350,7 @@ def csv_cell(value: Any) -> Any:
     return value
 
 
-def _csv(rows: list[list[Any]]) -> bytes:
+def csv_bytes(rows: list[list[Any]]) -> bytes:
     """UTF-8 with a BOM and CRLF: what Excel opens as Chinese text without asking."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
@@ -399,17 +402,11 @@ def _xlsx(result: LevelResult, enterprise_list: EnterpriseList, rows: list[list[
     xlsxwriter took 19 s for the 1.45 million cells).
     """
     from haze.core.timeparse import SHANGHAI
-    from haze.render.xlsxwrite import PageSetup, Workbook
+    from haze.render.xlsxwrite import Workbook
 
     now = now or datetime.now(SHANGHAI)
     book = Workbook()
-    body, total = rows[:-1], rows[-1]
-    cut_styles = _CachedStyles(lambda value: _BODY_NUMBER(cut_format(value)))
-    book.add(print_sheet(
-        RESULT_SHEET, _title(result, enterprise_list, "企业减排明细"), now, enterprise_list.info.authority,
-        RESULT_HEADERS, body, [total], _RESULT_WIDTHS,
-        {_CUT_COLUMN: lambda _, value: cut_styles(value),
-         **{_FIRST_TONNES + i: _BODY_NUMBER(TONNES) for i in range(len(POLLUTANTS))}}))
+    book.add(result_sheet(result, enterprise_list, rows, now))
     pollutants = list(result.pollutants.values())  # in the order of requirement_rows
     book.add(print_sheet(
         REQUIREMENT_SHEET, _title(result, enterprise_list, "减排要求核算"), now, enterprise_list.info.authority,
@@ -418,11 +415,34 @@ def _xlsx(result: LevelResult, enterprise_list: EnterpriseList, rows: list[list[
          4: lambda n, _: _BODY_NUMBER(ratio_format(pollutants[n].ratio or 0.0, pollutants[n].required,
                                                    pollutants[n].ok)),
          5: lambda n, _: _BODY_NUMBER(cut_format(pollutants[n].required))}))
-    info = info_rows(result, enterprise_list, now)
-    facts = _plain_sheet(INFO_SHEET, ("项目", "内容"), info, {}, {0: 14, 1: 70}, False)
-    facts.page = PageSetup(landscape=False)  # else its two columns print on two pages
-    book.add(facts)
+    book.add(info_sheet(info_rows(result, enterprise_list, now)))
     return book.close()
+
+
+def result_sheet(result: LevelResult, enterprise_list: EnterpriseList, rows: list[list[Any]], now: datetime,
+                 name: str = RESULT_SHEET) -> Any:
+    """The 企业减排明细 sheet of one list (``rows``: :func:`result_rows`, 合计 last), ready to print.
+
+    The one-list export's first sheet, and each county's sheet of a city export
+    (:mod:`haze.render.citysheets`, which names it after the county): title,
+    time, 填报单位/审核人/日期, the header, the rows and the bold 合计.
+    """
+    body, total = rows[:-1], rows[-1]
+    cut_styles = _CachedStyles(lambda value: _BODY_NUMBER(cut_format(value)))
+    return print_sheet(
+        name, _title(result, enterprise_list, "企业减排明细"), now, enterprise_list.info.authority,
+        RESULT_HEADERS, body, [total], _RESULT_WIDTHS,
+        {_CUT_COLUMN: lambda _, value: cut_styles(value),
+         **{_FIRST_TONNES + i: _BODY_NUMBER(TONNES) for i in range(len(POLLUTANTS))}})
+
+
+def info_sheet(rows: list[list[Any]]) -> Any:
+    """The 说明 sheet: a plain 项目/内容 table, printed portrait (else its two columns print on two pages)."""
+    from haze.render.xlsxwrite import PageSetup
+
+    facts = plain_sheet(INFO_SHEET, ("项目", "内容"), rows, {}, {0: 14, 1: 70}, False)
+    facts.page = PageSetup(landscape=False)
+    return facts
 
 
 #: 17 columns on A4 landscape: narrow, wrapping columns, so fit-to-width keeps a readable size
@@ -534,11 +554,11 @@ def workbook_bytes(sheets: list[SheetSpec]) -> bytes:
 
     book = Workbook()
     for spec in sheets:
-        book.add(_plain_sheet(*spec))
+        book.add(plain_sheet(*spec))
     return book.close()
 
 
-def _plain_sheet(title: str, headers: Any, body: list[list[Any]], formats: dict[int, Any], widths: dict[int, int],
+def plain_sheet(title: str, headers: Any, body: list[list[Any]], formats: dict[int, Any], widths: dict[int, int],
                  bold_last: bool) -> Any:
     from haze.render.xlsxwrite import Cell, Sheet, Style
 
@@ -562,10 +582,3 @@ def _plain_sheet(title: str, headers: Any, body: list[list[Any]], formats: dict[
         body, tail = body[:last], [tail_row]
     return Sheet(title, head=[[Cell(h, header) for h in headers]], body=body, tail=tail, number_styles=numbers,
                  widths=widths, freeze_rows=1, filter_row=1, columns=len(headers))
-
-
-RESULT_SHEET = "企业减排明细"
-REQUIREMENT_SHEET = "减排要求"
-INFO_SHEET = "说明"
-
-
