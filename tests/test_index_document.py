@@ -65,6 +65,13 @@ def test_tally_counts_by_measure_grade_and_township() -> None:
     assert [(g["label"], g["count"], [n["index"] for n in g["notices"]]) for g in t["towns"]] == [
         ("巴公镇", 2, [2, 4]), ("北义城镇", 1, [3]), ("未填乡镇", 1, [1])]
     assert t["towns"][0]["measures"] == {"stop": 0, "cut": 0, "own": 1, "other": 1}
+    # given the policy's ranks, the grade table reads best to worst, whatever order the list names them
+    from haze.render.tally import Tally
+
+    ranked = Tally("zh", {"A": 1, "leading": 1, "B": 2, "C": 4, "D": 6})
+    for r in rows:
+        ranked.add(r)
+    assert [g["zh"] for g in ranked.result(summary)["grades"]] == ["A级", "B级", "C级"]
     # the scale is the largest ratio or requirement (60%): PM 15% is a quarter, its mark at a half
     pm, so2 = t["ratio_bars"]
     assert (pm["width"], pm["mark"], pm["fail"]) == (0.25, 0.5, True)
@@ -99,9 +106,17 @@ def test_pdf_and_docx_indexes_are_landscape_with_charts(tmp_path: Path) -> None:
     assert page.mediabox.width > page.mediabox.height
     doc = Document(str(activation(tmp_path / "d", "docx") / "index.docx"))
     assert doc.sections[0].page_width > doc.sections[0].page_height
-    # one bar image per pollutant (4) and per grade (3: C, A, B): each as wide as its share of the longest
+    # one bar image per pollutant (4) and per grade (3, in the policy's order: A, B, C): each as wide
+    # as its share of the longest
     widths = [shape.width for shape in doc.inline_shapes]
     assert len(widths) == 4 + 3
     assert widths[:4] == [widths[0]] * 4  # 65% each: every pollutant bar the full length
-    grade_c, grade_a, grade_b = widths[4:]
+    grade_a, grade_b, grade_c = widths[4:]
     assert grade_a == grade_b and abs(grade_c / grade_a - 2) < 0.01  # 2 C against 1 A and 1 B
+
+
+def test_the_index_grade_table_follows_the_policys_ranks(tmp_path: Path) -> None:
+    """QA: the index listed B级, C级, A级, 引领性, D级… in the order the list first named them."""
+    text = (activation(tmp_path, "md") / "index.md").read_text(encoding="utf-8")
+    table = text[text.index("措施与绩效等级统计"):]
+    assert table.index("A级") < table.index("B级") < table.index("C级")

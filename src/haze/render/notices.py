@@ -986,7 +986,8 @@ def render_activation(result: LevelResult, enterprise_list: EnterpriseList, issu
     from haze.render.sms import SMS_FILE
     from haze.render.tally import Tally
 
-    counted = Tally(lang)  # the index's counts, fed as the notices go: no second pass over the rows
+    # the index's counts, fed as the notices go: no second pass over the rows
+    counted = Tally(lang, {key: g.rank for key, g in result.policy.grades.items()})
 
     def render_notice(row: dict[str, Any]) -> str:
         notice = {k: row[k] for k in ("index", "seq", "number", "file", "replaces")}

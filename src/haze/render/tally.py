@@ -54,8 +54,11 @@ class Tally:
     as one group (``name`` empty, ``label`` 未填乡镇).
     """
 
-    def __init__(self, lang: str) -> None:
+    def __init__(self, lang: str, ranks: Mapping[str, float] | None = None) -> None:
         self.lang = lang
+        # grade key -> the policy's rank (A, leading first; D last): the index's grade table reads in
+        # that order, not in the order the list happens to name them (B级, C级, A级, 引领性, D级…)
+        self.ranks = dict(ranks or {})
         self.measures = _counts()
         self.grades: dict[str, dict[str, Any]] = {}
         self.towns: dict[str, dict[str, Any]] = {}
@@ -89,7 +92,10 @@ class Tally:
     def result(self, summary: Mapping[str, Any] | None) -> dict[str, Any]:
         lang, count = self.lang, self.count
         ordered = [g for name, g in self.towns.items() if name] + ([self.towns[""]] if "" in self.towns else [])
-        grade_list = list(self.grades.values())
+        order = list(self.ranks)
+        grade_list = sorted(self.grades.values(), key=lambda g: (
+            self.ranks.get(g["value"], float("inf")),
+            order.index(g["value"]) if g["value"] in self.ranks else len(order)))
         for g in grade_list:
             g["share"] = g["count"] / count if count else 0.0
         peak = max((g["count"] for g in grade_list), default=0)
