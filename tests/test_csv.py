@@ -371,6 +371,21 @@ def test_rows_of_one_credit_code_that_disagree_are_refused(second: str, code: st
     assert report.blocking
 
 
+def test_a_code_carried_by_another_enterprise_is_one_finding_not_seven() -> None:
+    """QA: a second enterprise under 永丰's code gave an E107 on a correct row of 永丰, the E108, and
+    an E109 for every column the two differ in (town, grade, contact…): one mistake, seven lines."""
+    text = ("企业名称,统一社会信用代码,乡镇,绩效等级,生产线,SO2,联系人,联系电话\n"
+            f"示例县东方铸造有限公司,{A},巴公镇,B,1#,10,张伟,0356-1\n"
+            f"示例县东方铸造有限公司,{A},巴公镇,B,2#,10,张伟,0356-1\n"
+            f"示例县东昇焦化有限公司,{A},城关镇,C,,30,李娜,0356-2\n")
+    report = read_list(csv_file("x.csv", text.encode()))
+    assert [(f.code, f.line, f.column) for f in report.findings if f.is_error] == [("E108", 4, "A 企业名称")]
+    # rows that agree on the name still say what they disagree on
+    text = text.replace("示例县东昇焦化有限公司", "示例县东方铸造有限公司")
+    codes = {f.code for f in read_list(csv_file("y.csv", text.encode())).findings if f.is_error}
+    assert "E109" in codes
+
+
 def test_other_sources_are_rows_with_a_kind_and_no_credit_code() -> None:
     text = ("企业名称,统一社会信用代码,绩效等级,类型,PM,黄色预警限产比例,红色预警限产比例,联系人,联系电话\n"
             f"示例县东方铸造有限公司,{A},B,,300,,,王建国,0356-2000101\n"

@@ -265,6 +265,10 @@ class TableReader:
         self.numeric_ids: dict[int, int] = {}
         #: rows of a code stored as a number that matches another enterprise's code (E108, not E102)
         self.split_rows: set[int] = set()
+        #: rows naming another enterprise than the first row of their credit code (E108), and those codes:
+        #: every other difference of theirs (town, grade, contact; emissions beside lines) follows from it
+        self.foreign_rows: set[int] = set()
+        self.foreign_ids: set[str] = set()
         self.unusable = False  # no header, no credit code column, no rows: nothing to build
         #: per table's columns: the columns, their (index, key, label, kind), and key -> label (the rows')
         self._plans: dict[int, tuple[list[Column], list[tuple[int, str, str, str] | None], dict[str, str]]] = {}
@@ -638,6 +642,12 @@ class TableReader:
         first = rows[0]
         ident = first.cells.get("id")
         ent = _ldict(first.number)
+        named = [r for r in rows if "name" in r.cells]
+        foreign = [r for r in named[1:] if _same(named[0].cells["name"], r.cells["name"]) is False]
+        if foreign:
+            self.foreign_rows.update(r.number for r in foreign)
+            if isinstance(ident, str):
+                self.foreign_ids.add(ident)
         for key in ENTERPRISE_COLUMNS:
             self.merge(ent, key, key, rows, ident)
         for group, columns in (("contact", CONTACT_COLUMNS), ("capacity", CAPACITY_COLUMNS)):
@@ -844,6 +854,8 @@ class TableReader:
             if key not in target:
                 _put(target, key, value, r.number, r.labels[column])
             elif _same(target[key], value) is False:
+                if column != "name" and r.number in self.foreign_rows:
+                    continue  # the E108 of its name says it: a row of another enterprise differs everywhere
                 code = "E108" if column == "name" else "E109"
                 what = _("two enterprises") if column == "name" else f"{HEADERS_ZH[column]}/{column}"
                 self.add(code, _("credit code {id} has {what}: {first!r} on row {first_row} "
@@ -1407,9 +1419,12 @@ def read_tables(path: str, main: Table, *, sources: Table | None = None, facts: 
     # the same one again from the measures, and also what only it can see, such as a line row's
     # orange weaker than the enterprise row's yellow. Only the repeats are dropped.
     told = {_weakening(f) for f in reader.findings if f.code == "E110"}
+    # An enterprise whose code another one's rows also carry (E108) shows emissions beside lines
+    # only because the two were read as one: that E107 is the same mistake said again.
     return result, reader.findings + [_explain(f, reader.numeric_ids) for f in found
                                        if (f.code != "E110" or _weakening(f) not in told)
-                                       and not (f.code == "E102" and f.line in reader.split_rows)]
+                                       and not (f.code == "E102" and f.line in reader.split_rows)
+                                       and not (f.code == "E107" and f.enterprise in reader.foreign_ids)]
 
 
 def _weakening(f: Finding) -> tuple[int | None, str | None, str | None]:
