@@ -91,15 +91,20 @@ def load_inputs(path: str | Path | None, policy: str | None = None, *, cache: bo
 def _unresolved(report: ListReport, policy: str | None) -> list[Finding]:
     """The blocking grade and category findings of a list the reader already refuses; none when it
     left no list, or when its policy cannot be chosen (that is said once the list reads)."""
-    from haze.core.resolve import resolve_findings
-
     if report.enterprise_list is None:
         return []
     try:
-        chosen = choose_policy(policy, report.enterprise_list)
+        return _resolution(report, choose_policy(policy, report.enterprise_list))[1]
     except PolicyError:
         return []
-    return [f for f in resolve_findings(report.enterprise_list, chosen) if f.blocking and f.is_error]
+
+
+def _resolution(report: ListReport, policy: Policy) -> tuple[list[Finding], list[Finding]]:
+    """The list's grade and category findings against ``policy`` (SPEC §19), and the blocking ones."""
+    from haze.core.resolve import resolve_findings
+
+    found = resolve_findings(report.enterprise_list, policy) if report.enterprise_list is not None else []
+    return found, [f for f in found if f.blocking and f.is_error]
 
 
 def resolved(report: ListReport, policy: Policy) -> list[Finding]:
@@ -108,10 +113,7 @@ def resolved(report: ListReport, policy: Policy) -> list[Finding]:
     A list is read before its policy is chosen, so these findings come here, located
     like the reader's, and refuse the list as a blocking reader finding would.
     """
-    from haze.core.resolve import resolve_findings
-
-    found = resolve_findings(report.enterprise_list, policy) if report.enterprise_list is not None else []
-    blocking = [f for f in found if f.blocking and f.is_error]
+    found, blocking = _resolution(report, policy)
     if blocking:
         raise ListError(ngettext("{report_path}: the list cannot be computed ({count} error)", "{report_path}: the list cannot be computed ({count} errors)", len(blocking)).format(report_path=report.path, count=len(blocking)), blocking)
     return found

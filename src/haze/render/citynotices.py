@@ -63,24 +63,21 @@ def sms_ids_of(lists: Sequence[Any]) -> list[str]:
 
 
 def counts(result: LevelResult) -> dict[str, int]:
-    """Enterprises to stop (every line stopped), to cut (some cut), to self-manage (a self-managed grade:
-    A, leading), other (no cut without such a grade: 以热定产, 不限产), idle: the county index's kinds
-    (render/tally.measure_kind), so a city's 自主减排 is the same figure as its county's."""
-    from haze.core.engine import IDLE, NONCOMPLIANT
+    """Enterprises to stop, to cut, to self-manage, other (以热定产, 不限产), idle: the kinds the county's own
+    index counts (render/tally.measure_kind), so a city's 自主减排 is the same figure as its county's."""
+    from haze.core.engine import IDLE
+    from haze.render.notices import is_self_managed
+    from haze.render.tally import CUT, OTHER, OWN, STOP, measure_kind
 
-    grades = result.policy.grades
+    names = {STOP: "stop", CUT: "cut", OWN: "self_managed", OTHER: "other"}
     found = {"stop": 0, "cut": 0, "self_managed": 0, "other": 0, "idle": 0}
     for r in result.enterprises:
         if r.reason == IDLE:
             found["idle"] += 1
-        elif r.stopped:
-            found["stop"] += 1
-        elif r.plant_cut > 0:
-            found["cut"] += 1
-        elif r.measure_grade in grades and grades[r.measure_grade].self_managed and r.reason != NONCOMPLIANT:
-            found["self_managed"] += 1
-        else:
-            found["other"] += 1
+            continue
+        kind = measure_kind({"stopped": r.stopped, "plant_cut": r.plant_cut,
+                             "self_managed": is_self_managed(r, result.policy)})
+        found[names[kind]] += 1
     found["operating"] = found["stop"] + found["cut"] + found["self_managed"] + found["other"]
     return found
 

@@ -618,6 +618,16 @@ def grade_context(r: EnterpriseResult, policy: Any, lang: str) -> dict[str, Any]
     return context
 
 
+def is_self_managed(r: EnterpriseResult, policy: Any, grade: Mapping[str, Any] | None = None) -> bool:
+    """Told it self-manages (自主减排): the grade it is measured by self-manages, and it is compliant.
+    Without a policy, the grade context's own flag (``grade``) says it."""
+    from haze.core.engine import NONCOMPLIANT
+
+    used = policy.grades.get(r.measure_grade) if policy is not None else None
+    flag = used.self_managed if used is not None else bool(grade and grade["self_managed"])
+    return flag and r.reason != NONCOMPLIANT
+
+
 def enterprise_context(r: EnterpriseResult, declared: Level, policy_names: Mapping[str, str],
                        lang: str, policy: Any = None) -> tuple[dict[str, Any], dict[str, Any]]:
     """(``enterprise``, ``measures``) for one notice; ``policy`` names grades and categories (SPEC §19)."""
@@ -626,8 +636,7 @@ def enterprise_context(r: EnterpriseResult, declared: Level, policy_names: Mappi
     e = r.enterprise
     grade = grade_context(r, policy, lang)
     category = category_context(r, policy, lang)
-    used = policy.grades[r.measure_grade] if policy is not None else None
-    self_managed = (used.self_managed if used is not None else grade["self_managed"]) and r.reason != NONCOMPLIANT
+    self_managed = is_self_managed(r, policy, grade)
     guarantee = r.category == "guarantee" and r.reason != NONCOMPLIANT
     whole_plant = "全厂" if lang == "zh" else "whole plant"
     lines = [{

@@ -642,7 +642,7 @@ class TableReader:
         first = rows[0]
         ident = first.cells.get("id")
         ent = _ldict(first.number)
-        named = [r for r in rows if "name" in r.cells]
+        named = [r for r in rows if "name" in r.cells] if len(rows) > 1 else []  # one row: nothing to compare
         foreign = [r for r in named[1:] if _same(named[0].cells["name"], r.cells["name"]) is False]
         if foreign:
             self.foreign_rows.update(r.number for r in foreign)
