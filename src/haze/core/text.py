@@ -53,3 +53,8 @@ def credit_code(text: str) -> str:
     """A credit code as GB 32100 writes it: NFKC, no spaces or invisible characters, upper case."""
     folded = unicodedata.normalize("NFKC", text)
     return "".join(ch for ch in _REMOVE.sub("", folded) if not ch.isspace()).upper()
+
+
+def display_width(text: str) -> int:
+    """Columns on a terminal or in a monospace print, and Excel's width in "0"s: CJK characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)

@@ -36,6 +36,7 @@ from haze.core.i18n import _, os_reason
 from haze.core.errors import HazeError, TemplateError, UsageError
 from haze.core.labels import REASON_LABELS, SOURCE_LABELS, kind_label, label
 from haze.core.model import POLLUTANTS, Level
+from haze.core.text import display_width
 from haze.io.fsio import SyncedWriter, fsync_directory
 
 if TYPE_CHECKING:  # the engine and jinja2 are imported when rendering, not with this module
@@ -417,11 +418,6 @@ def _block_escape(match: re.Match[str]) -> str:
     if match[2]:
         return f"{lead}\\{match[2]}"
     return f"{lead}{match[3]}\\{match[4]}"
-
-
-def display_width(text: str) -> int:
-    """Columns on a terminal or in a monospace print: CJK characters take two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def pad(text: Any, width: int, align: str = "left") -> str:

@@ -27,6 +27,7 @@ from haze.core.engine import IDLE, EnterpriseResult, LevelResult, LineResult, So
 from haze.core.errors import UsageError
 from haze.core.findings import Finding
 from haze.core.fmt import cap_number, cut_pct, is_stop
+from haze.core.text import display_width
 from haze.io.fsio import write_atomic
 from haze.core.labels import REASON_LABELS, SOURCE_LABELS, label
 from haze.core.model import POLLUTANTS, EnterpriseList, Level
@@ -234,13 +235,6 @@ _WIDEST = 48  # a column no wider than this (a long 企业名称 or 减排措施
 _SAMPLED_ROWS = 2000  # the rows a column's width is judged from: a province's list has 30,000
 
 
-def shown_width(text: str) -> int:
-    """The width Excel gives ``text`` in widths of "0": a Chinese (full-width) character takes two."""
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
 def _list_sheet(headers: list[str], rows: list[list[Any]]) -> Any:
     """The 企业清单 sheet a clerk edits and hands back (``haze import`` reads it): the header on row 1,
     bold, frozen and filtered; every column wide enough for its header and its values; the credit-code
@@ -253,11 +247,11 @@ def _list_sheet(headers: list[str], rows: list[list[Any]]) -> Any:
     actions = {headers.index(h) for h in LIST_ACTION_COLUMNS}
     widths: dict[int, float] = {}
     for col, header in enumerate(headers):
-        widest = shown_width(header) + 3  # + the auto-filter's button beside the header
+        widest = display_width(header) + 3  # + the auto-filter's button beside the header
         for row in rows[:_SAMPLED_ROWS]:
             value = row[col]
             if value != "":
-                widest = max(widest, max(shown_width(part) for part in str(value).split("\n")) + 2)
+                widest = max(widest, max(display_width(part) for part in str(value).split("\n")) + 2)
         widths[col] = min(widest, _WIDEST)
     wrapped = [(col, widths[col] - 1) for col in sorted(actions)]
 
@@ -266,7 +260,7 @@ def _list_sheet(headers: list[str], rows: list[list[Any]]) -> Any:
         for col, span in wrapped:
             value = row[col]
             if type(value) is str and value and ("\n" in value or len(value) * 2 > span):
-                lines = max(lines, sum(math.ceil(max(shown_width(part), 1) / span) for part in value.split("\n")))
+                lines = max(lines, sum(math.ceil(max(display_width(part), 1) / span) for part in value.split("\n")))
         return 15.0 * lines if lines > 1 else None
 
     bold = Style(bold=True, wrap=True, valign="center")
