@@ -102,3 +102,34 @@ def test_every_command_and_option_has_help_and_the_command_is_in_the_readme() ->
                     if isinstance(p, click.Option) and not (p.help or "").strip()]
         assert f"`haze {name}" in readme, f"haze {name} is not in the README's command table"
     assert missing == []
+
+
+#: the one durable writer (docs/architecture.md): nothing else flushes a file or a directory to disk
+DURABLE_WRITER = SRC / "io" / "fsio.py"
+_SYNC_CALLS = frozenset({"fsync", "fdatasync", "sync", "syncfs", "sync_file_range"})
+
+
+def os_syncs(path: Path) -> list[int]:
+    """Lines of ``path`` that call ``os.fsync`` and its kin, or import them from ``os``."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+        if (isinstance(node, ast.Attribute) and node.attr in _SYNC_CALLS and isinstance(node.value, ast.Name)
+                and node.value.id == "os"):
+            found.append(node.lineno)
+        elif isinstance(node, ast.ImportFrom) and node.module == "os" and \
+                any(a.name in _SYNC_CALLS for a in node.names):
+            found.append(node.lineno)
+    return found
+
+
+def test_only_the_durable_writer_syncs_to_disk() -> None:
+    """A second fsync elsewhere is a second durable writer, with its own mistakes (the journal's had one)."""
+    elsewhere = [f"{module_name(p)}:{line}" for p in MODULES if p != DURABLE_WRITER for line in os_syncs(p)]
+    assert elsewhere == []
+    assert os_syncs(DURABLE_WRITER)  # the rule looks where the calls are
+
+
+def test_the_sync_rule_catches_a_stray_fsync(tmp_path: Path) -> None:
+    stray = tmp_path / "stray.py"
+    stray.write_text("import os\n\ndef f(fd):\n    os.fsync(fd)\n", "utf-8")
+    assert os_syncs(stray) == [4]

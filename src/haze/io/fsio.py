@@ -28,8 +28,8 @@ from haze.core.errors import OutputError, UsageError
 #: the suffix of write_atomic's hidden temporary files (".NAME.XXXX.tmp"): a crashed writer's are found by it
 TEMP_SUFFIX = ".tmp"
 
-__all__ = ["OutputError", "SyncedWriter", "find_upward", "fsync_directory", "sync_files", "write_atomic",
-           "write_new", "write_new_synced"]
+__all__ = ["OutputError", "SyncedWriter", "find_upward", "fsync_directory", "fsync_file", "link_new", "sync_files",
+           "write_atomic", "write_new", "write_new_synced"]
 
 
 def write_atomic(path: str | Path, data: bytes, *, overwrite: bool, sync: bool = True) -> Path:
@@ -60,7 +60,7 @@ def write_atomic(path: str | Path, data: bytes, *, overwrite: bool, sync: bool =
                 os.fsync(handle.fileno())
         if overwrite:
             os.replace(temp, out)
-        elif not _link_new(temp, out):
+        elif not link_new(temp, out):
             raise UsageError(_("{out}: already exists; pass --force to overwrite it").format(out=out))
         if sync:
             fsync_directory(out.parent)
@@ -87,14 +87,18 @@ def current_umask() -> int:
     return mask
 
 
-def _link_new(temp: Path, out: Path) -> bool:
-    """Put ``temp`` at ``out`` unless ``out`` exists; False if it does."""
+def link_new(temp: Path, out: Path) -> bool:
+    """Put ``temp`` at ``out`` unless something is there (a dangling link too); False if it is.
+
+    A hard link, which fails if the name is taken, even by a file that appears meanwhile; where
+    the file system has none (FAT, some network shares), a check and then a move.
+    """
     try:
         os.link(temp, out)
     except FileExistsError:
         return False
-    except OSError:  # no hard links on this file system (FAT, some network shares): check, then move
-        if out.exists():
+    except OSError:  # no hard links on this file system: check, then move
+        if os.path.lexists(out):
             return False
         os.replace(temp, out)
     return True
@@ -256,6 +260,11 @@ def sync_files(directory: Path, names: list[str], *, threads: int = FSYNC_THREAD
 
 _SYNC_OPEN = (os.O_WRONLY if os.name == "nt" else os.O_RDONLY) | getattr(os, "O_BINARY", 0) | \
     getattr(os, "O_CLOEXEC", 0)
+
+
+def fsync_file(path: Path) -> None:
+    """fsync one file already written and closed (by another writer: SQLite, for a new journal)."""
+    sync_files(path.parent, [path.name], threads=1)
 
 
 def fsync_directory(directory: str | Path) -> None:

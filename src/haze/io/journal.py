@@ -50,7 +50,7 @@ from haze.core.i18n import N_, _, os_reason
 from haze.core.errors import JournalError
 from haze.core.model import Level
 from haze.io import receipts
-from haze.io.fsio import find_upward
+from haze.io.fsio import find_upward, fsync_directory, fsync_file, link_new
 
 # 2: the follow-up tables of haze.io.receipts (SPEC §18), added to a schema-1 journal by its next write
 SCHEMA_VERSION = 2
@@ -1002,10 +1002,11 @@ def create_journal(path: Path) -> bool:
     temp = Path(name)
     try:
         _build(temp)
-        with open(temp, "rb") as handle:
-            os.fsync(handle.fileno())
-        placed = _link_new(temp, path)
-        _fsync_dir(parent)
+        # Durable before its name appears, and the name durable before anything is recorded in it:
+        # the one durable writer's pieces (SQLite wrote the bytes, so no write_atomic).
+        fsync_file(temp)
+        placed = link_new(temp, path)
+        fsync_directory(parent)
     except (OSError, sqlite3.Error) as exc:
         raise JournalError(_("{path}: cannot create the journal: {explain_failure_path_exc}").format(path=path, explain_failure_path_exc=explain_failure(path, exc))) from None
     finally:
@@ -1046,31 +1047,6 @@ def _build(temp: Path) -> None:
             with contextlib.suppress(OSError):
                 os.unlink(f"{temp}{suffix}")
         Path(temp).touch()
-
-
-def _link_new(temp: Path, path: Path) -> bool:
-    """Put ``temp`` at ``path`` unless something is there; False if it is."""
-    try:
-        os.link(temp, path)
-    except FileExistsError:
-        return False
-    except OSError:  # no hard links (FAT, some shares): check, then move
-        if os.path.lexists(path):
-            return False
-        os.replace(temp, path)
-    return True
-
-
-def _fsync_dir(directory: Path) -> None:
-    flags = getattr(os, "O_DIRECTORY", None)
-    if flags is None:
-        return
-    with contextlib.suppress(OSError):
-        fd = os.open(directory, os.O_RDONLY | flags)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 def _check_file(path: Path) -> None:
