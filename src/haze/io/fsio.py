@@ -8,7 +8,8 @@
 - :class:`SyncedWriter` writes a set of new files (the notices,
   :mod:`haze.render.notices`), then makes them durable together: every
   file's bytes, then their directory; :func:`write_new_synced` and
-  :func:`fsync_directory` are the single pieces (:mod:`haze.commands.staging`).
+  :func:`fsync_directory` are the single pieces (:mod:`haze.commands.staging`);
+  :func:`fsync_file` and :func:`link_new` place a new journal (:mod:`haze.io.journal`).
 - :func:`find_upward` is the search for ``haze.yaml`` and ``.haze/journal.db``
   in a directory or its parents.
 
