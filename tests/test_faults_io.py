@@ -8,6 +8,7 @@ faults on real mounts are exercised by tests/faults_mounts.sh (needs root).
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -468,12 +469,44 @@ def test_the_signing_key_is_private_to_the_user(tmp_path: Path) -> None:
     assert stat.S_IMODE(key.stat().st_mode) == 0o600 and len(key.read_bytes()) == 32
 
 
-def test_without_a_usable_key_the_cache_is_not_used(tmp_path: Path) -> None:
+@pytest.mark.parametrize("torn", [b"", b"short", bytes(33)], ids=["empty", "short", "long"])
+def test_without_a_usable_key_the_cache_is_not_used(tmp_path: Path, torn: bytes) -> None:
     key = cache.user_cache_dir() / cache.KEY_FILE
     key.parent.mkdir(parents=True, exist_ok=True)
-    key.write_bytes(b"short")
+    key.write_bytes(torn)  # what a writer killed mid-way (or something not haze) leaves
     report = cached_read_list(WORKED, directory=tmp_path / "c")
     assert report.enterprise_list == read_list(WORKED).enterprise_list and not (tmp_path / "c").exists()
+    assert key.read_bytes() == torn  # not haze's to replace: never a key the entries were not signed with
+
+
+def test_the_signing_key_is_on_disk_before_its_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A power cut must never leave a named key that is short, or zeros (a key anyone could sign with)."""
+    key = cache.user_cache_dir() / cache.KEY_FILE
+    real, named_at_sync = os.fsync, []
+
+    def fsync(fd: int) -> None:
+        named_at_sync.append(key.exists())
+        real(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    assert len(cache.secret_key() or b"") == 32
+    # the key's bytes synced while it had no name yet, then its directory once it had one
+    assert named_at_sync[:1] == [False] and named_at_sync[-1] is True
+
+
+def test_a_key_that_cannot_be_made_durable_is_not_made(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    key = cache.user_cache_dir() / cache.KEY_FILE
+
+    def failing(fd: int) -> None:
+        raise OSError(errno.EIO, "I/O error")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(os, "fsync", failing)
+        assert cache.secret_key() is None
+        report = cached_read_list(WORKED, directory=tmp_path / "c")
+    assert report.enterprise_list == read_list(WORKED).enterprise_list and not (tmp_path / "c").exists()
+    assert not key.exists() and list(key.parent.iterdir()) == []  # no key, no temporary left behind
+    assert len(cache.secret_key() or b"") == 32  # the next run makes it whole
 
 
 # -- 17.6: pruning never follows symbolic links and deletes only its own files ------------------------

@@ -52,6 +52,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from haze import __version__
+from haze.core.errors import UsageError
 from haze.core.findings import Finding
 from haze.core.i18n import catalog_fingerprint
 from haze.io.fsio import OutputError, write_atomic
@@ -84,6 +85,7 @@ SUFFIX = ".json"
 #: an entry is refused above this size (a 50,000-enterprise list makes ~15 MB; a list is at most MAX_BYTES)
 MAX_ENTRY_BYTES = 2 * MAX_BYTES
 KEY_FILE = "cache.key"
+KEY_BYTES = 32
 #: names the cache writes: entries (sha256 hex) and mkstemp temporaries; pruning touches nothing else
 _ENTRY_NAME = re.compile(r"[0-9a-f]{64}\.json")
 _TEMP_NAME = re.compile(r"\.[0-9a-f]{64}\.json\.[A-Za-z0-9_]{1,32}\.tmp|\.tmp-[A-Za-z0-9_]{1,32}\.json")
@@ -184,22 +186,27 @@ def secret_key() -> bytes | None:
     In the user cache directory, not beside the entries: whoever can write a
     shared ``.haze/cache`` cannot read it. None when it cannot be read or made:
     the cache is then not used at all.
+
+    Made whole or not at all (:func:`haze.io.fsio.write_atomic`: fsynced, then
+    linked into place, never over a key that is there): a key file torn by a
+    power cut could be short or, on some file systems, the right length but
+    zeros, a key anyone can sign a planted entry with. A key file of another
+    length (torn by an older haze, or not haze's) is refused and left as it is:
+    the cache stays off, and no entry is trusted under it. Synced once, when made.
     """
     folder = user_cache_dir()
     path = folder / KEY_FILE
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o600)
-        except FileExistsError:
-            pass
-        else:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(os.urandom(32))
+        if not os.path.lexists(path):
+            try:
+                write_atomic(path, os.urandom(KEY_BYTES), overwrite=False, mode=0o600)
+            except UsageError:
+                pass  # another haze made it meanwhile: theirs is the key
         data = _read_guarded(path, 64)
-    except OSError:
+    except (OSError, OutputError):
         return None
-    return data if data is not None and len(data) == 32 else None
+    return data if data is not None and len(data) == KEY_BYTES else None
 
 
 def _mac(secret: bytes, key: str, payload: bytes) -> str:

@@ -3,8 +3,8 @@
 - :func:`write_atomic` writes the bytes to a hidden temporary file beside the
   target, flushes them to disk, moves the file into place and flushes the
   directory, so after a power cut the target is either the old file or the
-  whole new one. ``plan --apply``, ``import``, ``export`` and the parse cache
-  (``sync=False``: a torn entry fails its checksum) write through it.
+  whole new one. ``plan --apply``, ``import``, ``export``, the parse cache
+  (``sync=False``: a torn entry fails its checksum) and its signing key write through it.
 - :class:`SyncedWriter` writes a set of new files (the notices,
   :mod:`haze.render.notices`), then makes them durable together: every
   file's bytes, then their directory; :func:`write_new_synced` and
@@ -33,7 +33,8 @@ __all__ = ["OutputError", "SyncedWriter", "find_upward", "fsync_directory", "fsy
            "write_atomic", "write_new", "write_new_synced"]
 
 
-def write_atomic(path: str | Path, data: bytes, *, overwrite: bool, sync: bool = True) -> Path:
+def write_atomic(path: str | Path, data: bytes, *, overwrite: bool, sync: bool = True,
+                 mode: int | None = None) -> Path:
     """Put ``data`` at ``path`` whole, or not at all; returns the path written.
 
     Without ``overwrite`` an existing file is never replaced, even one that
@@ -41,6 +42,8 @@ def write_atomic(path: str | Path, data: bytes, *, overwrite: bool, sync: bool =
     name is taken. Raises :class:`UsageError` for an existing file and
     :class:`OutputError` when the file system refuses. ``sync=False`` skips
     the fsyncs (still atomic for readers; a power cut may leave the old file).
+    ``mode``: the file's permission bits (a private key's 0600), set before
+    any byte is written; by default those any tool gives it.
     """
     import tempfile  # only a write needs it: finding haze.yaml at start-up does not
 
@@ -53,7 +56,7 @@ def write_atomic(path: str | Path, data: bytes, *, overwrite: bool, sync: bool =
         # mkstemp makes the file 0600; the file a user asked for gets the mode any tool gives it:
         # the existing file's mode when overwriting, else 0666 less the umask.
         if hasattr(os, "fchmod"):  # POSIX; on Windows a new file takes the directory's ACL
-            os.fchmod(fd, _mode_for(out))
+            os.fchmod(fd, _mode_for(out) if mode is None else mode)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             if sync:
