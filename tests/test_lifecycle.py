@@ -608,6 +608,25 @@ def test_committed_but_not_yet_moved_notices_are_published_by_the_next_run(run) 
     assert not staging.exists()
 
 
+def test_recovered_notices_are_on_disk_before_their_staging_directory_goes(run, monkeypatch) -> None:
+    """As publish_staged: after the move, OUT's entry is synced before OUT/.<id>.pending is removed."""
+    from haze.commands import staging as staging_module
+    from haze.io.journal import Journal
+
+    act = activate_json(run, "orange")["activation"]
+    staging = OUT / f".{act}.pending"
+    staging.mkdir()
+    (OUT / act).rename(staging / act)
+    (staging / MARKER).write_text(str(JOURNAL.resolve()), encoding="utf-8")
+    synced: list[tuple[Path, bool, bool]] = []  # (directory, published yet, staging still there)
+    monkeypatch.setattr(staging_module, "fsync_directory", lambda directory: synced.append(
+        (Path(directory), (OUT / act).is_dir(), staging.exists())))
+    with Journal(JOURNAL) as journal, journal.transaction():
+        assert staging_module.recover(OUT, journal) == [act]
+    assert (OUT, True, True) in synced
+    assert (OUT / act / "manifest.json").is_file() and not staging.exists()
+
+
 def test_recovery_leaves_other_journals_staging_alone(run) -> None:
     other = OUT / ".20251201-200000-red.pending"
     (other / "20251201-200000-red").mkdir(parents=True)

@@ -208,6 +208,8 @@ def recover(out: Path, journal: Journal) -> list[str]:
         try:
             if journal.id_taken(issue_id) and (staging / issue_id).is_dir() and not os.path.lexists(out / issue_id):
                 if move_into_place(staging, out, issue_id):
+                    # as publish_staged: the move is on disk before the staging directory goes
+                    fsync_directory(out)
                     published.append(issue_id)
             shutil.rmtree(staging)
         except OSError:
