@@ -156,6 +156,40 @@ def test_unknown_ids_are_error_lines_and_the_others_record(warning) -> None:
     assert rows(haze.journal, "SELECT enterprise_id FROM receipts") == [(A,)]
 
 
+def test_a_notice_is_found_by_its_serial_alone(warning) -> None:
+    """On the phone an enterprise says 第2号: 2, 2号 and a full-width ２ find 示环应急〔2026〕2号 (QA, duty night)."""
+    haze = warning
+    serial = {number.rsplit("〕", 1)[1].removesuffix("号"): code for code, number in haze.numbers.items()}
+    assert sorted(serial) == ["1", "2", "3"]
+    result = haze("receipt", "1", "2号", "３ 号", "--at", "2026-01-10 20:50", "--json")
+    assert result.exit_code == 0, result.output
+    assert [r["id"] for r in json.loads(result.stdout)["results"]] == [serial["1"], serial["2"], serial["3"]]
+    assert sorted(rows(haze.journal, "SELECT enterprise_id, given_as FROM receipts")) == sorted(
+        [(serial["1"], "1"), (serial["2"], "2号"), (serial["3"], "3号")])  # as _clean reads it: NFKC, no spaces
+
+
+def test_a_serial_no_notice_has_is_an_error_line(warning) -> None:
+    result = warning("receipt", "4", "--at", "2026-01-10 20:50")
+    assert result.exit_code == 1
+    assert f"haze: error: 4: no notice of warning {warning.activation} has that number" in result.stderr
+    assert rows(warning.journal, "SELECT * FROM receipts") == []
+
+
+def test_a_serial_two_notices_share_is_not_guessed() -> None:
+    """A warning standing across New Year can hold 〔2026〕3号 and 〔2027〕3号: the officer types which."""
+    from haze.commands.receipt import _by_serial, _one_serial
+    from haze.io.receipts import Notified
+
+    old, new = Notified(A, "甲", 3, "示环应急〔2026〕3号"), Notified(B, "乙", 1, "示环应急［2027］3号")
+    other = Notified(C, "丙", 2, "示环应急〔2027〕12号")
+    by_serial = _by_serial([old, new, other])
+    assert by_serial == {3: [old, new], 12: [other]}
+    record = type("Record", (), {"id": "w"})()
+    assert _one_serial("12", by_serial[12], record) == (other, "")  # type: ignore[arg-type]
+    found, said = _one_serial("3", by_serial[3], record)  # type: ignore[arg-type]
+    assert found is None and "示环应急〔2026〕3号, 示环应急［2027］3号" in said and "whole number" in said
+
+
 def test_a_file_of_receipts_in_one_transaction(warning, tmp_path: Path) -> None:
     haze = warning
     f = tmp_path / "r.csv"

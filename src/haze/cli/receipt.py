@@ -33,10 +33,11 @@ def receipt(ctx: click.Context, ids: tuple[str, ...], file: Path | None, at: dat
     """Record that enterprises returned the receipt (回执), or with --report the execution report.
 
     \b
-    ID… are credit codes or notice numbers (示环应急〔2026〕7号). Recording one
-    twice keeps the first time and says so. All of it in one transaction.
-    Exit 0 recorded, 1 some ids not notified by the warning (the others are
-    recorded) or nothing active, 2 bad input (nothing recorded).
+    ID… are credit codes, notice numbers (示环应急〔2026〕7号) or a notice's
+    serial alone (7, 7号). Recording one twice keeps the first time and says
+    so. All of it in one transaction. Exit 0 recorded, 1 some ids not
+    notified by the warning (the others are recorded), 2 bad input, nothing
+    active or no journal (nothing recorded).
     """
     from haze.commands import receipt as command
 

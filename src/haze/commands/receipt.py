@@ -10,6 +10,7 @@ line while the others record (exit 1).
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -171,11 +172,15 @@ def _resolver(journal: Journal, warning: ActivationRecord, people: list[Notified
     from haze.io.receipts import find_number
 
     by_id = {n.enterprise_id: n for n in people}
+    by_serial = _by_serial(people)
 
     def resolve(given: str) -> tuple[Notified | None, str]:
         code = given.upper()
         if code in by_id:
             return by_id[code], ""
+        serial = _serial(given)
+        if serial is not None:
+            return _one_serial(given, by_serial.get(serial, []), warning)
         found = find_number(journal, given) if not _looks_like_code(code) else None
         if found is None:
             return None, _("{given}: not notified by warning {warning} (no such credit code or notice number)").format(
@@ -189,6 +194,41 @@ def _resolver(journal: Journal, warning: ActivationRecord, people: list[Notified
         return by_id.get(enterprise), ""
 
     return resolve
+
+
+#: what an officer types for notice 示环应急〔2026〕7号 on the phone: 7, 7号 (full-width digits too)
+_SERIAL = re.compile(r"(\d{1,6})号?")
+#: the serial at the end of a recorded notice number: 〔2026〕7号 (or a bureau's own numbering's last digits)
+_NUMBER_SERIAL = re.compile(r"(\d+)号?$")
+
+
+def _serial(given: str) -> int | None:
+    """The notice's serial when ``given`` is only that (``7``, ``7号``), else None."""
+    match = _SERIAL.fullmatch("".join(unicodedata.normalize("NFKC", given).split()))
+    return int(match.group(1)) if match else None
+
+
+def _by_serial(people: list[Notified]) -> dict[int, list[Notified]]:
+    from haze.io.receipts import number_key
+
+    found: dict[int, list[Notified]] = {}
+    for person in people:
+        match = _NUMBER_SERIAL.search(number_key(person.number))
+        if match:
+            found.setdefault(int(match.group(1)), []).append(person)
+    return found
+
+
+def _one_serial(given: str, matches: list[Notified], warning: ActivationRecord) -> tuple[Notified | None, str]:
+    """The one standing notice of the warning with that serial; two (a warning across a new year) are not guessed."""
+    if len(matches) == 1:
+        return matches[0], ""
+    if not matches:
+        return None, _("{given}: no notice of warning {warning} has that number").format(given=given,
+                                                                                        warning=warning.id)
+    return None, _("{given}: several notices of warning {warning} have that number ({numbers}); type the whole "
+                   "number").format(given=given, warning=warning.id,
+                                    numbers=_(", ").join(m.number for m in matches))
 
 
 def _looks_like_code(text: str) -> bool:
