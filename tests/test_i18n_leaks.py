@@ -187,8 +187,8 @@ def test_receipts_and_verify_bracket_in_chinese(run, tmp_path: Path) -> None:
     assert zh.exit_code == 0 and "示例县宏晟焦化有限公司（911405251765819881）" in zh.stdout
     power = write(tmp_path / "power.csv", "id,time,kwh\n911405251765819881,2026-11-28,1000\n")
     zh = run(*ZH, "verify", power)
-    assert "示例县宏晟焦化有限公司（预警期间无数据）" in zh.stdout, zh.stdout
-    assert "示例县宏晟焦化有限公司 (no day inside the warning)" in run("verify", power).stdout
+    assert "预警期间无数据（1 家）：示例县宏晟焦化有限公司\n" in zh.stdout, zh.stdout
+    assert "no day inside the warning (1): 示例县宏晟焦化有限公司\n" in run("verify", power).stdout
 
 
 def test_the_version_line_in_chinese(run) -> None:

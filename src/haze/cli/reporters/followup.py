@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from haze.commands.overdue import Outcome as OverdueOutcome
     from haze.commands.receipt import Outcome as ReceiptOutcome
     from haze.commands.verify import Outcome as VerifyOutcome
+    from rich.console import Console
+
     from haze.core.response import Comparison
 
 _KIND = {"receipt": N_("receipt 回执"), "report": N_("report 执行报告")}
@@ -141,10 +143,11 @@ def print_verify(outcome: VerifyOutcome) -> None:
     w = outcome.window
     first, last = w.baseline_dates()
     end = when_text(w.end) if w.end else _("the last day with data")
-    say(console, _("[bold]verify {id}[/] ({level}): baseline {first}…{last} ({days} days), during {start} → {end}, "
-                   "tolerance {tolerance}").format(id=esc(outcome.activation), level=outcome.level, first=first,
-                                                   last=last, days=w.baseline_days, start=when_text(w.start),
-                                                   end=end, tolerance=f"{outcome.tolerance:.0%}"))
+    # two lines: one would be ~130 cells, and the terminal's own wrap split a date (20|26-12-03) at 80 (QA)
+    say(console, _("[bold]verify {id}[/] ({level}), tolerance {tolerance}").format(
+        id=esc(outcome.activation), level=outcome.level, tolerance=f"{outcome.tolerance:.0%}"))
+    say(console, _("baseline {first}…{last} ({days} days)").format(first=first, last=last, days=w.baseline_days))
+    say(console, _("during {start} → {end}").format(start=when_text(w.start), end=end))
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, title_justify="left")
     columns: tuple[tuple[str, Literal["left", "right"]], ...] = (
         ("#", "right"), (N_("enterprise"), "left"), (N_("expected"), "right"), (N_("observed"), "right"),
@@ -158,12 +161,7 @@ def print_verify(outcome: VerifyOutcome) -> None:
         table.add_row(str(n), esc(c.name), f"{c.expected:.0%}", f"{c.observed:.0%}", _bar_text(c), flag)
     if outcome.compared:
         console.print(table)
-    if outcome.missing:
-        words = {"no_data": _("no data"), "no_baseline": _("no baseline day"),
-                 "no_during": _("no day inside the warning"), "zero_baseline": _("zero baseline")}
-        say(console, _("[bold]without data[/] ({count}): ").format(count=len(outcome.missing))
-            + _("; ").join(_("{name} ({kind})").format(name=esc(c.name), kind=words.get(c.missing or "", c.missing))
-                           for c in outcome.missing))
+    _say_missing(console, outcome.missing)
     flagged = outcome.flagged
     say(console, _("{compared} compared, {flagged} flagged, {missing} without data").format(
         compared=len(outcome.compared), flagged=len(flagged), missing=len(outcome.missing))
@@ -171,6 +169,18 @@ def print_verify(outcome: VerifyOutcome) -> None:
            if outcome.unknown_ids else ""))
     if outcome.output is not None:
         say(console, _("inspection list (督查清单): {path}").format(path=esc(outcome.output)))
+
+
+def _say_missing(console: Console, missing: list[Comparison]) -> None:
+    """One line per reason (无数据, 无基准日…), each naming its enterprises once: not the reason after every name."""
+    words = {"no_data": _("no data"), "no_baseline": _("no baseline day"),
+             "no_during": _("no day inside the warning"), "zero_baseline": _("zero baseline")}
+    by_reason: dict[str, list[str]] = {}
+    for c in missing:
+        by_reason.setdefault(c.missing or "", []).append(esc(c.name))
+    for reason, names in by_reason.items():
+        say(console, _("[bold]{reason}[/] ({count}): ").format(
+            reason=words.get(reason, esc(reason)), count=len(names)) + _(", ").join(names))
 
 
 def _bar_text(c: Comparison) -> str:
