@@ -132,10 +132,10 @@ def test_the_season_plan_names_industries_and_pollutants_in_chinese(run) -> None
     zh = run(*ZH, "stagger", "2025-2026", "-l", COUNTY, "--dry-run")
     assert zh.exit_code == 0
     assert "  焦化：单日最多停产 2 家（上限 2）" in zh.stdout and "  水泥：单日最多停产" in zh.stdout
-    assert "SO₂ 1.3100 / 1.1732、NOx 3.5113 / 3.3783" in zh.stdout
+    assert "日减排量，平均 / 最少（t/d）：\n  SO₂ 1.3100 / 1.1732\n  NOx 3.5113 / 3.3783\n" in zh.stdout
     assert "coking" not in zh.stdout and "so2" not in zh.stdout
     en = run("stagger", "2025-2026", "-l", COUNTY, "--dry-run").stdout
-    assert "  coking: peak 2 stopped on one day (bound 2)" in en and "so2 1.3100 / 1.1732, nox" in en
+    assert "  coking: peak 2 stopped on one day (bound 2)" in en and "\n  so2 1.3100 / 1.1732\n  nox 3.5113 / 3.3783\n" in en
 
 
 def test_the_systems_words_are_translated(run, tmp_path: Path) -> None:

@@ -312,6 +312,22 @@ def test_stagger_worked_example(run) -> None:
     assert "错峰生产告知书" in notice and "停产期间" in notice
 
 
+@pytest.mark.parametrize("ui", ["zh", "en"])
+def test_stagger_summary_fits_80_columns(run, ui: str) -> None:
+    """Each line short enough that the terminal's wrap never splits a number (it split 1.194|6 and 9 家)."""
+    from rich.text import Text
+
+    write(Path("county.yaml"), stagger_list())
+    result = run("--ui", ui, "stagger", "2025-2026", "--dry-run", "--list", "county.yaml", "--journal", JOURNAL)
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert all(Text(line).cell_len <= 80 for line in lines), lines
+    # one line per pollutant: mean / min, as the JSON's reduction says
+    data = json.loads(stagger(run, "2025-2026", "--dry-run", "--json").stdout)["reduction"]
+    so2 = "SO₂" if ui == "zh" else "so2"
+    assert f"  {so2} {data['mean']['so2']:.4f} / {data['min']['so2']:.4f}" in lines
+
+
 def test_stagger_calendar_and_chart_read_back(run) -> None:
     import openpyxl
 
