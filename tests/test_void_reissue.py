@@ -24,6 +24,8 @@ LIST = EXAMPLES / "small-fails-orange.yaml"
 LAST = "91140525MA0K3Y7L0C"  # the list's last enterprise (城关供热)
 VOID_ZH = "已作废，以本告知书为准"
 VOID_EN = "is void (作废); this notice replaces it"
+CITY = ("--list", EXAMPLES / "city" / "county-1.yaml", "--list", EXAMPLES / "city" / "county-2.yaml",
+        "--authority", "示例市生态环境局", "--region", "示例市", "--doc-prefix", "示市环应急")
 
 
 def short_list(tmp_path: Path) -> Path:
@@ -173,11 +175,9 @@ def test_a_dry_run_after_a_void_says_the_same(run) -> None:
 
 
 def test_a_city_activation_after_a_void_cites_each_countys_voided_notice(run) -> None:
-    city = ("--list", EXAMPLES / "city" / "county-1.yaml", "--list", EXAMPLES / "city" / "county-2.yaml",
-            "--authority", "示例市生态环境局", "--region", "示例市", "--doc-prefix", "示市环应急")
-    first = activate(run, *city)
+    first = activate(run, *CITY)
     void(run)
-    second = activate(run, *city)
+    second = activate(run, *CITY)
     before = [e["number"] for e in manifest(first)["notices"]]
     head = manifest(second)
     assert head["voids"] == head["replaces"] == first["activation"]
@@ -185,3 +185,18 @@ def test_a_city_activation_after_a_void_cites_each_countys_voided_notice(run) ->
     for entry, number in zip(head["notices"], before):
         text = text_of(Path(second["notices"][0]).parent / entry["file"])
         assert f"我局此前下发你局的通知（{number}）已作废，以本通知为准。" in text
+
+
+def test_a_warning_of_the_other_kind_between_neither_cites_nor_cancels_the_void(run) -> None:
+    """A county warning voided, then a city warning (notices to county bureaus) and its lift: the
+    city warning cites nothing of the county's void, and the next county warning still tells the
+    enterprises their voided notice is void (the city's warning did not reach them)."""
+    first = activate(run, "--list", LIST)
+    void(run)
+    city = activate(run, *CITY)
+    assert manifest(city)["replaces"] is None and "voids" not in manifest(city)
+    assert run("lift").exit_code == 0
+    after = activate(run, "--list", LIST)
+    head = manifest(after)
+    assert head["voids"] == head["replaces"] == first["activation"]
+    assert all(VOID_ZH in text_of(p) for p in notices_of(after).values())

@@ -368,10 +368,7 @@ class _Activation:
         """
         if kind != ACTIVATION or active is not None:
             return None
-        voided = journal.voided_last()
-        if voided is None or bool(voided.list_info.get("city")) != self.city_warning:
-            return None
-        return voided
+        return journal.voided_last(city=self.city_warning)
 
     def addressees(self) -> set[str]:
         """Who gets a notice of this warning (credit codes), as the journal records its notices."""

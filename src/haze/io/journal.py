@@ -788,19 +788,22 @@ class Journal:
             return replace(record, state=VOID)
         return record
 
-    def voided_last(self) -> ActivationRecord | None:
-        """The warning voided while it was active, when that void is the last warning event recorded.
+    def voided_last(self, city: bool = False) -> ActivationRecord | None:
+        """The warning voided while it was active, when that void is the last warning event of its kind.
 
-        Nothing is active, and no activation, adjustment, re-issue or lift was
-        recorded after the void (ozone episodes and 错峰 plans are not warnings and do
-        not count): the next activation is the first after the void, and its notices tell
-        the enterprises of the voided set that their notice is void. A void of an earlier
-        warning (lifted or superseded before it was voided) leaves no such duty: that
-        warning's notices had stopped applying already.
+        Nothing is active, and no activation, adjustment, re-issue or lift of the same kind (a
+        county list's warning, or with ``city`` a city's) was recorded after the void: the next
+        activation of that kind is the first after the void, and its notices tell the addressees of
+        the voided set that their notice is void. The other kind's warnings do not count: their
+        notices went to other addressees (county bureaus, not enterprises), and ozone episodes and
+        错峰 plans are not warnings. A void of an earlier warning (lifted or superseded before it
+        was voided) leaves no such duty: that warning's notices had stopped applying already.
         """
         if self.active() is not None:
             return None
-        warnings = [e for e in self.history() if e.kind in (ACTIVATION, ADJUSTMENT, REISSUE, LIFT, VOID)]
+        of_kind = {a.id for a in self.activations() if bool(a.list_info.get("city")) == city}
+        warnings = [e for e in self.history() if e.kind in (ACTIVATION, ADJUSTMENT, REISSUE, LIFT, VOID)
+                    and (e.activation_id if e.kind in (LIFT, VOID) else e.id) in of_kind]
         if not warnings or warnings[-1].kind != VOID or warnings[-1].activation_id is None:
             return None
         voided = self.activation(warnings[-1].activation_id)
