@@ -19,7 +19,7 @@ from haze.core.i18n import _
 from haze.commands.inputs import load_inputs
 from haze.commands.issuing import NoticeSettings, notice_paths, now_shanghai
 from haze.commands.seasonal import issue_set, new_issue, season_record
-from haze.core.errors import HazeError, UsageError
+from haze.core.errors import Infeasible, UsageError
 from haze.core.model import POLLUTANTS
 from haze.io.journal import CURRENT, STAGGER, Journal
 
@@ -29,12 +29,6 @@ if TYPE_CHECKING:
     from haze.core.policy import Policy
     from haze.core.season import Schedule
     from haze.render.notices import NoticeSet
-
-
-class Infeasible(HazeError):
-    """An industry's enterprises cannot stop their days under SPEC §15's peak bound (exit 1)."""
-
-    exit_code = 1
 
 
 @dataclass(kw_only=True)

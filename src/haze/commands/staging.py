@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from haze.core.i18n import _, os_reason
-from haze.core.errors import HazeError
+from haze.core.errors import HazeError, PublishError, PublishInterrupted
 from haze.io.fsio import fsync_directory, write_new_synced
 from haze.io.journal import LOCK_WAIT, Journal
 
@@ -34,17 +34,6 @@ PRERENDER = ".prerender"
 #: a pre-rendered set older than this belongs to a run that died: recover() removes it
 STALE_PRERENDER = 2 * LOCK_WAIT
 MARKER = "journal"  # file in a staging directory naming the journal it belongs to
-
-
-class PublishError(HazeError):
-    """After the journal's commit, the notices could not be moved into place (exit 1).
-
-    Not "nothing written": the warning IS recorded and its notices are complete
-    in the staging directory; the next ``activate`` or ``lift`` on the same
-    journal and ``--out`` moves them into place.
-    """
-
-    exit_code = 1
 
 
 class Staging:
@@ -170,13 +159,11 @@ def publish_staged(out: Path, issue_id: str, journal: Journal) -> None:
     except OSError as exc:
         raise PublishError(_("{recorded}, but its notices could not be moved from {staging_issue_id} to {out_issue_id}: {problem}; they are complete where they are, and {retry}").format(recorded=recorded, staging_issue_id=staging / issue_id, out_issue_id=out / issue_id, problem=os_reason(exc), retry=retry)) from None
     except KeyboardInterrupt:
-        error = PublishError(
+        raise PublishInterrupted(
             _("interrupted after recording: {recorded}; its notices are in {folder}").format(
                 recorded=recorded, folder=out / issue_id) if (out / issue_id).is_dir() else
             _("interrupted after recording: {recorded}; its notices are complete in {folder}, and {retry}").format(
-                recorded=recorded, folder=staging / issue_id, retry=retry))
-        error.exit_code = 130
-        raise error from None
+                recorded=recorded, folder=staging / issue_id, retry=retry)) from None
     shutil.rmtree(staging, ignore_errors=True)
 
 

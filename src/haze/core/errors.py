@@ -53,3 +53,26 @@ class RequirementNotMet(HazeError):
     """``activate --strict`` refuses when the requirement is not met (exit 1)."""
 
     exit_code = 1
+
+
+class Infeasible(HazeError):
+    """No 错峰 schedule: an industry cannot stop its days under SPEC §15's peak bound (exit 1)."""
+
+    exit_code = 1
+
+
+class PublishError(HazeError):
+    """After the journal's commit, the notices could not be moved into place (exit 1).
+
+    Not "nothing written": the warning IS recorded and its notices are complete
+    in the staging directory; the next ``activate`` or ``lift`` on the same
+    journal and ``--out`` moves them into place.
+    """
+
+    exit_code = 1
+
+
+class PublishInterrupted(PublishError):
+    """Ctrl-C after the journal's commit, while the notices were moved into place (exit 130, as any interrupt)."""
+
+    exit_code = 130
