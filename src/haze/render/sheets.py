@@ -27,7 +27,7 @@ from haze.core.engine import IDLE, EnterpriseResult, LevelResult, LineResult, So
 from haze.core.errors import UsageError
 from haze.core.findings import Finding
 from haze.core.fmt import cap_number, cut_pct, is_stop
-from haze.core.text import display_width
+from haze.core.text import FORMULA_STARTS, display_width
 from haze.io.fsio import write_atomic
 from haze.core.labels import REASON_LABELS, SOURCE_LABELS, label
 from haze.core.model import POLLUTANTS, EnterpriseList, Level
@@ -325,10 +325,6 @@ def check_export_name(output: Path) -> str:
 
 def requirement_csv_path(output: Path) -> Path:
     return output.with_name(f"{output.stem}-requirement.csv")
-
-
-#: what Excel (and LibreOffice) take for the start of a formula when a CSV is opened (CWE-1236)
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def csv_cell(value: Any) -> Any:

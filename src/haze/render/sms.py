@@ -19,10 +19,11 @@ from datetime import datetime
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from haze.core.text import FORMULA_STARTS
+
 SMS_FILE = "sms.csv"
 LIMIT = 70
 HEADER = ("phone", "id", "name", "text")
-_FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _when(moment: datetime, lang: str) -> str:
@@ -111,7 +112,7 @@ def sms_text(authority: str, issue: dict[str, Any], number: str, lang: str = "zh
 
 
 def _cell(value: str) -> str:
-    return "'" + value if value.startswith(_FORMULA) else value
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 def _day(moment: datetime, lang: str) -> str:

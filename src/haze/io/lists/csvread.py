@@ -19,6 +19,7 @@ from haze.core.i18n import _
 from haze.io.lists.table import Row, Table, column_key, fact_key, read_tables
 from haze.io.lists.yamlread import MAX_BYTES
 from haze.core.model import EnterpriseList
+from haze.core.text import FORMULA_STARTS
 
 DELIMITERS = (",", "\t", ";")
 SNIFF_LINES = 20
@@ -76,7 +77,6 @@ def _rows(text: str, delimiter: str, path: str, problems: list[Finding]) -> Iter
 
 
 #: what haze's own CSV writer protects with a leading ' (a cell Excel would run as a formula)
-_FORMULA_SIGNS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _unquoted(cell: str) -> str:
@@ -85,7 +85,7 @@ def _unquoted(cell: str) -> str:
     One quote comes off, also before further quotes (``''=A1`` -> ``'=A1``): haze writes text that
     itself starts with ``'=`` so (:func:`haze.render.sheets.csv_cell`).
     """
-    return cell[1:] if cell.startswith("'") and cell.lstrip("'").startswith(_FORMULA_SIGNS) else cell
+    return cell[1:] if cell.startswith("'") and cell.lstrip("'").startswith(FORMULA_STARTS) else cell
 
 
 def _facts_above(rows: Iterator[Row]) -> tuple[list[Row], list[Row]]:
