@@ -16,7 +16,7 @@ from typing import Any
 
 from haze.core.i18n import _
 from haze.core.errors import UsageError
-from haze.io.journal import DEFAULT_JOURNAL, Journal, create_journal, find_journal
+from haze.io.journal import DEFAULT_JOURNAL, Journal, create_journal, find_journal, not_found
 
 
 @dataclass(frozen=True)
@@ -72,7 +72,6 @@ def refuse_missing(path: Path, *, named: bool, cwd: Path | None = None) -> Usage
         where = _("the journal {path} (named in haze.yaml) does not exist").format(path=path)
         how = f"haze init --journal {path}"
     else:
-        where = _("no journal found: looked for {journal} in {here} and every parent directory").format(
-            journal=DEFAULT_JOURNAL, here=here)
+        where = not_found(here)
         how = "haze init"
     return UsageError(_("{where}; a new journal numbers notices from 1 again, so it is made only on purpose: run `{how}` where the bureau keeps its journal, or give --journal PATH naming a new file, or run haze from the directory that holds it; nothing written").format(where=where, how=how))

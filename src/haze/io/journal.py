@@ -271,9 +271,14 @@ def existing_journal_path(given: str | Path | None) -> Path:
     if given:
         raise JournalError(_("the journal {path} does not exist; check the path (a removable disk not plugged "
                              "in?) or name the bureau's journal with --journal FILE (nothing read)").format(path=path))
-    raise JournalError(_("no journal found: looked for {journal} in {here} and every parent directory; run haze in "
-                         "the directory that holds the bureau's journal, or name it with --journal FILE "
-                         "(nothing read)").format(journal=DEFAULT_JOURNAL, here=Path.cwd().resolve()))
+    raise JournalError(_("{not_found}; run haze in the directory that holds the bureau's journal, or name it with "
+                         "--journal FILE (nothing read)").format(not_found=not_found(Path.cwd().resolve())))
+
+
+def not_found(here: Path) -> str:
+    """Where haze looked for the journal and found none: the one phrase of every such refusal."""
+    return _("no journal found: looked for {journal} in {here} and every parent directory").format(
+        journal=DEFAULT_JOURNAL, here=here)
 
 
 def current_user() -> str:
