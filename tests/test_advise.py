@@ -233,3 +233,32 @@ def test_a_warning_past_its_end_time_is_not_active(run, tmp_path: Path) -> None:
     f = write(tmp_path / "f.csv", "date,aqi\n2026-12-01,201\n")
     data = json.loads(run("advise", f, "--journal", journal, "--json").stdout)
     assert (data["active"], data["action"]) == (None, "activate")  # as activate itself would treat it
+
+
+RED_WEEK = "date,aqi\n2026-12-03,160\n2026-12-04,230\n2026-12-05,260\n2026-12-06,280\n2026-12-07,310\n"
+
+
+def test_long_rows_fold_under_their_value_in_a_terminal(tmp_path: Path) -> None:
+    """At 80 columns the terminal's own wrap split 20|26-12-07 and started the rest under the labels."""
+    from rich.console import Console
+
+    from haze.cli.i18n import cells
+    from haze.cli.reporters.markup import say_row
+
+    console = Console(width=80, force_terminal=True, color_system=None, record=True)
+    days = "、".join(f"2026-12-0{d}（AQI {a}）" for d, a in [(4, 230), (5, 260), (6, 280), (7, 310)])
+    say_row(console, "日期", days)
+    say_row(console, "建议", "[bold]activate[/]：启动预警")
+    lines = console.export_text().splitlines()
+    assert lines == [" 日期    2026-12-04（AQI 230）、2026-12-05（AQI 260）、2026-12-06（AQI 280）、",
+                     "         2026-12-07（AQI 310）",
+                     " 建议    activate：启动预警"]
+    assert all(cells(line) < 80 for line in lines)
+
+
+def test_piped_rows_stay_one_line_each(run, tmp_path: Path) -> None:
+    """grep and a duty log read one row per line: no terminal, no folding."""
+    result = run("--ui", "zh", "advise", write(tmp_path / "f.csv", RED_WEEK), env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    assert " 日期    2026-12-04（AQI 230）、2026-12-05（AQI 260）、2026-12-06（AQI 280）、2026-12-07（AQI 310）\n" \
+        in result.stdout

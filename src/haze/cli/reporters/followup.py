@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Literal
 
 import click
 
-from haze.cli.reporters.markup import esc, is_city_warning, level_title, pad, say, when
+from haze.cli.reporters.markup import esc, is_city_warning, level_title, pad, say, say_row, when
 from haze.core.i18n import N_, _
 
 if TYPE_CHECKING:
@@ -48,18 +48,18 @@ def print_advise(outcome: AdviseOutcome) -> None:
         say(console, _("[bold]recommended{where}: {level}[/]").format(where=where, level=level_title(a.level)))
         assert a.rule is not None
         rule = _("rule")
-        say(console, f" {pad(rule, 8)}{esc(a.rule.message(outcome.triggers.source))}")
+        say_row(console, rule, esc(a.rule.message(outcome.triggers.source)))
         days = _(", ").join(_("{date} (AQI {aqi})").format(date=d.date.isoformat(), aqi=f"{d.aqi:g}")
                             for d in a.days)
         label = _("days")
-        say(console, f" {pad(label, 8)}{days}")
+        say_row(console, label, days)
     active = _("{id} ({kind})").format(id=a.active.value, kind=esc(outcome.active_id)) if a.active else _("none")
     label = _("active")
-    say(console, f" {pad(label, 8)}{active}")
+    say_row(console, label, active)
     hint = _(_NEXT[a.action]).format(level=a.level.value if a.level else "",
                                      active=a.active.value if a.active else "")
     label = _("action")
-    say(console, f" {pad(label, 8)}" + _("[bold]{action}[/]: {hint}").format(action=a.action, hint=hint))
+    say_row(console, label, _("[bold]{action}[/]: {hint}").format(action=a.action, hint=hint))
 
 
 def print_receipt(outcome: ReceiptOutcome) -> None:

@@ -30,6 +30,37 @@ def say(console: Any, text: str) -> None:
     console.print(text, soft_wrap=True)
 
 
+def say_row(console: Any, label: str, value: str, width: int = 8) -> None:
+    """`` label   value`` as :func:`say`; on a terminal, a value too long for it folds under itself.
+
+    The terminal's own wrap would split a date or an AQI figure at the edge (20|26-12-07) and
+    start the rest at column 0, under the labels; piped, the row stays one line for grep.
+    """
+    head = f" {pad(label, width)}"
+    if not console.is_terminal:
+        say(console, head + value)
+        return
+    from rich.text import Text
+
+    from haze.cli.i18n import cells, fill
+
+    text = Text.from_markup(value)
+    indent = " " * cells(head)
+    lines = fill(text.plain, console.width - 1, head, indent).split("\n")
+    starts: list[int] = []
+    at = 0
+    for line in lines:
+        part = line[len(head) if not starts else len(indent):]
+        at = text.plain.find(part, at)
+        if at < 0:  # fill collapsed a run of spaces: no offsets to cut at, so one line as piped
+            say(console, head + value)
+            return
+        starts.append(at)
+        at += len(part)
+    for prefix, piece in zip([head] + [indent] * len(lines), text.divide(starts[1:])):
+        piece.rstrip()
+        console.print(Text(prefix) + piece, soft_wrap=True)
+
 
 def pad(text: str, width: int) -> str:
     """``text`` padded to ``width`` terminal cells: a Chinese key takes two a character (``f"{key:<12}"`` counts one)."""
