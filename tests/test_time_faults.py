@@ -283,3 +283,15 @@ def test_lift_at_far_ahead_is_refused(run, tmp_path: Path) -> None:
     result = run("lift", "--journal", journal, "--at", far)
     assert result.exit_code == 2 and "activation_horizon_hours" in result.stderr
     assert json.loads(run("status", "--journal", journal, "--json").stdout)["active"] is not None
+
+
+@pytest.mark.parametrize(("ui", "said"), [("en", "beyond the 72 hours haze's default allows (activation_horizon_hours)"),
+                                         ("zh", "超出 haze 默认允许的 72 小时（activation_horizon_hours）")])
+def test_a_lift_beyond_the_horizon_names_the_key_once(run, tmp_path: Path, ui: str, said: str) -> None:
+    journal = tmp_path / "j.db"
+    assert run("activate", "orange", "--list", LIST, "--journal", journal).exit_code == 0
+    far = (datetime.now(SHANGHAI) + timedelta(days=4)).strftime("%Y-%m-%dT%H:%M")
+    result = run("--ui", ui, "lift", "--journal", journal, "--at", far)
+    assert result.exit_code == 2
+    line = " ".join(result.stderr.split())
+    assert said in line and line.count("activation_horizon_hours") == 1, line

@@ -91,7 +91,7 @@ def run(settings: Settings, *, now: datetime | None = None, progress: Progress |
     clock = now is None
     now = now_shanghai(now)
     at = minute(settings.at) if settings.at is not None else now.replace(second=0)  # on the minute, as notices say
-    check_horizon(at, now, DEFAULT_HORIZON_HOURS, False, "--at", _("the default activation_horizon_hours"))
+    check_horizon(at, now, DEFAULT_HORIZON_HOURS, False, "--at", _("haze's default"))  # the message names the key itself
     journal = Journal(existing_journal_path(settings.journal))
     out = settings.out_dir(journal.path)
     with journal:
