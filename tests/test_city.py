@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from haze.synth import write_list
-from conftest import write
+from conftest import EXAMPLES, write
 
 LEVELS = ("yellow", "orange", "red")
 KEYS = ("baseline", "reduction", "ratio", "required", "ok", "shortfall", "basis")
@@ -197,6 +197,19 @@ def test_human_tables_fit_80_columns(run, counties):
     lines = result.stdout.splitlines()
     assert max(cell_len(line) for line in lines) <= 80
     assert sum("示例" in line and "county" in line for line in lines) == 3 and "City total" in result.stdout
+
+
+@pytest.mark.parametrize(("ui", "note"), [
+    ("zh", "各清单均未给出标“*”污染物的全社会排放量，其减排比例仅为占清单排放量的比例"),
+    ("en", "no list gives a baseline (全社会排放量) for the pollutants marked *: their ratios are shares"),
+])
+def test_the_listed_basis_note_names_what_the_star_marks(run, ui, note):
+    """The * sits after the 基准排放量 of a pollutant row; the note once spoke of starred ratios."""
+    lists = [EXAMPLES / "city" / "county-1.yaml", EXAMPLES / "city" / "county-2.yaml"]
+    result = run("--ui", ui, "check", "orange", *sum((["-l", str(p)] for p in lists), []))
+    assert "".join(note.split()) in "".join(result.stdout.split())
+    rows = [line for line in result.stdout.splitlines() if line.startswith(("SO₂", "so2"))]
+    assert len(rows) == 3 and all(line.split()[-6].endswith("*") for line in rows), rows
 
 
 # -- --basis: the upper-level order (SPEC §13) ---------------------------------------------

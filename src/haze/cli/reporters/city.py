@@ -66,8 +66,8 @@ def city_verdict(city: CityResult) -> str:
         text += "\n" + _("[yellow]basis: {basis}[/] — some lists give no baseline (全社会排放量): their ratios "
                          "are shares of the listed emissions only").format(basis=_(BASIS_WORDS[city.total.basis]))
     elif city.total.basis == "listed":
-        text += "\n" + _("[yellow]basis: {basis}[/] — no list gives a full baseline (全社会排放量): the ratios "
-                         "marked * are shares of the listed emissions only").format(
+        text += "\n" + _("[yellow]basis: {basis}[/] — no list gives a baseline (全社会排放量) for the pollutants "
+                         "marked *: their ratios are shares of the listed emissions only").format(
             basis=_(BASIS_WORDS[city.total.basis]))
     return text
 
