@@ -199,6 +199,15 @@ def test_human_tables_fit_80_columns(run, counties):
     assert sum("示例" in line and "county" in line for line in lines) == 3 and "City total" in result.stdout
 
 
+def test_each_county_heading_is_one_line_at_80_columns(run):
+    """As a table title, 示例一县（county-1.yaml）— … 政策 shanxi-2024，吨/日 wrapped to the table's width."""
+    lists = [EXAMPLES / "city" / "county-1.yaml", EXAMPLES / "city" / "county-2.yaml"]
+    out = run("--ui", "zh", "check", "orange", *sum((["-l", str(p)] for p in lists), []),
+              env={"COLUMNS": "80"}).stdout.splitlines()
+    for n in ("一", "二"):
+        assert f"示例{n}县（county-{'1' if n == '一' else '2'}.yaml）— 橙色预警（orange，Ⅱ级响应），政策 shanxi-2024，吨/日" in out
+
+
 @pytest.mark.parametrize(("ui", "note"), [
     ("zh", "各清单均未给出标“*”污染物的全社会排放量，其减排比例仅为占清单排放量的比例"),
     ("en", "no list gives a baseline (全社会排放量) for the pollutants marked *: their ratios are shares"),

@@ -87,7 +87,7 @@ class _Fitted:
         return Measurement.get(console, options, self.choose(console, options))
 
 
-def _table(title: str) -> Any:
+def _table(title: str | None) -> Any:
     from rich import box
     from rich.table import Table
 
@@ -107,13 +107,18 @@ def level_title(result: LevelResult) -> str:
 
 def pollutant_table(result: LevelResult, title: str | None = None) -> Any:
     """Baseline, reduction, ratio, requirement, shortfall and verdict per pollutant."""
-    heading = title or level_title(result)
-    return _Fitted([lambda: _pollutant_table(result, heading, chinese=True),
-                    lambda: _pollutant_table(result, heading, chinese=False)])
+    from rich.console import Group
+    from rich.text import Text
+
+    # The heading is a line above the table, not its title: a title wraps to the table's width, and a
+    # city's county heading (示例一县（county-1.yaml）— … 政策 shanxi-2024，吨/日) split mid-phrase at 80 columns.
+    heading = Text.from_markup(title or level_title(result), style="bold")
+    return Group(heading, _Fitted([lambda: _pollutant_table(result, chinese=True),
+                                   lambda: _pollutant_table(result, chinese=False)]))
 
 
-def _pollutant_table(result: LevelResult, title: str, chinese: bool) -> Any:
-    table = _table(title)  # a "*" on a baseline (listed basis) is explained by the verdict
+def _pollutant_table(result: LevelResult, chinese: bool) -> Any:
+    table = _table(None)  # a "*" on a baseline (listed basis) is explained by the verdict
     table.add_column(_("pollutant"), no_wrap=True)
     for name in (N_("baseline"), N_("reduction"), N_("ratio"), N_("required"), N_("shortfall")):
         table.add_column(_(name), justify="right", no_wrap=True)
