@@ -25,11 +25,11 @@ from __future__ import annotations
 import re
 import unicodedata
 
-#: Breaks: each run becomes one space (a name typed over two cells stays readable).
-#: what Excel (and LibreOffice) take for the start of a formula in a cell (CWE-1236): haze writes such
-#: a text cell with a leading ``'`` (shown as the text, never run) and strips it when reading one back
+#: What Excel (and LibreOffice) take for the start of a formula in a cell (CWE-1236): haze writes such
+#: a text cell with a leading ``'`` (shown as the text, never run) and strips it when reading one back.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
+#: Breaks: each run becomes one space (a name typed over two cells stays readable).
 _BREAKS = "\t\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029"
 #: Removed outright: controls, bidirectional controls and marks, zero-width characters.
 _INVISIBLE = (

@@ -76,9 +76,6 @@ def _rows(text: str, delimiter: str, path: str, problems: list[Finding]) -> Iter
         yield number, [_unquoted(c) for c in cells] if "'" in "".join(cells) else cells
 
 
-#: what haze's own CSV writer protects with a leading ' (a cell Excel would run as a formula)
-
-
 def _unquoted(cell: str) -> str:
     """``'=A1`` -> ``=A1``: the quote haze (and Excel users) put before text that looks like a formula.
 
