@@ -81,7 +81,8 @@ def test_docx_notice_has_the_gbt9704_layout(tmp_path: Path) -> None:
     rule = number._p.pPr.find(f"{W}pBdr/{W}bottom")
     assert rule is not None and rule.get(f"{W}color") == "E60012"  # the red rule under the 发文字号
     title = by_style["公文标题"]
-    assert title.text == "关于启动重污染天气橙色预警（Ⅱ级）应急响应的告知书" and title.style.font.size == Pt(22)
+    assert title.text == "关于启动重污染天气\n橙色预警（Ⅱ级）应急响应的告知书"  # broken between phrases (GB/T 9704 §7.3.3)
+    assert title.style.font.size == Pt(22)
     assert by_style["公文正文"].style.font.size == Pt(16)  # 3号
     fonts = {name: doc.styles[name].element.rPr.find(f"{W}rFonts").get(f"{W}eastAsia")
              for name in ("公文标题", "公文正文", "一级标题")}

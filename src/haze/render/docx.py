@@ -20,6 +20,7 @@ the text templates import it.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 import struct
@@ -30,9 +31,13 @@ from typing import Any
 
 from haze.core.i18n import _, os_reason
 from haze.core.errors import TemplateError
+from haze.render.titles import em_widths, title_breaks
 
 # The parts that may hold tags: the body, headers and footers.
 _TEMPLATED = re.compile(r"^word/(document|header\d*|footer\d*)\.xml$")
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+# The paragraph styles whose lines are broken between phrases (build_docx.py names them): a 公文 title.
+_TITLE_STYLES = ("公文标题", "回执标题")
 
 
 class DocxTemplates:
@@ -92,7 +97,8 @@ class DocxTemplates:
                                                lambda s=source: self.env.from_string(s))
         # The parts without tags are the same in every notice: compressed once, here, not 5,000 times.
         packed = {part: _deflate(content) for part, content in parts if part not in compiled}
-        return {"filename": filename, "parts": parts, "compiled": compiled, "packed": packed}
+        return {"filename": filename, "parts": parts, "compiled": compiled, "packed": packed,
+                "titles": _title_limits(dict(parts))}
 
     def render(self, role: str, context: dict[str, Any]) -> bytes:
         from lxml import etree
@@ -108,14 +114,73 @@ class DocxTemplates:
             xml = self.guard._guard(where, lambda t=template: t.render(context))
             content = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml).encode("utf-8")
             try:
-                etree.fromstring(content)
+                tree = etree.fromstring(content)
             except etree.XMLSyntaxError as exc:
                 raise TemplateError(_("{where}: the rendered XML is broken ({exc}); check the tags around tables and paragraphs ({{%p …%}}, {{%tr …%}})").format(where=where, exc=exc)) from None
+            if part == "word/document.xml" and doc["titles"] and _break_titles(tree, doc["titles"]):
+                content = etree.tostring(tree, xml_declaration=True, encoding="UTF-8", standalone=True)
             entries.append((part, _deflate(content)))
         return _zip(entries)
 
     def extras(self) -> Any:
         return iter(())
+
+
+def _title_limits(parts: dict[str, bytes]) -> dict[str, float]:
+    """Each title style's id and the width of a line in its ems (the page's text width over its size),
+    read from the template, so a bureau's own margins or title size are what the lines fit."""
+    from lxml import etree
+
+    try:
+        styles, body = etree.fromstring(parts["word/styles.xml"]), etree.fromstring(parts["word/document.xml"])
+        sections = body.findall(f".//{_W}sectPr")
+        size, margins = sections[-1].find(f"{_W}pgSz"), sections[-1].find(f"{_W}pgMar")
+        text_width = int(size.get(f"{_W}w")) - int(margins.get(f"{_W}left")) - int(margins.get(f"{_W}right"))
+    except (KeyError, IndexError, AttributeError, TypeError, ValueError, etree.XMLSyntaxError):
+        return {}  # no page size to fit: Word breaks the title itself
+    limits = {}
+    for style in styles.iterfind(f"{_W}style"):
+        name, points = style.find(f"{_W}name"), style.find(f"{_W}rPr/{_W}sz")
+        if name is not None and name.get(f"{_W}val") in _TITLE_STYLES and points is not None:
+            with contextlib.suppress(TypeError, ValueError):
+                limits[style.get(f"{_W}styleId")] = text_width / (int(points.get(f"{_W}val")) * 10)  # twips / (half-points × 10)
+    return limits
+
+
+def _break_titles(tree: Any, limits: dict[str, float]) -> bool:
+    """Break each too long title paragraph between its phrases (haze.render.titles) with ``<w:br/>``,
+    as the PDF does; whether any was."""
+    changed = False
+    for style in list(tree.iterfind(f".//{_W}pPr/{_W}pStyle")):
+        limit = limits.get(style.get(f"{_W}val"))
+        paragraph = style.getparent().getparent()
+        if limit is None or paragraph.find(f".//{_W}br") is not None:
+            continue
+        texts = list(paragraph.iter(f"{_W}t"))
+        text = "".join(t.text or "" for t in texts)
+        breaks = title_breaks(text, em_widths(text), limit)
+        for at in reversed(breaks or []):
+            changed |= _break_at(texts, at)
+    return changed
+
+
+def _break_at(texts: list[Any], at: int) -> bool:
+    """A line break before character ``at`` of the paragraph whose ``<w:t>`` elements are ``texts``."""
+    from lxml import etree
+
+    for element in texts:
+        length = len(element.text or "")
+        if at <= length and at > 0:
+            head, tail = element.text[:at].rstrip(" "), element.text[at:].lstrip(" ")
+            element.text = head
+            rest = etree.Element(f"{_W}t")
+            rest.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+            rest.text = tail
+            element.addnext(rest)
+            element.addnext(etree.Element(f"{_W}br"))
+            return True
+        at -= length
+    return False
 
 
 def _deflate(data: bytes) -> tuple[bytes, int, int]:

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import functools
 import io
 import re
 from dataclasses import dataclass
@@ -41,6 +42,7 @@ from typing import Any
 
 from haze.core.i18n import _
 from haze.core.errors import TemplateError
+from haze.render.titles import split, title_breaks
 
 MM = 72 / 25.4
 A4 = (210 * MM, 297 * MM)
@@ -57,6 +59,7 @@ KINDS = ("masthead", "number", "title", "to", "p", "h1", "last", "sign", "date",
 # The line under every page's number that ties a loose page to its notice: the 发文字号, the page and the
 # total. A layout's ``footer`` block says it (``{page}`` and ``{pages}`` are filled in); a layout without one
 # gets this wording around its ``number`` block; ``footer`` with no text prints none.
+TITLES = ("title", "rtitle")  # blocks broken between phrases, their lines balanced (GB/T 9704 §7.3.3)
 FOOTERS = {"zh": "{number}\u3000第 {page} 页 共 {pages} 页", "en": "{number} — page {page} of {pages}"}
 FOOTER_SIZE, FOOTER_COLOUR = 9, "#333333"  # 小五, dark grey: small and unobtrusive, still legible on a copy
 
@@ -613,6 +616,15 @@ class Typesetter:
         joined = "\n".join(lines)
         return Setting(joined, subs, wrap(joined, subs, style.size, width, style.indent), style, width)
 
+    def set_title(self, markup: str, style: Style, width: float) -> Setting:
+        """A title broken between its phrases, its lines balanced (:mod:`haze.render.titles`); a title
+        with no such break, or with subscripts, as any paragraph."""
+        text, subs = _text(markup)
+        joined = None if subs else _title_lines(text, style.size, width - style.indent)
+        if joined is None:
+            return self.set(markup, style, width)
+        return Setting(joined, subs, wrap(joined, subs, style.size, width, style.indent), style, width)
+
     def approve(self, page: Page, markup: str) -> None:
         """The sign-off block: its lines on one page, field by field (:meth:`set_fields`)."""
         style = self.styles["approve"]
@@ -630,7 +642,7 @@ class Typesetter:
         """A paragraph at the cursor, its lines running on to the next page where the page ends."""
         style = self.styles[kind]
         page.space(style.before)
-        setting = self.set(markup, style, page.width)
+        setting = (self.set_title if kind in TITLES else self.set)(markup, style, page.width)
         self.flow(page, setting)
         page.space(style.after)
         return setting
@@ -839,6 +851,15 @@ class Typesetter:
             page.y = top - height
             page.blank = False
         page.space(8)
+
+
+@functools.lru_cache(maxsize=64)
+def _title_lines(text: str, size: float, width: float) -> str | None:
+    """The title's lines joined by line breaks, or None to break it as any paragraph; a run's
+    notices share their title, so it is chosen once."""
+    scale = size / 1000
+    breaks = title_breaks(text, [w * scale for w in _widths(text)], width)
+    return "\n".join(split(text, breaks)) if breaks else None
 
 
 def _number(text: str) -> float:

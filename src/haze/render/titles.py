@@ -1,0 +1,86 @@
+"""Where a 公文 title too long for one line is broken (GB/T 9704-2012 §7.3.3).
+
+The standard asks that a title set on several lines keep its words whole (词意完整) and its
+lines of suitable, differing lengths (梯形或菱形). A greedy line breaker fills the first line and
+leaves the rest: 关于启动重污染天气橙色预警（Ⅱ级）应急响|应的告知书. Here a title breaks only
+between the phrases haze's titles are made of, at the choice that makes the longest line
+shortest; a title with no such choice (a bureau's own wording) is left to the greedy breaker.
+
+The PDF typesetter and the DOCX renderer both ask :func:`title_breaks`, with their own widths.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from itertools import combinations
+
+# Phrases a line may start with, and phrases a line may end with, in haze's Chinese titles.
+_STARTS = ("重污染天气", "应急", "的告知书", "的通知", "升级为", "降级为", "调整为")
+_ENDS = ("天气", "）", "》", "”")
+_NO_START, _NO_END = "，。、；：）」》”！？·…", "（「《“"
+_MAX_LINES = 4
+
+
+def _may_break(text: str, i: int) -> bool:
+    """Whether a line may end before ``text[i]``: at a space, or between two of the titles' phrases."""
+    before, after = text[:i], text[i:]
+    if after[0] in _NO_START or before[-1] in _NO_END:
+        return False
+    if before[-1] == " " or after[0] == " ":
+        return before[-1] != " " or after[0] != " "
+    return before == "关于" or before.endswith(_ENDS) or after.startswith(_STARTS)
+
+
+def title_breaks(text: str, widths: Sequence[float], limit: float) -> list[int] | None:
+    """Where to break ``text`` (each character's width in ``widths``) into lines no wider than
+    ``limit``: the positions each new line starts at; ``[]`` when it fits on one line, ``None``
+    when no break between phrases fits (the caller breaks it as any other paragraph).
+
+    Of the breaks that fit with the fewest lines, the one whose longest line is shortest; at a tie,
+    the one with the shorter line first (a 正梯形)."""
+    if "\n" in text:
+        return None  # the template broke it itself
+    total = sum(widths)
+    if total <= limit:
+        return []
+    starts = [0.0]
+    for width in widths:
+        starts.append(starts[-1] + width)
+    places = [i for i in range(1, len(text)) if _may_break(text, i)]
+    for count in range(2, _MAX_LINES + 1):
+        best: tuple[float, float, tuple[int, ...]] | None = None
+        for cut in combinations(places, count - 1):
+            edges = (0, *cut, len(text))
+            lines = [_width(text, starts, a, b) for a, b in zip(edges, edges[1:])]
+            if max(lines) > limit:
+                continue
+            key = (max(lines), lines[0], cut)
+            if best is None or key < best:
+                best = key
+        if best is not None:
+            return list(best[2])
+    return None
+
+
+def _width(text: str, starts: list[float], a: int, b: int) -> float:
+    """A line's width without the spaces it starts or ends with (they take no room)."""
+    while a < b and text[a] == " ":
+        a += 1
+    while b > a and text[b - 1] == " ":
+        b -= 1
+    return starts[b] - starts[a]
+
+
+def split(text: str, breaks: list[int]) -> list[str]:
+    """The title's lines at ``breaks``, without the spaces around each break."""
+    edges = (0, *breaks, len(text))
+    return [text[a:b].strip(" ") for a, b in zip(edges, edges[1:])]
+
+
+def em_widths(text: str) -> list[float]:
+    """Each character's width in ems as Word sets a title: a wide or ambiguous East Asian character
+    (汉字, （, Ⅱ) one em, any other half an em, which is at least a Latin letter's width in Times
+    New Roman, so a title thought to fit does fit."""
+    import unicodedata
+
+    return [1.0 if unicodedata.east_asian_width(c) in "WFA" else 0.5 for c in text]

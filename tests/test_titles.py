@@ -1,0 +1,100 @@
+"""A 公文 title too long for one line breaks between its phrases, its lines balanced (GB/T 9704-2012
+§7.3.3: 词意完整, 梯形或菱形), in the PDF and the DOCX alike (render/titles)."""
+
+from __future__ import annotations
+
+import io
+from itertools import combinations
+from pathlib import Path
+
+from hypothesis import given
+from hypothesis import strategies as st
+from pypdf import PdfReader
+
+from haze.render.pdf import Typesetter
+from haze.render.titles import _may_break, em_widths, split, title_breaks
+
+# The type area's 156 mm at 2号 (22 pt): 442.2 pt / 22 pt = 20.1 ems, as both formats compute it.
+LINE = 8845 / 440
+
+START = "关于启动重污染天气橙色预警（Ⅱ级）应急响应的告知书"
+
+
+def lines(text: str, limit: float = LINE) -> list[str] | None:
+    breaks = title_breaks(text, em_widths(text), limit)
+    return None if breaks is None else split(text, breaks)
+
+
+def test_hand_worked_titles_break_between_phrases_with_the_longest_line_shortest() -> None:
+    # 24 ems: 关于启动|重污染天气… leaves 20 on the second line, 关于启动重污染天气|… 16, …（Ⅱ级）|… 18
+    assert lines(START) == ["关于启动重污染天气", "橙色预警（Ⅱ级）应急响应的告知书"]
+    # 34 ems: the only break that fits both lines is after the first level
+    assert lines("关于重污染天气橙色预警（Ⅱ级）升级为红色预警（Ⅰ级）应急响应的告知书") == [
+        "关于重污染天气橙色预警（Ⅱ级）", "升级为红色预警（Ⅰ级）应急响应的告知书"]
+    # 30 ems: after 天气 the second line would be 21 ems, too long
+    assert lines(START + "（重新下发）") == ["关于启动重污染天气橙色预警（Ⅱ级）", "应急响应的告知书（重新下发）"]
+    assert lines("重污染天气橙色预警（Ⅱ级）应急响应告知书汇总") == ["重污染天气橙色预警（Ⅱ级）", "应急响应告知书汇总"]
+    assert lines("关于解除重污染天气红色预警（Ⅰ级）应急响应的通知") == ["关于解除重污染天气", "红色预警（Ⅰ级）应急响应的通知"]
+
+
+def test_a_title_that_fits_is_one_line_and_one_without_a_phrase_break_is_left_to_the_greedy_breaker() -> None:
+    assert lines("秋冬季错峰生产告知书") == ["秋冬季错峰生产告知书"]
+    assert lines("示" * 30) is None
+    assert lines("关于\n" + START) is None  # broken by its template already
+
+
+def test_an_english_title_breaks_at_a_space_into_balanced_lines() -> None:
+    title = "Notice of staggered production (summer ozone control)"
+    # 53 characters at half an em: 15 + 11 ems is more even than 9.5 + 16.5
+    assert lines(title) == ["Notice of staggered production", "(summer ozone control)"]
+
+
+PIECES = ["关于", "启动", "解除", "重污染天气", "橙色预警", "（Ⅱ级）", "应急响应", "的告知书", "的通知",
+          "升级为", "（重新下发）", "汇总", "示例", "Notice", " ", "of", "，"]
+
+
+@given(st.lists(st.sampled_from(PIECES), min_size=1, max_size=14), st.floats(4, 30))
+def test_breaks_fit_use_the_fewest_lines_and_lose_nothing(pieces: list[str], limit: float) -> None:
+    text = "".join(pieces)
+    widths = em_widths(text)
+    breaks = title_breaks(text, widths, limit)
+    if breaks is None:
+        return
+    assert breaks == sorted(set(breaks)) and all(_may_break(text, i) for i in breaks)
+    assert "".join(split(text, breaks)).replace(" ", "") == text.replace(" ", "")
+    assert all(sum(em_widths(line)) <= limit for line in split(text, breaks))
+    if not breaks:
+        assert sum(widths) <= limit
+        return
+    # against every choice by brute force: none with fewer lines fits, none as many has a shorter longest line
+    places = [i for i in range(1, len(text)) if _may_break(text, i)]
+    longest = max(sum(em_widths(line)) for line in split(text, breaks))
+    for count in range(len(breaks) + 1):
+        for cut in combinations(places, count):
+            widest = max(sum(em_widths(line)) for line in split(text, list(cut)))
+            assert widest > limit or (count == len(breaks) and widest >= longest)
+
+
+def test_the_pdf_notice_title_reads_back_as_two_whole_phrases() -> None:
+    layout = f"masthead\t示例县生态环境局\nnumber\t示环应急〔2026〕1号\ntitle\t{START}\np\t正文。\n"
+    text = PdfReader(io.BytesIO(Typesetter("zh").typeset(layout, "test"))).pages[0].extract_text()
+    assert "关于启动重污染天气\n橙色预警（Ⅱ级）应急响应的告知书\n" in text
+
+
+def test_a_pdf_title_with_no_phrase_break_still_stays_inside_the_type_area() -> None:
+    layout = "title\t" + "示" * 30 + "\n"
+    text = PdfReader(io.BytesIO(Typesetter("zh").typeset(layout, "test"))).pages[0].extract_text()
+    assert text.split("\n")[:2] == ["示" * 20, "示" * 10]
+
+
+def test_the_docx_title_line_is_read_from_the_templates_page_and_style() -> None:
+    import zipfile
+
+    from haze.render.docx import _title_limits
+
+    shipped = Path(__file__).parents[1] / "templates" / "notice.zh.docx"
+    with zipfile.ZipFile(shipped) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    assert _title_limits(parts) == {"公文标题": LINE, "回执标题": LINE}
+    del parts["word/styles.xml"]
+    assert _title_limits(parts) == {}  # no styles: Word breaks the title itself
