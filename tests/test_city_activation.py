@@ -114,11 +114,12 @@ def test_one_notice_per_county_with_its_own_check_numbers(run, counties, level):
         assert said_counts(c) in text
         assert "回　执" in text and "启动示例" in text
     index = (notices[0].parent / "index.md").read_text(encoding="utf-8")
-    assert "全市合计" in index and index.count("-county.md") == 3
+    # each county's file is named by its region, and the index links it
+    assert "全市合计" in index and all(f"[000{i}-示例{i}县.md](000{i}-示例{i}县.md)" in index for i in (1, 2, 3))
     manifest = json.loads((notices[0].parent / "manifest.json").read_text(encoding="utf-8"))
     for name, digest in manifest["files"].items():
         assert hashlib.sha256((notices[0].parent / name).read_bytes()).hexdigest() == digest
-    assert set(manifest["files"]) == {"0001-county.md", "0002-county.md", "0003-county.md", "index.md", "sms.csv"}
+    assert set(manifest["files"]) == {"0001-示例1县.md", "0002-示例2县.md", "0003-示例3县.md", "index.md", "sms.csv"}
 
 
 def test_recorded_once_with_its_lists(run, counties):
@@ -215,7 +216,7 @@ def test_adjust_then_lift_county_by_county(run, counties):
     lifted = run("lift", "--at", "2026-12-02T08:00", "--basis", "晋气防办〔2026〕4号", "--json")
     assert lifted.exit_code == 0, lifted.stderr
     files = [Path(p) for p in json.loads(lifted.stdout)["notices"] if Path(p).name[:4].isdigit()]
-    assert len(files) == 3
+    assert [p.name for p in files] == ["0001-示例1县.md", "0002-示例2县.md", "0003-示例3县.md"]
     for i, (path, new) in enumerate(zip(files, second["county_notices"]), start=1):
         text = path.read_text(encoding="utf-8")
         assert f"**示例{i}县生态环境局**：" in text and "解除重污染天气红色预警" in text
@@ -260,6 +261,8 @@ def test_basis_and_hostile_names_stay_text_in_every_county_notice(run, isolated,
         assert "{{ 1+1 }}" in flat and "示例市<b>局</b>2" not in flat  # never evaluated
         if notice.name.startswith("0001"):
             assert "示例6县{{ 7*7 }}" in flat and "示例649" not in flat
+            # its file is named by the region with all but letters and digits made _, inside the run's folder
+            assert notice.name == f"0001-_i_示例6县___7_7_____i_.{fmt_}" and notice.parent.name.endswith("orange")
     first = county_notices(json.loads(result.stdout))[0]
     assert "script" in text_of(first)  # the county's hostile authority is there, as text
 
@@ -271,8 +274,8 @@ def test_docx_county_notices_and_index_read_back(run, counties):
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
     notices = county_notices(data)
-    assert {p.name for p in notices[0].parent.iterdir()} == {"0001-county.docx", "0002-county.docx",
-                                                             "0003-county.docx", "index.docx", "manifest.json",
+    assert {p.name for p in notices[0].parent.iterdir()} == {"0001-示例1县.docx", "0002-示例2县.docx",
+                                                             "0003-示例3县.docx", "index.docx", "manifest.json",
                                                              "sms.csv"}
     for i, (path, notice) in enumerate(zip(counties, notices), start=1):
         document = docx.Document(str(notice))
@@ -307,8 +310,8 @@ def test_pdf_county_notices_read_back(run, counties):
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
     notices = county_notices(data)
-    assert {p.name for p in notices[0].parent.iterdir()} == {"0001-county.pdf", "0002-county.pdf",
-                                                             "0003-county.pdf", "index.pdf", "all.pdf",
+    assert {p.name for p in notices[0].parent.iterdir()} == {"0001-示例1县.pdf", "0002-示例2县.pdf",
+                                                             "0003-示例3县.pdf", "index.pdf", "all.pdf",
                                                              "manifest.json", "sms.csv"}
     for i, (path, notice) in enumerate(zip(counties, notices), start=1):
         text = "".join(page.extract_text() for page in PdfReader(notice).pages).replace("\n", "")

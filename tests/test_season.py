@@ -581,6 +581,10 @@ def test_stagger_index_counts_by_measure_and_township_with_dispatch_sheets(run, 
     else:
         sheet = squeezed.split("城关镇错峰生产告知书签收单")[1].split("签收单")[0]
     assert all(n in sheet for n in names) and "示例县casting14厂" not in sheet
+    if fmt in ("html", "md"):  # the index links every notice it lists
+        names = [Path(p).name for p in data["notices"] if Path(p).name[:4].isdigit()]
+        raw = (folder / f"index.{fmt}").read_text(encoding="utf-8")
+        assert len(names) == 10 and all((f'<a href="{n}">' if fmt == "html" else f"[{n}]({n})") in raw for n in names)
 
 
 def test_ozone_index_counts_by_township(run) -> None:

@@ -48,6 +48,17 @@ def county_key(path: str) -> str:
     return "county:" + (str(Path(path).resolve()) if path else "")
 
 
+def county_file(index: int, width: int, region: str, fmt: str) -> str:
+    """A county notice's file name, ``0001-示例一县.pdf``: its place in the run and its region, so the
+    clerk sending it sees which county it goes to (an enterprise's file has its credit code instead).
+    Only letters, digits (汉字 included) and ``-_（）`` of the region are kept, the rest become ``_``, and
+    it is cut at 40 characters: the region is the list's text, and a file name must stay a file name
+    (and a Markdown link target: no ASCII brackets or spaces).
+    A list without a region gives its file's stem, as in sms.csv (:func:`sms_ids_of`)."""
+    safe = "".join(c if c.isalnum() or c in "-_（）" else "_" for c in region.strip())[:40]
+    return f"{index:0{width}d}-{safe or 'county'}.{fmt}"
+
+
 def sms_ids_of(lists: Sequence[Any]) -> list[str]:
     """The ``id`` sms.csv gives each county bureau: its list's region (地区), e.g. 示例二县.
 
@@ -126,7 +137,7 @@ def render_city_activation(city: CityResult, city_info: Mapping[str, Any], issue
         county = _county_context(result, enterprise_list, lang)
         key = county_key(enterprise_list.path)
         rows.append({"index": i + 1, "seq": issue_seq(issue, i), "number": issue_number(prefix, issue, i, count),
-                     "file": f"{i + 1:0{width}d}-county.{fmt}",
+                     "file": county_file(i + 1, width, county["region"] or Path(county["path"]).stem, fmt),
                      "replaces": one_line(issue.replaced_numbers.get(key, "")), "key": key, "county": county})
     total = city.total
     summary = {"ok": city.ok, "total_ok": total.ok, "basis": total.basis,
@@ -190,12 +201,13 @@ def render_city_lift(notified: Sequence[Mapping[str, str]], lists: Sequence[Mapp
     rows: list[dict[str, Any]] = []
     for i, entry in enumerate(notified):
         facts = by_key.get(str(entry.get("id")), {})
+        region, path = one_line(facts.get("region") or ""), str(facts.get("path") or "")
         county = {"authority": one_line(facts.get("authority") or entry.get("name") or ""),
-                  "region": one_line(facts.get("region") or ""), "path": str(facts.get("path") or ""),
-                  "file": one_line(Path(str(facts.get("path") or "")).name), "counts": facts.get("counts") or {}}
+                  "region": region, "path": path,
+                  "file": one_line(Path(path).name), "counts": facts.get("counts") or {}}
         rows.append({"index": i + 1, "seq": issue_seq(issue, i),
                      "number": issue_number(prefix, issue, i, len(notified)),
-                     "file": f"{i + 1:0{width}d}-county.{fmt}",
+                     "file": county_file(i + 1, width, region or Path(path).stem, fmt),
                      "activation_number": one_line(entry.get("number") or ""), "key": str(entry.get("id")),
                      "county": county})
 
