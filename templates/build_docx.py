@@ -307,8 +307,17 @@ class Builder:
         label.style = value.style = self.doc.styles["表格文字"]
         label.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         graph.style = self.doc.styles["表格文字"]
-        share, fail = _expression(cells[1]), _expression(cells[3]) or "0"
+        share, fail, mark = _expression(cells[1]), _expression(cells[3]) or "0", _expression(cells[4])
         full = Mm(self.BAR_MM)
+        self._bar(graph, fail, full, share)
+        if mark:
+            # the requirement's dashed mark over the bar at its place on the scale, as the PDF draws it: a
+            # picture anchored in the cell (pictures in a line cannot overlap, and would wrap)
+            run = self._picture(graph, MARK_PNG, Mm(0.5), "1", height=Mm(4.5))
+            _anchor(run, f"{{{{ ([({mark}), 1]|min * {int(full)})|int }}}}", -int(Mm(0.5)))
+
+    def _bar(self, graph, fail: str, full, share: str) -> None:
+        """A bar red where the requirement is not met, blue where it is (a Jinja choice in the run)."""
         graph.add_run(f"{{%r if ({fail})|int %}}")
         self._picture(graph, RED_PNG, full, share)
         graph.add_run("{%r else %}")
@@ -316,20 +325,54 @@ class Builder:
         graph.add_run("{%r endif %}")
 
     @staticmethod
-    def _picture(paragraph, png: bytes, full, share: str) -> None:
+    def _picture(paragraph, png: bytes, full, share: str, height=None):
         import io
 
         run = paragraph.add_run()
-        run.add_picture(io.BytesIO(png), width=full, height=Mm(3.5))
+        run.add_picture(io.BytesIO(png), width=full, height=height or Mm(3.5))
         width = f"{{{{ [1, (({share}) * {int(full)})|int]|max }}}}"  # EMU; never 0, which Word refuses
         for tag in (qn("wp:extent"), qn("a:ext")):
             for el in run._r.iter(tag):
                 el.set("cx", width)
+        return run
 
     def save(self, path: Path) -> None:
         self.doc.core_properties.title = path.stem
         self.doc.core_properties.author = "haze"
         self.doc.save(path)
+
+
+def _anchor(run, offset: str, top: int) -> None:
+    """Float the run's picture: ``offset`` EMU (a tag) from the left of its cell's text, ``top`` EMU from
+    its line, over the text and pictures of the line (wp:anchor with wrapNone), inside the cell."""
+    inline = next(run._r.iter(qn("wp:inline")))
+    anchor = OxmlElement("wp:anchor")
+    for name, value in (("distT", "0"), ("distB", "0"), ("distL", "0"), ("distR", "0"), ("simplePos", "0"),
+                        ("relativeHeight", "251659264"), ("behindDoc", "0"), ("locked", "0"),
+                        ("layoutInCell", "1"), ("allowOverlap", "1")):
+        anchor.set(name, value)
+    simple = OxmlElement("wp:simplePos")
+    simple.set("x", "0")
+    simple.set("y", "0")
+    anchor.append(simple)
+    for axis, relative, value in (("H", "column", offset), ("V", "line", str(top))):
+        position = OxmlElement(f"wp:position{axis}")
+        position.set("relativeFrom", relative)
+        offset_el = OxmlElement("wp:posOffset")
+        offset_el.text = value
+        position.append(offset_el)
+        anchor.append(position)
+    children = {child.tag: child for child in inline}
+    anchor.append(children[qn("wp:extent")])
+    effect = OxmlElement("wp:effectExtent")
+    for side in ("l", "t", "r", "b"):
+        effect.set(side, "0")
+    anchor.append(effect)
+    anchor.append(OxmlElement("wp:wrapNone"))
+    for tag in ("wp:docPr", "wp:cNvGraphicFramePr", "a:graphic"):
+        if qn(tag) in children:
+            anchor.append(children[qn(tag)])
+    inline.getparent().replace(inline, anchor)
 
 
 def _expression(field: str) -> str:
@@ -338,20 +381,26 @@ def _expression(field: str) -> str:
     return m.group(1) if m else field.strip()
 
 
-def _png(rgb: tuple[int, int, int]) -> bytes:
-    """A 4 × 4 PNG of one colour (no imaging library needed to build the templates)."""
+def _png(rgb: tuple[int, int, int], alpha: list[int] | None = None) -> bytes:
+    """A PNG four pixels wide of one colour: 4 × 4 and opaque, or a row for each of ``alpha`` with that
+    opacity (no imaging library needed to build the templates)."""
     import struct
     import zlib
 
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
-    raw = b"".join(b"\x00" + bytes(rgb) * 4 for _ in range(4))
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 4, 4, 8, 2, 0, 0, 0))
+    if alpha is None:
+        colour, raw = 2, b"".join(b"\x00" + bytes(rgb) * 4 for _ in range(4))
+    else:
+        colour, raw = 6, b"".join(b"\x00" + (bytes(rgb) + bytes([a])) * 4 for a in alpha)
+    rows = 4 if alpha is None else len(alpha)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 4, rows, 8, colour, 0, 0, 0))
             + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
 
 
 RED_PNG, BLUE_PNG = _png((0xE6, 0x00, 0x12)), _png((0x3A, 0x6E, 0xA5))
+MARK_PNG = _png((0x33, 0x33, 0x33), [255, 255, 255, 0, 0] * 5)  # the mark: five dashes
 
 
 def lines(source: str) -> list[str]:

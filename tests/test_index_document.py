@@ -100,6 +100,7 @@ def test_the_index_counts_lists_each_township_and_has_a_sign_off_block(tmp_path:
 
 def test_pdf_and_docx_indexes_are_landscape_with_charts(tmp_path: Path) -> None:
     from docx import Document
+    from docx.shared import Mm
     from pypdf import PdfReader
 
     page = PdfReader(str(activation(tmp_path / "p", "pdf") / "index.pdf")).pages[0]
@@ -113,6 +114,15 @@ def test_pdf_and_docx_indexes_are_landscape_with_charts(tmp_path: Path) -> None:
     assert widths[:4] == [widths[0]] * 4  # 65% each: every pollutant bar the full length
     grade_a, grade_b, grade_c = widths[4:]
     assert grade_a == grade_b and abs(grade_c / grade_a - 2) < 0.01  # 2 C against 1 A and 1 B
+    # the requirement's dashed mark over each pollutant bar, where the PDF draws it: orange asks 30%
+    # of a scale whose end is the 65% reached, so 30/65 of the 80 mm bar, 36.92 mm from its start
+    wp = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
+    marks = list(doc.element.body.iter(f"{wp}anchor"))
+    assert len(marks) == 4
+    for mark in marks:
+        assert mark.find(f"{wp}positionH").get("relativeFrom") == "column" and mark.find(f"{wp}wrapNone") is not None
+        assert abs(int(mark.find(f"{wp}positionH/{wp}posOffset").text) - 30 / 65 * Mm(80)) < 1000  # 0.03 mm
+    assert len(widths) == 4 + 3  # the marks float: no line's pictures changed
 
 
 def test_the_index_grade_table_follows_the_policys_ranks(tmp_path: Path) -> None:
