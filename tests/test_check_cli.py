@@ -304,6 +304,7 @@ def test_human_output_of_the_worked_example_at_80_columns(run) -> None:
     assert re.search(r"^SO₂ 二氧化硫\s+4\.0000\s+1\.5800\s+39\.50%\s+30\.00%\s+0\.0000\s+yes$", text, re.M)
     assert re.search(r"^VOCs 挥发性有机物\s+2\.0000\s+1\.0400\s+52\.00%", text, re.M)
     assert lines[-1] == "MET: orange (橙色预警, Ⅱ级响应) requirement reached for every pollutant"
+    _one_blank_line_around_the_totals(lines)
 
 
 def test_human_output_of_the_county_list_keeps_every_name_and_reason(run) -> None:
@@ -315,6 +316,14 @@ def test_human_output_of_the_county_list_keeps_every_name_and_reason(run) -> Non
         assert name in text
     for fact in ("noncompliant: stops", "idle: not counted", "guarantee (保障类)", "by line", "└ 烧结机", "total"):
         assert fact in text
+    _one_blank_line_around_the_totals(lines)
+
+
+def _one_blank_line_around_the_totals(lines: list[str]) -> None:
+    """One blank line before the totals row (not one for the last section and one for the footer) and one
+    after it, before the next table's heading."""
+    at = next(i for i, line in enumerate(lines) if line.startswith("total "))
+    assert lines[at - 1] == "" and lines[at - 2] != "" and lines[at + 1] == "" and lines[at + 2] != ""
 
 
 def test_human_output_on_a_wide_terminal_adds_credit_codes_and_levels(run) -> None:

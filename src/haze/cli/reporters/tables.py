@@ -218,9 +218,10 @@ class Grid:
         yield from self._row([[(c.header, "bold")] for c in self.columns], widths, "", style)
         yield Segment("─" * (sum(widths) + self.GAP * (len(widths) - 1)))
         yield Segment.line()
+        last = len(self.rows) - 1
         for index, (cells, row_style) in enumerate(self.rows):
             yield from self._row(cells, widths, row_style, style)
-            if index in self.breaks:
+            if index in self.breaks and index != last:  # after the last row the footer's own blank line
                 yield Segment.line()
         if any(c.footer for c in self.columns):
             yield Segment.line()

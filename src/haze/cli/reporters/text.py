@@ -50,6 +50,7 @@ def print_check(outcome: CheckOutcome, summary: bool = False) -> None:
     console = stdout_console()
     if not summary:
         console.print(enterprise_table(result))
+        console.print()  # the totals row and the next table's heading apart
     console.print(pollutant_table(result))
     console.print(verdict(result))
 
