@@ -19,6 +19,9 @@ _STARTS = ("重污染天气", "应急", "的告知书", "的通知", "升级为"
 _ENDS = ("天气", "）", "》", "”")
 _NO_START, _NO_END = "，。、；：）」》”！？·…", "（「《“"
 _MAX_LINES = 4
+# Beyond this many places to break, the choice is left to the greedy breaker: the search is over
+# every combination, and a township's name in a 签收单's title is the list's text, of any length.
+_MAX_PLACES = 40
 
 
 def _may_break(text: str, i: int) -> bool:
@@ -47,6 +50,8 @@ def title_breaks(text: str, widths: Sequence[float], limit: float) -> list[int] 
     for width in widths:
         starts.append(starts[-1] + width)
     places = [i for i in range(1, len(text)) if _may_break(text, i)]
+    if len(places) > _MAX_PLACES:
+        return None
     for count in range(2, _MAX_LINES + 1):
         best: tuple[float, float, tuple[int, ...]] | None = None
         for cut in combinations(places, count - 1):
