@@ -43,12 +43,11 @@ def title_breaks(text: str, widths: Sequence[float], limit: float) -> list[int] 
     the one with the shorter line first (a 正梯形)."""
     if "\n" in text:
         return None  # the template broke it itself
-    total = sum(widths)
-    if total <= limit:
-        return []
     starts = [0.0]
     for width in widths:
         starts.append(starts[-1] + width)
+    if _width(text, starts, 0, len(text)) <= limit:  # its spaces at either end take no room
+        return []
     places = [i for i in range(1, len(text)) if _may_break(text, i)]
     if len(places) > _MAX_PLACES:
         return None
