@@ -99,3 +99,32 @@ def test_the_docx_title_line_is_read_from_the_templates_page_and_style() -> None
     assert _title_limits(parts) == {"公文标题": LINE, "回执标题": LINE}
     del parts["word/styles.xml"]
     assert _title_limits(parts) == {}  # no styles: Word breaks the title itself
+
+
+def test_an_html_title_keeps_each_phrase_whole_and_stays_escaped() -> None:
+    from markupsafe import Markup
+
+    from haze.render.titles import phrased_html
+
+    assert str(phrased_html(START)) == "<wbr>".join(f'<span class="ph">{p}</span>' for p in (
+        "关于", "启动", "重污染天气", "橙色预警（Ⅱ级）", "应急响应", "的告知书"))
+    assert str(phrased_html("秋冬季错峰生产告知书")) == "秋冬季错峰生产告知书"  # no phrase break: as it is
+    assert str(phrased_html("关于" + "示" * 20 + "的通知")) == "关于" + "示" * 20 + "的通知"  # a phrase too long to keep
+    hostile = phrased_html(Markup("关于&lt;b&gt; 重污染天气"))  # a macro's output, already escaped
+    assert str(hostile) == ('<span class="ph">关于</span><wbr><span class="ph">&lt;b&gt; </span><wbr>'
+                            '<span class="ph">重污染天气</span>')
+
+
+def test_the_html_notice_prints_its_title_in_phrases(tmp_path: Path) -> None:
+    from haze.commands.inputs import load_inputs
+    from haze.core.engine import compute
+    from haze.core.model import Level
+    from haze.render.notices import render_activation
+    from test_documents import EXAMPLES, issue
+
+    inputs = load_inputs(EXAMPLES / "worked-example.yaml", cache=False)
+    result = compute(inputs.enterprise_list, inputs.policy, Level.ORANGE)
+    folder = render_activation(result, inputs.enterprise_list, issue(), tmp_path, fmt="html").directory
+    notice = next(folder.glob("0001-*.html")).read_text(encoding="utf-8")
+    assert '<h1><span class="ph">关于</span><wbr><span class="ph">启动</span>' in notice
+    assert "h1 .ph { white-space: nowrap; }" in notice

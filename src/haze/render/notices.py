@@ -288,6 +288,7 @@ def notice_environment(*, lang: str = "zh", fmt: str | None = None, templates: P
 
 def _filters(lang: str) -> dict[str, Callable[..., Any]]:
     from haze.core import fmt, timeparse
+    from haze.render.titles import phrased_html
 
     zh = lang == "zh"
     return {
@@ -310,6 +311,7 @@ def _filters(lang: str) -> dict[str, Callable[..., Any]]:
         "width": display_width,
         "table": text_table,
         "duty": duty_text,
+        "phrased": phrased_html,
     }
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from itertools import combinations
+from typing import Any
 
 # Phrases a line may start with, and phrases a line may end with, in haze's Chinese titles.
 _STARTS = ("重污染天气", "应急", "的告知书", "的通知", "升级为", "降级为", "调整为")
@@ -22,6 +23,7 @@ _MAX_LINES = 4
 # Beyond this many places to break, the choice is left to the greedy breaker: the search is over
 # every combination, and a township's name in a 签收单's title is the list's text, of any length.
 _MAX_PLACES = 40
+_PHRASE = 16  # the longest phrase an HTML title keeps on one line (a line holds 20 at 2号)
 
 
 def _may_break(text: str, i: int) -> bool:
@@ -88,3 +90,22 @@ def em_widths(text: str) -> list[float]:
     import unicodedata
 
     return [1.0 if unicodedata.east_asian_width(c) in "WFA" else 0.5 for c in text]
+
+
+def phrased_html(title: Any) -> Any:
+    """The title for an HTML ``<h1>``, escaped, each of its phrases a ``<span class="ph">`` the shipped
+    style keeps whole (``white-space: nowrap``), ``<wbr>`` between them: a browser breaks it where the
+    PDF would (it would break before （Ⅱ级） or inside 应急响应), and ``text-wrap: balance`` evens its
+    lines. A title with no phrase break, or with a phrase longer than :data:`_PHRASE` characters
+    (it might not fit a line), is only escaped. Markup (a macro's output) is unescaped first, so no
+    tag lands inside an entity."""
+    from markupsafe import Markup, escape
+
+    text = title.unescape() if isinstance(title, Markup) else str(title)
+    # a space ends the phrase before it (a break before it too would make it a phrase of its own)
+    places = [i for i in range(1, len(text)) if text[i] != " " and _may_break(text, i)] if "\n" not in text else []
+    edges = (0, *places, len(text))
+    pieces = [text[a:b] for a, b in zip(edges, edges[1:])]
+    if not places or max(map(len, pieces)) > _PHRASE:
+        return escape(text)
+    return Markup("<wbr>").join(Markup('<span class="ph">{}</span>').format(p) for p in pieces)
