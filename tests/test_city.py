@@ -206,6 +206,9 @@ def test_each_county_heading_is_one_line_at_80_columns(run):
               env={"COLUMNS": "80"}).stdout.splitlines()
     for n in ("一", "二"):
         assert f"示例{n}县（county-{'1' if n == '一' else '2'}.yaml）— 橙色预警（orange，Ⅱ级响应），政策 shanxi-2024，吨/日" in out
+    # one county's own check names the unit as the city's tables do
+    single = run("--ui", "zh", "check", "orange", "-l", str(lists[0]), env={"COLUMNS": "80"}).stdout.splitlines()
+    assert "橙色预警（orange，Ⅱ级响应） — 政策 shanxi-2024，吨/日" in single
 
 
 @pytest.mark.parametrize(("ui", "note"), [
