@@ -56,10 +56,10 @@ BODY, HEADING, TITLE = "FangSong", "SimHei", "SimSun"
 BODY_SIZE, LEADING = 16, 28.95
 KINDS = ("masthead", "number", "title", "to", "p", "h1", "last", "sign", "date", "cut", "rtitle", "field",
          "tw", "th", "tr", "alert", "approve", "page", "newpage", "bar", "footer")
+TITLES = ("title", "rtitle")  # blocks broken between phrases, their lines balanced (GB/T 9704 §7.3.3)
 # The line under every page's number that ties a loose page to its notice: the 发文字号, the page and the
 # total. A layout's ``footer`` block says it (``{page}`` and ``{pages}`` are filled in); a layout without one
 # gets this wording around its ``number`` block; ``footer`` with no text prints none.
-TITLES = ("title", "rtitle")  # blocks broken between phrases, their lines balanced (GB/T 9704 §7.3.3)
 FOOTERS = {"zh": "{number}\u3000第 {page} 页 共 {pages} 页", "en": "{number} — page {page} of {pages}"}
 FOOTER_SIZE, FOOTER_COLOUR = 9, "#333333"  # 小五, dark grey: small and unobtrusive, still legible on a copy
 
