@@ -46,8 +46,11 @@ def test_a_title_that_fits_is_one_line_and_one_without_a_phrase_break_is_left_to
 
 def test_an_english_title_breaks_at_a_space_into_balanced_lines() -> None:
     title = "Notice of staggered production (summer ozone control)"
-    # 53 characters at half an em: 15 + 11 ems is more even than 9.5 + 16.5
+    # in Times New Roman's widths: 12.4 + 9.6 ems is more even than 7.8 + 14.2
     assert lines(title) == ["Notice of staggered production", "(summer ozone control)"]
+    # two lines, as the PDF sets it, and the level's brackets whole
+    title = "Notice on Launching the Orange Heavy-Pollution Weather Warning (Level II Response)"
+    assert lines(title) == ["Notice on Launching the Orange Heavy-Pollution", "Weather Warning (Level II Response)"]
 
 
 PIECES = ["关于", "启动", "解除", "重污染天气", "橙色预警", "（Ⅱ级）", "应急响应", "的告知书", "的通知",
@@ -96,9 +99,29 @@ def test_the_docx_title_line_is_read_from_the_templates_page_and_style() -> None
     shipped = Path(__file__).parents[1] / "templates" / "notice.zh.docx"
     with zipfile.ZipFile(shipped) as archive:
         parts = {name: archive.read(name) for name in archive.namelist()}
-    assert _title_limits(parts) == {"公文标题": LINE, "回执标题": LINE}
+    assert _title_limits(parts) == (8845, {"公文标题": 44, "回执标题": 44})  # 156 mm; 2号, 22 pt
+    assert 8845 / (44 * 10) == LINE
+    zero = dict(parts, **{"word/styles.xml": parts["word/styles.xml"].replace(b'w:val="44"', b'w:val="0"')})
+    assert _title_limits(zero) == (8845, {"公文标题": 0, "回执标题": 0})  # no size: no break, no crash
     del parts["word/styles.xml"]
-    assert _title_limits(parts) == {}  # no styles: Word breaks the title itself
+    assert _title_limits(parts) == (0, {})  # no styles: Word breaks the title itself
+
+
+def test_a_docx_title_fits_the_size_set_on_its_own_text() -> None:
+    """Word's font-size box sets the size on the run, not on the style: at 16 pt the title fits one line."""
+    from lxml import etree
+
+    from haze.render.docx import _W, _break_titles
+
+    def paragraph(size: str) -> etree._Element:
+        run_size = f'<w:rPr><w:sz w:val="{size}"/></w:rPr>' if size else ""
+        return etree.fromstring(f'<w:body xmlns:w="{_W[1:-1]}"><w:p><w:pPr><w:pStyle w:val="公文标题"/></w:pPr>'
+                                f'<w:r>{run_size}<w:t>{START}</w:t></w:r></w:p></w:body>')
+
+    for size, lines_ in (("", 2), ("32", 1), ("0", 1)):
+        tree = paragraph(size)
+        _break_titles(tree, 8845, {"公文标题": 44})
+        assert len(tree.findall(f".//{_W}br")) == lines_ - 1, size
 
 
 def test_an_html_title_keeps_each_phrase_whole_and_stays_escaped() -> None:
@@ -110,6 +133,7 @@ def test_an_html_title_keeps_each_phrase_whole_and_stays_escaped() -> None:
         "关于", "启动", "重污染天气", "橙色预警（Ⅱ级）", "应急响应", "的告知书"))
     assert str(phrased_html("秋冬季错峰生产告知书")) == "秋冬季错峰生产告知书"  # no phrase break: as it is
     assert str(phrased_html("关于" + "示" * 20 + "的通知")) == "关于" + "示" * 20 + "的通知"  # a phrase too long to keep
+    assert phrased_html(Markup("秋冬季<br>错峰生产告知书")) == Markup("秋冬季<br>错峰生产告知书")  # its own markup
     hostile = phrased_html(Markup("关于&lt;b&gt; 重污染天气"))  # a macro's output, already escaped
     assert str(hostile) == ('<span class="ph">关于</span><wbr><span class="ph">&lt;b&gt; </span><wbr>'
                             '<span class="ph">重污染天气</span>')

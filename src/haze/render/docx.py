@@ -20,7 +20,6 @@ the text templates import it.
 
 from __future__ import annotations
 
-import contextlib
 import io
 import re
 import struct
@@ -117,7 +116,7 @@ class DocxTemplates:
                 tree = etree.fromstring(content)
             except etree.XMLSyntaxError as exc:
                 raise TemplateError(_("{where}: the rendered XML is broken ({exc}); check the tags around tables and paragraphs ({{%p …%}}, {{%tr …%}})").format(where=where, exc=exc)) from None
-            if part == "word/document.xml" and doc["titles"] and _break_titles(tree, doc["titles"]):
+            if part == "word/document.xml" and doc["titles"][1] and _break_titles(tree, *doc["titles"]):
                 content = etree.tostring(tree, xml_declaration=True, encoding="UTF-8", standalone=True)
             entries.append((part, _deflate(content)))
         return _zip(entries)
@@ -126,9 +125,10 @@ class DocxTemplates:
         return iter(())
 
 
-def _title_limits(parts: dict[str, bytes]) -> dict[str, float]:
-    """Each title style's id and the width of a line in its ems (the page's text width over its size),
-    read from the template, so a bureau's own margins or title size are what the lines fit."""
+def _title_limits(parts: dict[str, bytes]) -> tuple[int, dict[str, int]]:
+    """The page's text width (twips) and each title style's id with its size (half-points), read
+    from the template, so a bureau's own margins or title size are what the lines fit; ``(0, {})``
+    when the template says neither (Word then breaks the title itself)."""
     from lxml import etree
 
     try:
@@ -137,28 +137,39 @@ def _title_limits(parts: dict[str, bytes]) -> dict[str, float]:
         size, margins = sections[-1].find(f"{_W}pgSz"), sections[-1].find(f"{_W}pgMar")
         text_width = int(size.get(f"{_W}w")) - int(margins.get(f"{_W}left")) - int(margins.get(f"{_W}right"))
     except (KeyError, IndexError, AttributeError, TypeError, ValueError, etree.XMLSyntaxError):
-        return {}  # no page size to fit: Word breaks the title itself
-    limits = {}
+        return 0, {}
+    sizes = {}
     for style in styles.iterfind(f"{_W}style"):
         name, points = style.find(f"{_W}name"), style.find(f"{_W}rPr/{_W}sz")
         if name is not None and name.get(f"{_W}val") in _TITLE_STYLES and points is not None:
-            with contextlib.suppress(TypeError, ValueError):
-                limits[style.get(f"{_W}styleId")] = text_width / (int(points.get(f"{_W}val")) * 10)  # twips / (half-points × 10)
-    return limits
+            sizes[style.get(f"{_W}styleId")] = _half_points(points)
+    return (text_width, sizes) if text_width > 0 else (0, {})
 
 
-def _break_titles(tree: Any, limits: dict[str, float]) -> bool:
+def _half_points(element: Any) -> int:
+    """A ``w:sz`` element's size in half-points; 0 for one that says none (or nonsense)."""
+    try:
+        return max(0, int(element.get(f"{_W}val")))
+    except (TypeError, ValueError):
+        return 0
+
+
+def _break_titles(tree: Any, width: int, sizes: dict[str, int]) -> bool:
     """Break each too long title paragraph between its phrases (haze.render.titles) with ``<w:br/>``,
-    as the PDF does; whether any was."""
+    as the PDF does; whether any was. A size set on the title's own text (Word's font-size box sets it
+    there, not on the style) counts before the style's: the largest of them."""
     changed = False
     for style in list(tree.iterfind(f".//{_W}pPr/{_W}pStyle")):
-        limit = limits.get(style.get(f"{_W}val"))
+        size = sizes.get(style.get(f"{_W}val"))
         paragraph = style.getparent().getparent()
-        if limit is None or paragraph.find(f".//{_W}br") is not None:
+        if size is None or paragraph.find(f".//{_W}br") is not None:
+            continue
+        size = max((_half_points(sz) for sz in paragraph.iterfind(f"{_W}r/{_W}rPr/{_W}sz")), default=size)
+        if size <= 0:
             continue
         texts = list(paragraph.iter(f"{_W}t"))
         text = "".join(t.text or "" for t in texts)
-        breaks = title_breaks(text, em_widths(text), limit)
+        breaks = title_breaks(text, em_widths(text), width / (size * 10))  # twips / (half-points × 10) = ems
         for at in reversed(breaks or []):
             changed |= _break_at(texts, at)
     return changed

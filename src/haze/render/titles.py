@@ -11,6 +11,7 @@ The PDF typesetter and the DOCX renderer both ask :func:`title_breaks`, with the
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from itertools import combinations
 from typing import Any
@@ -32,7 +33,8 @@ def _may_break(text: str, i: int) -> bool:
     if after[0] in _NO_START or before[-1] in _NO_END:
         return False
     if before[-1] == " " or after[0] == " ":
-        return before[-1] != " " or after[0] != " "
+        # not between two spaces, nor inside brackets: (Level III Response) stays whole where it can
+        return (before[-1] != " " or after[0] != " ") and before.count("(") <= before.count(")")
     return before == "关于" or before.endswith(_ENDS) or after.startswith(_STARTS)
 
 
@@ -85,11 +87,18 @@ def split(text: str, breaks: list[int]) -> list[str]:
 
 def em_widths(text: str) -> list[float]:
     """Each character's width in ems as Word sets a title: a wide or ambiguous East Asian character
-    (汉字, （, Ⅱ) one em, any other half an em, which is at least a Latin letter's width in Times
-    New Roman, so a title thought to fit does fit."""
+    (汉字, （, Ⅱ) one em, any other as wide as in Times New Roman (the templates' Latin face; ReportLab's
+    Times-Roman has its metrics)."""
     import unicodedata
 
-    return [1.0 if unicodedata.east_asian_width(c) in "WFA" else 0.5 for c in text]
+    return [1.0 if unicodedata.east_asian_width(c) in "WFA" else _latin_em(c) for c in text]
+
+
+@functools.lru_cache(maxsize=512)
+def _latin_em(char: str) -> float:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    return stringWidth(char, "Times-Roman", 1000) / 1000 or 0.5  # a character Times lacks: half an em
 
 
 def phrased_html(title: Any) -> Any:
@@ -98,9 +107,11 @@ def phrased_html(title: Any) -> Any:
     PDF would (it would break before （Ⅱ级） or inside 应急响应), and ``text-wrap: balance`` evens its
     lines. A title with no phrase break, or with a phrase longer than :data:`_PHRASE` characters
     (it might not fit a line), is only escaped. Markup (a macro's output) is unescaped first, so no
-    tag lands inside an entity."""
+    tag lands inside an entity; Markup holding tags is returned as it is."""
     from markupsafe import Markup, escape
 
+    if isinstance(title, Markup) and "<" in title:
+        return title  # a template's own markup (<br>, <em>): its breaks are its own
     text = title.unescape() if isinstance(title, Markup) else str(title)
     # a space ends the phrase before it (a break before it too would make it a phrase of its own)
     places = [i for i in range(1, len(text)) if text[i] != " " and _may_break(text, i)] if "\n" not in text else []
