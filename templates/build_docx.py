@@ -309,12 +309,13 @@ class Builder:
         graph.style = self.doc.styles["表格文字"]
         share, fail, mark = _expression(cells[1]), _expression(cells[3]) or "0", _expression(cells[4])
         full = Mm(self.BAR_MM)
-        self._bar(graph, fail, full, share)
         if mark:
             # the requirement's dashed mark over the bar at its place on the scale, as the PDF draws it: a
-            # picture anchored in the cell (pictures in a line cannot overlap, and would wrap)
+            # picture anchored before the bar and placed from that character, where the bar starts
+            # (pictures in a line cannot overlap, and would wrap; a cell's edge is not where the bar starts)
             run = self._picture(graph, MARK_PNG, Mm(0.5), "1", height=Mm(4.5))
             _anchor(run, f"{{{{ ([({mark}), 1]|min * {int(full)})|int }}}}", -int(Mm(0.5)))
+        self._bar(graph, fail, full, share)
 
     def _bar(self, graph, fail: str, full, share: str) -> None:
         """A bar red where the requirement is not met, blue where it is (a Jinja choice in the run)."""
@@ -330,6 +331,9 @@ class Builder:
 
         run = paragraph.add_run()
         run.add_picture(io.BytesIO(png), width=full, height=height or Mm(3.5))
+        for inline in run._r.iter(qn("wp:inline")):  # no space around it: LibreOffice otherwise puts 3.2 mm
+            for side in ("distT", "distB", "distL", "distR"):  # before a bar, off the scale of its mark
+                inline.set(side, "0")
         width = f"{{{{ [1, (({share}) * {int(full)})|int]|max }}}}"  # EMU; never 0, which Word refuses
         for tag in (qn("wp:extent"), qn("a:ext")):
             for el in run._r.iter(tag):
@@ -343,8 +347,8 @@ class Builder:
 
 
 def _anchor(run, offset: str, top: int) -> None:
-    """Float the run's picture: ``offset`` EMU (a tag) from the left of its cell's text, ``top`` EMU from
-    its line, over the text and pictures of the line (wp:anchor with wrapNone), inside the cell."""
+    """Float the run's picture: ``offset`` EMU (a tag) right of the character it is anchored at, ``top``
+    EMU from its line, over the text and pictures of the line (wp:anchor with wrapNone), inside the cell."""
     inline = next(run._r.iter(qn("wp:inline")))
     anchor = OxmlElement("wp:anchor")
     for name, value in (("distT", "0"), ("distB", "0"), ("distL", "0"), ("distR", "0"), ("simplePos", "0"),
@@ -355,7 +359,7 @@ def _anchor(run, offset: str, top: int) -> None:
     simple.set("x", "0")
     simple.set("y", "0")
     anchor.append(simple)
-    for axis, relative, value in (("H", "column", offset), ("V", "line", str(top))):
+    for axis, relative, value in (("H", "character", offset), ("V", "line", str(top))):
         position = OxmlElement(f"wp:position{axis}")
         position.set("relativeFrom", relative)
         offset_el = OxmlElement("wp:posOffset")
