@@ -121,7 +121,7 @@ def render_city_activation(city: CityResult, city_info: Mapping[str, Any], issue
                            lang: str = "zh", fmt: str = "md", templates: Path | None = None,
                            dry_run: bool = False,
                            on_missing: Callable[[list[dict[str, str]]], None] | None = None) -> NoticeSet:
-    """One 下级预警通知 per county list (``NNNN-county.<fmt>``), ``index.<fmt>``, sms.csv and manifest.json.
+    """One 下级预警通知 per county list (``NNNN-<region>.<fmt>``, :func:`county_file`), ``index.<fmt>``, sms.csv and manifest.json.
 
     ``sms.csv`` texts each county bureau's duty phone (its list's ``contact``); ``on_missing`` hears
     the counties without one (``id`` = :func:`sms_ids_of`'s, ``name`` = its authority, ``number``).
