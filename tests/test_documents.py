@@ -358,3 +358,15 @@ def test_first_number_starts_the_run_there_and_refuses_numbers_already_given(run
     assert again.exit_code == 0, again.stderr
     folder = Path(json.loads(again.stdout)["notices"][0]).parent
     assert f"示环应急〔{year}〕47号" in text_of(next(folder.glob("0001-*")))
+
+
+def test_drawings_repeated_by_a_loop_are_numbered_above_the_templates_other_parts() -> None:
+    from lxml import etree
+
+    from haze.render.docx import _WP, _drawing_floor, _unique_drawing_ids
+
+    header = b'<w:hdr><wp:docPr id="7" name="logo"/></w:hdr>'
+    assert _drawing_floor([("word/header1.xml", header), ("word/document.xml", b'<wp:docPr id="99"/>')]) == 7
+    body = etree.fromstring(f'<body xmlns:wp="{_WP[1:-1]}">' + '<wp:docPr id="2"/>' * 3 + "</body>")
+    assert _unique_drawing_ids(body, 7) and [d.get("id") for d in body.iter(f"{_WP}docPr")] == ["8", "9", "10"]
+    assert not _unique_drawing_ids(body, 7)  # already distinct: left as they are

@@ -124,6 +124,9 @@ def test_pdf_and_docx_indexes_are_landscape_with_charts(tmp_path: Path) -> None:
         assert mark.find(f"{wp}positionH").get("relativeFrom") == "character" and mark.find(f"{wp}wrapNone") is not None
         assert abs(int(mark.find(f"{wp}positionH/{wp}posOffset").text) - 30 / 65 * Mm(80)) < 1000  # 0.03 mm
     assert len(widths) == 4 + 3  # the marks float: no line's pictures changed
+    # every drawing its own id, though each chart row is a copy of the template's (Word refuses duplicates)
+    ids = [d.get("id") for d in doc.element.body.iter(f"{wp}docPr")]
+    assert len(ids) == 4 + 3 + 4 and len(set(ids)) == len(ids)
     # no space around a bar (LibreOffice's default put 3.2 mm before it, so a short bar passed its mark)
     assert all(inline.get(side) == "0" for inline in doc.element.body.iter(f"{wp}inline")
                for side in ("distT", "distB", "distL", "distR"))

@@ -97,7 +97,7 @@ class DocxTemplates:
         # The parts without tags are the same in every notice: compressed once, here, not 5,000 times.
         packed = {part: _deflate(content) for part, content in parts if part not in compiled}
         return {"filename": filename, "parts": parts, "compiled": compiled, "packed": packed,
-                "titles": _title_limits(dict(parts))}
+                "titles": _title_limits(dict(parts)), "drawing_floor": _drawing_floor(parts)}
 
     def render(self, role: str, context: dict[str, Any]) -> bytes:
         from lxml import etree
@@ -116,8 +116,10 @@ class DocxTemplates:
                 tree = etree.fromstring(content)
             except etree.XMLSyntaxError as exc:
                 raise TemplateError(_("{where}: the rendered XML is broken ({exc}); check the tags around tables and paragraphs ({{%p …%}}, {{%tr …%}})").format(where=where, exc=exc)) from None
-            if part == "word/document.xml" and doc["titles"][1] and _break_titles(tree, *doc["titles"]):
-                content = etree.tostring(tree, xml_declaration=True, encoding="UTF-8", standalone=True)
+            if part == "word/document.xml":
+                changed = bool(doc["titles"][1]) and _break_titles(tree, *doc["titles"])
+                if _unique_drawing_ids(tree, doc["drawing_floor"]) or changed:
+                    content = etree.tostring(tree, xml_declaration=True, encoding="UTF-8", standalone=True)
             entries.append((part, _deflate(content)))
         return _zip(entries)
 
@@ -192,6 +194,30 @@ def _break_at(texts: list[Any], at: int) -> bool:
             return True
         at -= length
     return False
+
+
+_WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
+_DOCPR_ID = re.compile(rb"<wp:docPr\b[^>]*?\bid=\"(\d+)\"")
+
+
+def _drawing_floor(parts: list[tuple[str, bytes]]) -> int:
+    """The largest drawing id (``wp:docPr id``) of the template's other parts (a letterhead's logo in
+    its header): the body's drawings are numbered above it."""
+    return max((int(m) for part, data in parts if part != "word/document.xml" for m in _DOCPR_ID.findall(data)),
+               default=0)
+
+
+def _unique_drawing_ids(tree: Any, floor: int) -> bool:
+    """Number the body's drawings from ``floor`` + 1 when a loop repeated one (a chart's bars, each row
+    a copy of the template's picture and its id): Word reports a document whose drawings share an id
+    as unreadable content. Whether any was renumbered."""
+    drawings = list(tree.iter(f"{_WP}docPr"))
+    ids = [d.get("id") for d in drawings]
+    if len(set(ids)) == len(ids):
+        return False
+    for number, drawing in enumerate(drawings, start=floor + 1):
+        drawing.set("id", str(number))
+    return True
 
 
 def _deflate(data: bytes) -> tuple[bytes, int, int]:
