@@ -41,7 +41,8 @@ def test_a_title_that_fits_is_one_line_and_one_without_a_phrase_break_is_left_to
     assert lines("秋冬季错峰生产告知书") == ["秋冬季错峰生产告知书"]
     assert lines("示" * 30) is None
     assert lines("关于\n" + START) is None  # broken by its template already
-    assert lines("示例 " * 200) is None  # a list's text with 200 spaces: no search over their combinations
+    assert lines("示例 " * 60) is None  # a list's text with 60 spaces: no search over their combinations
+    assert lines("关于" + "示" * 300) is None  # nor over a text longer than any title
 
 
 def test_an_english_title_breaks_at_a_space_into_balanced_lines() -> None:

@@ -24,6 +24,7 @@ _MAX_LINES = 4
 # Beyond this many places to break, the choice is left to the greedy breaker: the search is over
 # every combination, and a township's name in a 签收单's title is the list's text, of any length.
 _MAX_PLACES = 40
+_MAX_TITLE = 200  # nor is a longer text searched for places at all (each look at a place slices the text)
 _PHRASE = 16  # the longest phrase an HTML title keeps on one line (a line holds 20 at 2号)
 
 
@@ -45,8 +46,8 @@ def title_breaks(text: str, widths: Sequence[float], limit: float) -> list[int] 
 
     Of the breaks that fit with the fewest lines, the one whose longest line is shortest; at a tie,
     the one with the shorter line first (a 正梯形)."""
-    if "\n" in text:
-        return None  # the template broke it itself
+    if "\n" in text or len(text) > _MAX_TITLE:
+        return None  # the template broke it itself, or it is no title but a page of text
     starts = [0.0]
     for width in widths:
         starts.append(starts[-1] + width)
@@ -114,7 +115,8 @@ def phrased_html(title: Any) -> Any:
         return title  # a template's own markup (<br>, <em>): its breaks are its own
     text = title.unescape() if isinstance(title, Markup) else str(title)
     # a space ends the phrase before it (a break before it too would make it a phrase of its own)
-    places = [i for i in range(1, len(text)) if text[i] != " " and _may_break(text, i)] if "\n" not in text else []
+    searched = "\n" not in text and len(text) <= _MAX_TITLE
+    places = [i for i in range(1, len(text)) if text[i] != " " and _may_break(text, i)] if searched else []
     edges = (0, *places, len(text))
     pieces = [text[a:b] for a, b in zip(edges, edges[1:])]
     if not places or max(map(len, pieces)) > _PHRASE:
