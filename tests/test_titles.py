@@ -17,6 +17,7 @@ from haze.render.titles import _may_break, em_widths, split, title_breaks
 # The type area's 156 mm at 2号 (22 pt): 442.2 pt / 22 pt = 20.1 ems, as both formats compute it.
 LINE = 8845 / 440
 
+EPS = 1e-9  # widths of Latin letters are fractions: sums in another order differ in the last bits
 START = "关于启动重污染天气橙色预警（Ⅱ级）应急响应的告知书"
 
 
@@ -67,7 +68,7 @@ def test_breaks_fit_use_the_fewest_lines_and_lose_nothing(pieces: list[str], lim
         return
     assert breaks == sorted(set(breaks)) and all(_may_break(text, i) for i in breaks)
     assert "".join(split(text, breaks)).replace(" ", "") == text.replace(" ", "")
-    assert all(sum(em_widths(line)) <= limit for line in split(text, breaks))
+    assert all(sum(em_widths(line)) <= limit + EPS for line in split(text, breaks))
     if not breaks:
         assert sum(em_widths(text.strip(" "))) <= limit  # spaces at either end take no room
         return
@@ -77,7 +78,7 @@ def test_breaks_fit_use_the_fewest_lines_and_lose_nothing(pieces: list[str], lim
     for count in range(len(breaks) + 1):
         for cut in combinations(places, count):
             widest = max(sum(em_widths(line)) for line in split(text, list(cut)))
-            assert widest > limit or (count == len(breaks) and widest >= longest)
+            assert widest > limit - EPS or (count == len(breaks) and widest >= longest - EPS)
 
 
 def test_the_pdf_notice_title_reads_back_as_two_whole_phrases() -> None:
