@@ -210,6 +210,7 @@ class Builder:
         self.doc = Document()
         self.styles = make_styles(self.doc, lang, landscape)
         self.width = setup(self.doc, landscape)
+        self.landscape = landscape
         alt_names(self.doc)
         body = self.doc.element.body
         for p in list(body.iterchildren(qn("w:p"))):
@@ -255,6 +256,8 @@ class Builder:
                 self.doc.add_paragraph("", style="表格文字")
             self.table = self.doc.add_table(rows=0, cols=len(cells))
             self.table.style = "Table Grid"
+            if self.landscape:
+                _cell_margins(self.table, 57)  # 1 mm, as the PDF's cells: a credit code or a 文号 keeps to one line
             self.table.alignment = WD_TABLE_ALIGNMENT.CENTER
             self.table.autofit = False
             self.columns = len(cells)
@@ -344,6 +347,22 @@ class Builder:
         self.doc.core_properties.title = path.stem
         self.doc.core_properties.author = "haze"
         self.doc.save(path)
+
+
+def _cell_margins(table, twips: int) -> None:
+    """The table's left and right cell margins (Word's default is 108 twips, 1.9 mm)."""
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        element = OxmlElement(f"w:{side}")
+        element.set(qn("w:w"), str(twips))
+        element.set(qn("w:type"), "dxa")
+        margins.append(element)
+    properties = table._tbl.tblPr
+    look = properties.find(qn("w:tblLook"))  # the schema puts tblCellMar before tblLook
+    if look is not None:
+        look.addprevious(margins)
+    else:
+        properties.append(margins)
 
 
 def _anchor(run, offset: str, top: int) -> None:

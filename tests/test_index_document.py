@@ -137,3 +137,21 @@ def test_the_index_grade_table_follows_the_policys_ranks(tmp_path: Path) -> None
     text = (activation(tmp_path, "md") / "index.md").read_text(encoding="utf-8")
     table = text[text.index("措施与绩效等级统计"):]
     assert table.index("A级") < table.index("B级") < table.index("C级")
+
+
+def test_a_docx_index_keeps_credit_codes_and_numbers_on_one_line(tmp_path: Path) -> None:
+    """LibreOffice split 91140525MA0KHHBM4|Y and 示环应急〔2026〕48|号 in the landscape index: its cells had
+    Word's 1.9 mm margins where the PDF's have 1 mm, and the code column was narrower than a code."""
+    from docx import Document
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    doc = Document(str(activation(tmp_path, "docx") / "index.docx"))
+    table = next(t for t in doc.tables if "统一社会信用代码" in [c.text for c in t.rows[0].cells])
+    margins = table._tbl.tblPr.find(f"{w}tblCellMar")
+    assert margins.find(f"{w}left").get(f"{w}w") == "57" and margins.find(f"{w}right").get(f"{w}w") == "57"
+    heads = [c.text for c in table.rows[0].cells]
+    room = {h: int(col.get(f"{w}w")) - 2 * 57 for h, col in zip(heads, table._tbl.tblGrid.iterfind(f"{w}gridCol"))}
+    # in twips (20 a point), at 五号 10.5 pt in Times New Roman; W and M are the widest letters a code has
+    assert room["统一社会信用代码"] >= stringWidth("91140525MA0KWWM15T", "Times-Roman", 10.5) * 20
+    assert room["文号"] >= (7 + 7 * 0.5) * 10.5 * 20  # 示环应急〔2026〕123号: 7 汉字 and 7 digits
