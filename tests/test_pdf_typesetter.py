@@ -31,6 +31,19 @@ def test_a_table_longer_than_a_page_repeats_its_header_and_never_splits_a_row() 
         assert f"行{n}尾" in holding
 
 
+def test_the_last_row_of_a_table_never_stands_alone_on_a_page() -> None:
+    """A city index's VOCs row sat alone on page 2 under the repeated header: the row before it goes along."""
+    def table(count: int) -> list[str]:
+        rows = "\n".join(f"tr\t{n}\t第{n}号生产线\t停产" for n in range(1, count + 1))
+        return pages(HEAD + "tw\t10\t60\t30\nth\t序号\t生产线（工序）\t减排措施\n" + rows + "\n")
+
+    first = next(n for n in range(10, 80) if len(table(n)) == 2)  # the first row count that needs page 2
+    texts = table(first)
+    assert "第{}号生产线".format(first) in texts[1] and "第{}号生产线".format(first - 1) in texts[1]
+    assert "第{}号生产线".format(first - 2) in texts[0]
+    assert all(f"第{n}号生产线" in "".join(texts) for n in range(1, first + 1))
+
+
 def test_the_signature_and_the_date_share_a_page_with_the_last_paragraph() -> None:
     for filler in range(14, 22):  # push the ending across the foot of page one at every line
         body = "\n".join(f"p\t第{i}段正文。" for i in range(filler))

@@ -752,8 +752,9 @@ class Typesetter:
         page.blank = False
 
     def table(self, page: Page, blocks: list[Block], source: str, keep: float = 0.0) -> None:
-        """Rows on a grid; a row never splits across pages and the header row repeats on each page. ``keep``: the
-        height of what follows the table and must share a page with its last row (a sign-off)."""
+        """Rows on a grid; a row never splits across pages, the header row repeats on each page and the last row
+        is never alone on one. ``keep``: the height of what follows the table and must share a page with its
+        last row (a sign-off)."""
         width = page.width
         widths: list[float] | None = None
         rows: list[tuple[bool, list[str]]] = []
@@ -777,6 +778,11 @@ class Typesetter:
             if height > page.top - page.bottom - (header[0] if header and number else 0):
                 raise TemplateError(_("{source}: cannot typeset: a block does not fit on a page ({str_exc_splitlines_0_200}); a line ending in a block tag needs +%}} to keep its line break").format(source=source, str_exc_splitlines_0_200=_plain(" ".join(rows[number][1]))[:200]))
             need = height
+            if number == len(set_rows) - 2 and number >= (2 if header else 1):
+                # the last row never stands alone under a repeated header: the row before it goes along
+                together = height + set_rows[-1][0]
+                if together + (header[0] if header else 0) <= page.top - page.bottom:
+                    need = together
             if number == len(set_rows) - 1 and keep:
                 repeat = header[0] if header and number else 0.0
                 if height + 10 + keep + repeat <= page.top - page.bottom:  # else it could share no page anyway
