@@ -31,6 +31,23 @@ def test_a_table_longer_than_a_page_repeats_its_header_and_never_splits_a_row() 
         assert f"行{n}尾" in holding
 
 
+def test_latin_text_is_set_in_times_roman_with_its_widths() -> None:
+    """Letters, digits and ASCII punctuation in Times-Roman (every reader has its exact metrics), Chinese in
+    the CID face: a reader substituting another face for FangSong drew Latin text cramped ("Noticeon")."""
+    fonts: list[tuple[str, str]] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
+        if text.strip():
+            fonts.append((text, str(font["/BaseFont"]) if font else ""))
+
+    reader = PdfReader(io.BytesIO(Typesetter("en").typeset("p\tNotice 2026年 W\n", "test")))
+    reader.pages[0].extract_text(visitor_text=visit)
+    assert fonts[:3] == [("Notice 2026", "/Times-Roman"), ("年", "/FangSong"), (" W", "/Times-Roman")]  # then the page number
+    # Times' W is 944/1000 em: 15.10 pt at 3号 (16 pt), so the 442.2 pt type area holds 29 of them
+    (first, *rest) = pages("p\t" + "W" * 60 + "\n", "en")[0].split("\n")
+    assert first == "W" * 29
+
+
 def test_the_last_row_of_a_table_never_stands_alone_on_a_page() -> None:
     """A city index's VOCs row sat alone on page 2 under the repeated header: the row before it goes along."""
     def table(count: int) -> list[str]:
@@ -142,17 +159,29 @@ def test_no_footer_without_a_number_or_with_an_empty_footer_block() -> None:
         assert len(texts) >= 3 and not any(" 页 共 " in t or "{page" in t for t in texts)
 
 
+def _lines(found: list[tuple[float, float, float, str]]) -> list[tuple[float, float, float, str]]:
+    """Runs on one baseline joined into their line (Latin runs are shown in a font of their own, so a
+    line of 第 1 页 reaches pypdf in pieces): the first run's x, the baseline, the largest size, the text."""
+    lines: dict[float, list[tuple[float, float, float, str]]] = {}
+    for run in found:
+        lines.setdefault(round(run[1], 1), []).append(run)
+    joined = [(min(r[0] for r in runs), y, max(r[2] for r in runs), "".join(r[3] for r in runs))
+              for y, runs in lines.items()]
+    return [line for line in joined if line[3].strip()]
+
+
 def test_the_footer_is_small_under_the_page_number_inside_the_page() -> None:
     found: list[tuple[float, float, float, str]] = []
 
     def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
-        if text.strip():
+        if text and text != "\n":  # a space between runs is a run of its own
             found.append((tm[4], tm[5], size, text))
 
     reader = PdfReader(io.BytesIO(Typesetter("zh").typeset(HEAD + LONG, "test")))
     for page in reader.pages:
         found.clear()
         page.extract_text(visitor_text=visit)
+        found[:] = _lines(found)
         (footer,) = [f for f in found if " 页 共 " in f[3]]
         (number,) = [f for f in found if f[3].strip().startswith("— ")]
         body = [f for f in found if f is not footer and f is not number]

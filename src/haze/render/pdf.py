@@ -27,7 +27,10 @@ the text is searchable and copyable, and no font file is shipped or assumed
 font embedded, which haze would have to ship (a CJK font is 10–20 MB).
 The faces are named FangSong (body), SimHei (headings) and SimSun (title),
 with STSong-Light's metrics (all CJK glyphs are one em wide in Adobe-GB1), so
-a reader that has those fonts uses them.
+a reader that has those fonts uses them. Letters, digits and ASCII punctuation
+are set in Times-Roman, one of the 14 standard fonts every reader has with
+exact metrics (Times New Roman's, the 公文's face for numerals): set in the CID
+faces, a reader substituting another face drew them cramped ("Noticeon").
 """
 
 from __future__ import annotations
@@ -52,6 +55,12 @@ MARGINS = {"top": 37 * MM, "bottom": 35 * MM, "left": 28 * MM, "right": 26 * MM}
 LANDSCAPE_MARGINS = {"top": 28 * MM, "bottom": 26 * MM, "left": 37 * MM, "right": 35 * MM}
 RED = "#E60012"
 BODY, HEADING, TITLE = "FangSong", "SimHei", "SimSun"
+# Latin letters, digits and ASCII punctuation are set in Times-Roman, one of the 14 fonts every PDF reader
+# has with exact metrics (as Times New Roman, the 公文's face for numerals): set in the CID faces with
+# STSong-Light's widths, a reader that substitutes another face drew them cramped ("Noticeon", "W e").
+LATIN = "Times-Roman"
+_LATIN_RUNS = re.compile("[\x20-\x7e]+|[^\x20-\x7e]+")
+_LATIN_CHAR = re.compile("[\x20-\x7e]")
 # 3号 = 16 pt; 22 lines in 225 mm (GB/T 9704 §5.2.2): 28.95 pt a line.
 BODY_SIZE, LEADING = 16, 28.95
 KINDS = ("masthead", "number", "title", "to", "p", "h1", "last", "sign", "date", "cut", "rtitle", "field",
@@ -149,7 +158,8 @@ def _units(char: str) -> float:
     if width is None:
         from reportlab.pdfbase import pdfmetrics
 
-        width = _UNITS[char] = 1000.0 if ord(char) >= 0x2E80 else pdfmetrics.stringWidth(char, BODY, 1000)
+        face = LATIN if " " <= char <= "~" else BODY
+        width = _UNITS[char] = 1000.0 if ord(char) >= 0x2E80 else pdfmetrics.stringWidth(char, face, 1000)
     return width
 
 
@@ -293,7 +303,8 @@ class Sheet:
         self.code = []
 
     def text(self, face: str, size: float, x: float, y: float, text: str) -> None:
-        self.code.append(f"BT {self.font(face)} {size:g} Tf 1 0 0 1 {x:.2f} {y:.2f} Tm {_hex(text)} Tj ET")
+        self.code.append(f"BT {self.font(face)} {size:g} Tf 1 0 0 1 {x:.2f} {y:.2f} Tm "
+                         f"{show(self, text, self.font(face), size)} ET")
 
     def saveState(self) -> None:  # noqa: N802
         self.code.append("q")
@@ -371,6 +382,9 @@ def _font_object(face: str, internal: str) -> bytes:
     """The CID font's dictionary (with its descendant font and the Adobe-GB1 width table), as ReportLab
     formats it, once per face and internal name per run."""
     data = _FONT_OBJECTS.get((face, internal))
+    if data is None and face == LATIN:  # a standard font: named, never embedded, in every reader
+        data = _FONT_OBJECTS[face, internal] = (b"<<\n/BaseFont /%s /Encoding /WinAnsiEncoding /Name /%s "
+                                                b"/Subtype /Type1 /Type /Font\n>>" % (face.encode(), internal.encode()))
     if data is None:
         from reportlab.pdfbase import cidfonts, pdfdoc, pdfmetrics
 
@@ -424,18 +438,17 @@ class Page:
     def footer(self, markup: str) -> str:
         """The PDF operators of the small footer line (plain text from ``markup``), centred under the page number,
         no wider than the type area and never lower than 10 mm from the edge (a printer's unprintable margin)."""
-        from reportlab.pdfbase import pdfmetrics
-
         text, _subs = _text(markup)
         text = text.replace("\n", " ").strip()
         size = float(FOOTER_SIZE)
-        width = pdfmetrics.stringWidth(text, BODY, size)
+        width = sum(_widths(text)) * size / 1000
         if width > self.width:
             size, width = size * self.width / width, self.width
         x = self.left + (self.width - width) / 2
         y = max(10 * MM, self.number_baseline - 9 * MM)
-        return (f"BT {_rg(FOOTER_COLOUR)} {self.canvas.font(BODY)} {size:.2f} Tf 1 0 0 1 {x:.2f} {y:.2f} Tm "
-                f"{_hex(text)} Tj 0 0 0 rg ET")
+        font = self.canvas.font(BODY)
+        return (f"BT {_rg(FOOTER_COLOUR)} {font} {size:.2f} Tf 1 0 0 1 {x:.2f} {y:.2f} Tm "
+                f"{show(self.canvas, text, font, size)} 0 0 0 rg ET")
 
     def space(self, points: float) -> None:
         if not self.blank:
@@ -463,6 +476,30 @@ def _hex(text: str) -> str:
     return "<" + text.encode("utf_16_be").hex() + ">"
 
 
+def show(canvas: Any, text: str, font: str, size: float) -> str:
+    """``text`` shown from the current point in ``font`` (a CID face) at ``size``, its ASCII runs in
+    :data:`LATIN`; the text state ends in ``font`` again."""
+    return _show(text, font, canvas.font(LATIN), size)
+
+
+@functools.lru_cache(maxsize=8192)
+def _show(text: str, font: str, latin: str, size: float) -> str:
+    """:func:`show`'s operators (a province's notices repeat most of their lines: made once each)."""
+    if _LATIN_CHAR.search(text) is None:  # all Chinese: one string
+        return _hex(text) + " Tj"
+    out, current = [], font
+    for match in _LATIN_RUNS.finditer(text):
+        run = match.group()
+        wanted = latin if " " <= run[0] <= "~" else font
+        if wanted != current:
+            out.append(f"{wanted} {size:g} Tf")
+            current = wanted
+        out.append(("<" + run.encode("ascii").hex() + ">" if wanted == latin else _hex(run)) + " Tj")
+    if current != font:
+        out.append(f"{font} {size:g} Tf")
+    return " ".join(out)
+
+
 def draw_lines(canvas: Any, setting: Setting, x: float, top: float, first: int = 0, last: int | None = None) -> None:
     """Lines ``first`` … ``last`` of a setting, the first one's top at ``top``: one text object written as
     PDF operators (ReportLab's textobject formats every call through several layers; this is the hot path)."""
@@ -481,7 +518,7 @@ def draw_lines(canvas: Any, setting: Setting, x: float, top: float, first: int =
             at = x + (style.indent if number == 0 else 0.0)
         code.append(f"1 0 0 1 {at:.2f} {y:.2f} Tm")
         if not subs:
-            code.append(_hex(text[start:end]) + " Tj")
+            code.append(show(canvas, text[start:end], font, size))
         else:
             i = start
             while i < end:  # runs of plain text and of subscripts
@@ -490,10 +527,11 @@ def draw_lines(canvas: Any, setting: Setting, x: float, top: float, first: int =
                 while j < end and (j in subs) == low:
                     j += 1
                 if low:
-                    code.append(f"{font} {size * SUB_SCALE:.2f} Tf {SUB_RISE * size:.2f} Ts {_hex(text[i:j])} Tj "
+                    small = float(f"{size * SUB_SCALE:.2f}")
+                    code.append(f"{font} {small:g} Tf {SUB_RISE * size:.2f} Ts {show(canvas, text[i:j], font, small)} "
                                 f"0 Ts {font} {size:g} Tf")
                 else:
-                    code.append(_hex(text[i:j]) + " Tj")
+                    code.append(show(canvas, text[i:j], font, size))
                 i = j
         y -= style.leading
     if style.color != "#000000":  # the fill colour outlives the text object: black again for what follows
