@@ -48,6 +48,26 @@ def test_latin_text_is_set_in_times_roman_with_its_widths() -> None:
     assert first == "W" * 29
 
 
+def test_an_odd_page_number_ends_one_character_inside_the_right_edge() -> None:
+    """GB/T 9704 §7.5: 一字 (14 pt) from the type area's edge, measured as drawn (the digits in Times)."""
+    from reportlab.pdfbase import pdfmetrics
+
+    found: list[tuple[float, float, str, str]] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
+        if text.strip():
+            found.append((tm[4], size, text, str(font["/BaseFont"])[1:] if font else ""))
+
+    reader = PdfReader(io.BytesIO(Typesetter("zh").typeset(HEAD + "p\t正文。\n", "test")))
+    reader.pages[0].extract_text(visitor_text=visit)
+    start = next(i for i, f in enumerate(found) if f[2] == "—")  # — 1 —: the dash, the digit in Times, a dash
+    runs = found[start:start + 3]
+    assert [r[3] for r in runs] == ["SimSun", "Times-Roman", "SimSun"]
+    # pypdf gives each run the line's own text matrix: its start, to which every run's width adds
+    end = runs[0][0] + sum(pdfmetrics.stringWidth(text, face, size) for _x, size, text, face in runs)
+    assert abs(end - (A4[0] - MARGINS["right"] - 14)) < 0.5
+
+
 def test_the_last_row_of_a_table_never_stands_alone_on_a_page() -> None:
     """A city index's VOCs row sat alone on page 2 under the repeated header: the row before it goes along."""
     def table(count: int) -> list[str]:
