@@ -400,3 +400,61 @@ def test_a_citys_counts_are_its_countys_index_counts(level) -> None:
     assert (found["stop"], found["cut"], found["self_managed"], found["other"]) == (
         kinds[STOP], kinds[CUT], kinds[OWN], kinds[OTHER])
     assert found["other"] >= 1  # the shipped county has guarantee (以热定产) plants: the case that was wrong
+
+
+def expected_bars(total: dict) -> list[tuple[str, float, float, bool]]:
+    """(pollutant, bar, mark, short) of the city total, by hand: the scale is the largest ratio or
+    requirement, so a bar reaching its mark has met the requirement (render/tally.ratio_bars)."""
+    assessed = [(k, p) for k, p in total["pollutants"].items() if p["ratio"] is not None]
+    scale = max([p["ratio"] for _k, p in assessed] + [p["required"] for _k, p in assessed])
+    return [(k, p["ratio"] / scale, p["required"] / scale, not p["ok"]) for k, p in assessed]
+
+
+@pytest.mark.parametrize("fmt_", ["txt", "html", "docx", "pdf"])
+def test_the_city_index_charts_the_city_total(run, counties, fmt_):
+    """The city index draws the total's ratio against its requirement, as a county index draws its own."""
+    result = activate(run, "orange", counties, "--format", fmt_)
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    bars = expected_bars(data["total"])
+    assert len(bars) == 4
+    index = county_notices(data)[0].parent / f"index.{fmt_}"
+    texts = [f"{fmt.ratio_pct(p['ratio'], p['ok'])}（要求{fmt.pct(p['required'])}）"
+             for p in data["total"]["pollutants"].values()]
+    if fmt_ == "txt":
+        lines = [line for line in index.read_text(encoding="utf-8-sig").splitlines() if "（要求" in line]
+        assert len(lines) == 4
+        for line, (_key, width, mark, _short), said in zip(lines, bars, texts):
+            chart, full, at = line[7:38], round(width * 30), round(mark * 30)  # label, a space, 31 places
+            assert chart.index("|") == at and chart.count("#") == full - (at < full)  # the mark covers one
+            assert line.endswith(said)
+    elif fmt_ == "html":
+        text = index.read_text(encoding="utf-8")
+        assert text.count("<svg") == 1 and "减排比例与要求（虚线为要求）" in text
+        widths = [float(w) for w in re.findall(r'<rect x="90" y="\d+" width="([\d.]+)"', text)]
+        marks = [float(x) - 90 for x in re.findall(r'<line x1="([\d.]+)"', text)]
+        colours = re.findall(r'fill="(#[0-9A-F]+)"', text)
+        for (_key, width, mark, short), w, m, colour in zip(bars, widths, marks, colours, strict=True):
+            assert abs(w - width * 300) <= 0.06 and abs(m - mark * 300) <= 0.06
+            assert colour == ("#E60012" if short else "#3A6EA5")
+        assert all(said in text for said in texts)
+    elif fmt_ == "docx":
+        from docx import Document
+        from docx.shared import Mm
+
+        doc = Document(str(index))
+        widths = [shape.width for shape in doc.inline_shapes]
+        wp = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
+        marks = [int(a.find(f"{wp}positionH/{wp}posOffset").text) for a in doc.element.body.iter(f"{wp}anchor")]
+        assert len(widths) == len(marks) == 4
+        for (_key, width, mark, _short), w, m in zip(bars, widths, marks):
+            assert abs(w - width * Mm(80)) < 1000 and abs(m - mark * Mm(80)) < 1000  # within 0.03 mm
+        ids = [d.get("id") for d in doc.element.body.iter(f"{wp}docPr")]
+        assert len(set(ids)) == len(ids) == 8
+        cells = [c.text for table in doc.tables for row in table.rows for c in row.cells]
+        assert all(said in cells for said in texts)
+    else:
+        from pypdf import PdfReader
+
+        text = "".join(page.extract_text() for page in PdfReader(index).pages).replace("\n", "")
+        assert "减排比例与要求（虚线为要求）" in text and all(said in text for said in texts)

@@ -145,6 +145,11 @@ def render_city_activation(city: CityResult, city_info: Mapping[str, Any], issue
                "failing": [pollutant_context(total.pollutants[p], lang) for p in total.failing],
                "counts": {k: sum(r["county"]["counts"][k] for r in rows)
                           for k in ("stop", "cut", "self_managed", "other", "idle", "operating")}}
+    # the city total's chart, as the county index draws its own (render/tally): one bar per pollutant
+    from haze.render.tally import ratio_bars, svg
+
+    bars = ratio_bars(summary, lang)
+    summary |= {"ratio_bars": bars, "ratio_svg": svg(bars)}
 
     def produce() -> Iterator[tuple[str, str | bytes | Iterator[str]]]:
         for row in rows:
