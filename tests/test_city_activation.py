@@ -195,10 +195,26 @@ def test_strict_refuses_when_the_city_total_falls_short(run, isolated):
     checked = run("check", "orange", *lists(paths), "--json")
     assert not json.loads(checked.stdout)["total"]["ok"]
     result = activate(run, "orange", paths, "--strict")
-    assert result.exit_code == 1 and "city total" in result.stderr
+    assert result.exit_code == 1 and "city total: " in result.stderr
     assert not (isolated / "notices").exists()
     assert json.loads(run("history", "--json").stdout)["events"] == []
     assert activate(run, "orange", paths).exit_code == 0  # without --strict it goes out, and says so
+
+
+def test_strict_refuses_when_one_county_falls_short_though_the_total_meets(run, isolated):
+    """SPEC §13: the result is met only when every list and the total are; --strict refuses otherwise."""
+    paths = [county(isolated, 5, count=12), county(isolated, 6, count=40)]
+    short = paths[0]
+    lean = short.read_text(encoding="utf-8")  # the small county's own baseline makes its ratios small
+    short.write_text(lean.replace("  doc_prefix:", "  baseline: {so2: 900, nox: 900, pm: 900, vocs: 900}\n"
+                                  "  doc_prefix:", 1), encoding="utf-8")
+    checked = json.loads(run("check", "orange", *lists(paths), "--json").stdout)
+    assert not checked["lists"][0]["ok"] and checked["lists"][1]["ok"] and checked["total"]["ok"]
+    result = activate(run, "orange", paths, "--strict")
+    assert result.exit_code == 1, result.stderr
+    assert "示例5县: " in result.stderr and "city total" not in result.stderr
+    assert not (isolated / "notices").exists()
+    assert json.loads(run("history", "--json").stdout)["events"] == []
 
 
 def test_adjust_then_lift_county_by_county(run, counties):

@@ -24,7 +24,7 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from haze.commands.activate import Settings as ActivateSettings
 from haze.commands.activate import _Activation, _until, issue_warning, issued_json
@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from haze.commands.inputs import Inputs
     from haze.core.city import CityResult
     from haze.core.findings import Finding
+    from haze.core.model import Pollutant
     from haze.render.notices import Issue, NoticeSet
 
 
@@ -145,13 +146,9 @@ def run(settings: Settings, *, now: datetime | None = None, progress: Progress |
     check_horizon(start, now, horizon, settings.force, "--start", _("the counties' policies"))
     say("computing")
     city = compute_lists(inputs, settings.level, stopped_on(settings.journal, start))
-    if settings.strict and not city.total.ok:
-        from haze.core.fmt import pct, ratio_pct
-
-        short = ", ".join(f"{p.label} {ratio_pct(city.total.pollutants[p].ratio, False)} < "
-                          f"{pct(city.total.pollutants[p].required)}" for p in city.total.failing)
-        raise RequirementNotMet(_("{level} requirement not met by the city total ({short}); --strict: no notice "
-                                  "written, nothing recorded").format(level=settings.level.value, short=short))
+    if settings.strict and not city.ok:  # SPEC §13: met only when every list and the total are
+        raise RequirementNotMet(_("{level} requirement not met ({short}); --strict: no notice written, nothing "
+                                  "recorded").format(level=settings.level.value, short=_city_shortfalls(city)))
     out = settings.out_dir(journal.path)
     warnings = [w for i in inputs for w in i.warnings]
     pending = _CityActivation(settings, city, info, start, until, now, warnings, out)
@@ -235,3 +232,19 @@ class _CityActivation(_Activation):
                        until=self.until, notices=notices, numbers=number_range(self.prefix, issue, notices.count),
                        closed=closed, warnings=self.warnings, journal=journal.path, new_journal=journal.created,
                        dry_run=dry_run, notes=self.notes())
+
+
+def _city_shortfalls(city: CityResult) -> str:
+    """Each county short of its requirement, and the city total when it is: what --strict refuses on."""
+    from haze.core.fmt import pct, ratio_pct
+
+    def pollutants(failing: Iterable[Pollutant], of: Callable[[Pollutant], Any]) -> str:
+        # ratio_pct rounds a failing ratio down: 29.999% never reads "30.0% < 30%"
+        return ", ".join(f"{p.label} {ratio_pct(of(p).ratio, False)} < {pct(of(p).required)}" for p in failing)
+
+    parts = [f"{lst.info.region or Path(lst.path).name}: {pollutants(r.failing, r.pollutants.__getitem__)}"
+             for r, lst in zip(city.results, city.lists) if not r.ok]
+    if not city.total.ok:
+        parts.append(_("city total: {short}").format(short=pollutants(city.total.failing,
+                                                                       city.total.pollutants.__getitem__)))
+    return "; ".join(parts)
