@@ -376,6 +376,18 @@ def test_sms_csv_texts_each_county_bureaus_duty_phone(run, counties):
     # the county without one is named on stderr, with its number
     assert "1 county bureaus have no duty phone" in done.stderr and numbers[1] in done.stderr
     assert "示例2县生态环境局" in done.stderr
+    # the lift texts the same bureaus again (SPEC §16: every lift writes sms.csv), each its lift notice's number
+    lifted = run("lift", "--json")
+    assert lifted.exit_code == 0, lifted.stderr
+    lift_folder = Path(json.loads(lifted.stdout)["notices"][0]).parent
+    lift_rows = list(__import__("csv").DictReader(text_of(lift_folder / "sms.csv").splitlines()))
+    lift_manifest = json.loads((lift_folder / "manifest.json").read_text("utf-8"))
+    lift_numbers = [n["number"] for n in lift_manifest["notices"]]
+    assert [(r["phone"], r["id"], r["name"]) for r in lift_rows] == [
+        ("0356-3000001", "示例1县", "示例1县生态环境局"), ("0356-3000003", "示例3县", "示例3县生态环境局")]
+    assert [f"请按{n}通知解除本县应急响应" in r["text"] for n, r in zip((lift_numbers[0], lift_numbers[2]),
+                                                                     lift_rows)] == [True, True]
+    assert all(len(r["text"]) <= 70 for r in lift_rows) and "sms.csv" in lift_manifest["files"]
 
 
 @pytest.mark.parametrize("fmt_", ["md", "txt", "html"])

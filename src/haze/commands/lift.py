@@ -185,7 +185,8 @@ def _render_lift(journal: Journal, warning: ActivationRecord, issue: Issue, pare
 
         lists = [c for record in journal.episode(warning.id) for c in record.list_info.get("lists", [])]
         return render_city_lift(notified, lists, info, issue, parent, lang=settings.lang, fmt=settings.fmt,
-                                templates=settings.templates, dry_run=dry_run, progress=progress)
+                                templates=settings.templates, dry_run=dry_run, progress=progress,
+                                phones=_phones(journal, warning))
     return render_lift(_with_phones(journal, warning, notified), info, issue, parent, lang=settings.lang,
                        fmt=settings.fmt, templates=settings.templates, dry_run=dry_run, progress=progress,
                        on_missing=settings.on_missing)
@@ -193,9 +194,15 @@ def _render_lift(journal: Journal, warning: ActivationRecord, issue: Issue, pare
 
 def _with_phones(journal: Journal, warning: ActivationRecord, notified: list[dict[str, str]]) -> list[dict[str, str]]:
     """The recipients with the phones their activation's sms.csv gave them (the lift's sms.csv texts them too)."""
+    phones = _phones(journal, warning)
+    return [entry | {"phone": phones[entry["id"]]} if entry["id"] in phones else entry for entry in notified]
+
+
+def _phones(journal: Journal, warning: ActivationRecord) -> dict[str, str]:
+    """sms.csv's id -> phone over the warning's records: a credit code, or a county bureau's region (city)."""
     from haze.render.sms import read_phones
 
     phones: dict[str, str] = {}
     for record in journal.episode(warning.id):  # later records win: the latest phone
         phones.update(read_phones(record.notice_dir))
-    return [entry | {"phone": phones[entry["id"]]} if entry["id"] in phones else entry for entry in notified]
+    return phones

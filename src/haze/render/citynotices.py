@@ -68,9 +68,14 @@ def sms_ids_of(lists: Sequence[Any]) -> list[str]:
     stem; two lists of the same region get their file's name after it
     (``示例县（a.yaml）``), so every row's id is distinct.
     """
-    names = [one_line(lst.info.region or "") or Path(lst.path or "").stem for lst in lists]
-    return [f"{name}（{Path(lst.path or '').name}）" if names.count(name) > 1 else name
-            for name, lst in zip(names, lists)]
+    return sms_ids([(lst.info.region or "", str(lst.path or "")) for lst in lists])
+
+
+def sms_ids(counties: Sequence[tuple[str, str]]) -> list[str]:
+    """:func:`sms_ids_of` from each county's (region, list path): what a lift has, from the journal."""
+    names = [one_line(region) or Path(path).stem for region, path in counties]
+    return [f"{name}（{Path(path).name}）" if names.count(name) > 1 else name
+            for name, (_region, path) in zip(names, counties)]
 
 
 def counts(result: LevelResult) -> dict[str, int]:
@@ -194,11 +199,14 @@ def _duty_phone(enterprise_list: Any) -> str:
 def render_city_lift(notified: Sequence[Mapping[str, str]], lists: Sequence[Mapping[str, Any]],
                      city_info: Mapping[str, Any], issue: Issue, parent: Path, *, lang: str = "zh",
                      fmt: str = "md", templates: Path | None = None, dry_run: bool = False,
-                     progress: Callable[[int, int], None] | None = None) -> NoticeSet:
+                     progress: Callable[[int, int], None] | None = None,
+                     phones: Mapping[str, str] | None = None) -> NoticeSet:
     """A lift notice (解除通知) to every county the city warning notified, citing the number each got.
 
     ``notified``: the journal's recipients (``id`` = :func:`county_key`, ``name``, ``number``);
-    ``lists``: the counties as the journal recorded them (:func:`county_facts`), for region and authority.
+    ``lists``: the counties as the journal recorded them (:func:`county_facts`), for region and authority;
+    ``phones``: the duty phones the warning's sms.csv texted (its ``id``, :func:`sms_ids`, -> phone), which
+    this sms.csv texts again (SPEC §16: a lift writes one too).
     """
     tpl, info, base, prefix = _city_set(city_info, issue, lang, fmt, templates, COUNTY_LIFT)
     by_key = {county_key(str(c.get("path") or "")): c for c in lists}
@@ -224,7 +232,12 @@ def render_city_lift(notified: Sequence[Mapping[str, str]], lists: Sequence[Mapp
                 progress(done, len(rows))
         yield f"index.{fmt}", tpl.render("index", base | {"notices": rows, "count": len(rows), "summary": None})
         yield from tpl.extras()
+        yield from _sms(base | {"county_set": True}, sms_rows, lang, None)
 
+    ids = sms_ids([(row["county"]["region"], row["county"]["path"]) for row in rows])
+    sms_rows = [{"number": row["number"], "enterprise": {"id": sms_id, "name": row["county"]["authority"],
+                                                         "contact": {"phone": one_line((phones or {}).get(sms_id, ""))}}}
+                for row, sms_id in zip(rows, ids)]
     notices = [{"id": row["key"], "name": row["county"]["authority"], "number": row["number"],
                 "file": row["file"], "activation_number": row["activation_number"]} for row in rows]
     head = _manifest_head(issue, lang, fmt, info, str(city_info.get("policy") or ""), notices)

@@ -60,7 +60,20 @@ def texts(authority: str, issue: dict[str, Any], number: str, lang: str, receipt
     when = _when(issue["start"], lang)
     lift = issue["kind"] == "lift"
     full, short = _level(issue, lang, False), _level(issue, lang, True)
-    if county and not lift:
+    if county and lift:
+        if lang == "zh":
+            head = f"【{authority}】"
+            return [f"{head}{full}于{when}解除，请按{number}通知解除本县应急响应、通知企业有序恢复生产并报告。",
+                    f"{head}{full}于{when}解除，请按{number}通知解除本县应急响应并报告。",
+                    f"{head}{short}于{when}解除，请按{number}通知解除本县响应。",
+                    f"{head}{short}于{when}解除，见{number}通知。",
+                    f"{head}{short}{when}解除，见{number}"]
+        head = f"[{authority}] "
+        return [f"{head}{full} lifted {when}: end your county's response as notice {number} orders, and report.",
+                f"{head}{full} lifted {when}; see notice {number}.",
+                f"{head}{short} lifted {when}: {number}",
+                f"{head}{issue['level']['value']} off {when} {number}"]
+    if county:
         if lang == "zh":
             head = f"【{authority}】"
             return [f"{head}{full}{when}起执行，请按{number}通知启动本县响应、下发企业告知书，{receipt}内反馈回执。",
