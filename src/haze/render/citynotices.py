@@ -224,7 +224,7 @@ def render_city_lift(notified: Sequence[Mapping[str, str]], lists: Sequence[Mapp
                      "activation_number": one_line(entry.get("number") or ""), "key": str(entry.get("id")),
                      "county": county})
 
-    def produce() -> Iterator[tuple[str, str | bytes]]:
+    def produce() -> Iterator[tuple[str, str | bytes | Iterator[str]]]:
         for done, row in enumerate(rows, start=1):
             notice = {k: row[k] for k in ("index", "seq", "number", "file", "activation_number")}
             yield row["file"], tpl.render("notice", base | {"notice": notice, "county": row["county"]})
