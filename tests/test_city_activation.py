@@ -201,13 +201,19 @@ def test_strict_refuses_when_the_city_total_falls_short(run, isolated):
     assert activate(run, "orange", paths).exit_code == 0  # without --strict it goes out, and says so
 
 
+def one_county_short(directory: Path) -> list[Path]:
+    """Two counties: the first, small, falls short at orange (its own baseline makes its ratios small);
+    the second, larger, meets, and so does the city total."""
+    paths = [county(directory, 5, count=12), county(directory, 6, count=40)]
+    lean = paths[0].read_text(encoding="utf-8")
+    paths[0].write_text(lean.replace("  doc_prefix:", "  baseline: {so2: 900, nox: 900, pm: 900, vocs: 900}\n"
+                                     "  doc_prefix:", 1), encoding="utf-8")
+    return paths
+
+
 def test_strict_refuses_when_one_county_falls_short_though_the_total_meets(run, isolated):
     """SPEC §13: the result is met only when every list and the total are; --strict refuses otherwise."""
-    paths = [county(isolated, 5, count=12), county(isolated, 6, count=40)]
-    short = paths[0]
-    lean = short.read_text(encoding="utf-8")  # the small county's own baseline makes its ratios small
-    short.write_text(lean.replace("  doc_prefix:", "  baseline: {so2: 900, nox: 900, pm: 900, vocs: 900}\n"
-                                  "  doc_prefix:", 1), encoding="utf-8")
+    paths = one_county_short(isolated)
     checked = json.loads(run("check", "orange", *lists(paths), "--json").stdout)
     assert not checked["lists"][0]["ok"] and checked["lists"][1]["ok"] and checked["total"]["ok"]
     result = activate(run, "orange", paths, "--strict")
@@ -486,3 +492,24 @@ def test_the_city_index_charts_the_city_total(run, counties, fmt_):
 
         text = "".join(page.extract_text() for page in PdfReader(index).pages).replace("\n", "")
         assert "减排比例与要求（虚线为要求）" in text and all(said in text for said in texts)
+
+
+@pytest.mark.parametrize("fmt_", ["md", "txt", "html", "docx", "pdf"])
+def test_the_city_index_gives_the_totals_verdict_and_names_the_short_county(run, isolated, fmt_):
+    """The 全市合计 row says the total's own verdict (是 when the total meets), and a line names the county
+    that falls short: the row once said 否 above a total table of 是, unexplained (QA helper-50)."""
+    result = activate(run, "orange", one_county_short(isolated), "--format", fmt_)
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["total"]["ok"] and not data["ok"]
+    text = "".join(text_of(county_notices(data)[0].parent / f"index.{fmt_}").split()).replace("|", "")
+    assert "示例5县未达到橙色预警减排要求（缺口已在其通知中写明）" in text.replace("\\", "")
+    if fmt_ == "docx":  # text_of gives a document's paragraphs, then its tables
+        import docx
+
+        rows = [[c.text for c in row.cells] for table in docx.Document(str(county_notices(data)[0].parent /
+                                                                         "index.docx")).tables for row in table.rows]
+        total_row = "".join(next(r for r in rows if "全市合计" in r))
+    else:
+        total_row = text[text.index("全市合计"):text.index("全市减排核算")]
+    assert "是" in total_row and "否" not in total_row
