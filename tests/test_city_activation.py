@@ -513,3 +513,36 @@ def test_the_city_index_gives_the_totals_verdict_and_names_the_short_county(run,
     else:
         total_row = text[text.index("全市合计"):text.index("全市减排核算")]
     assert "是" in total_row and "否" not in total_row
+
+
+def test_the_citys_duty_contact_from_haze_yaml_is_on_every_county_notice_and_lift(run, isolated, counties):
+    """The city gives its own 联系人/电话 (haze.yaml ``contact:``, the list's shape): the county notices printed
+    blanks, with no way to fill them (QA helper-50)."""
+    (isolated / "haze.yaml").write_text("contact: {name: 市局应急值班室, phone: \"0356-2000000\"}\n", encoding="utf-8")
+    done = activate(run, "orange", counties)
+    assert done.exit_code == 0, done.stderr
+    for notice in county_notices(json.loads(done.stdout)):
+        assert "我局联系人：市局应急值班室　联系电话：0356-2000000" in notice.read_text(encoding="utf-8")
+    lifted = run("lift", "--json")
+    assert lifted.exit_code == 0, lifted.stderr
+    lift_notice = Path(json.loads(lifted.stdout)["notices"][0])
+    assert "市局应急值班室" in lift_notice.read_text(encoding="utf-8") and "0356-2000000" in lift_notice.read_text(
+        encoding="utf-8")
+
+
+@pytest.mark.parametrize(("given", "name", "phone"), [
+    ("应急值班室 0356-3000000", "应急值班室", "0356-3000000"), ("市局 应急值班室 13903565962", "市局 应急值班室", "13903565962"),
+    ("0356-3000000", "", "0356-3000000"), ("应急值班室", "应急值班室", ""), ("  ", None, None)])
+def test_a_contact_given_as_name_and_phone(given: str, name: str | None, phone: str | None) -> None:
+    from haze.commands.listfacts import parse_contact
+
+    contact = parse_contact(given)
+    assert (None if contact is None else (contact.name, contact.phone)) == (None if name is None else (name, phone))
+
+
+def test_activate_contact_prints_the_bureaus_contact_on_an_enterprise_notice(run, isolated):
+    path = county(isolated, 7, count=8)
+    done = run("activate", "orange", "--list", path, "--start", START, "--contact", "县局值班室 0356-3999999", "--json")
+    assert done.exit_code == 0, done.stderr
+    first = Path(json.loads(done.stdout)["notices"][0])
+    assert "我局联系人：县局值班室　联系电话：0356-3999999" in first.read_text(encoding="utf-8")

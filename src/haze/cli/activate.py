@@ -34,6 +34,9 @@ def list_facts_options(f: F) -> F:
         click.option("--region", metavar="TEXT", help="地区 the notices name, e.g. 示例县 (instead of the list's)."),
         click.option("--authority", metavar="TEXT",
                      help="发布单位 who issues the notices, e.g. 示例县生态环境局 (instead of the list's)."),
+        click.option("--contact", metavar="TEXT",
+                     help="The bureau's duty contact the notices print, name and phone, e.g. '应急值班室 "
+                          "0356-3000000' (instead of the list's; for a city, its own)."),
     )
     for decorator in decorators:
         f = decorator(f)
@@ -62,7 +65,7 @@ def activate(level: Level, list_paths: tuple[str, ...], policy: str | None, as_j
              start: datetime | None, until: datetime | None, hours: float | None, out: str | None, lang: str,
              format: str, templates: str | None, dry_run: bool, journal: str | None, force: bool,
              strict: bool, authority: str | None, region: str | None, doc_prefix: str | None,
-             basis: str | None = None, first_number: int | None = None,
+             contact: str | None = None, basis: str | None = None, first_number: int | None = None,
              numbering: str = "per_notice", changed: bool = False) -> None:
     """Activate a warning at LEVEL: compute, write one notice per enterprise, record it.
 
@@ -88,8 +91,8 @@ def activate(level: Level, list_paths: tuple[str, ...], policy: str | None, as_j
             level=level, list_path=None, list_paths=list(list_paths), policy=policy, cache=not no_cache,
             start=start, until=until, hours=hours, out=optional_path(out), lang=lang, fmt=format,
             templates=optional_path(templates), journal=optional_path(journal), force=force, strict=strict,
-            dry_run=dry_run, authority=authority, region=region, doc_prefix=doc_prefix, first_number=first_number,
-            basis=basis, numbering=numbering, changed=changed,
+            dry_run=dry_run, authority=authority, region=region, doc_prefix=doc_prefix, contact=contact,
+            first_number=first_number, basis=basis, numbering=numbering, changed=changed,
             new_journal=may_create_journal(journal, dry_run, as_json))
         with progress_bar(not as_json, "reading the lists") as progress:
             city = city_activate.run(city_settings, progress=progress, on_wait=tell_waiting,
@@ -105,8 +108,8 @@ def activate(level: Level, list_paths: tuple[str, ...], policy: str | None, as_j
         level=level, list_path=list_path, policy=policy, cache=not no_cache, start=start, until=until,
         hours=hours, out=optional_path(out), lang=lang, fmt=format, templates=optional_path(templates),
         journal=optional_path(journal), force=force, strict=strict, dry_run=dry_run, authority=authority,
-        region=region, doc_prefix=doc_prefix, first_number=first_number, basis=basis, numbering=numbering,
-        changed=changed, on_missing=(no_phone := NoPhone()), json=as_json,
+        region=region, doc_prefix=doc_prefix, contact=contact, first_number=first_number, basis=basis,
+        numbering=numbering, changed=changed, on_missing=(no_phone := NoPhone()), json=as_json,
         new_journal=may_create_journal(journal, dry_run, as_json))
     # --dry-run too: it reads and renders everything, which takes as long on a big list.
     with progress_bar(not as_json, READING) as progress:

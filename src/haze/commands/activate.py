@@ -107,6 +107,8 @@ class Settings(NoticeSettings):
     authority: str | None = None
     region: str | None = None
     doc_prefix: str | None = None
+    #: the bureau's duty contact printed on the notices, ``NAME PHONE`` (listfacts.parse_contact)
+    contact: str | None = None
     #: --changed (with --force at the active level): re-issue only where the notice changed (a corrected list)
     changed: bool = False
     #: the outcome is wanted as JSON (--json): a province's is encoded while the journal records (ENCODED_ASIDE_FROM)
@@ -197,7 +199,7 @@ def run(settings: Settings, *, now: datetime | None = None, progress: Progress |
     check_horizon(start, now, inputs.policy.activation_horizon_hours, settings.force, "--start",
                   _("policy {name}").format(name=inputs.policy.name))
     supplied = supply_facts(inputs.enterprise_list, authority=settings.authority, region=settings.region,
-                            doc_prefix=settings.doc_prefix)
+                            doc_prefix=settings.doc_prefix, contact=settings.contact)
     inputs.enterprise_list = supplied.enterprise_list
     if settings.authority:  # W311 says the notices would be unsigned: no longer true
         inputs.warnings = [w for w in inputs.warnings if w.code != "W311"]

@@ -104,8 +104,14 @@ def city_info(settings: Settings) -> dict[str, Any]:
     if not authority:
         raise UsageError(_("the city activation needs the city's own issuing authority (发布单位): give --authority "
                            "示例市生态环境局 or authority: in haze.yaml; nothing written or recorded"))
-    return {"authority": authority, "region": (settings.region or "").strip(),
-            "doc_prefix": (settings.doc_prefix or "").strip(), "season": ""}
+    from haze.commands.listfacts import parse_contact
+
+    info: dict[str, Any] = {"authority": authority, "region": (settings.region or "").strip(),
+                            "doc_prefix": (settings.doc_prefix or "").strip(), "season": ""}
+    contact = parse_contact(settings.contact)
+    if contact is not None:  # the city's duty contact on every county notice (as a list's is on its notices)
+        info["contact"] = {"name": contact.name, "phone": contact.phone}
+    return info
 
 
 def _require_county_authorities(inputs: list[Inputs]) -> None:

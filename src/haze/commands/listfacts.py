@@ -15,7 +15,7 @@ from typing import Any
 
 from haze.core.i18n import _
 from haze.core.errors import UsageError
-from haze.core.model import EnterpriseList
+from haze.core.model import Contact, EnterpriseList
 
 #: option -> the ListInfo field it supplies
 FACTS = {"authority": "authority", "region": "region", "doc_prefix": "doc_prefix"}
@@ -29,8 +29,21 @@ class Supplied:
     notes: list[str] = field(default_factory=list)
 
 
+def parse_contact(text: str | None) -> Contact | None:
+    """``--contact`` / ``contact:`` in haze.yaml: the bureau's duty contact as ``NAME PHONE``
+    (应急值班室 0356-3000000); the last word is the phone when it holds a digit. None when not given."""
+    words = (text or "").split()
+    if not words:
+        return None
+    if len(words) > 1 and any(c.isdigit() for c in words[-1]):
+        return Contact(" ".join(words[:-1]), words[-1])
+    if any(c.isdigit() for c in words[0]) and len(words) == 1:
+        return Contact("", words[0])
+    return Contact(" ".join(words), "")
+
+
 def supply_facts(lst: EnterpriseList, *, authority: str | None = None, region: str | None = None,
-                 doc_prefix: str | None = None) -> Supplied:
+                 doc_prefix: str | None = None, contact: str | None = None) -> Supplied:
     """``lst`` with each fact given replacing the list's own; the list itself is not changed (it may be cached).
 
     A fact given wins over the list's, as ``haze import`` options win over a 清单信息 sheet; a
@@ -54,6 +67,13 @@ def supply_facts(lst: EnterpriseList, *, authority: str | None = None, region: s
             notes.append(_("--{option} {value} replaces the list's {name} {old}").format(
                 option=option.replace("_", "-"), value=value, name=name, old=old))
         changes[name] = value
+    given_contact = parse_contact(contact)
+    if given_contact is not None and given_contact != lst.info.contact:
+        old_contact = lst.info.contact
+        if old_contact is not None and (old_contact.name or old_contact.phone):
+            notes.append(_("--contact {value} replaces the list's contact {old}").format(
+                value=contact, old=f"{old_contact.name} {old_contact.phone}".strip()))
+        changes["contact"] = given_contact
     if not changes:
         return Supplied(lst, notes)
     return Supplied(replace(lst, info=replace(lst.info, **changes)), notes)

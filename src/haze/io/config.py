@@ -18,7 +18,7 @@ from haze.io.fsio import find_upward
 
 CONFIG_NAME = "haze.yaml"
 KEYS = {"list", "lists", "policy", "out", "journal", "lang", "format", "templates", "strict", "no_cache",
-        "authority", "region", "doc_prefix", "ui", "numbering"}
+        "authority", "region", "doc_prefix", "contact", "ui", "numbering"}
 PATH_KEYS = {"list", "out", "journal", "templates"}
 
 
@@ -53,6 +53,8 @@ def read_config(path: Path) -> dict[str, Any]:
             value = str((path.parent / value).resolve()) if not Path(value).is_absolute() else value
         elif name == "ui":
             value = _ui(path, value)
+        elif name == "contact" and isinstance(value, dict):  # the list's own shape: {name: …, phone: …}
+            value = " ".join(str(value.get(k) or "").strip() for k in ("name", "phone")).strip()
         elif name == "policy" and isinstance(value, str) and value.endswith((".yaml", ".yml")):
             value = str((path.parent / value).resolve())
         result[name] = value
