@@ -76,6 +76,17 @@ def test_one_list_is_unchanged(run, counties):
     assert "lists" not in alone and alone["list"]["region"] == "示例1县"
 
 
+def test_one_list_named_two_ways_is_one_list(run, isolated, counties):
+    """``a.yaml`` and ``./sub/../a.yaml`` are the same file: read once, not as two counties whose every
+    enterprise is the other's duplicate (E108; QA helper-50)."""
+    (isolated / "sub").mkdir()
+    detour = f"./sub/../{counties[0].name}"
+    once = run("check", "orange", "--list", counties[0], "--json")
+    twice = run("check", "orange", "--list", counties[0], "--list", detour, "--json")
+    assert twice.exit_code == once.exit_code and "E108" not in twice.stderr
+    assert json.loads(twice.stdout) == json.loads(once.stdout)  # the one-list shape, unchanged
+
+
 def test_hand_worked_total_and_strictest_requirement(run, isolated):
     """Two tiny counties, one under national-2019 (20% at orange), one shanxi-2024 (30%): the total needs 30%."""
     a = write(isolated / "a.yaml", """\

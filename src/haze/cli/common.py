@@ -107,7 +107,7 @@ CONFIG_TO_PARAM = {"list": "list_path", "no_cache": "no_cache"}
 
 
 #: haze.yaml keys only activate takes: import's options of the same name would replace a 清单信息 sheet's facts.
-ACTIVATE_ONLY = {"authority", "region", "doc_prefix"}
+ACTIVATE_ONLY = {"authority", "region", "doc_prefix", "contact"}
 
 
 def defaults_for(command: click.Command, config: dict[str, Any]) -> dict[str, Any]:

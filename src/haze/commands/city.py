@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
-from haze.commands.inputs import Inputs, load_inputs
+from haze.commands.inputs import Inputs, distinct_lists, load_inputs
 from haze.core.errors import ListError, UsageError
 from haze.core.findings import Finding
 from haze.core.i18n import _
@@ -33,7 +33,7 @@ def load_lists(paths: Sequence[str | Path], policy: str | None = None, *, cache:
     loaded: list[Inputs] = []
     blocking: list[Finding] = []
     messages: list[str] = []
-    for path in dict.fromkeys(str(p) for p in paths):
+    for path in distinct_lists(paths):
         if phase is not None:
             phase(_("reading {path}").format(path=path))
         try:

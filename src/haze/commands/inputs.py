@@ -8,6 +8,8 @@ never stop an emergency.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -35,7 +37,16 @@ class ListSettings:
 
 def several(paths: tuple[str | Path, ...] | list[str | Path] | None) -> bool:
     """True when more than one list was given: the city path of SPEC §13."""
-    return len(dict.fromkeys(str(p) for p in paths or ())) > 1
+    return len(distinct_lists(paths or ())) > 1
+
+
+def distinct_lists(paths: Sequence[str | Path]) -> list[str]:
+    """The lists given, each file once, as first spelled: ``a.yaml`` and ``./x/../a.yaml`` are one list
+    (read twice, every enterprise would be its own duplicate in another county)."""
+    seen: dict[str, str] = {}
+    for path in paths:
+        seen.setdefault(os.path.realpath(str(path)), str(path))
+    return list(seen.values())
 
 
 @dataclass
