@@ -546,3 +546,12 @@ def test_activate_contact_prints_the_bureaus_contact_on_an_enterprise_notice(run
     assert done.exit_code == 0, done.stderr
     first = Path(json.loads(done.stdout)["notices"][0])
     assert "我局联系人：县局值班室　联系电话：0356-3999999" in first.read_text(encoding="utf-8")
+
+
+def test_a_dry_run_upgrade_says_the_warning_would_be_superseded(run, counties):
+    """A dry run records nothing, so it must not say the warning *is* superseded (QA helper-50)."""
+    assert activate(run, "orange", counties).exit_code == 0
+    dry = run("activate", "red", *lists(counties), "--start", START, *CITY, "--dry-run")
+    assert dry.exit_code == 0, dry.stderr
+    assert "would be superseded: orange → red" in dry.stdout and "is superseded" not in dry.stdout
+    assert json.loads(run("status", "--json").stdout)["active"]["level"] == "orange"

@@ -170,8 +170,9 @@ def print_city_activation(outcome: Any) -> None:
     level = outcome.city.level
     closed = outcome.closed
     if closed is not None and outcome.adjusted_from:
-        say(console, _("warning {id} ({old}) is superseded: {old} → {new}").format(
-            id=esc(closed.id), old=closed.level.value, new=level.value))
+        said = (_("warning {id} ({old}) would be superseded: {old} → {new}") if outcome.dry_run
+                else _("warning {id} ({old}) is superseded: {old} → {new}"))  # a dry run records nothing
+        say(console, said.format(id=esc(closed.id), old=closed.level.value, new=level.value))
     span = (_("from {start} until {until}").format(start=when(outcome.start), until=when(outcome.until))
             if outcome.until else _("from {start} until lifted").format(start=when(outcome.start)))
     numbers = _(" ({first} – {last})").format(first=esc(outcome.numbers[0]), last=esc(outcome.numbers[1])) \
