@@ -306,6 +306,10 @@ class Builder:
         for cell, mm in zip(row.cells, (32, self.BAR_MM + 4, 70)):
             cell.width = Mm(mm)
         label, graph, value = (c.paragraphs[0] for c in row.cells)
+        # A chart never splits across pages (QA: its caption and one bar stood alone at a page's foot). Every
+        # row keeps with the next, the last too: the rows are one template row repeated by a Jinja loop.
+        for paragraph in (label, graph, value):
+            paragraph.paragraph_format.keep_with_next = True
         label.text, value.text = cells[0], cells[2]
         label.style = value.style = self.doc.styles["表格文字"]
         label.alignment = WD_ALIGN_PARAGRAPH.RIGHT
@@ -480,7 +484,15 @@ def build(layout: Path, out: Path, lang: str) -> None:
             builder.row(kind, rest.split("\t"))
         else:
             builder.paragraph(kind, rest)
+            if _next_kind(text, i) == "bar":  # a chart's caption stays with its bars
+                builder.doc.paragraphs[-1].paragraph_format.keep_with_next = True
     builder.save(out)
+
+
+def _next_kind(text: list[str], i: int) -> str:
+    """The kind of the next layout line after ``text[i]`` that is not a Jinja control line."""
+    nxt = next((ln for ln in text[i + 1:] if not CONTROL.match(ln)), "")
+    return nxt.split("\t")[0]
 
 
 def main(argv: list[str]) -> int:

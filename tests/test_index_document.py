@@ -155,3 +155,18 @@ def test_a_docx_index_keeps_credit_codes_and_numbers_on_one_line(tmp_path: Path)
     # in twips (20 a point), at 五号 10.5 pt in Times New Roman; W and M are the widest letters a code has
     assert room["统一社会信用代码"] >= stringWidth("91140525MA0KWWM15T", "Times-Roman", 10.5) * 20
     assert room["文号"] >= (7 + 7 * 0.5) * 10.5 * 20  # 示环应急〔2026〕123号: 7 汉字 and 7 digits
+
+
+def test_a_docx_chart_is_kept_on_one_page_with_its_caption(tmp_path: Path) -> None:
+    """Word keeps a table's rows together when each row's paragraphs keep with the next: the chart's
+    caption and first bar once stood alone at a page's foot (QA helper-50)."""
+    from docx import Document
+
+    doc = Document(str(activation(tmp_path, "docx") / "index.docx"))
+    caption = next(p for p in doc.paragraphs if p.text.startswith("减排比例与要求"))
+    assert caption.paragraph_format.keep_with_next
+    charts = [t for t in doc.tables if t.rows and t.rows[0].cells[1]._tc.xpath(".//w:drawing")]
+    assert len(charts) == 2  # the ratios and the grades
+    for chart in charts:
+        assert len(chart.rows) >= 3 and all(c.paragraphs[0].paragraph_format.keep_with_next
+                                            for row in chart.rows for c in row.cells)
