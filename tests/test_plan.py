@@ -257,6 +257,17 @@ def test_small_fails_orange_apply_then_check_passes(run, tmp_path: Path) -> None
     assert not [f for f in read_list(out).findings if f.is_error]
 
 
+@pytest.mark.parametrize(("ui", "said"), [("zh", "# 示例县 应急减排清单，已按 `haze plan orange`（政策 shanxi-2024）写明"),
+                                       ("en", "# 示例县 应急减排清单 with the cuts of `haze plan orange`")])
+def test_the_planned_lists_comment_speaks_the_interfaces_language(run, tmp_path: Path, ui: str, said: str) -> None:
+    """The header comment is haze writing to a person (SPEC §17): it was English in a zh run (QA helper-51)."""
+    out = tmp_path / "planned.yaml"
+    result = run("--ui", ui, "plan", "orange", "--list", EXAMPLES / "small-fails-orange.yaml", "--apply", "-o", out)
+    assert result.exit_code == 0, result.stderr
+    head = out.read_text(encoding="utf-8").splitlines()[:2]
+    assert head[0].startswith(said) and (("依据" in head[1]) if ui == "zh" else head[1].startswith("# Planned from"))
+
+
 def test_red_plan_for_small_fails_orange(run) -> None:
     """Red: PM 37%, VOCs 39%. C stops at red already; unrated 0.5 → stop adds VOCs 50 only,
     so tier B: PM 400 × 0.7 × t ≥ 30 → t = 0.11 (0.10 gives 28)."""

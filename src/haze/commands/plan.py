@@ -50,9 +50,11 @@ def save_plan(enterprise_list: EnterpriseList, plan: Plan, policy: Policy, out: 
         raise UsageError(_("{out}: that is the list itself; the plan never changes the original, choose another -o FILE").format(out=out))
     if out.exists() and not force:
         raise UsageError(_("{out}: already exists; pass --force to overwrite it").format(out=out))
-    header = (f"{enterprise_list.info.region} 应急减排清单 with the cuts of `haze plan {plan.level.value}` "
-              f"(policy {policy.name}) as explicit measures.\n"
-              f"Planned from {enterprise_list.path or 'the list'}: {describe_tiers(plan) or 'nothing to add'}.")
+    # the list's own comment, in the interface's language like everything else haze writes to a person (SPEC §17)
+    header = _("{region} 应急减排清单 with the cuts of `haze plan {level}` (policy {policy}) as explicit "
+               "measures.\nPlanned from {path}: {tiers}.").format(
+        region=enterprise_list.info.region, level=plan.level.value, policy=policy.name,
+        path=enterprise_list.path or _("the list"), tiers=describe_tiers(plan) or _("nothing to add"))
     from haze.io.lists.yamlwrite import list_yaml
 
     text = list_yaml(apply_plan(enterprise_list, plan, policy), header)
