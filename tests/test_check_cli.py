@@ -316,6 +316,9 @@ def test_human_output_of_the_county_list_keeps_every_name_and_reason(run) -> Non
         assert name in text
     for fact in ("noncompliant: stops", "idle: not counted", "guarantee (保障类)", "by line", "└ 烧结机", "total"):
         assert fact in text
+    # a reason stands indented under its enterprise's name: flush left it read as another enterprise (QA helper-51)
+    for reason in ("noncompliant: stops", "idle: not counted", "guarantee (保障类)"):
+        assert all(line.startswith("  ") for line in lines if line.lstrip().startswith(reason))
     _one_blank_line_around_the_totals(lines)
 
 

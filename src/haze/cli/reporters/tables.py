@@ -286,7 +286,9 @@ def _enterprise_table(result: LevelResult, wide: bool, split: bool = False, deci
             head: list[str | list[Span]] = [str(number), e.id, e.name, grade_cell(result, r.grade), _level_cell(r),
                                             [why]]
         else:
-            head = [[(e.name, ""), why] if why[0] else e.name, grade_cell(result, r.grade)]
+            # the reason on the name's second line, indented as a line's row is: flush left, 保障类 or 已停产，不计减排
+            # read as an enterprise of its own (QA helper-51)
+            head = [[(e.name, ""), (f"  {why[0]}", why[1])] if why[0] else e.name, grade_cell(result, r.grade)]
         by_line = _cuts_differ(r)
         cut = [(_("by line"), "")] if by_line else _cut_cell(r, split)
         grid.add_row([*head, cut, *(reduction_text(r.reduction[p], decimals) for p in POLLUTANTS)],
