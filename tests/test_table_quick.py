@@ -109,6 +109,7 @@ SPOILERS = st.sampled_from([
     "x" * 1001, "91140507MA0FCXRT9X", "9114 0507 ma0fcxrt9n", "９１１４０５０７ＭＡ０ＦＣＸＲＴ９Ｎ",
     0, 1, -1, 2, 30, 365, 367, 0.0, 0.25, 1.5, 1e10, 9.114050710002e17, float("nan"), float("inf"), True, False,
     dt.datetime(2026, 1, 2), dt.datetime(2026, 1, 2, 3, 4), dt.time(8, 30), "1-2", "错峰生产；降负荷", "合计",
+    "合计：", "Total", "9.11405E+17", 911405256449842931.0,
 ])
 
 
@@ -128,3 +129,21 @@ def test_quick_is_the_general_path_on_spoiled_cells(seed: int, spoils: list[tupl
     for r, other in copies:  # a row repeated under another enterprise's code, or a code given twice
         rows[r % len(rows)][0] = rows[other % len(rows)][0]
     _same(header, rows, as_text)
+
+
+@pytest.mark.parametrize("as_text", [False, True], ids=["xlsx-cells", "csv-text"])
+def test_quick_is_the_general_path_on_totals_rows_and_codes_typed_as_numbers(as_text: bool) -> None:
+    """A 合计 row with its word in the credit-code column is skipped, and a code that lost digits as a number
+    is the reader's E102 (even when its made-up check character passes), by both paths alike."""
+    header, clean = SHEETS[1]
+    rows = [list(row) for row in clean]
+    rows[3][0] = 9.11405256449837e17  # a wrong check character, which the builder would ask to change
+    rows[7][0] = 911405256449842931.0 if not as_text else "9.11405256449843E+17"  # passes the check as a float
+    total = [""] * len(header)
+    total[0], total[header.index("二氧化硫（吨/年）")] = "合计：", 12345
+    rows.append(total)
+    _same(header, rows, as_text)
+    _result, findings = _read(header, rows, True, as_text)
+    lost = [f for f in findings if f.code == "E102"]
+    assert [f.line for f in lost] == [5, 9] and all("stored as a number" in f.message for f in lost)
+    assert not [f for f in findings if f.line == len(rows) + 1]

@@ -130,7 +130,8 @@ def csv_rows(text: str, encoding: str, path: str, problems: list[Finding]) -> It
 
 def read_csv(data: bytes, path: str, *, overrides: dict[str, Any] | None = None
              ) -> tuple[EnterpriseList | None, list[Finding]]:
-    """Read a CSV list. ``overrides`` are list facts from the command line (``haze import``)."""
+    """Read a CSV list. ``overrides`` are list facts from the command line (``haze import``); given, the list
+    is read to be written as YAML (:func:`haze.io.lists.table.read_tables` says what that refuses)."""
     text, encoding, unreadable = decode_csv(data, path)
     if text is None:
         return None, unreadable

@@ -27,6 +27,7 @@ from itertools import compress, islice, repeat
 from operator import itemgetter, mul, ne
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from haze.core.findings import Finding, finding
@@ -211,6 +212,22 @@ def _blank(value: Cell) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+def _excel_shows(value: float) -> str:
+    """A number as Excel shows it in the formula bar: 15 significant digits, then zeros
+    (911405256449837431 typed -> 911405256449837000; the float itself ends …837440)."""
+    return str(int(Decimal(f"{value:.{_EXCEL_DIGITS - 1}e}")))
+
+
+def _lost_message(shown: str, kept: int) -> str:
+    """What E102 says of a credit code that lost digits as a number: ``shown`` as it stands in the file."""
+    if _SCIENTIFIC.match(shown):  # the text Excel wrote for a number cell (a CSV): only its digits are known
+        return _("credit code {id} was stored as a number, written with only its first {kept} digits, so its "
+                 "last digits are lost; format the column as text (文本) and type the code again").format(
+            id=shown, kept=kept)
+    return _("credit code {id} was stored as a number, and Excel keeps only 15 digits, so its last digits are "
+             "lost; format the column as text (文本) and type the code again").format(id=shown)
+
+
 def _integral_text(value: float) -> str:
     return str(int(value)) if math.isfinite(value) and value.is_integer() else repr(value)
 
@@ -263,6 +280,14 @@ class TableReader:
         self.findings: list[Finding] = []
         #: rows whose credit code Excel stored as a number that lost digits -> the significant digits kept
         self.numeric_ids: dict[int, int] = {}
+        #: those rows' codes as the clerk finds them in the file: 9.11405E+17 in a CSV, and for a number
+        #: cell the 15 digits Excel shows (911405256449837000), not the float's own tail (…837440)
+        self.numeric_cells: dict[int, str] = {}
+        #: codes of the enterprises whose rows hold such a number: the reader says what is wrong (E102 or
+        #: E108); the builder's "check character should be 4" would send the clerk after a made-up digit
+        self.lossy_ids: set[str] = set()
+        #: the first such row of each of those enterprises that is not another row's code (then E108): E102
+        self.lossy_rows: list[_Row] = []
         #: rows of a code stored as a number that matches another enterprise's code (E108, not E102)
         self.split_rows: set[int] = set()
         #: rows naming another enterprise than the first row of their credit code (E108), and those codes:
@@ -401,7 +426,7 @@ class TableReader:
             value = self.cell(key, raw, number, label)
             if value is not None:
                 found[key] = value
-        if "id" not in found and _is_total(cells):
+        if ("id" not in found and _is_total(cells)) or _total_id(found):
             return None
         if table.uncalculated:
             for col in columns:
@@ -447,9 +472,10 @@ class TableReader:
             # Excel keeps 15 significant digits: an 18-digit code typed as a number has lost its tail.
             # A CSV Excel saved shows fewer (9.11405E+17: six), and only those are known.
             number_value = float(value)
-            if number_value >= 1e15 or not number_value.is_integer():
+            if 1e15 <= number_value < math.inf:  # more digits than a number keeps (1.5, inf: plain bad codes)
                 mantissa = "" if isinstance(value, float) else value.strip().lower().split("e")[0]
                 self.numeric_ids[number] = sum(c.isdigit() for c in mantissa) or _EXCEL_DIGITS
+                self.numeric_cells[number] = _excel_shows(value) if isinstance(value, float) else value.strip()
             return _integral_text(number_value)
         if isinstance(value, int):
             return str(value)
@@ -532,7 +558,33 @@ class TableReader:
             self.unusable = True
         if self.numeric_ids and not all_sources:
             self.lost_digits(groups)
+            self.lost_codes(groups)
         return list(groups.values()), sources
+
+    def lost_codes(self, groups: dict[str, list[_Row]]) -> None:
+        """Note the enterprises whose credit code reached the reader as a number that lost digits.
+
+        Such a code cannot be checked or repaired: its check character is as
+        made up as the digits before it, so "should be 4" would be obeyed and
+        give a code that passes and is still wrong. :meth:`report_lost` says
+        what happened instead, unless :meth:`lost_digits` has (E108).
+        """
+        for key, rows in groups.items():
+            lossy = [r for r in rows if r.number in self.numeric_ids]
+            if lossy:
+                self.lossy_ids.add(key)
+                if lossy[0].number not in self.split_rows:
+                    self.lossy_rows.append(lossy[0])
+
+    def report_lost(self, strict_ids: bool) -> list[Finding]:
+        """E102 at the cell of each code noted by :meth:`lost_codes`, quoted as the clerk finds it in the
+        file; a warning when the list sets ``strict_ids: false``, as every bad code (SPEC §6)."""
+        told = len(self.findings)
+        for r in self.lossy_rows:
+            message = _lost_message(self.numeric_cells[r.number], self.numeric_ids[r.number])
+            self.add("E102", message, r.number, r.labels.get("id"), r.cells.get("id"),
+                     severity=None if strict_ids else "warning")
+        return self.findings[told:]
 
     def lost_digits(self, groups: dict[str, list[_Row]]) -> None:
         """E108 for a code stored as a number that stands for another enterprise's code (SPEC §5, §9).
@@ -1360,9 +1412,22 @@ def _shared_actions(own: list[LDict | None]) -> list[str]:
     return [a for a in first if all(a in m["actions"] for m in own)]  # type: ignore[index]
 
 
+def _total_word(text: str) -> bool:
+    """合计, 总计, 小计, Total… as a clerk types them: ``合 计``, ``合计：`` (a full-width colon), ``TOTAL:``."""
+    return _squash(unicodedata.normalize("NFKC", text).strip().lower()) in _TOTAL_WORDS
+
+
 def _is_total(cells: Sequence[Cell]) -> bool:
     """A 合计/总计 row under the table (no credit code): not an enterprise, never counted."""
-    return any(isinstance(c, str) and _squash(c.strip().lower()) in _TOTAL_WORDS for c in cells[:4])
+    return any(isinstance(c, str) and _total_word(c) for c in cells[:4])
+
+
+def _total_id(found: dict[str, Any]) -> bool:
+    """A 合计 row whose word stands in the credit-code column, as ``export --as-list``'s layout and
+    ``export LEVEL``'s own 合计 row put it (column A), with no 企业名称: a totals row, not an enterprise.
+    A real enterprise is never one: its code is not a totals word, and a named row is always read."""
+    ident = found.get("id")
+    return type(ident) is str and "name" not in found and _total_word(ident)
 
 
 def fact_key(raw: str) -> tuple[str | None, str | None]:
@@ -1390,7 +1455,10 @@ def read_tables(path: str, main: Table, *, sources: Table | None = None, facts: 
 
     ``region`` is what the list is called without a region fact (the file's
     stem); ``overrides`` are list facts given on the command line
-    (``haze import --authority …``), which win over the sheet's.
+    (``haze import --authority …``), which win over the sheet's. Given (even
+    empty: only ``haze import`` gives them), the list is read to be written as
+    YAML, and a credit code Excel stored as a number, which the YAML could not
+    mark as made up, gives no list: the import writes nothing.
     """
     reader = TableReader(path)
     groups, other = reader.grouped(main, sources)
@@ -1405,6 +1473,7 @@ def read_tables(path: str, main: Table, *, sources: Table | None = None, facts: 
     doc["enterprises"] = groups
     builder = Builder(path)
     info = builder.list_info(doc)
+    lost = reader.report_lost(info.strict_ids)
 
     def read(rows: list[_Row], strict_ids: bool) -> Enterprise | None:
         e = reader.quick(rows, builder, strict_ids) if QUICK else None
@@ -1420,25 +1489,23 @@ def read_tables(path: str, main: Table, *, sources: Table | None = None, facts: 
     # orange weaker than the enterprise row's yellow. Only the repeats are dropped.
     told = {_weakening(f) for f in reader.findings if f.code == "E110"}
     # An enterprise whose code another one's rows also carry (E108) shows emissions beside lines
-    # only because the two were read as one: that E107 is the same mistake said again.
-    return result, reader.findings + [_explain(f, reader.numeric_ids) for f in found
-                                       if (f.code != "E110" or _weakening(f) not in told)
-                                       and not (f.code == "E102" and f.line in reader.split_rows)
-                                       and not (f.code == "E107" and f.enterprise in reader.foreign_ids)]
+    # only because the two were read as one: that E107 is the same mistake said again. A code that
+    # lost digits as a number has the reader's E102 (or E108): the builder's check character is made up.
+    findings = reader.findings + [f for f in found
+                                  if (f.code != "E110" or _weakening(f) not in told)
+                                  and not (f.code == "E102" and f.enterprise in reader.lossy_ids)
+                                  and not (f.code == "E107" and f.enterprise in reader.foreign_ids)]
+    if overrides is not None and any(f.is_error for f in lost):
+        # Only ``haze import`` gives overrides, and it writes the list as YAML, where the code would be
+        # an ordinary 18-digit one: validate would then ask for a check character that makes a wrong
+        # code pass. Not read, so nothing is written (exit 2); check, which only computes, goes on.
+        return None, findings
+    return result, findings
 
 
 def _weakening(f: Finding) -> tuple[int | None, str | None, str | None]:
     """What an E110 is about: its row, enterprise and the level that weakens."""
     return f.line, f.enterprise, f.level
-
-
-def _explain(f: Finding, numeric_ids: dict[int, int]) -> Finding:
-    """A credit code Excel turned into a number cannot be repaired: say so instead of 'bad check character'."""
-    if f.code == "E102" and f.line in numeric_ids:
-        return replace(f, message=_("credit code {id} was stored as a number, and Excel keeps only 15 "
-                                    "digits, so its last digits are lost; format the column as text (文本) and type "
-                                    "the code again").format(id=f.enterprise))
-    return f
 
 
 # -- the other way: a list as rows (the layout the reader reads) ----------------------

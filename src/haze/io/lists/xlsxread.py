@@ -214,7 +214,8 @@ def choose_sheets(names: list[str], roles: list[str | None]) -> tuple[int | None
 
 def read_xlsx(data: bytes, path: str, *, overrides: dict[str, Any] | None = None
               ) -> tuple[EnterpriseList | None, list[Finding]]:
-    """Read an XLSX list. ``overrides`` are list facts from the command line (``haze import``)."""
+    """Read an XLSX list. ``overrides`` are list facts from the command line (``haze import``); given, the list
+    is read to be written as YAML (:func:`haze.io.lists.table.read_tables` says what that refuses)."""
     if len(data) > MAX_BYTES:
         return None, [finding("E004", _("file is {size} bytes; the limit is {limit}").format(size=len(data), limit=MAX_BYTES), path)]
     problem = _archive_problem(data, path)
