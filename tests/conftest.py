@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import pytest
 from click.testing import CliRunner, Result
@@ -60,6 +60,28 @@ def run():
         return result
 
     return _run
+
+
+@pytest.fixture
+def clock_at(monkeypatch: pytest.MonkeyPatch) -> Callable[[str | None], None]:
+    """``clock_at("2025-07-10T09:00")``: the computer's clock, as haze reads it, set to that Beijing time.
+
+    It keeps running from there (activate and lift take "now" to the second). The season commands refuse
+    an ozone episode or a 错峰 season already over (SPEC §14, §15): their tests issue the examples' days
+    (2025-07-15, 2025-2026) on a day before them, whatever day the suite runs.
+    """
+    from datetime import datetime, timedelta
+
+    from haze.commands import issuing
+    from haze.core.timeparse import SHANGHAI
+
+    def set_to(moment: str | None) -> None:
+        """``None``: the computer's own time again."""
+        offset = timedelta(0) if moment is None else \
+            datetime.fromisoformat(moment).replace(tzinfo=SHANGHAI) - datetime.now(SHANGHAI)
+        monkeypatch.setattr(issuing, "clock", lambda: datetime.now(SHANGHAI) + offset)
+
+    return set_to
 
 
 def write(path: Path, text: str) -> Path:

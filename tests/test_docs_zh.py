@@ -89,8 +89,15 @@ def bureau(isolated: Path, run) -> Path:
     return isolated
 
 
+#: pages whose commands issue season controls for the days they show (2025-07-15, 2025-2026): run on a day
+#: before those, as a bureau issues them; haze refuses an episode or a season already past (SPEC §14, §15)
+ISSUED_ON = {"season.md": "2025-07-10T09:00"}
+
+
 @pytest.mark.parametrize("page", RUN)
-def test_every_command_of_the_page_works_as_shown(page: str, bureau: Path, run) -> None:
+def test_every_command_of_the_page_works_as_shown(page: str, bureau: Path, run, clock_at) -> None:
+    if page in ISSUED_ON:
+        clock_at(ISSUED_ON[page])
     _run_page(page, run)
 
 

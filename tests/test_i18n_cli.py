@@ -168,7 +168,8 @@ def test_the_warning_cycle_in_chinese(run, tmp_path: Path) -> None:
     assert "已存在" in both(run, "init")
 
 
-def test_season_commands_in_chinese(run) -> None:
+def test_season_commands_in_chinese(run, clock_at) -> None:
+    clock_at("2025-07-10T09:00")  # before the episode and the season: neither is refused as past
     both(run, "ozone", "2026-07-15", "-l", COUNTY, "--dry-run")
     both(run, "stagger", "2025-2026", "-l", COUNTY, "--dry-run", code=None)
 

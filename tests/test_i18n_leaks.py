@@ -128,7 +128,8 @@ def test_time_and_season_errors_in_chinese(run, args: tuple[str, ...], chinese: 
     assert en.exit_code == 2 and english in en.stderr, en.stderr
 
 
-def test_the_season_plan_names_industries_and_pollutants_in_chinese(run) -> None:
+def test_the_season_plan_names_industries_and_pollutants_in_chinese(run, clock_at) -> None:
+    clock_at("2025-07-10T09:00")  # before the season: a season already over is refused
     zh = run(*ZH, "stagger", "2025-2026", "-l", COUNTY, "--dry-run")
     assert zh.exit_code == 0
     assert "  焦化：单日最多停产 2 家（上限 2）" in zh.stdout and "  水泥：单日最多停产" in zh.stdout

@@ -155,8 +155,10 @@ def test_another_interface_language_is_computed_again(run, computed) -> None:
 
 
 @pytest.mark.usefixtures("journal")
-def test_the_enterprises_stopped_at_the_moment_asked_are_part_of_the_key(run, computed) -> None:
-    from test_season import JOURNAL, stagger_list
+def test_the_enterprises_stopped_at_the_moment_asked_are_part_of_the_key(run, computed, clock_at) -> None:
+    from test_season import ISSUED_ON, JOURNAL, stagger_list
+
+    clock_at(ISSUED_ON)  # the plan is made before its season: a season already over is refused
 
     write(Path("county.yaml"), stagger_list())
     plan = json.loads(run("stagger", "2025-2026", "--list", "county.yaml", "--journal", JOURNAL, "--json").stdout)

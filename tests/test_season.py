@@ -23,6 +23,14 @@ from haze.core.season import build_schedule, compute_ozone, lower_bound, parse_s
 from conftest import write
 
 JOURNAL = ".haze/journal.db"
+#: the day the tests issue on: before the examples' ozone days (2025-07-15…) and 错峰 season (2025-2026),
+#: which haze refuses once they are past (SPEC §14, §15)
+ISSUED_ON = "2025-07-10T09:00"
+
+
+@pytest.fixture(autouse=True)
+def _issued_before_the_examples(clock_at) -> None:
+    clock_at(ISSUED_ON)
 
 
 def code(n: int) -> str:
@@ -443,7 +451,7 @@ def test_schedule_invariants(case: tuple[EnterpriseList, float], year: int) -> N
         assert x.excess_days > 0
 
 
-def test_activation_inside_a_season_plan_keeps_the_stopped_stopped(run) -> None:
+def test_activation_inside_a_season_plan_keeps_the_stopped_stopped(run, clock_at) -> None:
     write(Path("county.yaml"), stagger_list())
     plan = json.loads(stagger(run, "2025-2026", "--json").stdout)
     short = [e for e in plan["enterprises"] if e["days"] == 30 and e["industry"] == "casting"]
@@ -471,6 +479,7 @@ def test_activation_inside_a_season_plan_keeps_the_stopped_stopped(run) -> None:
     after = json.loads(run("check", "yellow", "--list", "county.yaml", "--at", "2026-04-01T20:00", "--journal",
                            JOURNAL, "--json").stdout)
     assert all(e["reason"] != "stagger" for e in after["enterprises"])
+    clock_at(f"{first}T19:30")  # the warning is issued that evening, within the policy's horizon
     activated = run("activate", "yellow", "--list", "county.yaml", "--start", at, "--journal", JOURNAL, "--json")
     assert activated.exit_code == 0, activated.stderr
     data = json.loads(activated.stdout)
@@ -593,3 +602,205 @@ def test_ozone_index_counts_by_township(run) -> None:
     index = (Path("notices") / data["episode"] / "index.md").read_text("utf-8")
     assert "| 城关镇 | 1份 | 1家 |" in index and "| 未填乡镇 | 1份 | 1家 |" in index and "| 合计 | 2份 | 2家 |" in index
     assert "### 城关镇错时生产告知书签收单" in index and "### 未填乡镇错时生产告知书签收单" in index
+
+
+# -- a replacement plan, past seasons, citations, the index (QA of the season controls) ------------------
+
+
+def plan_notices(data: dict) -> dict[str, dict]:
+    """Credit code -> the manifest's entry of its notice (number, file, and the number it replaces)."""
+    folder = Path("notices") / data["plan"]
+    return {n["id"]: n for n in json.loads((folder / "manifest.json").read_text("utf-8"))["notices"]}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("fmt", ["md", "html", "txt", "docx", "pdf"])
+def test_a_new_plan_tells_each_enterprise_which_notice_it_replaces(run, lang: str, fmt: str) -> None:
+    # SPEC §15: a second plan for the season re-issues every notice; each says, as a re-issued warning's
+    # does (_phrases: withdrawn), that the enterprise's notice of the old plan is void. One brick plant is
+    # new in the second list: it was told nothing before, so its notice replaces none.
+    from conftest import text_of
+
+    write(Path("county.yaml"), stagger_list())
+    old = plan_notices(json.loads(stagger(run, "2025-2026", "--json").stdout))
+    write(Path("county.yaml"), stagger_list(STAGGER_SPECS + [("brick", "C", False, True, "")]))
+    result = stagger(run, "2025-2026", "--json", "--format", fmt, "--lang", lang)
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    new = plan_notices(data)
+    newcomer = code(10 + len(STAGGER_SPECS))
+    assert set(new) == set(old) | {newcomer}
+    folder = Path("notices") / data["plan"]
+    for ident, notice in new.items():
+        text = "".join(text_of(folder / notice["file"]).split())
+        if ident == newcomer:
+            assert "replaces" not in notice and "作废" not in text and "noticeyoureceivedbefore" not in text
+            continue
+        assert notice["replaces"] == old[ident]["number"] != notice["number"]
+        said = (f"原告知书（{old[ident]['number']}）同时作废" if lang == "zh"
+                else f"itreplacesnotice{old[ident]['number']},whichnolongerapplies")
+        assert said in text, (ident, text[:400])
+
+
+def test_a_season_already_over_is_refused_unless_forced(run, clock_at) -> None:
+    # QA: on 2026-12-03 a plan for 2025-2026 went out dated 2026年12月3日, ordering stops from 2025年11月15日.
+    write(Path("county.yaml"), stagger_list())
+    clock_at("2026-12-03T22:24")
+    for extra in ((), ("--dry-run",), ("--json",)):
+        refused = stagger(run, "2025-2026", *extra)
+        assert refused.exit_code == 2 and refused.stdout == ""
+        assert refused.stderr.strip().splitlines() == [
+            "haze: error: season 2025-2026 is over: it ended on 2026-03-15, before today (2026-12-03); "
+            "give --force to issue anyway (nothing written or recorded)"]
+        assert not Path("notices").exists() and not Path(JOURNAL).exists()
+    forced = stagger(run, "2025-2026", "--force", "--json")
+    assert forced.exit_code == 0 and "issued because of --force" in forced.stderr
+    # the season not over yet (and one under way: a plan replaced mid-season) goes out as before
+    assert stagger(run, "2026-2027", "--json").exit_code == 0
+    clock_at("2026-03-15T18:00")
+    assert stagger(run, "2025-2026", "--json").exit_code == 0
+
+
+def test_a_season_already_over_is_refused_in_chinese(run, clock_at) -> None:
+    write(Path("county.yaml"), stagger_list())
+    clock_at("2026-12-03T22:24")
+    refused = run("--ui", "zh", "stagger", "2025-2026", "--list", "county.yaml", "--journal", JOURNAL)
+    assert refused.exit_code == 2
+    assert "2025-2026 秋冬季错峰生产已于 2026-03-15 结束" in refused.stderr and "--force" in refused.stderr
+    assert "is over" not in refused.stderr
+
+
+def test_an_ozone_episode_whose_days_are_all_past_is_refused_unless_forced(run, clock_at) -> None:
+    write(Path("county.yaml"), OZONE_LIST)
+    clock_at("2026-07-16T10:00")
+    refused = ozone(run, "2026-07-15")
+    assert refused.exit_code == 2 and refused.stderr.strip().splitlines() == [
+        "haze: error: every day of the ozone episode is past: its last day 2026-07-15 is before today "
+        "(2026-07-16); give --force to issue anyway (nothing written or recorded)"]
+    assert not Path("notices").exists() and not Path(JOURNAL).exists()
+    assert ozone(run, "2026-07-15", "--dry-run").exit_code == 2
+    # an episode that began yesterday still has today to go
+    assert ozone(run, "2026-07-15", "--days", "2", "--json").exit_code == 0
+    forced = ozone(run, "2026-07-14", "--force", "--json")
+    assert forced.exit_code == 0 and "is before today (2026-07-16): issued because of --force" in forced.stderr
+
+
+def test_an_ozone_episode_is_named_by_when_it_was_issued(run, clock_at) -> None:
+    # QA: 20260715-222623-ozone, the episode's day with the clock's time, read in `history` as recorded in July.
+    import sqlite3
+
+    write(Path("county.yaml"), OZONE_LIST)
+    clock_at("2026-06-01T09:30")
+    data = json.loads(ozone(run, "2026-07-15", "--days", "2", "--json").stdout)
+    assert data["episode"].startswith("20260601-0930") and data["episode"].endswith("-ozone-2026-07-15")
+    assert (Path("notices") / data["episode"] / "index.md").exists()
+    events = json.loads(run("history", "--journal", JOURNAL, "--json").stdout)["events"]
+    assert [(e["id"], e["when"][:10], e["recorded"][:10]) for e in events] == [
+        (data["episode"], "2026-07-15", "2026-06-01")]
+    # a journal holding an id of the old form reads as before: ids are names, never parsed
+    with sqlite3.connect(JOURNAL) as db:
+        for table, column in (("seasons", "id"), ("events", "id"), ("notices", "issue_id")):
+            db.execute(f"UPDATE {table} SET {column} = '20260715-093000-ozone'")
+    shown = run("history", "--journal", JOURNAL)
+    assert shown.exit_code == 0 and "20260715-093000-ozone" in shown.stdout
+    assert run("status", "--journal", JOURNAL).exit_code == 0
+
+
+def test_season_notices_cite_articles_as_a_chinese_official_document(run) -> None:
+    # The policy file writes 高政发〔2024〕6号 §25; 泽政办发〔2022〕10号 §29: a 公文 writes 第25条 and a full-width ；.
+    # The index names what the season control rests on, not the emergency plan (泽政发〔2019〕54号).
+    write(Path("county.yaml"), OZONE_LIST)
+    data = json.loads(ozone(run, "2025-07-15", "--json").stdout)
+    folder = Path("notices") / data["episode"]
+    notice = (folder / f"0001-{code(1)}.md").read_text("utf-8")
+    assert "根据高政发〔2024〕6号第25条；泽政办发〔2022〕10号第29条要求" in notice and "§" not in notice
+    index = (folder / "index.md").read_text("utf-8")
+    assert "- 依据：高政发〔2024〕6号第25条；泽政办发〔2022〕10号第29条" in index
+    assert "54号" not in index and "§" not in index
+    english = json.loads(ozone(run, "2025-07-16", "--json", "--lang", "en").stdout)
+    text = (Path("notices") / english["episode"] / f"0001-{code(1)}.md").read_text("utf-8")
+    assert "Under 高政发〔2024〕6号 §25; 泽政办发〔2022〕10号 §29," in text  # English keeps the file's §
+    write(Path("county.yaml"), stagger_list())
+    plan = json.loads(stagger(run, "2025-2026", "--json").stdout)
+    index = (Path("notices") / plan["plan"] / "index.md").read_text("utf-8")
+    assert "- 依据：泽政办发〔2022〕10号第2条、第30条；高政发〔2024〕6号第26条" in index and "54号" not in index
+
+
+@pytest.mark.parametrize(("source", "cited"), [
+    ("泽政办发〔2022〕10号 §2/§30; 高政发〔2024〕6号 §26", "泽政办发〔2022〕10号第2条、第30条；高政发〔2024〕6号第26条"),
+    ("高政发〔2024〕6号 §25", "高政发〔2024〕6号第25条"),
+    ("某政发〔2023〕1号 §3–§5, §9", "某政发〔2023〕1号第3条至第5条、第9条"),
+    ("泽政发〔2019〕54号", "泽政发〔2019〕54号"),
+])
+def test_a_policy_source_cited_in_chinese(source: str, cited: str) -> None:
+    from haze.core.fmt import citation
+
+    assert citation(source, "zh") == cited
+    assert citation(source, "en") == source
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_an_exemption_without_a_reason_reads_exempt(run, lang: str) -> None:
+    # QA: ozone_exempt typed 是 read 豁免：豁免 in the index; a reason given still shows.
+    write(Path("county.yaml"), OZONE_LIST.replace("ozone_exempt: 低VOCs含量原辅材料替代", "ozone_exempt: 是"))
+    data = json.loads(ozone(run, "2025-07-15", "--json", "--lang", lang).stdout)
+    index = (Path("notices") / data["episode"] / "index.md").read_text("utf-8")
+    row = next(line for line in index.splitlines() if code(2) in line)
+    assert row.endswith("| 豁免 |" if lang == "zh" else "| exempt |"), row
+    write(Path("county.yaml"), OZONE_LIST)
+    data = json.loads(ozone(run, "2025-07-16", "--json", "--lang", lang).stdout)
+    index = (Path("notices") / data["episode"] / "index.md").read_text("utf-8")
+    assert ("豁免：低VOCs含量原辅材料替代" if lang == "zh" else "exempt: 低VOCs含量原辅材料替代") in index
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("kind", ["ozone", "stagger"])
+def test_the_season_index_prints_landscape_with_room_for_its_columns(run, lang: str, kind: str) -> None:
+    # QA, printed from a browser: the 企业 column one character wide, the table past the page's right edge.
+    # The summary is a landscape index page as the warning's is (_style.html.j2: .index), its list of
+    # notices breaks a 停产期间 between its two days and a file name after its number, nowhere else.
+    from html.parser import HTMLParser
+
+    if kind == "ozone":
+        write(Path("county.yaml"), OZONE_LIST)
+        data = json.loads(ozone(run, "2025-07-15", "--json", "--format", "html", "--lang", lang).stdout)
+        folder = Path("notices") / data["episode"]
+    else:
+        write(Path("county.yaml"), stagger_list())
+        data = json.loads(stagger(run, "2025-2026", "--json", "--format", "html", "--lang", lang).stdout)
+        folder = Path("notices") / data["plan"]
+    html = (folder / "index.html").read_text("utf-8")
+    assert '<section class="page index season">' in html and '<section class="page notice">' not in html
+
+    class Tables(HTMLParser):
+        """Every table's open/close balance, and the list table's cells by class."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.depth, self.cells, self.classes = 0, [], []
+
+        def handle_starttag(self, tag: str, attrs: list) -> None:
+            attrs = dict(attrs)
+            if tag == "table":
+                self.depth += 1
+                self.classes.append(attrs.get("class"))
+            elif tag == "td" and attrs.get("class") in ("file", "period"):
+                self.cells.append(attrs["class"])
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag == "table":
+                self.depth -= 1
+                assert self.depth >= 0, "a </table> with no table open"
+
+    tables = Tables()
+    tables.feed(html)
+    assert tables.depth == 0 and "list" in tables.classes
+    rows = len(data["enterprises"])
+    assert tables.cells.count("file") == rows
+    assert tables.cells.count("period") == (rows if kind == "stagger" else 0)
+    first = sorted(p.name for p in folder.iterdir() if p.name[:4].isdigit())[0]
+    stem, _, rest = first.partition("-")
+    assert f'<a href="{first}">{stem}-<wbr>{rest}</a>' in html
+    if kind == "stagger":
+        assert "</span><wbr><span>" in html or "</span> <span>" in html
+    assert ".season table.list td.period span { white-space: nowrap; }" in html

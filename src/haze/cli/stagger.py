@@ -9,6 +9,7 @@ from haze.cli.i18n import HazeCommand
 from haze.cli.common import list_options, print_findings
 from haze.cli.journal_options import journal_option, may_create_journal, notice_options, numbering_option, optional_path
 from haze.cli.reporters import report
+from haze.core.i18n import _
 
 
 @click.command(cls=HazeCommand)
@@ -17,8 +18,9 @@ from haze.cli.reporters import report
 @notice_options
 @numbering_option
 @journal_option
+@click.option("--force", is_flag=True, help="Issue although the season is already over.")
 def stagger(season: str, list_path: str | None, policy: str | None, as_json: bool, no_cache: bool, out: str | None,
-            lang: str, format: str, templates: str | None, dry_run: bool, journal: str | None,
+            lang: str, format: str, templates: str | None, dry_run: bool, journal: str | None, force: bool = False,
             first_number: int | None = None, numbering: str = "per_notice") -> None:
     """Autumn–winter 错峰生产: schedule each enterprise's stop days, notices, calendar and chart.
 
@@ -34,7 +36,9 @@ def stagger(season: str, list_path: str | None, policy: str | None, as_json: boo
     settings = command.Settings(season=season, list_path=list_path, policy=policy, cache=not no_cache,
                                 out=optional_path(out), lang=lang, fmt=format, templates=optional_path(templates),
                                 journal=optional_path(journal), dry_run=dry_run, first_number=first_number, numbering=numbering,
-                                new_journal=may_create_journal(journal, dry_run, as_json))
+                                new_journal=may_create_journal(journal, dry_run, as_json), force=force)
     outcome = command.run(settings)
     print_findings(outcome.warnings)
+    for note in outcome.notes:
+        click.echo(_("haze: warning: {note}").format(note=note), err=True)
     report(outcome, as_json)

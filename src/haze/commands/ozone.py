@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from haze.core.i18n import _
 from haze.commands.inputs import load_inputs
 from haze.commands.issuing import NoticeSettings, notice_paths, now_shanghai
-from haze.commands.seasonal import issue_set, new_issue, season_record
+from haze.commands.seasonal import issue_set, new_issue, past_note, refused_unless_forced, season_record
 from haze.core.errors import UsageError
 from haze.core.timeparse import to_shanghai
 from haze.io.journal import ISSUED, OZONE
@@ -90,6 +90,31 @@ def episode_dates(first: datetime | date, days: int) -> list[date]:
     return [start + timedelta(days=i) for i in range(days)]
 
 
+def season_notes(dates: list[date], months: tuple[int, ...], policy: str, today: date, force: bool) -> list[str]:
+    """Refuse (exit 2) a day outside the policy's ozone months, or an episode whose days are all past,
+    unless ``--force``; forced, the notes to print."""
+    notes: list[str] = []
+    outside = [d for d in dates if d.month not in months]
+    if outside:
+        shown = "、".join(f"{m}月" for m in months)
+        notes.append(refused_unless_forced(_("{day} is outside the ozone months of policy {policy} ({months})").format(
+            day=outside[0].isoformat(), policy=policy, months=shown), force))
+    notes += past_note(dates[-1], today, _("every day of the ozone episode is past: its last day {last} is before "
+                                           "today ({today})").format(last=dates[-1].isoformat(),
+                                                                    today=today.isoformat()), force)
+    return notes
+
+
+def episode_id(dates: list[date], now: datetime) -> str:
+    """When it was issued, then the episode's first day: ``20260601-093000-ozone-2026-07-15``.
+
+    Ids read as times in ``haze history`` (an activation's is its start, a 错峰 plan's when it was
+    issued); the old form, the episode's day with the clock's time (``20260715-223000-ozone``), read as
+    issued on a day it was not. Ids are never parsed, so a journal holding the old form reads as before.
+    """
+    return f"{now:%Y%m%d-%H%M%S}-ozone-{dates[0].isoformat()}"
+
+
 def run(settings: Settings, *, now: datetime | None = None) -> Outcome:
     from haze.core.season import compute_ozone
     from haze.render.season import render_ozone
@@ -101,15 +126,7 @@ def run(settings: Settings, *, now: datetime | None = None) -> Outcome:
     section = policy.ozone
     if section is None:
         raise UsageError(_("policy {policy_name} has no ozone section: add one to the policy file (docs/season.md)").format(policy_name=policy.name))
-    outside = [d for d in dates if d.month not in section.months]
-    notes = []
-    if outside:
-        months = "、".join(f"{m}月" for m in section.months)
-        message = _("{day} is outside the ozone months of policy {policy} ({months})").format(
-            day=outside[0].isoformat(), policy=policy.name, months=months)
-        if not settings.force:
-            raise UsageError(_("{message}; give --force to issue anyway (nothing written or recorded)").format(message=message))
-        notes.append(_("{message}: issued because of --force").format(message=message))
+    notes = season_notes(dates, section.months, policy.name, now.date(), settings.force)
     result = compute_ozone(enterprise_list, section)
     s = settings
 
@@ -123,7 +140,7 @@ def run(settings: Settings, *, now: datetime | None = None) -> Outcome:
                    "nox_shifted": result.nox_shifted, "enterprises": len(result.taking_part)}
         return season_record(issue, notices, enterprise_list, policy.name, state=ISSUED, summary=summary, plan={})
 
-    issued = issue_set(settings, base_id=f"{dates[0]:%Y%m%d}-{now:%H%M%S}-ozone",
+    issued = issue_set(settings, base_id=episode_id(dates, now),
                        prefix=enterprise_list.info.doc_prefix, year=now.year, count=len(result.taking_part),
                        make_issue=new_issue(OZONE, now, first=dates[0], last=dates[-1], numbering=s.numbering), render=render,
                        record=record)

@@ -11,7 +11,7 @@ memory, so a template error creates no journal.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -24,6 +24,8 @@ from haze.commands.issuing import (
     unique_id,
 )
 from haze.commands.staging import Staging, final_paths, publish_staged, recover
+from haze.core.errors import UsageError
+from haze.core.i18n import _
 from haze.io.journal import Journal, SeasonRecord, current_user, journal_path
 
 if TYPE_CHECKING:
@@ -92,15 +94,36 @@ def season_record(issue: SeasonIssue, notices: NoticeSet, enterprise_list: Enter
 
 
 def new_issue(kind: str, now: datetime, **fields: Any) -> MakeIssue:
+    """The issue's maker; a field given as a callable (``replaces``, ``replaced_numbers``) is read from the
+    journal when the issue is made, inside the write transaction, so it names the plan it really replaces."""
     from haze.render.season import SeasonIssue
 
     def make(journal: Journal, issue_id: str, first: int) -> SeasonIssue:
-        extra = dict(fields)
-        replaces = extra.pop("replaces", None)
-        return SeasonIssue(id=issue_id, kind=kind, issued=now, first_number=first, user=current_user(),
-                           replaces=replaces(journal) if callable(replaces) else replaces, **extra)
+        extra = {name: value(journal) if callable(value) else value for name, value in fields.items()}
+        return SeasonIssue(id=issue_id, kind=kind, issued=now, first_number=first, user=current_user(), **extra)
 
     return make
+
+
+def refused_unless_forced(message: str, force: bool) -> str:
+    """Refuse (exit 2, nothing written or recorded) what ``message`` says is wrong, unless ``--force``.
+
+    Forced, the note the command prints as a warning: the officer issuing out of season or for the past
+    sees it said once more, as ``activate --force`` says what it overrode.
+    """
+    if not force:
+        raise UsageError(_("{message}; give --force to issue anyway (nothing written or recorded)").format(
+            message=message))
+    return _("{message}: issued because of --force").format(message=message)
+
+
+def past_note(last: date, today: date, message: str, force: bool) -> list[str]:
+    """``refused_unless_forced`` for a season or an episode whose last day ``last`` is before ``today``.
+
+    Notices dated today that order stops on days gone by can no longer be obeyed: such a run is almost
+    always a mistyped year or season. A run on the last day itself still has that day to go.
+    """
+    return [refused_unless_forced(message, force)] if last < today else []
 
 
 def stopped_on(journal: Path | str | None, moment: datetime) -> frozenset[str]:

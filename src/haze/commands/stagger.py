@@ -5,20 +5,22 @@ the season; per industry the peak number stopped on one day is the smallest a
 schedule can have (see :mod:`haze.core.season`), within SPEC §15's bound. An
 industry that cannot fit is exit 1, naming it and the enterprise-days over.
 The plan is recorded (kind ``stagger``); a new plan for the same season
-supersedes the old one, and ``activate``/``check --at`` read the plan in force.
+supersedes the old one, each of its notices naming the notice it replaces, and
+``activate``/``check --at`` read the plan in force. A season already over is
+refused unless ``--force``, as ``ozone`` refuses a day out of its months.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from haze.core.i18n import _
 from haze.commands.inputs import load_inputs
 from haze.commands.issuing import NoticeSettings, notice_paths, now_shanghai
-from haze.commands.seasonal import issue_set, new_issue, season_record
+from haze.commands.seasonal import issue_set, new_issue, past_note, season_record
 from haze.core.errors import Infeasible, UsageError
 from haze.core.model import POLLUTANTS
 from haze.io.journal import CURRENT, STAGGER, Journal
@@ -38,6 +40,7 @@ class Settings(NoticeSettings):
     policy: str | None = None
     cache: bool = True
     new_journal: bool = False  # the explicit act that may create a journal (cli: may_create_journal)
+    force: bool = False  # a season already over
 
 
 @dataclass
@@ -52,6 +55,7 @@ class Outcome:
     dry_run: bool = False
     superseded: str | None = None
     warnings: list[Finding] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -87,16 +91,33 @@ class Outcome:
         return data
 
 
-def schedule_for(enterprise_list: EnterpriseList, policy: Policy, season: str) -> tuple[str, Schedule]:
-    """The season's label and its schedule; raises Infeasible naming each industry that cannot fit."""
-    from haze.core.season import build_schedule, parse_season, season_label
+def season_year(policy: Policy, season: str) -> int:
+    """The year ``season`` starts in; UsageError when the policy has no staggered section or it is mistyped."""
+    from haze.core.season import parse_season
 
     if policy.staggered is None:
         raise UsageError(_("policy {policy_name} has no staggered section: add one to the policy file (docs/season.md)").format(policy_name=policy.name))
     try:
-        year = parse_season(season)
+        return parse_season(season)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
+
+
+def past_season(policy: Policy, year: int, today: date, force: bool) -> list[str]:
+    """Refuse (exit 2) a season already over unless ``--force``; forced, the note to print."""
+    from haze.core.season import season_label
+
+    assert policy.staggered is not None  # season_year checked it
+    last = policy.staggered.dates(year)[1]
+    return past_note(last, today, _("season {season} is over: it ended on {last}, before today ({today})").format(
+        season=season_label(year), last=last.isoformat(), today=today.isoformat()), force)
+
+
+def schedule_for(enterprise_list: EnterpriseList, policy: Policy, year: int) -> tuple[str, Schedule]:
+    """The season's label and its schedule; raises Infeasible naming each industry that cannot fit."""
+    from haze.core.season import build_schedule, season_label
+
+    assert policy.staggered is not None  # season_year checked it
     schedule = build_schedule(enterprise_list, policy, policy.staggered, year)
     if schedule.infeasible:
         parts = [_("{label} ({industry}): {enterprises} enterprises cannot stop their days with at most {bound} "
@@ -108,13 +129,25 @@ def schedule_for(enterprise_list: EnterpriseList, policy: Policy, season: str) -
     return season_label(year), schedule
 
 
+def previous_numbers(journal: Journal, season: str) -> dict[str, str]:
+    """Credit code -> the number of the notice the plan in force for ``season`` gave it (none: empty).
+
+    A new plan's notice to each of them says which notice it replaces and that that one is void
+    (SPEC §15), as a re-issued warning's does; an enterprise new in the plan was told nothing before.
+    """
+    plan = journal.current_plan(season)
+    return {} if plan is None else {n.enterprise_id: n.number for n in journal.notices(plan.id)}
+
+
 def run(settings: Settings, *, now: datetime | None = None) -> Outcome:
     from haze.render.season import render_stagger
 
     now = now_shanghai(now)
     inputs = load_inputs(settings.list_path, settings.policy, cache=settings.cache)
     policy, enterprise_list = inputs.policy, inputs.enterprise_list
-    label, schedule = schedule_for(enterprise_list, policy, settings.season)
+    year = season_year(policy, settings.season)
+    notes = past_season(policy, year, now.date(), settings.force)
+    label, schedule = schedule_for(enterprise_list, policy, year)
     s = settings
 
     def current(journal: Journal) -> str | None:
@@ -136,10 +169,11 @@ def run(settings: Settings, *, now: datetime | None = None) -> Outcome:
     issued = issue_set(settings, base_id=f"{now:%Y%m%d-%H%M%S}-stagger-{label}",
                        prefix=enterprise_list.info.doc_prefix, year=now.year, count=len(schedule.participants),
                        make_issue=new_issue(STAGGER, now, first=schedule.first, last=schedule.last, season=label,
-                                            replaces=current, numbering=s.numbering),
+                                            replaces=current, numbering=s.numbering,
+                                            replaced_numbers=lambda journal: previous_numbers(journal, label)),
                        render=render, record=record, supersede=current)
     return Outcome(issued.issue.id, label, schedule, enterprise_list, policy, issued.notices, issued.journal,
-                   issued.dry_run, issued.superseded or issued.issue.replaces, inputs.warnings)
+                   issued.dry_run, issued.superseded or issued.issue.replaces, inputs.warnings, notes)
 
 
 def outcome_reduction(schedule: Schedule) -> tuple[dict[str, float], dict[str, float]]:

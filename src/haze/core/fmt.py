@@ -11,6 +11,7 @@ Two rules matter for an emergency and a legal notice:
 from __future__ import annotations
 
 import math
+import re
 
 from haze.core.i18n import language
 
@@ -79,3 +80,29 @@ def tonnes(value: float, digits: int = 4) -> str:
     if 0 < value < 0.5 * 10 ** -digits:
         return f"<{10 ** -digits:.{digits}f}"
     return f"{value:.{digits}f}"
+
+
+#: "§2/§30", "§2, §5", "§2–§5" after a document number: the articles a policy's ``source`` cites
+_ARTICLES = re.compile(r"\s*§\s*(\d+(?:\s*[/,，、\-–~至]\s*§?\s*\d+)*)")
+_ARTICLE_SEPARATOR = re.compile(r"\s*([/,，、\-–~至])\s*§?\s*")
+_RANGE = "-–~至"
+
+
+def citation(text: str, lang: str) -> str:
+    """A policy's ``source`` (``泽政办发〔2022〕10号 §2/§30; 高政发〔2024〕6号 §26``) as a notice cites it.
+
+    The policy files write § and ASCII ``;`` (short, and what DOMAIN.md uses); a 公文 cites articles as
+    第2条、第30条 and separates documents with a full-width ``；``, so the Chinese notices say
+    ``泽政办发〔2022〕10号第2条、第30条；高政发〔2024〕6号第26条``. English keeps the text as written.
+    """
+    if lang != "zh":
+        return text
+    return re.sub(r"\s*;\s*", "；", _ARTICLES.sub(_articles, text)).strip()
+
+
+def _articles(match: re.Match[str]) -> str:
+    pieces = _ARTICLE_SEPARATOR.split(match.group(1))  # number, separator, number, …
+    words = [f"第{pieces[0]}条"]
+    for separator, number in zip(pieces[1::2], pieces[2::2]):
+        words.append(("至" if separator in _RANGE else "、") + f"第{number}条")
+    return "".join(words)

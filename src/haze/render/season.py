@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator, cast
 
+from haze.core.fmt import citation
 from haze.core.model import POLLUTANTS, Level
 from haze.render.notices import (
     Issue,
@@ -59,6 +60,9 @@ class SeasonIssue:
     season: str = ""  # stagger: 2025-2026
     replaces: str | None = None  # stagger: the plan this one supersedes
     numbering: str = "per_notice"  # per_batch: one 文号 for the set, sub-numbers per enterprise (SPEC §16)
+    #: stagger: credit code -> the number of its notice in the plan superseded (an enterprise new in the plan
+    #: has none): its new notice says which notice it replaces and that that one is void, as a re-issue's does
+    replaced_numbers: dict[str, str] = field(default_factory=dict)
 
     def as_issue(self) -> Issue:
         # The common context wants an Issue; a season control has no level (level_context(None) is None).
@@ -71,14 +75,24 @@ def _midnight(day: date, like: datetime) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=like.tzinfo)
 
 
-def _base(enterprise_list: EnterpriseList, policy: Policy, issue: SeasonIssue, lang: str, fmt: str) -> dict[str, Any]:
+def _base(enterprise_list: EnterpriseList, policy: Policy, issue: SeasonIssue, lang: str, fmt: str,
+          source: str) -> dict[str, Any]:
+    """The context every notice and the index of a season set share; ``source``: the section's own."""
     info = vars(enterprise_list.info) | {"path": enterprise_list.path, "sha256": enterprise_list.sha256}
     base = common_context(info, issue.as_issue(), lang, fmt, getattr(enterprise_list.info, "contact", None))
     base["policy"] = {"name": policy.name, "title": one_line(policy.title), "source": one_line(policy.source)}
+    # source: what the season control rests on (the ozone or staggered section's documents), cited as the
+    # notices cite it; the index names it, not the emergency plan policy.source names (泽政发〔2019〕54号)
     base["season_issue"] = {"kind": issue.kind, "first": _midnight(issue.first, issue.issued),
                             "last": _midnight(issue.last, issue.issued), "season": issue.season,
-                            "days": (issue.last - issue.first).days + 1, "replaces": issue.replaces}
+                            "days": (issue.last - issue.first).days + 1, "replaces": issue.replaces,
+                            "source": _cited(source, policy, lang)}
     return base
+
+
+def _cited(source: str, policy: Policy, lang: str) -> str:
+    """A section's ``source`` as the notices cite it; the policy's own when the section names none."""
+    return citation(one_line(source or policy.source), lang)
 
 
 def _head(issue: SeasonIssue, lang: str, fmt: str, enterprise_list: EnterpriseList, policy: str,
@@ -111,10 +125,10 @@ def render_ozone(result: OzoneResult, dates: list[date], enterprise_list: Enterp
     _check_options(issue.as_issue(), lang, fmt)
     env = make_environment(lang=lang, fmt=fmt, templates=templates)
     tpl = templates_for(env, lang, fmt, {"notice": "ozone", "index": "season_index"})  # docx, pdf too
-    base = _base(enterprise_list, policy, issue, lang, fmt)
+    base = _base(enterprise_list, policy, issue, lang, fmt, section.source)
     base["ozone"] = {"dates": [_midnight(d, issue.issued) for d in dates], "window": list(section.window),
                      "actions": [one_line(a) for a in section.actions], "months": list(section.months),
-                     "source": one_line(section.source)}
+                     "source": base["season_issue"]["source"]}
     width = _width(len(result.taking_part))
     numbered, count = issue.as_issue(), len(result.taking_part)
     rows: list[dict[str, Any]] = []
@@ -131,7 +145,7 @@ def render_ozone(result: OzoneResult, dates: list[date], enterprise_list: Enterp
                      "vocs": t.vocs, "nox": t.nox, "measure": SHIFT})
     summary = {"vocs_shifted": result.vocs_shifted, "vocs_share": result.vocs_share, "nox_shifted": result.nox_shifted,
                "excluded": [{"id": one_line(e.id), "name": one_line(e.name), "reason": reason,
-                             "exempt": one_line(e.ozone_exempt)} for e, reason in result.excluded]}
+                             "exempt": exemption_reason(e.ozone_exempt)} for e, reason in result.excluded]}
 
     def produce() -> Iterator[tuple[str, Any]]:
         for done, row in enumerate(rows, start=1):
@@ -153,6 +167,16 @@ def render_ozone(result: OzoneResult, dates: list[date], enterprise_list: Enterp
     return write_notice_set(Path(parent), issue.id, cast(Any, produce()), head, len(rows), notices, dry_run)
 
 
+#: What the list reader makes of an ``ozone_exempt`` cell of 是/yes/true (haze.io.lists): exempt, no reason given
+GENERIC_EXEMPTION = "豁免"
+
+
+def exemption_reason(said: str) -> str:
+    """The reason an index shows after 豁免: none for a plain yes (it read 豁免：豁免), else the reason given."""
+    reason = one_line(said)
+    return "" if reason == GENERIC_EXEMPTION else reason
+
+
 RULE_WORDS = {"zh": {"grade": "按绩效等级执行", "zone": "位于重点管控区域，加严一个等级执行",
                      "noncompliant": "未达标排放，全季停产"},
               "en": {"grade": "by its performance grade", "zone": "in the key control zone: one grade stricter",
@@ -166,10 +190,10 @@ def render_stagger(schedule: Schedule, enterprise_list: EnterpriseList, policy: 
     _check_options(issue.as_issue(), lang, fmt)
     env = make_environment(lang=lang, fmt=fmt, templates=templates)
     tpl = templates_for(env, lang, fmt, {"notice": "stagger", "index": "season_index"})  # docx, pdf too
-    base = _base(enterprise_list, policy, issue, lang, fmt)
     # The documents the 错峰 plan rests on (泽政办发〔2022〕10号 §30…), not the emergency policy's own source.
     section = policy.staggered
-    base["staggered"] = {"source": one_line(section.source if section is not None else policy.source)}
+    base = _base(enterprise_list, policy, issue, lang, fmt, section.source if section is not None else "")
+    base["staggered"] = {"source": base["season_issue"]["source"]}
     ordered = ordered_participants(schedule)
     width = _width(len(ordered))
     numbered, count = issue.as_issue(), len(ordered)
@@ -180,6 +204,7 @@ def render_stagger(schedule: Schedule, enterprise_list: EnterpriseList, policy: 
         rows.append({"index": i + 1, "seq": issue_seq(numbered, i),
                      "number": issue_number(enterprise_list.info.doc_prefix, numbered, i, count),
                      "file": f"{_file_stem(i + 1, e.id, width)}.{fmt}",
+                     "replaces": one_line(issue.replaced_numbers.get(e.id, "")),
                      "enterprise": _enterprise(e, policy.industry_label(p.industry) if lang == "zh" else p.industry,
                                                lang),
                      "stop": {"first": _midnight(schedule.day(p.start), issue.issued),
@@ -200,7 +225,7 @@ def render_stagger(schedule: Schedule, enterprise_list: EnterpriseList, policy: 
 
     def produce() -> Iterator[tuple[str, Any]]:
         for done, row in enumerate(rows, start=1):
-            notice = {k: row[k] for k in ("index", "seq", "number", "file")}
+            notice = {k: row[k] for k in ("index", "seq", "number", "file", "replaces")}
             yield row["file"], tpl.render("notice", base | {"notice": notice, "enterprise": row["enterprise"],
                                                             "stop": row["stop"], "grade": row["grade"],
                                                             "rule": row["rule"], "rule_text": row["rule_text"]})
@@ -215,8 +240,9 @@ def render_stagger(schedule: Schedule, enterprise_list: EnterpriseList, policy: 
         yield from tpl.extras()  # all.pdf
         yield from _sms(base, rows, lang, None)
 
+    # as an activation's manifest, each notice that replaces one names it
     notices = [{"id": r["enterprise"]["id"], "name": r["enterprise"]["name"], "number": r["number"], "file": r["file"]}
-               for r in rows]
+               | ({"replaces": r["replaces"]} if r["replaces"] else {}) for r in rows]
     head = _head(issue, lang, fmt, enterprise_list, policy.record, notices)
     return write_notice_set(Path(parent), issue.id, cast(Any, produce()), head, len(rows), notices, dry_run)
 
