@@ -153,6 +153,23 @@ def test_ozone_never_blocks_a_warning_and_shares_the_counter(run) -> None:
     assert seqs == list(range(1, len(numbers) + 1))  # one counter, no number twice
 
 
+def test_season_controls_recorded_in_advance_never_block_a_warning(run, clock_at) -> None:
+    """SPEC §14/§15: an ozone episode or a 错峰 plan recorded for days ahead must not refuse tonight's
+    activation as 'before an event the journal records' (found by helper-53: one for July did)."""
+    write(Path("county.yaml"), OZONE_LIST)
+    clock_at("2025-06-20T09:00")
+    assert ozone(run, "2025-07-15", "--json").exit_code == 0  # recorded in June for July
+    write(Path("stagger.yaml"), stagger_list())
+    plan = run("stagger", "2025-2026", "--list", "stagger.yaml", "--journal", JOURNAL, "--json")
+    assert plan.exit_code == 0, plan.stderr  # the next autumn's plan, recorded in June too
+    activated = run("activate", "orange", "--list", "county.yaml", "--journal", JOURNAL, "--json")
+    assert activated.exit_code == 0, activated.stderr
+    assert json.loads(run("status", "--journal", JOURNAL, "--json").stdout)["active"]["level"] == "orange"
+    # the warning's own events still bind: nothing starts before the activation just recorded
+    earlier = run("activate", "red", "--list", "county.yaml", "--journal", JOURNAL, "--start", "2025-06-20T08:00")
+    assert earlier.exit_code == 2 and "no earlier than" in earlier.stderr
+
+
 def test_ozone_outside_the_months_is_refused_unless_forced(run) -> None:
     write(Path("county.yaml"), OZONE_LIST)
     result = ozone(run, "2025-11-15")

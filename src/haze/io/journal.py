@@ -823,7 +823,9 @@ class Journal:
         A voided activation and its void bind nothing: the warning correcting a mistake keeps its real
         start, even one before the void was recorded.
         """
-        events = self.history()
+        # Season controls (ozone episodes, 错峰 plans) never supersede or block a warning (SPEC §14, §15):
+        # a summer episode recorded in advance must not stop tonight's activation (QA: one for 2027-07-15 did).
+        events = [e for e in self.history() if e.kind not in (OZONE, STAGGER)]
         void = {e.id for e in events if e.kind != LIFT and e.kind != VOID and e.state == VOID}
         # A voided activation's times are the mistake being corrected (a start in 2062): they bind nothing.
         times = [e.when for e in events if e.id not in void and e.activation_id not in void]
