@@ -185,9 +185,10 @@ def test_a_serial_two_notices_share_is_not_guessed() -> None:
     by_serial = _by_serial([old, new, other])
     assert by_serial == {3: [old, new], 12: [other]}
     record = type("Record", (), {"id": "w"})()
-    assert _one_serial("12", by_serial[12], record) == (other, "")  # type: ignore[arg-type]
+    assert _one_serial("12", by_serial[12], record) == (other, None)  # type: ignore[arg-type]
     found, said = _one_serial("3", by_serial[3], record)  # type: ignore[arg-type]
-    assert found is None and "示环应急〔2026〕3号, 示环应急［2027］3号" in said and "whole number" in said
+    assert found is None and said is not None and said.reason == "ambiguous"
+    assert "示环应急〔2026〕3号, 示环应急［2027］3号" in said.message and "whole number" in said.message
 
 
 def test_a_file_of_receipts_in_one_transaction(warning, tmp_path: Path) -> None:

@@ -74,8 +74,15 @@ class HazeGroup(HelpInLanguage, click.Group):
         except HazeError as exc:
             report_error(exc)
             ctx.exit(exc.exit_code)
-        except (click.exceptions.Exit, click.ClickException, click.Abort):
+        except (click.exceptions.Exit, click.ClickException):
             raise
+        except click.Abort:
+            # click's prompts turn Ctrl-C and Ctrl-D into Abort ("Aborted!", exit 1): at haze's one
+            # question (a new journal?) it is the officer stopping haze, and reads as any interrupt.
+            # The prompt's line is still open (…[y/N]: ^C): the message starts on a line of its own.
+            click.echo("", err=True)
+            say_interrupted(ctx.invoked_subcommand)
+            ctx.exit(130)
         except KeyboardInterrupt:  # the journal records a warning whole or not at all
             say_interrupted(ctx.invoked_subcommand)
             ctx.exit(130)

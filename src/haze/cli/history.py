@@ -17,7 +17,7 @@ from haze.cli.reporters import report
 @click.option("--json", "as_json", is_flag=True, help="Machine output (JSON) on stdout, nothing else.")
 @config_option
 def history(journal: str | None, limit: int | None, as_json: bool) -> None:
-    """Every activation, adjustment and lift, oldest first (exit 0)."""
+    """Every activation, adjustment and lift, oldest first (exit 0; 2 when there is no journal)."""
     from haze.commands import history as command
 
     report(command.run(command.Settings(journal=optional_path(journal), limit=limit)), as_json)

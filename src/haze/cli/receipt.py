@@ -33,11 +33,12 @@ def receipt(ctx: click.Context, ids: tuple[str, ...], file: Path | None, at: dat
     """Record that enterprises returned the receipt (回执), or with --report the execution report.
 
     \b
-    ID… are credit codes, notice numbers (示环应急〔2026〕7号) or a notice's
-    serial alone (7, 7号). Recording one twice keeps the first time and says
-    so. All of it in one transaction. Exit 0 recorded, 1 some ids not
-    notified by the warning (the others are recorded), 2 bad input, nothing
-    active or no journal (nothing recorded).
+    ID… are credit codes, notice numbers (示环应急〔2026〕7号) or the number
+    without its prefix (7, 7号, 第7号, 〔2026〕7号). Recording one twice keeps
+    the first time and says so. A voided (作废) notice takes no receipt, nor
+    does a lift notice. All of it in one transaction. Exit 0 recorded, 1 some
+    ids not recorded (not notified by the warning, voided: the others are
+    recorded), 2 bad input, nothing active or no journal (nothing recorded).
     """
     from haze.commands import receipt as command
 
@@ -47,7 +48,10 @@ def receipt(ctx: click.Context, ids: tuple[str, ...], file: Path | None, at: dat
     for r in outcome.unknown:
         where = f"{file}:{r.entry.row}: " if file and r.entry.row else ""
         click.echo(_("haze: error: {message}").format(message=f"{where}{r.message}"), err=True)
-    if outcome.unknown:
+    if outcome.unknown and outcome.void is not None:  # "not notified by" a void warning would hide why
+        click.echo(_("haze: error: {count} of {total} not recorded: warning {id} is void (作废)").format(
+            count=len(outcome.unknown), total=len(outcome.results), id=outcome.activation.id), err=True)
+    elif outcome.unknown:
         click.echo(_("haze: error: {count} of {total} not recorded (not notified by warning {id}); the others are "
                      "recorded").format(count=len(outcome.unknown), total=len(outcome.results),
                                         id=outcome.activation.id), err=True)

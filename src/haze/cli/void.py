@@ -27,7 +27,9 @@ def void(activation: str | None, reason: str, dry_run: bool, journal: str | None
     level). The warning stops being active, so the correct one can be issued;
     its notice numbers stay used. A void record (void.md, void.json) listing
     every voided notice is written beside the notices, under a new <id>-void
-    directory; the voided notices themselves are left as issued.
+    directory; the voided notices themselves are left as issued. Voiding an
+    adjustment (升级/降级) or a re-issue does NOT restore the warning it
+    superseded: no warning is active after it (haze says how to issue it again).
     Exit 0 voided, 1 nothing active, 2 bad input.
     """
     from haze.commands import void as command

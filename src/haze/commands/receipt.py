@@ -6,6 +6,13 @@ run from the later of the warning's start and the time its notices were
 recorded. Receipts are recorded in the journal in one transaction; recording
 one twice keeps the first time. An id the warning did not notify is an error
 line while the others record (exit 1).
+
+What is refused, and why, is data (``Result.reason``): a notice of a voided
+(作废) activation never takes a receipt, even one named with ``--activation``
+(the enterprise signed a notice that no longer stands: the valid one is named
+instead); lift notices (解除通知) carry a 回执 but state no deadline, so haze
+does not track them (SPEC §18 follows a warning's own notices); an idle
+enterprise got no notice at all.
 """
 
 from __future__ import annotations
@@ -15,7 +22,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from haze.core.i18n import _
 from haze.core.errors import ListError, UsageError
@@ -24,7 +31,8 @@ from haze.commands.overdue import deadlines
 from haze.io.receipts import RECEIPT, REPORT, Notified, Receipt
 
 if TYPE_CHECKING:
-    from haze.io.journal import ActivationRecord, Journal
+    from haze.core.model import Enterprise
+    from haze.io.journal import ActivationRecord, Journal, VoidRecord
 
 #: a receipt time typed this far after now is refused (a mistyped date), allowing for clocks a little apart
 FUTURE_SLACK = timedelta(minutes=5)
@@ -48,14 +56,28 @@ class Entry:
     row: int | None = None  # the file's row, for --file
 
 
+#: why an id is not recorded (``Result.reason``; ``--json`` gives it as is)
+NOT_NOTIFIED, VOIDED, LIFT_NOTICE, IDLE, OTHER_WARNING, AMBIGUOUS = (
+    "not_notified", "void", "lift", "idle", "other_warning", "ambiguous")
+
+
 @dataclass
 class Result:
     entry: Entry
-    status: str  # recorded, kept (one was already recorded), unknown
+    status: str  # recorded, kept (one was already recorded), unknown (not recorded: see reason)
     enterprise: Notified | None = None
     first: Receipt | None = None  # kept: the receipt recorded before
     due: datetime | None = None
     message: str = ""
+    reason: str | None = None  # unknown: NOT_NOTIFIED, VOIDED, LIFT_NOTICE, IDLE, OTHER_WARNING or AMBIGUOUS
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why ``given`` records nothing: a reason code and the sentence for the officer."""
+
+    reason: str
+    message: str
 
 
 @dataclass
@@ -63,6 +85,7 @@ class Outcome:
     activation: ActivationRecord
     results: list[Result] = field(default_factory=list)
     journal: Path = Path()
+    void: VoidRecord | None = None  # the activation is void: nothing of it is recorded
 
     @property
     def unknown(self) -> list[Result]:
@@ -80,7 +103,7 @@ class Outcome:
 def _result_json(r: Result) -> dict[str, Any]:
     return {"given": r.entry.given, "kind": r.entry.kind, "at": r.entry.at.isoformat(), "status": r.status,
             "id": r.enterprise.enterprise_id if r.enterprise else None,
-            "first_at": r.first.at.isoformat() if r.first else None}
+            "first_at": r.first.at.isoformat() if r.first else None, "reason": r.reason}
 
 
 @dataclass(kw_only=True)
@@ -98,7 +121,7 @@ class Settings:
 def run(opts: Settings, *, now: datetime | None = None) -> Outcome:
     """Record the receipts; ids the warning did not notify are left in ``unknown`` (the others record)."""
     from haze.io.journal import Journal, current_user, existing_journal_path
-    from haze.io.receipts import insert_receipt, standing
+    from haze.io.receipts import insert_receipt, notified, standing
 
     now = _now(now)
     if opts.ids and opts.file is not None:
@@ -112,19 +135,22 @@ def run(opts: Settings, *, now: datetime | None = None) -> Outcome:
     path = existing_journal_path(opts.journal)
     with Journal(path) as journal:
         warning = warning_of(journal, opts.activation)
-        people = standing(journal, warning)
+        void = journal.void_of(warning.id)
+        # a voided warning binds nobody: its own notices are looked up only to say that they are void
+        people = notified(journal, warning.id) if void else standing(journal, warning)
         # a --changed re-issue leaves earlier notices standing: a receipt of one may predate the re-issue
         sets = {a: journal.activation(a) or warning for a in {p.activation_id for p in people} | {warning.id}}
         _check_times(entries, min(sets.values(), key=lambda r: r.recorded), now, opts.file)
         with journal.transaction():
-            outcome = Outcome(warning, journal=path)
+            outcome = Outcome(warning, journal=path, void=void)
             resolved = _resolver(journal, warning, people)
             user = current_user()
             base = {a: deadlines(journal, record) for a, record in sets.items()}
             for entry in entries:
                 enterprise, problem = resolved(entry.given)
                 if enterprise is None:
-                    outcome.results.append(Result(entry, "unknown", message=problem))
+                    assert problem is not None
+                    outcome.results.append(Result(entry, "unknown", message=problem.message, reason=problem.reason))
                     continue
                 receipt = Receipt(enterprise.enterprise_id, entry.kind, entry.at, entry.given, user, _recorded())
                 # recorded against the notice that binds the enterprise, where overdue looks for it
@@ -137,6 +163,13 @@ def run(opts: Settings, *, now: datetime | None = None) -> Outcome:
 def warning_of(journal: Journal, activation: str | None) -> ActivationRecord:
     if activation:
         record = journal.activation(activation)
+        lift = journal.lift(activation) if record is None else None
+        if lift is not None:
+            # history lists it, so "no such activation" would be false: say what it is and what is tracked
+            raise UsageError(_("{activation} is the lift (解除) of warning {warning}: haze tracks no receipts or "
+                               "reports of lift notices (解除通知), only those of a warning's own notices; for "
+                               "them give --activation {warning}").format(activation=activation,
+                                                                           warning=lift.activation_id))
         if record is None:
             raise UsageError(_("no activation {activation!r} in {journal_path} (`haze history` lists them)").format(activation=activation, journal_path=journal.path))
         return record
@@ -167,45 +200,167 @@ def _check_times(entries: list[Entry], warning: ActivationRecord, now: datetime,
         raise ListError(_("{file}: nothing recorded").format(file=file), problems)
 
 
-def _resolver(journal: Journal, warning: ActivationRecord, people: list[Notified]) -> Any:
-    """given -> (the notified enterprise, or None and why)."""
-    from haze.io.receipts import find_number
+Resolved = tuple[Notified | None, Refusal | None]
 
+
+def _resolver(journal: Journal, warning: ActivationRecord, people: list[Notified]) -> Any:
+    """given -> (the notified enterprise, None), or (None, why not)."""
     by_id = {n.enterprise_id: n for n in people}
     by_serial = _by_serial(people)
+    voids = {v.activation_id: v for v in journal.voids()}
+    idle = _idle_finder(warning)
 
-    def resolve(given: str) -> tuple[Notified | None, str]:
-        code = given.upper()
-        if code in by_id:
-            return by_id[code], ""
-        serial = _serial(given)
-        if serial is not None:
-            return _one_serial(given, by_serial.get(serial, []), warning)
-        found = find_number(journal, given) if not _looks_like_code(code) else None
+    def resolve(given: str) -> Resolved:
+        found, problem = _lookup(journal, warning, given, by_id, by_serial, idle)
         if found is None:
-            return None, _("{given}: not notified by warning {warning} (no such credit code or notice number)").format(
-                given=given, warning=warning.id)
-        issue, enterprise = found
-        standing_notice = by_id.get(enterprise)
-        if issue != warning.id and (standing_notice is None or standing_notice.activation_id != issue):
-            said = (_("{given}: notice of {issue}, not of warning {warning}") if journal.activation(issue) is None
-                    else _("{given}: notice of {issue}, not of warning {warning}; give --activation {issue}"))
-            return None, said.format(given=given, issue=issue, warning=warning.id)
-        return by_id.get(enterprise), ""
+            return None, problem
+        if found.activation_id in voids:  # never recorded, whether found by code, number or serial
+            return None, _voided(journal, given, found, voids, by_id)
+        return found, None
 
     return resolve
 
 
-#: what an officer types for notice 示环应急〔2026〕7号 on the phone: 7, 7号 (full-width digits too)
-_SERIAL = re.compile(r"(\d{1,6})号?")
+def _lookup(journal: Journal, warning: ActivationRecord, given: str, by_id: dict[str, Notified],
+            by_serial: dict[int, list[Notified]], idle: Callable[[str], Refusal | None]) -> Resolved:
+    """The warning's notice ``given`` names; else why not (a notice of another issue is named as such)."""
+    from haze.io.receipts import find_number, find_serial
+
+    code = given.upper()
+    if code in by_id:
+        return by_id[code], None
+    short = _short_number(given)
+    if short is not None:
+        year, serial = short
+        matches = [m for m in by_serial.get(serial, []) if year is None or _year(m.number) == year]
+        elsewhere = find_serial(journal, serial, year) if not matches else []
+        if len(elsewhere) == 1:  # none of this warning's: the journal's one notice of that number says which
+            issue, enterprise, _number = elsewhere[0]
+            return _other_issue(journal, given, issue, enterprise, warning, by_id)
+        return _one_serial(given, matches, warning)
+    found = find_number(journal, given) if not _looks_like_code(code) else None
+    if found is None:
+        return None, idle(code) or Refusal(NOT_NOTIFIED, _(
+            "{given}: not notified by warning {warning} (no such credit code or notice number)").format(
+            given=given, warning=warning.id))
+    issue, enterprise = found
+    return _other_issue(journal, given, issue, enterprise, warning, by_id)
+
+
+def _other_issue(journal: Journal, given: str, issue: str, enterprise: str, warning: ActivationRecord,
+                 by_id: dict[str, Notified]) -> Resolved:
+    """A notice found by its number: the warning's own standing one, else why it records nothing here."""
+    standing_notice = by_id.get(enterprise)
+    if standing_notice is not None and (issue == warning.id or standing_notice.activation_id == issue):
+        return standing_notice, None
+    if journal.void_of(issue) is not None:  # never "give --activation" for it: that recorded the QA's receipt
+        notice = next(n for n in journal.notices(issue) if n.enterprise_id == enterprise)
+        found = Notified(enterprise, notice.name, notice.seq, notice.number, activation_id=issue)
+        return None, _voided(journal, given, found, {v.activation_id: v for v in journal.voids()}, by_id)
+    lift = journal.lift(issue)
+    if lift is not None:
+        return None, Refusal(LIFT_NOTICE, _(
+            "{given}: a lift notice (解除通知) of {lift}, the lift of warning {warning}: haze tracks no receipts "
+            "of lift notices; nothing recorded (keep the signed 回执 with the lift notices)").format(
+            given=given, lift=issue, warning=lift.activation_id))
+    said = (_("{given}: notice of {issue}, not of warning {warning}") if journal.activation(issue) is None
+            else _("{given}: notice of {issue}, not of warning {warning}; give --activation {issue}"))
+    return None, Refusal(OTHER_WARNING, said.format(given=given, issue=issue, warning=warning.id))
+
+
+def _voided(journal: Journal, given: str, notice: Notified, voids: dict[str, VoidRecord],
+            by_id: dict[str, Notified]) -> Refusal:
+    """A voided notice takes no receipt: when, by whom and why it was voided, and the one that stands now."""
+    from haze.io.receipts import number_key
+
+    void = voids[notice.activation_id]
+    said = (_("{given}: this notice of warning {issue} was voided (作废) at {at} by {user} ({reason}); nothing "
+              "recorded") if number_key(given) == number_key(notice.number) else
+            _("{given}: notice {number} of warning {issue} was voided (作废) at {at} by {user} ({reason}); "
+              "nothing recorded"))
+    text = said.format(given=given, number=notice.number, issue=notice.activation_id, at=_show(void.at),
+                       user=void.user, reason=void.reason)
+    valid = _valid_notice(journal, notice.enterprise_id, by_id, voids)
+    if valid is None:
+        text += _("; {name} holds no valid notice now").format(name=notice.name)
+    else:
+        text += _("; the valid notice of {name} is {number} (warning {warning}): record its receipt when that "
+                  "one comes back").format(name=valid.name, number=valid.number, warning=valid.activation_id)
+    return Refusal(VOIDED, text)
+
+
+def _valid_notice(journal: Journal, enterprise: str, by_id: dict[str, Notified],
+                  voids: dict[str, VoidRecord]) -> Notified | None:
+    """The enterprise's notice that stands: the warning's own, else the active warning's; never a void one."""
+    from haze.io.receipts import standing
+
+    mine = by_id.get(enterprise)
+    if mine is not None and mine.activation_id not in voids:
+        return mine
+    active = journal.active()
+    if active is None:
+        return None
+    return next((n for n in standing(journal, active)
+                 if n.enterprise_id == enterprise and n.activation_id not in voids), None)
+
+
+def _idle_finder(warning: ActivationRecord) -> Callable[[str], Refusal | None]:
+    """code -> why it records nothing when the warning's list has it idle (已停产), else None.
+
+    An idle enterprise gets no notice (SPEC §1): "no such credit code" sent the officer looking
+    for a typo. The list is read once, and only when an unknown code asks for it.
+    """
+    listed: dict[str, Enterprise] | None = None
+
+    def idle(code: str) -> Refusal | None:
+        nonlocal listed
+        if not _looks_like_code(code):
+            return None
+        if listed is None:
+            listed = _listed(warning)
+        enterprise = listed.get(code)
+        if enterprise is None or enterprise.operating:
+            return None
+        return Refusal(IDLE, _("{given}: {name} is on the list ({path}) but idle (已停产): an idle enterprise gets "
+                               "no notice, so warning {warning} has no receipt of it to record").format(
+            given=code, name=enterprise.name, path=warning.list_path, warning=warning.id))
+
+    return idle
+
+
+def _listed(warning: ActivationRecord) -> dict[str, Enterprise]:
+    """The enterprises of the warning's list as the file reads now, by credit code (none when it is gone)."""
+    if warning.list_info.get("lists") or not warning.list_path:
+        return {}  # a city warning's notices went to county bureaus; the lists are the counties'
+    path = Path(warning.list_path)
+    if not path.is_file():
+        return {}
+    from haze.commands.inputs import read
+
+    found = read(path).enterprise_list
+    return {e.id: e for e in found.enterprises} if found is not None else {}
+
+
+#: what an officer types for notice 示环应急〔2026〕7号 without its prefix: 7, 7号, 第7号, 〔2026〕7号 and
+#: (2026)7号 (any bracket pair reads as 〔〕, full-width digits too): the year, when given, must match
+_SHORT = re.compile(r"(?:〔(\d{4})〕)?第?(\d{1,6})号?")
 #: the serial at the end of a recorded notice number: 〔2026〕7号 (or a bureau's own numbering's last digits)
 _NUMBER_SERIAL = re.compile(r"(\d+)号?$")
 
 
-def _serial(given: str) -> int | None:
-    """The notice's serial when ``given`` is only that (``7``, ``7号``), else None."""
-    match = _SERIAL.fullmatch("".join(unicodedata.normalize("NFKC", given).split()))
-    return int(match.group(1)) if match else None
+def _short_number(given: str) -> tuple[str | None, int] | None:
+    """(year or None, serial) when ``given`` is a notice number without its prefix, else None."""
+    from haze.io.receipts import number_key
+
+    match = _SHORT.fullmatch(number_key(given))
+    return (match.group(1), int(match.group(2))) if match else None
+
+
+def _year(number: str) -> str | None:
+    from haze.io.receipts import number_key
+
+    match = re.search(r"〔(\d{4})〕", number_key(number))
+    return match.group(1) if match else None
 
 
 def _by_serial(people: list[Notified]) -> dict[int, list[Notified]]:
@@ -219,16 +374,16 @@ def _by_serial(people: list[Notified]) -> dict[int, list[Notified]]:
     return found
 
 
-def _one_serial(given: str, matches: list[Notified], warning: ActivationRecord) -> tuple[Notified | None, str]:
+def _one_serial(given: str, matches: list[Notified], warning: ActivationRecord) -> Resolved:
     """The one standing notice of the warning with that serial; two (a warning across a new year) are not guessed."""
     if len(matches) == 1:
-        return matches[0], ""
+        return matches[0], None
     if not matches:
-        return None, _("{given}: no notice of warning {warning} has that number").format(given=given,
-                                                                                        warning=warning.id)
-    return None, _("{given}: several notices of warning {warning} have that number ({numbers}); type the whole "
-                   "number").format(given=given, warning=warning.id,
-                                    numbers=_(", ").join(m.number for m in matches))
+        return None, Refusal(NOT_NOTIFIED, _("{given}: no notice of warning {warning} has that number").format(
+            given=given, warning=warning.id))
+    return None, Refusal(AMBIGUOUS, _("{given}: several notices of warning {warning} have that number ({numbers}); "
+                                      "type the whole number").format(
+        given=given, warning=warning.id, numbers=_(", ").join(m.number for m in matches)))
 
 
 def _looks_like_code(text: str) -> bool:

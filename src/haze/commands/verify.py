@@ -39,6 +39,7 @@ class Outcome:
     compared: list[Comparison] = field(default_factory=list)  # in inspection order
     missing: list[Comparison] = field(default_factory=list)
     unknown_ids: int = 0
+    unknown_sample: list[str] = field(default_factory=list)  # the first ids of those (haze.io.power)
     rows: int = 0
     output: Path | None = None
 
@@ -76,6 +77,11 @@ def run(opts: Settings) -> Outcome:
     with Journal(path) as journal:
         warning = journal.activation(opts.activation) if opts.activation else journal.active()
         if warning is None:
+            lift = journal.lift(opts.activation) if opts.activation else None
+            if lift is not None:  # history lists it: "no such activation" would be false
+                raise UsageError(_("{activation} is the lift (解除) of warning {warning}; give --activation "
+                                   "{warning} to verify the warning").format(activation=opts.activation,
+                                                                             warning=lift.activation_id))
             if opts.activation:
                 raise UsageError(_("no activation {activation!r} in {path} (`haze history` lists them)").format(activation=opts.activation, path=path))
             # exit 2, not NothingActive's 1: verify's 1 means "some enterprises flagged" (SPEC §18)
@@ -95,7 +101,7 @@ def run(opts: Settings) -> Outcome:
     outcome = Outcome(warning.id, warning.level.value, window, opts.tolerance,
                        compared=[c for c in ordered if c.missing is None],
                        missing=[c for c in ordered if c.missing is not None],
-                       unknown_ids=data.unknown_ids, rows=data.rows)
+                       unknown_ids=data.unknown_ids, unknown_sample=data.unknown_sample, rows=data.rows)
     if opts.output is not None:
         from haze.render.inspection import write_inspection
 

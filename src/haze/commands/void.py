@@ -19,6 +19,13 @@ notices it issued) are void, who said so, when and why:
 
 What can be voided: the active warning (the default), or any recorded
 activation named by its id that is not void already (a lift cannot be).
+
+Voiding the active warning leaves **no** warning active, even when it was an
+adjustment or a re-issue: the warning it superseded is not restored, because
+that warning's notices were superseded on paper (the enterprises were told the
+new ones replace them). The outcome says so and gives the ``haze activate``
+that issues the superseded level again, as a new warning whose notices tell
+the voided set's enterprises their notice is void.
 """
 
 from __future__ import annotations
@@ -59,20 +66,57 @@ class Outcome:
     record_dir: Path | None = None  # where void.md and void.json were written
     journal: Path = Path()
     dry_run: bool = False
+    #: the warning the voided one superseded (an adjustment's or re-issue's predecessor): NOT restored
+    superseded: ActivationRecord | None = None
+    active: str | None = None  # the active warning after the void (None: no warning is active)
 
     @property
     def ok(self) -> bool:
         return True  # nothing to void is NothingActive (exit 1), raised before any outcome
+
+    @property
+    def was_active(self) -> bool:
+        return self.warning.state == ACTIVE
+
+    @property
+    def restore(self) -> str | None:
+        """The command that issues the superseded warning's level again (None: nothing was superseded)."""
+        return None if self.superseded is None else restore_command(self.superseded)
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
             "void": self.id, "activation": self.warning.id, "level": self.warning.level.value,
             "at": self.at.isoformat(), "reason": self.reason, "notices": [n.number for n in self.notices],
             "record": None if self.record_dir is None else str(self.record_dir), "journal": str(self.journal),
+            "was_active": self.was_active, "active": self.active,
+            # an addition to the void's JSON: the superseded warning stays superseded, and how to issue it again
+            "superseded": None if self.superseded is None else {
+                "activation": self.superseded.id, "level": self.superseded.level.value, "restored": False,
+                "command": self.restore},
         }
         if self.dry_run:
             data["dry_run"] = True
         return data
+
+
+def superseded_by_it(journal: Journal, target: ActivationRecord) -> ActivationRecord | None:
+    """The warning ``target`` replaced when it was issued (adjustment or re-issue), if ``target`` is active."""
+    if target.state != ACTIVE or not target.previous_id:
+        return None
+    previous = journal.activation(target.previous_id)
+    if previous is None or previous.superseded_by != target.id:
+        return None  # a new warning after a void cites the voided one as previous: it replaced nothing active
+    return previous
+
+
+def restore_command(record: ActivationRecord) -> str:
+    """``haze activate LEVEL --list …`` with the lists the superseded warning used (quoted for a shell)."""
+    from haze.core.text import shell_word
+
+    lists = [c["path"] for c in record.list_info.get("lists", []) if c.get("path")] or \
+        ([record.list_path] if record.list_path else [])
+    words = ["haze", "activate", record.level.value, *(w for path in lists for w in ("--list", path))]
+    return " ".join(shell_word(w) for w in words)
 
 
 def run(opts: Settings, *, now: datetime | None = None) -> Outcome:
@@ -93,16 +137,21 @@ def run(opts: Settings, *, now: datetime | None = None) -> Outcome:
         target = _target(journal, opts.activation)
         now = _now(now)
         out = Path(target.notice_dir).parent
+        superseded = superseded_by_it(journal, target)
         if opts.dry_run:
+            active = journal.active()
             return Outcome(_unique_id(journal, out, _stamp_id(now, "void")), target, now, reason,
-                          journal.notices(target.id), None, journal.path, dry_run=True)
+                          journal.notices(target.id), None, journal.path, dry_run=True, superseded=superseded,
+                          active=None if active is None or active.id == target.id else active.id)
         with journal.transaction():
             target = _target(journal, opts.activation)  # again, under the lock
+            superseded = superseded_by_it(journal, target)
             void_id = _unique_id(journal, out, _stamp_id(now, "void"))
             record = VoidRecord(id=void_id, activation_id=target.id, at=now, reason=reason, user=current_user(),
                                 recorded=_recorded())
             journal.insert_void(record)
             notices = journal.notices(target.id)
+            active = journal.active()
         try:
             directory = _write_record(out / void_id, record, target, notices)
         except HazeError as exc:
@@ -111,7 +160,8 @@ def run(opts: Settings, *, now: datetime | None = None) -> Outcome:
                 void=void_id, activation=target.id, journal=journal.path, problem=exc))
             error.exit_code = 1
             raise error from None
-    return Outcome(void_id, target, now, reason, notices, directory, journal.path)
+    return Outcome(void_id, target, now, reason, notices, directory, journal.path, superseded=superseded,
+                   active=None if active is None else active.id)
 
 
 def _target(journal: Journal, activation: str | None) -> ActivationRecord:

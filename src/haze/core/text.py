@@ -62,3 +62,18 @@ def credit_code(text: str) -> str:
 def display_width(text: str) -> int:
     """Columns on a terminal or in a monospace print, and Excel's width in "0"s: CJK characters take two."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+#: what a POSIX shell would split, expand or redirect in a word
+_SHELL_SPECIAL = frozenset(" \t\n'\"$`\\;&|<>()*?!#~{}[]")
+
+
+def shell_word(word: str) -> str:
+    """``word`` as it is typed back at a shell: quoted only when the shell would split or expand it.
+
+    For the commands haze suggests (``haze activate orange --list 清单.yaml``): ``shlex.quote``
+    quotes every non-ASCII word, and a Chinese file name in quotes reads as if it needed them.
+    """
+    import shlex
+
+    return shlex.quote(word) if not word or any(c in _SHELL_SPECIAL for c in word) else word

@@ -838,6 +838,19 @@ class Journal:
         rows = self._query("SELECT * FROM lifts WHERE activation_id = ?", (activation_id,))
         return LiftRecord.from_row(rows[0]) if rows else None
 
+    def lift(self, lift_id: str) -> LiftRecord | None:
+        """The lift recorded as ``lift_id`` (an id ``haze history`` lists beside the activations)."""
+        rows = self._query("SELECT * FROM lifts WHERE id = ?", (lift_id,))
+        return LiftRecord.from_row(rows[0]) if rows else None
+
+    def void_of(self, activation_id: str) -> "VoidRecord | None":
+        """The void of ``activation_id``, whatever state the activation was in when it was voided.
+
+        ``_voided`` reads only a closed-by-the-void or superseded activation as void; a lifted one
+        voided later keeps ``lifted`` in its row, yet its notices are void all the same.
+        """
+        return next((v for v in self.voids() if v.activation_id == activation_id), None)
+
     def notices(self, issue_id: str) -> list[NoticeRecord]:
         rows = self._query("SELECT * FROM notices WHERE issue_id = ? ORDER BY seq", (issue_id,))
         return [NoticeRecord(r["issue_id"], r["seq"], r["number"], r["enterprise_id"], r["name"], r["file"])

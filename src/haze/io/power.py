@@ -59,6 +59,10 @@ TIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}(?:$|[ T]\d{1,2}(?::\d{2}){0,2}$)")
 
 
+#: how many ids not notified are kept to be named (verify names up to 3 and says … for more)
+UNKNOWN_NAMED = 4
+
+
 @dataclass
 class PowerData:
     """kWh per enterprise and day, of the days asked for."""
@@ -67,6 +71,9 @@ class PowerData:
     meters: dict[str, MeterDays] = field(default_factory=dict)
     rows: int = 0
     unknown_ids: int = 0  # enterprises in the file that the activation did not notify
+    #: the first of them, in order: named to the officer (a typo in a code), not all (a utility's export
+    #: may hold every customer it meters)
+    unknown_sample: list[str] = field(default_factory=list)
 
 
 def read_power(path: str | Path, ids: set[str], first: date, last: date | None
@@ -382,7 +389,9 @@ def _aggregate(source: _Source, ids: set[str], first: date, last: date | None
         return None, _bad_rows(lazy, formats, source, has_meter)
     data = PowerData(source.path, rows=int(summary.get_column("n").sum() or 0))
     wanted = pl.col("id").is_in(sorted(ids))
-    data.unknown_ids = summary.filter(~wanted).get_column("id").n_unique()
+    unknown = summary.filter(~wanted).get_column("id").unique()
+    data.unknown_ids = unknown.len()
+    data.unknown_sample = unknown.sort().head(UNKNOWN_NAMED).to_list()
     window = pl.col("day") >= first
     if last is not None:
         window = window & (pl.col("day") <= last)

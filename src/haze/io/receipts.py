@@ -213,6 +213,26 @@ def find_number(journal: Journal, number: str) -> tuple[str, str] | None:
     return None
 
 
+def find_serial(journal: Journal, serial: int, year: str | None) -> list[tuple[str, str, str]]:
+    """(issue id, credit code, number) of every notice whose number ends in ``serial`` (号), of ``year`` if given.
+
+    For an officer who typed 6号 or 〔2026〕6号 and the warning has no such notice: one match in the
+    whole journal says whose it is (a voided set, a lift, an earlier warning); several say nothing.
+    """
+    import re
+
+    text = str(serial)
+    rows = _query(journal, "SELECT issue_id, enterprise_id, number FROM notices WHERE number LIKE ? OR number LIKE ?",
+                  (f"%{text}", f"%{text}号"))
+    found = []
+    for row in rows:
+        key = number_key(row["number"])
+        match = re.search(r"(\d+)号?$", key)
+        if match and int(match.group(1)) == serial and (year is None or _year_of(key) == year):
+            found.append((row["issue_id"], row["enterprise_id"], row["number"]))
+    return found
+
+
 def number_key(text: str) -> str:
     """A notice number as compared: NFKC, any bracket pair read as 〔〕, no spaces."""
     text = unicodedata.normalize("NFKC", text)

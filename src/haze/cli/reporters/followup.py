@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Literal
 
 import click
 
-from haze.cli.reporters.markup import esc, is_city_warning, level_title, pad, say, say_row, when
-from haze.core.i18n import N_, _
+from haze.cli.reporters.markup import esc, is_city_warning, level_title, pad, say, say_list, say_row, when
+from haze.core.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
     from haze.commands.advise import Outcome as AdviseOutcome
@@ -163,24 +163,41 @@ def print_verify(outcome: VerifyOutcome) -> None:
         console.print(table)
     _say_missing(console, outcome.missing)
     flagged = outcome.flagged
-    say(console, _("{compared} compared, {flagged} flagged, {missing} without data").format(
+    summary = _("{compared} compared, {flagged} flagged, {missing} without data").format(
         compared=len(outcome.compared), flagged=len(flagged), missing=len(outcome.missing))
-        + (_("; {count} ids in the file were not notified").format(count=outcome.unknown_ids)
-           if outcome.unknown_ids else ""))
+    if outcome.unknown_ids:  # the ids named, as names are: a terminal line breaks between them only
+        said = ngettext("; {count} id in the file was not notified: ", "; {count} ids in the file were not notified: ",
+                        outcome.unknown_ids)
+        say_list(console, summary + said.format(count=outcome.unknown_ids), _unknown_ids(outcome), _(", "))
+    else:
+        say(console, summary)
     if outcome.output is not None:
         say(console, _("inspection list (督查清单): {path}").format(path=esc(outcome.output)))
 
 
+#: ids of the power file the warning did not notify, named in the summary before "…"
+UNKNOWN_SHOWN = 3
+
+
+def _unknown_ids(outcome: VerifyOutcome) -> list[str]:
+    """The first ids of the file the warning did not notify, then … for more: a mistyped code is seen."""
+    shown = [esc(i) for i in outcome.unknown_sample[:UNKNOWN_SHOWN]]
+    return shown + (["…"] if outcome.unknown_ids > len(shown) else [])
+
+
 def _say_missing(console: Console, missing: list[Comparison]) -> None:
-    """One line per reason (无数据, 无基准日…), each naming its enterprises once: not the reason after every name."""
+    """One line per reason (无数据, 无基准日…), each naming its enterprises once: not the reason after every name.
+
+    A list of 43 names wraps at names, never inside one (:func:`say_list`).
+    """
     words = {"no_data": _("no data"), "no_baseline": _("no baseline day"),
              "no_during": _("no day inside the warning"), "zero_baseline": _("zero baseline")}
     by_reason: dict[str, list[str]] = {}
     for c in missing:
         by_reason.setdefault(c.missing or "", []).append(esc(c.name))
     for reason, names in by_reason.items():
-        say(console, _("[bold]{reason}[/] ({count}): ").format(
-            reason=words.get(reason, esc(reason)), count=len(names)) + _(", ").join(names))
+        say_list(console, _("[bold]{reason}[/] ({count}): ").format(
+            reason=words.get(reason, esc(reason)), count=len(names)), names, _(", "))
 
 
 def _bar_text(c: Comparison) -> str:

@@ -30,6 +30,32 @@ def say(console: Any, text: str) -> None:
     console.print(text, soft_wrap=True)
 
 
+def say_list(console: Any, head: str, items: list[str], separator: str, indent: str = "  ") -> None:
+    """``head`` and ``items`` joined by ``separator``; on a terminal, wrapped between items only.
+
+    The terminal's own wrap split a Chinese name (示例县丰源化工|有限公司) and began a line with
+    the 、 after it (QA, verify at 80 columns). A line breaks after an item's separator, the next
+    line is indented; an item wider than the terminal has a line of its own. Piped, one line for
+    grep, as :func:`say`. ``head`` is markup; ``items`` are escaped data, the separator plain text.
+    """
+    if not console.is_terminal or not items:
+        say(console, head + separator.join(items))
+        return
+    from rich.text import Text
+
+    room = console.width - 1
+    line, used = head, Text.from_markup(head).cell_len
+    for i, item in enumerate(items):
+        piece = item + (separator if i < len(items) - 1 else "")
+        width = Text.from_markup(piece).cell_len
+        if used + width > room and used > len(indent):
+            say(console, line.rstrip())
+            line, used = indent, len(indent)
+        line += piece
+        used += width
+    say(console, line)
+
+
 def say_row(console: Any, label: str, value: str, width: int = 8) -> None:
     """`` label   value`` as :func:`say`; on a terminal, a value too long for it folds under itself.
 

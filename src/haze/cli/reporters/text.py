@@ -102,10 +102,10 @@ def print_activation(outcome: ActivateOutcome) -> None:
     say(console, _("[bold]{kind} {id}[/]: {head}").format(kind=_(outcome.kind), id=esc(outcome.id), head=head))
     say(console, _("{count} notices{numbers} in {directory} (index and manifest.json beside them)")
         .format(count=outcome.notices.count, numbers=numbers, directory=directory))
-    say(console, _("recorded in {journal}").format(journal=esc(outcome.journal)))
-    if outcome.new_journal:
+    if outcome.new_journal:  # before "recorded in": the officer learns first that the journal is a new one
         say(console, _("[bold]a new journal[/]: {journal}; its notice numbers began at 1")
             .format(journal=esc(outcome.journal)))
+    say(console, _("recorded in {journal}").format(journal=esc(outcome.journal)))
 
 
 def shortfall_panel(outcome: ActivateOutcome) -> None:
@@ -382,12 +382,35 @@ def print_void(outcome: VoidOutcome) -> None:
         level=w.level.value, zh=w.level.zh, id=esc(w.id), count=len(outcome.notices), numbers=numbers)
     if outcome.dry_run:
         say(console, _("[bold]dry run[/]: would void the {what}; nothing written or recorded").format(what=what))
+        _say_after_void(console, outcome)
         return
     say(console, _("[bold]voided[/] the {what}: recorded as {id} in {journal}").format(
         what=what, id=esc(outcome.id), journal=esc(outcome.journal)))
     say(console, _("their numbers are not given again; tell the enterprises the notices are void (作废)"))
     if outcome.record_dir is not None:
         say(console, _("void record: {path}").format(path=f"{esc(outcome.record_dir.absolute())}/void.md"))
+    _say_after_void(console, outcome)
+
+
+def _say_after_void(console: Any, outcome: VoidOutcome) -> None:
+    """What is active once the void is recorded: a voided adjustment does not bring back what it replaced.
+
+    An officer voiding a mistaken 升级 expects the orange warning back; it is not (its notices were
+    superseded on paper), and "no warning active" must not be found out from ``status`` later.
+    """
+    if not outcome.was_active:
+        return
+    old = outcome.superseded
+    if old is not None:
+        say(console, _("[bold]the earlier {level} ({zh}预警) warning {id} it superseded is NOT restored[/]: its "
+                       "notices were superseded").format(level=old.level.value, zh=old.level.zh, id=esc(old.id)))
+    if outcome.dry_run:
+        say(console, _("no warning would be active after the void"))
+    else:
+        say(console, _("[bold]no warning is active now[/]"))
+    if old is not None and outcome.restore is not None:
+        say(console, _("to restore it, issue it again (new notices, new numbers; they tell the enterprises the "
+                       "voided notices are void): {command}").format(command=esc(outcome.restore)))
 
 
 def print_list_export(outcome: ExportListOutcome) -> None:
