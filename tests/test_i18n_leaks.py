@@ -228,3 +228,12 @@ def test_an_unknown_grade_is_named_and_its_choices_listed_in_chinese(run, tmp_pa
     assert "unrated（未评级、未分级、未定级、无）；" in zh.stdout + zh.stderr
     en = run("validate", "-l", listed)
     assert "E104 unknown grade 'Bj' (did you mean B级?); policy shanxi-2024 knows A (A级, A类), " in en.stdout + en.stderr
+
+
+def test_an_ozone_episodes_state_in_history_is_chinese(run, clock_at, tmp_path: Path) -> None:
+    """An ozone episode's state (issued) showed in English in `haze --ui zh history` (QA helper-51)."""
+    clock_at("2025-07-10T09:00")
+    journal = tmp_path / "journal.db"
+    assert run("ozone", "2025-07-15", "-l", COUNTY, "--journal", journal, "--out", tmp_path / "n").exit_code == 0
+    shown = run(*ZH, "history", "--journal", journal)
+    assert shown.exit_code == 0 and "已下发" in shown.stdout and "issued" not in shown.stdout

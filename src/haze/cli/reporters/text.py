@@ -249,7 +249,8 @@ HISTORY_HEADERS = {"from": N_("from"), "event": N_("event"), "level": N_("level"
 
 #: the journal's kinds of event and states, shown in the interface language (the journal keeps the keys)
 JOURNAL_WORDS = (N_("activation"), N_("adjustment"), N_("reissue"), N_("lift"), N_("void"), N_("ozone"),
-                 N_("stagger"), N_("active"), N_("superseded"), N_("expired"), N_("lifted"), N_("current"))
+                 N_("stagger"), N_("active"), N_("superseded"), N_("expired"), N_("lifted"), N_("current"),
+                 N_("issued"))
 
 #: the wide layout without who recorded it and when: 100–130 columns
 HISTORY_MEDIUM = ["from", "event", "level", "until", "met", "now", "notices", "id"]
