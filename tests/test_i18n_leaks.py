@@ -237,3 +237,13 @@ def test_an_ozone_episodes_state_in_history_is_chinese(run, clock_at, tmp_path: 
     assert run("ozone", "2025-07-15", "-l", COUNTY, "--journal", journal, "--out", tmp_path / "n").exit_code == 0
     shown = run(*ZH, "history", "--journal", journal)
     assert shown.exit_code == 0 and "已下发" in shown.stdout and "issued" not in shown.stdout
+
+
+def test_the_usage_lines_words_are_chinese(run) -> None:
+    """click's [OPTIONS] and COMMAND [ARGS]... were English in a zh usage line (SPEC §17, QA helper-49);
+    an argument's name (LEVEL) stays, as the help's sentences use it."""
+    missing = run(*ZH, "check")
+    assert missing.exit_code == 2 and " check [选项] LEVEL" in missing.stderr  # CliRunner names it cli
+    assert "[OPTIONS]" not in missing.stderr
+    assert " [选项] 命令 [参数]..." in run(*ZH, "--help").stdout.splitlines()[0]
+    assert " check [OPTIONS] LEVEL" in run("--ui", "en", "check").stderr

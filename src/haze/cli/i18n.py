@@ -299,6 +299,12 @@ class HelpInLanguage:
         with translated(*self.get_params(ctx)):  # type: ignore[attr-defined]
             super().format_options(ctx, formatter)  # type: ignore[misc]
 
+    def collect_usage_pieces(self, ctx: click.Context) -> list[str]:
+        """The usage line's pieces with click's own words in the interface language ([OPTIONS], COMMAND
+        [ARGS]...: SPEC §17 names click's words too); the arguments' names (LEVEL) stay, as the help says them."""
+        english = {"[OPTIONS]": _("[OPTIONS]"), "COMMAND [ARGS]...": _("COMMAND [ARGS]...")}
+        return [english.get(piece, piece) for piece in super().collect_usage_pieces(ctx)]  # type: ignore[misc]
+
     def get_help_option(self, ctx: click.Context) -> click.Option | None:
         # click makes --help once per command, its help looked up then: keep the msgid, looked up when shown,
         # or the first language a process used would stay (tests run both in one process).
