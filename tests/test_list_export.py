@@ -144,3 +144,14 @@ def test_export_as_list_usage_errors_write_nothing(run, args: list[str], words: 
     assert result.exit_code == 2
     assert words in result.stderr and "Traceback" not in result.stderr
     assert not Path("x.xlsx").exists() and not Path("x.txt").exists()
+
+
+@pytest.mark.parametrize(("ui", "said"), [("zh", "由 `haze import` 从 county-list.csv 导入"),
+                                       ("en", "imported by `haze import` from county-list.csv")])
+def test_the_imported_lists_comment_speaks_the_interfaces_language(run, ui: str, said: str) -> None:
+    """The header comment is haze writing to a person (SPEC §17): it was English in a zh run."""
+    sheet = Path("county-list.csv")
+    assert run("export", "--as-list", "--list", str(COUNTY), "-o", str(sheet)).exit_code == 0
+    done = run("--ui", ui, "import", str(sheet), "-o", "back.yaml")
+    assert done.exit_code == 0, done.stderr
+    assert said in Path("back.yaml").read_text(encoding="utf-8").splitlines()[0]

@@ -86,8 +86,10 @@ def run(settings: Settings) -> Outcome:
         raise ListError(ngettext("{source}: cannot import ({count} error); nothing written", "{source}: cannot import ({count} errors); nothing written", len(errors)).format(source=source, count=len(errors)), errors)
     if enterprise_list.info.authority == NO_AUTHORITY:
         raise UsageError(_("{source}: no authority (发布单位) for the notices: pass --authority (e.g. --authority {region}生态环境局) or add it to a 清单信息 sheet; nothing written").format(source=source, region=enterprise_list.info.region))
-    text = list_yaml(enterprise_list, f"{enterprise_list.info.region} 应急减排清单 — imported by `haze import` from {source.name}\n"
-                          f"sha256 of {source.name}: {enterprise_list.sha256}")
+    # the list's own comment, in the interface's language like everything haze writes to a person (SPEC §17)
+    text = list_yaml(enterprise_list, _("{region} 应急减排清单 — imported by `haze import` from {name}\n"
+                                        "sha256 of {name}: {sha256}").format(
+        region=enterprise_list.info.region, name=source.name, sha256=enterprise_list.sha256))
     again = parse_list(text.encode("utf-8"), str(output), "yaml")
     if again.enterprise_list is None or again.blocking or not same_list(enterprise_list, again.enterprise_list):
         raise OutputError(_("{output}: the YAML made from {source} does not read back to the same list (a haze bug: please report it with the file); nothing written").format(output=output, source=source))
@@ -103,7 +105,7 @@ def _read_sheet(source: Path, kind: str, facts: dict[str, str]) -> tuple[Enterpr
         from haze.io.lists.csvread import read_csv as reader
     else:
         from haze.io.lists.xlsxread import read_xlsx as reader
-    enterprise_list, findings = reader(data, str(source), overrides=facts)
+    enterprise_list, findings = reader(data, str(source), overrides=facts, to_write=True)
     if enterprise_list is not None:
         enterprise_list.sha256 = hashlib.sha256(data).hexdigest()
     return enterprise_list, sorted(findings, key=lambda f: f.line or 0)

@@ -128,10 +128,10 @@ def csv_rows(text: str, encoding: str, path: str, problems: list[Finding]) -> It
     return _rows(text, sniff_delimiter(text, "\t" if encoding == "utf-16" else ","), path, problems)
 
 
-def read_csv(data: bytes, path: str, *, overrides: dict[str, Any] | None = None
+def read_csv(data: bytes, path: str, *, overrides: dict[str, Any] | None = None, to_write: bool = False
              ) -> tuple[EnterpriseList | None, list[Finding]]:
-    """Read a CSV list. ``overrides`` are list facts from the command line (``haze import``); given, the list
-    is read to be written as YAML (:func:`haze.io.lists.table.read_tables` says what that refuses)."""
+    """Read a CSV list. ``overrides`` are list facts from the command line (``haze import``); ``to_write``:
+    read to be written as YAML (:func:`haze.io.lists.table.read_tables` says what that refuses)."""
     text, encoding, unreadable = decode_csv(data, path)
     if text is None:
         return None, unreadable
@@ -140,7 +140,7 @@ def read_csv(data: bytes, path: str, *, overrides: dict[str, Any] | None = None
     facts, first = _facts_above(rows)
     result, findings = read_tables(path, Table(_chain(first, rows)),
                                    facts=Table(iter(facts)) if facts else None,
-                                   region=Path(path).stem, overrides=overrides)
+                                   region=Path(path).stem, overrides=overrides, to_write=to_write)
     if problems:
         return None, findings + problems
     return result, findings

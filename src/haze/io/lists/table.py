@@ -1449,16 +1449,16 @@ def fact_key(raw: str) -> tuple[str | None, str | None]:
 
 
 def read_tables(path: str, main: Table, *, sources: Table | None = None, facts: Table | None = None,
-                region: str = "", overrides: dict[str, Any] | None = None
+                region: str = "", overrides: dict[str, Any] | None = None, to_write: bool = False
                 ) -> tuple[EnterpriseList | None, list[Finding]]:
     """Read spreadsheet tables into the model, with every finding located by row and column.
 
     ``region`` is what the list is called without a region fact (the file's
     stem); ``overrides`` are list facts given on the command line
-    (``haze import --authority …``), which win over the sheet's. Given (even
-    empty: only ``haze import`` gives them), the list is read to be written as
-    YAML, and a credit code Excel stored as a number, which the YAML could not
-    mark as made up, gives no list: the import writes nothing.
+    (``haze import --authority …``), which win over the sheet's. ``to_write``:
+    the list is read to be written as YAML (``haze import``), so a credit code
+    Excel stored as a number, which the YAML could not mark as made up, gives
+    no list and nothing is written; ``check`` computes on with its E102.
     """
     reader = TableReader(path)
     groups, other = reader.grouped(main, sources)
@@ -1495,10 +1495,9 @@ def read_tables(path: str, main: Table, *, sources: Table | None = None, facts: 
                                   if (f.code != "E110" or _weakening(f) not in told)
                                   and not (f.code == "E102" and f.enterprise in reader.lossy_ids)
                                   and not (f.code == "E107" and f.enterprise in reader.foreign_ids)]
-    if overrides is not None and any(f.is_error for f in lost):
-        # Only ``haze import`` gives overrides, and it writes the list as YAML, where the code would be
-        # an ordinary 18-digit one: validate would then ask for a check character that makes a wrong
-        # code pass. Not read, so nothing is written (exit 2); check, which only computes, goes on.
+    if to_write and any(f.is_error for f in lost):
+        # Written as YAML, the code would be an ordinary 18-digit one: validate would then ask for a
+        # check character that makes a wrong code pass. Not read, so nothing is written (exit 2).
         return None, findings
     return result, findings
 

@@ -212,10 +212,10 @@ def choose_sheets(names: list[str], roles: list[str | None]) -> tuple[int | None
     return main, facts, sources
 
 
-def read_xlsx(data: bytes, path: str, *, overrides: dict[str, Any] | None = None
+def read_xlsx(data: bytes, path: str, *, overrides: dict[str, Any] | None = None, to_write: bool = False
               ) -> tuple[EnterpriseList | None, list[Finding]]:
-    """Read an XLSX list. ``overrides`` are list facts from the command line (``haze import``); given, the list
-    is read to be written as YAML (:func:`haze.io.lists.table.read_tables` says what that refuses)."""
+    """Read an XLSX list. ``overrides`` are list facts from the command line (``haze import``); ``to_write``:
+    read to be written as YAML (:func:`haze.io.lists.table.read_tables` says what that refuses)."""
     if len(data) > MAX_BYTES:
         return None, [finding("E004", _("file is {size} bytes; the limit is {limit}").format(size=len(data), limit=MAX_BYTES), path)]
     problem = _archive_problem(data, path)
@@ -239,11 +239,12 @@ def read_xlsx(data: bytes, path: str, *, overrides: dict[str, Any] | None = None
                 sheets.append((names[i], cells, _uncalculated(archive, part)))
     except Exception as exc:  # noqa: BLE001 - a sheet calamine cannot decode: the file is damaged
         return None, [finding("E001", _("cannot open the workbook: {problem}").format(problem=f"{type(exc).__name__}: {exc}"), path)]
-    return _read_sheets(sheets, path, overrides)
+    return _read_sheets(sheets, path, overrides, to_write)
 
 
 def _read_sheets(sheets: list[tuple[str, list[list[Any]], set[tuple[int, int]]]], path: str,
-                 overrides: dict[str, Any] | None) -> tuple[EnterpriseList | None, list[Finding]]:
+                 overrides: dict[str, Any] | None, to_write: bool = False
+                 ) -> tuple[EnterpriseList | None, list[Finding]]:
     main, facts, sources = choose_sheets([s[0] for s in sheets], [sheet_role(s[1]) for s in sheets])
     if main is None:
         return None, [finding("E003", _("the workbook has no sheet of enterprises"), path)]
@@ -257,7 +258,7 @@ def _read_sheets(sheets: list[tuple[str, list[list[Any]], set[tuple[int, int]]]]
     return read_tables(path, table(main, False),
                        sources=None if sources is None else table(sources, True),
                        facts=None if facts is None else table(facts, True),
-                       region=Path(path).stem, overrides=overrides)
+                       region=Path(path).stem, overrides=overrides, to_write=to_write)
 
 
 def sheet_rows(data: bytes, path: str, names: tuple[str, ...] = ()
