@@ -411,7 +411,8 @@ def _say_after_void(console: Any, outcome: VoidOutcome) -> None:
         say(console, _("[bold]no warning is active now[/]"))
     if old is not None and outcome.restore is not None:
         say(console, _("to restore it, issue it again (new notices, new numbers; they tell the enterprises the "
-                       "voided notices are void): {command}").format(command=esc(outcome.restore)))
+                       "voided notices are void): {command}").format(command="\n  " + esc(outcome.restore)))
+        # the command on a line of its own: after Chinese text a terminal broke it mid-word (haze act|ivate)
 
 
 def print_list_export(outcome: ExportListOutcome) -> None:
