@@ -821,3 +821,69 @@ def test_the_season_index_prints_landscape_with_room_for_its_columns(run, lang: 
     if kind == "stagger":
         assert "</span><wbr><span>" in html or "</span> <span>" in html
     assert ".season table.list td.period span { white-space: nowrap; }" in html
+
+
+# A revised plan that no longer stops some enterprises the plan in force stopped: each is told so in writing,
+# by a numbered notice of the new plan that voids its earlier one (SPEC §15 is silent; see stagger.released).
+RELEASED_SPECS = [s if i not in (0, 8) else (s[0], "A", *s[2:]) for i, s in enumerate(STAGGER_SPECS[:-3])]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("fmt", ["md", "html", "txt", "docx", "pdf"])
+def test_a_new_plan_tells_those_it_no_longer_stops(run, lang: str, fmt: str) -> None:
+    from conftest import text_of
+
+    write(Path("county.yaml"), stagger_list())
+    first = json.loads(stagger(run, "2025-2026", "--json").stdout)
+    old = plan_notices(first)
+    # casting 10 and cement 18 graded A (exempt), coking 20 removed from the list; casting 21 (guarantee) and
+    # steel 22 were never stopped (exempt, not a staggered industry) and are not told anything now either
+    write(Path("county.yaml"), stagger_list(RELEASED_SPECS))
+    result = stagger(run, "2025-2026", "--json", "--format", fmt, "--lang", lang)
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    new = plan_notices(data)
+    stopping = {e["id"] for e in data["enterprises"]}
+    released = {r["id"]: r for r in data["released"]}
+    assert set(released) == {code(10), code(18), code(20)} and not stopping & set(released)
+    assert set(new) == stopping | set(released) and len(new) == len(stopping) + 3
+    assert {i: r["reason"] for i, r in released.items()} == {code(10): "grade", code(18): "grade",
+                                                             code(20): "removed"}
+    assert released[code(20)]["name"] == "示例县coking20厂"  # the name it was told by, from the journal
+    numbers = [n["number"] for n in new.values()]
+    assert len(set(numbers)) == len(numbers) and not set(numbers) & {n["number"] for n in old.values()}
+    folder = Path("notices") / data["plan"]
+    for ident, r in released.items():
+        assert r["replaces"] == old[ident]["number"] == new[ident]["replaces"]
+        assert r["number"] == new[ident]["number"]
+        text = "".join(text_of(folder / new[ident]["file"]).split())
+        if lang == "zh":
+            reason = "绩效等级豁免" if r["reason"] == "grade" else "已不在应急减排清单"
+            assert f"你单位不再安排错峰停产（{reason}）；原告知书（{r['replaces']}）同时作废" in text, text[:500]
+            assert "停产期间" not in text and f"知悉本季不再错峰停产，原告知书（{r['replaces']}）作废" in text
+        else:
+            assert f"itreplacesnotice{r['replaces']},whichnolongerapplies" in text and "Stopped:" not in text
+    index = "".join(text_of(folder / f"index.{fmt}").split())
+    for ident in released:
+        assert new[ident]["number"] in index
+    if lang == "zh":
+        assert "不再停产（绩效等级豁免）" in index and "不再停产（已不在应急减排清单）" in index
+    # the SMS must not read as a stop order
+    sms = {r["id"]: r["text"] for r in csv.DictReader(io.StringIO((folder / "sms.csv").read_text("utf-8-sig")))}
+    assert code(20) not in sms  # no longer on the list: no phone known
+    for ident in (code(10), code(18)):
+        assert ("不再错峰停产" if lang == "zh" else "no longer stop") in sms[ident].lower() and len(sms[ident]) <= 70
+    # a third plan does not tell them again: they were not stopped by the plan it supersedes
+    third = json.loads(stagger(run, "2025-2026", "--json").stdout)
+    assert third["released"] == [] and set(plan_notices(third)) == stopping
+
+
+def test_a_dry_run_names_those_a_new_plan_would_no_longer_stop(run) -> None:
+    write(Path("county.yaml"), stagger_list())
+    stagger(run, "2025-2026", "--json")
+    write(Path("county.yaml"), stagger_list(RELEASED_SPECS))
+    dry = json.loads(stagger(run, "2025-2026", "--json", "--dry-run").stdout)
+    assert {r["id"] for r in dry["released"]} == {code(10), code(18), code(20)}
+    shown = run("--ui", "zh", "stagger", "2025-2026", "--dry-run", "--list", "county.yaml", "--journal", JOURNAL)
+    assert shown.exit_code == 0, shown.stderr
+    assert "3家企业不再错峰停产" in shown.stdout and "示例县coking20厂" in shown.stdout

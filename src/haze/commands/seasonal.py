@@ -48,10 +48,15 @@ class Issued:
     superseded: str | None = None  # stagger: the plan this one replaced
 
 
-def issue_set(settings: NoticeSettings, *, base_id: str, prefix: str, year: int, count: int, make_issue: MakeIssue,
+def issue_set(settings: NoticeSettings, *, base_id: str, prefix: str, year: int,
+              count: int | Callable[[Journal], int], make_issue: MakeIssue,
               render: Render, record: Callable[[SeasonIssue, NoticeSet], SeasonRecord],
               supersede: Callable[[Journal], str | None] | None = None) -> Issued:
-    """Reserve ``count`` numbers, render, record and publish one set (or only render it, for a dry run)."""
+    """Reserve ``count`` numbers, render, record and publish one set (or only render it, for a dry run).
+
+    ``count`` given as a callable is read from the journal inside the write transaction (a new 错峰 plan
+    also tells the enterprises the plan it supersedes no longer stops, SPEC §15).
+    """
     # A new journal only by an explicit act (--journal naming a new file, or a confirmation), as activate
     journal = Journal(journal_path(settings.journal), create=bool(getattr(settings, "new_journal", False)))
     out = settings.out_dir(journal.path)
@@ -63,13 +68,14 @@ def issue_set(settings: NoticeSettings, *, base_id: str, prefix: str, year: int,
             render(make_issue(journal, base_id, journal.peek_number(prefix, year, settings.first_number)), out, True)
         with journal.transaction():
             recover(out, journal)
-            first = journal.allocate_numbers(prefix, year, numbers_reserved(settings.numbering, count),
+            total = count(journal) if callable(count) else count
+            first = journal.allocate_numbers(prefix, year, numbers_reserved(settings.numbering, total),
                                              settings.first_number)
             issue = make_issue(journal, unique_id(journal, out, base_id), first)
             staging = Staging(out, issue.id, journal)
             with staging as folder:
                 notices = final_paths(render(issue, folder, False), out, issue.id)
-                check_count(notices, count)
+                check_count(notices, total)
                 old = supersede(journal) if supersede is not None else None
                 if old is not None:
                     journal.supersede_season(old, issue.id)

@@ -56,6 +56,8 @@ class Outcome:
     superseded: str | None = None
     warnings: list[Finding] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    #: the enterprises the superseded plan stopped and this one does not (each told so by a notice of this plan)
+    released: list[dict[str, str]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -66,6 +68,10 @@ class Outcome:
         series = self.schedule.daily_reductions()
         n = self.schedule.length
         return ({p.value: sum(series[p]) / n for p in POLLUTANTS}, {p.value: min(series[p]) for p in POLLUTANTS})
+
+    def _released_json(self) -> list[dict[str, str]]:
+        numbers = {n["id"]: n["number"] for n in self.notices.notices}
+        return [r | {"number": numbers.get(r["id"], "")} for r in self.released]
 
     def to_json(self) -> dict[str, Any]:
         from haze.render.season import ordered_participants
@@ -79,6 +85,7 @@ class Outcome:
                              "stop": [[s.day(p.start).isoformat(), s.day(p.end).isoformat()]]}
                             for p in ordered_participants(s)],
             "exempt": [{"id": e.id, "reason": reason} for e, reason in s.exempt],
+            "released": self._released_json(),
             "peak": dict(s.peak),
             "reduction": {"mean": mean, "min": low},
             "plan": self.id,
@@ -139,6 +146,34 @@ def previous_numbers(journal: Journal, season: str) -> dict[str, str]:
     return {} if plan is None else {n.enterprise_id: n.number for n in journal.notices(plan.id)}
 
 
+#: why an enterprise the plan in force stops takes no part in the new one (besides the schedule's exempt
+#: reasons, haze.core.season EX_*): no longer on the list, or no longer of a listed industry
+RELEASED_REMOVED, RELEASED_INDUSTRY = "removed", "industry"
+
+
+def released(journal: Journal, season: str, schedule: Schedule, enterprise_list: EnterpriseList) -> list[dict[str, str]]:
+    """The enterprises the plan in force for ``season`` stops and the new plan does not, with their old numbers.
+
+    Each is told so by a numbered notice of the new plan, which voids its earlier one: without it the
+    enterprise would still hold a notice ordering it to stop (SPEC §15 says nothing of them; the
+    enterprise and the reviewer expect every notice a revision cancels to be cancelled in writing).
+    Only the old plan's stopped enterprises count: one already told it no longer stops is not told again.
+    """
+    plan = journal.current_plan(season)
+    if plan is None:
+        return []
+    taking = {p.enterprise.id for p in schedule.participants}
+    exempt = {e.id: reason for e, reason in schedule.exempt}
+    listed = {e.id for e in enterprise_list.enterprises}
+    out = []
+    for n in journal.notices(plan.id):
+        if n.enterprise_id not in plan.plan or n.enterprise_id in taking:
+            continue
+        reason = exempt.get(n.enterprise_id) or (RELEASED_INDUSTRY if n.enterprise_id in listed else RELEASED_REMOVED)
+        out.append({"id": n.enterprise_id, "name": n.name, "replaces": n.number, "reason": reason})
+    return out
+
+
 def run(settings: Settings, *, now: datetime | None = None) -> Outcome:
     from haze.render.season import render_stagger
 
@@ -166,14 +201,20 @@ def run(settings: Settings, *, now: datetime | None = None) -> Outcome:
                    "reduction": {"mean": mean, "min": low}}
         return season_record(issue, notices, enterprise_list, policy.name, state=CURRENT, summary=summary, plan=plan)
 
+    def released_now(journal: Journal) -> list[dict[str, str]]:
+        return released(journal, label, schedule, enterprise_list)
+
     issued = issue_set(settings, base_id=f"{now:%Y%m%d-%H%M%S}-stagger-{label}",
-                       prefix=enterprise_list.info.doc_prefix, year=now.year, count=len(schedule.participants),
+                       prefix=enterprise_list.info.doc_prefix, year=now.year,
+                       count=lambda journal: len(schedule.participants) + len(released_now(journal)),
                        make_issue=new_issue(STAGGER, now, first=schedule.first, last=schedule.last, season=label,
                                             replaces=current, numbering=s.numbering,
-                                            replaced_numbers=lambda journal: previous_numbers(journal, label)),
+                                            replaced_numbers=lambda journal: previous_numbers(journal, label),
+                                            released=released_now),
                        render=render, record=record, supersede=current)
     return Outcome(issued.issue.id, label, schedule, enterprise_list, policy, issued.notices, issued.journal,
-                   issued.dry_run, issued.superseded or issued.issue.replaces, inputs.warnings, notes)
+                   issued.dry_run, issued.superseded or issued.issue.replaces, inputs.warnings, notes,
+                   released=list(issued.issue.released))
 
 
 def outcome_reduction(schedule: Schedule) -> tuple[dict[str, float], dict[str, float]]:

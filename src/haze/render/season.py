@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 OZONE, STAGGER = "ozone", "stagger"
 # what the index counts per notice and per 乡镇 (haze.render.tally): 错时生产, 错峰停产 (its days), 全季停产
 SHIFT, STOP_DAYS, WHOLE_SEASON = "shift", "stagger", "season"
+RELEASED = "released"  # a new plan's notice to an enterprise the superseded plan stopped: it no longer stops
 STOP_MARK = "停"
 
 
@@ -63,6 +64,9 @@ class SeasonIssue:
     #: stagger: credit code -> the number of its notice in the plan superseded (an enterprise new in the plan
     #: has none): its new notice says which notice it replaces and that that one is void, as a re-issue's does
     replaced_numbers: dict[str, str] = field(default_factory=dict)
+    #: stagger: the enterprises the superseded plan stopped and this one does not ({id, name, replaces,
+    #: reason}: haze.commands.stagger.released); each gets a notice saying so, after those who stop
+    released: list[dict[str, str]] = field(default_factory=list)
 
     def as_issue(self) -> Issue:
         # The common context wants an Issue; a season control has no level (level_context(None) is None).
@@ -195,8 +199,9 @@ def render_stagger(schedule: Schedule, enterprise_list: EnterpriseList, policy: 
     base = _base(enterprise_list, policy, issue, lang, fmt, section.source if section is not None else "")
     base["staggered"] = {"source": base["season_issue"]["source"]}
     ordered = ordered_participants(schedule)
-    width = _width(len(ordered))
-    numbered, count = issue.as_issue(), len(ordered)
+    count = len(ordered) + len(issue.released)
+    width = _width(count)
+    numbered = issue.as_issue()
     rows: list[dict[str, Any]] = []
     for i, p in enumerate(ordered):
         e = p.enterprise
@@ -211,8 +216,12 @@ def render_stagger(schedule: Schedule, enterprise_list: EnterpriseList, policy: 
                               "last": _midnight(schedule.day(p.end), issue.issued), "days": p.days,
                               "whole_season": p.days == schedule.length},
                      "grade": {"own": own.label(lang), "applied": grade.label(lang)},
-                     "rule": p.rule, "rule_text": RULE_WORDS[lang][p.rule],
+                     "rule": p.rule, "rule_text": RULE_WORDS[lang][p.rule], "release": None,
                      "measure": WHOLE_SEASON if p.days == schedule.length else STOP_DAYS})
+    listed = {e.id: e for e in enterprise_list.enterprises} if issue.released else {}
+    for i, r in enumerate(issue.released, start=len(ordered)):
+        rows.append(_released_row(r, listed.get(r["id"]), i, count, numbered, enterprise_list, policy, lang, fmt,
+                                  width))
     reductions = schedule.daily_reductions()
     figures = [{"code": p.value, "label": p.label, "zh": p.zh,
                 "mean": sum(reductions[p]) / schedule.length, "min": min(reductions[p])} for p in POLLUTANTS]
@@ -228,7 +237,8 @@ def render_stagger(schedule: Schedule, enterprise_list: EnterpriseList, policy: 
             notice = {k: row[k] for k in ("index", "seq", "number", "file", "replaces")}
             yield row["file"], tpl.render("notice", base | {"notice": notice, "enterprise": row["enterprise"],
                                                             "stop": row["stop"], "grade": row["grade"],
-                                                            "rule": row["rule"], "rule_text": row["rule_text"]})
+                                                            "rule": row["rule"], "rule_text": row["rule_text"],
+                                                            "release": row["release"]})
             if progress is not None:
                 progress(done, len(rows))
         yield "calendar.csv", calendar_csv(schedule, policy)
@@ -245,6 +255,30 @@ def render_stagger(schedule: Schedule, enterprise_list: EnterpriseList, policy: 
                | ({"replaces": r["replaces"]} if r["replaces"] else {}) for r in rows]
     head = _head(issue, lang, fmt, enterprise_list, policy.record, notices)
     return write_notice_set(Path(parent), issue.id, cast(Any, produce()), head, len(rows), notices, dry_run)
+
+
+#: what a released enterprise's notice and the index say of why it no longer stops (haze.commands.stagger.released)
+RELEASE_WORDS = {"zh": {"idle": "已停产", "category": "民生保障类", "grade": "绩效等级豁免",
+                        "industry": "所属行业不在错峰生产范围", "removed": "已不在应急减排清单"},
+                 "en": {"idle": "idle", "category": "livelihood guarantee", "grade": "grade exempt",
+                        "industry": "industry not staggered", "removed": "no longer on the list"}}
+
+
+def _released_row(r: dict[str, str], e: Any, i: int, count: int, numbered: Issue, enterprise_list: EnterpriseList,
+                  policy: Policy, lang: str, fmt: str, width: int) -> dict[str, Any]:
+    """The notice row of an enterprise the superseded plan stopped and this one does not: no stop, a reason,
+    the old notice it voids. ``e`` is its entry in the list, None when it is no longer there."""
+    if e is not None:
+        enterprise = _enterprise(e, policy.industry_label(e.industry) if lang == "zh" else e.industry, lang)
+    else:
+        enterprise = {"id": one_line(r["id"]), "name": one_line(r["name"]), "town": "", "industry": "",
+                      "key_zone": False, "contact": {"name": "", "phone": ""}}
+    return {"index": i + 1, "seq": issue_seq(numbered, i),
+            "number": issue_number(enterprise_list.info.doc_prefix, numbered, i, count),
+            "file": f"{_file_stem(i + 1, r['id'], width)}.{fmt}", "replaces": one_line(r["replaces"]),
+            "enterprise": enterprise, "stop": None, "grade": None, "rule": None, "rule_text": "",
+            "release": {"reason": r["reason"], "reason_text": RELEASE_WORDS[lang].get(r["reason"], r["reason"])},
+            "measure": RELEASED}
 
 
 def ordered_participants(schedule: Schedule) -> list[Any]:

@@ -153,6 +153,19 @@ def season_texts(authority: str, kind: str, span_of: tuple[datetime, datetime], 
     return [f"{head}{span} {what}; see notice {number}.", f"{head}{span} {'ozone' if ozone else 'stop'}: {number}"]
 
 
+def release_texts(authority: str, number: str, replaces: str, lang: str) -> list[str]:
+    """The wordings of a revised 错峰 plan's SMS to an enterprise it no longer stops, longest first:
+    its earlier notice (``replaces``) is void, so the text must not read as a stop order."""
+    if lang == "zh":
+        head = f"【{authority}】"
+        return [f"{head}本季错峰生产计划已调整，你单位不再错峰停产，原告知书{replaces}作废，详见{number}告知书。",
+                f"{head}你单位不再错峰停产，原{replaces}作废，见{number}", f"{head}不再错峰停产，见{number}"]
+    head = f"[{authority}] "
+    return [f"{head}The staggered-production plan is revised: you no longer stop; notice {replaces} is void. "
+            f"See notice {number}.", f"{head}No longer stopping; {replaces} void. See {number}.",
+            f"{head}No stop: see {number}"]
+
+
 def fitting(candidates: list[str]) -> str:
     """The longest wording within :data:`LIMIT` (the last one cut if none fits)."""
     return next((text for text in candidates if len(text) <= LIMIT), candidates[-1][:LIMIT])
@@ -183,7 +196,9 @@ def sms_pieces(base: dict[str, Any], rows: Sequence[dict[str, Any]], lang: str,
             missing.append({"id": enterprise["id"], "name": enterprise["name"], "number": row["number"]})
             continue
         phone = phone if not phone.startswith(("=", "@", "\t", "\r")) else "'" + phone  # +86… stays a phone
-        if season:
+        if season and row.get("release"):
+            text = fitting(release_texts(authority, row["number"], row.get("replaces") or "", lang))
+        elif season:
             stop = row.get("stop")  # a season plan: the enterprise's own stop, not the whole season
             span = (stop["first"], stop["last"]) if stop else (season["first"], season["last"])
             text = fitting(season_texts(authority, season["kind"], span, row["number"], lang))

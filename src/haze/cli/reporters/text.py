@@ -513,6 +513,12 @@ def print_stagger(outcome: Any) -> None:
         say(console, f"  {Pollutant(p).label if chinese else p} {tonnes(mean[p])} / {tonnes(low[p])}")
     if outcome.superseded:
         say(console, _("supersedes plan {id}").format(id=esc(outcome.superseded)))
+    if outcome.released:
+        # the plan in force stopped them: each gets a notice of this plan voiding its earlier one
+        say(console, _("{count} enterprises no longer stop; each is told so by a notice voiding its earlier one:")
+            .format(count=len(outcome.released)))
+        for r in outcome.released:
+            say(console, _("  {name} (was {number})").format(name=esc(r["name"]), number=esc(r["replaces"])))
     _say_issued(console, outcome, _("{count} notices and the calendar in {directory}"))
 
 
