@@ -200,3 +200,19 @@ def test_a_warning_of_the_other_kind_between_neither_cites_nor_cancels_the_void(
     head = manifest(after)
     assert head["voids"] == head["replaces"] == first["activation"]
     assert all(VOID_ZH in text_of(p) for p in notices_of(after).values())
+
+
+def test_a_lifted_warning_voided_later_reads_void_everywhere(run) -> None:
+    # Its notices are void although its row keeps 'lifted': history said 已解除 (QA), and a second void
+    # of it failed on the journal's unique constraint instead of saying it is void already.
+    first = activate(run, "--list", LIST)
+    assert run("lift").exit_code == 0
+    assert run("void", first["activation"], "--reason", "用错清单").exit_code == 0
+    events = json.loads(run("history", "--json").stdout)["events"]
+    assert [(e["event"], e["state"]) for e in events if e["id"] == first["activation"]] == [("activation", "void")]
+    shown = run("--ui", "zh", "history")
+    row = next(line for line in shown.stdout.splitlines() if line.startswith(first["activation"] + " "))
+    assert row.split()[1:4] == ["启动", "橙色", "已作废"], row
+    again = run("--ui", "zh", "void", first["activation"], "--reason", "再次")
+    assert again.exit_code == 2 and f"{first['activation']}" in again.stderr and "已作废" in again.stderr, again.stderr
+    assert len(json.loads(run("history", "--json").stdout)["events"]) == len(events)  # nothing recorded

@@ -770,8 +770,8 @@ class Journal:
         return self._with_basis(self._voided(ActivationRecord.from_row(rows[0]))) if rows else None
 
     def activations(self) -> list[ActivationRecord]:
-        bases = self.bases()
-        return [self._with_basis(self._voided(ActivationRecord.from_row(r)), bases)
+        bases, voided = self.bases(), self._voided_ids()
+        return [self._with_basis(self._voided(ActivationRecord.from_row(r), voided), bases)
                 for r in self._query("SELECT * FROM activations ORDER BY rowid")]
 
     def _has(self, table: str) -> bool:
@@ -784,12 +784,23 @@ class Journal:
                            reason=r["reason"], user=r["user"], recorded=datetime.fromisoformat(r["recorded"]))
                 for r in self._query("SELECT * FROM voids ORDER BY rowid")]
 
-    def _voided(self, record: ActivationRecord) -> ActivationRecord:
+    def _voided_ids(self) -> frozenset[str]:
+        if not self._has("voids"):
+            return frozenset()
+        return frozenset(r["activation_id"] for r in self._query("SELECT activation_id FROM voids"))
+
+    def _voided(self, record: ActivationRecord, voided: frozenset[str] | None = None) -> ActivationRecord:
+        """The record read as ``void`` when a void names it, whatever state its row keeps.
+
+        The row of an activation voided while active, or after it was superseded, is closed by the void;
+        one lifted (or expired) before its void keeps ``lifted`` in its row, yet its notices are void
+        all the same: ``history`` and ``status`` must say 已作废, not 已解除 (QA), and it cannot be voided twice.
+        """
         from dataclasses import replace
 
-        if record.state == ACTIVE or record.superseded_by is None or not self._has("voids"):
+        if record.state == ACTIVE:
             return record
-        if self._query("SELECT 1 FROM voids WHERE activation_id = ?", (record.id,)):
+        if record.id in (self._voided_ids() if voided is None else voided):
             return replace(record, state=VOID)
         return record
 
@@ -846,8 +857,7 @@ class Journal:
     def void_of(self, activation_id: str) -> "VoidRecord | None":
         """The void of ``activation_id``, whatever state the activation was in when it was voided.
 
-        ``_voided`` reads only a closed-by-the-void or superseded activation as void; a lifted one
-        voided later keeps ``lifted`` in its row, yet its notices are void all the same.
+        A lifted one voided later keeps ``lifted`` in its row; ``_voided`` reads it as void.
         """
         return next((v for v in self.voids() if v.activation_id == activation_id), None)
 

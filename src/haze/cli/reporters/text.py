@@ -252,9 +252,17 @@ JOURNAL_WORDS = (N_("activation"), N_("adjustment"), N_("reissue"), N_("lift"), 
                  N_("stagger"), N_("active"), N_("superseded"), N_("expired"), N_("lifted"), N_("current"),
                  N_("issued"))
 
+#: a state whose word differs from its event's: a voided activation reads 已作废 beside the void (作废)
+STATE_WORDS = {"void": N_("voided")}
+
 #: the wide layout without who recorded it and when: 100–130 columns
 HISTORY_MEDIUM = ["from", "event", "level", "until", "met", "now", "notices", "id"]
 
+
+
+def _level(level: Any) -> str:
+    """A level as the interface speaks it: 橙色 under --ui zh (history showed orange there), orange otherwise."""
+    return str(level.zh if language() == "zh" else level.value)
 
 
 def history_table(found: list[Event], wide: bool, columns: list[str] | None = None) -> Any:
@@ -279,11 +287,11 @@ def history_table(found: list[Event], wide: bool, columns: list[str] | None = No
         cells = {
             "from": when(event.when, short=not wide),
             "event": _(event.kind),
-            "level": f"{event.previous_level.value}→{event.level.value}" if event.previous_level and event.level
-            else (event.level.value if event.level else "—"),  # an ozone episode or 错峰 plan has no level
+            "level": f"{_level(event.previous_level)}→{_level(event.level)}" if event.previous_level and event.level
+            else (_level(event.level) if event.level else "—"),  # an ozone episode or 错峰 plan has no level
             "until": when(event.until) if event.until else ("" if event.kind in ("lift", "void") else "—"),
             "met": "" if event.ok is None else (_("yes") if event.ok else _("[bold red]NO[/]")),
-            "now": _(event.state) if event.state else "",
+            "now": _(STATE_WORDS.get(event.state, event.state)) if event.state else "",
             "notices": str(event.notice_count),
             "id": esc(event.id),
             "by": esc(event.user),
