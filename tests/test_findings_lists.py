@@ -465,14 +465,14 @@ def test_e111_operating_days_not_positive(days: str) -> None:
 
 def test_w303_idle_enterprise_with_emissions_points_at_them() -> None:
     text = HEAD + f"  - id: {A}\n    name: 甲\n    grade: B\n    status: 停产\n    emissions: {{so2: 1}}\n"
-    assert one(text, "W303", 9, WARNING).endswith("idle enterprise still lists emissions; they are not counted")
+    assert one(text, "W303", 9, WARNING).endswith(" 甲: idle enterprise still lists emissions; they are not counted")
     # An idle enterprise gets no notice, so a missing contact is not worth a warning.
     assert [c for c, _ in codes_at(text)] == ["W303"]
 
 
 def test_w304_missing_contact_points_at_the_enterprise() -> None:
     text = HEAD + f"  - id: {A}\n    name: 甲\n    grade: B\n    emissions: {{so2: 1}}\n"
-    assert one(text, "W304", 5, WARNING).endswith("no contact (name and phone) for the notice")
+    assert one(text, "W304", 5, WARNING).endswith(" 甲: no contact (name and phone) for the notice")
 
 
 @pytest.mark.parametrize("days", ["400", "0.5"])

@@ -37,9 +37,9 @@ def test_county_list_is_valid_with_its_three_deliberate_warnings(run) -> None:
     name = str(COUNTY)
     found = [line for line in result.stdout.splitlines() if line.startswith(f"{name}:") and " W3" in line]
     assert found == [
-        f"{name}:301: warning W304 no contact (name and phone) for the notice",
-        f"{name}:365: warning W303 idle enterprise still lists emissions; they are not counted",
-        f"{name}:421: warning W304 no contact (name and phone) for the notice",
+        f"{name}:301: warning W304 示例县西河砖厂: no contact (name and phone) for the notice",
+        f"{name}:365: warning W303 示例县鑫达化工有限公司: idle enterprise still lists emissions; they are not counted",
+        f"{name}:421: warning W304 示例县华彩纸品包装有限公司: no contact (name and phone) for the notice",
     ]
     assert result.stdout.rstrip().endswith(f"{name}: 0 errors, 3 warnings — valid")
     assert result.stderr == ""
@@ -439,7 +439,7 @@ def test_json_is_the_only_output_and_matches_the_library(run) -> None:
     assert {"path", "ok", "errors", "warnings", "findings", "levels"} <= set(county)
     assert county["findings"][1] == {"severity": "warning", "code": "W303", "line": 365,
                                      "enterprise": "911405256215634391",
-                                     "message": "idle enterprise still lists emissions; they are not counted"}
+                                     "message": "示例县鑫达化工有限公司: idle enterprise still lists emissions; they are not counted"}
     assert set(county["levels"]["red"]) >= {"ok", "pollutants"}
     assert county["levels"]["red"]["pollutants"]["vocs"]["ratio"] == pytest.approx(0.5644, abs=5e-5)
 

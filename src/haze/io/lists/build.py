@@ -539,10 +539,10 @@ class Builder:
         elif e.operating:
             self.add("E100", _("an operating enterprise has neither emissions nor lines"), data)
         if e.status is Status.IDLE and any(line.total_emission > 0 for line in e.lines):
-            self.add("W303", _("idle enterprise still lists emissions; they are not counted"), data,
+            self.add("W303", _("{name}: idle enterprise still lists emissions; they are not counted").format(name=e.name), data,
                      "lines" if has_lines else "emissions")
         if e.operating and e.contact is None:
-            self.add("W304", _("no contact (name and phone) for the notice"), data)
+            self.add("W304", _("{name}: no contact (name and phone) for the notice").format(name=e.name), data)
 
     def lines(self, raw: Any, data: LDict) -> list[Line]:
         if not isinstance(raw, list) or not raw:

@@ -874,10 +874,10 @@ class TableReader:
         elif e.operating:
             raise _Slow  # E100: neither emissions nor lines
         if e.status is Status.IDLE and any(line.total_emission > 0 for line in e.lines):
-            builder.add("W303", _("idle enterprise still lists emissions; they are not counted"),
+            builder.add("W303", _("{name}: idle enterprise still lists emissions; they are not counted").format(name=e.name),
                         _at(line_rows[0].number if line_rows else producing[0].number))
         if e.operating and e.contact is None:
-            builder.add("W304", _("no contact (name and phone) for the notice"), _at(first.number))
+            builder.add("W304", _("{name}: no contact (name and phone) for the notice").format(name=e.name), _at(first.number))
         for line in e.lines:
             if line.vocs_process is None:
                 line.vocs_process = plant_vocs
