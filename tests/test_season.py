@@ -887,3 +887,24 @@ def test_a_dry_run_names_those_a_new_plan_would_no_longer_stop(run) -> None:
     shown = run("--ui", "zh", "stagger", "2025-2026", "--dry-run", "--list", "county.yaml", "--journal", JOURNAL)
     assert shown.exit_code == 0, shown.stderr
     assert "3家企业不再错峰停产" in shown.stdout and "示例县coking20厂" in shown.stdout
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("fmt", ["md", "html", "txt", "docx", "pdf"])
+def test_every_stagger_receipt_names_the_enterprise_to_seal(run, lang: str, fmt: str) -> None:
+    # the PDF receipt printed "…停产。field" and no 企业名称（盖章）line: the receipt sentence's closing
+    # {% endif %} ate the line break before the typesetter's next line (QA of the printed documents)
+    from conftest import text_of
+
+    write(Path("county.yaml"), stagger_list())
+    stagger(run, "2025-2026", "--json")
+    write(Path("county.yaml"), stagger_list(RELEASED_SPECS))  # a release notice too
+    data = json.loads(stagger(run, "2025-2026", "--json", "--format", fmt, "--lang", lang).stdout)
+    folder = Path("notices") / data["plan"]
+    label = "企业名称（盖章）：" if lang == "zh" else "Enterprise (seal): "
+    import re
+
+    for notice in plan_notices(data).values():
+        text = "".join(re.sub(r"<[^>]+>", "", text_of(folder / notice["file"])).split())
+        assert "field" not in text, text[-300:]
+        assert "".join((label + notice["name"]).split()) in text, (notice["file"], text[-300:])
