@@ -80,3 +80,35 @@ def test_sub_numbers_are_distinct_ordered_and_share_the_batch_number(first: int,
     numbers = [issue_number("示环应急", issue, i, count) for i in range(count)]
     assert len(set(numbers)) == count and numbers == sorted(numbers)  # zero-padded: they sort as issued
     assert all(n.startswith(f"示环应急〔2025〕{first}号-") for n in numbers)
+
+
+# -- a new journal beside the bureau's: its numbers must not repeat the bureau's (SPEC §10) ---------------------
+
+def test_a_new_journal_that_would_repeat_the_bureaus_numbers_is_refused(run, isolated: Path) -> None:
+    first = run("activate", "orange", "--list", WORKED, "--json")
+    assert first.exit_code == 0, first.stderr
+    year = manifest(first)["issued"][:4]
+    assert run("lift").exit_code == 0  # numbers 1–3 and the lift's 4–6
+    typo = isolated / ".haze" / "jornal.db"  # a mistyped --journal names a file that does not exist yet
+    refused = run("activate", "orange", "--list", WORKED, "--journal", str(typo))
+    assert refused.exit_code == 2, refused.output
+    assert (f"{typo} would give 示环应急〔{year}〕1号 again: the journal found here, "
+            f"{isolated / '.haze' / 'journal.db'}, has given 示环应急〔{year}〕1号 to 6号 already") in refused.stderr
+    assert "--first-number 7" in refused.stderr and not typo.exists()
+    assert len(list(Path("notices").iterdir())) == 2  # the first activation and its lift: nothing more written
+    at_five = run("activate", "orange", "--list", WORKED, "--journal", str(typo), "--first-number", "5")
+    assert at_five.exit_code == 2 and "〕5号 again" in at_five.stderr and not typo.exists()
+    after = run("activate", "orange", "--list", WORKED, "--journal", str(typo), "--first-number", "7", "--json")
+    assert after.exit_code == 0, after.stderr
+    assert [n["number"] for n in manifest(after)["notices"]][0] == f"示环应急〔{year}〕7号"
+
+
+def test_a_journal_of_another_prefix_beside_the_bureaus_is_not_refused(run, isolated: Path) -> None:
+    # a county's own journal under its own prefix (SPEC §13) repeats none of the bureau's numbers
+    assert run("activate", "orange", "--list", WORKED).exit_code == 0
+    other = write(Path("other.yaml"), WORKED.read_text("utf-8").replace("doc_prefix: 示环应急", "doc_prefix: 示二环应急"))
+    assert "示二环应急" in other.read_text("utf-8")
+    result = run("activate", "orange", "--list", other, "--journal", "county/journal.db", "--json")
+    assert result.exit_code == 0, result.stderr
+    assert manifest(result)["notices"][0]["number"].startswith("示二环应急〔") and \
+        manifest(result)["notices"][0]["number"].endswith("〕1号")

@@ -77,3 +77,24 @@ def shell_word(word: str) -> str:
     import shlex
 
     return shlex.quote(word) if not word or any(c in _SHELL_SPECIAL for c in word) else word
+
+
+def kind_of(value: object) -> str:
+    """What a value read from YAML is, as a finding says it ("a list", 文字): the list reader's and haze.yaml's."""
+    from collections.abc import Mapping
+
+    from haze.core.i18n import _
+
+    if value is None:
+        return _("nothing")
+    if isinstance(value, bool):
+        return _("yes/no")
+    if isinstance(value, (int, float)):
+        return _("a number")
+    if isinstance(value, str):
+        return _("text")
+    if isinstance(value, list):
+        return _("a list")
+    if isinstance(value, Mapping):
+        return _("a mapping")
+    return type(value).__name__

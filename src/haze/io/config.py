@@ -20,6 +20,12 @@ CONFIG_NAME = "haze.yaml"
 KEYS = {"list", "lists", "policy", "out", "journal", "lang", "format", "templates", "strict", "no_cache",
         "authority", "region", "doc_prefix", "contact", "ui", "numbering"}
 PATH_KEYS = {"list", "out", "journal", "templates"}
+#: keys whose value is one text: a path, a name, or what a notice prints (authority, doc_prefix…). A list or a
+#: mapping there was printed as "['x']" on official notices and counted numbers under "{'a': 'b'}" (QA)
+TEXT_KEYS = PATH_KEYS | {"policy", "lang", "format", "authority", "region", "doc_prefix", "numbering"}
+FLAG_KEYS = {"strict", "no_cache"}
+#: what a yes/no option of haze.yaml may say besides YAML's true and false (click's BOOL reads the same)
+FLAG_WORDS = {"true", "false", "yes", "no", "on", "off", "1", "0", "t", "f", "y", "n"}
 
 
 def find_config(start: Path | None = None) -> Path | None:
@@ -44,6 +50,11 @@ def read_config(path: Path) -> dict[str, Any]:
     unknown = sorted(str(k) for k in doc if str(k).replace("-", "_") not in KEYS)
     if unknown:
         raise UsageError(_("{path}: unknown option(s) {join_unknown}; known: {join_sorted_keys}").format(path=path, join_unknown=', '.join(unknown), join_sorted_keys=', '.join(sorted(KEYS))))
+    problems = [f for key, value in doc.items() for f in _shape(path, doc, str(key), value)]
+    if problems:
+        from haze.core.errors import ListError
+
+        raise ListError(_("{path}: correct these values (nothing done)").format(path=path), problems)
     result: dict[str, Any] = {}
     for key, value in doc.items():
         name = str(key).replace("-", "_")
@@ -59,6 +70,69 @@ def read_config(path: Path) -> dict[str, Any]:
             value = str((path.parent / value).resolve())
         result[name] = value
     return result
+
+
+def _shape(path: Path, doc: Any, key: str, value: Any) -> list[Any]:
+    """E101 at the key's line when a value has the wrong shape for its option, before anything uses it.
+
+    click would cast a list to its text ("['x']") for a text option and crash on a number given as a
+    path (exit 3); a phone written as a number has lost its leading 0.
+    """
+    from haze.core.findings import finding
+    from haze.core.text import kind_of as _kind
+
+    name = key.replace("-", "_")
+    line = doc.line_of(key) if hasattr(doc, "line_of") else None
+
+    def wrong(message: str) -> list[Any]:
+        return [finding("E101", message, str(path), line or None, column=key)]
+
+    if value is None:
+        return []
+    if name in TEXT_KEYS and not isinstance(value, str):
+        return wrong(_("give one text, not {kind}").format(kind=_kind(value)))
+    if name in TEXT_KEYS and not value.strip():
+        return wrong(_("empty: give a value or remove the line"))
+    if name in FLAG_KEYS and not isinstance(value, bool):
+        if not isinstance(value, str):
+            return wrong(_("give true or false, not {kind}").format(kind=_kind(value)))
+        if value.strip().lower() not in FLAG_WORDS:
+            return wrong(_("{value!r} is neither true nor false").format(value=value))
+    if name == "contact":
+        return _contact_shape(value, wrong)
+    if name == "policy" and not _policy_exists(path, value):
+        from haze.core.policy import shipped_policies
+
+        return wrong(_("unknown policy {name!r}: use one of {known}, or a policy file").format(
+            name=value, known=_(", ").join(shipped_policies())))
+    return []
+
+
+def _policy_exists(path: Path, value: str) -> bool:
+    """A shipped policy's name, a .yaml file (its own errors come when it is read), or an existing file."""
+    from haze.core.policy import shipped_policies
+
+    return (value in shipped_policies() or value.lower().endswith((".yaml", ".yml"))
+            or (path.parent / value).exists() or Path(value).exists())
+
+
+def _contact_shape(value: Any, wrong: Any) -> list[Any]:
+    """``contact:`` is text ("张三 0356-1234567") or the list's own mapping {name, phone} of texts."""
+    from haze.core.text import kind_of as _kind
+
+    if isinstance(value, str):
+        return []
+    if not isinstance(value, dict):
+        return wrong(_("give text (name and phone) or {{name: …, phone: …}}, not {kind}").format(kind=_kind(value)))
+    extra = sorted(str(k) for k in value if k not in ("name", "phone"))
+    if extra:
+        return wrong(_("unknown key(s) {keys}; give name and phone").format(keys=", ".join(extra)))
+    for part in ("name", "phone"):
+        given = value.get(part)
+        if given is not None and not isinstance(given, str):
+            return wrong(_("{part}: write it in quotes (\"0356-1234567\"), not as {kind}: a number loses its "
+                           "leading 0").format(part=part, kind=_kind(given)))
+    return []
 
 
 def _ui(path: Path, value: Any) -> str:

@@ -634,11 +634,36 @@ class Journal:
         last = row["last"] if row else 0
         if first is not None:
             last = _skip_to(prefix, year, last, first)
+        if row is None:  # this journal's first number of the prefix this year: is it someone else's already?
+            self._refuse_repeating(prefix, year, last + 1)
         if row:
             self._execute("UPDATE counters SET last = ? WHERE prefix = ? AND year = ?", (last + count, prefix, year))
         else:
             self._execute("INSERT INTO counters (prefix, year, last) VALUES (?, ?, ?)", (prefix, year, last + count))
         return last + 1
+
+    def _refuse_repeating(self, prefix: str, year: int, first: int) -> None:
+        """Refuse numbers the journal found here by default has given already (SPEC §10: never twice).
+
+        ``--journal`` naming a new file starts a journal (SPEC §10), and its numbers begin at 1: a
+        mistyped path at night (``.haze/jornal.db``) would give 示环应急〔2026〕1号 a second time. Only
+        the same prefix and year collide: a county's own journal under another prefix is not refused,
+        nor a run whose ``--first-number`` starts after the other journal's numbers.
+        """
+        other = find_journal()
+        if other == self.path or not other.is_file():
+            return
+        try:
+            with Journal(other) as found:
+                last = found.peek_number(prefix, year) - 1
+        except JournalError:
+            return  # not a journal haze can read: it says so itself when it is used
+        if last >= first:
+            raise JournalError(_(
+                "{path} would give {prefix}〔{year}〕{first}号 again: the journal found here, {other}, has given "
+                "{prefix}〔{year}〕1号 to {last}号 already. Use that journal (--journal {other}), or start this one "
+                "after them (--first-number {next}); nothing written or recorded").format(
+                    path=self.path, prefix=prefix, year=year, first=first, other=other, last=last, next=last + 1))
 
     def peek_number(self, prefix: str, year: int, first: int | None = None) -> int:
         """The next notice number, without reserving it (for ``--dry-run``); ``first`` as in allocate_numbers."""

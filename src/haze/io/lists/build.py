@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping  # not typing's: isinstance() thro
 from typing import Any
 
 from haze.core import creditcode
-from haze.core.text import clean, unsafe
+from haze.core.text import clean, kind_of, unsafe
 from haze.core.findings import Finding, finding
 from haze.core.fmt import cut_label
 from haze.core.i18n import N_, _
@@ -614,20 +614,7 @@ def _locate(where: Any, key: Any) -> tuple[int | None, str | None]:
     return None, None
 
 
-def _kind(value: Any) -> str:
-    if value is None:
-        return _("nothing")
-    if isinstance(value, bool):
-        return _("yes/no")
-    if isinstance(value, (int, float)):
-        return _("a number")
-    if isinstance(value, str):
-        return _("text")
-    if isinstance(value, list):
-        return _("a list")
-    if isinstance(value, Mapping):
-        return _("a mapping")
-    return type(value).__name__
+_kind = kind_of  # the name this module's many findings use
 
 
 #: Numbers typed as text: plain decimals (``12.5``, ``1e3``), or thousands grouped by commas in
