@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from haze.cli.i18n import HazeCommand
+from haze.core.i18n import _
 
 from haze.cli.common import config_option, json_option
 from haze.cli.journal_options import journal_option, optional_path
@@ -44,4 +45,6 @@ def verify(ctx: click.Context, power: Path, activation: str | None, baseline_day
                                            tolerance=tolerance, journal=optional_path(journal), output=output,
                                            force=force))
     report(outcome, as_json)
+    for note in outcome.notes():  # stderr, in both modes: --json keeps stdout to the JSON
+        click.echo(_("haze: note: {note}").format(note=note), err=True)
     ctx.exit(0 if outcome.ok else 1)  # 1: some flagged (not an error: the answer is complete)

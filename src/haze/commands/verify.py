@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from haze.core.i18n import _
+from haze.core.i18n import _, ngettext
 from haze.core.errors import JournalError, ListError, UsageError
 from haze.core.response import Comparison, Window, compare, inspection_order
 
@@ -41,7 +41,28 @@ class Outcome:
     unknown_ids: int = 0
     unknown_sample: list[str] = field(default_factory=list)  # the first ids of those (haze.io.power)
     rows: int = 0
+    #: rows of notified enterprises dated outside the baseline days and the warning: not used (said, not silent)
+    outside: int = 0
+    sheet: str = ""  # the XLSX sheet read, when not the first …
+    first_sheet: str = ""  # … and the first
     output: Path | None = None
+
+    def notes(self) -> list[str]:
+        """What the officer is told beside the result (stderr): rows not used, the sheet read."""
+        said = []
+        if self.sheet:
+            said.append(_("read sheet {sheet!r} of the workbook, not its first sheet {first!r}").format(
+                sheet=self.sheet, first=self.first_sheet))
+        if self.outside:
+            first, last = self.window.baseline_dates()
+            end = when_text(self.window.end) if self.window.end else _("the last day with data")
+            said.append(ngettext(
+                "{count} row of notified enterprises lies outside the baseline days ({first} … {last}) and the "
+                "warning ({start} → {end}): not used",
+                "{count} rows of notified enterprises lie outside the baseline days ({first} … {last}) and the "
+                "warning ({start} → {end}): not used", self.outside).format(
+                count=self.outside, first=first, last=last, start=when_text(self.window.start), end=end))
+        return said
 
     @property
     def flagged(self) -> list[Comparison]:
@@ -61,6 +82,7 @@ class Outcome:
 
 def run(opts: Settings) -> Outcome:
     """Compare; raise ``ListError`` (exit 2) for a bad file, ``UsageError`` for bad options."""
+    from haze.commands.issuing import clock
     from haze.io.journal import Journal, existing_journal_path
     from haze.io.power import day_range, read_power
     from haze.io.receipts import standing
@@ -92,7 +114,9 @@ def run(opts: Settings) -> Outcome:
     end = warning.closed_at or warning.until
     window = Window(warning.start, end, opts.baseline_days)
     first, last = day_range(warning.start, end, opts.baseline_days)
-    data, findings = read_power(opts.power, {p.enterprise_id for p in people}, first, last)
+    # a meter cannot read a day that has not come: such a row is a mistyped date (2099-01-01 for 2026-01-01)
+    today = clock().date()
+    data, findings = read_power(opts.power, {p.enterprise_id for p in people}, first, last, today)
     if data is None:
         raise ListError(_("{power}: cannot be used; nothing verified").format(power=opts.power), findings)
     results = [compare(p.enterprise_id, p.name, p.plant_cut or 0.0, data.meters.get(p.enterprise_id), window,
@@ -101,7 +125,8 @@ def run(opts: Settings) -> Outcome:
     outcome = Outcome(warning.id, warning.level.value, window, opts.tolerance,
                        compared=[c for c in ordered if c.missing is None],
                        missing=[c for c in ordered if c.missing is not None],
-                       unknown_ids=data.unknown_ids, unknown_sample=data.unknown_sample, rows=data.rows)
+                       unknown_ids=data.unknown_ids, unknown_sample=data.unknown_sample, rows=data.rows,
+                       outside=data.outside, sheet=data.sheet, first_sheet=data.first_sheet)
     if opts.output is not None:
         from haze.render.inspection import write_inspection
 
