@@ -89,9 +89,9 @@ def bureau(isolated: Path, run) -> Path:
     return isolated
 
 
-#: pages whose commands issue season controls for the days they show (2025-07-15, 2025-2026): run on a day
+#: pages whose commands issue season controls for the days they show (2027-07-15, 2027-2028): run on a day
 #: before those, as a bureau issues them; haze refuses an episode or a season already past (SPEC §14, §15)
-ISSUED_ON = {"season.md": "2025-07-10T09:00"}
+ISSUED_ON = {"season.md": "2027-07-10T09:00"}
 
 
 @pytest.mark.parametrize("page", RUN)

@@ -97,7 +97,7 @@ def usage_errors(tmp_path: Path) -> list[tuple[list[str], str]]:
         (["check", "purple"], "无法识别的预警级别 'purple'"),
         (["check", "orange", "--bogus"], "没有选项 '--bogus'"),
         (["history", "--limit", "x"], "'--limit' 的取值无效：'x' 不是有效的数字"),
-        (["history", "--limit", "0"], "超出允许范围"),
+        (["history", "--limit", "0"], "应为 1 或更大的整数，不能是 0"),
         (["activate", "orange", "--templates", str(a_file)], "是文件，不是目录"),
         (["nosuch"], "没有命令 'nosuch'"),
     ]
@@ -131,7 +131,7 @@ def both(run, *args: str, code: int | None = 0, core: tuple[str, ...] = ()) -> s
 def test_list_commands_in_chinese(run, tmp_path: Path) -> None:
     assert "通过" in both(run, "validate", COUNTY)
     out = both(run, "check", "orange", "-l", COUNTY)
-    assert "各企业减排量，t/d（orange）" in out and "基准排放量" in out and "达标：橙色预警（orange，Ⅱ级响应）" in out
+    assert "各企业减排量（橙色预警），吨/日" in out and "基准排放量" in out and "达标：橙色预警（orange，Ⅱ级响应）" in out
     assert "污染物" in both(run, "check", "red", "-l", COUNTY, "--summary")
     both(run, "plan", "red", "-l", COUNTY)
     assert "已写出" in both(run, "export", "orange", "-l", COUNTY, "-o", tmp_path / "r.xlsx")

@@ -59,8 +59,8 @@ def out(result) -> str:  # type: ignore[no-untyped-def]
 def test_findings_name_grades_and_stops_in_chinese(run) -> None:
     path = write(Path("清单.yaml"), GRADES)  # relative: the test's own name is in tmp_path
     zh = out(run(*ZH, "validate", path))
-    assert "示例县甲厂 的 red 级减排比例 50% 低于政策对C级企业要求的 停产" in zh
-    assert "示例县乙厂 的 yellow 级减排比例 1% 低于政策对未评级企业要求的 20%" in zh
+    assert "示例县甲厂 的红色预警减排比例 50% 低于政策对C级企业要求的 停产" in zh
+    assert "示例县乙厂 的黄色预警减排比例 1% 低于政策对未评级企业要求的 20%" in zh
     assert "引领性企业 示例县丙厂 填有 orange 级强制减排比例 50%" in zh
     assert "orange 级减排比例 50% 低于 yellow 级的 停产" in zh
     said = "\n".join(line.split(": ", 1)[-1] for line in zh.splitlines())  # the messages, not the path
@@ -94,7 +94,7 @@ def test_the_plan_names_its_tiers_in_chinese(run) -> None:
 def test_the_shortfall_verdict_has_a_chinese_colon(run) -> None:
     zh = run(*ZH, "check", "red", "-l", SMALL, "--summary")
     assert zh.exit_code == 1
-    assert "红色预警（red，Ⅰ级响应）：PM 37.00% < 40.00%，缺口 0.0822 t/d" in zh.stdout
+    assert "红色预警（red，Ⅰ级响应）：PM 37.00% < 40.00%，缺口 0.0822 吨/日" in zh.stdout
     assert "red (红色预警, Ⅰ级响应): PM 37.00% < 40.00%, short 0.0822 t/d" in run("check", "red", "-l", SMALL).stdout
 
 
@@ -133,7 +133,7 @@ def test_the_season_plan_names_industries_and_pollutants_in_chinese(run, clock_a
     zh = run(*ZH, "stagger", "2025-2026", "-l", COUNTY, "--dry-run")
     assert zh.exit_code == 0
     assert "  焦化：单日最多停产 2 家（上限 2）" in zh.stdout and "  水泥：单日最多停产" in zh.stdout
-    assert "日减排量，平均 / 最少（t/d）：\n  SO₂ 1.3100 / 1.1732\n  NOx 3.5113 / 3.3783\n" in zh.stdout
+    assert "日减排量，平均 / 最少（吨/日）：\n  SO₂ 1.3100 / 1.1732\n  NOx 3.5113 / 3.3783\n" in zh.stdout
     assert "coking" not in zh.stdout and "so2" not in zh.stdout
     en = run("stagger", "2025-2026", "-l", COUNTY, "--dry-run").stdout
     assert "  coking: peak 2 stopped on one day (bound 2)" in en and "\n  so2 1.3100 / 1.1732\n  nox 3.5113 / 3.3783\n" in en
@@ -224,7 +224,7 @@ def test_an_unknown_grade_is_named_and_its_choices_listed_in_chinese(run, tmp_pa
     # E104 said 未知的 grade 'Bj' and listed the choices as A (A级, A类), B (…) with ASCII brackets
     listed = write(tmp_path / "grade.yaml", GRADES.replace("grade: C\n", "grade: Bj\n", 1))
     zh = run(*ZH, "validate", "-l", listed)
-    assert "E104 未知的绩效分级 'Bj'（是否应为 B级？）；政策 shanxi-2024 中可用：A（A级、A类）；" in zh.stdout + zh.stderr
+    assert "E104 未知的绩效等级 'Bj'（是否应为 B级？）；政策 shanxi-2024 中可用：A（A级、A类）；" in zh.stdout + zh.stderr
     assert "unrated（未评级、未分级、未定级、无）；" in zh.stdout + zh.stderr
     en = run("validate", "-l", listed)
     assert "E104 unknown grade 'Bj' (did you mean B级?); policy shanxi-2024 knows A (A级, A类), " in en.stdout + en.stderr

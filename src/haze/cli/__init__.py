@@ -156,7 +156,7 @@ def disclose_config(path: Path) -> None:
 
 def report_error(exc: HazeError) -> None:
     from haze.cli.common import print_findings
-    from haze.core.errors import ListError
+    from haze.core.errors import ListError, PolicyError
 
     if isinstance(exc, ListError):
         only = exc.findings[0] if len(exc.findings) == 1 else None
@@ -167,6 +167,10 @@ def report_error(exc: HazeError) -> None:
                 message=_("{report_path}: {message}").format(report_path=only.path, message=only.message)), err=True)
             return
         print_findings(exc.findings, limit=None)
+    if isinstance(exc, PolicyError):  # a broken policy file: one line per problem, each naming its file:line
+        for line in str(exc).splitlines():
+            click.echo(_("haze: error: {message}").format(message=line), err=True)
+        return
     click.echo(_("haze: error: {message}").format(message=exc), err=True)
 
 

@@ -21,9 +21,10 @@ from haze.cli.reporters import report
 @json_option
 @config_option
 def advise(forecast: Path, policy: str | None, region: str | None, journal: Path | None, as_json: bool) -> None:
-    """Recommend a level from a daily AQI FORECAST (CSV, XLSX or YAML: date, aqi[, region]).
+    """Recommend a level from a daily AQI FORECAST.
 
     \b
+    FORECAST: CSV, XLSX or YAML with date, aqi[, region].
     Thresholds are the policy's `triggers` (shipped: 环大气〔2024〕6号, key regions).
     The action compares with the active warning in the journal:
     activate, keep, adjust, lift or none. Writes nothing.

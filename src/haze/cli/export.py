@@ -25,11 +25,12 @@ from haze.core.i18n import _
 @multi_list_options
 def export(level: Level | None, list_paths: tuple[str, ...], policy: str | None, as_json: bool, no_cache: bool,
            output: str, as_list: bool) -> None:
-    """Write the per-enterprise results at LEVEL for reporting upward, or (--as-list) the list itself.
+    """Write the results at LEVEL for reporting upward, or (--as-list) the list itself.
 
-    One row per production line (credit code, name, town, industry, grade,
-    effective level and why, cut, reductions in t/d, actions), a 合计 row, and
-    the per-pollutant requirement table (a second sheet, or FILE-requirement.csv).
+    The results: one row per production line (credit code, name, town,
+    industry, grade, effective level and why, cut, reductions in t/d, actions),
+    a 合计 row, and the per-pollutant requirement table (a second sheet, or
+    FILE-requirement.csv).
 
     With --as-list: the list in the spreadsheet layout of docs/spreadsheets.md
     (企业清单 and 清单信息 sheets; in a CSV the list facts stand above the

@@ -41,10 +41,22 @@ def route_click() -> None:
         if module is None or not (name == "click" or name.startswith("click.")):
             continue
         if getattr(module, "_", None) is gettext.gettext:
-            module._ = _  # type: ignore[attr-defined]
+            module._ = _click_gettext  # type: ignore[attr-defined]
         if getattr(module, "ngettext", None) is gettext.ngettext:
             module.ngettext = ngettext  # type: ignore[attr-defined]
     _full_stop_for_missing()
+
+
+#: click's words that haze's catalog says otherwise for click alone: "required" is also the requirement
+#: column of haze's tables (要求), while beside an option click means one that must be given (必填)
+CLICK_WORDS = {"required": N_("required (an option that must be given)")}
+
+
+def _click_gettext(message: str) -> str:
+    """haze's ``_`` for click's own messages, with :data:`CLICK_WORDS` looked up under their own msgid."""
+    if message in CLICK_WORDS and not _english():
+        return _(CLICK_WORDS[message])
+    return _(message)
 
 
 def _full_stop_for_missing() -> None:

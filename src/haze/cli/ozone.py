@@ -28,7 +28,8 @@ from haze.core.i18n import _
 @notice_options
 @numbering_option
 @journal_option
-@click.option("--force", is_flag=True, help="Issue although DATE is outside the policy's ozone months.")
+@click.option("--force", is_flag=True,
+              help="Issue although a day is outside the policy's ozone months, or every day is already past.")
 def ozone(date: datetime, days: int, list_path: str | None, policy: str | None, as_json: bool, no_cache: bool,
           out: str | None, lang: str, format: str, templates: str | None, dry_run: bool, journal: str | None,
           force: bool, first_number: int | None = None, numbering: str = "per_notice") -> None:
@@ -39,7 +40,8 @@ def ozone(date: datetime, days: int, list_path: str | None, policy: str | None, 
     that take part: vocs_process: true, or VOCs > 0 in a chemical, coating or
     printing enterprise (the policy's ozone industries). Recorded in the journal
     as an ozone episode: it never supersedes or blocks a warning.
-    Exit 0 issued, 2 bad input or a date outside the ozone months (--force).
+    Exit 0 issued, 2 bad input, a day outside the ozone months or every day
+    already past (both refused unless --force).
     """
     from haze.commands import ozone as command
 

@@ -67,7 +67,8 @@ def receipt(ctx: click.Context, ids: tuple[str, ...], file: Path | None, at: dat
 def overdue(at: datetime | None, activation: str | None, journal: str | None, as_json: bool) -> None:
     """Enterprises past their receipt or report deadline: whom to phone, most emitting first.
 
-    An enterprise missing both is listed once for each. Exit 0.
+    An enterprise missing both is listed once for each. Exit 0 (also when
+    none is overdue or no warning is active), 2 bad input or no journal.
     """
     from haze.commands import overdue as command
 

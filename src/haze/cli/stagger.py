@@ -29,7 +29,8 @@ def stagger(season: str, list_path: str | None, policy: str | None, as_json: boo
     staggered.season gives its days, shipped 11-15 to 03-15). Each enterprise
     of a listed industry stops its days as one block; per industry as few stop
     on one day as possible. A new plan for a season supersedes the old one.
-    Exit 0 issued, 1 an industry cannot fit its bound (named), 2 bad input.
+    Exit 0 issued, 1 an industry cannot fit its bound (named), 2 bad input
+    or a season already over (refused unless --force).
     """
     from haze.commands import stagger as command
 

@@ -16,7 +16,10 @@ from haze.cli.reporters import report
 @click.option("--json", "as_json", is_flag=True, help="Machine output (JSON) on stdout, nothing else.")
 @config_option
 def status(journal: str | None, as_json: bool) -> None:
-    """The active warning, if any: exit 0 whether or not one is active, 2 when there is no journal."""
+    """The active warning, if any.
+
+    Exit 0 whether or not one is active, 2 when there is no journal.
+    """
     from haze.commands import status as command
 
     report(command.run(command.Settings(journal=optional_path(journal))), as_json)

@@ -271,12 +271,17 @@ def weaker_than_policy(e: Enterprise, policy: Policy, path: str) -> list[Finding
                              "in {industry}") if source == "industry" else
                            _("{level} cut {cut} for {what} is weaker than the policy's {floor} for grade {grade}"))
                 found.append(finding(
-                    "W301", message.format(level=level.value, cut=cut_label(explicit.value),
+                    "W301", message.format(level=_level_word(level), cut=cut_label(explicit.value),
                                            what=_what(e, line.name, where), floor=cut_label(floor),
                                            grade=_grade_word(policy, policy.grade_key(e.grade)),
                                            industry=policy.industry_label(e.industry)), path,
                     explicit.line or line.line or e.line or None, e.id or None))
     return found
+
+
+def _level_word(level: Level) -> str:
+    """A level as W301 names it: the key in English (orange), 橙色预警 in Chinese (not "orange 级")."""
+    return f"{level.zh}预警" if language() == "zh" else level.value
 
 
 def _grade_word(policy: Policy, key: str | None) -> str | None:

@@ -276,7 +276,8 @@ def _enterprise_table(result: LevelResult, wide: bool, split: bool = False, deci
     columns += [GridColumn(_("level")), GridColumn(_("why"))] if wide else []
     columns += [GridColumn(_("cut"))]
     columns += [GridColumn(p.label, right=True, footer=tonnes(totals[p], decimals)) for p in POLLUTANTS]
-    grid = Grid(_("reductions by enterprise, t/d ({level})").format(level=result.level.value, zh=result.level.zh),
+    shown = result.level.zh if language() == "zh" else result.level.value  # 橙色 under --ui zh, not orange
+    grid = Grid(_("reductions by enterprise, t/d ({level})").format(level=shown, zh=result.level.zh),
                 columns)
     last = len(result.enterprises)
     for number, r in enumerate(result.enterprises, 1):
@@ -459,49 +460,63 @@ def file_verdict(result: Any) -> Any:
 
 # -- plan -------------------------------------------------------------------------------
 
-def tier_table(result: Plan) -> Any:
-    from rich.table import Table
+def _titled(title: str, table: Any) -> Any:
+    """A bold heading line above ``table`` (a title would wrap to the table's width), as check's tables."""
+    from rich.console import Group
+    from rich.text import Text
 
+    return Group(Text.from_markup(title, style="bold"), table)
+
+
+def tier_table(result: Plan) -> Any:
     from haze.core.model import POLLUTANTS
 
-    table = Table(title=_("tiers: each line's cut → cut + t × (1 − cut); added reduction t/d"), title_justify="left")
+    table = _table(None)
     for name in (N_("grades"), "t", N_("ent."), N_("lines"), *(p.label for p in POLLUTANTS)):
-        table.add_column(_(name), justify="left" if name == "grades" else "right")
+        table.add_column(_(name), justify="left" if name == "grades" else "right", no_wrap=True)
     for tier in result.tiers:
         table.add_row("/".join(grade_cell(result.before, g) for g in tier.grades), f"{tier.percent}%", str(tier.enterprises),
                       str(len(tier.changes)), *(tonnes(tier.added(p)) for p in POLLUTANTS))
-    return table
+    return _titled(_("tiers: each line's cut → cut + t × (1 − cut); added reduction t/d"), table)
 
 
 def change_table(result: Plan) -> Any:
-    from rich.table import Table
+    """The lines raised, laid out as check lays out its enterprises: plain rules, the credit code only when it
+    fits, and a name that wraps only when even the compact layout cannot hold it (never cut to "示例县中兴化 …")."""
+    return _titled(_("lines raised (— = the whole enterprise)"),
+                   _Fitted([lambda: _change_table(result, wide=True), lambda: _change_table(result, wide=False)]))
+
+
+def _change_table(result: Plan, wide: bool) -> Any:
     from rich.text import Text
 
-    table = Table(title=_("lines raised (— = the whole enterprise)"), title_justify="left")
-    for name in (N_("id"), N_("name"), N_("line"), N_("grade"), N_("level"), N_("cut")):
-        # A name or line is folded onto the next line, never cut to "示例县中兴化工 …": it is what staff look for.
-        table.add_column(_(name), no_wrap=name in ("id", "cut"), overflow="fold" if name in ("name", "line") else "ellipsis",
-                         min_width=8 if name == "name" else None)
+    table = _table(None)
+    names = (N_("id"), N_("name"), N_("line"), N_("grade"), N_("level"), N_("cut")) if wide else \
+        (N_("name"), N_("line"), N_("grade"), N_("level"), N_("cut"))
+    for name in names:
+        fold = not wide and name in ("name", "line")
+        table.add_column(_(name), no_wrap=not fold, overflow="fold" if fold else "ellipsis",
+                         min_width=12 if name == "name" else None)
+    chinese = language() == "zh"
     for tier in result.tiers:
         for change in tier.changes:
             r = result.before.enterprises[change.enterprise]
             e = r.enterprise
             line = r.lines[change.line].name if e.has_lines else "—"
+            level = r.effective_level.zh if chinese else r.effective_level.value
             # names, codes and line names are list data: Text, never parsed as markup
-            table.add_row(Text(e.id), Text(e.name), Text(line), grade_cell(result.before, r.grade), r.effective_level.value,
+            cells = [Text(e.id)] if wide else []
+            table.add_row(*cells, Text(e.name), Text(line), grade_cell(result.before, r.grade), level,
                           f"{cut_label(change.old_cut)} → {cut_label(change.new_cut)}")
     return table
 
 
 def plan_ratio_table(result: Plan) -> Any:
     from rich.markup import escape
-    from rich.table import Table
 
-    table = Table(title=_("{level} — policy {policy}").format(level=named_level(result.level),
-                                                              policy=escape(result.before.policy.name)),
-                  title_justify="left")
+    table = _table(None)
     for name in (N_("pollutant"), N_("before"), N_("after"), N_("required"), N_("met")):
-        table.add_column(_(name), justify="left" if name == "pollutant" else "right")
+        table.add_column(_(name), justify="left" if name == "pollutant" else "right", no_wrap=True)
     for p, before in result.before.pollutants.items():
         after = result.after.pollutants[p]
         met = "—" if not after.assessed else (_("[green]yes[/]") if after.ok else _("[bold red]NO[/]"))
@@ -509,7 +524,8 @@ def plan_ratio_table(result: Plan) -> Any:
         # a ratio short of the requirement is rounded down: it never reads as reaching it
         table.add_row(f"{p.label} {p.zh}{binding}", ratio_pct(before.ratio, before.ok), ratio_pct(after.ratio, after.ok),
                       pct(after.required), met)
-    return table
+    return _titled(_("{level} — policy {policy}").format(level=named_level(result.level),
+                                                         policy=escape(result.before.policy.name)), table)
 
 
 def describe_tiers(result: Plan) -> str:

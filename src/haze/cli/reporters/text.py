@@ -69,7 +69,7 @@ def print_activation(outcome: ActivateOutcome) -> None:
         if closed.level is level:
             text = (_("re-issued: {level} again; warning {id} would be superseded and its notices replaced") if dry
                     else _("re-issued: {level} again; warning {id} is superseded and its notices replaced"))
-            say(console, text.format(level=level.value, id=esc(closed.id)))
+            say(console, text.format(level=_level(level), id=esc(closed.id)))  # 橙色 under --ui zh
         else:
             if level > closed.level:
                 text = (_("升级 raised: {old} → {new}; warning {id} would be superseded") if dry
