@@ -433,17 +433,38 @@ def stagger_cases(draw: st.DrawFn) -> tuple[EnterpriseList, float]:
     return EnterpriseList(info=ListInfo(region="示例县"), enterprises=enterprises), draw(st.sampled_from([1.0, 0.8, 0.5]))
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(stagger_cases(), st.sampled_from([2024, 2025, 2027]))
-def test_schedule_invariants(case: tuple[EnterpriseList, float], year: int) -> None:
+@settings(max_examples=160, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(stagger_cases(), st.sampled_from([2024, 2025, 2027]),
+       st.one_of(st.none(), st.integers(-30, 125)))
+def test_schedule_invariants(case: tuple[EnterpriseList, float], year: int, late: int | None) -> None:
+    """Every block inside the days scheduled, exactly its days, the peak within the bound; for a plan issued
+    during the season (``late``: its first stop day, in days after the season's first) all of it over the
+    days left: none before that day, whole-season plants and those whose days no longer fit stop every one."""
     from dataclasses import replace
+    from datetime import timedelta
 
     lst, share = case
     policy = load_policy("shanxi-2024")
     section = replace(policy.staggered, max_stopped_share={k: share for k in policy.staggered.industries})
-    schedule = build_schedule(lst, policy, section, year)
+    season_first, last = date(year, 11, 15), date(year + 1, 3, 15)
+    season_length = (last - season_first).days + 1
+    from_day = None if late is None else season_first + timedelta(days=late)
+    if from_day is not None and from_day > last:
+        with pytest.raises(ValueError):
+            build_schedule(lst, policy, section, year, from_day)
+        return
+    schedule = build_schedule(lst, policy, section, year, from_day)
+    first = season_first if from_day is None or from_day < season_first else from_day
     length = schedule.length
-    assert length == (date(year + 1, 3, 15) - date(year, 11, 15)).days + 1
+    assert (schedule.first, schedule.last, schedule.season_start) == (first, last, season_first)
+    assert length == (last - first).days + 1 and schedule.season_length == season_length
+    assert schedule.late == (first > season_first)
+    for p in schedule.participants:  # exactly its days, or every day left when they no longer fit
+        assert 1 <= p.days <= length and p.required <= season_length
+        assert p.days == (length if p.whole else min(p.required, length))
+        assert p.clipped == (not p.whole and p.required > length)
+    assert len(schedule.daily_counts()) == length
+    assert all(len(series) == length for series in schedule.daily_reductions().values())
     by_industry: dict[str, list] = {}
     for p in schedule.participants:
         by_industry.setdefault(p.industry, []).append(p)
@@ -672,10 +693,18 @@ def test_a_season_already_over_is_refused_unless_forced(run, clock_at) -> None:
         assert not Path("notices").exists() and not Path(JOURNAL).exists()
     forced = stagger(run, "2025-2026", "--force", "--json")
     assert forced.exit_code == 0 and "issued because of --force" in forced.stderr
-    # the season not over yet (and one under way: a plan replaced mid-season) goes out as before
+    # the season not over yet goes out as before
     assert stagger(run, "2026-2027", "--json").exit_code == 0
-    clock_at("2026-03-15T18:00")
-    assert stagger(run, "2025-2026", "--json").exit_code == 0
+    # on its last day a season has no day left: a notice issued today orders stops from tomorrow
+    clock_at("2026-03-15T08:00")
+    refused = stagger(run, "2025-2026", "--json")
+    assert refused.exit_code == 2 and refused.stderr.strip().splitlines() == [
+        "haze: error: season 2025-2026 ends today (2026-03-15): a notice issued today orders stops from tomorrow, "
+        "and no day of the season is left; give --force to issue anyway (nothing written or recorded)"]
+    clock_at("2026-03-14T18:00")  # the day before: one day left
+    data = json.loads(stagger(run, "2025-2026", "--json").stdout)
+    assert (data["start"], data["end"], data["season_start"]) == ("2026-03-15", "2026-03-15", "2025-11-15")
+    assert {e["days"] for e in data["enterprises"]} == {1}
 
 
 def test_a_season_already_over_is_refused_in_chinese(run, clock_at) -> None:
@@ -908,3 +937,85 @@ def test_every_stagger_receipt_names_the_enterprise_to_seal(run, lang: str, fmt:
         text = "".join(re.sub(r"<[^>]+>", "", text_of(folder / notice["file"])).split())
         assert "field" not in text, text[-300:]
         assert "".join((label + notice["name"]).split()) in text, (notice["file"], text[-300:])
+
+
+# -- a plan issued during its season (QA: notices dated 2026年12月4日 ordered stops from 11月15日) -------------
+
+#: stagger_list()'s plants issued on 2026-12-04 for 2026-2027: stops from 2026-12-05, the 101 days left
+#: (12-05…12-31 27, January 31, February 28, March 1–15 15). Whole-season plants (12 key-zone C→D, 14 D,
+#: 19 noncompliant) stop the 101; cement 18 (C: 121) no longer fits and stops the 101 too; the rest as before.
+MID_SEASON_DAYS = {10: 30, 11: 30, 12: 101, 14: 101, 15: 60, 16: 60, 17: 60, 18: 101, 19: 101, 20: 30}
+
+
+def test_a_plan_issued_mid_season_orders_only_the_days_left(run, clock_at) -> None:
+    from conftest import text_of
+
+    write(Path("county.yaml"), stagger_list())
+    clock_at("2026-12-04T23:00")  # at 23:00 no plant can stop that day: the first stop day is tomorrow
+    result = stagger(run, "2026-2027", "--json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    # start: the first day scheduled; the season's own days beside it (SPEC §15's keys kept)
+    assert (data["start"], data["end"], data["season_start"], data["season_end"]) == (
+        "2026-12-05", "2027-03-15", "2026-11-15", "2027-03-15")
+    assert "stops are scheduled from 2026-12-05" in result.stderr and "101 days left" in result.stderr
+    days = {int(e["id"][12:17]): e["days"] for e in data["enterprises"]}
+    assert days == MID_SEASON_DAYS
+    for e in data["enterprises"]:
+        (first, last), = e["stop"]
+        assert "2026-12-05" <= first <= last <= "2027-03-15"
+    # casting: 3 × 101 + 2 × 30 = 363 enterprise-days over 101 days: ceil(3.59) = 4, bound 5; the two 30-day
+    # plants share the fourth row. brick: three 60-day blocks in 101 days overlap pairwise (60 + 60 > 101): 3,
+    # and the bound is ceil(180 / 101) + 1 = 3.
+    assert data["peak"] == {"casting": 4, "brick": 3, "cement": 1, "coking": 1}
+    # the season mean reduction over the 101 days left: SO2 of plant i is i × 3.65 t/a = 0.01 i t/d;
+    # Σ days × 0.01 i = (300 + 330 + 1212 + 1414 + 900 + 960 + 1020 + 1818 + 1919 + 600) × 0.01 = 104.73
+    assert data["reduction"]["mean"]["so2"] == pytest.approx(104.73 / 101, abs=1e-9)
+    assert data["reduction"]["min"]["so2"] >= (12 + 14 + 18 + 19) * 0.01 - 1e-9
+    folder = Path("notices") / data["plan"]
+    rows = list(csv.reader(io.StringIO((folder / "calendar.csv").read_text("utf-8-sig"))))
+    assert rows[0][7] == "2026-12-05" and rows[0][-1] == "2027-03-15" and len(rows[0]) == 7 + 101
+    manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
+    assert (manifest["start"], manifest["season_start"]) == ("2026-12-05", "2026-11-15")
+    notices = plan_notices(data)
+    text = {i: "".join(text_of(folder / notices[code(i)]["file"]).split()) for i in MID_SEASON_DAYS}
+    season = "错峰季：2026年11月15日至2027年3月15日（本计划于2026年12月4日下发，自2026年12月5日起安排停产）"
+    assert all(season in t for t in text.values())
+    assert all("停产期间：**2026年11月15日" not in t for t in text.values())
+    assert "（共101天，全季停产）" in text[12] and "（共101天，全季停产）" in text[19]
+    assert "（共101天；按规定应停产121天，本计划下发时错峰季仅余101天，余下各日全部停产）" in text[18]
+    assert "（共30天）" in text[10]
+    index = "".join((folder / "index.md").read_text("utf-8").split())
+    assert "期间：2026年12月5日至2027年3月15日（101天）；错峰季2026年11月15日至2027年3月15日（121天）" in index
+
+
+@pytest.mark.parametrize(("issued", "first", "days"), [
+    ("2026-11-14T23:59", "2026-11-15", 121),  # before the season: the whole season
+    ("2026-11-15T00:30", "2026-11-16", 120),  # on its first day the plants have already run since midnight
+    ("2026-12-04T09:00", "2026-12-05", 101),
+    ("2027-03-14T22:00", "2027-03-15", 1),
+])
+def test_the_first_stop_day_is_the_day_after_the_plan_is_issued(run, clock_at, issued: str, first: str,
+                                                                 days: int) -> None:
+    write(Path("county.yaml"), stagger_list())
+    clock_at(issued)
+    data = json.loads(stagger(run, "2026-2027", "--json", "--dry-run").stdout)
+    assert (data["start"], data["season_start"]) == (first, "2026-11-15")
+    whole = {code(12), code(14), code(19)}
+    assert {e["days"] for e in data["enterprises"] if e["id"] in whole} == {days}
+    assert min(e["stop"][0][0] for e in data["enterprises"]) == first
+
+
+def test_a_replacement_plan_mid_season_reorders_no_day_past(run, clock_at) -> None:
+    write(Path("county.yaml"), stagger_list())
+    clock_at("2026-11-01T09:00")
+    before = json.loads(stagger(run, "2026-2027", "--json").stdout)
+    assert before["start"] == "2026-11-15"
+    clock_at("2026-12-20T10:00")
+    after = json.loads(stagger(run, "2026-2027", "--json").stdout)
+    assert after["supersedes"] == before["plan"] and after["start"] == "2026-12-21"
+    assert all(e["stop"][0][0] >= "2026-12-21" for e in after["enterprises"])
+    left = (date(2027, 3, 15) - date(2026, 12, 21)).days + 1  # 85
+    assert {e["days"] for e in after["enterprises"] if e["id"] in {code(12), code(14), code(19)}} == {left}
+    journal_plans = json.loads(run("history", "--journal", JOURNAL, "--json").stdout)["events"]
+    assert [e["state"] for e in journal_plans] == ["superseded", "current"]

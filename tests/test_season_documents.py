@@ -83,3 +83,78 @@ def test_english_season_pdf(run, isolated: Path) -> None:
     folder, m = issued(run, "stagger", "2025-2026", "--list", county(isolated), "--format", "pdf", "--lang", "en")
     text = text_of(folder / m["notices"][0]["file"])
     assert "Notice of staggered production" in text and m["notices"][0]["number"] in text
+
+
+# -- QA of the printed season documents: every format, read back ---------------------------------------------
+
+FORMATS = ["md", "txt", "html", "pdf"]  # docx: built from the pdf.j2 by templates/build_docx.py
+BUREAU = "示例县生态环境局"
+
+
+def plain(path: Path) -> str:
+    """A document's text without markup or white space (HTML tags out, md emphasis out)."""
+    import re
+
+    return squeeze(re.sub(r"<[^>]+>", "", text_of(path)).replace("**", ""))
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_replacement_plan_titles_its_notices_reissued(run, isolated: Path, lang: str, fmt: str) -> None:
+    """As a re-issued warning's title says （重新下发）, a new plan's notice replacing one does; a first plan's not."""
+    first, m1 = issued(run, "stagger", "2025-2026", "--list", county(isolated), "--format", fmt, "--lang", lang)
+    second, m2 = issued(run, "stagger", "2025-2026", "--list", county(isolated), "--format", fmt, "--lang", lang)
+    title = "秋冬季错峰生产告知书" if lang == "zh" else squeeze("Notice of staggered production (autumn–winter)")
+    again = "（重新下发）" if lang == "zh" else ",re-issued"
+    for n in m1["notices"]:
+        text = plain(first / n["file"])
+        assert title in text and again not in text
+    for n in m2["notices"]:
+        assert n["replaces"]
+        text = plain(second / n["file"])
+        assert title + again in text, text[:300]
+        if lang == "zh":  # the receipt names the notice by its title
+            assert f"已收到{n['number']}《秋冬季错峰生产告知书（重新下发）》" in text
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("kind", ["ozone", "stagger"])
+def test_season_indexes_carry_the_approval_block(run, isolated: Path, kind: str, fmt: str, lang: str) -> None:
+    """拟稿/审核/签发 in every format of a season index (docs/season.md), before the townships' 签收单."""
+    args = ("ozone", "2025-07-15") if kind == "ozone" else ("stagger", "2025-2026")
+    folder, _ = issued(run, *args, "--list", county(isolated), "--format", fmt, "--lang", lang)
+    index = plain(folder / f"index.{fmt}")
+    if lang == "zh":
+        block, sheet = "拟稿：", "告知书签收单"
+        assert all(word in index for word in ("拟稿：", "审核：", "签发：")), index[-400:]
+    else:
+        block, sheet = "Drafted:", "dispatchsheet"
+        assert all(word in index for word in ("Drafted:", "Reviewed:", "Signedoff:")), index[-400:]
+    assert index.index(block) < index.index(sheet)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("kind", ["ozone", "stagger"])
+def test_season_notices_sign_without_a_seal_mark(run, isolated: Path, kind: str, fmt: str, lang: str) -> None:
+    """The bureau signs a season notice as it signs a warning's: its name, no （盖章） (docs/zh/printing.md §二);
+    the enterprise's 企业名称（盖章） on the receipt stays."""
+    args = ("ozone", "2025-07-15") if kind == "ozone" else ("stagger", "2025-2026")
+    folder, m = issued(run, *args, "--list", county(isolated), "--format", fmt, "--lang", lang)
+    for n in m["notices"][:3]:
+        text = plain(folder / n["file"])
+        assert BUREAU in text
+        assert f"{BUREAU}（盖章）" not in text and f"{BUREAU}(seal)" not in text
+        assert ("企业名称（盖章）" if lang == "zh" else "Enterprise(seal)") in text
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("kind", ["ozone", "stagger"])
+def test_season_indexes_name_the_policy_by_its_title(run, isolated: Path, kind: str, fmt: str) -> None:
+    """政策：山西省重污染天气应急减排措施（2024）, as a warning's index names it, not the file's key shanxi-2024."""
+    args = ("ozone", "2025-07-15") if kind == "ozone" else ("stagger", "2025-2026")
+    folder, _ = issued(run, *args, "--list", county(isolated), "--format", fmt)
+    index = plain(folder / f"index.{fmt}")
+    assert "政策：山西省重污染天气应急减排措施（2024）" in index, index[:400]
+    assert "政策：shanxi-2024" not in index

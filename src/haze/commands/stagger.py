@@ -7,20 +7,22 @@ industry that cannot fit is exit 1, naming it and the enterprise-days over.
 The plan is recorded (kind ``stagger``); a new plan for the same season
 supersedes the old one, each of its notices naming the notice it replaces, and
 ``activate``/``check --at`` read the plan in force. A season already over is
-refused unless ``--force``, as ``ozone`` refuses a day out of its months.
+refused unless ``--force``, as ``ozone`` refuses a day out of its months. A plan issued
+during its season (a first plan or a replacement) orders stops only from the day after it is issued
+(:func:`first_day_to_order`), over the days left.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from haze.core.i18n import _
 from haze.commands.inputs import load_inputs
 from haze.commands.issuing import NoticeSettings, notice_paths, now_shanghai
-from haze.commands.seasonal import issue_set, new_issue, past_note, season_record
+from haze.commands.seasonal import issue_set, new_issue, past_note, refused_unless_forced, season_record
 from haze.core.errors import Infeasible, UsageError
 from haze.core.model import POLLUTANTS
 from haze.io.journal import CURRENT, STAGGER, Journal
@@ -64,7 +66,8 @@ class Outcome:
         return True
 
     def reduction(self) -> tuple[dict[str, float], dict[str, float]]:
-        """The season's mean and minimum daily reduction per pollutant (t/d)."""
+        """The mean and minimum daily reduction per pollutant (t/d) over the days scheduled (a plan issued
+        during the season: the days left, not the days already gone)."""
         series = self.schedule.daily_reductions()
         n = self.schedule.length
         return ({p.value: sum(series[p]) / n for p in POLLUTANTS}, {p.value: min(series[p]) for p in POLLUTANTS})
@@ -79,7 +82,10 @@ class Outcome:
         s = self.schedule
         mean, low = self.reduction()
         data: dict[str, Any] = {
+            # start: the first day scheduled (a plan issued during the season: the day after it was issued);
+            # season_start/season_end: the season's own days, as the policy's staggered.season gives them
             "kind": "stagger", "season": self.season, "start": s.first.isoformat(), "end": s.last.isoformat(),
+            "season_start": s.season_start.isoformat(), "season_end": s.last.isoformat(),
             "enterprises": [{"id": p.enterprise.id, "name": p.enterprise.name, "industry": p.industry,
                              "grade": p.grade, "days": p.days,
                              "stop": [[s.day(p.start).isoformat(), s.day(p.end).isoformat()]]}
@@ -110,22 +116,47 @@ def season_year(policy: Policy, season: str) -> int:
         raise UsageError(str(exc)) from None
 
 
-def past_season(policy: Policy, year: int, today: date, force: bool) -> list[str]:
-    """Refuse (exit 2) a season already over unless ``--force``; forced, the note to print."""
+def first_day_to_order(issued: datetime) -> date:
+    """The first stop day a 错峰 notice issued at ``issued`` (Beijing time) can order: the next day.
+
+    A stop day is a whole calendar day, 0:00 to 24:00: on the day a notice is issued the plant has been
+    running since midnight, and the notice still has to be delivered (the township, SPEC §15's 签收单),
+    received (the 1-hour receipt) and a kiln or furnace shut down safely, which takes hours. Issued at
+    09:00 or at 23:00, the first day the enterprise can stop whole is tomorrow.
+    """
+    return issued.date() + timedelta(days=1)
+
+
+def past_season(policy: Policy, year: int, issued: datetime, force: bool) -> list[str]:
+    """Refuse (exit 2) a season with no day left to order unless ``--force``; forced, the note to print.
+
+    Over (its last day before today), or ending today: a notice issued today orders stops from tomorrow
+    (:func:`first_day_to_order`), and the season has no tomorrow.
+    """
     from haze.core.season import season_label
 
     assert policy.staggered is not None  # season_year checked it
     last = policy.staggered.dates(year)[1]
-    return past_note(last, today, _("season {season} is over: it ended on {last}, before today ({today})").format(
+    today = issued.date()
+    notes = past_note(last, today, _("season {season} is over: it ended on {last}, before today ({today})").format(
         season=season_label(year), last=last.isoformat(), today=today.isoformat()), force)
+    if not notes and last < first_day_to_order(issued):
+        notes = [refused_unless_forced(_("season {season} ends today ({last}): a notice issued today orders stops "
+                                         "from tomorrow, and no day of the season is left").format(
+            season=season_label(year), last=last.isoformat()), force)]
+    return notes
 
 
-def schedule_for(enterprise_list: EnterpriseList, policy: Policy, year: int) -> tuple[str, Schedule]:
-    """The season's label and its schedule; raises Infeasible naming each industry that cannot fit."""
+def schedule_for(enterprise_list: EnterpriseList, policy: Policy, year: int,
+                 from_day: date | None = None) -> tuple[str, Schedule]:
+    """The season's label and its schedule from ``from_day`` (None, or no day left: the whole season, as
+    ``--force`` issues a season over); raises Infeasible naming each industry that cannot fit."""
     from haze.core.season import build_schedule, season_label
 
     assert policy.staggered is not None  # season_year checked it
-    schedule = build_schedule(enterprise_list, policy, policy.staggered, year)
+    if from_day is not None and from_day > policy.staggered.dates(year)[1]:
+        from_day = None  # forced (past_season): the season's plan as it stood, for the record
+    schedule = build_schedule(enterprise_list, policy, policy.staggered, year, from_day)
     if schedule.infeasible:
         parts = [_("{label} ({industry}): {enterprises} enterprises cannot stop their days with at most {bound} "
                    "stopped on one day — {excess} enterprise-days do not fit").format(
@@ -181,8 +212,11 @@ def run(settings: Settings, *, now: datetime | None = None) -> Outcome:
     inputs = load_inputs(settings.list_path, settings.policy, cache=settings.cache)
     policy, enterprise_list = inputs.policy, inputs.enterprise_list
     year = season_year(policy, settings.season)
-    notes = past_season(policy, year, now.date(), settings.force)
-    label, schedule = schedule_for(enterprise_list, policy, year)
+    notes = past_season(policy, year, now, settings.force)
+    # issued during the season (a first plan, or a replacement): stops only from tomorrow, on the days left
+    label, schedule = schedule_for(enterprise_list, policy, year, first_day_to_order(now))
+    if schedule.late:
+        notes.append(late_note(label, schedule))
     s = settings
 
     def current(journal: Journal) -> str | None:
@@ -208,6 +242,7 @@ def run(settings: Settings, *, now: datetime | None = None) -> Outcome:
                        prefix=enterprise_list.info.doc_prefix, year=now.year,
                        count=lambda journal: len(schedule.participants) + len(released_now(journal)),
                        make_issue=new_issue(STAGGER, now, first=schedule.first, last=schedule.last, season=label,
+                                            season_first=schedule.season_start,
                                             replaces=current, numbering=s.numbering,
                                             replaced_numbers=lambda journal: previous_numbers(journal, label),
                                             released=released_now),
@@ -215,6 +250,14 @@ def run(settings: Settings, *, now: datetime | None = None) -> Outcome:
     return Outcome(issued.issue.id, label, schedule, enterprise_list, policy, issued.notices, issued.journal,
                    issued.dry_run, issued.superseded or issued.issue.replaces, inputs.warnings, notes,
                    released=list(issued.issue.released))
+
+
+def late_note(label: str, schedule: Schedule) -> str:
+    """What a plan issued during its season tells the officer: the days already gone are not scheduled."""
+    return _("season {season} is under way ({first} – {last}): stops are scheduled from {start}, the first day "
+             "a notice issued today can order, over the {days} days left").format(
+        season=label, first=schedule.season_start.isoformat(), last=schedule.last.isoformat(),
+        start=schedule.first.isoformat(), days=schedule.length)
 
 
 def outcome_reduction(schedule: Schedule) -> tuple[dict[str, float], dict[str, float]]:

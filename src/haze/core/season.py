@@ -247,12 +247,21 @@ class Participant:
     own_grade: str
     days: int
     rule: str  # "grade", "zone" (one grade stricter), "noncompliant"
-    start: int = 0  # day index in the season (0 = first day), set by build_schedule
+    start: int = 0  # day index in the schedule (0 = its first day, Schedule.first), set by build_schedule
+    #: the stop days its grade gives (the season's length for a whole-season one), before they are fitted
+    #: into the days a plan issued during the season has left; 0: as ``days``
+    required: int = 0
+    whole: bool = False  # "season" or noncompliant: every day scheduled
 
     @property
     def end(self) -> int:
         """The last stop day's index (inclusive)."""
         return self.start + self.days - 1
+
+    @property
+    def clipped(self) -> bool:
+        """Its days do not fit in the days left (a plan issued during the season): it stops every day left."""
+        return not self.whole and self.required > self.days
 
 
 @dataclass
@@ -265,6 +274,9 @@ class Infeasible:
 
 @dataclass
 class Schedule:
+    """The stops of one season, scheduled from ``first`` (the season's first day, or for a plan issued
+    during the season the first day a notice issued then can still order) to ``last`` (the season's)."""
+
     first: date
     last: date
     participants: list[Participant]
@@ -272,10 +284,25 @@ class Schedule:
     peak: dict[str, int]
     bounds: dict[str, int]
     infeasible: list[Infeasible]
+    season_first: date | None = None  # the season's own first day (None: ``first``)
 
     @property
     def length(self) -> int:
+        """The days scheduled: the season's, or the days it has left."""
         return (self.last - self.first).days + 1
+
+    @property
+    def season_start(self) -> date:
+        return self.season_first or self.first
+
+    @property
+    def season_length(self) -> int:
+        return (self.last - self.season_start).days + 1
+
+    @property
+    def late(self) -> bool:
+        """Issued during the season: the days before ``first`` are not scheduled."""
+        return self.first > self.season_start
 
     def day(self, index: int) -> date:
         return self.first + timedelta(days=index)
@@ -323,10 +350,13 @@ def escalate(grade: str, policy: Any, section: StaggerSection) -> str:
 
 
 def participants(enterprise_list: EnterpriseList, policy: Any, section: StaggerSection,
-                 length: int) -> tuple[list[Participant], list[tuple[Enterprise, str]]]:
-    """Who takes part and for how many days; the exempt ones of a listed industry with their reason."""
+                 length: int, season_length: int | None = None) -> tuple[list[Participant], list[tuple[Enterprise, str]]]:
+    """Who takes part and for how many of the ``length`` days scheduled; the exempt ones of a listed industry
+    with their reason. ``season_length``: the season's own days, when fewer are left (a plan issued during
+    the season): a whole-season enterprise stops every day left, one whose days no longer fit every day left."""
     from haze.core.grades import UNRATED
 
+    full = season_length or length
     taking: list[Participant] = []
     exempt: list[tuple[Enterprise, str]] = []
     for e in enterprise_list.enterprises:
@@ -338,7 +368,7 @@ def participants(enterprise_list: EnterpriseList, policy: Any, section: StaggerS
             continue
         own = policy.grade_key(e.grade) or UNRATED
         if not e.compliant:  # whatever its category: the whole season
-            taking.append(Participant(e, industry, own, own, length, "noncompliant"))
+            taking.append(Participant(e, industry, own, own, length, "noncompliant", required=full, whole=True))
             continue
         if policy.category_key(e.category) == "guarantee":
             exempt.append((e, EX_CATEGORY))
@@ -351,7 +381,8 @@ def participants(enterprise_list: EnterpriseList, policy: Any, section: StaggerS
         if count <= 0:
             exempt.append((e, EX_GRADE))
             continue
-        taking.append(Participant(e, industry, grade, own, count, rule))
+        required = full if days == SEASON else min(int(days), full)
+        taking.append(Participant(e, industry, grade, own, count, rule, required=required, whole=days == SEASON))
     return taking, exempt
 
 
@@ -366,11 +397,20 @@ def _stagger_industry(text: str, policy: Any, section: StaggerSection) -> str | 
 
 
 def build_schedule(enterprise_list: EnterpriseList, policy: Any, section: StaggerSection,
-                   first_year: int) -> Schedule:
-    """SPEC §15's schedule for the season starting in ``first_year``."""
-    first, last = section.dates(first_year)
+                   first_year: int, from_day: date | None = None) -> Schedule:
+    """SPEC §15's schedule for the season starting in ``first_year``.
+
+    ``from_day``: the first day the plan can still order (a plan issued during the season: the day after
+    it is issued); the days before it are not scheduled, every number (the stop days, the bound, the peak,
+    the daily reductions) is of the days left. Before the season, or None: the whole season. ValueError
+    when the season has no day left from ``from_day``.
+    """
+    season_first, last = section.dates(first_year)
+    first = season_first if from_day is None or from_day <= season_first else from_day
+    if first > last:
+        raise ValueError(f"season {season_label(first_year)} has no day left on or after {first.isoformat()}")
     length = (last - first).days + 1
-    taking, exempt = participants(enterprise_list, policy, section, length)
+    taking, exempt = participants(enterprise_list, policy, section, length, (last - season_first).days + 1)
     by_industry: dict[str, list[Participant]] = {}
     for p in taking:
         by_industry.setdefault(p.industry, []).append(p)
@@ -386,7 +426,7 @@ def build_schedule(enterprise_list: EnterpriseList, policy: Any, section: Stagge
             infeasible.append(Infeasible(industry, len(group), bound, sum(p.days for p in left)))
             continue
         peak[industry] = _lay_out(tracks, length)
-    return Schedule(first, last, taking, exempt, peak, bounds, infeasible)
+    return Schedule(first, last, taking, exempt, peak, bounds, infeasible, season_first)
 
 
 def lower_bound(days: list[int], length: int) -> int:

@@ -67,6 +67,9 @@ class SeasonIssue:
     #: stagger: the enterprises the superseded plan stopped and this one does not ({id, name, replaces,
     #: reason}: haze.commands.stagger.released); each gets a notice saying so, after those who stop
     released: list[dict[str, str]] = field(default_factory=list)
+    #: stagger: the season's own first day, when the plan was issued during the season and ``first`` is the
+    #: first day it schedules (the day after it was issued); None: ``first``
+    season_first: date | None = None
 
     def as_issue(self) -> Issue:
         # The common context wants an Issue; a season control has no level (level_context(None) is None).
@@ -84,13 +87,18 @@ def _base(enterprise_list: EnterpriseList, policy: Policy, issue: SeasonIssue, l
     """The context every notice and the index of a season set share; ``source``: the section's own."""
     info = vars(enterprise_list.info) | {"path": enterprise_list.path, "sha256": enterprise_list.sha256}
     base = common_context(info, issue.as_issue(), lang, fmt, getattr(enterprise_list.info, "contact", None))
+    season_first = min(issue.season_first or issue.first, issue.first)
     base["policy"] = {"name": policy.name, "title": one_line(policy.title), "source": one_line(policy.source)}
     # source: what the season control rests on (the ozone or staggered section's documents), cited as the
     # notices cite it; the index names it, not the emergency plan policy.source names (泽政发〔2019〕54号)
     base["season_issue"] = {"kind": issue.kind, "first": _midnight(issue.first, issue.issued),
                             "last": _midnight(issue.last, issue.issued), "season": issue.season,
                             "days": (issue.last - issue.first).days + 1, "replaces": issue.replaces,
-                            "source": _cited(source, policy, lang)}
+                            "source": _cited(source, policy, lang),
+                            # a 错峰 plan issued during its season: the season's own days beside those scheduled
+                            "season_first": _midnight(season_first, issue.issued),
+                            "season_days": (issue.last - season_first).days + 1,
+                            "late": season_first < issue.first}
     return base
 
 
@@ -109,7 +117,9 @@ def _head(issue: SeasonIssue, lang: str, fmt: str, enterprise_list: EnterpriseLi
             "list": {"path": str(enterprise_list.path or ""), "sha256": enterprise_list.sha256,
                      "region": enterprise_list.info.region},
             "authority": enterprise_list.info.authority, "first_number": issue.first_number,
-            "count": len(notices), "notices": notices, "generator": f"haze {__version__}"}
+            "count": len(notices), "notices": notices, "generator": f"haze {__version__}"} | (
+        # a 错峰 plan: the season's own first day beside the first day scheduled (``start``)
+        {"season_start": min(issue.season_first, issue.first).isoformat()} if issue.season_first else {})
 
 
 def _enterprise(e: Any, industry: str, lang: str) -> dict[str, Any]:
@@ -214,7 +224,10 @@ def render_stagger(schedule: Schedule, enterprise_list: EnterpriseList, policy: 
                                                lang),
                      "stop": {"first": _midnight(schedule.day(p.start), issue.issued),
                               "last": _midnight(schedule.day(p.end), issue.issued), "days": p.days,
-                              "whole_season": p.days == schedule.length},
+                              "whole_season": p.whole or (p.days == schedule.length and not p.clipped),
+                              # its grade's days no longer fit in the days left: it stops every day left,
+                              # and its notice says so (else it reads as a mistake against its grade)
+                              "clipped": p.clipped, "required": p.required or p.days},
                      "grade": {"own": own.label(lang), "applied": grade.label(lang)},
                      "rule": p.rule, "rule_text": RULE_WORDS[lang][p.rule], "release": None,
                      "measure": WHOLE_SEASON if p.days == schedule.length else STOP_DAYS})
