@@ -348,10 +348,12 @@ class _Activation:
         # that number is void (作废), as an adjustment cites the notice it replaces.
         voided = self.voided(journal, kind, active)
         self.void_notes = ()
+        withdrawn: dict[str, str] = {}
         if voided is not None:
             told = journal.notices(voided.id)
             numbers = {n.enterprise_id: n.number for n in told}
             self.void_notes = tuple(self._voided_notes(voided, told))
+            withdrawn = self._withdrawn(journal, voided)
         return Issue(id=unique_id(journal, self.out, stamp_id(self.start, self.settings.level.value)),
                      kind="activation", level=self.settings.level, start=self.start, until=self.until,
                      issued=self.now, first_number=first,
@@ -359,6 +361,7 @@ class _Activation:
                      reissue=kind == REISSUE,
                      replaces=replaced.id if replaced is not None else voided.id if voided is not None else None,
                      voids=voided.id if voided is not None else None, replaced_numbers=numbers,
+                     withdrawn_numbers=withdrawn,
                      user=current_user(), basis=self.settings.basis, numbering=self.settings.numbering,
                      changed=self.only is not None, unchanged=self.unchanged)
 
@@ -371,6 +374,18 @@ class _Activation:
         if kind != ACTIVATION or active is not None:
             return None
         return journal.voided_last(city=self.city_warning)
+
+    @staticmethod
+    def _withdrawn(journal: Journal, voided: ActivationRecord) -> dict[str, str]:
+        """A voided adjustment or re-issue had ended the earlier warning's notices (此前…同时停止执行, 原告知书…作废);
+        the void cancelled that, so nothing valid ends them now: credit code -> the latest number of the
+        earlier warning's episode, which the first activation after the void says no longer applies."""
+        if voided.kind not in (ADJUSTMENT, REISSUE) or not voided.previous_id:
+            return {}
+        earlier = journal.activation(voided.previous_id)
+        if earlier is None or earlier.state != SUPERSEDED or earlier.superseded_by != voided.id:
+            return {}
+        return {r["id"]: r["number"] for r in recipients(journal, earlier)}
 
     def addressees(self) -> set[str]:
         """Who gets a notice of this warning (credit codes), as the journal records its notices."""

@@ -111,7 +111,7 @@ def run(settings: Settings, *, now: datetime | None = None, progress: Progress |
                 at = _lift_time(journal, now.replace(second=0), explicit=False)
             recover(out, journal)
             warning = _liftable(journal, at)  # again, under the lock: it may have changed meanwhile
-            notified = recipients(journal, warning)
+            notified = addressees(journal, warning, at)
             first = journal.allocate_numbers(_prefix(warning), now.year,
                                              numbers_reserved(settings.numbering, len(notified)),
                                              settings.first_number)
@@ -179,7 +179,7 @@ def _render_lift(journal: Journal, warning: ActivationRecord, issue: Issue, pare
     from haze.render.notices import render_lift
 
     info = dict(warning.list_info, path=warning.list_path, sha256=warning.list_sha256, policy=warning.policy)
-    notified = notified if notified is not None else recipients(journal, warning)
+    notified = notified if notified is not None else addressees(journal, warning, issue.start)
     if warning.list_info.get("city"):  # a city warning: a lift notice to every county it notified (SPEC §13)
         from haze.render.citynotices import render_city_lift
 
@@ -190,6 +190,81 @@ def _render_lift(journal: Journal, warning: ActivationRecord, issue: Issue, pare
     return render_lift(_with_phones(journal, warning, notified), info, issue, parent, lang=settings.lang,
                        fmt=settings.fmt, templates=settings.templates, dry_run=dry_run, progress=progress,
                        on_missing=settings.on_missing)
+
+
+def addressees(journal: Journal, warning: ActivationRecord, at: datetime) -> list[dict[str, Any]]:
+    """Everyone the warning's episode notified (``recipients``), in list order, with what goes on after the lift.
+
+    docs/notices.md: lift notices go in list order, the order of the warning's list (as it is now, the list
+    the latest activation used); those it no longer has follow in the order the journal first recorded
+    them. Without that a ``--force --changed`` re-issue, which notified only the changed enterprises,
+    would put them first.
+
+    ``continues`` (SPEC §1, §15): a lift ends the warning's measures, not a stop the enterprise is under
+    for another reason. ``stagger``: in its 错峰 stop on the lift's day under the season plan in force
+    then (a stop that ended during the warning is over; one that began during it goes on), with the
+    stop's last day and the 错峰 notice's number; ``noncompliant``: the list, as it is at the lift, says
+    it does not meet its standards (停产整治 at every level, whatever the warning). A city warning's
+    addressees are county bureaus: none of this applies to them.
+    """
+    notified = recipients(journal, warning)
+    if warning.list_info.get("city"):
+        return notified
+    first_seen: dict[str, int] = {}
+    for record in journal.episode(warning.id):  # oldest first
+        for n in journal.notices(record.id):
+            first_seen.setdefault(n.enterprise_id, len(first_seen))
+    listed = _listed(warning)
+    position = {ident: i for i, ident in enumerate(listed)}
+    ordered = sorted(notified, key=lambda e: (0, position[e["id"]], 0) if e["id"] in position
+                     else (1, 0, first_seen.get(e["id"], len(first_seen))))
+    staggered = _in_stagger_stop(journal, at)
+    result: list[dict[str, Any]] = []
+    for entry in ordered:
+        continues = {"kind": "noncompliant"} if listed.get(entry["id"]) is False else staggered.get(entry["id"])
+        result.append(entry | {"continues": continues} if continues else entry)
+    return result
+
+
+def _listed(warning: ActivationRecord) -> dict[str, bool]:
+    """Credit code -> compliant, in the order of the warning's list as it is now; empty if it cannot be read."""
+    from haze.commands.inputs import read
+
+    if not warning.list_path:
+        return {}
+    try:
+        report = read(warning.list_path)
+    except Exception:  # a list moved, removed or broken since: the lift still goes out, in the journal's order
+        return {}
+    if report.enterprise_list is None:
+        return {}
+    listed: dict[str, bool] = {}
+    for e in report.enterprise_list.enterprises:
+        listed.setdefault(e.id, bool(e.compliant))
+    return listed
+
+
+def _in_stagger_stop(journal: Journal, at: datetime) -> dict[str, dict[str, Any]]:
+    """Credit code -> its 错峰 stop going on at ``at`` (SPEC §15): the plans in force, as ``stopped_on`` reads them."""
+    from haze.core.timeparse import SHANGHAI, to_shanghai
+    from haze.io.journal import CURRENT, STAGGER
+
+    day = to_shanghai(at).date().isoformat()
+    found: dict[str, dict[str, Any]] = {}
+    for plan in journal.seasons(STAGGER):
+        if plan.state != CURRENT:
+            continue
+        numbers: dict[str, str] | None = None
+        for ident, (first, last) in plan.plan.items():
+            if not first <= day <= last:
+                continue
+            if numbers is None:
+                numbers = {n.enterprise_id: n.number for n in journal.notices(plan.id)}
+            end = datetime.fromisoformat(last).replace(hour=12, tzinfo=SHANGHAI)  # a day: its noon, never the eve
+            stop = found.get(ident)
+            if stop is None or end > stop["last"]:
+                found[ident] = {"kind": "stagger", "last": end, "number": numbers.get(ident, "")}
+    return found
 
 
 def _with_phones(journal: Journal, warning: ActivationRecord, notified: list[dict[str, str]]) -> list[dict[str, str]]:

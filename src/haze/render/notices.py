@@ -78,6 +78,9 @@ class Issue:
     # the first activation after a void (haze void): the id of the voided warning; ``replaces`` is it too,
     # and ``replaced_numbers`` the voided notices' numbers, which each new notice says are void (作废)
     voids: str | None = None
+    # the first activation after a void of an adjustment or re-issue: credit code -> the number of the earlier
+    # warning's notice the voided one had superseded; the void cancelled what ended it, so the new notice does
+    withdrawn_numbers: Mapping[str, str] = field(default_factory=dict)
     lifts: str | None = None  # a lift: the id of the warning it lifts
     basis: str | None = None  # --basis: the upper-level order (上级通知) this issue follows (SPEC §13)
     # per_notice: one 文号 each (…〔2025〕7号, 8号 …); per_batch: one 文号 for the run, each notice a
@@ -961,7 +964,8 @@ def render_activation(result: LevelResult, enterprise_list: EnterpriseList, issu
         enterprise, measures = enterprise_context(r, result.level, result.policy.industry_names, lang,
                                                  policy=result.policy)
         return {"index": i + 1, "seq": issue_seq(issue, i), "number": said["number"], "file": said["file"],
-                "replaces": said.get("replaces", ""), "enterprise": enterprise, "measures": measures}
+                "replaces": said.get("replaces", ""), "withdraws": said.get("withdraws", ""),
+                "enterprise": enterprise, "measures": measures}
 
     # haze's own text indexes read a few values of each row (tests/test_notices.py holds them to it): those
     # rows are built light, with the summary each notice's row worded, instead of building every row again
@@ -987,6 +991,9 @@ def render_activation(result: LevelResult, enterprise_list: EnterpriseList, issu
     def replaces(r: EnterpriseResult) -> str:
         return one_line(issue.replaced_numbers.get(r.enterprise.id, ""))
 
+    def withdraws(r: EnterpriseResult) -> str:
+        return one_line(issue.withdrawn_numbers.get(r.enterprise.id, ""))
+
     rows = _Rows(len(operating), row)
     directory = SetDirectory()  # where write_notice_set writes the set, for the helper process
     from haze.render.helped import TELL_EVERY, HelpedNotices, helped_from
@@ -997,7 +1004,7 @@ def render_activation(result: LevelResult, enterprise_list: EnterpriseList, issu
     counted = Tally(lang, {key: g.rank for key, g in result.policy.grades.items()})
 
     def render_notice(row: dict[str, Any]) -> str:
-        notice = {k: row[k] for k in ("index", "seq", "number", "file", "replaces")}
+        notice = {k: row[k] for k in ("index", "seq", "number", "file", "replaces", "withdraws")}
         return tpl.render("notice", base | {"notice": notice, "enterprise": row["enterprise"],
                                             "measures": row["measures"]})
 
@@ -1090,6 +1097,7 @@ def render_activation(result: LevelResult, enterprise_list: EnterpriseList, issu
     # the same values as each row's (enterprise_context: one_line of the id and name), without building the rows
     notices = [{"id": one_line(r.enterprise.id), "name": one_line(r.enterprise.name), "number": number(i),
                 "file": file(i)} | ({"replaces": text} if (text := replaces(r)) else {})
+               | ({"withdraws": text} if (text := withdraws(r)) else {})
                for i, r in enumerate(operating)]
     head = _manifest_head(issue, lang, fmt, info, result.policy.record, notices)
     return write_notice_set(Path(parent), issue.id, produce(), head, len(rows), notices, dry_run,
@@ -1183,13 +1191,14 @@ def render_lift(notified: list[dict], lst_info: Any, issue: Issue, parent: Path,
         rows.append({"index": i + 1, "seq": issue_seq(issue, i), "number": number,
                      "file": f"{_file_stem(i + 1, credit_code, width)}.{fmt}",
                      "activation_number": one_line(entry.get("number") or ""),
+                     "continuing": _continuing(entry.get("continues")),
                      "enterprise": {"id": credit_code, "name": one_line(entry.get("name") or ""),
                                     "town": one_line(entry.get("town") or ""),
                                     "contact": {"name": "", "phone": one_line(entry.get("phone") or "")}}})
 
     def produce() -> Iterator[tuple[str, Any]]:
         for done, row in enumerate(rows, start=1):
-            notice = {k: row[k] for k in ("index", "seq", "number", "file", "activation_number")}
+            notice = {k: row[k] for k in ("index", "seq", "number", "file", "activation_number", "continuing")}
             yield row["file"], tpl.render("notice", base | {"notice": notice, "enterprise": row["enterprise"]})
             if progress is not None:
                 progress(done, len(rows))
@@ -1200,9 +1209,21 @@ def render_lift(notified: list[dict], lst_info: Any, issue: Issue, parent: Path,
         yield from _sms(base, rows, lang, on_missing)
 
     notices = [{"id": row["enterprise"]["id"], "name": row["enterprise"]["name"], "number": row["number"],
-                "file": row["file"], "activation_number": row["activation_number"]} for row in rows]
+                "file": row["file"], "activation_number": row["activation_number"]}
+               | ({"continues": row["continuing"]["kind"]} if row["continuing"] else {}) for row in rows]
     head = _manifest_head(issue, lang, fmt, info, str(info.get("policy") or ""), notices)
     return write_notice_set(Path(parent), issue.id, produce(), head, len(rows), notices, dry_run)
+
+
+def _continuing(continues: Any) -> dict[str, Any] | None:
+    """What goes on after a lift for one enterprise (haze.commands.lift.addressees), as the templates read it.
+
+    ``None``; ``{"kind": "stagger", "last": <its 错峰 stop's last day, a datetime>, "number": <the 错峰
+    notice's number, or "">}``; or ``{"kind": "noncompliant", "last": None, "number": ""}``.
+    """
+    if not continues or continues.get("kind") not in ("stagger", "noncompliant"):
+        return None
+    return {"kind": continues["kind"], "last": continues.get("last"), "number": one_line(continues.get("number") or "")}
 
 
 # -- writing ---------------------------------------------------------------------------

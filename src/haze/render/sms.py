@@ -50,12 +50,15 @@ def _level(issue: dict[str, Any], lang: str, short: bool) -> str:
 
 
 def texts(authority: str, issue: dict[str, Any], number: str, lang: str, receipt: str = "", *,
-          county: bool = False) -> list[str]:
+          county: bool = False, continuing: dict[str, Any] | None = None) -> list[str]:
     """The wordings of one SMS, longest first; ``receipt``: the policy's receipt time (1小时 / 1 hour).
 
     ``county``: the city's text to a county bureau (SPEC §13), told by a 通知 to start its own
-    response, not an enterprise told by a 告知书 to cut.
+    response, not an enterprise told by a 告知书 to cut. ``continuing``: a lift's enterprise whose
+    stop goes on (its 错峰 stop, or 停产整治: haze.render.notices._continuing), never told to resume.
     """
+    if issue["kind"] == "lift" and not county and continuing:
+        return _continuing_texts(authority, issue, number, lang, continuing)
     receipt = receipt or ("1小时" if lang == "zh" else "1 hour")
     when = _when(issue["start"], lang)
     lift = issue["kind"] == "lift"
@@ -110,17 +113,47 @@ def texts(authority: str, issue: dict[str, Any], number: str, lang: str, receipt
             f"{head}{colour} {when} {number}"]
 
 
+def _continuing_texts(authority: str, issue: dict[str, Any], number: str, lang: str,
+                      continuing: dict[str, Any]) -> list[str]:
+    """A lift's SMS to an enterprise whose stop goes on after it: the warning ends, the stop does not."""
+    when = _when(issue["start"], lang)
+    full, short = _level(issue, lang, False), _level(issue, lang, True)
+    stagger = continuing.get("kind") == "stagger"
+    last = continuing.get("last")
+    if lang == "zh":
+        head = f"【{authority}】"
+        until = f"至{_day(last, lang)}" if stagger and last is not None else ""
+        goes_on = f"你单位错峰停产继续{until}" if stagger else "你单位继续停产整治"
+        word = "错峰停产" if stagger else "停产整治"
+        return [f"{head}{full}于{when}解除，{goes_on}，不得恢复生产，见{number}通知。",
+                f"{head}{full}于{when}解除，{goes_on}，见{number}通知。",
+                f"{head}{short}{when}解除，{goes_on}，见{number}",
+                f"{head}{short}解除，继续{word}{until}，见{number}",
+                f"{head}继续{word}，见{number}"]
+    head = f"[{authority}] "
+    until = f" to {_day(last, lang)}" if stagger and last is not None else ""
+    goes_on = f"your staggered stop goes on{until}" if stagger else "your rectification stop goes on"
+    brief = f"staggered stop{until}" if stagger else "rectification stop goes on"
+    colour = issue["level"]["value"]
+    return [f"{head}{full} lifted {when}; {goes_on}: do not restart. See notice {number}.",
+            f"{head}{full} lifted {when}; {goes_on}. See {number}.",
+            f"{head}{short} lifted; {goes_on}: {number}",
+            f"{head}{colour} lifted; {brief}: {number}",
+            f"{head}still stopped: {number}"]
+
+
 def sms_text(authority: str, issue: dict[str, Any], number: str, lang: str = "zh", receipt: str = "", *,
-             county: bool = False) -> str:
+             county: bool = False, continuing: dict[str, Any] | None = None) -> str:
     """The longest wording within :data:`LIMIT`; the authority shortened when none fits."""
-    candidates = texts(authority, issue, number, lang, receipt, county=county)
+    candidates = texts(authority, issue, number, lang, receipt, county=county, continuing=continuing)
     for text in candidates:
         if len(text) <= LIMIT:
             return text
     shortest = candidates[-1]
     room = len(authority) - (len(shortest) - LIMIT) - 1
     if room > 0:
-        return texts(authority[:room] + "…", issue, number, lang, receipt, county=county)[-1]
+        return texts(authority[:room] + "…", issue, number, lang, receipt, county=county,
+                     continuing=continuing)[-1]
     return shortest[:LIMIT]  # an absurd notice number: the platform would split the message anyway
 
 
@@ -203,7 +236,8 @@ def sms_pieces(base: dict[str, Any], rows: Sequence[dict[str, Any]], lang: str,
             span = (stop["first"], stop["last"]) if stop else (season["first"], season["last"])
             text = fitting(season_texts(authority, season["kind"], span, row["number"], lang))
         else:
-            text = sms_text(authority, issue, row["number"], lang, receipt, county=county)
+            text = sms_text(authority, issue, row["number"], lang, receipt, county=county,
+                            continuing=row.get("continuing"))
         writer.writerow([phone, _cell(enterprise["id"]), _cell(enterprise["name"]), text])
         if n % every == 0:
             yield out.getvalue()
