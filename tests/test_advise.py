@@ -224,6 +224,20 @@ def test_action_reads_the_active_warning_from_the_journal(run, tmp_path: Path) -
         assert data["active"] == "yellow" and data["action"] == action
 
 
+def test_the_chinese_advice_speaks_the_active_level_and_no_json_word(run, tmp_path: Path) -> None:
+    # QA: a Chinese terminal said "生效中 orange（…）" and "keep　维持当前 orange 级预警"
+    from conftest import COUNTY
+
+    journal = tmp_path / "j" / "journal.db"
+    assert run("activate", "yellow", "--list", COUNTY, "--journal", journal, "--out", tmp_path / "n").exit_code == 0
+    same = write(tmp_path / "same.csv", "date,aqi\n2026-12-01,201\n")
+    shown = run("--ui", "zh", "advise", same, "--journal", journal).stdout
+    assert "生效中  黄色（" in shown and "建议    维持当前黄色预警" in shown, shown
+    assert "keep" not in shown  # the title still names both: 黄色预警（yellow，Ⅲ级响应）
+    english = run("advise", same, "--journal", journal).stdout
+    assert "active  yellow (" in english and "action  keep: keep the active yellow warning" in english
+
+
 def test_a_warning_past_its_end_time_is_not_active(run, tmp_path: Path) -> None:
     from conftest import COUNTY
 

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Literal
 
 import click
 
-from haze.cli.reporters.markup import esc, is_city_warning, level_title, pad, say, say_list, say_row, when
-from haze.core.i18n import N_, _, ngettext
+from haze.cli.reporters.markup import esc, is_city_warning, level_title, level_word, pad, say, say_list, say_row, when
+from haze.core.i18n import N_, _, language, ngettext
 
 if TYPE_CHECKING:
     from haze.commands.advise import Outcome as AdviseOutcome
@@ -53,13 +53,16 @@ def print_advise(outcome: AdviseOutcome) -> None:
                             for d in a.days)
         label = _("days")
         say_row(console, label, days)
-    active = _("{id} ({kind})").format(id=a.active.value, kind=esc(outcome.active_id)) if a.active else _("none")
+    active = _("{id} ({kind})").format(id=level_word(a.active), kind=esc(outcome.active_id)) if a.active else _("none")
     label = _("active")
     say_row(console, label, active)
+    # the level in a command stays the command's word (haze activate orange); the active one is spoken
     hint = _(_NEXT[a.action]).format(level=a.level.value if a.level else "",
-                                     active=a.active.value if a.active else "")
+                                     active=level_word(a.active) if a.active else "")
     label = _("action")
-    say_row(console, label, _("[bold]{action}[/]: {hint}").format(action=a.action, hint=hint))
+    # the action key (keep, adjust) is the JSON's word: a Chinese terminal says only the hint
+    said = f"[bold]{hint}[/]" if language() == "zh" else _("[bold]{action}[/]: {hint}").format(action=a.action, hint=hint)
+    say_row(console, label, said)
 
 
 def print_receipt(outcome: ReceiptOutcome) -> None:

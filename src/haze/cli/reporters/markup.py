@@ -102,6 +102,13 @@ def level_title(level: Any) -> str:
     return _("{level} ({zh}预警, {response}响应)").format(level=level.value, zh=level.zh, response=level.response)
 
 
+def level_word(level: Any) -> str:
+    """A level in one word as the interface speaks it: 橙色 under --ui zh, orange otherwise."""
+    from haze.core.i18n import language
+
+    return str(level.zh if language() == "zh" else level.value)
+
+
 def is_city_warning(record: Any) -> bool:
     """A city warning (SPEC §13): its notices went to the counties' bureaus, not to enterprises."""
     return bool(record.list_info.get("city"))

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 import click
 
-from haze.cli.reporters.markup import esc, is_city_warning, level_title, pad, say, when
+from haze.cli.reporters.markup import esc, is_city_warning, level_title, level_word, pad, say, when
 from haze.core.i18n import N_, _, language
 
 if TYPE_CHECKING:
@@ -69,7 +69,7 @@ def print_activation(outcome: ActivateOutcome) -> None:
         if closed.level is level:
             text = (_("re-issued: {level} again; warning {id} would be superseded and its notices replaced") if dry
                     else _("re-issued: {level} again; warning {id} is superseded and its notices replaced"))
-            say(console, text.format(level=_level(level), id=esc(closed.id)))  # 橙色 under --ui zh
+            say(console, text.format(level=level_word(level), id=esc(closed.id)))  # 橙色 under --ui zh
         else:
             if level > closed.level:
                 text = (_("升级 raised: {old} → {new}; warning {id} would be superseded") if dry
@@ -260,11 +260,6 @@ HISTORY_MEDIUM = ["from", "event", "level", "until", "met", "now", "notices", "i
 
 
 
-def _level(level: Any) -> str:
-    """A level as the interface speaks it: 橙色 under --ui zh (history showed orange there), orange otherwise."""
-    return str(level.zh if language() == "zh" else level.value)
-
-
 def history_table(found: list[Event], wide: bool, columns: list[str] | None = None) -> Any:
     """One row per event; a wide terminal also gets the end time, the verdict, the user and when recorded.
 
@@ -287,8 +282,8 @@ def history_table(found: list[Event], wide: bool, columns: list[str] | None = No
         cells = {
             "from": when(event.when, short=not wide),
             "event": _(event.kind),
-            "level": f"{_level(event.previous_level)}→{_level(event.level)}" if event.previous_level and event.level
-            else (_level(event.level) if event.level else "—"),  # an ozone episode or 错峰 plan has no level
+            "level": f"{level_word(event.previous_level)}→{level_word(event.level)}" if event.previous_level and event.level
+            else (level_word(event.level) if event.level else "—"),  # an ozone episode or 错峰 plan has no level
             "until": when(event.until) if event.until else ("" if event.kind in ("lift", "void") else "—"),
             "met": "" if event.ok is None else (_("yes") if event.ok else _("[bold red]NO[/]")),
             "now": _(STATE_WORDS.get(event.state, event.state)) if event.state else "",
