@@ -61,8 +61,8 @@ def test_findings_name_grades_and_stops_in_chinese(run) -> None:
     zh = out(run(*ZH, "validate", path))
     assert "示例县甲厂 的红色预警减排比例 50% 低于政策对C级企业要求的 停产" in zh
     assert "示例县乙厂 的黄色预警减排比例 1% 低于政策对未评级企业要求的 20%" in zh
-    assert "引领性企业 示例县丙厂 填有 orange 级强制减排比例 50%" in zh
-    assert "orange 级减排比例 50% 低于 yellow 级的 停产" in zh
+    assert "引领性企业 示例县丙厂 填有橙色预警强制减排比例 50%" in zh
+    assert "橙色预警减排比例 50% 低于黄色预警的 停产" in zh
     said = "\n".join(line.split(": ", 1)[-1] for line in zh.splitlines())  # the messages, not the path
     for word in ("stop", "unrated", "leading", "grade"):
         assert word not in said, word

@@ -26,7 +26,7 @@ from haze.core.i18n import _, language
 from haze.core.errors import PolicyError
 from haze.core.findings import Finding, finding
 from haze.core.findings import strict as strict_findings
-from haze.core.fmt import cut_label, pct, ratio_pct
+from haze.core.fmt import cut_label, level_said, pct, ratio_pct
 from haze.commands.inputs import choose_policy, read
 from haze.io.lists import ListReport
 from haze.core.model import LEVELS, Enterprise, EnterpriseList, Level, Measure
@@ -241,7 +241,7 @@ def self_managed_cuts(e: Enterprise, path: str, policy: Policy) -> list[Finding]
             found.append(finding(
                 "W302", _("{grade}-grade enterprise {name} has a mandatory {level} cut of "
                           "{cut}; A and leading enterprises self-manage (自主减排)").format(
-                    grade=_grade_word(policy, grade.key), name=e.name, level=level.value, cut=cut_label(m.value)),
+                    grade=_grade_word(policy, grade.key), name=e.name, level=level_said(level), cut=cut_label(m.value)),
                 path, m.line or e.line or None,
                 e.id or None))
     return found
@@ -271,17 +271,12 @@ def weaker_than_policy(e: Enterprise, policy: Policy, path: str) -> list[Finding
                              "in {industry}") if source == "industry" else
                            _("{level} cut {cut} for {what} is weaker than the policy's {floor} for grade {grade}"))
                 found.append(finding(
-                    "W301", message.format(level=_level_word(level), cut=cut_label(explicit.value),
+                    "W301", message.format(level=level_said(level), cut=cut_label(explicit.value),
                                            what=_what(e, line.name, where), floor=cut_label(floor),
                                            grade=_grade_word(policy, policy.grade_key(e.grade)),
                                            industry=policy.industry_label(e.industry)), path,
                     explicit.line or line.line or e.line or None, e.id or None))
     return found
-
-
-def _level_word(level: Level) -> str:
-    """A level as W301 names it: the key in English (orange), 橙色预警 in Chinese (not "orange 级")."""
-    return f"{level.zh}预警" if language() == "zh" else level.value
 
 
 def _grade_word(policy: Policy, key: str | None) -> str | None:

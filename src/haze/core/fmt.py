@@ -12,8 +12,12 @@ from __future__ import annotations
 
 import math
 import re
+from typing import TYPE_CHECKING
 
 from haze.core.i18n import language
+
+if TYPE_CHECKING:
+    from haze.core.model import Level
 
 #: far below any shown digit, it only absorbs binary noise (0.29 stored as 0.28999…)
 _NUDGE = 1e-6
@@ -73,6 +77,12 @@ def cap_number(value: float, digits: int = 2) -> str:
 def cap_pct(share: float, digits: int = 2) -> str:
     """A limit as a share (a load limit of 80%): rounded down like a cap, so it never reads looser."""
     return _trim(f"{_floor(share * 100, digits):.{digits}f}") + "%"
+
+
+def level_said(level: Level) -> str:
+    """A level as a finding's sentence names it: the list's key in English (orange), 橙色预警 in Chinese
+    (the catalogue said "orange 级减排比例" to a clerk reading Chinese)."""
+    return f"{level.zh}预警" if language() == "zh" else level.value
 
 
 def tonnes(value: float, digits: int = 4) -> str:

@@ -20,7 +20,7 @@ from typing import Any
 from haze.core import creditcode
 from haze.core.text import clean, kind_of, unsafe
 from haze.core.findings import Finding, finding
-from haze.core.fmt import cut_label
+from haze.core.fmt import cut_label, level_said
 from haze.core.i18n import N_, _
 from haze.io.lists.yamlread import LDict
 from haze.core.model import (
@@ -194,7 +194,7 @@ class Builder:
                          data, name)
                 continue
             if level in result:
-                self.add("E109", _("measures for {level} given twice").format(level=level.value), data, name)
+                self.add("E109", _("measures for {level} given twice").format(level=level_said(level)), data, name)
             measure = self.measure(raw, data, name)
             if measure is not None:
                 result[level] = measure
@@ -249,7 +249,7 @@ class Builder:
             if previous is not None and m.value < previous[1] - 1e-12:
                 self.findings.append(finding(
                     "E110", _("{level} cut {cut} is weaker than {previous} cut {previous_cut}").format(
-                        level=level.value, cut=cut_label(m.value), previous=previous[0].value,
+                        level=level_said(level), cut=cut_label(m.value), previous=level_said(previous[0]),
                         previous_cut=cut_label(previous[1])),
                     self.path, m.line or where.line, self.enterprise, level=level.value))
             previous = (level, m.value)
@@ -275,7 +275,8 @@ class Builder:
                     self.findings.append(finding(
                         "E110", _("{level} cut {cut} for line {line} is weaker than its {previous} cut {previous_cut} "
                                   "(line and enterprise measures together)").format(
-                            level=level.value, cut=cut_label(m.value), line=line.name, previous=previous[0].value,
+                            level=level_said(level), cut=cut_label(m.value), line=line.name,
+                            previous=level_said(previous[0]),
                             previous_cut=cut_label(previous[1].value)),
                         self.path, m.line or e.line, self.enterprise, level=level.value))
                 previous = (level, m, is_own)

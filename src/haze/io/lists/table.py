@@ -32,7 +32,7 @@ from typing import Any, TypeVar
 
 from haze.core.findings import Finding, finding
 from haze.core.i18n import N_, _
-from haze.core.fmt import cut_label
+from haze.core.fmt import cut_label, level_said
 from haze.io.lists.yamlread import LDict
 from haze.core import creditcode
 from haze.core.model import (
@@ -953,7 +953,7 @@ class TableReader:
                 if value is not None and 0 <= value <= 1:
                     if previous is not None and value < previous[1] - 1e-12:
                         self.add("E110", _("{level} cut {cut} is weaker than {previous} cut {previous_cut}").format(
-                            level=level.value, cut=cut_label(value), previous=previous[0].value,
+                            level=level_said(level), cut=cut_label(value), previous=level_said(previous[0]),
                             previous_cut=cut_label(previous[1])), r.number, r.labels[cut_key],
                                  ident if isinstance(ident, str) else None, level=level.value)
                     previous = (level, value)
@@ -962,7 +962,7 @@ class TableReader:
                 if cut_key not in r.cells and len(m["actions"]) == 1 and _cut_like(m["actions"][0]):
                     self.add("W308", _("the {level} measures cell holds a cut ({cut!r}) but the "
                                        "{column} cell is empty: it is read as a sentence for the notice, "
-                                       "not as a cut").format(level=level.value, cut=m["actions"][0],
+                                       "not as a cut").format(level=level_said(level), cut=m["actions"][0],
                                                               column=HEADERS_ZH[cut_key]),
                              r.number, r.labels[action_key])
             _put(result, level.value, m, r.number,
