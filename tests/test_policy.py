@@ -166,7 +166,7 @@ names:
     ("name: x\n", "needs 'requirements'"),
     ("requirements: {orange: 3}\n", "must be a share from 0 to 1"),
     ("requirements: {purple: 0.3}\n", "unknown level 'purple'"),
-    ("requirements: {orange: {so2: 0.3, co2: 0.1}}\n", "requirement 'co2'"),
+    ("requirements: {orange: {so2: 0.3, co2: 0.1}}\n", "unknown pollutant 'co2'"),
     ("requirements: {orange: 0.3}\nzone_escalation: -1\n", "zone_escalation must be a whole number"),
     ("requirements: {orange: 0.3}\nzone_escalation: one\n", "zone_escalation must be a whole number"),
     ("requirements: {orange: 0.3}\ngrades: {E: {orange: {cut: 0.1}}}\n", "unknown grade 'E'"),

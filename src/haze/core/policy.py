@@ -2,11 +2,14 @@
 
 A policy is trusted configuration from the bureau, but it is still read with
 the same safe loader as lists and checked, so that a broken policy gives one
-clear line (``PolicyError``) instead of a wrong computation.
+clear line per problem, each naming the file and its line (one ``PolicyError``
+holding them all, one per line), instead of a wrong computation. Every key at
+every level is checked: an unknown one is refused with the nearest valid key.
 """
 
 from __future__ import annotations
 
+import math
 import unicodedata
 from dataclasses import dataclass, field
 from importlib import resources
@@ -19,7 +22,7 @@ from haze.core.errors import PolicyError
 from haze.core.findings import Finding
 from haze.core.grades import NORMAL, UNRATED, CategoryDef, GradeDef
 from haze.core.model import POLLUTANTS, Level, Measure, Pollutant
-from haze.core.response import Duties, Triggers, parse_duties, parse_triggers
+from haze.core.response import Duties, Triggers
 
 DEFAULT_POLICY = "shanxi-2024"
 #: Default of ``activation_horizon_hours``: three days, the span of a forecast a warning is issued on.
@@ -258,16 +261,43 @@ def _name_key(name: str) -> str:
 
 
 def parse_policy(data: bytes, path: str) -> Policy:
+    """Read a policy file's bytes; every problem is one located finding, all raised together.
+
+    As for a list (SPEC §5), the whole file is read before anything is refused, so a bureau
+    fixes every problem in one pass; each is one line naming the file and its line.
+    """
     from haze.io.lists.yamlread import load_yaml
 
     doc, findings = load_yaml(data, path)
-    _raise_on(findings)
+    if doc is None:
+        _raise_on(findings)
     if not isinstance(doc, Mapping):
         raise PolicyError(_("{path}: a policy must be a mapping").format(path=path))
     reader = _PolicyReader(path)
     policy = reader.read(doc)
-    _raise_on(reader.findings)
+    _raise_on(findings + reader.findings)
     return policy
+
+
+#: Every key a policy file may hold at each level (SPEC §3, §14, §15, §18, §19); any other is
+#: refused with the nearest one suggested, as a list's unknown keys are (a misspelt
+#: ``zone_escalaton`` must not silently leave the default in force).
+POLICY_KEYS = {"name", "title", "source", "requirements", "zone_escalation", "activation_horizon_hours", "grades",
+               "industries", "categories", "unrated_as", "noncompliant", "names", "triggers", "duties", "ozone",
+               "staggered"}
+_NONCOMPLIANT_KEYS = {"actions"}
+_NAMES_KEYS = {"industries"}
+_TRIGGER_KEYS = {"source", "yellow", "orange", "red"}
+_RULE_KEYS = {"above", "days", "peak_above", "text"}
+_DUTY_KEYS = {"receipt_hours", "report_hours", "source"}
+_OZONE_KEYS = {"source", "months", "window", "industries", "actions"}
+_OZONE_INDUSTRY_KEYS = {"zh", "aliases"}
+_STAGGER_KEYS = {"source", "season", "industries", "max_stopped_share", "escalation"}
+_SEASON_KEYS = {"start", "end"}
+_GRADE_KEYS = {"aliases", "rank", "measures", "zh", "en", "self_managed"}
+_CATEGORY_KEYS = {"aliases", "measures", "exempt_up_to", "max_load", "zh", "en"}
+#: the most hours a duty (receipt, report) may give: 30 days, a bound against typos, not a rule
+_MAX_DUTY_HOURS = 24 * 30
 
 
 class _PolicyReader:
@@ -276,61 +306,77 @@ class _PolicyReader:
 
         self.path = path
         self.builder = Builder(path)
+        #: the grades as read so far (staggered and industries refer to them)
+        self.grades: dict[str, GradeDef] = {}
 
     @property
     def findings(self) -> list[Finding]:
         return self.builder.findings
 
-    def fail(self, where: Any, message: str) -> None:
-        line = getattr(where, "line", None)
-        self.builder.add("E104", message, where if line else None)
+    def fail(self, where: Any, message: str, key: Any = None, code: str = "E104") -> None:
+        """A finding at ``key`` of the mapping ``where`` (its own line without a key)."""
+        self.builder.add(code, message, where, key)
+
+    def unknown_key(self, where: Any, key: Any, allowed: set[str], what: str) -> None:
+        """E103 for one key, with the nearest allowed one suggested (as :meth:`Builder.unknown_keys`)."""
+        hint = _closest(str(key), allowed)
+        message = (_("unknown key {key!r} in {what} (did you mean {hint!r}?)") if hint
+                   else _("unknown key {key!r} in {what}"))
+        self.fail(where, message.format(key=key, what=_(what), hint=hint), key, "E103")
+
+    def keys(self, data: Any, allowed: set[str], what: str) -> None:
+        if isinstance(data, Mapping):
+            for key in data:
+                if key not in allowed:
+                    self.unknown_key(data, key, allowed, what)
 
     def read(self, doc: Mapping) -> Policy:
-        from haze.core.text import clean
-
-        # A policy's name and title reach the terminal, notices and the journal: no escape codes (17.19).
-        name = clean(str(doc.get("name") or "")) or Path(self.path).stem
-        policy = Policy(name=name, title=clean(str(doc.get("title") or "")),
-                        source=clean(str(doc.get("source") or "")), path=self.path)
+        self.keys(doc, POLICY_KEYS, N_("the file"))
+        name = self.text(doc, "name") or Path(self.path).stem
+        policy = Policy(name=name, title=self.text(doc, "title"), source=self.text(doc, "source"), path=self.path)
         policy.requirements = self.requirements(doc.get("requirements"), doc)
         escalation = doc.get("zone_escalation", 1)
         if isinstance(escalation, bool) or not isinstance(escalation, int) or escalation < 0:
-            self.fail(doc, _("zone_escalation must be a whole number ≥ 0, not {escalation!r}").format(escalation=escalation))
+            self.fail(doc, _("zone_escalation must be a whole number ≥ 0, not {escalation!r}").format(
+                escalation=escalation), "zone_escalation")
         else:
             policy.zone_escalation = escalation
         horizon = doc.get("activation_horizon_hours", DEFAULT_HORIZON_HOURS)
         if isinstance(horizon, bool) or not isinstance(horizon, (int, float)) or not 1 <= horizon <= 24 * 366:
-            self.fail(doc, _("activation_horizon_hours must be a number of hours from 1 to 8784, not {horizon!r}").format(horizon=horizon))
+            self.fail(doc, _("activation_horizon_hours must be a number of hours from 1 to 8784, not {horizon!r}")
+                      .format(horizon=horizon), "activation_horizon_hours")
         else:
             policy.activation_horizon_hours = float(horizon)
         if not doc.get("grades"):
             # Without grades every enterprise would be cut 0 with no message (issue 17 item 5).
-            self.fail(doc, _("a policy needs 'grades': grade -> level -> measure (without it nobody is cut)"))
-        policy.grades = self.grade_defs(doc.get("grades") or {}, doc)
-        for industry, table in self.section(doc, "industries").items():
-            if self.duplicate(str(industry).lower(), policy.industries, doc.get("industries"), industry,
-                              "industries"):
+            self.fail(doc, _("a policy needs 'grades': grade -> level -> measure (without it nobody is cut)"),
+                      "grades" if "grades" in doc else None)
+        policy.grades = self.grades = self.grade_defs(doc.get("grades") or {}, doc)
+        industries = self.section(doc, "industries")
+        for industry, table in industries.items():
+            if self.duplicate(str(industry).lower(), policy.industries, industries, industry, "industries"):
                 continue
-            policy.industries[str(industry).lower()] = self.grade_tables(table, doc.get("industries"), industry,
-                                                                         policy.grades)
+            policy.industries[str(industry).lower()] = self.grade_tables(table, industries, industry, policy.grades)
         policy.categories = self.category_defs(self.section(doc, "categories"), doc)
         policy.unrated_as = self.unrated_as(doc)
-        noncompliant = doc.get("noncompliant") or {}
-        policy.noncompliant_actions = self.builder.actions(noncompliant.get("actions"), noncompliant, "actions") \
-            if isinstance(noncompliant, Mapping) else ()
+        noncompliant = self.section(doc, "noncompliant")
+        self.keys(noncompliant, _NONCOMPLIANT_KEYS, "noncompliant")
+        policy.noncompliant_actions = self.builder.actions(noncompliant.get("actions"), noncompliant, "actions")
         names = self.section(doc, "names")
-        policy.industry_names = {str(k).lower(): clean(str(v)) for k, v in self.section(names, "industries").items()}
-        problems: list[str] = []
-        policy.triggers = parse_triggers(doc.get("triggers"), problems)
-        policy.duties = parse_duties(doc.get("duties"), problems)
-        for problem in problems:
-            self.fail(doc, problem)
-
-        from haze.core.season import read_ozone, read_stagger
-
-        policy.ozone = read_ozone(doc.get("ozone"), self.path)
-        policy.staggered = read_stagger(doc.get("staggered"), self.path)
+        self.keys(names, _NAMES_KEYS, "names")
+        industry_names = self.section(names, "industries")
+        policy.industry_names = {str(k).lower(): self.text(industry_names, k) or str(k) for k in industry_names}
+        policy.triggers = self.triggers(doc)
+        policy.duties = self.duties(doc)
+        policy.ozone = self.ozone(doc)
+        policy.staggered = self.stagger(doc)
         return policy
+
+    def text(self, data: Mapping, key: Any) -> str:
+        """A text value (name, title, source): a mapping or list there is refused, control characters go (17.19)."""
+        if not isinstance(data, Mapping) or data.get(key) is None:
+            return ""
+        return self.builder.text(data, key, "policy")  # type: ignore[arg-type]  # an LDict from the YAML reader
 
     def duplicate(self, canonical: Any, seen: Mapping, where: Any, key: Any, what: str) -> bool:
         """E109 when ``key`` means a key already read (``orange`` and ``橙色``, ``C`` and ``C级``).
@@ -354,42 +400,67 @@ class _PolicyReader:
             return {}
         return value
 
-    def requirements(self, raw: Any, doc: Any) -> dict[Level, dict[Pollutant, float]]:
+    # -- requirements -----------------------------------------------------------------
+
+    def requirements(self, raw: Any, doc: Mapping) -> dict[Level, dict[Pollutant, float]]:
         if not isinstance(raw, Mapping):
-            self.fail(doc, _("a policy needs 'requirements': level -> share of total emissions"))
+            self.fail(doc, _("a policy needs 'requirements': level -> share of total emissions"),
+                      "requirements" if "requirements" in doc else None)
             return {}
         result: dict[Level, dict[Pollutant, float]] = {}
+        seen: dict[Level, Any] = {}
         for key, value in raw.items():
             level = Level.parse(key)
             if level is None:
-                self.fail(raw, _("unknown level {key!r} in requirements").format(key=key))
+                self.fail(raw, _("unknown level {key!r} in requirements").format(key=key), key)
                 continue
-            if self.duplicate(level, result, raw, key, "requirements"):
+            if self.duplicate(level, seen, raw, key, "requirements"):
                 continue
-            shares = value if isinstance(value, Mapping) else {p.value: value for p in POLLUTANTS}
-            result[level] = {}
-            for pname, share in shares.items():
+            seen[level] = key
+            if not isinstance(value, Mapping):  # one share for every pollutant: one finding if it is wrong
+                share = self.share(value)
+                if share is None:
+                    self.fail(raw, _("requirement {share!r} at {key} must be a share from 0 to 1").format(
+                        share=value, key=key) + _share_hint(value), key)
+                else:
+                    result[level] = {p: share for p in POLLUTANTS}
+                continue
+            shares: dict[Pollutant, float] = {}
+            written: dict[Pollutant, Any] = {}
+            for pname, amount in value.items():
                 p = Pollutant.parse(pname)
-                if p is not None and isinstance(value, Mapping) and \
-                        self.duplicate(p, result[level], shares, pname, f"requirements at {level.value}"):
+                if p is None:
+                    self.fail(value, _("unknown pollutant {name!r} (expected so2, nox, pm or vocs)").format(name=pname),
+                              pname, "E103")
                     continue
-                if p is None or isinstance(share, bool) or not isinstance(share, (int, float)) \
-                        or not 0 <= share <= 1:
-                    self.fail(raw, _("requirement {pname!r}: {share!r} at {key} must be a share from 0 to 1").format(pname=pname, share=share, key=key))
+                if self.duplicate(p, written, value, pname, f"requirements at {level.value}"):
                     continue
-                result[level][p] = float(share)
-        for level, shares in result.items():  # a forgotten pollutant must not quietly require 0%
-            missing = [p.value for p in POLLUTANTS if p not in shares]
-            if missing:
-                self.fail(raw, _("requirements at {level_value} give no share for {join_missing}").format(level_value=level.value, join_missing=', '.join(missing)))
+                written[p] = pname
+                share = self.share(amount)
+                if share is None:
+                    self.fail(value, _("requirement {pname!r}: {share!r} at {key} must be a share from 0 to 1").format(
+                        pname=pname, share=amount, key=key) + _share_hint(amount), pname)
+                    continue
+                shares[p] = share
+            missing = [p.value for p in POLLUTANTS if p not in written]
+            if missing:  # a forgotten pollutant must not quietly require 0%
+                self.fail(raw, _("requirements at {level_value} give no share for {join_missing}").format(
+                    level_value=level.value, join_missing=', '.join(missing)), key)
+            result[level] = shares
         return result
+
+    @staticmethod
+    def share(value: Any) -> float | None:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+            return None  # NaN fails the comparison too
+        return float(value)
 
     # -- grades and categories (SPEC §19; the older grade -> level -> measure form still reads) ----
 
     def grade_defs(self, raw: Any, doc: Any) -> dict[str, GradeDef]:
         result = {key: _g.builtin_grade(key) for key in _g.BUILTIN_GRADES}
         if not isinstance(raw, Mapping):
-            self.fail(doc, _("grades must map grades to level measures or to {aliases, rank, measures}"))
+            self.fail(doc, _("grades must map grades to level measures or to {aliases, rank, measures}"), "grades")
             return result
         builtin = _g.alias_table(result)[0]
         seen: dict[str, Any] = {}  # canonical keys read: C and C级 are one grade (E109, issue 17 item 5)
@@ -404,23 +475,45 @@ class _PolicyReader:
                 if grade is None:
                     grade = GradeDef(name, name, name, rank=0.0)
                     if "rank" not in value:
-                        self.fail(raw, _("grade {name!r} is not built in: give it a rank (A is 1, B 2, C 4, D 6)").format(name=name))
+                        self.fail(raw, _("grade {name!r} is not built in: give it a rank (A is 1, B 2, C 4, D 6)").format(name=name), key)
                 self.builder.unknown_keys(value, _GRADE_KEYS, f"grade {name}")
                 self.grade_fields(grade, value)
                 result[grade.key] = grade
             elif known is None:
-                self.fail(raw, _("unknown grade {name!r}: not built in ({g_listing_result}); define it as {name}: {{aliases: [...], rank: N, measures: {{yellow: ..., orange: ..., red: ...}}}}").format(name=name, g_listing_result=_g.listing(result)))
+                self.fail(raw, _("unknown grade {name!r}: not built in ({g_listing_result}); define it as {name}: {{aliases: [...], rank: N, measures: {{yellow: ..., orange: ..., red: ...}}}}").format(name=name, g_listing_result=_g.listing(result)), key)
+                continue
             else:
                 result[known].measures = self.table(value, raw, key)
+            self.check_grade_measures(result[known or name], raw, key, value)
         for clash in _g.alias_table(result)[1]:
             self.fail(raw, _("grade name {clash}").format(clash=clash))
         return result
+
+    def check_grade_measures(self, grade: GradeDef, raw: Mapping, key: Any, value: Any) -> None:
+        """A grade the policy defines (``{zh, aliases, rank, measures}``) must give its measures.
+
+        Without them every enterprise of the grade was cut 0 with no message, the
+        line's ``source`` none of SPEC §7's: one deleted line (``measures: *grade-B``)
+        turned a 20% cut into none. ``{}`` says no more than a missing key. A level
+        left out of a grade's table still means what it always did (the chain goes
+        on; SPEC §4.1's cut 0 if nothing sets one).
+        """
+        if not _defines(value, _GRADE_KEYS) or grade.measures or any(k not in _GRADE_KEYS for k in value):
+            return  # the older form (its table is read as it is), or an unknown key said already (mesures)
+        written = value.get("measures")
+        if written is None or (isinstance(written, Mapping) and not written):
+            self.fail(raw, _("grade {name!r} has no measures: an enterprise of this grade would be cut 0 with no "
+                             "message; give it measures: {{yellow: …, orange: …, red: …}} ({{cut: 0}} for no cut)")
+                      .format(name=grade.key), key, "E100")
 
     def grade_fields(self, grade: GradeDef, value: Any) -> None:  # an LDict from the YAML reader
         if "rank" in value:
             rank = value["rank"]
             if isinstance(rank, bool) or not isinstance(rank, (int, float)) or rank != rank or abs(rank) > 1e6:
                 self.builder.add("E101", _("rank of grade {grade_key} must be a number (A is 1, D 6), not {rank!r}").format(grade_key=grade.key, rank=rank), value, "rank")
+            elif rank < 1:  # 1 is the best (A, leading): a grade better than A has no meaning, and -5 is a typo
+                self.fail(value, _("rank of grade {grade_key} must be at least 1 (A and leading are 1, the best; D is "
+                                   "6), not {rank!r}").format(grade_key=grade.key, rank=rank), "rank")
             else:
                 grade.rank = float(rank)
         if "self_managed" in value:
@@ -449,7 +542,7 @@ class _PolicyReader:
                 self.category_fields(category, value)
                 result[category.key] = category
             elif known is None:
-                self.fail(raw, _("unknown category {name!r}: not built in ({g_listing_result}); define it as {name}: {{aliases: [...], measures: {{...}}, exempt_up_to: orange, max_load: false}}").format(name=name, g_listing_result=_g.listing(result)))
+                self.fail(raw, _("unknown category {name!r}: not built in ({g_listing_result}); define it as {name}: {{aliases: [...], measures: {{...}}, exempt_up_to: orange, max_load: false}}").format(name=name, g_listing_result=_g.listing(result)), key)
             else:
                 result[known].measures = self.table(value, raw, key)
         for clash in _g.alias_table(result)[1]:
@@ -466,7 +559,7 @@ class _PolicyReader:
             ceiling = value["exempt_up_to"]
             level = None if ceiling is None else Level.parse(ceiling)
             if ceiling is not None and level is None:
-                self.fail(value, _("exempt_up_to of category {category_key} must be yellow, orange, red or null, not {ceiling!r}").format(category_key=category.key, ceiling=ceiling))
+                self.fail(value, _("exempt_up_to of category {category_key} must be yellow, orange, red or null, not {ceiling!r}").format(category_key=category.key, ceiling=ceiling), "exempt_up_to")
             category.exempt_up_to = level
         if "max_load" in value:
             category.max_load = self.builder.flag(value, "max_load", category.max_load)
@@ -492,39 +585,300 @@ class _PolicyReader:
             return None
         if value == "lowest":
             return "lowest"
-        self.fail(doc, _("unrated_as must be 'lowest' or left out, not {value!r}").format(value=value))
+        self.fail(doc, _("unrated_as must be 'lowest' or left out, not {value!r}").format(value=value), "unrated_as")
         return None
 
     def grade_tables(self, raw: Any, where: Any, what: Any, grades: dict[str, GradeDef]) -> dict[str, MeasureTable]:
         if not isinstance(raw, Mapping):
-            self.fail(where, _("{what} must map grades to level measures").format(what=what))
+            self.fail(where, _("{what} must map grades to level measures").format(what=what), what)
             return {}
-        aliases = _g.alias_table(grades)[0]
         result: dict[str, MeasureTable] = {}
         for key, table in raw.items():
-            grade = aliases.get(_g.token(key))
+            grade = self.grade_of(key, raw, str(what))
             if grade is None:
-                self.fail(raw, _("unknown grade {key!r} in {what} (the policy's grades: {g_listing_grades})").format(key=key, what=what, g_listing_grades=_g.listing(grades)))
                 continue
             if self.duplicate(grade, result, raw, key, str(what)):
                 continue
             result[grade] = self.table(table, raw, key)
         return result
 
+    def grade_of(self, key: Any, where: Mapping, what: str) -> str | None:
+        """The policy's key for a grade as a section writes it (any alias); None and a finding if unknown."""
+        grade = _g.alias_table(self.grades)[0].get(_g.token(key))
+        if grade is None:
+            self.fail(where, _("unknown grade {key!r} in {what} (the policy's grades: {g_listing_grades})").format(
+                key=key, what=what, g_listing_grades=_g.listing(self.grades)), key)
+        return grade
+
     def table(self, raw: Any, where: Any, key: Any) -> MeasureTable:
         return self.builder.measures(raw, where, key)
 
+    # -- triggers and duties (SPEC §18) --------------------------------------------------
 
-_GRADE_KEYS = {"aliases", "rank", "measures", "zh", "en", "self_managed"}
-_CATEGORY_KEYS = {"aliases", "measures", "exempt_up_to", "max_load", "zh", "en"}
+    def triggers(self, doc: Mapping) -> Triggers:
+        from haze.core.response import Rule
+
+        raw = doc.get("triggers")
+        if raw is None:
+            return Triggers()
+        if not isinstance(raw, Mapping):
+            self.fail(doc, _("triggers must be a mapping of level -> rules"), "triggers")
+            return Triggers()
+        rules: list[Rule] = []
+        seen: dict[Level, Any] = {}
+        for key, value in raw.items():
+            if key == "source":
+                continue
+            level = Level.parse(key)
+            if level is None:
+                self.unknown_key(raw, key, _TRIGGER_KEYS, "triggers")
+                continue
+            if self.duplicate(level, seen, raw, key, "triggers"):
+                continue
+            seen[level] = key
+            where = f"triggers.{level.value}"
+            for item in value if isinstance(value, list) else [value]:
+                if not isinstance(item, Mapping):
+                    self.fail(raw, _("{where}: a rule is a mapping like {{above: 150, days: 2}}, not {item!r}").format(
+                        where=where, item=item), key)
+                    continue
+                before = len(self.findings)
+                self.builder.unknown_keys(item, _RULE_KEYS, where)  # type: ignore[arg-type]
+                above: Any = item.get("above")
+                days: Any = item.get("days", 1)
+                peak: Any = item.get("peak_above")
+                if not _number(above) or above < 0:
+                    self.fail(item, _("{where}: 'above' must be an AQI value ≥ 0, not {above!r}").format(
+                        where=where, above=above), "above" if "above" in item else None)
+                elif peak is not None and (not _number(peak) or peak < above):
+                    self.fail(item, _("{where}: 'peak_above' must be an AQI value ≥ 'above', not {peak!r}").format(
+                        where=where, peak=peak), "peak_above")
+                if isinstance(days, bool) or not isinstance(days, int) or days < 1:
+                    self.fail(item, _("{where}: 'days' must be a whole number ≥ 1, not {days!r}").format(
+                        where=where, days=days), "days")
+                text = self.text(item, "text")
+                if not any(f.is_error for f in self.findings[before:]):
+                    rules.append(Rule(level, float(above), days, None if peak is None else float(peak), text))
+        return Triggers(tuple(rules), self.text(raw, "source"))
+
+    def duties(self, doc: Mapping) -> Duties:
+        from haze.core.response import DEFAULT_REPORT_HOURS, DEFAULT_RECEIPT_HOURS
+
+        raw = doc.get("duties")
+        if raw is None:
+            return Duties()
+        if not isinstance(raw, Mapping):
+            self.fail(doc, _("duties must be a mapping like {receipt_hours: 1, report_hours: 24}"), "duties")
+            return Duties()
+        self.keys(raw, _DUTY_KEYS, "duties")
+        values: dict[str, float] = {}
+        for key, default in (("receipt_hours", DEFAULT_RECEIPT_HOURS), ("report_hours", DEFAULT_REPORT_HOURS)):
+            value = raw.get(key, default)
+            # A notice must name a time: a duty without one would read "return the receipt within hours".
+            if _number(value) and 0 < value <= _MAX_DUTY_HOURS:
+                values[key] = float(value)
+            else:
+                self.fail(raw, _("duties: {key} must be a number of hours above 0 (at most 720), not {value!r}").format(
+                    key=key, value=value), key if key in raw else None)
+                values[key] = default
+        return Duties(values["receipt_hours"], values["report_hours"], self.text(raw, "source"))
+
+    # -- season controls (SPEC §14, §15) ----------------------------------------------------
+
+    def ozone(self, doc: Mapping) -> Any:
+        from haze.core.season import OzoneIndustry, OzoneSection
+
+        if not isinstance(doc.get("ozone"), Mapping):
+            self.section(doc, "ozone")  # nothing, or a finding for what is not a mapping
+            return None
+        raw = doc["ozone"]
+        self.keys(raw, _OZONE_KEYS, "ozone")
+        months = raw.get("months", [5, 6, 7, 8, 9])
+        if not isinstance(months, list) or not months or any(
+                isinstance(m, bool) or not isinstance(m, int) or not 1 <= m <= 12 for m in months):
+            self.fail(raw, _("ozone.months must be a list of months 1–12, not {months!r}").format(months=months),
+                      "months")
+            months = [5, 6, 7, 8, 9]
+        window = raw.get("window", ["10:00", "16:00"])
+        if not (isinstance(window, list) and len(window) == 2 and all(_is_clock(w) for w in window)) \
+                or str(window[0]) >= str(window[1]):
+            self.fail(raw, _("ozone.window must be [\"HH:MM\", \"HH:MM\"], start before end, not {window!r}").format(
+                window=window), "window")
+            window = ["10:00", "16:00"]
+        industries = []
+        table = self.section(raw, "industries")
+        for key, value in table.items():
+            if isinstance(value, str):
+                industries.append(OzoneIndustry(str(key), value))
+            elif isinstance(value, Mapping):
+                self.keys(value, _OZONE_INDUSTRY_KEYS, f"ozone.industries.{key}")
+                aliases = value.get("aliases") or []
+                if not isinstance(aliases, list):
+                    self.fail(value, _("ozone.industries.{key}.aliases must be a list").format(key=key), "aliases")
+                    aliases = []
+                industries.append(OzoneIndustry(str(key), self.text(value, "zh") or str(key),
+                                                tuple(str(a) for a in aliases)))
+            else:
+                self.fail(table, _("ozone.industries.{key} must be a name or {{zh, aliases}}").format(key=key), key)
+        actions = raw.get("actions") or []
+        if not isinstance(actions, list):
+            self.fail(raw, _("ozone.actions must be a list of sentences"), "actions")
+            actions = []
+        return OzoneSection(tuple(sorted(set(months))), (str(window[0]), str(window[1])), tuple(industries),
+                            tuple(str(a) for a in actions), self.text(raw, "source"))
+
+    def stagger(self, doc: Mapping) -> Any:
+        from haze.core.season import SEASON, StaggerSection
+
+        if not isinstance(doc.get("staggered"), Mapping):
+            self.section(doc, "staggered")  # nothing, or a finding for what is not a mapping
+            return None
+        raw = doc["staggered"]
+        self.keys(raw, _STAGGER_KEYS, "staggered")
+        season = raw.get("season") or {"start": "11-15", "end": "03-15"}
+        start, end = (11, 15), (3, 15)
+        if not isinstance(season, Mapping):
+            self.fail(raw, _("staggered.season must be {{start: \"11-15\", end: \"03-15\"}}"), "season")
+        else:
+            self.keys(season, _SEASON_KEYS, "staggered.season")
+            start = self.month_day(season, "start", first=True) or start
+            end = self.month_day(season, "end") or end
+        length = _longest_season(StaggerSection(start, end))
+        industries: dict[str, dict[str, int | str]] = {}
+        table = self.section(raw, "industries")
+        for industry, grades in table.items():
+            what = f"staggered.industries.{industry}"
+            if not isinstance(grades, Mapping):
+                self.fail(table, _("staggered.industries.{industry} must map grades to stop days").format(
+                    industry=industry), industry)
+                continue
+            if self.duplicate(str(industry).lower(), industries, table, industry, "staggered.industries"):
+                continue
+            row: dict[str, int | str] = {}
+            for key, days in grades.items():
+                grade = self.grade_of(key, grades, what)
+                if grade is None or self.duplicate(grade, row, grades, key, what):
+                    continue
+                if days == SEASON:
+                    row[grade] = SEASON
+                elif isinstance(days, bool) or not isinstance(days, int) or days < 0:
+                    self.fail(grades, _("staggered.industries.{industry}.{grade}: stop days must be a whole number ≥ 0 "
+                                        "or \"season\", not {days!r}").format(industry=industry, grade=key, days=days),
+                              key)
+                elif days > length:
+                    # Not capped quietly: the bureau's file and the notices would state different stop days.
+                    self.fail(grades, _("staggered.industries.{industry}.{grade}: {days} stop days, but the season "
+                                        "({start} to {end}) has at most {length} days; write \"season\" for the "
+                                        "whole season").format(industry=industry, grade=key, days=days,
+                                                               start=_md(start), end=_md(end), length=length), key)
+                else:
+                    row[grade] = days
+            industries[str(industry).lower()] = row
+        shares: dict[str, float] = {}
+        share_table = self.section(raw, "max_stopped_share")
+        for industry, share in share_table.items():
+            if str(industry).lower() not in industries:
+                self.unknown_key(share_table, industry, set(industries), "staggered.max_stopped_share")
+            elif isinstance(share, bool) or not isinstance(share, (int, float)) or not 0 < share <= 1:
+                self.fail(share_table, _("staggered.max_stopped_share.{industry} must be a share in (0, 1], not "
+                                         "{share!r}").format(industry=industry, share=share), industry)
+            else:
+                shares[str(industry).lower()] = float(share)
+        escalation: dict[str, str] = {}
+        steps = self.section(raw, "escalation")
+        for key, value in steps.items():
+            grade = self.grade_of(key, steps, "staggered.escalation")
+            target = self.grade_of(value, steps, "staggered.escalation") if _hashable(value) else None
+            if grade is None or target is None or self.duplicate(grade, escalation, steps, key, "staggered.escalation"):
+                continue
+            if self.grades[target].rank < self.grades[grade].rank:
+                self.fail(steps, _("staggered.escalation: {grade} → {target} is not stricter (rank {rank:g} → "
+                                   "{target_rank:g}); a key-zone enterprise takes a stricter grade").format(
+                    grade=key, target=value, rank=self.grades[grade].rank, target_rank=self.grades[target].rank), key)
+                continue
+            escalation[grade] = target
+        return StaggerSection(start, end, industries, shares, escalation, self.text(raw, "source"))
+
+    def month_day(self, season: Mapping, key: str, first: bool = False) -> tuple[int, int] | None:
+        """``"11-15"`` -> (11, 15); None and a finding at its line for anything else."""
+        import re
+        from datetime import date
+
+        value = season.get(key)
+        m = re.match(r"^(\d{1,2})-(\d{1,2})$", str(value or ""))
+        if not m:
+            self.fail(season, _("staggered.season dates are \"MM-DD\", not {value!r}").format(value=value), key)
+            return None
+        month, day = int(m.group(1)), int(m.group(2))
+        try:
+            date(2024, month, day)  # a leap year: 02-29 is a day
+        except ValueError:
+            self.fail(season, _("staggered.season: {value!r} is not a day of the year").format(value=value), key)
+            return None
+        if first and (month, day) == (2, 29):  # StaggerSection.dates() would fail in three years of four
+            self.fail(season, _("staggered.season cannot start on 02-29, a day most years do not have"), key)
+            return None
+        return month, day
 
 
 def _defines(value: Any, keys: set[str]) -> bool:
-    """The SPEC §19 form ({aliases, rank, measures…}) rather than the older level -> measure one."""
-    return isinstance(value, Mapping) and any(k in keys for k in value)
+    """The SPEC §19 form ({aliases, rank, measures…}) rather than the older level -> measure one.
+
+    A misspelt key of that form (``mesures``, ``alias``) reads as that form too, so it is refused
+    as an unknown key with the right one suggested, not as an unknown level.
+    """
+    return isinstance(value, Mapping) and any(
+        k in keys or (Level.parse(k) is None and _closest(str(k), keys) is not None) for k in value)
+
+
+def _closest(key: str, allowed: set[str]) -> str | None:
+    import difflib
+
+    matches = difflib.get_close_matches(key, sorted(allowed), n=1, cutoff=0.75)
+    return matches[0] if matches else None
+
+
+def _longest_season(section: Any) -> int:
+    """The most days the season can have (a leap year's February counts when the season spans it)."""
+    spans = (section.dates(year) for year in (2023, 2024, 2025, 2026))
+    return max((last - first).days + 1 for first, last in spans)
+
+
+def _number(value: Any) -> bool:
+    """A finite number, not a yes/no."""
+    return not isinstance(value, bool) and isinstance(value, (int, float)) and math.isfinite(value)
+
+
+def _hashable(value: Any) -> bool:
+    return isinstance(value, (str, int, float)) and not isinstance(value, bool)
+
+
+def _is_clock(value: Any) -> bool:
+    import re
+
+    return isinstance(value, str) and re.match(r"^([01]\d|2[0-3]):[0-5]\d$", value) is not None
+
+
+def _md(day: tuple[int, int]) -> str:
+    return f"{day[0]:02d}-{day[1]:02d}"
+
+
+def _share_hint(value: Any) -> str:
+    """``'20%'`` or ``20`` where a share is meant: say the fraction to write."""
+    text = str(value).strip() if isinstance(value, (str, int, float)) and not isinstance(value, bool) else ""
+    number = text[:-1].strip() if text.endswith("%") else (text if isinstance(value, int) else "")
+    try:
+        percent = float(number)
+    except ValueError:
+        return ""
+    if not 0 < percent <= 100:
+        return ""
+    return _(" (a share is a fraction: write {fraction:g} for {percent})").format(
+        fraction=percent / 100, percent=f"{percent:g}%")
 
 
 def _raise_on(findings: list[Finding]) -> None:
-    errors = [f for f in findings if f.is_error]
+    """All the errors, one line each, in the order of the file (SPEC §7: one clear line per problem)."""
+    errors = sorted((f for f in findings if f.is_error), key=lambda f: f.line or 0)
     if errors:
-        raise PolicyError("; ".join(f.format() for f in errors[:5]))
+        raise PolicyError("\n".join(f.format() for f in errors))

@@ -155,56 +155,6 @@ def advise(days: list[Day], triggers: Triggers, active: Level | None) -> Advice:
     return Advice(level, rule, tuple(run), active, action(level, active))
 
 
-def parse_triggers(raw: Any, problems: list[str]) -> Triggers:
-    """A policy's ``triggers`` section: ``{source, yellow: [rules], orange: [...], red: [...]}``.
-
-    Each rule is ``{above: 150, days: 2}`` with optional ``peak_above`` and
-    ``text``; problems are appended to ``problems`` as one-line messages.
-    """
-    if raw is None:
-        return Triggers()
-    if not isinstance(raw, Mapping):
-        problems.append(_("triggers must be a mapping of level -> rules"))
-        return Triggers()
-    rules: list[Rule] = []
-    for key, value in raw.items():
-        if key == "source":
-            continue
-        level = Level.parse(key)
-        if level is None:
-            problems.append(_("triggers: unknown level {key!r}").format(key=key))
-            continue
-        for item in value if isinstance(value, list) else [value]:
-            rule = _rule(level, item, problems)
-            if rule is not None:
-                rules.append(rule)
-    return Triggers(tuple(rules), str(raw.get("source") or ""))
-
-
-def _rule(level: Level, item: Any, problems: list[str]) -> Rule | None:
-    where = f"triggers.{level.value}"
-    if not isinstance(item, Mapping):
-        problems.append(_("{where}: a rule is a mapping like {{above: 150, days: 2}}, not {item!r}").format(where=where, item=item))
-        return None
-    unknown = set(item) - {"above", "days", "peak_above", "text"}
-    if unknown:
-        problems.append(_("{where}: unknown key {sorted_map_str_unknown_0!r}").format(where=where, sorted_map_str_unknown_0=sorted(map(str, unknown))[0]))
-        return None
-    above: Any = item.get("above")
-    days: Any = item.get("days", 1)
-    peak: Any = item.get("peak_above")
-    if not _number(above) or above < 0:
-        problems.append(_("{where}: 'above' must be an AQI value ≥ 0, not {above!r}").format(where=where, above=above))
-        return None
-    if isinstance(days, bool) or not isinstance(days, int) or days < 1:
-        problems.append(_("{where}: 'days' must be a whole number ≥ 1, not {days!r}").format(where=where, days=days))
-        return None
-    if peak is not None and (not _number(peak) or peak < above):
-        problems.append(_("{where}: 'peak_above' must be an AQI value ≥ 'above', not {peak!r}").format(where=where, peak=peak))
-        return None
-    return Rule(level, float(above), days, None if peak is None else float(peak), str(item.get("text") or ""))
-
-
 # -- duties ----------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -217,28 +167,6 @@ class Duties:
 
     def hours(self, kind: str) -> float:
         return self.receipt if kind == "receipt" else self.report
-
-
-def parse_duties(raw: Any, problems: list[str]) -> Duties:
-    """A policy's ``duties``: ``{receipt_hours: 1, report_hours: 24, source: …}``; absent = the defaults."""
-    if raw is None:
-        return Duties()
-    if not isinstance(raw, Mapping):
-        problems.append(_("duties must be a mapping like {receipt_hours: 1, report_hours: 24}"))
-        return Duties()
-    unknown = set(raw) - {"receipt_hours", "report_hours", "source"}
-    if unknown:
-        problems.append(_("duties: unknown key {sorted_map_str_unknown_0!r}").format(sorted_map_str_unknown_0=sorted(map(str, unknown))[0]))
-    values: dict[str, float] = {}
-    for key, default in (("receipt_hours", DEFAULT_RECEIPT_HOURS), ("report_hours", DEFAULT_REPORT_HOURS)):
-        value = raw.get(key, default)
-        # A notice must name a time: a duty without one would read "return the receipt within hours".
-        if _number(value) and 0 < value <= 24 * 30:
-            values[key] = float(value)
-        else:
-            problems.append(_("duties: {key} must be a number of hours above 0 (at most 720), not {value!r}").format(key=key, value=value))
-            values[key] = default
-    return Duties(values["receipt_hours"], values["report_hours"], str(raw.get("source") or ""))
 
 
 def due(base: datetime, hours: float) -> datetime:
