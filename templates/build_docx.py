@@ -46,6 +46,38 @@ def set_fonts(rpr_owner, east_asia: str, latin: str = LATIN) -> None:
         fonts.set(qn(attr), value)
 
 
+# The languages Word and WPS tag the text with (docDefaults' w:lang, the theme's w:themeFontLang): python-docx's
+# blank document says en-US for East Asian text and ja-JP for the theme's East Asian font, so Chinese was
+# proofed as English and could be drawn in a Japanese face. East Asian text is Chinese in every template (an
+# English notice still names Chinese enterprises); Latin text is in the document's language.
+LANGUAGES = {"zh": "zh-CN", "en": "en-US"}
+EAST_ASIA = "zh-CN"
+
+
+def set_language(doc, lang: str) -> None:
+    """docDefaults' ``w:lang`` and settings' ``w:themeFontLang``: w:val the document's language, w:eastAsia zh-CN."""
+    latin = LANGUAGES.get(lang, "en-US")
+    defaults = doc.styles.element.find(qn("w:docDefaults"))
+    if defaults is None:
+        defaults = OxmlElement("w:docDefaults")
+        doc.styles.element.insert(0, defaults)
+    rpr_default = defaults.find(qn("w:rPrDefault"))
+    if rpr_default is None:
+        rpr_default = OxmlElement("w:rPrDefault")
+        defaults.insert(0, rpr_default)
+    rpr = rpr_default.find(qn("w:rPr"))
+    if rpr is None:
+        rpr = OxmlElement("w:rPr")
+        rpr_default.append(rpr)
+    for owner, tag in ((rpr, "w:lang"), (doc.settings.element, "w:themeFontLang")):
+        element = owner.find(qn(tag))
+        if element is None:
+            element = OxmlElement(tag)
+            owner.append(element)  # (python-docx's blank document has both; the order of w:rPr is then kept)
+        element.set(qn("w:val"), latin)
+        element.set(qn("w:eastAsia"), EAST_ASIA)
+
+
 def add_style(doc, name: str, *, font: str = FANGSONG, size: float = BODY, align=None, indent: bool = False,
               leading: float | None = LEADING, color: RGBColor | None = None, before: float = 0, after: float = 0,
               keep: bool = False, right: float = 0):
@@ -208,6 +240,7 @@ def setup(doc, landscape: bool) -> float:
 class Builder:
     def __init__(self, lang: str, landscape: bool) -> None:
         self.doc = Document()
+        set_language(self.doc, lang)
         self.styles = make_styles(self.doc, lang, landscape)
         self.width = setup(self.doc, landscape)
         self.landscape = landscape

@@ -146,8 +146,50 @@ class Style:
 
 
 # 避头尾: never at the start of a line, never at its end.
-NO_START = frozenset("，。、；：？！）」』》〉】〕…—～·％,.;:?!)]}%’”")
-NO_END = frozenset("（「『《〈【〔‘“([{")
+NO_START = frozenset("，。、；：？！）」』》〉】〕〗］｝…—～·％‰,.;:?!)]}%’”")
+NO_END = frozenset("（「『《〈【〔〖［｛‘“([{")
+# Units a line never breaks inside unless the unit alone is wider than the line (then, as a last resort, where
+# 避头尾 allows): a 发文字号 (示环应急〔2026〕50号, 高政发〔2024〕6号, 〔2026〕12号-001: the 机关代字 of up to 6
+# characters, the year in 〔〕 or [] ［］ 【】, the number, 号, a sub-number), a response level (Ⅱ级) and the
+# words 应急响应 and 应急减排. A 代字 is told from the words before it only by the words that begin a citation
+# or a range (根据泽政办发〔2022〕10号, 文号示环应急〔2026〕1号至示环应急〔2026〕47号): the 代字 starts after the last
+# of them; an unknown word before a 代字 only makes the unit a little longer.
+_NUMBER = re.compile("[〔\\[［【][0-9]{4}[〕\\]］】][0-9]+号(?:-[0-9]+)?")  # 〔2026〕50号, after its 代字
+_WORDS = re.compile("[ⅠⅡⅢⅣⅤ]级|应急响应|应急减排")
+_CITES = re.compile("根据|依据|按照|参照|对照|执行|落实|贯彻|印发|转发|关于|结合|文号|编号|通知|告知书|替代|原为|至|及|的|与|见")
+_AGENCY = 6  # the longest 机关代字 looked for (晋市气防办函)
+
+
+def _agency(text: str, start: int, after: int = 0) -> int:
+    """Where the 机关代字 before ``text[start]`` (a number's 〔) begins: up to :data:`_AGENCY` CJK characters
+    from ``after`` on (the end of the number before it), after the last word of a citation among them."""
+    head = start
+    while head > after and start - head < _AGENCY and "\u4e00" <= text[head - 1] <= "\u9fff":
+        head -= 1
+    ends = [cite.end() for cite in _CITES.finditer(text, head, start)]
+    return ends[-1] if ends else head
+
+
+@functools.lru_cache(maxsize=4096)
+def _unbroken(text: str) -> frozenset[int]:
+    """The positions a line may not break before: inside a 文号, a level or a word of :data:`_WORDS` (a run's
+    notices repeat most of their paragraphs: found once each)."""
+    inside: set[int] = set()
+    after = 0
+    for match in _NUMBER.finditer(text):
+        inside.update(range(_agency(text, match.start(), after) + 1, match.end()))
+        after = match.end()
+    for match in _WORDS.finditer(text):
+        inside.update(range(match.start() + 1, match.end()))
+    return frozenset(inside)
+
+
+def unit_of_number(text: str) -> bool:
+    """Whether ``text`` is one 发文字号 and nothing else (a table column of them is sized to keep each whole)."""
+    match = _NUMBER.search(text)
+    return match is not None and match.end() == len(text) and _agency(text, match.start()) == 0
+
+
 SUB_SCALE, SUB_RISE = 0.7, -0.25  # a subscript's size and baseline shift, in ems of its text
 _UNITS: dict[str, float] = {}  # a character's width in thousandths of an em (the three faces share metrics)
 _TAG = re.compile(r"<(/?)(\w+)[^<>]*?/?>")
@@ -205,7 +247,9 @@ def _widths(text: str) -> list[float]:
 def wrap(text: str, subs: frozenset[int], size: float, width: float, indent: float = 0.0) -> list[tuple[int, int, float]]:
     """Greedy line breaking: (start, end, width) of each line. CJK glyphs are one em (arithmetic);
     a Latin word is broken only where it is wider than the line, so nothing runs past the type area.
-    A line may end between CJK characters or at a space, never before ，。、；：）」 … nor after （「《 … (避头尾)."""
+    A line may end between CJK characters or at a space, never before ，。、；：）」 … nor after （「《 … (避头尾),
+    nor inside a 文号 (示环应急〔2026〕50号), a level (Ⅱ级), 应急响应 or 应急减排 unless that alone is wider
+    than the line (:data:`_UNBROKEN`)."""
     scale = size / 1000
     widths = _widths(text)
     for i in subs:
@@ -217,11 +261,13 @@ def wrap(text: str, subs: frozenset[int], size: float, width: float, indent: flo
     limit = (width - indent + 0.01) / scale  # in thousandths of an em, like widths
     lines: list[tuple[int, int, float]] = []
     n = len(text)
+    inside = _unbroken(text)
     start, i = 0, 0
     while start < n:
         used = 0.0
         chance = -1  # the last place this line may end
         chance_used = 0.0
+        loose, loose_used = -1, 0.0  # … if it may break inside a 文号 (one wider than the line)
         i = start
         while i < n:
             char = text[i]
@@ -231,14 +277,20 @@ def wrap(text: str, subs: frozenset[int], size: float, width: float, indent: flo
                 prev = text[i - 1]
                 if char not in NO_START and prev not in NO_END and (
                         char == " " or prev == " " or char >= "\u2e80" or prev >= "\u2e80"):
-                    chance, chance_used = i, used
+                    if i in inside:
+                        loose, loose_used = i, used
+                    else:
+                        chance, chance_used = i, used
             w = widths[i]
             if used + w > limit and i > start and char != " ":
                 break
             used += w
             i += 1
-        if i < n and text[i] != "\n" and chance > start:
-            i, used = chance, chance_used
+        if i < n and text[i] != "\n":
+            if chance > start:
+                i, used = chance, chance_used
+            elif loose > start:
+                i, used = loose, loose_used
         end = i
         while end > start and text[end - 1] == " ":  # a line's trailing spaces take no room
             end -= 1
@@ -579,6 +631,9 @@ def _styles(lang: str) -> tuple[dict[str, Style], dict[str, Style]]:
 
 
 PAD = 3.0  # a table cell's padding on every side
+_GAPS = re.compile("([\u3000 ]{2,})")  # between the fields of a sign-off line
+_FIELD_GAPS = re.compile("(\u3000+)")  # … of a ``field`` block (编号：…　类型：…)
+SHORT_HEAD = 4  # a column header of up to this many characters is never broken (序号, 绩效等级) where room can be found
 
 
 class Typesetter:
@@ -631,12 +686,13 @@ class Typesetter:
         text, subs = _text(markup)
         return Setting(text, subs, wrap(text, subs, style.size, width, style.indent), style, width)
 
-    def set_fields(self, markup: str, style: Style, width: float) -> Setting:
+    def set_fields(self, markup: str, style: Style, width: float, gaps: re.Pattern[str] = _GAPS) -> Setting:
         """A sign-off line (``拟稿：＿＿　　审核：＿＿　　日期：＿＿年＿＿月＿＿日``) set field by field: its lines break
         only at the gaps of two or more spaces (ideographic or not), so no blank (a date to write in) is cut in two;
-        a field wider than the line still breaks inside it."""
+        a field wider than the line still breaks inside it. ``gaps``: what separates the fields (a ``field``
+        block's are one ideographic space: ``执行期间：…　生成时间：…（操作人：root）``)."""
         text, subs = _text(markup)
-        pieces = re.split("([\u3000 ]{2,})", text)
+        pieces = gaps.split(text)
         if subs or len(pieces) < 3:
             return self.set(markup, style, width)
         scale = style.size / 1000
@@ -678,7 +734,12 @@ class Typesetter:
         """A paragraph at the cursor, its lines running on to the next page where the page ends."""
         style = self.styles[kind]
         page.space(style.before)
-        setting = (self.set_title if kind in TITLES else self.set)(markup, style, page.width)
+        if kind in TITLES:
+            setting = self.set_title(markup, style, page.width)
+        elif kind == "field":
+            setting = self.set_fields(markup, style, page.width, _FIELD_GAPS)
+        else:
+            setting = self.set(markup, style, page.width)
         self.flow(page, setting)
         page.space(style.after)
         return setting
@@ -806,6 +867,7 @@ class Typesetter:
         columns = max(len(cells) for _head, cells in rows)
         if widths is None or len(widths) != columns:
             widths = [width / columns] * columns
+        widths = self.fit_columns(widths, rows, columns)
         set_rows = [self.row(head, cells + [""] * (columns - len(cells)), widths) for head, cells in rows]
         header = set_rows[0] if rows[0][0] else None
         page.space(4)
@@ -829,6 +891,59 @@ class Typesetter:
                     self.draw_row(page, header, widths)
             self.draw_row(page, row, widths)
         page.space(10)
+
+    def fit_columns(self, widths: list[float], rows: list[tuple[bool, list[str]]], columns: int) -> list[float]:
+        """The layout's column widths, widened where a short header (up to :data:`SHORT_HEAD` characters: 序号,
+        绩效等级; or one Latin word) or a cell that cannot break (a credit code, a 文号, a number) would break,
+        the room taken from the columns with room to spare (their widest cell still on one line) and then, if
+        that is not enough, from the columns whose text wraps anyway (never below half their width nor their
+        own need). What cannot be found is shared out: such a column gets part of what it lacks."""
+        head, cell = self.styles["head"], self.styles["cell"]
+        need = [0.0] * columns  # what each column must have to keep its header and unbreakable cells whole
+
+        def room(markup: str, size: float) -> float:  # a cell's text on one line, with the padding
+            text, _subs = _text(markup)  # (a subscript is narrower: an upper bound)
+            return max(sum(_widths(part)) for part in text.split("\n")) * size / 1000 + 2 * PAD + 0.5
+
+        for is_head, cells in rows:
+            size = (head if is_head else cell).size
+            for c, markup in enumerate(cells[:columns]):
+                if not markup or len(markup) * size + 2 * PAD + 0.5 <= widths[c]:
+                    continue  # no character is wider than an em: it fits (most cells; no widths looked up)
+                text, _subs = _text(markup)
+                if "\n" in text:
+                    continue
+                if (text.isascii() and " " not in text) or (  # a code, a number: no break in it
+                        len(text) <= SHORT_HEAD if is_head else unit_of_number(text)):
+                    need[c] = max(need[c], room(markup, size))
+        lack = [max(0.0, n - w) for n, w in zip(need, widths)]
+        missing = sum(lack)
+        if missing <= 0.01:
+            return widths
+        most = [0.0] * columns  # each column's widest cell on one line
+        for is_head, cells in rows:
+            size = (head if is_head else cell).size
+            for c, markup in enumerate(cells[:columns]):
+                if markup and most[c] <= widths[c]:  # (once a column is known to wrap, how much does not matter)
+                    most[c] = max(most[c], room(markup, size))
+        widths = list(widths)
+        # room to spare: a column whose every cell fits on one line gives what it does not use
+        spare = [0.0 if lack[c] else max(0.0, widths[c] - max(need[c], most[c])) for c in range(columns)]
+        # then the columns that wrap anyway, down to half their width (and their own need)
+        wraps = [0.0 if lack[c] or most[c] <= widths[c] else max(0.0, widths[c] - max(need[c], widths[c] / 2))
+                 for c in range(columns)]
+        for pool in (spare, wraps):
+            total = sum(pool)
+            if total <= 0.01 or missing <= 0.01:
+                continue
+            take = min(missing, total)
+            for c in range(columns):
+                widths[c] -= pool[c] * take / total
+            missing -= take
+        found = sum(lack) - missing
+        for c in range(columns):
+            widths[c] += lack[c] * found / sum(lack)
+        return widths
 
     def row(self, head: bool, cells: list[str], widths: list[float]) -> tuple[float, list[Setting | None]]:
         style = self.styles["head" if head else "cell"]
