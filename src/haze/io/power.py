@@ -24,6 +24,7 @@ an enterprise's electricity and so overstate its cut.
 from __future__ import annotations
 
 import codecs
+import inspect
 import io
 import os
 import re
@@ -142,9 +143,13 @@ def _csv_source(utf8: str, name: str, head: _Head, extra_cells: int) -> _Source:
     import polars as pl
 
     extra = [f"_extra{i}" for i in range(extra_cells)]
+    # A row shorter than the schema is padded with nulls: polars 1 does so by itself, polars 2 only when
+    # asked (missing_columns, which polars 1 does not know); the lowest supported polars must read it too
+    short_rows: dict[str, Any] = ({"missing_columns": "insert"} if "missing_columns" in
+                                  inspect.signature(pl.scan_csv).parameters else {})
     lazy = pl.scan_csv(utf8, has_header=False, skip_rows=head.line + 1, separator=head.delimiter,
-                       schema={n: pl.Utf8 for n in [*head.names, *extra]}, missing_columns="insert",
-                       truncate_ragged_lines=bool(extra), quote_char='"')
+                       schema={n: pl.Utf8 for n in [*head.names, *extra]}, truncate_ragged_lines=bool(extra),
+                       quote_char='"', **short_rows)
     return _Source(lazy.select([*head.columns, *extra]).rename(head.columns), name, head.line + 1,
                    sample=head.sample, columns=len(head.names))
 
