@@ -9,8 +9,7 @@ list order; the first activation after a voided adjustment also ends the notice 
 3. docs/notices.md: lift notices go in list order, also after ``activate --force --changed``.
 
 Read back as a reader would (conftest.text_of: md text, python-docx, pypdf). DOCX is rendered from the
-shipped .docx templates (built from the .pdf.j2 by templates/build_docx.py); ``HAZE_TEST_DOCX_TEMPLATES``
-names a folder of freshly built ones instead (``--templates``).
+shipped .docx templates (built from the .pdf.j2 by templates/build_docx.py).
 """
 
 from __future__ import annotations
@@ -18,7 +17,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -31,11 +29,6 @@ pytestmark = pytest.mark.usefixtures("journal")
 NONCOMPLIANT = code(19)  # casting C, guarantee, noncompliant: stops the whole season, and at every level
 RESUME_ZH = "有序恢复生产。按照"  # the first item of an ordinary lift notice
 RESUME_EN = "Resume production in an orderly way"
-
-
-def templates(fmt: str) -> tuple[str, ...]:
-    folder = os.environ.get("HAZE_TEST_DOCX_TEMPLATES")
-    return ("--templates", folder) if folder and fmt == "docx" else ()
 
 
 def squeezed(text: str) -> str:
@@ -98,8 +91,7 @@ def test_a_lift_does_not_tell_the_stopped_to_resume(run, clock_at, fmt: str, lan
     stopped = {e["id"] for e in plan["enterprises"] if e["stop"][0][0] <= day <= e["stop"][0][1]}
     staggered = stopped - {NONCOMPLIANT}
     assert NONCOMPLIANT in stopped and len(staggered) >= 3
-    lift, folder = warning(run, clock_at, "2025-12-01T20:00", f"{day}T08:00", "--lang", lang, "--format", fmt,
-                           *templates(fmt))
+    lift, folder = warning(run, clock_at, "2025-12-01T20:00", f"{day}T08:00", "--lang", lang, "--format", fmt)
     files = {n["id"]: folder / n["file"] for n in lift["notices"]}
     assert {n["id"]: n.get("continues") for n in lift["notices"] if n.get("continues")} == \
         {i: "stagger" for i in staggered} | {NONCOMPLIANT: "noncompliant"}
@@ -184,7 +176,7 @@ def test_after_a_voided_adjustment_the_new_notice_ends_the_earlier_one(run, fmt:
     orange = activate("orange")
     assert orange["previous_level"] == "yellow"
     assert run("void", "--reason", "误升级", "--json").exit_code == 0
-    again = activate("orange", "--lang", lang, "--format", fmt, *templates(fmt))
+    again = activate("orange", "--lang", lang, "--format", fmt)
     yellow_no = {n["id"]: n["number"] for n in yellow["notices"]}
     orange_no = {n["id"]: n["number"] for n in orange["notices"]}
     assert {n["id"]: n.get("withdraws") for n in again["notices"]} == yellow_no
